@@ -1,0 +1,64 @@
+package org.polyshare.core.link;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Shaping can only delay, so these lower bounds hold however loaded the machine is. */
+class ShapedLinkTest {
+  @Test
+  void roundTripTakesAtLeastTheProfilesRtt() {
+    NetworkProfile p = new NetworkProfile("test", 0, Duration.ofMillis(20));
+    InMemoryLink[] raw = InMemoryLink.pair(Duration.ofSeconds(10));
+    PartyLink a = ShapedLink.wrap(raw[0], p);
+    PartyLink b = ShapedLink.wrap(raw[1], p);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < 3; i++) {
+      a.send(1, new long[] {i});
+      assertArrayEquals(new long[] {i}, b.receiveLongs(1));
+      b.send(2, new long[] {-i});
+      assertArrayEquals(new long[] {-i}, a.receiveLongs(2));
+    }
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(ms >= 60, "3 round trips at 20 ms took only " + ms + " ms");
+    a.close();
+    b.close();
+  }
+
+  @Test
+  void bandwidthBoundsLargeTransfersAndKeepsOrder() {
+    // 4 messages of 1 MB at 100 Mbit/s need at least 4 * 80 ms on the wire.
+    NetworkProfile p = new NetworkProfile("slow", 100_000_000L, Duration.ZERO);
+    InMemoryLink[] raw = InMemoryLink.pair(Duration.ofSeconds(10));
+    PartyLink a = ShapedLink.wrap(raw[0], p);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < 4; i++) {
+      long[] m = new long[125_000];
+      m[0] = i;
+      a.send(1, m);
+    }
+    for (int i = 0; i < 4; i++) {
+      assertEquals(i, raw[1].receiveLongs(1)[0]);
+    }
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(ms >= 320, "4 MB at 100 Mbit/s arrived after only " + ms + " ms");
+    assertEquals(4_000_000, raw[0].stats().bytesSent());
+    a.close();
+  }
+
+  @Test
+  void profilesByName() {
+    assertSame(NetworkProfile.LAN, NetworkProfile.named("LAN"));
+    assertEquals(40, NetworkProfile.named("wan").roundTrip().toMillis());
+    InMemoryLink[] raw = InMemoryLink.pair();
+    assertSame(raw[0], ShapedLink.wrap(raw[0], NetworkProfile.named("loopback")));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> NetworkProfile.named("5g"));
+    assertTrue(e.getMessage().contains("loopback, lan or wan"));
+  }
+}
