@@ -124,15 +124,19 @@ public final class Evaluator {
     aes.permute(kb, hb, 2 * n);
     for (int k = 0; k < n; k++) {
       final int p = k << 5;
-      final long haLo = (long) LONGS.get(hb, p) ^ (long) LONGS.get(kb, p);
-      final long haHi = (long) LONGS.get(hb, p + 8) ^ (long) LONGS.get(kb, p + 8);
-      final long hbLo = (long) LONGS.get(hb, p + 16) ^ (long) LONGS.get(kb, p + 16);
-      final long hbHi = (long) LONGS.get(hb, p + 24) ^ (long) LONGS.get(kb, p + 24);
       final int ia = a + 2 * k;
+      final int ib = b + 2 * k;
       final long aLo = l[ia];
       final long aHi = l[ia + 1];
+      final long bLo = l[ib];
+      final long bHi = l[ib + 1];
+      final long tw = first + k;
+      final long haLo = (long) LONGS.get(hb, p) ^ Garbler.dblLo(aLo, aHi) ^ tw;
+      final long haHi = (long) LONGS.get(hb, p + 8) ^ Garbler.dblHi(aLo, aHi) ^ jg;
+      final long hbLo = (long) LONGS.get(hb, p + 16) ^ Garbler.dblLo(bLo, bHi) ^ tw;
+      final long hbHi = (long) LONGS.get(hb, p + 24) ^ Garbler.dblHi(bLo, bHi) ^ je;
       final long sa = -(aLo & 1L);
-      final long sb = -(l[b + 2 * k] & 1L);
+      final long sb = -(bLo & 1L);
       final int q = tabOff + 4 * k;
       final long cLo = haLo ^ (sa & tab[q]) ^ hbLo ^ (sb & (tab[q + 2] ^ aLo));
       final long cHi = haHi ^ (sa & tab[q + 1]) ^ hbHi ^ (sb & (tab[q + 3] ^ aHi));

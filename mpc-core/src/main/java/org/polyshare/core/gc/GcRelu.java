@@ -15,9 +15,9 @@ import org.polyshare.core.protocol.Party;
  * ReLU with fused truncation over additive shares, as a garbled circuit in Delphi's
  * offline/online layout. Party 0 garbles, party 1 evaluates.
  *
- * <p><b>Circuit</b> ({@link #circuit}): inputs {@code a} (garbler, 64 bits), {@code r}
- * (garbler's fresh output mask), {@code s} (evaluator); output
- * {@code y = (ReLU(a + s) >> shift) − r} mod 2^64. With {@code a = x − s} this is
+ * <p><b>Circuit</b> ({@link #circuit}): inputs {@code a} (garbler, 64 bits), {@code u = −r}
+ * (garbler, the negated fresh output mask {@code r}), {@code s} (evaluator); output
+ * {@code y = (ReLU(a + s) >> shift) + u} mod 2^64. With {@code a = x − s} this is
  * {@code (ReLU(x) >> shift) − r}: party 1 keeps {@code y}, party 0 keeps {@code r}, additive
  * shares of {@code ReLU(x) >> shift} (exact floor division, no truncation error).
  *
@@ -25,9 +25,9 @@ import org.polyshare.core.protocol.Party;
  * OTs from the dealer. Party 1 picks its random {@code s}, sends {@code e = s ⊕ c} (its OT choice
  * bits); party 0 then fixes the zero-label of each {@code s}-wire to {@code m_e} and sends
  * {@code D = m0 ⊕ m1 ⊕ Δ}, so party 1's active label is {@code m_c ⊕ s·D} (correlated OT from
- * random OT: one label per bit instead of two; {@code m_{1−c}} hides Δ). Party 0's {@code r}-wire
+ * random OT: one label per bit instead of two; {@code m_{1−c}} hides Δ). Party 0's {@code u}-wire
  * active labels are expanded by both from a fresh seed party 0 sends, with zero-labels set to
- * {@code P ⊕ r·Δ} — the same joint distribution as sending random active labels. Party 0 garbles
+ * {@code P ⊕ u·Δ} — the same joint distribution as sending random active labels. Party 0 garbles
  * all instances and sends the tables and decoding bits.
  *
  * <p><b>Online</b> ({@link #online}): party 1 sends {@code x1 − s} (8 bytes per ReLU); party 0
@@ -50,10 +50,11 @@ public final class GcRelu {
   private GcRelu() {}
 
   /**
-   * The ReLU circuit for a right shift of {@code shiftBits}: inputs a, r, s (64 bits each, in
-   * that order), output {@code (ReLU(a + s) >> shiftBits) − r}. AND gates: 63 (adder) +
-   * (63 − shiftBits) (zeroing the kept bits; bit 63 of a ReLU is always 0) + 63 (subtractor)
-   * = {@code 189 − shiftBits}.
+   * The ReLU circuit for a right shift of {@code shiftBits}: inputs a, u, s (64 bits each, in
+   * that order), output {@code (ReLU(a + s) >> shiftBits) + u} (the garbler feeds
+   * {@code u = −r} for its mask r, which turns the subtractor into an adder without inverters).
+   * AND gates: 63 (adder) + (63 − shiftBits) (zeroing the kept bits; bit 63 of a ReLU is always
+   * 0) + 63 (mask adder) = {@code 189 − shiftBits}.
    */
   public static Circuit circuit(int shiftBits) {
     Preconditions.checkArgument(
@@ -64,7 +65,7 @@ public final class GcRelu {
   private static Circuit buildCircuit(int shift) {
     CircuitBuilder b = new CircuitBuilder("relu-shift" + shift);
     int[] a = b.input(BITS);
-    int[] r = b.input(BITS);
+    int[] u = b.input(BITS);
     int[] s = b.input(BITS);
     int[] x = b.add(a, s);
     int positive = b.not(x[BITS - 1]);
@@ -76,7 +77,8 @@ public final class GcRelu {
     relu[BITS - 1] = Circuit.ZERO;
     // A non-negative value: arithmetic and logical shifts agree; pure wiring.
     int[] shifted = CircuitBuilder.shiftRightArithmetic(relu, shift);
-    b.output(b.sub(shifted, r));
+    // y = shifted − r, with the garbler feeding u = −r: a plain adder, no inverters.
+    b.output(b.add(shifted, u));
     return b.build();
   }
 
@@ -223,8 +225,8 @@ public final class GcRelu {
           int src = (g * BITS + i) * 2;
           l[ia + 2 * k] = aZero[src];
           l[ia + 2 * k + 1] = aZero[src + 1];
-          // r: evaluator holds P; zero-label P ⊕ r·Δ
-          long rb = -((mask[g] >>> i) & 1L);
+          // u = −r: evaluator holds P; zero-label P ⊕ u·Δ
+          long rb = -((-mask[g] >>> i) & 1L);
           int pr = (k * BITS + i) * 2;
           l[ir + 2 * k] = rLabels[pr] ^ (rb & dLo);
           l[ir + 2 * k + 1] = rLabels[pr + 1] ^ (rb & dHi);

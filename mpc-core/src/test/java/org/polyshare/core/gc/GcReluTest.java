@@ -108,7 +108,7 @@ class GcReluTest {
     for (long xi : x) {
       long s = rnd.nextLong();
       long r = rnd.nextLong();
-      long y = c.evaluate(new long[] {xi - s}, new long[] {r}, new long[] {s})[0][0];
+      long y = c.evaluate(new long[] {xi - s}, new long[] {-r}, new long[] {s})[0][0];
       assertEquals((Math.max(xi, 0) >> 16) - r, y);
     }
   }
