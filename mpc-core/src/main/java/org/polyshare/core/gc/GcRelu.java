@@ -1,6 +1,8 @@
 package org.polyshare.core.gc;
 
 import com.google.common.base.Preconditions;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -107,6 +109,8 @@ public final class GcRelu {
     private final long[] decode; // one word of decoding bits per instance
     private final List<long[]> tables;
     private boolean used;
+    private long engineNanos;
+    private long engineCpuNanos;
 
     private Offline(
         int partyId, int n, int shift, long deltaLo, long deltaHi, long[] aZero, long[] mask,
@@ -136,6 +140,19 @@ public final class GcRelu {
 
     public int shiftBits() {
       return shift;
+    }
+
+    /**
+     * Time spent inside the garbling engine (party 0, during {@link #prepare}) or the evaluation
+     * engine (party 1, during {@link #online}), for throughput reports; excludes OT and transfer.
+     */
+    public long engineNanos() {
+      return engineNanos;
+    }
+
+    /** Like {@link #engineNanos} in thread CPU time (−1 if the JVM cannot measure it). */
+    public long engineCpuNanos() {
+      return engineCpuNanos;
     }
 
     /** Whether {@link #online} has consumed this material. */
@@ -210,6 +227,8 @@ public final class GcRelu {
     long[] rLabels = new long[2 * BITS * gb.capacity()];
     long[] m0 = ots.m0();
     long[] m1 = ots.m1();
+    long engine = 0;
+    long engineCpu = 0;
     for (int first = 0; first < n; first += gb.capacity()) {
       int m = Math.min(gb.capacity(), n - first);
       rPrg.fill(rLabels, 0, 2 * BITS * m);
@@ -241,7 +260,11 @@ public final class GcRelu {
           msg[pd + 1] = m0[src + 1] ^ m1[src + 1] ^ dHi;
         }
       }
+      long c0 = cpuNanos();
+      long t0 = System.nanoTime();
       gb.garble(m, first, msg, 0);
+      engine += System.nanoTime() - t0;
+      engineCpu += cpuNanos() - c0;
       int dec = andLongs + 2 * BITS * m;
       for (int k = 0; k < m; k++) {
         long w = 0;
@@ -252,7 +275,10 @@ public final class GcRelu {
       }
       link.send(TAG_TABLES, msg);
     }
-    return new Offline(0, n, shift, dLo, dHi, aZero, mask, null, null, null, null, null);
+    Offline off = new Offline(0, n, shift, dLo, dHi, aZero, mask, null, null, null, null, null);
+    off.engineNanos = engine;
+    off.engineCpuNanos = CPU_TIME ? engineCpu : -1;
+    return off;
   }
 
   private static Offline receive(Party party, Circuit c, int n, int shift, RandomOts ots) {
@@ -357,6 +383,7 @@ public final class GcRelu {
     Evaluator ev = new Evaluator(c, Math.min(CHUNK, n));
     long[] l = ev.labels();
     long[] y = new long[n];
+    off.engineCpuNanos = 0;
     int chunk = 0;
     for (int first = 0; first < n; first += ev.capacity(), chunk++) {
       int m = Math.min(ev.capacity(), n - first);
@@ -374,7 +401,11 @@ public final class GcRelu {
           l[is + 2 * k + 1] = off.sActive[src + 1];
         }
       }
+      long c0 = cpuNanos();
+      long t0 = System.nanoTime();
       ev.evaluate(m, first, off.tables.get(chunk), 0);
+      off.engineNanos += System.nanoTime() - t0;
+      off.engineCpuNanos += cpuNanos() - c0;
       for (int k = 0; k < m; k++) {
         long w = 0;
         for (int q = 0; q < BITS; q++) {
@@ -383,6 +414,16 @@ public final class GcRelu {
         y[first + k] = w ^ off.decode[first + k];
       }
     }
+    if (!CPU_TIME) {
+      off.engineCpuNanos = -1;
+    }
     return y;
+  }
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final boolean CPU_TIME = THREADS.isCurrentThreadCpuTimeSupported();
+
+  private static long cpuNanos() {
+    return CPU_TIME ? THREADS.getCurrentThreadCpuTime() : 0;
   }
 }
