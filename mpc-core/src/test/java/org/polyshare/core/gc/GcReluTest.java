@@ -133,4 +133,39 @@ class GcReluTest {
                 }));
     assertThrows(IllegalArgumentException.class, () -> GcRelu.circuit(64));
   }
+
+  @Test
+  void maxPoolSharesReconstructWindowMax() {
+    int window = 4;
+    int n = 300;
+    long[] x = testValues(n * window, 21);
+    long[] x0 = new long[x.length];
+    long[] x1 = new long[x.length];
+    Random rnd = new Random(8);
+    for (int i = 0; i < x.length; i++) {
+      x0[i] = rnd.nextLong();
+      x1[i] = x[i] - x0[i];
+    }
+    assertEquals(63 * 4 + 128 * 3 + 63, GcMaxPool.circuit(window, 0).andCount());
+    for (int shift : new int[] {0, 5}) {
+      InProcessDealer dealer = new InProcessDealer();
+      TwoParties.Result<long[]> r =
+          TwoParties.run(
+              link -> {
+                Party p = new Party(0, link, dealer.source(0), FixedPoint.defaults());
+                return GcMaxPool.online(p, GcMaxPool.prepare(p, n, window, shift), x0);
+              },
+              link -> {
+                Party p = new Party(1, link, dealer.source(1), FixedPoint.defaults());
+                return GcMaxPool.online(p, GcMaxPool.prepare(p, n, window, shift), x1);
+              });
+      for (int g = 0; g < n; g++) {
+        long max = Long.MIN_VALUE;
+        for (int i = 0; i < window; i++) {
+          max = Math.max(max, x[g * window + i]);
+        }
+        assertEquals(max >> shift, r.party0()[g] + r.party1()[g], "window " + g + " shift " + shift);
+      }
+    }
+  }
 }
