@@ -291,7 +291,6 @@ final class GcCommand implements Callable<Integer> {
     long[] delta = Garbler.randomDelta(prg);
     int cap = Math.min(capacity, n);
     Garbler gb = new Garbler(c, cap, delta[0], delta[1]);
-    long[] l = gb.labels();
 
     // OT phase: evaluator's input labels by correlated OT from the dealer's random OTs.
     await(barrier);
@@ -336,11 +335,11 @@ final class GcCommand implements Callable<Integer> {
       long cg = cpuNanos();
       long tg = System.nanoTime();
       for (int w = 0; w < bits; w++) {
-        int base = gb.inputIndex(w);
+        long[] lw = gb.inputLabels(w);
         for (int k = 0; k < m; k++) {
           int z = ((first + k) * bits + w) * 2;
-          l[base + 2 * k] = zero[z];
-          l[base + 2 * k + 1] = zero[z + 1];
+          lw[2 * k] = zero[z];
+          lw[2 * k + 1] = zero[z + 1];
         }
       }
       gb.garble(m, first, msg, 0);
@@ -393,7 +392,6 @@ final class GcCommand implements Callable<Integer> {
     int eWidth = c.inputWidth(evalInput);
     int cap = Math.min(capacity, n);
     Evaluator ev = new Evaluator(c, cap);
-    long[] l = ev.labels();
 
     await(barrier);
     long t0 = System.nanoTime();
@@ -442,19 +440,19 @@ final class GcCommand implements Callable<Integer> {
           continue;
         }
         for (int j = 0; j < c.inputWidth(i); j++) {
-          int base = ev.inputIndex(c.inputOffset(i) + j);
+          long[] lw = ev.inputLabels(c.inputOffset(i) + j);
           for (int k = 0; k < m; k++) {
-            l[base + 2 * k] = msg[q++];
-            l[base + 2 * k + 1] = msg[q++];
+            lw[2 * k] = msg[q++];
+            lw[2 * k + 1] = msg[q++];
           }
         }
       }
       for (int j = 0; j < eWidth; j++) {
-        int base = ev.inputIndex(eOff + j);
+        long[] lw = ev.inputLabels(eOff + j);
         for (int k = 0; k < m; k++) {
           int ot = (first + k) * eWidth + j;
-          l[base + 2 * k] = mine[2 * ot];
-          l[base + 2 * k + 1] = mine[2 * ot + 1];
+          lw[2 * k] = mine[2 * ot];
+          lw[2 * k + 1] = mine[2 * ot + 1];
         }
       }
       ev.evaluate(m, first, msg, 0);

@@ -141,7 +141,6 @@ final class SharedGc {
     checkLength(e, (long) n * k, "masked OT choices");
 
     Garbler gb = new Garbler(c, Math.min(CHUNK, n), dLo, dHi);
-    long[] l = gb.labels();
     long[] uLabels = new long[2 * BITS * gb.capacity()];
     long[] m0 = ots.m0();
     long[] m1 = ots.m1();
@@ -154,32 +153,32 @@ final class SharedGc {
       // message: tables ‖ D (2 longs per s-bit, instance-major) ‖ decoding words
       long[] msg = new long[andLongs + 2 * kb * m + m];
       for (int t = 0; t < kb; t++) {
-        int ia = gb.inputIndex(t);
-        int is = gb.inputIndex(kb + BITS + t);
+        long[] la = gb.inputLabels(t);
+        long[] ls = gb.inputLabels(kb + BITS + t);
         int word = t >>> 6;
         int bit = t & 63;
         for (int q = 0; q < m; q++) {
           int g = first + q;
           int src = (g * kb + t) * 2;
-          l[ia + 2 * q] = aZero[src];
-          l[ia + 2 * q + 1] = aZero[src + 1];
+          la[2 * q] = aZero[src];
+          la[2 * q + 1] = aZero[src + 1];
           // s: zero-label m_e, D = m0 ⊕ m1 ⊕ Δ
           long eb = -((e[g * k + word] >>> bit) & 1L);
-          l[is + 2 * q] = m0[src] ^ (eb & (m0[src] ^ m1[src]));
-          l[is + 2 * q + 1] = m0[src + 1] ^ (eb & (m0[src + 1] ^ m1[src + 1]));
+          ls[2 * q] = m0[src] ^ (eb & (m0[src] ^ m1[src]));
+          ls[2 * q + 1] = m0[src + 1] ^ (eb & (m0[src + 1] ^ m1[src + 1]));
           int pd = andLongs + (q * kb + t) * 2;
           msg[pd] = m0[src] ^ m1[src] ^ dLo;
           msg[pd + 1] = m0[src + 1] ^ m1[src + 1] ^ dHi;
         }
       }
       for (int j = 0; j < BITS; j++) {
-        int iu = gb.inputIndex(kb + j);
+        long[] lu = gb.inputLabels(kb + j);
         for (int q = 0; q < m; q++) {
           // u = −r: party 1 holds P (from the seed); zero-label P ⊕ u·Δ
           long ub = -((-mask[first + q] >>> j) & 1L);
           int pu = (q * BITS + j) * 2;
-          l[iu + 2 * q] = uLabels[pu] ^ (ub & dLo);
-          l[iu + 2 * q + 1] = uLabels[pu + 1] ^ (ub & dHi);
+          lu[2 * q] = uLabels[pu] ^ (ub & dLo);
+          lu[2 * q + 1] = uLabels[pu + 1] ^ (ub & dHi);
         }
       }
       long c0 = cpuNanos();
@@ -315,7 +314,6 @@ final class SharedGc {
     final int n = mat.n;
     final int kb = mat.k * BITS;
     Evaluator ev = new Evaluator(c, Math.min(CHUNK, n));
-    long[] l = ev.labels();
     long[] y = new long[n];
     mat.engineNanos = 0;
     mat.engineCpuNanos = 0;
@@ -323,22 +321,22 @@ final class SharedGc {
     for (int first = 0; first < n; first += ev.capacity(), chunk++) {
       int m = Math.min(ev.capacity(), n - first);
       for (int t = 0; t < kb; t++) {
-        int ia = ev.inputIndex(t);
-        int is = ev.inputIndex(kb + BITS + t);
+        long[] la = ev.inputLabels(t);
+        long[] ls = ev.inputLabels(kb + BITS + t);
         for (int q = 0; q < m; q++) {
           int src = ((first + q) * kb + t) * 2;
-          l[ia + 2 * q] = aActive[src];
-          l[ia + 2 * q + 1] = aActive[src + 1];
-          l[is + 2 * q] = mat.sActive[src];
-          l[is + 2 * q + 1] = mat.sActive[src + 1];
+          la[2 * q] = aActive[src];
+          la[2 * q + 1] = aActive[src + 1];
+          ls[2 * q] = mat.sActive[src];
+          ls[2 * q + 1] = mat.sActive[src + 1];
         }
       }
       for (int j = 0; j < BITS; j++) {
-        int iu = ev.inputIndex(kb + j);
+        long[] lu = ev.inputLabels(kb + j);
         for (int q = 0; q < m; q++) {
           int src = ((first + q) * BITS + j) * 2;
-          l[iu + 2 * q] = mat.uActive[src];
-          l[iu + 2 * q + 1] = mat.uActive[src + 1];
+          lu[2 * q] = mat.uActive[src];
+          lu[2 * q + 1] = mat.uActive[src + 1];
         }
       }
       long c0 = cpuNanos();
