@@ -1,0 +1,139 @@
+package org.polyshare.core.gc;
+
+import static org.polyshare.core.gc.FixedKeyAes.LONGS;
+
+import com.google.common.base.Preconditions;
+
+/**
+ * Evaluates half-gates garbled circuits made by {@link Garbler}, many instances at once, with the
+ * same label and table layout. With active labels {@code Wa}, {@code Wb} and
+ * {@code sa = lsb(Wa)}, {@code sb = lsb(Wb)}, an AND gate gives
+ * {@code Wc = H(Wa, j) ⊕ sa·TG ⊕ H(Wb, j') ⊕ sb·(TE ⊕ Wa)} — two AES blocks per instance, one
+ * AES call per gate over all instances. XOR gates XOR labels; INV gates copy them.
+ */
+public final class Evaluator {
+  /** Beyond this the AES buffers would not fit an array; a few hundred is the sweet spot. */
+  public static final int MAX_CAPACITY = 1 << 24;
+
+  private final Circuit circuit;
+  private final int capacity;
+  private final long[][] slots;
+  private final byte[] keys;
+  private final byte[] perm;
+  private final FixedKeyAes aes = new FixedKeyAes();
+
+  public Evaluator(Circuit circuit, int capacity) {
+    Preconditions.checkArgument(capacity > 0, "capacity must be positive, got %s", capacity);
+    Preconditions.checkArgument(
+        capacity <= MAX_CAPACITY, "capacity %s exceeds %s instances per call", capacity, MAX_CAPACITY);
+    this.circuit = circuit;
+    this.capacity = capacity;
+    this.slots = new long[circuit.slotCount()][2 * capacity];
+    this.keys = new byte[32 * capacity];
+    this.perm = new byte[32 * capacity];
+  }
+
+  public Circuit circuit() {
+    return circuit;
+  }
+
+  public int capacity() {
+    return capacity;
+  }
+
+  /** Where to write input bit {@code inputBit}'s active labels: instance {@code k} at {@code [2k]}. */
+  public long[] inputLabels(int inputBit) {
+    return slots[circuit.inputSlot(inputBit)];
+  }
+
+  /** Output bit {@code q}'s active labels after {@link #evaluate}, or null for a constant output. */
+  public long[] outputLabels(int q) {
+    int s = circuit.outputSlot(q);
+    return s < 0 ? null : slots[s];
+  }
+
+  /** {@code lsb} of output bit {@code q}'s active label for instance {@code k} (0 for constants). */
+  public long outputLsb(int q, int k) {
+    int s = circuit.outputSlot(q);
+    return s < 0 ? 0 : slots[s][2 * k] & 1L;
+  }
+
+  /** Evaluates instances {@code firstInstance .. +n−1} (the garbler's numbers) on their tables. */
+  public void evaluate(int n, long firstInstance, long[] tables, int tablesOff) {
+    Preconditions.checkArgument(n > 0 && n <= capacity, "n = %s outside [1, %s]", n, capacity);
+    Preconditions.checkArgument(
+        tablesOff >= 0 && tablesOff + 4L * circuit.andCount() * n <= tables.length,
+        "table array too short: need %s longs from %s, have %s",
+        4L * circuit.andCount() * n,
+        tablesOff,
+        tables.length);
+    final byte[] ops = circuit.ops();
+    final int[] s0 = circuit.slotIn0();
+    final int[] s1 = circuit.slotIn1();
+    final int[] so = circuit.slotOut();
+    final long[][] sl = slots;
+    final int len = 2 * n;
+    int t = 0;
+    for (int g = 0; g < ops.length; g++) {
+      final long[] a = sl[s0[g]];
+      final long[] o = sl[so[g]];
+      switch (ops[g]) {
+        case Circuit.XOR -> {
+          final long[] b = sl[s1[g]];
+          for (int i = 0; i < len; i++) {
+            o[i] = a[i] ^ b[i];
+          }
+        }
+        case Circuit.INV -> {
+          if (o != a) {
+            System.arraycopy(a, 0, o, 0, len);
+          }
+        }
+        default -> {
+          andGate(a, sl[s1[g]], o, n, firstInstance, t, tables, tablesOff + 4 * t * n);
+          t++;
+        }
+      }
+    }
+  }
+
+  private void andGate(
+      long[] la, long[] lb, long[] lo, int n, long first, int t, long[] tab, int tabOff) {
+    final byte[] kb = keys;
+    final byte[] hb = perm;
+    final long jg = 2L * t;
+    final long je = jg + 1;
+    for (int k = 0; k < n; k++) {
+      final long aLo = la[2 * k];
+      final long aHi = la[2 * k + 1];
+      final long bLo = lb[2 * k];
+      final long bHi = lb[2 * k + 1];
+      final long tw = first + k;
+      final int p = k << 5;
+      LONGS.set(kb, p, Garbler.dblLo(aLo, aHi) ^ tw);
+      LONGS.set(kb, p + 8, Garbler.dblHi(aLo, aHi) ^ jg);
+      LONGS.set(kb, p + 16, Garbler.dblLo(bLo, bHi) ^ tw);
+      LONGS.set(kb, p + 24, Garbler.dblHi(bLo, bHi) ^ je);
+    }
+    aes.permute(kb, hb, 2 * n);
+    for (int k = 0; k < n; k++) {
+      final int p = k << 5;
+      final long aLo = la[2 * k];
+      final long aHi = la[2 * k + 1];
+      final long bLo = lb[2 * k];
+      final long bHi = lb[2 * k + 1];
+      final long tw = first + k;
+      final long haLo = (long) LONGS.get(hb, p) ^ Garbler.dblLo(aLo, aHi) ^ tw;
+      final long haHi = (long) LONGS.get(hb, p + 8) ^ Garbler.dblHi(aLo, aHi) ^ jg;
+      final long hbLo = (long) LONGS.get(hb, p + 16) ^ Garbler.dblLo(bLo, bHi) ^ tw;
+      final long hbHi = (long) LONGS.get(hb, p + 24) ^ Garbler.dblHi(bLo, bHi) ^ je;
+      final long sa = -(aLo & 1L);
+      final long sb = -(bLo & 1L);
+      final int q = tabOff + 4 * k;
+      final long cLo = haLo ^ (sa & tab[q]) ^ hbLo ^ (sb & (tab[q + 2] ^ aLo));
+      final long cHi = haHi ^ (sa & tab[q + 1]) ^ hbHi ^ (sb & (tab[q + 3] ^ aHi));
+      lo[2 * k] = cLo;
+      lo[2 * k + 1] = cHi;
+    }
+  }
+}
