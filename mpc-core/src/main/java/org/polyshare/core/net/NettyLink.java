@@ -94,7 +94,7 @@ public final class NettyLink implements PartyLink {
       throw new IllegalArgumentException("hello claims " + mine.role().displayName() + " but this end is "
           + localRole.displayName());
     }
-    sendFrame(Frames.encode(channel.alloc(), Frames.TAG_HELLO, mine.encode()), 0);
+    sendFrame(Frames.encode(channel.alloc(), Frames.TAG_HELLO, mine.encode()), -1);
     Object wire;
     try {
       wire = inbox.take(Frames.TAG_HELLO, options.handshakeTimeout(), peerName);
@@ -238,7 +238,7 @@ public final class NettyLink implements PartyLink {
       frame.release();
       checkOpen();
     }
-    if (payloadBytes > 0 || frame.readableBytes() > Frames.HEADER_BYTES) {
+    if (payloadBytes >= 0) { // control frames (payloadBytes < 0) are not protocol traffic
       stats.onSend(payloadBytes);
     }
     channel.writeAndFlush(frame).addListener(f -> {
