@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 /** {@code bin/dealer}: the dealer process and its certificate tooling. */
 @Command(name = "dealer", mixinStandardHelpOptions = true, version = "PolyShare dealer 0.1",
     description = "Trusted dealer for PolyShare two-party inference: serves correlated randomness over mutual TLS.",
-    subcommands = {DealerCli.Certs.class, DealerCli.Serve.class, CommandLine.HelpCommand.class})
+    subcommands = {DealerCli.Certs.class, DealerCli.Serve.class, LinkBench.class, CommandLine.HelpCommand.class})
 public final class DealerCli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

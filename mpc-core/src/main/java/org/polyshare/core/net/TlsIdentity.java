@@ -26,6 +26,9 @@ import javax.net.ssl.SSLSession;
  */
 public final class TlsIdentity {
   static final String[] PROTOCOLS = {"TLSv1.3"};
+  /** AES-128-GCM first: AES-NI makes it the fastest, and 128 bits matches the PRG seeds' strength. */
+  static final java.util.List<String> CIPHERS =
+      java.util.List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
 
   private final Role role;
   private final SslContext server;
@@ -60,12 +63,14 @@ public final class TlsIdentity {
       SslContext server = SslContextBuilder.forServer(cert.toFile(), key.toFile())
           .sslProvider(SslProvider.JDK)
           .protocols(PROTOCOLS)
+          .ciphers(CIPHERS)
           .trustManager(caCert.toFile())
           .clientAuth(ClientAuth.REQUIRE)
           .build();
       SslContext client = SslContextBuilder.forClient()
           .sslProvider(SslProvider.JDK)
           .protocols(PROTOCOLS)
+          .ciphers(CIPHERS)
           .keyManager(cert.toFile(), key.toFile())
           .trustManager(caCert.toFile())
           .endpointIdentificationAlgorithm("HTTPS")
