@@ -1,0 +1,51 @@
+package org.polyshare.models.train;
+
+/**
+ * Training stopped because a layer's activations escaped (Sisyphus): they became NaN/∞, or their
+ * max |value| left no fixed-point headroom. Names the layer and where in training it happened.
+ */
+public final class EscapingActivationException extends RuntimeException {
+  private final String layer;
+  private final int epoch;
+  private final int step;
+  private final double maxAbs;
+
+  EscapingActivationException(String layer, String kind, int epoch, int step, double maxAbs,
+      double limit, int fracBits, String history) {
+    super(message(layer, kind, epoch, step, maxAbs, limit, fracBits, history));
+    this.layer = layer;
+    this.epoch = epoch;
+    this.step = step;
+    this.maxAbs = maxAbs;
+  }
+
+  private static String message(String layer, String kind, int epoch, int step, double maxAbs,
+      double limit, int fracBits, String history) {
+    String what = Double.isNaN(maxAbs) ? "became NaN"
+        : Double.isInfinite(maxAbs) ? "overflowed to infinity"
+        : String.format("reached max |activation| %.3g, beyond the fixed-point limit %.3g"
+            + " (2^%d at f = %d: no headroom left)", maxAbs, limit,
+            Math.round(Math.log(limit) / Math.log(2)), fracBits);
+    return String.format("escaping activations: layer '%s' (%s) %s at epoch %d, step %d."
+        + " Max |activation| per layer at that step: %s. A polynomial network without"
+        + " normalisation grows its activations with depth (Sisyphus); add BatchNorm after each"
+        + " PolyKerv, lower the learning rate, or use a shallower model.",
+        layer, kind, what, epoch, step, history);
+  }
+
+  public String layer() {
+    return layer;
+  }
+
+  public int epoch() {
+    return epoch;
+  }
+
+  public int step() {
+    return step;
+  }
+
+  public double maxAbs() {
+    return maxAbs;
+  }
+}
