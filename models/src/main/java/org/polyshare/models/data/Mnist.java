@@ -15,10 +15,20 @@ public final class Mnist {
   public static final double MEAN = 0.1307, STD = 0.3081;
   public static final int ROWS = 28, COLS = 28, CLASSES = 10;
 
-  /** One split: {@code n} images of 1×28×28 doubles (normalised) and their labels. */
+  /**
+   * One split: {@code n} images (normalised doubles, 1×28×28 for MNIST, any equal size for
+   * synthetic sets) and their labels.
+   */
   public record Split(int n, double[] images, int[] labels) {
+    public Split {
+      if (n <= 0 || images.length % n != 0 || labels.length != n) {
+        throw new IllegalArgumentException("a split needs n > 0 images of equal size and n labels");
+      }
+    }
+
+    /** Values per image. */
     public int pixels() {
-      return ROWS * COLS;
+      return images.length / n;
     }
 
     /** The first {@code limit} examples (all of them if limit ≤ 0 or ≥ n). */
@@ -26,13 +36,13 @@ public final class Mnist {
       if (limit <= 0 || limit >= n) {
         return this;
       }
-      return new Split(limit, java.util.Arrays.copyOf(images, limit * ROWS * COLS),
+      return new Split(limit, java.util.Arrays.copyOf(images, limit * pixels()),
           java.util.Arrays.copyOf(labels, limit));
     }
 
     /** Image {@code i} as a fresh array of 784 normalised doubles. */
     public double[] image(int i) {
-      return java.util.Arrays.copyOfRange(images, i * ROWS * COLS, (i + 1) * ROWS * COLS);
+      return java.util.Arrays.copyOfRange(images, i * pixels(), (i + 1) * pixels());
     }
   }
 

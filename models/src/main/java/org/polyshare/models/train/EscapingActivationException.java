@@ -24,12 +24,13 @@ public final class EscapingActivationException extends RuntimeException {
     String what = Double.isNaN(maxAbs) ? "became NaN"
         : Double.isInfinite(maxAbs) ? "overflowed to infinity"
         : String.format("reached max |activation| %.3g, beyond the fixed-point limit %.3g"
-            + " (2^%d at f = %d: no headroom left)", maxAbs, limit,
-            Math.round(Math.log(limit) / Math.log(2)), fracBits);
+            + " (2^%d at f = %d: less than %d bits of headroom left in Z_2^64)", maxAbs, limit,
+            Math.round(Math.log(limit) / Math.log(2)), fracBits, Trainer.MARGIN_BITS);
     return String.format("escaping activations: layer '%s' (%s) %s at epoch %d, step %d."
         + " Max |activation| per layer at that step: %s. A polynomial network without"
-        + " normalisation grows its activations with depth (Sisyphus); add BatchNorm after each"
-        + " PolyKerv, lower the learning rate, or use a shallower model.",
+        + " normalisation grows its activations with depth (Sisyphus); train with BatchNorm inside"
+        + " each PolyKerv (the trainer's default; it folds into the conv on export), lower the"
+        + " learning rate, or use a shallower model.",
         layer, kind, what, epoch, step, history);
   }
 

@@ -13,9 +13,11 @@ import org.polyshare.models.graph.Model;
  * a progress bar with running loss and accuracy, test accuracy after each epoch.
  *
  * <p>Every training step checks each layer's max |activation| against the fixed-point limit
- * {@code 2^(62−2f)} — the largest value whose product with another encoded value still fits the
- * truncation's {@code |x| < 2^62} — and stops with an {@link EscapingActivationException} naming
- * the layer, epoch and step when a layer exceeds it or becomes NaN (Sisyphus made loud).
+ * {@code 2^(62 − 2f − margin)}: a value {@code v} is {@code |v|·2^(2f)} in the ring before its
+ * truncation, which is exact only below {@code 2^62}, and the secure evaluator wants
+ * {@link #MARGIN_BITS} bits of headroom on top (as the calibration's headroom report does). A
+ * layer that exceeds it, or becomes NaN, stops training with an {@link EscapingActivationException}
+ * naming the layer, epoch and step (Sisyphus made loud).
  */
 public final class Trainer {
 
@@ -57,9 +59,12 @@ public final class Trainer {
     this.progress = progress;
   }
 
-  /** The escape limit at {@code f} fractional bits: {@code 2^(62 − 2f)}. */
+  /** Headroom the secure evaluator keeps below the truncation limit (bits). */
+  public static final int MARGIN_BITS = 8;
+
+  /** The escape limit at {@code f} fractional bits: {@code 2^(62 − 2f − MARGIN_BITS)}. */
   public static double activationLimit(int fracBits) {
-    return Math.scalb(1.0, 62 - 2 * fracBits);
+    return Math.scalb(1.0, 62 - 2 * fracBits - MARGIN_BITS);
   }
 
   public Result train(Model architecture, Mnist.Split train, Mnist.Split test) {
