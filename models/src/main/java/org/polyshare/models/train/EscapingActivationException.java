@@ -1,5 +1,7 @@
 package org.polyshare.models.train;
 
+import org.polyshare.models.graph.Model;
+
 /**
  * Training stopped because a layer's activations escaped (Sisyphus): they became NaN/∞, or their
  * max |value| left no fixed-point headroom. Names the layer and where in training it happened.
@@ -9,6 +11,7 @@ public final class EscapingActivationException extends RuntimeException {
   private final int epoch;
   private final int step;
   private final double maxAbs;
+  private transient Model snapshot;
 
   EscapingActivationException(String layer, String kind, int epoch, int step, double maxAbs,
       double limit, int fracBits, String history) {
@@ -32,6 +35,19 @@ public final class EscapingActivationException extends RuntimeException {
         + " each PolyKerv (the trainer's default; it folds into the conv on export), lower the"
         + " learning rate, or use a shallower model.",
         layer, kind, what, epoch, step, history);
+  }
+
+  EscapingActivationException withSnapshot(Model m) {
+    this.snapshot = m;
+    return this;
+  }
+
+  /**
+   * The network's weights when training stopped (inference form), for inspection of its headroom;
+   * null when none was taken.
+   */
+  public Model snapshot() {
+    return snapshot;
   }
 
   public String layer() {

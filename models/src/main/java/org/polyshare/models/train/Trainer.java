@@ -80,6 +80,19 @@ public final class Trainer {
   }
 
   private Result run(TrainableNet net, Mnist.Split train, Mnist.Split test, Parallel par) {
+    try {
+      return loop(net, train, test);
+    } catch (EscapingActivationException e) {
+      try {
+        e.withSnapshot(net.toModel());
+      } catch (IllegalArgumentException notFinite) {
+        // weights already NaN/∞ cannot form a graph: report the escape without a snapshot
+      }
+      throw e;
+    }
+  }
+
+  private Result loop(TrainableNet net, Mnist.Split train, Mnist.Split test) {
     int n = train.n(), bs = Math.min(config.batchSize(), n), d = train.pixels();
     int classes = net.classes();
     int stepsPerEpoch = n / bs; // drop the ragged last batch: BN statistics want full batches
