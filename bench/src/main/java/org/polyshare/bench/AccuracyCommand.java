@@ -136,7 +136,7 @@ final class AccuracyCommand implements Callable<Integer> {
     double secureSeconds = (System.nanoTime() - s0) / 1e9;
 
     int plainOk = 0, secureOk = 0, differ = 0;
-    double maxErr = 0;
+    double maxErr = 0, maxLogit = 0;
     for (int i = 0; i < n; i++) {
       int pa = argmax(plain[i]), sa = argmax(secure[i]);
       int y = test.labels()[i];
@@ -145,6 +145,7 @@ final class AccuracyCommand implements Callable<Integer> {
       differ += pa != sa ? 1 : 0;
       for (int c = 0; c < classes; c++) {
         maxErr = Math.max(maxErr, Math.abs(plain[i][c] - secure[i][c]));
+        maxLogit = Math.max(maxLogit, Math.abs(plain[i][c]));
       }
     }
     double ulp = Math.scalb(1.0, -model.fracBits());
@@ -153,12 +154,12 @@ final class AccuracyCommand implements Callable<Integer> {
             + "  plaintext accuracy  %.2f%% (%d/%d)%n"
             + "  secure accuracy     %.2f%% (%d/%d)%n"
             + "  differing top-1     %d%n"
-            + "  max logit error     %.3g (%.1f ulp at 2^-%d)%n"
+            + "  max logit error     %.3g (%.1f ulp at 2^-%d; max |logit| %.3g)%n"
             + "  secure time/image   %.2f ms wall (party 1: offline %.2f ms + online %.2f ms"
             + " per image, batch %d); plaintext %.3f ms/image%n",
         model.name(), modelFile, n, model.fracBits(), truncation,
         100.0 * plainOk / n, plainOk, n, 100.0 * secureOk / n, secureOk, n, differ,
-        maxErr, maxErr / ulp, model.fracBits(),
+        maxErr, maxErr / ulp, model.fracBits(), maxLogit,
         1e3 * secureSeconds / n, offline[0] / 1e6 / n, online[0] / 1e6 / n, b,
         1e3 * plainSeconds / n);
     System.out.print(report);
@@ -167,10 +168,12 @@ final class AccuracyCommand implements Callable<Integer> {
               + " \"mode\": \"in_process\", \"frac_bits\": %d, \"truncation\": \"%s\","
               + " \"batch\": %d, \"plaintext_accuracy\": %.6f, \"secure_accuracy\": %.6f,"
               + " \"differing_predictions\": %d, \"max_logit_error\": %.6g,"
+              + " \"max_abs_logit\": %.6g,"
               + " \"secure_ms_per_image\": %.4f, \"offline_ms_per_image\": %.4f,"
               + " \"online_ms_per_image\": %.4f, \"plaintext_ms_per_image\": %.4f}%n",
           esc(model.name()), esc(modelFile.toString()), n, model.fracBits(), truncation, b,
-          (double) plainOk / n, (double) secureOk / n, differ, maxErr, 1e3 * secureSeconds / n,
+          (double) plainOk / n, (double) secureOk / n, differ, maxErr, maxLogit,
+          1e3 * secureSeconds / n,
           offline[0] / 1e6 / n, online[0] / 1e6 / n, 1e3 * plainSeconds / n);
       Files.writeString(json, j, StandardCharsets.UTF_8);
     }
