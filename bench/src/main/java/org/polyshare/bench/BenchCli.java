@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       OpsCommand.class,
       GcCommand.class,
+      KernelsCommand.class,
+      AccuracyCommand.class,
     })
 public final class BenchCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
