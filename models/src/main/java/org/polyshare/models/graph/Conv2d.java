@@ -1,0 +1,65 @@
+package org.polyshare.models.graph;
+
+import java.util.List;
+
+/**
+ * 2-D convolution (cross-correlation, as in PyTorch and ONNX), symmetric zero padding, equal
+ * stride on both axes, one group. {@code weight} is {@code [out][in][kh][kw]}, {@code bias} is
+ * {@code [out]} (zeros when the layer has none).
+ */
+public record Conv2d(
+    String name,
+    String input,
+    int inChannels,
+    int outChannels,
+    int kernelH,
+    int kernelW,
+    int stride,
+    int padding,
+    double[] weight,
+    double[] bias)
+    implements Layer {
+
+  public Conv2d {
+    Check.name(name);
+    Check.that(inChannels > 0 && outChannels > 0, name, "channel counts must be positive");
+    Check.that(kernelH > 0 && kernelW > 0, name, "kernel must be positive");
+    Check.that(stride > 0, name, "stride must be positive, got %d", stride);
+    Check.that(padding >= 0, name, "padding must be >= 0, got %d", padding);
+    Check.length(weight, (long) outChannels * inChannels * kernelH * kernelW, name, "weight");
+    if (bias == null) {
+      bias = new double[outChannels];
+    }
+    Check.length(bias, outChannels, name, "bias");
+  }
+
+  @Override
+  public List<String> inputs() {
+    return List.of(input);
+  }
+
+  @Override
+  public int[] outputShape(List<int[]> in) {
+    int[] s = Check.chw(in, name);
+    Check.that(s[0] == inChannels, name, "expects %d input channels, got %d", inChannels, s[0]);
+    return new int[] {
+      outChannels,
+      Check.window(s[1], kernelH, stride, padding, name),
+      Check.window(s[2], kernelW, stride, padding, name)
+    };
+  }
+
+  @Override
+  public Conv2d rewire(String newName, List<String> newInputs) {
+    return new Conv2d(
+        newName, newInputs.get(0), inChannels, outChannels, kernelH, kernelW, stride, padding,
+        weight, bias);
+  }
+
+  /** Same geometry, new parameters. */
+  public Conv2d withParams(double[] newWeight, double[] newBias) {
+    return new Conv2d(
+        name, input, inChannels, outChannels, kernelH, kernelW, stride, padding, newWeight,
+        newBias);
+  }
+}

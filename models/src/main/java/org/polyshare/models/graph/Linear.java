@@ -1,0 +1,46 @@
+package org.polyshare.models.graph;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Fully connected layer {@code y = W x + b}; {@code weight} is {@code [out][in]}, {@code bias} {@code [out]}. */
+public record Linear(
+    String name, String input, int inFeatures, int outFeatures, double[] weight, double[] bias)
+    implements Layer {
+
+  public Linear {
+    Check.name(name);
+    Check.that(inFeatures > 0 && outFeatures > 0, name, "feature counts must be positive");
+    Check.length(weight, (long) inFeatures * outFeatures, name, "weight");
+    if (bias == null) {
+      bias = new double[outFeatures];
+    }
+    Check.length(bias, outFeatures, name, "bias");
+  }
+
+  @Override
+  public List<String> inputs() {
+    return List.of(input);
+  }
+
+  @Override
+  public int[] outputShape(List<int[]> in) {
+    int[] s = Check.one(in, name);
+    Check.that(
+        s.length == 1 && s[0] == inFeatures,
+        name,
+        "expects a [%d] input, got %s (add a Flatten before it)",
+        inFeatures,
+        Arrays.toString(s));
+    return new int[] {outFeatures};
+  }
+
+  @Override
+  public Linear rewire(String newName, List<String> newInputs) {
+    return new Linear(newName, newInputs.get(0), inFeatures, outFeatures, weight, bias);
+  }
+
+  public Linear withParams(double[] newWeight, double[] newBias) {
+    return new Linear(name, input, inFeatures, outFeatures, newWeight, newBias);
+  }
+}

@@ -1,0 +1,32 @@
+package org.polyshare.models.graph;
+
+import java.util.List;
+
+/**
+ * Max pooling, no padding. Plaintext only: the zoo replaces every max-pool by {@link AvgPool}, and
+ * the secure evaluator refuses a model that still has one.
+ */
+public record MaxPool(String name, String input, int kernel, int stride) implements Layer {
+  public MaxPool {
+    Check.name(name);
+    Check.that(kernel > 0 && stride > 0, name, "kernel and stride must be positive");
+  }
+
+  @Override
+  public List<String> inputs() {
+    return List.of(input);
+  }
+
+  @Override
+  public int[] outputShape(List<int[]> in) {
+    int[] s = Check.chw(in, name);
+    return new int[] {
+      s[0], Check.window(s[1], kernel, stride, 0, name), Check.window(s[2], kernel, stride, 0, name)
+    };
+  }
+
+  @Override
+  public MaxPool rewire(String newName, List<String> newInputs) {
+    return new MaxPool(newName, newInputs.get(0), kernel, stride);
+  }
+}

@@ -1,0 +1,66 @@
+package org.polyshare.models.secure;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.polyshare.models.eval.PlainEvaluator;
+import org.polyshare.models.graph.Model;
+import org.polyshare.models.zoo.Zoo;
+import org.polyshare.models.zoo.ZooCache;
+
+class SecureModelTest {
+
+  static int argmax(double[] v) {
+    int best = 0;
+    for (int i = 1; i < v.length; i++) {
+      if (v[i] > v[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /** Checks secure logits against the double reference (bound + top-1) and the int64 forward. */
+  static void check(String name, Model model, double[][] xs, double[][] secure) {
+    double bound = ErrorBound.logits(model, xs);
+    double[][] ring = new RingForward(model, xs.length).forward(xs);
+    double u = Math.scalb(1.0, -model.fracBits());
+    double worst = 0;
+    double worstRing = 0;
+    int top1Mismatch = 0;
+    for (int i = 0; i < xs.length; i++) {
+      double[] plain = PlainEvaluator.forward(model, xs[i]);
+      for (int k = 0; k < plain.length; k++) {
+        worst = Math.max(worst, Math.abs(secure[i][k] - plain[k]));
+        worstRing = Math.max(worstRing, Math.abs(secure[i][k] - ring[i][k]));
+      }
+      if (argmax(plain) != argmax(secure[i])) {
+        top1Mismatch++;
+      }
+    }
+    System.out.printf("%s: %d inputs, max |secure - double| = %.3g (bound %.3g), max |secure -"
+        + " int64| = %.1f ulp%n", name, xs.length, worst, bound, worstRing / u);
+    assertTrue(worst <= bound, name + ": error " + worst + " exceeds the bound " + bound);
+    assertEquals(0, top1Mismatch, name + ": top-1 differs on " + top1Mismatch + " inputs");
+  }
+
+  @Test
+  void smallNetsMatchPlaintextOnAHundredInputs() {
+    for (String name : new String[] {"tiny-pkn", "lenet5-pkn", "tiny-relu", "lenet5-relu"}) {
+      Model model = ZooCache.get(name);
+      double[][] xs = Zoo.sampleInputs(model, 100, 1234);
+      SecureRun.Outcome o = SecureRun.run(model, Zoo.architecture(name), xs, SecureRun.defaults());
+      assertNull(o.party0().logits(), "party 0 learns nothing");
+      check(name, model, xs, o.party1().logits());
+      assertEquals(o.dealerAfterOffline1(), o.dealerAfterOnline1(),
+          "the online phase must not touch the dealer");
+      long rounds = 0;
+      for (SecureModel.LayerReport r : o.party1().layers()) {
+        rounds += r.onlineRounds();
+      }
+      assertTrue(rounds > 0 && o.party1().onlineNanos() > 0, "per-layer report is filled in");
+    }
+  }
+}

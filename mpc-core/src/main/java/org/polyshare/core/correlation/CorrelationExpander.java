@@ -1,0 +1,112 @@
+package org.polyshare.core.correlation;
+
+import org.polyshare.core.prg.Prg;
+
+/**
+ * Party side of seed compression: turns one {@link DealerMessage} into the party's share of the
+ * requested correlation. The order in which a seed's stream is consumed is part of the protocol
+ * (the dealer replays it): for triples {@code a, b, c}; squares {@code r, r²}; truncation
+ * {@code r, r>>>f, msb}; matmul/conv triples {@code a, b, c}; fixed-mask triples {@code a, c};
+ * weight masks {@code b}; OT sender {@code m0, m1}, OT receiver the choice words. The last
+ * component(s) — everything after the first one or two listed — come from the correction instead
+ * when the message carries one: {@code c}, {@code r²}, {@code [r>>>f ‖ msb]}, or the OT receiver's
+ * {@code chosen} strings.
+ */
+public final class CorrelationExpander {
+  private CorrelationExpander() {}
+
+  public static Correlation expand(int partyId, CorrelationRequest request, DealerMessage msg) {
+    checkParty(partyId);
+    Prg prg = new Prg(msg.seed());
+    long[] corr = msg.hasCorrection() ? msg.correction() : null;
+    if (request instanceof CorrelationRequest.Triples t) {
+      long[] a = prg.nextLongs(t.n());
+      long[] b = prg.nextLongs(t.n());
+      return new BeaverTriples(a, b, last(prg, corr, t.n(), request));
+    }
+    if (request instanceof CorrelationRequest.Squares s) {
+      long[] r = prg.nextLongs(s.n());
+      return new SquarePairs(r, last(prg, corr, s.n(), request));
+    }
+    if (request instanceof CorrelationRequest.Truncation t) {
+      int n = t.n();
+      long[] r = prg.nextLongs(n);
+      long[] both = last(prg, corr, 2 * n, request);
+      long[] shifted = new long[n];
+      long[] msb = new long[n];
+      System.arraycopy(both, 0, shifted, 0, n);
+      System.arraycopy(both, n, msb, 0, n);
+      return new TruncationTuples(t.fracBits(), r, shifted, msb);
+    }
+    if (request instanceof CorrelationRequest.MatMul m) {
+      long[] a = prg.nextLongs(m.shape().leftNumel());
+      long[] b = prg.nextLongs(m.shape().rightNumel());
+      return new MatMulTriple(m.shape(), a, b, last(prg, corr, m.shape().outputNumel(), request));
+    }
+    if (request instanceof CorrelationRequest.Conv c) {
+      long[] a = prg.nextLongs(c.shape().inputNumel());
+      long[] b = prg.nextLongs(c.shape().weightNumel());
+      return new ConvTriple(c.shape(), a, b, last(prg, corr, c.shape().outputNumel(), request));
+    }
+    if (request instanceof CorrelationRequest.WeightMask w) {
+      noCorrection(corr, request);
+      return new WeightMaskShare(w.maskId(), prg.nextLongs(w.numel()));
+    }
+    if (request instanceof CorrelationRequest.ConvFixedMask c) {
+      long[] a = prg.nextLongs(c.shape().inputNumel());
+      return new FixedMaskTriple(c.maskId(), a, last(prg, corr, c.shape().outputNumel(), request));
+    }
+    if (request instanceof CorrelationRequest.MatMulFixedMask m) {
+      long[] a = prg.nextLongs(m.shape().leftNumel());
+      return new FixedMaskTriple(m.maskId(), a, last(prg, corr, m.shape().outputNumel(), request));
+    }
+    if (request instanceof CorrelationRequest.RandomOt o) {
+      int n = o.n();
+      if (partyId == 0) {
+        noCorrection(corr, request);
+        long[] m0 = prg.nextLongs(2 * n);
+        long[] m1 = prg.nextLongs(2 * n);
+        return new RandomOts(n, m0, m1, null, null);
+      }
+      long[] choices = otChoices(prg, n);
+      if (corr == null || corr.length != 2 * n) {
+        throw new IllegalArgumentException(
+            "random OT receiver needs " + 2 * n + " chosen longs from the dealer, got "
+                + (corr == null ? 0 : corr.length));
+      }
+      return new RandomOts(n, null, null, choices, corr);
+    }
+    throw new AssertionError("unhandled correlation request " + request);
+  }
+
+  static long[] otChoices(Prg prg, int n) {
+    long[] choices = prg.nextLongs((n + 63) >>> 6);
+    if ((n & 63) != 0) {
+      choices[choices.length - 1] &= (1L << (n & 63)) - 1;
+    }
+    return choices;
+  }
+
+  private static long[] last(Prg prg, long[] corr, int n, CorrelationRequest request) {
+    if (corr == null) {
+      return prg.nextLongs(n);
+    }
+    if (corr.length != n) {
+      throw new IllegalArgumentException(
+          "dealer correction for " + request + " has " + corr.length + " longs, expected " + n);
+    }
+    return corr;
+  }
+
+  private static void noCorrection(long[] corr, CorrelationRequest request) {
+    if (corr != null) {
+      throw new IllegalArgumentException("unexpected dealer correction for " + request);
+    }
+  }
+
+  static void checkParty(int partyId) {
+    if (partyId != 0 && partyId != 1) {
+      throw new IllegalArgumentException("party id must be 0 or 1, got " + partyId);
+    }
+  }
+}

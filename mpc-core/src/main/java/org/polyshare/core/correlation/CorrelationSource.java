@@ -1,0 +1,72 @@
+package org.polyshare.core.correlation;
+
+import org.polyshare.core.kernel.Conv2dShape;
+import org.polyshare.core.kernel.MatMulShape;
+
+/**
+ * Where one party gets its shares of correlated randomness. Both parties must issue the same
+ * sequence of requests (the session's plan); each call returns this party's share of the next
+ * batch.
+ *
+ * <p>Implementations: {@link InProcessDealer}'s sources (dealer and both parties in one JVM) and
+ * the networked source, which ships each {@link CorrelationRequest} to the dealer process and
+ * expands the {@link DealerMessage} it gets back with {@link CorrelationExpander}. An
+ * implementation only has to provide {@link #partyId} and {@link #next}; the typed methods
+ * delegate to it.
+ */
+public interface CorrelationSource {
+
+  /** 0 (model owner) or 1 (client). */
+  int partyId();
+
+  /** This party's share of the next batch, which must be {@code request}. */
+  Correlation next(CorrelationRequest request);
+
+  default BeaverTriples triples(int n) {
+    return cast(next(new CorrelationRequest.Triples(n)), BeaverTriples.class);
+  }
+
+  default SquarePairs squares(int n) {
+    return cast(next(new CorrelationRequest.Squares(n)), SquarePairs.class);
+  }
+
+  default TruncationTuples truncation(int n, int fracBits) {
+    return cast(next(new CorrelationRequest.Truncation(n, fracBits)), TruncationTuples.class);
+  }
+
+  default MatMulTriple matmulTriple(MatMulShape shape) {
+    return cast(next(new CorrelationRequest.MatMul(shape)), MatMulTriple.class);
+  }
+
+  default ConvTriple convTriple(Conv2dShape shape) {
+    return cast(next(new CorrelationRequest.Conv(shape)), ConvTriple.class);
+  }
+
+  /** Share of a session-fixed weight mask of {@code numel} elements, registered as {@code maskId}. */
+  default WeightMaskShare weightMask(int maskId, int numel) {
+    return cast(next(new CorrelationRequest.WeightMask(maskId, numel)), WeightMaskShare.class);
+  }
+
+  /** Fresh {@code (A, C = conv(A, B_maskId))} for one inference through a fixed-weight conv layer. */
+  default FixedMaskTriple convFixedMask(int maskId, Conv2dShape shape) {
+    return cast(next(new CorrelationRequest.ConvFixedMask(maskId, shape)), FixedMaskTriple.class);
+  }
+
+  /** Fresh {@code (A, C = A · B_maskId)} for one inference through a fixed-weight dense layer. */
+  default FixedMaskTriple matmulFixedMask(int maskId, MatMulShape shape) {
+    return cast(next(new CorrelationRequest.MatMulFixedMask(maskId, shape)), FixedMaskTriple.class);
+  }
+
+  /** {@code n} random OTs: party 0 gets {@code m0, m1}, party 1 {@code choices, chosen}. */
+  default RandomOts randomOts(int n) {
+    return cast(next(new CorrelationRequest.RandomOt(n)), RandomOts.class);
+  }
+
+  private static <T extends Correlation> T cast(Correlation c, Class<T> type) {
+    if (!type.isInstance(c)) {
+      throw new IllegalStateException(
+          "correlation source returned " + c.getClass().getSimpleName() + " where " + type.getSimpleName() + " was requested");
+    }
+    return type.cast(c);
+  }
+}

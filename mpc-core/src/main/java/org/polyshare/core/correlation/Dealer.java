@@ -1,0 +1,165 @@
+package org.polyshare.core.correlation;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.polyshare.core.kernel.RingConv;
+import org.polyshare.core.kernel.RingGemm;
+import org.polyshare.core.prg.Prg;
+import org.polyshare.core.prg.Seed;
+
+/**
+ * Dealer side of seed compression, for one session. Per request it draws two fresh seeds, replays
+ * both parties' expansions ({@link CorrelationExpander}), computes the dependent values (products,
+ * shifts, top bits, OT choices) and emits the correction {@code target − share_other} for ONE
+ * party; the other gets only its seed. The corrected party alternates between consecutive
+ * arithmetic batches to balance traffic; for random OT it is always the receiver (party 1).
+ *
+ * <p>Session state: the fixed weight masks {@code B} by mask id, needed to answer later
+ * fixed-mask requests. The dealer never sees weights or inputs. Thread-safe (synchronized).
+ */
+public final class Dealer {
+  private final Supplier<Seed> seeds;
+  private final Map<Integer, long[]> masks = new HashMap<>();
+  private long arithmeticBatches;
+
+  /** The two messages of one request. */
+  public record Dealt(DealerMessage toParty0, DealerMessage toParty1) {
+    public DealerMessage to(int partyId) {
+      CorrelationExpander.checkParty(partyId);
+      return partyId == 0 ? toParty0 : toParty1;
+    }
+  }
+
+  /** A dealer drawing every seed from {@link Seed#random()}. */
+  public Dealer() {
+    this(Seed::random);
+  }
+
+  /** A dealer with an explicit seed source (tests, reproducible benchmarks). */
+  public Dealer(Supplier<Seed> seeds) {
+    this.seeds = seeds;
+  }
+
+  public synchronized Dealt deal(CorrelationRequest request) {
+    Seed s0 = seeds.get();
+    Seed s1 = seeds.get();
+    if (request instanceof CorrelationRequest.WeightMask w) {
+      if (masks.containsKey(w.maskId())) {
+        throw new IllegalArgumentException(
+            "weight mask " + w.maskId() + " was already dealt in this session; mask ids must be unique");
+      }
+      long[] b0 = ((WeightMaskShare) raw(0, request, s0)).b();
+      long[] b1 = ((WeightMaskShare) raw(1, request, s1)).b();
+      masks.put(w.maskId(), add(b0, b1));
+      return new Dealt(DealerMessage.seedOnly(s0), DealerMessage.seedOnly(s1));
+    }
+    if (request instanceof CorrelationRequest.RandomOt o) {
+      RandomOts sender = (RandomOts) raw(0, request, s0);
+      long[] choices = CorrelationExpander.otChoices(new Prg(s1), o.n());
+      long[] chosen = new long[2 * o.n()];
+      for (int i = 0; i < o.n(); i++) {
+        long[] m = ((choices[i >>> 6] >>> (i & 63)) & 1L) == 0 ? sender.m0() : sender.m1();
+        chosen[2 * i] = m[2 * i];
+        chosen[2 * i + 1] = m[2 * i + 1];
+      }
+      return new Dealt(DealerMessage.seedOnly(s0), new DealerMessage(s1, chosen));
+    }
+    int p = (int) (arithmeticBatches++ & 1);
+    Seed[] s = {s0, s1};
+    Correlation fromP = raw(p, request, s[p]);
+    Correlation fromU = raw(1 - p, request, s[1 - p]);
+    long[] correction = correction(request, fromP, fromU);
+    DealerMessage mp = new DealerMessage(s[p], correction);
+    DealerMessage mu = DealerMessage.seedOnly(s[1 - p]);
+    return p == 0 ? new Dealt(mp, mu) : new Dealt(mu, mp);
+  }
+
+  /** Number of fixed weight masks registered in this session. */
+  public synchronized int maskCount() {
+    return masks.size();
+  }
+
+  /** The corrected party's share of the dependent part: {@code target − (uncorrected share)}. */
+  private long[] correction(CorrelationRequest request, Correlation p, Correlation u) {
+    if (p instanceof BeaverTriples tp && u instanceof BeaverTriples tu) {
+      long[] c = new long[tp.size()];
+      for (int i = 0; i < c.length; i++) {
+        c[i] = (tp.a()[i] + tu.a()[i]) * (tp.b()[i] + tu.b()[i]) - tu.c()[i];
+      }
+      return c;
+    }
+    if (p instanceof SquarePairs sp && u instanceof SquarePairs su) {
+      long[] c = new long[sp.size()];
+      for (int i = 0; i < c.length; i++) {
+        long r = sp.r()[i] + su.r()[i];
+        c[i] = r * r - su.r2()[i];
+      }
+      return c;
+    }
+    if (p instanceof TruncationTuples tp && u instanceof TruncationTuples tu) {
+      int n = tp.size();
+      int f = tp.fracBits();
+      long[] c = new long[2 * n];
+      for (int i = 0; i < n; i++) {
+        long r = tp.r()[i] + tu.r()[i];
+        c[i] = (r >>> f) - tu.rShifted()[i];
+        c[n + i] = (r >>> 63) - tu.msb()[i];
+      }
+      return c;
+    }
+    if (p instanceof MatMulTriple mp && u instanceof MatMulTriple mu) {
+      long[] c = RingGemm.multiply(add(mp.a(), mu.a()), add(mp.b(), mu.b()), mp.shape());
+      return subInPlace(c, mu.c());
+    }
+    if (p instanceof ConvTriple cp && u instanceof ConvTriple cu) {
+      long[] c = RingConv.conv2d(add(cp.a(), cu.a()), add(cp.b(), cu.b()), cp.shape());
+      return subInPlace(c, cu.c());
+    }
+    if (p instanceof FixedMaskTriple fp && u instanceof FixedMaskTriple fu) {
+      long[] a = add(fp.a(), fu.a());
+      long[] c;
+      if (request instanceof CorrelationRequest.ConvFixedMask r) {
+        c = RingConv.conv2d(a, mask(r.maskId(), r.shape().weightNumel()), r.shape());
+      } else {
+        CorrelationRequest.MatMulFixedMask r = (CorrelationRequest.MatMulFixedMask) request;
+        c = RingGemm.multiply(a, mask(r.maskId(), r.shape().rightNumel()), r.shape());
+      }
+      return subInPlace(c, fu.c());
+    }
+    throw new AssertionError("unhandled correlation request " + request);
+  }
+
+  private long[] mask(int maskId, int numel) {
+    long[] b = masks.get(maskId);
+    if (b == null) {
+      throw new IllegalArgumentException(
+          "fixed-mask request for weight mask " + maskId + ", which was never dealt in this session;"
+              + " request WeightMask(" + maskId + ", " + numel + ") first");
+    }
+    if (b.length != numel) {
+      throw new IllegalArgumentException(
+          "weight mask " + maskId + " has " + b.length + " elements but the layer's weights have " + numel);
+    }
+    return b;
+  }
+
+  private static Correlation raw(int party, CorrelationRequest request, Seed seed) {
+    return CorrelationExpander.expand(party, request, DealerMessage.seedOnly(seed));
+  }
+
+  private static long[] add(long[] a, long[] b) {
+    long[] out = new long[a.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = a[i] + b[i];
+    }
+    return out;
+  }
+
+  private static long[] subInPlace(long[] a, long[] b) {
+    for (int i = 0; i < a.length; i++) {
+      a[i] -= b[i];
+    }
+    return a;
+  }
+}

@@ -1,0 +1,253 @@
+package org.polyshare.core.gc;
+
+import static org.polyshare.core.gc.FixedKeyAes.LONGS;
+
+import com.google.common.base.Preconditions;
+import org.polyshare.core.prg.Prg;
+
+/**
+ * Half-gates garbling (Zahur–Rosulek–Evans 2015) of many instances of one {@link Circuit} at once.
+ *
+ * <p>Labels are 128 bits, two longs {@code (lo, hi)}. Free-XOR: every wire {@code w} has a
+ * zero-label {@code W0} and one-label {@code W1 = W0 ⊕ Δ} for one global secret Δ with
+ * {@code lsb(Δ) = 1}, so {@code lsb(W0) ≠ lsb(W1)} is the point-and-permute bit. XOR gates are
+ * {@code C0 = A0 ⊕ B0}, INV gates {@code C0 = A0 ⊕ Δ}; neither sends anything. An AND gate
+ * {@code c = a ∧ b} with {@code pa = lsb(A0)}, {@code pb = lsb(B0)} sends two ciphertexts:
+ *
+ * <pre>
+ *   TG = H(A0, j) ⊕ H(A1, j) ⊕ pb·Δ          WG0 = H(A0, j) ⊕ pa·TG
+ *   TE = H(B0, j') ⊕ H(B1, j') ⊕ A0          WE0 = H(B0, j') ⊕ pb·(TE ⊕ A0) = H(B_pb, j')
+ *   C0 = WG0 ⊕ WE0
+ * </pre>
+ *
+ * with {@code H(L, T) = π(K) ⊕ K}, {@code K = 2L ⊕ T} (doubling in GF(2^128)), π fixed-key AES
+ * ({@link FixedKeyAes}). The tweaks are {@code j = (instance, 2t)} and
+ * {@code j' = (instance, 2t+1)} for the {@code t}-th AND gate: unique under one Δ as long as
+ * callers number instances uniquely across {@link #garble} calls.
+ *
+ * <p><b>Layout.</b> Labels live in one {@code long[]}: slot {@code s}, instance {@code k} at
+ * {@code 2·(s·capacity + k)} (lo, then hi): wire-major, instances contiguous, so each gate is a
+ * linear sweep and each AND gate one AES call over {@code 4n} blocks. Garbled tables: the
+ * {@code t}-th AND gate of instance {@code k} at {@code tablesOff + 4·(t·n + k)}: TG lo, TG hi,
+ * TE lo, TE hi. No allocation per gate. Not thread-safe.
+ */
+public final class Garbler {
+  private final Circuit circuit;
+  private final int capacity;
+  private final long deltaLo;
+  private final long deltaHi;
+  private final long delta2Lo;
+  private final long delta2Hi;
+  private final long[] labels;
+  private final byte[] keys;
+  private final byte[] perm;
+  private final FixedKeyAes aes = new FixedKeyAes();
+
+  /**
+   * @param capacity the most instances one {@link #garble} call handles (a few hundred suffice to
+   *     keep AES at full speed)
+   * @param deltaLo low word of Δ; must be odd (point-and-permute)
+   */
+  public Garbler(Circuit circuit, int capacity, long deltaLo, long deltaHi) {
+    Preconditions.checkArgument(capacity > 0, "capacity must be positive, got %s", capacity);
+    Preconditions.checkArgument((deltaLo & 1L) == 1L, "free-XOR offset Δ must have its low bit set");
+    Preconditions.checkArgument(
+        (long) circuit.slotCount() * capacity * 2 < Integer.MAX_VALUE,
+        "%s slots × %s instances do not fit in one label array; use a smaller capacity",
+        circuit.slotCount(),
+        capacity);
+    this.circuit = circuit;
+    this.capacity = capacity;
+    this.deltaLo = deltaLo;
+    this.deltaHi = deltaHi;
+    this.delta2Lo = dblLo(deltaLo, deltaHi);
+    this.delta2Hi = dblHi(deltaLo, deltaHi);
+    this.labels = new long[circuit.slotCount() * capacity * 2];
+    this.keys = new byte[64 * capacity];
+    this.perm = new byte[64 * capacity];
+  }
+
+  /** A fresh Δ (lo, hi) with its low bit set. */
+  public static long[] randomDelta(Prg prg) {
+    long[] d = prg.nextLongs(2);
+    d[0] |= 1L;
+    return d;
+  }
+
+  public Circuit circuit() {
+    return circuit;
+  }
+
+  public int capacity() {
+    return capacity;
+  }
+
+  public long deltaLo() {
+    return deltaLo;
+  }
+
+  public long deltaHi() {
+    return deltaHi;
+  }
+
+  /**
+   * The label array. Before {@link #garble} write each input bit's zero-label for instance
+   * {@code k} at {@code inputIndex(bit) + 2k} (lo) and {@code +1} (hi); afterwards the zero-label
+   * of output bit {@code q} is at {@code outputIndex(q) + 2k}.
+   */
+  public long[] labels() {
+    return labels;
+  }
+
+  public int inputIndex(int inputBit) {
+    return circuit.inputSlot(inputBit) * capacity * 2;
+  }
+
+  /** Index of output bit {@code q}'s labels, or −1 if that output is a constant. */
+  public int outputIndex(int q) {
+    int s = circuit.outputSlot(q);
+    return s < 0 ? -1 : s * capacity * 2;
+  }
+
+  /**
+   * The decoding bit of output {@code q} for instance {@code k}: {@code lsb(zero-label)}, so the
+   * evaluator's bit is {@code lsb(active label) ⊕ decodeBit}. For a constant output, the
+   * constant (the evaluator then uses lsb 0).
+   */
+  public long decodeBit(int q, int k) {
+    int w = circuit.outputWire(q);
+    if (w == Circuit.ZERO) {
+      return 0;
+    }
+    if (w == Circuit.ONE) {
+      return 1;
+    }
+    return labels[outputIndex(q) + 2 * k] & 1L;
+  }
+
+  /** Number of longs of garbled tables for {@code n} instances: 4 per AND gate per instance. */
+  public long tableLongs(int n) {
+    return 4L * circuit.andCount() * n;
+  }
+
+  /**
+   * Garbles instances {@code firstInstance .. firstInstance+n−1} (global numbers, for the tweaks)
+   * from the zero-labels of their inputs in {@link #labels()}, writing {@link #tableLongs}(n)
+   * longs of tables from {@code tables[tablesOff]}.
+   */
+  public void garble(int n, long firstInstance, long[] tables, int tablesOff) {
+    Preconditions.checkArgument(n > 0 && n <= capacity, "n = %s outside [1, %s]", n, capacity);
+    Preconditions.checkArgument(
+        tablesOff >= 0 && tablesOff + tableLongs(n) <= tables.length,
+        "table array too short: need %s longs from %s, have %s",
+        tableLongs(n),
+        tablesOff,
+        tables.length);
+    final byte[] ops = circuit.ops();
+    final int[] s0 = circuit.slotIn0();
+    final int[] s1 = circuit.slotIn1();
+    final int[] so = circuit.slotOut();
+    final long[] l = labels;
+    final int stride = 2 * capacity;
+    final int len = 2 * n;
+    int t = 0;
+    for (int g = 0; g < ops.length; g++) {
+      final int a = s0[g] * stride;
+      final int o = so[g] * stride;
+      switch (ops[g]) {
+        case Circuit.XOR -> {
+          final int b = s1[g] * stride;
+          for (int i = 0; i < len; i++) {
+            l[o + i] = l[a + i] ^ l[b + i];
+          }
+        }
+        case Circuit.INV -> {
+          for (int i = 0; i < len; i += 2) {
+            l[o + i] = l[a + i] ^ deltaLo;
+            l[o + i + 1] = l[a + i + 1] ^ deltaHi;
+          }
+        }
+        default -> {
+          andGate(a, s1[g] * stride, o, n, firstInstance, t, tables, tablesOff + 4 * t * n);
+          t++;
+        }
+      }
+    }
+  }
+
+  private void andGate(
+      int a, int b, int o, int n, long first, int t, long[] tab, int tabOff) {
+    final long[] l = labels;
+    final byte[] kb = keys;
+    final byte[] hb = perm;
+    final long jg = 2L * t;
+    final long je = jg + 1;
+    final long d2Lo = delta2Lo;
+    final long d2Hi = delta2Hi;
+    for (int k = 0; k < n; k++) {
+      final int ia = a + 2 * k;
+      final int ib = b + 2 * k;
+      final long aLo = l[ia];
+      final long aHi = l[ia + 1];
+      final long bLo = l[ib];
+      final long bHi = l[ib + 1];
+      final long tw = first + k;
+      final long xLo = dblLo(aLo, aHi) ^ tw;
+      final long xHi = dblHi(aLo, aHi) ^ jg;
+      final long yLo = dblLo(bLo, bHi) ^ tw;
+      final long yHi = dblHi(bLo, bHi) ^ je;
+      final int p = k << 6;
+      LONGS.set(kb, p, xLo);
+      LONGS.set(kb, p + 8, xHi);
+      LONGS.set(kb, p + 16, xLo ^ d2Lo);
+      LONGS.set(kb, p + 24, xHi ^ d2Hi);
+      LONGS.set(kb, p + 32, yLo);
+      LONGS.set(kb, p + 40, yHi);
+      LONGS.set(kb, p + 48, yLo ^ d2Lo);
+      LONGS.set(kb, p + 56, yHi ^ d2Hi);
+    }
+    aes.permute(kb, hb, 4 * n);
+    final long dLo = deltaLo;
+    final long dHi = deltaHi;
+    for (int k = 0; k < n; k++) {
+      final int p = k << 6;
+      final long ha0Lo = (long) LONGS.get(hb, p) ^ (long) LONGS.get(kb, p);
+      final long ha0Hi = (long) LONGS.get(hb, p + 8) ^ (long) LONGS.get(kb, p + 8);
+      final long ha1Lo = (long) LONGS.get(hb, p + 16) ^ (long) LONGS.get(kb, p + 16);
+      final long ha1Hi = (long) LONGS.get(hb, p + 24) ^ (long) LONGS.get(kb, p + 24);
+      final long hb0Lo = (long) LONGS.get(hb, p + 32) ^ (long) LONGS.get(kb, p + 32);
+      final long hb0Hi = (long) LONGS.get(hb, p + 40) ^ (long) LONGS.get(kb, p + 40);
+      final long hb1Lo = (long) LONGS.get(hb, p + 48) ^ (long) LONGS.get(kb, p + 48);
+      final long hb1Hi = (long) LONGS.get(hb, p + 56) ^ (long) LONGS.get(kb, p + 56);
+      final int ia = a + 2 * k;
+      final long aLo = l[ia];
+      final long aHi = l[ia + 1];
+      final long pa = -(aLo & 1L);
+      final long pb = -(l[b + 2 * k] & 1L);
+      final long tgLo = ha0Lo ^ ha1Lo ^ (pb & dLo);
+      final long tgHi = ha0Hi ^ ha1Hi ^ (pb & dHi);
+      final long hxLo = hb0Lo ^ hb1Lo;
+      final long hxHi = hb0Hi ^ hb1Hi;
+      // C0 = [H(A0) ⊕ pa·TG] ⊕ [H(B0) ⊕ pb·(H(B0) ⊕ H(B1))]
+      final long cLo = ha0Lo ^ (pa & tgLo) ^ hb0Lo ^ (pb & hxLo);
+      final long cHi = ha0Hi ^ (pa & tgHi) ^ hb0Hi ^ (pb & hxHi);
+      final int q = tabOff + 4 * k;
+      tab[q] = tgLo;
+      tab[q + 1] = tgHi;
+      tab[q + 2] = hxLo ^ aLo; // TE
+      tab[q + 3] = hxHi ^ aHi;
+      final int io = o + 2 * k;
+      l[io] = cLo;
+      l[io + 1] = cHi;
+    }
+  }
+
+  /** Low word of 2·x in GF(2^128) mod x^128 + x^7 + x^2 + x + 1. */
+  static long dblLo(long lo, long hi) {
+    return (lo << 1) ^ ((hi >> 63) & 0x87L);
+  }
+
+  static long dblHi(long lo, long hi) {
+    return (hi << 1) | (lo >>> 63);
+  }
+}

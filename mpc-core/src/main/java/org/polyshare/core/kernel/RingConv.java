@@ -1,0 +1,159 @@
+package org.polyshare.core.kernel;
+
+import java.util.Arrays;
+
+/**
+ * 2-D convolution over Z_2^64, NCHW, by im2col and {@link RingGemm}: per image, the input patches
+ * are laid out as a {@code [inC·kH·kW, outH·outW]} matrix and the weights {@code [outC, inC·kH·kW]}
+ * multiply it, which yields that image's NCHW output directly. Zero padding, one stride, no bias.
+ * The map is bilinear in (input, weights), which the Beaver-style protocols rely on.
+ */
+public final class RingConv {
+  private RingConv() {}
+
+  /** A new output {@code [batch, outC, outH, outW]}. */
+  public static long[] conv2d(long[] input, long[] weights, Conv2dShape s) {
+    long[] out = new long[s.outputNumel()];
+    conv2dInto(input, weights, out, s);
+    return out;
+  }
+
+  /** Writes the convolution into {@code out} (overwritten). */
+  public static void conv2dInto(long[] input, long[] weights, long[] out, Conv2dShape s) {
+    if (input.length != s.inputNumel() || weights.length != s.weightNumel() || out.length != s.outputNumel()) {
+      throw new IllegalArgumentException(
+          "conv2d operand sizes (input " + input.length + ", weights " + weights.length + ", output "
+              + out.length + ") do not match " + s + " (expects " + s.inputNumel() + ", "
+              + s.weightNumel() + ", " + s.outputNumel() + ")");
+    }
+    Arrays.fill(out, 0L);
+    int plane = s.outH() * s.outW();
+    int kk = s.patchSize();
+    boolean pointwise = s.kH() == 1 && s.kW() == 1 && s.stride() == 1 && s.pad() == 0;
+    long[] cols = pointwise ? null : new long[kk * plane];
+    int inImage = s.inC() * s.h() * s.w();
+    int outImage = s.outC() * plane;
+    for (int b = 0; b < s.batch(); b++) {
+      if (pointwise) {
+        // A 1x1 stride-1 convolution is already a GEMM on the image as stored.
+        RingGemm.multiplyAdd(weights, 0, input, b * inImage, out, b * outImage, s.outC(), kk, plane);
+      } else {
+        im2col(input, b * inImage, s, cols);
+        RingGemm.multiplyAdd(weights, 0, cols, 0, out, b * outImage, s.outC(), kk, plane);
+      }
+    }
+  }
+
+  /** Patch matrix of one image: row {@code (c, ky, kx)}, column {@code (oy, ox)}. */
+  static void im2col(long[] input, int off, Conv2dShape s, long[] cols) {
+    int h = s.h();
+    int w = s.w();
+    int oh = s.outH();
+    int ow = s.outW();
+    int stride = s.stride();
+    int pad = s.pad();
+    int row = 0;
+    for (int c = 0; c < s.inC(); c++) {
+      int chan = off + c * h * w;
+      for (int ky = 0; ky < s.kH(); ky++) {
+        for (int kx = 0; kx < s.kW(); kx++, row++) {
+          int dst = row * oh * ow;
+          for (int oy = 0; oy < oh; oy++) {
+            int iy = oy * stride - pad + ky;
+            int d = dst + oy * ow;
+            if (iy < 0 || iy >= h) {
+              Arrays.fill(cols, d, d + ow, 0L);
+              continue;
+            }
+            int src = chan + iy * w;
+            if (stride == 1) {
+              // Contiguous run: valid ox satisfy 0 <= ox - pad + kx < w.
+              int lo = Math.max(0, pad - kx);
+              int hi = Math.min(ow, w + pad - kx);
+              if (lo > 0) {
+                Arrays.fill(cols, d, d + Math.min(lo, ow), 0L);
+              }
+              if (hi > lo) {
+                System.arraycopy(input, src + lo - pad + kx, cols, d + lo, hi - lo);
+              }
+              if (hi < ow) {
+                Arrays.fill(cols, d + Math.max(hi, 0), d + ow, 0L);
+              }
+            } else {
+              for (int ox = 0; ox < ow; ox++) {
+                int ix = ox * stride - pad + kx;
+                cols[d + ox] = (ix < 0 || ix >= w) ? 0L : input[src + ix];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Reference direct convolution (slow, for tests). */
+  public static long[] conv2dDirect(long[] input, long[] weights, Conv2dShape s) {
+    long[] out = new long[s.outputNumel()];
+    int oh = s.outH();
+    int ow = s.outW();
+    for (int b = 0; b < s.batch(); b++) {
+      for (int o = 0; o < s.outC(); o++) {
+        for (int oy = 0; oy < oh; oy++) {
+          for (int ox = 0; ox < ow; ox++) {
+            long acc = 0;
+            for (int c = 0; c < s.inC(); c++) {
+              for (int ky = 0; ky < s.kH(); ky++) {
+                int iy = oy * s.stride() - s.pad() + ky;
+                if (iy < 0 || iy >= s.h()) {
+                  continue;
+                }
+                for (int kx = 0; kx < s.kW(); kx++) {
+                  int ix = ox * s.stride() - s.pad() + kx;
+                  if (ix < 0 || ix >= s.w()) {
+                    continue;
+                  }
+                  acc += input[((b * s.inC() + c) * s.h() + iy) * s.w() + ix]
+                      * weights[((o * s.inC() + c) * s.kH() + ky) * s.kW() + kx];
+                }
+              }
+            }
+            out[((b * s.outC() + o) * oh + oy) * ow + ox] = acc;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Sum pooling (the linear part of average pooling): window {@code k×k}, stride, no padding,
+   * input {@code [batch, channels, h, w]}; output {@code [batch, channels, (h−k)/stride+1, (w−k)/stride+1]}.
+   */
+  public static long[] sumPool2d(long[] input, int batch, int channels, int h, int w, int k, int stride) {
+    if (k < 1 || stride < 1 || k > h || k > w || input.length != batch * channels * h * w) {
+      throw new IllegalArgumentException(
+          "sum pool: window " + k + " stride " + stride + " does not fit input [" + batch + "," + channels + ","
+              + h + "," + w + "] of " + input.length + " elements");
+    }
+    int oh = (h - k) / stride + 1;
+    int ow = (w - k) / stride + 1;
+    long[] out = new long[batch * channels * oh * ow];
+    for (int bc = 0; bc < batch * channels; bc++) {
+      int in = bc * h * w;
+      int o = bc * oh * ow;
+      for (int oy = 0; oy < oh; oy++) {
+        for (int ox = 0; ox < ow; ox++) {
+          long acc = 0;
+          for (int ky = 0; ky < k; ky++) {
+            int row = in + (oy * stride + ky) * w + ox * stride;
+            for (int kx = 0; kx < k; kx++) {
+              acc += input[row + kx];
+            }
+          }
+          out[o + oy * ow + ox] = acc;
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,125 @@
+package org.polyshare.core.protocol;
+
+import org.polyshare.core.correlation.FixedMaskTriple;
+import org.polyshare.core.correlation.WeightMaskShare;
+import org.polyshare.core.kernel.Conv2dShape;
+import org.polyshare.core.kernel.MatMulShape;
+import org.polyshare.core.kernel.RingConv;
+import org.polyshare.core.kernel.RingGemm;
+
+/**
+ * A conv or dense layer whose weights stay fixed for a model session, evaluated with a
+ * session-fixed weight mask so the online cost is one ring convolution (or GEMM) per party.
+ *
+ * <p>Setup (once per session): the dealer gives shares of a uniform mask {@code B}; the parties
+ * open {@code F = W − B}, which hides {@code W}. Party i keeps {@code W'_i}: {@code W'_0 = F + B_0},
+ * {@code W'_1 = B_1} (so {@code W'_0 + W'_1 = W}).
+ *
+ * <p>Offline (per inference, input-independent): a fresh {@code A} shaped like the input and
+ * {@code C = A ⊗ B} from the dealer; party i precomputes {@code D_i = A_i ⊗ F + C_i}.
+ *
+ * <p>Online: open {@code E = X − A} (one round; uniform since A is fresh) and set
+ * {@code Z_i = E ⊗ W'_i + D_i}. Then {@code Z_0 + Z_1 = E ⊗ W + A ⊗ F + A ⊗ B = E ⊗ W + A ⊗ W
+ * = X ⊗ W} by bilinearity. Each {@code A} must be used once: reusing it would open
+ * {@code X − X'}. The result has {@code 2f} fractional bits ({@link #applyRaw}) unless truncated.
+ */
+public final class FixedWeightLinear {
+  private final int maskId;
+  private final Conv2dShape conv;
+  private final MatMulShape matmul;
+  private final long[] opened;
+  private final long[] weightShare;
+
+  /** One inference's input-independent material; single use. */
+  public static final class Prepared {
+    private final long[] a;
+    private final long[] d;
+    private boolean used;
+
+    private Prepared(long[] a, long[] d) {
+      this.a = a;
+      this.d = d;
+    }
+  }
+
+  private FixedWeightLinear(int maskId, Conv2dShape conv, MatMulShape matmul, long[] opened, long[] weightShare) {
+    this.maskId = maskId;
+    this.conv = conv;
+    this.matmul = matmul;
+    this.opened = opened;
+    this.weightShare = weightShare;
+  }
+
+  /**
+   * Session setup of a conv layer: {@code weights} is this party's share of W
+   * ({@code [outC, inC, kH, kW]}); the owner may pass W itself and the peer zeros. One round.
+   */
+  public static FixedWeightLinear conv(Party p, int maskId, long[] weights, Conv2dShape shape) {
+    Beaver.checkLen(weights, shape.weightNumel(), "conv2d weights");
+    return setup(p, maskId, weights, shape, null);
+  }
+
+  /** Session setup of a dense layer {@code X[m,k] · W[k,n]}; {@code weights} is a share of W. */
+  public static FixedWeightLinear matmul(Party p, int maskId, long[] weights, MatMulShape shape) {
+    Beaver.checkLen(weights, shape.rightNumel(), "matmul weights");
+    return setup(p, maskId, weights, null, shape);
+  }
+
+  private static FixedWeightLinear setup(Party p, int maskId, long[] weights, Conv2dShape conv, MatMulShape mm) {
+    WeightMaskShare mask = p.correlations().weightMask(maskId, weights.length);
+    long[] f = Sharing.open(p, Tags.FIXED_WEIGHT_SETUP, Arithmetic.sub(weights, mask.b()));
+    long[] mine = p.isFirst() ? Arithmetic.add(f, mask.b()) : mask.b();
+    return new FixedWeightLinear(maskId, conv, mm, f, mine);
+  }
+
+  public int maskId() {
+    return maskId;
+  }
+
+  /** Elements of the layer input. */
+  public int inputNumel() {
+    return conv != null ? conv.inputNumel() : matmul.leftNumel();
+  }
+
+  public int outputNumel() {
+    return conv != null ? conv.outputNumel() : matmul.outputNumel();
+  }
+
+  /** Offline: fetch a fresh fixed-mask triple and precompute {@code A_i ⊗ F + C_i}. */
+  public Prepared prepare(Party p) {
+    FixedMaskTriple t =
+        conv != null
+            ? p.correlations().convFixedMask(maskId, conv)
+            : p.correlations().matmulFixedMask(maskId, matmul);
+    long[] d = apply(t.a(), opened);
+    Beaver.addInPlace(d, t.c());
+    return new Prepared(t.a(), d);
+  }
+
+  /** Online: shares of {@code X ⊗ W} with {@code 2f} fractional bits. One round, one product. */
+  public long[] applyRaw(Party p, Prepared prep, long[] x) {
+    Beaver.checkLen(x, inputNumel(), "layer input");
+    if (prep.used) {
+      throw new IllegalStateException("prepared fixed-weight material is single-use; call prepare() again");
+    }
+    prep.used = true;
+    long[] e = Sharing.open(p, Tags.FIXED_WEIGHT_ONLINE, Arithmetic.sub(x, prep.a));
+    long[] z = apply(e, weightShare);
+    Beaver.addInPlace(z, prep.d);
+    return z;
+  }
+
+  /** Online, truncated back to {@code f} fractional bits. */
+  public long[] apply(Party p, Prepared prep, long[] x) {
+    return Truncation.truncate(p, applyRaw(p, prep, x));
+  }
+
+  /** Offline and online together (convenience when phases need not be separated). */
+  public long[] apply(Party p, long[] x) {
+    return apply(p, prepare(p), x);
+  }
+
+  private long[] apply(long[] left, long[] right) {
+    return conv != null ? RingConv.conv2d(left, right, conv) : RingGemm.multiply(left, right, matmul);
+  }
+}

@@ -1,0 +1,22 @@
+package org.polyshare.core.protocol;
+
+/**
+ * Link tags used by the arithmetic protocols (range 100–199). Messages under one tag are FIFO and
+ * both parties run the same op sequence, so one tag per op kind suffices; distinct tags make a
+ * desynchronised pair fail with a clear protocol error instead of mixing payloads. Other protocol
+ * families (garbled circuits, dealer traffic) use their own ranges.
+ */
+public final class Tags {
+  private Tags() {}
+
+  public static final int SHARE = 101;
+  public static final int OPEN = 102;
+  public static final int REVEAL = 103;
+  public static final int MUL = 104;
+  public static final int SQUARE = 105;
+  public static final int MATMUL = 106;
+  public static final int CONV = 107;
+  public static final int TRUNCATE = 108;
+  public static final int FIXED_WEIGHT_SETUP = 109;
+  public static final int FIXED_WEIGHT_ONLINE = 110;
+}

@@ -1,0 +1,78 @@
+package org.polyshare.core.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class RingKernelTest {
+  private static long[] random(SplittableRandom rnd, int n) {
+    long[] x = new long[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = rnd.nextLong();
+    }
+    return x;
+  }
+
+  @Test
+  void gemmMatchesNaiveProductOverTheRingForRaggedShapes() {
+    SplittableRandom rnd = new SplittableRandom(1);
+    for (int trial = 0; trial < 40; trial++) {
+      int m = 1 + rnd.nextInt(9);
+      int k = 1 + rnd.nextInt(150);
+      int n = 1 + rnd.nextInt(1100);
+      MatMulShape s = new MatMulShape(m, k, n);
+      long[] a = random(rnd, m * k);
+      long[] b = random(rnd, k * n);
+      long[] expect = new long[m * n];
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          long acc = 0;
+          for (int p = 0; p < k; p++) {
+            acc += a[i * k + p] * b[p * n + j];
+          }
+          expect[i * n + j] = acc;
+        }
+      }
+      assertArrayEquals(expect, RingGemm.multiply(a, b, s), s.toString());
+    }
+  }
+
+  @Test
+  void im2colConvMatchesDirectConvolutionWithStridePaddingAndBatch() {
+    SplittableRandom rnd = new SplittableRandom(2);
+    for (int trial = 0; trial < 40; trial++) {
+      int k = 1 + rnd.nextInt(4);
+      int h = k + rnd.nextInt(9);
+      int w = k + rnd.nextInt(9);
+      Conv2dShape s =
+          new Conv2dShape(1 + rnd.nextInt(3), 1 + rnd.nextInt(4), h, w, 1 + rnd.nextInt(5), k,
+              k == 1 ? 1 : k - rnd.nextInt(2), 1 + rnd.nextInt(3), rnd.nextInt(3));
+      long[] x = random(rnd, s.inputNumel());
+      long[] wt = random(rnd, s.weightNumel());
+      assertArrayEquals(RingConv.conv2dDirect(x, wt, s), RingConv.conv2d(x, wt, s), s.toString());
+    }
+  }
+
+  @Test
+  void shapesComputeOutputDimsAndRejectNonsense() {
+    Conv2dShape s = Conv2dShape.of(2, 64, 32, 64, 3, 1, 1);
+    assertEquals(32, s.outH());
+    assertEquals(2L * 64 * 32 * 32 * 64 * 9, s.macs());
+    assertEquals(16, Conv2dShape.of(1, 3, 32, 8, 3, 2, 1).outW());
+    assertThrows(IllegalArgumentException.class, () -> Conv2dShape.of(1, 3, 2, 8, 5, 1, 0));
+    assertThrows(IllegalArgumentException.class, () -> new MatMulShape(0, 1, 1));
+  }
+
+  @Test
+  void sumPoolAddsEachWindow() {
+    long[] x = new long[16];
+    for (int i = 0; i < 16; i++) {
+      x[i] = i;
+    }
+    assertArrayEquals(new long[] {0 + 1 + 4 + 5, 2 + 3 + 6 + 7, 8 + 9 + 12 + 13, 10 + 11 + 14 + 15},
+        RingConv.sumPool2d(x, 1, 1, 4, 4, 2, 2));
+  }
+}

@@ -1,0 +1,128 @@
+package org.polyshare.core.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.Test;
+import org.polyshare.core.correlation.InProcessDealer;
+import org.polyshare.core.link.InMemoryLink;
+import org.polyshare.core.link.LinkStats;
+import org.polyshare.core.link.PartyLink;
+import org.polyshare.core.link.TwoParties;
+import org.polyshare.core.ring.FixedPoint;
+
+/**
+ * What a party receives during an op (masked openings) must be uniform whatever the secret:
+ * a chi-square test over the top byte and the low byte of every received ring element, for two
+ * very different secrets (all zeros and a large constant).
+ */
+class OpenedValuesUniformityTest {
+  private static final int N = 1 << 16;
+
+  /** A link that keeps a copy of every ring-element message it receives. */
+  private static final class RecordingLink implements PartyLink {
+    private final PartyLink inner;
+    final List<long[]> received = new ArrayList<>();
+
+    RecordingLink(PartyLink inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public void send(int tag, long[] data) {
+      inner.send(tag, data);
+    }
+
+    @Override
+    public void send(int tag, byte[] data) {
+      inner.send(tag, data);
+    }
+
+    @Override
+    public long[] receiveLongs(int tag) {
+      long[] l = inner.receiveLongs(tag);
+      received.add(l.clone());
+      return l;
+    }
+
+    @Override
+    public byte[] receiveBytes(int tag) {
+      return inner.receiveBytes(tag);
+    }
+
+    @Override
+    public Duration timeout() {
+      return inner.timeout();
+    }
+
+    @Override
+    public LinkStats stats() {
+      return inner.stats();
+    }
+
+    @Override
+    public String peerName() {
+      return inner.peerName();
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
+  }
+
+  /** Party 1 holds the whole secret as its share (party 0 holds zeros); returns what party 1 received. */
+  private static long[] receivedByParty1(long secret, BiFunction<Party, long[], long[]> op) {
+    InProcessDealer dealer = new InProcessDealer();
+    FixedPoint fp = FixedPoint.defaults();
+    RecordingLink[] rec = new RecordingLink[1];
+    TwoParties.run(
+        link -> op.apply(new Party(0, link, dealer.source(0), fp), new long[N]),
+        link -> {
+          rec[0] = new RecordingLink(link);
+          long[] x = new long[N];
+          Arrays.fill(x, secret);
+          return op.apply(new Party(1, rec[0], dealer.source(1), fp), x);
+        });
+    return rec[0].received.stream().flatMapToLong(Arrays::stream).toArray();
+  }
+
+  private static double chiSquare(long[] v, int shift) {
+    long[] bins = new long[256];
+    for (long x : v) {
+      bins[(int) ((x >>> shift) & 0xFF)]++;
+    }
+    double expect = v.length / 256.0;
+    double chi = 0;
+    for (long b : bins) {
+      chi += (b - expect) * (b - expect) / expect;
+    }
+    return chi;
+  }
+
+  private static void assertUniform(String op, BiFunction<Party, long[], long[]> body) {
+    // chi-square with 255 degrees of freedom: mean 255, sd ≈ 22.6; 400 is > 6 sd.
+    for (long secret : new long[] {0L, 0x3FFF_0000_0000_0000L}) {
+      long[] seen = receivedByParty1(secret, body);
+      double top = chiSquare(seen, 56);
+      double low = chiSquare(seen, 0);
+      System.out.printf("%s, secret %x: %d values received, chi2 top byte %.1f, low byte %.1f%n", op, secret, seen.length, top, low);
+      assertTrue(top < 400 && low < 400, op + ": received values are not uniform (chi2 " + top + ", " + low + ")");
+    }
+  }
+
+  @Test
+  void truncationOpeningsAreUniform() {
+    assertUniform("dealer truncation", (p, x) -> Truncation.dealer(p, x, 16));
+  }
+
+  @Test
+  void beaverAndSquareOpeningsAreUniform() {
+    assertUniform("beaver mul", (p, x) -> Beaver.mulRaw(p, x, x));
+    assertUniform("square", Beaver::squareRaw);
+  }
+}
