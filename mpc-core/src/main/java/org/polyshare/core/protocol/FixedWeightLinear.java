@@ -22,6 +22,15 @@ import org.polyshare.core.kernel.RingGemm;
  * {@code Z_i = E ⊗ W'_i + D_i}. Then {@code Z_0 + Z_1 = E ⊗ W + A ⊗ F + A ⊗ B = E ⊗ W + A ⊗ W
  * = X ⊗ W} by bilinearity. Each {@code A} must be used once: reusing it would open
  * {@code X − X'}. The result has {@code 2f} fractional bits ({@link #applyRaw}) unless truncated.
+ *
+ * <p><b>Owner-held weights</b> ({@link #ownedConv}, {@link #ownedMatMul}): when party 0 knows W
+ * in the clear (the model owner), it alone does the online product. Setup is the same opening of
+ * {@code F}; offline is the same {@code D_i}. Online, party 1 sends {@code X_1 − A_1} to party 0
+ * only (uniform to party 0 since {@code A_1} is fresh and unknown to it), party 0 forms
+ * {@code E} and sets {@code Z_0 = E ⊗ W + D_0}, party 1 sets {@code Z_1 = D_1}; again
+ * {@code Z_0 + Z_1 = E ⊗ W + A ⊗ F + A ⊗ B = X ⊗ W}. Party 1 does no online product at all and
+ * learns nothing online; this is Delphi's layout with the dealer in place of homomorphic
+ * encryption.
  */
 public final class FixedWeightLinear {
   private final int maskId;
@@ -29,6 +38,7 @@ public final class FixedWeightLinear {
   private final MatMulShape matmul;
   private final long[] opened;
   private final long[] weightShare;
+  private final boolean ownerHeld;
 
   /** One inference's input-independent material; single use. */
   public static final class Prepared {
@@ -42,12 +52,14 @@ public final class FixedWeightLinear {
     }
   }
 
-  private FixedWeightLinear(int maskId, Conv2dShape conv, MatMulShape matmul, long[] opened, long[] weightShare) {
+  private FixedWeightLinear(
+      int maskId, Conv2dShape conv, MatMulShape matmul, long[] opened, long[] weightShare, boolean ownerHeld) {
     this.maskId = maskId;
     this.conv = conv;
     this.matmul = matmul;
     this.opened = opened;
     this.weightShare = weightShare;
+    this.ownerHeld = ownerHeld;
   }
 
   /**
@@ -65,11 +77,45 @@ public final class FixedWeightLinear {
     return setup(p, maskId, weights, null, shape);
   }
 
+  /**
+   * Session setup of a conv layer whose weights party 0 holds in the clear: party 0 passes W,
+   * party 1 passes {@code null}. Online, only party 0 computes (see the class comment).
+   */
+  public static FixedWeightLinear ownedConv(Party p, int maskId, long[] weights, Conv2dShape shape) {
+    return ownedSetup(p, maskId, weights, shape.weightNumel(), shape, null);
+  }
+
+  /** Dense-layer form of {@link #ownedConv}. */
+  public static FixedWeightLinear ownedMatMul(Party p, int maskId, long[] weights, MatMulShape shape) {
+    return ownedSetup(p, maskId, weights, shape.rightNumel(), null, shape);
+  }
+
+  private static FixedWeightLinear ownedSetup(
+      Party p, int maskId, long[] weights, int numel, Conv2dShape conv, MatMulShape mm) {
+    if (p.isFirst()) {
+      if (weights == null) {
+        throw new IllegalArgumentException("party 0 must pass its plaintext weights to an owner-held layer");
+      }
+      Beaver.checkLen(weights, numel, "layer weights");
+    } else if (weights != null) {
+      throw new IllegalArgumentException("party 1 must pass null weights to an owner-held layer (party 0 holds them)");
+    }
+    WeightMaskShare mask = p.correlations().weightMask(maskId, numel);
+    long[] mine = p.isFirst() ? Arithmetic.sub(weights, mask.b()) : Arithmetic.sub(new long[numel], mask.b());
+    long[] f = Sharing.open(p, Tags.FIXED_WEIGHT_SETUP, mine);
+    return new FixedWeightLinear(maskId, conv, mm, f, p.isFirst() ? weights.clone() : null, true);
+  }
+
   private static FixedWeightLinear setup(Party p, int maskId, long[] weights, Conv2dShape conv, MatMulShape mm) {
     WeightMaskShare mask = p.correlations().weightMask(maskId, weights.length);
     long[] f = Sharing.open(p, Tags.FIXED_WEIGHT_SETUP, Arithmetic.sub(weights, mask.b()));
     long[] mine = p.isFirst() ? Arithmetic.add(f, mask.b()) : mask.b();
-    return new FixedWeightLinear(maskId, conv, mm, f, mine);
+    return new FixedWeightLinear(maskId, conv, mm, f, mine, false);
+  }
+
+  /** True when party 0 holds the weights in the clear and does the online product alone. */
+  public boolean ownerHeld() {
+    return ownerHeld;
   }
 
   public int maskId() {
@@ -103,6 +149,17 @@ public final class FixedWeightLinear {
       throw new IllegalStateException("prepared fixed-weight material is single-use; call prepare() again");
     }
     prep.used = true;
+    if (ownerHeld) {
+      if (!p.isFirst()) {
+        p.link().send(Tags.FIXED_WEIGHT_ONLINE, Arithmetic.sub(x, prep.a));
+        return prep.d.clone();
+      }
+      long[] e = Arithmetic.sub(x, prep.a);
+      Beaver.addInPlace(e, Sharing.receive(p, Tags.FIXED_WEIGHT_ONLINE, e.length));
+      long[] z = apply(e, weightShare);
+      Beaver.addInPlace(z, prep.d);
+      return z;
+    }
     long[] e = Sharing.open(p, Tags.FIXED_WEIGHT_ONLINE, Arithmetic.sub(x, prep.a));
     long[] z = apply(e, weightShare);
     Beaver.addInPlace(z, prep.d);

@@ -145,6 +145,43 @@ class SecureOpsTest {
     }
   }
 
+  @Test
+  void ownerHeldFixedWeightLayersLeavePartyOneWithoutOnlineWork() {
+    SplittableRandom rnd = new SplittableRandom(6);
+    Conv2dShape cs = new Conv2dShape(2, 3, 9, 7, 4, 3, 3, 1, 1);
+    MatMulShape ms = new MatMulShape(3, 40, 7);
+    double[] img = values(rnd, cs.inputNumel(), 8);
+    double[] kern = values(rnd, cs.weightNumel(), 1);
+    double[] x = values(rnd, ms.leftNumel(), 8);
+    double[] w = values(rnd, ms.rightNumel(), 1);
+    double[] mmRef = new double[ms.outputNumel()];
+    for (int i = 0; i < ms.m(); i++) {
+      for (int j = 0; j < ms.n(); j++) {
+        for (int k = 0; k < ms.k(); k++) {
+          mmRef[i * ms.n() + j] += x[i * ms.k() + k] * w[k * ms.n() + j];
+        }
+      }
+    }
+    TwoParties.Result<long[][]> r =
+        session().run(p -> {
+          FixedWeightLinear conv = FixedWeightLinear.ownedConv(p, 1, p.id() == 0 ? FP.encode(kern) : null, cs);
+          FixedWeightLinear dense = FixedWeightLinear.ownedMatMul(p, 2, p.id() == 0 ? FP.encode(w) : null, ms);
+          long[] xs = Sharing.share(p, 1, p.id() == 1 ? FP.encode(img) : null, img.length);
+          long[] ys = Sharing.share(p, 1, p.id() == 1 ? FP.encode(x) : null, x.length);
+          FixedWeightLinear.Prepared pc = conv.prepare(p);
+          FixedWeightLinear.Prepared pd = dense.prepare(p);
+          long before = p.link().stats().bytesSent();
+          long[] zc = conv.applyRaw(p, pc, xs);
+          long sent = p.link().stats().bytesSent() - before;
+          long[] zd = dense.apply(p, pd, ys);
+          return new long[][] {Sharing.open(p, Truncation.truncate(p, zc)), Sharing.open(p, zd), {sent}};
+        });
+    assertClose(SecureOpsTest.convDouble(img, kern, cs), FP.decode(r.party0()[0]), 1, "owner-held conv " + cs);
+    assertClose(mmRef, FP.decode(r.party0()[1]), 1, "owner-held matmul " + ms);
+    assertEquals(0, r.party0()[2][0], "party 0 sends nothing in the online linear step");
+    assertEquals(8L * cs.inputNumel(), r.party1()[2][0], "party 1 sends its masked input share once");
+  }
+
   private static int trialMask() {
     return 5;
   }

@@ -1,0 +1,44 @@
+package org.polyshare.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code bench}: PolyShare's benchmark commands. Add a subcommand by listing its class in
+ * {@code subcommands} below. JMH microbenchmarks live in the same jar:
+ * {@code java -cp bench/target/polyshare-bench.jar org.openjdk.jmh.Main <regex>}.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    version = "PolyShare bench 0.1.0",
+    description = "PolyShare benchmarks: secure ops, layers and kernels.",
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      OpsCommand.class,
+    })
+public final class BenchCli implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with bad-input errors printed as one clear line (exit code 2), not a trace. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new BenchCli())
+        .setExecutionExceptionHandler(
+            (e, cmd, parsed) -> {
+              if (e instanceof IllegalArgumentException) {
+                cmd.getErr().println("bench " + cmd.getCommandName() + ": " + e.getMessage());
+                return 2;
+              }
+              throw e;
+            });
+  }
+}
