@@ -52,10 +52,7 @@ public final class Calibrator {
           xs[i] = acts.get(i).get(bn.input());
         }
         double[][] mv = channelStats(xs, bn.channels());
-        double[] var = mv[1].clone();
-        for (int c = 0; c < var.length; c++) {
-          var[c] = Math.max(var[c], 1e-6);
-        }
+        double[] var = floored(mv[1]);
         l = new BatchNorm(bn.name(), bn.input(), bn.channels(), bn.gamma(), bn.beta(), mv[0], var,
             bn.eps());
         current = current.replace(l);
@@ -73,8 +70,9 @@ public final class Calibrator {
         double[] b = c.bias().clone();
         int per = w.length / co;
         double[] a = new double[co];
+        double[] var = floored(mv[1]);
         for (int o = 0; o < co; o++) {
-          a[o] = 1 / Math.sqrt(mv[1][o] + 1e-6);
+          a[o] = 1 / Math.sqrt(var[o]);
           for (int j = 0; j < per; j++) {
             w[o * per + j] *= a[o];
           }
@@ -112,6 +110,24 @@ public final class Calibrator {
       }
     }
     return current;
+  }
+
+  /**
+   * Per-channel variances floored at half the layer's mean variance: in deep layers a channel
+   * has few values per sample (a 1×1 map gives one), so a small estimate is more likely noise
+   * than a quiet channel, and dividing by it would blow that channel up on other inputs.
+   */
+  static double[] floored(double[] var) {
+    double mean = 0;
+    for (double v : var) {
+      mean += v;
+    }
+    mean /= var.length;
+    double[] out = new double[var.length];
+    for (int c = 0; c < var.length; c++) {
+      out[c] = Math.max(Math.max(var[c], 0.5 * mean), 1e-6);
+    }
+    return out;
   }
 
   private static boolean feedsBatchNorm(Model m, Layer l) {

@@ -6,39 +6,63 @@ public final class DoubleKernels {
 
   /**
    * Cross-correlation with symmetric zero padding: out[o][y][x] = b[o] + Σ w[o][i][ky][kx] ·
-   * in[i][y·s + ky − p][x·s + kx − p]. Loop order keeps the innermost loop over contiguous x.
+   * in[i][y·s + ky − p][x·s + kx − p]. Computed as im2col then a GEMM in axpy form (innermost loop
+   * over a contiguous row of output positions, four weight columns per pass), as the ring kernels.
    */
   public static double[] conv2d(double[] in, int c, int h, int w, double[] weight, double[] bias,
       int outC, int kh, int kw, int stride, int pad) {
     int oh = (h + 2 * pad - kh) / stride + 1;
     int ow = (w + 2 * pad - kw) / stride + 1;
-    double[] out = new double[outC * oh * ow];
-    for (int o = 0; o < outC; o++) {
-      int ob = o * oh * ow;
-      java.util.Arrays.fill(out, ob, ob + oh * ow, bias[o]);
-      for (int i = 0; i < c; i++) {
-        int ib = i * h * w;
-        for (int ky = 0; ky < kh; ky++) {
-          for (int kx = 0; kx < kw; kx++) {
-            double wv = weight[((o * c + i) * kh + ky) * kw + kx];
-            if (wv == 0) {
+    int plane = oh * ow;
+    int kk = c * kh * kw;
+    double[] cols = new double[kk * plane];
+    int row = 0;
+    for (int ch = 0; ch < c; ch++) {
+      for (int ky = 0; ky < kh; ky++) {
+        for (int kx = 0; kx < kw; kx++, row++) {
+          int dst = row * plane;
+          for (int y = 0; y < oh; y++) {
+            int iy = y * stride + ky - pad;
+            if (iy < 0 || iy >= h) {
               continue;
             }
-            // x range with the input column inside [0, w)
-            int x0 = Math.max(0, ceilDiv(pad - kx, stride));
-            int x1 = Math.min(ow, ceilDiv(w + pad - kx, stride));
-            for (int y = 0; y < oh; y++) {
-              int iy = y * stride + ky - pad;
-              if (iy < 0 || iy >= h) {
-                continue;
-              }
-              int orow = ob + y * ow;
-              int irow = ib + iy * w + kx - pad;
-              for (int x = x0; x < x1; x++) {
-                out[orow + x] += wv * in[irow + x * stride];
+            int src = (ch * h + iy) * w;
+            int d = dst + y * ow;
+            for (int x = 0; x < ow; x++) {
+              int ix = x * stride + kx - pad;
+              if (ix >= 0 && ix < w) {
+                cols[d + x] = in[src + ix];
               }
             }
           }
+        }
+      }
+    }
+    double[] out = new double[outC * plane];
+    for (int o = 0; o < outC; o++) {
+      int ob = o * plane;
+      java.util.Arrays.fill(out, ob, ob + plane, bias[o]);
+      int wb = o * kk;
+      int k = 0;
+      for (; k + 3 < kk; k += 4) {
+        double w0 = weight[wb + k];
+        double w1 = weight[wb + k + 1];
+        double w2 = weight[wb + k + 2];
+        double w3 = weight[wb + k + 3];
+        int c0 = k * plane;
+        int c1 = c0 + plane;
+        int c2 = c1 + plane;
+        int c3 = c2 + plane;
+        for (int j = 0; j < plane; j++) {
+          out[ob + j] += w0 * cols[c0 + j] + w1 * cols[c1 + j] + w2 * cols[c2 + j]
+              + w3 * cols[c3 + j];
+        }
+      }
+      for (; k < kk; k++) {
+        double w0 = weight[wb + k];
+        int c0 = k * plane;
+        for (int j = 0; j < plane; j++) {
+          out[ob + j] += w0 * cols[c0 + j];
         }
       }
     }

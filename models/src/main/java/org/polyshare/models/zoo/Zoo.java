@@ -27,6 +27,11 @@ public final class Zoo {
 
   private static final long SEED = 0x5eed_2026L;
 
+  /** Sample inputs the zoo calibrates on: more for small nets (cheap, few values per channel). */
+  public static int calibrationSamples(Model m) {
+    return m.inputSize() <= 1024 ? 32 : 6;
+  }
+
   public record Entry(String name, String description, Supplier<Model> architecture) {}
 
   private static final ImmutableMap<String, Entry> ENTRIES;
@@ -69,7 +74,7 @@ public final class Zoo {
   /** The model with calibrated random weights. */
   public static Model load(String name) {
     Model m = architecture(name);
-    return Calibrator.calibrate(randomize(m, SEED), sampleInputs(m, 8, SEED + 1));
+    return Calibrator.calibrate(randomize(m, SEED), sampleInputs(m, calibrationSamples(m), SEED + 1));
   }
 
   /** He-normal weights, zero biases, from {@code seed}. */

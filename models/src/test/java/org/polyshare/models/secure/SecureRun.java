@@ -1,43 +1,63 @@
 package org.polyshare.models.secure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.polyshare.core.correlation.InProcessDealer;
 import org.polyshare.core.link.TwoParties;
 import org.polyshare.core.protocol.InProcessSession;
-import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.models.graph.Model;
 
-/** Runs a secure inference in-process: party 0 with {@code owner}'s weights, party 1 with the input. */
+/**
+ * Runs secure inference in-process: party 0 with {@code owner}'s weights, party 1 with the
+ * architecture only and the inputs, in one session of {@code inputs.length / batch} inferences.
+ */
 final class SecureRun {
-  record Outcome(SecureModel.Result party0, SecureModel.Result party1,
-      InProcessDealer.Traffic dealerAfterOffline1, InProcessDealer.Traffic dealerAfterOnline1) {}
+  record Outcome(List<SecureModel.Result> party0, List<SecureModel.Result> party1,
+      double[][] logits, boolean dealerQuietOnline) {
+    SecureModel.Result last1() {
+      return party1.get(party1.size() - 1);
+    }
+  }
 
-  static Outcome run(Model owner, Model clientView, double[][] inputs,
+  static Outcome run(Model owner, Model clientView, double[][] inputs, int batch,
       SecureModel.Options options) {
-    SecureModel sm0 = SecureModel.compile(owner, inputs.length, options);
-    SecureModel sm1 = SecureModel.compile(clientView, inputs.length, options);
+    if (inputs.length % batch != 0) {
+      throw new IllegalArgumentException("inputs must fill whole batches");
+    }
+    int rounds = inputs.length / batch;
+    SecureModel sm0 = SecureModel.compile(owner, batch, options);
+    SecureModel sm1 = SecureModel.compile(clientView, batch, options);
     InProcessSession session = new InProcessSession(owner.fixedPoint(), options.truncation(),
         Duration.ofSeconds(120));
-    InProcessDealer.Traffic[] dealer = new InProcessDealer.Traffic[2];
-    TwoParties.Result<SecureModel.Result> r = session.run(
+    boolean[] quiet = {true};
+    TwoParties.Result<List<SecureModel.Result>> r = session.run(
         p -> {
           SecureModel.Session s = sm0.open(p);
-          s.offline();
-          return s.online(null);
+          List<SecureModel.Result> out = new ArrayList<>();
+          for (int k = 0; k < rounds; k++) {
+            s.offline();
+            out.add(s.online(null));
+          }
+          return out;
         },
         p -> {
           SecureModel.Session s = sm1.open(p);
-          s.offline();
-          dealer[0] = session.dealer().trafficTo(1);
-          SecureModel.Result res = s.online(inputs);
-          dealer[1] = session.dealer().trafficTo(1);
-          return res;
+          List<SecureModel.Result> out = new ArrayList<>();
+          for (int k = 0; k < rounds; k++) {
+            s.offline(); // strictly before this batch's input is touched
+            InProcessDealer.Traffic before = session.dealer().trafficTo(1);
+            out.add(s.online(Arrays.copyOfRange(inputs, k * batch, (k + 1) * batch)));
+            quiet[0] &= before.equals(session.dealer().trafficTo(1));
+          }
+          return out;
         });
-    return new Outcome(r.party0(), r.party1(), dealer[0], dealer[1]);
-  }
-
-  static SecureModel.Options defaults() {
-    return SecureModel.Options.defaults().withTruncation(TruncationMode.DEALER);
+    double[][] logits = new double[inputs.length][];
+    for (int k = 0; k < rounds; k++) {
+      System.arraycopy(r.party1().get(k).logits(), 0, logits, k * batch, batch);
+    }
+    return new Outcome(r.party0(), r.party1(), logits, quiet[0]);
   }
 
   private SecureRun() {}

@@ -242,6 +242,17 @@ class SecureOpsTest {
       double bound = 1 + maxAvg * Math.scalb(1.0, -Arithmetic.guardBits(FP.fracBits()) - 1);
       assertClose(expect, secure(x, x, (p, a, b) -> Activations.avgPool(p, a, batch, ch, h, h, k, stride)), bound, "avgpool k=" + k);
     }
+    // Global average pooling over a non-square plane.
+    double[] g = values(rnd, 2 * 3 * 4 * 6, 50);
+    double[] gExpect = new double[6];
+    for (int i = 0; i < 6; i++) {
+      for (int j = 0; j < 24; j++) {
+        gExpect[i] += g[i * 24 + j] / 24;
+      }
+    }
+    double gBound = 1 + 24 * 50 * Math.scalb(1.0, -Arithmetic.guardBits(FP.fracBits()) - 1);
+    assertClose(gExpect, secure(g, g, (p, a, b) -> Activations.globalAvgPool(p, a, 2, 3, 4, 6)), gBound, "global avgpool 4x6");
+
     double[] y = values(rnd, 5000, 1000);
     double[] expect = new double[y.length];
     for (int i = 0; i < y.length; i++) {

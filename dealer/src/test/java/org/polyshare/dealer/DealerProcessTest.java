@@ -1,0 +1,179 @@
+package org.polyshare.dealer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.polyshare.core.correlation.BeaverTriples;
+import org.polyshare.core.correlation.CorrelationPlan;
+import org.polyshare.core.correlation.CorrelationRequest;
+import org.polyshare.core.link.LinkClosedException;
+import org.polyshare.core.net.LinkOptions;
+import org.polyshare.core.net.NetFixtures;
+import org.polyshare.core.net.NetTransport;
+import org.polyshare.core.net.RemoteCorrelationSource;
+import org.polyshare.core.net.Role;
+import org.polyshare.core.net.TlsIdentity;
+
+/**
+ * The dealer CLI as a real separate JVM ({@code java -cp <test classpath> DealerCli}): certificates
+ * made by {@code dealer certs}, {@code dealer serve} on an ephemeral port, two in-test parties
+ * over loopback TLS; then the dealer is killed between two batches of a session.
+ */
+class DealerProcessTest {
+  private static NetTransport net;
+  private static final LinkOptions OPT = NetFixtures.fastOptions();
+
+  @BeforeAll
+  static void start() {
+    net = NetTransport.create(2);
+  }
+
+  @AfterAll
+  static void stop() {
+    net.close();
+  }
+
+  /** A started JVM and the lines it printed (collected on a daemon thread). */
+  private record Jvm(Process process, List<String> lines) {
+    String output() {
+      synchronized (lines) {
+        return String.join("\n", lines);
+      }
+    }
+  }
+
+  private static Jvm launch(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-Dio.netty.leakDetection.level=paranoid",
+        "-cp", System.getProperty("java.class.path"), DealerCli.class.getName()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          lines.add(line);
+        }
+      } catch (IOException ignored) {
+        // process ended
+      }
+    });
+    reader.setDaemon(true);
+    reader.start();
+    return new Jvm(p, lines);
+  }
+
+  private static int awaitPort(Jvm dealer) throws InterruptedException {
+    Pattern listening = Pattern.compile("dealer listening on port (\\d+)");
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < end) {
+      synchronized (dealer.lines()) {
+        for (String l : dealer.lines()) {
+          Matcher m = listening.matcher(l);
+          if (m.find()) {
+            return Integer.parseInt(m.group(1));
+          }
+        }
+      }
+      if (!dealer.process().isAlive()) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("dealer did not start:\n" + dealer.output());
+  }
+
+  private static RemoteCorrelationSource[] join(int port, Path certs, String session, CorrelationPlan plan)
+      throws Exception {
+    CompletableFuture<RemoteCorrelationSource> s0 = CompletableFuture.supplyAsync(() -> RemoteCorrelationSource.connect(
+        net, "localhost", port, TlsIdentity.load(certs, Role.PARTY0), session, plan, OPT, Duration.ofSeconds(5)));
+    RemoteCorrelationSource s1 = RemoteCorrelationSource.connect(
+        net, "localhost", port, TlsIdentity.load(certs, Role.PARTY1), session, plan, OPT, Duration.ofSeconds(5));
+    return new RemoteCorrelationSource[] {s0.get(10, TimeUnit.SECONDS), s1};
+  }
+
+  @Test
+  void dealerProcessServesSessionsAndItsDeathIsReportedFast(@TempDir Path dir) throws Exception {
+    Path certs = dir.resolve("certs");
+    Jvm mk = launch("certs", "--out", certs.toString(), "--hosts", "localhost,127.0.0.1");
+    assertTrue(mk.process().waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, mk.process().exitValue(), mk.output());
+    for (String f : List.of("ca.pem", "dealer.pem", "dealer-key.pem", "party0.pem", "party0-key.pem", "party1.pem",
+        "party1-key.pem")) {
+      assertTrue(Files.isReadable(certs.resolve(f)), f);
+    }
+    assertTrue(Files.readString(certs.resolve("party0-key.pem")).contains("BEGIN PRIVATE KEY"), "PKCS#8 PEM");
+
+    Jvm dealer = launch("serve", "--port", "0", "--certs", certs.toString(), "--pair-timeout", "5");
+    try {
+      int port = awaitPort(dealer);
+
+      // a healthy session: triples from the dealer process are correct Beaver triples
+      CorrelationPlan plan = CorrelationPlan.of(new CorrelationRequest.Triples(4096), new CorrelationRequest.Triples(17));
+      RemoteCorrelationSource[] s = join(port, certs, "process-ok", plan);
+      for (CorrelationRequest r : plan.requests()) {
+        int n = ((CorrelationRequest.Triples) r).n();
+        BeaverTriples t0 = s[0].triples(n);
+        BeaverTriples t1 = s[1].triples(n);
+        for (int i = 0; i < n; i++) {
+          long a = t0.a()[i] + t1.a()[i];
+          long b = t0.b()[i] + t1.b()[i];
+          assertEquals(a * b, t0.c()[i] + t1.c()[i]);
+        }
+      }
+      s[0].close();
+      s[1].close();
+
+      // the dealer dies between two batches of a session: the next batch fails at once, clearly
+      RemoteCorrelationSource[] k = join(port, certs, "process-killed", CorrelationPlan.of(new CorrelationRequest.Squares(8)));
+      k[0].squares(8);
+      k[1].squares(8);
+      dealer.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      long t0 = System.nanoTime();
+      LinkClosedException e = assertThrows(LinkClosedException.class, () -> k[0].triples(3));
+      assertTrue((System.nanoTime() - t0) / 1e6 < OPT.timeout().toMillis(), "must not wait out the receive timeout");
+      assertTrue(e.getMessage().contains("dealer"), e.getMessage());
+      k[0].close();
+      k[1].close();
+    } finally {
+      dealer.process().destroyForcibly();
+    }
+    String out = dealer.output();
+    assertTrue(out.contains("session 'process-ok' done"), out);
+    assertFalse(out.contains("LEAK"), out);
+  }
+
+  @Test
+  void serveWithoutCertificatesExplainsWhatToDo(@TempDir Path dir) throws Exception {
+    Jvm j = launch("serve", "--port", "0", "--certs", dir.resolve("none").toString());
+    assertTrue(j.process().waitFor(30, TimeUnit.SECONDS));
+    j.process().getInputStream().close();
+    Thread.sleep(100);
+    assertEquals(2, j.process().exitValue());
+    assertNotNull(j.output());
+    assertTrue(j.output().contains("dealer certs --out"), j.output());
+  }
+
+}

@@ -1,0 +1,209 @@
+package org.polyshare.dealer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.util.ResourceLeakDetector;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.polyshare.core.correlation.Correlation;
+import org.polyshare.core.correlation.CorrelationPlan;
+import org.polyshare.core.correlation.CorrelationRequest;
+import org.polyshare.core.correlation.CorrelationSource;
+import org.polyshare.core.correlation.InProcessDealer;
+import org.polyshare.core.link.LinkException;
+import org.polyshare.core.link.LinkTimeoutException;
+import org.polyshare.core.net.LinkOptions;
+import org.polyshare.core.net.NetFixtures;
+import org.polyshare.core.net.NetTransport;
+import org.polyshare.core.net.NettyLink;
+import org.polyshare.core.net.RemoteCorrelationSource;
+import org.polyshare.core.net.Role;
+import org.polyshare.core.net.TlsIdentity;
+import org.polyshare.core.protocol.Beaver;
+import org.polyshare.core.protocol.Party;
+import org.polyshare.core.protocol.Sharing;
+import org.polyshare.core.ring.FixedPoint;
+
+/** The dealer service in this JVM, two parties on threads, everything over loopback TLS. */
+class DealerServerTest {
+  private static NetTransport net;
+  private static DealerServer dealer;
+  private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
+  private static final LinkOptions OPT = NetFixtures.fastOptions();
+
+  @BeforeAll
+  static void start() {
+    ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+    net = NetTransport.create(2);
+    DealerServer.Settings settings = DealerServer.Settings.defaults()
+        .withLink(OPT)
+        .withPairTimeout(Duration.ofSeconds(1))
+        .withSeeds(session -> DealerSessions.seeds(session.hashCode()));
+    dealer = new DealerServer(net, NetFixtures.identity(Role.DEALER), 0, settings,
+        new PrintStream(LOG, true));
+  }
+
+  @AfterAll
+  static void stop() {
+    dealer.close();
+    net.close();
+  }
+
+  private static RemoteCorrelationSource source(int party, String session, CorrelationPlan plan) {
+    return RemoteCorrelationSource.connect(net, "localhost", dealer.port(), NetFixtures.identity(Role.party(party)),
+        session, plan, OPT, Duration.ofSeconds(3));
+  }
+
+  /** Both parties' sources, connected concurrently. */
+  private static RemoteCorrelationSource[] sources(String session, CorrelationPlan plan0, CorrelationPlan plan1)
+      throws Exception {
+    CompletableFuture<RemoteCorrelationSource> s0 = CompletableFuture.supplyAsync(() -> source(0, session, plan0));
+    RemoteCorrelationSource s1 = source(1, session, plan1);
+    return new RemoteCorrelationSource[] {s0.get(5, TimeUnit.SECONDS), s1};
+  }
+
+  @Test
+  void networkDealerGivesExactlyTheInProcessCorrelations() throws Exception {
+    String session = "equivalence";
+    CorrelationPlan plan = DealerSessions.mixedPlan();
+    RemoteCorrelationSource[] remote = sources(session, plan, plan);
+    InProcessDealer local = new InProcessDealer(DealerSessions.seeds(session.hashCode()));
+    for (CorrelationRequest r : plan.requests()) {
+      for (int p = 0; p < 2; p++) {
+        Correlation viaNet = remote[p].next(r);
+        Correlation inProc = local.source(p).next(r);
+        assertEquals(inProc.getClass(), viaNet.getClass());
+        List<long[]> a = DealerSessions.arrays(viaNet);
+        List<long[]> b = DealerSessions.arrays(inProc);
+        assertEquals(b.size(), a.size());
+        for (int i = 0; i < a.size(); i++) {
+          assertArrayEquals(b.get(i), a.get(i), r + " component " + i + " of party " + p);
+        }
+      }
+    }
+    // a request beyond the submitted plan becomes a one-request batch on both sides
+    CorrelationRequest extra = new CorrelationRequest.Triples(5);
+    CompletableFuture<Correlation> x0 = CompletableFuture.supplyAsync(() -> remote[0].next(extra));
+    Correlation x1 = remote[1].next(extra);
+    assertArrayEquals(DealerSessions.arrays(local.source(0).next(extra)).get(2), DealerSessions.arrays(x0.get()).get(2));
+    assertArrayEquals(DealerSessions.arrays(local.source(1).next(extra)).get(2), DealerSessions.arrays(x1).get(2));
+    remote[0].close();
+    remote[1].close();
+    assertTrue(remote[1].stats().bytesReceived() > 0);
+  }
+
+  @Test
+  void beaverMultiplyOverNetworkDealerAndPartyLinkOpensToTheProduct() throws Exception {
+    int n = 1000;
+    CorrelationPlan plan = CorrelationPlan.of(new CorrelationRequest.Triples(n));
+    RemoteCorrelationSource[] src = sources("beaver", plan, plan);
+    NettyLink[] links = NetFixtures.partyPair(net, OPT, "beaver", plan.sha256());
+    SplittableRandom rnd = new SplittableRandom(11);
+    long[] x = rnd.longs(n).toArray();
+    long[] y = rnd.longs(n).toArray();
+    long[] x0 = rnd.longs(n).toArray();
+    long[] y0 = rnd.longs(n).toArray();
+    long[][] sharesX = {x0, minus(x, x0)};
+    long[][] sharesY = {y0, minus(y, y0)};
+    FixedPoint fp = new FixedPoint(16);
+    CompletableFuture<long[]> p0 = CompletableFuture.supplyAsync(() -> {
+      Party p = new Party(0, links[0], src[0], fp);
+      return Sharing.open(p, Beaver.mulRaw(p, sharesX[0], sharesY[0]));
+    });
+    Party p1 = new Party(1, links[1], src[1], fp);
+    long[] opened1 = Sharing.open(p1, Beaver.mulRaw(p1, sharesX[1], sharesY[1]));
+    long[] opened0 = p0.get(10, TimeUnit.SECONDS);
+    for (int i = 0; i < n; i++) {
+      assertEquals(x[i] * y[i], opened1[i], "product " + i);
+    }
+    assertArrayEquals(opened1, opened0);
+    for (CorrelationSource s : src) {
+      ((RemoteCorrelationSource) s).close();
+    }
+    links[0].close();
+    links[1].close();
+  }
+
+  @Test
+  void planMismatchIsReportedToBothPartiesWithBothHashes() throws Exception {
+    CorrelationPlan a = CorrelationPlan.of(new CorrelationRequest.Triples(10));
+    CorrelationPlan b = CorrelationPlan.of(new CorrelationRequest.Triples(11));
+    RemoteCorrelationSource[] src = sources("mismatch", a, b);
+    CorrelationPlan[] plans = {a, b};
+    for (int p = 0; p < 2; p++) {
+      int party = p;
+      LinkException e = assertThrows(LinkException.class, () -> src[party].next(plans[party].requests().get(0)));
+      assertTrue(e.getMessage().contains("plan mismatch"), e.getMessage());
+      assertTrue(e.getMessage().contains(a.sha256Hex()) && e.getMessage().contains(b.sha256Hex()), e.getMessage());
+      src[p].close();
+    }
+  }
+
+  @Test
+  void laterBatchMismatchIsReportedToo() throws Exception {
+    CorrelationPlan first = CorrelationPlan.of(new CorrelationRequest.Squares(4));
+    RemoteCorrelationSource[] src = sources("batch-mismatch", first, first);
+    CompletableFuture<Correlation> f = CompletableFuture.supplyAsync(() -> src[0].next(first.requests().get(0)));
+    src[1].next(first.requests().get(0));
+    f.get(5, TimeUnit.SECONDS);
+    CompletableFuture<Correlation> g = CompletableFuture.supplyAsync(() -> src[0].next(new CorrelationRequest.Triples(3)));
+    LinkException e1 = assertThrows(LinkException.class, () -> src[1].next(new CorrelationRequest.Triples(4)));
+    assertTrue(e1.getMessage().contains("at batch 1"), e1.getMessage());
+    ExecutionException e0 = assertThrows(ExecutionException.class, () -> g.get(5, TimeUnit.SECONDS));
+    assertTrue(e0.getCause().getMessage().contains("plan mismatch"), e0.getCause().getMessage());
+    src[0].close();
+    src[1].close();
+  }
+
+  @Test
+  void lonelyPartyIsToldItsPeerNeverCame() {
+    CorrelationPlan plan = CorrelationPlan.of(new CorrelationRequest.Triples(1));
+    RemoteCorrelationSource s = source(0, "lonely", plan);
+    LinkException e = assertThrows(LinkException.class, () -> s.next(plan.requests().get(0)));
+    assertTrue(e.getMessage().contains("party 1 did not join session 'lonely'"), e.getMessage());
+    s.close();
+  }
+
+  @Test
+  void dealerCertificateCannotPoseAsAParty() {
+    TlsIdentity impostor = NetFixtures.identity(Role.DEALER);
+    LinkException e = assertThrows(LinkException.class, () -> {
+      NettyLink l = net.connect("localhost", dealer.port(), impostor, Role.DEALER, OPT, Duration.ofSeconds(3));
+      l.handshake(org.polyshare.core.net.Hello.of(Role.DEALER, "x", new byte[] {1}));
+    });
+    assertTrue(e.getMessage().contains("certificate is for dealer"), e.getMessage());
+  }
+
+  @Test
+  void absentDealerIsAConnectTimeout() throws Exception {
+    int port;
+    try (java.net.ServerSocket ss = new java.net.ServerSocket(0)) {
+      port = ss.getLocalPort();
+    }
+    long t0 = System.nanoTime();
+    LinkTimeoutException e = assertThrows(LinkTimeoutException.class, () -> RemoteCorrelationSource.connect(net,
+        "127.0.0.1", port, NetFixtures.identity(Role.PARTY0), "s", CorrelationPlan.of(), OPT, Duration.ofMillis(700)));
+    assertTrue((System.nanoTime() - t0) / 1e6 < 4000);
+    assertTrue(e.getMessage().contains("could not connect to dealer"), e.getMessage());
+  }
+
+  private static long[] minus(long[] a, long[] b) {
+    long[] out = new long[a.length];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = a[i] - b[i];
+    }
+    return out;
+  }
+}

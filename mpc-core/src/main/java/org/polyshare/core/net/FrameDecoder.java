@@ -1,0 +1,173 @@
+package org.polyshare.core.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.nio.ByteOrder;
+import java.util.function.Supplier;
+
+/**
+ * Turns the byte stream into {@link Frame}s. The payload is copied straight from each arriving
+ * buffer into the final {@code long[]}/{@code byte[]} (no cumulation buffer that grows to the
+ * frame size), and every incoming buffer is released here, so a broken stream cannot leak.
+ *
+ * <p>The header is validated before anything is allocated: a length above the cap, an unknown
+ * kind, a ring-element payload that is not a whole number of longs or a reserved negative tag is
+ * reported once as a {@link FrameException} through {@code exceptionCaught}; everything after it
+ * is dropped (the link is closed by the handler behind).
+ */
+public final class FrameDecoder extends ChannelInboundHandlerAdapter {
+  private final int maxPayload;
+  private final Supplier<String> peerName;
+
+  private final byte[] header = new byte[Frames.HEADER_BYTES];
+  private int headerFill;
+  private boolean inPayload;
+  private int tag;
+  private long[] longs;
+  private byte[] bytes;
+  private int filled; // bytes of the payload received so far
+  private int total; // payload bytes of the current frame
+  private long carry; // partial ring element straddling two buffers
+  private int carryFill;
+  private boolean failed;
+
+  public FrameDecoder(int maxPayload, Supplier<String> peerName) {
+    this.maxPayload = maxPayload;
+    this.peerName = peerName;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof ByteBuf buf)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    try {
+      while (!failed && buf.isReadable()) {
+        if (!inPayload) {
+          readHeader(ctx, buf);
+        } else if (longs != null) {
+          readLongs(ctx, buf);
+        } else {
+          int n = Math.min(total - filled, buf.readableBytes());
+          buf.readBytes(bytes, filled, n);
+          filled += n;
+          if (filled == total) {
+            emit(ctx, bytes);
+          }
+        }
+      }
+    } finally {
+      buf.release();
+    }
+  }
+
+  private void readHeader(ChannelHandlerContext ctx, ByteBuf buf) {
+    int n = Math.min(Frames.HEADER_BYTES - headerFill, buf.readableBytes());
+    buf.readBytes(header, headerFill, n);
+    headerFill += n;
+    if (headerFill < Frames.HEADER_BYTES) {
+      return;
+    }
+    headerFill = 0;
+    long length = intLE(0) & 0xFFFFFFFFL;
+    int t = intLE(4);
+    byte kind = header[8];
+    if (length < 5) {
+      fail(ctx, "frame length " + length + " is shorter than its own header");
+      return;
+    }
+    long payload = length - 5;
+    if (payload > maxPayload) {
+      fail(ctx, "frame of " + payload + " payload bytes exceeds the limit of " + maxPayload + " bytes");
+      return;
+    }
+    if (t < 0 && !Frames.isControlTag(t)) {
+      fail(ctx, "reserved negative tag " + t);
+      return;
+    }
+    if (kind == Frames.KIND_LONGS) {
+      if (payload % 8 != 0) {
+        fail(ctx, "ring-element payload of " + payload + " bytes is not a multiple of 8");
+        return;
+      }
+      longs = new long[(int) (payload / 8)];
+    } else if (kind == Frames.KIND_BYTES) {
+      bytes = new byte[(int) payload];
+    } else {
+      fail(ctx, "unknown payload kind " + (kind & 0xFF));
+      return;
+    }
+    tag = t;
+    total = (int) payload;
+    filled = 0;
+    carryFill = 0;
+    inPayload = true;
+    if (total == 0) {
+      emit(ctx, longs != null ? longs : bytes);
+    }
+  }
+
+  private void readLongs(ChannelHandlerContext ctx, ByteBuf buf) {
+    // finish an element split across buffers, byte by byte (little-endian)
+    while (carryFill > 0 && carryFill < 8 && buf.isReadable()) {
+      carry |= (buf.readByte() & 0xFFL) << (8 * carryFill);
+      carryFill++;
+    }
+    if (carryFill == 8) {
+      longs[filled >>> 3] = carry;
+      filled += 8;
+      carryFill = 0;
+    }
+    int whole = Math.min((total - filled) >>> 3, buf.readableBytes() >>> 3);
+    if (whole > 0) {
+      buf.nioBuffer(buf.readerIndex(), whole * 8)
+          .order(ByteOrder.LITTLE_ENDIAN)
+          .asLongBuffer()
+          .get(longs, filled >>> 3, whole);
+      buf.skipBytes(whole * 8);
+      filled += whole * 8;
+    }
+    if (filled == total) {
+      emit(ctx, longs);
+      return;
+    }
+    if (carryFill == 0 && buf.isReadable()) {
+      carry = 0;
+      while (buf.isReadable()) {
+        carry |= (buf.readByte() & 0xFFL) << (8 * carryFill);
+        carryFill++;
+      }
+    }
+  }
+
+  private void emit(ChannelHandlerContext ctx, Object payload) {
+    int t = tag;
+    inPayload = false;
+    longs = null;
+    bytes = null;
+    ctx.fireChannelRead(new Frame(t, payload));
+  }
+
+  private void fail(ChannelHandlerContext ctx, String problem) {
+    failed = true;
+    inPayload = false;
+    longs = null;
+    bytes = null;
+    ctx.fireExceptionCaught(
+        new FrameException("malformed frame from " + peerName.get() + ": " + problem + "; closing the link"));
+  }
+
+  /** True once a malformed frame was seen; all later input is discarded. */
+  public boolean failed() {
+    return failed;
+  }
+
+  private int intLE(int at) {
+    return (header[at] & 0xFF)
+        | (header[at + 1] & 0xFF) << 8
+        | (header[at + 2] & 0xFF) << 16
+        | (header[at + 3] & 0xFF) << 24;
+  }
+}

@@ -1,0 +1,82 @@
+package org.polyshare.core.net;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/** Certificates and connected link pairs for transport tests (shared with the dealer's tests). */
+public final class NetFixtures {
+  private NetFixtures() {}
+
+  private static Path certs;
+  private static Path otherCa;
+
+  /** One certificate directory (CA + dealer + both parties) per JVM. */
+  public static synchronized Path certs() {
+    if (certs == null) {
+      certs = tempDir("polyshare-certs");
+      CertificateAuthority.createAll(certs, CertificateAuthority.DEFAULT_HOSTS);
+    }
+    return certs;
+  }
+
+  /** A second, unrelated CA with its own dealer and party certificates. */
+  public static synchronized Path otherCaCerts() {
+    if (otherCa == null) {
+      otherCa = tempDir("polyshare-other-ca");
+      CertificateAuthority.createAll(otherCa, CertificateAuthority.DEFAULT_HOSTS);
+    }
+    return otherCa;
+  }
+
+  public static TlsIdentity identity(Role role) {
+    return TlsIdentity.load(certs(), role);
+  }
+
+  public static LinkOptions fastOptions() {
+    return LinkOptions.defaults()
+        .withTimeout(Duration.ofSeconds(3))
+        .withConnectTimeout(Duration.ofSeconds(1))
+        .withHandshakeTimeout(Duration.ofSeconds(3));
+  }
+
+  /** Party 0 listens, party 1 connects; both handshake. {@code [0]} is party 0's end. */
+  public static NettyLink[] partyPair(NetTransport net, LinkOptions options, String session, byte[] planHash) {
+    try (LinkServer server = net.listen(0, identity(Role.PARTY0), Set.of(Role.PARTY1), options)) {
+      CompletableFuture<NettyLink> accepted = CompletableFuture.supplyAsync(() -> {
+        NettyLink l = server.accept(Duration.ofSeconds(5));
+        l.handshake(Hello.of(Role.PARTY0, session, planHash));
+        return l;
+      });
+      NettyLink client = net.connect("localhost", server.port(), identity(Role.PARTY1), Role.PARTY0, options,
+          Duration.ofSeconds(5));
+      client.handshake(Hello.of(Role.PARTY1, session, planHash));
+      return new NettyLink[] {accepted.get(10, TimeUnit.SECONDS), client};
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static List<Role> parties() {
+    return List.of(Role.PARTY0, Role.PARTY1);
+  }
+
+  private static Path tempDir(String prefix) {
+    try {
+      Path d = Files.createTempDirectory(prefix);
+      d.toFile().deleteOnExit();
+      return d;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

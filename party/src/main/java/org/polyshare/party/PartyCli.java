@@ -1,0 +1,114 @@
+package org.polyshare.party;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.polyshare.core.link.LinkException;
+import org.polyshare.core.net.NetTransport;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bin/party}: one party of a secure two-party inference. */
+@Command(name = "party", mixinStandardHelpOptions = true, version = "PolyShare party 0.1",
+    description = "One party of PolyShare secure inference (party 0 = model owner, party 1 = client).",
+    subcommands = {PartyCli.Run.class, CommandLine.HelpCommand.class})
+public final class PartyCli implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run");
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new PartyCli()).execute(args));
+  }
+
+  static final class PeerChoice {
+    @Option(names = "--peer", required = true, description = "HOST:PORT of the other party (which runs with --listen)")
+    String peer;
+
+    @Option(names = "--listen", required = true, description = "PORT to wait for the other party on (0 = any, printed)")
+    Integer listen;
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "Join a dealer session and run secure inference with the other party.")
+  static final class Run implements Callable<Integer> {
+    @Option(names = "--id", required = true, description = "0 (model owner) or 1 (client)")
+    int id;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    PeerChoice peer;
+
+    @Option(names = "--dealer", required = true, description = "HOST:PORT of the dealer")
+    String dealer;
+
+    @Option(names = "--certs", required = true, description = "directory with ca.pem and this party's party<ID>.pem, party<ID>-key.pem")
+    Path certs;
+
+    @Option(names = "--model", required = true, description = "zoo name (e.g. tiny-pkn, lenet5-pkn, resnet18-pkn) or FILE.onnx")
+    String model;
+
+    @Option(names = "--input", description = "party 1: text file of input numbers (default: a demo N(0,1) input)")
+    Path input;
+
+    @Option(names = "--json", description = "write this party's timings (and party 1's logits) as JSON")
+    Path json;
+
+    @Option(names = "--session", defaultValue = "polyshare", description = "dealer session id, the same at both parties (default: ${DEFAULT-VALUE})")
+    String session;
+
+    @Option(names = "--inferences", defaultValue = "1", description = "number of inferences (default: ${DEFAULT-VALUE})")
+    int inferences;
+
+    @Option(names = "--timeout", defaultValue = "120", description = "seconds any receive may wait (default: ${DEFAULT-VALUE})")
+    int timeoutSeconds;
+
+    @Option(names = "--connect-deadline", defaultValue = "60", description = "seconds to keep retrying connections (default: ${DEFAULT-VALUE})")
+    int connectSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+      PartyRunner.Config config;
+      try {
+        HostPort d = HostPort.parse(dealer, "--dealer");
+        HostPort p = peer.peer == null ? null : HostPort.parse(peer.peer, "--peer");
+        config = new PartyRunner.Config(id, p == null ? null : p.host(), p == null ? 0 : p.port(), peer.listen,
+            d.host(), d.port(), certs, model, input, session, inferences, Duration.ofSeconds(timeoutSeconds),
+            Duration.ofSeconds(connectSeconds));
+      } catch (IllegalArgumentException e) {
+        System.err.println("party run: " + e.getMessage());
+        return 2;
+      }
+      try (NetTransport net = NetTransport.create()) {
+        PartyRunner.Report r = PartyRunner.run(config, net, System.out, port -> { });
+        if (json != null) {
+          Files.writeString(json, PartyRunner.toJson(r));
+        }
+        return 0;
+      } catch (LinkException | IllegalArgumentException e) {
+        System.err.println("party " + id + ": " + e.getMessage());
+        return 1;
+      }
+    }
+  }
+
+  record HostPort(String host, int port) {
+    static HostPort parse(String s, String option) {
+      int colon = s.lastIndexOf(':');
+      if (colon <= 0 || colon == s.length() - 1) {
+        throw new IllegalArgumentException(option + " must be HOST:PORT, got '" + s + "'");
+      }
+      try {
+        return new HostPort(s.substring(0, colon).replaceAll("^\\[|\\]$", ""), Integer.parseInt(s.substring(colon + 1)));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(option + " must be HOST:PORT, got '" + s + "'");
+      }
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package org.polyshare.party;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.polyshare.dealer.DealerCli;
+import org.polyshare.models.eval.PlainEvaluator;
+import org.polyshare.models.graph.Model;
+import org.polyshare.models.zoo.Zoo;
+
+/** Dealer, party 0 and party 1 as three separate JVMs talking over loopback TLS, driven by their CLIs. */
+class ThreeProcessTest {
+
+  private record Jvm(Process process, List<String> lines) {
+    String output() {
+      synchronized (lines) {
+        return String.join("\n", lines);
+      }
+    }
+
+    int awaitNumber(Pattern p) throws InterruptedException {
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < end) {
+        synchronized (lines) {
+          for (String l : lines) {
+            Matcher m = p.matcher(l);
+            if (m.find()) {
+              return Integer.parseInt(m.group(1));
+            }
+          }
+        }
+        if (!process.isAlive()) {
+          break;
+        }
+        Thread.sleep(50);
+      }
+      throw new AssertionError("no line matching " + p + ":\n" + output());
+    }
+  }
+
+  private static Jvm launch(Class<?> main, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-Dio.netty.leakDetection.level=paranoid", "-cp", System.getProperty("java.class.path"),
+        main.getName()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    Thread t = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          lines.add(line);
+        }
+      } catch (IOException ignored) {
+        // process ended
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return new Jvm(p, lines);
+  }
+
+  @Test
+  void dealerAndTwoPartyProcessesRunASecureInference(@TempDir Path dir) throws Exception {
+    Path certs = dir.resolve("certs");
+    Jvm mk = launch(DealerCli.class, "certs", "--out", certs.toString());
+    assertTrue(mk.process().waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, mk.process().exitValue(), mk.output());
+
+    Model model = Zoo.load("tiny-pkn");
+    double[] x = Zoo.sampleInputs(model, 1, 99)[0];
+    StringBuilder text = new StringBuilder();
+    for (double v : x) {
+      text.append(v).append('\n');
+    }
+    Path input = dir.resolve("input.txt");
+    Files.writeString(input, text);
+
+    Jvm dealer = launch(DealerCli.class, "serve", "--port", "0", "--certs", certs.toString());
+    Jvm p0 = null;
+    Jvm p1 = null;
+    try {
+      int dealerPort = dealer.awaitNumber(Pattern.compile("dealer listening on port (\\d+)"));
+      p0 = launch(PartyCli.class, "run", "--id", "0", "--listen", "0", "--dealer", "localhost:" + dealerPort,
+          "--certs", certs.toString(), "--model", "tiny-pkn", "--session", "three", "--json",
+          dir.resolve("p0.json").toString(), "--timeout", "30", "--connect-deadline", "30");
+      int peerPort = p0.awaitNumber(Pattern.compile("listening for party 1 on port (\\d+)"));
+      p1 = launch(PartyCli.class, "run", "--id", "1", "--peer", "localhost:" + peerPort, "--dealer",
+          "127.0.0.1:" + dealerPort, "--certs", certs.toString(), "--model", "tiny-pkn", "--session", "three",
+          "--input", input.toString(), "--json", dir.resolve("p1.json").toString(), "--timeout", "30",
+          "--connect-deadline", "30");
+      assertTrue(p1.process().waitFor(120, TimeUnit.SECONDS), p1.output());
+      assertTrue(p0.process().waitFor(30, TimeUnit.SECONDS), p0.output());
+      assertEquals(0, p1.process().exitValue(), p1.output());
+      assertEquals(0, p0.process().exitValue(), p0.output());
+      String json1 = Files.readString(dir.resolve("p1.json"));
+      String json0 = Files.readString(dir.resolve("p0.json"));
+      int expected = PartyRunner.argmax(PlainEvaluator.forward(model, x));
+      assertTrue(json1.contains("\"prediction\": " + expected), json1);
+      assertFalse(json0.contains("logits"), "party 0's report has no logits: " + json0);
+      assertTrue(p1.output().contains("prediction: class " + expected), p1.output());
+      for (Jvm j : List.of(dealer, p0, p1)) {
+        assertFalse(j.output().contains("LEAK"), j.output());
+      }
+    } finally {
+      for (Jvm j : new Jvm[] {p0, p1, dealer}) {
+        if (j != null) {
+          j.process().destroyForcibly();
+        }
+      }
+    }
+    assertTrue(dealer.output().contains("session 'three' done"), dealer.output());
+  }
+}
