@@ -12,13 +12,14 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     version = "PolyShare bench 0.1.0",
-    description = "PolyShare benchmarks: secure ops, layers and kernels.",
+    description = "PolyShare benchmarks: secure ops, layers and kernels, and the ReLU-GC vs PKN comparison.",
     subcommands = {
       CommandLine.HelpCommand.class,
       OpsCommand.class,
       GcCommand.class,
       KernelsCommand.class,
       AccuracyCommand.class,
+      org.polyshare.bench.compare.CompareCommand.class,
     })
 public final class BenchCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

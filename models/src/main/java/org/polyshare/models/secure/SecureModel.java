@@ -79,9 +79,17 @@ public final class SecureModel {
     }
   }
 
-  /** Per-layer cost, for one party. Bytes are sent + received on the party link. */
+  /**
+   * Per-layer cost, for one party. Bytes are sent + received on the party link. The
+   * {@code activation*} parts are the share of the layer spent on its non-linearity: for a
+   * conv/linear/PolyKerv layer everything after the ring product and bias (the truncation and
+   * the power, or the garbled ReLU with its fused truncation), for a ReLU layer all of it, for
+   * other layers nothing. Offline, the activation part is fetching its correlations (truncation
+   * tuples, squares, random OTs) plus garbling and OT for a ReLU.
+   */
   public record LayerReport(String layer, String kind, long offlineNanos, long onlineNanos,
-      long offlineBytes, long onlineBytes, long onlineRounds) {}
+      long offlineBytes, long onlineBytes, long onlineRounds, long offlineActivationNanos,
+      long onlineActivationNanos, long onlineActivationBytes, long onlineActivationRounds) {}
 
   /** Logits (party 1; null at party 0) and this party's per-layer costs. */
   public record Result(double[][] logits, List<LayerReport> layers, long offlineNanos,
@@ -336,6 +344,10 @@ public final class SecureModel {
       private final Map<Integer, GcRelu.Offline> relus = new HashMap<>();
       private final long[] offNanos;
       private final long[] offBytes;
+      private final long[] offActNanos;
+      private final long[] actNanos;
+      private final long[] actBytes;
+      private final long[] actRounds;
       private final long offlineTotal;
       private final LinkStats.Snapshot offlineTraffic;
 
@@ -347,20 +359,33 @@ public final class SecureModel {
         int steps = program.steps.size();
         offNanos = new long[steps];
         offBytes = new long[steps];
+        offActNanos = new long[steps];
+        actNanos = new long[steps];
+        actBytes = new long[steps];
+        actRounds = new long[steps];
         for (int i = 0; i < steps; i++) {
           long t0 = System.nanoTime();
           LinkStats.Snapshot b0 = party.link().stats().snapshot();
-          pre.fetch(party.correlations(), stepRequests(i));
           Program.Step s = program.steps.get(i);
+          List<CorrelationRequest> reqs = stepRequests(i);
           FixedWeightLinear fw = linear.get(i);
+          // A linear layer's first request is its fixed-mask triple; the rest is its activation.
+          boolean act = s.fusedRelu() != null || s.layer() instanceof PolyKerv;
+          int linearReqs = fw != null && act ? 1 : activationStep(s) ? 0 : reqs.size();
+          pre.fetch(party.correlations(), reqs.subList(0, linearReqs));
+          long tAct = System.nanoTime();
+          pre.fetch(party.correlations(), reqs.subList(linearReqs, reqs.size()));
+          offActNanos[i] = System.nanoTime() - tAct;
           if (fw != null) {
             prepared.put(i, fw.prepare(q));
           }
+          long tRelu = System.nanoTime();
           if (s.fusedRelu() != null) {
             relus.put(i, GcRelu.prepare(q, batch * s.outNumel(), f));
           } else if (s.layer() instanceof Relu) {
             relus.put(i, GcRelu.prepare(q, batch * s.outNumel(), 0));
           }
+          offActNanos[i] += System.nanoTime() - tRelu;
           offNanos[i] = System.nanoTime() - t0;
           offBytes[i] = bytes(party.link().stats().snapshot().minus(b0));
         }
@@ -405,8 +430,15 @@ public final class SecureModel {
             }
           }
           LinkStats.Snapshot d = party.link().stats().snapshot().minus(b0);
+          long on = System.nanoTime() - t0;
+          if (s.layer() instanceof Relu) {
+            actNanos[i] = on;
+            actBytes[i] = bytes(d);
+            actRounds[i] = d.rounds();
+          }
           reports.add(new LayerReport(s.outputName(), kind(s), setupNanos[i] + offNanos[i],
-              System.nanoTime() - t0, setupBytes[i] + offBytes[i], bytes(d), d.rounds()));
+              on, setupBytes[i] + offBytes[i], bytes(d), d.rounds(), offActNanos[i],
+              actNanos[i], actBytes[i], actRounds[i]));
         }
         long[] y = Sharing.revealTo(q, 1, out);
         long online = System.nanoTime() - start;
@@ -430,14 +462,22 @@ public final class SecureModel {
           if (owner) {
             Encoding.addPerChannel(z, bias2f.get(i), Encoding.spatial(s.outShape()));
           }
+          if (s.fusedRelu() == null && !(l instanceof PolyKerv)) {
+            return Truncation.truncate(q, z);
+          }
+          long t0 = System.nanoTime();
+          LinkStats.Snapshot b0 = party.link().stats().snapshot();
+          long[] y;
           if (s.fusedRelu() != null) {
-            return GcRelu.online(q, relus.get(i), z);
+            y = GcRelu.online(q, relus.get(i), z);
+          } else {
+            y = Activations.power(q, Truncation.truncate(q, z), 0L, ((PolyKerv) l).dp());
           }
-          z = Truncation.truncate(q, z);
-          if (l instanceof PolyKerv p) {
-            return Activations.power(q, z, 0L, p.dp());
-          }
-          return z;
+          LinkStats.Snapshot d = party.link().stats().snapshot().minus(b0);
+          actNanos[i] = System.nanoTime() - t0;
+          actBytes[i] = bytes(d);
+          actRounds[i] = d.rounds();
+          return y;
         } else if (l instanceof BatchNorm bn) {
           int per = Encoding.spatial(in);
           long[] scale = new long[x.length];
@@ -468,6 +508,11 @@ public final class SecureModel {
         throw new IllegalStateException("unsupported layer " + l.kind());
       }
     }
+  }
+
+  /** Steps whose whole cost is activation (a standalone ReLU). */
+  private static boolean activationStep(Program.Step s) {
+    return s.layer() instanceof Relu;
   }
 
   private static String kind(Program.Step s) {

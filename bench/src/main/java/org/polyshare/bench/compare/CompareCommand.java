@@ -1,0 +1,169 @@
+package org.polyshare.bench.compare;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.polyshare.core.link.NetworkProfile;
+import org.polyshare.models.graph.Model;
+import org.polyshare.models.zoo.Zoo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bench compare}: the headline comparison. Runs the {@code -relu} (garbled-circuit ReLU)
+ * and {@code -pkn} (polynomial kervolution) variants of one architecture as secure two-party
+ * inferences under a network profile, checks every secure result against the plaintext double
+ * reference, and reports offline / online / total latency (median of K), bytes each way, rounds,
+ * the linear vs activation split and the ReLU/PKN ratios, as Markdown on stdout and JSON, CSV and
+ * an SVG chart in {@code --out}.
+ */
+@Command(
+    name = "compare",
+    mixinStandardHelpOptions = true,
+    description = {
+      "ReLU-GC vs PolyKervNet: secure inference of both variants of one architecture, checked "
+          + "against plaintext; latency (offline/online/total), bytes, rounds, layer split, ratios.",
+      "Network profiles (applied to every link, both directions): loopback = unshaped; "
+          + "lan = 1 Gbit/s each way, 0.5 ms round trip; wan = 100 Mbit/s, 40 ms round trip."
+    })
+public final class CompareCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", required = true,
+      description = "architecture: lenet5, tiny, resnet18 or vgg16 (both -relu and -pkn run)")
+  String model;
+
+  @Option(names = "--net", defaultValue = "loopback",
+      description = "network profile: loopback, lan or wan (default ${DEFAULT-VALUE})")
+  String netName;
+
+  @Option(names = "--batch", defaultValue = "1", description = "inputs per inference (default ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(names = "--repeat", defaultValue = "3",
+      description = "measured inferences per variant; times are their median (default ${DEFAULT-VALUE})")
+  int repeat;
+
+  @Option(names = "--warmup", defaultValue = "1",
+      description = "unmeasured warm-up inferences per variant (default ${DEFAULT-VALUE})")
+  int warmup;
+
+  @Option(names = "--in-process",
+      description = "both parties and the dealer in this JVM (threads, in-memory links shaped by the profile)")
+  boolean inProcess;
+
+  @Option(names = "--out", defaultValue = "compare-results",
+      description = "directory for the JSON, CSV, Markdown and SVG reports (default ${DEFAULT-VALUE})")
+  Path out;
+
+  @Option(names = "--json", description = "also write the JSON report to this file")
+  Path json;
+
+  @Option(names = "--seed", defaultValue = "1",
+      description = "seed of the random test inputs (not of any secret) (default ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--timeout", defaultValue = "600",
+      description = "seconds any party may wait for the other before the run fails (default ${DEFAULT-VALUE})")
+  long timeoutSeconds;
+
+  @Option(names = "--layers", description = "also print the per-layer tables")
+  boolean printLayers;
+
+  @Option(names = "--no-progress", description = "no progress bar on stderr")
+  boolean noProgress;
+
+  /** Test hook: perturbs one secure logit of the named variant so the plaintext check must fail. */
+  @Option(names = "--corrupt-result", hidden = true)
+  String corruptVariant;
+
+  private static final List<String> ARCHITECTURES = List.of("lenet5", "tiny", "resnet18", "vgg16");
+
+  @Override
+  public Integer call() throws IOException {
+    String arch = model.toLowerCase(Locale.ROOT).replaceAll("-(relu|pkn)$", "");
+    if (!ARCHITECTURES.contains(arch)) {
+      throw new IllegalArgumentException("unknown --model '" + model + "'; use one of " + ARCHITECTURES);
+    }
+    if (batch < 1 || repeat < 1 || warmup < 0 || timeoutSeconds < 1) {
+      throw new IllegalArgumentException("--batch and --repeat must be >= 1, --warmup >= 0, --timeout >= 1");
+    }
+    NetworkProfile net = NetworkProfile.named(netName);
+    if (!inProcess) {
+      throw new IllegalArgumentException("separate-JVM mode needs the party module (bin/party and"
+          + " party/target/polyshare-party.jar), which this build does not have yet; use --in-process"
+          + " (parties and dealer as threads of this JVM, links shaped the same way)");
+    }
+    PrintWriter stdout = spec.commandLine().getOut();
+    String mode = "in-process (2 party threads + dealer, in-memory links shaped at both ends)";
+    int total = 2 * (1 + 2 * (warmup + repeat));
+    InProcessRunner runner = new InProcessRunner(net, Duration.ofSeconds(timeoutSeconds));
+    VariantResult[] results = new VariantResult[2];
+    try (Progress progress = new Progress(System.err, total, !noProgress)) {
+      String[] variants = {arch + "-relu", arch + "-pkn"};
+      for (int v = 0; v < 2; v++) {
+        String name = variants[v];
+        progress.begin(name + ": loading and calibrating the model");
+        Model owner = Zoo.load(name);
+        List<double[][]> inputs = new ArrayList<>();
+        for (int k = 0; k < warmup + repeat; k++) {
+          inputs.add(Zoo.sampleInputs(owner, batch, seed * 1_000_003L + k));
+        }
+        InProcessRunner.Run run = runner.run(owner, Zoo.architecture(name), inputs, warmup, progress, name);
+        List<ReferenceCheck.Outcome> checks = new ArrayList<>();
+        for (int k = 0; k < run.logits().size(); k++) {
+          double[][] logits = run.logits().get(k);
+          if (name.equals(corruptVariant) && k == 0) {
+            logits[0][0] += 0.05 * (1 + Math.abs(logits[0][0]));
+          }
+          checks.add(ReferenceCheck.check(owner, inputs.get(warmup + k), logits));
+        }
+        results[v] = new VariantResult(name, run.reps(), checks);
+      }
+    }
+    ComparisonReport report = new ComparisonReport(arch, net, batch, repeat, warmup, mode, results[0], results[1]);
+    stdout.println(report.markdown());
+    if (printLayers) {
+      stdout.println(report.layersMarkdown());
+    }
+    Files.createDirectories(out);
+    String base = "compare-" + arch + "-" + net.name();
+    write(out.resolve(base + ".json"), report.json());
+    write(out.resolve(base + ".csv"), report.csv());
+    write(out.resolve(base + "-layers.csv"), report.layersCsv());
+    write(out.resolve(base + ".md"), report.markdown() + report.layersMarkdown());
+    write(out.resolve(base + ".svg"), report.svg());
+    if (json != null) {
+      write(json, report.json());
+    }
+    stdout.println("wrote " + out.resolve(base) + ".{json,csv,md,svg} and " + base + "-layers.csv");
+    for (VariantResult v : results) {
+      for (int k = 0; k < v.checks().size(); k++) {
+        stdout.println(v.model() + " rep " + (k + 1) + " vs plaintext: " + v.checks().get(k).describe());
+      }
+    }
+    stdout.flush();
+    if (!report.passed()) {
+      spec.commandLine().getErr().println("bench compare: a secure result does not match the plaintext reference");
+      return 1;
+    }
+    return 0;
+  }
+
+  private static void write(Path p, String text) throws IOException {
+    Path parent = p.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Files.writeString(p, text, StandardCharsets.UTF_8);
+  }
+}

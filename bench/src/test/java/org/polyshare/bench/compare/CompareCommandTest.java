@@ -1,0 +1,165 @@
+package org.polyshare.bench.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.polyshare.bench.BenchCli;
+import org.polyshare.models.eval.PlainEvaluator;
+import org.polyshare.models.graph.Model;
+import org.polyshare.models.zoo.Zoo;
+import org.w3c.dom.Document;
+import picocli.CommandLine;
+
+/** {@code bench compare} end to end on small models, in-process (lenet5/tiny, one repetition). */
+class CompareCommandTest {
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cli = BenchCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int exit = cli.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private static JsonObject json(Path dir, String base) throws Exception {
+    return JsonParser.parseString(Files.readString(dir.resolve(base + ".json"))).getAsJsonObject();
+  }
+
+  private static JsonObject variant(JsonObject report, int i) {
+    return report.getAsJsonArray("variants").get(i).getAsJsonObject();
+  }
+
+  @Test
+  void lenet5InProcessComparesBothVariantsChecksThemAndWritesParseableReports(@TempDir Path dir)
+      throws Exception {
+    Run r = run("compare", "--model", "lenet5", "--repeat", "1", "--warmup", "0", "--in-process",
+        "--no-progress", "--out", dir.toString(), "--json", dir.resolve("extra.json").toString());
+    assertEquals(0, r.exit(), r.err());
+    // The Markdown table: both variants, ratios, the checks.
+    assertTrue(r.out().contains("| | lenet5-relu (GC ReLU) | lenet5-pkn | ReLU / PKN |"), r.out());
+    assertTrue(r.out().contains("| online (ms) |") && r.out().contains("| total = offline + online (ms) |"));
+    assertTrue(r.out().contains("lenet5-relu rep 1 vs plaintext: PASS"), r.out());
+    assertTrue(r.out().contains("lenet5-pkn rep 1 vs plaintext: PASS"), r.out());
+
+    JsonObject report = json(dir, "compare-lenet5-loopback");
+    assertEquals(report, JsonParser.parseString(Files.readString(dir.resolve("extra.json"))));
+    assertTrue(report.get("passed").getAsBoolean());
+    assertEquals(2, report.getAsJsonArray("variants").size());
+    for (int i = 0; i < 2; i++) {
+      JsonObject v = variant(report, i);
+      assertEquals(i == 0 ? "lenet5-relu" : "lenet5-pkn", v.get("model").getAsString());
+      assertTrue(v.get("passed").getAsBoolean());
+      JsonObject med = v.getAsJsonObject("median");
+      double online = med.get("online_ms").getAsDouble();
+      assertTrue(online > 0 && med.get("offline_ms").getAsDouble() > 0);
+      assertEquals(med.get("offline_ms").getAsDouble() + online, med.get("total_ms").getAsDouble(), 1e-3 * online + 1e-3);
+      assertTrue(med.get("online_activation_ms").getAsDouble() > 0);
+      assertTrue(med.get("online_linear_ms").getAsDouble() + med.get("online_activation_ms").getAsDouble() <= online * 1.0001);
+      assertTrue(med.get("online_bytes_01").getAsLong() > 0 && med.get("online_bytes_10").getAsLong() > 0);
+      assertTrue(med.get("online_rounds").getAsLong() > 0);
+      JsonArray layers = v.getAsJsonArray("layers");
+      assertTrue(layers.size() >= 5, "per-layer rows");
+    }
+    // The ReLU variant ships garbled tables offline; the PKN variant nothing party-to-party.
+    assertTrue(variant(report, 0).getAsJsonObject("median").get("offline_bytes_01").getAsLong()
+        > variant(report, 1).getAsJsonObject("median").get("offline_bytes_01").getAsLong());
+    assertTrue(report.getAsJsonObject("ratios_relu_over_pkn").get("online_ms").getAsDouble() > 0);
+
+    // CSV: a header, one row per repetition and a median row per variant, all the same width.
+    List<String> csv = Files.readAllLines(dir.resolve("compare-lenet5-loopback.csv"));
+    assertEquals(1 + 2 * 2, csv.size(), String.join("\n", csv));
+    int cols = csv.get(0).split(",").length;
+    for (String line : csv.subList(1, csv.size())) {
+      String[] f = line.split(",");
+      assertEquals(cols, f.length, line);
+      Double.parseDouble(f[4]);
+    }
+    List<String> layersCsv = Files.readAllLines(dir.resolve("compare-lenet5-loopback-layers.csv"));
+    assertTrue(layersCsv.size() > 10);
+
+    // SVG: well-formed XML with one bar segment per part, variant and panel.
+    Document svg = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(dir.resolve("compare-lenet5-loopback.svg").toFile());
+    assertEquals("svg", svg.getDocumentElement().getNodeName());
+    assertTrue(svg.getElementsByTagName("rect").getLength() >= 1 + 2 * (5 + 3));
+    assertTrue(Files.readString(dir.resolve("compare-lenet5-loopback.md")).contains("per layer"));
+  }
+
+  @Test
+  void aCorruptedSecureResultFailsTheCheck(@TempDir Path dir) throws Exception {
+    Run r = run("compare", "--model", "tiny", "--repeat", "1", "--warmup", "0", "--in-process",
+        "--no-progress", "--out", dir.toString(), "--corrupt-result", "tiny-pkn");
+    assertEquals(1, r.exit(), r.out());
+    assertTrue(r.err().contains("does not match the plaintext reference"), r.err());
+    assertTrue(r.out().contains("tiny-pkn rep 1 vs plaintext: FAIL"), r.out());
+    JsonObject report = json(dir, "compare-tiny-loopback");
+    assertFalse(report.get("passed").getAsBoolean());
+    assertTrue(variant(report, 0).get("passed").getAsBoolean(), "the untouched variant still passes");
+    assertFalse(variant(report, 1).get("passed").getAsBoolean());
+  }
+
+  @Test
+  void referenceCheckAcceptsThePlaintextAndRejectsPerturbations() {
+    Model m = Zoo.load("tiny-relu");
+    double[][] xs = Zoo.sampleInputs(m, 3, 7);
+    double[][] exact = PlainEvaluator.forward(m, xs);
+    assertTrue(ReferenceCheck.check(m, xs, exact).passed());
+    double[][] off = new double[xs.length][];
+    for (int i = 0; i < xs.length; i++) {
+      off[i] = exact[i].clone();
+    }
+    off[2][3] += 0.02 * (1 + Math.abs(off[2][3])) + 0.02;
+    assertFalse(ReferenceCheck.check(m, xs, off).passed());
+    off[2][3] = Double.NaN;
+    assertFalse(ReferenceCheck.check(m, xs, off).passed());
+    assertFalse(ReferenceCheck.check(m, xs, new double[2][]).passed(), "missing results fail");
+  }
+
+  @Test
+  void theWanProfileShapesPartyAndDealerLinks(@TempDir Path dir) throws Exception {
+    Run r = run("compare", "--model", "tiny", "--net", "wan", "--repeat", "1", "--warmup", "0",
+        "--in-process", "--no-progress", "--out", dir.toString());
+    assertEquals(0, r.exit(), r.err());
+    JsonObject report = json(dir, "compare-tiny-wan");
+    double rtt = report.getAsJsonObject("net").get("round_trip_ms").getAsDouble();
+    assertEquals(40.0, rtt, 1e-9);
+    for (int i = 0; i < 2; i++) {
+      JsonObject med = variant(report, i).getAsJsonObject("median");
+      long rounds = med.get("online_rounds").getAsLong();
+      // A round is a run of sends ended by a receive; exchanges in which both parties send at
+      // once cost a one-way trip, so rounds x RTT/2 is the floor the shaping must impose.
+      assertTrue(rounds >= 2);
+      assertTrue(med.get("online_ms").getAsDouble() >= rounds * rtt / 2,
+          "online " + med + " below rounds x RTT/2");
+      // Offline: the plan goes up to the dealer and its stream comes back: a full round trip.
+      assertTrue(med.get("offline_ms").getAsDouble() >= rtt, med.toString());
+    }
+  }
+
+  @Test
+  void badOptionsAndTheMissingSeparateJvmModeFailClearly() {
+    Run sep = run("compare", "--model", "tiny", "--no-progress");
+    assertEquals(2, sep.exit());
+    assertTrue(sep.err().contains("separate-JVM mode needs the party module") && sep.err().contains("--in-process"), sep.err());
+    Run bad = run("compare", "--model", "alexnet", "--in-process");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("unknown --model"), bad.err());
+    assertEquals(2, run("compare", "--model", "tiny", "--net", "moon", "--in-process").exit());
+  }
+}
