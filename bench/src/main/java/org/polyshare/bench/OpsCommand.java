@@ -311,6 +311,8 @@ final class OpsCommand implements Callable<Integer> {
     long t1 = System.nanoTime();
     dealt[0] = dealer.trafficTo(id).bytes() - d0;
     await(barrier);
+    // Counters restart with the online phase, so its first send opens a new round.
+    link.stats().reset();
     LinkStats.Snapshot s0 = link.stats().snapshot();
     long cpu0 = CPU.getCurrentThreadCpuTime();
     long t2 = System.nanoTime();
