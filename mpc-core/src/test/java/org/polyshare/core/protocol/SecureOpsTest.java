@@ -327,6 +327,21 @@ class SecureOpsTest {
   }
 
   @Test
+  void planOfAComputationIsRecordedAndEmptyOpsAreFree() {
+    org.polyshare.core.correlation.CorrelationPlan plan =
+        session().recordPlan(p -> Activations.power(p, new long[10], 0, 3));
+    // (x+c)^3: square + truncation, then multiply + truncation.
+    assertEquals(
+        java.util.List.of(
+            new org.polyshare.core.correlation.CorrelationRequest.Squares(10),
+            new org.polyshare.core.correlation.CorrelationRequest.Truncation(10, FP.fracBits()),
+            new org.polyshare.core.correlation.CorrelationRequest.Triples(10),
+            new org.polyshare.core.correlation.CorrelationRequest.Truncation(10, FP.fracBits())),
+        plan.requests());
+    assertEquals(0, session().recordPlan(p -> Beaver.mul(p, new long[0], new long[0])).size());
+  }
+
+  @Test
   void badInputsFailWithClearMessages() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> session().run(p -> Beaver.mul(p, new long[3], new long[4])));
