@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       OpsCommand.class,
+      KernelsCommand.class,
       GcCommand.class,
     })
 public final class BenchCli implements Runnable {
@@ -27,6 +28,19 @@ public final class BenchCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new BenchCli()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with bad-input errors printed as one clear line (exit code 2), not a trace. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new BenchCli())
+        .setExecutionExceptionHandler(
+            (e, cmd, parsed) -> {
+              if (e instanceof IllegalArgumentException) {
+                cmd.getErr().println("bench " + cmd.getCommandName() + ": " + e.getMessage());
+                return 2;
+              }
+              throw e;
+            });
   }
 }

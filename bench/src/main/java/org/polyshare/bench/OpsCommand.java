@@ -41,8 +41,9 @@ import picocli.CommandLine.Option;
  *
  * <p>Phases per repetition: setup (party 0 shares the weights; fixed-weight layers open their
  * masked weights) — not timed; offline (prefetch of the op's correlations from the dealer, PRG
- * expansion, input-independent precomputation) — timed; online (party 1 shares its input, the
- * op, including truncation) — timed, with the link's bytes and rounds. Times are medians over the
+ * expansion, input-independent precomputation, the mask for party 1's input) — timed; online
+ * (party 1 masks its input locally, the op, including truncation) — timed, with the link's bytes
+ * and rounds. Times are medians over the
  * measured repetitions; a phase's time is the slower party's.
  */
 @Command(
@@ -142,6 +143,9 @@ final class OpsCommand implements Callable<Integer> {
     double[] reference(double[] x, double[] w);
   }
 
+  private static final java.lang.management.ThreadMXBean CPU =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+
   private FixedPoint fp;
 
   @Override
@@ -178,13 +182,18 @@ final class OpsCommand implements Callable<Integer> {
     double[] online = new double[reps];
     double[] onlineLinear = new double[reps];
     double[] plain = new double[reps];
+    double[] onlineCpu = new double[reps];
+    double[] linearCpu = new double[reps];
+    double[] plainCpuMs = new double[reps];
     long[][] traffic = new long[2][];
     long[] dealerBytes = new long[2];
     long[] opened = null;
     for (int rep = 0; rep < total; rep++) {
+      // Start each repetition from a collected heap so one rep's garbage is not billed to the next.
+      System.gc();
       InProcessDealer dealer = new InProcessDealer();
       CyclicBarrier barrier = new CyclicBarrier(2);
-      long[][] nanos = new long[2][3];
+      long[][] nanos = new long[2][5];
       long[][] dealt = new long[2][1];
       LinkStats.Snapshot[] onlineStats = new LinkStats.Snapshot[2];
       TwoParties.Result<long[]> r =
@@ -193,11 +202,19 @@ final class OpsCommand implements Callable<Integer> {
           }, link -> {
             return runParty(1, link, dealer, mode, c, null, x, plans, barrier, nanos[1], dealt[1], onlineStats);
           });
-      long t = System.nanoTime();
-      long[] ref = c.plaintext(x, w);
-      long plainNanos = System.nanoTime() - t;
-      if (ref.length == 0) {
-        throw new AssertionError();
+      // Plaintext: best of three runs per repetition (it is short and easily disturbed).
+      System.gc();
+      long plainNanos = Long.MAX_VALUE;
+      long plainCpu = Long.MAX_VALUE;
+      for (int q = 0; q < 3; q++) {
+        long cpuStart = CPU.getCurrentThreadCpuTime();
+        long t = System.nanoTime();
+        long[] ref = c.plaintext(x, w);
+        plainNanos = Math.min(plainNanos, System.nanoTime() - t);
+        plainCpu = Math.min(plainCpu, CPU.getCurrentThreadCpuTime() - cpuStart);
+        if (ref.length != opened(r).length) {
+          throw new AssertionError("plaintext and secure outputs differ in length");
+        }
       }
       if (rep >= warmup) {
         int i = rep - warmup;
@@ -205,6 +222,9 @@ final class OpsCommand implements Callable<Integer> {
         online[i] = Math.max(nanos[0][1], nanos[1][1]) / 1e6;
         onlineLinear[i] = Math.max(nanos[0][2], nanos[1][2]) / 1e6;
         plain[i] = plainNanos / 1e6;
+        onlineCpu[i] = Math.max(nanos[0][3], nanos[1][3]) / 1e6;
+        linearCpu[i] = Math.max(nanos[0][4], nanos[1][4]) / 1e6;
+        plainCpuMs[i] = plainCpu / 1e6;
         traffic[0] = new long[] {onlineStats[0].bytesSent(), onlineStats[0].bytesReceived(), onlineStats[0].rounds()};
         traffic[1] = new long[] {onlineStats[1].bytesSent(), onlineStats[1].bytesReceived(), onlineStats[1].rounds()};
         dealerBytes[0] = dealt[0][0];
@@ -247,12 +267,22 @@ final class OpsCommand implements Callable<Integer> {
       out.put("party" + p + "_online_rounds", traffic[p][2]);
       out.put("party" + p + "_dealer_bytes_offline", dealerBytes[p]);
     }
+    // CPU time of the busiest thread: less sensitive to other load on a shared machine.
+    out.put("online_cpu_ms", median(onlineCpu));
+    if (lin > 0) {
+      out.put("online_linear_cpu_ms", median(linearCpu));
+    }
+    out.put("plaintext_int64_cpu_ms", median(plainCpuMs));
+    out.put("online_cpu_over_plaintext_cpu", median(onlineCpu) / median(plainCpuMs));
+    if (lin > 0) {
+      out.put("online_linear_cpu_over_plaintext_cpu", median(linearCpu) / median(plainCpuMs));
+    }
     out.put("max_error_ulps", maxErr);
     out.put("max_abs_result", maxAbs);
     out.put("threads", "2 party threads (secure), 1 thread (plaintext)");
     for (Map.Entry<String, Object> e : out.entrySet()) {
       Object v = e.getValue();
-      System.out.printf("  %-32s %s%n", e.getKey(), v instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : v);
+      System.out.printf("  %-40s %s%n", e.getKey(), v instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : v);
     }
     if (json != null) {
       Files.writeString(json, toJson(out), StandardCharsets.UTF_8);
@@ -277,14 +307,19 @@ final class OpsCommand implements Callable<Integer> {
       src.prefetch(plans[id]);
     }
     Object prep = c.prepare(p, state);
+    Sharing.InputMask inputMask = Sharing.prepareInput(p, 1, c.inputLength());
     long t1 = System.nanoTime();
     dealt[0] = dealer.trafficTo(id).bytes() - d0;
     await(barrier);
+    // Counters restart with the online phase, so its first send opens a new round.
+    link.stats().reset();
     LinkStats.Snapshot s0 = link.stats().snapshot();
+    long cpu0 = CPU.getCurrentThreadCpuTime();
     long t2 = System.nanoTime();
-    long[] xShare = Sharing.share(p, 1, x, c.inputLength());
+    long[] xShare = Sharing.shareInput(p, inputMask, x);
     long[] out = c.online(p, state, prep, xShare, wShare, nanos);
     long t3 = System.nanoTime();
+    nanos[3] = CPU.getCurrentThreadCpuTime() - cpu0;
     onlineStats[id] = link.stats().snapshot().minus(s0);
     if (plans[id] == null) {
       plans[id] = src.recorded();
@@ -294,6 +329,10 @@ final class OpsCommand implements Callable<Integer> {
     nanos[0] = t1 - t0;
     nanos[1] = t3 - t2;
     return Sharing.revealTo(p, 1, out);
+  }
+
+  private static long[] opened(TwoParties.Result<long[]> r) {
+    return r.party1();
   }
 
   private static void await(CyclicBarrier b) {
@@ -636,11 +675,13 @@ final class OpsCommand implements Callable<Integer> {
     @Override
     public long[] online(Party p, Object state, Object prep, long[] x, long[] w, long[] nanos) {
       long t = System.nanoTime();
+      long cpu = CPU.getCurrentThreadCpuTime();
       long[] raw =
           state != null
               ? ((FixedWeightLinear) state).applyRaw(p, (FixedWeightLinear.Prepared) prep, x)
               : beaverRaw(p, x, w);
       nanos[2] = System.nanoTime() - t;
+      nanos[4] = CPU.getCurrentThreadCpuTime() - cpu;
       return Truncation.truncate(p, raw);
     }
   }

@@ -33,6 +33,9 @@ public final class Beaver {
   public static long[] mulRaw(Party p, long[] x, long[] y) {
     Arithmetic.sameLength(x, y);
     int n = x.length;
+    if (n == 0) {
+      return new long[0];
+    }
     BeaverTriples t = p.correlations().triples(n);
     long[] masked = new long[2 * n];
     for (int i = 0; i < n; i++) {
@@ -57,6 +60,9 @@ public final class Beaver {
 
   public static long[] squareRaw(Party p, long[] x) {
     int n = x.length;
+    if (n == 0) {
+      return new long[0];
+    }
     SquarePairs s = p.correlations().squares(n);
     long[] masked = new long[n];
     for (int i = 0; i < n; i++) {

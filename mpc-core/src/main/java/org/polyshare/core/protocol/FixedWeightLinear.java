@@ -113,6 +113,17 @@ public final class FixedWeightLinear {
     return new FixedWeightLinear(maskId, conv, mm, f, mine, false);
   }
 
+  /**
+   * The same layer (same weights, mask and opened {@code F}) for another batch size: the mask is
+   * on the weights only, so one session setup serves any batch. For a dense layer the batch is
+   * {@code m}.
+   */
+  public FixedWeightLinear withBatch(int batch) {
+    return conv != null
+        ? new FixedWeightLinear(maskId, conv.withBatch(batch), null, opened, weightShare, ownerHeld)
+        : new FixedWeightLinear(maskId, null, new MatMulShape(batch, matmul.k(), matmul.n()), opened, weightShare, ownerHeld);
+  }
+
   /** True when party 0 holds the weights in the clear and does the online product alone. */
   public boolean ownerHeld() {
     return ownerHeld;

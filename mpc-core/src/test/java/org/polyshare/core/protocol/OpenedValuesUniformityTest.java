@@ -75,18 +75,24 @@ class OpenedValuesUniformityTest {
     }
   }
 
-  /** Party 1 holds the whole secret as its share (party 0 holds zeros); returns what party 1 received. */
-  private static long[] receivedByParty1(long secret, BiFunction<Party, long[], long[]> op) {
+  /**
+   * Party 1 holds the whole secret as its share (party 0 holds zeros); returns every ring element
+   * party {@code observer} received.
+   */
+  private static long[] received(int observer, long secret, BiFunction<Party, long[], long[]> op) {
     InProcessDealer dealer = new InProcessDealer();
     FixedPoint fp = FixedPoint.defaults();
     RecordingLink[] rec = new RecordingLink[1];
     TwoParties.run(
-        link -> op.apply(new Party(0, link, dealer.source(0), fp), new long[N]),
         link -> {
-          rec[0] = new RecordingLink(link);
+          PartyLink l = observer == 0 ? (rec[0] = new RecordingLink(link)) : link;
+          return op.apply(new Party(0, l, dealer.source(0), fp), new long[N]);
+        },
+        link -> {
+          PartyLink l = observer == 1 ? (rec[0] = new RecordingLink(link)) : link;
           long[] x = new long[N];
           Arrays.fill(x, secret);
-          return op.apply(new Party(1, rec[0], dealer.source(1), fp), x);
+          return op.apply(new Party(1, l, dealer.source(1), fp), x);
         });
     return rec[0].received.stream().flatMapToLong(Arrays::stream).toArray();
   }
@@ -105,9 +111,13 @@ class OpenedValuesUniformityTest {
   }
 
   private static void assertUniform(String op, BiFunction<Party, long[], long[]> body) {
+    assertUniform(op, 1, body);
+  }
+
+  private static void assertUniform(String op, int observer, BiFunction<Party, long[], long[]> body) {
     // chi-square with 255 degrees of freedom: mean 255, sd ≈ 22.6; 400 is > 6 sd.
     for (long secret : new long[] {0L, 0x3FFF_0000_0000_0000L}) {
-      long[] seen = receivedByParty1(secret, body);
+      long[] seen = received(observer, secret, body);
       double top = chiSquare(seen, 56);
       double low = chiSquare(seen, 0);
       System.out.printf("%s, secret %x: %d values received, chi2 top byte %.1f, low byte %.1f%n", op, secret, seen.length, top, low);
@@ -118,6 +128,15 @@ class OpenedValuesUniformityTest {
   @Test
   void truncationOpeningsAreUniform() {
     assertUniform("dealer truncation", (p, x) -> Truncation.dealer(p, x, 16));
+  }
+
+  @Test
+  void fixedWeightOpeningsAreUniformToBothParties() {
+    // A 1x1 conv over N pixels: the opened E = X − A (both parties), or X_1 − A_1 (party 0, owner-held).
+    org.polyshare.core.kernel.Conv2dShape s = new org.polyshare.core.kernel.Conv2dShape(1, 1, N / 256, 256, 1, 1, 1, 1, 0);
+    assertUniform("fixed-weight conv", 1, (p, x) -> FixedWeightLinear.conv(p, 0, new long[] {p.id() == 0 ? 3 : 0}, s).apply(p, x));
+    assertUniform("owner-held conv (party 0 view)", 0,
+        (p, x) -> FixedWeightLinear.ownedConv(p, 0, p.id() == 0 ? new long[] {3} : null, s).apply(p, x));
   }
 
   @Test

@@ -74,13 +74,19 @@ class SecureOpsTest {
           long sent = p.link().stats().bytesSent();
           long[] opened = Sharing.open(p, s);
           long[] only1 = Sharing.revealTo(p, 1, s);
-          return new long[][] {s, opened, only1, {sent}};
+          Sharing.InputMask mask = Sharing.prepareInput(p, 1, x.length);
+          long before = p.link().stats().bytesSent();
+          long[] s2 = Sharing.shareInput(p, mask, p.id() == 1 ? FP.encode(x) : null);
+          assertEquals(before, p.link().stats().bytesSent(), "online input sharing sends nothing");
+          assertThrows(IllegalStateException.class, () -> Sharing.shareInput(p, mask, p.id() == 1 ? FP.encode(x) : null));
+          return new long[][] {s, opened, only1, {sent}, Sharing.open(p, s2)};
         });
     assertArrayEquals(FP.encode(x), r.party0()[1]);
     assertArrayEquals(FP.encode(x), r.party1()[2]);
     assertEquals(null, r.party0()[2]);
     assertEquals(16, r.party1()[3][0], "sharing costs one 16-byte seed");
     assertEquals(0, r.party0()[3][0]);
+    assertArrayEquals(FP.encode(x), r.party0()[4], "prepared input mask shares the same value");
   }
 
   @Test
@@ -174,9 +180,14 @@ class SecureOpsTest {
           long[] zc = conv.applyRaw(p, pc, xs);
           long sent = p.link().stats().bytesSent() - before;
           long[] zd = dense.apply(p, pd, ys);
-          return new long[][] {Sharing.open(p, Truncation.truncate(p, zc)), Sharing.open(p, zd), {sent}};
+          // The same session setup serves another batch size (the mask is on the weights only).
+          long[] firstImage = Sharing.share(p, 1, p.id() == 1 ? java.util.Arrays.copyOf(FP.encode(img), cs.inputNumel() / 2) : null, cs.inputNumel() / 2);
+          long[] zb = conv.withBatch(1).apply(p, firstImage);
+          return new long[][] {Sharing.open(p, Truncation.truncate(p, zc)), Sharing.open(p, zd), {sent}, Sharing.open(p, zb)};
         });
-    assertClose(SecureOpsTest.convDouble(img, kern, cs), FP.decode(r.party0()[0]), 1, "owner-held conv " + cs);
+    double[] convRef = SecureOpsTest.convDouble(img, kern, cs);
+    assertClose(convRef, FP.decode(r.party0()[0]), 1, "owner-held conv " + cs);
+    assertClose(java.util.Arrays.copyOf(convRef, convRef.length / 2), FP.decode(r.party0()[3]), 1, "owner-held conv, batch 1 of the same layer");
     assertClose(mmRef, FP.decode(r.party0()[1]), 1, "owner-held matmul " + ms);
     assertEquals(0, r.party0()[2][0], "party 0 sends nothing in the online linear step");
     assertEquals(8L * cs.inputNumel(), r.party1()[2][0], "party 1 sends its masked input share once");
@@ -242,6 +253,17 @@ class SecureOpsTest {
       double bound = 1 + maxAvg * Math.scalb(1.0, -Arithmetic.guardBits(FP.fracBits()) - 1);
       assertClose(expect, secure(x, x, (p, a, b) -> Activations.avgPool(p, a, batch, ch, h, h, k, stride)), bound, "avgpool k=" + k);
     }
+    // Global average pooling over a non-square plane.
+    double[] g = values(rnd, 2 * 3 * 4 * 6, 50);
+    double[] gExpect = new double[6];
+    for (int i = 0; i < 6; i++) {
+      for (int j = 0; j < 24; j++) {
+        gExpect[i] += g[i * 24 + j] / 24;
+      }
+    }
+    double gBound = 1 + 24 * 50 * Math.scalb(1.0, -Arithmetic.guardBits(FP.fracBits()) - 1);
+    assertClose(gExpect, secure(g, g, (p, a, b) -> Activations.globalAvgPool(p, a, 2, 3, 4, 6)), gBound, "global avgpool 4x6");
+
     double[] y = values(rnd, 5000, 1000);
     double[] expect = new double[y.length];
     for (int i = 0; i < y.length; i++) {
@@ -302,6 +324,21 @@ class SecureOpsTest {
       bErr = 2 * bMag * bErr + bErr * bErr + ULP;
       bMag = bMag * bMag;
     }
+  }
+
+  @Test
+  void planOfAComputationIsRecordedAndEmptyOpsAreFree() {
+    org.polyshare.core.correlation.CorrelationPlan plan =
+        session().recordPlan(p -> Activations.power(p, new long[10], 0, 3));
+    // (x+c)^3: square + truncation, then multiply + truncation.
+    assertEquals(
+        java.util.List.of(
+            new org.polyshare.core.correlation.CorrelationRequest.Squares(10),
+            new org.polyshare.core.correlation.CorrelationRequest.Truncation(10, FP.fracBits()),
+            new org.polyshare.core.correlation.CorrelationRequest.Triples(10),
+            new org.polyshare.core.correlation.CorrelationRequest.Truncation(10, FP.fracBits())),
+        plan.requests());
+    assertEquals(0, session().recordPlan(p -> Beaver.mul(p, new long[0], new long[0])).size());
   }
 
   @Test
