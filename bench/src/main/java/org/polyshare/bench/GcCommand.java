@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +26,7 @@ import org.polyshare.core.gc.BristolReader;
 import org.polyshare.core.gc.Circuit;
 import org.polyshare.core.gc.Evaluator;
 import org.polyshare.core.gc.Garbler;
+import org.polyshare.core.gc.GcMaxPool;
 import org.polyshare.core.gc.GcRelu;
 import org.polyshare.core.link.LinkStats;
 import org.polyshare.core.link.PartyLink;
@@ -48,7 +50,8 @@ import picocli.CommandLine.Option;
  * plain evaluation of every instance.
  *
  * <p>{@code --relu N}: {@link GcRelu#prepare} and {@link GcRelu#online} on N ReLUs of random
- * shares, checked against ReLU(x) >> shift in the clear.
+ * shares, checked against ReLU(x) >> shift in the clear; {@code --maxpool N}: the same for
+ * {@link GcMaxPool} over N windows of {@code --window} values.
  *
  * <p>Rates are AND gates per second of wall time of the engine alone; the other helpers on a
  * shared machine disturb them, so the median and the best of the repetitions are both shown,
@@ -68,7 +71,13 @@ final class GcCommand implements Callable<Integer> {
 
     @Option(names = "--relu", description = "number of GC ReLUs to prepare and evaluate")
     Integer relu;
+
+    @Option(names = "--maxpool", description = "number of GC max-pool windows to prepare and evaluate")
+    Integer maxpool;
   }
+
+  @Option(names = "--window", defaultValue = "4", description = "max-pool: values per window (default ${DEFAULT-VALUE}, a 2x2 pool)")
+  int window;
 
   @Option(
       names = "--input",
@@ -190,7 +199,7 @@ final class GcCommand implements Callable<Integer> {
     }
     int mismatches = 0;
     for (int k = 0; k < n; k++) {
-      if (!java.util.Arrays.equals(got[k], expect[k])) {
+      if (!Arrays.equals(got[k], expect[k])) {
         mismatches++;
       }
     }
@@ -251,7 +260,7 @@ final class GcCommand implements Callable<Integer> {
     for (int i = 0; i < o; i++) {
       off += (c.outputWidth(i) + 63) >>> 6;
     }
-    return java.util.Arrays.copyOfRange(all, off, off + ((c.outputWidth(o) + 63) >>> 6));
+    return Arrays.copyOfRange(all, off, off + ((c.outputWidth(o) + 63) >>> 6));
   }
 
   /** Plain outputs of every instance, all outputs concatenated word-aligned per output. */
@@ -481,19 +490,23 @@ final class GcCommand implements Callable<Integer> {
   // --relu
 
   private Map<String, Object> reluBench() {
-    int n = mode.relu;
-    if (n < 1) {
-      throw new IllegalArgumentException("--relu must be >= 1");
+    boolean pool = mode.maxpool != null;
+    int n = pool ? mode.maxpool : mode.relu;
+    int w = pool ? window : 1;
+    String unit = pool ? "window" : "relu";
+    if (n < 1 || w < 1) {
+      throw new IllegalArgumentException("--relu, --maxpool and --window must be >= 1");
     }
-    Circuit c = GcRelu.circuit(shift);
+    Circuit c = pool ? GcMaxPool.circuit(w, shift) : GcRelu.circuit(shift);
     System.out.printf(
-        "bench gc --relu %d --shift %d: %d AND gates per ReLU, %d warm-up + %d measured reps%n",
-        n, shift, c.andCount(), warmup, reps);
+        "bench gc --%s %d%s --shift %d: %d AND gates per %s, %d warm-up + %d measured reps%n",
+        pool ? "maxpool" : "relu", n, pool ? " --window " + w : "", shift, c.andCount(), unit,
+        warmup, reps);
     SplittableRandom rnd = new SplittableRandom(seed);
-    long[] x = new long[n];
-    long[] x0 = new long[n];
-    long[] x1 = new long[n];
-    for (int i = 0; i < n; i++) {
+    long[] x = new long[n * w];
+    long[] x0 = new long[n * w];
+    long[] x1 = new long[n * w];
+    for (int i = 0; i < x.length; i++) {
       x[i] = rnd.nextLong() >> rnd.nextInt(64);
       x0[i] = rnd.nextLong();
       x1[i] = x[i] - x0[i];
@@ -513,8 +526,8 @@ final class GcCommand implements Callable<Integer> {
       long[][] mem = new long[2][1];
       TwoParties.Result<long[]> r =
           TwoParties.run(
-              link -> reluParty(new Party(0, link, dealer.source(0), FixedPoint.defaults()), n, x0, barrier, nanos[0], traffic[0], mem[0]),
-              link -> reluParty(new Party(1, link, dealer.source(1), FixedPoint.defaults()), n, x1, barrier, nanos[1], traffic[1], mem[1]));
+              link -> reluParty(new Party(0, link, dealer.source(0), FixedPoint.defaults()), n, w, pool, x0, barrier, nanos[0], traffic[0], mem[0]),
+              link -> reluParty(new Party(1, link, dealer.source(1), FixedPoint.defaults()), n, w, pool, x1, barrier, nanos[1], traffic[1], mem[1]));
       res = new long[][] {r.party0(), r.party1()};
       if (rep >= warmup) {
         int m = rep - warmup;
@@ -535,55 +548,66 @@ final class GcCommand implements Callable<Integer> {
     }
     int wrong = 0;
     for (int i = 0; i < n; i++) {
-      if (res[0][i] + res[1][i] != Math.max(x[i], 0) >> shift) {
+      long want = pool ? Long.MIN_VALUE : 0;
+      for (int j = 0; j < w; j++) {
+        want = Math.max(want, x[i * w + j]);
+      }
+      if (res[0][i] + res[1][i] != want >> shift) {
         wrong++;
       }
     }
     if (wrong > 0) {
-      throw new IllegalStateException(wrong + " of " + n + " GC ReLUs are wrong");
+      throw new IllegalStateException(wrong + " of " + n + " GC " + unit + "s are wrong");
     }
     double ands = (double) c.andCount() * n;
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("relus", n);
+    out.put(unit + "s", n);
+    if (pool) {
+      out.put("window", w);
+    }
     out.put("shift_bits", shift);
-    out.put("and_gates_per_relu", c.andCount());
-    out.put("checked_against_plain", n + " ReLUs, all equal");
+    out.put("and_gates_per_" + unit, c.andCount());
+    out.put("checked_against_plain", n + " " + unit + "s, all equal");
     out.put("offline_ms", OpsCommand.median(t[0]));
     out.put("online_ms", OpsCommand.median(t[1]));
     out.put("garble_engine_ms", OpsCommand.median(t[2]));
     out.put("evaluate_engine_ms", OpsCommand.median(t[3]));
     putRates(out, "", ands, t[2], t[3]);
     putRates(out, "cpu_", ands, t[4], t[5]);
-    out.put("offline_link_bytes_per_relu", (double) (offBytes[0] + offBytes[1]) / n);
-    out.put("offline_dealer_bytes_per_relu", (double) (dealerBytes[0] + dealerBytes[1]) / n);
-    out.put("online_bytes_per_relu", (double) (onBytes[0] + onBytes[1]) / n);
+    out.put("offline_link_bytes_per_" + unit, (double) (offBytes[0] + offBytes[1]) / n);
+    out.put("offline_dealer_bytes_per_" + unit, (double) (dealerBytes[0] + dealerBytes[1]) / n);
+    out.put("online_bytes_per_" + unit, (double) (onBytes[0] + onBytes[1]) / n);
     out.put("online_rounds", Math.max(onRounds[0], onRounds[1]));
-    out.put("garbler_stored_bytes_per_relu", (double) stored[0] / n);
-    out.put("evaluator_stored_bytes_per_relu", (double) stored[1] / n);
+    out.put("garbler_stored_bytes_per_" + unit, (double) stored[0] / n);
+    out.put("evaluator_stored_bytes_per_" + unit, (double) stored[1] / n);
     return out;
   }
 
   private long[] reluParty(
-      Party p, int n, long[] share, CyclicBarrier barrier, long[] nanos, long[] traffic, long[] mem) {
+      Party p, int n, int w, boolean pool, long[] share, CyclicBarrier barrier, long[] nanos,
+      long[] traffic, long[] mem) {
     await(barrier);
     LinkStats.Snapshot s0 = p.link().stats().snapshot();
     long t0 = System.nanoTime();
-    GcRelu.Offline off = GcRelu.prepare(p, n, shift);
+    GcRelu.Offline relu = pool ? null : GcRelu.prepare(p, n, shift);
+    GcMaxPool.Offline max = pool ? GcMaxPool.prepare(p, n, w, shift) : null;
     nanos[0] = System.nanoTime() - t0;
     traffic[0] = p.link().stats().snapshot().minus(s0).bytesSent();
-    mem[0] = off.storedBytes();
-    long garbleNanos = off.engineNanos();
-    long garbleCpu = off.engineCpuNanos();
+    mem[0] = pool ? max.storedBytes() : relu.storedBytes();
+    long garbleNanos = pool ? max.engineNanos() : relu.engineNanos();
+    long garbleCpu = pool ? max.engineCpuNanos() : relu.engineCpuNanos();
     await(barrier);
     LinkStats.Snapshot s1 = p.link().stats().snapshot();
     long t1 = System.nanoTime();
-    long[] y = GcRelu.online(p, off, share);
+    long[] y = pool ? GcMaxPool.online(p, max, share) : GcRelu.online(p, relu, share);
     nanos[1] = System.nanoTime() - t1;
     LinkStats.Snapshot d = p.link().stats().snapshot().minus(s1);
     traffic[1] = d.bytesSent();
     traffic[2] = d.rounds();
-    nanos[2] = p.id() == 0 ? garbleNanos : off.engineNanos();
-    nanos[3] = p.id() == 0 ? garbleCpu : off.engineCpuNanos();
+    long evalNanos = pool ? max.engineNanos() : relu.engineNanos();
+    long evalCpu = pool ? max.engineCpuNanos() : relu.engineCpuNanos();
+    nanos[2] = p.id() == 0 ? garbleNanos : evalNanos;
+    nanos[3] = p.id() == 0 ? garbleCpu : evalCpu;
     return y;
   }
 

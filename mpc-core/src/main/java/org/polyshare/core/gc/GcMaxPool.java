@@ -95,6 +95,16 @@ public final class GcMaxPool {
       return mat.used;
     }
 
+    /** Garbling (party 0, offline) or evaluation (party 1, online) engine time, as in GcRelu. */
+    public long engineNanos() {
+      return mat.engineNanos;
+    }
+
+    /** Like {@link #engineNanos} in thread CPU time (−1 if the JVM cannot measure it). */
+    public long engineCpuNanos() {
+      return mat.engineCpuNanos;
+    }
+
     public long storedBytes() {
       return mat.storedBytes();
     }

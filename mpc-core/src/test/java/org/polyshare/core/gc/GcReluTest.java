@@ -66,6 +66,23 @@ class GcReluTest {
   }
 
   @Test
+  void evaluatorShareIsUniformForAFixedInput() {
+    // 4096 ReLUs of the same x: party 1's outputs y = ReLU(x) − r must look uniform bit by bit
+    int n = 4096;
+    long[] x = new long[n];
+    java.util.Arrays.fill(x, 12345L << 16);
+    long[][] s = run(x, 16);
+    for (int bit = 0; bit < 64; bit++) {
+      int ones = 0;
+      for (long y : s[1]) {
+        ones += (int) ((y >>> bit) & 1L);
+      }
+      // mean 2048, sd 32: 6 sd
+      assertTrue(Math.abs(ones - n / 2) < 192, "bit " + bit + " of party 1's share is set " + ones + " times");
+    }
+  }
+
+  @Test
   void sharesAreMaskedNotTheValue() {
     long[] x = testValues(64, 5);
     long[][] s = run(x, 3);
