@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       OpsCommand.class,
+      KernelsCommand.class,
       ModelCommand.class,
     })
 public final class BenchCli implements Runnable {
