@@ -54,7 +54,7 @@ class OnnxRuntimeOracleTest {
         assertEquals(pa.dp(), ((PolyKerv) b).dp());
       }
     }
-    int batch = name.startsWith("resnet") || name.startsWith("vgg") ? 2 : 8;
+    int batch = name.startsWith("resnet") || name.startsWith("vgg") ? 1 : 8;
     double[][] xs = Zoo.sampleInputs(model, batch, 7);
     float[] flat = new float[batch * model.inputSize()];
     for (int i = 0; i < batch; i++) {
