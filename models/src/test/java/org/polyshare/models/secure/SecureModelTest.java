@@ -123,4 +123,17 @@ class SecureModelTest {
     assertTrue(e.getMessage().contains("'mp'") && e.getMessage().contains("MaxPool"),
         e.getMessage());
   }
+
+  @Test
+  void localTruncationModeRunsWithItsOwnPlan() {
+    Model model = ZooCache.get("tiny-pkn");
+    SecureModel.Options local = SecureModel.Options.defaults()
+        .withTruncation(org.polyshare.core.protocol.TruncationMode.LOCAL);
+    SecureModel sm = SecureModel.compile(model, 100, local);
+    assertTrue(sm.inferenceRequests().stream()
+        .noneMatch(r -> r instanceof org.polyshare.core.correlation.CorrelationRequest.Truncation));
+    double[][] xs = Zoo.sampleInputs(model, 100, 55);
+    SecureRun.Outcome o = SecureRun.run(model, Zoo.architecture("tiny-pkn"), xs, 100, local);
+    check("tiny-pkn (local truncation)", model, xs, o.logits());
+  }
 }
