@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -198,7 +199,7 @@ final class GcCommand implements Callable<Integer> {
     }
     int mismatches = 0;
     for (int k = 0; k < n; k++) {
-      if (!java.util.Arrays.equals(got[k], expect[k])) {
+      if (!Arrays.equals(got[k], expect[k])) {
         mismatches++;
       }
     }
@@ -259,7 +260,7 @@ final class GcCommand implements Callable<Integer> {
     for (int i = 0; i < o; i++) {
       off += (c.outputWidth(i) + 63) >>> 6;
     }
-    return java.util.Arrays.copyOfRange(all, off, off + ((c.outputWidth(o) + 63) >>> 6));
+    return Arrays.copyOfRange(all, off, off + ((c.outputWidth(o) + 63) >>> 6));
   }
 
   /** Plain outputs of every instance, all outputs concatenated word-aligned per output. */

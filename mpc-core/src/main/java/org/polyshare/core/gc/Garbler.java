@@ -28,9 +28,10 @@ import org.polyshare.core.prg.Prg;
  * <p><b>Layout.</b> Labels live in one {@code long[]} per storage slot (wire-major), instance
  * {@code k} at {@code 2k} (lo, then hi), so each gate is a linear sweep over instances and each
  * AND gate one AES call over {@code 4n} blocks. (One array per slot rather than one big array
- * lets HotSpot vectorise the XOR sweeps: it cannot prove disjoint ranges of one array apart.) Garbled tables: the
- * {@code t}-th AND gate of instance {@code k} at {@code tablesOff + 4·(t·n + k)}: TG lo, TG hi,
- * TE lo, TE hi. No allocation per gate. Not thread-safe.
+ * lets HotSpot vectorise the XOR sweeps: it cannot prove disjoint ranges of one array apart.)
+ * Garbled tables: the {@code t}-th AND gate of instance {@code k} at
+ * {@code tablesOff + 4·(t·n + k)}: TG lo, TG hi, TE lo, TE hi. No allocation per gate. Not
+ * thread-safe.
  */
 public final class Garbler {
   /** Beyond this the AES buffers would not fit an array; a few hundred is the sweet spot. */

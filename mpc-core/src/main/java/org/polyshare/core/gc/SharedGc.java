@@ -4,6 +4,7 @@ import com.google.common.base.Preconditions;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.polyshare.core.correlation.RandomOts;
 import org.polyshare.core.link.PartyLink;
@@ -241,7 +242,7 @@ final class SharedGc {
         decode[g] = msg[andLongs + 2 * kb * m + q];
       }
       // keep only the tables: D and the decoding words are consumed
-      tables.add(andLongs == msg.length ? msg : java.util.Arrays.copyOf(msg, andLongs));
+      tables.add(andLongs == msg.length ? msg : Arrays.copyOf(msg, andLongs));
     }
     mat.s = s;
     mat.sActive = sActive;
