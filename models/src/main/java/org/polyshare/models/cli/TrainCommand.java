@@ -84,6 +84,7 @@ public final class TrainCommand implements Callable<Integer> {
         + " %d threads%s%n", model, train.n(), epochs, batch, optimizer, lr, seed, t,
         noBatchNorm ? ", no BatchNorm" : "");
     Trainer.Result r;
+    double cpu0 = processCpuSeconds();
     try {
       r = new Trainer(cfg, System.err).train(arch, train, test);
     } catch (EscapingActivationException e) {
@@ -98,9 +99,20 @@ public final class TrainCommand implements Callable<Integer> {
       return 3;
     }
     OnnxExporter.write(r.model(), out);
-    System.out.printf("%s: test accuracy %.2f%% on %d images after %d epochs, training time %.1f s;"
-        + " wrote %s%n", model, 100 * r.testAccuracy(), test.n(), epochs, r.seconds(), out);
+    double cpu = processCpuSeconds() - cpu0;
+    System.out.printf("%s: test accuracy %.2f%% on %d images after %d epochs, training time %.1f s"
+        + " wall, %.1f s CPU (all threads; the wall time depends on what else runs); wrote %s%n",
+        model, 100 * r.testAccuracy(), test.n(), epochs, r.seconds(), cpu, out);
     return 0;
+  }
+
+  /** CPU time of this JVM, all threads (NaN where the platform does not report it). */
+  static double processCpuSeconds() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime() / 1e9;
+    }
+    return Double.NaN;
   }
 
   private static Path sibling(Path p, String suffix) {
