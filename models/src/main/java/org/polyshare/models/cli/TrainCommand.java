@@ -3,6 +3,7 @@ package org.polyshare.models.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.polyshare.models.calib.Headroom;
 import org.polyshare.models.data.Mnist;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.onnx.OnnxExporter;
@@ -71,13 +72,18 @@ public final class TrainCommand implements Callable<Integer> {
           + " (default ${DEFAULT-VALUE}).")
   int fracBits;
 
+  @Option(names = "--margin-bits", defaultValue = "0",
+      description = "Stop when a layer has fewer bits of fixed-point headroom than this"
+          + " (default ${DEFAULT-VALUE}: only when none is left, or NaN).")
+  int marginBits;
+
   @Override
   public Integer call() throws Exception {
     Model arch = TrainArchitectures.architecture(model).withFracBits(fracBits);
     Optimizer.Kind kind = Optimizer.Kind.valueOf(optimizer.toUpperCase(Locale.ROOT));
     int t = threads != null ? threads : Math.min(2, Runtime.getRuntime().availableProcessors());
     Trainer.Config cfg = new Trainer.Config(epochs, batch, lr, kind, weightDecay, seed, t,
-        fracBits, !noBatchNorm);
+        fracBits, !noBatchNorm, marginBits);
     Mnist.Split train = Mnist.train(data).head(limit);
     Mnist.Split test = Mnist.test(data);
     System.err.printf("training %s on %d MNIST images, %d epochs, batch %d, %s lr %g, seed %d,"
@@ -99,6 +105,18 @@ public final class TrainCommand implements Callable<Integer> {
       return 3;
     }
     OnnxExporter.write(r.model(), out);
+    // What the secure evaluator's guard will see: headroom per layer on training images.
+    double[][] samples = new double[Math.min(64, train.n())][];
+    for (int i = 0; i < samples.length; i++) {
+      samples[i] = train.image(i);
+    }
+    Headroom.Report h = Headroom.measure(r.model(), samples);
+    Headroom.LayerHeadroom tight = h.tightest();
+    System.err.printf("headroom on %d training images at f = %d: tightest layer %s (%s) with %.1f"
+        + " bits%s%n", samples.length, fracBits, tight.layer(), tight.kind(), tight.headroomBits(),
+        tight.headroomBits() < Headroom.DEFAULT_MARGIN_BITS ? String.format(" — below the secure"
+            + " evaluator's %d-bit margin, it will refuse this model", Headroom.DEFAULT_MARGIN_BITS)
+            : "");
     double cpu = processCpuSeconds() - cpu0;
     System.out.printf("%s: test accuracy %.2f%% on %d images after %d epochs, training time %.1f s"
         + " wall, %.1f s CPU (all threads; the wall time depends on what else runs); wrote %s%n",
