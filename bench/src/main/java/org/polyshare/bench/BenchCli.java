@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       OpsCommand.class,
       KernelsCommand.class,
+      ModelCommand.class,
       AccuracyCommand.class,
     })
 public final class BenchCli implements Runnable {

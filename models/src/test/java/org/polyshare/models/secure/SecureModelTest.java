@@ -83,4 +83,15 @@ class SecureModelTest {
           r.onlineTraffic().bytesSent() + r.onlineTraffic().bytesReceived());
     }
   }
+
+  @Test
+  void planComesFromTheArchitectureAlone() {
+    for (String name : new String[] {"lenet5-pkn", "lenet5-relu", "resnet18-pkn"}) {
+      SecureModel withWeights = SecureModel.compile(ZooCache.get(name), 5);
+      SecureModel shapesOnly = SecureModel.compile(Zoo.architecture(name), 5);
+      assertEquals(withWeights.plan(3).sha256Hex(), shapesOnly.plan(3).sha256Hex(), name);
+      assertEquals(shapesOnly.sessionRequests().size() + 3 * shapesOnly.inferenceRequests().size(),
+          shapesOnly.plan(3).size());
+    }
+  }
 }
