@@ -99,17 +99,15 @@ public final class TrainCommand implements Callable<Integer> {
       if (e.snapshot() != null) {
         Path snap = sibling(out, "-escaped.onnx");
         OnnxExporter.write(e.snapshot(), snap);
-        System.err.println("weights at that step written to " + snap
-            + " (see its per-layer headroom with `models inspect`)");
+        System.err.println("weights at that step written to " + snap + "; their headroom on"
+            + " training images (`models inspect` shows the same on random inputs):");
+        System.err.print(Headroom.measure(e.snapshot(), samples(train, 8)).format());
       }
       return 3;
     }
     OnnxExporter.write(r.model(), out);
     // What the secure evaluator's guard will see: headroom per layer on training images.
-    double[][] samples = new double[Math.min(64, train.n())][];
-    for (int i = 0; i < samples.length; i++) {
-      samples[i] = train.image(i);
-    }
+    double[][] samples = samples(train, 64);
     Headroom.Report h = Headroom.measure(r.model(), samples);
     Headroom.LayerHeadroom tight = h.tightest();
     System.err.printf("headroom on %d training images at f = %d: tightest layer %s (%s) with %.1f"
@@ -122,6 +120,14 @@ public final class TrainCommand implements Callable<Integer> {
         + " wall, %.1f s CPU (all threads; the wall time depends on what else runs); wrote %s%n",
         model, 100 * r.testAccuracy(), test.n(), epochs, r.seconds(), cpu, out);
     return 0;
+  }
+
+  private static double[][] samples(Mnist.Split data, int count) {
+    double[][] s = new double[Math.min(count, data.n())][];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = data.image(i);
+    }
+    return s;
   }
 
   /** CPU time of this JVM, all threads (NaN where the platform does not report it). */
