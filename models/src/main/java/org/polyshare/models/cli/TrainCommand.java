@@ -100,7 +100,8 @@ public final class TrainCommand implements Callable<Integer> {
         Path snap = sibling(out, "-escaped.onnx");
         OnnxExporter.write(e.snapshot(), snap);
         System.err.println("weights at that step written to " + snap + "; their headroom on"
-            + " training images (`models inspect` shows the same on random inputs):");
+            + " training images (`models inspect` measures on random N(0,1) inputs instead, which"
+            + " excite this network far less than digits do):");
         System.err.print(Headroom.measure(e.snapshot(), samples(train, 8)).format());
       }
       return 3;
