@@ -69,16 +69,14 @@ public final class Trainer {
    * Largest |value| layer {@code i} of {@code net} may reach at {@code f} fractional bits with
    * {@code marginBits} of headroom left: {@code 2^(limit − scale − margin)}.
    */
-  public static double activationLimit(TrainableNet net, int i, int fracBits, int marginBits) {
-    String kind = net.layerKind(i);
-    int scale, limit = 62;
-    switch (kind) {
-      case "AvgPool" -> scale = 2 * fracBits + Arithmetic.guardBits(fracBits);
-      case "Flatten", "Relu" -> {
-        scale = fracBits;
-        limit = 63;
-      }
-      default -> scale = 2 * fracBits;
+  static double activationLimit(TrainableNet net, int i, int fracBits, int marginBits) {
+    TrainLayer l = net.layer(i);
+    int scale = 2 * fracBits, limit = 62;
+    if (l instanceof TrainAvgPool) {
+      scale += Arithmetic.guardBits(fracBits);
+    } else if (l instanceof TrainFlatten || l instanceof TrainRelu) {
+      scale = fracBits;
+      limit = 63;
     }
     return Math.scalb(1.0, limit - scale - marginBits);
   }
@@ -91,11 +89,11 @@ public final class Trainer {
         throw new IllegalArgumentException("model '" + architecture.name() + "' takes "
             + net.inputSize() + " input values per sample but the data has " + train.pixels());
       }
-      return run(net, train, test, par);
+      return run(net, train, test);
     }
   }
 
-  private Result run(TrainableNet net, Mnist.Split train, Mnist.Split test, Parallel par) {
+  private Result run(TrainableNet net, Mnist.Split train, Mnist.Split test) {
     try {
       return loop(net, train, test);
     } catch (EscapingActivationException e) {
