@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       OpsCommand.class,
       KernelsCommand.class,
       ModelCommand.class,
+      GcCommand.class,
       AccuracyCommand.class,
     })
 public final class BenchCli implements Runnable {

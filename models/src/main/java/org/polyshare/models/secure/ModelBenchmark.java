@@ -94,6 +94,17 @@ public final class ModelBenchmark {
     if (s.batch() < 1 || s.reps() < 1 || s.warmup() < 0) {
       throw new IllegalArgumentException("batch and reps must be >= 1, warmup >= 0");
     }
+    Model arch0 = Zoo.architecture(s.model());
+    long relus = SecureModel.compile(arch0, s.batch()).reluCount();
+    // Each party holds ~7 KB of garbled-circuit material per ReLU until the online phase.
+    long gcBytes = relus * 2 * 7 * 1024L;
+    if (gcBytes > Runtime.getRuntime().maxMemory() / 2) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "%s at batch %d has %d ReLUs: about %.1f GB of garbled-circuit material for the two"
+              + " in-process parties, more than half the heap (%.1f GB); raise -Xmx (e.g."
+              + " BENCH_JAVA_OPTS=-Xmx20g) or benchmark the PKN variant", s.model(), s.batch(),
+          relus, gcBytes / 1e9, Runtime.getRuntime().maxMemory() / 1e9));
+    }
     Model model = Zoo.load(s.model());
     Model arch = Zoo.architecture(s.model());
     double[][] xs = Zoo.sampleInputs(model, s.batch(), 2024);
