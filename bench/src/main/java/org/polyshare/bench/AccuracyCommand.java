@@ -21,6 +21,7 @@ import org.polyshare.models.graph.Model;
 import org.polyshare.models.graph.PolyKerv;
 import org.polyshare.models.onnx.OnnxImporter;
 import org.polyshare.models.secure.SecureModel;
+import org.polyshare.models.train.TrainedModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,7 +42,9 @@ import picocli.CommandLine.Option;
 final class AccuracyCommand implements Callable<Integer> {
   enum Mode { in_process }
 
-  @Option(names = "--model", required = true, paramLabel = "FILE.onnx", description = "Model (ONNX).")
+  @Option(names = "--model", required = true, paramLabel = "FILE.onnx|NAME",
+      description = "Model: an ONNX file, or the name of a trained model shipped in the jar"
+          + " (lenet5-pkn-mnist).")
   Path modelFile;
 
   @Option(names = "--data", required = true, paramLabel = "DIR",
@@ -73,7 +76,9 @@ final class AccuracyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Model model = OnnxImporter.read(modelFile);
+    Model model = Files.exists(modelFile)
+        || !TrainedModels.names().contains(modelFile.toString())
+        ? OnnxImporter.read(modelFile) : TrainedModels.load(modelFile.toString());
     if (fracBits != null) {
       model = model.withFracBits(fracBits);
     }

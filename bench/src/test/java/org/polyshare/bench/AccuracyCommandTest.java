@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.polyshare.models.data.Mnist;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.onnx.OnnxExporter;
 import org.polyshare.models.zoo.Zoo;
@@ -32,6 +34,25 @@ class AccuracyCommandTest {
     Matcher m = Pattern.compile("\"" + key + "\": ([-0-9.eE]+)").matcher(json);
     assertTrue(m.find(), key + " missing in " + json);
     return Double.parseDouble(m.group(1));
+  }
+
+  @Test
+  void shippedModelOnRealMnistGivesTheSamePredictionsSecurely() throws Exception {
+    String env = System.getenv("POLYSHARE_MNIST_DIR");
+    Path mnist = env != null ? Path.of(env) : Path.of("..", "data", "mnist");
+    Assumptions.assumeTrue(Mnist.present(mnist), "MNIST IDX files not found in "
+        + mnist.toAbsolutePath() + ": skipping (fetch with `bin/models data mnist --out data/mnist`"
+        + " or set POLYSHARE_MNIST_DIR)");
+    Path json = dir.resolve("mnist.json");
+    int code = new CommandLine(new AccuracyCommand()).execute("--model", "lenet5-pkn-mnist",
+        "--data", mnist.toString(), "--limit", "200", "--batch", "100", "--json", json.toString());
+    assertEquals(0, code);
+    String j = Files.readString(json);
+    // 10,000 images gave no differing prediction with a max logit error of 0.007; a flip among
+    // these 200 would need a top-2 logit gap below that.
+    assertEquals(0, (int) field(j, "differing_predictions"), j);
+    assertEquals(field(j, "plaintext_accuracy"), field(j, "secure_accuracy"), 1e-12);
+    assertTrue(field(j, "plaintext_accuracy") > 0.97, j);
   }
 
   @Test

@@ -30,7 +30,9 @@ import picocli.CommandLine.Parameters;
       CommandLine.HelpCommand.class,
       ModelsCli.ListCommand.class,
       ModelsCli.InspectCommand.class,
-      ModelsCli.ExportCommand.class
+      ModelsCli.ExportCommand.class,
+      DataCommand.class,
+      TrainCommand.class
     })
 public final class ModelsCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
