@@ -200,8 +200,12 @@ public final class NettyLink implements PartyLink {
   public void close() {
     closedLocally = true;
     fail(new LinkClosedException("link to " + peerName + " was closed locally"));
-    // flush what is queued, then close
+    // flush what is queued, then close; wait (bounded) so a process that exits right after
+    // close() does not lose its last messages to the event loop's shutdown
     channel.writeAndFlush(channel.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+    if (!channel.eventLoop().inEventLoop()) {
+      channel.closeFuture().awaitUninterruptibly(2000);
+    }
   }
 
   /** Waits until the channel is closed (after {@link #close} or a failure), at most {@code d}. */
