@@ -84,6 +84,16 @@ public final class NettyLink implements PartyLink {
     return localRole;
   }
 
+  /** The negotiated TLS protocol and cipher suite, e.g. {@code TLSv1.3 TLS_AES_128_GCM_SHA256}. */
+  public String tlsDescription() {
+    SslHandler ssl = channel.pipeline().get(SslHandler.class);
+    if (ssl == null) {
+      return "no TLS";
+    }
+    var session = ssl.engine().getSession();
+    return session.getProtocol() + " " + session.getCipherSuite();
+  }
+
   /**
    * Exchanges {@link Hello}s and checks the peer's against ours: protocol version, role, and — when
    * both assert them — session id and plan hash. On a mismatch both ends fail with a message that
@@ -261,15 +271,22 @@ public final class NettyLink implements PartyLink {
     if (channel.eventLoop().inEventLoop()) {
       throw new IllegalStateException("a blocking send must not run on the link's event loop");
     }
+    // The bound is on a stall, not on the drain time: any progress of the queue restarts it.
     long nanos = options.timeout().toNanos();
+    long backlog = channel.bytesBeforeWritable();
     writeLock.lock();
     try {
       while (!channel.isWritable() && failure == null) {
         if (nanos <= 0) {
-          throw new LinkTimeoutException("could not send to " + peerName + " within " + options.timeout().toMillis()
-              + " ms: its receive window stayed full (the peer is stalled or not reading)");
+          long now = channel.bytesBeforeWritable();
+          if (now >= backlog) {
+            throw new LinkTimeoutException("could not send to " + peerName + ": nothing drained in "
+                + options.timeout().toMillis() + " ms, its receive window stayed full (the peer is stalled or not reading)");
+          }
+          backlog = now;
+          nanos = options.timeout().toNanos();
         }
-        nanos = writableAgain.awaitNanos(nanos);
+        nanos = writableAgain.awaitNanos(Math.min(nanos, options.timeout().toNanos()));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
