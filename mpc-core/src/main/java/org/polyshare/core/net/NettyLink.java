@@ -200,7 +200,12 @@ public final class NettyLink implements PartyLink {
     if (channel.isActive()) {
       ByteBuf frame = Frames.encode(channel.alloc(), Frames.TAG_ERROR, reason.getBytes(StandardCharsets.UTF_8));
       channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
-      channel.eventLoop().schedule(() -> channel.close(), 2, TimeUnit.SECONDS);
+      try {
+        // a peer that never reads must not keep the connection open
+        channel.eventLoop().schedule(() -> channel.close(), 2, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        channel.close();
+      }
     } else {
       channel.close();
     }
