@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       OpsCommand.class,
+      KernelsCommand.class,
+      ModelCommand.class,
+      GcCommand.class,
     })
 public final class BenchCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
