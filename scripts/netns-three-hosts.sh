@@ -50,7 +50,10 @@ for i in 0 1 2; do
     shape=(netem)
     [[ "$delay" != 0 ]] && shape+=(delay "${delay}ms")
     [[ "$rate" != 0 ]] && shape+=(rate "${rate}mbit")
-    ip netns exec "$ns" tc qdisc add dev "e$i-$id" root "${shape[@]}"
+    ip netns exec "$ns" tc qdisc add dev "e$i-$id" root "${shape[@]}" || {
+      echo "cannot shape the link: this kernel has no netem qdisc (sch_netem); run without --delay-ms/--rate-mbit" >&2
+      exit 1
+    }
   fi
 done
 echo "hosts: dealer ${ips[0]}, party 0 ${ips[1]}, party 1 ${ips[2]} (delay ${delay} ms, rate ${rate} Mbit/s; 0 = unshaped)"
