@@ -126,7 +126,7 @@ public final class PartyRunner {
       log.printf("party %d: joined dealer session '%s' at %s:%d%n", c.id(), c.session(), c.dealerHost(), c.dealerPort());
       try (NettyLink peer = openPeer(c, net, identity, options, onListening, log)) {
         peer.handshake(Hello.of(me, c.session(), plan.sha256()));
-        log.printf("party %d: authenticated %s%n", c.id(), peer.peerName());
+        log.printf("party %d: authenticated %s (%s)%n", c.id(), peer.peerName(), peer.tlsDescription());
         Party party = new Party(c.id(), peer, dealer, model.fixedPoint(), SecureModel.Options.defaults().truncation());
         SecureModel.Session session = sm.open(party);
         double setupMs = (System.nanoTime() - t0) / 1e6;
