@@ -8,6 +8,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.polyshare.core.correlation.InProcessDealer;
+import org.polyshare.core.correlation.ShapedCorrelationSource;
 import org.polyshare.core.link.LinkStats;
 import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.core.link.PartyLink;
@@ -20,7 +21,7 @@ import org.polyshare.models.secure.SecureModel;
 /**
  * Runs one variant in one JVM: party 0 and party 1 on two threads over an in-memory link wrapped
  * in {@link ShapedLink} at both ends (so both directions are shaped), each drawing from one
- * in-process dealer through a {@link ShapedDealerSource} (the dealer links shaped the same way).
+ * in-process dealer through a {@link ShapedCorrelationSource} (the dealer links shaped the same way).
  * One session: setup once, then for each repetition an offline and an online phase, the parties
  * meeting at a barrier between phases so that each phase is timed on its own.
  */
@@ -75,7 +76,8 @@ final class InProcessRunner {
       CyclicBarrier barrier, List<double[][]> inputs, PartyTrace t, Progress progress,
       String label, int warmup) {
     PartyLink link = ShapedLink.wrap(raw, net);
-    ShapedDealerSource source = new ShapedDealerSource(dealer, id, net);
+    ShapedCorrelationSource source = new ShapedCorrelationSource(dealer.source(id),
+        () -> dealer.trafficTo(id).bytes(), net);
     Party party = new Party(id, link, source, sm.model().fixedPoint());
     try {
       await(barrier);
