@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       OpsCommand.class,
+      GcCommand.class,
+      KernelsCommand.class,
+      AccuracyCommand.class,
       org.polyshare.bench.compare.CompareCommand.class,
     })
 public final class BenchCli implements Runnable {

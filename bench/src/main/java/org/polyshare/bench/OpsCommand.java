@@ -41,8 +41,9 @@ import picocli.CommandLine.Option;
  *
  * <p>Phases per repetition: setup (party 0 shares the weights; fixed-weight layers open their
  * masked weights) — not timed; offline (prefetch of the op's correlations from the dealer, PRG
- * expansion, input-independent precomputation) — timed; online (party 1 shares its input, the
- * op, including truncation) — timed, with the link's bytes and rounds. Times are medians over the
+ * expansion, input-independent precomputation, the mask for party 1's input) — timed; online
+ * (party 1 masks its input locally, the op, including truncation) — timed, with the link's bytes
+ * and rounds. Times are medians over the
  * measured repetitions; a phase's time is the slower party's.
  */
 @Command(
@@ -306,13 +307,16 @@ final class OpsCommand implements Callable<Integer> {
       src.prefetch(plans[id]);
     }
     Object prep = c.prepare(p, state);
+    Sharing.InputMask inputMask = Sharing.prepareInput(p, 1, c.inputLength());
     long t1 = System.nanoTime();
     dealt[0] = dealer.trafficTo(id).bytes() - d0;
     await(barrier);
+    // Counters restart with the online phase, so its first send opens a new round.
+    link.stats().reset();
     LinkStats.Snapshot s0 = link.stats().snapshot();
     long cpu0 = CPU.getCurrentThreadCpuTime();
     long t2 = System.nanoTime();
-    long[] xShare = Sharing.share(p, 1, x, c.inputLength());
+    long[] xShare = Sharing.shareInput(p, inputMask, x);
     long[] out = c.online(p, state, prep, xShare, wShare, nanos);
     long t3 = System.nanoTime();
     nanos[3] = CPU.getCurrentThreadCpuTime() - cpu0;

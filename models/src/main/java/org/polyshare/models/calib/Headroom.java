@@ -55,6 +55,16 @@ public final class Headroom {
       return t;
     }
 
+    /** The first layer (in evaluation order) with less than {@code marginBits} of headroom. */
+    public LayerHeadroom firstBelow(double marginBits) {
+      for (LayerHeadroom l : layers) {
+        if (!(l.headroomBits() >= marginBits)) {
+          return l;
+        }
+      }
+      return null;
+    }
+
     public String format() {
       StringBuilder sb = new StringBuilder();
       sb.append(String.format("model %s, f = %d fractional bits, %d calibration samples%n", model,

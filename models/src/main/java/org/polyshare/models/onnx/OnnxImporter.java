@@ -119,7 +119,8 @@ public final class OnnxImporter {
     shapes.put(Model.INPUT, inputShape);
     usedNames.add(Model.INPUT);
     for (NodeProto n : g.getNodeList()) {
-      for (String in : n.getInputList()) {
+      // count reading nodes, not operand slots: Mul(x, x) reads x once
+      for (String in : new HashSet<>(n.getInputList())) {
         consumers.merge(in, 1, Integer::sum);
       }
     }

@@ -49,8 +49,9 @@ import org.polyshare.models.zoo.Zoo;
  * SecureModel.Result r = s.online(inputsOrNull);       // party 1: inputs → logits
  * }</pre>
  *
- * <p>Layers: a Conv2d/Linear is a fixed-weight linear layer (one ring conv/GEMM per party online,
- * {@link FixedWeightLinear}); its bias (and a PolyKerv's cp) is added by party 0 at 2f bits before
+ * <p>Layers: a Conv2d/Linear is an owner-held fixed-weight linear layer ({@link FixedWeightLinear}
+ * {@code ownedConv}/{@code ownedMatMul}: online, party 1 sends its masked share and party 0 alone
+ * does one ring conv/GEMM with its plaintext weights, as in Delphi); its bias (and a PolyKerv's cp) is added by party 0 at 2f bits before
  * the truncation; a PolyKerv's power uses square pairs / triples; a ReLU is {@link GcRelu}
  * (fused with the preceding conv's truncation when it directly follows one); average pools are a
  * local sum and a public scaling; an unfolded BatchNorm is a Beaver product with party 0's scale.
@@ -248,12 +249,15 @@ public final class SecureModel {
     return new Session(party);
   }
 
-  /** The guard: throws {@link HeadroomException} naming the tightest layer if below margin. */
+  /**
+   * The guard: throws {@link HeadroomException} naming the first layer whose headroom is below the
+   * margin (where the escape starts).
+   */
   public static Headroom.Report checkHeadroom(Model model, Options options) {
     Headroom.Report r = Headroom.measure(model,
         Zoo.sampleInputs(model, options.calibrationSamples(), 0x6a7d));
-    Headroom.LayerHeadroom t = r.tightest();
-    if (!(t.headroomBits() >= options.marginBits())) {
+    Headroom.LayerHeadroom t = r.firstBelow(options.marginBits());
+    if (t != null) {
       throw new HeadroomException(model.name(), t, options.marginBits());
     }
     return r;
@@ -282,20 +286,18 @@ public final class SecureModel {
         long t0 = System.nanoTime();
         LinkStats.Snapshot b0 = party.link().stats().snapshot();
         if (l instanceof Conv2d c) {
-          linear.put(i, FixedWeightLinear.conv(party, i,
-              owner ? fp.encode(c.weight()) : new long[c.weight().length],
-              Encoding.convShape(c, s.inShape(), batch)));
+          linear.put(i, FixedWeightLinear.ownedConv(party, i,
+              owner ? fp.encode(c.weight()) : null, Encoding.convShape(c, s.inShape(), batch)));
           bias2f.put(i, owner ? Encoding.bias2f(fp, c.bias(), null) : null);
         } else if (l instanceof PolyKerv p) {
           Conv2d c = p.conv();
-          linear.put(i, FixedWeightLinear.conv(party, i,
-              owner ? fp.encode(c.weight()) : new long[c.weight().length],
-              Encoding.convShape(c, s.inShape(), batch)));
+          linear.put(i, FixedWeightLinear.ownedConv(party, i,
+              owner ? fp.encode(c.weight()) : null, Encoding.convShape(c, s.inShape(), batch)));
           bias2f.put(i, owner ? Encoding.bias2f(fp, c.bias(), p.cp()) : null);
         } else if (l instanceof Linear lin) {
-          linear.put(i, FixedWeightLinear.matmul(party, i,
+          linear.put(i, FixedWeightLinear.ownedMatMul(party, i,
               owner ? fp.encode(Encoding.transpose(lin.weight(), lin.outFeatures(),
-                  lin.inFeatures())) : new long[lin.weight().length],
+                  lin.inFeatures())) : null,
               new MatMulShape(batch, lin.inFeatures(), lin.outFeatures())));
           bias2f.put(i, owner ? Encoding.bias2f(fp, lin.bias(), null) : null);
         } else if (l instanceof BatchNorm bn && owner) {

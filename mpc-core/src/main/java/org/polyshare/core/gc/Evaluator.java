@@ -12,9 +12,12 @@ import com.google.common.base.Preconditions;
  * AES call per gate over all instances. XOR gates XOR labels; INV gates copy them.
  */
 public final class Evaluator {
+  /** Beyond this the AES buffers would not fit an array; a few hundred is the sweet spot. */
+  public static final int MAX_CAPACITY = 1 << 24;
+
   private final Circuit circuit;
   private final int capacity;
-  private final long[] labels;
+  private final long[][] slots;
   private final byte[] keys;
   private final byte[] perm;
   private final FixedKeyAes aes = new FixedKeyAes();
@@ -22,13 +25,10 @@ public final class Evaluator {
   public Evaluator(Circuit circuit, int capacity) {
     Preconditions.checkArgument(capacity > 0, "capacity must be positive, got %s", capacity);
     Preconditions.checkArgument(
-        (long) circuit.slotCount() * capacity * 2 < Integer.MAX_VALUE,
-        "%s slots × %s instances do not fit in one label array; use a smaller capacity",
-        circuit.slotCount(),
-        capacity);
+        capacity <= MAX_CAPACITY, "capacity %s exceeds %s instances per call", capacity, MAX_CAPACITY);
     this.circuit = circuit;
     this.capacity = capacity;
-    this.labels = new long[circuit.slotCount() * capacity * 2];
+    this.slots = new long[circuit.slotCount()][2 * capacity];
     this.keys = new byte[32 * capacity];
     this.perm = new byte[32 * capacity];
   }
@@ -41,24 +41,21 @@ public final class Evaluator {
     return capacity;
   }
 
-  /** The label array; same indexing as {@link Garbler#labels()}, holding active labels. */
-  public long[] labels() {
-    return labels;
+  /** Where to write input bit {@code inputBit}'s active labels: instance {@code k} at {@code [2k]}. */
+  public long[] inputLabels(int inputBit) {
+    return slots[circuit.inputSlot(inputBit)];
   }
 
-  public int inputIndex(int inputBit) {
-    return circuit.inputSlot(inputBit) * capacity * 2;
-  }
-
-  public int outputIndex(int q) {
+  /** Output bit {@code q}'s active labels after {@link #evaluate}, or null for a constant output. */
+  public long[] outputLabels(int q) {
     int s = circuit.outputSlot(q);
-    return s < 0 ? -1 : s * capacity * 2;
+    return s < 0 ? null : slots[s];
   }
 
   /** {@code lsb} of output bit {@code q}'s active label for instance {@code k} (0 for constants). */
   public long outputLsb(int q, int k) {
-    int i = outputIndex(q);
-    return i < 0 ? 0 : labels[i + 2 * k] & 1L;
+    int s = circuit.outputSlot(q);
+    return s < 0 ? 0 : slots[s][2 * k] & 1L;
   }
 
   /** Evaluates instances {@code firstInstance .. +n−1} (the garbler's numbers) on their tables. */
@@ -74,46 +71,43 @@ public final class Evaluator {
     final int[] s0 = circuit.slotIn0();
     final int[] s1 = circuit.slotIn1();
     final int[] so = circuit.slotOut();
-    final long[] l = labels;
-    final int stride = 2 * capacity;
+    final long[][] sl = slots;
     final int len = 2 * n;
     int t = 0;
     for (int g = 0; g < ops.length; g++) {
-      final int a = s0[g] * stride;
-      final int o = so[g] * stride;
+      final long[] a = sl[s0[g]];
+      final long[] o = sl[so[g]];
       switch (ops[g]) {
         case Circuit.XOR -> {
-          final int b = s1[g] * stride;
+          final long[] b = sl[s1[g]];
           for (int i = 0; i < len; i++) {
-            l[o + i] = l[a + i] ^ l[b + i];
+            o[i] = a[i] ^ b[i];
           }
         }
         case Circuit.INV -> {
           if (o != a) {
-            System.arraycopy(l, a, l, o, len);
+            System.arraycopy(a, 0, o, 0, len);
           }
         }
         default -> {
-          andGate(a, s1[g] * stride, o, n, firstInstance, t, tables, tablesOff + 4 * t * n);
+          andGate(a, sl[s1[g]], o, n, firstInstance, t, tables, tablesOff + 4 * t * n);
           t++;
         }
       }
     }
   }
 
-  private void andGate(int a, int b, int o, int n, long first, int t, long[] tab, int tabOff) {
-    final long[] l = labels;
+  private void andGate(
+      long[] la, long[] lb, long[] lo, int n, long first, int t, long[] tab, int tabOff) {
     final byte[] kb = keys;
     final byte[] hb = perm;
     final long jg = 2L * t;
     final long je = jg + 1;
     for (int k = 0; k < n; k++) {
-      final int ia = a + 2 * k;
-      final int ib = b + 2 * k;
-      final long aLo = l[ia];
-      final long aHi = l[ia + 1];
-      final long bLo = l[ib];
-      final long bHi = l[ib + 1];
+      final long aLo = la[2 * k];
+      final long aHi = la[2 * k + 1];
+      final long bLo = lb[2 * k];
+      final long bHi = lb[2 * k + 1];
       final long tw = first + k;
       final int p = k << 5;
       LONGS.set(kb, p, Garbler.dblLo(aLo, aHi) ^ tw);
@@ -124,21 +118,22 @@ public final class Evaluator {
     aes.permute(kb, hb, 2 * n);
     for (int k = 0; k < n; k++) {
       final int p = k << 5;
-      final long haLo = (long) LONGS.get(hb, p) ^ (long) LONGS.get(kb, p);
-      final long haHi = (long) LONGS.get(hb, p + 8) ^ (long) LONGS.get(kb, p + 8);
-      final long hbLo = (long) LONGS.get(hb, p + 16) ^ (long) LONGS.get(kb, p + 16);
-      final long hbHi = (long) LONGS.get(hb, p + 24) ^ (long) LONGS.get(kb, p + 24);
-      final int ia = a + 2 * k;
-      final long aLo = l[ia];
-      final long aHi = l[ia + 1];
+      final long aLo = la[2 * k];
+      final long aHi = la[2 * k + 1];
+      final long bLo = lb[2 * k];
+      final long bHi = lb[2 * k + 1];
+      final long tw = first + k;
+      final long haLo = (long) LONGS.get(hb, p) ^ Garbler.dblLo(aLo, aHi) ^ tw;
+      final long haHi = (long) LONGS.get(hb, p + 8) ^ Garbler.dblHi(aLo, aHi) ^ jg;
+      final long hbLo = (long) LONGS.get(hb, p + 16) ^ Garbler.dblLo(bLo, bHi) ^ tw;
+      final long hbHi = (long) LONGS.get(hb, p + 24) ^ Garbler.dblHi(bLo, bHi) ^ je;
       final long sa = -(aLo & 1L);
-      final long sb = -(l[b + 2 * k] & 1L);
+      final long sb = -(bLo & 1L);
       final int q = tabOff + 4 * k;
       final long cLo = haLo ^ (sa & tab[q]) ^ hbLo ^ (sb & (tab[q + 2] ^ aLo));
       final long cHi = haHi ^ (sa & tab[q + 1]) ^ hbHi ^ (sb & (tab[q + 3] ^ aHi));
-      final int io = o + 2 * k;
-      l[io] = cLo;
-      l[io + 1] = cHi;
+      lo[2 * k] = cLo;
+      lo[2 * k + 1] = cHi;
     }
   }
 }

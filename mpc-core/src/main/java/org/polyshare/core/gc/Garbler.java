@@ -25,20 +25,25 @@ import org.polyshare.core.prg.Prg;
  * {@code j' = (instance, 2t+1)} for the {@code t}-th AND gate: unique under one Δ as long as
  * callers number instances uniquely across {@link #garble} calls.
  *
- * <p><b>Layout.</b> Labels live in one {@code long[]}: slot {@code s}, instance {@code k} at
- * {@code 2·(s·capacity + k)} (lo, then hi): wire-major, instances contiguous, so each gate is a
- * linear sweep and each AND gate one AES call over {@code 4n} blocks. Garbled tables: the
- * {@code t}-th AND gate of instance {@code k} at {@code tablesOff + 4·(t·n + k)}: TG lo, TG hi,
- * TE lo, TE hi. No allocation per gate. Not thread-safe.
+ * <p><b>Layout.</b> Labels live in one {@code long[]} per storage slot (wire-major), instance
+ * {@code k} at {@code 2k} (lo, then hi), so each gate is a linear sweep over instances and each
+ * AND gate one AES call over {@code 4n} blocks. (One array per slot rather than one big array
+ * lets HotSpot vectorise the XOR sweeps: it cannot prove disjoint ranges of one array apart.)
+ * Garbled tables: the {@code t}-th AND gate of instance {@code k} at
+ * {@code tablesOff + 4·(t·n + k)}: TG lo, TG hi, TE lo, TE hi. No allocation per gate. Not
+ * thread-safe.
  */
 public final class Garbler {
+  /** Beyond this the AES buffers would not fit an array; a few hundred is the sweet spot. */
+  public static final int MAX_CAPACITY = 1 << 24;
+
   private final Circuit circuit;
   private final int capacity;
   private final long deltaLo;
   private final long deltaHi;
   private final long delta2Lo;
   private final long delta2Hi;
-  private final long[] labels;
+  private final long[][] slots;
   private final byte[] keys;
   private final byte[] perm;
   private final FixedKeyAes aes = new FixedKeyAes();
@@ -52,17 +57,14 @@ public final class Garbler {
     Preconditions.checkArgument(capacity > 0, "capacity must be positive, got %s", capacity);
     Preconditions.checkArgument((deltaLo & 1L) == 1L, "free-XOR offset Δ must have its low bit set");
     Preconditions.checkArgument(
-        (long) circuit.slotCount() * capacity * 2 < Integer.MAX_VALUE,
-        "%s slots × %s instances do not fit in one label array; use a smaller capacity",
-        circuit.slotCount(),
-        capacity);
+        capacity <= MAX_CAPACITY, "capacity %s exceeds %s instances per call", capacity, MAX_CAPACITY);
     this.circuit = circuit;
     this.capacity = capacity;
     this.deltaLo = deltaLo;
     this.deltaHi = deltaHi;
     this.delta2Lo = dblLo(deltaLo, deltaHi);
     this.delta2Hi = dblHi(deltaLo, deltaHi);
-    this.labels = new long[circuit.slotCount() * capacity * 2];
+    this.slots = new long[circuit.slotCount()][2 * capacity];
     this.keys = new byte[64 * capacity];
     this.perm = new byte[64 * capacity];
   }
@@ -91,22 +93,17 @@ public final class Garbler {
   }
 
   /**
-   * The label array. Before {@link #garble} write each input bit's zero-label for instance
-   * {@code k} at {@code inputIndex(bit) + 2k} (lo) and {@code +1} (hi); afterwards the zero-label
-   * of output bit {@code q} is at {@code outputIndex(q) + 2k}.
+   * Where to write input bit {@code inputBit}'s zero-labels before {@link #garble}: instance
+   * {@code k}'s label at {@code [2k]} (lo) and {@code [2k+1]} (hi).
    */
-  public long[] labels() {
-    return labels;
+  public long[] inputLabels(int inputBit) {
+    return slots[circuit.inputSlot(inputBit)];
   }
 
-  public int inputIndex(int inputBit) {
-    return circuit.inputSlot(inputBit) * capacity * 2;
-  }
-
-  /** Index of output bit {@code q}'s labels, or −1 if that output is a constant. */
-  public int outputIndex(int q) {
+  /** Output bit {@code q}'s zero-labels after {@link #garble}, or null for a constant output. */
+  public long[] outputLabels(int q) {
     int s = circuit.outputSlot(q);
-    return s < 0 ? -1 : s * capacity * 2;
+    return s < 0 ? null : slots[s];
   }
 
   /**
@@ -122,7 +119,7 @@ public final class Garbler {
     if (w == Circuit.ONE) {
       return 1;
     }
-    return labels[outputIndex(q) + 2 * k] & 1L;
+    return slots[circuit.outputSlot(q)][2 * k] & 1L;
   }
 
   /** Number of longs of garbled tables for {@code n} instances: 4 per AND gate per instance. */
@@ -132,7 +129,7 @@ public final class Garbler {
 
   /**
    * Garbles instances {@code firstInstance .. firstInstance+n−1} (global numbers, for the tweaks)
-   * from the zero-labels of their inputs in {@link #labels()}, writing {@link #tableLongs}(n)
+   * from the zero-labels of their inputs ({@link #inputLabels}), writing {@link #tableLongs}(n)
    * longs of tables from {@code tables[tablesOff]}.
    */
   public void garble(int n, long firstInstance, long[] tables, int tablesOff) {
@@ -147,28 +144,27 @@ public final class Garbler {
     final int[] s0 = circuit.slotIn0();
     final int[] s1 = circuit.slotIn1();
     final int[] so = circuit.slotOut();
-    final long[] l = labels;
-    final int stride = 2 * capacity;
+    final long[][] sl = slots;
     final int len = 2 * n;
     int t = 0;
     for (int g = 0; g < ops.length; g++) {
-      final int a = s0[g] * stride;
-      final int o = so[g] * stride;
+      final long[] a = sl[s0[g]];
+      final long[] o = sl[so[g]];
       switch (ops[g]) {
         case Circuit.XOR -> {
-          final int b = s1[g] * stride;
+          final long[] b = sl[s1[g]];
           for (int i = 0; i < len; i++) {
-            l[o + i] = l[a + i] ^ l[b + i];
+            o[i] = a[i] ^ b[i];
           }
         }
         case Circuit.INV -> {
           for (int i = 0; i < len; i += 2) {
-            l[o + i] = l[a + i] ^ deltaLo;
-            l[o + i + 1] = l[a + i + 1] ^ deltaHi;
+            o[i] = a[i] ^ deltaLo;
+            o[i + 1] = a[i + 1] ^ deltaHi;
           }
         }
         default -> {
-          andGate(a, s1[g] * stride, o, n, firstInstance, t, tables, tablesOff + 4 * t * n);
+          andGate(a, sl[s1[g]], o, n, firstInstance, t, tables, tablesOff + 4 * t * n);
           t++;
         }
       }
@@ -176,8 +172,7 @@ public final class Garbler {
   }
 
   private void andGate(
-      int a, int b, int o, int n, long first, int t, long[] tab, int tabOff) {
-    final long[] l = labels;
+      long[] la, long[] lb, long[] lo, int n, long first, int t, long[] tab, int tabOff) {
     final byte[] kb = keys;
     final byte[] hb = perm;
     final long jg = 2L * t;
@@ -185,12 +180,10 @@ public final class Garbler {
     final long d2Lo = delta2Lo;
     final long d2Hi = delta2Hi;
     for (int k = 0; k < n; k++) {
-      final int ia = a + 2 * k;
-      final int ib = b + 2 * k;
-      final long aLo = l[ia];
-      final long aHi = l[ia + 1];
-      final long bLo = l[ib];
-      final long bHi = l[ib + 1];
+      final long aLo = la[2 * k];
+      final long aHi = la[2 * k + 1];
+      final long bLo = lb[2 * k];
+      final long bHi = lb[2 * k + 1];
       final long tw = first + k;
       final long xLo = dblLo(aLo, aHi) ^ tw;
       final long xHi = dblHi(aLo, aHi) ^ jg;
@@ -211,19 +204,26 @@ public final class Garbler {
     final long dHi = deltaHi;
     for (int k = 0; k < n; k++) {
       final int p = k << 6;
-      final long ha0Lo = (long) LONGS.get(hb, p) ^ (long) LONGS.get(kb, p);
-      final long ha0Hi = (long) LONGS.get(hb, p + 8) ^ (long) LONGS.get(kb, p + 8);
-      final long ha1Lo = (long) LONGS.get(hb, p + 16) ^ (long) LONGS.get(kb, p + 16);
-      final long ha1Hi = (long) LONGS.get(hb, p + 24) ^ (long) LONGS.get(kb, p + 24);
-      final long hb0Lo = (long) LONGS.get(hb, p + 32) ^ (long) LONGS.get(kb, p + 32);
-      final long hb0Hi = (long) LONGS.get(hb, p + 40) ^ (long) LONGS.get(kb, p + 40);
-      final long hb1Lo = (long) LONGS.get(hb, p + 48) ^ (long) LONGS.get(kb, p + 48);
-      final long hb1Hi = (long) LONGS.get(hb, p + 56) ^ (long) LONGS.get(kb, p + 56);
-      final int ia = a + 2 * k;
-      final long aLo = l[ia];
-      final long aHi = l[ia + 1];
+      // Recompute the hash inputs K rather than reading them back: ALU is cheaper than loads.
+      final long aLo = la[2 * k];
+      final long aHi = la[2 * k + 1];
+      final long bLo = lb[2 * k];
+      final long bHi = lb[2 * k + 1];
+      final long tw = first + k;
+      final long xLo = dblLo(aLo, aHi) ^ tw;
+      final long xHi = dblHi(aLo, aHi) ^ jg;
+      final long yLo = dblLo(bLo, bHi) ^ tw;
+      final long yHi = dblHi(bLo, bHi) ^ je;
+      final long ha0Lo = (long) LONGS.get(hb, p) ^ xLo;
+      final long ha0Hi = (long) LONGS.get(hb, p + 8) ^ xHi;
+      final long ha1Lo = (long) LONGS.get(hb, p + 16) ^ xLo ^ d2Lo;
+      final long ha1Hi = (long) LONGS.get(hb, p + 24) ^ xHi ^ d2Hi;
+      final long hb0Lo = (long) LONGS.get(hb, p + 32) ^ yLo;
+      final long hb0Hi = (long) LONGS.get(hb, p + 40) ^ yHi;
+      final long hb1Lo = (long) LONGS.get(hb, p + 48) ^ yLo ^ d2Lo;
+      final long hb1Hi = (long) LONGS.get(hb, p + 56) ^ yHi ^ d2Hi;
       final long pa = -(aLo & 1L);
-      final long pb = -(l[b + 2 * k] & 1L);
+      final long pb = -(bLo & 1L);
       final long tgLo = ha0Lo ^ ha1Lo ^ (pb & dLo);
       final long tgHi = ha0Hi ^ ha1Hi ^ (pb & dHi);
       final long hxLo = hb0Lo ^ hb1Lo;
@@ -236,9 +236,8 @@ public final class Garbler {
       tab[q + 1] = tgHi;
       tab[q + 2] = hxLo ^ aLo; // TE
       tab[q + 3] = hxHi ^ aHi;
-      final int io = o + 2 * k;
-      l[io] = cLo;
-      l[io + 1] = cHi;
+      lo[2 * k] = cLo;
+      lo[2 * k + 1] = cHi;
     }
   }
 

@@ -133,6 +133,30 @@ public final class RingGemm {
     }
   }
 
+  /**
+   * The transpose of a row-major {@code rows × cols} matrix, e.g. a PyTorch dense weight
+   * {@code [out, in]} to the {@code [in, out]} right operand of {@code x · W^T}.
+   */
+  public static long[] transpose(long[] a, int rows, int cols) {
+    if ((long) rows * cols != a.length) {
+      throw new IllegalArgumentException(
+          "cannot transpose " + a.length + " elements as a " + rows + " x " + cols + " matrix");
+    }
+    long[] t = new long[a.length];
+    for (int i0 = 0; i0 < rows; i0 += 32) {
+      for (int j0 = 0; j0 < cols; j0 += 32) {
+        int iEnd = Math.min(rows, i0 + 32);
+        int jEnd = Math.min(cols, j0 + 32);
+        for (int i = i0; i < iEnd; i++) {
+          for (int j = j0; j < jEnd; j++) {
+            t[j * rows + i] = a[i * cols + j];
+          }
+        }
+      }
+    }
+    return t;
+  }
+
   private static void check(boolean ok, MatMulShape s) {
     if (!ok) {
       throw new IllegalArgumentException("gemm operand lengths do not match " + s);

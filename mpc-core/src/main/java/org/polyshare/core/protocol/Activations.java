@@ -1,5 +1,7 @@
 package org.polyshare.core.protocol;
 
+import org.polyshare.core.ring.RingTensor;
+
 import org.polyshare.core.kernel.RingConv;
 
 /** Pooling and the polynomial activation of PolyKervNets on shares. */
@@ -30,6 +32,11 @@ public final class Activations {
       return Arithmetic.mulPublic(p, sums, 1.0 / plane);
     }
     return avgPool(p, x, batch, channels, h, w, h, 1);
+  }
+
+  /** Tensor form of {@link #power(Party, long[], long, int)}. */
+  public static RingTensor power(Party p, RingTensor x, long cShare, int d) {
+    return RingTensor.of(power(p, x.data(), cShare, d), x.shape());
   }
 
   /**

@@ -1,5 +1,7 @@
 package org.polyshare.core.protocol;
 
+import org.polyshare.core.ring.RingTensor;
+
 import org.polyshare.core.correlation.BeaverTriples;
 import org.polyshare.core.correlation.ConvTriple;
 import org.polyshare.core.correlation.MatMulTriple;
@@ -33,6 +35,9 @@ public final class Beaver {
   public static long[] mulRaw(Party p, long[] x, long[] y) {
     Arithmetic.sameLength(x, y);
     int n = x.length;
+    if (n == 0) {
+      return new long[0];
+    }
     BeaverTriples t = p.correlations().triples(n);
     long[] masked = new long[2 * n];
     for (int i = 0; i < n; i++) {
@@ -57,6 +62,9 @@ public final class Beaver {
 
   public static long[] squareRaw(Party p, long[] x) {
     int n = x.length;
+    if (n == 0) {
+      return new long[0];
+    }
     SquarePairs s = p.correlations().squares(n);
     long[] masked = new long[n];
     for (int i = 0; i < n; i++) {
@@ -105,6 +113,19 @@ public final class Beaver {
     addInPlace(z, RingConv.conv2d(t.a(), ef[1], s));
     addInPlace(z, t.c());
     return z;
+  }
+
+  /** Tensor form of {@link #mul(Party, long[], long[])}: same shapes in, same shape out. */
+  public static RingTensor mul(Party p, RingTensor x, RingTensor y) {
+    if (!x.sameShape(y)) {
+      throw new IllegalArgumentException("mul: shape mismatch " + x + " vs " + y);
+    }
+    return RingTensor.of(mul(p, x.data(), y.data()), x.shape());
+  }
+
+  /** Tensor form of {@link #square(Party, long[])}. */
+  public static RingTensor square(Party p, RingTensor x) {
+    return RingTensor.of(square(p, x.data()), x.shape());
   }
 
   /** Opens {@code x − a} and {@code w − b} in one message. */

@@ -1,5 +1,7 @@
 package org.polyshare.core.protocol;
 
+import org.polyshare.core.ring.RingTensor;
+
 import org.polyshare.core.correlation.FixedMaskTriple;
 import org.polyshare.core.correlation.WeightMaskShare;
 import org.polyshare.core.kernel.Conv2dShape;
@@ -185,6 +187,16 @@ public final class FixedWeightLinear {
   /** Offline and online together (convenience when phases need not be separated). */
   public long[] apply(Party p, long[] x) {
     return apply(p, prepare(p), x);
+  }
+
+  /**
+   * Tensor form of {@link #apply(Party, Prepared, long[])}: the input shaped like the layer input
+   * (any shape with that many elements), the output shaped {@code [batch, outC, outH, outW]} for a
+   * conv or {@code [m, n]} for a dense layer.
+   */
+  public RingTensor apply(Party p, Prepared prep, RingTensor x) {
+    long[] z = apply(p, prep, x.data());
+    return conv != null ? RingTensor.of(z, conv.outputShape()) : RingTensor.of(z, matmul.m(), matmul.n());
   }
 
   private long[] apply(long[] left, long[] right) {

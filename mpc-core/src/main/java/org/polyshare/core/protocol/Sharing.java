@@ -40,6 +40,64 @@ public final class Sharing {
     return new Prg(Seed.of(seed)).nextLongs(n);
   }
 
+  /**
+   * The input-independent half of {@link #share}, for the offline phase: the owner draws the seed
+   * and sends it now; both parties expand the mask. {@link #shareInput} then needs no message.
+   */
+  public static InputMask prepareInput(Party p, int owner, int n) {
+    checkOwner(owner);
+    if (p.id() == owner) {
+      Seed seed = Seed.random();
+      p.link().send(Tags.SHARE, seed.bytes());
+      return new InputMask(owner, new Prg(seed).nextLongs(n));
+    }
+    byte[] seed = p.link().receiveBytes(Tags.SHARE);
+    if (seed.length != Seed.BYTES) {
+      throw new IllegalStateException("protocol error: share seed of " + seed.length + " bytes from " + p.link().peerName());
+    }
+    return new InputMask(owner, new Prg(Seed.of(seed)).nextLongs(n));
+  }
+
+  /**
+   * Online half: the owner's share is {@code x − r}, the peer's {@code r}. No communication. The
+   * owner passes its secret, the peer {@code null}. Each mask is single-use.
+   */
+  public static long[] shareInput(Party p, InputMask mask, long[] secret) {
+    if (mask.used) {
+      throw new IllegalStateException("an input mask is single-use; prepare another one");
+    }
+    mask.used = true;
+    if (p.id() != mask.owner) {
+      return mask.r;
+    }
+    if (secret == null || secret.length != mask.r.length) {
+      throw new IllegalArgumentException(
+          "party " + mask.owner + " shares " + mask.r.length + " elements but passed "
+              + (secret == null ? "no data" : secret.length + " elements"));
+    }
+    long[] out = new long[secret.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = secret[i] - mask.r[i];
+    }
+    return out;
+  }
+
+  /** A mask for one future input, from {@link #prepareInput}. */
+  public static final class InputMask {
+    private final int owner;
+    private final long[] r;
+    private boolean used;
+
+    private InputMask(int owner, long[] r) {
+      this.owner = owner;
+      this.r = r;
+    }
+
+    public int size() {
+      return r.length;
+    }
+  }
+
   /** Tensor form of {@link #share}; the non-owner passes {@code null} and the shape. */
   public static RingTensor share(Party p, int owner, RingTensor secret, int... shape) {
     int n = Math.toIntExact(org.polyshare.core.ring.Shapes.numel(shape));

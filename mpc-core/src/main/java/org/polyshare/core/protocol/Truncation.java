@@ -1,5 +1,7 @@
 package org.polyshare.core.protocol;
 
+import org.polyshare.core.ring.RingTensor;
+
 import org.polyshare.core.correlation.TruncationTuples;
 
 /**
@@ -42,6 +44,11 @@ public final class Truncation {
       case DEALER -> dealer(p, x, bits);
       case LOCAL -> local(p, x, bits);
     };
+  }
+
+  /** Tensor form of {@link #truncate(Party, long[])}. */
+  public static RingTensor truncate(Party p, RingTensor x) {
+    return RingTensor.of(truncate(p, x.data()), x.shape());
   }
 
   /** Dealer-assisted truncation; see the class comment. One round, one message each way. */

@@ -157,6 +157,24 @@ class DealerTest {
   }
 
   @Test
+  void prefetchedCorrelationsAreServedInPlanOrderAndCheckedAgainstIt() {
+    InProcessDealer d = new InProcessDealer();
+    PrefetchingCorrelationSource p0 = new PrefetchingCorrelationSource(d.source(0));
+    CorrelationPlan plan = CorrelationPlan.of(new CorrelationRequest.Triples(4), new CorrelationRequest.Squares(3));
+    p0.prefetch(plan);
+    assertEquals(2, p0.buffered());
+    assertEquals(2, d.trafficTo(0).messages(), "fetched offline");
+    BeaverTriples t0 = p0.triples(4);
+    BeaverTriples t1 = d.source(1).triples(4);
+    for (int i = 0; i < 4; i++) {
+      assertEquals((t0.a()[i] + t1.a()[i]) * (t0.b()[i] + t1.b()[i]), t0.c()[i] + t1.c()[i]);
+    }
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> p0.squares(4));
+    assertTrue(e.getMessage().contains("prefetched plan"), e.getMessage());
+    assertEquals(List.of(new CorrelationRequest.Triples(4), new CorrelationRequest.Squares(4)), p0.recorded().requests());
+  }
+
+  @Test
   void dealerMessageWireFormRoundTrips() {
     Dealer.Dealt dealt = new Dealer().deal(new CorrelationRequest.Triples(3));
     for (int p = 0; p < 2; p++) {

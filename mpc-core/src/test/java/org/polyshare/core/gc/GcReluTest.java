@@ -66,6 +66,23 @@ class GcReluTest {
   }
 
   @Test
+  void evaluatorShareIsUniformForAFixedInput() {
+    // 4096 ReLUs of the same x: party 1's outputs y = ReLU(x) − r must look uniform bit by bit
+    int n = 4096;
+    long[] x = new long[n];
+    java.util.Arrays.fill(x, 12345L << 16);
+    long[][] s = run(x, 16);
+    for (int bit = 0; bit < 64; bit++) {
+      int ones = 0;
+      for (long y : s[1]) {
+        ones += (int) ((y >>> bit) & 1L);
+      }
+      // mean 2048, sd 32: 6 sd
+      assertTrue(Math.abs(ones - n / 2) < 192, "bit " + bit + " of party 1's share is set " + ones + " times");
+    }
+  }
+
+  @Test
   void sharesAreMaskedNotTheValue() {
     long[] x = testValues(64, 5);
     long[][] s = run(x, 3);
@@ -108,7 +125,7 @@ class GcReluTest {
     for (long xi : x) {
       long s = rnd.nextLong();
       long r = rnd.nextLong();
-      long y = c.evaluate(new long[] {xi - s}, new long[] {r}, new long[] {s})[0][0];
+      long y = c.evaluate(new long[] {xi - s}, new long[] {-r}, new long[] {s})[0][0];
       assertEquals((Math.max(xi, 0) >> 16) - r, y);
     }
   }
@@ -132,5 +149,40 @@ class GcReluTest {
                   return GcRelu.online(p, off, new long[4]);
                 }));
     assertThrows(IllegalArgumentException.class, () -> GcRelu.circuit(64));
+  }
+
+  @Test
+  void maxPoolSharesReconstructWindowMax() {
+    int window = 4;
+    int n = 300;
+    long[] x = testValues(n * window, 21);
+    long[] x0 = new long[x.length];
+    long[] x1 = new long[x.length];
+    Random rnd = new Random(8);
+    for (int i = 0; i < x.length; i++) {
+      x0[i] = rnd.nextLong();
+      x1[i] = x[i] - x0[i];
+    }
+    assertEquals(63 * 4 + 128 * 3 + 63, GcMaxPool.circuit(window, 0).andCount());
+    for (int shift : new int[] {0, 5}) {
+      InProcessDealer dealer = new InProcessDealer();
+      TwoParties.Result<long[]> r =
+          TwoParties.run(
+              link -> {
+                Party p = new Party(0, link, dealer.source(0), FixedPoint.defaults());
+                return GcMaxPool.online(p, GcMaxPool.prepare(p, n, window, shift), x0);
+              },
+              link -> {
+                Party p = new Party(1, link, dealer.source(1), FixedPoint.defaults());
+                return GcMaxPool.online(p, GcMaxPool.prepare(p, n, window, shift), x1);
+              });
+      for (int g = 0; g < n; g++) {
+        long max = Long.MIN_VALUE;
+        for (int i = 0; i < window; i++) {
+          max = Math.max(max, x[g * window + i]);
+        }
+        assertEquals(max >> shift, r.party0()[g] + r.party1()[g], "window " + g + " shift " + shift);
+      }
+    }
   }
 }

@@ -21,21 +21,19 @@ final class GcTestSupport {
     long[][][] out = new long[n][c.outputCount()][];
     for (int first = 0; first < n; first += capacity) {
       int m = Math.min(capacity, n - first);
-      long[] gl = gb.labels();
-      long[] el = ev.labels();
       for (int i = 0; i < c.inputCount(); i++) {
         for (int j = 0; j < c.inputWidth(i); j++) {
           int bit = c.inputOffset(i) + j;
-          int gi = gb.inputIndex(bit);
-          int ei = ev.inputIndex(bit);
+          long[] gl = gb.inputLabels(bit);
+          long[] el = ev.inputLabels(bit);
           for (int k = 0; k < m; k++) {
             long lo = prg.nextLong();
             long hi = prg.nextLong();
-            gl[gi + 2 * k] = lo;
-            gl[gi + 2 * k + 1] = hi;
+            gl[2 * k] = lo;
+            gl[2 * k + 1] = hi;
             long v = -(long) Bits.get(values[first + k][i], j);
-            el[ei + 2 * k] = lo ^ (v & delta[0]);
-            el[ei + 2 * k + 1] = hi ^ (v & delta[1]);
+            el[2 * k] = lo ^ (v & delta[0]);
+            el[2 * k + 1] = hi ^ (v & delta[1]);
           }
         }
       }

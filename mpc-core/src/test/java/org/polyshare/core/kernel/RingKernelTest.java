@@ -67,6 +67,14 @@ class RingKernelTest {
   }
 
   @Test
+  void transposeSwapsRowsAndColumns() {
+    long[] a = {1, 2, 3, 4, 5, 6};
+    assertArrayEquals(new long[] {1, 4, 2, 5, 3, 6}, RingGemm.transpose(a, 2, 3));
+    long[] big = new SplittableRandom(3).longs(70 * 45).toArray();
+    assertArrayEquals(big, RingGemm.transpose(RingGemm.transpose(big, 70, 45), 45, 70));
+  }
+
+  @Test
   void sumPoolAddsEachWindow() {
     long[] x = new long[16];
     for (int i = 0; i < 16; i++) {

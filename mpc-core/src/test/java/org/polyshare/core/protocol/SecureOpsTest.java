@@ -74,13 +74,19 @@ class SecureOpsTest {
           long sent = p.link().stats().bytesSent();
           long[] opened = Sharing.open(p, s);
           long[] only1 = Sharing.revealTo(p, 1, s);
-          return new long[][] {s, opened, only1, {sent}};
+          Sharing.InputMask mask = Sharing.prepareInput(p, 1, x.length);
+          long before = p.link().stats().bytesSent();
+          long[] s2 = Sharing.shareInput(p, mask, p.id() == 1 ? FP.encode(x) : null);
+          assertEquals(before, p.link().stats().bytesSent(), "online input sharing sends nothing");
+          assertThrows(IllegalStateException.class, () -> Sharing.shareInput(p, mask, p.id() == 1 ? FP.encode(x) : null));
+          return new long[][] {s, opened, only1, {sent}, Sharing.open(p, s2)};
         });
     assertArrayEquals(FP.encode(x), r.party0()[1]);
     assertArrayEquals(FP.encode(x), r.party1()[2]);
     assertEquals(null, r.party0()[2]);
     assertEquals(16, r.party1()[3][0], "sharing costs one 16-byte seed");
     assertEquals(0, r.party0()[3][0]);
+    assertArrayEquals(FP.encode(x), r.party0()[4], "prepared input mask shares the same value");
   }
 
   @Test
@@ -174,9 +180,14 @@ class SecureOpsTest {
           long[] zc = conv.applyRaw(p, pc, xs);
           long sent = p.link().stats().bytesSent() - before;
           long[] zd = dense.apply(p, pd, ys);
-          return new long[][] {Sharing.open(p, Truncation.truncate(p, zc)), Sharing.open(p, zd), {sent}};
+          // The same session setup serves another batch size (the mask is on the weights only).
+          long[] firstImage = Sharing.share(p, 1, p.id() == 1 ? java.util.Arrays.copyOf(FP.encode(img), cs.inputNumel() / 2) : null, cs.inputNumel() / 2);
+          long[] zb = conv.withBatch(1).apply(p, firstImage);
+          return new long[][] {Sharing.open(p, Truncation.truncate(p, zc)), Sharing.open(p, zd), {sent}, Sharing.open(p, zb)};
         });
-    assertClose(SecureOpsTest.convDouble(img, kern, cs), FP.decode(r.party0()[0]), 1, "owner-held conv " + cs);
+    double[] convRef = SecureOpsTest.convDouble(img, kern, cs);
+    assertClose(convRef, FP.decode(r.party0()[0]), 1, "owner-held conv " + cs);
+    assertClose(java.util.Arrays.copyOf(convRef, convRef.length / 2), FP.decode(r.party0()[3]), 1, "owner-held conv, batch 1 of the same layer");
     assertClose(mmRef, FP.decode(r.party0()[1]), 1, "owner-held matmul " + ms);
     assertEquals(0, r.party0()[2][0], "party 0 sends nothing in the online linear step");
     assertEquals(8L * cs.inputNumel(), r.party1()[2][0], "party 1 sends its masked input share once");
@@ -313,6 +324,45 @@ class SecureOpsTest {
       bErr = 2 * bMag * bErr + bErr * bErr + ULP;
       bMag = bMag * bMag;
     }
+  }
+
+  @Test
+  void tensorFormsKeepShapes() {
+    double[] v = values(new SplittableRandom(8), 2 * 3 * 4 * 4, 4);
+    Conv2dShape cs = new Conv2dShape(2, 3, 4, 4, 5, 3, 3, 1, 1);
+    double[] k = values(new SplittableRandom(9), cs.weightNumel(), 1);
+    TwoParties.Result<org.polyshare.core.ring.RingTensor> r =
+        session().run(p -> {
+          org.polyshare.core.ring.RingTensor x =
+              Sharing.share(p, 1, p.id() == 1 ? FP.encode(v, 2, 3, 4, 4) : null, 2, 3, 4, 4);
+          org.polyshare.core.ring.RingTensor sq = Activations.power(p, Beaver.mul(p, x, x), 0, 1);
+          FixedWeightLinear layer = FixedWeightLinear.ownedConv(p, 0, p.id() == 0 ? FP.encode(k) : null, cs);
+          org.polyshare.core.ring.RingTensor out = layer.apply(p, layer.prepare(p), Truncation.truncate(p, sq.copy().mulScalarInPlace(FP.one())));
+          return Sharing.open(p, out);
+        });
+    assertArrayEquals(new int[] {2, 5, 4, 4}, r.party0().shape());
+    double[] squares = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      squares[i] = v[i] * v[i];
+    }
+    // Two truncations before the conv (each < 1 ulp on x²), then one after it; the conv sums
+    // 27 weights |w| <= 1 times the input error: bound 27·2 + 1 ulps.
+    assertClose(convDouble(squares, k, cs), FP.decode(r.party0().data()), 55, "tensor forms: conv(x²)");
+  }
+
+  @Test
+  void planOfAComputationIsRecordedAndEmptyOpsAreFree() {
+    org.polyshare.core.correlation.CorrelationPlan plan =
+        session().recordPlan(p -> Activations.power(p, new long[10], 0, 3));
+    // (x+c)^3: square + truncation, then multiply + truncation.
+    assertEquals(
+        java.util.List.of(
+            new org.polyshare.core.correlation.CorrelationRequest.Squares(10),
+            new org.polyshare.core.correlation.CorrelationRequest.Truncation(10, FP.fracBits()),
+            new org.polyshare.core.correlation.CorrelationRequest.Triples(10),
+            new org.polyshare.core.correlation.CorrelationRequest.Truncation(10, FP.fracBits())),
+        plan.requests());
+    assertEquals(0, session().recordPlan(p -> Beaver.mul(p, new long[0], new long[0])).size());
   }
 
   @Test

@@ -1,0 +1,76 @@
+package org.polyshare.bench.jmh;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.polyshare.core.gc.Circuit;
+import org.polyshare.core.gc.Evaluator;
+import org.polyshare.core.gc.Garbler;
+import org.polyshare.core.gc.GcRelu;
+import org.polyshare.core.prg.Prg;
+import org.polyshare.core.prg.Seed;
+
+/**
+ * Half-gates engine throughput on the GC ReLU circuit (shift 16, 173 AND gates), single thread,
+ * 256 instances per call as {@code GcRelu} runs it. Scores are AND gates per second.
+ *
+ * <pre>java -cp bench/target/polyshare-bench.jar org.openjdk.jmh.Main GarblingBenchmark</pre>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class GarblingBenchmark {
+  static final int INSTANCES = 256;
+  static final int ANDS = 173 * INSTANCES;
+
+  private Garbler garbler;
+  private Evaluator evaluator;
+  private long[] tables;
+  private long instance;
+
+  @Setup(Level.Trial)
+  public void setup() {
+    Circuit c = GcRelu.circuit(16);
+    if (c.andCount() * INSTANCES != ANDS) {
+      throw new IllegalStateException("the ReLU circuit no longer has 173 AND gates; update ANDS");
+    }
+    Prg prg = new Prg(Seed.random());
+    long[] delta = Garbler.randomDelta(prg);
+    garbler = new Garbler(c, INSTANCES, delta[0], delta[1]);
+    evaluator = new Evaluator(c, INSTANCES);
+    for (int b = 0; b < c.inputBits(); b++) {
+      prg.fill(garbler.inputLabels(b));
+      prg.fill(evaluator.inputLabels(b));
+    }
+    tables = new long[(int) garbler.tableLongs(INSTANCES)];
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(ANDS)
+  public long[] garble() {
+    instance += INSTANCES;
+    garbler.garble(INSTANCES, instance, tables, 0);
+    return tables;
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(ANDS)
+  public long evaluate() {
+    instance += INSTANCES;
+    evaluator.evaluate(INSTANCES, instance, tables, 0);
+    return evaluator.outputLsb(0, 0);
+  }
+}

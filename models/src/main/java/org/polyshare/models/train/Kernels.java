@@ -1,0 +1,241 @@
+package org.polyshare.models.train;
+
+/**
+ * The inner loops of training over {@code double[]} with explicit offsets: im2col / col2im, axpy
+ * and dot. Written so HotSpot's superword pass vectorises the axpy loops (contiguous, no aliasing
+ * doubt) and the dot products keep four independent accumulators.
+ */
+final class Kernels {
+  private Kernels() {}
+
+  /**
+   * Unfolds one {@code [c, h, w]} sample at {@code x[xo..]} into {@code cols[(c·k+i)·k+j][p]},
+   * {@code p = oy·ow+ox}, zero outside the padded border.
+   */
+  static void im2col(double[] x, int xo, int c, int h, int w, int k, int stride, int pad,
+      int oh, int ow, double[] cols, int co) {
+    int p = oh * ow;
+    for (int ch = 0; ch < c; ch++) {
+      for (int ki = 0; ki < k; ki++) {
+        for (int kj = 0; kj < k; kj++) {
+          int row = co + ((ch * k + ki) * k + kj) * p;
+          for (int oy = 0; oy < oh; oy++) {
+            int iy = oy * stride + ki - pad;
+            int dst = row + oy * ow;
+            if (iy < 0 || iy >= h) {
+              java.util.Arrays.fill(cols, dst, dst + ow, 0.0);
+              continue;
+            }
+            int src = xo + (ch * h + iy) * w;
+            for (int ox = 0; ox < ow; ox++) {
+              int ix = ox * stride + kj - pad;
+              cols[dst + ox] = (ix >= 0 && ix < w) ? x[src + ix] : 0.0;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Adjoint of {@link #im2col}: accumulates {@code cols} back into the sample at {@code dx[xo..]}. */
+  static void col2im(double[] cols, int co, int c, int h, int w, int k, int stride, int pad,
+      int oh, int ow, double[] dx, int xo) {
+    int p = oh * ow;
+    for (int ch = 0; ch < c; ch++) {
+      for (int ki = 0; ki < k; ki++) {
+        for (int kj = 0; kj < k; kj++) {
+          int row = co + ((ch * k + ki) * k + kj) * p;
+          for (int oy = 0; oy < oh; oy++) {
+            int iy = oy * stride + ki - pad;
+            if (iy < 0 || iy >= h) {
+              continue;
+            }
+            int src = row + oy * ow;
+            int dst = xo + (ch * h + iy) * w;
+            for (int ox = 0; ox < ow; ox++) {
+              int ix = ox * stride + kj - pad;
+              if (ix >= 0 && ix < w) {
+                dx[dst + ix] += cols[src + ox];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** {@code y[yo..yo+n) += a · x[xo..xo+n)}. */
+  static void axpy(int n, double a, double[] x, int xo, double[] y, int yo) {
+    for (int i = 0; i < n; i++) {
+      y[yo + i] += a * x[xo + i];
+    }
+  }
+
+  /** Dot product of {@code a[ao..ao+n)} and {@code b[bo..bo+n)}. */
+  static double dot(int n, double[] a, int ao, double[] b, int bo) {
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      s0 += a[ao + i] * b[bo + i];
+      s1 += a[ao + i + 1] * b[bo + i + 1];
+      s2 += a[ao + i + 2] * b[bo + i + 2];
+      s3 += a[ao + i + 3] * b[bo + i + 3];
+    }
+    for (; i < n; i++) {
+      s0 += a[ao + i] * b[bo + i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /**
+   * {@code out[m][p] = bias[m] + Σ_k w[m][k] · cols[k][p]} for one sample: {@code w} is
+   * {@code [mRows][kDim]}, {@code cols} is {@code [kDim][p]}.
+   */
+  static void gemmForward(int mRows, int kDim, int p, double[] w, double[] bias, double[] cols,
+      int co, double[] out, int oo) {
+    for (int m = 0; m < mRows; m++) {
+      java.util.Arrays.fill(out, oo + m * p, oo + (m + 1) * p, bias[m]);
+    }
+    gemmNN(mRows, p, kDim, w, 0, kDim, cols, co, p, out, oo, p);
+  }
+
+  // The three GEMM shapes of training, C += op(A)·op(B) over row-major double[] with offsets and
+  // leading dimensions. Each computes a 4×4 tile of C in 16 scalar accumulators: 8 loads feed 16
+  // multiply-adds, where a plain axpy/dot pays one load (or more) per multiply-add.
+
+  /** {@code C[m][n] += Σ_k A[m][k] · B[k][n]}. */
+  static void gemmNN(int mDim, int nDim, int kDim, double[] a, int ao, int lda, double[] b,
+      int bo, int ldb, double[] c, int co, int ldc) {
+    int m = 0;
+    for (; m + 3 < mDim; m += 4) {
+      int a0 = ao + m * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+      int n = 0;
+      for (; n + 3 < nDim; n += 4) {
+        double c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        double c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        for (int k = 0; k < kDim; k++) {
+          int bk = bo + k * ldb + n;
+          double b0 = b[bk], b1 = b[bk + 1], b2 = b[bk + 2], b3 = b[bk + 3];
+          double x0 = a[a0 + k], x1 = a[a1 + k], x2 = a[a2 + k], x3 = a[a3 + k];
+          c00 += x0 * b0; c01 += x0 * b1; c02 += x0 * b2; c03 += x0 * b3;
+          c10 += x1 * b0; c11 += x1 * b1; c12 += x1 * b2; c13 += x1 * b3;
+          c20 += x2 * b0; c21 += x2 * b1; c22 += x2 * b2; c23 += x2 * b3;
+          c30 += x3 * b0; c31 += x3 * b1; c32 += x3 * b2; c33 += x3 * b3;
+        }
+        int r = co + m * ldc + n;
+        c[r] += c00; c[r + 1] += c01; c[r + 2] += c02; c[r + 3] += c03;
+        r += ldc;
+        c[r] += c10; c[r + 1] += c11; c[r + 2] += c12; c[r + 3] += c13;
+        r += ldc;
+        c[r] += c20; c[r + 1] += c21; c[r + 2] += c22; c[r + 3] += c23;
+        r += ldc;
+        c[r] += c30; c[r + 1] += c31; c[r + 2] += c32; c[r + 3] += c33;
+      }
+      for (; n < nDim; n++) {
+        for (int mm = m; mm < m + 4; mm++) {
+          double s = 0;
+          for (int k = 0; k < kDim; k++) {
+            s += a[ao + mm * lda + k] * b[bo + k * ldb + n];
+          }
+          c[co + mm * ldc + n] += s;
+        }
+      }
+    }
+    for (; m < mDim; m++) {
+      for (int k = 0; k < kDim; k++) {
+        double x = a[ao + m * lda + k];
+        if (x != 0.0) {
+          axpy(nDim, x, b, bo + k * ldb, c, co + m * ldc);
+        }
+      }
+    }
+  }
+
+  /** {@code C[m][n] += Σ_k A[m][k] · B[n][k]}. */
+  static void gemmNT(int mDim, int nDim, int kDim, double[] a, int ao, int lda, double[] b,
+      int bo, int ldb, double[] c, int co, int ldc) {
+    int m = 0;
+    for (; m + 3 < mDim; m += 4) {
+      int a0 = ao + m * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+      int n = 0;
+      for (; n + 3 < nDim; n += 4) {
+        int b0 = bo + n * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+        double c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        double c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        for (int k = 0; k < kDim; k++) {
+          double y0 = b[b0 + k], y1 = b[b1 + k], y2 = b[b2 + k], y3 = b[b3 + k];
+          double x0 = a[a0 + k], x1 = a[a1 + k], x2 = a[a2 + k], x3 = a[a3 + k];
+          c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
+          c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
+          c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
+          c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
+        }
+        int r = co + m * ldc + n;
+        c[r] += c00; c[r + 1] += c01; c[r + 2] += c02; c[r + 3] += c03;
+        r += ldc;
+        c[r] += c10; c[r + 1] += c11; c[r + 2] += c12; c[r + 3] += c13;
+        r += ldc;
+        c[r] += c20; c[r + 1] += c21; c[r + 2] += c22; c[r + 3] += c23;
+        r += ldc;
+        c[r] += c30; c[r + 1] += c31; c[r + 2] += c32; c[r + 3] += c33;
+      }
+      for (; n < nDim; n++) {
+        for (int mm = m; mm < m + 4; mm++) {
+          c[co + mm * ldc + n] += dot(kDim, a, ao + mm * lda, b, bo + n * ldb);
+        }
+      }
+    }
+    for (; m < mDim; m++) {
+      for (int n = 0; n < nDim; n++) {
+        c[co + m * ldc + n] += dot(kDim, a, ao + m * lda, b, bo + n * ldb);
+      }
+    }
+  }
+
+  /** {@code C[m][n] += Σ_k A[k][m] · B[k][n]}. */
+  static void gemmTN(int mDim, int nDim, int kDim, double[] a, int ao, int lda, double[] b,
+      int bo, int ldb, double[] c, int co, int ldc) {
+    int m = 0;
+    for (; m + 3 < mDim; m += 4) {
+      int n = 0;
+      for (; n + 3 < nDim; n += 4) {
+        double c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        double c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        for (int k = 0; k < kDim; k++) {
+          int ak = ao + k * lda + m, bk = bo + k * ldb + n;
+          double x0 = a[ak], x1 = a[ak + 1], x2 = a[ak + 2], x3 = a[ak + 3];
+          double y0 = b[bk], y1 = b[bk + 1], y2 = b[bk + 2], y3 = b[bk + 3];
+          c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
+          c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
+          c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
+          c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
+        }
+        int r = co + m * ldc + n;
+        c[r] += c00; c[r + 1] += c01; c[r + 2] += c02; c[r + 3] += c03;
+        r += ldc;
+        c[r] += c10; c[r + 1] += c11; c[r + 2] += c12; c[r + 3] += c13;
+        r += ldc;
+        c[r] += c20; c[r + 1] += c21; c[r + 2] += c22; c[r + 3] += c23;
+        r += ldc;
+        c[r] += c30; c[r + 1] += c31; c[r + 2] += c32; c[r + 3] += c33;
+      }
+      for (; n < nDim; n++) {
+        for (int mm = m; mm < m + 4; mm++) {
+          double s = 0;
+          for (int k = 0; k < kDim; k++) {
+            s += a[ao + k * lda + mm] * b[bo + k * ldb + n];
+          }
+          c[co + mm * ldc + n] += s;
+        }
+      }
+    }
+    for (; m < mDim; m++) {
+      for (int k = 0; k < kDim; k++) {
+        double x = a[ao + k * lda + m];
+        if (x != 0.0) {
+          axpy(nDim, x, b, bo + k * ldb, c, co + m * ldc);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package org.polyshare.models.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every layer's backward pass against central finite differences of the scalar
+ * {@code L = Σ r ⊙ forward(x)} for a fixed random {@code r}: {@code dL/dx} and {@code dL/dθ} for
+ * each parameter. Batches of 3 samples over 2 worker threads, so the per-worker gradient
+ * reduction is exercised too.
+ */
+class GradientCheckTest {
+  private static Parallel par;
+
+  @BeforeAll
+  static void pool() {
+    par = new Parallel(2);
+  }
+
+  @AfterAll
+  static void close() {
+    par.close();
+  }
+
+  private static final int N = 3;
+  private static final double H = 1e-5;
+
+  private static double[] random(SplittableRandom rng, int len) {
+    double[] a = new double[len];
+    for (int i = 0; i < len; i++) {
+      a[i] = rng.nextDouble() * 2 - 1;
+    }
+    return a;
+  }
+
+  private static double loss(TrainLayer l, double[] x, double[] r) {
+    double[] y = l.forward(x.clone(), N, true);
+    double s = 0;
+    for (int i = 0; i < y.length; i++) {
+      s += r[i] * y[i];
+    }
+    return s;
+  }
+
+  /** Checks dL/dx and every parameter gradient of {@code l} on input shape {@code in}. */
+  private static void check(TrainLayer l, int[] in, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    l.bind(in, par);
+    double[] x = random(rng, N * l.inSize);
+    double[] r = random(rng, N * l.outSize);
+    l.forward(x.clone(), N, true);
+    for (Param p : l.params()) {
+      java.util.Arrays.fill(p.grad, 0);
+    }
+    double[] dx = l.backward(r.clone(), N);
+    double scale = 0;
+    for (int i = 0; i < x.length; i++) {
+      double keep = x[i];
+      x[i] = keep + H;
+      double up = loss(l, x, r);
+      x[i] = keep - H;
+      double down = loss(l, x, r);
+      x[i] = keep;
+      double num = (up - down) / (2 * H);
+      scale = Math.max(scale, Math.abs(num));
+      assertEquals(num, dx[i], 1e-6 * Math.max(1, Math.abs(num)),
+          l.name + ": dL/dx[" + i + "]");
+    }
+    assertTrue(scale > 1e-3, l.name + ": the check must see a non-trivial gradient");
+    List<Param> params = l.params();
+    for (Param p : params) {
+      double[] g = p.grad.clone();
+      for (int i = 0; i < p.value.length; i++) {
+        double keep = p.value[i];
+        p.value[i] = keep + H;
+        double up = loss(l, x, r);
+        p.value[i] = keep - H;
+        double down = loss(l, x, r);
+        p.value[i] = keep;
+        double num = (up - down) / (2 * H);
+        assertEquals(num, g[i], 1e-6 * Math.max(1, Math.abs(num)),
+            l.name + ": dL/d" + p.name + "[" + i + "]");
+      }
+    }
+  }
+
+  @Test
+  void conv2dPaddedStrided() {
+    TrainConv2d c = new TrainConv2d("conv", 2, 3, 3, 2, 1);
+    c.init(new SplittableRandom(1));
+    check(c, new int[] {2, 7, 6}, 11);
+  }
+
+  @Test
+  void conv2dCoveringWholeInputIsDense() {
+    TrainConv2d c = new TrainConv2d("dense", 3, 5, 4, 1, 0);
+    c.init(new SplittableRandom(2));
+    check(c, new int[] {3, 4, 4}, 12);
+  }
+
+  @Test
+  void polyKervWithSharedCp() {
+    TrainPolyKerv p = new TrainPolyKerv("pk", 2, 4, 3, 1, 1, new double[] {0.7}, 2, false);
+    p.init(new SplittableRandom(3));
+    check(p, new int[] {2, 5, 5}, 13);
+  }
+
+  @Test
+  void polyKervCubicWithPerChannelCp() {
+    TrainPolyKerv p = new TrainPolyKerv("pk3", 2, 3, 3, 1, 0, new double[] {0.5, -0.2, 1.0}, 3,
+        false);
+    p.init(new SplittableRandom(4));
+    check(p, new int[] {2, 5, 5}, 14);
+  }
+
+  @Test
+  void polyKervWithBatchNorm() {
+    TrainPolyKerv p = new TrainPolyKerv("pkbn", 2, 4, 3, 1, 1, new double[] {1.0}, 2, true);
+    p.init(new SplittableRandom(5));
+    check(p, new int[] {2, 4, 4}, 15);
+  }
+
+  @Test
+  void batchNormSpatialAndFlat() {
+    TrainBatchNorm bn = new TrainBatchNorm("bn2d", 3, 1e-5);
+    bn.gamma.value[1] = 1.7;
+    bn.beta.value[2] = -0.4;
+    check(bn, new int[] {3, 3, 2}, 16);
+    check(new TrainBatchNorm("bn1d", 5, 1e-5), new int[] {5}, 17);
+  }
+
+  @Test
+  void avgPool() {
+    check(new TrainAvgPool("pool", 2, 2), new int[] {2, 6, 4}, 18);
+  }
+
+  @Test
+  void linear() {
+    TrainLinear l = new TrainLinear("fc", 7, 5);
+    l.init(new SplittableRandom(6));
+    check(l, new int[] {7}, 19);
+  }
+
+  @Test
+  void relu() {
+    check(new TrainRelu("relu"), new int[] {2, 3, 3}, 20);
+  }
+}
