@@ -107,8 +107,8 @@ public final class CompareCommand implements Callable<Integer> {
           + " use --in-process for --batch " + batch);
     }
     PrintWriter stdout = spec.commandLine().getOut();
-    String mode = inProcess ? "in-process (2 party threads + dealer, in-memory links shaped at both ends)"
-        : "separate JVMs (dealer + 2 parties, TLS on loopback, each party shaping its links)";
+    String mode = inProcess ? "in-process (2 party threads + dealer; every link shaped per profile)"
+        : "separate JVMs (dealer + 2 parties, TLS on loopback; every link shaped per profile)";
     int total = 2 * (1 + 2 * (warmup + repeat));
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
     InProcessRunner runner = new InProcessRunner(net, timeout);

@@ -146,9 +146,14 @@ final class InProcessRunner {
       SecureModel.LayerReport a = r0.layers().get(i);
       SecureModel.LayerReport b = r1.layers().get(i);
       // Online: the client's clock (it waits for party 0 wherever party 0 is slower), so the
-      // layers add up to its online time. Offline: the slower party's clock (both must finish).
+      // layers add up to its online time. Party 0 alone computes an owner-held conv/GEMM while
+      // the client is already waiting in the activation, so the linear part is the longer of
+      // the two parties' linear parts and the activation the rest of the client's layer time.
+      // Offline: the slower party's clock (both must finish).
       double on = b.onlineNanos() / 1e6;
-      double onAct = b.onlineActivationNanos() / 1e6;
+      double linPart = Math.max(a.onlineNanos() - a.onlineActivationNanos(),
+          b.onlineNanos() - b.onlineActivationNanos()) / 1e6;
+      double onAct = Math.max(0, on - Math.min(on, linPart));
       double offA = slowerOffline.layers().get(i).offlineActivationNanos() / 1e6;
       long rounds = Math.max(a.onlineRounds(), b.onlineRounds());
       layers.add(new Measurement.LayerRow(b.layer(), b.kind(), on, onAct, b.onlineBytes(), rounds, offA));

@@ -40,6 +40,13 @@ final class SeparateJvmRunner implements AutoCloseable {
   private final Path certs;
   private final Jvm dealer;
   private final int dealerPort;
+  /** Child JVMs still running, stopped by a shutdown hook if this JVM is interrupted (Ctrl-C). */
+  private static final List<Process> CHILDREN = Collections.synchronizedList(new ArrayList<>());
+  private final Thread reaper = new Thread(() -> {
+    synchronized (CHILDREN) {
+      CHILDREN.forEach(Process::destroy);
+    }
+  }, "compare-reaper");
 
   /** The root of the build: the directory holding {@code dealer/} and {@code party/}. */
   static Path projectRoot() {
@@ -78,6 +85,7 @@ final class SeparateJvmRunner implements AutoCloseable {
     this.jvmOptions = jvmOptions;
     this.work = Files.createTempDirectory("polyshare-compare-");
     this.certs = work.resolve("certs");
+    Runtime.getRuntime().addShutdownHook(reaper);
     Jvm mk = Jvm.launch(command(dealerJar, List.of("certs", "--out", certs.toString())), "dealer certs");
     mk.awaitExit(Duration.ofSeconds(120));
     this.dealer = Jvm.launch(command(dealerJar, List.of("serve", "--port", "0", "--certs",
@@ -184,8 +192,11 @@ final class SeparateJvmRunner implements AutoCloseable {
       for (int i = 0; i < lb.size(); i++) {
         JsonObject x = la.get(i).getAsJsonObject();
         JsonObject y = lb.get(i).getAsJsonObject();
+        // As in process: client's clock; linear part = the longer of the parties' linear parts.
         double on = y.get("online_ms").getAsDouble();
-        double onAct = y.get("online_activation_ms").getAsDouble();
+        double linPart = Math.max(x.get("online_ms").getAsDouble() - x.get("online_activation_ms").getAsDouble(),
+            on - y.get("online_activation_ms").getAsDouble());
+        double onAct = Math.max(0, on - Math.min(on, linPart));
         double offA = ls.get(i).getAsJsonObject().get("offline_activation_ms").getAsDouble();
         long rounds = Math.max(x.get("online_rounds").getAsLong(), y.get("online_rounds").getAsLong());
         rows.add(new Measurement.LayerRow(y.get("layer").getAsString(), y.get("kind").getAsString(), on, onAct,
@@ -217,6 +228,11 @@ final class SeparateJvmRunner implements AutoCloseable {
   @Override
   public void close() {
     dealer.destroy();
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook runs
+    }
     try (var files = Files.walk(work)) {
       files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
@@ -237,6 +253,8 @@ final class SeparateJvmRunner implements AutoCloseable {
 
     static Jvm launch(List<String> cmd, String name) throws IOException {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      CHILDREN.add(p);
+      p.onExit().thenRun(() -> CHILDREN.remove(p));
       Jvm j = new Jvm(p, name);
       Thread t = new Thread(() -> {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
