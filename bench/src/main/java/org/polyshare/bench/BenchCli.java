@@ -16,8 +16,9 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       OpsCommand.class,
-      GcCommand.class,
       KernelsCommand.class,
+      ModelCommand.class,
+      GcCommand.class,
       AccuracyCommand.class,
       org.polyshare.bench.compare.CompareCommand.class,
     })

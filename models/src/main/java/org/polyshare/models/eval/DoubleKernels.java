@@ -69,10 +69,6 @@ public final class DoubleKernels {
     return out;
   }
 
-  static int ceilDiv(int a, int b) {
-    return -Math.floorDiv(-a, b);
-  }
-
   public static double[] linear(double[] in, double[] weight, double[] bias, int inF, int outF) {
     double[] out = new double[outF];
     for (int o = 0; o < outF; o++) {

@@ -88,9 +88,6 @@ public final class ErrorBound {
         e += u;
       }
       err.put(s.outputName(), e);
-      if (s.fusedRelu() != null) {
-        maxAbs.put(s.outputName(), maxAbs.get(s.outputName()));
-      }
     }
     return e;
   }

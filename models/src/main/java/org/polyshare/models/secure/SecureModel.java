@@ -118,6 +118,17 @@ public final class SecureModel {
     return new SecureModel(Program.of(model), batch, options);
   }
 
+  /** ReLUs per inference (each a garbled circuit). */
+  public long reluCount() {
+    long n = 0;
+    for (Program.Step s : program.steps) {
+      if (s.fusedRelu() != null || s.layer() instanceof Relu) {
+        n += (long) batch * s.outNumel();
+      }
+    }
+    return n;
+  }
+
   /** The model as evaluated (BatchNorm folded where exact). */
   public Model model() {
     return program.model;

@@ -83,4 +83,57 @@ class SecureModelTest {
           r.onlineTraffic().bytesSent() + r.onlineTraffic().bytesReceived());
     }
   }
+
+  @Test
+  void planComesFromTheArchitectureAlone() {
+    for (String name : new String[] {"lenet5-pkn", "lenet5-relu", "resnet18-pkn"}) {
+      SecureModel withWeights = SecureModel.compile(ZooCache.get(name), 5);
+      SecureModel shapesOnly = SecureModel.compile(Zoo.architecture(name), 5);
+      assertEquals(withWeights.plan(3).sha256Hex(), shapesOnly.plan(3).sha256Hex(), name);
+      assertEquals(shapesOnly.sessionRequests().size() + 3 * shapesOnly.inferenceRequests().size(),
+          shapesOnly.plan(3).size());
+    }
+  }
+
+  /** Every layer kind and lowering: fused and standalone ReLU, unfolded BN, dp = 3, cp per channel. */
+  @Test
+  void everyLayerKindRunsSecurely() {
+    Model.Builder b = Model.builder("all-kinds", 2, 8, 8);
+    b.conv("c1", 4, 3, 1, 1).batchNorm("bn1").relu("r1");
+    b.add(new org.polyshare.models.graph.PolyKerv("pk", "r1",
+        new org.polyshare.models.graph.Conv2d("pk", "r1", 4, 4, 3, 3, 1, 1, new double[144], null),
+        new double[] {0.5, 1.0, -0.5, 0.25}, 3));
+    b.batchNorm("bn2");
+    b.add("sum", "bn2", "r1").relu("r2").avgPool("pool", 2, 2).globalAvgPool("gap")
+        .flatten("flat").linear("fc", 10);
+    Model arch = b.build();
+    Model m = org.polyshare.models.calib.Calibrator.calibrate(Zoo.randomize(arch, 5),
+        Zoo.sampleInputs(arch, 32, 6));
+    assertEquals(10, m.foldBatchNorm().layers().size(), "bn1 folds, bn2 (after PolyKerv) stays");
+    double[][] xs = Zoo.sampleInputs(m, 20, 77);
+    SecureRun.Outcome o = SecureRun.run(m, arch, xs, 20, SecureModel.Options.defaults());
+    check("all-kinds", m, xs, o.logits());
+  }
+
+  @Test
+  void maxPoolIsRefusedByTheSecureEvaluator() {
+    Model m = Model.builder("mp", 1, 4, 4).maxPool("mp", 2, 2).flatten("f").linear("fc", 2).build();
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> SecureModel.compile(m, 1));
+    assertTrue(e.getMessage().contains("'mp'") && e.getMessage().contains("MaxPool"),
+        e.getMessage());
+  }
+
+  @Test
+  void localTruncationModeRunsWithItsOwnPlan() {
+    Model model = ZooCache.get("tiny-pkn");
+    SecureModel.Options local = SecureModel.Options.defaults()
+        .withTruncation(org.polyshare.core.protocol.TruncationMode.LOCAL);
+    SecureModel sm = SecureModel.compile(model, 100, local);
+    assertTrue(sm.inferenceRequests().stream()
+        .noneMatch(r -> r instanceof org.polyshare.core.correlation.CorrelationRequest.Truncation));
+    double[][] xs = Zoo.sampleInputs(model, 100, 55);
+    SecureRun.Outcome o = SecureRun.run(model, Zoo.architecture("tiny-pkn"), xs, 100, local);
+    check("tiny-pkn (local truncation)", model, xs, o.logits());
+  }
 }
