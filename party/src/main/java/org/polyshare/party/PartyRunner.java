@@ -243,6 +243,7 @@ public final class PartyRunner {
             .append(", \"online_activation_bytes\": ").append(l.onlineActivationBytes())
             .append(", \"online_activation_rounds\": ").append(l.onlineActivationRounds())
             .append(", \"offline_activation_ms\": ").append(num(l.offlineActivationNanos() / 1e6))
+            .append(", \"online_linear_cpu_ms\": ").append(num(l.onlineLinearCpuNanos() / 1e6))
             .append("}");
       }
       b.append("]");

@@ -132,6 +132,22 @@ final class InProcessRunner {
     }
   }
 
+  /**
+   * The activation part of a layer's online time on the client's clock: all of it for a ReLU
+   * layer; for a conv/linear layer with an activation, the layer time minus the ring product,
+   * timed as the computing party's CPU time (with owner-held weights party 0 computes while the
+   * client is already waiting inside the activation); nothing for other layers.
+   */
+  static double activationShare(double layerMs, boolean hasActivation, boolean wholeLayer, double linearCpuMs) {
+    if (wholeLayer) {
+      return layerMs;
+    }
+    if (!hasActivation) {
+      return 0;
+    }
+    return Math.max(0, layerMs - Math.min(layerMs, linearCpuMs));
+  }
+
   private static Measurement measurement(PartyTrace[] t, int k) {
     SecureModel.Result r0 = t[0].results[k];
     SecureModel.Result r1 = t[1].results[k];
@@ -145,15 +161,10 @@ final class InProcessRunner {
     for (int i = 0; i < r1.layers().size(); i++) {
       SecureModel.LayerReport a = r0.layers().get(i);
       SecureModel.LayerReport b = r1.layers().get(i);
-      // Online: the client's clock (it waits for party 0 wherever party 0 is slower), so the
-      // layers add up to its online time. Party 0 alone computes an owner-held conv/GEMM while
-      // the client is already waiting in the activation, so the linear part is the longer of
-      // the two parties' linear parts and the activation the rest of the client's layer time.
-      // Offline: the slower party's clock (both must finish).
       double on = b.onlineNanos() / 1e6;
-      double linPart = Math.max(a.onlineNanos() - a.onlineActivationNanos(),
-          b.onlineNanos() - b.onlineActivationNanos()) / 1e6;
-      double onAct = Math.max(0, on - Math.min(on, linPart));
+      double onAct = activationShare(on, b.onlineActivationNanos() > 0 || a.onlineActivationNanos() > 0,
+          b.kind().equals("Relu"),
+          Math.max(a.onlineLinearCpuNanos(), b.onlineLinearCpuNanos()) / 1e6);
       double offA = slowerOffline.layers().get(i).offlineActivationNanos() / 1e6;
       long rounds = Math.max(a.onlineRounds(), b.onlineRounds());
       layers.add(new Measurement.LayerRow(b.layer(), b.kind(), on, onAct, b.onlineBytes(), rounds, offA));

@@ -192,11 +192,12 @@ final class SeparateJvmRunner implements AutoCloseable {
       for (int i = 0; i < lb.size(); i++) {
         JsonObject x = la.get(i).getAsJsonObject();
         JsonObject y = lb.get(i).getAsJsonObject();
-        // As in process: client's clock; linear part = the longer of the parties' linear parts.
+        // As in process: the client's clock, the ring product timed by the computing party's CPU.
         double on = y.get("online_ms").getAsDouble();
-        double linPart = Math.max(x.get("online_ms").getAsDouble() - x.get("online_activation_ms").getAsDouble(),
-            on - y.get("online_activation_ms").getAsDouble());
-        double onAct = Math.max(0, on - Math.min(on, linPart));
+        double onAct = InProcessRunner.activationShare(on,
+            y.get("online_activation_ms").getAsDouble() > 0 || x.get("online_activation_ms").getAsDouble() > 0,
+            y.get("kind").getAsString().equals("Relu"),
+            Math.max(x.get("online_linear_cpu_ms").getAsDouble(), y.get("online_linear_cpu_ms").getAsDouble()));
         double offA = ls.get(i).getAsJsonObject().get("offline_activation_ms").getAsDouble();
         long rounds = Math.max(x.get("online_rounds").getAsLong(), y.get("online_rounds").getAsLong());
         rows.add(new Measurement.LayerRow(y.get("layer").getAsString(), y.get("kind").getAsString(), on, onAct,
