@@ -69,6 +69,10 @@ public final class PartyCli implements Runnable {
     @Option(names = "--timeout", defaultValue = "120", description = "seconds any receive may wait (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
+    @Option(names = "--net", defaultValue = "loopback",
+        description = "network profile to emulate on this party's links: loopback (none), lan (1 Gbit/s, 0.5 ms RTT) or wan (100 Mbit/s, 40 ms RTT) (default: ${DEFAULT-VALUE})")
+    String net;
+
     @Option(names = "--connect-deadline", defaultValue = "60", description = "seconds to keep retrying connections (default: ${DEFAULT-VALUE})")
     int connectSeconds;
 
@@ -80,7 +84,7 @@ public final class PartyCli implements Runnable {
         HostPort p = peer.peer == null ? null : HostPort.parse(peer.peer, "--peer");
         config = new PartyRunner.Config(id, p == null ? null : p.host(), p == null ? 0 : p.port(), peer.listen,
             d.host(), d.port(), certs, model, input, session, inferences, Duration.ofSeconds(timeoutSeconds),
-            Duration.ofSeconds(connectSeconds));
+            Duration.ofSeconds(connectSeconds), org.polyshare.core.link.NetworkProfile.named(net));
       } catch (IllegalArgumentException e) {
         System.err.println("party run: " + e.getMessage());
         return 2;

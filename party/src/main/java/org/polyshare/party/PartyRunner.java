@@ -11,7 +11,11 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.IntConsumer;
 import org.polyshare.core.correlation.CorrelationPlan;
+import org.polyshare.core.correlation.ShapedCorrelationSource;
 import org.polyshare.core.link.LinkStats;
+import org.polyshare.core.link.NetworkProfile;
+import org.polyshare.core.link.PartyLink;
+import org.polyshare.core.link.ShapedLink;
 import org.polyshare.core.net.Hello;
 import org.polyshare.core.net.LinkOptions;
 import org.polyshare.core.net.LinkServer;
@@ -41,8 +45,19 @@ public final class PartyRunner {
    */
   public record Config(int id, String peerHost, int peerPort, Integer listenPort, String dealerHost, int dealerPort,
       Path certs, String model, Path input, String session, int inferences, Duration timeout,
-      Duration connectDeadline) {
+      Duration connectDeadline, NetworkProfile net) {
+    /** Unshaped links. */
+    public Config(int id, String peerHost, int peerPort, Integer listenPort, String dealerHost,
+        int dealerPort, Path certs, String model, Path input, String session, int inferences,
+        Duration timeout, Duration connectDeadline) {
+      this(id, peerHost, peerPort, listenPort, dealerHost, dealerPort, certs, model, input, session,
+          inferences, timeout, connectDeadline, NetworkProfile.LOOPBACK);
+    }
+
     public Config {
+      if (net == null) {
+        throw new IllegalArgumentException("a network profile is required (loopback for none)");
+      }
       Role.party(id);
       if ((peerHost == null) == (listenPort == null)) {
         throw new IllegalArgumentException("give exactly one of --peer HOST:PORT or --listen PORT");
@@ -58,7 +73,8 @@ public final class PartyRunner {
 
   /** One inference's outcome at this party (logits only at party 1). */
   public record Inference(double[] logits, int prediction, double offlineMs, double onlineMs,
-      LinkStats.Snapshot offlineTraffic, LinkStats.Snapshot onlineTraffic) {}
+      LinkStats.Snapshot offlineTraffic, LinkStats.Snapshot onlineTraffic, long dealerBytes,
+      List<SecureModel.LayerReport> layers) {}
 
   /** Everything this party measured. */
   public record Report(int party, String model, String session, String planHash, int planRequests,
@@ -127,26 +143,47 @@ public final class PartyRunner {
       try (NettyLink peer = openPeer(c, net, identity, options, onListening, log)) {
         peer.handshake(Hello.of(me, c.session(), plan.sha256()));
         log.printf("party %d: authenticated %s (%s)%n", c.id(), peer.peerName(), peer.tlsDescription());
-        Party party = new Party(c.id(), peer, dealer, model.fixedPoint(), SecureModel.Options.defaults().truncation());
+        // Network profile: this process shapes what it sends to its peer (the peer shapes the
+        // other direction) and what it receives from the dealer.
+        PartyLink link = ShapedLink.wrap(peer, c.net());
+        ShapedCorrelationSource source =
+            new ShapedCorrelationSource(dealer, () -> dealer.stats().bytesReceived(), c.net());
+        Party party = new Party(c.id(), link, source, model.fixedPoint(), SecureModel.Options.defaults().truncation());
         SecureModel.Session session = sm.open(party);
         double setupMs = (System.nanoTime() - t0) / 1e6;
         List<Inference> out = new ArrayList<>();
         for (int k = 0; k < c.inferences(); k++) {
+          long dealt = dealer.stats().bytesReceived();
+          source.beginBatch();
           session.offline();
+          dealt = dealer.stats().bytesReceived() - dealt;
+          // Both finish the offline phase before either starts the online one, so that the
+          // online clock does not include waiting for the other party's offline work.
+          phaseBarrier(link);
           SecureModel.Result r = session.online(inputs == null ? null : new double[][] {inputs[k]});
           double[] logits = r.logits() == null ? null : r.logits()[0];
           int pred = logits == null ? -1 : argmax(logits);
           out.add(new Inference(logits, pred, r.offlineNanos() / 1e6, r.onlineNanos() / 1e6, r.offlineTraffic(),
-              r.onlineTraffic()));
+              r.onlineTraffic(), dealt, r.layers()));
           log.printf(Locale.ROOT, "party %d: inference %d: offline %.1f ms, online %.1f ms (%d rounds, %.2f MB)%s%n",
               c.id(), k, r.offlineNanos() / 1e6, r.onlineNanos() / 1e6, r.onlineTraffic().rounds(),
               (r.onlineTraffic().bytesSent() + r.onlineTraffic().bytesReceived()) / 1e6,
               logits == null ? "" : ", prediction: class " + pred);
         }
+        if (link != peer) {
+          link.close(); // lets the messages still on the emulated wire arrive, then closes the peer link
+        }
         return new Report(c.id(), model.name(), c.session(), plan.sha256Hex(), plan.size(), setupMs,
             dealer.stats().bytesReceived(), out);
       }
     }
+  }
+
+  private static final int TAG_PHASE = 0x5048_4153;
+
+  private static void phaseBarrier(PartyLink link) {
+    link.send(TAG_PHASE, new long[] {0});
+    link.receiveLongs(TAG_PHASE);
   }
 
   private static NettyLink openPeer(Config c, NetTransport net, TlsIdentity identity, LinkOptions options,
@@ -190,7 +227,26 @@ public final class PartyRunner {
           .append(", \"online_ms\": ").append(num(i.onlineMs()))
           .append(", \"offline_bytes\": ").append(i.offlineTraffic().bytesSent() + i.offlineTraffic().bytesReceived())
           .append(", \"online_bytes\": ").append(i.onlineTraffic().bytesSent() + i.onlineTraffic().bytesReceived())
-          .append(", \"online_rounds\": ").append(i.onlineTraffic().rounds());
+          .append(", \"online_rounds\": ").append(i.onlineTraffic().rounds())
+          .append(", \"offline_bytes_sent\": ").append(i.offlineTraffic().bytesSent())
+          .append(", \"online_bytes_sent\": ").append(i.onlineTraffic().bytesSent())
+          .append(", \"dealer_bytes\": ").append(i.dealerBytes())
+          .append(", \"layers\": [");
+      for (int j = 0; j < i.layers().size(); j++) {
+        SecureModel.LayerReport l = i.layers().get(j);
+        b.append(j == 0 ? "" : ", ").append("{\"layer\": \"").append(escape(l.layer()))
+            .append("\", \"kind\": \"").append(escape(l.kind()))
+            .append("\", \"online_ms\": ").append(num(l.onlineNanos() / 1e6))
+            .append(", \"online_activation_ms\": ").append(num(l.onlineActivationNanos() / 1e6))
+            .append(", \"online_bytes\": ").append(l.onlineBytes())
+            .append(", \"online_rounds\": ").append(l.onlineRounds())
+            .append(", \"online_activation_bytes\": ").append(l.onlineActivationBytes())
+            .append(", \"online_activation_rounds\": ").append(l.onlineActivationRounds())
+            .append(", \"offline_activation_ms\": ").append(num(l.offlineActivationNanos() / 1e6))
+            .append(", \"online_linear_cpu_ms\": ").append(num(l.onlineLinearCpuNanos() / 1e6))
+            .append("}");
+      }
+      b.append("]");
       if (i.logits() != null) {
         b.append(", \"prediction\": ").append(i.prediction()).append(", \"logits\": [");
         for (int j = 0; j < i.logits().length; j++) {

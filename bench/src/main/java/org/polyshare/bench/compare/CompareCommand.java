@@ -61,6 +61,10 @@ public final class CompareCommand implements Callable<Integer> {
       description = "both parties and the dealer in this JVM (threads, in-memory links shaped by the profile)")
   boolean inProcess;
 
+  @Option(names = "--jvm-opt",
+      description = "separate-JVM mode: an option for the dealer and party JVMs (repeatable), e.g. --jvm-opt=-Xmx8g")
+  List<String> jvmOptions = new ArrayList<>();
+
   @Option(names = "--out", defaultValue = "compare-results",
       description = "directory for the JSON, CSV, Markdown and SVG reports (default ${DEFAULT-VALUE})")
   Path out;
@@ -89,7 +93,7 @@ public final class CompareCommand implements Callable<Integer> {
   private static final List<String> ARCHITECTURES = List.of("lenet5", "tiny", "resnet18", "vgg16");
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, InterruptedException {
     String arch = model.toLowerCase(Locale.ROOT).replaceAll("-(relu|pkn)$", "");
     if (!ARCHITECTURES.contains(arch)) {
       throw new IllegalArgumentException("unknown --model '" + model + "'; use one of " + ARCHITECTURES);
@@ -98,17 +102,20 @@ public final class CompareCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--batch and --repeat must be >= 1, --warmup >= 0, --timeout >= 1");
     }
     NetworkProfile net = NetworkProfile.named(netName);
-    if (!inProcess) {
-      throw new IllegalArgumentException("separate-JVM mode needs the party module (bin/party and"
-          + " party/target/polyshare-party.jar), which this build does not have yet; use --in-process"
-          + " (parties and dealer as threads of this JVM, links shaped the same way)");
+    if (!inProcess && batch != 1) {
+      throw new IllegalArgumentException("separate-JVM mode runs batch 1 (the party CLI's batch);"
+          + " use --in-process for --batch " + batch);
     }
     PrintWriter stdout = spec.commandLine().getOut();
-    String mode = "in-process (2 party threads + dealer, in-memory links shaped at both ends)";
+    String mode = inProcess ? "in-process (2 party threads + dealer; every link shaped per profile)"
+        : "separate JVMs (dealer + 2 parties, TLS on loopback; every link shaped per profile)";
     int total = 2 * (1 + 2 * (warmup + repeat));
-    InProcessRunner runner = new InProcessRunner(net, Duration.ofSeconds(timeoutSeconds));
+    Duration timeout = Duration.ofSeconds(timeoutSeconds);
+    InProcessRunner runner = new InProcessRunner(net, timeout);
     VariantResult[] results = new VariantResult[2];
-    try (Progress progress = new Progress(System.err, total, !noProgress)) {
+    try (Progress progress = new Progress(System.err, total, !noProgress);
+        SeparateJvmRunner jvms = inProcess ? null
+            : new SeparateJvmRunner(SeparateJvmRunner.projectRoot(), net, timeout, jvmOptions)) {
       String[] variants = {arch + "-relu", arch + "-pkn"};
       for (int v = 0; v < 2; v++) {
         String name = variants[v];
@@ -118,7 +125,18 @@ public final class CompareCommand implements Callable<Integer> {
         for (int k = 0; k < warmup + repeat; k++) {
           inputs.add(Zoo.sampleInputs(owner, batch, seed * 1_000_003L + k));
         }
-        InProcessRunner.Run run = runner.run(owner, Zoo.architecture(name), inputs, warmup, progress, name);
+        InProcessRunner.Run run;
+        if (inProcess) {
+          run = runner.run(owner, Zoo.architecture(name), inputs, warmup, progress, name);
+        } else {
+          progress.begin(name + ": launching party processes (setup)");
+          List<double[]> single = new ArrayList<>();
+          for (double[][] x : inputs) {
+            single.add(x[0]);
+          }
+          run = SeparateJvmRunner.measurements(jvms.run(name, single, progress, name, warmup), warmup);
+          progress.step();
+        }
         List<ReferenceCheck.Outcome> checks = new ArrayList<>();
         for (int k = 0; k < run.logits().size(); k++) {
           double[][] logits = run.logits().get(k);

@@ -96,6 +96,9 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
   }
 
   static String bytes(double b) {
+    if (b < 0) {
+      return "n/a";
+    }
     String[] units = {"B", "KiB", "MiB", "GiB"};
     int u = 0;
     double v = b;
@@ -107,6 +110,9 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
   }
 
   static String ratio(double a, double b) {
+    if (a < 0 || b < 0) {
+      return "n/a";
+    }
     if (b == 0) {
       return a == 0 ? "–" : "∞";
     }
@@ -130,7 +136,7 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
       Metric m = ms.get(i);
       double b = pkn.median(m.f());
       sb.append(i == 0 ? "" : ", ").append(str(m.key())).append(": ")
-          .append(b == 0 ? "null" : dbl(relu.median(m.f()) / b));
+          .append(b <= 0 || relu.median(m.f()) < 0 ? "null" : dbl(relu.median(m.f()) / b));
     }
     sb.append("},\n  \"variants\": [\n");
     sb.append(variantJson(relu)).append(",\n").append(variantJson(pkn)).append("\n  ]\n}\n");

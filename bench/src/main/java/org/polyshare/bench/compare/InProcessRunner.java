@@ -8,6 +8,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.polyshare.core.correlation.InProcessDealer;
+import org.polyshare.core.correlation.ShapedCorrelationSource;
 import org.polyshare.core.link.LinkStats;
 import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.core.link.PartyLink;
@@ -20,7 +21,7 @@ import org.polyshare.models.secure.SecureModel;
 /**
  * Runs one variant in one JVM: party 0 and party 1 on two threads over an in-memory link wrapped
  * in {@link ShapedLink} at both ends (so both directions are shaped), each drawing from one
- * in-process dealer through a {@link ShapedDealerSource} (the dealer links shaped the same way).
+ * in-process dealer through a {@link ShapedCorrelationSource} (the dealer links shaped the same way).
  * One session: setup once, then for each repetition an offline and an online phase, the parties
  * meeting at a barrier between phases so that each phase is timed on its own.
  */
@@ -75,7 +76,8 @@ final class InProcessRunner {
       CyclicBarrier barrier, List<double[][]> inputs, PartyTrace t, Progress progress,
       String label, int warmup) {
     PartyLink link = ShapedLink.wrap(raw, net);
-    ShapedDealerSource source = new ShapedDealerSource(dealer, id, net);
+    ShapedCorrelationSource source = new ShapedCorrelationSource(dealer.source(id),
+        () -> dealer.trafficTo(id).bytes(), net);
     Party party = new Party(id, link, source, sm.model().fixedPoint());
     try {
       await(barrier);
@@ -130,6 +132,22 @@ final class InProcessRunner {
     }
   }
 
+  /**
+   * The activation part of a layer's online time on the client's clock: all of it for a ReLU
+   * layer; for a conv/linear layer with an activation, the layer time minus the ring product,
+   * timed as the computing party's CPU time (with owner-held weights party 0 computes while the
+   * client is already waiting inside the activation); nothing for other layers.
+   */
+  static double activationShare(double layerMs, boolean hasActivation, boolean wholeLayer, double linearCpuMs) {
+    if (wholeLayer) {
+      return layerMs;
+    }
+    if (!hasActivation) {
+      return 0;
+    }
+    return Math.max(0, layerMs - Math.min(layerMs, linearCpuMs));
+  }
+
   private static Measurement measurement(PartyTrace[] t, int k) {
     SecureModel.Result r0 = t[0].results[k];
     SecureModel.Result r1 = t[1].results[k];
@@ -143,10 +161,10 @@ final class InProcessRunner {
     for (int i = 0; i < r1.layers().size(); i++) {
       SecureModel.LayerReport a = r0.layers().get(i);
       SecureModel.LayerReport b = r1.layers().get(i);
-      // Online: the client's clock (it waits for party 0 wherever party 0 is slower), so the
-      // layers add up to its online time. Offline: the slower party's clock (both must finish).
       double on = b.onlineNanos() / 1e6;
-      double onAct = b.onlineActivationNanos() / 1e6;
+      double onAct = activationShare(on, b.onlineActivationNanos() > 0 || a.onlineActivationNanos() > 0,
+          b.kind().equals("Relu"),
+          Math.max(a.onlineLinearCpuNanos(), b.onlineLinearCpuNanos()) / 1e6);
       double offA = slowerOffline.layers().get(i).offlineActivationNanos() / 1e6;
       long rounds = Math.max(a.onlineRounds(), b.onlineRounds());
       layers.add(new Measurement.LayerRow(b.layer(), b.kind(), on, onAct, b.onlineBytes(), rounds, offA));

@@ -10,7 +10,8 @@ import java.util.List;
  * @param offlineMs input-independent phase of this inference: dealer material, precomputation,
  *     garbling and table transfer
  * @param onlineMs from party 1 sharing its input to it holding the logits
- * @param onlineLinearMs online time in linear layers (conv/GEMM, BatchNorm, pooling, add)
+ * @param onlineLinearMs online time in linear layers (conv/GEMM, BatchNorm, pooling, add); for an
+ *     owner-held conv, party 0's product (the client waits for it)
  * @param onlineActivationMs online time in activations (truncation + power, or GC ReLU)
  * @param offlineActivationMs offline time attributable to activations
  */

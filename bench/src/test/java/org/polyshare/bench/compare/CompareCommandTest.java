@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.polyshare.bench.BenchCli;
@@ -132,6 +133,16 @@ class CompareCommandTest {
   }
 
   @Test
+  void theActivationShareOfALayerExcludesTheComputingPartysProduct() {
+    // A fused conv+ReLU of 100 ms on the client's clock, of which party 0 spent 30 ms of CPU on
+    // the owner-held product: 70 ms of activation.
+    assertEquals(70, InProcessRunner.activationShare(100, true, false, 30), 1e-9);
+    assertEquals(100, InProcessRunner.activationShare(100, false, true, 0), 1e-9);
+    assertEquals(0, InProcessRunner.activationShare(100, false, false, 5), 1e-9);
+    assertEquals(0, InProcessRunner.activationShare(10, true, false, 30), 1e-9);
+  }
+
+  @Test
   void theWanProfileShapesPartyAndDealerLinks(@TempDir Path dir) throws Exception {
     Run r = run("compare", "--model", "tiny", "--net", "wan", "--repeat", "1", "--warmup", "0",
         "--in-process", "--no-progress", "--out", dir.toString());
@@ -153,10 +164,29 @@ class CompareCommandTest {
   }
 
   @Test
-  void badOptionsAndTheMissingSeparateJvmModeFailClearly() {
-    Run sep = run("compare", "--model", "tiny", "--no-progress");
+  void separateJvmsDealerAndTwoPartiesOverTls(@TempDir Path dir) throws Exception {
+    Path root = SeparateJvmRunner.projectRoot();
+    Assumptions.assumeTrue(Files.isRegularFile(root.resolve("party/target/polyshare-party.jar"))
+        && Files.isRegularFile(root.resolve("dealer/target/polyshare-dealer.jar")),
+        "needs the packaged dealer and party jars (mvn package / verify)");
+    Run r = run("compare", "--model", "tiny", "--net", "lan", "--repeat", "1", "--warmup", "0",
+        "--no-progress", "--out", dir.toString(), "--jvm-opt=-Xmx256m", "--jvm-opt=-XX:TieredStopAtLevel=1");
+    assertEquals(0, r.exit(), r.out() + r.err());
+    JsonObject report = json(dir, "compare-tiny-lan");
+    assertTrue(report.get("mode").getAsString().startsWith("separate JVMs"));
+    assertTrue(report.get("passed").getAsBoolean());
+    for (int i = 0; i < 2; i++) {
+      JsonObject med = variant(report, i).getAsJsonObject("median");
+      assertTrue(med.get("online_ms").getAsDouble() >= med.get("online_rounds").getAsLong() * 0.25);
+      assertTrue(med.get("online_bytes_01").getAsLong() > 0 && med.get("dealer_bytes_1").getAsLong() > 0);
+    }
+  }
+
+  @Test
+  void badOptionsFailClearly() {
+    Run sep = run("compare", "--model", "tiny", "--batch", "2", "--no-progress");
     assertEquals(2, sep.exit());
-    assertTrue(sep.err().contains("separate-JVM mode needs the party module") && sep.err().contains("--in-process"), sep.err());
+    assertTrue(sep.err().contains("separate-JVM mode runs batch 1") && sep.err().contains("--in-process"), sep.err());
     Run bad = run("compare", "--model", "alexnet", "--in-process");
     assertEquals(2, bad.exit());
     assertTrue(bad.err().contains("unknown --model"), bad.err());

@@ -85,11 +85,18 @@ public final class SecureModel {
    * conv/linear/PolyKerv layer everything after the ring product and bias (the truncation and
    * the power, or the garbled ReLU with its fused truncation), for a ReLU layer all of it, for
    * other layers nothing. Offline, the activation part is fetching its correlations (truncation
-   * tuples, squares, random OTs) plus garbling and OT for a ReLU.
+   * tuples, squares, random OTs) plus garbling and OT for a ReLU. {@code onlineLinearCpuNanos} is
+   * this party's thread CPU time in the ring product and bias of a conv/linear/PolyKerv layer:
+   * with owner-held weights party 0 computes while party 1 already waits inside the activation,
+   * so wall time at either party cannot separate the two, but party 0's CPU time can.
    */
   public record LayerReport(String layer, String kind, long offlineNanos, long onlineNanos,
       long offlineBytes, long onlineBytes, long onlineRounds, long offlineActivationNanos,
-      long onlineActivationNanos, long onlineActivationBytes, long onlineActivationRounds) {}
+      long onlineActivationNanos, long onlineActivationBytes, long onlineActivationRounds,
+      long onlineLinearCpuNanos) {}
+
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
 
   /** Logits (party 1; null at party 0) and this party's per-layer costs. */
   public record Result(double[][] logits, List<LayerReport> layers, long offlineNanos,
@@ -357,6 +364,7 @@ public final class SecureModel {
       private final long[] offBytes;
       private final long[] offActNanos;
       private final long[] actNanos;
+      private final long[] linCpu;
       private final long[] actBytes;
       private final long[] actRounds;
       private final long offlineTotal;
@@ -372,6 +380,7 @@ public final class SecureModel {
         offBytes = new long[steps];
         offActNanos = new long[steps];
         actNanos = new long[steps];
+        linCpu = new long[steps];
         actBytes = new long[steps];
         actRounds = new long[steps];
         for (int i = 0; i < steps; i++) {
@@ -449,7 +458,7 @@ public final class SecureModel {
           }
           reports.add(new LayerReport(s.outputName(), kind(s), setupNanos[i] + offNanos[i],
               on, setupBytes[i] + offBytes[i], bytes(d), d.rounds(), offActNanos[i],
-              actNanos[i], actBytes[i], actRounds[i]));
+              actNanos[i], actBytes[i], actRounds[i], linCpu[i]));
         }
         long[] y = Sharing.revealTo(q, 1, out);
         long online = System.nanoTime() - start;
@@ -469,10 +478,12 @@ public final class SecureModel {
         int[] in = s.inShape();
         boolean owner = party.id() == 0;
         if (l instanceof Conv2d || l instanceof PolyKerv || l instanceof Linear) {
+          long cpu0 = THREADS.getCurrentThreadCpuTime();
           long[] z = linear.get(i).applyRaw(q, prepared.get(i), x);
           if (owner) {
             Encoding.addPerChannel(z, bias2f.get(i), Encoding.spatial(s.outShape()));
           }
+          linCpu[i] = THREADS.getCurrentThreadCpuTime() - cpu0;
           if (s.fusedRelu() == null && !(l instanceof PolyKerv)) {
             return Truncation.truncate(q, z);
           }

@@ -1,9 +1,8 @@
 package org.polyshare.core.link;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A {@link PartyLink} decorator that emulates a network profile in the sending direction.
@@ -14,26 +13,52 @@ import java.util.concurrent.TimeUnit;
  * is handed to the underlying link at {@code arrive}, so the receiver cannot see it earlier; the
  * sender does not block, as with a socket's send buffer. Wrap both ends to shape both directions.
  * The real link's own latency adds on top, so shaped timings are upper bounds of the profile.
+ *
+ * <p>Messages reach the inner link strictly in send order (one wire thread takes them from a FIFO
+ * queue, arrival times being non-decreasing): the receiving mailboxes rely on per-tag order.
  */
 public final class ShapedLink implements PartyLink {
   private final PartyLink inner;
   private final NetworkProfile profile;
-  private final ScheduledExecutorService wire;
+  private final Thread wire;
+  private final LinkedBlockingQueue<InFlight> queue = new LinkedBlockingQueue<>();
   private final long halfRttNanos;
   private long wireFreeAt;
   private volatile LinkException failure;
+  private volatile boolean closing;
+
+  private record InFlight(long arriveAt, Runnable deliver) {}
+
+  private static final InFlight END = new InFlight(0, () -> { });
 
   public ShapedLink(PartyLink inner, NetworkProfile profile) {
     this.inner = inner;
     this.profile = profile;
     this.halfRttNanos = profile.roundTrip().toNanos() / 2;
-    this.wire =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "shaped-wire-" + inner.peerName());
-              t.setDaemon(true);
-              return t;
-            });
+    this.wire = new Thread(this::deliverInOrder, "shaped-wire-" + inner.peerName());
+    wire.setDaemon(true);
+    wire.start();
+  }
+
+  private void deliverInOrder() {
+    try {
+      while (true) {
+        InFlight m = queue.take();
+        if (m == END) {
+          return;
+        }
+        for (long wait; (wait = m.arriveAt - System.nanoTime()) > 0; ) {
+          LockSupport.parkNanos(wait);
+        }
+        try {
+          m.deliver.run();
+        } catch (LinkException e) {
+          failure = e;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Wraps {@code link} unless the profile is unshaped. */
@@ -45,31 +70,20 @@ public final class ShapedLink implements PartyLink {
     return profile;
   }
 
-  private synchronized long arrivalDelayNanos(long bytes) {
+  private synchronized void schedule(long bytes, Runnable deliver) {
+    LinkException f = failure;
+    if (f != null) {
+      throw f;
+    }
+    if (closing) {
+      throw new LinkClosedException("shaped link to " + inner.peerName() + " is closed");
+    }
     long now = System.nanoTime();
     long serialize =
         profile.bitsPerSecond() == 0 ? 0 : (bytes * 8L * 1_000_000_000L) / profile.bitsPerSecond();
     long depart = Math.max(now, wireFreeAt) + serialize;
     wireFreeAt = depart;
-    return depart + halfRttNanos - now;
-  }
-
-  private void schedule(long bytes, Runnable deliver) {
-    LinkException f = failure;
-    if (f != null) {
-      throw f;
-    }
-    long delay = arrivalDelayNanos(bytes);
-    wire.schedule(
-        () -> {
-          try {
-            deliver.run();
-          } catch (LinkException e) {
-            failure = e;
-          }
-        },
-        delay,
-        TimeUnit.NANOSECONDS);
+    queue.add(new InFlight(depart + halfRttNanos, deliver));
   }
 
   @Override
@@ -112,13 +126,19 @@ public final class ShapedLink implements PartyLink {
   /** Lets messages already on the wire arrive (bounded by the timeout), then closes. */
   @Override
   public void close() {
-    wire.shutdown();
+    synchronized (this) {
+      if (closing) {
+        return;
+      }
+      closing = true;
+      queue.add(END);
+    }
     try {
-      wire.awaitTermination(inner.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      wire.join(inner.timeout().toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      wire.shutdownNow();
+      wire.interrupt();
       inner.close();
     }
   }

@@ -1,0 +1,339 @@
+package org.polyshare.bench.compare;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.polyshare.core.link.NetworkProfile;
+
+/**
+ * Runs one variant as three JVMs on this host, over TLS on loopback: {@code dealer serve} and two
+ * {@code party run} processes (the shaded jars of the {@code dealer} and {@code party} modules),
+ * with fresh certificates and ephemeral ports. Each party applies the network profile to its own
+ * links ({@code --net}) and writes its JSON report, which this runner reads back.
+ */
+final class SeparateJvmRunner implements AutoCloseable {
+  private static final Pattern DEALER_PORT = Pattern.compile("dealer listening on port (\\d+)");
+  private static final Pattern PEER_PORT = Pattern.compile("listening for party 1 on port (\\d+)");
+  private static final Pattern INFERENCE = Pattern.compile("party 1: inference (\\d+):");
+
+  private final Path dealerJar;
+  private final Path partyJar;
+  private final NetworkProfile net;
+  private final Duration timeout;
+  private final List<String> jvmOptions;
+  private final Path work;
+  private final Path certs;
+  private final Jvm dealer;
+  private final int dealerPort;
+  /** Child JVMs still running, stopped by a shutdown hook if this JVM is interrupted (Ctrl-C). */
+  private static final List<Process> CHILDREN = Collections.synchronizedList(new ArrayList<>());
+  private final Thread reaper = new Thread(() -> {
+    synchronized (CHILDREN) {
+      CHILDREN.forEach(Process::destroy);
+    }
+  }, "compare-reaper");
+
+  /** The root of the build: the directory holding {@code dealer/} and {@code party/}. */
+  static Path projectRoot() {
+    String home = System.getenv("POLYSHARE_HOME");
+    if (home != null && !home.isBlank()) {
+      return Path.of(home);
+    }
+    try {
+      // bench/target/polyshare-bench.jar -> root; from classes (tests): bench/target/classes -> root
+      Path self = Path.of(SeparateJvmRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path p = self.toAbsolutePath();
+      for (int i = 0; i < 4 && p != null; i++, p = p.getParent()) {
+        if (Files.isDirectory(p.resolve("party")) && Files.isDirectory(p.resolve("dealer"))) {
+          return p;
+        }
+      }
+    } catch (Exception e) {
+      // fall through to the working directory
+    }
+    return Path.of("").toAbsolutePath();
+  }
+
+  SeparateJvmRunner(Path root, NetworkProfile net, Duration timeout, List<String> jvmOptions)
+      throws IOException, InterruptedException {
+    this.dealerJar = root.resolve("dealer/target/polyshare-dealer.jar");
+    this.partyJar = root.resolve("party/target/polyshare-party.jar");
+    for (Path jar : List.of(dealerJar, partyJar)) {
+      if (!Files.isRegularFile(jar)) {
+        throw new IllegalArgumentException("separate-JVM mode needs " + jar + " (the dealer and party"
+            + " modules); build them with 'mvn -B -ntp -DskipTests package' in " + root
+            + " or set POLYSHARE_HOME, or use --in-process");
+      }
+    }
+    this.net = net;
+    this.timeout = timeout;
+    this.jvmOptions = jvmOptions;
+    this.work = Files.createTempDirectory("polyshare-compare-");
+    this.certs = work.resolve("certs");
+    Runtime.getRuntime().addShutdownHook(reaper);
+    Jvm mk = Jvm.launch(command(dealerJar, List.of("certs", "--out", certs.toString())), "dealer certs");
+    mk.awaitExit(Duration.ofSeconds(120));
+    this.dealer = Jvm.launch(command(dealerJar, List.of("serve", "--port", "0", "--certs",
+        certs.toString(), "--idle-timeout", Long.toString(timeout.toSeconds()))), "dealer");
+    this.dealerPort = dealer.awaitNumber(DEALER_PORT, Duration.ofSeconds(120));
+  }
+
+  private List<String> command(Path jar, List<String> args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
+    cmd.add("-jar");
+    cmd.add(jar.toString());
+    cmd.addAll(args);
+    return cmd;
+  }
+
+  /** The two party reports of one variant, read from their {@code --json} files. */
+  record Reports(JsonObject party0, JsonObject party1) {}
+
+  /**
+   * Runs {@code inputs.size()} inferences of {@code model} (batch 1) between two party processes;
+   * party 1 reads the inputs from a file written here.
+   */
+  Reports run(String model, List<double[]> inputs, Progress progress, String label, int warmup)
+      throws IOException, InterruptedException {
+    Path input = work.resolve(model + "-input.txt");
+    StringBuilder text = new StringBuilder();
+    for (double[] x : inputs) {
+      for (double v : x) {
+        text.append(v).append('\n');
+      }
+    }
+    Files.writeString(input, text);
+    Path json0 = work.resolve(model + "-p0.json");
+    Path json1 = work.resolve(model + "-p1.json");
+    String session = "compare-" + model;
+    List<String> common = List.of("--dealer", "127.0.0.1:" + dealerPort, "--certs", certs.toString(),
+        "--model", model, "--session", session, "--inferences", Integer.toString(inputs.size()),
+        "--net", net.name(), "--timeout", Long.toString(timeout.toSeconds()), "--connect-deadline", "120");
+    List<String> a0 = new ArrayList<>(List.of("run", "--id", "0", "--listen", "0", "--json", json0.toString()));
+    a0.addAll(common);
+    Jvm p0 = Jvm.launch(command(partyJar, a0), "party 0");
+    Jvm p1 = null;
+    try {
+      int peerPort = p0.awaitNumber(PEER_PORT, Duration.ofSeconds(300));
+      List<String> a1 = new ArrayList<>(List.of("run", "--id", "1", "--peer", "127.0.0.1:" + peerPort,
+          "--input", input.toString(), "--json", json1.toString()));
+      a1.addAll(common);
+      p1 = Jvm.launch(command(partyJar, a1), "party 1");
+      // Progress: one step per inference as party 1 reports it.
+      long deadline = System.nanoTime() + timeout.toNanos() * (inputs.size() + 2);
+      int seen = 0;
+      while (p1.process.isAlive() && System.nanoTime() < deadline) {
+        int now = p1.count(INFERENCE);
+        for (; seen < now; seen++) {
+          progress.step();
+          progress.step();
+          int k = seen + 1;
+          if (k >= inputs.size()) {
+            continue;
+          }
+          progress.begin(label + ": " + (k < warmup ? "warm-up " + (k + 1) : "rep " + (k - warmup + 1))
+              + " (separate JVMs)");
+        }
+        Thread.sleep(200);
+      }
+      p1.awaitExit(Duration.ofSeconds(5));
+      p0.awaitExit(Duration.ofSeconds(120));
+      for (; seen < inputs.size(); seen++) {
+        progress.step();
+        progress.step();
+      }
+    } finally {
+      p0.destroy();
+      if (p1 != null) {
+        p1.destroy();
+      }
+    }
+    return new Reports(JsonParser.parseString(Files.readString(json0)).getAsJsonObject(),
+        JsonParser.parseString(Files.readString(json1)).getAsJsonObject());
+  }
+
+  /** Measurements (warm-ups dropped) and party 1's logits from the two reports. */
+  static InProcessRunner.Run measurements(Reports r, int warmup) {
+    JsonArray inf0 = r.party0().getAsJsonArray("inferences");
+    JsonArray inf1 = r.party1().getAsJsonArray("inferences");
+    double setup = Math.max(r.party0().get("setup_ms").getAsDouble(), r.party1().get("setup_ms").getAsDouble());
+    List<Measurement> reps = new ArrayList<>();
+    List<double[][]> logits = new ArrayList<>();
+    for (int k = warmup; k < inf1.size(); k++) {
+      JsonObject a = inf0.get(k).getAsJsonObject();
+      JsonObject b = inf1.get(k).getAsJsonObject();
+      JsonObject slowerOffline = a.get("offline_ms").getAsDouble() >= b.get("offline_ms").getAsDouble() ? a : b;
+      JsonArray la = a.getAsJsonArray("layers");
+      JsonArray lb = b.getAsJsonArray("layers");
+      JsonArray ls = slowerOffline.getAsJsonArray("layers");
+      List<Measurement.LayerRow> rows = new ArrayList<>();
+      double lin = 0;
+      double act = 0;
+      double offAct = 0;
+      long actBytes = 0;
+      long actRounds = 0;
+      for (int i = 0; i < lb.size(); i++) {
+        JsonObject x = la.get(i).getAsJsonObject();
+        JsonObject y = lb.get(i).getAsJsonObject();
+        // As in process: the client's clock, the ring product timed by the computing party's CPU.
+        double on = y.get("online_ms").getAsDouble();
+        double onAct = InProcessRunner.activationShare(on,
+            y.get("online_activation_ms").getAsDouble() > 0 || x.get("online_activation_ms").getAsDouble() > 0,
+            y.get("kind").getAsString().equals("Relu"),
+            Math.max(x.get("online_linear_cpu_ms").getAsDouble(), y.get("online_linear_cpu_ms").getAsDouble()));
+        double offA = ls.get(i).getAsJsonObject().get("offline_activation_ms").getAsDouble();
+        long rounds = Math.max(x.get("online_rounds").getAsLong(), y.get("online_rounds").getAsLong());
+        rows.add(new Measurement.LayerRow(y.get("layer").getAsString(), y.get("kind").getAsString(), on, onAct,
+            y.get("online_bytes").getAsLong(), rounds, offA));
+        lin += on - onAct;
+        act += onAct;
+        offAct += offA;
+        actBytes += y.get("online_activation_bytes").getAsLong();
+        actRounds += Math.max(x.get("online_activation_rounds").getAsLong(), y.get("online_activation_rounds").getAsLong());
+      }
+      reps.add(new Measurement(setup,
+          Math.max(a.get("offline_ms").getAsDouble(), b.get("offline_ms").getAsDouble()),
+          b.get("online_ms").getAsDouble(), lin, act, offAct,
+          a.get("online_bytes_sent").getAsLong(), b.get("online_bytes_sent").getAsLong(),
+          a.get("offline_bytes_sent").getAsLong(), b.get("offline_bytes_sent").getAsLong(),
+          -1, a.get("dealer_bytes").getAsLong(), b.get("dealer_bytes").getAsLong(),
+          Math.max(a.get("online_rounds").getAsLong(), b.get("online_rounds").getAsLong()),
+          actBytes, actRounds, rows));
+      JsonElement l = b.get("logits");
+      double[] v = new double[l == null ? 0 : l.getAsJsonArray().size()];
+      for (int j = 0; j < v.length; j++) {
+        v[j] = l.getAsJsonArray().get(j).getAsDouble();
+      }
+      logits.add(new double[][] {v});
+    }
+    return new InProcessRunner.Run(reps, logits);
+  }
+
+  @Override
+  public void close() {
+    dealer.destroy();
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook runs
+    }
+    try (var files = Files.walk(work)) {
+      files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // temporary files only
+    }
+  }
+
+  /** A child JVM whose output lines are collected (and kept for error messages). */
+  private static final class Jvm {
+    final Process process;
+    final String name;
+    final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+
+    private Jvm(Process process, String name) {
+      this.process = process;
+      this.name = name;
+    }
+
+    static Jvm launch(List<String> cmd, String name) throws IOException {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      CHILDREN.add(p);
+      p.onExit().thenRun(() -> CHILDREN.remove(p));
+      Jvm j = new Jvm(p, name);
+      Thread t = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+          for (String line; (line = r.readLine()) != null; ) {
+            j.lines.add(line);
+          }
+        } catch (IOException ignored) {
+          // the process ended
+        }
+      }, "compare-" + name.replace(' ', '-') + "-output");
+      t.setDaemon(true);
+      t.start();
+      return j;
+    }
+
+    String tail() {
+      synchronized (lines) {
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+      }
+    }
+
+    int count(Pattern p) {
+      int n = 0;
+      synchronized (lines) {
+        for (String l : lines) {
+          if (p.matcher(l).find()) {
+            n++;
+          }
+        }
+      }
+      return n;
+    }
+
+    int awaitNumber(Pattern p, Duration max) throws InterruptedException {
+      long end = System.nanoTime() + max.toNanos();
+      while (System.nanoTime() < end) {
+        synchronized (lines) {
+          for (String l : lines) {
+            Matcher m = p.matcher(l);
+            if (m.find()) {
+              return Integer.parseInt(m.group(1));
+            }
+          }
+        }
+        if (!process.isAlive()) {
+          break;
+        }
+        Thread.sleep(50);
+      }
+      throw new IllegalStateException(name + " did not print '" + p.pattern() + "'"
+          + (process.isAlive() ? " within " + max.toSeconds() + " s" : " (it exited with " + process.exitValue() + ")")
+          + "; its last output:\n" + tail());
+    }
+
+    void awaitExit(Duration max) throws InterruptedException {
+      if (!process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(name + " did not finish within " + max.toSeconds() + " s; its last output:\n" + tail());
+      }
+      Thread.sleep(100); // let the output reader catch the last lines
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException(String.format(Locale.ROOT, "%s exited with %d; its last output:%n%s",
+            name, process.exitValue(), tail()));
+      }
+    }
+
+    void destroy() {
+      if (process.isAlive()) {
+        process.destroy();
+        try {
+          if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          process.destroyForcibly();
+        }
+      }
+    }
+  }
+}
