@@ -18,8 +18,8 @@ import org.polyshare.dealer.DealerCli;
 
 /**
  * Dealer, party 0 and party 1 on three "hosts": three network namespaces joined by a bridge
- * (veth pairs), each process reaching the others only by IP address, with certificates that name
- * those addresses. Needs root and iproute2; skipped otherwise.
+ * (veth pairs), made by {@code bin/netns-hosts}; each process reaches the others only by IP address,
+ * with certificates that name those addresses. Needs root and iproute2; skipped otherwise.
  */
 class SeparateHostsTest {
   private static final String[] IPS = {"10.77.0.1", "10.77.0.2", "10.77.0.3"};
@@ -45,38 +45,34 @@ class SeparateHostsTest {
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
+  /** bin/netns-hosts, found from the module directory (surefire's working directory) or the root. */
+  private static Path netnsHosts() {
+    for (Path p : List.of(Path.of("..", "bin", "netns-hosts"), Path.of("bin", "netns-hosts"))) {
+      if (Files.isExecutable(p)) {
+        return p.toAbsolutePath().normalize();
+      }
+    }
+    return null;
+  }
+
   @Test
   void threeHostsRunASecureInferenceOverMutualTls(@TempDir Path dir) throws Exception {
-    long id = ProcessHandle.current().pid() % 1_000_000;
-    String bridge = "psbr" + id;
-    String[] ns = {"ps0-" + id, "ps1-" + id, "ps2-" + id};
+    Path hosts = netnsHosts();
+    assumeTrue(hosts != null, "bin/netns-hosts not found");
+    String prefix = "pst" + ProcessHandle.current().pid() % 1_000_000;
     boolean available;
     try {
-      available = sh(List.of("ip", "netns", "add", ns[0])) == 0;
+      available = sh(List.of(hosts.toString(), "check", prefix)) == 0;
     } catch (IOException e) {
       available = false;
     }
     assumeTrue(available, "network namespaces need root and iproute2");
+    String[] ns = {prefix + "-dealer", prefix + "-p0", prefix + "-p1"};
     List<Process> procs = new ArrayList<>();
     try {
-      must("ip", "link", "add", bridge, "type", "bridge");
-      must("ip", "link", "set", bridge, "up");
-      for (int i = 0; i < 3; i++) {
-        if (i > 0) {
-          must("ip", "netns", "add", ns[i]);
-        }
-        String host = "v" + i + "-" + id;
-        String guest = "e" + i + "-" + id;
-        must("ip", "link", "add", host, "type", "veth", "peer", "name", guest);
-        must("ip", "link", "set", guest, "netns", ns[i]);
-        must("ip", "link", "set", host, "master", bridge, "up");
-        must("ip", "netns", "exec", ns[i], "ip", "link", "set", "lo", "up");
-        must("ip", "netns", "exec", ns[i], "ip", "addr", "add", IPS[i] + "/24", "dev", guest);
-        must("ip", "netns", "exec", ns[i], "ip", "link", "set", guest, "up");
-      }
+      must(hosts.toString(), "up", prefix);
       Path certs = dir.resolve("certs");
       CertificateAuthority.createAll(certs, List.of(IPS));
-
       Process dealer = inNamespace(ns[0], dir.resolve("dealer.log"), DealerCli.class,
           "serve", "--port", "7100", "--certs", certs.toString());
       procs.add(dealer);
@@ -102,10 +98,7 @@ class SeparateHostsTest {
       for (Process p : procs) {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
-      for (String n : ns) {
-        sh(List.of("ip", "netns", "del", n));
-      }
-      sh(List.of("ip", "link", "del", bridge));
+      sh(List.of(hosts.toString(), "down", prefix));
     }
   }
 }
