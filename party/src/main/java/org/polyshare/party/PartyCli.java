@@ -107,7 +107,7 @@ public final class PartyCli implements Runnable {
           Files.writeString(json, PartyRunner.toJson(r));
         }
         return 0;
-      } catch (LinkException | IllegalArgumentException e) {
+      } catch (LinkException | IllegalArgumentException | IllegalStateException e) {
         System.err.println("party " + id + ": " + e.getMessage());
         return 1;
       }
