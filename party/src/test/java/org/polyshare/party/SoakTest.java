@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * 1,000 inferences of tiny-pkn through one dealer and party 0 as a service, party 1 a client
- * per session (100 sessions × 10 inferences: each session costs three TLS handshakes, so one
+ * per session (50 sessions × 20 inferences: each session costs three TLS handshakes, so one
  * inference per session would not fit the time budget), all over loopback TLS, in a JVM of its own
  * ({@link SoakMain}) with Netty's leak detector at PARANOID and a 256 MB heap. Asserts: every
  * result within the plaintext bound, every session completed, used heap after GC at inference 1000
@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  * purpose afterwards is reported, so the detector is known to be listening).
  */
 class SoakTest {
-  private static final int SESSIONS = 100;
-  private static final int PER_SESSION = 10;
+  private static final int SESSIONS = 50;
+  private static final int PER_SESSION = 20;
 
   @Test
   void thousandInferencesKeepTheHeapFlatAndLeakNothing() throws Exception {
