@@ -109,6 +109,11 @@ public final class PartyService implements AutoCloseable {
     return server.port();
   }
 
+  /** Sessions running now. */
+  public int activeSessions() {
+    return active.get();
+  }
+
   public int completedSessions() {
     return completed.get();
   }

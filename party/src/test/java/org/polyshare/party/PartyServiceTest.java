@@ -139,4 +139,31 @@ class PartyServiceTest {
     // and the service still serves
     assertMatchesPlaintext(client(MODEL, null, "after", 1), Zoo.sampleInputs(Zoo.load(MODEL), 1, 42));
   }
+
+  @Test
+  void aClientBeyondTheConcurrencyLimitIsTurnedAwayAtOnce() throws Exception {
+    try (PartyService one = new PartyService(net, NetFixtures.identity(Role.PARTY0), Zoo.load(MODEL), 0,
+        new PartyService.Settings("localhost", dealer.port(), T, T, 1, 0, 100, null),
+        new PrintStream(new ByteArrayOutputStream()))) {
+      // a client that says hello and then sits in the only session slot
+      var idle = net.connect("localhost", one.port(), NetFixtures.identity(Role.PARTY1), Role.PARTY0,
+          NetFixtures.fastOptions(), Duration.ofSeconds(5));
+      idle.handshake(org.polyshare.core.net.Hello.of(Role.PARTY1, "idle", null));
+      long t0 = System.nanoTime();
+      RuntimeException busy = assertThrows(RuntimeException.class, () -> PartyRunner.run(new PartyRunner.Config(1,
+          "localhost", one.port(), null, "localhost", dealer.port(), NetFixtures.certs(), MODEL, null, "late", 1, T, T),
+          net, new PrintStream(new ByteArrayOutputStream()), p -> { }));
+      assertTrue(busy.getMessage().contains("busy"), busy.getMessage());
+      assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "turned away only after a wait");
+      idle.close();
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while ((one.failedSessions() < 1 || one.activeSessions() > 0) && System.nanoTime() < end) {
+        Thread.sleep(20);
+      }
+      PartyRunner.Report r = PartyRunner.run(new PartyRunner.Config(1, "localhost", one.port(), null, "localhost",
+          dealer.port(), NetFixtures.certs(), MODEL, null, "then", 1, T, T), net,
+          new PrintStream(new ByteArrayOutputStream()), p -> { });
+      assertMatchesPlaintext(r, Zoo.sampleInputs(Zoo.load(MODEL), 1, 42));
+    }
+  }
 }
