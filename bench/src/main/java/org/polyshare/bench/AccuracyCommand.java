@@ -150,13 +150,14 @@ final class AccuracyCommand implements Callable<Integer> {
             + "  secure accuracy     %.2f%% (%d/%d)%n"
             + "  differing top-1     %d%n"
             + "  max logit error     %.3g (%.1f ulp at 2^-%d; max |logit| %.3g)%n"
-            + "  secure time/image   %.2f ms wall (party 1: offline %.2f ms + online %.2f ms"
-            + " per image, batch %d); plaintext %.3f ms/image%n",
+            + "  secure time/image   %.2f ms wall (offline %.2f ms + online %.2f ms per image,"
+            + " batch %d%s); plaintext %.3f ms/image%n",
         model.name(), modelFile, n, mode, model.fracBits(), truncation,
         100.0 * plainOk / n, plainOk, n, 100.0 * secureOk / n, secureOk, n, differ,
         maxErr, maxErr / ulp, model.fracBits(), maxLogit,
         1e3 * secureSeconds / n, offline[0] / 1e6 / n, online[0] / 1e6 / n, b,
-        1e3 * plainSeconds / n);
+        mode == Mode.processes ? "; wall includes JVM starts, offline is the slower party's"
+            : "; party 1's clock", 1e3 * plainSeconds / n);
     System.out.print(report);
     if (json != null) {
       String j = String.format(Locale.ROOT, "{\"model\": \"%s\", \"file\": \"%s\", \"images\": %d,"

@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.polyshare.bench.compare.SeparateJvmRunner;
 import org.polyshare.models.data.Mnist;
+import org.polyshare.models.eval.PlainEvaluator;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.onnx.OnnxExporter;
+import org.polyshare.models.train.TrainedModels;
 import org.polyshare.models.zoo.Zoo;
 import picocli.CommandLine;
 
@@ -39,11 +41,7 @@ class AccuracyCommandTest {
 
   @Test
   void shippedModelOnRealMnistGivesTheSamePredictionsSecurely() throws Exception {
-    String env = System.getenv("POLYSHARE_MNIST_DIR");
-    Path mnist = env != null ? Path.of(env) : Path.of("..", "data", "mnist");
-    Assumptions.assumeTrue(Mnist.present(mnist), "MNIST IDX files not found in "
-        + mnist.toAbsolutePath() + ": skipping (fetch with `bin/models data mnist --out data/mnist`"
-        + " or set POLYSHARE_MNIST_DIR)");
+    Path mnist = mnistDir();
     Path json = dir.resolve("mnist.json");
     int code = new CommandLine(new AccuracyCommand()).execute("--model", "lenet5-pkn-mnist",
         "--data", mnist.toString(), "--limit", "200", "--batch", "100", "--mode", "in_process",
@@ -57,18 +55,20 @@ class AccuracyCommandTest {
     assertTrue(field(j, "plaintext_accuracy") > 0.97, j);
   }
 
+  /** The real MNIST directory; the test is skipped, saying why, without it. */
   private static Path mnistDir() {
     String env = System.getenv("POLYSHARE_MNIST_DIR");
-    return env != null ? Path.of(env) : Path.of("..", "data", "mnist");
+    Path mnist = env != null ? Path.of(env) : Path.of("..", "data", "mnist");
+    Assumptions.assumeTrue(Mnist.present(mnist), "MNIST IDX files not found in "
+        + mnist.toAbsolutePath() + ": skipping (fetch with `bin/models data mnist --out data/mnist`"
+        + " or set POLYSHARE_MNIST_DIR)");
+    return mnist;
   }
 
   /** The default mode: dealer + party 0 + party 1 JVMs over TLS on loopback, 20 real images. */
   @Test
   void defaultModeRunsDealerAndPartiesAsSeparateJvms() throws Exception {
     Path mnist = mnistDir();
-    Assumptions.assumeTrue(Mnist.present(mnist), "MNIST IDX files not found in "
-        + mnist.toAbsolutePath() + ": skipping the separate-process accuracy run (fetch with"
-        + " `bin/models data mnist --out data/mnist` or set POLYSHARE_MNIST_DIR)");
     Path root = SeparateJvmRunner.projectRoot();
     Assumptions.assumeTrue(Files.isRegularFile(root.resolve("party/target/polyshare-party.jar"))
         && Files.isRegularFile(root.resolve("dealer/target/polyshare-dealer.jar")),
@@ -82,10 +82,20 @@ class AccuracyCommandTest {
     String j = Files.readString(json);
     assertTrue(j.contains("\"mode\": \"processes\""), j);
     assertEquals(20, (int) field(j, "images"), j);
-    // The party processes run the same protocol at the same f: logits within ErrorBound's
-    // order (0.007 on all 10,000 images in process), so no flip unless a top-2 gap is that small.
-    assertTrue(field(j, "max_logit_error") < 0.05, j);
-    assertEquals(0, (int) field(j, "differing_predictions"), j);
+    // The party processes run the same protocol at the same f: logit errors of the order of
+    // 0.005 (all 10,000 images); a prediction may flip only where the plaintext top-2 gap is
+    // within twice the error, which these fixed images decide.
+    double err = field(j, "max_logit_error");
+    assertTrue(err < 0.05, j);
+    Model shipped = TrainedModels.load("lenet5-pkn-mnist");
+    Mnist.Split test = Mnist.test(mnist).head(20);
+    int nearTies = 0;
+    for (int i = 0; i < test.n(); i++) {
+      double[] v = PlainEvaluator.forward(shipped, test.image(i)).clone();
+      java.util.Arrays.sort(v);
+      nearTies += v[v.length - 1] - v[v.length - 2] <= 2 * err ? 1 : 0;
+    }
+    assertTrue(field(j, "differing_predictions") <= nearTies, j);
     assertTrue(field(j, "offline_ms_per_image") > 0 && field(j, "online_ms_per_image") > 0, j);
   }
 
