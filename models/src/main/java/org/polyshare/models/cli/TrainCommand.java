@@ -100,8 +100,9 @@ public final class TrainCommand implements Callable<Integer> {
         Path snap = sibling(out, "-escaped.onnx");
         OnnxExporter.write(e.snapshot(), snap);
         System.err.println("weights at that step written to " + snap + "; their headroom on"
-            + " training images (`models inspect` measures on random N(0,1) inputs instead, which"
-            + " excite this network far less than digits do):");
+            + " training images (plain `models inspect` measures on random N(0,1) inputs, which"
+            + " excite this network far less than digits do; `models inspect --data DIR` uses"
+            + " images):");
         System.err.print(Headroom.measure(e.snapshot(), samples(train, 8)).format());
       }
       return 3;

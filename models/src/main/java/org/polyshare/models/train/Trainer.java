@@ -72,8 +72,10 @@ public final class Trainer {
   static double activationLimit(TrainableNet net, int i, int fracBits, int marginBits) {
     TrainLayer l = net.layer(i);
     int scale = 2 * fracBits, limit = 62;
-    if (l instanceof TrainAvgPool) {
-      scale += Arithmetic.guardBits(fracBits);
+    if (l instanceof TrainAvgPool ap) {
+      // as Headroom: a power-of-two window truncates its sum, else a guard-bit constant product
+      int shift = Arithmetic.exactShift(1.0 / (ap.k * ap.k));
+      scale = shift > 0 ? fracBits + shift : scale + Arithmetic.guardBits(fracBits);
     } else if (l instanceof TrainFlatten || l instanceof TrainRelu) {
       scale = fracBits;
       limit = 63;

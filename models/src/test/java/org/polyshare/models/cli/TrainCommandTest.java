@@ -71,5 +71,18 @@ class TrainCommandTest {
     assertEquals(3, code);
     assertTrue(Files.exists(dir.resolve("deep-escaped.onnx")));
     assertTrue(!Files.exists(out), "no trained model is written when training stops");
+    // inspect on the same kind of images calls the snapshot escaping (exit code 3)
+    String snap = dir.resolve("deep-escaped.onnx").toString();
+    assertEquals(3, ModelsCli.commandLine().execute("inspect", snap, "--data", dir.toString(),
+        "--calibrate", "32"));
+  }
+
+  @Test
+  void inspectWithDataRefusesADirectoryWithoutImages() {
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code = ModelsCli.commandLine().setErr(new java.io.PrintWriter(err))
+        .execute("inspect", "lenet5-pkn", "--data", dir.resolve("nothing").toString());
+    assertEquals(2, code);
+    assertTrue(err.toString().contains("no MNIST IDX test set"), err.toString());
   }
 }
