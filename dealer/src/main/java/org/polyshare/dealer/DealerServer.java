@@ -186,11 +186,24 @@ public final class DealerServer implements AutoCloseable {
       hellos[p] = hello;
       log.println("dealer: session '" + id + "': party " + p + " joined from " + link.peerName());
       if (links[1 - p] == null) {
+        link.onClose(() -> leftWhileWaiting(p, link));
         timers.schedule(this::pairTimeout, settings.pairTimeout().toMillis(), TimeUnit.MILLISECONDS);
         return;
       }
       started = true;
       workers.submit(this::run);
+    }
+
+    /** A waiting party whose connection closes frees the session at once, so it may rejoin. */
+    private synchronized void leftWhileWaiting(int p, NettyLink link) {
+      if (!started && !ended && links[p] == link) {
+        // Nobody else is in the session (it was waiting for its peer): drop it, so the party's
+        // next connection starts a fresh one instead of meeting a timer set for the dead one.
+        links[p] = null;
+        ended = true;
+        sessions.remove(id, this);
+        log.println("dealer: session '" + id + "': party " + p + " left while waiting for its peer");
+      }
     }
 
     private synchronized void pairTimeout() {

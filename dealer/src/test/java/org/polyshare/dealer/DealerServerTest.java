@@ -172,7 +172,7 @@ class DealerServerTest {
     CorrelationPlan plan = CorrelationPlan.of(new CorrelationRequest.Triples(2));
     RemoteCorrelationSource dead = source(0, "rejoin", plan);
     dead.link().abort("simulated crash");
-    Thread.sleep(200);
+    awaitLog("session 'rejoin': party 0 left while waiting");
     RemoteCorrelationSource[] src = sources("rejoin", plan, plan);
     CompletableFuture<Correlation> f = CompletableFuture.supplyAsync(() -> src[0].next(plan.requests().get(0)));
     src[1].next(plan.requests().get(0));
@@ -219,5 +219,16 @@ class DealerServerTest {
       out[i] = a[i] - b[i];
     }
     return out;
+  }
+
+  /** Waits (at most 10 s) until the dealer's log contains {@code text}. */
+  private static void awaitLog(String text) throws InterruptedException {
+    long end = System.nanoTime() + 10_000_000_000L;
+    while (!LOG.toString(java.nio.charset.StandardCharsets.UTF_8).contains(text)) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("dealer never logged '" + text + "':\n" + LOG);
+      }
+      Thread.sleep(10);
+    }
   }
 }

@@ -277,6 +277,11 @@ public final class NettyLink implements PartyLink {
     return channel.closeFuture().awaitUninterruptibly(d.toMillis());
   }
 
+  /** Runs {@code action} once the channel is closed, for whatever reason (on a Netty thread). */
+  public void onClose(Runnable action) {
+    channel.closeFuture().addListener(f -> action.run());
+  }
+
   Channel channel() {
     return channel;
   }
