@@ -173,6 +173,11 @@ public final class DealerServer implements AutoCloseable {
 
     synchronized void join(NettyLink link, Hello hello) {
       int p = link.peerRole().partyIndex();
+      if (!started && links[p] != null && !links[p].isOpen()) {
+        // the earlier connection of this party died while waiting for its peer: take the new one
+        log.println("dealer: session '" + id + "': party " + p + " reconnected");
+        links[p] = null;
+      }
       if (ended || started || links[p] != null) {
         link.abort("session '" + id + "' already has party " + p + " connected");
         return;

@@ -168,6 +168,20 @@ class DealerServerTest {
   }
 
   @Test
+  void aPartyThatDiedWhileWaitingMayRejoin() throws Exception {
+    CorrelationPlan plan = CorrelationPlan.of(new CorrelationRequest.Triples(2));
+    RemoteCorrelationSource dead = source(0, "rejoin", plan);
+    dead.link().abort("simulated crash");
+    Thread.sleep(200);
+    RemoteCorrelationSource[] src = sources("rejoin", plan, plan);
+    CompletableFuture<Correlation> f = CompletableFuture.supplyAsync(() -> src[0].next(plan.requests().get(0)));
+    src[1].next(plan.requests().get(0));
+    f.get(5, TimeUnit.SECONDS);
+    src[0].close();
+    src[1].close();
+  }
+
+  @Test
   void lonelyPartyIsToldItsPeerNeverCame() {
     CorrelationPlan plan = CorrelationPlan.of(new CorrelationRequest.Triples(1));
     RemoteCorrelationSource s = source(0, "lonely", plan);

@@ -14,14 +14,14 @@ import picocli.CommandLine.Option;
 /** {@code bin/party}: one party of a secure two-party inference. */
 @Command(name = "party", mixinStandardHelpOptions = true, version = "PolyShare party 0.1",
     description = "One party of PolyShare secure inference (party 0 = model owner, party 1 = client).",
-    subcommands = {PartyCli.Run.class, CommandLine.HelpCommand.class})
+    subcommands = {PartyCli.Run.class, PartyCli.Serve.class, CommandLine.HelpCommand.class})
 public final class PartyCli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run or serve");
   }
 
   public static void main(String[] args) {
@@ -54,8 +54,19 @@ public final class PartyCli implements Runnable {
     @Option(names = "--model", required = true, description = "zoo name (e.g. tiny-pkn, lenet5-pkn, resnet18-pkn) or FILE.onnx")
     String model;
 
-    @Option(names = "--input", description = "party 1: text file of input numbers (default: a demo N(0,1) input)")
+    @Option(names = "--input", description = "party 1: an image (PNG/JPEG/BMP/GIF), an IDX file (MNIST), a binary"
+        + " float32 tensor (PSF4) or a text file of numbers (default: a demo N(0,1) input)")
     Path input;
+
+    @Option(names = "--index", defaultValue = "0", description = "IDX input: first image to use (default: ${DEFAULT-VALUE})")
+    int index;
+
+    @Option(names = "--mean", split = ",", description = "image/IDX input: per-channel mean subtracted after scaling pixels"
+        + " to [0,1] (one value or one per channel; default 0)")
+    double[] mean;
+
+    @Option(names = "--std", split = ",", description = "image/IDX input: per-channel std divided by (default 1)")
+    double[] std;
 
     @Option(names = "--json", description = "write this party's timings (and party 1's logits) as JSON")
     Path json;
@@ -84,7 +95,8 @@ public final class PartyCli implements Runnable {
         HostPort p = peer.peer == null ? null : HostPort.parse(peer.peer, "--peer");
         config = new PartyRunner.Config(id, p == null ? null : p.host(), p == null ? 0 : p.port(), peer.listen,
             d.host(), d.port(), certs, model, input, session, inferences, Duration.ofSeconds(timeoutSeconds),
-            Duration.ofSeconds(connectSeconds), org.polyshare.core.link.NetworkProfile.named(net));
+            Duration.ofSeconds(connectSeconds), org.polyshare.core.link.NetworkProfile.named(net),
+            new ClientInput.Options(index, mean, std));
       } catch (IllegalArgumentException e) {
         System.err.println("party run: " + e.getMessage());
         return 2;
@@ -95,8 +107,80 @@ public final class PartyCli implements Runnable {
           Files.writeString(json, PartyRunner.toJson(r));
         }
         return 0;
-      } catch (LinkException | IllegalArgumentException e) {
+      } catch (LinkException | IllegalArgumentException | IllegalStateException e) {
         System.err.println("party " + id + ": " + e.getMessage());
+        return 1;
+      }
+    }
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true,
+      description = "Party 0 as a service: answer many clients' sessions (each client runs 'party run --id 1 --peer').")
+  static final class Serve implements Callable<Integer> {
+    @Option(names = "--id", defaultValue = "0", description = "must be 0: the model owner serves")
+    int id;
+
+    @Option(names = "--listen", required = true, description = "PORT to accept clients on (0 = any, printed)")
+    int listen;
+
+    @Option(names = "--dealer", required = true, description = "HOST:PORT of the dealer")
+    String dealer;
+
+    @Option(names = "--certs", required = true, description = "directory with ca.pem, party0.pem, party0-key.pem")
+    Path certs;
+
+    @Option(names = "--model", required = true, description = "zoo name or FILE.onnx")
+    String model;
+
+    @Option(names = "--concurrent", defaultValue = "2", description = "sessions served at once; more clients are"
+        + " turned away with a 'busy' error (default: ${DEFAULT-VALUE})")
+    int concurrent;
+
+    @Option(names = "--max-sessions", defaultValue = "0", description = "exit after this many sessions (default: 0 = serve until stopped)")
+    int maxSessions;
+
+    @Option(names = "--max-inferences", defaultValue = "1000", description = "most inferences one session may ask for (default: ${DEFAULT-VALUE})")
+    int maxInferences;
+
+    @Option(names = "--timeout", defaultValue = "120", description = "seconds any receive may wait (default: ${DEFAULT-VALUE})")
+    int timeoutSeconds;
+
+    @Option(names = "--net", defaultValue = "loopback", description = "network profile to emulate: loopback, lan or wan (default: ${DEFAULT-VALUE})")
+    String net;
+
+    @Option(names = "--connect-deadline", defaultValue = "60", description = "seconds to keep retrying the dealer (default: ${DEFAULT-VALUE})")
+    int connectSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+      PartyService.Settings settings;
+      org.polyshare.core.net.TlsIdentity identity;
+      org.polyshare.models.graph.Model m;
+      try {
+        if (id != 0) {
+          throw new IllegalArgumentException("only party 0 (the model owner) serves; party 1 runs 'party run --id 1 --peer HOST:PORT'");
+        }
+        HostPort d = HostPort.parse(dealer, "--dealer");
+        settings = new PartyService.Settings(d.host(), d.port(), Duration.ofSeconds(timeoutSeconds),
+            Duration.ofSeconds(connectSeconds), concurrent, maxSessions, maxInferences,
+            org.polyshare.core.link.NetworkProfile.named(net));
+        identity = org.polyshare.core.net.TlsIdentity.load(certs, org.polyshare.core.net.Role.PARTY0);
+        m = PartyRunner.loadModel(model, 0);
+      } catch (IllegalArgumentException | LinkException e) {
+        System.err.println("party serve: " + e.getMessage());
+        return 2;
+      }
+      try (NetTransport transport = NetTransport.create();
+          PartyService service = new PartyService(transport, identity, m, listen, settings, System.out)) {
+        Runtime.getRuntime().addShutdownHook(new Thread(service::close));
+        while (!service.awaitFinished(Duration.ofHours(1))) {
+          // serving
+        }
+        System.out.printf("party 0: served %d sessions (%d failed)%n", service.completedSessions() + service.failedSessions(),
+            service.failedSessions());
+        return 0;
+      } catch (LinkException | IllegalArgumentException e) {
+        System.err.println("party 0: " + e.getMessage());
         return 1;
       }
     }

@@ -2,7 +2,7 @@ package org.polyshare.party;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +45,15 @@ public final class PartyRunner {
    */
   public record Config(int id, String peerHost, int peerPort, Integer listenPort, String dealerHost, int dealerPort,
       Path certs, String model, Path input, String session, int inferences, Duration timeout,
-      Duration connectDeadline, NetworkProfile net) {
+      Duration connectDeadline, NetworkProfile net, ClientInput.Options inputOptions) {
+    /** Default reading of {@code input}. */
+    public Config(int id, String peerHost, int peerPort, Integer listenPort, String dealerHost,
+        int dealerPort, Path certs, String model, Path input, String session, int inferences,
+        Duration timeout, Duration connectDeadline, NetworkProfile net) {
+      this(id, peerHost, peerPort, listenPort, dealerHost, dealerPort, certs, model, input, session,
+          inferences, timeout, connectDeadline, net, ClientInput.Options.defaults());
+    }
+
     /** Unshaped links. */
     public Config(int id, String peerHost, int peerPort, Integer listenPort, String dealerHost,
         int dealerPort, Path certs, String model, Path input, String session, int inferences,
@@ -55,6 +63,9 @@ public final class PartyRunner {
     }
 
     public Config {
+      if (inputOptions == null) {
+        inputOptions = ClientInput.Options.defaults();
+      }
       if (net == null) {
         throw new IllegalArgumentException("a network profile is required (loopback for none)");
       }
@@ -93,43 +104,11 @@ public final class PartyRunner {
     return partyId == 0 ? Zoo.load(nameOrFile) : Zoo.architecture(nameOrFile);
   }
 
-  /** {@code inferences} inputs from a text file of numbers (whitespace/comma separated), or demo inputs. */
-  static double[][] loadInputs(Path file, Model model, int inferences) {
-    int n = model.inputSize();
-    if (file == null) {
-      return Zoo.sampleInputs(model, inferences, 42);
-    }
-    List<Double> values = new ArrayList<>();
-    try {
-      for (String tok : Files.readString(file).split("[\\s,;]+")) {
-        if (!tok.isEmpty()) {
-          values.add(Double.parseDouble(tok));
-        }
-      }
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read input file " + file + ": " + e.getMessage(), e);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("input file " + file + " must hold numbers: " + e.getMessage(), e);
-    }
-    if (values.size() != n && values.size() != n * inferences) {
-      throw new IllegalArgumentException("input file " + file + " holds " + values.size() + " numbers; model '"
-          + model.name() + "' needs " + n + " per inference (" + n * inferences + " for " + inferences + ")");
-    }
-    double[][] xs = new double[inferences][n];
-    for (int k = 0; k < inferences; k++) {
-      int base = values.size() == n ? 0 : k * n;
-      for (int i = 0; i < n; i++) {
-        xs[k][i] = values.get(base + i);
-      }
-    }
-    return xs;
-  }
-
   public static Report run(Config c, NetTransport net, PrintStream log, IntConsumer onListening) {
     Role me = Role.party(c.id());
     TlsIdentity identity = TlsIdentity.load(c.certs(), me);
     Model model = loadModel(c.model(), c.id());
-    double[][] inputs = c.id() == 1 ? loadInputs(c.input(), model, c.inferences()) : null;
+    double[][] inputs = c.id() == 1 ? inputsOf(c, model) : null;
     SecureModel sm = SecureModel.compile(model, 1);
     CorrelationPlan plan = sm.plan(c.inferences());
     log.printf("party %d: model '%s', plan of %d correlation requests (%s)%n", c.id(), model.name(), plan.size(),
@@ -137,46 +116,96 @@ public final class PartyRunner {
     LinkOptions options = LinkOptions.defaults().withTimeout(c.timeout());
 
     long t0 = System.nanoTime();
-    try (RemoteCorrelationSource dealer = RemoteCorrelationSource.connect(net, c.dealerHost(), c.dealerPort(),
-        identity, c.session(), plan, options, c.connectDeadline())) {
-      log.printf("party %d: joined dealer session '%s' at %s:%d%n", c.id(), c.session(), c.dealerHost(), c.dealerPort());
-      try (NettyLink peer = openPeer(c, net, identity, options, onListening, log)) {
-        peer.handshake(Hello.of(me, c.session(), plan.sha256()));
-        log.printf("party %d: authenticated %s%n", c.id(), peer.peerName());
-        // Network profile: this process shapes what it sends to its peer (the peer shapes the
-        // other direction) and what it receives from the dealer.
-        PartyLink link = ShapedLink.wrap(peer, c.net());
-        ShapedCorrelationSource source =
-            new ShapedCorrelationSource(dealer, () -> dealer.stats().bytesReceived(), c.net());
-        Party party = new Party(c.id(), link, source, model.fixedPoint(), SecureModel.Options.defaults().truncation());
-        SecureModel.Session session = sm.open(party);
-        double setupMs = (System.nanoTime() - t0) / 1e6;
-        List<Inference> out = new ArrayList<>();
-        for (int k = 0; k < c.inferences(); k++) {
-          long dealt = dealer.stats().bytesReceived();
-          source.beginBatch();
-          session.offline();
-          dealt = dealer.stats().bytesReceived() - dealt;
-          // Both finish the offline phase before either starts the online one, so that the
-          // online clock does not include waiting for the other party's offline work.
-          phaseBarrier(link);
-          SecureModel.Result r = session.online(inputs == null ? null : new double[][] {inputs[k]});
-          double[] logits = r.logits() == null ? null : r.logits()[0];
-          int pred = logits == null ? -1 : argmax(logits);
-          out.add(new Inference(logits, pred, r.offlineNanos() / 1e6, r.onlineNanos() / 1e6, r.offlineTraffic(),
-              r.onlineTraffic(), dealt, r.layers()));
-          log.printf(Locale.ROOT, "party %d: inference %d: offline %.1f ms, online %.1f ms (%d rounds, %.2f MB)%s%n",
-              c.id(), k, r.offlineNanos() / 1e6, r.onlineNanos() / 1e6, r.onlineTraffic().rounds(),
-              (r.onlineTraffic().bytesSent() + r.onlineTraffic().bytesReceived()) / 1e6,
-              logits == null ? "" : ", prediction: class " + pred);
-        }
-        if (link != peer) {
-          link.close(); // lets the messages still on the emulated wire arrive, then closes the peer link
-        }
-        return new Report(c.id(), model.name(), c.session(), plan.sha256Hex(), plan.size(), setupMs,
-            dealer.stats().bytesReceived(), out);
+    // The party link comes first: party 0 may be a service that names the dealer session.
+    try (NettyLink peer = openPeer(c, net, identity, options, onListening, log)) {
+      peer.handshake(Hello.of(me, c.session(), plan.sha256()));
+      log.printf("party %d: authenticated %s (%s)%n", c.id(), peer.peerName(), peer.tlsDescription());
+      String dealerSession = agreeSession(peer, c.id(), c.session(), c.inferences());
+      try (RemoteCorrelationSource dealer = RemoteCorrelationSource.connect(net, c.dealerHost(), c.dealerPort(),
+          identity, dealerSession, plan, options, c.connectDeadline())) {
+        log.printf("party %d: joined dealer session '%s' at %s:%d%n", c.id(), dealerSession, c.dealerHost(),
+            c.dealerPort());
+        return runSession(c.id(), model, sm, plan, peer, dealer, inputs, c.inferences(), c.net(), dealerSession,
+            log, t0);
       }
     }
+  }
+
+  /** Party 1's inputs: from {@code --input} in any {@link ClientInput} form, or demo inputs. */
+  private static double[][] inputsOf(Config c, Model model) {
+    if (c.input() == null) {
+      return Zoo.sampleInputs(model, c.inferences(), 42);
+    }
+    return ClientInput.load(c.input(), model, c.inferences(), c.inputOptions());
+  }
+
+  /** Party 1 asks for {@code {inferences}} (tag SESSION_REQUEST); party 0 answers with the dealer session id. */
+  static final int TAG_SESSION_REQUEST = 0x5345_5351;
+  static final int TAG_SESSION_ID = 0x5345_5349;
+
+  /**
+   * After the hello: party 1 states how many inferences it wants, party 0 names the dealer session
+   * both join. A plain party 0 ({@code run}) names the session both already asserted; a service
+   * names a fresh one per client (see {@link PartyService}).
+   */
+  private static String agreeSession(NettyLink peer, int id, String session, int inferences) {
+    if (id == 1) {
+      peer.send(TAG_SESSION_REQUEST, new long[] {inferences});
+      String named = new String(peer.receiveBytes(TAG_SESSION_ID), StandardCharsets.UTF_8);
+      if (named.isBlank() || named.length() > 256) {
+        throw new IllegalStateException("party 0 named an invalid dealer session id (" + named.length() + " chars)");
+      }
+      return named;
+    }
+    long[] req = peer.receiveLongs(TAG_SESSION_REQUEST);
+    if (req.length != 1 || req[0] != inferences) {
+      String why = "party 1 asks for " + (req.length == 1 ? req[0] : -1) + " inferences, party 0 runs " + inferences
+          + " (use the same --inferences)";
+      peer.abort(why);
+      throw new IllegalStateException(why);
+    }
+    peer.send(TAG_SESSION_ID, session.getBytes(StandardCharsets.UTF_8));
+    return session;
+  }
+
+  /** Offline and online phases of {@code inferences} inferences over an authenticated party link and dealer session. */
+  static Report runSession(int id, Model model, SecureModel sm, CorrelationPlan plan, NettyLink peer,
+      RemoteCorrelationSource dealer, double[][] inputs, int inferences, NetworkProfile net, String sessionId,
+      PrintStream log, long t0) {
+    // Network profile: this process shapes what it sends to its peer (the peer shapes the
+    // other direction) and what it receives from the dealer.
+    PartyLink link = ShapedLink.wrap(peer, net);
+    ShapedCorrelationSource source =
+        new ShapedCorrelationSource(dealer, () -> dealer.stats().bytesReceived(), net);
+    Party party = new Party(id, link, source, model.fixedPoint(), SecureModel.Options.defaults().truncation());
+    SecureModel.Session session = sm.open(party);
+    double setupMs = (System.nanoTime() - t0) / 1e6;
+    List<Inference> out = new ArrayList<>();
+    for (int k = 0; k < inferences; k++) {
+      long dealt = dealer.stats().bytesReceived();
+      source.beginBatch();
+      session.offline();
+      dealt = dealer.stats().bytesReceived() - dealt;
+      // Both finish the offline phase before either starts the online one, so that the
+      // online clock does not include waiting for the other party's offline work.
+      phaseBarrier(link);
+      SecureModel.Result r = session.online(inputs == null ? null : new double[][] {inputs[k]});
+      double[] logits = r.logits() == null ? null : r.logits()[0];
+      int pred = logits == null ? -1 : argmax(logits);
+      out.add(new Inference(logits, pred, r.offlineNanos() / 1e6, r.onlineNanos() / 1e6, r.offlineTraffic(),
+          r.onlineTraffic(), dealt, r.layers()));
+      if (log != null) {
+        log.printf(Locale.ROOT, "party %d: inference %d: offline %.1f ms, online %.1f ms (%d rounds, %.2f MB)%s%n",
+            id, k, r.offlineNanos() / 1e6, r.onlineNanos() / 1e6, r.onlineTraffic().rounds(),
+            (r.onlineTraffic().bytesSent() + r.onlineTraffic().bytesReceived()) / 1e6,
+            logits == null ? "" : ", prediction: class " + pred);
+      }
+    }
+    if (link != peer) {
+      link.close(); // lets the messages still on the emulated wire arrive, then closes the peer link
+    }
+    return new Report(id, model.name(), sessionId, plan.sha256Hex(), plan.size(), setupMs,
+        dealer.stats().bytesReceived(), out);
   }
 
   private static final int TAG_PHASE = 0x5048_4153;

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.polyshare.core.link.NetworkProfile;
@@ -24,9 +25,10 @@ import org.polyshare.core.link.NetworkProfile;
  * Runs one variant as three JVMs on this host, over TLS on loopback: {@code dealer serve} and two
  * {@code party run} processes (the shaded jars of the {@code dealer} and {@code party} modules),
  * with fresh certificates and ephemeral ports. Each party applies the network profile to its own
- * links ({@code --net}) and writes its JSON report, which this runner reads back.
+ * links ({@code --net}) and writes its JSON report, which this runner reads back. Shared by
+ * {@code bench compare} and {@code bench accuracy}.
  */
-final class SeparateJvmRunner implements AutoCloseable {
+public final class SeparateJvmRunner implements AutoCloseable {
   private static final Pattern DEALER_PORT = Pattern.compile("dealer listening on port (\\d+)");
   private static final Pattern PEER_PORT = Pattern.compile("listening for party 1 on port (\\d+)");
   private static final Pattern INFERENCE = Pattern.compile("party 1: inference (\\d+):");
@@ -49,7 +51,7 @@ final class SeparateJvmRunner implements AutoCloseable {
   }, "compare-reaper");
 
   /** The root of the build: the directory holding {@code dealer/} and {@code party/}. */
-  static Path projectRoot() {
+  public static Path projectRoot() {
     String home = System.getenv("POLYSHARE_HOME");
     if (home != null && !home.isBlank()) {
       return Path.of(home);
@@ -69,7 +71,7 @@ final class SeparateJvmRunner implements AutoCloseable {
     return Path.of("").toAbsolutePath();
   }
 
-  SeparateJvmRunner(Path root, NetworkProfile net, Duration timeout, List<String> jvmOptions)
+  public SeparateJvmRunner(Path root, NetworkProfile net, Duration timeout, List<String> jvmOptions)
       throws IOException, InterruptedException {
     this.dealerJar = root.resolve("dealer/target/polyshare-dealer.jar");
     this.partyJar = root.resolve("party/target/polyshare-party.jar");
@@ -77,7 +79,8 @@ final class SeparateJvmRunner implements AutoCloseable {
       if (!Files.isRegularFile(jar)) {
         throw new IllegalArgumentException("separate-JVM mode needs " + jar + " (the dealer and party"
             + " modules); build them with 'mvn -B -ntp -DskipTests package' in " + root
-            + " or set POLYSHARE_HOME, or use --in-process");
+            + " or set POLYSHARE_HOME, or run in process (compare --in-process, accuracy"
+            + " --mode in_process)");
       }
     }
     this.net = net;
@@ -104,7 +107,12 @@ final class SeparateJvmRunner implements AutoCloseable {
   }
 
   /** The two party reports of one variant, read from their {@code --json} files. */
-  record Reports(JsonObject party0, JsonObject party1) {}
+  public record Reports(JsonObject party0, JsonObject party1) {}
+
+  /** This runner's temporary directory (certificates, inputs, reports), removed by close(). */
+  public Path workDir() {
+    return work;
+  }
 
   /**
    * Runs {@code inputs.size()} inferences of {@code model} (batch 1) between two party processes;
@@ -113,18 +121,48 @@ final class SeparateJvmRunner implements AutoCloseable {
   Reports run(String model, List<double[]> inputs, Progress progress, String label, int warmup)
       throws IOException, InterruptedException {
     Path input = work.resolve(model + "-input.txt");
+    writeInputs(input, inputs);
+    int[] seen = {0};
+    Reports r = runParties(model, "compare-" + model, input, inputs.size(), k -> {
+      progress.step();
+      progress.step();
+      if (k + 1 < inputs.size()) {
+        progress.begin(label + ": " + (k + 1 < warmup ? "warm-up " + (k + 2) : "rep " + (k + 1 - warmup + 1))
+            + " (separate JVMs)");
+      }
+      seen[0]++;
+    });
+    for (; seen[0] < inputs.size(); seen[0]++) {
+      progress.step();
+      progress.step();
+    }
+    return r;
+  }
+
+  /** Party 1's input file in the {@code party run --input} text form: one number a line. */
+  public static void writeInputs(Path file, List<double[]> inputs) throws IOException {
     StringBuilder text = new StringBuilder();
     for (double[] x : inputs) {
       for (double v : x) {
         text.append(v).append('\n');
       }
     }
-    Files.writeString(input, text);
-    Path json0 = work.resolve(model + "-p0.json");
-    Path json1 = work.resolve(model + "-p1.json");
-    String session = "compare-" + model;
+    Files.writeString(file, text);
+  }
+
+  /**
+   * One dealer session of {@code inferences} inferences between two fresh party JVMs:
+   * {@code model} is a zoo name or an ONNX file (both parties load it; party 1 uses only its
+   * shapes), {@code input} party 1's text input file. {@code onInference} sees the index of
+   * each inference party 1 reports finished (polled, from this thread).
+   */
+  public Reports runParties(String model, String session, Path input, int inferences,
+      IntConsumer onInference) throws IOException, InterruptedException {
+    String tag = session.replaceAll("[^A-Za-z0-9_.-]", "_");
+    Path json0 = work.resolve(tag + "-p0.json");
+    Path json1 = work.resolve(tag + "-p1.json");
     List<String> common = List.of("--dealer", "127.0.0.1:" + dealerPort, "--certs", certs.toString(),
-        "--model", model, "--session", session, "--inferences", Integer.toString(inputs.size()),
+        "--model", model, "--session", session, "--inferences", Integer.toString(inferences),
         "--net", net.name(), "--timeout", Long.toString(timeout.toSeconds()), "--connect-deadline", "120");
     List<String> a0 = new ArrayList<>(List.of("run", "--id", "0", "--listen", "0", "--json", json0.toString()));
     a0.addAll(common);
@@ -136,28 +174,18 @@ final class SeparateJvmRunner implements AutoCloseable {
           "--input", input.toString(), "--json", json1.toString()));
       a1.addAll(common);
       p1 = Jvm.launch(command(partyJar, a1), "party 1");
-      // Progress: one step per inference as party 1 reports it.
-      long deadline = System.nanoTime() + timeout.toNanos() * (inputs.size() + 2);
+      long deadline = System.nanoTime() + timeout.toNanos() * (inferences + 2);
       int seen = 0;
       while (p1.process.isAlive() && System.nanoTime() < deadline) {
-        int now = p1.count(INFERENCE);
-        for (; seen < now; seen++) {
-          progress.step();
-          progress.step();
-          int k = seen + 1;
-          if (k >= inputs.size()) {
-            continue;
-          }
-          progress.begin(label + ": " + (k < warmup ? "warm-up " + (k + 1) : "rep " + (k - warmup + 1))
-              + " (separate JVMs)");
+        for (int now = p1.count(INFERENCE); seen < now; seen++) {
+          onInference.accept(seen);
         }
         Thread.sleep(200);
       }
       p1.awaitExit(Duration.ofSeconds(5));
       p0.awaitExit(Duration.ofSeconds(120));
-      for (; seen < inputs.size(); seen++) {
-        progress.step();
-        progress.step();
+      for (int now = p1.count(INFERENCE); seen < now; seen++) {
+        onInference.accept(seen);
       }
     } finally {
       p0.destroy();

@@ -26,7 +26,8 @@ import org.polyshare.models.graph.Relu;
  * <p>In the secure evaluation a layer's largest ring value is {@code |v| · 2^s} where {@code s} is
  * the scale of its widest intermediate: {@code 2f} for a product before truncation (conv, linear,
  * PolyKerv powers, BatchNorm), {@code 2f + g} for average pooling (a public constant with
- * {@code g} guard bits, see {@link Arithmetic#guardBits}), {@code f} for sums. Dealer truncation
+ * {@code g} guard bits, see {@link Arithmetic#guardBits}) or {@code f + s} when the window is
+ * {@code 2^s} (the sum is truncated by {@code s} directly), {@code f} for sums. Dealer truncation
  * is exact only while that value is below {@code 2^62}; plain ring values must stay below
  * {@code 2^63}. So {@code headroom = limit − s − log2(max|v|)}: the number of doublings the
  * activations can still take before the result is silent garbage.
@@ -113,7 +114,11 @@ public final class Headroom {
         scale = 2 * f;
         limit = 62;
       } else if (l instanceof AvgPool || l instanceof GlobalAvgPool) {
-        scale = 2 * f + Arithmetic.guardBits(f);
+        int[] in = model.shape(l.inputs().get(0));
+        int window = l instanceof AvgPool ap ? ap.kernel() * ap.kernel() : in[1] * in[2];
+        int shift = Arithmetic.exactShift(1.0 / window);
+        // a power-of-two window truncates the sum (scale f, |sum| ≤ window·max|v|) by its log
+        scale = shift > 0 ? f + shift : 2 * f + Arithmetic.guardBits(f);
         limit = 62;
       } else if (l instanceof Add || l instanceof Flatten || l instanceof Relu
           || l instanceof MaxPool) {

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.polyshare.models.calib.Headroom;
+import org.polyshare.models.data.Mnist;
 import org.polyshare.models.graph.Layer;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.graph.Params;
@@ -30,7 +31,9 @@ import picocli.CommandLine.Parameters;
       CommandLine.HelpCommand.class,
       ModelsCli.ListCommand.class,
       ModelsCli.InspectCommand.class,
-      ModelsCli.ExportCommand.class
+      ModelsCli.ExportCommand.class,
+      DataCommand.class,
+      TrainCommand.class
     })
 public final class ModelsCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -79,16 +82,46 @@ public final class ModelsCli implements Runnable {
     @Parameters(index = "0", paramLabel = "MODEL", description = "zoo name or .onnx file")
     String model;
 
-    @Option(names = "--calibrate", paramLabel = "N", defaultValue = "4",
-        description = "calibration samples (random N(0,1) inputs) for the headroom (default 4)")
-    int samples;
+    @Option(names = "--calibrate", paramLabel = "N",
+        description = "calibration samples for the headroom: random N(0,1) inputs (default 4),"
+            + " or with --data the first N test images (default 256)")
+    Integer samples;
+
+    @Option(names = "--data", paramLabel = "DIR",
+        description = "calibrate on real images: the MNIST-format IDX test set in DIR"
+            + " (t10k-images-idx3-ubyte, normalised as in training) instead of random inputs."
+            + " A polynomial net can escape on digits while staying tame on N(0,1) noise.")
+    Path data;
 
     @Override
-    public Integer call() {
-      if (samples < 1) {
-        throw new IllegalArgumentException("--calibrate must be >= 1, got " + samples);
+    public Integer call() throws IOException {
+      int n = samples != null ? samples : data != null ? 256 : 4;
+      if (n < 1) {
+        throw new IllegalArgumentException("--calibrate must be >= 1, got " + n);
       }
       Model m = ModelSource.load(model);
+      double[][] xs;
+      String source;
+      if (data != null) {
+        if (!Mnist.present(data)) {
+          throw new IllegalArgumentException("--data " + data + " holds no MNIST IDX test set"
+              + " (t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte); fetch one with"
+              + " `models data mnist --out DIR`");
+        }
+        Mnist.Split test = Mnist.test(data).head(n);
+        if (test.pixels() != m.inputSize()) {
+          throw new IllegalArgumentException("model '" + m.name() + "' takes " + m.inputSize()
+              + " input values but the images in " + data + " have " + test.pixels());
+        }
+        xs = new double[test.n()][];
+        for (int i = 0; i < xs.length; i++) {
+          xs[i] = test.image(i);
+        }
+        source = xs.length + " test images from " + data;
+      } else {
+        xs = Zoo.sampleInputs(m, n, 0x6a7d);
+        source = n + " random N(0,1) inputs";
+      }
       System.out.printf("model %s: input %s, output %s, %d layers, %d parameters%n", m.name(),
           shape(m.inputShape()), shape(m.outputShape()), m.layers().size(),
           m.parameterCount());
@@ -99,8 +132,19 @@ public final class ModelsCli implements Runnable {
             String.join(",", l.inputs()), shape(m.shape(l.name())), Params.count(l));
       }
       System.out.println();
-      Headroom.Report r = Headroom.measure(m, Zoo.sampleInputs(m, samples, 0x6a7d));
+      Headroom.Report r = Headroom.measure(m, xs);
       System.out.print(r.format());
+      Headroom.LayerHeadroom low = r.firstBelow(Headroom.DEFAULT_MARGIN_BITS);
+      if (low != null) {
+        // exit code 3, as `models train` when activations escape
+        System.out.printf("ESCAPING on %s: layer %s (%s) has %.1f bits of headroom, below the"
+            + " margin of %d: its fixed-point values come close to (or past) overflowing"
+            + " Z_2^64 on these inputs%n", source, low.layer(),
+            low.kind(), low.headroomBits(), Headroom.DEFAULT_MARGIN_BITS);
+        return 3;
+      }
+      System.out.printf("ok on %s: every layer keeps >= %d bits of headroom%n", source,
+          Headroom.DEFAULT_MARGIN_BITS);
       return 0;
     }
   }

@@ -174,10 +174,16 @@ public final class RingForward {
   }
 
   private long[] scaleShift(long[] sums, double k, int f) {
-    int g = Arithmetic.guardBits(f);
-    long c = Math.round(k * Math.scalb(1.0, f + g));
+    int bits = Arithmetic.mulPublicShift(f, k);
+    if (Arithmetic.exactShift(k) > 0) {
+      for (int i = 0; i < sums.length; i++) {
+        sums[i] >>= bits;
+      }
+      return sums;
+    }
+    long c = Math.round(k * Math.scalb(1.0, bits));
     for (int i = 0; i < sums.length; i++) {
-      sums[i] = sums[i] * c >> (f + g);
+      sums[i] = sums[i] * c >> bits;
     }
     return sums;
   }

@@ -201,8 +201,11 @@ public final class SecureModel {
     } else if (l instanceof BatchNorm) {
       out.add(new CorrelationRequest.Triples(n));
       truncation(out, n, f);
-    } else if (l instanceof AvgPool || l instanceof GlobalAvgPool) {
-      truncation(out, n, f + Arithmetic.guardBits(f));
+    } else if (l instanceof AvgPool ap) {
+      truncation(out, n, Arithmetic.mulPublicShift(f, 1.0 / (ap.kernel() * ap.kernel())));
+    } else if (l instanceof GlobalAvgPool) {
+      int[] in = s.inShape();
+      truncation(out, n, Arithmetic.mulPublicShift(f, 1.0 / (in[1] * in[2])));
     } else if (l instanceof Relu) {
       out.add(new CorrelationRequest.RandomOt(64 * n));
     }

@@ -186,6 +186,10 @@ public final class TrainableNet {
     return maxAbs.clone();
   }
 
+  TrainLayer layer(int i) {
+    return layers.get(i);
+  }
+
   public String layerName(int i) {
     return layers.get(i).name;
   }

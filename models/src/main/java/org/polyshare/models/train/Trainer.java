@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.polyshare.core.protocol.Arithmetic;
 import org.polyshare.models.data.Mnist;
 import org.polyshare.models.graph.Model;
 
@@ -12,18 +13,21 @@ import org.polyshare.models.graph.Model;
  * minibatches, softmax cross-entropy, Adam or SGD with momentum under a cosine learning-rate decay,
  * a progress bar with running loss and accuracy, test accuracy after each epoch.
  *
- * <p>Every training step checks each layer's max |activation| against the fixed-point limit
- * {@code 2^(62 − 2f − margin)}: a value {@code v} is {@code |v|·2^(2f)} in the ring before its
- * truncation, which is exact only below {@code 2^62}, and the secure evaluator wants
- * {@link #MARGIN_BITS} bits of headroom on top (as the calibration's headroom report does). A
- * layer that exceeds it, or becomes NaN, stops training with an {@link EscapingActivationException}
- * naming the layer, epoch and step (Sisyphus made loud).
+ * <p>Every training step checks each layer's max |activation| against what fixed point at
+ * {@code f} bits can hold, with the scales of the secure evaluator (as {@code Headroom} measures
+ * them): a conv, linear, PolyKerv or BatchNorm output {@code v} is {@code |v|·2^(2f)} in the ring
+ * before its truncation, exact only below {@code 2^62}; an average pool's is {@code |v|·2^(2f+g)}
+ * ({@code g} guard bits); a flatten or ReLU output {@code |v|·2^f < 2^63}. So the limit is
+ * {@code 2^(62 − scale − margin)}, margin 0 by default. A layer that exceeds it, or becomes NaN,
+ * stops training with an {@link EscapingActivationException} naming the layer, epoch and step
+ * (Sisyphus made loud).
  */
 public final class Trainer {
 
   /** Training hyper-parameters. */
   public record Config(int epochs, int batchSize, double learningRate, Optimizer.Kind optimizer,
-      double weightDecay, long seed, int threads, int fracBits, boolean polyBatchNorm) {
+      double weightDecay, long seed, int threads, int fracBits, boolean polyBatchNorm,
+      int marginBits) {
     public Config {
       if (epochs < 1 || batchSize < 1 || threads < 1) {
         throw new IllegalArgumentException("epochs, batch size and threads must be >= 1");
@@ -34,12 +38,12 @@ public final class Trainer {
     }
 
     public static Config defaults() {
-      return new Config(8, 64, 2e-3, Optimizer.Kind.ADAM, 5e-4, 1L, 2, 16, true);
+      return new Config(8, 64, 2e-3, Optimizer.Kind.ADAM, 5e-4, 1L, 2, 16, true, 0);
     }
 
     public Config withEpochs(int e) {
       return new Config(e, batchSize, learningRate, optimizer, weightDecay, seed, threads,
-          fracBits, polyBatchNorm);
+          fracBits, polyBatchNorm, marginBits);
     }
   }
 
@@ -47,10 +51,12 @@ public final class Trainer {
   public record Epoch(int epoch, double trainLoss, double trainAccuracy, double testAccuracy,
       double seconds, double[] maxAbsPerLayer) {}
 
-  /** What training produced. */
-  public record Result(Model model, double testAccuracy, double seconds, List<Epoch> epochs) {}
+  /** What training produced; {@code limits[i]} is layer i's escape limit. */
+  public record Result(Model model, double testAccuracy, double seconds, List<Epoch> epochs,
+      double[] limits) {}
 
   private final Config config;
+  private double[] lastLimits;
   private final PrintStream progress;
 
   /** {@code progress} may be null for silence. */
@@ -59,12 +65,22 @@ public final class Trainer {
     this.progress = progress;
   }
 
-  /** Headroom the secure evaluator keeps below the truncation limit (bits). */
-  public static final int MARGIN_BITS = 8;
-
-  /** The escape limit at {@code f} fractional bits: {@code 2^(62 − 2f − MARGIN_BITS)}. */
-  public static double activationLimit(int fracBits) {
-    return Math.scalb(1.0, 62 - 2 * fracBits - MARGIN_BITS);
+  /**
+   * Largest |value| layer {@code i} of {@code net} may reach at {@code f} fractional bits with
+   * {@code marginBits} of headroom left: {@code 2^(limit − scale − margin)}.
+   */
+  static double activationLimit(TrainableNet net, int i, int fracBits, int marginBits) {
+    TrainLayer l = net.layer(i);
+    int scale = 2 * fracBits, limit = 62;
+    if (l instanceof TrainAvgPool ap) {
+      // as Headroom: a power-of-two window truncates its sum, else a guard-bit constant product
+      int shift = Arithmetic.exactShift(1.0 / (ap.k * ap.k));
+      scale = shift > 0 ? fracBits + shift : scale + Arithmetic.guardBits(fracBits);
+    } else if (l instanceof TrainFlatten || l instanceof TrainRelu) {
+      scale = fracBits;
+      limit = 63;
+    }
+    return Math.scalb(1.0, limit - scale - marginBits);
   }
 
   public Result train(Model architecture, Mnist.Split train, Mnist.Split test) {
@@ -75,11 +91,11 @@ public final class Trainer {
         throw new IllegalArgumentException("model '" + architecture.name() + "' takes "
             + net.inputSize() + " input values per sample but the data has " + train.pixels());
       }
-      return run(net, train, test, par);
+      return run(net, train, test);
     }
   }
 
-  private Result run(TrainableNet net, Mnist.Split train, Mnist.Split test, Parallel par) {
+  private Result run(TrainableNet net, Mnist.Split train, Mnist.Split test) {
     try {
       return loop(net, train, test);
     } catch (EscapingActivationException e) {
@@ -97,7 +113,11 @@ public final class Trainer {
     int classes = net.classes();
     int stepsPerEpoch = n / bs; // drop the ragged last batch: BN statistics want full batches
     long totalSteps = (long) stepsPerEpoch * config.epochs();
-    double limit = activationLimit(config.fracBits());
+    double[] limits = new double[net.layerCount()];
+    for (int i = 0; i < limits.length; i++) {
+      limits[i] = activationLimit(net, i, config.fracBits(), config.marginBits());
+    }
+    this.lastLimits = limits.clone();
     Optimizer opt = new Optimizer(config.optimizer(), config.weightDecay());
     List<Param> params = net.params();
     SplittableRandom rng = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
@@ -132,11 +152,11 @@ public final class Trainer {
           yb[b] = train.labels()[idx];
         }
         double[] logits = net.forward(xb, bs, true);
-        checkEscape(net, e, s + 1, limit, epochMax);
+        checkEscape(net, e, s + 1, limits, epochMax);
         double loss = TrainableNet.crossEntropy(logits, yb, 0, bs, classes, grad, correct);
         if (!Double.isFinite(loss)) {
-          throw new EscapingActivationException("loss", "CrossEntropy", e, s + 1, loss, limit,
-              config.fracBits(), history(net, net.lastMaxAbs()));
+          throw new EscapingActivationException("loss", "CrossEntropy", e, s + 1, loss,
+              Double.NaN, config.fracBits(), config.marginBits(), history(net, net.lastMaxAbs()));
         }
         net.zeroGrad();
         net.backward(grad, bs);
@@ -164,15 +184,17 @@ public final class Trainer {
             history(net, epochMax));
       }
     }
-    return new Result(net.toModel(), testAcc, (System.nanoTime() - start) / 1e9, epochs);
+    return new Result(net.toModel(), testAcc, (System.nanoTime() - start) / 1e9, epochs,
+        lastLimits.clone());
   }
 
-  private void checkEscape(TrainableNet net, int epoch, int step, double limit, double[] epochMax) {
+  private void checkEscape(TrainableNet net, int epoch, int step, double[] limit,
+      double[] epochMax) {
     double[] m = net.lastMaxAbs();
     for (int i = 0; i < m.length; i++) {
-      if (!(m[i] <= limit)) {
+      if (!(m[i] <= limit[i])) {
         throw new EscapingActivationException(net.layerName(i), net.layerKind(i), epoch, step,
-            m[i], limit, config.fracBits(), history(net, m));
+            m[i], limit[i], config.fracBits(), config.marginBits(), history(net, m));
       }
       epochMax[i] = Math.max(epochMax[i], m[i]);
     }

@@ -53,6 +53,25 @@ public final class Frames {
     }
   }
 
+  /** The frame header alone, for a payload written separately in pieces. */
+  static ByteBuf header(ByteBufAllocator alloc, int tag, byte kind, int payloadBytes) {
+    return alloc.directBuffer(HEADER_BYTES).writeIntLE(5 + payloadBytes).writeIntLE(tag).writeByte(kind);
+  }
+
+  /** Ring elements {@code [from, from + count)} as a direct buffer (a slice of a frame's payload). */
+  static ByteBuf longs(ByteBufAllocator alloc, long[] data, int from, int count) {
+    int bytes = count * 8;
+    ByteBuf buf = alloc.directBuffer(bytes);
+    try {
+      buf.nioBuffer(0, bytes).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(data, from, count);
+      buf.writerIndex(bytes);
+      return buf;
+    } catch (RuntimeException e) {
+      buf.release();
+      throw e;
+    }
+  }
+
   /** A direct buffer holding the whole frame of bytes. */
   public static ByteBuf encode(ByteBufAllocator alloc, int tag, byte[] data) {
     ByteBuf buf = alloc.directBuffer(HEADER_BYTES + data.length);

@@ -2,7 +2,6 @@ package org.polyshare.core.net;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -209,10 +208,5 @@ public final class NetTransport implements AutoCloseable {
   @Override
   public void close() {
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-  }
-
-  /** A channel's link, for tests. */
-  static NettyLink linkOf(Channel ch) {
-    return ch.attr(LinkServer.LINK).get();
   }
 }

@@ -46,6 +46,10 @@ public final class NettyLink implements PartyLink {
   private final List<Role> acceptedPeers;
   private final Mailbox inbox = new Mailbox();
   private final LinkStats stats = new LinkStats();
+  /** Ring elements per piece of a large frame (256 KiB). */
+  private static final int CHUNK_LONGS = 32 * 1024;
+
+  private final ReentrantLock sendLock = new ReentrantLock();
   private final ReentrantLock writeLock = new ReentrantLock();
   private final Condition writableAgain = writeLock.newCondition();
   final CompletableFuture<NettyLink> ready = new CompletableFuture<>();
@@ -82,6 +86,16 @@ public final class NettyLink implements PartyLink {
 
   public Role localRole() {
     return localRole;
+  }
+
+  /** The negotiated TLS protocol and cipher suite, e.g. {@code TLSv1.3 TLS_AES_128_GCM_SHA256}. */
+  public String tlsDescription() {
+    SslHandler ssl = channel.pipeline().get(SslHandler.class);
+    if (ssl == null) {
+      return "no TLS";
+    }
+    var session = ssl.engine().getSession();
+    return session.getProtocol() + " " + session.getCipherSuite();
   }
 
   /**
@@ -124,8 +138,39 @@ public final class NettyLink implements PartyLink {
   public void send(int tag, long[] data) {
     checkTag(tag);
     checkSize(8L * data.length);
-    awaitWritable();
-    sendFrame(Frames.encode(channel.alloc(), tag, data), 8L * data.length);
+    sendLock.lock();
+    try {
+      awaitWritable();
+      if (data.length <= CHUNK_LONGS) {
+        sendFrame(Frames.encode(channel.alloc(), tag, data), 8L * data.length);
+        return;
+      }
+      // A large frame goes out as header + 256 KiB pieces: pooled buffers instead of one huge
+      // unpooled allocation, and back-pressure applies between pieces. The send lock keeps the
+      // pieces of one frame together.
+      stats.onSend(8L * data.length);
+      write(Frames.header(channel.alloc(), tag, Frames.KIND_LONGS, 8 * data.length), false);
+      for (int from = 0; from < data.length; from += CHUNK_LONGS) {
+        awaitWritable();
+        int n = Math.min(CHUNK_LONGS, data.length - from);
+        write(Frames.longs(channel.alloc(), data, from, n), true); // unflushed bytes never drain
+      }
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  private void write(ByteBuf buf, boolean flush) {
+    if (failure != null) {
+      buf.release();
+      checkOpen();
+    }
+    io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<? super Void>> onFailure = f -> {
+      if (!f.isSuccess()) {
+        fail(translate(f.cause()));
+      }
+    };
+    (flush ? channel.writeAndFlush(buf) : channel.write(buf)).addListener(onFailure);
   }
 
   @Override
@@ -187,11 +232,30 @@ public final class NettyLink implements PartyLink {
   public void abort(String reason) {
     fail(new LinkClosedException("link to " + peerName + " aborted locally: " + reason));
     closedLocally = true;
-    if (channel.isActive()) {
+    boolean locked = false;
+    try {
+      // never split another thread's frame; if a sender is stuck, close without the reason
+      locked = sendLock.tryLock(200, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (channel.isActive() && locked) {
       ByteBuf frame = Frames.encode(channel.alloc(), Frames.TAG_ERROR, reason.getBytes(StandardCharsets.UTF_8));
-      channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
-      channel.eventLoop().schedule(() -> channel.close(), 2, TimeUnit.SECONDS);
+      try {
+        channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
+      } finally {
+        sendLock.unlock();
+      }
+      try {
+        // a peer that never reads must not keep the connection open
+        channel.eventLoop().schedule(() -> channel.close(), 2, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        channel.close();
+      }
     } else {
+      if (locked) {
+        sendLock.unlock();
+      }
       channel.close();
     }
   }
@@ -200,8 +264,12 @@ public final class NettyLink implements PartyLink {
   public void close() {
     closedLocally = true;
     fail(new LinkClosedException("link to " + peerName + " was closed locally"));
-    // flush what is queued, then close
+    // flush what is queued, then close; wait (bounded) so a process that exits right after
+    // close() does not lose its last messages to the event loop's shutdown
     channel.writeAndFlush(channel.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+    if (!channel.eventLoop().inEventLoop()) {
+      channel.closeFuture().awaitUninterruptibly(2000);
+    }
   }
 
   /** Waits until the channel is closed (after {@link #close} or a failure), at most {@code d}. */
@@ -241,11 +309,12 @@ public final class NettyLink implements PartyLink {
     if (payloadBytes >= 0) { // control frames (payloadBytes < 0) are not protocol traffic
       stats.onSend(payloadBytes);
     }
-    channel.writeAndFlush(frame).addListener(f -> {
-      if (!f.isSuccess()) {
-        fail(translate(f.cause()));
-      }
-    });
+    sendLock.lock();
+    try {
+      write(frame, true);
+    } finally {
+      sendLock.unlock();
+    }
   }
 
   /** Back-pressure: block while more than the high-water mark is queued for the socket. */
@@ -257,15 +326,22 @@ public final class NettyLink implements PartyLink {
     if (channel.eventLoop().inEventLoop()) {
       throw new IllegalStateException("a blocking send must not run on the link's event loop");
     }
+    // The bound is on a stall, not on the drain time: any progress of the queue restarts it.
     long nanos = options.timeout().toNanos();
+    long backlog = channel.bytesBeforeWritable();
     writeLock.lock();
     try {
       while (!channel.isWritable() && failure == null) {
         if (nanos <= 0) {
-          throw new LinkTimeoutException("could not send to " + peerName + " within " + options.timeout().toMillis()
-              + " ms: its receive window stayed full (the peer is stalled or not reading)");
+          long now = channel.bytesBeforeWritable();
+          if (now >= backlog) {
+            throw new LinkTimeoutException("could not send to " + peerName + ": nothing drained in "
+                + options.timeout().toMillis() + " ms, its receive window stayed full (the peer is stalled or not reading)");
+          }
+          backlog = now;
+          nanos = options.timeout().toNanos();
         }
-        nanos = writableAgain.awaitNanos(nanos);
+        nanos = writableAgain.awaitNanos(Math.min(nanos, options.timeout().toNanos()));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

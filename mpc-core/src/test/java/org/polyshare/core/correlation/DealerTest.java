@@ -87,6 +87,7 @@ class DealerTest {
       assertEquals(m[2 * i + 1], o1.chosen()[2 * i + 1]);
       ones += o1.choice(i);
     }
+    // Binomial(130, 1/2) outside (30, 100): probability 5.4e-10 (exact tail), below 1e-9
     assertTrue(ones > 30 && ones < 100, "choice bits look uniform: " + ones);
   }
 

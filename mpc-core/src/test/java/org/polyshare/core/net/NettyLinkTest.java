@@ -45,6 +45,8 @@ class NettyLinkTest {
     try {
       assertEquals(Role.PARTY1, l[0].peerRole());
       assertEquals(Role.PARTY0, l[1].peerRole());
+      assertEquals("TLSv1.3 TLS_AES_128_GCM_SHA256", l[0].tlsDescription());
+      assertEquals("TLSv1.3 TLS_AES_128_GCM_SHA256", l[1].tlsDescription());
       SplittableRandom rnd = new SplittableRandom(7);
       long[] big = rnd.longs(1_000_003).toArray();
       l[1].send(5, big);

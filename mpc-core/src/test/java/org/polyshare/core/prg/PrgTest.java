@@ -48,8 +48,8 @@ class PrgTest {
       ones += Long.bitCount(v);
     }
     double n = 64.0 * x.length;
-    // Binomial(n, 1/2): 6 standard deviations is a false alarm once in ~10^9 runs.
-    assertTrue(Math.abs(ones - n / 2) < 6 * Math.sqrt(n / 4), "ones = " + ones);
+    // Binomial(n, 1/2): 6.5 standard deviations (two-sided) is a false alarm once in ~10^10 runs.
+    assertTrue(Math.abs(ones - n / 2) < 6.5 * Math.sqrt(n / 4), "ones = " + ones);
     assertEquals("Seed[redacted]", Seed.random().toString());
   }
 }

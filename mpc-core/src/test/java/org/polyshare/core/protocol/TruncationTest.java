@@ -99,7 +99,9 @@ class TruncationTest {
     System.out.printf(
         "local truncation: %d large errors in %d values (rate %.5f); theory %.1f (rate %.5f), %.2f sigma%n",
         large, n, large / (double) n, expected, expected / n, (large - expected) / sigma);
-    assertTrue(Math.abs(large - expected) < 5 * sigma, "observed " + large + " vs expected " + expected);
+    // Deterministic (seeded shares, no dealer), and with λ ≈ 12,500 a Poisson count 6.5 sd off
+    // would be a false alarm under 1e-10 for any seed.
+    assertTrue(Math.abs(large - expected) < 6.5 * sigma, "observed " + large + " vs expected " + expected);
 
     // Small values: the same protocol is then almost always right to one ulp.
     long[] small = new long[n];
@@ -113,6 +115,7 @@ class TruncationTest {
         bad++;
       }
     }
-    assertTrue(bad <= 2, "values below 2^40 fail with probability < 2^-24 each, saw " + bad);
+    // λ < 2e5 · 2^40/2^64 = 0.012 expected failures; P(N ≥ 4) < λ^4/24 = 9e-10
+    assertTrue(bad <= 3, "values below 2^40 fail with probability < 2^-24 each, saw " + bad);
   }
 }

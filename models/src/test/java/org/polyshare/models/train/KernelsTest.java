@@ -1,0 +1,55 @@
+package org.polyshare.models.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The tiled GEMMs (all tile and remainder paths, offsets, leading dimensions) against naive loops. */
+class KernelsTest {
+  private static double[] random(SplittableRandom r, int n) {
+    double[] a = new double[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = r.nextDouble() * 2 - 1;
+    }
+    return a;
+  }
+
+  @Test
+  void gemmsMatchTheDefinitionForAllShapes() {
+    SplittableRandom r = new SplittableRandom(9);
+    int off = 3, pad = 2;
+    for (int m = 1; m <= 9; m++) {
+      for (int n = 1; n <= 9; n++) {
+        for (int k = 1; k <= 6; k++) {
+          // A is m×k (NN, NT) or k×m (TN); B is k×n (NN, TN) or n×k (NT); C is m×n; all padded.
+          int lda = Math.max(m, k) + pad, ldb = Math.max(n, k) + pad, ldc = n + pad;
+          double[] a = random(r, off + Math.max(m, k) * lda);
+          double[] b = random(r, off + Math.max(n, k) * ldb);
+          double[] c0 = random(r, off + m * ldc);
+          double[] nn = c0.clone(), nt = c0.clone(), tn = c0.clone();
+          Kernels.gemmNN(m, n, k, a, off, lda, b, off, ldb, nn, off, ldc);
+          Kernels.gemmNT(m, n, k, a, off, lda, b, off, ldb, nt, off, ldc);
+          Kernels.gemmTN(m, n, k, a, off, lda, b, off, ldb, tn, off, ldc);
+          for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+              double sNN = c0[off + i * ldc + j], sNT = sNN, sTN = sNN;
+              for (int q = 0; q < k; q++) {
+                sNN += a[off + i * lda + q] * b[off + q * ldb + j];
+                sNT += a[off + i * lda + q] * b[off + j * ldb + q];
+                sTN += a[off + q * lda + i] * b[off + q * ldb + j];
+              }
+              String at = m + "x" + n + "x" + k + " at " + i + "," + j;
+              assertEquals(sNN, nn[off + i * ldc + j], 1e-12, "NN " + at);
+              assertEquals(sNT, nt[off + i * ldc + j], 1e-12, "NT " + at);
+              assertEquals(sTN, tn[off + i * ldc + j], 1e-12, "TN " + at);
+            }
+            for (int j = n; j < ldc && off + i * ldc + j < c0.length; j++) {
+              assertEquals(c0[off + i * ldc + j], nn[off + i * ldc + j], "NN writes outside C");
+            }
+          }
+        }
+      }
+    }
+  }
+}

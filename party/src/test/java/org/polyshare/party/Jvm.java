@@ -1,0 +1,68 @@
+package org.polyshare.party;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A child JVM running one of our CLIs on the test class path, its output collected line by line. */
+record Jvm(Process process, List<String> lines) {
+  /** With Netty's leak detector at PARANOID. */
+  static Jvm launch(Class<?> main, String... args) throws IOException {
+    return launch("paranoid", main, args);
+  }
+
+  static Jvm launch(String leakDetection, Class<?> main, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-XX:TieredStopAtLevel=1", "-Dio.netty.leakDetection.level=" + leakDetection,
+        "-cp", System.getProperty("java.class.path"), main.getName()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    Thread t = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          lines.add(line);
+        }
+      } catch (IOException ignored) {
+        // process ended
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return new Jvm(p, lines);
+  }
+
+  String output() {
+    synchronized (lines) {
+      return String.join("\n", lines);
+    }
+  }
+
+  /** Waits (≤ 60 s) for a line matching {@code p}; returns the number in its group 1, or 0 without one. */
+  int awaitNumber(Pattern p) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < end) {
+      synchronized (lines) {
+        for (String l : lines) {
+          Matcher m = p.matcher(l);
+          if (m.find()) {
+            return m.groupCount() == 0 ? 0 : Integer.parseInt(m.group(1));
+          }
+        }
+      }
+      if (!process.isAlive()) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no line matching " + p + ":\n" + output());
+  }
+}

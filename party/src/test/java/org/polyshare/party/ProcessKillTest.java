@@ -1,0 +1,142 @@
+package org.polyshare.party;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.polyshare.core.net.NetFixtures;
+import org.polyshare.dealer.DealerCli;
+
+/**
+ * Real party JVMs killed with SIGKILL ({@code destroyForcibly}) in the middle of a session of many
+ * inferences: the survivor exits non-zero with a message naming the lost peer, well within its
+ * receive timeout; a party 0 service survives a killed client and serves the next.
+ */
+class ProcessKillTest {
+  private static final int TIMEOUT_S = 60;
+  private static Jvm dealer;
+  private static int dealerPort;
+  private static Path certs;
+
+  @BeforeAll
+  static void startDealer() throws Exception {
+    certs = NetFixtures.certs();
+    dealer = Jvm.launch("simple", DealerCli.class, "serve", "--port", "0", "--certs", certs.toString());
+    dealerPort = dealer.awaitNumber(Pattern.compile("dealer listening on port (\\d+)"));
+  }
+
+  @AfterAll
+  static void stopDealer() {
+    dealer.process().destroyForcibly();
+  }
+
+  private static Jvm party(int id, String peerOption, String peerValue, String session, int inferences)
+      throws Exception {
+    return party(dealerPort, id, peerOption, peerValue, session, inferences);
+  }
+
+  private static Jvm party(int dealerAt, int id, String peerOption, String peerValue, String session, int inferences)
+      throws Exception {
+    return Jvm.launch("simple", PartyCli.class, "run", "--id", String.valueOf(id), peerOption, peerValue, "--dealer",
+        "localhost:" + dealerAt, "--certs", certs.toString(), "--model", "tiny-pkn", "--session", session,
+        "--inferences", String.valueOf(inferences), "--timeout", String.valueOf(TIMEOUT_S), "--connect-deadline", "30");
+  }
+
+  @ParameterizedTest(name = "party {0} killed")
+  @ValueSource(ints = {0, 1})
+  void theSurvivorFailsFastWithAClearError(int victim) throws Exception {
+    String session = "kill" + victim;
+    Jvm p0 = party(0, "--listen", "0", session, 2_000);
+    Jvm p1 = null;
+    try {
+      int port = p0.awaitNumber(Pattern.compile("listening for party 1 on port (\\d+)"));
+      p1 = party(1, "--peer", "localhost:" + port, session, 2_000);
+      Jvm killed = victim == 0 ? p0 : p1;
+      Jvm survivor = victim == 0 ? p1 : p0;
+      // well into the session: both parties are in their loop of offline + online phases
+      survivor.awaitNumber(Pattern.compile("party " + (1 - victim) + ": inference 5:"));
+      long t0 = System.nanoTime();
+      killed.process().destroyForcibly();
+      assertTrue(survivor.process().waitFor(TIMEOUT_S / 2, TimeUnit.SECONDS),
+          "the survivor is still running " + TIMEOUT_S / 2 + " s after its peer was killed:\n" + survivor.output());
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      assertNotEquals(0, survivor.process().exitValue(), survivor.output());
+      String last = survivor.lines().get(survivor.lines().size() - 1);
+      assertTrue(last.startsWith("party " + (1 - victim) + ": ") && last.contains("party " + victim)
+          && (last.contains("lost") || last.contains("closed")), survivor.output());
+      System.out.printf("party %d killed: party %d exited %d after %.2f s: %s%n", victim, 1 - victim,
+          survivor.process().exitValue(), seconds, last);
+    } finally {
+      p0.process().destroyForcibly();
+      if (p1 != null) {
+        p1.process().destroyForcibly();
+      }
+    }
+  }
+
+  @Test
+  void aDealerKilledMidSessionEndsBothPartiesFast() throws Exception {
+    Jvm ownDealer = Jvm.launch("simple", DealerCli.class, "serve", "--port", "0", "--certs", certs.toString());
+    Jvm p0 = null;
+    Jvm p1 = null;
+    try {
+      int at = ownDealer.awaitNumber(Pattern.compile("dealer listening on port (\\d+)"));
+      p0 = party(at, 0, "--listen", "0", "dealer-dies", 2_000);
+      int port = p0.awaitNumber(Pattern.compile("listening for party 1 on port (\\d+)"));
+      p1 = party(at, 1, "--peer", "localhost:" + port, "dealer-dies", 2_000);
+      p1.awaitNumber(Pattern.compile("party 1: inference 5:"));
+      ownDealer.process().destroyForcibly();
+      for (Jvm p : new Jvm[] {p0, p1}) {
+        assertTrue(p.process().waitFor(TIMEOUT_S / 2, TimeUnit.SECONDS), "a party hangs without its dealer:\n" + p.output());
+        assertNotEquals(0, p.process().exitValue(), p.output());
+      }
+      // the dealer's loss is the first failure at least at one party; the other may see its peer go first
+      String both = p0.output() + "\n" + p1.output();
+      assertTrue(Pattern.compile("party \\d: .*dealer.*(lost|closed)").matcher(both).find(), both);
+    } finally {
+      for (Jvm j : new Jvm[] {ownDealer, p0, p1}) {
+        if (j != null) {
+          j.process().destroyForcibly();
+        }
+      }
+    }
+  }
+
+  @Test
+  void theServiceOutlivesAKilledClient() throws Exception {
+    Jvm service = Jvm.launch("simple", PartyCli.class, "serve", "--listen", "0", "--dealer", "localhost:" + dealerPort,
+        "--certs", certs.toString(), "--model", "tiny-pkn", "--max-sessions", "2", "--max-inferences", "2000",
+        "--timeout", String.valueOf(TIMEOUT_S));
+    Jvm doomed = null;
+    Jvm next = null;
+    try {
+      int port = service.awaitNumber(Pattern.compile("serving model 'tiny-pkn' on port (\\d+)"));
+      doomed = party(1, "--peer", "localhost:" + port, "doomed", 2_000);
+      doomed.awaitNumber(Pattern.compile("party 1: inference 5:"));
+      doomed.process().destroyForcibly();
+      service.awaitNumber(Pattern.compile("session 'doomed@\\w+' with .* failed after"));
+      next = party(1, "--peer", "localhost:" + port, "next", 3);
+      assertTrue(next.process().waitFor(60, TimeUnit.SECONDS), next.output());
+      assertEquals(0, next.process().exitValue(), next.output());
+      assertTrue(service.process().waitFor(30, TimeUnit.SECONDS), service.output());
+      assertEquals(0, service.process().exitValue(), service.output());
+      assertTrue(service.output().contains("served 2 sessions (1 failed)"), service.output());
+      assertTrue(Pattern.compile("session 'next@\\w+' with .* done: 3 inference").matcher(service.output()).find(),
+          service.output());
+    } finally {
+      for (Jvm j : new Jvm[] {service, doomed, next}) {
+        if (j != null) {
+          j.process().destroyForcibly();
+        }
+      }
+    }
+  }
+}
