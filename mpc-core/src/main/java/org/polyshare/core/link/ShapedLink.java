@@ -10,8 +10,10 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Model: one FIFO wire per direction. A message of {@code b} bytes starts when the wire is
  * free, occupies it for {@code 8b / bandwidth}, and reaches the peer half a round trip after it
  * left: {@code depart = max(now, wireFree) + 8b/bw}, {@code arrive = depart + rtt/2}. The message
- * is handed to the underlying link at {@code arrive}, so the receiver cannot see it earlier; the
- * sender does not block, as with a socket's send buffer. Wrap both ends to shape both directions.
+ * is handed to the underlying link at {@code arrive}, so the receiver cannot see it earlier. Like
+ * a socket with a send buffer of {@link #SEND_BUFFER_BYTES}, a send returns at once while the
+ * wire's backlog fits in the buffer and otherwise blocks until it does (so a fast sender cannot
+ * pile gigabytes into the emulated wire; what is queued stays bounded). Wrap both ends to shape both directions.
  * The real link's own latency adds on top, so shaped timings are upper bounds of the profile.
  *
  * <p>Messages reach the inner link strictly in send order (one wire thread takes them from a FIFO
@@ -31,10 +33,17 @@ public final class ShapedLink implements PartyLink {
 
   private static final InFlight END = new InFlight(0, () -> { });
 
+  /** Emulated send buffer: the backlog (not yet on the wire) a send may leave without blocking. */
+  public static final long SEND_BUFFER_BYTES = 4L << 20;
+
+  private final long bufferNanos;
+
   public ShapedLink(PartyLink inner, NetworkProfile profile) {
     this.inner = inner;
     this.profile = profile;
     this.halfRttNanos = profile.roundTrip().toNanos() / 2;
+    this.bufferNanos = profile.bitsPerSecond() == 0
+        ? Long.MAX_VALUE : SEND_BUFFER_BYTES * 8L * 1_000_000_000L / profile.bitsPerSecond();
     this.wire = new Thread(this::deliverInOrder, "shaped-wire-" + inner.peerName());
     wire.setDaemon(true);
     wire.start();
@@ -79,6 +88,11 @@ public final class ShapedLink implements PartyLink {
       throw new LinkClosedException("shaped link to " + inner.peerName() + " is closed");
     }
     long now = System.nanoTime();
+    // Back-pressure: wait until the backlog ahead of this message fits in the send buffer.
+    while (wireFreeAt - now > bufferNanos) {
+      LockSupport.parkNanos(wireFreeAt - now - bufferNanos);
+      now = System.nanoTime();
+    }
     long serialize =
         profile.bitsPerSecond() == 0 ? 0 : (bytes * 8L * 1_000_000_000L) / profile.bitsPerSecond();
     long depart = Math.max(now, wireFreeAt) + serialize;

@@ -68,6 +68,23 @@ class ShapedLinkTest {
   }
 
   @Test
+  void aSenderFarAheadOfTheWireBlocksLikeAFullSocketBuffer() {
+    // 24 MiB at 100 Mbit/s: ~2 s of wire. With a 4 MiB send buffer the last send cannot return
+    // before ~20 MiB have left, i.e. after ~1.7 s.
+    NetworkProfile p = new NetworkProfile("slow", 100_000_000L, Duration.ZERO);
+    InMemoryLink[] raw = InMemoryLink.pair(Duration.ofSeconds(10));
+    PartyLink a = ShapedLink.wrap(raw[0], p);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < 24; i++) {
+      a.send(1, new long[1 << 17]);
+    }
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    long floor = (24L - ShapedLink.SEND_BUFFER_BYTES / (1 << 20) - 1) * (1 << 20) * 8 * 1000 / 100_000_000L;
+    assertTrue(ms >= floor, "24 MiB of sends returned after " + ms + " ms, below " + floor);
+    a.close();
+  }
+
+  @Test
   void profilesByName() {
     assertSame(NetworkProfile.LAN, NetworkProfile.named("LAN"));
     assertEquals(40, NetworkProfile.named("wan").roundTrip().toMillis());
