@@ -272,12 +272,15 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
     sb.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
     sb.append("<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">")
         .append(esc("Latency split, " + architecture + ", net " + net.name() + ", batch " + batch
-            + ", median of " + repeat + " (" + mode + ")")).append("</text>\n");
+            + ", median of " + repeat)).append("</text>\n");
+    // The mode description is long; it goes on a small line of its own under the title.
+    sb.append("<text x=\"10\" y=\"33\" font-size=\"10\" fill=\"#555\">")
+        .append(esc(mode)).append("</text>\n");
     VariantResult[] vs = {relu, pkn};
     double[][] p = {parts(relu), parts(pkn)};
     for (int panel = 0; panel < 2; panel++) {
       int from = panel == 0 ? 0 : 2;
-      int y0 = 45 + panel * 120;
+      int y0 = 52 + panel * 120;
       double max = 0;
       for (double[] q : p) {
         double s = 0;
