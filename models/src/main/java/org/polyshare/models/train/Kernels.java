@@ -106,17 +106,33 @@ final class Kernels {
   /** {@code C[m][n] += Σ_k A[m][k] · B[k][n]}. */
   static void gemmNN(int mDim, int nDim, int kDim, double[] a, int ao, int lda, double[] b,
       int bo, int ldb, double[] c, int co, int ldc) {
+    gemmStridedA(mDim, nDim, kDim, a, ao, lda, 1, b, bo, ldb, c, co, ldc);
+  }
+
+  /** {@code C[m][n] += Σ_k A[k][m] · B[k][n]}. */
+  static void gemmTN(int mDim, int nDim, int kDim, double[] a, int ao, int lda, double[] b,
+      int bo, int ldb, double[] c, int co, int ldc) {
+    gemmStridedA(mDim, nDim, kDim, a, ao, 1, lda, b, bo, ldb, c, co, ldc);
+  }
+
+  /**
+   * {@code C[m][n] += Σ_k A(m, k) · B[k][n]} with {@code A(m, k) = a[ao + m·am + k·ak]}, so one
+   * 4x4 register tile serves both A and Aᵀ. The summation order per output is fixed (k ascending
+   * in the tile, then the axpy remainder), which keeps training bit-reproducible.
+   */
+  private static void gemmStridedA(int mDim, int nDim, int kDim, double[] a, int ao, int am, int ak,
+      double[] b, int bo, int ldb, double[] c, int co, int ldc) {
     int m = 0;
     for (; m + 3 < mDim; m += 4) {
-      int a0 = ao + m * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
       int n = 0;
       for (; n + 3 < nDim; n += 4) {
         double c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         double c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-        for (int k = 0; k < kDim; k++) {
+        int a0 = ao + m * am;
+        for (int k = 0; k < kDim; k++, a0 += ak) {
           int bk = bo + k * ldb + n;
           double b0 = b[bk], b1 = b[bk + 1], b2 = b[bk + 2], b3 = b[bk + 3];
-          double x0 = a[a0 + k], x1 = a[a1 + k], x2 = a[a2 + k], x3 = a[a3 + k];
+          double x0 = a[a0], x1 = a[a0 + am], x2 = a[a0 + 2 * am], x3 = a[a0 + 3 * am];
           c00 += x0 * b0; c01 += x0 * b1; c02 += x0 * b2; c03 += x0 * b3;
           c10 += x1 * b0; c11 += x1 * b1; c12 += x1 * b2; c13 += x1 * b3;
           c20 += x2 * b0; c21 += x2 * b1; c22 += x2 * b2; c23 += x2 * b3;
@@ -135,7 +151,7 @@ final class Kernels {
         for (int mm = m; mm < m + 4; mm++) {
           double s = 0;
           for (int k = 0; k < kDim; k++) {
-            s += a[ao + mm * lda + k] * b[bo + k * ldb + n];
+            s += a[ao + mm * am + k * ak] * b[bo + k * ldb + n];
           }
           c[co + mm * ldc + n] += s;
         }
@@ -143,7 +159,7 @@ final class Kernels {
     }
     for (; m < mDim; m++) {
       for (int k = 0; k < kDim; k++) {
-        double x = a[ao + m * lda + k];
+        double x = a[ao + m * am + k * ak];
         if (x != 0.0) {
           axpy(nDim, x, b, bo + k * ldb, c, co + m * ldc);
         }
@@ -188,53 +204,6 @@ final class Kernels {
     for (; m < mDim; m++) {
       for (int n = 0; n < nDim; n++) {
         c[co + m * ldc + n] += dot(kDim, a, ao + m * lda, b, bo + n * ldb);
-      }
-    }
-  }
-
-  /** {@code C[m][n] += Σ_k A[k][m] · B[k][n]}. */
-  static void gemmTN(int mDim, int nDim, int kDim, double[] a, int ao, int lda, double[] b,
-      int bo, int ldb, double[] c, int co, int ldc) {
-    int m = 0;
-    for (; m + 3 < mDim; m += 4) {
-      int n = 0;
-      for (; n + 3 < nDim; n += 4) {
-        double c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-        double c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-        for (int k = 0; k < kDim; k++) {
-          int ak = ao + k * lda + m, bk = bo + k * ldb + n;
-          double x0 = a[ak], x1 = a[ak + 1], x2 = a[ak + 2], x3 = a[ak + 3];
-          double y0 = b[bk], y1 = b[bk + 1], y2 = b[bk + 2], y3 = b[bk + 3];
-          c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
-          c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
-          c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
-          c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
-        }
-        int r = co + m * ldc + n;
-        c[r] += c00; c[r + 1] += c01; c[r + 2] += c02; c[r + 3] += c03;
-        r += ldc;
-        c[r] += c10; c[r + 1] += c11; c[r + 2] += c12; c[r + 3] += c13;
-        r += ldc;
-        c[r] += c20; c[r + 1] += c21; c[r + 2] += c22; c[r + 3] += c23;
-        r += ldc;
-        c[r] += c30; c[r + 1] += c31; c[r + 2] += c32; c[r + 3] += c33;
-      }
-      for (; n < nDim; n++) {
-        for (int mm = m; mm < m + 4; mm++) {
-          double s = 0;
-          for (int k = 0; k < kDim; k++) {
-            s += a[ao + k * lda + mm] * b[bo + k * ldb + n];
-          }
-          c[co + mm * ldc + n] += s;
-        }
-      }
-    }
-    for (; m < mDim; m++) {
-      for (int k = 0; k < kDim; k++) {
-        double x = a[ao + k * lda + m];
-        if (x != 0.0) {
-          axpy(nDim, x, b, bo + k * ldb, c, co + m * ldc);
-        }
       }
     }
   }
