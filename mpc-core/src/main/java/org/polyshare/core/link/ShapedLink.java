@@ -1,6 +1,5 @@
 package org.polyshare.core.link;
 
-import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.LockSupport;
 
@@ -19,8 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Messages reach the inner link strictly in send order (one wire thread takes them from a FIFO
  * queue, arrival times being non-decreasing): the receiving mailboxes rely on per-tag order.
  */
-public final class ShapedLink implements PartyLink {
-  private final PartyLink inner;
+public final class ShapedLink extends ForwardingPartyLink {
   private final NetworkProfile profile;
   private final Thread wire;
   private final LinkedBlockingQueue<InFlight> queue = new LinkedBlockingQueue<>();
@@ -39,12 +37,12 @@ public final class ShapedLink implements PartyLink {
   private final long bufferNanos;
 
   public ShapedLink(PartyLink inner, NetworkProfile profile) {
-    this.inner = inner;
+    super(inner);
     this.profile = profile;
     this.halfRttNanos = profile.roundTrip().toNanos() / 2;
     this.bufferNanos = profile.bitsPerSecond() == 0
         ? Long.MAX_VALUE : SEND_BUFFER_BYTES * 8L * 1_000_000_000L / profile.bitsPerSecond();
-    this.wire = new Thread(this::deliverInOrder, "shaped-wire-" + inner.peerName());
+    this.wire = new Thread(this::deliverInOrder, "shaped-wire-" + delegate.peerName());
     wire.setDaemon(true);
     wire.start();
   }
@@ -85,7 +83,7 @@ public final class ShapedLink implements PartyLink {
       throw f;
     }
     if (closing) {
-      throw new LinkClosedException("shaped link to " + inner.peerName() + " is closed");
+      throw new LinkClosedException("shaped link to " + delegate.peerName() + " is closed");
     }
     long now = System.nanoTime();
     // Back-pressure: wait until the backlog ahead of this message fits in the send buffer.
@@ -103,38 +101,13 @@ public final class ShapedLink implements PartyLink {
   @Override
   public void send(int tag, long[] data) {
     long[] copy = data.clone();
-    schedule(8L * copy.length, () -> inner.send(tag, copy));
+    schedule(8L * copy.length, () -> delegate.send(tag, copy));
   }
 
   @Override
   public void send(int tag, byte[] data) {
     byte[] copy = data.clone();
-    schedule(copy.length, () -> inner.send(tag, copy));
-  }
-
-  @Override
-  public long[] receiveLongs(int tag) {
-    return inner.receiveLongs(tag);
-  }
-
-  @Override
-  public byte[] receiveBytes(int tag) {
-    return inner.receiveBytes(tag);
-  }
-
-  @Override
-  public Duration timeout() {
-    return inner.timeout();
-  }
-
-  @Override
-  public LinkStats stats() {
-    return inner.stats();
-  }
-
-  @Override
-  public String peerName() {
-    return inner.peerName();
+    schedule(copy.length, () -> delegate.send(tag, copy));
   }
 
   /** Lets messages already on the wire arrive (bounded by the timeout), then closes. */
@@ -148,12 +121,12 @@ public final class ShapedLink implements PartyLink {
       queue.add(END);
     }
     try {
-      wire.join(inner.timeout().toMillis());
+      wire.join(delegate.timeout().toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
       wire.interrupt();
-      inner.close();
+      delegate.close();
     }
   }
 }

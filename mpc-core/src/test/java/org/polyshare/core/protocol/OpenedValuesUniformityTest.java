@@ -2,15 +2,13 @@ package org.polyshare.core.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import org.polyshare.core.correlation.InProcessDealer;
-import org.polyshare.core.link.InMemoryLink;
-import org.polyshare.core.link.LinkStats;
+import org.polyshare.core.link.ForwardingPartyLink;
 import org.polyshare.core.link.PartyLink;
 import org.polyshare.core.link.TwoParties;
 import org.polyshare.core.ring.FixedPoint;
@@ -24,54 +22,18 @@ class OpenedValuesUniformityTest {
   private static final int N = 1 << 16;
 
   /** A link that keeps a copy of every ring-element message it receives. */
-  private static final class RecordingLink implements PartyLink {
-    private final PartyLink inner;
+  private static final class RecordingLink extends ForwardingPartyLink {
     final List<long[]> received = new ArrayList<>();
 
     RecordingLink(PartyLink inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public void send(int tag, long[] data) {
-      inner.send(tag, data);
-    }
-
-    @Override
-    public void send(int tag, byte[] data) {
-      inner.send(tag, data);
+      super(inner);
     }
 
     @Override
     public long[] receiveLongs(int tag) {
-      long[] l = inner.receiveLongs(tag);
+      long[] l = delegate.receiveLongs(tag);
       received.add(l.clone());
       return l;
-    }
-
-    @Override
-    public byte[] receiveBytes(int tag) {
-      return inner.receiveBytes(tag);
-    }
-
-    @Override
-    public Duration timeout() {
-      return inner.timeout();
-    }
-
-    @Override
-    public LinkStats stats() {
-      return inner.stats();
-    }
-
-    @Override
-    public String peerName() {
-      return inner.peerName();
-    }
-
-    @Override
-    public void close() {
-      inner.close();
     }
   }
 
