@@ -1,0 +1,206 @@
+package org.polyshare.core.fss;
+
+import org.polyshare.core.prg.Prg;
+
+/**
+ * Distributed comparison function (Boyle, Chandran, Gilboa, Gupta, Ishai, Kumar, Rathee, Eurocrypt
+ * 2021, ePrint 2020/1392, the tree DCF after Boyle–Gilboa–Ishai): the dealer turns a threshold
+ * {@code α} and a payload {@code β ∈ Z_2^64} on {@code n}-bit inputs into two keys; party b
+ * evaluates its key alone at a public {@code x} and gets {@code y_b} with
+ * {@code y_0 + y_1 = β·[x < α]} (unsigned comparison of n-bit values) in Z_2^64. Each key alone is
+ * pseudorandom whatever α and β are.
+ *
+ * <p><b>Construction.</b> A binary tree of depth n walked from the top bit of x; each party holds a
+ * 127-bit seed {@code s_b} and a control bit {@code t_b} per node, children from
+ * {@link TreePrg}: {@code G(s) = (s_L, t_L, s_R, t_R, v_L, v_R)}. Invariant: on α's path the
+ * parties' seeds are independent and {@code t_0 ⊕ t_1 = 1}; off it they are equal, with equal t.
+ * Roots: fresh seeds, {@code t_0 = 0, t_1 = 1}. At level i (bit {@code a = α_i}) the path goes to
+ * the child {@code keep = a}; the other child {@code lose} leaves it. A party with {@code t = 1}
+ * XORs the correction {@code s_CW = s_0^lose ⊕ s_1^lose} into both children's seeds, and
+ * {@code t_CW^c} into {@code t^c}: with {@code t_CW^L = t_0^L ⊕ t_1^L ⊕ a ⊕ 1},
+ * {@code t_CW^R = t_0^R ⊕ t_1^R ⊕ a}, exactly one of the two parties (the one with t = 1) corrects,
+ * so the lose child gets equal seeds and equal t, and the keep child keeps {@code t_0 ⊕ t_1 = 1}.
+ * Below a node with equal seeds and t the parties compute the same thing forever.
+ *
+ * <p><b>Values.</b> Party b adds {@code (−1)^b·(v^c + t·V_CW)} for the child c it walks into, with
+ * t the parent's control bit, and at the leaf {@code (−1)^b·(Conv(s) + t·CW^(n+1))}, {@code Conv(s)}
+ * the seed's high word. Let {@code V} be the sum the two parties have accumulated along α's path
+ * and {@code σ = (−1)^(t_1)} at the parent, so {@code t_0 − t_1 = σ} there. Entering the lose child
+ * adds {@code v_0^lose − v_1^lose + σ·V_CW}; the dealer sets
+ * {@code V_CW = σ·(v_1^lose − v_0^lose − V + [a = 1]·β)}, so that sum becomes
+ * {@code [a = 1]·β}: nothing more is added below it (equal seeds, equal t cancel), and
+ * {@code a = 1} with x going left is exactly "x agrees with α above bit i and has 0 where α has
+ * 1", i.e. {@code x < α}. Along the path {@code V} grows by {@code v_0^keep − v_1^keep + σ·V_CW};
+ * at the leaf x = α the final {@code CW^(n+1) = σ·(Conv(s_1) − Conv(s_0) − V)} brings the sum to
+ * 0 ({@code α ≮ α}). Every x leaves α's path at its first differing bit or reaches the leaf, so
+ * {@code y_0 + y_1 = β·[x < α]}.
+ *
+ * <p><b>Privacy.</b> Party b sees its root and the correction words. Each {@code s_CW} is masked
+ * by {@code s_{1−b}^lose}, each {@code V_CW} by {@code v_{1−b}^lose}, {@code CW^(n+1)} by
+ * {@code Conv(s_{1−b})} and each {@code t_CW} by {@code t_{1−b}}: outputs of the other party's
+ * seed on α's path, which party b never learns (its own correction only turns its path seed into
+ * another pseudorandom value). So the key is simulatable by uniform strings.
+ *
+ * <p><b>Cost.</b> Generation expands both parties' seeds of a whole batch in ONE AES call of
+ * {@code 6·count} blocks per level; evaluation one call of {@code 3·count} blocks per level. Keys:
+ * see {@link DcfKeys}.
+ */
+public final class Dcf {
+  private Dcf() {}
+
+  /** Key pairs with payload 1: the parties' outputs sum to the bit {@code [x < α]} in Z_2^64. */
+  public static DcfKeys[] generate(int bits, long[] alpha, Prg rng) {
+    return generate(bits, alpha, null, rng);
+  }
+
+  /**
+   * Key pairs for thresholds {@code alpha[k] < 2^bits} and payloads {@code payload[k]} (null: all 1);
+   * returns {@code {party 0's keys, party 1's keys}}. {@code rng} draws the root seeds; it must be
+   * the dealer's secret randomness.
+   */
+  public static DcfKeys[] generate(int bits, long[] alpha, long[] payload, Prg rng) {
+    int count = alpha.length;
+    DcfKeys.checkShape(bits, 0, count);
+    if (payload != null && payload.length != count) {
+      throw new IllegalArgumentException(
+          "DCF payloads (" + payload.length + ") do not match thresholds (" + count + ")");
+    }
+    for (int k = 0; k < count; k++) {
+      checkRange(bits, alpha[k], "threshold");
+    }
+    int both = 2 * count;
+    long[] sLo = rng.nextLongs(both);
+    long[] sHi = rng.nextLongs(both);
+    long[] t = new long[both];
+    for (int q = 0; q < both; q++) {
+      sLo[q] &= ~1L;
+      t[q] = q < count ? 0 : 1;
+    }
+    long[] root0Lo = java.util.Arrays.copyOfRange(sLo, 0, count);
+    long[] root0Hi = java.util.Arrays.copyOfRange(sHi, 0, count);
+    long[] root1Lo = java.util.Arrays.copyOfRange(sLo, count, both);
+    long[] root1Hi = java.util.Arrays.copyOfRange(sHi, count, both);
+
+    int levels = bits * count;
+    long[] cwSeedLo = new long[levels];
+    long[] cwSeedHi = new long[levels];
+    long[] cwValue = new long[levels];
+    long[] cwT = new long[DcfKeys.tWords(bits, count)];
+    long[] cwFinal = new long[count];
+    long[] pathSum = new long[count];
+    long[] childLo = new long[2 * both];
+    long[] childHi = new long[2 * both];
+    long[] v = new long[2 * both];
+    TreePrg prg = new TreePrg();
+
+    for (int level = 0; level < bits; level++) {
+      int pos = bits - 1 - level;
+      prg.expand(sLo, sHi, both, childLo, childHi, v);
+      for (int k = 0; k < count; k++) {
+        int a = (int) (alpha[k] >>> pos) & 1;
+        int q0 = k;
+        int q1 = count + k;
+        int lose0 = 2 * q0 + (1 - a);
+        int lose1 = 2 * q1 + (1 - a);
+        int keep0 = 2 * q0 + a;
+        int keep1 = 2 * q1 + a;
+        long sCwLo = (childLo[lose0] ^ childLo[lose1]) & ~1L;
+        long sCwHi = childHi[lose0] ^ childHi[lose1];
+        long neg = -t[q1]; // σ = −1 iff t_1 = 1; σ·z = (z ^ neg) − neg
+        long vCw = v[lose1] - v[lose0] - pathSum[k];
+        if (a == 1) {
+          vCw += payload == null ? 1L : payload[k];
+        }
+        vCw = (vCw ^ neg) - neg;
+        pathSum[k] += v[keep0] - v[keep1] + ((vCw ^ neg) - neg);
+        long tCwL = (childLo[2 * q0] ^ childLo[2 * q1] ^ a ^ 1) & 1L;
+        long tCwR = (childLo[2 * q0 + 1] ^ childLo[2 * q1 + 1] ^ a) & 1L;
+        int j = level * count + k;
+        cwSeedLo[j] = sCwLo;
+        cwSeedHi[j] = sCwHi;
+        cwValue[j] = vCw;
+        cwT[j >>> 5] |= (tCwL | tCwR << 1) << ((j & 31) << 1);
+        long tCwKeep = a == 0 ? tCwL : tCwR;
+        for (int q = q0, keep = keep0; ; q = q1, keep = keep1) {
+          long m = -t[q];
+          sLo[q] = (childLo[keep] & ~1L) ^ (m & sCwLo);
+          sHi[q] = childHi[keep] ^ (m & sCwHi);
+          t[q] = (childLo[keep] & 1L) ^ (t[q] & tCwKeep);
+          if (q == q1) {
+            break;
+          }
+        }
+      }
+    }
+    for (int k = 0; k < count; k++) {
+      long neg = -t[count + k];
+      long z = sHi[count + k] - sHi[k] - pathSum[k];
+      cwFinal[k] = (z ^ neg) - neg;
+    }
+    // The correction words are common to both keys; the arrays are never written after this.
+    return new DcfKeys[] {
+      new DcfKeys(bits, 0, count, root0Lo, root0Hi, cwSeedLo, cwSeedHi, cwValue, cwT, cwFinal),
+      new DcfKeys(bits, 1, count, root1Lo, root1Hi, cwSeedLo, cwSeedHi, cwValue, cwT, cwFinal)
+    };
+  }
+
+  /** Party {@code keys.party()}'s shares of {@code β_k·[x[k] < α_k]}, one point per key. */
+  public static long[] evaluate(DcfKeys keys, long[] x) {
+    return evaluate(keys, x, new TreePrg());
+  }
+
+  static long[] evaluate(DcfKeys keys, long[] x, TreePrg prg) {
+    int count = keys.count;
+    int bits = keys.bits;
+    if (x.length != count) {
+      throw new IllegalArgumentException(
+          "DCF evaluation needs one point per key: " + count + " keys, " + x.length + " points");
+    }
+    for (int k = 0; k < count; k++) {
+      checkRange(bits, x[k], "point");
+    }
+    long[] sLo = keys.rootLo.clone();
+    long[] sHi = keys.rootHi.clone();
+    long[] t = new long[count];
+    java.util.Arrays.fill(t, keys.party);
+    long[] acc = new long[count];
+    long[] childLo = new long[2 * count];
+    long[] childHi = new long[2 * count];
+    long[] v = new long[2 * count];
+    long[] cwSeedLo = keys.cwSeedLo;
+    long[] cwSeedHi = keys.cwSeedHi;
+    long[] cwValue = keys.cwValue;
+    long[] cwT = keys.cwT;
+    for (int level = 0; level < bits; level++) {
+      int pos = bits - 1 - level;
+      prg.expand(sLo, sHi, count, childLo, childHi, v);
+      int base = level * count;
+      for (int k = 0; k < count; k++) {
+        int c = (int) (x[k] >>> pos) & 1;
+        int idx = 2 * k + c;
+        int j = base + k;
+        long m = -t[k];
+        acc[k] += v[idx] + (m & cwValue[j]);
+        long tCw = (cwT[j >>> 5] >>> (((j & 31) << 1) + c)) & 1L;
+        long lo = childLo[idx];
+        sLo[k] = (lo & ~1L) ^ (m & cwSeedLo[j]);
+        sHi[k] = childHi[idx] ^ (m & cwSeedHi[j]);
+        t[k] = (lo & 1L) ^ (t[k] & tCw);
+      }
+    }
+    long[] cwFinal = keys.cwFinal;
+    boolean negate = keys.party == 1;
+    for (int k = 0; k < count; k++) {
+      long y = acc[k] + sHi[k] + (-t[k] & cwFinal[k]);
+      acc[k] = negate ? -y : y;
+    }
+    return acc;
+  }
+
+  private static void checkRange(int bits, long value, String what) {
+    if (bits < 64 && value >>> bits != 0) {
+      throw new IllegalArgumentException(
+          "DCF " + what + " " + Long.toUnsignedString(value) + " does not fit in " + bits + " bits");
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package org.polyshare.core.fss;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.polyshare.core.prg.Prg;
+import org.polyshare.core.prg.Seed;
+
+class DcfTest {
+  private final Prg dealerRng = new Prg(Seed.random());
+
+  private static long expected(long payload, long x, long alpha) {
+    return Long.compareUnsigned(x, alpha) < 0 ? payload : 0L;
+  }
+
+  /** n = 8: every threshold (one key each), every point, random payloads and payload 1. */
+  @Test
+  void exhaustiveAtEightBits() {
+    int n = 8;
+    long[] alpha = new long[256];
+    long[] payload = dealerRng.nextLongs(256);
+    for (int a = 0; a < 256; a++) {
+      alpha[a] = a;
+    }
+    for (long[] beta : new long[][] {payload, null}) {
+      DcfKeys[] keys = Dcf.generate(n, alpha, beta, dealerRng);
+      long[] x = new long[256];
+      for (int point = 0; point < 256; point++) {
+        java.util.Arrays.fill(x, point);
+        long[] y0 = Dcf.evaluate(keys[0], x);
+        long[] y1 = Dcf.evaluate(keys[1], x);
+        for (int a = 0; a < 256; a++) {
+          long want = expected(beta == null ? 1L : beta[a], point, a);
+          assertEquals(want, y0[a] + y1[a], "x = " + point + ", alpha = " + a);
+        }
+      }
+    }
+  }
+
+  /** n = 64 on 2^20 > 10^6 random points, the first batch salted with the ring's edge cases. */
+  @Test
+  void randomPointsAtSixtyFourBits() {
+    SplittableRandom rnd = new SplittableRandom(20261201L);
+    long[] edges = {0L, 1L, 2L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1, -2L, -1L};
+    int batch = 1 << 16;
+    long mismatches = 0;
+    for (int round = 0; round < 16; round++) {
+      long[] alpha = new long[batch];
+      long[] x = new long[batch];
+      for (int k = 0; k < batch; k++) {
+        alpha[k] = rnd.nextLong();
+        x[k] = rnd.nextLong();
+      }
+      if (round == 0) {
+        // Every (edge threshold, edge point) pair, and points just around random thresholds:
+        // x = α, α ± 1 with α − 1, α + 1 wrapping past 0 and 2^64 − 1.
+        int k = 0;
+        for (long a : edges) {
+          for (long p : edges) {
+            alpha[k] = a;
+            x[k++] = p;
+          }
+          for (long d = -1; d <= 1; d++) {
+            alpha[k] = a;
+            x[k++] = a + d;
+          }
+        }
+        for (; k < 30_000; k += 3) {
+          long a = rnd.nextLong();
+          alpha[k] = alpha[k + 1] = alpha[k + 2] = a;
+          x[k] = a;
+          x[k + 1] = a - 1;
+          x[k + 2] = a + 1;
+        }
+      }
+      long[] payload = dealerRng.nextLongs(batch);
+      DcfKeys[] keys = Dcf.generate(64, alpha, payload, dealerRng);
+      long[] y0 = Dcf.evaluate(keys[0], x);
+      long[] y1 = Dcf.evaluate(keys[1], x);
+      for (int k = 0; k < batch; k++) {
+        if (y0[k] + y1[k] != expected(payload[k], x[k], alpha[k])) {
+          mismatches++;
+        }
+      }
+    }
+    assertEquals(0, mismatches, "DCF outputs that do not reconstruct to β·[x < α]");
+  }
+
+  /** Odd widths and a batch of one (no 64-key packing boundary assumptions). */
+  @Test
+  void everyWidthAgreesOnRandomPoints() {
+    SplittableRandom rnd = new SplittableRandom(7);
+    for (int n = 1; n <= 64; n++) {
+      int count = 1 + rnd.nextInt(100);
+      long mask = n == 64 ? -1L : (1L << n) - 1;
+      long[] alpha = new long[count];
+      long[] x = new long[count];
+      for (int k = 0; k < count; k++) {
+        alpha[k] = rnd.nextLong() & mask;
+        x[k] = rnd.nextInt(4) == 0 ? alpha[k] : rnd.nextLong() & mask;
+      }
+      DcfKeys[] keys = Dcf.generate(n, alpha, dealerRng);
+      long[] y0 = Dcf.evaluate(keys[0], x);
+      long[] y1 = Dcf.evaluate(keys[1], x);
+      for (int k = 0; k < count; k++) {
+        assertEquals(expected(1, x[k], alpha[k]), y0[k] + y1[k], "n = " + n + ", key " + k);
+      }
+    }
+  }
+
+  @Test
+  void oneCipherCallPerLevelForTheWholeBatch() {
+    long[] alpha = dealerRng.nextLongs(5000);
+    DcfKeys[] keys = Dcf.generate(64, alpha, dealerRng);
+    TreePrg prg = new TreePrg();
+    Dcf.evaluate(keys[0], dealerRng.nextLongs(5000), prg);
+    assertEquals(64, prg.cipherCalls());
+  }
+
+  @Test
+  void keyBytesAreCountedAndTheWireFormRoundTrips() {
+    int count = 1000;
+    long[] alpha = new long[count];
+    for (int k = 0; k < count; k++) {
+      alpha[k] = k & 0xFFFF;
+    }
+    DcfKeys[] keys = Dcf.generate(16, alpha, dealerRng);
+    assertEquals(412.0, DcfKeys.bytesPerKey(16));
+    assertEquals(1576.0, DcfKeys.bytesPerKey(64));
+    assertEquals(24 + 412L * count, keys[1].wireBytes());
+    DcfKeys back = DcfKeys.decode(keys[1].encode());
+    assertArrayEquals(keys[1].encode(), back.encode());
+    long[] x = dealerRng.nextLongs(count);
+    for (int k = 0; k < count; k++) {
+      x[k] &= 0xFFFF;
+    }
+    assertArrayEquals(Dcf.evaluate(keys[1], x), Dcf.evaluate(back, x));
+    long[] truncated = java.util.Arrays.copyOf(keys[1].encode(), 100);
+    assertThrows(IllegalArgumentException.class, () -> DcfKeys.decode(truncated));
+  }
+
+  @Test
+  void refusesValuesWiderThanTheKey() {
+    DcfKeys[] keys = Dcf.generate(8, new long[] {3}, dealerRng);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Dcf.evaluate(keys[0], new long[] {256}));
+    assertEquals("DCF point 256 does not fit in 8 bits", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Dcf.generate(8, new long[] {-1}, dealerRng));
+  }
+}
