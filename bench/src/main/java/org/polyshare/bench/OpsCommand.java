@@ -686,25 +686,13 @@ final class OpsCommand implements Callable<Integer> {
     }
   }
 
+  /** Kept for {@code GcCommand}: the harness's median. */
   static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    return org.polyshare.bench.harness.Medians.median(v);
   }
 
+  /** Kept for {@code GcCommand}: the harness's flat JSON writer. */
   static String toJson(Map<String, Object> m) {
-    StringBuilder sb = new StringBuilder("{\n");
-    int i = 0;
-    for (Map.Entry<String, Object> e : m.entrySet()) {
-      sb.append("  \"").append(e.getKey()).append("\": ");
-      Object v = e.getValue();
-      if (v instanceof Number num) {
-        sb.append(v instanceof Double d ? String.format(Locale.ROOT, "%.6g", d) : num.toString());
-      } else {
-        sb.append('"').append(v.toString().replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-      }
-      sb.append(++i < m.size() ? ",\n" : "\n");
-    }
-    return sb.append("}\n").toString();
+    return org.polyshare.bench.harness.Report.of("", m).json();
   }
 }
