@@ -147,7 +147,11 @@ public final class RingForward {
     return out;
   }
 
-  private static long[] power(long[] base, int d, int f) {
+  /**
+   * Plaintext reference of {@code Activations.power}: {@code base^d} in int64 with the same
+   * square-and-multiply schedule and a truncation by {@code f} bits after every product.
+   */
+  public static long[] power(long[] base, int d, int f) {
     long[] result = null;
     long[] b = base;
     int e = d;
