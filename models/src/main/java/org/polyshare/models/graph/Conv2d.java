@@ -6,6 +6,10 @@ import java.util.List;
  * 2-D convolution (cross-correlation, as in PyTorch and ONNX), symmetric zero padding, equal
  * stride on both axes, one group. {@code weight} is {@code [out][in][kh][kw]}, {@code bias} is
  * {@code [out]} (zeros when the layer has none).
+ *
+ * <p>An <em>architecture-only</em> conv (party 1's, built from an
+ * {@link org.polyshare.models.arch.Architecture}) has {@code weight} and {@code bias} both null:
+ * the geometry is public, the parameters are absent — not zeroed.
  */
 public record Conv2d(
     String name,
@@ -26,11 +30,32 @@ public record Conv2d(
     Check.that(kernelH > 0 && kernelW > 0, name, "kernel must be positive");
     Check.that(stride > 0, name, "stride must be positive, got %d", stride);
     Check.that(padding >= 0, name, "padding must be >= 0, got %d", padding);
-    Check.length(weight, (long) outChannels * inChannels * kernelH * kernelW, name, "weight");
-    if (bias == null) {
-      bias = new double[outChannels];
+    if (weight == null) {
+      Check.that(bias == null, name, "an architecture-only conv (no weight) has no bias either");
+    } else {
+      Check.length(weight, (long) outChannels * inChannels * kernelH * kernelW, name, "weight");
+      if (bias == null) {
+        bias = new double[outChannels];
+      }
+      Check.length(bias, outChannels, name, "bias");
     }
-    Check.length(bias, outChannels, name, "bias");
+  }
+
+  /** Architecture only: same geometry, no parameters. */
+  public static Conv2d shapeOnly(String name, String input, int inChannels, int outChannels,
+      int kernelH, int kernelW, int stride, int padding) {
+    return new Conv2d(name, input, inChannels, outChannels, kernelH, kernelW, stride, padding,
+        null, null);
+  }
+
+  /** Whether this layer carries its parameters (false: architecture only). */
+  public boolean hasWeights() {
+    return weight != null;
+  }
+
+  /** Number of weight values, from the geometry (whether or not they are present). */
+  public int weightNumel() {
+    return outChannels * inChannels * kernelH * kernelW;
   }
 
   @Override

@@ -5,23 +5,32 @@ public final class Params {
   private Params() {}
 
   public static long count(Layer l) {
+    // From the geometry, so an architecture-only layer counts what its owner holds (a PolyKerv's
+    // cp count is a weight detail: counted only where present).
     if (l instanceof Conv2d c) {
-      return c.weight().length + c.bias().length;
+      return (long) c.weightNumel() + c.outChannels();
     } else if (l instanceof PolyKerv p) {
-      return count(p.conv()) + p.cp().length;
+      return count(p.conv()) + (p.cp() == null ? 0 : p.cp().length);
     } else if (l instanceof Linear lin) {
-      return lin.weight().length + lin.bias().length;
+      return (long) lin.weightNumel() + lin.outFeatures();
     } else if (l instanceof BatchNorm bn) {
       return 4L * bn.channels();
     }
     return 0;
   }
 
-  /** conv followed by bn as one conv: w' = s·w per output channel, b' = s·b + t. */
+  /**
+   * conv followed by bn as one conv: w' = s·w per output channel, b' = s·b + t. Architecture only
+   * (both without parameters): the same conv, so party 1's graph folds exactly as party 0's.
+   */
   public static Conv2d foldInto(Conv2d c, BatchNorm bn) {
     if (bn.channels() != c.outChannels()) {
       throw new IllegalArgumentException(
           "cannot fold '" + bn.name() + "' into '" + c.name() + "': channel counts differ");
+    }
+    if (!c.hasWeights() || !bn.hasWeights()) {
+      checkBothShapeOnly(c.hasWeights(), bn.hasWeights(), bn.name(), c.name());
+      return c;
     }
     double[] s = bn.scale();
     double[] t = bn.shift();
@@ -42,6 +51,10 @@ public final class Params {
       throw new IllegalArgumentException(
           "cannot fold '" + bn.name() + "' into '" + lin.name() + "': feature counts differ");
     }
+    if (!lin.hasWeights() || !bn.hasWeights()) {
+      checkBothShapeOnly(lin.hasWeights(), bn.hasWeights(), bn.name(), lin.name());
+      return lin;
+    }
     double[] s = bn.scale();
     double[] t = bn.shift();
     double[] w = lin.weight().clone();
@@ -53,5 +66,12 @@ public final class Params {
       b[o] = s[o] * lin.bias()[o] + t[o];
     }
     return lin.withParams(w, b);
+  }
+
+  private static void checkBothShapeOnly(boolean layerHas, boolean bnHas, String bn, String layer) {
+    if (layerHas != bnHas) {
+      throw new IllegalArgumentException("cannot fold '" + bn + "' into '" + layer
+          + "': one has parameters and the other is architecture only");
+    }
   }
 }

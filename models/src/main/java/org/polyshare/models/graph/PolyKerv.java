@@ -6,7 +6,8 @@ import java.util.List;
  * Polynomial kervolution {@code y = (conv(x) + cp)^dp}: a {@link Conv2d} (its geometry and
  * parameters are {@link #conv()}) followed by adding {@code cp} and raising to the integer power
  * {@code dp ≥ 1}. {@code cp} has one value (shared by all channels) or one per output channel.
- * The conv part's name is this layer's name.
+ * The conv part's name is this layer's name. Architecture only (party 1's): the conv has no
+ * weights and {@code cp} is null.
  */
 public record PolyKerv(String name, String input, Conv2d conv, double[] cp, int dp)
     implements Layer {
@@ -16,14 +17,23 @@ public record PolyKerv(String name, String input, Conv2d conv, double[] cp, int 
     Check.name(name);
     Check.that(conv != null, name, "conv is missing");
     Check.that(dp >= 1, name, "degree dp must be >= 1, got %d", dp);
-    Check.that(
-        cp != null && (cp.length == 1 || cp.length == conv.outChannels()),
-        name,
-        "cp must have 1 or %d values, got %s",
-        conv.outChannels(),
-        cp == null ? "none" : String.valueOf(cp.length));
-    Check.finite(cp, name, "cp");
+    if (conv.hasWeights()) {
+      Check.that(
+          cp != null && (cp.length == 1 || cp.length == conv.outChannels()),
+          name,
+          "cp must have 1 or %d values, got %s",
+          conv.outChannels(),
+          cp == null ? "none" : String.valueOf(cp.length));
+      Check.finite(cp, name, "cp");
+    } else {
+      Check.that(cp == null, name, "an architecture-only PolyKerv (conv without weights) has no cp");
+    }
     conv = conv.rewire(name, List.of(input));
+  }
+
+  /** Whether this layer carries its parameters (false: architecture only). */
+  public boolean hasWeights() {
+    return conv.hasWeights();
   }
 
   /** cp of output channel {@code c}. */

@@ -154,11 +154,11 @@ public final class SecureModel {
       Program.Step s = program.steps.get(i);
       Layer l = s.layer();
       if (l instanceof Conv2d c) {
-        out.add(new CorrelationRequest.WeightMask(i, c.weight().length));
+        out.add(new CorrelationRequest.WeightMask(i, c.weightNumel()));
       } else if (l instanceof PolyKerv p) {
-        out.add(new CorrelationRequest.WeightMask(i, p.conv().weight().length));
+        out.add(new CorrelationRequest.WeightMask(i, p.conv().weightNumel()));
       } else if (l instanceof Linear lin) {
-        out.add(new CorrelationRequest.WeightMask(i, lin.weight().length));
+        out.add(new CorrelationRequest.WeightMask(i, lin.weightNumel()));
       }
     }
     return out;
