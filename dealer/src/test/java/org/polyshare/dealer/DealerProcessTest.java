@@ -134,7 +134,7 @@ class DealerProcessTest {
       CorrelationPlan plan = CorrelationPlan.of(new CorrelationRequest.Triples(4096), new CorrelationRequest.Triples(17));
       RemoteCorrelationSource[] s = join(port, certs, "process-ok", plan);
       for (CorrelationRequest r : plan.requests()) {
-        int n = ((CorrelationRequest.Triples) r).n();
+        int n = ((CorrelationRequest.Triples) r).map().outputNumel();
         BeaverTriples t0 = s[0].triples(n);
         BeaverTriples t1 = s[1].triples(n);
         for (int i = 0; i < n; i++) {

@@ -5,11 +5,9 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.polyshare.core.correlation.BeaverTriples;
 import org.polyshare.core.correlation.Correlation;
-import org.polyshare.core.correlation.ConvTriple;
 import org.polyshare.core.correlation.CorrelationPlan;
 import org.polyshare.core.correlation.CorrelationRequest;
 import org.polyshare.core.correlation.FixedMaskTriple;
-import org.polyshare.core.correlation.MatMulTriple;
 import org.polyshare.core.correlation.RandomOts;
 import org.polyshare.core.correlation.SquarePairs;
 import org.polyshare.core.correlation.TruncationTuples;
@@ -30,10 +28,10 @@ final class DealerSessions {
         new CorrelationRequest.Triples(100),
         new CorrelationRequest.Squares(33),
         new CorrelationRequest.Truncation(50, 16),
-        new CorrelationRequest.MatMul(new MatMulShape(3, 4, 5)),
-        new CorrelationRequest.Conv(conv),
+        new CorrelationRequest.Triples(new MatMulShape(3, 4, 5)),
+        new CorrelationRequest.Triples(conv),
         new CorrelationRequest.WeightMask(7, conv.weightNumel()),
-        new CorrelationRequest.ConvFixedMask(7, conv),
+        new CorrelationRequest.FixedMask(7, conv),
         new CorrelationRequest.RandomOt(70));
   }
 
@@ -68,14 +66,6 @@ final class DealerSessions {
       out.add(t.r());
       out.add(t.rShifted());
       out.add(t.msb());
-    } else if (c instanceof MatMulTriple m) {
-      out.add(m.a());
-      out.add(m.b());
-      out.add(m.c());
-    } else if (c instanceof ConvTriple m) {
-      out.add(m.a());
-      out.add(m.b());
-      out.add(m.c());
     } else if (c instanceof WeightMaskShare w) {
       out.add(w.b());
     } else if (c instanceof FixedMaskTriple f) {

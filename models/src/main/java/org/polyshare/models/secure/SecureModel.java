@@ -171,10 +171,10 @@ public final class SecureModel {
     int n = batch * s.outNumel();
     List<CorrelationRequest> out = new ArrayList<>();
     if (l instanceof Conv2d c) {
-      out.add(new CorrelationRequest.ConvFixedMask(i, Encoding.convShape(c, s.inShape(), batch)));
+      out.add(new CorrelationRequest.FixedMask(i, Encoding.convShape(c, s.inShape(), batch)));
       reluOrTruncation(out, s, n);
     } else if (l instanceof PolyKerv p) {
-      out.add(new CorrelationRequest.ConvFixedMask(i,
+      out.add(new CorrelationRequest.FixedMask(i,
           Encoding.convShape(p.conv(), s.inShape(), batch)));
       truncation(out, n, f);
       int e = p.dp();
@@ -195,7 +195,7 @@ public final class SecureModel {
         truncation(out, n, f);
       }
     } else if (l instanceof Linear lin) {
-      out.add(new CorrelationRequest.MatMulFixedMask(i,
+      out.add(new CorrelationRequest.FixedMask(i,
           new MatMulShape(batch, lin.inFeatures(), lin.outFeatures())));
       reluOrTruncation(out, s, n);
     } else if (l instanceof BatchNorm) {

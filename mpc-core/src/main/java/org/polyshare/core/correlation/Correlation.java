@@ -9,8 +9,6 @@ public sealed interface Correlation
     permits BeaverTriples,
         SquarePairs,
         TruncationTuples,
-        MatMulTriple,
-        ConvTriple,
         WeightMaskShare,
         FixedMaskTriple,
         RandomOts {}

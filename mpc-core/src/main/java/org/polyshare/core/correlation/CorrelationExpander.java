@@ -1,12 +1,13 @@
 package org.polyshare.core.correlation;
 
+import org.polyshare.core.kernel.BilinearMap;
 import org.polyshare.core.prg.Prg;
 
 /**
  * Party side of seed compression: turns one {@link DealerMessage} into the party's share of the
  * requested correlation. The order in which a seed's stream is consumed is part of the protocol
- * (the dealer replays it): for triples {@code a, b, c}; squares {@code r, r²}; truncation
- * {@code r, r>>>f, msb}; matmul/conv triples {@code a, b, c}; fixed-mask triples {@code a, c};
+ * (the dealer replays it): for triples (any bilinear map) {@code a, b, c}; squares
+ * {@code r, r²}; truncation {@code r, r>>>f, msb}; fixed-mask triples {@code a, c};
  * weight masks {@code b}; OT sender {@code m0, m1}, OT receiver the choice words. The last
  * component(s) — everything after the first one or two listed — come from the correction instead
  * when the message carries one: {@code c}, {@code r²}, {@code [r>>>f ‖ msb]}, or the OT receiver's
@@ -20,9 +21,10 @@ public final class CorrelationExpander {
     Prg prg = new Prg(msg.seed());
     long[] corr = msg.hasCorrection() ? msg.correction() : null;
     if (request instanceof CorrelationRequest.Triples t) {
-      long[] a = prg.nextLongs(t.n());
-      long[] b = prg.nextLongs(t.n());
-      return new BeaverTriples(a, b, last(prg, corr, t.n(), request));
+      BilinearMap map = t.map();
+      long[] a = prg.nextLongs(map.leftNumel());
+      long[] b = prg.nextLongs(map.rightNumel());
+      return new BeaverTriples(map, a, b, last(prg, corr, map.outputNumel(), request));
     }
     if (request instanceof CorrelationRequest.Squares s) {
       long[] r = prg.nextLongs(s.n());
@@ -38,27 +40,13 @@ public final class CorrelationExpander {
       System.arraycopy(both, n, msb, 0, n);
       return new TruncationTuples(t.fracBits(), r, shifted, msb);
     }
-    if (request instanceof CorrelationRequest.MatMul m) {
-      long[] a = prg.nextLongs(m.shape().leftNumel());
-      long[] b = prg.nextLongs(m.shape().rightNumel());
-      return new MatMulTriple(m.shape(), a, b, last(prg, corr, m.shape().outputNumel(), request));
-    }
-    if (request instanceof CorrelationRequest.Conv c) {
-      long[] a = prg.nextLongs(c.shape().inputNumel());
-      long[] b = prg.nextLongs(c.shape().weightNumel());
-      return new ConvTriple(c.shape(), a, b, last(prg, corr, c.shape().outputNumel(), request));
-    }
     if (request instanceof CorrelationRequest.WeightMask w) {
       noCorrection(corr, request);
       return new WeightMaskShare(w.maskId(), prg.nextLongs(w.numel()));
     }
-    if (request instanceof CorrelationRequest.ConvFixedMask c) {
-      long[] a = prg.nextLongs(c.shape().inputNumel());
-      return new FixedMaskTriple(c.maskId(), a, last(prg, corr, c.shape().outputNumel(), request));
-    }
-    if (request instanceof CorrelationRequest.MatMulFixedMask m) {
-      long[] a = prg.nextLongs(m.shape().leftNumel());
-      return new FixedMaskTriple(m.maskId(), a, last(prg, corr, m.shape().outputNumel(), request));
+    if (request instanceof CorrelationRequest.FixedMask f) {
+      long[] a = prg.nextLongs(f.map().leftNumel());
+      return new FixedMaskTriple(f.maskId(), a, last(prg, corr, f.map().outputNumel(), request));
     }
     if (request instanceof CorrelationRequest.RandomOt o) {
       int n = o.n();

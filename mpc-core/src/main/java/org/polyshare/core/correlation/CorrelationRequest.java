@@ -1,16 +1,18 @@
 package org.polyshare.core.correlation;
 
 import java.util.Arrays;
-import org.polyshare.core.kernel.Conv2dShape;
-import org.polyshare.core.kernel.MatMulShape;
+import org.polyshare.core.kernel.BilinearMap;
+import org.polyshare.core.kernel.Elementwise;
 
 /**
  * One batch of correlated randomness, described by kind and shape only — never by data. A
  * {@link CorrelationPlan} is an ordered list of these; the dealer serves them in order.
  *
  * <p>Canonical encoding ({@link #encode}): a {@code long[]} whose first element is the kind code
- * and the rest are the shape fields in declaration order. It is what plans are hashed over and
- * what a networked source sends to the dealer.
+ * and the rest are the fields in declaration order, a bilinear map as its own
+ * {@link BilinearMap#encode} form. Kind codes: 1 triple, 2 squares, 3 truncation, 6 weight mask,
+ * 7 fixed-mask triple, 9 random OT (4, 5 and 8 were the separate matmul/conv kinds of wire
+ * version 1). It is what plans are hashed over and what a networked source sends to the dealer.
  */
 public sealed interface CorrelationRequest {
 
@@ -20,10 +22,20 @@ public sealed interface CorrelationRequest {
   /** Canonical encoding: {@code [kind, fields...]}. */
   long[] encode();
 
-  /** {@code n} elementwise Beaver triples {@code (a, b, ab)}. */
-  record Triples(int n) implements CorrelationRequest {
+  /**
+   * A Beaver triple over a bilinear map: {@code A} like the left operand, {@code B} like the
+   * right, {@code C = A ⊗ B}. Elementwise (n triples), matmul and conv2d alike.
+   */
+  record Triples(BilinearMap map) implements CorrelationRequest {
     public Triples {
-      positive(n, "triple count");
+      if (map == null) {
+        throw new IllegalArgumentException("a triple request needs its bilinear map");
+      }
+    }
+
+    /** {@code n} elementwise triples {@code (a, b, ab)}. */
+    public Triples(int n) {
+      this(new Elementwise(n));
     }
 
     @Override
@@ -33,7 +45,7 @@ public sealed interface CorrelationRequest {
 
     @Override
     public long[] encode() {
-      return new long[] {kind(), n};
+      return concat(new long[] {kind()}, map.encode());
     }
   }
 
@@ -74,32 +86,6 @@ public sealed interface CorrelationRequest {
     }
   }
 
-  /** A matmul triple: A like the left operand, B like the right, C = A·B. */
-  record MatMul(MatMulShape shape) implements CorrelationRequest {
-    @Override
-    public int kind() {
-      return 4;
-    }
-
-    @Override
-    public long[] encode() {
-      return new long[] {kind(), shape.m(), shape.k(), shape.n()};
-    }
-  }
-
-  /** A conv2d triple: A like the input, B like the weights, C = conv(A, B). */
-  record Conv(Conv2dShape shape) implements CorrelationRequest {
-    @Override
-    public int kind() {
-      return 5;
-    }
-
-    @Override
-    public long[] encode() {
-      return withConv(new long[] {kind()}, shape);
-    }
-  }
-
   /**
    * Shares of a fresh uniform weight mask {@code B} of {@code numel} elements, fixed for the rest
    * of the session under {@code maskId}. Costs the dealer two seeds and no correction.
@@ -123,8 +109,20 @@ public sealed interface CorrelationRequest {
     }
   }
 
-  /** Fresh {@code A} (like the input) and {@code C = conv(A, B)} for the fixed mask {@code maskId}. */
-  record ConvFixedMask(int maskId, Conv2dShape shape) implements CorrelationRequest {
+  /**
+   * Fresh {@code A} (like the map's left operand) and {@code C = A ⊗ B} for the session-fixed
+   * right operand {@code B} registered as weight mask {@code maskId}.
+   */
+  record FixedMask(int maskId, BilinearMap map) implements CorrelationRequest {
+    public FixedMask {
+      if (maskId < 0) {
+        throw new IllegalArgumentException("mask id must be >= 0, got " + maskId);
+      }
+      if (map == null) {
+        throw new IllegalArgumentException("a fixed-mask request needs its bilinear map");
+      }
+    }
+
     @Override
     public int kind() {
       return 7;
@@ -132,20 +130,7 @@ public sealed interface CorrelationRequest {
 
     @Override
     public long[] encode() {
-      return withConv(new long[] {kind(), maskId}, shape);
-    }
-  }
-
-  /** Fresh {@code A} (left operand) and {@code C = A · B} for the fixed right mask {@code maskId}. */
-  record MatMulFixedMask(int maskId, MatMulShape shape) implements CorrelationRequest {
-    @Override
-    public int kind() {
-      return 8;
-    }
-
-    @Override
-    public long[] encode() {
-      return new long[] {kind(), maskId, shape.m(), shape.k(), shape.n()};
+      return concat(new long[] {kind(), maskId}, map.encode());
     }
   }
 
@@ -181,14 +166,11 @@ public sealed interface CorrelationRequest {
     }
     CorrelationRequest r =
         switch (kind) {
-          case 1 -> f.length == 1 ? new Triples(f[0]) : null;
+          case 1 -> new Triples(BilinearMap.decode(f, 0));
           case 2 -> f.length == 1 ? new Squares(f[0]) : null;
           case 3 -> f.length == 2 ? new Truncation(f[0], f[1]) : null;
-          case 4 -> f.length == 3 ? new MatMul(new MatMulShape(f[0], f[1], f[2])) : null;
-          case 5 -> f.length == 9 ? new Conv(conv(f, 0)) : null;
           case 6 -> f.length == 2 ? new WeightMask(f[0], f[1]) : null;
-          case 7 -> f.length == 10 ? new ConvFixedMask(f[0], conv(f, 1)) : null;
-          case 8 -> f.length == 4 ? new MatMulFixedMask(f[0], new MatMulShape(f[1], f[2], f[3])) : null;
+          case 7 -> f.length >= 1 ? new FixedMask(f[0], BilinearMap.decode(f, 1)) : null;
           case 9 -> f.length == 1 ? new RandomOt(f[0]) : null;
           default -> throw new IllegalArgumentException("unknown correlation request kind " + kind);
         };
@@ -199,22 +181,9 @@ public sealed interface CorrelationRequest {
     return r;
   }
 
-  private static Conv2dShape conv(int[] f, int o) {
-    return new Conv2dShape(f[o], f[o + 1], f[o + 2], f[o + 3], f[o + 4], f[o + 5], f[o + 6], f[o + 7], f[o + 8]);
-  }
-
-  private static long[] withConv(long[] head, Conv2dShape s) {
-    long[] out = Arrays.copyOf(head, head.length + 9);
-    int o = head.length;
-    out[o] = s.batch();
-    out[o + 1] = s.inC();
-    out[o + 2] = s.h();
-    out[o + 3] = s.w();
-    out[o + 4] = s.outC();
-    out[o + 5] = s.kH();
-    out[o + 6] = s.kW();
-    out[o + 7] = s.stride();
-    out[o + 8] = s.pad();
+  private static long[] concat(long[] head, long[] tail) {
+    long[] out = Arrays.copyOf(head, head.length + tail.length);
+    System.arraycopy(tail, 0, out, head.length, tail.length);
     return out;
   }
 

@@ -1,6 +1,8 @@
 package org.polyshare.core.correlation;
 
+import org.polyshare.core.kernel.BilinearMap;
 import org.polyshare.core.kernel.Conv2dShape;
+import org.polyshare.core.kernel.Elementwise;
 import org.polyshare.core.kernel.MatMulShape;
 
 /**
@@ -22,8 +24,14 @@ public interface CorrelationSource {
   /** This party's share of the next batch, which must be {@code request}. */
   Correlation next(CorrelationRequest request);
 
+  /** Shares of a Beaver triple {@code (A, B, C = A ⊗ B)} over {@code map}. */
+  default BeaverTriples triple(BilinearMap map) {
+    return cast(next(new CorrelationRequest.Triples(map)), BeaverTriples.class);
+  }
+
+  /** {@code n} elementwise triples. */
   default BeaverTriples triples(int n) {
-    return cast(next(new CorrelationRequest.Triples(n)), BeaverTriples.class);
+    return triple(new Elementwise(n));
   }
 
   default SquarePairs squares(int n) {
@@ -34,12 +42,12 @@ public interface CorrelationSource {
     return cast(next(new CorrelationRequest.Truncation(n, fracBits)), TruncationTuples.class);
   }
 
-  default MatMulTriple matmulTriple(MatMulShape shape) {
-    return cast(next(new CorrelationRequest.MatMul(shape)), MatMulTriple.class);
+  default BeaverTriples matmulTriple(MatMulShape shape) {
+    return triple(shape);
   }
 
-  default ConvTriple convTriple(Conv2dShape shape) {
-    return cast(next(new CorrelationRequest.Conv(shape)), ConvTriple.class);
+  default BeaverTriples convTriple(Conv2dShape shape) {
+    return triple(shape);
   }
 
   /** Share of a session-fixed weight mask of {@code numel} elements, registered as {@code maskId}. */
@@ -47,14 +55,17 @@ public interface CorrelationSource {
     return cast(next(new CorrelationRequest.WeightMask(maskId, numel)), WeightMaskShare.class);
   }
 
-  /** Fresh {@code (A, C = conv(A, B_maskId))} for one inference through a fixed-weight conv layer. */
-  default FixedMaskTriple convFixedMask(int maskId, Conv2dShape shape) {
-    return cast(next(new CorrelationRequest.ConvFixedMask(maskId, shape)), FixedMaskTriple.class);
+  /** Fresh {@code (A, C = A ⊗ B_maskId)} for one inference through a fixed-weight layer. */
+  default FixedMaskTriple fixedMask(int maskId, BilinearMap map) {
+    return cast(next(new CorrelationRequest.FixedMask(maskId, map)), FixedMaskTriple.class);
   }
 
-  /** Fresh {@code (A, C = A · B_maskId)} for one inference through a fixed-weight dense layer. */
+  default FixedMaskTriple convFixedMask(int maskId, Conv2dShape shape) {
+    return fixedMask(maskId, shape);
+  }
+
   default FixedMaskTriple matmulFixedMask(int maskId, MatMulShape shape) {
-    return cast(next(new CorrelationRequest.MatMulFixedMask(maskId, shape)), FixedMaskTriple.class);
+    return fixedMask(maskId, shape);
   }
 
   /** {@code n} random OTs: party 0 gets {@code m0, m1}, party 1 {@code choices, chosen}. */

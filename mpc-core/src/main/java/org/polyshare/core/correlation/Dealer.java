@@ -3,8 +3,6 @@ package org.polyshare.core.correlation;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.polyshare.core.kernel.RingConv;
-import org.polyshare.core.kernel.RingGemm;
 import org.polyshare.core.prg.Prg;
 import org.polyshare.core.prg.Seed;
 
@@ -80,16 +78,25 @@ public final class Dealer {
     return masks.size();
   }
 
-  /** The corrected party's share of the dependent part: {@code target − (uncorrected share)}. */
+  /**
+   * The corrected party's share of the dependent part: {@code target − (uncorrected share)}, with
+   * the target computed from the sum of both parties' independent shares. A triple's target is
+   * {@code A ⊗ B} and a fixed-mask triple's {@code A ⊗ B_mask}, for any bilinear map.
+   */
   private long[] correction(CorrelationRequest request, Correlation p, Correlation u) {
-    if (p instanceof BeaverTriples tp && u instanceof BeaverTriples tu) {
-      long[] c = new long[tp.size()];
-      for (int i = 0; i < c.length; i++) {
-        c[i] = (tp.a()[i] + tu.a()[i]) * (tp.b()[i] + tu.b()[i]) - tu.c()[i];
-      }
-      return c;
+    if (request instanceof CorrelationRequest.Triples t) {
+      BeaverTriples tp = (BeaverTriples) p;
+      BeaverTriples tu = (BeaverTriples) u;
+      return subInPlace(t.map().apply(add(tp.a(), tu.a()), add(tp.b(), tu.b())), tu.c());
     }
-    if (p instanceof SquarePairs sp && u instanceof SquarePairs su) {
+    if (request instanceof CorrelationRequest.FixedMask f) {
+      long[] a = add(((FixedMaskTriple) p).a(), ((FixedMaskTriple) u).a());
+      long[] b = mask(f.maskId(), f.map().rightNumel());
+      return subInPlace(f.map().apply(a, b), ((FixedMaskTriple) u).c());
+    }
+    if (request instanceof CorrelationRequest.Squares) {
+      SquarePairs sp = (SquarePairs) p;
+      SquarePairs su = (SquarePairs) u;
       long[] c = new long[sp.size()];
       for (int i = 0; i < c.length; i++) {
         long r = sp.r()[i] + su.r()[i];
@@ -97,7 +104,9 @@ public final class Dealer {
       }
       return c;
     }
-    if (p instanceof TruncationTuples tp && u instanceof TruncationTuples tu) {
+    if (request instanceof CorrelationRequest.Truncation) {
+      TruncationTuples tp = (TruncationTuples) p;
+      TruncationTuples tu = (TruncationTuples) u;
       int n = tp.size();
       int f = tp.fracBits();
       long[] c = new long[2 * n];
@@ -107,25 +116,6 @@ public final class Dealer {
         c[n + i] = (r >>> 63) - tu.msb()[i];
       }
       return c;
-    }
-    if (p instanceof MatMulTriple mp && u instanceof MatMulTriple mu) {
-      long[] c = RingGemm.multiply(add(mp.a(), mu.a()), add(mp.b(), mu.b()), mp.shape());
-      return subInPlace(c, mu.c());
-    }
-    if (p instanceof ConvTriple cp && u instanceof ConvTriple cu) {
-      long[] c = RingConv.conv2d(add(cp.a(), cu.a()), add(cp.b(), cu.b()), cp.shape());
-      return subInPlace(c, cu.c());
-    }
-    if (p instanceof FixedMaskTriple fp && u instanceof FixedMaskTriple fu) {
-      long[] a = add(fp.a(), fu.a());
-      long[] c;
-      if (request instanceof CorrelationRequest.ConvFixedMask r) {
-        c = RingConv.conv2d(a, mask(r.maskId(), r.shape().weightNumel()), r.shape());
-      } else {
-        CorrelationRequest.MatMulFixedMask r = (CorrelationRequest.MatMulFixedMask) request;
-        c = RingGemm.multiply(a, mask(r.maskId(), r.shape().rightNumel()), r.shape());
-      }
-      return subInPlace(c, fu.c());
     }
     throw new AssertionError("unhandled correlation request " + request);
   }

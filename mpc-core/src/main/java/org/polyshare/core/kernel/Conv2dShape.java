@@ -3,10 +3,12 @@ package org.polyshare.core.kernel;
 /**
  * The shape of a 2-D convolution over NCHW tensors: input {@code [batch, inC, h, w]}, weights
  * {@code [outC, inC, kH, kW]}, output {@code [batch, outC, outH, outW]}, with one stride and one
- * zero padding for both spatial axes.
+ * zero padding for both spatial axes. As a {@link BilinearMap}: left = input, right = weights.
  */
 public record Conv2dShape(
-    int batch, int inC, int h, int w, int outC, int kH, int kW, int stride, int pad) {
+    int batch, int inC, int h, int w, int outC, int kH, int kW, int stride, int pad)
+    implements BilinearMap {
+  static final int CODE = 3;
 
   public Conv2dShape {
     if (batch < 1 || inC < 1 || h < 1 || w < 1 || outC < 1 || kH < 1 || kW < 1) {
@@ -48,8 +50,29 @@ public record Conv2dShape(
     return outC * inC * kH * kW;
   }
 
+  @Override
   public int outputNumel() {
     return batch * outC * outH() * outW();
+  }
+
+  @Override
+  public int leftNumel() {
+    return inputNumel();
+  }
+
+  @Override
+  public int rightNumel() {
+    return weightNumel();
+  }
+
+  @Override
+  public void applyAdd(long[] left, long[] right, long[] out) {
+    RingConv.conv2dAdd(left, right, out, this);
+  }
+
+  @Override
+  public long[] encode() {
+    return new long[] {CODE, batch, inC, h, w, outC, kH, kW, stride, pad};
   }
 
   /** Length of one im2col column: {@code inC · kH · kW}, the reduction length. */
@@ -65,6 +88,7 @@ public record Conv2dShape(
     return new int[] {outC, inC, kH, kW};
   }
 
+  @Override
   public int[] outputShape() {
     return new int[] {batch, outC, outH(), outW()};
   }
@@ -75,6 +99,7 @@ public record Conv2dShape(
   }
 
   /** The same layer with another batch size. */
+  @Override
   public Conv2dShape withBatch(int newBatch) {
     return new Conv2dShape(newBatch, inC, h, w, outC, kH, kW, stride, pad);
   }

@@ -20,13 +20,27 @@ public final class RingConv {
 
   /** Writes the convolution into {@code out} (overwritten). */
   public static void conv2dInto(long[] input, long[] weights, long[] out, Conv2dShape s) {
+    check(input, weights, out, s);
+    Arrays.fill(out, 0L);
+    accumulate(input, weights, out, s);
+  }
+
+  /** {@code out += conv(input, weights)}. */
+  public static void conv2dAdd(long[] input, long[] weights, long[] out, Conv2dShape s) {
+    check(input, weights, out, s);
+    accumulate(input, weights, out, s);
+  }
+
+  private static void check(long[] input, long[] weights, long[] out, Conv2dShape s) {
     if (input.length != s.inputNumel() || weights.length != s.weightNumel() || out.length != s.outputNumel()) {
       throw new IllegalArgumentException(
           "conv2d operand sizes (input " + input.length + ", weights " + weights.length + ", output "
               + out.length + ") do not match " + s + " (expects " + s.inputNumel() + ", "
               + s.weightNumel() + ", " + s.outputNumel() + ")");
     }
-    Arrays.fill(out, 0L);
+  }
+
+  private static void accumulate(long[] input, long[] weights, long[] out, Conv2dShape s) {
     int plane = s.outH() * s.outW();
     int kk = s.patchSize();
     boolean pointwise = s.kH() == 1 && s.kW() == 1 && s.stride() == 1 && s.pad() == 0;

@@ -13,8 +13,11 @@ import java.util.List;
  * report any mismatch with both values.
  */
 public record Hello(int version, Role role, String sessionId, byte[] planHash) {
-  /** Version of the frame format, handshake and dealer protocol spoken by this build. */
-  public static final int PROTOCOL_VERSION = 1;
+  /**
+   * Version of the frame format, handshake and dealer protocol spoken by this build. 2: correlation
+   * requests carry a bilinear map (one triple kind, one fixed-mask kind).
+   */
+  public static final int PROTOCOL_VERSION = 2;
 
   private static final int MAX_SESSION_ID = 256;
 

@@ -1,15 +1,12 @@
 package org.polyshare.core.protocol;
 
-import org.polyshare.core.ring.RingTensor;
-
 import org.polyshare.core.correlation.BeaverTriples;
-import org.polyshare.core.correlation.ConvTriple;
-import org.polyshare.core.correlation.MatMulTriple;
 import org.polyshare.core.correlation.SquarePairs;
+import org.polyshare.core.kernel.BilinearMap;
 import org.polyshare.core.kernel.Conv2dShape;
+import org.polyshare.core.kernel.Elementwise;
 import org.polyshare.core.kernel.MatMulShape;
-import org.polyshare.core.kernel.RingConv;
-import org.polyshare.core.kernel.RingGemm;
+import org.polyshare.core.ring.RingTensor;
 
 /**
  * Products of two shared operands with dealer triples, one round each (plus one for truncation in
@@ -28,32 +25,52 @@ import org.polyshare.core.kernel.RingGemm;
 public final class Beaver {
   private Beaver() {}
 
+  /** Shares of {@code X ⊗ Y}, both shared, truncated back to {@code f} fractional bits. */
+  public static long[] product(Party p, BilinearMap map, long[] x, long[] y) {
+    return Truncation.truncate(p, productRaw(p, map, x, y));
+  }
+
+  /**
+   * Shares of {@code X ⊗ Y} with {@code 2f} fractional bits: one triple over {@code map}, one
+   * message {@code [X_i − A_i ‖ Y_i − B_i]} each way, two local products (see the class comment).
+   */
+  public static long[] productRaw(Party p, BilinearMap map, long[] x, long[] y) {
+    if (x.length != map.leftNumel() || y.length != map.rightNumel()) {
+      throw new IllegalArgumentException(
+          "operands of " + x.length + " and " + y.length + " elements do not fit " + map + " (needs "
+              + map.leftNumel() + " and " + map.rightNumel() + ")");
+    }
+    BeaverTriples t = p.correlations().triple(map);
+    int n = x.length;
+    long[] masked = new long[n + y.length];
+    for (int i = 0; i < n; i++) {
+      masked[i] = x[i] - t.a()[i];
+    }
+    for (int i = 0; i < y.length; i++) {
+      masked[n + i] = y[i] - t.b()[i];
+    }
+    long[] other = Sharing.exchange(p, Tags.PRODUCT, masked);
+    long[] e = new long[n];
+    long[] f = new long[y.length];
+    for (int i = 0; i < n; i++) {
+      e[i] = masked[i] + other[i];
+    }
+    for (int i = 0; i < f.length; i++) {
+      f[i] = masked[n + i] + other[n + i];
+    }
+    long[] z = t.c().clone();
+    map.applyAdd(e, p.isFirst() ? Arithmetic.add(t.b(), f) : t.b(), z);
+    map.applyAdd(t.a(), f, z);
+    return z;
+  }
+
   public static long[] mul(Party p, long[] x, long[] y) {
     return Truncation.truncate(p, mulRaw(p, x, y));
   }
 
   public static long[] mulRaw(Party p, long[] x, long[] y) {
     Arithmetic.sameLength(x, y);
-    int n = x.length;
-    if (n == 0) {
-      return new long[0];
-    }
-    BeaverTriples t = p.correlations().triples(n);
-    long[] masked = new long[2 * n];
-    for (int i = 0; i < n; i++) {
-      masked[i] = x[i] - t.a()[i];
-      masked[n + i] = y[i] - t.b()[i];
-    }
-    long[] other = Sharing.exchange(p, Tags.MUL, masked);
-    long[] z = new long[n];
-    boolean first = p.isFirst();
-    for (int i = 0; i < n; i++) {
-      long d = masked[i] + other[i];
-      long e = masked[n + i] + other[n + i];
-      long v = t.c()[i] + d * t.b()[i] + e * t.a()[i];
-      z[i] = first ? v + d * e : v;
-    }
-    return z;
+    return x.length == 0 ? new long[0] : productRaw(p, new Elementwise(x.length), x, y);
   }
 
   public static long[] square(Party p, long[] x) {
@@ -83,36 +100,20 @@ public final class Beaver {
 
   /** Shares of {@code X[m,k] · W[k,n]}, both shared, truncated. */
   public static long[] matmul(Party p, long[] x, long[] w, MatMulShape s) {
-    return Truncation.truncate(p, matmulRaw(p, x, w, s));
+    return product(p, s, x, w);
   }
 
   public static long[] matmulRaw(Party p, long[] x, long[] w, MatMulShape s) {
-    checkLen(x, s.leftNumel(), "matmul left operand");
-    checkLen(w, s.rightNumel(), "matmul right operand");
-    MatMulTriple t = p.correlations().matmulTriple(s);
-    long[][] ef = openPair(p, Tags.MATMUL, x, t.a(), w, t.b());
-    long[] e = ef[0];
-    long[] f = ef[1];
-    long[] z = RingGemm.multiply(e, rightShare(p, t.b(), f), s);
-    RingGemm.multiplyAdd(t.a(), 0, f, 0, z, 0, s.m(), s.k(), s.n());
-    addInPlace(z, t.c());
-    return z;
+    return productRaw(p, s, x, w);
   }
 
   /** Shares of {@code conv(X, W)}, both shared (generic triple; weights re-masked each call), truncated. */
   public static long[] conv2d(Party p, long[] x, long[] w, Conv2dShape s) {
-    return Truncation.truncate(p, conv2dRaw(p, x, w, s));
+    return product(p, s, x, w);
   }
 
   public static long[] conv2dRaw(Party p, long[] x, long[] w, Conv2dShape s) {
-    checkLen(x, s.inputNumel(), "conv2d input");
-    checkLen(w, s.weightNumel(), "conv2d weights");
-    ConvTriple t = p.correlations().convTriple(s);
-    long[][] ef = openPair(p, Tags.CONV, x, t.a(), w, t.b());
-    long[] z = RingConv.conv2d(ef[0], rightShare(p, t.b(), ef[1]), s);
-    addInPlace(z, RingConv.conv2d(t.a(), ef[1], s));
-    addInPlace(z, t.c());
-    return z;
+    return productRaw(p, s, x, w);
   }
 
   /** Tensor form of {@link #mul(Party, long[], long[])}: same shapes in, same shape out. */
@@ -126,33 +127,6 @@ public final class Beaver {
   /** Tensor form of {@link #square(Party, long[])}. */
   public static RingTensor square(Party p, RingTensor x) {
     return RingTensor.of(square(p, x.data()), x.shape());
-  }
-
-  /** Opens {@code x − a} and {@code w − b} in one message. */
-  private static long[][] openPair(Party p, int tag, long[] x, long[] a, long[] w, long[] b) {
-    int n = x.length;
-    long[] masked = new long[n + w.length];
-    for (int i = 0; i < n; i++) {
-      masked[i] = x[i] - a[i];
-    }
-    for (int i = 0; i < w.length; i++) {
-      masked[n + i] = w[i] - b[i];
-    }
-    long[] other = Sharing.exchange(p, tag, masked);
-    long[] e = new long[n];
-    long[] f = new long[w.length];
-    for (int i = 0; i < n; i++) {
-      e[i] = masked[i] + other[i];
-    }
-    for (int i = 0; i < f.length; i++) {
-      f[i] = masked[n + i] + other[n + i];
-    }
-    return new long[][] {e, f};
-  }
-
-  /** {@code B_i + [i=0]·F}. */
-  private static long[] rightShare(Party p, long[] b, long[] f) {
-    return p.isFirst() ? Arithmetic.add(b, f) : b;
   }
 
   static void addInPlace(long[] z, long[] c) {

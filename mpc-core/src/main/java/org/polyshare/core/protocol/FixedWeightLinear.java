@@ -1,17 +1,16 @@
 package org.polyshare.core.protocol;
 
-import org.polyshare.core.ring.RingTensor;
-
 import org.polyshare.core.correlation.FixedMaskTriple;
 import org.polyshare.core.correlation.WeightMaskShare;
+import org.polyshare.core.kernel.BilinearMap;
 import org.polyshare.core.kernel.Conv2dShape;
 import org.polyshare.core.kernel.MatMulShape;
-import org.polyshare.core.kernel.RingConv;
-import org.polyshare.core.kernel.RingGemm;
+import org.polyshare.core.ring.RingTensor;
 
 /**
- * A conv or dense layer whose weights stay fixed for a model session, evaluated with a
- * session-fixed weight mask so the online cost is one ring convolution (or GEMM) per party.
+ * A layer {@code X ⊗ W} (conv or dense: a {@link BilinearMap} with the weights on the right) whose
+ * weights stay fixed for a model session, evaluated with a session-fixed weight mask so the online
+ * cost is one ring convolution (or GEMM) per party.
  *
  * <p>Setup (once per session): the dealer gives shares of a uniform mask {@code B}; the parties
  * open {@code F = W − B}, which hides {@code W}. Party i keeps {@code W'_i}: {@code W'_0 = F + B_0},
@@ -25,7 +24,7 @@ import org.polyshare.core.kernel.RingGemm;
  * = X ⊗ W} by bilinearity. Each {@code A} must be used once: reusing it would open
  * {@code X − X'}. The result has {@code 2f} fractional bits ({@link #applyRaw}) unless truncated.
  *
- * <p><b>Owner-held weights</b> ({@link #ownedConv}, {@link #ownedMatMul}): when party 0 knows W
+ * <p><b>Owner-held weights</b> ({@link #owned}): when party 0 knows W
  * in the clear (the model owner), it alone does the online product. Setup is the same opening of
  * {@code F}; offline is the same {@code D_i}. Online, party 1 sends {@code X_1 − A_1} to party 0
  * only (uniform to party 0 since {@code A_1} is fresh and unknown to it), party 0 forms
@@ -36,8 +35,7 @@ import org.polyshare.core.kernel.RingGemm;
  */
 public final class FixedWeightLinear {
   private final int maskId;
-  private final Conv2dShape conv;
-  private final MatMulShape matmul;
+  private final BilinearMap map;
   private final long[] opened;
   private final long[] weightShare;
   private final boolean ownerHeld;
@@ -54,46 +52,33 @@ public final class FixedWeightLinear {
     }
   }
 
-  private FixedWeightLinear(
-      int maskId, Conv2dShape conv, MatMulShape matmul, long[] opened, long[] weightShare, boolean ownerHeld) {
+  private FixedWeightLinear(int maskId, BilinearMap map, long[] opened, long[] weightShare, boolean ownerHeld) {
     this.maskId = maskId;
-    this.conv = conv;
-    this.matmul = matmul;
+    this.map = map;
     this.opened = opened;
     this.weightShare = weightShare;
     this.ownerHeld = ownerHeld;
   }
 
   /**
-   * Session setup of a conv layer: {@code weights} is this party's share of W
-   * ({@code [outC, inC, kH, kW]}); the owner may pass W itself and the peer zeros. One round.
+   * Session setup for the layer {@code X ⊗ W}: {@code weights} is this party's share of W (the
+   * map's right operand); the owner may pass W itself and the peer zeros. One round.
    */
-  public static FixedWeightLinear conv(Party p, int maskId, long[] weights, Conv2dShape shape) {
-    Beaver.checkLen(weights, shape.weightNumel(), "conv2d weights");
-    return setup(p, maskId, weights, shape, null);
-  }
-
-  /** Session setup of a dense layer {@code X[m,k] · W[k,n]}; {@code weights} is a share of W. */
-  public static FixedWeightLinear matmul(Party p, int maskId, long[] weights, MatMulShape shape) {
-    Beaver.checkLen(weights, shape.rightNumel(), "matmul weights");
-    return setup(p, maskId, weights, null, shape);
+  public static FixedWeightLinear shared(Party p, int maskId, long[] weights, BilinearMap map) {
+    Beaver.checkLen(weights, map.rightNumel(), "weights of " + map);
+    WeightMaskShare mask = p.correlations().weightMask(maskId, weights.length);
+    long[] f = Sharing.open(p, Tags.FIXED_WEIGHT_SETUP, Arithmetic.sub(weights, mask.b()));
+    long[] mine = p.isFirst() ? Arithmetic.add(f, mask.b()) : mask.b();
+    return new FixedWeightLinear(maskId, map, f, mine, false);
   }
 
   /**
-   * Session setup of a conv layer whose weights party 0 holds in the clear: party 0 passes W,
-   * party 1 passes {@code null}. Online, only party 0 computes (see the class comment).
+   * Session setup for a layer whose weights party 0 holds in the clear: party 0 passes W, party 1
+   * passes {@code null} (it never holds weight data). Online, only party 0 computes (see the class
+   * comment).
    */
-  public static FixedWeightLinear ownedConv(Party p, int maskId, long[] weights, Conv2dShape shape) {
-    return ownedSetup(p, maskId, weights, shape.weightNumel(), shape, null);
-  }
-
-  /** Dense-layer form of {@link #ownedConv}. */
-  public static FixedWeightLinear ownedMatMul(Party p, int maskId, long[] weights, MatMulShape shape) {
-    return ownedSetup(p, maskId, weights, shape.rightNumel(), null, shape);
-  }
-
-  private static FixedWeightLinear ownedSetup(
-      Party p, int maskId, long[] weights, int numel, Conv2dShape conv, MatMulShape mm) {
+  public static FixedWeightLinear owned(Party p, int maskId, long[] weights, BilinearMap map) {
+    int numel = map.rightNumel();
     if (p.isFirst()) {
       if (weights == null) {
         throw new IllegalArgumentException("party 0 must pass its plaintext weights to an owner-held layer");
@@ -105,14 +90,27 @@ public final class FixedWeightLinear {
     WeightMaskShare mask = p.correlations().weightMask(maskId, numel);
     long[] mine = p.isFirst() ? Arithmetic.sub(weights, mask.b()) : Arithmetic.sub(new long[numel], mask.b());
     long[] f = Sharing.open(p, Tags.FIXED_WEIGHT_SETUP, mine);
-    return new FixedWeightLinear(maskId, conv, mm, f, p.isFirst() ? weights.clone() : null, true);
+    return new FixedWeightLinear(maskId, map, f, p.isFirst() ? weights.clone() : null, true);
   }
 
-  private static FixedWeightLinear setup(Party p, int maskId, long[] weights, Conv2dShape conv, MatMulShape mm) {
-    WeightMaskShare mask = p.correlations().weightMask(maskId, weights.length);
-    long[] f = Sharing.open(p, Tags.FIXED_WEIGHT_SETUP, Arithmetic.sub(weights, mask.b()));
-    long[] mine = p.isFirst() ? Arithmetic.add(f, mask.b()) : mask.b();
-    return new FixedWeightLinear(maskId, conv, mm, f, mine, false);
+  /** {@link #shared} for a conv layer ({@code weights [outC, inC, kH, kW]}). */
+  public static FixedWeightLinear conv(Party p, int maskId, long[] weights, Conv2dShape shape) {
+    return shared(p, maskId, weights, shape);
+  }
+
+  /** {@link #shared} for a dense layer {@code X[m,k] · W[k,n]}. */
+  public static FixedWeightLinear matmul(Party p, int maskId, long[] weights, MatMulShape shape) {
+    return shared(p, maskId, weights, shape);
+  }
+
+  /** {@link #owned} for a conv layer. */
+  public static FixedWeightLinear ownedConv(Party p, int maskId, long[] weights, Conv2dShape shape) {
+    return owned(p, maskId, weights, shape);
+  }
+
+  /** {@link #owned} for a dense layer. */
+  public static FixedWeightLinear ownedMatMul(Party p, int maskId, long[] weights, MatMulShape shape) {
+    return owned(p, maskId, weights, shape);
   }
 
   /**
@@ -121,9 +119,7 @@ public final class FixedWeightLinear {
    * {@code m}.
    */
   public FixedWeightLinear withBatch(int batch) {
-    return conv != null
-        ? new FixedWeightLinear(maskId, conv.withBatch(batch), null, opened, weightShare, ownerHeld)
-        : new FixedWeightLinear(maskId, null, new MatMulShape(batch, matmul.k(), matmul.n()), opened, weightShare, ownerHeld);
+    return new FixedWeightLinear(maskId, map.withBatch(batch), opened, weightShare, ownerHeld);
   }
 
   /** True when party 0 holds the weights in the clear and does the online product alone. */
@@ -135,23 +131,24 @@ public final class FixedWeightLinear {
     return maskId;
   }
 
+  public BilinearMap map() {
+    return map;
+  }
+
   /** Elements of the layer input. */
   public int inputNumel() {
-    return conv != null ? conv.inputNumel() : matmul.leftNumel();
+    return map.leftNumel();
   }
 
   public int outputNumel() {
-    return conv != null ? conv.outputNumel() : matmul.outputNumel();
+    return map.outputNumel();
   }
 
   /** Offline: fetch a fresh fixed-mask triple and precompute {@code A_i ⊗ F + C_i}. */
   public Prepared prepare(Party p) {
-    FixedMaskTriple t =
-        conv != null
-            ? p.correlations().convFixedMask(maskId, conv)
-            : p.correlations().matmulFixedMask(maskId, matmul);
-    long[] d = apply(t.a(), opened);
-    Beaver.addInPlace(d, t.c());
+    FixedMaskTriple t = p.correlations().fixedMask(maskId, map);
+    long[] d = t.c().clone();
+    map.applyAdd(t.a(), opened, d);
     return new Prepared(t.a(), d);
   }
 
@@ -162,20 +159,18 @@ public final class FixedWeightLinear {
       throw new IllegalStateException("prepared fixed-weight material is single-use; call prepare() again");
     }
     prep.used = true;
-    if (ownerHeld) {
-      if (!p.isFirst()) {
-        p.link().send(Tags.FIXED_WEIGHT_ONLINE, Arithmetic.sub(x, prep.a));
-        return prep.d.clone();
-      }
-      long[] e = Arithmetic.sub(x, prep.a);
+    long[] e;
+    if (!ownerHeld) {
+      e = Sharing.open(p, Tags.FIXED_WEIGHT_ONLINE, Arithmetic.sub(x, prep.a));
+    } else if (p.isFirst()) {
+      e = Arithmetic.sub(x, prep.a);
       Beaver.addInPlace(e, Sharing.receive(p, Tags.FIXED_WEIGHT_ONLINE, e.length));
-      long[] z = apply(e, weightShare);
-      Beaver.addInPlace(z, prep.d);
-      return z;
+    } else {
+      p.link().send(Tags.FIXED_WEIGHT_ONLINE, Arithmetic.sub(x, prep.a));
+      return prep.d.clone();
     }
-    long[] e = Sharing.open(p, Tags.FIXED_WEIGHT_ONLINE, Arithmetic.sub(x, prep.a));
-    long[] z = apply(e, weightShare);
-    Beaver.addInPlace(z, prep.d);
+    long[] z = prep.d.clone();
+    map.applyAdd(e, weightShare, z);
     return z;
   }
 
@@ -191,15 +186,10 @@ public final class FixedWeightLinear {
 
   /**
    * Tensor form of {@link #apply(Party, Prepared, long[])}: the input shaped like the layer input
-   * (any shape with that many elements), the output shaped {@code [batch, outC, outH, outW]} for a
-   * conv or {@code [m, n]} for a dense layer.
+   * (any shape with that many elements), the output shaped like the map's output
+   * ({@code [batch, outC, outH, outW]} for a conv, {@code [m, n]} for a dense layer).
    */
   public RingTensor apply(Party p, Prepared prep, RingTensor x) {
-    long[] z = apply(p, prep, x.data());
-    return conv != null ? RingTensor.of(z, conv.outputShape()) : RingTensor.of(z, matmul.m(), matmul.n());
-  }
-
-  private long[] apply(long[] left, long[] right) {
-    return conv != null ? RingConv.conv2d(left, right, conv) : RingGemm.multiply(left, right, matmul);
+    return RingTensor.of(apply(p, prep, x.data()), map.outputShape());
   }
 }

@@ -12,10 +12,9 @@ public final class Tags {
   public static final int SHARE = 101;
   public static final int OPEN = 102;
   public static final int REVEAL = 103;
-  public static final int MUL = 104;
+  /** The Beaver product over any bilinear map (elementwise, matmul, conv2d). */
+  public static final int PRODUCT = 104;
   public static final int SQUARE = 105;
-  public static final int MATMUL = 106;
-  public static final int CONV = 107;
   public static final int TRUNCATE = 108;
   public static final int FIXED_WEIGHT_SETUP = 109;
   public static final int FIXED_WEIGHT_ONLINE = 110;

@@ -57,13 +57,13 @@ class DealerTest {
     }
 
     MatMulShape ms = new MatMulShape(3, 17, 5);
-    MatMulTriple m0 = s0.matmulTriple(ms);
-    MatMulTriple m1 = s1.matmulTriple(ms);
+    BeaverTriples m0 = s0.matmulTriple(ms);
+    BeaverTriples m1 = s1.matmulTriple(ms);
     assertArrayEquals(RingGemm.multiply(sum(m0.a(), m1.a()), sum(m0.b(), m1.b()), ms), sum(m0.c(), m1.c()));
 
     Conv2dShape cs = new Conv2dShape(2, 3, 7, 6, 4, 3, 3, 2, 1);
-    ConvTriple c0 = s0.convTriple(cs);
-    ConvTriple c1 = s1.convTriple(cs);
+    BeaverTriples c0 = s0.convTriple(cs);
+    BeaverTriples c1 = s1.convTriple(cs);
     assertArrayEquals(RingConv.conv2d(sum(c0.a(), c1.a()), sum(c0.b(), c1.b()), cs), sum(c0.c(), c1.c()));
 
     WeightMaskShare w0 = s0.weightMask(7, cs.weightNumel());
@@ -75,20 +75,25 @@ class DealerTest {
       assertArrayEquals(RingConv.conv2d(sum(f0.a(), f1.a()), bMask, cs), sum(f0.c(), f1.c()));
     }
 
-    RandomOts o0 = s0.randomOts(130);
-    RandomOts o1 = s1.randomOts(130);
+    // A count that is not a multiple of 64 (the last choice word is partial) and large enough for
+    // a sharp uniformity check of the receiver's choice bits.
+    int n = (1 << 16) + 2;
+    RandomOts o0 = s0.randomOts(n);
+    RandomOts o1 = s1.randomOts(n);
     assertTrue(o0.isSender());
     assertFalse(o1.isSender());
-    assertEquals(0L, o1.choices()[2] >>> 2, "bits beyond count are zero");
+    assertEquals(0L, o1.choices()[n >>> 6] >>> (n & 63), "bits beyond count are zero");
     int ones = 0;
-    for (int i = 0; i < 130; i++) {
+    for (int i = 0; i < n; i++) {
       long[] m = o1.choice(i) == 0 ? o0.m0() : o0.m1();
       assertEquals(m[2 * i], o1.chosen()[2 * i]);
       assertEquals(m[2 * i + 1], o1.chosen()[2 * i + 1]);
       ones += o1.choice(i);
     }
-    // Binomial(130, 1/2) outside (30, 100): probability 5.4e-10 (exact tail), below 1e-9
-    assertTrue(ones > 30 && ones < 100, "choice bits look uniform: " + ones);
+    // Uniform bits: ones ~ Binomial(n, 1/2). Hoeffding: P(|ones − n/2| ≥ t) ≤ 2·exp(−2t²/n); with
+    // n = 65538 and t = 840 that is 2·exp(−21.53) ≤ 9.0e-10, the false-alarm rate of this check.
+    // A bias |p − 1/2| ≥ 0.0128 (mean off by ≥ 840) fails it about half the time or more.
+    assertTrue(Math.abs(ones - n / 2) < 840, "choice bits look uniform: " + ones + " ones of " + n);
   }
 
   @Test
@@ -126,7 +131,7 @@ class DealerTest {
     Dealer dealer = new Dealer();
     Conv2dShape cs = Conv2dShape.of(1, 2, 5, 2, 3, 1, 1);
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> dealer.deal(new CorrelationRequest.ConvFixedMask(3, cs)));
+        assertThrows(IllegalArgumentException.class, () -> dealer.deal(new CorrelationRequest.FixedMask(3, cs)));
     assertTrue(e.getMessage().contains("never dealt"), e.getMessage());
   }
 
@@ -136,12 +141,12 @@ class DealerTest {
         new CorrelationPlan(
             List.of(
                 new CorrelationRequest.WeightMask(0, 54),
-                new CorrelationRequest.ConvFixedMask(0, new Conv2dShape(1, 3, 8, 8, 2, 3, 3, 1, 1)),
+                new CorrelationRequest.FixedMask(0, new Conv2dShape(1, 3, 8, 8, 2, 3, 3, 1, 1)),
                 new CorrelationRequest.Truncation(128, 16),
                 new CorrelationRequest.Squares(128),
-                new CorrelationRequest.MatMulFixedMask(1, new MatMulShape(1, 128, 10)),
-                new CorrelationRequest.MatMul(new MatMulShape(2, 3, 4)),
-                new CorrelationRequest.Conv(new Conv2dShape(1, 3, 8, 8, 2, 3, 3, 1, 1)),
+                new CorrelationRequest.FixedMask(1, new MatMulShape(1, 128, 10)),
+                new CorrelationRequest.Triples(new MatMulShape(2, 3, 4)),
+                new CorrelationRequest.Triples(new Conv2dShape(1, 3, 8, 8, 2, 3, 3, 1, 1)),
                 new CorrelationRequest.Triples(9),
                 new CorrelationRequest.RandomOt(64)));
     CorrelationPlan back = CorrelationPlan.decode(plan.encode());
@@ -154,7 +159,7 @@ class DealerTest {
     assertEquals(
         CorrelationPlan.of(new CorrelationRequest.Triples(1)).sha256Hex(),
         com.google.common.hash.Hashing.sha256()
-            .newHasher().putLong(1).putLong(2).putLong(1).putLong(1).hash().toString());
+            .newHasher().putLong(1).putLong(3).putLong(1).putLong(1).putLong(1).hash().toString());
   }
 
   @Test

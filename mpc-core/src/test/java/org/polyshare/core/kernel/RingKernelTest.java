@@ -67,6 +67,45 @@ class RingKernelTest {
   }
 
   @Test
+  void bilinearMapsAccumulateAreBilinearAndRoundTripTheirEncoding() {
+    SplittableRandom rnd = new SplittableRandom(3);
+    BilinearMap[] maps = {
+      new Elementwise(17), new MatMulShape(3, 5, 4), new Conv2dShape(2, 3, 6, 5, 4, 3, 3, 2, 1)
+    };
+    for (BilinearMap m : maps) {
+      long[] a = random(rnd, m.leftNumel());
+      long[] a2 = random(rnd, m.leftNumel());
+      long[] b = random(rnd, m.rightNumel());
+      long[] out = random(rnd, m.outputNumel());
+      long[] expect = out.clone();
+      long[] ab = m.apply(a, b);
+      long[] a2b = m.apply(a2, b);
+      long[] sum = new long[a.length];
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] = a[i] + a2[i];
+      }
+      long[] sumB = m.apply(sum, b);
+      for (int i = 0; i < sumB.length; i++) {
+        assertEquals(ab[i] + a2b[i], sumB[i], m + ": linear in the left operand");
+        expect[i] += ab[i];
+      }
+      m.applyAdd(a, b, out);
+      assertArrayEquals(expect, out, m + ": applyAdd adds onto the output");
+      assertEquals(m.outputNumel(), java.util.Arrays.stream(m.outputShape()).reduce(1, (x, y) -> x * y));
+      long[] e = m.encode();
+      int[] f = new int[e.length + 1];
+      for (int i = 0; i < e.length; i++) {
+        f[i + 1] = (int) e[i];
+      }
+      assertEquals(m, BilinearMap.decode(f, 1));
+      assertThrows(IllegalArgumentException.class, () -> BilinearMap.decode(java.util.Arrays.copyOf(f, f.length - 1), 1));
+    }
+    assertArrayEquals(new long[] {6, 14}, new Elementwise(2).apply(new long[] {2, 7}, new long[] {3, 2}));
+    assertThrows(IllegalArgumentException.class, () -> BilinearMap.decode(new int[] {9, 1}, 0));
+    assertThrows(UnsupportedOperationException.class, () -> new Elementwise(3).withBatch(2));
+  }
+
+  @Test
   void transposeSwapsRowsAndColumns() {
     long[] a = {1, 2, 3, 4, 5, 6};
     assertArrayEquals(new long[] {1, 4, 2, 5, 3, 6}, RingGemm.transpose(a, 2, 3));
