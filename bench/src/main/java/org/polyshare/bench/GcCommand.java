@@ -20,18 +20,19 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.polyshare.core.correlation.InProcessDealer;
-import org.polyshare.core.correlation.RandomOts;
 import org.polyshare.core.gc.Bits;
 import org.polyshare.core.gc.BristolReader;
 import org.polyshare.core.gc.Circuit;
-import org.polyshare.core.gc.Evaluator;
-import org.polyshare.core.gc.Garbler;
+import org.polyshare.core.gc.CircuitRunner;
+import org.polyshare.core.gc.GcFunction;
 import org.polyshare.core.gc.GcMaxPool;
+import org.polyshare.core.gc.GcOffline;
 import org.polyshare.core.gc.GcRelu;
+import org.polyshare.core.gc.SharedEvaluator;
+import org.polyshare.core.gc.SharedGarbler;
 import org.polyshare.core.link.LinkStats;
 import org.polyshare.core.link.PartyLink;
 import org.polyshare.core.link.TwoParties;
-import org.polyshare.core.prg.Prg;
 import org.polyshare.core.protocol.Party;
 import org.polyshare.core.ring.FixedPoint;
 import picocli.CommandLine.ArgGroup;
@@ -106,10 +107,6 @@ final class GcCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "also write the results as JSON to this file")
   Path json;
-
-  private static final int TAG_E = 0x4743_4201;
-  private static final int TAG_D = 0x4743_4202;
-  private static final int TAG_CHUNK = 0x4743_4203;
 
   @Override
   public Integer call() throws IOException {
@@ -290,198 +287,53 @@ final class GcCommand implements Callable<Integer> {
     return r;
   }
 
+  /** Party 0 of {@link CircuitRunner}, its phases timed between barriers. */
   private long[][] garblerSide(
       Party p, Circuit c, long[][][] values, int n, CyclicBarrier barrier, long[] nanos, long[] traffic) {
     PartyLink link = p.link();
-    int evalInput = c.inputCount() - 1;
-    int eOff = c.inputOffset(evalInput);
-    int eWidth = c.inputWidth(evalInput);
-    Prg prg = p.localPrg();
-    long[] delta = Garbler.randomDelta(prg);
-    int cap = Math.min(capacity, n);
-    Garbler gb = new Garbler(c, cap, delta[0], delta[1]);
-
-    // OT phase: evaluator's input labels by correlated OT from the dealer's random OTs.
+    CircuitRunner.GarblerSide g =
+        CircuitRunner.garbler(p, c, capacity, n, Arrays.copyOf(values, c.inputCount() - 1));
     await(barrier);
     LinkStats.Snapshot s0 = link.stats().snapshot();
     long t0 = System.nanoTime();
-    RandomOts ots = p.correlations().randomOts(eWidth * n);
-    long[] e = link.receiveLongs(TAG_E);
-    // zero-labels of every input wire, instance-major: ((k·inputBits + w)·2)
-    int bits = c.inputBits();
-    long[] zero = prg.nextLongs(2 * bits * n);
-    long[] dMsg = new long[2 * eWidth * n];
-    for (int k = 0; k < n; k++) {
-      for (int j = 0; j < eWidth; j++) {
-        int ot = k * eWidth + j;
-        long eb = -((e[ot >>> 6] >>> (ot & 63)) & 1L);
-        int z = (k * bits + eOff + j) * 2;
-        long m0l = ots.m0()[2 * ot];
-        long m0h = ots.m0()[2 * ot + 1];
-        long m1l = ots.m1()[2 * ot];
-        long m1h = ots.m1()[2 * ot + 1];
-        zero[z] = m0l ^ (eb & (m0l ^ m1l));
-        zero[z + 1] = m0h ^ (eb & (m0h ^ m1h));
-        dMsg[2 * ot] = m0l ^ m1l ^ delta[0];
-        dMsg[2 * ot + 1] = m0h ^ m1h ^ delta[1];
-      }
-    }
-    link.send(TAG_D, dMsg);
+    g.transferLabels();
     nanos[0] = System.nanoTime() - t0;
     LinkStats.Snapshot ot = link.stats().snapshot().minus(s0);
     traffic[0] = ot.bytesSent() + ot.bytesReceived();
-
-    // Garble phase: all chunks, messages built but not yet sent.
     await(barrier);
-    List<long[]> msgs = new ArrayList<>();
-    long garble = 0;
-    long garbleCpu = 0;
-    for (int first = 0; first < n; first += cap) {
-      int m = Math.min(cap, n - first);
-      int tableLongs = (int) gb.tableLongs(m);
-      int garblerBits = bits - eWidth;
-      long[] msg = new long[tableLongs + 2 * garblerBits * m + m * c.outputBits()];
-      long cg = cpuNanos();
-      long tg = System.nanoTime();
-      for (int w = 0; w < bits; w++) {
-        long[] lw = gb.inputLabels(w);
-        for (int k = 0; k < m; k++) {
-          int z = ((first + k) * bits + w) * 2;
-          lw[2 * k] = zero[z];
-          lw[2 * k + 1] = zero[z + 1];
-        }
-      }
-      gb.garble(m, first, msg, 0);
-      garble += System.nanoTime() - tg;
-      garbleCpu += cpuNanos() - cg;
-      // garbler's active input labels, then decoding bits
-      int q = tableLongs;
-      for (int i = 0; i < c.inputCount(); i++) {
-        if (i == evalInput) {
-          continue;
-        }
-        for (int j = 0; j < c.inputWidth(i); j++) {
-          int w = c.inputOffset(i) + j;
-          for (int k = 0; k < m; k++) {
-            long v = -(long) Bits.get(values[i][first + k], j);
-            int z = ((first + k) * bits + w) * 2;
-            msg[q++] = zero[z] ^ (v & delta[0]);
-            msg[q++] = zero[z + 1] ^ (v & delta[1]);
-          }
-        }
-      }
-      for (int o = 0; o < c.outputBits(); o++) {
-        for (int k = 0; k < m; k++) {
-          msg[q++] = gb.decodeBit(o, k);
-        }
-      }
-      msgs.add(msg);
-    }
-    nanos[1] = garble;
-    nanos[2] = garbleCpu;
-
-    // Transfer phase.
+    long cg = cpuNanos();
+    long tg = System.nanoTime();
+    g.garble();
+    nanos[1] = System.nanoTime() - tg;
+    nanos[2] = cpuNanos() - cg;
     await(barrier);
     LinkStats.Snapshot s1 = link.stats().snapshot();
-    for (long[] msg : msgs) {
-      link.send(TAG_CHUNK, msg);
-    }
+    g.send();
     traffic[1] = link.stats().snapshot().minus(s1).bytesSent();
     await(barrier);
-    // Evaluate phase runs on party 1 alone.
     await(barrier);
     return null;
   }
 
+  /** Party 1 of {@link CircuitRunner}, its phases timed between barriers. */
   private long[][] evaluatorSide(
       Party p, Circuit c, long[][] myValues, int n, CyclicBarrier barrier, long[] nanos) {
-    PartyLink link = p.link();
-    int evalInput = c.inputCount() - 1;
-    int eOff = c.inputOffset(evalInput);
-    int eWidth = c.inputWidth(evalInput);
-    int cap = Math.min(capacity, n);
-    Evaluator ev = new Evaluator(c, cap);
-
+    CircuitRunner.EvaluatorSide e = CircuitRunner.evaluator(p, c, capacity, myValues);
     await(barrier);
     long t0 = System.nanoTime();
-    RandomOts ots = p.correlations().randomOts(eWidth * n);
-    long[] e = new long[(eWidth * n + 63) >>> 6];
-    for (int k = 0; k < n; k++) {
-      for (int j = 0; j < eWidth; j++) {
-        int ot = k * eWidth + j;
-        e[ot >>> 6] |= ((long) (Bits.get(myValues[k], j) ^ ots.choice(ot))) << (ot & 63);
-      }
-    }
-    link.send(TAG_E, e);
-    long[] d = link.receiveLongs(TAG_D);
-    long[] mine = new long[2 * eWidth * n];
-    for (int ot = 0; ot < eWidth * n; ot++) {
-      int k = ot / eWidth;
-      long v = -(long) Bits.get(myValues[k], ot - k * eWidth);
-      mine[2 * ot] = ots.chosen()[2 * ot] ^ (v & d[2 * ot]);
-      mine[2 * ot + 1] = ots.chosen()[2 * ot + 1] ^ (v & d[2 * ot + 1]);
-    }
+    e.transferLabels();
     nanos[0] = System.nanoTime() - t0;
-
     await(barrier); // garbling
     await(barrier);
     long t1 = System.nanoTime();
-    List<long[]> msgs = new ArrayList<>();
-    for (int first = 0; first < n; first += cap) {
-      msgs.add(link.receiveLongs(TAG_CHUNK));
-    }
+    e.receive();
     nanos[2] = System.nanoTime() - t1;
     await(barrier);
-
-    long[][] outputs = new long[n][];
-    long evalNanos = 0;
-    long evalCpu = 0;
-    int chunk = 0;
-    for (int first = 0; first < n; first += cap, chunk++) {
-      int m = Math.min(cap, n - first);
-      long[] msg = msgs.get(chunk);
-      int tableLongs = 4 * c.andCount() * m;
-      long ce = cpuNanos();
-      long te = System.nanoTime();
-      int q = tableLongs;
-      for (int i = 0; i < c.inputCount(); i++) {
-        if (i == evalInput) {
-          continue;
-        }
-        for (int j = 0; j < c.inputWidth(i); j++) {
-          long[] lw = ev.inputLabels(c.inputOffset(i) + j);
-          for (int k = 0; k < m; k++) {
-            lw[2 * k] = msg[q++];
-            lw[2 * k + 1] = msg[q++];
-          }
-        }
-      }
-      for (int j = 0; j < eWidth; j++) {
-        long[] lw = ev.inputLabels(eOff + j);
-        for (int k = 0; k < m; k++) {
-          int ot = (first + k) * eWidth + j;
-          lw[2 * k] = mine[2 * ot];
-          lw[2 * k + 1] = mine[2 * ot + 1];
-        }
-      }
-      ev.evaluate(m, first, msg, 0);
-      evalNanos += System.nanoTime() - te;
-      evalCpu += cpuNanos() - ce;
-      for (int k = 0; k < m; k++) {
-        long[][] words = new long[c.outputCount()][];
-        int bit = 0;
-        for (int o = 0; o < c.outputCount(); o++) {
-          words[o] = new long[(c.outputWidth(o) + 63) >>> 6];
-          for (int j = 0; j < c.outputWidth(o); j++, bit++) {
-            long b = ev.outputLsb(bit, k) ^ msg[q + bit * m + k];
-            words[o][j >>> 6] |= b << (j & 63);
-          }
-        }
-        outputs[first + k] = concat(words);
-      }
-    }
-    nanos[3] = evalNanos;
-    nanos[1] = evalCpu;
+    long ce = cpuNanos();
+    long te = System.nanoTime();
+    long[][] outputs = e.evaluate();
+    nanos[3] = System.nanoTime() - te;
+    nanos[1] = cpuNanos() - ce;
     await(barrier);
     return outputs;
   }
@@ -586,28 +438,47 @@ final class GcCommand implements Callable<Integer> {
   private long[] reluParty(
       Party p, int n, int w, boolean pool, long[] share, CyclicBarrier barrier, long[] nanos,
       long[] traffic, long[] mem) {
+    GcFunction f = pool ? GcMaxPool.function(w, shift) : GcRelu.function(shift);
     await(barrier);
     LinkStats.Snapshot s0 = p.link().stats().snapshot();
     long t0 = System.nanoTime();
-    GcRelu.Offline relu = pool ? null : GcRelu.prepare(p, n, shift);
-    GcMaxPool.Offline max = pool ? GcMaxPool.prepare(p, n, w, shift) : null;
+    GcOffline off;
+    if (p.id() == 0) {
+      // the engine is timed around garbleChunk, from outside the protocol
+      SharedGarbler g = SharedGarbler.start(p, f, n);
+      while (g.hasNextChunk()) {
+        long c0 = cpuNanos();
+        long e0 = System.nanoTime();
+        g.garbleChunk();
+        nanos[2] += System.nanoTime() - e0;
+        nanos[3] += cpuNanos() - c0;
+        g.sendChunk();
+      }
+      off = g.finish();
+    } else {
+      off = pool ? GcMaxPool.prepare(p, n, w, shift) : GcRelu.prepare(p, n, shift);
+    }
     nanos[0] = System.nanoTime() - t0;
     traffic[0] = p.link().stats().snapshot().minus(s0).bytesSent();
-    mem[0] = pool ? max.storedBytes() : relu.storedBytes();
-    long garbleNanos = pool ? max.engineNanos() : relu.engineNanos();
-    long garbleCpu = pool ? max.engineCpuNanos() : relu.engineCpuNanos();
+    mem[0] = off.storedBytes();
     await(barrier);
     LinkStats.Snapshot s1 = p.link().stats().snapshot();
     long t1 = System.nanoTime();
-    long[] y = pool ? GcMaxPool.online(p, max, share) : GcRelu.online(p, relu, share);
+    long[] y;
+    if (p.id() == 0) {
+      y = pool ? GcMaxPool.online(p, off, share) : GcRelu.online(p, off, share);
+    } else {
+      long[] labels = SharedEvaluator.exchange(p, off, share);
+      long c0 = cpuNanos();
+      long e0 = System.nanoTime();
+      y = SharedEvaluator.evaluate(off, labels);
+      nanos[2] = System.nanoTime() - e0;
+      nanos[3] = cpuNanos() - c0;
+    }
     nanos[1] = System.nanoTime() - t1;
     LinkStats.Snapshot d = p.link().stats().snapshot().minus(s1);
     traffic[1] = d.bytesSent();
     traffic[2] = d.rounds();
-    long evalNanos = pool ? max.engineNanos() : relu.engineNanos();
-    long evalCpu = pool ? max.engineCpuNanos() : relu.engineCpuNanos();
-    nanos[2] = p.id() == 0 ? garbleNanos : evalNanos;
-    nanos[3] = p.id() == 0 ? garbleCpu : evalCpu;
     return y;
   }
 

@@ -49,8 +49,9 @@ public class GarblingBenchmark {
     }
     Prg prg = new Prg(Seed.random());
     long[] delta = Garbler.randomDelta(prg);
-    garbler = new Garbler(c, INSTANCES, delta[0], delta[1]);
-    evaluator = new Evaluator(c, INSTANCES);
+    long nonce = prg.nextLong();
+    garbler = new Garbler(c, INSTANCES, delta[0], delta[1], nonce);
+    evaluator = new Evaluator(c, INSTANCES, nonce);
     for (int b = 0; b < c.inputBits(); b++) {
       prg.fill(garbler.inputLabels(b));
       prg.fill(evaluator.inputLabels(b));
@@ -61,7 +62,7 @@ public class GarblingBenchmark {
   @Benchmark
   @OperationsPerInvocation(ANDS)
   public long[] garble() {
-    instance += INSTANCES;
+    instance = (instance + INSTANCES) & 0x7fff_ffffL; // tweaks need instances below 2^32
     garbler.garble(INSTANCES, instance, tables, 0);
     return tables;
   }
@@ -69,7 +70,7 @@ public class GarblingBenchmark {
   @Benchmark
   @OperationsPerInvocation(ANDS)
   public long evaluate() {
-    instance += INSTANCES;
+    instance = (instance + INSTANCES) & 0x7fff_ffffL; // tweaks need instances below 2^32
     evaluator.evaluate(INSTANCES, instance, tables, 0);
     return evaluator.outputLsb(0, 0);
   }

@@ -17,17 +17,20 @@ public final class Evaluator {
 
   private final Circuit circuit;
   private final int capacity;
+  private final Tweaks tweaks;
   private final long[][] slots;
   private final byte[] keys;
   private final byte[] perm;
   private final FixedKeyAes aes = new FixedKeyAes();
 
-  public Evaluator(Circuit circuit, int capacity) {
+  /** @param nonce the garbling's tweak nonce, as the garbler used it (see {@link Tweaks}) */
+  public Evaluator(Circuit circuit, int capacity, long nonce) {
     Preconditions.checkArgument(capacity > 0, "capacity must be positive, got %s", capacity);
     Preconditions.checkArgument(
         capacity <= MAX_CAPACITY, "capacity %s exceeds %s instances per call", capacity, MAX_CAPACITY);
     this.circuit = circuit;
     this.capacity = capacity;
+    this.tweaks = new Tweaks(nonce);
     this.slots = new long[circuit.slotCount()][2 * capacity];
     this.keys = new byte[32 * capacity];
     this.perm = new byte[32 * capacity];
@@ -61,6 +64,7 @@ public final class Evaluator {
   /** Evaluates instances {@code firstInstance .. +n−1} (the garbler's numbers) on their tables. */
   public void evaluate(int n, long firstInstance, long[] tables, int tablesOff) {
     Preconditions.checkArgument(n > 0 && n <= capacity, "n = %s outside [1, %s]", n, capacity);
+    Tweaks.checkInstances(firstInstance, n);
     Preconditions.checkArgument(
         tablesOff >= 0 && tablesOff + 4L * circuit.andCount() * n <= tables.length,
         "table array too short: need %s longs from %s, have %s",
@@ -101,14 +105,15 @@ public final class Evaluator {
       long[] la, long[] lb, long[] lo, int n, long first, int t, long[] tab, int tabOff) {
     final byte[] kb = keys;
     final byte[] hb = perm;
-    final long jg = 2L * t;
+    final long base = tweaks.instanceBase(first);
+    final long jg = tweaks.gate(t);
     final long je = jg + 1;
     for (int k = 0; k < n; k++) {
       final long aLo = la[2 * k];
       final long aHi = la[2 * k + 1];
       final long bLo = lb[2 * k];
       final long bHi = lb[2 * k + 1];
-      final long tw = first + k;
+      final long tw = base + k;
       final int p = k << 5;
       LONGS.set(kb, p, Garbler.dblLo(aLo, aHi) ^ tw);
       LONGS.set(kb, p + 8, Garbler.dblHi(aLo, aHi) ^ jg);
@@ -122,7 +127,7 @@ public final class Evaluator {
       final long aHi = la[2 * k + 1];
       final long bLo = lb[2 * k];
       final long bHi = lb[2 * k + 1];
-      final long tw = first + k;
+      final long tw = base + k;
       final long haLo = (long) LONGS.get(hb, p) ^ Garbler.dblLo(aLo, aHi) ^ tw;
       final long haHi = (long) LONGS.get(hb, p + 8) ^ Garbler.dblHi(aLo, aHi) ^ jg;
       final long hbLo = (long) LONGS.get(hb, p + 16) ^ Garbler.dblLo(bLo, bHi) ^ tw;

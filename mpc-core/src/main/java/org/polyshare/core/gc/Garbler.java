@@ -22,8 +22,10 @@ import org.polyshare.core.prg.Prg;
  *
  * with {@code H(L, T) = π(K) ⊕ K}, {@code K = 2L ⊕ T} (doubling in GF(2^128)), π fixed-key AES
  * ({@link FixedKeyAes}). The tweaks are {@code j = (instance, 2t)} and
- * {@code j' = (instance, 2t+1)} for the {@code t}-th AND gate: unique under one Δ as long as
- * callers number instances uniquely across {@link #garble} calls.
+ * {@code j' = (instance, 2t+1)} for the {@code t}-th AND gate, each word's upper half carrying
+ * half of a 64-bit per-garbling nonce ({@link Tweaks}): unique within one garbling as long as
+ * callers number instances uniquely across {@link #garble} calls, and distinct across garblings
+ * (other Δ) up to a nonce collision.
  *
  * <p><b>Layout.</b> Labels live in one {@code long[]} per storage slot (wire-major), instance
  * {@code k} at {@code 2k} (lo, then hi), so each gate is a linear sweep over instances and each
@@ -43,6 +45,7 @@ public final class Garbler {
   private final long deltaHi;
   private final long delta2Lo;
   private final long delta2Hi;
+  private final Tweaks tweaks;
   private final long[][] slots;
   private final byte[] keys;
   private final byte[] perm;
@@ -52,8 +55,9 @@ public final class Garbler {
    * @param capacity the most instances one {@link #garble} call handles (a few hundred suffice to
    *     keep AES at full speed)
    * @param deltaLo low word of Δ; must be odd (point-and-permute)
+   * @param nonce this garbling's tweak nonce; the evaluator must use the same (see {@link Tweaks})
    */
-  public Garbler(Circuit circuit, int capacity, long deltaLo, long deltaHi) {
+  public Garbler(Circuit circuit, int capacity, long deltaLo, long deltaHi, long nonce) {
     Preconditions.checkArgument(capacity > 0, "capacity must be positive, got %s", capacity);
     Preconditions.checkArgument((deltaLo & 1L) == 1L, "free-XOR offset Δ must have its low bit set");
     Preconditions.checkArgument(
@@ -64,6 +68,7 @@ public final class Garbler {
     this.deltaHi = deltaHi;
     this.delta2Lo = dblLo(deltaLo, deltaHi);
     this.delta2Hi = dblHi(deltaLo, deltaHi);
+    this.tweaks = new Tweaks(nonce);
     this.slots = new long[circuit.slotCount()][2 * capacity];
     this.keys = new byte[64 * capacity];
     this.perm = new byte[64 * capacity];
@@ -90,6 +95,10 @@ public final class Garbler {
 
   public long deltaHi() {
     return deltaHi;
+  }
+
+  public long nonce() {
+    return tweaks.nonce();
   }
 
   /**
@@ -130,10 +139,12 @@ public final class Garbler {
   /**
    * Garbles instances {@code firstInstance .. firstInstance+n−1} (global numbers, for the tweaks)
    * from the zero-labels of their inputs ({@link #inputLabels}), writing {@link #tableLongs}(n)
-   * longs of tables from {@code tables[tablesOff]}.
+   * longs of tables from {@code tables[tablesOff]}. Instance numbers stay below
+   * {@link Tweaks#MAX_INSTANCES}.
    */
   public void garble(int n, long firstInstance, long[] tables, int tablesOff) {
     Preconditions.checkArgument(n > 0 && n <= capacity, "n = %s outside [1, %s]", n, capacity);
+    Tweaks.checkInstances(firstInstance, n);
     Preconditions.checkArgument(
         tablesOff >= 0 && tablesOff + tableLongs(n) <= tables.length,
         "table array too short: need %s longs from %s, have %s",
@@ -175,7 +186,8 @@ public final class Garbler {
       long[] la, long[] lb, long[] lo, int n, long first, int t, long[] tab, int tabOff) {
     final byte[] kb = keys;
     final byte[] hb = perm;
-    final long jg = 2L * t;
+    final long base = tweaks.instanceBase(first);
+    final long jg = tweaks.gate(t);
     final long je = jg + 1;
     final long d2Lo = delta2Lo;
     final long d2Hi = delta2Hi;
@@ -184,7 +196,7 @@ public final class Garbler {
       final long aHi = la[2 * k + 1];
       final long bLo = lb[2 * k];
       final long bHi = lb[2 * k + 1];
-      final long tw = first + k;
+      final long tw = base + k;
       final long xLo = dblLo(aLo, aHi) ^ tw;
       final long xHi = dblHi(aLo, aHi) ^ jg;
       final long yLo = dblLo(bLo, bHi) ^ tw;
@@ -209,7 +221,7 @@ public final class Garbler {
       final long aHi = la[2 * k + 1];
       final long bLo = lb[2 * k];
       final long bHi = lb[2 * k + 1];
-      final long tw = first + k;
+      final long tw = base + k;
       final long xLo = dblLo(aLo, aHi) ^ tw;
       final long xHi = dblHi(aLo, aHi) ^ jg;
       final long yLo = dblLo(bLo, bHi) ^ tw;

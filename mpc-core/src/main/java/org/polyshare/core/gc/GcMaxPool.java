@@ -20,6 +20,7 @@ public final class GcMaxPool {
   private static final SharedGc.Tags TAGS = SharedGc.Tags.of(0x4743_4d00);
   private static final int BITS = SharedGc.BITS;
   private static final Map<Long, Circuit> CIRCUITS = new ConcurrentHashMap<>();
+  private static final Map<Long, GcFunction> FUNCTIONS = new ConcurrentHashMap<>();
 
   private GcMaxPool() {}
 
@@ -62,68 +63,20 @@ public final class GcMaxPool {
     return b.build();
   }
 
-  /** One party's precomputed material for {@code n} windows; single use. */
-  public static final class Offline {
-    private final SharedGc.Material mat;
-    private final int window;
-    private final int shift;
-
-    private Offline(SharedGc.Material mat, int window, int shift) {
-      this.mat = mat;
-      this.window = window;
-      this.shift = shift;
-    }
-
-    public int partyId() {
-      return mat.partyId;
-    }
-
-    /** Number of windows prepared. */
-    public int size() {
-      return mat.n;
-    }
-
-    public int window() {
-      return window;
-    }
-
-    public int shiftBits() {
-      return shift;
-    }
-
-    public boolean isUsed() {
-      return mat.used;
-    }
-
-    /** Garbling (party 0, offline) or evaluation (party 1, online) engine time, as in GcRelu. */
-    public long engineNanos() {
-      return mat.engineNanos;
-    }
-
-    /** Like {@link #engineNanos} in thread CPU time (−1 if the JVM cannot measure it). */
-    public long engineCpuNanos() {
-      return mat.engineCpuNanos;
-    }
-
-    public long storedBytes() {
-      return mat.storedBytes();
-    }
-
-    @Override
-    public String toString() {
-      return "GcMaxPool.Offline[party " + mat.partyId + ", " + mat.n + " windows of " + window
-          + ", shift " + shift + (mat.used ? ", used]" : "]");
-    }
+  /** The max family's shared-input function for windows of {@code window} values. */
+  public static GcFunction function(int window, int shiftBits) {
+    Circuit c = circuit(window, shiftBits);
+    return FUNCTIONS.computeIfAbsent(((long) window << 8) | shiftBits, key -> new GcFunction(c, window, TAGS));
   }
 
   /**
    * Offline work for {@code n} windows of {@code window} values each (circuit garbling, table
-   * transfer, OT). Both parties call it with the same arguments.
+   * transfer, OT). Both parties call it with the same arguments. Single use, like every
+   * {@link GcOffline}.
    */
-  public static Offline prepare(Party party, int n, int window, int shiftBits) {
+  public static GcOffline prepare(Party party, int n, int window, int shiftBits) {
     Preconditions.checkArgument(n >= 0, "number of windows must be non-negative, got %s", n);
-    Circuit c = circuit(window, shiftBits);
-    return new Offline(SharedGc.prepare(party, c, window, n, TAGS), window, shiftBits);
+    return SharedGc.prepare(party, function(window, shiftBits), n);
   }
 
   /**
@@ -131,9 +84,7 @@ public final class GcMaxPool {
    * {@code myShare} holds {@code n·window} values, window {@code g} at
    * {@code [g·window, (g+1)·window)} (gather the pooling windows first).
    */
-  public static long[] online(Party party, Offline offline, long[] myShare) {
-    Preconditions.checkNotNull(offline, "offline material is required");
-    return SharedGc.online(
-        party, circuit(offline.window, offline.shift), offline.mat, myShare, TAGS);
+  public static long[] online(Party party, GcOffline offline, long[] myShare) {
+    return SharedGc.online(party, offline, TAGS, myShare);
   }
 }

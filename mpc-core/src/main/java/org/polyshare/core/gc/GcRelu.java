@@ -18,8 +18,8 @@ import org.polyshare.core.protocol.Party;
  * <p><b>Offline</b> ({@link #prepare}), input-independent: both parties draw {@code 64n} random
  * OTs from the dealer. Party 1 picks its random {@code s}, sends {@code e = s ⊕ c} (its OT choice
  * bits); party 0 then fixes the zero-label of each {@code s}-wire to {@code m_e} and sends
- * {@code D = m0 ⊕ m1 ⊕ Δ}, so party 1's active label is {@code m_c ⊕ s·D} (correlated OT from
- * random OT: one label per bit instead of two; {@code m_{1−c}} hides Δ). Party 0's {@code u}-wire
+ * {@code D = m0 ⊕ m1 ⊕ Δ}, so party 1's active label is {@code m_c ⊕ s·D} ({@link LabelOt}: one
+ * label per bit instead of two; {@code m_{1−c}} hides Δ). Party 0's {@code u}-wire
  * active labels are expanded by both from a fresh seed party 0 sends, with zero-labels set to
  * {@code P ⊕ u·Δ} — the same joint distribution as sending random active labels. Party 0 garbles
  * all instances and sends the tables and decoding bits.
@@ -32,6 +32,7 @@ public final class GcRelu {
   private static final SharedGc.Tags TAGS = SharedGc.Tags.of(0x4743_5200);
   private static final int BITS = SharedGc.BITS;
   private static final ConcurrentMap<Integer, Circuit> CIRCUITS = new ConcurrentHashMap<>();
+  private static final ConcurrentMap<Integer, GcFunction> FUNCTIONS = new ConcurrentHashMap<>();
 
   private GcRelu() {}
 
@@ -73,59 +74,25 @@ public final class GcRelu {
     return circuit(shiftBits).andCount();
   }
 
+  /** The ReLU family's shared-input function for a right shift of {@code shiftBits}. */
+  public static GcFunction function(int shiftBits) {
+    return FUNCTIONS.computeIfAbsent(shiftBits, sh -> new GcFunction(circuit(sh), 1, TAGS));
+  }
+
   /**
-   * One party's precomputed material for {@code n} ReLUs. Single use: the garbled circuits are
-   * consumed by one {@link #online} call (evaluating a garbled circuit twice leaks).
+   * One party's material for {@code n} ReLUs: a {@link GcOffline} under the name callers already
+   * use. New code can hold {@link GcOffline}, which ReLU and max-pool share.
    */
-  public static final class Offline {
-    private final SharedGc.Material mat;
+  public static final class Offline extends GcOffline {
     private final int shift;
 
-    private Offline(SharedGc.Material mat, int shift) {
-      this.mat = mat;
+    private Offline(GcOffline base, int shift) {
+      super(base);
       this.shift = shift;
-    }
-
-    public int partyId() {
-      return mat.partyId;
-    }
-
-    /** Number of ReLUs prepared. */
-    public int size() {
-      return mat.n;
     }
 
     public int shiftBits() {
       return shift;
-    }
-
-    /**
-     * Time spent inside the garbling engine (party 0, during {@link #prepare}) or the evaluation
-     * engine (party 1, during {@link #online}), for throughput reports; excludes OT and transfer.
-     */
-    public long engineNanos() {
-      return mat.engineNanos;
-    }
-
-    /** Like {@link #engineNanos} in thread CPU time (−1 if the JVM cannot measure it). */
-    public long engineCpuNanos() {
-      return mat.engineCpuNanos;
-    }
-
-    /** Whether {@link #online} has consumed this material. */
-    public boolean isUsed() {
-      return mat.used;
-    }
-
-    /** Bytes of precomputed material this party holds (memory, not traffic). */
-    public long storedBytes() {
-      return mat.storedBytes();
-    }
-
-    @Override
-    public String toString() {
-      return "GcRelu.Offline[party " + mat.partyId + ", " + mat.n + " ReLUs, shift " + shift
-          + (mat.used ? ", used]" : "]");
     }
   }
 
@@ -135,15 +102,14 @@ public final class GcRelu {
    */
   public static Offline prepare(Party party, int n, int shiftBits) {
     Preconditions.checkArgument(n >= 0, "number of ReLUs must be non-negative, got %s", n);
-    return new Offline(SharedGc.prepare(party, circuit(shiftBits), 1, n, TAGS), shiftBits);
+    return new Offline(SharedGc.prepare(party, function(shiftBits), n), shiftBits);
   }
 
   /**
    * Online phase: returns this party's additive share of {@code ReLU(x) >> shiftBits} for
    * {@code x = share0 + share1}. Consumes {@code offline}.
    */
-  public static long[] online(Party party, Offline offline, long[] myShare) {
-    Preconditions.checkNotNull(offline, "offline material is required");
-    return SharedGc.online(party, circuit(offline.shift), offline.mat, myShare, TAGS);
+  public static long[] online(Party party, GcOffline offline, long[] myShare) {
+    return SharedGc.online(party, offline, TAGS, myShare);
   }
 }

@@ -15,8 +15,9 @@ final class GcTestSupport {
   static long[][][] garbleAndEvaluate(Circuit c, long[][][] values, int capacity) {
     Prg prg = new Prg(Seed.random());
     long[] delta = Garbler.randomDelta(prg);
-    Garbler gb = new Garbler(c, capacity, delta[0], delta[1]);
-    Evaluator ev = new Evaluator(c, capacity);
+    long nonce = prg.nextLong();
+    Garbler gb = new Garbler(c, capacity, delta[0], delta[1], nonce);
+    Evaluator ev = new Evaluator(c, capacity, nonce);
     int n = values.length;
     long[][][] out = new long[n][c.outputCount()][];
     for (int first = 0; first < n; first += capacity) {
