@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
+import org.polyshare.bench.harness.Json;
 import org.polyshare.core.link.NetworkProfile;
 
 /**
@@ -124,19 +125,19 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
 
   public String json() {
     StringBuilder sb = new StringBuilder("{\n");
-    sb.append("  \"architecture\": ").append(str(architecture)).append(",\n");
-    sb.append("  \"net\": {\"name\": ").append(str(net.name())).append(", \"bits_per_second\": ")
+    sb.append("  \"architecture\": ").append(Json.str(architecture)).append(",\n");
+    sb.append("  \"net\": {\"name\": ").append(Json.str(net.name())).append(", \"bits_per_second\": ")
         .append(net.bitsPerSecond()).append(", \"round_trip_ms\": ")
-        .append(dbl(net.roundTrip().toNanos() / 1e6)).append("},\n");
+        .append(Json.num(net.roundTrip().toNanos() / 1e6)).append("},\n");
     sb.append("  \"batch\": ").append(batch).append(",\n  \"repeat\": ").append(repeat)
-        .append(",\n  \"warmup\": ").append(warmup).append(",\n  \"mode\": ").append(str(mode))
+        .append(",\n  \"warmup\": ").append(warmup).append(",\n  \"mode\": ").append(Json.str(mode))
         .append(",\n  \"passed\": ").append(passed()).append(",\n  \"ratios_relu_over_pkn\": {");
     List<Metric> ms = metrics();
     for (int i = 0; i < ms.size(); i++) {
       Metric m = ms.get(i);
       double b = pkn.median(m.f());
-      sb.append(i == 0 ? "" : ", ").append(str(m.key())).append(": ")
-          .append(b <= 0 || relu.median(m.f()) < 0 ? "null" : dbl(relu.median(m.f()) / b));
+      sb.append(i == 0 ? "" : ", ").append(Json.str(m.key())).append(": ")
+          .append(b <= 0 || relu.median(m.f()) < 0 ? "null" : Json.num(relu.median(m.f()) / b));
     }
     sb.append("},\n  \"variants\": [\n");
     sb.append(variantJson(relu)).append(",\n").append(variantJson(pkn)).append("\n  ]\n}\n");
@@ -144,14 +145,14 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
   }
 
   private static String variantJson(VariantResult v) {
-    StringBuilder sb = new StringBuilder("    {\"model\": ").append(str(v.model()));
+    StringBuilder sb = new StringBuilder("    {\"model\": ").append(Json.str(v.model()));
     sb.append(", \"passed\": ").append(v.passed()).append(",\n     \"checks\": [");
     for (int i = 0; i < v.checks().size(); i++) {
       ReferenceCheck.Outcome c = v.checks().get(i);
       sb.append(i == 0 ? "" : ", ").append("{\"passed\": ").append(c.passed())
-          .append(", \"inputs\": ").append(c.inputs()).append(", \"max_error\": ").append(dbl(c.maxError()))
-          .append(", \"bound\": ").append(dbl(c.bound())).append(", \"tolerance\": ")
-          .append(dbl(c.tolerance())).append(", \"top1_mismatches\": ")
+          .append(", \"inputs\": ").append(c.inputs()).append(", \"max_error\": ").append(Json.num(c.maxError()))
+          .append(", \"bound\": ").append(Json.num(c.bound())).append(", \"tolerance\": ")
+          .append(Json.num(c.tolerance())).append(", \"top1_mismatches\": ")
           .append(c.top1Mismatches()).append('}');
     }
     sb.append("],\n     \"median\": ").append(metricsJson(v::median)).append(",\n     \"reps\": [");
@@ -163,12 +164,12 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
     List<Measurement.LayerRow> rows = v.medianRep().layers();
     for (int i = 0; i < rows.size(); i++) {
       Measurement.LayerRow r = rows.get(i);
-      sb.append(i == 0 ? "\n       " : ",\n       ").append("{\"layer\": ").append(str(r.layer()))
-          .append(", \"kind\": ").append(str(r.kind())).append(", \"online_ms\": ").append(dbl(r.onlineMs()))
-          .append(", \"online_activation_ms\": ").append(dbl(r.onlineActivationMs()))
+      sb.append(i == 0 ? "\n       " : ",\n       ").append("{\"layer\": ").append(Json.str(r.layer()))
+          .append(", \"kind\": ").append(Json.str(r.kind())).append(", \"online_ms\": ").append(Json.num(r.onlineMs()))
+          .append(", \"online_activation_ms\": ").append(Json.num(r.onlineActivationMs()))
           .append(", \"online_bytes\": ").append(r.onlineBytes()).append(", \"online_rounds\": ")
           .append(r.onlineRounds()).append(", \"offline_activation_ms\": ")
-          .append(dbl(r.offlineActivationMs())).append('}');
+          .append(Json.num(r.offlineActivationMs())).append('}');
     }
     return sb.append("]}").toString();
   }
@@ -179,28 +180,10 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
     for (int i = 0; i < ms.size(); i++) {
       Metric m = ms.get(i);
       double v = get.apply(m.f());
-      sb.append(i == 0 ? "" : ", ").append(str(m.key())).append(": ")
-          .append(m.bytes() || m.key().endsWith("rounds") ? Long.toString((long) v) : dbl(v));
+      sb.append(i == 0 ? "" : ", ").append(Json.str(m.key())).append(": ")
+          .append(m.bytes() || m.key().endsWith("rounds") ? Long.toString((long) v) : Json.num(v));
     }
     return sb.append('}').toString();
-  }
-
-  private static String dbl(double v) {
-    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "null";
-  }
-
-  private static String str(String s) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        sb.append('\\').append(c);
-      } else if (c < 0x20) {
-        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.append('"').toString();
   }
 
   // ---- CSV ------------------------------------------------------------------------------------
