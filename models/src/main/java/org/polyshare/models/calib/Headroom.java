@@ -16,8 +16,10 @@ import org.polyshare.models.graph.Layer;
 import org.polyshare.models.graph.Linear;
 import org.polyshare.models.graph.MaxPool;
 import org.polyshare.models.graph.Model;
+import org.polyshare.models.graph.PolyAct;
 import org.polyshare.models.graph.PolyKerv;
 import org.polyshare.models.graph.Relu;
+import org.polyshare.models.graph.Softmax;
 
 /**
  * The escaping-activation guard's measurement (Sisyphus): per layer, the largest |value| seen on
@@ -90,6 +92,8 @@ public final class Headroom {
     for (double[] x : samples) {
       double inMax = maxAbs(x);
       maxes.merge(Model.INPUT, new double[] {inMax}, (a, b) -> new double[] {Math.max(a[0], b[0])});
+      Map<String, double[]> polyActInputs = new HashMap<>();
+      polyActInputs.put(Model.INPUT, x);
       PlainEvaluator.forward(model, x, (l, out, conv) -> {
         double m = maxAbs(out);
         if (conv != null) {
@@ -99,6 +103,12 @@ public final class Headroom {
             shift = Math.max(shift, Math.abs(c));
           }
           m = Math.max(m, maxAbs(conv) + shift);
+        } else if (l instanceof PolyAct pa) {
+          m = Math.max(m, polyActPeak(pa, polyActInputs.get(pa.input()),
+              model.shape(pa.input())));
+        }
+        if (feedsPolyAct(model, l.name())) {
+          polyActInputs.put(l.name(), out);
         }
         double mm = m;
         maxes.merge(l.name(), new double[] {mm}, (a, b) -> new double[] {Math.max(a[0], b[0])});
@@ -110,18 +120,20 @@ public final class Headroom {
       int scale;
       int limit;
       if (l instanceof Conv2d || l instanceof Linear || l instanceof PolyKerv
-          || l instanceof BatchNorm) {
+          || l instanceof BatchNorm || l instanceof PolyAct) {
         scale = 2 * f;
         limit = 62;
       } else if (l instanceof AvgPool || l instanceof GlobalAvgPool) {
         int[] in = model.shape(l.inputs().get(0));
         int window = l instanceof AvgPool ap ? ap.kernel() * ap.kernel() : in[1] * in[2];
-        int shift = Arithmetic.exactShift(1.0 / window);
+        boolean oneDivisor = !(l instanceof AvgPool ap) || ap.isPlain();
+        int shift = oneDivisor ? Arithmetic.exactShift(1.0 / window) : 0;
         // a power-of-two window truncates the sum (scale f, |sum| ≤ window·max|v|) by its log
         scale = shift > 0 ? f + shift : 2 * f + Arithmetic.guardBits(f);
         limit = 62;
       } else if (l instanceof Add || l instanceof Flatten || l instanceof Relu
-          || l instanceof MaxPool) {
+          || l instanceof MaxPool || l instanceof Softmax) {
+        // Softmax runs in the clear at party 1 after the reveal; its row is the logits' bound
         scale = f;
         limit = 63;
       } else {
@@ -130,6 +142,34 @@ public final class Headroom {
       rows.add(row(l.name(), l.kind(), maxes.get(l.name())[0], scale, limit));
     }
     return new Report(model.name(), f, samples.length, rows);
+  }
+
+  private static boolean feedsPolyAct(Model model, String layer) {
+    for (Layer c : model.consumers(layer)) {
+      if (c instanceof PolyAct) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The widest value a polynomial activation computes: its base {@code |scale·x + shift|}, each
+   * power of it up to the degree, and the scaled output (all at 2f bits before truncation).
+   */
+  static double polyActPeak(PolyAct p, double[] x, int[] inShape) {
+    int per = x.length / inShape[0];
+    double base = 0;
+    for (int i = 0; i < x.length; i++) {
+      int c = i / per;
+      base = Math.max(base, Math.abs(p.scaleOf(c) * x[i] + p.shiftOf(c)));
+    }
+    double outScale = 0;
+    for (double v : p.outScale()) {
+      outScale = Math.max(outScale, Math.abs(v));
+    }
+    double top = Math.pow(base, p.degree());
+    return Math.max(Math.max(base, top), top * outScale);
   }
 
   private static LayerHeadroom row(String name, String kind, double max, int scale, int limit) {

@@ -1,5 +1,8 @@
 package org.polyshare.models.eval;
 
+import org.polyshare.models.graph.PolyAct;
+import org.polyshare.models.graph.PoolWindow;
+
 /** Plain double-precision kernels on per-sample row-major arrays (CHW). */
 public final class DoubleKernels {
   private DoubleKernels() {}
@@ -83,42 +86,69 @@ public final class DoubleKernels {
   }
 
   public static double[] avgPool(double[] in, int c, int h, int w, int k, int stride) {
-    int oh = (h - k) / stride + 1;
-    int ow = (w - k) / stride + 1;
-    double[] out = new double[c * oh * ow];
-    double inv = 1.0 / (k * k);
-    for (int ch = 0; ch < c; ch++) {
-      for (int y = 0; y < oh; y++) {
-        for (int x = 0; x < ow; x++) {
-          double s = 0;
-          for (int ky = 0; ky < k; ky++) {
-            int row = (ch * h + y * stride + ky) * w + x * stride;
-            for (int kx = 0; kx < k; kx++) {
-              s += in[row + kx];
-            }
-          }
-          out[(ch * oh + y) * ow + x] = s * inv;
-        }
-      }
-    }
-    return out;
+    return avgPool(in, c, h, w, PoolWindow.of(k, stride), true);
+  }
+
+  /**
+   * Average pool with zero padding: each window sums the input cells it covers and divides by its
+   * cell count inside the padded input ({@code countIncludePad}) or inside the input itself.
+   */
+  public static double[] avgPool(double[] in, int c, int h, int w, PoolWindow pw,
+      boolean countIncludePad) {
+    return pool(in, c, h, w, pw, false, countIncludePad);
   }
 
   public static double[] maxPool(double[] in, int c, int h, int w, int k, int stride) {
-    int oh = (h - k) / stride + 1;
-    int ow = (w - k) / stride + 1;
+    return maxPool(in, c, h, w, PoolWindow.of(k, stride), false);
+  }
+
+  /** Max pool; padded cells hold 0 when {@code zeroPads}, else they never win. */
+  public static double[] maxPool(double[] in, int c, int h, int w, PoolWindow pw,
+      boolean zeroPads) {
+    return pool(in, c, h, w, pw, true, zeroPads);
+  }
+
+  /** For max, {@code countIncludePad} means padded cells are zeros that take part. */
+  private static double[] pool(double[] in, int c, int h, int w, PoolWindow pw, boolean max,
+      boolean countIncludePad) {
+    int oh = pw.outH(h, "pool");
+    int ow = pw.outW(w, "pool");
+    int k = pw.kernel();
+    int s = pw.stride();
+    int d = pw.dilation();
+    int[] pads = pw.pads();
+    int padH = h + pads[2];
+    int padW = w + pads[3];
     double[] out = new double[c * oh * ow];
     for (int ch = 0; ch < c; ch++) {
       for (int y = 0; y < oh; y++) {
+        int y0 = y * s - pads[0];
         for (int x = 0; x < ow; x++) {
-          double m = Double.NEGATIVE_INFINITY;
+          int x0 = x * s - pads[1];
+          double acc = max ? Double.NEGATIVE_INFINITY : 0;
+          int inside = 0;
+          int padded = 0;
           for (int ky = 0; ky < k; ky++) {
-            int row = (ch * h + y * stride + ky) * w + x * stride;
+            int iy = y0 + ky * d;
+            if (iy >= padH) {
+              break; // ceil mode: past the end padding
+            }
             for (int kx = 0; kx < k; kx++) {
-              m = Math.max(m, in[row + kx]);
+              int ix = x0 + kx * d;
+              if (ix >= padW) {
+                break;
+              }
+              padded++;
+              if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                double v = in[(ch * h + iy) * w + ix];
+                acc = max ? Math.max(acc, v) : acc + v;
+                inside++;
+              } else if (max && countIncludePad) {
+                acc = Math.max(acc, 0);
+              }
             }
           }
-          out[(ch * oh + y) * ow + x] = m;
+          out[(ch * oh + y) * ow + x] = max ? acc : acc / (countIncludePad ? padded : inside);
         }
       }
     }
@@ -157,6 +187,21 @@ public final class DoubleKernels {
         r *= v;
       }
       out[i] = r;
+    }
+    return out;
+  }
+
+  /** outScale[c]·(scale[c]·x + shift[c])^degree, channel = index / per. */
+  public static double[] polyAct(double[] in, PolyAct p, int per) {
+    double[] out = new double[in.length];
+    for (int i = 0; i < in.length; i++) {
+      int ch = i / per;
+      double v = p.scaleOf(ch) * in[i] + p.shiftOf(ch);
+      double r = v;
+      for (int d = 1; d < p.degree(); d++) {
+        r *= v;
+      }
+      out[i] = p.outScaleOf(ch) * r;
     }
     return out;
   }

@@ -12,9 +12,11 @@ import org.polyshare.models.graph.Layer;
 import org.polyshare.models.graph.Linear;
 import org.polyshare.models.graph.MaxPool;
 import org.polyshare.models.graph.Model;
+import org.polyshare.models.graph.PolyAct;
 import org.polyshare.models.graph.PolyKerv;
 import org.polyshare.models.graph.Relu;
 import org.polyshare.models.graph.Shapes;
+import org.polyshare.models.graph.Softmax;
 
 /**
  * The plaintext reference: evaluates a {@link Model} in double precision, one sample at a time.
@@ -106,9 +108,13 @@ public final class PlainEvaluator {
     } else if (l instanceof BatchNorm bn) {
       out = DoubleKernels.affine(x, bn.scale(), bn.shift(), Shapes.size(in) / in[0]);
     } else if (l instanceof AvgPool ap) {
-      out = DoubleKernels.avgPool(x, in[0], in[1], in[2], ap.kernel(), ap.stride());
+      out = DoubleKernels.avgPool(x, in[0], in[1], in[2], ap.window(), ap.countIncludePad());
     } else if (l instanceof MaxPool mp) {
-      out = DoubleKernels.maxPool(x, in[0], in[1], in[2], mp.kernel(), mp.stride());
+      out = DoubleKernels.maxPool(x, in[0], in[1], in[2], mp.window(), mp.zeroPads());
+    } else if (l instanceof PolyAct pa) {
+      out = DoubleKernels.polyAct(x, pa, Shapes.size(in) / in[0]);
+    } else if (l instanceof Softmax sm) {
+      out = sm.apply(x);
     } else if (l instanceof GlobalAvgPool) {
       out = DoubleKernels.globalAvgPool(x, in[0], in[1] * in[2]);
     } else if (l instanceof Add a) {

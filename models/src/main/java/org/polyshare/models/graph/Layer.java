@@ -12,8 +12,8 @@ import java.util.List;
  * from it — build a new layer instead (see {@link Model#replace}).
  */
 public sealed interface Layer
-    permits Conv2d, Linear, PolyKerv, BatchNorm, AvgPool, MaxPool, GlobalAvgPool, Add, Flatten,
-        Relu {
+    permits Conv2d, Linear, PolyKerv, PolyAct, BatchNorm, AvgPool, MaxPool, GlobalAvgPool, Add,
+        Flatten, Relu, Softmax {
 
   /** Unique within the model. */
   String name();

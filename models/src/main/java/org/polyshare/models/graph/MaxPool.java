@@ -3,13 +3,28 @@ package org.polyshare.models.graph;
 import java.util.List;
 
 /**
- * Max pooling, no padding. Plaintext only: the zoo replaces every max-pool by {@link AvgPool}, and
- * the secure evaluator refuses a model that still has one.
+ * Max pooling over square windows ({@link PoolWindow}: kernel, stride, dilation, padding, ceil
+ * mode). Padded cells hold −∞ (ONNX MaxPool's own pads, they never win) or, when
+ * {@code zeroPads} (a zero {@code Pad} folded in by the importer), 0. Plaintext only: the zoo replaces every max-pool by
+ * {@link AvgPool}, and the secure evaluator refuses a model that still has one.
  */
-public record MaxPool(String name, String input, int kernel, int stride) implements Layer {
+public record MaxPool(String name, String input, PoolWindow window, boolean zeroPads)
+    implements Layer {
   public MaxPool {
     Check.name(name);
-    Check.that(kernel > 0 && stride > 0, name, "kernel and stride must be positive");
+    Check.that(window != null, name, "window is missing");
+  }
+
+  public MaxPool(String name, String input, int kernel, int stride) {
+    this(name, input, PoolWindow.of(kernel, stride), false);
+  }
+
+  public int kernel() {
+    return window.kernel();
+  }
+
+  public int stride() {
+    return window.stride();
   }
 
   @Override
@@ -20,13 +35,11 @@ public record MaxPool(String name, String input, int kernel, int stride) impleme
   @Override
   public int[] outputShape(List<int[]> in) {
     int[] s = Check.chw(in, name);
-    return new int[] {
-      s[0], Check.window(s[1], kernel, stride, 0, name), Check.window(s[2], kernel, stride, 0, name)
-    };
+    return new int[] {s[0], window.outH(s[1], name), window.outW(s[2], name)};
   }
 
   @Override
   public MaxPool rewire(String newName, List<String> newInputs) {
-    return new MaxPool(newName, newInputs.get(0), kernel, stride);
+    return new MaxPool(newName, newInputs.get(0), window, zeroPads);
   }
 }

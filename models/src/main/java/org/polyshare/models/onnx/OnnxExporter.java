@@ -15,8 +15,11 @@ import org.polyshare.models.graph.Layer;
 import org.polyshare.models.graph.Linear;
 import org.polyshare.models.graph.MaxPool;
 import org.polyshare.models.graph.Model;
+import org.polyshare.models.graph.PolyAct;
 import org.polyshare.models.graph.PolyKerv;
+import org.polyshare.models.graph.PoolWindow;
 import org.polyshare.models.graph.Relu;
+import org.polyshare.models.graph.Softmax;
 import org.polyshare.models.onnx.proto.OnnxProto.AttributeProto;
 import org.polyshare.models.onnx.proto.OnnxProto.GraphProto;
 import org.polyshare.models.onnx.proto.OnnxProto.ModelProto;
@@ -106,9 +109,20 @@ public final class OnnxExporter {
           .addAttribute(AttributeProto.newBuilder().setName("epsilon")
               .setType(AttributeProto.AttributeType.FLOAT).setF((float) bn.eps())));
     } else if (l instanceof AvgPool ap) {
-      g.addNode(pool("AveragePool", n, ap.input(), ap.kernel(), ap.stride()));
+      g.addNode(pool("AveragePool", n, ap.input(), ap.window()).toBuilder()
+          .addAttribute(intAttr("count_include_pad", ap.countIncludePad() ? 1 : 0)));
+    } else if (l instanceof MaxPool mp && mp.zeroPads()) {
+      throw new IllegalArgumentException("layer '" + n + "': a max-pool over zero padding has no"
+          + " single ONNX node; export it as Pad + MaxPool is not implemented");
     } else if (l instanceof MaxPool mp) {
-      g.addNode(pool("MaxPool", n, mp.input(), mp.kernel(), mp.stride()));
+      NodeProto.Builder b = pool("MaxPool", n, mp.input(), mp.window()).toBuilder();
+      int d = mp.window().dilation();
+      g.addNode(b.addAttribute(intsAttr("dilations", d, d)));
+    } else if (l instanceof PolyAct pa) {
+      polyAct(model, pa, g);
+    } else if (l instanceof Softmax sm) {
+      g.addNode(node(sm.log() ? "LogSoftmax" : "Softmax", n, List.of(sm.input()), n).toBuilder()
+          .addAttribute(intAttr("axis", 1)));
     } else if (l instanceof GlobalAvgPool gp) {
       g.addNode(node("GlobalAveragePool", n, List.of(gp.input()), n));
     } else if (l instanceof Add a) {
@@ -136,11 +150,42 @@ public final class OnnxExporter {
         .addAttribute(intsAttr("pads", p, p, p, p)));
   }
 
-  private static NodeProto pool(String op, String n, String in, int k, int s) {
+  private static NodeProto pool(String op, String n, String in, PoolWindow w) {
+    int k = w.kernel();
+    int s = w.stride();
+    int[] p = w.pads();
     return node(op, n, List.of(in), n).toBuilder()
         .addAttribute(intsAttr("kernel_shape", k, k))
         .addAttribute(intsAttr("strides", s, s))
+        .addAttribute(intsAttr("pads", p[0], p[1], p[2], p[3]))
+        .addAttribute(intAttr("ceil_mode", w.ceilMode() ? 1 : 0))
         .build();
+  }
+
+  /** {@code outScale · (scale · x + shift)^degree} as Mul → Add → Pow → Mul. */
+  private static void polyAct(Model model, PolyAct pa, GraphProto.Builder g) {
+    String n = pa.name();
+    int[] in = model.shape(pa.input());
+    String scaled = n + "/scale";
+    g.addInitializer(param(n + ".scale", pa.scale(), in));
+    g.addNode(node("Mul", scaled, List.of(pa.input(), n + ".scale"), scaled));
+    String shifted = n + "/shift";
+    g.addInitializer(param(n + ".shift", pa.shift(), in));
+    g.addNode(node("Add", shifted, List.of(scaled, n + ".shift"), shifted));
+    String power = n + "/pow";
+    g.addInitializer(OnnxTensors.floats(n + ".degree", new double[] {pa.degree()}));
+    g.addNode(node("Pow", power, List.of(shifted, n + ".degree"), power));
+    g.addInitializer(param(n + ".outScale", pa.outScale(), in));
+    g.addNode(node("Mul", n, List.of(power, n + ".outScale"), n));
+  }
+
+  /** A per-tensor ([1]) or per-channel ([C, 1, 1] or [C]) parameter that broadcasts over NCHW. */
+  private static TensorProto param(String name, double[] v, int[] in) {
+    if (v.length == 1) {
+      return OnnxTensors.floats(name, v, 1);
+    }
+    return in.length == 3 ? OnnxTensors.floats(name, v, v.length, 1, 1)
+        : OnnxTensors.floats(name, v, v.length);
   }
 
   private static NodeProto node(String op, String name, List<String> inputs, String output) {

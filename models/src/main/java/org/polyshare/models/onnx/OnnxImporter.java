@@ -24,12 +24,17 @@ import org.polyshare.models.graph.Layer;
 import org.polyshare.models.graph.Linear;
 import org.polyshare.models.graph.MaxPool;
 import org.polyshare.models.graph.Model;
+import org.polyshare.models.graph.PolyAct;
 import org.polyshare.models.graph.PolyKerv;
+import org.polyshare.models.graph.PoolWindow;
 import org.polyshare.models.graph.Relu;
+import org.polyshare.models.graph.Softmax;
+import org.polyshare.models.onnx.ConstantFolder.Tensor;
 import org.polyshare.models.onnx.proto.OnnxProto.AttributeProto;
 import org.polyshare.models.onnx.proto.OnnxProto.GraphProto;
 import org.polyshare.models.onnx.proto.OnnxProto.ModelProto;
 import org.polyshare.models.onnx.proto.OnnxProto.NodeProto;
+import org.polyshare.models.onnx.proto.OnnxProto.OperatorSetIdProto;
 import org.polyshare.models.onnx.proto.OnnxProto.StringStringEntryProto;
 import org.polyshare.models.onnx.proto.OnnxProto.TensorProto;
 import org.polyshare.models.onnx.proto.OnnxProto.TensorShapeProto;
@@ -38,28 +43,45 @@ import org.polyshare.models.onnx.proto.OnnxProto.ValueInfoProto;
 /**
  * Reads an ONNX model (NCHW, one image input, batch axis first) into a {@link Model}.
  *
- * <p>Supported ops: Conv, Gemm, MatMul, Add, Mul, Pow, BatchNormalization, AveragePool,
- * GlobalAveragePool, Flatten, Reshape (to {@code [N, -1]}), Relu, MaxPool, Identity, Dropout (both
- * pass-through), and Constant (as a source of constant operands). The PolyKervNet pattern
- * {@code Conv → Add(cp) → Pow(dp)} (or {@code Mul(x, x)} for dp = 2, or {@code Conv → Pow}) becomes
- * one {@link PolyKerv}; an Add of a constant right after a Conv/Gemm/MatMul that is not followed by
- * a power is folded into the bias. Anything else fails with an {@link OnnxFormatException} naming
- * the node and the op.
+ * <p>Supported ops: Conv, Gemm, MatMul, Add, Sub, Mul, Div, Pow, BatchNormalization,
+ * AveragePool, MaxPool (with pads, auto_pad, ceil_mode, count_include_pad, dilations),
+ * GlobalAveragePool, Flatten, Reshape (to {@code [N, -1]}), Relu, Pad (constant zero, folded
+ * into the next Conv or pool), Identity and Dropout (pass-through, on activations and constants),
+ * Constant, a final Softmax/LogSoftmax (applied by party 1 in the clear after the reveal), and
+ * static subgraphs ({@link ConstantFolder}: Shape, Gather, Unsqueeze, Squeeze, Concat, Cast,
+ * Transpose, Range, … of constants and shapes).
+ *
+ * <p>The PolyKervNet pattern {@code Conv → Add(cp) → Pow(dp)} (or {@code Mul(x, x)}, or
+ * {@code Conv → Pow}) becomes one fused {@link PolyKerv}. Elsewhere, additions, products and
+ * divisions by constants and powers become a {@link PolyAct} {@code s·(a·x + c)^d}, folded into
+ * the producing layer where that is exact (bias, BatchNorm shift, weights). Every attribute is
+ * implemented or refused ({@link OnnxAttributes}). Anything else fails with an
+ * {@link OnnxFormatException} naming the node and the op.
  */
 public final class OnnxImporter {
   public static final Set<String> SUPPORTED_OPS =
-      Set.of("Conv", "Gemm", "MatMul", "Add", "Mul", "Pow", "BatchNormalization", "AveragePool",
-          "GlobalAveragePool", "Flatten", "Reshape", "Relu", "MaxPool", "Identity", "Dropout",
-          "Constant");
+      Set.of("Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow", "BatchNormalization",
+          "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Relu", "MaxPool", "Identity",
+          "Dropout", "Constant", "Pad", "Softmax", "LogSoftmax", "Shape", "Gather", "Unsqueeze",
+          "Squeeze", "Concat", "Cast", "Transpose", "Range", "ConstantOfShape", "Neg");
 
-  private final Map<String, TensorProto> constants = new HashMap<>();
+  private final Map<String, Tensor> constants = new HashMap<>();
   /** ONNX value name → name of our layer producing it (or {@link Model#INPUT}). */
   private final Map<String, String> valueToLayer = new HashMap<>();
+  /** ONNX value name → a zero Pad of an activation waiting for the Conv or pool that reads it. */
+  private final Map<String, PendingPad> pads = new HashMap<>();
   private final Map<String, Integer> consumers = new HashMap<>();
   private final List<Layer> layers = new ArrayList<>();
   private final Map<String, int[]> shapes = new HashMap<>();
   private final Set<String> usedNames = new HashSet<>();
+  /** The fixed batch size of the input, or {@link ConstantFolder#BATCH} when symbolic. */
+  private double batch;
+  /** The default-domain opset (Softmax's default axis changed at 13). */
+  private long opset = 13;
   private int anonymous;
+
+  /** Pad of {@code layer}'s output by {top, left, bottom, right} zeros. */
+  private record PendingPad(String layer, int[] tlbr, NodeProto node) {}
 
   private OnnxImporter() {}
 
@@ -98,8 +120,13 @@ public final class OnnxImporter {
 
   private Model convert(ModelProto proto, String fallbackName) {
     GraphProto g = proto.getGraph();
+    for (OperatorSetIdProto o : proto.getOpsetImportList()) {
+      if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
+        opset = o.getVersion();
+      }
+    }
     for (TensorProto t : g.getInitializerList()) {
-      constants.put(t.getName(), t);
+      constants.put(t.getName(), tensor(t));
     }
     ValueInfoProto input = null;
     for (ValueInfoProto v : g.getInputList()) {
@@ -115,6 +142,8 @@ public final class OnnxImporter {
       throw new OnnxFormatException("the model has no (non-initializer) input");
     }
     int[] inputShape = inputShape(input);
+    TensorShapeProto.Dimension b0 = input.getType().getTensorType().getShape().getDim(0);
+    batch = b0.hasDimValue() && b0.getDimValue() > 0 ? b0.getDimValue() : ConstantFolder.BATCH;
     valueToLayer.put(input.getName(), Model.INPUT);
     shapes.put(Model.INPUT, inputShape);
     usedNames.add(Model.INPUT);
@@ -132,7 +161,7 @@ public final class OnnxImporter {
         node(n);
       } catch (OnnxFormatException e) {
         throw e;
-      } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+      } catch (IllegalArgumentException | IndexOutOfBoundsException | ArithmeticException e) {
         throw new OnnxFormatException(describe(n) + ": " + e.getMessage(), e);
       }
     }
@@ -146,10 +175,20 @@ public final class OnnxImporter {
       throw new OnnxFormatException("the model must have exactly one output, it has "
           + g.getOutputCount());
     }
-    String out = valueToLayer.get(g.getOutput(0).getName());
+    String outName = g.getOutput(0).getName();
+    if (pads.containsKey(outName)) {
+      throw padNotFolded(pads.get(outName), "the graph output");
+    }
+    String out = valueToLayer.get(outName);
     if (out == null || layers.isEmpty() || !layers.get(layers.size() - 1).name().equals(out)) {
-      throw new OnnxFormatException("the graph output '" + g.getOutput(0).getName()
+      throw new OnnxFormatException("the graph output '" + outName
           + "' is not produced by the last supported node");
+    }
+    for (int i = 0; i + 1 < layers.size(); i++) {
+      if (layers.get(i) instanceof Softmax sm) {
+        throw new OnnxFormatException("layer '" + sm.name() + "': a (Log)Softmax is supported"
+            + " only as the last node (party 1 applies it in the clear to the revealed logits)");
+      }
     }
     int fracBits = FixedPoint.DEFAULT_FRAC_BITS;
     for (StringStringEntryProto e : proto.getMetadataPropsList()) {
@@ -168,6 +207,14 @@ public final class OnnxImporter {
     } catch (IllegalArgumentException e) {
       throw new OnnxFormatException("the imported graph is not valid: " + e.getMessage(), e);
     }
+  }
+
+  private static Tensor tensor(TensorProto t) {
+    long[] dims = new long[t.getDimsCount()];
+    for (int i = 0; i < dims.length; i++) {
+      dims[i] = t.getDims(i);
+    }
+    return new Tensor(dims, OnnxTensors.toDoubles(t));
   }
 
   private static int[] inputShape(ValueInfoProto input) {
@@ -210,36 +257,135 @@ public final class OnnxImporter {
     if (n.getOutputCount() < 1) {
       throw new OnnxFormatException(describe(n) + " has no output");
     }
-    String out = n.getOutput(0);
-    switch (op) {
-      case "Constant" -> {
-        AttributeProto a = attr(n, "value");
-        if (a == null || !a.hasT()) {
-          throw new OnnxFormatException(describe(n) + ": only tensor-valued Constant is supported");
-        }
-        constants.put(out, a.getT().toBuilder().setName(out).build());
+    OnnxAttributes.check(n, describe(n));
+    for (int i = 0; i < n.getInputCount(); i++) {
+      PendingPad pp = pads.get(n.getInput(i));
+      if (pp != null && !(i == 0 && Set.of("Conv", "AveragePool", "MaxPool").contains(op))) {
+        throw padNotFolded(pp, describe(n));
       }
-      case "Identity", "Dropout" -> alias(n, out, activation(n, 0));
+    }
+    String out = n.getOutput(0);
+    if (op.equals("Constant")) {
+      constants.put(out, constantNode(n));
+      return;
+    }
+    if (foldable(n)) {
+      constants.put(out, ConstantFolder.fold(n, i -> i < n.getInputCount()
+          && !n.getInput(i).isEmpty() ? constants.get(n.getInput(i)) : null, shapeOfInput(n)));
+      return;
+    }
+    switch (op) {
+      case "Identity" -> alias(out, activation(n, 0));
+      case "Dropout" -> dropout(n, out);
       case "Conv" -> conv(n, out);
       case "Gemm" -> gemm(n, out);
       case "MatMul" -> matmul(n, out);
-      case "Add" -> add(n, out);
+      case "Add" -> addConstOrResidual(n, out);
+      case "Sub" -> sub(n, out);
       case "Mul" -> mul(n, out);
+      case "Div" -> div(n, out);
       case "Pow" -> pow(n, out);
       case "BatchNormalization" -> batchNorm(n, out);
       case "AveragePool", "MaxPool" -> pool(n, out, op.equals("MaxPool"));
       case "GlobalAveragePool" -> emit(out, new GlobalAvgPool(name(out), activation(n, 0)));
       case "Flatten" -> {
         long axis = intAttr(n, "axis", 1);
-        if (axis != 1) {
-          throw new OnnxFormatException(describe(n) + ": only axis = 1 is supported, got " + axis);
+        if (axis != 1 && !(axis == -1 && rankWithBatch(activation(n, 0)) == 2)) {
+          throw refused(n, "axis", "only axis = 1 is supported");
         }
         emit(out, new Flatten(name(out), activation(n, 0)));
       }
       case "Reshape" -> reshape(n, out);
       case "Relu" -> emit(out, new Relu(name(out), activation(n, 0)));
+      case "Pad" -> pad(n, out);
+      case "Softmax", "LogSoftmax" -> softmax(n, out, op.equals("LogSoftmax"));
+      case "Gather", "Transpose", "Unsqueeze", "Squeeze", "Concat", "Range", "Shape", "Cast",
+          "ConstantOfShape", "Neg" -> throw new OnnxFormatException(describe(n)
+              + " on an activation is not supported (only static subgraphs of constants and"
+              + " shapes are folded)" + unfoldHint(op));
       default -> throw new IllegalStateException(op);
     }
+  }
+
+  /**
+   * Kervolution written with {@code F.unfold} exports im2col as Pad → Gather → Gather →
+   * Transpose → Reshape → MatMul on the activation; that is a convolution, say so.
+   */
+  private static String unfoldHint(String op) {
+    return op.equals("Gather") || op.equals("Transpose")
+        ? "; if this is F.unfold (im2col) followed by a matmul, write the kervolution as"
+            + " nn.Conv2d followed by (x + cp) ** dp, which imports as a fused PolyKerv"
+        : "";
+  }
+
+  private OnnxFormatException padNotFolded(PendingPad pp, String reader) {
+    return new OnnxFormatException(describe(pp.node()) + ": a Pad of an activation is supported"
+        + " only when a Conv, AveragePool or MaxPool reads it, but " + reader + " does"
+        + unfoldHint("Gather"));
+  }
+
+  /** A node whose inputs are all static (constants, or the shape of an activation). */
+  private boolean foldable(NodeProto n) {
+    String op = n.getOpType();
+    if (!ConstantFolder.OPS.contains(op)) {
+      return false;
+    }
+    if (op.equals("Shape")) {
+      return valueToLayer.containsKey(n.getInput(0)) || isConstant(n.getInput(0));
+    }
+    for (String in : n.getInputList()) {
+      if (!in.isEmpty() && !isConstant(in)) {
+        return false;
+      }
+    }
+    return n.getInputCount() > 0;
+  }
+
+  /** For a Shape of an activation: its full shape, batch axis first. */
+  private double[] shapeOfInput(NodeProto n) {
+    if (!n.getOpType().equals("Shape") || isConstant(n.getInput(0))) {
+      return null;
+    }
+    int[] s = shapes.get(valueToLayer.get(n.getInput(0)));
+    double[] full = new double[s.length + 1];
+    full[0] = batch;
+    for (int i = 0; i < s.length; i++) {
+      full[i + 1] = s[i];
+    }
+    return full;
+  }
+
+  private Tensor constantNode(NodeProto n) {
+    AttributeProto a = n.getAttributeCount() == 1 ? n.getAttribute(0) : null;
+    if (a == null) {
+      throw new OnnxFormatException(describe(n) + " must have exactly one value attribute");
+    }
+    return switch (a.getName()) {
+      case "value" -> tensor(a.getT());
+      case "value_float" -> Tensor.scalar(a.getF());
+      case "value_int" -> Tensor.scalar(a.getI());
+      case "value_floats" -> Tensor.vector(a.getFloatsList().stream()
+          .mapToDouble(Float::doubleValue).toArray());
+      case "value_ints" -> Tensor.vector(a.getIntsList().stream()
+          .mapToDouble(Long::doubleValue).toArray());
+      default -> throw refused(n, a.getName(), "not a numeric constant");
+    };
+  }
+
+  private void dropout(NodeProto n, String out) {
+    if (n.getOutputCount() > 1 && !n.getOutput(1).isEmpty()
+        && consumers.getOrDefault(n.getOutput(1), 0) > 0) {
+      throw new OnnxFormatException(describe(n) + ": the mask output is not supported");
+    }
+    Tensor training = constant(n, 2, "training_mode");
+    if (training != null && training.values()[0] != 0) {
+      throw new OnnxFormatException(describe(n) + ": training_mode = true is not supported"
+          + " (inference only)");
+    }
+    if (n.getInputCount() > 2 && !n.getInput(2).isEmpty() && training == null) {
+      throw new OnnxFormatException(describe(n) + ": training_mode must be a constant");
+    }
+    alias(out, activation(n, 0));
   }
 
   // ---- operands -------------------------------------------------------------------------------
@@ -262,11 +408,15 @@ public final class OnnxImporter {
     return layer;
   }
 
-  private TensorProto constant(NodeProto n, int i, String what) {
+  private int rankWithBatch(String layer) {
+    return shapes.get(layer).length + 1;
+  }
+
+  private Tensor constant(NodeProto n, int i, String what) {
     if (i >= n.getInputCount() || n.getInput(i).isEmpty()) {
       return null;
     }
-    TensorProto t = constants.get(n.getInput(i));
+    Tensor t = constants.get(n.getInput(i));
     if (t == null) {
       throw new OnnxFormatException(describe(n) + ": " + what + " '" + n.getInput(i)
           + "' must be an initializer or a Constant");
@@ -275,11 +425,11 @@ public final class OnnxImporter {
   }
 
   private double[] values(NodeProto n, int i, String what, long expected) {
-    TensorProto t = constant(n, i, what);
+    Tensor t = constant(n, i, what);
     if (t == null) {
       return null;
     }
-    double[] v = OnnxTensors.toDoubles(t);
+    double[] v = t.values();
     if (expected >= 0 && v.length != expected) {
       throw new OnnxFormatException(describe(n) + ": " + what + " has " + v.length
           + " values, expected " + expected);
@@ -306,23 +456,86 @@ public final class OnnxImporter {
     return a == null ? dflt : a.getF();
   }
 
+  private static String stringAttr(NodeProto n, String name, String dflt) {
+    AttributeProto a = attr(n, name);
+    return a == null ? dflt : a.getS().toStringUtf8();
+  }
+
   private static List<Long> intsAttr(NodeProto n, String name) {
     AttributeProto a = attr(n, name);
     return a == null ? List.of() : a.getIntsList();
   }
 
-  /** One value for both axes (and all pads), or an error naming the attribute. */
-  private static int uniform(NodeProto n, String name, List<Long> vs, int dflt) {
+  /** An error naming node, op, attribute and its value. */
+  private static OnnxFormatException refused(NodeProto n, String attribute, String why) {
+    AttributeProto a = attr(n, attribute);
+    return new OnnxFormatException(describe(n) + ": "
+        + (a != null ? OnnxAttributes.named(a) : "attribute '" + attribute + "'")
+        + " is not supported: " + why);
+  }
+
+  /** One value for both spatial axes, or an error naming the attribute. */
+  private static int uniform(NodeProto n, String name, int dflt) {
+    List<Long> vs = intsAttr(n, name);
     if (vs.isEmpty()) {
       return dflt;
     }
-    for (long v : vs) {
-      if (v != vs.get(0)) {
-        throw new OnnxFormatException(describe(n) + ": " + name + " " + vs
-            + " must be equal on all axes");
-      }
+    if (vs.size() != 2) {
+      throw refused(n, name, "only 2-D (NCHW) windows are supported");
+    }
+    if (!vs.get(0).equals(vs.get(1))) {
+      throw refused(n, name, "the value must be equal on both axes");
     }
     return Math.toIntExact(vs.get(0));
+  }
+
+  /** Explicit pads {top, left, bottom, right} from ONNX's {h_begin, w_begin, h_end, w_end}. */
+  private static int[] explicitPads(NodeProto n) {
+    List<Long> p = intsAttr(n, "pads");
+    if (p.isEmpty()) {
+      return new int[4];
+    }
+    if (p.size() != 4) {
+      throw refused(n, "pads", "only 2-D (NCHW) pads are supported");
+    }
+    int[] r = new int[4];
+    for (int i = 0; i < 4; i++) {
+      r[i] = Math.toIntExact(p.get(i));
+      if (r[i] < 0) {
+        throw refused(n, "pads", "negative pads are not supported");
+      }
+    }
+    return r;
+  }
+
+  /**
+   * Pads {top, left, bottom, right} after {@code auto_pad}: SAME_UPPER/SAME_LOWER give output
+   * size ⌈n / s⌉ and total pad {@code max(0, (o − 1)·s + e − n)}, the odd cell at the end (UPPER)
+   * or the beginning (LOWER); VALID is no padding; NOTSET uses the explicit pads.
+   */
+  private static int[] autoPads(NodeProto n, int[] hw, int k, int s, int d) {
+    String mode = stringAttr(n, "auto_pad", "NOTSET");
+    switch (mode) {
+      case "NOTSET":
+        return explicitPads(n);
+      case "VALID":
+        return new int[4];
+      case "SAME_UPPER", "SAME_LOWER": {
+        int[] r = new int[4];
+        int extent = (k - 1) * d + 1;
+        for (int ax = 0; ax < 2; ax++) {
+          int o = (hw[ax] + s - 1) / s;
+          int total = Math.max(0, (o - 1) * s + extent - hw[ax]);
+          int small = total / 2;
+          int begin = mode.equals("SAME_UPPER") ? small : total - small;
+          r[ax] = begin;
+          r[ax + 2] = total - begin;
+        }
+        return r;
+      }
+      default:
+        throw refused(n, "auto_pad", "expected NOTSET, VALID, SAME_UPPER or SAME_LOWER");
+    }
   }
 
   // ---- layers ---------------------------------------------------------------------------------
@@ -348,7 +561,7 @@ public final class OnnxImporter {
     valueToLayer.put(value, l.name());
   }
 
-  private void alias(NodeProto n, String value, String layer) {
+  private void alias(String value, String layer) {
     valueToLayer.put(value, layer);
   }
 
@@ -360,7 +573,7 @@ public final class OnnxImporter {
     emit(value, l);
   }
 
-  /** The producing layer of the node's input 0 if it is the last layer and read only here. */
+  /** The producing layer of the node's input i if it is the last layer and read only here. */
   private Layer soleProducer(NodeProto n, int i) {
     String v = n.getInput(i);
     String layer = valueToLayer.get(v);
@@ -372,55 +585,83 @@ public final class OnnxImporter {
   }
 
   private void conv(NodeProto n, String out) {
-    String in = activation(n, 0);
-    TensorProto wt = constant(n, 1, "weight");
-    if (wt == null || wt.getDimsCount() != 4) {
-      throw new OnnxFormatException(describe(n) + ": weight must be a 4-D initializer");
+    PendingPad pp = pads.get(n.getInput(0));
+    String in = pp != null ? pp.layer() : activation(n, 0);
+    Tensor wt = constant(n, 1, "weight");
+    if (wt == null || wt.rank() != 4) {
+      throw new OnnxFormatException(describe(n) + ": weight must be a 4-D initializer (only 2-D"
+          + " convolution is supported)");
     }
     if (intAttr(n, "group", 1) != 1) {
-      throw new OnnxFormatException(describe(n) + ": grouped convolution is not supported");
+      throw refused(n, "group", "grouped convolution is not supported");
     }
     for (long d : intsAttr(n, "dilations")) {
       if (d != 1) {
-        throw new OnnxFormatException(describe(n) + ": dilation is not supported");
+        throw refused(n, "dilations", "dilated convolution is not supported");
       }
     }
-    AttributeProto autoPad = attr(n, "auto_pad");
-    if (autoPad != null && !autoPad.getS().toStringUtf8().equals("NOTSET")
-        && !autoPad.getS().toStringUtf8().equals("VALID")) {
-      throw new OnnxFormatException(describe(n) + ": auto_pad "
-          + autoPad.getS().toStringUtf8() + " is not supported; use explicit pads");
+    int oc = (int) wt.dims()[0];
+    int ic = (int) wt.dims()[1];
+    int kh = (int) wt.dims()[2];
+    int kw = (int) wt.dims()[3];
+    List<Long> ks = intsAttr(n, "kernel_shape");
+    if (!ks.isEmpty() && !ks.equals(List.of((long) kh, (long) kw))) {
+      throw refused(n, "kernel_shape", "it differs from the weight's [" + kh + ", " + kw + "]");
     }
-    int oc = (int) wt.getDims(0);
-    int ic = (int) wt.getDims(1);
-    int kh = (int) wt.getDims(2);
-    int kw = (int) wt.getDims(3);
-    double[] w = OnnxTensors.toDoubles(wt);
+    int stride = uniform(n, "strides", 1);
+    int[] sh = shapes.get(in);
+    int[] hw = {sh.length == 3 ? sh[1] : 1, sh.length == 3 ? sh[2] : 1};
+    if (pp != null) {
+      hw[0] += pp.tlbr()[0] + pp.tlbr()[2];
+      hw[1] += pp.tlbr()[1] + pp.tlbr()[3];
+    }
+    int[] p = autoPads(n, hw, Math.max(kh, kw), stride, 1);
+    if (kh != kw && stringAttr(n, "auto_pad", "NOTSET").startsWith("SAME")) {
+      throw refused(n, "auto_pad", "SAME padding of a non-square kernel is not supported");
+    }
+    if (pp != null) {
+      for (int i = 0; i < 4; i++) {
+        p[i] += pp.tlbr()[i];
+      }
+    }
+    if (p[0] != p[1] || p[0] != p[2] || p[0] != p[3]) {
+      throw new OnnxFormatException(describe(n) + ": padding " + Arrays.toString(p)
+          + " (top, left, bottom, right, including any folded Pad) is not supported; only"
+          + " equal padding on all sides");
+    }
     double[] b = values(n, 2, "bias", oc);
-    int stride = uniform(n, "strides", intsAttr(n, "strides"), 1);
-    int pad = uniform(n, "pads", intsAttr(n, "pads"), 0);
-    emit(out, new Conv2d(name(out), in, ic, oc, kh, kw, stride, pad, w, b));
+    emit(out, new Conv2d(name(out), in, ic, oc, kh, kw, stride, p[0], wt.values(), b));
   }
 
   private void gemm(NodeProto n, String out) {
     String in = activation(n, 0);
     if (intAttr(n, "transA", 0) != 0) {
-      throw new OnnxFormatException(describe(n) + ": transA = 1 is not supported");
+      throw refused(n, "transA", "the activation must not be transposed");
     }
-    TensorProto wt = constant(n, 1, "weight");
-    if (wt == null || wt.getDimsCount() != 2) {
+    if (shapes.get(in).length != 1) {
+      throw new OnnxFormatException(describe(n) + ": A must be a [N, D] matrix, got per-sample"
+          + " shape " + Arrays.toString(shapes.get(in)));
+    }
+    Tensor wt = constant(n, 1, "weight");
+    if (wt == null || wt.rank() != 2) {
       throw new OnnxFormatException(describe(n) + ": B must be a 2-D initializer");
     }
     boolean transB = intAttr(n, "transB", 0) != 0;
-    int outF = (int) (transB ? wt.getDims(0) : wt.getDims(1));
-    int inF = (int) (transB ? wt.getDims(1) : wt.getDims(0));
+    int outF = (int) (transB ? wt.dims()[0] : wt.dims()[1]);
+    int inF = (int) (transB ? wt.dims()[1] : wt.dims()[0]);
     double alpha = floatAttr(n, "alpha", 1f);
     double beta = floatAttr(n, "beta", 1f);
-    double[] w = OnnxTensors.toDoubles(wt);
+    double[] w = wt.values();
     double[] weight = transB ? scale(w, alpha) : transpose(w, inF, outF, alpha);
     double[] bias = new double[outF];
-    double[] c = values(n, 2, "C", -1);
-    if (c != null) {
+    Tensor ct = constant(n, 2, "C");
+    if (ct != null) {
+      double[] c = ct.values();
+      boolean rowVector = ct.rank() <= 1 || (ct.rank() == 2 && ct.dims()[0] == 1);
+      if (!rowVector && batch != 1) {
+        throw new OnnxFormatException(describe(n) + ": C of shape " + Arrays.toString(ct.dims())
+            + " varies along the batch axis; only a bias per output feature is supported");
+      }
       if (c.length == 1) {
         Arrays.fill(bias, c[0] * beta);
       } else if (c.length == outF) {
@@ -436,14 +677,14 @@ public final class OnnxImporter {
 
   private void matmul(NodeProto n, String out) {
     String in = activation(n, 0);
-    TensorProto wt = constant(n, 1, "B");
-    if (wt == null || wt.getDimsCount() != 2) {
-      throw new OnnxFormatException(describe(n) + ": B must be a 2-D initializer");
+    Tensor wt = constant(n, 1, "B");
+    if (wt == null || wt.rank() != 2 || shapes.get(in).length != 1) {
+      throw new OnnxFormatException(describe(n) + ": only [N, D] × a 2-D initializer is"
+          + " supported");
     }
-    int inF = (int) wt.getDims(0);
-    int outF = (int) wt.getDims(1);
-    emit(out, new Linear(name(out), in, inF, outF,
-        transpose(OnnxTensors.toDoubles(wt), inF, outF, 1), null));
+    int inF = (int) wt.dims()[0];
+    int outF = (int) wt.dims()[1];
+    emit(out, new Linear(name(out), in, inF, outF, transpose(wt.values(), inF, outF, 1), null));
   }
 
   private static double[] scale(double[] w, double a) {
@@ -468,7 +709,56 @@ public final class OnnxImporter {
     return r;
   }
 
-  private void add(NodeProto n, String out) {
+  // ---- elementwise arithmetic with constants: folded, or a PolyAct -----------------------------
+
+  /**
+   * A constant operand broadcast against an activation: one value, or one per channel (axis 1
+   * of NCHW, or per feature of [N, D]); anything varying along another axis is refused.
+   */
+  private double[] channelValues(NodeProto n, Tensor k, String layer) {
+    if (k.values().length == 1) {
+      return k.values();
+    }
+    int[] s = shapes.get(layer);
+    int full = s.length + 1;
+    long[] d = k.dims();
+    boolean ok = d.length <= full;
+    for (int i = 0; ok && i < d.length; i++) {
+      int axis = full - d.length + i;
+      ok = d[i] == 1 || (axis == 1 && d[i] == s[0]);
+    }
+    if (!ok) {
+      throw new OnnxFormatException(describe(n) + ": the constant of shape "
+          + Arrays.toString(d) + " does not broadcast per channel over the activation of"
+          + " per-sample shape " + Arrays.toString(s) + "; use a scalar or [C, 1, 1]");
+    }
+    return k.values();
+  }
+
+  private static double[] combine(double[] a, double[] b, boolean multiply) {
+    int len = Math.max(a.length, b.length);
+    double[] r = new double[len];
+    for (int i = 0; i < len; i++) {
+      double x = a[a.length == 1 ? 0 : i];
+      double y = b[b.length == 1 ? 0 : i];
+      r[i] = multiply ? x * y : x + y;
+    }
+    return r;
+  }
+
+  private static double[] perRow(double[] w, double[] k, int rows) {
+    double[] r = w.clone();
+    int per = w.length / rows;
+    for (int o = 0; o < rows; o++) {
+      double f = k[k.length == 1 ? 0 : o];
+      for (int j = 0; j < per; j++) {
+        r[o * per + j] *= f;
+      }
+    }
+    return r;
+  }
+
+  private void addConstOrResidual(NodeProto n, String out) {
     if (n.getInputCount() != 2) {
       throw new OnnxFormatException(describe(n) + " must have 2 inputs");
     }
@@ -478,81 +768,201 @@ public final class OnnxImporter {
       emit(out, new Add(name(out), activation(n, 0), activation(n, 1)));
       return;
     }
-    if (c0 && c1) {
-      throw new OnnxFormatException(describe(n) + " adds two constants; fold it before export");
-    }
     int act = c0 ? 1 : 0;
-    TensorProto kt = constants.get(n.getInput(1 - act));
-    double[] k = OnnxTensors.toDoubles(kt);
-    Layer p = soleProducer(n, act);
-    if (p instanceof Conv2d c) {
-      double[] cp = channelConstant(n, k, c.outChannels());
-      List<Long> d = kt.getDimsList();
-      boolean perChannel = k.length == 1
-          || (d.size() >= 3 && d.get(d.size() - 1) == 1 && d.get(d.size() - 2) == 1
-              && (d.size() == 3 || (d.size() == 4 && d.get(0) == 1)));
-      if (!perChannel) {
-        throw new OnnxFormatException(describe(n) + ": cp of shape " + d + " does not broadcast"
-            + " per channel; use a scalar or shape [C, 1, 1]");
-      }
-      // Conv → Add(cp): a PolyKerv of degree 1 until a power follows (or a plain bias if not).
-      replaceLast(c, new PolyKerv(name(out), c.input(), c, cp, 1), out);
-    } else if (p instanceof Linear lin) {
-      double[] b = lin.bias().clone();
-      double[] kk = channelConstant(n, k, lin.outFeatures());
-      for (int i = 0; i < b.length; i++) {
-        b[i] += kk.length == 1 ? kk[0] : kk[i];
-      }
-      replaceLast(lin, new Linear(name(out), lin.input(), lin.inFeatures(), lin.outFeatures(),
-          lin.weight(), b), out);
+    addConstant(n, out, act, constants.get(n.getInput(1 - act)).values(), false);
+  }
+
+  private void sub(NodeProto n, String out) {
+    boolean c0 = isConstant(n.getInput(0));
+    boolean c1 = isConstant(n.getInput(1));
+    if (!c0 && !c1) {
+      throw new OnnxFormatException(describe(n) + ": a difference of two activations is not"
+          + " supported (only x − constant and constant − x)");
+    }
+    if (c1) {
+      addConstant(n, out, 0, negate(constants.get(n.getInput(1)).values()), false);
     } else {
-      throw new OnnxFormatException(describe(n) + ": adding a constant is supported only right"
-          + " after a Conv (the PolyKerv cp) or a Gemm/MatMul (a bias)");
+      // k − x = (−1)·x + k
+      String tmp = out + "/neg";
+      mulConstant(n, tmp, 1, new double[] {-1});
+      addConstantTo(n, out, valueToLayer.get(tmp), tmp,
+          channelValues(n, constants.get(n.getInput(0)), valueToLayer.get(tmp)));
     }
   }
 
-  /** A constant broadcast over channels: one value, or one per channel ([C], [C,1,1], [1,C,1,1]). */
-  private static double[] channelConstant(NodeProto n, double[] k, int channels) {
-    if (k.length == 1 || k.length == channels) {
-      return k;
+  private static double[] negate(double[] k) {
+    double[] r = new double[k.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = -k[i];
     }
-    throw new OnnxFormatException(describe(n) + ": the constant has " + k.length
-        + " values; expected 1 or one per channel (" + channels + ")");
+    return r;
+  }
+
+  private void div(NodeProto n, String out) {
+    if (!isConstant(n.getInput(1))) {
+      throw new OnnxFormatException(describe(n) + ": only division by a constant is supported");
+    }
+    double[] k = constants.get(n.getInput(1)).values();
+    double[] inv = new double[k.length];
+    for (int i = 0; i < k.length; i++) {
+      if (k[i] == 0) {
+        throw new OnnxFormatException(describe(n) + ": division by zero");
+      }
+      inv[i] = 1 / k[i];
+    }
+    mulConstant(n, out, 0, inv);
   }
 
   private void mul(NodeProto n, String out) {
-    if (n.getInputCount() == 2 && n.getInput(0).equals(n.getInput(1))
-        && !isConstant(n.getInput(0))) {
-      power(n, out, 2);
-      return;
+    if (n.getInputCount() != 2) {
+      throw new OnnxFormatException(describe(n) + " must have 2 inputs");
     }
-    throw new OnnxFormatException(describe(n) + ": only Mul(x, x) (a square after a Conv) is"
-        + " supported");
+    boolean c0 = isConstant(n.getInput(0));
+    boolean c1 = isConstant(n.getInput(1));
+    if (!c0 && !c1) {
+      if (n.getInput(0).equals(n.getInput(1))) {
+        power(n, out, 2);
+        return;
+      }
+      throw new OnnxFormatException(describe(n) + ": a product of two different activations is"
+          + " not supported (only Mul(x, x), a square, and products with constants)");
+    }
+    int act = c0 ? 1 : 0;
+    mulConstant(n, out, act, constants.get(n.getInput(1 - act)).values());
+  }
+
+  private void addConstant(NodeProto n, String out, int act, double[] raw, boolean unused) {
+    String layer = activation(n, act);
+    double[] k = channelValues(n, new Tensor(constants.get(n.getInput(1 - act)) != null
+        ? constants.get(n.getInput(1 - act)).dims() : new long[] {raw.length}, raw), layer);
+    Layer p = soleProducer(n, act);
+    if (p instanceof Conv2d c) {
+      // Conv → Add(cp): a PolyKerv of degree 1 until a power follows (or a plain bias if not).
+      replaceLast(c, new PolyKerv(name(out), c.input(), c, fit(k, c.outChannels()), 1), out);
+    } else if (p instanceof PolyKerv pk && pk.dp() == 1) {
+      replaceLast(pk, new PolyKerv(name(out), pk.input(), pk.conv(), combine(pk.cp(), k, false),
+          1), out);
+    } else if (p instanceof Linear lin) {
+      replaceLast(lin, new Linear(name(out), lin.input(), lin.inFeatures(), lin.outFeatures(),
+          lin.weight(), combine(lin.bias(), k, false)), out);
+    } else if (p instanceof BatchNorm bn) {
+      replaceLast(bn, new BatchNorm(name(out), bn.input(), bn.channels(), bn.gamma(),
+          fit(combine(bn.beta(), k, false), bn.channels()), bn.mean(), bn.var(), bn.eps()), out);
+    } else if (p instanceof PolyAct pa && pa.degree() == 1) {
+      replaceLast(pa, new PolyAct(name(out), pa.input(), pa.scale(), combine(pa.shift(), k, false),
+          1, pa.outScale()), out);
+    } else {
+      emit(out, new PolyAct(name(out), layer, new double[] {1}, k, 1, new double[] {1}));
+    }
+  }
+
+  /** Adds per-channel k to the activation {@code layer} (the value {@code value}). */
+  private void addConstantTo(NodeProto n, String out, String layer, String value, double[] k) {
+    Layer last = layers.get(layers.size() - 1);
+    if (last.name().equals(layer) && last instanceof PolyAct pa && pa.degree() == 1) {
+      replaceLast(pa, new PolyAct(name(out), pa.input(), pa.scale(), combine(pa.shift(), k, false),
+          1, pa.outScale()), out);
+    } else {
+      emit(out, new PolyAct(name(out), layer, new double[] {1}, k, 1, new double[] {1}));
+    }
+  }
+
+  private void mulConstant(NodeProto n, String out, int act, double[] raw) {
+    String layer = activation(n, act);
+    Tensor kt = isConstant(n.getInput(1 - act)) ? constants.get(n.getInput(1 - act)) : null;
+    double[] k = kt != null && kt.values().length == raw.length
+        ? channelValues(n, new Tensor(kt.dims(), raw), layer) : raw;
+    Layer p = soleProducer(n, act);
+    if (p instanceof Conv2d c) {
+      replaceLast(c, scaled(c, k, name(out)), out);
+    } else if (p instanceof PolyKerv pk && pk.dp() == 1) {
+      replaceLast(pk, new PolyKerv(name(out), pk.input(), scaled(pk.conv(), k, name(out)),
+          combine(pk.cp(), k, true), 1), out);
+    } else if (p instanceof PolyKerv pk) {
+      // R-PKN ap·(conv + cp)^dp: the fused PolyKerv has no output scale, so split it
+      layers.remove(layers.size() - 1);
+      usedNames.remove(pk.name());
+      shapes.remove(pk.name());
+      String convName = name(pk.name() + "/conv");
+      emit(convName, pk.conv().rewire(convName, List.of(pk.input())));
+      emit(out, new PolyAct(name(out), convName, new double[] {1}, pk.cp(), pk.dp(), k));
+    } else if (p instanceof Linear lin) {
+      replaceLast(lin, new Linear(name(out), lin.input(), lin.inFeatures(), lin.outFeatures(),
+          perRow(lin.weight(), k, lin.outFeatures()), combine(lin.bias(), k, true)), out);
+    } else if (p instanceof BatchNorm bn) {
+      replaceLast(bn, new BatchNorm(name(out), bn.input(), bn.channels(),
+          fit(combine(bn.gamma(), k, true), bn.channels()),
+          fit(combine(bn.beta(), k, true), bn.channels()), bn.mean(), bn.var(), bn.eps()), out);
+    } else if (p instanceof PolyAct pa && pa.degree() == 1) {
+      replaceLast(pa, new PolyAct(name(out), pa.input(), combine(pa.scale(), k, true),
+          combine(pa.shift(), k, true), 1, pa.outScale()), out);
+    } else if (p instanceof PolyAct pa) {
+      replaceLast(pa, new PolyAct(name(out), pa.input(), pa.scale(), pa.shift(), pa.degree(),
+          combine(pa.outScale(), k, true)), out);
+    } else {
+      emit(out, new PolyAct(name(out), layer, k, new double[] {0}, 1, new double[] {1}));
+    }
+  }
+
+  private static double[] fit(double[] k, int channels) {
+    if (k.length == channels || k.length == 1) {
+      return k.length == channels ? k : filled(k[0], channels);
+    }
+    throw new IllegalArgumentException("a constant has " + k.length + " values; expected 1 or "
+        + channels);
+  }
+
+  private static double[] filled(double v, int n) {
+    double[] r = new double[n];
+    Arrays.fill(r, v);
+    return r;
+  }
+
+  private static Conv2d scaled(Conv2d c, double[] k, String name) {
+    double[] kk = fit(k, c.outChannels());
+    return new Conv2d(name, c.input(), c.inChannels(), c.outChannels(), c.kernelH(), c.kernelW(),
+        c.stride(), c.padding(), perRow(c.weight(), kk, c.outChannels()),
+        combine(c.bias(), kk, true));
   }
 
   private void pow(NodeProto n, String out) {
     double[] e = values(n, 1, "exponent", 1);
-    if (e == null || e[0] != Math.rint(e[0]) || e[0] < 1 || e[0] > 8) {
+    if (e == null || e[0] != Math.rint(e[0]) || e[0] < 1 || e[0] > PolyAct.MAX_DEGREE) {
       throw new OnnxFormatException(describe(n) + ": the exponent must be a constant integer in"
-          + " [1, 8]");
+          + " [1, " + PolyAct.MAX_DEGREE + "]");
     }
     power(n, out, (int) e[0]);
   }
 
   private void power(NodeProto n, String out, int dp) {
+    String layer = activation(n, 0);
     Layer p = soleProducer(n, 0);
     if (p instanceof PolyKerv pk && pk.dp() == 1) {
       replaceLast(pk, new PolyKerv(name(out), pk.input(), pk.conv(), pk.cp(), dp), out);
     } else if (p instanceof Conv2d c) {
       replaceLast(c, new PolyKerv(name(out), c.input(), c, new double[] {0}, dp), out);
+    } else if (p instanceof PolyAct pa && pa.degree() == 1) {
+      replaceLast(pa, new PolyAct(name(out), pa.input(), pa.scale(), pa.shift(), dp,
+          pa.outScale()), out);
     } else {
-      throw new OnnxFormatException(describe(n) + ": a power is supported only as the PolyKerv"
-          + " pattern Conv → Add(cp) → Pow(dp) / Mul(x, x), with the conv output read once");
+      emit(out, PolyAct.shifted(name(out), layer, new double[] {0}, dp));
     }
   }
 
   private void batchNorm(NodeProto n, String out) {
     String in = activation(n, 0);
+    if (intAttr(n, "training_mode", 0) != 0) {
+      throw refused(n, "training_mode", "only inference (running statistics) is supported");
+    }
+    if (intAttr(n, "spatial", 1) != 1) {
+      throw refused(n, "spatial", "only per-channel statistics (spatial = 1) are supported");
+    }
+    for (int i = 1; i < n.getOutputCount(); i++) {
+      if (!n.getOutput(i).isEmpty() && consumers.getOrDefault(n.getOutput(i), 0) > 0) {
+        throw new OnnxFormatException(describe(n) + ": the training outputs (running mean/var)"
+            + " are not supported");
+      }
+    }
     int c = shapes.get(in)[0];
     double[] gamma = values(n, 1, "scale", c);
     double[] beta = values(n, 2, "B", c);
@@ -566,36 +976,164 @@ public final class OnnxImporter {
   }
 
   private void pool(NodeProto n, String out, boolean max) {
+    PendingPad pp = pads.get(n.getInput(0));
+    String in = pp != null ? pp.layer() : activation(n, 0);
+    int[] sh = shapes.get(in);
+    if (sh.length != 3) {
+      throw new OnnxFormatException(describe(n) + ": only 2-D pooling of NCHW is supported");
+    }
+    List<Long> ks = intsAttr(n, "kernel_shape");
+    if (ks.size() != 2) {
+      throw refused(n, "kernel_shape", "a 2-D kernel_shape is required");
+    }
+    int k = uniform(n, "kernel_shape", -1);
+    int s = uniform(n, "strides", 1);
+    int d = max ? uniform(n, "dilations", 1) : 1;
+    boolean ceil = intAttr(n, "ceil_mode", 0) != 0;
+    if (max && n.getOutputCount() > 1 && !n.getOutput(1).isEmpty()) {
+      throw new OnnxFormatException(describe(n) + ": the Indices output is not supported");
+    }
+    int[] hw = {sh[1], sh[2]};
+    if (pp != null) {
+      hw[0] += pp.tlbr()[0] + pp.tlbr()[2];
+      hw[1] += pp.tlbr()[1] + pp.tlbr()[3];
+    }
+    int[] p = autoPads(n, hw, k, s, d);
+    boolean countPad = intAttr(n, "count_include_pad", 0) != 0;
+    boolean zeroPads = false;
+    if (pp != null) {
+      boolean own = p[0] + p[1] + p[2] + p[3] > 0;
+      if (own && (max || !countPad)) {
+        throw new OnnxFormatException(describe(n) + ": a Pad folded into a pool that has its own"
+            + " pads" + (max ? "" : " with count_include_pad = 0") + " is not supported");
+      }
+      for (int i = 0; i < 4; i++) {
+        p[i] += pp.tlbr()[i];
+      }
+      countPad = true; // the Pad's zeros are input cells of the pool
+      zeroPads = true;
+    }
+    PoolWindow w = new PoolWindow(k, s, d, p, ceil);
+    emit(out, max ? new MaxPool(name(out), in, w, zeroPads)
+        : new AvgPool(name(out), in, w, countPad));
+  }
+
+  private void pad(NodeProto n, String out) {
     String in = activation(n, 0);
-    int k = uniform(n, "kernel_shape", intsAttr(n, "kernel_shape"), -1);
-    if (k < 1) {
-      throw new OnnxFormatException(describe(n) + " needs kernel_shape");
+    String mode = stringAttr(n, "mode", "constant");
+    double[] p;
+    double value;
+    if (n.getInputCount() > 1) {
+      p = values(n, 1, "pads", -1);
+      double[] v = values(n, 2, "constant_value", 1);
+      value = v == null ? 0 : v[0];
+      if (attr(n, "pads") != null || attr(n, "value") != null) {
+        throw new OnnxFormatException(describe(n) + ": pads given both as input and attribute");
+      }
+    } else {
+      p = intsAttr(n, "pads").stream().mapToDouble(Long::doubleValue).toArray();
+      value = floatAttr(n, "value", 0f);
     }
-    int s = uniform(n, "strides", intsAttr(n, "strides"), 1);
-    if (uniform(n, "pads", intsAttr(n, "pads"), 0) != 0) {
-      throw new OnnxFormatException(describe(n) + ": padded pooling is not supported");
+    int rank = rankWithBatch(in);
+    double[] full = new double[2 * rank];
+    double[] axes = values(n, 3, "axes", -1);
+    if (axes == null) {
+      if (p == null || p.length != 2 * rank) {
+        throw new OnnxFormatException(describe(n) + ": pads must have " + 2 * rank + " values");
+      }
+      full = p;
+    } else {
+      for (int i = 0; i < axes.length; i++) {
+        int ax = (int) ConstantFolder.normAxis((long) axes[i], rank, false);
+        full[ax] = p[i];
+        full[ax + rank] = p[i + axes.length];
+      }
     }
-    if (intAttr(n, "ceil_mode", 0) != 0) {
-      throw new OnnxFormatException(describe(n) + ": ceil_mode = 1 is not supported");
+    boolean zeroWidth = true;
+    for (double v : full) {
+      zeroWidth &= v == 0;
     }
-    emit(out, max ? new MaxPool(name(out), in, k, s) : new AvgPool(name(out), in, k, s));
+    if (zeroWidth) {
+      alias(out, in); // torch's AvgPool2d(count_include_pad=True) without padding exports this
+      return;
+    }
+    if (!mode.equals("constant")) {
+      throw refused(n, "mode", "only constant (zero) padding is supported");
+    }
+    if (value != 0) {
+      throw new OnnxFormatException(describe(n) + ": constant_value " + value
+          + " is not supported; only zero padding");
+    }
+    if (rank != 4 || full[0] != 0 || full[1] != 0 || full[4] != 0 || full[5] != 0) {
+      throw new OnnxFormatException(describe(n) + ": only padding of the two spatial axes of"
+          + " NCHW is supported, got pads " + Arrays.toString(full));
+    }
+    int[] tlbr = {(int) full[2], (int) full[3], (int) full[6], (int) full[7]};
+    for (int v : tlbr) {
+      if (v < 0) {
+        throw new OnnxFormatException(describe(n) + ": negative pads (cropping) are not"
+            + " supported");
+      }
+    }
+    pads.put(out, new PendingPad(in, tlbr, n));
+  }
+
+  private void softmax(NodeProto n, String out, boolean log) {
+    String in = activation(n, 0);
+    long axis = intAttr(n, "axis", opset < 13 ? 1 : -1);
+    if (shapes.get(in).length != 1 || (axis != 1 && axis != -1)) {
+      throw new OnnxFormatException(describe(n) + ": only a softmax over the logits of [N, D]"
+          + " (axis 1 or -1) is supported, got axis " + axis + " on per-sample shape "
+          + Arrays.toString(shapes.get(in)));
+    }
+    emit(out, new Softmax(name(out), in, log));
   }
 
   private void reshape(NodeProto n, String out) {
     String in = activation(n, 0);
     double[] target = values(n, 1, "shape", -1);
+    boolean allowZero = intAttr(n, "allowzero", 0) != 0;
+    int[] s = shapes.get(in);
     int numel = 1;
-    for (int d : shapes.get(in)) {
+    for (int d : s) {
       numel *= d;
     }
-    boolean flat = target != null && target.length == 2
-        && (target[1] == -1 || target[1] == numel)
-        && (target[0] == -1 || target[0] == 0 || target[0] >= 1);
-    if (!flat) {
-      throw new OnnxFormatException(describe(n) + ": only a reshape to [N, -1] (a flatten) is"
-          + " supported, got " + Arrays.toString(target));
+    if (target == null) {
+      throw new OnnxFormatException(describe(n) + ": the target shape must be static");
     }
-    emit(out, new Flatten(name(out), in));
+    boolean keepsBatch = target.length >= 1 && (target[0] == ConstantFolder.BATCH
+        || (target[0] == 0 && !allowZero) || (batch != ConstantFolder.BATCH && target[0] == batch)
+        || (target[0] == -1 && restIs(target, s, numel)));
+    boolean flat = keepsBatch && target.length == 2 && (target[1] == -1 || target[1] == numel);
+    if (flat) {
+      emit(out, new Flatten(name(out), in));
+      return;
+    }
+    if (keepsBatch && target.length == s.length + 1) {
+      boolean same = true;
+      for (int i = 0; i < s.length; i++) {
+        same &= target[i + 1] == s[i] || (target[i + 1] == 0 && !allowZero);
+      }
+      if (same) {
+        alias(out, in);
+        return;
+      }
+    }
+    throw new OnnxFormatException(describe(n) + ": only a reshape to [N, -1] (a flatten) is"
+        + " supported, got " + Arrays.toString(target) + " for per-sample shape "
+        + Arrays.toString(s));
+  }
+
+  /** target[1..] is a full per-sample shape with numel elements (so target[0] = -1 is N). */
+  private static boolean restIs(double[] target, int[] s, int numel) {
+    long p = 1;
+    for (int i = 1; i < target.length; i++) {
+      if (target[i] <= 0) {
+        return false;
+      }
+      p *= (long) target[i];
+    }
+    return target.length > 1 && p == numel;
   }
 
   private static Conv2d withExtraBias(Conv2d c, double[] cp) {

@@ -2,14 +2,17 @@ package org.polyshare.models.secure;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.polyshare.models.graph.AvgPool;
 import org.polyshare.models.graph.BatchNorm;
 import org.polyshare.models.graph.Conv2d;
 import org.polyshare.models.graph.Layer;
 import org.polyshare.models.graph.Linear;
 import org.polyshare.models.graph.MaxPool;
+import org.polyshare.models.graph.PolyAct;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.graph.Relu;
 import org.polyshare.models.graph.Shapes;
+import org.polyshare.models.graph.Softmax;
 
 /**
  * A model lowered for ring evaluation: BatchNorm folded where exact, and every ReLU that is the
@@ -46,6 +49,12 @@ final class Program {
       if (l instanceof MaxPool) {
         throw new IllegalArgumentException("model '" + m.name() + "': layer '" + l.name()
             + "' is a MaxPool, which the secure evaluator does not support; use AvgPool");
+      }
+      if (l instanceof PolyAct || l instanceof Softmax
+          || (l instanceof AvgPool ap && !ap.isPlain())) {
+        throw new IllegalArgumentException("model '" + m.name() + "': layer '" + l.name()
+            + "' is a " + (l instanceof AvgPool ? "padded or ceil-mode AvgPool" : l.kind())
+            + ", which the secure evaluator does not support yet");
       }
       if (l instanceof BatchNorm bn && !(m.shape(bn.input()).length == 3
           || m.shape(bn.input()).length == 1)) {
