@@ -9,6 +9,7 @@ public sealed interface Correlation
     permits BeaverTriples,
         SquarePairs,
         TruncationTuples,
+        ExactTruncationTuples,
         WeightMaskShare,
         FixedMaskTriple,
         RandomOts {}

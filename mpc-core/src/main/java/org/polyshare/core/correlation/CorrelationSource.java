@@ -42,6 +42,11 @@ public interface CorrelationSource {
     return cast(next(new CorrelationRequest.Truncation(n, fracBits)), TruncationTuples.class);
   }
 
+  /** {@code n} exact-truncation tuples: the truncation tuple plus DCF keys for the borrow. */
+  default ExactTruncationTuples exactTruncation(int n, int fracBits) {
+    return cast(next(new CorrelationRequest.ExactTruncation(n, fracBits)), ExactTruncationTuples.class);
+  }
+
   default BeaverTriples matmulTriple(MatMulShape shape) {
     return triple(shape);
   }

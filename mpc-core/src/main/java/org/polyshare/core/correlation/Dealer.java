@@ -1,8 +1,10 @@
 package org.polyshare.core.correlation;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.polyshare.core.fss.Dcf;
 import org.polyshare.core.prg.Prg;
 import org.polyshare.core.prg.Seed;
 
@@ -63,6 +65,9 @@ public final class Dealer {
       }
       return new Dealt(DealerMessage.seedOnly(s0), new DealerMessage(s1, chosen));
     }
+    if (request instanceof CorrelationRequest.ExactTruncation t) {
+      return exactTruncation(t, s0, s1);
+    }
     int p = (int) (arithmeticBatches++ & 1);
     Seed[] s = {s0, s1};
     Correlation fromP = raw(p, request, s[p]);
@@ -70,6 +75,43 @@ public final class Dealer {
     long[] correction = correction(request, fromP, fromU);
     DealerMessage mp = new DealerMessage(s[p], correction);
     DealerMessage mu = DealerMessage.seedOnly(s[1 - p]);
+    return p == 0 ? new Dealt(mp, mu) : new Dealt(mu, mp);
+  }
+
+  /**
+   * Exact truncation: the tuple {@code (r, r>>>f, msb r)} seed-compressed as for
+   * {@link CorrelationRequest.Truncation} (correction to one party, alternating), plus DCF keys
+   * for the thresholds {@code r mod 2^f} whose roots both parties derive from their own seeds;
+   * the correction words, common to both keys, go to both parties. They are the bulk of the
+   * traffic: {@code 8·(3f + 1) + f/4} bytes per element and party.
+   */
+  private Dealt exactTruncation(CorrelationRequest.ExactTruncation t, Seed s0, Seed s1) {
+    int n = t.n();
+    int f = t.fracBits();
+    int p = (int) (arithmeticBatches++ & 1);
+    Prg prg0 = new Prg(s0);
+    Prg prg1 = new Prg(s1);
+    long[][] own0 = CorrelationExpander.exactOwn(prg0, n);
+    long[][] own1 = CorrelationExpander.exactOwn(prg1, n);
+    // The uncorrected party draws its r>>>f and msb shares after its roots.
+    Prg uncorrected = p == 0 ? prg1 : prg0;
+    long[] shiftedU = uncorrected.nextLongs(n);
+    long[] msbU = uncorrected.nextLongs(n);
+    long[] lowMask = new long[n];
+    long mask = (1L << f) - 1;
+    long[] head = new long[2 * n];
+    for (int i = 0; i < n; i++) {
+      long r = own0[0][i] + own1[0][i];
+      lowMask[i] = r & mask;
+      head[i] = (r >>> f) - shiftedU[i];
+      head[n + i] = (r >>> 63) - msbU[i];
+    }
+    long[] words =
+        Dcf.generate(f, lowMask, null, own0[1], own0[2], own1[1], own1[2])[0].correctionWords();
+    long[] corrected = Arrays.copyOf(head, head.length + words.length);
+    System.arraycopy(words, 0, corrected, head.length, words.length);
+    DealerMessage mp = new DealerMessage(p == 0 ? s0 : s1, corrected);
+    DealerMessage mu = new DealerMessage(p == 0 ? s1 : s0, words);
     return p == 0 ? new Dealt(mp, mu) : new Dealt(mu, mp);
   }
 

@@ -61,25 +61,49 @@ public final class Dcf {
   public static DcfKeys[] generate(int bits, long[] alpha, long[] payload, Prg rng) {
     int count = alpha.length;
     DcfKeys.checkShape(bits, 0, count);
+    long[] lo = rng.nextLongs(2 * count);
+    long[] hi = rng.nextLongs(2 * count);
+    return generate(
+        bits,
+        alpha,
+        payload,
+        java.util.Arrays.copyOfRange(lo, 0, count),
+        java.util.Arrays.copyOfRange(hi, 0, count),
+        java.util.Arrays.copyOfRange(lo, count, 2 * count),
+        java.util.Arrays.copyOfRange(hi, count, 2 * count));
+  }
+
+  /**
+   * As {@link #generate(int, long[], long[], Prg)} with the parties' root seeds given: party b's
+   * root k is {@code (rootLo_b[k], rootHi_b[k])}, its low bit ignored (cleared in the arrays). The
+   * roots must be uniform and each known only to its party — e.g. drawn from the party's own
+   * dealer seed, so that only the correction words travel ({@link DcfKeys#correctionWords()}).
+   */
+  public static DcfKeys[] generate(
+      int bits, long[] alpha, long[] payload, long[] root0Lo, long[] root0Hi, long[] root1Lo, long[] root1Hi) {
+    int count = alpha.length;
+    DcfKeys.checkShape(bits, 0, count);
     if (payload != null && payload.length != count) {
       throw new IllegalArgumentException(
           "DCF payloads (" + payload.length + ") do not match thresholds (" + count + ")");
     }
+    if (root0Lo.length != count || root0Hi.length != count || root1Lo.length != count || root1Hi.length != count) {
+      throw new IllegalArgumentException("DCF root seeds do not match " + count + " thresholds");
+    }
     for (int k = 0; k < count; k++) {
       checkRange(bits, alpha[k], "threshold");
+      root0Lo[k] &= ~1L;
+      root1Lo[k] &= ~1L;
     }
     int both = 2 * count;
-    long[] sLo = rng.nextLongs(both);
-    long[] sHi = rng.nextLongs(both);
+    long[] sLo = new long[both];
+    long[] sHi = new long[both];
+    System.arraycopy(root0Lo, 0, sLo, 0, count);
+    System.arraycopy(root1Lo, 0, sLo, count, count);
+    System.arraycopy(root0Hi, 0, sHi, 0, count);
+    System.arraycopy(root1Hi, 0, sHi, count, count);
     long[] t = new long[both];
-    for (int q = 0; q < both; q++) {
-      sLo[q] &= ~1L;
-      t[q] = q < count ? 0 : 1;
-    }
-    long[] root0Lo = java.util.Arrays.copyOfRange(sLo, 0, count);
-    long[] root0Hi = java.util.Arrays.copyOfRange(sHi, 0, count);
-    long[] root1Lo = java.util.Arrays.copyOfRange(sLo, count, both);
-    long[] root1Hi = java.util.Arrays.copyOfRange(sHi, count, both);
+    java.util.Arrays.fill(t, count, both, 1L);
 
     int levels = bits * count;
     long[] cwSeedLo = new long[levels];

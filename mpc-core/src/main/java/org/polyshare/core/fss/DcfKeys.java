@@ -156,6 +156,61 @@ public final class DcfKeys {
         take(w, p, count));
   }
 
+  /**
+   * Longs of {@link #correctionWords()} for {@code count} keys of {@code bits} bits:
+   * {@code 3·bits·count + ⌈bits·count/32⌉ + count}.
+   */
+  public static int correctionLength(int bits, int count) {
+    checkShape(bits, 0, count);
+    return Math.toIntExact(3L * bits * count + tWords(bits, count) + count);
+  }
+
+  /**
+   * The part of the keys common to both parties, {@code {cwSeedLo, cwSeedHi, cwValue, cwT,
+   * cwFinal}}: what the dealer sends when each party derives its roots from its own seed.
+   */
+  public long[] correctionWords() {
+    long[] w = new long[correctionLength(bits, count)];
+    int p = 0;
+    for (long[] a : new long[][] {cwSeedLo, cwSeedHi, cwValue, cwT, cwFinal}) {
+      System.arraycopy(a, 0, w, p, a.length);
+      p += a.length;
+    }
+    return w;
+  }
+
+  /**
+   * Party {@code party}'s keys from its own roots and the common correction words found at
+   * {@code w[offset ..]} (layout of {@link #correctionWords()}); the low bit of each root is
+   * cleared in place, as {@link Dcf#generate} does.
+   */
+  public static DcfKeys fromCorrections(
+      int bits, int party, long[] rootLo, long[] rootHi, long[] w, int offset) {
+    int count = rootLo.length;
+    checkShape(bits, party, count);
+    if (offset < 0 || w.length - offset != correctionLength(bits, count)) {
+      throw new IllegalArgumentException(
+          "DCF correction words: " + (w.length - offset) + " longs, expected "
+              + correctionLength(bits, count) + " for " + count + " keys of " + bits + " bits");
+    }
+    for (int k = 0; k < count; k++) {
+      rootLo[k] &= ~1L;
+    }
+    int levels = bits * count;
+    int[] p = {offset};
+    return new DcfKeys(
+        bits,
+        party,
+        count,
+        rootLo,
+        rootHi,
+        take(w, p, levels),
+        take(w, p, levels),
+        take(w, p, levels),
+        take(w, p, tWords(bits, count)),
+        take(w, p, count));
+  }
+
   private static long[] take(long[] w, int[] pos, int n) {
     long[] a = new long[n];
     System.arraycopy(w, pos[0], a, 0, n);
