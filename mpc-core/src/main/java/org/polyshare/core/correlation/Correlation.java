@@ -10,6 +10,7 @@ public sealed interface Correlation
         SquarePairs,
         TruncationTuples,
         ExactTruncationTuples,
+        FssReluKeys,
         WeightMaskShare,
         FixedMaskTriple,
         RandomOts {}

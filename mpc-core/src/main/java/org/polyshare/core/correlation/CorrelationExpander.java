@@ -10,7 +10,8 @@ import org.polyshare.core.prg.Prg;
  * (the dealer replays it): for triples (any bilinear map) {@code a, b, c}; squares
  * {@code r, r²}; truncation {@code r, r>>>f, msb}; fixed-mask triples {@code a, c};
  * weight masks {@code b}; OT sender {@code m0, m1}, OT receiver the choice words; exact
- * truncation {@code r}, the DCF roots, {@code r>>>f, msb}. The last
+ * truncation {@code r}, the DCF roots, {@code r>>>f, msb}; FSS ReLU {@code r}, the DCF roots,
+ * {@code r>>>bits, msb, r·(r>>>bits), r·msb}. The last
  * component(s) — everything after the first one or two listed — come from the correction instead
  * when the message carries one: {@code c}, {@code r²}, {@code [r>>>f ‖ msb]}, or the OT receiver's
  * {@code chosen} strings.
@@ -44,6 +45,9 @@ public final class CorrelationExpander {
     }
     if (request instanceof CorrelationRequest.ExactTruncation t) {
       return exactTruncation(partyId, t, prg, corr);
+    }
+    if (request instanceof CorrelationRequest.FssRelu r) {
+      return fssRelu(partyId, r, prg, corr);
     }
     if (request instanceof CorrelationRequest.WeightMask w) {
       noCorrection(corr, request);
@@ -106,6 +110,45 @@ public final class CorrelationExpander {
     long[] r = prg.nextLongs(n);
     long[] rootLo = prg.nextLongs(n);
     long[] rootHi = prg.nextLongs(n);
+    return new long[][] {r, rootLo, rootHi};
+  }
+
+  /**
+   * FSS ReLU: the seed gives {@code r} and the roots of the party's {@code 2n} DCF keys
+   * ({@link #exactOwn} with {@code 2n} roots); the uncorrected party then draws
+   * {@code r>>>bits, msb, r·(r>>>bits), r·msb}. The corrected party's correction carries those
+   * four ({@code 4n} longs) before the common DCF correction words.
+   */
+  private static FssReluKeys fssRelu(int partyId, CorrelationRequest.FssRelu t, Prg prg, long[] corr) {
+    int n = t.n();
+    int bits = t.bits();
+    long[][] own = fssReluOwn(prg, n);
+    int keyWords = DcfKeys.correctionLength(bits, 2 * n);
+    int have = corr == null ? 0 : corr.length;
+    long[] dep;
+    if (have == keyWords) {
+      dep = prg.nextLongs(4 * n);
+    } else if (have == keyWords + 4L * n) {
+      dep = java.util.Arrays.copyOfRange(corr, 0, 4 * n);
+    } else {
+      throw new IllegalArgumentException(
+          "dealer message for " + t + " has " + have + " correction longs, expected " + keyWords
+              + " (DCF keys) or " + (keyWords + 4L * n) + " (mask correction and DCF keys)");
+    }
+    DcfKeys keys = DcfKeys.fromCorrections(bits, partyId, own[1], own[2], corr, have - keyWords);
+    return new FssReluKeys(bits, own[0],
+        java.util.Arrays.copyOfRange(dep, 0, n),
+        java.util.Arrays.copyOfRange(dep, n, 2 * n),
+        java.util.Arrays.copyOfRange(dep, 2 * n, 3 * n),
+        java.util.Arrays.copyOfRange(dep, 3 * n, 4 * n),
+        keys);
+  }
+
+  /** The seed-derived part of an FSS ReLU share: {@code {r [n], rootLo [2n], rootHi [2n]}}. */
+  static long[][] fssReluOwn(Prg prg, int n) {
+    long[] r = prg.nextLongs(n);
+    long[] rootLo = prg.nextLongs(2 * n);
+    long[] rootHi = prg.nextLongs(2 * n);
     return new long[][] {r, rootLo, rootHi};
   }
 

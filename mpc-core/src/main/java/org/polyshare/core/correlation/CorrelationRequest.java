@@ -11,7 +11,7 @@ import org.polyshare.core.kernel.Elementwise;
  * <p>Canonical encoding ({@link #encode}): a {@code long[]} whose first element is the kind code
  * and the rest are the fields in declaration order, a bilinear map as its own
  * {@link BilinearMap#encode} form. Kind codes: 1 triple, 2 squares, 3 truncation, 6 weight mask,
- * 7 fixed-mask triple, 9 random OT, 10 exact truncation (4, 5 and 8 were the separate
+ * 7 fixed-mask triple, 9 random OT, 10 exact truncation, 11 FSS ReLU (4, 5 and 8 were the separate
  * matmul/conv kinds of wire version 1). It is what plans are hashed over and what a networked source sends to the dealer.
  */
 public sealed interface CorrelationRequest {
@@ -112,6 +112,31 @@ public sealed interface CorrelationRequest {
   }
 
   /**
+   * {@code n} FSS ReLU keys for inputs {@code |x| < 2^bits}: shares of a uniform input mask
+   * {@code r}, of {@code r >>> bits}, {@code msb r}, {@code r·(r >>> bits)} and {@code r·msb r},
+   * and two DCF key pairs per element on {@code bits}-bit inputs with threshold
+   * {@code r mod 2^bits}, payloads 1 and {@code r} (see {@code org.polyshare.core.fss.FssRelu}).
+   */
+  record FssRelu(int n, int bits) implements CorrelationRequest {
+    public FssRelu {
+      positive(n, "FSS ReLU count");
+      if (bits < 1 || bits > 62) {
+        throw new IllegalArgumentException("FSS ReLU input bound must be 2^bits with bits in [1, 62], got " + bits);
+      }
+    }
+
+    @Override
+    public int kind() {
+      return 11;
+    }
+
+    @Override
+    public long[] encode() {
+      return new long[] {kind(), n, bits};
+    }
+  }
+
+  /**
    * Shares of a fresh uniform weight mask {@code B} of {@code numel} elements, fixed for the rest
    * of the session under {@code maskId}. Costs the dealer two seeds and no correction.
    */
@@ -198,6 +223,7 @@ public sealed interface CorrelationRequest {
           case 7 -> f.length >= 1 ? new FixedMask(f[0], BilinearMap.decode(f, 1)) : null;
           case 9 -> f.length == 1 ? new RandomOt(f[0]) : null;
           case 10 -> f.length == 2 ? new ExactTruncation(f[0], f[1]) : null;
+          case 11 -> f.length == 2 ? new FssRelu(f[0], f[1]) : null;
           default -> throw new IllegalArgumentException("unknown correlation request kind " + kind);
         };
     if (r == null) {

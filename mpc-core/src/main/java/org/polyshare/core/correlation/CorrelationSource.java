@@ -47,6 +47,11 @@ public interface CorrelationSource {
     return cast(next(new CorrelationRequest.ExactTruncation(n, fracBits)), ExactTruncationTuples.class);
   }
 
+  /** Material for {@code n} FSS ReLUs on inputs below {@code 2^bits} in magnitude. */
+  default FssReluKeys fssRelu(int n, int bits) {
+    return cast(next(new CorrelationRequest.FssRelu(n, bits)), FssReluKeys.class);
+  }
+
   default BeaverTriples matmulTriple(MatMulShape shape) {
     return triple(shape);
   }
