@@ -114,16 +114,16 @@ public final class CorrelationExpander {
   }
 
   /**
-   * FSS ReLU: the seed gives {@code r} and the roots of the party's {@code 2n} DCF keys
-   * ({@link #exactOwn} with {@code 2n} roots); the uncorrected party then draws
+   * FSS ReLU: the seed gives {@code r} and the roots of the party's {@code n} DCF keys
+   * ({@link #exactOwn}); the uncorrected party then draws
    * {@code r>>>bits, msb, r·(r>>>bits), r·msb}. The corrected party's correction carries those
    * four ({@code 4n} longs) before the common DCF correction words.
    */
   private static FssReluKeys fssRelu(int partyId, CorrelationRequest.FssRelu t, Prg prg, long[] corr) {
     int n = t.n();
     int bits = t.bits();
-    long[][] own = fssReluOwn(prg, n);
-    int keyWords = DcfKeys.correctionLength(bits, 2 * n);
+    long[][] own = exactOwn(prg, n);
+    int keyWords = DcfKeys.correctionLength(bits, 2, n);
     int have = corr == null ? 0 : corr.length;
     long[] dep;
     if (have == keyWords) {
@@ -135,21 +135,13 @@ public final class CorrelationExpander {
           "dealer message for " + t + " has " + have + " correction longs, expected " + keyWords
               + " (DCF keys) or " + (keyWords + 4L * n) + " (mask correction and DCF keys)");
     }
-    DcfKeys keys = DcfKeys.fromCorrections(bits, partyId, own[1], own[2], corr, have - keyWords);
+    DcfKeys keys = DcfKeys.fromCorrections(bits, 2, partyId, own[1], own[2], corr, have - keyWords);
     return new FssReluKeys(bits, own[0],
         java.util.Arrays.copyOfRange(dep, 0, n),
         java.util.Arrays.copyOfRange(dep, n, 2 * n),
         java.util.Arrays.copyOfRange(dep, 2 * n, 3 * n),
         java.util.Arrays.copyOfRange(dep, 3 * n, 4 * n),
         keys);
-  }
-
-  /** The seed-derived part of an FSS ReLU share: {@code {r [n], rootLo [2n], rootHi [2n]}}. */
-  static long[][] fssReluOwn(Prg prg, int n) {
-    long[] r = prg.nextLongs(n);
-    long[] rootLo = prg.nextLongs(2 * n);
-    long[] rootHi = prg.nextLongs(2 * n);
-    return new long[][] {r, rootLo, rootHi};
   }
 
   static long[] otChoices(Prg prg, int n) {

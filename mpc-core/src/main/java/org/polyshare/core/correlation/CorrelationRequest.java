@@ -114,8 +114,9 @@ public sealed interface CorrelationRequest {
   /**
    * {@code n} FSS ReLU keys for inputs {@code |x| < 2^bits}: shares of a uniform input mask
    * {@code r}, of {@code r >>> bits}, {@code msb r}, {@code r·(r >>> bits)} and {@code r·msb r},
-   * and two DCF key pairs per element on {@code bits}-bit inputs with threshold
-   * {@code r mod 2^bits}, payloads 1 and {@code r} (see {@code org.polyshare.core.fss.FssRelu}).
+   * and a DCF key pair per element on {@code bits}-bit inputs with threshold
+   * {@code r mod 2^bits} and the two-word payload {@code (1, r)} (see
+   * {@code org.polyshare.core.fss.FssRelu}).
    */
   record FssRelu(int n, int bits) implements CorrelationRequest {
     public FssRelu {

@@ -120,8 +120,8 @@ public final class Dealer {
 
   /**
    * FSS ReLU: the mask {@code r} and its four dependent values seed-compressed (correction to one
-   * party, alternating), and {@code 2n} DCF keys (threshold {@code r mod 2^bits}, payloads 1 and
-   * {@code r}) whose roots come from the parties' seeds; the common correction words go to both.
+   * party, alternating), and {@code n} DCF keys (threshold {@code r mod 2^bits}, width-2 payload
+   * {@code (1, r)}) whose roots come from the parties' seeds; the common correction words go to both.
    */
   private Dealt fssRelu(CorrelationRequest.FssRelu t, Seed s0, Seed s1) {
     int n = t.n();
@@ -129,10 +129,10 @@ public final class Dealer {
     int p = (int) (arithmeticBatches++ & 1);
     Prg prg0 = new Prg(s0);
     Prg prg1 = new Prg(s1);
-    long[][] own0 = CorrelationExpander.fssReluOwn(prg0, n);
-    long[][] own1 = CorrelationExpander.fssReluOwn(prg1, n);
+    long[][] own0 = CorrelationExpander.exactOwn(prg0, n);
+    long[][] own1 = CorrelationExpander.exactOwn(prg1, n);
     long[] depU = (p == 0 ? prg1 : prg0).nextLongs(4 * n);
-    long[] alpha = new long[2 * n];
+    long[] alpha = new long[n];
     long[] payload = new long[2 * n];
     long[] head = new long[4 * n];
     long mask = (1L << bits) - 1;
@@ -141,16 +141,15 @@ public final class Dealer {
       long u = r >>> bits;
       long m = r >>> 63;
       alpha[i] = r & mask;
-      alpha[n + i] = r & mask;
-      payload[i] = 1;
-      payload[n + i] = r;
+      payload[2 * i] = 1;
+      payload[2 * i + 1] = r;
       head[i] = u - depU[i];
       head[n + i] = m - depU[n + i];
       head[2 * n + i] = r * u - depU[2 * n + i];
       head[3 * n + i] = r * m - depU[3 * n + i];
     }
     long[] words =
-        Dcf.generate(bits, alpha, payload, own0[1], own0[2], own1[1], own1[2])[0].correctionWords();
+        Dcf.generate(bits, 2, alpha, payload, own0[1], own0[2], own1[1], own1[2])[0].correctionWords();
     long[] corrected = Arrays.copyOf(head, head.length + words.length);
     System.arraycopy(words, 0, corrected, head.length, words.length);
     DealerMessage mp = new DealerMessage(p == 0 ? s0 : s1, corrected);

@@ -25,10 +25,11 @@ import org.polyshare.core.protocol.Truncation;
  * <p><b>ReLU.</b> In Z_2^64 {@code x = c − 2^k − r}, so {@code ReLU(x) = d·x = (c − 2^k)·d − r·d},
  * the first term linear in d's shares (c is public) and
  * <pre>  r·d = P·r − r·u − β·r + W·(r·m).</pre>
- * The dealer shares {@code r, u, m, r·u, r·m} (seed-compressed) and, per element, two DCF keys
- * on k-bit inputs with threshold {@code r mod 2^k}: payload 1 (shares of β) and payload r (shares
- * of β·r). Every identity is exact, so the shares reconstruct to {@code ReLU(x)} exactly. The
- * 2n keys of a layer are ONE DCF batch: k AES calls per party for the layer, 6n blocks each.
+ * The dealer shares {@code r, u, m, r·u, r·m} (seed-compressed) and, per element, ONE DCF key
+ * pair on k-bit inputs with threshold {@code r mod 2^k} and the two-word payload {@code (1, r)}:
+ * shares of β and of β·r from one tree walk. Every identity is exact, so the shares reconstruct
+ * to {@code ReLU(x)} exactly. The n keys of a layer are one DCF batch: k + 1 AES calls per party
+ * for the whole layer (one per level of 4n blocks, one for the leaves' second word).
  *
  * <p><b>Truncation.</b> {@code ⌊ReLU(x)/2^f⌋ = ReLU(⌊x/2^f⌋)}; folding the floor into the same
  * opening would need the product of the sign borrow and the truncation borrow, which no linear
@@ -39,9 +40,10 @@ import org.polyshare.core.protocol.Truncation;
  * <p><b>Privacy.</b> The opened {@code c} is uniform (r is), the DCF keys each alone are
  * pseudorandom, and the output shares are fresh: nothing depends on x but the output.
  *
- * <p><b>Cost per element and party</b> (dealer bytes): two DCF keys of k bits,
- * {@code 2·(8·(3k + 1) + k/4)} B (1956 B at k = 40, 3023 B at k = 62), plus 32 B of mask
- * correction to one party; then the exact truncation's 396 B at f = 16.
+ * <p><b>Cost per element and party</b> (dealer bytes): the key's correction words,
+ * {@code 8·(4k + 2) + k/4} B (1306 B at k = 40, 2015.5 B at k = 62; two scalar keys would be
+ * 1956 and 3023 B), plus 32 B of mask correction to one party; then the exact truncation's
+ * 396 B at f = 16.
  */
 public final class FssRelu {
   private FssRelu() {}
@@ -112,13 +114,12 @@ public final class FssRelu {
           + k.keys() + " (" + k.size() + " ReLUs)");
     }
     boolean first = party == 0;
-    long[] points = new long[2 * n];
+    long[] points = new long[n];
     long low = (1L << bits) - 1;
     for (int i = 0; i < n; i++) {
       points[i] = c[i] & low;
-      points[n + i] = c[i] & low;
     }
-    // y[i] = share of β_i, y[n + i] = share of β_i·r_i.
+    // y[2i] = share of β_i, y[2i + 1] = share of β_i·r_i.
     long[] r = k.r();
     long[] y = Dcf.evaluate(k.keys(), points, prg);
     long[] u = k.rShifted();
@@ -131,8 +132,8 @@ public final class FssRelu {
       long ci = c[i];
       long pub = ci >>> bits;
       long noTopBit = (ci >> 63) ^ -1L; // W = (1 − msb c)·2^(64−k) as a mask on the shifted terms
-      long d = (m[i] << up & noTopBit) - u[i] - y[i];
-      long rd = pub * r[i] - ru[i] - y[n + i] + (rm[i] << up & noTopBit);
+      long d = (m[i] << up & noTopBit) - u[i] - y[2 * i];
+      long rd = pub * r[i] - ru[i] - y[2 * i + 1] + (rm[i] << up & noTopBit);
       if (first) {
         d += pub;
       }

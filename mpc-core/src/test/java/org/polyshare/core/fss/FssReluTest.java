@@ -160,7 +160,7 @@ class FssReluTest {
   private static FssReluKeys[] dealByHand(int bits, long[] r, Prg rng) {
     int n = r.length;
     long[][] whole = new long[5][n];
-    long[] alpha = new long[2 * n];
+    long[] alpha = new long[n];
     long[] payload = new long[2 * n];
     for (int i = 0; i < n; i++) {
       long u = r[i] >>> bits;
@@ -171,9 +171,8 @@ class FssReluTest {
       whole[3][i] = r[i] * u;
       whole[4][i] = r[i] * m;
       alpha[i] = r[i] & ((1L << bits) - 1);
-      alpha[n + i] = alpha[i];
-      payload[i] = 1;
-      payload[n + i] = r[i];
+      payload[2 * i] = 1;
+      payload[2 * i + 1] = r[i];
     }
     long[][] s0 = new long[5][];
     long[][] s1 = new long[5][n];
@@ -183,14 +182,14 @@ class FssReluTest {
         s1[j][i] = whole[j][i] - s0[j][i];
       }
     }
-    DcfKeys[] k = Dcf.generate(bits, alpha, payload, rng);
+    DcfKeys[] k = Dcf.generate(bits, 2, alpha, payload, rng);
     return new FssReluKeys[] {
       new FssReluKeys(bits, s0[0], s0[1], s0[2], s0[3], s0[4], k[0]),
       new FssReluKeys(bits, s1[0], s1[1], s1[2], s1[3], s1[4], k[1])
     };
   }
 
-  /** The evaluation is batched: k AES calls per party for a whole layer, whatever its size. */
+  /** The evaluation is batched: k + 1 AES calls per party for a whole layer, whatever its size. */
   @Test
   void oneCipherCallPerLevelForTheWholeLayer() {
     int n = 5000;
@@ -206,8 +205,8 @@ class FssReluTest {
               calls[p.id()] = prg.cipherCalls();
               return y;
             });
-    assertEquals(bits, calls[0]);
-    assertEquals(bits, calls[1]);
+    assertEquals(bits + 1, calls[0]);
+    assertEquals(bits + 1, calls[1]);
     long[] y = new long[n];
     for (int i = 0; i < n; i++) {
       y[i] = r.party0()[i] + r.party1()[i];
@@ -217,7 +216,7 @@ class FssReluTest {
     assertEquals(8L * n, r.stats0().bytesSent(), "one ring element per ReLU");
   }
 
-  /** Dealer bytes: two k-bit keys per ReLU to each party, the 4 mask values to one of them. */
+  /** Dealer bytes: one width-2 k-bit key per ReLU to each party, the 4 mask values to one of them. */
   @Test
   void dealerBytesPerRelu() {
     int n = 1000;
@@ -226,7 +225,8 @@ class FssReluTest {
       secureRelu(session, values(n, bits, 9), bits, 16, 10);
       InProcessDealer.Traffic t0 = session.dealer().trafficTo(0);
       InProcessDealer.Traffic t1 = session.dealer().trafficTo(1);
-      long relu = 8L * DcfKeys.correctionLength(bits, 2 * n);
+      long relu = 8L * DcfKeys.correctionLength(bits, 2, n);
+      assertEquals(DcfKeys.bytesPerKey(bits, 2) - 16, relu / (double) n, 0.01);
       long trunc = 8L * DcfKeys.correctionLength(16, n);
       assertEquals(2 * (16 + relu) + 32L * n + 2 * (16 + trunc) + 16L * n, t0.bytes() + t1.bytes());
       System.out.printf("FSS ReLU k = %d: %.1f B/ReLU/party of DCF keys, + %.1f B with the exact"
