@@ -15,9 +15,9 @@ import org.polyshare.core.prg.Seed;
  * chi-square {@code (c_A − c_B)² / (2K·p̂(1 − p̂))}; also each group's frequency against 1/2 with
  * {@code (2c − K)²/K}. If a key is uniform whatever α is, each term is asymptotically χ²(1) and
  * independent of the others, so a sum over m positions is χ²(m); the test rejects above the
- * χ²(m) quantile of 1 − 10^-9 (Wilson–Hilferty, z = 6.0): 10^-9 per sum, twelve sums (two
- * widths, two parties, one two-sample and two uniformity sums each), so a false alarm at most
- * about once in 10^8 runs. The test is on marginal bit frequencies: that is what a leak of
+ * χ²(m) quantile of 1 − 10^-9 (Wilson–Hilferty, z = 6.0): 10^-9 per sum, eighteen sums (three
+ * key shapes — 16 and 64 bits scalar, 40 bits with the FSS ReLU's payload (1, α) — two parties,
+ * one two-sample and two uniformity sums each), so a false alarm about once in 5·10^7 runs. The test is on marginal bit frequencies: that is what a leak of
  * threshold bits into key bits shows up as. The same statistic on a key that leaks even ONE bit of α (or the
  * unmasked control-bit corrections of a broken generator) exceeds it by far.
  */
@@ -29,7 +29,8 @@ class DcfKeyPrivacyTest {
   private static boolean[] keyBits(DcfKeys keys, int k) {
     int n = keys.bits;
     int count = keys.count;
-    boolean[] out = new boolean[127 + n * (127 + 64 + 2) + 64];
+    int w = keys.width;
+    boolean[] out = new boolean[127 + n * (127 + 64 * w + 2) + 64 * w];
     int p = 0;
     p = put(out, p, keys.rootLo[k] >>> 1, 63);
     p = put(out, p, keys.rootHi[k], 64);
@@ -37,10 +38,14 @@ class DcfKeyPrivacyTest {
       int j = level * count + k;
       p = put(out, p, keys.cwSeedLo[j] >>> 1, 63);
       p = put(out, p, keys.cwSeedHi[j], 64);
-      p = put(out, p, keys.cwValue[j], 64);
+      for (int e = 0; e < w; e++) {
+        p = put(out, p, keys.cwValue[j * w + e], 64);
+      }
       p = put(out, p, keys.cwT[j >>> 5] >>> ((j & 31) << 1), 2);
     }
-    p = put(out, p, keys.cwFinal[k], 64);
+    for (int e = 0; e < w; e++) {
+      p = put(out, p, keys.cwFinal[k * w + e], 64);
+    }
     if (p != out.length) {
       throw new AssertionError("key bit layout: " + p + " of " + out.length);
     }
@@ -103,16 +108,23 @@ class DcfKeyPrivacyTest {
     return s;
   }
 
-  /** Max of the four statistics over the limit (≤ 1 means "looks independent of α"). */
   private static double worstRatio(int n, Leak leak, Prg rng) {
+    return worstRatio(n, 1, leak, rng);
+  }
+
+  /**
+   * Max of the statistics over the limit (≤ 1 means "looks independent of α"). Width 2 carries
+   * the FSS ReLU's payload {@code (1, α)}: a secret payload tied to the threshold.
+   */
+  private static double worstRatio(int n, int width, Leak leak, Prg rng) {
     long alphaA = 0;
     long alphaB = n == 64 ? -1L : (1L << n) - 1;
     long[] a = new long[K];
     long[] b = new long[K];
     Arrays.fill(a, alphaA);
     Arrays.fill(b, alphaB);
-    DcfKeys[] ka = Dcf.generate(n, a, rng);
-    DcfKeys[] kb = Dcf.generate(n, b, rng);
+    DcfKeys[] ka = Dcf.generate(n, width, a, payload(a, width), rng);
+    DcfKeys[] kb = Dcf.generate(n, width, b, payload(b, width), rng);
     double worst = 0;
     for (int party = 0; party < 2; party++) {
       long[] ca = ones(ka[party], alphaA, leak);
@@ -120,20 +132,32 @@ class DcfKeyPrivacyTest {
       double lim = limit(ca.length);
       double t = twoSample(ca, cb);
       double u = Math.max(uniform(ca), uniform(cb));
-      System.out.printf("n = %d, party %d: %d key bits, two-sample χ² %.0f, uniformity χ² %.0f,"
-          + " limit %.0f%n", n, party, ca.length, t, u, lim);
+      System.out.printf("n = %d, width %d, party %d: %d key bits, two-sample χ² %.0f, uniformity χ² %.0f,"
+          + " limit %.0f%n", n, width, party, ca.length, t, u, lim);
       worst = Math.max(worst, Math.max(t, u) / lim);
     }
     return worst;
   }
 
+  /** Width 1: all ones; width 2: {@code (1, α)}, as the FSS ReLU's {@code (1, r)}. */
+  private static long[] payload(long[] alpha, int width) {
+    long[] p = new long[alpha.length * width];
+    for (int k = 0; k < alpha.length; k++) {
+      p[k * width] = 1;
+      if (width == 2) {
+        p[k * width + 1] = alpha[k];
+      }
+    }
+    return p;
+  }
+
   @Test
   void eachKeyAloneIsIndependentOfTheThreshold() {
     Prg rng = new Prg(Seed.random());
-    for (int n : new int[] {16, 64}) {
-      double r = worstRatio(n, NONE, rng);
-      assertTrue(r <= 1, "n = " + n + ": a key's bits depend on the threshold (statistic "
-          + r + " x the 1e-9 limit)");
+    for (int[] nw : new int[][] {{16, 1}, {64, 1}, {40, 2}}) {
+      double r = worstRatio(nw[0], nw[1], NONE, rng);
+      assertTrue(r <= 1, "n = " + nw[0] + ", width " + nw[1] + ": a key's bits depend on the"
+          + " threshold (statistic " + r + " x the 1e-9 limit)");
     }
   }
 
