@@ -13,7 +13,10 @@ import org.polyshare.core.prg.Seed;
  * both parties' expansions ({@link CorrelationExpander}), computes the dependent values (products,
  * shifts, top bits, OT choices) and emits the correction {@code target − share_other} for ONE
  * party; the other gets only its seed. The corrected party alternates between consecutive
- * arithmetic batches to balance traffic; for random OT it is always the receiver (party 1).
+ * arithmetic batches to balance traffic; for random OT it is always the receiver (party 1). The
+ * DCF-carrying kinds (exact truncation, FSS ReLU) are the exception to "seed only": their keys'
+ * correction words depend on both parties' roots and on the secret threshold, so both parties
+ * receive them (the roots themselves come from each party's own seed).
  *
  * <p>Session state: the fixed weight masks {@code B} by mask id, needed to answer later
  * fixed-mask requests. The dealer never sees weights or inputs. Thread-safe (synchronized).
