@@ -85,7 +85,7 @@ final class AccuracyCommand implements Callable<Integer> {
   long timeoutSeconds;
 
   @Option(names = "--truncation", defaultValue = "DEALER",
-      description = "DEALER (one round, <= 1 ulp) or LOCAL (SecureML) (default ${DEFAULT-VALUE}).")
+      description = "DEALER (one round, <= 1 ulp), EXACT (one round, exact floor, DCF keys) or LOCAL (SecureML) (default ${DEFAULT-VALUE}).")
   TruncationMode truncation;
 
   @Option(names = "--frac-bits", description = "Override the model's fixed-point precision f.")

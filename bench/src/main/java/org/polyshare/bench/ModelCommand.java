@@ -33,7 +33,7 @@ final class ModelCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "2", description = "unmeasured warm-up repetitions (default ${DEFAULT-VALUE})")
   int warmup;
 
-  @Option(names = "--truncation", defaultValue = "dealer", description = "dealer or local (default ${DEFAULT-VALUE})")
+  @Option(names = "--truncation", defaultValue = "dealer", description = "dealer (one round, <= 1 ulp, randomised), exact (one round, exact floor, DCF keys from the dealer) or local (default ${DEFAULT-VALUE})")
   String truncation;
 
   @Option(names = "--json", description = "also write the results as JSON to this file")
@@ -43,8 +43,9 @@ final class ModelCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TruncationMode mode = switch (truncation) {
       case "dealer" -> TruncationMode.DEALER;
+      case "exact" -> TruncationMode.EXACT;
       case "local" -> TruncationMode.LOCAL;
-      default -> throw new IllegalArgumentException("--truncation must be dealer or local");
+      default -> throw new IllegalArgumentException("--truncation must be dealer, exact or local");
     };
     ModelBenchmark.Report r =
         ModelBenchmark.run(new ModelBenchmark.Settings(model, batch, warmup, reps, mode));

@@ -77,7 +77,7 @@ final class OpsCommand implements Callable<Integer> {
   @Option(names = "--linear", defaultValue = "owner", description = "matmul/conv2d: owner (fixed weight mask, party 0 holds W and computes alone), fixed (fixed weight mask, shared W, both compute) or beaver (generic triple) (default ${DEFAULT-VALUE})")
   LinearMode linear;
 
-  @Option(names = "--truncation", defaultValue = "dealer", description = "dealer or local (default ${DEFAULT-VALUE})")
+  @Option(names = "--truncation", defaultValue = "dealer", description = "dealer (one round, <= 1 ulp, randomised), exact (one round, exact floor, DCF keys from the dealer) or local (default ${DEFAULT-VALUE})")
   String truncation;
 
   @Option(names = "--frac-bits", defaultValue = "16", description = "fixed-point fractional bits (default ${DEFAULT-VALUE})")
@@ -101,8 +101,9 @@ final class OpsCommand implements Callable<Integer> {
     FixedPoint fp = new FixedPoint(fracBits);
     TruncationMode mode = switch (truncation.toLowerCase(Locale.ROOT)) {
       case "dealer" -> TruncationMode.DEALER;
+      case "exact" -> TruncationMode.EXACT;
       case "local" -> TruncationMode.LOCAL;
-      default -> throw new IllegalArgumentException("--truncation must be dealer or local, got " + truncation);
+      default -> throw new IllegalArgumentException("--truncation must be dealer, exact or local, got " + truncation);
     };
     OpCase c = opCase();
     SplittableRandom rnd = new SplittableRandom(seed);

@@ -7,7 +7,9 @@ import org.polyshare.core.correlation.BeaverTriples;
 import org.polyshare.core.correlation.Correlation;
 import org.polyshare.core.correlation.CorrelationPlan;
 import org.polyshare.core.correlation.CorrelationRequest;
+import org.polyshare.core.correlation.ExactTruncationTuples;
 import org.polyshare.core.correlation.FixedMaskTriple;
+import org.polyshare.core.correlation.FssReluKeys;
 import org.polyshare.core.correlation.RandomOts;
 import org.polyshare.core.correlation.SquarePairs;
 import org.polyshare.core.correlation.TruncationTuples;
@@ -32,7 +34,9 @@ final class DealerSessions {
         new CorrelationRequest.Triples(conv),
         new CorrelationRequest.WeightMask(7, conv.weightNumel()),
         new CorrelationRequest.FixedMask(7, conv),
-        new CorrelationRequest.RandomOt(70));
+        new CorrelationRequest.RandomOt(70),
+        new CorrelationRequest.ExactTruncation(40, 16),
+        new CorrelationRequest.FssRelu(30, 40));
   }
 
   /** Deterministic seeds, so a network dealer and an in-process one can be compared exactly. */
@@ -66,6 +70,16 @@ final class DealerSessions {
       out.add(t.r());
       out.add(t.rShifted());
       out.add(t.msb());
+    } else if (c instanceof ExactTruncationTuples t) {
+      out.add(t.r());
+      out.add(t.rShifted());
+      out.add(t.msb());
+      out.add(t.borrow().encode());
+    } else if (c instanceof FssReluKeys k) {
+      for (long[] a : new long[][] {k.r(), k.rShifted(), k.msb(), k.rTimesShifted(), k.rTimesMsb()}) {
+        out.add(a);
+      }
+      out.add(k.keys().encode());
     } else if (c instanceof WeightMaskShare w) {
       out.add(w.b());
     } else if (c instanceof FixedMaskTriple f) {

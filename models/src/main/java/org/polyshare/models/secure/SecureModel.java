@@ -221,9 +221,7 @@ public final class SecureModel {
   }
 
   private void truncation(List<CorrelationRequest> out, int n, int bits) {
-    if (options.truncation() == TruncationMode.DEALER) {
-      out.add(new CorrelationRequest.Truncation(n, bits));
-    }
+    out.addAll(Truncation.requests(options.truncation(), n, bits));
   }
 
   /** One inference's requests, in fetch order. */

@@ -9,6 +9,8 @@ public sealed interface Correlation
     permits BeaverTriples,
         SquarePairs,
         TruncationTuples,
+        ExactTruncationTuples,
+        FssReluKeys,
         WeightMaskShare,
         FixedMaskTriple,
         RandomOts {}

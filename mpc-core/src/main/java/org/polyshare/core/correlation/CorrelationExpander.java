@@ -1,5 +1,6 @@
 package org.polyshare.core.correlation;
 
+import org.polyshare.core.fss.DcfKeys;
 import org.polyshare.core.kernel.BilinearMap;
 import org.polyshare.core.prg.Prg;
 
@@ -8,7 +9,9 @@ import org.polyshare.core.prg.Prg;
  * requested correlation. The order in which a seed's stream is consumed is part of the protocol
  * (the dealer replays it): for triples (any bilinear map) {@code a, b, c}; squares
  * {@code r, r²}; truncation {@code r, r>>>f, msb}; fixed-mask triples {@code a, c};
- * weight masks {@code b}; OT sender {@code m0, m1}, OT receiver the choice words. The last
+ * weight masks {@code b}; OT sender {@code m0, m1}, OT receiver the choice words; exact
+ * truncation {@code r}, the DCF roots, {@code r>>>f, msb}; FSS ReLU {@code r}, the DCF roots,
+ * {@code r>>>bits, msb, r·(r>>>bits), r·msb}. The last
  * component(s) — everything after the first one or two listed — come from the correction instead
  * when the message carries one: {@code c}, {@code r²}, {@code [r>>>f ‖ msb]}, or the OT receiver's
  * {@code chosen} strings.
@@ -40,6 +43,12 @@ public final class CorrelationExpander {
       System.arraycopy(both, n, msb, 0, n);
       return new TruncationTuples(t.fracBits(), r, shifted, msb);
     }
+    if (request instanceof CorrelationRequest.ExactTruncation t) {
+      return exactTruncation(partyId, t, prg, corr);
+    }
+    if (request instanceof CorrelationRequest.FssRelu r) {
+      return fssRelu(partyId, r, prg, corr);
+    }
     if (request instanceof CorrelationRequest.WeightMask w) {
       noCorrection(corr, request);
       return new WeightMaskShare(w.maskId(), prg.nextLongs(w.numel()));
@@ -65,6 +74,74 @@ public final class CorrelationExpander {
       return new RandomOts(n, null, null, choices, corr);
     }
     throw new AssertionError("unhandled correlation request " + request);
+  }
+
+  /**
+   * Exact truncation: the seed gives {@code r}, then the party's DCF roots ({@link #exactOwn});
+   * the uncorrected party then draws {@code r>>>f, msb}. Both parties' corrections end with the
+   * DCF correction words; the corrected party's starts with {@code [r>>>f ‖ msb]}.
+   */
+  private static ExactTruncationTuples exactTruncation(
+      int partyId, CorrelationRequest.ExactTruncation t, Prg prg, long[] corr) {
+    int n = t.n();
+    int f = t.fracBits();
+    long[][] own = exactOwn(prg, n);
+    int keyWords = DcfKeys.correctionLength(f, n);
+    int have = corr == null ? 0 : corr.length;
+    long[] shifted;
+    long[] msb;
+    if (have == keyWords) {
+      shifted = prg.nextLongs(n);
+      msb = prg.nextLongs(n);
+    } else if (have == keyWords + 2L * n) {
+      shifted = java.util.Arrays.copyOfRange(corr, 0, n);
+      msb = java.util.Arrays.copyOfRange(corr, n, 2 * n);
+    } else {
+      throw new IllegalArgumentException(
+          "dealer message for " + t + " has " + have + " correction longs, expected " + keyWords
+              + " (DCF keys) or " + (keyWords + 2L * n) + " (tuple correction and DCF keys)");
+    }
+    DcfKeys keys = DcfKeys.fromCorrections(f, partyId, own[1], own[2], corr, have - keyWords);
+    return new ExactTruncationTuples(f, own[0], shifted, msb, keys);
+  }
+
+  /** The seed-derived part of an exact-truncation share: {@code {r, rootLo, rootHi}}, in order. */
+  static long[][] exactOwn(Prg prg, int n) {
+    long[] r = prg.nextLongs(n);
+    long[] rootLo = prg.nextLongs(n);
+    long[] rootHi = prg.nextLongs(n);
+    return new long[][] {r, rootLo, rootHi};
+  }
+
+  /**
+   * FSS ReLU: the seed gives {@code r} and the roots of the party's {@code n} DCF keys
+   * ({@link #exactOwn}); the uncorrected party then draws
+   * {@code r>>>bits, msb, r·(r>>>bits), r·msb}. The corrected party's correction carries those
+   * four ({@code 4n} longs) before the common DCF correction words.
+   */
+  private static FssReluKeys fssRelu(int partyId, CorrelationRequest.FssRelu t, Prg prg, long[] corr) {
+    int n = t.n();
+    int bits = t.bits();
+    long[][] own = exactOwn(prg, n);
+    int keyWords = DcfKeys.correctionLength(bits, 2, n);
+    int have = corr == null ? 0 : corr.length;
+    long[] dep;
+    if (have == keyWords) {
+      dep = prg.nextLongs(4 * n);
+    } else if (have == keyWords + 4L * n) {
+      dep = java.util.Arrays.copyOfRange(corr, 0, 4 * n);
+    } else {
+      throw new IllegalArgumentException(
+          "dealer message for " + t + " has " + have + " correction longs, expected " + keyWords
+              + " (DCF keys) or " + (keyWords + 4L * n) + " (mask correction and DCF keys)");
+    }
+    DcfKeys keys = DcfKeys.fromCorrections(bits, 2, partyId, own[1], own[2], corr, have - keyWords);
+    return new FssReluKeys(bits, own[0],
+        java.util.Arrays.copyOfRange(dep, 0, n),
+        java.util.Arrays.copyOfRange(dep, n, 2 * n),
+        java.util.Arrays.copyOfRange(dep, 2 * n, 3 * n),
+        java.util.Arrays.copyOfRange(dep, 3 * n, 4 * n),
+        keys);
   }
 
   static long[] otChoices(Prg prg, int n) {

@@ -11,8 +11,8 @@ import org.polyshare.core.kernel.Elementwise;
  * <p>Canonical encoding ({@link #encode}): a {@code long[]} whose first element is the kind code
  * and the rest are the fields in declaration order, a bilinear map as its own
  * {@link BilinearMap#encode} form. Kind codes: 1 triple, 2 squares, 3 truncation, 6 weight mask,
- * 7 fixed-mask triple, 9 random OT (4, 5 and 8 were the separate matmul/conv kinds of wire
- * version 1). It is what plans are hashed over and what a networked source sends to the dealer.
+ * 7 fixed-mask triple, 9 random OT, 10 exact truncation, 11 FSS ReLU (4, 5 and 8 were the separate
+ * matmul/conv kinds of wire version 1). It is what plans are hashed over and what a networked source sends to the dealer.
  */
 public sealed interface CorrelationRequest {
 
@@ -83,6 +83,57 @@ public sealed interface CorrelationRequest {
     @Override
     public long[] encode() {
       return new long[] {kind(), n, fracBits};
+    }
+  }
+
+  /**
+   * {@code n} exact-truncation tuples for a shift of {@code fracBits}: the truncation tuple
+   * {@code (r, r >>> f, msb r)} plus a DCF key pair per element for the borrow
+   * {@code [c mod 2^f < r mod 2^f]} on f-bit inputs. The keys are not seed-compressible: both
+   * parties receive the correction words.
+   */
+  record ExactTruncation(int n, int fracBits) implements CorrelationRequest {
+    public ExactTruncation {
+      positive(n, "exact truncation tuple count");
+      if (fracBits < 1 || fracBits > 62) {
+        throw new IllegalArgumentException("truncation shift must be in [1, 62], got " + fracBits);
+      }
+    }
+
+    @Override
+    public int kind() {
+      return 10;
+    }
+
+    @Override
+    public long[] encode() {
+      return new long[] {kind(), n, fracBits};
+    }
+  }
+
+  /**
+   * {@code n} FSS ReLU keys for inputs {@code |x| < 2^bits}: shares of a uniform input mask
+   * {@code r}, of {@code r >>> bits}, {@code msb r}, {@code r·(r >>> bits)} and {@code r·msb r},
+   * and a DCF key pair per element on {@code bits}-bit inputs with threshold
+   * {@code r mod 2^bits} and the two-word payload {@code (1, r)} (see
+   * {@code org.polyshare.core.fss.FssRelu}).
+   */
+  record FssRelu(int n, int bits) implements CorrelationRequest {
+    public FssRelu {
+      positive(n, "FSS ReLU count");
+      if (bits < 1 || bits > 62) {
+        throw new IllegalArgumentException("FSS ReLU input bound must be 2^bits with bits in [1, 62], got " + bits);
+      }
+    }
+
+    @Override
+    public int kind() {
+      return 11;
+    }
+
+    @Override
+    public long[] encode() {
+      return new long[] {kind(), n, bits};
     }
   }
 
@@ -172,6 +223,8 @@ public sealed interface CorrelationRequest {
           case 6 -> f.length == 2 ? new WeightMask(f[0], f[1]) : null;
           case 7 -> f.length >= 1 ? new FixedMask(f[0], BilinearMap.decode(f, 1)) : null;
           case 9 -> f.length == 1 ? new RandomOt(f[0]) : null;
+          case 10 -> f.length == 2 ? new ExactTruncation(f[0], f[1]) : null;
+          case 11 -> f.length == 2 ? new FssRelu(f[0], f[1]) : null;
           default -> throw new IllegalArgumentException("unknown correlation request kind " + kind);
         };
     if (r == null) {

@@ -42,6 +42,16 @@ public interface CorrelationSource {
     return cast(next(new CorrelationRequest.Truncation(n, fracBits)), TruncationTuples.class);
   }
 
+  /** {@code n} exact-truncation tuples: the truncation tuple plus DCF keys for the borrow. */
+  default ExactTruncationTuples exactTruncation(int n, int fracBits) {
+    return cast(next(new CorrelationRequest.ExactTruncation(n, fracBits)), ExactTruncationTuples.class);
+  }
+
+  /** Material for {@code n} FSS ReLUs on inputs below {@code 2^bits} in magnitude. */
+  default FssReluKeys fssRelu(int n, int bits) {
+    return cast(next(new CorrelationRequest.FssRelu(n, bits)), FssReluKeys.class);
+  }
+
   default BeaverTriples matmulTriple(MatMulShape shape) {
     return triple(shape);
   }

@@ -1,8 +1,10 @@
 package org.polyshare.core.correlation;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.polyshare.core.fss.Dcf;
 import org.polyshare.core.prg.Prg;
 import org.polyshare.core.prg.Seed;
 
@@ -11,7 +13,10 @@ import org.polyshare.core.prg.Seed;
  * both parties' expansions ({@link CorrelationExpander}), computes the dependent values (products,
  * shifts, top bits, OT choices) and emits the correction {@code target − share_other} for ONE
  * party; the other gets only its seed. The corrected party alternates between consecutive
- * arithmetic batches to balance traffic; for random OT it is always the receiver (party 1).
+ * arithmetic batches to balance traffic; for random OT it is always the receiver (party 1). The
+ * DCF-carrying kinds (exact truncation, FSS ReLU) are the exception to "seed only": their keys'
+ * correction words depend on both parties' roots and on the secret threshold, so both parties
+ * receive them (the roots themselves come from each party's own seed).
  *
  * <p>Session state: the fixed weight masks {@code B} by mask id, needed to answer later
  * fixed-mask requests. The dealer never sees weights or inputs. Thread-safe (synchronized).
@@ -63,6 +68,12 @@ public final class Dealer {
       }
       return new Dealt(DealerMessage.seedOnly(s0), new DealerMessage(s1, chosen));
     }
+    if (request instanceof CorrelationRequest.ExactTruncation t) {
+      return exactTruncation(t, s0, s1);
+    }
+    if (request instanceof CorrelationRequest.FssRelu r) {
+      return fssRelu(r, s0, s1);
+    }
     int p = (int) (arithmeticBatches++ & 1);
     Seed[] s = {s0, s1};
     Correlation fromP = raw(p, request, s[p]);
@@ -70,6 +81,82 @@ public final class Dealer {
     long[] correction = correction(request, fromP, fromU);
     DealerMessage mp = new DealerMessage(s[p], correction);
     DealerMessage mu = DealerMessage.seedOnly(s[1 - p]);
+    return p == 0 ? new Dealt(mp, mu) : new Dealt(mu, mp);
+  }
+
+  /**
+   * Exact truncation: the tuple {@code (r, r>>>f, msb r)} seed-compressed as for
+   * {@link CorrelationRequest.Truncation} (correction to one party, alternating), plus DCF keys
+   * for the thresholds {@code r mod 2^f} whose roots both parties derive from their own seeds;
+   * the correction words, common to both keys, go to both parties. They are the bulk of the
+   * traffic: {@code 8·(3f + 1) + f/4} bytes per element and party.
+   */
+  private Dealt exactTruncation(CorrelationRequest.ExactTruncation t, Seed s0, Seed s1) {
+    int n = t.n();
+    int f = t.fracBits();
+    int p = (int) (arithmeticBatches++ & 1);
+    Prg prg0 = new Prg(s0);
+    Prg prg1 = new Prg(s1);
+    long[][] own0 = CorrelationExpander.exactOwn(prg0, n);
+    long[][] own1 = CorrelationExpander.exactOwn(prg1, n);
+    // The uncorrected party draws its r>>>f and msb shares after its roots.
+    Prg uncorrected = p == 0 ? prg1 : prg0;
+    long[] shiftedU = uncorrected.nextLongs(n);
+    long[] msbU = uncorrected.nextLongs(n);
+    long[] lowMask = new long[n];
+    long mask = (1L << f) - 1;
+    long[] head = new long[2 * n];
+    for (int i = 0; i < n; i++) {
+      long r = own0[0][i] + own1[0][i];
+      lowMask[i] = r & mask;
+      head[i] = (r >>> f) - shiftedU[i];
+      head[n + i] = (r >>> 63) - msbU[i];
+    }
+    long[] words =
+        Dcf.generate(f, lowMask, null, own0[1], own0[2], own1[1], own1[2])[0].correctionWords();
+    long[] corrected = Arrays.copyOf(head, head.length + words.length);
+    System.arraycopy(words, 0, corrected, head.length, words.length);
+    DealerMessage mp = new DealerMessage(p == 0 ? s0 : s1, corrected);
+    DealerMessage mu = new DealerMessage(p == 0 ? s1 : s0, words);
+    return p == 0 ? new Dealt(mp, mu) : new Dealt(mu, mp);
+  }
+
+  /**
+   * FSS ReLU: the mask {@code r} and its four dependent values seed-compressed (correction to one
+   * party, alternating), and {@code n} DCF keys (threshold {@code r mod 2^bits}, width-2 payload
+   * {@code (1, r)}) whose roots come from the parties' seeds; the common correction words go to both.
+   */
+  private Dealt fssRelu(CorrelationRequest.FssRelu t, Seed s0, Seed s1) {
+    int n = t.n();
+    int bits = t.bits();
+    int p = (int) (arithmeticBatches++ & 1);
+    Prg prg0 = new Prg(s0);
+    Prg prg1 = new Prg(s1);
+    long[][] own0 = CorrelationExpander.exactOwn(prg0, n);
+    long[][] own1 = CorrelationExpander.exactOwn(prg1, n);
+    long[] depU = (p == 0 ? prg1 : prg0).nextLongs(4 * n);
+    long[] alpha = new long[n];
+    long[] payload = new long[2 * n];
+    long[] head = new long[4 * n];
+    long mask = (1L << bits) - 1;
+    for (int i = 0; i < n; i++) {
+      long r = own0[0][i] + own1[0][i];
+      long u = r >>> bits;
+      long m = r >>> 63;
+      alpha[i] = r & mask;
+      payload[2 * i] = 1;
+      payload[2 * i + 1] = r;
+      head[i] = u - depU[i];
+      head[n + i] = m - depU[n + i];
+      head[2 * n + i] = r * u - depU[2 * n + i];
+      head[3 * n + i] = r * m - depU[3 * n + i];
+    }
+    long[] words =
+        Dcf.generate(bits, 2, alpha, payload, own0[1], own0[2], own1[1], own1[2])[0].correctionWords();
+    long[] corrected = Arrays.copyOf(head, head.length + words.length);
+    System.arraycopy(words, 0, corrected, head.length, words.length);
+    DealerMessage mp = new DealerMessage(p == 0 ? s0 : s1, corrected);
+    DealerMessage mu = new DealerMessage(p == 0 ? s1 : s0, words);
     return p == 0 ? new Dealt(mp, mu) : new Dealt(mu, mp);
   }
 

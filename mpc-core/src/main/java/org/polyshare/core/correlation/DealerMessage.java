@@ -6,7 +6,8 @@ import org.polyshare.core.prg.Seed;
 /**
  * What the dealer sends one party for one request: a fresh 128-bit seed the party expands into
  * its shares, and — for the one party that gets it in this batch — a correction vector (empty
- * for the other). Wire form ({@link #encode}): {@code [seedLo, seedHi, correction...]}, the seed's
+ * for the other; for the DCF-carrying kinds both parties get one, holding the keys' common
+ * correction words). Wire form ({@link #encode}): {@code [seedLo, seedHi, correction...]}, the seed's
  * 16 bytes read as two little-endian longs.
  */
 public record DealerMessage(Seed seed, long[] correction) {

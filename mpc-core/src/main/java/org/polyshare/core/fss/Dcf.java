@@ -35,6 +35,13 @@ import org.polyshare.core.prg.Prg;
  * 0 ({@code α ≮ α}). Every x leaves α's path at its first differing bit or reaches the leaf, so
  * {@code y_0 + y_1 = β·[x < α]}.
  *
+ * <p><b>Vector payloads.</b> With width w the payload is {@code β ∈ (Z_2^64)^w}: the same tree
+ * (same seeds, same control bits, same {@code s_CW, t_CW}) carries w value words per node —
+ * {@link TreePrg} adds one block per extra word — and w value and leaf corrections, each set by
+ * the rule above component by component. One comparison, w outputs, for {@code 16 + 8w} bytes a
+ * level instead of w keys' {@code 24·w}. {@code Conv(s)} is the seed's high word for component 0
+ * and the words of {@code π(s ⊕ 2) ⊕ (s ⊕ 2), π(s ⊕ 3) ⊕ (s ⊕ 3), …} for the others.
+ *
  * <p><b>Privacy.</b> Party b sees its root and the correction words. Each {@code s_CW} is masked
  * by {@code s_{1−b}^lose}, each {@code V_CW} by {@code v_{1−b}^lose}, {@code CW^(n+1)} by
  * {@code Conv(s_{1−b})} and each {@code t_CW} by {@code t_{1−b}}: outputs of the other party's
@@ -59,43 +66,87 @@ public final class Dcf {
    * the dealer's secret randomness.
    */
   public static DcfKeys[] generate(int bits, long[] alpha, long[] payload, Prg rng) {
+    return generate(bits, 1, alpha, payload, rng);
+  }
+
+  /** Width-{@code width} payloads, {@code payload[k·width + j]} component j of key k (null: all 1). */
+  public static DcfKeys[] generate(int bits, int width, long[] alpha, long[] payload, Prg rng) {
     int count = alpha.length;
     DcfKeys.checkShape(bits, 0, count);
-    if (payload != null && payload.length != count) {
-      throw new IllegalArgumentException(
-          "DCF payloads (" + payload.length + ") do not match thresholds (" + count + ")");
+    long[] lo = rng.nextLongs(2 * count);
+    long[] hi = rng.nextLongs(2 * count);
+    return generate(
+        bits,
+        width,
+        alpha,
+        payload,
+        java.util.Arrays.copyOfRange(lo, 0, count),
+        java.util.Arrays.copyOfRange(hi, 0, count),
+        java.util.Arrays.copyOfRange(lo, count, 2 * count),
+        java.util.Arrays.copyOfRange(hi, count, 2 * count));
+  }
+
+  /** As {@link #generate(int, int, long[], long[], long[], long[], long[], long[])} at width 1. */
+  public static DcfKeys[] generate(
+      int bits, long[] alpha, long[] payload, long[] root0Lo, long[] root0Hi, long[] root1Lo, long[] root1Hi) {
+    return generate(bits, 1, alpha, payload, root0Lo, root0Hi, root1Lo, root1Hi);
+  }
+
+  /**
+   * As {@link #generate(int, int, long[], long[], Prg)} with the parties' root seeds given: party
+   * b's root k is {@code (rootLo_b[k], rootHi_b[k])}, its low bit ignored (cleared in the arrays).
+   * The roots must be uniform and each known only to its party — e.g. drawn from the party's own
+   * dealer seed, so that only the correction words travel ({@link DcfKeys#correctionWords()}).
+   */
+  public static DcfKeys[] generate(
+      int bits,
+      int width,
+      long[] alpha,
+      long[] payload,
+      long[] root0Lo,
+      long[] root0Hi,
+      long[] root1Lo,
+      long[] root1Hi) {
+    int count = alpha.length;
+    DcfKeys.checkShape(bits, width, 0, count);
+    if (payload != null && payload.length != (long) count * width) {
+      throw new IllegalArgumentException("DCF payloads (" + payload.length + " words) do not match "
+          + count + " thresholds of width " + width);
+    }
+    if (root0Lo.length != count || root0Hi.length != count || root1Lo.length != count || root1Hi.length != count) {
+      throw new IllegalArgumentException("DCF root seeds do not match " + count + " thresholds");
     }
     for (int k = 0; k < count; k++) {
       checkRange(bits, alpha[k], "threshold");
+      root0Lo[k] &= ~1L;
+      root1Lo[k] &= ~1L;
     }
+    int w = width;
     int both = 2 * count;
-    long[] sLo = rng.nextLongs(both);
-    long[] sHi = rng.nextLongs(both);
+    long[] sLo = new long[both];
+    long[] sHi = new long[both];
+    System.arraycopy(root0Lo, 0, sLo, 0, count);
+    System.arraycopy(root1Lo, 0, sLo, count, count);
+    System.arraycopy(root0Hi, 0, sHi, 0, count);
+    System.arraycopy(root1Hi, 0, sHi, count, count);
     long[] t = new long[both];
-    for (int q = 0; q < both; q++) {
-      sLo[q] &= ~1L;
-      t[q] = q < count ? 0 : 1;
-    }
-    long[] root0Lo = java.util.Arrays.copyOfRange(sLo, 0, count);
-    long[] root0Hi = java.util.Arrays.copyOfRange(sHi, 0, count);
-    long[] root1Lo = java.util.Arrays.copyOfRange(sLo, count, both);
-    long[] root1Hi = java.util.Arrays.copyOfRange(sHi, count, both);
+    java.util.Arrays.fill(t, count, both, 1L);
 
     int levels = bits * count;
     long[] cwSeedLo = new long[levels];
     long[] cwSeedHi = new long[levels];
-    long[] cwValue = new long[levels];
+    long[] cwValue = new long[levels * w];
     long[] cwT = new long[DcfKeys.tWords(bits, count)];
-    long[] cwFinal = new long[count];
-    long[] pathSum = new long[count];
+    long[] cwFinal = new long[count * w];
+    long[] pathSum = new long[count * w];
     long[] childLo = new long[2 * both];
     long[] childHi = new long[2 * both];
-    long[] v = new long[2 * both];
+    long[] v = new long[2 * both * w];
     TreePrg prg = new TreePrg();
 
     for (int level = 0; level < bits; level++) {
       int pos = bits - 1 - level;
-      prg.expand(sLo, sHi, both, childLo, childHi, v);
+      prg.expand(sLo, sHi, both, childLo, childHi, v, w);
       for (int k = 0; k < count; k++) {
         int a = (int) (alpha[k] >>> pos) & 1;
         int q0 = k;
@@ -107,18 +158,21 @@ public final class Dcf {
         long sCwLo = (childLo[lose0] ^ childLo[lose1]) & ~1L;
         long sCwHi = childHi[lose0] ^ childHi[lose1];
         long neg = -t[q1]; // σ = −1 iff t_1 = 1; σ·z = (z ^ neg) − neg
-        long vCw = v[lose1] - v[lose0] - pathSum[k];
-        if (a == 1) {
-          vCw += payload == null ? 1L : payload[k];
+        int j = level * count + k;
+        for (int c = 0; c < w; c++) {
+          int kc = k * w + c;
+          long vCw = v[lose1 * w + c] - v[lose0 * w + c] - pathSum[kc];
+          if (a == 1) {
+            vCw += payload == null ? 1L : payload[kc];
+          }
+          vCw = (vCw ^ neg) - neg;
+          pathSum[kc] += v[keep0 * w + c] - v[keep1 * w + c] + ((vCw ^ neg) - neg);
+          cwValue[j * w + c] = vCw;
         }
-        vCw = (vCw ^ neg) - neg;
-        pathSum[k] += v[keep0] - v[keep1] + ((vCw ^ neg) - neg);
         long tCwL = (childLo[2 * q0] ^ childLo[2 * q1] ^ a ^ 1) & 1L;
         long tCwR = (childLo[2 * q0 + 1] ^ childLo[2 * q1 + 1] ^ a) & 1L;
-        int j = level * count + k;
         cwSeedLo[j] = sCwLo;
         cwSeedHi[j] = sCwHi;
-        cwValue[j] = vCw;
         cwT[j >>> 5] |= (tCwL | tCwR << 1) << ((j & 31) << 1);
         long tCwKeep = a == 0 ? tCwL : tCwR;
         for (int q = q0, keep = keep0; ; q = q1, keep = keep1) {
@@ -132,19 +186,25 @@ public final class Dcf {
         }
       }
     }
+    long[] conv = convert(prg, sLo, sHi, both, w);
     for (int k = 0; k < count; k++) {
       long neg = -t[count + k];
-      long z = sHi[count + k] - sHi[k] - pathSum[k];
-      cwFinal[k] = (z ^ neg) - neg;
+      for (int c = 0; c < w; c++) {
+        long z = conv[(count + k) * w + c] - conv[k * w + c] - pathSum[k * w + c];
+        cwFinal[k * w + c] = (z ^ neg) - neg;
+      }
     }
     // The correction words are common to both keys; the arrays are never written after this.
     return new DcfKeys[] {
-      new DcfKeys(bits, 0, count, root0Lo, root0Hi, cwSeedLo, cwSeedHi, cwValue, cwT, cwFinal),
-      new DcfKeys(bits, 1, count, root1Lo, root1Hi, cwSeedLo, cwSeedHi, cwValue, cwT, cwFinal)
+      new DcfKeys(bits, w, 0, count, root0Lo, root0Hi, cwSeedLo, cwSeedHi, cwValue, cwT, cwFinal),
+      new DcfKeys(bits, w, 1, count, root1Lo, root1Hi, cwSeedLo, cwSeedHi, cwValue, cwT, cwFinal)
     };
   }
 
-  /** Party {@code keys.party()}'s shares of {@code β_k·[x[k] < α_k]}, one point per key. */
+  /**
+   * Party {@code keys.party()}'s shares of {@code β_k·[x[k] < α_k]}, one point per key;
+   * component j of key k at {@code k·width + j}.
+   */
   public static long[] evaluate(DcfKeys keys, long[] x) {
     return evaluate(keys, x, new TreePrg());
   }
@@ -152,6 +212,7 @@ public final class Dcf {
   static long[] evaluate(DcfKeys keys, long[] x, TreePrg prg) {
     int count = keys.count;
     int bits = keys.bits;
+    int w = keys.width;
     if (x.length != count) {
       throw new IllegalArgumentException(
           "DCF evaluation needs one point per key: " + count + " keys, " + x.length + " points");
@@ -163,24 +224,26 @@ public final class Dcf {
     long[] sHi = keys.rootHi.clone();
     long[] t = new long[count];
     java.util.Arrays.fill(t, keys.party);
-    long[] acc = new long[count];
+    long[] acc = new long[count * w];
     long[] childLo = new long[2 * count];
     long[] childHi = new long[2 * count];
-    long[] v = new long[2 * count];
+    long[] v = new long[2 * count * w];
     long[] cwSeedLo = keys.cwSeedLo;
     long[] cwSeedHi = keys.cwSeedHi;
     long[] cwValue = keys.cwValue;
     long[] cwT = keys.cwT;
     for (int level = 0; level < bits; level++) {
       int pos = bits - 1 - level;
-      prg.expand(sLo, sHi, count, childLo, childHi, v);
+      prg.expand(sLo, sHi, count, childLo, childHi, v, w);
       int base = level * count;
       for (int k = 0; k < count; k++) {
         int c = (int) (x[k] >>> pos) & 1;
         int idx = 2 * k + c;
         int j = base + k;
         long m = -t[k];
-        acc[k] += v[idx] + (m & cwValue[j]);
+        for (int e = 0; e < w; e++) {
+          acc[k * w + e] += v[idx * w + e] + (m & cwValue[j * w + e]);
+        }
         long tCw = (cwT[j >>> 5] >>> (((j & 31) << 1) + c)) & 1L;
         long lo = childLo[idx];
         sLo[k] = (lo & ~1L) ^ (m & cwSeedLo[j]);
@@ -188,13 +251,35 @@ public final class Dcf {
         t[k] = (lo & 1L) ^ (t[k] & tCw);
       }
     }
+    long[] conv = convert(prg, sLo, sHi, count, w);
     long[] cwFinal = keys.cwFinal;
     boolean negate = keys.party == 1;
     for (int k = 0; k < count; k++) {
-      long y = acc[k] + sHi[k] + (-t[k] & cwFinal[k]);
-      acc[k] = negate ? -y : y;
+      long m = -t[k];
+      for (int e = 0; e < w; e++) {
+        int ke = k * w + e;
+        long y = acc[ke] + conv[ke] + (m & cwFinal[ke]);
+        acc[ke] = negate ? -y : y;
+      }
     }
     return acc;
+  }
+
+  /**
+   * {@code Conv(s)} of the leaf seeds, w words each: the high word, then (w ≥ 2, one more AES call)
+   * the value words of {@link TreePrg#leafWords}.
+   */
+  private static long[] convert(TreePrg prg, long[] sLo, long[] sHi, int count, int w) {
+    if (w == 1) {
+      return java.util.Arrays.copyOf(sHi, count);
+    }
+    long[] extra = prg.leafWords(sLo, sHi, count, w - 1);
+    long[] conv = new long[count * w];
+    for (int k = 0; k < count; k++) {
+      conv[k * w] = sHi[k];
+      System.arraycopy(extra, k * (w - 1), conv, k * w + 1, w - 1);
+    }
+    return conv;
   }
 
   private static void checkRange(int bits, long value, String what) {

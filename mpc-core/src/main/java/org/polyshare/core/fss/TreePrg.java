@@ -10,16 +10,17 @@ import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The DCF tree's length-tripling PRG, {@code G(s) = (s_L, t_L, s_R, t_R, v_L, v_R)}, from one fixed
- * public AES-128 permutation π in Matyas–Meyer–Oseas form: block {@code j ∈ {0, 1, 2}} of
- * {@code G(s)} is {@code π(s ⊕ j) ⊕ (s ⊕ j)}, the correlation-robust hash of the tweaked seed (Guo,
- * Katz, Wang, Yu, S&P 2020). A node seed is 127 bits: the low bit of its low word is always 0, so the
- * three inputs {@code s, s ⊕ 1, s ⊕ 2} are distinct. Block 0 is the left child (its low bit is
- * {@code t_L}, the rest {@code s_L}), block 1 the right child, block 2 the two 64-bit values
- * {@code v_L} (low word) and {@code v_R} (high word).
+ * The DCF tree's PRG, {@code G(s) = (s_L, t_L, s_R, t_R, v_L, v_R)}, from one fixed public AES-128
+ * permutation π in Matyas–Meyer–Oseas form: block {@code j} of {@code G(s)} is
+ * {@code π(s ⊕ j) ⊕ (s ⊕ j)}, the correlation-robust hash of the tweaked seed (Guo, Katz, Wang, Yu,
+ * S&P 2020). A node seed is 127 bits: the low bit of its low word is always 0, so the inputs
+ * {@code s ⊕ j} are distinct. Block 0 is the left child (its low bit is {@code t_L}, the rest
+ * {@code s_L}), block 1 the right child, block {@code 2 + e} the e-th 64-bit values {@code v_L}
+ * (low word) and {@code v_R} (high word) — one value block for a scalar payload.
  *
- * <p>One {@link #expand} call expands a whole level of a batch in ONE cipher call of {@code 3·count}
- * blocks: HotSpot's AES-NI path is ~30x faster on large calls than on one block per call. Blocks
+ * <p>One {@link #expand} call expands a whole level of a batch in ONE cipher call of
+ * {@code (2 + width)·count} blocks: HotSpot's AES-NI path is ~30x faster on large calls than on one
+ * block per call. Blocks
  * are little-endian: low word at byte {@code 16i}, high word at {@code 16i + 8}. Not thread-safe.
  */
 final class TreePrg {
@@ -44,27 +45,71 @@ final class TreePrg {
     }
   }
 
+  /** Width-1 {@link #expand(long[], long[], int, long[], long[], long[], int)}. */
+  void expand(long[] lo, long[] hi, int count, long[] childLo, long[] childHi, long[] v) {
+    expand(lo, hi, count, childLo, childHi, v, 1);
+  }
+
   /**
    * Expands seeds {@code (lo[k], hi[k])}, {@code k < count} (low bit of {@code lo[k]} zero), in one
-   * cipher call. Child {@code c ∈ {0 = L, 1 = R}} of seed k lands at index {@code 2k + c}:
-   * {@code childLo} (with {@code t_c} in its low bit), {@code childHi}, and {@code v} holds
-   * {@code v_c}.
+   * cipher call of {@code (2 + width)·count} blocks. Child {@code c ∈ {0 = L, 1 = R}} of seed k
+   * lands at index {@code 2k + c} of {@code childLo} (with {@code t_c} in its low bit) and
+   * {@code childHi}; its value word e at {@code (2k + c)·width + e} of {@code v}, from block
+   * {@code 2 + e} (low word for L, high word for R).
    */
-  void expand(long[] lo, long[] hi, int count, long[] childLo, long[] childHi, long[] v) {
-    int bytes = count * 48;
+  void expand(long[] lo, long[] hi, int count, long[] childLo, long[] childHi, long[] v, int width) {
+    int per = 2 + width;
+    byte[] o = encrypt(lo, hi, count, 0, per);
+    for (int k = 0, p = 0; k < count; k++, p += 16 * per) {
+      long l = lo[k];
+      long h = hi[k];
+      childLo[2 * k] = (long) LONGS.get(o, p) ^ l;
+      childHi[2 * k] = (long) LONGS.get(o, p + 8) ^ h;
+      childLo[2 * k + 1] = (long) LONGS.get(o, p + 16) ^ l ^ 1L;
+      childHi[2 * k + 1] = (long) LONGS.get(o, p + 24) ^ h;
+      for (int e = 0; e < width; e++) {
+        int b = p + 32 + 16 * e;
+        long tweak = l ^ (2L + e);
+        v[2 * k * width + e] = (long) LONGS.get(o, b) ^ tweak;
+        v[(2 * k + 1) * width + e] = (long) LONGS.get(o, b + 8) ^ h;
+      }
+    }
+  }
+
+  /**
+   * {@code words} further pseudorandom words per leaf seed (the DCF's {@code Conv} beyond the high
+   * word), from blocks {@code s ⊕ 2, s ⊕ 3, …} (two words each) in one cipher call; word e of seed
+   * k at {@code k·words + e}. A leaf seed is never expanded as a parent, so these are fresh.
+   */
+  long[] leafWords(long[] lo, long[] hi, int count, int words) {
+    int per = (words + 1) / 2;
+    byte[] o = encrypt(lo, hi, count, 2, per);
+    long[] out = new long[count * words];
+    for (int k = 0, p = 0; k < count; k++, p += 16 * per) {
+      for (int e = 0; e < words; e++) {
+        int b = p + 16 * (e >>> 1);
+        out[k * words + e] = (e & 1) == 0
+            ? (long) LONGS.get(o, b) ^ lo[k] ^ (2L + (e >>> 1))
+            : (long) LONGS.get(o, b + 8) ^ hi[k];
+      }
+    }
+    return out;
+  }
+
+  /** π of the tweaked seeds {@code s ⊕ (from + i)}, {@code i < per}, for all seeds: one call. */
+  private byte[] encrypt(long[] lo, long[] hi, int count, int from, int per) {
+    int bytes = count * 16 * per;
     if (in.length < bytes) {
       in = new byte[bytes];
       out = new byte[bytes];
     }
-    for (int k = 0, p = 0; k < count; k++, p += 48) {
+    for (int k = 0, p = 0; k < count; k++) {
       long l = lo[k];
       long h = hi[k];
-      LONGS.set(in, p, l);
-      LONGS.set(in, p + 8, h);
-      LONGS.set(in, p + 16, l ^ 1L);
-      LONGS.set(in, p + 24, h);
-      LONGS.set(in, p + 32, l ^ 2L);
-      LONGS.set(in, p + 40, h);
+      for (int i = 0; i < per; i++, p += 16) {
+        LONGS.set(in, p, l ^ (from + i));
+        LONGS.set(in, p + 8, h);
+      }
     }
     try {
       int done = cipher.update(in, 0, bytes, out, 0);
@@ -75,16 +120,7 @@ final class TreePrg {
       throw new AssertionError(e);
     }
     cipherCalls++;
-    for (int k = 0, p = 0; k < count; k++, p += 48) {
-      long l = lo[k];
-      long h = hi[k];
-      childLo[2 * k] = (long) LONGS.get(out, p) ^ l;
-      childHi[2 * k] = (long) LONGS.get(out, p + 8) ^ h;
-      childLo[2 * k + 1] = (long) LONGS.get(out, p + 16) ^ l ^ 1L;
-      childHi[2 * k + 1] = (long) LONGS.get(out, p + 24) ^ h;
-      v[2 * k] = (long) LONGS.get(out, p + 32) ^ l ^ 2L;
-      v[2 * k + 1] = (long) LONGS.get(out, p + 40) ^ h;
-    }
+    return out;
   }
 
   long cipherCalls() {

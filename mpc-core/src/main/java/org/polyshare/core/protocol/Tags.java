@@ -18,4 +18,6 @@ public final class Tags {
   public static final int TRUNCATE = 108;
   public static final int FIXED_WEIGHT_SETUP = 109;
   public static final int FIXED_WEIGHT_ONLINE = 110;
+  /** The masked input of an FSS ReLU ({@code org.polyshare.core.fss.FssRelu}). */
+  public static final int FSS_RELU = 111;
 }

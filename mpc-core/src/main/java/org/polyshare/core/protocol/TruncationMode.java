@@ -2,11 +2,20 @@ package org.polyshare.core.protocol;
 
 /** How products are scaled back by {@code 2^f}. */
 public enum TruncationMode {
-  /** One round with dealer tuples; error ≤ 1 ulp while |x| < 2^62 (the default). */
+  /**
+   * One round with dealer tuples; error ≤ 1 ulp while |x| < 2^62, but the dropped borrow depends
+   * on secret low bits, so repeated queries of the same input give different outputs.
+   */
   DEALER,
   /**
-   * SecureML-style: each party shifts its own share, zero rounds; off by ~2^(64−f) with
+   * Local shifts: each party shifts its own share, zero rounds; off by ~2^(64−f) with
    * probability ≈ |x| / 2^64 per element.
    */
-  LOCAL
+  LOCAL,
+  /**
+   * The dealer's single opening plus a DCF on the low f bits for the borrow: exactly ⌊x/2^f⌋ for
+   * every x ∈ [−2^62, 2^62), a deterministic function of x (no leak through repeated queries);
+   * ≈ 396 B of dealer keys per element and party at f = 16.
+   */
+  EXACT
 }

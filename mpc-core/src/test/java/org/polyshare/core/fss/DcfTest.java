@@ -40,6 +40,60 @@ class DcfTest {
     }
   }
 
+  /** Vector payloads: n = 8 exhaustive at widths 2 and 3, one tree per threshold. */
+  @Test
+  void exhaustiveAtEightBitsWithVectorPayloads() {
+    for (int w : new int[] {2, 3}) {
+      long[] alpha = new long[256];
+      for (int a = 0; a < 256; a++) {
+        alpha[a] = a;
+      }
+      long[] payload = dealerRng.nextLongs(256 * w);
+      DcfKeys[] keys = Dcf.generate(8, w, alpha, payload, dealerRng);
+      assertEquals(w, keys[0].width());
+      long[] x = new long[256];
+      for (int point = 0; point < 256; point++) {
+        java.util.Arrays.fill(x, point);
+        long[] y0 = Dcf.evaluate(keys[0], x);
+        long[] y1 = Dcf.evaluate(keys[1], x);
+        for (int a = 0; a < 256; a++) {
+          for (int e = 0; e < w; e++) {
+            assertEquals(expected(payload[a * w + e], point, a), y0[a * w + e] + y1[a * w + e],
+                "width " + w + ", x = " + point + ", alpha = " + a + ", component " + e);
+          }
+        }
+      }
+      DcfKeys back = DcfKeys.decode(keys[0].encode());
+      assertArrayEquals(keys[0].encode(), back.encode());
+      assertEquals(8L * (4 + 2 * 256) + (long) (DcfKeys.bytesPerKey(8, w) - 16) * 256, keys[0].wireBytes());
+    }
+  }
+
+  /** Width 2 at 64 bits on random points, including x = α, α ± 1. */
+  @Test
+  void vectorPayloadsAtSixtyFourBits() {
+    SplittableRandom rnd = new SplittableRandom(99);
+    int count = 30_000;
+    long[] alpha = new long[count];
+    long[] x = new long[count];
+    for (int k = 0; k < count; k += 3) {
+      long a = rnd.nextLong();
+      alpha[k] = alpha[k + 1] = alpha[k + 2] = a;
+      x[k] = a;
+      x[k + 1] = a - 1;
+      x[k + 2] = rnd.nextLong();
+    }
+    long[] payload = dealerRng.nextLongs(2 * count);
+    DcfKeys[] keys = Dcf.generate(64, 2, alpha, payload, dealerRng);
+    long[] y0 = Dcf.evaluate(keys[0], x);
+    long[] y1 = Dcf.evaluate(keys[1], x);
+    for (int k = 0; k < count; k++) {
+      for (int e = 0; e < 2; e++) {
+        assertEquals(expected(payload[2 * k + e], x[k], alpha[k]), y0[2 * k + e] + y1[2 * k + e]);
+      }
+    }
+  }
+
   /** n = 64 on 2^20 > 10^6 random points, the first batch salted with the ring's edge cases. */
   @Test
   void randomPointsAtSixtyFourBits() {
@@ -130,7 +184,7 @@ class DcfTest {
     DcfKeys[] keys = Dcf.generate(16, alpha, dealerRng);
     assertEquals(412.0, DcfKeys.bytesPerKey(16));
     assertEquals(1576.0, DcfKeys.bytesPerKey(64));
-    assertEquals(24 + 412L * count, keys[1].wireBytes());
+    assertEquals(32 + 412L * count, keys[1].wireBytes());
     DcfKeys back = DcfKeys.decode(keys[1].encode());
     assertArrayEquals(keys[1].encode(), back.encode());
     long[] x = dealerRng.nextLongs(count);
