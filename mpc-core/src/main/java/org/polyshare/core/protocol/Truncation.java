@@ -1,8 +1,9 @@
 package org.polyshare.core.protocol;
 
-import org.polyshare.core.ring.RingTensor;
-
+import java.util.List;
+import org.polyshare.core.correlation.CorrelationRequest;
 import org.polyshare.core.correlation.TruncationTuples;
+import org.polyshare.core.ring.RingTensor;
 
 /**
  * Scaling shared values down by {@code 2^f} (after a fixed-point product).
@@ -32,6 +33,19 @@ import org.polyshare.core.correlation.TruncationTuples;
  */
 public final class Truncation {
   private Truncation() {}
+
+  /**
+   * The correlations one truncation of {@code n} values by {@code bits} draws in {@code mode}, in
+   * the order it draws them: a dealer tuple batch for {@link TruncationMode#DEALER}, nothing for
+   * {@link TruncationMode#LOCAL}. Plans list these, so they must match {@link #truncate}.
+   */
+  public static List<CorrelationRequest> requests(TruncationMode mode, int n, int bits) {
+    checkBits(bits);
+    return switch (mode) {
+      case DEALER -> List.of(new CorrelationRequest.Truncation(n, bits));
+      case LOCAL -> List.of();
+    };
+  }
 
   /** Truncates by the party's fractional bits in the party's mode. */
   public static long[] truncate(Party p, long[] x) {
