@@ -1,18 +1,26 @@
 package org.polyshare.bench;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.polyshare.bench.harness.Medians;
+import org.polyshare.bench.harness.Report;
+import org.polyshare.bench.harness.Repetitions;
+import org.polyshare.bench.model.ModelBenchmark;
+import org.polyshare.bench.model.ModelBenchmark.Rep;
 import org.polyshare.core.protocol.TruncationMode;
-import org.polyshare.models.secure.ModelBenchmark;
+import org.polyshare.models.secure.SecureModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code bench model}: secure inference of a zoo model in-process, offline and online separately,
  * next to the plaintext int64 forward of the same model in the same run (see
- * {@link ModelBenchmark}).
+ * {@link ModelBenchmark}). A phase's time is the slower party's, its rounds the larger count;
+ * times are medians over the measured repetitions; bytes and rounds are deterministic.
  */
 @Command(
     name = "model",
@@ -39,21 +47,114 @@ final class ModelCommand implements Callable<Integer> {
   @Option(names = "--json", description = "also write the results as JSON to this file")
   Path json;
 
+  /** One layer over the measured repetitions: median times, bytes and rounds of party 1's link. */
+  record LayerRow(String name, String kind, double offlineMs, double onlineMs, long onlineBytes,
+      long onlineRounds) {}
+
   @Override
-  public Integer call() throws Exception {
-    TruncationMode mode = switch (truncation) {
+  public Integer call() throws IOException {
+    TruncationMode mode = switch (truncation.toLowerCase(Locale.ROOT)) {
       case "dealer" -> TruncationMode.DEALER;
       case "exact" -> TruncationMode.EXACT;
       case "local" -> TruncationMode.LOCAL;
-      default -> throw new IllegalArgumentException("--truncation must be dealer, exact or local");
+      default -> throw new IllegalArgumentException("--truncation must be dealer, exact or local, got " + truncation);
     };
-    ModelBenchmark.Report r =
-        ModelBenchmark.run(new ModelBenchmark.Settings(model, batch, warmup, reps, mode));
-    System.out.print(r.format());
+    ModelBenchmark.Run run = ModelBenchmark.run(
+        new ModelBenchmark.Settings(model, batch, new Repetitions(warmup, reps), mode));
+    List<LayerRow> layers = layers(run.reps());
+    System.out.print(table(layers));
+    Report r = report(run, layers);
+    r.print(System.out);
     if (json != null) {
-      Files.writeString(json, r.toJson(), StandardCharsets.UTF_8);
+      r.writeJson(json);
       System.out.println("wrote " + json);
     }
     return 0;
+  }
+
+  static List<LayerRow> layers(List<Rep> reps) {
+    List<LayerRow> rows = new ArrayList<>();
+    SecureModel.Result last = reps.get(reps.size() - 1).party1();
+    for (int i = 0; i < last.layers().size(); i++) {
+      int j = i;
+      SecureModel.LayerReport a = reps.get(reps.size() - 1).party0().layers().get(j);
+      SecureModel.LayerReport b = last.layers().get(j);
+      rows.add(new LayerRow(b.layer(), b.kind(),
+          Medians.median(reps, x -> slower(x, j, true)),
+          Medians.median(reps, x -> slower(x, j, false)), b.onlineBytes(),
+          Math.max(a.onlineRounds(), b.onlineRounds())));
+    }
+    return rows;
+  }
+
+  private static double slower(Rep x, int layer, boolean offline) {
+    SecureModel.LayerReport a = x.party0().layers().get(layer);
+    SecureModel.LayerReport b = x.party1().layers().get(layer);
+    return offline ? Math.max(a.offlineNanos(), b.offlineNanos()) / 1e6
+        : Math.max(a.onlineNanos(), b.onlineNanos()) / 1e6;
+  }
+
+  static String table(List<LayerRow> layers) {
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-18s %-16s %11s %11s %13s %7s%n",
+        "layer", "kind", "offline ms", "online ms", "online bytes", "rounds"));
+    for (LayerRow l : layers) {
+      sb.append(String.format(Locale.ROOT, "%-18s %-16s %11.2f %11.2f %13d %7d%n", l.name(), l.kind(),
+          l.offlineMs(), l.onlineMs(), l.onlineBytes(), l.onlineRounds()));
+    }
+    return sb.toString();
+  }
+
+  static Report report(ModelBenchmark.Run run, List<LayerRow> layers) {
+    ModelBenchmark.Settings s = run.settings();
+    List<Rep> reps = run.reps();
+    double off = Medians.median(reps, x -> Math.max(x.party0().offlineNanos(), x.party1().offlineNanos()) / 1e6);
+    double on = Medians.median(reps, x -> Math.max(x.party0().onlineNanos(), x.party1().onlineNanos()) / 1e6);
+    double plain = Medians.median(reps, x -> x.plaintext().wallMs());
+    SecureModel.Result last0 = reps.get(reps.size() - 1).party0();
+    SecureModel.Result last1 = reps.get(reps.size() - 1).party1();
+    double err = 0;
+    boolean top1 = true;
+    for (int i = 0; i < s.batch(); i++) {
+      double[] sec = run.secureOutputs()[i];
+      double[] ring = run.int64Outputs()[i];
+      for (int k = 0; k < sec.length; k++) {
+        err = Math.max(err, Math.abs(sec[k] - ring[k]));
+      }
+      top1 &= argmax(sec) == argmax(ring);
+    }
+    Report r = new Report(String.format(Locale.ROOT, "bench model --model %s (%d parameters), batch %d,"
+            + " truncation %s, %d measured reps after %d warm-up", run.model().name(),
+        run.model().parameterCount(), s.batch(), s.truncation(), s.reps().measured(), s.reps().warmup()));
+    r.put("model", run.model().name()).put("parameters", run.model().parameterCount())
+        .put("batch", (long) s.batch()).put("truncation", s.truncation().name())
+        .put("reps", (long) s.reps().measured()).put("warmup", (long) s.reps().warmup());
+    r.put("setup_ms", Math.max(run.setup0().wallMs(), run.setup1().wallMs()))
+        .put("offline_ms", off).put("online_ms", on).put("plaintext_int64_ms", plain)
+        .put("online_over_plaintext", on / plain);
+    r.put("offline_bytes", bytes(last1.offlineTraffic()))
+        .put("online_bytes", bytes(last1.onlineTraffic()))
+        .put("online_rounds", Math.max(last0.onlineTraffic().rounds(), last1.onlineTraffic().rounds()))
+        .put("max_abs_error_vs_int64", err).put("top1_agrees", top1);
+    for (LayerRow l : layers) {
+      r.put("layer." + l.name() + ".offline_ms", l.offlineMs())
+          .put("layer." + l.name() + ".online_ms", l.onlineMs())
+          .put("layer." + l.name() + ".online_bytes", l.onlineBytes())
+          .put("layer." + l.name() + ".online_rounds", l.onlineRounds());
+    }
+    return r;
+  }
+
+  private static long bytes(org.polyshare.core.link.LinkStats.Snapshot t) {
+    return t.bytesSent() + t.bytesReceived();
+  }
+
+  private static int argmax(double[] v) {
+    int b = 0;
+    for (int i = 1; i < v.length; i++) {
+      if (v[i] > v[b]) {
+        b = i;
+      }
+    }
+    return b;
   }
 }

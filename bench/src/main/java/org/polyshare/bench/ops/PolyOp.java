@@ -3,11 +3,11 @@ package org.polyshare.bench.ops;
 import org.polyshare.core.protocol.Activations;
 import org.polyshare.core.protocol.Party;
 import org.polyshare.core.ring.FixedPoint;
-import org.polyshare.models.secure.RingForward;
+import org.polyshare.core.protocol.PowerChain;
 
 /**
  * The PolyKervNet activation {@code (x + c)^d} with {@code c = 1/2}: the library's secure power
- * ({@link Activations#power}) against its plaintext ring form ({@link RingForward#power}), so the
+ * ({@link Activations#power}) against its plaintext ring form ({@link PowerChain#ring}), so the
  * benchmark measures the schedule the models run.
  */
 final class PolyOp extends ElementwiseOp {
@@ -41,7 +41,7 @@ final class PolyOp extends ElementwiseOp {
     for (int i = 0; i < base.length; i++) {
       base[i] = x[i] + cEnc;
     }
-    return RingForward.power(base, degree, f);
+    return PowerChain.of(degree).ring(base, f);
   }
 
   @Override

@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * Max pooling over square windows ({@link PoolWindow}: kernel, stride, dilation, padding, ceil
  * mode). Padded cells hold −∞ (ONNX MaxPool's own pads, they never win) or, when
- * {@code zeroPads} (a zero {@code Pad} folded in by the importer), 0. Plaintext only: the zoo replaces every max-pool by
- * {@link AvgPool}, and the secure evaluator refuses a model that still has one.
+ * {@code zeroPads} (a zero {@code Pad} folded in by the importer), 0. The zoo replaces every max-pool by {@link AvgPool};
+ * the secure evaluator runs one as a garbled max-pool ({@code secure.MaxPoolLayer}).
  */
 public record MaxPool(String name, String input, PoolWindow window, boolean zeroPads)
     implements Layer {

@@ -85,4 +85,20 @@ final class Encoding {
     }
     return out;
   }
+
+  /**
+   * A per-channel (or, with one value, per-tensor) parameter spread over a batch layout of
+   * {@code n} elements: element {@code i} gets {@code v[(i / per) mod C]}.
+   */
+  static long[] perElement(long[] v, int per, int n) {
+    long[] out = new long[n];
+    if (v.length == 1) {
+      java.util.Arrays.fill(out, v[0]);
+      return out;
+    }
+    for (int i = 0; i < n; i++) {
+      out[i] = v[(i / per) % v.length];
+    }
+    return out;
+  }
 }

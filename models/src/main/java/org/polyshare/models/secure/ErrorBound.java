@@ -10,7 +10,9 @@ import org.polyshare.models.graph.Conv2d;
 import org.polyshare.models.graph.GlobalAvgPool;
 import org.polyshare.models.graph.Layer;
 import org.polyshare.models.graph.Linear;
+import org.polyshare.models.graph.MaxPool;
 import org.polyshare.models.graph.Model;
+import org.polyshare.models.graph.PolyAct;
 import org.polyshare.models.graph.PolyKerv;
 import org.polyshare.models.graph.Relu;
 
@@ -23,8 +25,11 @@ import org.polyshare.models.graph.Relu;
  *   <li>conv / linear: {@code ‖W‖∞·e + (u/2)·fanIn·max|x| + u} (row sums of |w| amplify the input
  *       error, weight rounding, one truncation; bias rounding at 2f is negligible);
  *   <li>power {@code (z + cp)^dp}: {@code dp·M^(dp−1)·e + dp·u} with {@code M = max|z + cp| + e};
- *   <li>BatchNorm: {@code max|s|·e + (u/2)·max|x| + 2u}; pooling: {@code e + 2u}; Add: sum;
- *       ReLU: {@code e + u} (1-Lipschitz, floor).
+ *   <li>BatchNorm: {@code max|s|·e + (u/2)·max|x| + 2u}; average pooling: {@code e + 2u}; Add:
+ *       sum; ReLU: {@code e + u} (1-Lipschitz, floor); max-pool: {@code e} (exact, 1-Lipschitz);
+ *   <li>PolyAct {@code o·(s·x + t)^d}: the base like a BatchNorm, the power like a PolyKerv's,
+ *       then the output scale like the base;
+ *   <li>a final softmax: {@code e/2}, log-softmax: {@code 2e} (the Jacobians' row sums).
  * </ul>
  *
  * The max-magnitudes are those of the plaintext activations of the inputs at hand, so the bound
@@ -69,6 +74,8 @@ public final class ErrorBound {
         }
         double mz = maxConv.get(l.name()) + cp + ez;
         e = p.dp() * Math.pow(mz, p.dp() - 1) * ez + p.dp() * u;
+      } else if (l instanceof PolyAct pa) {
+        e = polyAct(pa, ein, xin, u);
       } else if (l instanceof BatchNorm bn) {
         double ms = 0;
         for (double v : bn.scale()) {
@@ -81,6 +88,8 @@ public final class ErrorBound {
         e = ein + err.get(a.right());
       } else if (l instanceof Relu) {
         e = ein + u;
+      } else if (l instanceof MaxPool) {
+        e = ein; // the garbled max is exact, and max is 1-Lipschitz
       } else {
         e = ein;
       }
@@ -89,7 +98,43 @@ public final class ErrorBound {
       }
       err.put(s.outputName(), e);
     }
+    if (prog.head != null) {
+      // ∂softmax_i/∂z_j = s_i(δ_ij − s_j): row sums ≤ 2·s_i(1 − s_i) ≤ 1/2; log-softmax: ≤ 2
+      e = prog.head.log() ? 2 * e : e / 2;
+    }
     return e;
+  }
+
+  /**
+   * {@code o·(s·x + t)^d}: the base as a BatchNorm ({@code max|s|·e + (u/2)·max|x| + 2u}, or
+   * {@code e + u/2} for the shift alone when s = 1), the power as a PolyKerv's, then the output
+   * scale like the base.
+   */
+  private static double polyAct(PolyAct p, double ein, double xin, double u) {
+    double ms = maxAbs(p.scale());
+    double eb = allOnes(p.scale()) ? ein + u / 2 : ms * ein + u / 2 * xin + 2 * u;
+    double mb = ms * xin + maxAbs(p.shift()) + eb;
+    int d = p.degree();
+    double ep = d * Math.pow(mb, d - 1) * eb + d * u;
+    double mo = maxAbs(p.outScale());
+    return allOnes(p.outScale()) ? ep : mo * ep + u / 2 * Math.pow(mb, d) + 2 * u;
+  }
+
+  private static boolean allOnes(double[] v) {
+    for (double x : v) {
+      if (x != 1) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static double maxAbs(double[] v) {
+    double m = 0;
+    for (double x : v) {
+      m = Math.max(m, Math.abs(x));
+    }
+    return m;
   }
 
   private static double linear(double[] w, int rows, double ein, double xin, double u) {

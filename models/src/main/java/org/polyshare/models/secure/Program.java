@@ -2,22 +2,19 @@ package org.polyshare.models.secure;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.polyshare.models.graph.AvgPool;
 import org.polyshare.models.graph.BatchNorm;
 import org.polyshare.models.graph.Conv2d;
 import org.polyshare.models.graph.Layer;
 import org.polyshare.models.graph.Linear;
-import org.polyshare.models.graph.MaxPool;
-import org.polyshare.models.graph.PolyAct;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.graph.Relu;
 import org.polyshare.models.graph.Shapes;
 import org.polyshare.models.graph.Softmax;
 
 /**
- * A model lowered for ring evaluation: BatchNorm folded where exact, and every ReLU that is the
+ * A model lowered for ring evaluation: BatchNorm folded where exact, every ReLU that is the
  * sole reader of a Conv2d/Linear fused into it (the garbled circuit takes the 2f-bit product and
- * does the truncation as free wiring). Shared by the secure evaluator and the int64 plaintext
+ * does the truncation as free wiring), and a final softmax split off as the {@link #head}. Shared by the secure evaluator and the int64 plaintext
  * forward so both compute the same thing.
  */
 final class Program {
@@ -34,27 +31,40 @@ final class Program {
 
   final Model model;
   final List<Step> steps;
+  /** A final (log-)softmax, which party 1 applies in the clear after the reveal; or null. */
+  final Softmax head;
 
-  private Program(Model model, List<Step> steps) {
+  private Program(Model model, List<Step> steps, Softmax head) {
     this.model = model;
     this.steps = steps;
+    this.head = head;
+  }
+
+  /** The model's outputs from the revealed logits: the head applied per sample, if any. */
+  double[][] outputs(double[][] logits) {
+    if (head != null) {
+      for (int b = 0; b < logits.length; b++) {
+        logits[b] = head.apply(logits[b]);
+      }
+    }
+    return logits;
   }
 
   static Program of(Model original) {
     Model m = original.foldBatchNorm();
     List<Step> steps = new ArrayList<>();
     List<Layer> ls = m.layers();
+    Softmax head = null;
     for (int i = 0; i < ls.size(); i++) {
       Layer l = ls.get(i);
-      if (l instanceof MaxPool) {
-        throw new IllegalArgumentException("model '" + m.name() + "': layer '" + l.name()
-            + "' is a MaxPool, which the secure evaluator does not support; use AvgPool");
-      }
-      if (l instanceof PolyAct || l instanceof Softmax
-          || (l instanceof AvgPool ap && !ap.isPlain())) {
-        throw new IllegalArgumentException("model '" + m.name() + "': layer '" + l.name()
-            + "' is a " + (l instanceof AvgPool ? "padded or ceil-mode AvgPool" : l.kind())
-            + ", which the secure evaluator does not support yet");
+      if (l instanceof Softmax sm) {
+        if (i == 0 || i + 1 != ls.size() || !sm.input().equals(ls.get(i - 1).name())) {
+          throw new IllegalArgumentException("model '" + m.name() + "': softmax '" + l.name()
+              + "' must be the last layer and read the one before it: party 1 applies it in the"
+              + " clear to the revealed logits");
+        }
+        head = sm;
+        break;
       }
       if (l instanceof BatchNorm bn && !(m.shape(bn.input()).length == 3
           || m.shape(bn.input()).length == 1)) {
@@ -69,6 +79,6 @@ final class Program {
       }
       steps.add(new Step(l, fused, m.shape(l.inputs().get(0)), m.shape(l.name())));
     }
-    return new Program(m, steps);
+    return new Program(m, steps, head);
   }
 }

@@ -134,12 +134,11 @@ class SecureModelTest {
   }
 
   @Test
-  void maxPoolIsRefusedByTheSecureEvaluator() {
+  void maxPoolIsAGarbledMaxOverItsWindows() {
     Model m = Model.builder("mp", 1, 4, 4).maxPool("mp", 2, 2).flatten("f").linear("fc", 2).build();
-    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
-        IllegalArgumentException.class, () -> SecureModel.compile(m, 1));
-    assertTrue(e.getMessage().contains("'mp'") && e.getMessage().contains("MaxPool"),
-        e.getMessage());
+    // 4 windows of 4 cells per sample, batch 3: one random OT per bit of each cell's share
+    assertEquals(new org.polyshare.core.correlation.CorrelationRequest.RandomOt(64 * 4 * 4 * 3),
+        SecureModel.compile(m, 3).inferenceRequests().get(0));
   }
 
   /**

@@ -42,28 +42,16 @@ public final class Activations {
   /**
    * Shares of {@code (x + c)^d} for an integer {@code d ≥ 1} and a shared scalar {@code c}
    * (party 0 passes its share, e.g. the model's {@code c_p}; party 1 its share, e.g. 0). Square
-   * and multiply over the bits of {@code d}; every product is truncated. {@code d = 2} costs one
-   * square pair and one truncation (two rounds).
+   * and multiply over the bits of {@code d} ({@link PowerChain}, which also lists the
+   * correlations this draws); every product is truncated. {@code d = 2} costs one square pair and
+   * one truncation (two rounds).
    */
   public static long[] power(Party p, long[] x, long cShare, int d) {
-    if (d < 1) {
-      throw new IllegalArgumentException("polynomial degree must be >= 1, got " + d);
-    }
+    PowerChain chain = PowerChain.of(d);
     long[] base = x.clone();
     for (int i = 0; i < base.length; i++) {
       base[i] += cShare;
     }
-    long[] result = null;
-    int e = d;
-    while (true) {
-      if ((e & 1) != 0) {
-        result = result == null ? base : Beaver.mul(p, result, base);
-      }
-      e >>>= 1;
-      if (e == 0) {
-        return result;
-      }
-      base = Beaver.square(p, base);
-    }
+    return chain.secure(p, base);
   }
 }

@@ -1,0 +1,53 @@
+package org.polyshare.models.secure;
+
+import java.util.List;
+import org.polyshare.core.correlation.CorrelationRequest;
+import org.polyshare.core.protocol.Beaver;
+import org.polyshare.core.protocol.Party;
+import org.polyshare.models.graph.BatchNorm;
+
+/**
+ * A BatchNorm that did not fold into a preceding conv: {@code s·x + t} per channel, a Beaver
+ * product with party 0's scale (party 1 holds a zero share of it), then party 0 adds the shift.
+ */
+final class BatchNormLayer extends SecureLayer {
+  private final long[] scale;
+  private final long[] shift;
+  private final int per;
+  private final List<CorrelationRequest> requests;
+
+  BatchNormLayer(Program.Step step, Lowering low) {
+    super(step, low);
+    BatchNorm bn = (BatchNorm) step.layer();
+    this.per = Encoding.spatial(step.inShape());
+    this.scale = Encoding.perElement(fp.encode(bn.scale()), per, n());
+    this.shift = Encoding.perElement(fp.encode(bn.shift()), per, n());
+    this.requests = Lists.concat(List.of(new CorrelationRequest.Triples(n())), truncation(n(), f));
+  }
+
+  @Override
+  List<CorrelationRequest> linearRequests() {
+    return requests;
+  }
+
+  @Override
+  long[] online(Party q, long[][] in) {
+    boolean owner = q.id() == 0;
+    long[] z = Beaver.mul(q, in[0], owner ? scale : new long[scale.length]);
+    if (owner) {
+      for (int k = 0; k < z.length; k++) {
+        z[k] += shift[k];
+      }
+    }
+    return z;
+  }
+
+  @Override
+  long[] ring(long[][] in) {
+    long[] z = RingOps.mulShift(in[0], scale, f);
+    for (int k = 0; k < z.length; k++) {
+      z[k] += shift[k];
+    }
+    return z;
+  }
+}

@@ -1,0 +1,79 @@
+package org.polyshare.models.secure;
+
+import org.polyshare.core.correlation.CorrelationRequest;
+import org.polyshare.core.kernel.BilinearMap;
+import org.polyshare.core.kernel.MatMulShape;
+import org.polyshare.core.protocol.FixedWeightLinear;
+import org.polyshare.core.protocol.Party;
+import org.polyshare.core.ring.FixedPoint;
+import org.polyshare.models.graph.Conv2d;
+import org.polyshare.models.graph.Linear;
+
+/**
+ * The owner-held product of a Conv2d or Linear and its bias at 2f bits ({@link
+ * FixedWeightLinear#owned}): online, party 1 sends its masked share and party 0 alone does one
+ * ring conv/GEMM with its plaintext weights, then adds the bias (and a PolyKerv's cp) before the
+ * truncation. The part that {@link LinearLayer} and {@link PolyKervLayer} share.
+ */
+final class OwnedProduct {
+  private final int maskId;
+  private final BilinearMap map;
+  private final long[] weights;
+  private final long[] bias2f;
+  private final int perChannel;
+
+  private OwnedProduct(int maskId, BilinearMap map, long[] weights, long[] bias2f,
+      int perChannel) {
+    this.maskId = maskId;
+    this.map = map;
+    this.weights = weights;
+    this.bias2f = bias2f;
+    this.perChannel = perChannel;
+  }
+
+  /** A conv, with {@code cp} (or null) added to its bias. */
+  static OwnedProduct conv(int maskId, Conv2d c, double[] cp, Program.Step s,
+      SecureLayer.Lowering low) {
+    FixedPoint fp = low.fp();
+    return new OwnedProduct(maskId, Encoding.convShape(c, s.inShape(), low.batch()),
+        fp.encode(c.weight()), Encoding.bias2f(fp, c.bias(), cp), Encoding.spatial(s.outShape()));
+  }
+
+  /** A dense layer {@code X[batch, in] · Wᵀ[in, out]}. */
+  static OwnedProduct linear(int maskId, Linear lin, SecureLayer.Lowering low) {
+    FixedPoint fp = low.fp();
+    return new OwnedProduct(maskId,
+        new MatMulShape(low.batch(), lin.inFeatures(), lin.outFeatures()),
+        fp.encode(Encoding.transpose(lin.weight(), lin.outFeatures(), lin.inFeatures())),
+        Encoding.bias2f(fp, lin.bias(), null), 1);
+  }
+
+  CorrelationRequest sessionRequest() {
+    return new CorrelationRequest.WeightMask(maskId, map.rightNumel());
+  }
+
+  CorrelationRequest inferenceRequest() {
+    return new CorrelationRequest.FixedMask(maskId, map);
+  }
+
+  /** Setup: opens {@code F = W − B}; only party 0 passes its weights. */
+  FixedWeightLinear open(Party party) {
+    return FixedWeightLinear.owned(party, maskId, party.id() == 0 ? weights : null, map);
+  }
+
+  /** Online: shares of {@code X ⊗ W + bias} at 2f bits. */
+  long[] apply(Party q, FixedWeightLinear fw, FixedWeightLinear.Prepared prep, long[] x) {
+    long[] z = fw.applyRaw(q, prep, x);
+    if (q.id() == 0) {
+      Encoding.addPerChannel(z, bias2f, perChannel);
+    }
+    return z;
+  }
+
+  /** The plaintext product and bias at 2f bits. */
+  long[] ring(long[] x) {
+    long[] z = map.apply(x, weights);
+    Encoding.addPerChannel(z, bias2f, perChannel);
+    return z;
+  }
+}

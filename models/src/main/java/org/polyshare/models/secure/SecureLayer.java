@@ -1,0 +1,135 @@
+package org.polyshare.models.secure;
+
+import java.util.List;
+import org.polyshare.core.correlation.CorrelationRequest;
+import org.polyshare.core.protocol.Party;
+import org.polyshare.core.protocol.Truncation;
+import org.polyshare.core.protocol.TruncationMode;
+import org.polyshare.core.ring.FixedPoint;
+import org.polyshare.models.graph.Model;
+
+/**
+ * One layer kind under two-party computation, with everything it needs side by side: the
+ * correlations it draws (per session and per inference, in the order it draws them), its session
+ * setup, its offline and online steps, and its plaintext int64 reference ({@link #ring}, with the
+ * same truncation points, each an exact shift).
+ *
+ * <p>Lifetimes: the layer is compiled once per model and shared read-only by every session (a
+ * service runs several at once); {@link #open} makes a party's {@link Session} (setup, e.g. the
+ * opened weight masks); each inference gets a fresh single-use {@link Inference}. Offline and
+ * online are split into a linear part and an activation part (the non-linearity and what feeds
+ * it) only so that the measurement ({@link MeteredLayer}) can attribute the cost; a layer whose
+ * cost is all linear keeps the activation part empty.
+ */
+abstract class SecureLayer {
+  /** What lowering a layer needs besides its step: the batch and the arithmetic. */
+  record Lowering(Model model, int batch, FixedPoint fp, TruncationMode mode) {
+    int f() {
+      return fp.fracBits();
+    }
+  }
+
+  final Program.Step step;
+  final int batch;
+  final int f;
+  final FixedPoint fp;
+  final TruncationMode mode;
+
+  SecureLayer(Program.Step step, Lowering low) {
+    this.step = step;
+    this.batch = low.batch();
+    this.f = low.f();
+    this.fp = low.fp();
+    this.mode = low.mode();
+  }
+
+  /** The name its output goes by (a fused ReLU's name when there is one). */
+  String name() {
+    return step.outputName();
+  }
+
+  String kind() {
+    return step.fusedRelu() != null ? step.layer().kind() + "+ReLU" : step.layer().kind();
+  }
+
+  List<String> inputs() {
+    return step.layer().inputs();
+  }
+
+  /** Output elements of one inference (the batch included). */
+  int n() {
+    return batch * step.outNumel();
+  }
+
+  /** Requests of the session setup (weight masks). */
+  List<CorrelationRequest> sessionRequests() {
+    return List.of();
+  }
+
+  /** Per inference, fetched first: the requests of the linear part. */
+  abstract List<CorrelationRequest> linearRequests();
+
+  /** Per inference, fetched after {@link #linearRequests}: those of the activation part. */
+  List<CorrelationRequest> activationRequests() {
+    return List.of();
+  }
+
+  /** Whether the layer has a non-linear part whose cost is reported apart. */
+  boolean hasActivation() {
+    return false;
+  }
+
+  /** Garbled-circuit ReLUs per inference. */
+  long reluCount() {
+    return 0;
+  }
+
+  /** The truncation requests of {@code count} values by {@code bits} in this model's mode. */
+  final List<CorrelationRequest> truncation(int count, int bits) {
+    return Truncation.requests(mode, count, bits);
+  }
+
+  /** The plaintext int64 forward of the layer on its (encoded, batched) inputs. */
+  abstract long[] ring(long[][] in);
+
+  /**
+   * Session setup for {@code party} (the party with the real correlation source). Layers without
+   * session or offline state run {@link #online} on every inference.
+   */
+  Session open(Party party) {
+    return () -> new Inference() {
+      @Override
+      long[] onlineLinear(Party q, long[][] in) {
+        return online(q, in);
+      }
+    };
+  }
+
+  /** The online step of a stateless layer. */
+  long[] online(Party q, long[][] in) {
+    throw new IllegalStateException(kind() + " '" + name() + "' has no stateless online step");
+  }
+
+  /** A party's session state of the layer. */
+  interface Session {
+    /** Fresh state for one inference. */
+    Inference inference();
+  }
+
+  /**
+   * One inference of the layer, single use. The offline steps run after the layer's requests are
+   * in the party's prefetched store, the online steps on its inputs; {@code q} draws from that
+   * store.
+   */
+  abstract static class Inference {
+    void offlineLinear(Party q) {}
+
+    void offlineActivation(Party q) {}
+
+    abstract long[] onlineLinear(Party q, long[][] in);
+
+    long[] onlineActivation(Party q, long[] z) {
+      return z;
+    }
+  }
+}
