@@ -49,7 +49,7 @@ import org.polyshare.models.onnx.proto.OnnxProto.ValueInfoProto;
  * into the next Conv or pool), Identity and Dropout (pass-through, on activations and constants),
  * Constant, a final Softmax/LogSoftmax (applied by party 1 in the clear after the reveal), and
  * static subgraphs ({@link ConstantFolder}: Shape, Gather, Unsqueeze, Squeeze, Concat, Cast,
- * Transpose, Range, … of constants and shapes).
+ * Transpose, Range, Slice, … of constants and shapes).
  *
  * <p>The PolyKervNet pattern {@code Conv → Add(cp) → Pow(dp)} (or {@code Mul(x, x)}, or
  * {@code Conv → Pow}) becomes one fused {@link PolyKerv}. Elsewhere, additions, products and
@@ -63,7 +63,7 @@ public final class OnnxImporter {
       Set.of("Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow", "BatchNormalization",
           "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Relu", "MaxPool", "Identity",
           "Dropout", "Constant", "Pad", "Softmax", "LogSoftmax", "Shape", "Gather", "Unsqueeze",
-          "Squeeze", "Concat", "Cast", "Transpose", "Range", "ConstantOfShape", "Neg");
+          "Squeeze", "Concat", "Cast", "Transpose", "Range", "ConstantOfShape", "Neg", "Slice");
 
   private final Map<String, Tensor> constants = new HashMap<>();
   /** ONNX value name → name of our layer producing it (or {@link Model#INPUT}). */
@@ -300,7 +300,7 @@ public final class OnnxImporter {
       case "Pad" -> pad(n, out);
       case "Softmax", "LogSoftmax" -> softmax(n, out, op.equals("LogSoftmax"));
       case "Gather", "Transpose", "Unsqueeze", "Squeeze", "Concat", "Range", "Shape", "Cast",
-          "ConstantOfShape", "Neg" -> throw new OnnxFormatException(describe(n)
+          "ConstantOfShape", "Neg", "Slice" -> throw new OnnxFormatException(describe(n)
               + " on an activation is not supported (only static subgraphs of constants and"
               + " shapes are folded)" + unfoldHint(op));
       default -> throw new IllegalStateException(op);

@@ -40,7 +40,8 @@ import org.polyshare.models.secure.SecureModel;
  */
 class OnnxCorpusTest {
   static final String[] MODELS = {"pkn_sequential", "pkn_resnet", "pkn_shared_cp", "rpkn",
-      "relu_net", "relu_replaced", "replaced_per_channel", "softmax", "log_softmax", "maxpool"};
+      "relu_net", "relu_replaced", "replaced_per_channel", "softmax", "log_softmax", "maxpool",
+      "normalized_input"};
   static final int[] OPSETS = {11, 13, 17};
 
   /** Models the secure lowering ({@code Program.of}) accepts today. */
