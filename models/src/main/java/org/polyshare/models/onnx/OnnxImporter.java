@@ -141,6 +141,10 @@ public final class OnnxImporter {
     if (input == null) {
       throw new OnnxFormatException("the model has no (non-initializer) input");
     }
+    requireReal(input, "input");
+    for (ValueInfoProto o : g.getOutputList()) {
+      requireReal(o, "output");
+    }
     int[] inputShape = inputShape(input);
     TensorShapeProto.Dimension b0 = input.getType().getTensorType().getShape().getDim(0);
     batch = b0.hasDimValue() && b0.getDimValue() > 0 ? b0.getDimValue() : ConstantFolder.BATCH;
@@ -215,6 +219,25 @@ public final class OnnxImporter {
       dims[i] = t.getDims(i);
     }
     return new Tensor(dims, OnnxTensors.toDoubles(t));
+  }
+
+  /**
+   * The model computes over the reals (double in plaintext, fixed point in the ring): an integer
+   * input or output would need integer semantics (wrap-around, truncating division, integer
+   * powers) that the layers do not have, so it is refused rather than computed in the reals.
+   */
+  private static void requireReal(ValueInfoProto v, String what) {
+    if (!v.hasType() || !v.getType().hasTensorType()) {
+      throw new OnnxFormatException(what + " '" + v.getName() + "' is not a tensor (sequence,"
+          + " map and optional values are not supported)");
+    }
+    int t = v.getType().getTensorType().getElemType();
+    if (t != TensorProto.DataType.FLOAT_VALUE && t != TensorProto.DataType.DOUBLE_VALUE
+        && t != TensorProto.DataType.UNDEFINED_VALUE) {
+      throw new OnnxFormatException(what + " '" + v.getName() + "' has element type "
+          + OnnxTensors.typeName(t) + "; PolyShare models take and return FLOAT (or DOUBLE)"
+          + " tensors");
+    }
   }
 
   private static int[] inputShape(ValueInfoProto input) {
