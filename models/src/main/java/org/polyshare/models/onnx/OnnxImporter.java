@@ -1084,8 +1084,9 @@ public final class OnnxImporter {
       throw refused(n, "mode", "only constant (zero) padding is supported");
     }
     if (value != 0) {
-      throw new OnnxFormatException(describe(n) + ": constant_value " + value
-          + " is not supported; only zero padding");
+      throw attr(n, "value") != null ? refused(n, "value", "only zero padding is supported")
+          : new OnnxFormatException(describe(n) + ": constant_value " + value
+              + " is not supported; only zero padding");
     }
     if (rank != 4 || full[0] != 0 || full[1] != 0 || full[4] != 0 || full[5] != 0) {
       throw new OnnxFormatException(describe(n) + ": only padding of the two spatial axes of"
