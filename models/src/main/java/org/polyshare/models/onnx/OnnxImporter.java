@@ -71,6 +71,8 @@ public final class OnnxImporter {
   /** ONNX value name → a zero Pad of an activation waiting for the Conv or pool that reads it. */
   private final Map<String, PendingPad> pads = new HashMap<>();
   private final Map<String, Integer> consumers = new HashMap<>();
+  /** Layer name → how many of its readers are aliasing nodes (see {@link #alias}). */
+  private final Map<String, Integer> aliasReads = new HashMap<>();
   private final List<Layer> layers = new ArrayList<>();
   private final Map<String, int[]> shapes = new HashMap<>();
   private final Set<String> usedNames = new HashSet<>();
@@ -584,8 +586,13 @@ public final class OnnxImporter {
     valueToLayer.put(value, l.name());
   }
 
+  /**
+   * {@code value} is another name of {@code layer}'s output (Identity, inference Dropout, a
+   * zero-width Pad, a no-op Reshape); the aliasing node is one of the layer's readers.
+   */
   private void alias(String value, String layer) {
     valueToLayer.put(value, layer);
+    aliasReads.merge(layer, 1, Integer::sum);
   }
 
   /** Replaces the last layer (which must be {@code old}) by {@code l}, now producing {@code value}. */
@@ -596,7 +603,11 @@ public final class OnnxImporter {
     emit(value, l);
   }
 
-  /** The producing layer of the node's input i if it is the last layer and read only here. */
+  /**
+   * The producing layer of the node's input i if it is the last layer and read only by this
+   * node, under any of its names: folding this node into it must not change what another
+   * reader of an alias (say, the value before an Identity) sees.
+   */
   private Layer soleProducer(NodeProto n, int i) {
     String v = n.getInput(i);
     String layer = valueToLayer.get(v);
@@ -604,7 +615,16 @@ public final class OnnxImporter {
       return null;
     }
     Layer last = layers.get(layers.size() - 1);
-    return last.name().equals(layer) ? last : null;
+    if (!last.name().equals(layer)) {
+      return null;
+    }
+    int readers = -aliasReads.getOrDefault(layer, 0);
+    for (Map.Entry<String, String> e : valueToLayer.entrySet()) {
+      if (e.getValue().equals(layer)) {
+        readers += consumers.getOrDefault(e.getKey(), 0);
+      }
+    }
+    return readers == 1 ? last : null;
   }
 
   private void conv(NodeProto n, String out) {
