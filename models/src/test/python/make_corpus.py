@@ -5,7 +5,7 @@ Builds small PKN, R-PKN and ReLU models the ways PyTorch users write them, expor
 opsets 11, 13 and 17 and records PyTorch's outputs on fixed inputs. Run with Debian's
 python3-torch / python3-onnx from the repository root:
 
-    /usr/bin/python3 models/src/test/python/make_corpus.py
+    /usr/bin/python3 models/src/test/python/make_corpus.py [MODEL ...]
 
 It rewrites models/src/test/resources/onnx/corpus/: NAME-opsetK.onnx per model and opset, and
 NAME.io (the fixed input and PyTorch's output, as text: a shape line then the values).
@@ -13,6 +13,9 @@ NAME.io (the fixed input and PyTorch's output, as text: a shape line then the va
 import os
 import sys
 
+import onnx
+import onnx.checker
+import onnx.helper
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -227,6 +230,53 @@ class UnfoldKerv(nn.Module):
         return self.fc(y.view(n, -1))
 
 
+class NormalizedNet(nn.Module):
+    """Input normalisation (x - mean) / std, F.pad before an unpadded conv, (0.5 - x)^2 after BN,
+    a division of the logits; the export is then given an Identity and an inference Dropout on
+    activations, as other exporters and graph tools leave them."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("mean", torch.tensor([0.1, -0.2, 0.05]).view(3, 1, 1))
+        self.register_buffer("std", torch.tensor([0.5, 0.25, 2.0]).view(3, 1, 1))
+        self.conv = nn.Conv2d(3, C, 3, 1, 0)
+        self.bn = nn.BatchNorm2d(C)
+        self.fc = nn.Linear(C * 4 * 4, 5)
+
+    def forward(self, x):
+        x = (x - self.mean) / self.std
+        x = self.conv(F.pad(x, (1, 1, 1, 1)))
+        x = F.avg_pool2d((0.5 - self.bn(x)) ** 2, 2)
+        return self.fc(x.flatten(1)) / 4.0
+
+
+def add_pass_through_nodes(path):
+    """Routes the first Conv's output through an Identity and the Gemm's input through a Dropout
+    (no attributes: valid at every opset, the identity in inference)."""
+    m = onnx.load(path)
+    g = m.graph
+    nodes = list(g.node)
+    conv = next(n for n in nodes if n.op_type == "Conv")
+    gemm = next(n for n in nodes if n.op_type == "Gemm")
+    for n in nodes:
+        for i, v in enumerate(n.input):
+            if v == conv.output[0]:
+                n.input[i] = "conv_identity"
+    src = gemm.input[0]
+    gemm.input[0] = "gemm_dropout"
+    ident = onnx.helper.make_node("Identity", [conv.output[0]], ["conv_identity"], "identity")
+    drop = onnx.helper.make_node("Dropout", [src], ["gemm_dropout"], "dropout")
+    del g.node[:]
+    for n in nodes:
+        g.node.append(n)
+        if n is conv:
+            g.node.append(ident)
+        if n.output[0] == src:
+            g.node.append(drop)
+    onnx.checker.check_model(m)
+    onnx.save(m, path)
+
+
 MODELS = {
     "pkn_sequential": pkn_sequential,
     "pkn_resnet": PknResnet,
@@ -239,7 +289,10 @@ MODELS = {
     "log_softmax": lambda: SoftmaxNet(True),
     "maxpool": MaxPoolNet,
     "unfold_kerv": UnfoldKerv,
+    "normalized_input": NormalizedNet,
 }
+
+POST = {"normalized_input": add_pass_through_nodes}
 
 # models exported with a fixed batch of 2 (the others get a symbolic batch axis)
 FIXED_BATCH = {"pkn_sequential", "relu_net", "rpkn"}
@@ -263,7 +316,10 @@ def write_io(path, x, y):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
+    only = sys.argv[1:]  # regenerate just these models (default: all)
     for name, make in MODELS.items():
+        if only and name not in only:
+            continue
         torch.manual_seed(1234)
         m = make()
         g = torch.Generator().manual_seed(99)
@@ -279,6 +335,8 @@ def main():
             dyn = None if name in FIXED_BATCH else {"x": {0: "N"}, "y": {0: "N"}}
             torch.onnx.export(m, x, path, opset_version=opset, input_names=["x"],
                               output_names=["y"], dynamic_axes=dyn)
+            if name in POST:
+                POST[name](path)
         print(name, tuple(y.shape), file=sys.stderr)
 
 

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
         + " int64 forward.")
 final class ModelCommand implements Callable<Integer> {
   @Option(names = "--model", defaultValue = "resnet18-pkn",
-      description = "zoo model (default ${DEFAULT-VALUE}); see `models list`")
+      description = "zoo model (default ${DEFAULT-VALUE}; see `models list`) or FILE.onnx")
   String model;
 
   @Option(names = "--batch", defaultValue = "1", description = "inputs per inference (default ${DEFAULT-VALUE})")

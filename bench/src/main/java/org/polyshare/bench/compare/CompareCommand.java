@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.models.graph.Model;
+import org.polyshare.models.onnx.ModelSource;
 import org.polyshare.models.zoo.Zoo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,9 +39,17 @@ import picocli.CommandLine.Spec;
 public final class CompareCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true,
+  @Option(names = "--model",
       description = "architecture: lenet5, tiny, resnet18 or vgg16 (both -relu and -pkn run)")
   String model;
+
+  @Option(names = "--pkn", paramLabel = "FILE.onnx",
+      description = "your own PKN model (with --relu FILE.onnx, instead of --model)")
+  String pknFile;
+
+  @Option(names = "--relu", paramLabel = "FILE.onnx",
+      description = "your own ReLU model of the same architecture (with --pkn)")
+  String reluFile;
 
   @Option(names = "--net", defaultValue = "loopback",
       description = "network profile: loopback, lan or wan (default ${DEFAULT-VALUE})")
@@ -92,12 +101,38 @@ public final class CompareCommand implements Callable<Integer> {
 
   private static final List<String> ARCHITECTURES = List.of("lenet5", "tiny", "resnet18", "vgg16");
 
-  @Override
-  public Integer call() throws IOException, InterruptedException {
+  /** {relu, pkn}: the zoo pair of --model, or the user's --relu and --pkn files. */
+  private String[] variants() {
+    if (pknFile != null || reluFile != null) {
+      if (model != null || pknFile == null || reluFile == null) {
+        throw new IllegalArgumentException("give either --model or both --pkn FILE.onnx and"
+            + " --relu FILE.onnx");
+      }
+      for (String f : new String[] {reluFile, pknFile}) {
+        if (!ModelSource.isFile(f)) {
+          throw new IllegalArgumentException("--pkn and --relu take ONNX files, got '" + f + "'");
+        }
+      }
+      // absolute: the separate-JVM parties run in another working directory
+      return new String[] {Path.of(reluFile).toAbsolutePath().toString(),
+          Path.of(pknFile).toAbsolutePath().toString()};
+    }
+    if (model == null) {
+      throw new IllegalArgumentException("give --model (lenet5, tiny, resnet18 or vgg16) or"
+          + " --pkn FILE.onnx --relu FILE.onnx");
+    }
     String arch = model.toLowerCase(Locale.ROOT).replaceAll("-(relu|pkn)$", "");
     if (!ARCHITECTURES.contains(arch)) {
       throw new IllegalArgumentException("unknown --model '" + model + "'; use one of " + ARCHITECTURES);
     }
+    return new String[] {arch + "-relu", arch + "-pkn"};
+  }
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    String[] variants = variants();
+    String arch = model != null ? model.toLowerCase(Locale.ROOT).replaceAll("-(relu|pkn)$", "")
+        : Path.of(pknFile).getFileName().toString().replaceFirst("(?i)\\.onnx$", "");
     if (batch < 1 || repeat < 1 || warmup < 0 || timeoutSeconds < 1) {
       throw new IllegalArgumentException("--batch and --repeat must be >= 1, --warmup >= 0, --timeout >= 1");
     }
@@ -116,7 +151,6 @@ public final class CompareCommand implements Callable<Integer> {
     try (Progress progress = new Progress(System.err, total, !noProgress);
         SeparateJvmRunner jvms = inProcess ? null
             : new SeparateJvmRunner(SeparateJvmRunner.projectRoot(), net, timeout, jvmOptions)) {
-      String[] variants = {arch + "-relu", arch + "-pkn"};
       for (int v = 0; v < 2; v++) {
         String name = variants[v];
         progress.begin(name + ": loading and calibrating the model");

@@ -21,7 +21,7 @@ final class ConstantFolder {
   /** Ops this class folds when every input is static. */
   static final java.util.Set<String> OPS = java.util.Set.of("Shape", "Gather", "Unsqueeze",
       "Squeeze", "Concat", "Cast", "Transpose", "Reshape", "Add", "Sub", "Mul", "Div", "Range",
-      "ConstantOfShape", "Identity", "Neg");
+      "ConstantOfShape", "Identity", "Neg", "Slice");
 
   /** A dense constant, row-major. */
   record Tensor(long[] dims, double[] values) {
@@ -91,6 +91,8 @@ final class ConstantFolder {
       case "Reshape":
         return new Tensor(reshapeDims(in.get(0), in.get(1).values(), intAttr(n, "allowzero", 0)),
             in.get(0).values());
+      case "Slice":
+        return slice(n, in);
       case "Range":
         return range(in.get(0).values()[0], in.get(1).values()[0], in.get(2).values()[0]);
       case "ConstantOfShape": {
@@ -362,6 +364,94 @@ final class ConstantFolder {
       dims[infer] = known == 0 ? 0 : t.values().length / known;
     }
     return dims;
+  }
+
+  /**
+   * Slice (opset 1–9: attributes starts/ends/axes; 10+: inputs starts, ends, axes, steps), as
+   * torch's {@code F.pad} emits it to reverse its pad list ({@code steps = -1}). Per axis, with
+   * negative starts/ends counted from the end: a positive step clamps start and end to [0, d],
+   * a negative one start to [0, d − 1] and end to [−1, d − 1]; the axis then keeps
+   * ⌈(end − start) / step⌉ elements (none if that is negative).
+   */
+  private static Tensor slice(NodeProto n, Inputs in) {
+    Tensor data = in.get(0);
+    long[] starts;
+    long[] ends;
+    long[] axes;
+    long[] steps = null;
+    if (attr(n, "starts") != null) {
+      starts = ints(n, "starts");
+      ends = ints(n, "ends");
+      axes = ints(n, "axes");
+    } else {
+      starts = longs(in.get(1));
+      ends = longs(in.get(2));
+      axes = n.getInputCount() > 3 && !n.getInput(3).isEmpty() ? longs(in.get(3)) : null;
+      steps = n.getInputCount() > 4 && !n.getInput(4).isEmpty() ? longs(in.get(4)) : null;
+    }
+    if (starts == null || ends == null || starts.length != ends.length) {
+      throw new OnnxFormatException("Slice needs starts and ends of equal length");
+    }
+    int r = data.rank();
+    long[] from = new long[r];
+    long[] step = new long[r];
+    long[] dims = data.dims().clone();
+    Arrays.fill(step, 1);
+    for (int i = 0; i < starts.length; i++) {
+      int ax = (int) normAxis(axes == null ? i : axes[i], r, false);
+      long d = data.dims()[ax];
+      long st = steps == null ? 1 : steps[i];
+      if (st == 0) {
+        throw new OnnxFormatException("Slice step 0 on axis " + ax);
+      }
+      long b = starts[i] < 0 ? starts[i] + d : starts[i];
+      long e = ends[i] < 0 ? ends[i] + d : ends[i];
+      if (st > 0) {
+        b = Math.max(0, Math.min(d, b));
+        e = Math.max(0, Math.min(d, e));
+      } else {
+        b = Math.max(0, Math.min(d - 1, b));
+        e = Math.max(-1, Math.min(d - 1, e));
+      }
+      long count = st > 0 ? (e - b + st - 1) / st : (b - e + (-st) - 1) / (-st);
+      from[ax] = b;
+      step[ax] = st;
+      dims[ax] = Math.max(0, count);
+    }
+    int[] inStride = new int[r];
+    for (int i = r - 1, s = 1; i >= 0; i--) {
+      inStride[i] = s;
+      s *= (int) data.dims()[i];
+    }
+    int total = 1;
+    for (long d : dims) {
+      total *= (int) d;
+    }
+    double[] out = new double[total];
+    int[] idx = new int[r];
+    for (int k = 0; k < total; k++) {
+      long src = 0;
+      for (int i = 0; i < r; i++) {
+        src += (from[i] + idx[i] * step[i]) * inStride[i];
+      }
+      out[k] = data.values()[(int) src];
+      for (int i = r - 1; i >= 0 && ++idx[i] == dims[i]; i--) {
+        idx[i] = 0;
+      }
+    }
+    return new Tensor(dims, out);
+  }
+
+  /** Integer values of a constant (large int64 sentinels such as INT64_MAX saturate). */
+  private static long[] longs(Tensor t) {
+    if (t == null) {
+      return null;
+    }
+    long[] r = new long[t.values().length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = (long) t.values()[i];
+    }
+    return r;
   }
 
   private static Tensor range(double start, double limit, double delta) {

@@ -44,6 +44,7 @@ final class OnnxAttributes {
       Map.entry("Concat", Set.of("axis")),
       Map.entry("Cast", Set.of("to")),
       Map.entry("Transpose", Set.of("perm")),
+      Map.entry("Slice", Set.of("starts", "ends", "axes")),
       Map.entry("ConstantOfShape", Set.of("value")));
 
   /** Refuses the first attribute of {@code n} that its op does not implement. */

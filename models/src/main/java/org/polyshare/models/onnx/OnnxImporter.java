@@ -49,7 +49,7 @@ import org.polyshare.models.onnx.proto.OnnxProto.ValueInfoProto;
  * into the next Conv or pool), Identity and Dropout (pass-through, on activations and constants),
  * Constant, a final Softmax/LogSoftmax (applied by party 1 in the clear after the reveal), and
  * static subgraphs ({@link ConstantFolder}: Shape, Gather, Unsqueeze, Squeeze, Concat, Cast,
- * Transpose, Range, … of constants and shapes).
+ * Transpose, Range, Slice, … of constants and shapes).
  *
  * <p>The PolyKervNet pattern {@code Conv → Add(cp) → Pow(dp)} (or {@code Mul(x, x)}, or
  * {@code Conv → Pow}) becomes one fused {@link PolyKerv}. Elsewhere, additions, products and
@@ -63,7 +63,7 @@ public final class OnnxImporter {
       Set.of("Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow", "BatchNormalization",
           "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Relu", "MaxPool", "Identity",
           "Dropout", "Constant", "Pad", "Softmax", "LogSoftmax", "Shape", "Gather", "Unsqueeze",
-          "Squeeze", "Concat", "Cast", "Transpose", "Range", "ConstantOfShape", "Neg");
+          "Squeeze", "Concat", "Cast", "Transpose", "Range", "ConstantOfShape", "Neg", "Slice");
 
   private final Map<String, Tensor> constants = new HashMap<>();
   /** ONNX value name → name of our layer producing it (or {@link Model#INPUT}). */
@@ -71,6 +71,8 @@ public final class OnnxImporter {
   /** ONNX value name → a zero Pad of an activation waiting for the Conv or pool that reads it. */
   private final Map<String, PendingPad> pads = new HashMap<>();
   private final Map<String, Integer> consumers = new HashMap<>();
+  /** Layer name → how many of its readers are aliasing nodes (see {@link #alias}). */
+  private final Map<String, Integer> aliasReads = new HashMap<>();
   private final List<Layer> layers = new ArrayList<>();
   private final Map<String, int[]> shapes = new HashMap<>();
   private final Set<String> usedNames = new HashSet<>();
@@ -140,6 +142,10 @@ public final class OnnxImporter {
     }
     if (input == null) {
       throw new OnnxFormatException("the model has no (non-initializer) input");
+    }
+    requireReal(input, "input");
+    for (ValueInfoProto o : g.getOutputList()) {
+      requireReal(o, "output");
     }
     int[] inputShape = inputShape(input);
     TensorShapeProto.Dimension b0 = input.getType().getTensorType().getShape().getDim(0);
@@ -215,6 +221,25 @@ public final class OnnxImporter {
       dims[i] = t.getDims(i);
     }
     return new Tensor(dims, OnnxTensors.toDoubles(t));
+  }
+
+  /**
+   * The model computes over the reals (double in plaintext, fixed point in the ring): an integer
+   * input or output would need integer semantics (wrap-around, truncating division, integer
+   * powers) that the layers do not have, so it is refused rather than computed in the reals.
+   */
+  private static void requireReal(ValueInfoProto v, String what) {
+    if (!v.hasType() || !v.getType().hasTensorType()) {
+      throw new OnnxFormatException(what + " '" + v.getName() + "' is not a tensor (sequence,"
+          + " map and optional values are not supported)");
+    }
+    int t = v.getType().getTensorType().getElemType();
+    if (t != TensorProto.DataType.FLOAT_VALUE && t != TensorProto.DataType.DOUBLE_VALUE
+        && t != TensorProto.DataType.UNDEFINED_VALUE) {
+      throw new OnnxFormatException(what + " '" + v.getName() + "' has element type "
+          + OnnxTensors.typeName(t) + "; PolyShare models take and return FLOAT (or DOUBLE)"
+          + " tensors");
+    }
   }
 
   private static int[] inputShape(ValueInfoProto input) {
@@ -300,7 +325,7 @@ public final class OnnxImporter {
       case "Pad" -> pad(n, out);
       case "Softmax", "LogSoftmax" -> softmax(n, out, op.equals("LogSoftmax"));
       case "Gather", "Transpose", "Unsqueeze", "Squeeze", "Concat", "Range", "Shape", "Cast",
-          "ConstantOfShape", "Neg" -> throw new OnnxFormatException(describe(n)
+          "ConstantOfShape", "Neg", "Slice" -> throw new OnnxFormatException(describe(n)
               + " on an activation is not supported (only static subgraphs of constants and"
               + " shapes are folded)" + unfoldHint(op));
       default -> throw new IllegalStateException(op);
@@ -561,8 +586,13 @@ public final class OnnxImporter {
     valueToLayer.put(value, l.name());
   }
 
+  /**
+   * {@code value} is another name of {@code layer}'s output (Identity, inference Dropout, a
+   * zero-width Pad, a no-op Reshape); the aliasing node is one of the layer's readers.
+   */
   private void alias(String value, String layer) {
     valueToLayer.put(value, layer);
+    aliasReads.merge(layer, 1, Integer::sum);
   }
 
   /** Replaces the last layer (which must be {@code old}) by {@code l}, now producing {@code value}. */
@@ -573,7 +603,11 @@ public final class OnnxImporter {
     emit(value, l);
   }
 
-  /** The producing layer of the node's input i if it is the last layer and read only here. */
+  /**
+   * The producing layer of the node's input i if it is the last layer and read only by this
+   * node, under any of its names: folding this node into it must not change what another
+   * reader of an alias (say, the value before an Identity) sees.
+   */
   private Layer soleProducer(NodeProto n, int i) {
     String v = n.getInput(i);
     String layer = valueToLayer.get(v);
@@ -581,7 +615,16 @@ public final class OnnxImporter {
       return null;
     }
     Layer last = layers.get(layers.size() - 1);
-    return last.name().equals(layer) ? last : null;
+    if (!last.name().equals(layer)) {
+      return null;
+    }
+    int readers = -aliasReads.getOrDefault(layer, 0);
+    for (Map.Entry<String, String> e : valueToLayer.entrySet()) {
+      if (e.getValue().equals(layer)) {
+        readers += consumers.getOrDefault(e.getKey(), 0);
+      }
+    }
+    return readers == 1 ? last : null;
   }
 
   private void conv(NodeProto n, String out) {
@@ -1061,8 +1104,9 @@ public final class OnnxImporter {
       throw refused(n, "mode", "only constant (zero) padding is supported");
     }
     if (value != 0) {
-      throw new OnnxFormatException(describe(n) + ": constant_value " + value
-          + " is not supported; only zero padding");
+      throw attr(n, "value") != null ? refused(n, "value", "only zero padding is supported")
+          : new OnnxFormatException(describe(n) + ": constant_value " + value
+              + " is not supported; only zero padding");
     }
     if (rank != 4 || full[0] != 0 || full[1] != 0 || full[4] != 0 || full[5] != 0) {
       throw new OnnxFormatException(describe(n) + ": only padding of the two spatial axes of"

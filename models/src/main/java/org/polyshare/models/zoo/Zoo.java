@@ -10,6 +10,7 @@ import org.polyshare.models.graph.Layer;
 import org.polyshare.models.graph.Linear;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.graph.PolyKerv;
+import org.polyshare.models.onnx.ModelSource;
 
 /**
  * The model zoo. Every model comes in a {@code -pkn} and a {@code -relu} variant of the same
@@ -66,13 +67,22 @@ public final class Zoo {
     return e;
   }
 
-  /** The architecture with zero weights (shapes only): enough for a correlation plan. */
+  /**
+   * The architecture with zero weights (shapes only): enough for a correlation plan. A name
+   * ending in {@code .onnx} is a user's file ({@link ModelSource}).
+   */
   public static Model architecture(String name) {
+    if (ModelSource.isFile(name)) {
+      return ModelSource.architecture(name);
+    }
     return entry(name).architecture().get();
   }
 
-  /** The model with calibrated random weights. */
+  /** The model with calibrated random weights; a {@code .onnx} file with its own weights. */
   public static Model load(String name) {
+    if (ModelSource.isFile(name)) {
+      return ModelSource.readFile(name);
+    }
     Model m = architecture(name);
     return Calibrator.calibrate(randomize(m, SEED), sampleInputs(m, calibrationSamples(m), SEED + 1));
   }
