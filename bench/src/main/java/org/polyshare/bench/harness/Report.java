@@ -95,10 +95,15 @@ public final class Report {
 
   /** Writes {@link #json()} to {@code file}, creating its directory. */
   public void writeJson(Path file) throws IOException {
+    write(file, json());
+  }
+
+  /** Writes a report's text (any format) to {@code file} as UTF-8, creating its directory. */
+  public static void write(Path file, String text) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    Files.writeString(file, json(), StandardCharsets.UTF_8);
+    Files.writeString(file, text, StandardCharsets.UTF_8);
   }
 }
