@@ -165,6 +165,7 @@ final class AccuracyCommand implements Callable<Integer> {
    * Three JVMs per chunk of images: the dealer lives across chunks, each chunk is one dealer
    * session of two fresh party processes. Offline time per image is the slower party's (both
    * must finish it), online time party 1's (it holds the result), as {@code bench compare}.
+   * The one place that launches the party processes and decides what each is given.
    */
   private void processes(Model model, Mnist.Split test, SecurePass secure) throws Exception {
     if (chunk < 1) {
