@@ -1,6 +1,5 @@
 package org.polyshare.bench;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,10 +9,14 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import org.polyshare.bench.accuracy.InProcessAccuracy;
+import org.polyshare.bench.accuracy.Scores;
+import org.polyshare.bench.accuracy.SecurePass;
+import org.polyshare.bench.compare.PartyReports;
 import org.polyshare.bench.compare.SeparateJvmRunner;
+import org.polyshare.bench.harness.PhaseTimer;
+import org.polyshare.bench.harness.Report;
 import org.polyshare.core.link.NetworkProfile;
-import org.polyshare.core.link.TwoParties;
-import org.polyshare.core.protocol.InProcessSession;
 import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.models.data.Mnist;
 import org.polyshare.models.eval.PlainEvaluator;
@@ -25,7 +28,6 @@ import org.polyshare.models.graph.Model;
 import org.polyshare.models.graph.PolyKerv;
 import org.polyshare.models.onnx.OnnxExporter;
 import org.polyshare.models.onnx.OnnxImporter;
-import org.polyshare.models.secure.SecureModel;
 import org.polyshare.models.train.TrainedModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -108,127 +110,64 @@ final class AccuracyCommand implements Callable<Integer> {
     }
     Mnist.Split test = Mnist.test(data).head(limit);
     int n = test.n();
-    int b = Math.min(batch, n);
-    int classes = model.outputSize();
+    int b = mode == Mode.in_process ? Math.min(batch, n) : 1;
 
-    long p0 = System.nanoTime();
+    PhaseTimer plainTime = PhaseTimer.start();
     double[][] plain = new double[n][];
     for (int i = 0; i < n; i++) {
       plain[i] = PlainEvaluator.forward(model, test.image(i));
     }
-    double plainSeconds = (System.nanoTime() - p0) / 1e9;
+    double plainMs = plainTime.stop().wallMs();
 
-    double[][] secure = new double[n][];
-    long[] online = new long[1];
-    long[] offline = new long[1];
-    long s0 = System.nanoTime();
+    SecurePass secure = new SecurePass(n);
+    PhaseTimer secureTime = PhaseTimer.start();
     if (mode == Mode.in_process) {
-      inProcess(model, test, b, secure, offline, online);
+      InProcessAccuracy.run(model, architectureOnly(model), test, b, truncation, secure);
     } else {
-      b = 1;
-      processes(model, test, secure, offline, online);
+      processes(model, test, secure);
     }
-    double secureSeconds = (System.nanoTime() - s0) / 1e9;
-
-    int plainOk = 0, secureOk = 0, differ = 0;
-    double maxErr = 0, maxLogit = 0;
-    for (int i = 0; i < n; i++) {
-      int pa = argmax(plain[i]), sa = argmax(secure[i]);
-      int y = test.labels()[i];
-      plainOk += pa == y ? 1 : 0;
-      secureOk += sa == y ? 1 : 0;
-      differ += pa != sa ? 1 : 0;
-      for (int c = 0; c < classes; c++) {
-        maxErr = Math.max(maxErr, Math.abs(plain[i][c] - secure[i][c]));
-        maxLogit = Math.max(maxLogit, Math.abs(plain[i][c]));
-      }
-    }
-    double ulp = Math.scalb(1.0, -model.fracBits());
-    String report = String.format(Locale.ROOT,
-        "model %s (%s), %d MNIST test images, mode %s, f = %d, truncation %s%n"
-            + "  plaintext accuracy  %.2f%% (%d/%d)%n"
-            + "  secure accuracy     %.2f%% (%d/%d)%n"
-            + "  differing top-1     %d%n"
-            + "  max logit error     %.3g (%.1f ulp at 2^-%d; max |logit| %.3g)%n"
-            + "  secure time/image   %.2f ms wall (offline %.2f ms + online %.2f ms per image,"
-            + " batch %d%s); plaintext %.3f ms/image%n",
-        model.name(), modelFile, n, mode, model.fracBits(), truncation,
-        100.0 * plainOk / n, plainOk, n, 100.0 * secureOk / n, secureOk, n, differ,
-        maxErr, maxErr / ulp, model.fracBits(), maxLogit,
-        1e3 * secureSeconds / n, offline[0] / 1e6 / n, online[0] / 1e6 / n, b,
-        mode == Mode.processes ? "; wall includes JVM starts, offline is the slower party's"
-            : "; party 1's clock", 1e3 * plainSeconds / n);
-    System.out.print(report);
+    double secureMs = secureTime.stop().wallMs();
+    Report r = report(model, Scores.of(plain, secure.logits(), test.labels()), b, secure, secureMs, plainMs);
+    r.print(System.out);
     if (json != null) {
-      String j = String.format(Locale.ROOT, "{\"model\": \"%s\", \"file\": \"%s\", \"images\": %d,"
-              + " \"mode\": \"%s\", \"frac_bits\": %d, \"truncation\": \"%s\","
-              + " \"batch\": %d, \"plaintext_accuracy\": %.6f, \"secure_accuracy\": %.6f,"
-              + " \"differing_predictions\": %d, \"max_logit_error\": %.6g,"
-              + " \"max_abs_logit\": %.6g,"
-              + " \"secure_ms_per_image\": %.4f, \"offline_ms_per_image\": %.4f,"
-              + " \"online_ms_per_image\": %.4f, \"plaintext_ms_per_image\": %.4f}%n",
-          esc(model.name()), esc(modelFile.toString()), n, mode, model.fracBits(), truncation, b,
-          (double) plainOk / n, (double) secureOk / n, differ, maxErr, maxLogit,
-          1e3 * secureSeconds / n,
-          offline[0] / 1e6 / n, online[0] / 1e6 / n, 1e3 * plainSeconds / n);
-      Files.writeString(json, j, StandardCharsets.UTF_8);
+      r.writeJson(json);
     }
     return 0;
   }
 
-  private void inProcess(Model model, Mnist.Split test, int b, double[][] secure, long[] offline,
-      long[] online) {
-    int n = test.n();
-    SecureModel.Options opts = SecureModel.Options.defaults().withTruncation(truncation);
-    SecureModel owner = SecureModel.compile(model, b, opts);
-    SecureModel client = SecureModel.compile(architectureOnly(model), b, opts);
-    int batches = (n + b - 1) / b;
-    InProcessSession session = new InProcessSession(model.fixedPoint(), truncation,
-        Duration.ofSeconds(300));
-    System.err.printf("secure inference of %d images (mode in_process, f = %d, truncation %s,"
-        + " batch %d)%n", n, model.fracBits(), truncation, b);
-    TwoParties.Result<Integer> r = session.run(
-        p -> {
-          SecureModel.Session s = owner.open(p);
-          for (int k = 0; k < batches; k++) {
-            s.offline();
-            s.online(null);
-          }
-          return 0;
-        },
-        p -> {
-          SecureModel.Session s = client.open(p);
-          for (int k = 0; k < batches; k++) {
-            int lo = k * b;
-            double[][] in = new double[b][];
-            for (int j = 0; j < b; j++) {
-              // the last batch is padded with copies of its first image; their logits are dropped
-              in[j] = test.image(Math.min(lo + j, n - 1));
-            }
-            s.offline();
-            SecureModel.Result res = s.online(in);
-            offline[0] += res.offlineNanos();
-            online[0] += res.onlineNanos();
-            for (int j = 0; j < b && lo + j < n; j++) {
-              secure[lo + j] = res.logits()[j];
-            }
-            if (k % 10 == 9 || k == batches - 1) {
-              System.err.printf("\r  %d / %d images", Math.min(lo + b, n), n);
-            }
-          }
-          System.err.println();
-          return 0;
-        });
-
+  private Report report(Model model, Scores s, int b, SecurePass secure, double secureMs, double plainMs) {
+    int n = s.images();
+    return new Report(String.format(Locale.ROOT, "bench accuracy: model %s (%s), %d MNIST test images,"
+            + " mode %s, f = %d, truncation %s, batch %d; %s",
+        model.name(), modelFile, n, mode, model.fracBits(), truncation, b, mode == Mode.processes
+            ? "offline is the slower party's, online party 1's; secure time includes JVM starts"
+            : "times on party 1's clock"))
+        .put("model", model.name())
+        .put("file", modelFile.toString())
+        .put("images", (long) n)
+        .put("mode", mode.name())
+        .put("frac_bits", (long) model.fracBits())
+        .put("truncation", truncation.name())
+        .put("batch", (long) b)
+        .put("plaintext_accuracy", s.plainAccuracy())
+        .put("secure_accuracy", s.secureAccuracy())
+        .put("differing_predictions", (long) s.differing())
+        .put("max_logit_error", s.maxLogitError())
+        .put("max_logit_error_ulps", s.maxLogitError() * Math.scalb(1.0, model.fracBits()))
+        .put("max_abs_logit", s.maxAbsLogit())
+        .put("secure_ms_per_image", secureMs / n)
+        .put("offline_ms_per_image", secure.offlineNanos() / 1e6 / n)
+        .put("online_ms_per_image", secure.onlineNanos() / 1e6 / n)
+        .put("plaintext_ms_per_image", plainMs / n);
   }
 
   /**
    * Three JVMs per chunk of images: the dealer lives across chunks, each chunk is one dealer
    * session of two fresh party processes. Offline time per image is the slower party's (both
    * must finish it), online time party 1's (it holds the result), as {@code bench compare}.
+   * The one place that launches the party processes and decides what each is given.
    */
-  private void processes(Model model, Mnist.Split test, double[][] secure, long[] offline,
-      long[] online) throws Exception {
+  private void processes(Model model, Mnist.Split test, SecurePass secure) throws Exception {
     if (chunk < 1) {
       throw new IllegalArgumentException("--chunk must be >= 1, got " + chunk);
     }
@@ -265,33 +204,13 @@ final class AccuracyCommand implements Callable<Integer> {
         for (int j = 0; j < m; j++) {
           JsonObject a = inf0.get(j).getAsJsonObject();
           JsonObject c = inf1.get(j).getAsJsonObject();
-          offline[0] += (long) (1e6 * Math.max(a.get("offline_ms").getAsDouble(),
-              c.get("offline_ms").getAsDouble()));
-          online[0] += (long) (1e6 * c.get("online_ms").getAsDouble());
-          JsonArray l = c.getAsJsonArray("logits");
-          double[] v = new double[l.size()];
-          for (int k = 0; k < v.length; k++) {
-            v[k] = l.get(k).getAsDouble();
-          }
-          secure[lo + j] = v;
+          secure.addTimes((long) (1e6 * Math.max(a.get("offline_ms").getAsDouble(),
+              c.get("offline_ms").getAsDouble())), (long) (1e6 * c.get("online_ms").getAsDouble()));
+          secure.logits(lo + j, PartyReports.logits(c));
         }
       }
       System.err.println();
     }
-  }
-
-  private static String esc(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"");
-  }
-
-  static int argmax(double[] v) {
-    int a = 0;
-    for (int i = 1; i < v.length; i++) {
-      if (v[i] > v[a]) {
-        a = i;
-      }
-    }
-    return a;
   }
 
   /** What the client may know: the same layers with every parameter zeroed. */

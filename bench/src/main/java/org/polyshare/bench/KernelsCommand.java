@@ -1,10 +1,12 @@
 package org.polyshare.bench;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.util.Locale;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.polyshare.bench.harness.PhaseCost;
+import org.polyshare.bench.harness.PhaseTimer;
+import org.polyshare.bench.harness.Report;
 import org.polyshare.core.kernel.Conv2dShape;
 import org.polyshare.core.kernel.MatMulShape;
 import org.polyshare.core.kernel.RingConv;
@@ -41,40 +43,67 @@ final class KernelsCommand implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "3", description = "measuring time per kernel after 1 s warm-up (default ${DEFAULT-VALUE})")
   double seconds;
 
-  private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+  @Option(names = "--json", description = "also write the results as JSON to this file")
+  Path json;
+
+  /** One kernel's measurement: {@code calls} calls of {@code macs} multiply-adds each. */
+  record KernelRate(String kernel, String shape, long macs, long calls, PhaseCost cost) {
+    double wallGmacPerSecond() {
+      return calls * macs / (cost.wallNanos() / 1e9) / 1e9;
+    }
+
+    double cpuGmacPerSecond() {
+      return calls * macs / (cost.cpuNanos() / 1e9) / 1e9;
+    }
+
+    void putInto(Report r) {
+      r.put(kernel + "_shape", shape)
+          .put(kernel + "_calls", calls)
+          .put(kernel + "_wall_G_mac_per_s", wallGmacPerSecond())
+          .put(kernel + "_cpu_G_mac_per_s", cpuGmacPerSecond())
+          .put(kernel + "_cpu_ms_per_call", cost.cpuMs() / calls);
+    }
+  }
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
+    if (!(seconds > 0)) {
+      throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
+    }
     SplittableRandom rnd = new SplittableRandom(1);
     MatMulShape g = new MatMulShape(m, k, n);
     long[] a = rnd.longs(g.leftNumel()).toArray();
     long[] b = rnd.longs(g.rightNumel()).toArray();
     long[] c = new long[g.outputNumel()];
-    report("gemm " + m + "x" + k + "x" + n, g.macs(), () -> RingGemm.multiplyInto(a, b, c, g));
     Conv2dShape s = Conv2dShape.of(1, channels, hw, channels, 3, 1, 1);
     long[] x = rnd.longs(s.inputNumel()).toArray();
     long[] w = rnd.longs(s.weightNumel()).toArray();
     long[] o = new long[s.outputNumel()];
-    report("conv2d " + channels + "->" + channels + " " + hw + "x" + hw + " 3x3 pad 1", s.macs(), () -> RingConv.conv2dInto(x, w, o, s));
+    Report r = new Report("bench kernels: one thread, 1 s warm-up then " + seconds + " s per kernel");
+    measure("gemm", m + "x" + k + "x" + n, g.macs(), () -> RingGemm.multiplyInto(a, b, c, g)).putInto(r);
+    measure("conv2d", channels + "->" + channels + " " + hw + "x" + hw + " 3x3 pad 1", s.macs(),
+        () -> RingConv.conv2dInto(x, w, o, s)).putInto(r);
+    r.print(System.out);
+    if (json != null) {
+      r.writeJson(json);
+      System.out.println("wrote " + json);
+    }
     return 0;
   }
 
-  private void report(String name, long macs, Runnable kernel) {
+  /** Runs {@code kernel} for 1 s unmeasured, then for {@code --seconds} (at least once), timed. */
+  private KernelRate measure(String name, String shape, long macs, Runnable kernel) {
     long until = System.nanoTime() + 1_000_000_000L;
     while (System.nanoTime() < until) {
       kernel.run();
     }
     long calls = 0;
-    long wall0 = System.nanoTime();
-    long cpu0 = CPU.getCurrentThreadCpuTime();
-    long end = wall0 + (long) (seconds * 1e9);
+    PhaseTimer t = PhaseTimer.start();
+    long end = System.nanoTime() + (long) (seconds * 1e9);
     while (System.nanoTime() < end || calls == 0) {
       kernel.run();
       calls++;
     }
-    double wall = (System.nanoTime() - wall0) / 1e9;
-    double cpu = (CPU.getCurrentThreadCpuTime() - cpu0) / 1e9;
-    System.out.printf(Locale.ROOT, "%-34s %6d calls  wall %.2f G MAC/s  cpu %.2f G MAC/s  (%.2f ms/call cpu)%n",
-        name, calls, calls * macs / wall / 1e9, calls * macs / cpu / 1e9, cpu * 1e3 / calls);
+    return new KernelRate(name, shape, macs, calls, t.stop());
   }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.polyshare.bench.harness.Medians;
@@ -198,15 +197,5 @@ final class OpsCommand implements Callable<Integer> {
       case matmul -> Ops.matmul(new MatMulShape(m, k, n), linear, fracBits);
       case conv2d -> Ops.conv2d(new Conv2dShape(batch, inCh, hw, hw, outCh, kernel, kernel, stride, pad), linear, fracBits);
     };
-  }
-
-  /** Kept for {@code GcCommand}: the harness's median. */
-  static double median(double[] v) {
-    return Medians.median(v);
-  }
-
-  /** Kept for {@code GcCommand}: the harness's flat JSON writer. */
-  static String toJson(Map<String, Object> m) {
-    return Report.of("", m).json();
   }
 }

@@ -2,14 +2,13 @@ package org.polyshare.bench.compare;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.polyshare.bench.harness.Report;
 import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.onnx.ModelSource;
@@ -168,7 +167,7 @@ public final class CompareCommand implements Callable<Integer> {
           for (double[][] x : inputs) {
             single.add(x[0]);
           }
-          run = SeparateJvmRunner.measurements(jvms.run(name, single, progress, name, warmup), warmup);
+          run = PartyReports.measurements(jvms.run(name, single, progress, name, warmup), warmup);
           progress.step();
         }
         List<ReferenceCheck.Outcome> checks = new ArrayList<>();
@@ -187,15 +186,14 @@ public final class CompareCommand implements Callable<Integer> {
     if (printLayers) {
       stdout.println(report.layersMarkdown());
     }
-    Files.createDirectories(out);
     String base = "compare-" + arch + "-" + net.name();
-    write(out.resolve(base + ".json"), report.json());
-    write(out.resolve(base + ".csv"), report.csv());
-    write(out.resolve(base + "-layers.csv"), report.layersCsv());
-    write(out.resolve(base + ".md"), report.markdown() + report.layersMarkdown());
-    write(out.resolve(base + ".svg"), report.svg());
+    Report.write(out.resolve(base + ".json"), report.json());
+    Report.write(out.resolve(base + ".csv"), report.csv());
+    Report.write(out.resolve(base + "-layers.csv"), report.layersCsv());
+    Report.write(out.resolve(base + ".md"), report.markdown() + report.layersMarkdown());
+    Report.write(out.resolve(base + ".svg"), report.svg());
     if (json != null) {
-      write(json, report.json());
+      Report.write(json, report.json());
     }
     stdout.println("wrote " + out.resolve(base) + ".{json,csv,md,svg} and " + base + "-layers.csv");
     for (VariantResult v : results) {
@@ -209,13 +207,5 @@ public final class CompareCommand implements Callable<Integer> {
       return 1;
     }
     return 0;
-  }
-
-  private static void write(Path p, String text) throws IOException {
-    Path parent = p.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    Files.writeString(p, text, StandardCharsets.UTF_8);
   }
 }

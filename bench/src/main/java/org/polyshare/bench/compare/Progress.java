@@ -17,6 +17,11 @@ final class Progress implements AutoCloseable {
   private volatile String activity = "";
   private volatile boolean closed;
 
+  /** A progress that shows nothing (for the party whose steps the other one reports). */
+  static Progress silent() {
+    return new Progress(System.err, 1, false);
+  }
+
   Progress(PrintStream out, int total, boolean enabled) {
     this.out = out;
     this.total = Math.max(1, total);

@@ -63,7 +63,8 @@ public final class ReferenceCheck {
         worst, bound, tolerance, mismatches);
   }
 
-  private static int argmax(double[] v) {
+  /** The index of the largest value (the first of equal ones): the predicted class. */
+  public static int argmax(double[] v) {
     int best = 0;
     for (int i = 1; i < v.length; i++) {
       if (v[i] > v[best]) {

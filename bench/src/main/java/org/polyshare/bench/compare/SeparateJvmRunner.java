@@ -1,7 +1,5 @@
 package org.polyshare.bench.compare;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.BufferedReader;
@@ -195,63 +193,6 @@ public final class SeparateJvmRunner implements AutoCloseable {
     }
     return new Reports(JsonParser.parseString(Files.readString(json0)).getAsJsonObject(),
         JsonParser.parseString(Files.readString(json1)).getAsJsonObject());
-  }
-
-  /** Measurements (warm-ups dropped) and party 1's logits from the two reports. */
-  static InProcessRunner.Run measurements(Reports r, int warmup) {
-    JsonArray inf0 = r.party0().getAsJsonArray("inferences");
-    JsonArray inf1 = r.party1().getAsJsonArray("inferences");
-    double setup = Math.max(r.party0().get("setup_ms").getAsDouble(), r.party1().get("setup_ms").getAsDouble());
-    List<Measurement> reps = new ArrayList<>();
-    List<double[][]> logits = new ArrayList<>();
-    for (int k = warmup; k < inf1.size(); k++) {
-      JsonObject a = inf0.get(k).getAsJsonObject();
-      JsonObject b = inf1.get(k).getAsJsonObject();
-      JsonObject slowerOffline = a.get("offline_ms").getAsDouble() >= b.get("offline_ms").getAsDouble() ? a : b;
-      JsonArray la = a.getAsJsonArray("layers");
-      JsonArray lb = b.getAsJsonArray("layers");
-      JsonArray ls = slowerOffline.getAsJsonArray("layers");
-      List<Measurement.LayerRow> rows = new ArrayList<>();
-      double lin = 0;
-      double act = 0;
-      double offAct = 0;
-      long actBytes = 0;
-      long actRounds = 0;
-      for (int i = 0; i < lb.size(); i++) {
-        JsonObject x = la.get(i).getAsJsonObject();
-        JsonObject y = lb.get(i).getAsJsonObject();
-        // As in process: the client's clock, the ring product timed by the computing party's CPU.
-        double on = y.get("online_ms").getAsDouble();
-        double onAct = InProcessRunner.activationShare(on,
-            y.get("online_activation_ms").getAsDouble() > 0 || x.get("online_activation_ms").getAsDouble() > 0,
-            y.get("kind").getAsString().equals("Relu"),
-            Math.max(x.get("online_linear_cpu_ms").getAsDouble(), y.get("online_linear_cpu_ms").getAsDouble()));
-        double offA = ls.get(i).getAsJsonObject().get("offline_activation_ms").getAsDouble();
-        long rounds = Math.max(x.get("online_rounds").getAsLong(), y.get("online_rounds").getAsLong());
-        rows.add(new Measurement.LayerRow(y.get("layer").getAsString(), y.get("kind").getAsString(), on, onAct,
-            y.get("online_bytes").getAsLong(), rounds, offA));
-        lin += on - onAct;
-        act += onAct;
-        offAct += offA;
-        actBytes += y.get("online_activation_bytes").getAsLong();
-        actRounds += Math.max(x.get("online_activation_rounds").getAsLong(), y.get("online_activation_rounds").getAsLong());
-      }
-      reps.add(new Measurement(setup,
-          Math.max(a.get("offline_ms").getAsDouble(), b.get("offline_ms").getAsDouble()),
-          b.get("online_ms").getAsDouble(), lin, act, offAct,
-          a.get("online_bytes_sent").getAsLong(), b.get("online_bytes_sent").getAsLong(),
-          a.get("offline_bytes_sent").getAsLong(), b.get("offline_bytes_sent").getAsLong(),
-          -1, a.get("dealer_bytes").getAsLong(), b.get("dealer_bytes").getAsLong(),
-          Math.max(a.get("online_rounds").getAsLong(), b.get("online_rounds").getAsLong()),
-          actBytes, actRounds, rows));
-      JsonElement l = b.get("logits");
-      double[] v = new double[l == null ? 0 : l.getAsJsonArray().size()];
-      for (int j = 0; j < v.length; j++) {
-        v[j] = l.getAsJsonArray().get(j).getAsDouble();
-      }
-      logits.add(new double[][] {v});
-    }
-    return new InProcessRunner.Run(reps, logits);
   }
 
   @Override

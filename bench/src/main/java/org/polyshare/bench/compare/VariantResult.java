@@ -1,8 +1,9 @@
 package org.polyshare.bench.compare;
 
-import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
+import org.polyshare.bench.harness.Medians;
 
 /** All measured repetitions of one variant, with the plaintext check of each repetition. */
 public record VariantResult(String model, List<Measurement> reps, List<ReferenceCheck.Outcome> checks) {
@@ -13,17 +14,12 @@ public record VariantResult(String model, List<Measurement> reps, List<Reference
 
   /** Median over the measured repetitions. */
   public double median(ToDoubleFunction<Measurement> f) {
-    double[] v = reps.stream().mapToDouble(f).toArray();
-    Arrays.sort(v);
-    int n = v.length;
-    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    return Medians.median(reps, f);
   }
 
   /** The repetition whose online time is the median's (or just above), for per-layer detail. */
   public Measurement medianRep() {
-    Measurement[] s = reps.toArray(new Measurement[0]);
-    Arrays.sort(s, (a, b) -> Double.compare(a.onlineMs(), b.onlineMs()));
-    return s[s.length / 2];
+    return Medians.middle(reps, Comparator.comparingDouble(Measurement::onlineMs));
   }
 
   public double maxError() {

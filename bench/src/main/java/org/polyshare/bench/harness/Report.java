@@ -64,7 +64,7 @@ public final class Report {
     return Collections.unmodifiableMap(values);
   }
 
-  /** The title, then one line per value; numbers with three decimals. */
+  /** The title, then one line per value; numbers with three decimals, below 1 three significant digits. */
   public String text() {
     StringBuilder sb = new StringBuilder();
     if (title != null && !title.isEmpty()) {
@@ -72,7 +72,9 @@ public final class Report {
     }
     for (Map.Entry<String, Object> e : values.entrySet()) {
       Object v = e.getValue();
-      String s = v instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : String.valueOf(v);
+      String s = v instanceof Double d
+          ? String.format(Locale.ROOT, d != 0 && Math.abs(d) < 1 ? "%.3g" : "%.3f", d)
+          : String.valueOf(v);
       sb.append(String.format(Locale.ROOT, "  %-40s %s%n", e.getKey(), s));
     }
     return sb.toString();
@@ -95,10 +97,15 @@ public final class Report {
 
   /** Writes {@link #json()} to {@code file}, creating its directory. */
   public void writeJson(Path file) throws IOException {
+    write(file, json());
+  }
+
+  /** Writes a report's text (any format) to {@code file} as UTF-8, creating its directory. */
+  public static void write(Path file, String text) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    Files.writeString(file, json(), StandardCharsets.UTF_8);
+    Files.writeString(file, text, StandardCharsets.UTF_8);
   }
 }

@@ -136,10 +136,10 @@ class CompareCommandTest {
   void theActivationShareOfALayerExcludesTheComputingPartysProduct() {
     // A fused conv+ReLU of 100 ms on the client's clock, of which party 0 spent 30 ms of CPU on
     // the owner-held product: 70 ms of activation.
-    assertEquals(70, InProcessRunner.activationShare(100, true, false, 30), 1e-9);
-    assertEquals(100, InProcessRunner.activationShare(100, false, true, 0), 1e-9);
-    assertEquals(0, InProcessRunner.activationShare(100, false, false, 5), 1e-9);
-    assertEquals(0, InProcessRunner.activationShare(10, true, false, 30), 1e-9);
+    assertEquals(70, LayerSplit.activationShare(100, true, false, 30), 1e-9);
+    assertEquals(100, LayerSplit.activationShare(100, false, true, 0), 1e-9);
+    assertEquals(0, LayerSplit.activationShare(100, false, false, 5), 1e-9);
+    assertEquals(0, LayerSplit.activationShare(10, true, false, 30), 1e-9);
   }
 
   @Test

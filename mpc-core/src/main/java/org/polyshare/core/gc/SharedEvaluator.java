@@ -17,7 +17,7 @@ public final class SharedEvaluator {
   private SharedEvaluator() {}
 
   /** Offline: random OTs, masked choices, then every chunk's tables, D and decoding words. */
-  static GcOffline prepare(Party party, GcFunction f, int n) {
+  public static GcOffline prepare(Party party, GcFunction f, int n) {
     Preconditions.checkArgument(party.id() == 1, "party %s cannot evaluate; party 1 does", party.id());
     SharedGc.checkBatch(n, f.k);
     final int k = f.k;

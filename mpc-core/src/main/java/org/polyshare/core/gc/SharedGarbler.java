@@ -158,8 +158,12 @@ public final class SharedGarbler {
 
   /**
    * Online: receives {@code x1 − s}, forms {@code a = x0 + x1 − s} and sends its active labels
-   * {@code A0 ⊕ a·Δ}; returns this party's share {@code r}.
+   * {@code A0 ⊕ a·Δ}; returns this party's share {@code r}. Consumes {@code offline}.
    */
+  public static long[] online(Party party, GcOffline offline, long[] myShare) {
+    return online(party, offline, offline.function.tags, myShare);
+  }
+
   static long[] online(Party party, GcOffline offline, SharedGc.Tags family, long[] myShare) {
     GarblerMaterial mat = offline.consume(party, family, myShare, GarblerMaterial.class);
     final int n = offline.n;

@@ -1,0 +1,32 @@
+package org.polyshare.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bench kernels} on tiny shapes: both kernels measured, rates and calls reported. */
+class KernelsCommandTest {
+  @Test
+  void bothKernelsReportRatesAndCalls(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("k.json");
+    assertEquals(0, BenchCli.commandLine().execute("kernels", "--m", "4", "--k", "8", "--n", "4",
+        "--channels", "2", "--hw", "4", "--seconds", "0.05", "--json", json.toString()));
+    JsonObject j = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    assertEquals("4x8x4", j.get("gemm_shape").getAsString());
+    for (String k : new String[] {"gemm", "conv2d"}) {
+      assertTrue(j.get(k + "_calls").getAsLong() >= 1, j.toString());
+      assertTrue(j.get(k + "_wall_G_mac_per_s").getAsDouble() > 0, j.toString());
+    }
+  }
+
+  @Test
+  void aNonPositiveMeasuringTimeIsRefused() {
+    assertEquals(2, BenchCli.commandLine().execute("kernels", "--seconds", "0"));
+  }
+}
