@@ -324,6 +324,11 @@ public final class NettyLink implements PartyLink {
     return channel;
   }
 
+  /** Received bytes waiting unread in the mailbox (see {@link LinkOptions#maxQueuedBytes}). */
+  public long queuedBytes() {
+    return inbox.queuedBytes();
+  }
+
   private void checkTag(int tag) {
     if (tag < 0) {
       throw new IllegalArgumentException("tags below 0 are reserved for link control, got " + tag);
