@@ -184,6 +184,40 @@ class PartyServiceTest {
   }
 
   @Test
+  void drainStopsAcceptingAndEndsWhatOutlastsItWithAClearError() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PartyService one = new PartyService(net, NetFixtures.identity(Role.PARTY0), Zoo.load(MODEL), 0,
+        new PartyService.Settings("localhost", dealer.port(), T, T, 2, 0, 100, null),
+        new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      // a session that runs (party 0 has joined the dealer) but whose client never goes on
+      var stuck = net.connect("localhost", one.port(), NetFixtures.identity(Role.PARTY1), Role.PARTY0,
+          NetFixtures.fastOptions().withTimeout(Duration.ofSeconds(30)), Duration.ofSeconds(5));
+      stuck.handshake(Hello.of(Role.PARTY1, "stuck", null));
+      stuck.send(PartyRunner.TAG_SESSION_REQUEST, new long[] {1});
+      stuck.receiveBytes(PartyRunner.TAG_SESSION_ID);
+      assertEquals(1, one.activeSessions());
+      long t0 = System.nanoTime();
+      org.polyshare.core.net.DrainReport r = one.drain(Duration.ofSeconds(1));
+      assertTrue((System.nanoTime() - t0) / 1e9 < 10, "bounded by the drain timeout");
+      assertEquals(0, r.finished(), r.toString());
+      assertEquals(1, r.ended(), r.toString());
+      assertEquals(org.polyshare.core.net.DrainReport.EXIT_SESSIONS_ENDED, r.exitCode());
+      LinkException e = assertThrows(LinkException.class, () -> stuck.receiveLongs(1));
+      assertTrue(e.getMessage().contains("party 0 is shutting down")
+          && e.getMessage().contains("did not finish within the drain timeout of 1 s"), e.getMessage());
+      stuck.close();
+      // no new client gets in
+      assertThrows(LinkException.class, () -> net.connect("localhost", one.port(), NetFixtures.identity(Role.PARTY1),
+          Role.PARTY0, NetFixtures.fastOptions(), Duration.ofSeconds(1)).handshake(Hello.of(Role.PARTY1, "late", null)));
+      assertTrue(one.awaitFinished(Duration.ofSeconds(10)), "the service stopped");
+      assertEquals(0, one.activeSessions());
+    } finally {
+      one.close();
+    }
+  }
+
+  @Test
   void aClientBeyondTheConcurrencyLimitIsTurnedAwayAtOnce() throws Exception {
     try (PartyService one = new PartyService(net, NetFixtures.identity(Role.PARTY0), Zoo.load(MODEL), 0,
         new PartyService.Settings("localhost", dealer.port(), T, T, 1, 0, 100, null),
