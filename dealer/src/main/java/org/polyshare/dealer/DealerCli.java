@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.polyshare.core.net.CertificateAuthority;
+import org.polyshare.core.net.GracefulShutdown;
 import org.polyshare.core.net.LinkOptions;
 import org.polyshare.core.net.NetTransport;
 import org.polyshare.core.net.Role;
@@ -76,6 +76,10 @@ public final class DealerCli implements Runnable {
     @Option(names = "--idle-timeout", defaultValue = "600", description = "seconds the dealer waits for a party's next plan (default: ${DEFAULT-VALUE})")
     int idleTimeoutSeconds;
 
+    @Option(names = "--drain-timeout", defaultValue = "30", description = "on SIGTERM, seconds running sessions may"
+        + " take to finish before they are ended; exit code 0 if none had to be, 3 otherwise (default: ${DEFAULT-VALUE})")
+    int drainTimeoutSeconds;
+
     @Option(names = "--max-frame-mb", defaultValue = "256", description = "largest accepted message in MiB (default: ${DEFAULT-VALUE})")
     int maxFrameMb;
 
@@ -84,6 +88,9 @@ public final class DealerCli implements Runnable {
       PrintStream log = System.out;
       TlsIdentity identity;
       try {
+        if (drainTimeoutSeconds < 0) {
+          throw new IllegalArgumentException("--drain-timeout must be >= 0 seconds, got " + drainTimeoutSeconds);
+        }
         identity = TlsIdentity.load(certs, Role.DEALER);
       } catch (IllegalArgumentException e) {
         System.err.println("dealer serve: " + e.getMessage());
@@ -104,16 +111,12 @@ public final class DealerCli implements Runnable {
         net.close();
         return 2;
       }
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        server.close();
-        net.close();
-        stopped.countDown();
-      }, "dealer-shutdown"));
+      GracefulShutdown shutdown = GracefulShutdown.install("dealer", server::drain,
+          Duration.ofSeconds(drainTimeoutSeconds), log);
       log.println("dealer listening on port " + server.port() + " (" + (net.nativeEpoll() ? "epoll" : "nio")
           + ", TLS 1.3, mutual authentication)");
       log.flush();
-      stopped.await();
+      shutdown.awaitSignal();
       return 0;
     }
   }

@@ -18,9 +18,10 @@ import org.polyshare.core.correlation.CorrelationPlan;
 import org.polyshare.core.correlation.CorrelationRequest;
 import org.polyshare.core.correlation.Dealer;
 import org.polyshare.core.link.LinkException;
-import org.polyshare.core.link.LinkTimeoutException;
 import org.polyshare.core.net.DealerProtocol;
+import org.polyshare.core.net.DrainReport;
 import org.polyshare.core.net.Hello;
+import org.polyshare.core.net.LinkAcceptor;
 import org.polyshare.core.net.LinkOptions;
 import org.polyshare.core.net.LinkServer;
 import org.polyshare.core.net.NetTransport;
@@ -72,10 +73,9 @@ public final class DealerServer implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private final Thread acceptor;
+  private final LinkAcceptor acceptor;
   private final AtomicInteger completed = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
-  private volatile boolean closed;
 
   /** Starts listening on {@code port} (0 = ephemeral) and serving. */
   public DealerServer(NetTransport net, TlsIdentity identity, int port, Settings settings, PrintStream log) {
@@ -86,10 +86,22 @@ public final class DealerServer implements AutoCloseable {
     this.settings = settings;
     this.log = log;
     this.server = net.listen(port, identity, Set.of(Role.PARTY0, Role.PARTY1), settings.link());
-    this.acceptor = new Thread(this::acceptLoop, "dealer-acceptor");
-    acceptor.setDaemon(true);
-    acceptor.start();
+    this.acceptor = new LinkAcceptor(server, Hello.of(Role.DEALER, "", null), MAX_PENDING, "dealer",
+        new LinkAcceptor.Admission() {
+          @Override
+          public void admit(NettyLink link) {
+            workers.submit(() -> DealerServer.this.admit(link));
+          }
+
+          @Override
+          public void refused(String why) {
+            log.println("dealer: refused a connection: " + why);
+          }
+        });
   }
+
+  /** Connections at once in their pre-session (hello and first plan, bounded by the handshake timeout). */
+  private static final int MAX_PENDING = 64;
 
   public int port() {
     return server.port();
@@ -108,21 +120,6 @@ public final class DealerServer implements AutoCloseable {
     return failed.get();
   }
 
-  private void acceptLoop() {
-    while (!closed) {
-      try {
-        NettyLink link = server.accept(Duration.ofMillis(500));
-        workers.submit(() -> admit(link));
-      } catch (LinkTimeoutException e) {
-        // poll again, so close() is noticed
-      } catch (LinkException e) {
-        if (!closed) {
-          log.println("dealer: refused a connection: " + e.getMessage());
-        }
-      }
-    }
-  }
-
   private void admit(NettyLink link) {
     Hello hello;
     try {
@@ -139,15 +136,36 @@ public final class DealerServer implements AutoCloseable {
     s.join(link, hello);
   }
 
+  /**
+   * Graceful shutdown: stops accepting, ends the sessions still waiting for their second party
+   * (it can no longer connect), lets the running ones finish within {@code timeout} and then ends
+   * the rest with an error to both parties.
+   */
+  public DrainReport drain(Duration timeout) {
+    long t0 = System.nanoTime();
+    acceptor.stopAccepting("the dealer is shutting down and accepts no new sessions");
+    int ended = 0;
+    for (Session s : sessions.values()) {
+      if (s.endIfUnpaired("the dealer is shutting down; session '" + s.id + "' had not paired")) {
+        ended++;
+      }
+    }
+    int running = sessions.size();
+    int late = 0;
+    if (!DrainReport.await(sessions::isEmpty, timeout)) {
+      for (Session s : sessions.values()) {
+        if (s.endRunning("the dealer is shutting down: session '" + s.id + "' did not finish within the drain"
+            + " timeout of " + timeout.toSeconds() + " s")) {
+          late++;
+        }
+      }
+    }
+    return new DrainReport(Math.max(0, running - late), ended + late, Duration.ofNanos(System.nanoTime() - t0));
+  }
+
   @Override
   public void close() {
-    closed = true;
-    server.close();
-    try {
-      acceptor.join(2000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    acceptor.close();
     for (Session s : sessions.values()) {
       s.abortAll("the dealer is shutting down");
     }
@@ -220,6 +238,24 @@ public final class DealerServer implements AutoCloseable {
 
     synchronized void abortAll(String why) {
       end(why);
+    }
+
+    /** Ends the session if it still waits for a party; true if it did. */
+    synchronized boolean endIfUnpaired(String why) {
+      if (started || ended) {
+        return false;
+      }
+      end(why);
+      return true;
+    }
+
+    /** Ends the session if it is still running; true if it did. */
+    synchronized boolean endRunning(String why) {
+      if (ended) {
+        return false;
+      }
+      end(why);
+      return true;
     }
 
     /** Ends the session with an error to every connected party. */

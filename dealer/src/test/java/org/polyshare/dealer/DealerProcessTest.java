@@ -28,6 +28,8 @@ import org.polyshare.core.correlation.BeaverTriples;
 import org.polyshare.core.correlation.CorrelationPlan;
 import org.polyshare.core.correlation.CorrelationRequest;
 import org.polyshare.core.link.LinkClosedException;
+import org.polyshare.core.link.LinkException;
+import org.polyshare.core.net.DrainReport;
 import org.polyshare.core.net.LinkOptions;
 import org.polyshare.core.net.NetFixtures;
 import org.polyshare.core.net.NetTransport;
@@ -163,6 +165,76 @@ class DealerProcessTest {
     String out = dealer.output();
     assertTrue(out.contains("session 'process-ok' done"), out);
     assertFalse(out.contains("LEAK"), out);
+  }
+
+  @Test
+  void sigtermLetsARunningSessionFinishThenExitsZero() throws Exception {
+    Path certs = NetFixtures.certs();
+    Jvm dealer = launch("serve", "--port", "0", "--certs", certs.toString(), "--drain-timeout", "30");
+    try {
+      int port = awaitPort(dealer);
+      RemoteCorrelationSource[] s = join(port, certs, "draining", CorrelationPlan.of(new CorrelationRequest.Squares(8)));
+      s[0].squares(8);
+      s[1].squares(8);
+      dealer.process().toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
+      awaitLine(dealer, "shutting down");
+      // no new sessions...
+      assertThrows(RuntimeException.class, () -> RemoteCorrelationSource.connect(net, "localhost", port,
+          TlsIdentity.load(certs, Role.PARTY0), "late", CorrelationPlan.of(new CorrelationRequest.Squares(1)), OPT,
+          Duration.ofSeconds(2)));
+      // ...but the running one gets its next batch and ends normally
+      CompletableFuture<BeaverTriples> t0 = CompletableFuture.supplyAsync(() -> s[0].triples(5));
+      BeaverTriples t1 = s[1].triples(5);
+      BeaverTriples a = t0.get(10, TimeUnit.SECONDS);
+      for (int i = 0; i < 5; i++) {
+        assertEquals((a.a()[i] + t1.a()[i]) * (a.b()[i] + t1.b()[i]), a.c()[i] + t1.c()[i]);
+      }
+      s[0].close();
+      s[1].close();
+      assertTrue(dealer.process().waitFor(20, TimeUnit.SECONDS), dealer.output());
+      assertEquals(DrainReport.EXIT_DRAINED, dealer.process().exitValue(), dealer.output());
+      assertTrue(dealer.output().contains("session 'draining' done"), dealer.output());
+      assertTrue(dealer.output().contains("1 session(s) finished, 0 ended"), dealer.output());
+    } finally {
+      dealer.process().destroyForcibly();
+    }
+  }
+
+  @Test
+  void sigtermEndsASessionThatOutlastsTheDrainTimeoutWithAClearError() throws Exception {
+    Path certs = NetFixtures.certs();
+    Jvm dealer = launch("serve", "--port", "0", "--certs", certs.toString(), "--drain-timeout", "1");
+    try {
+      int port = awaitPort(dealer);
+      RemoteCorrelationSource[] s = join(port, certs, "slow", CorrelationPlan.of(new CorrelationRequest.Squares(8)));
+      s[0].squares(8);
+      s[1].squares(8);
+      long t0 = System.nanoTime();
+      dealer.process().toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output); the parties take longer than the drain allows
+      // a party waiting for its next batch is told why the session ended, without waiting out its timeout
+      LinkException e = assertThrows(LinkException.class, () -> s[0].triples(3));
+      assertTrue(e.getMessage().contains("the dealer is shutting down")
+          && e.getMessage().contains("did not finish within the drain timeout of 1 s"), e.getMessage());
+      assertTrue((System.nanoTime() - t0) / 1e9 < 10, "ended by the drain, not by a receive timeout");
+      assertTrue(dealer.process().waitFor(20, TimeUnit.SECONDS), dealer.output());
+      assertEquals(DrainReport.EXIT_SESSIONS_ENDED, dealer.process().exitValue(), dealer.output());
+      assertTrue(dealer.output().contains("0 session(s) finished, 1 ended"), dealer.output());
+      s[0].close();
+      s[1].close();
+    } finally {
+      dealer.process().destroyForcibly();
+    }
+  }
+
+  private static void awaitLine(Jvm j, String fragment) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < end) {
+      if (j.output().contains(fragment)) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no line with '" + fragment + "':\n" + j.output());
   }
 
   @Test

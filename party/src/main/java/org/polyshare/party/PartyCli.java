@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.polyshare.core.link.LinkException;
+import org.polyshare.core.net.GracefulShutdown;
 import org.polyshare.core.net.NetTransport;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -151,6 +152,10 @@ public final class PartyCli implements Runnable {
     @Option(names = "--connect-deadline", defaultValue = "60", description = "seconds to keep retrying the dealer (default: ${DEFAULT-VALUE})")
     int connectSeconds;
 
+    @Option(names = "--drain-timeout", defaultValue = "30", description = "on SIGTERM, seconds running sessions may"
+        + " take to finish before they are ended; exit code 0 if none had to be, 3 otherwise (default: ${DEFAULT-VALUE})")
+    int drainTimeoutSeconds;
+
     @Override
     public Integer call() throws Exception {
       PartyService.Settings settings;
@@ -159,6 +164,9 @@ public final class PartyCli implements Runnable {
       try {
         if (id != 0) {
           throw new IllegalArgumentException("only party 0 (the model owner) serves; party 1 runs 'party run --id 1 --peer HOST:PORT'");
+        }
+        if (drainTimeoutSeconds < 0) {
+          throw new IllegalArgumentException("--drain-timeout must be >= 0 seconds, got " + drainTimeoutSeconds);
         }
         HostPort d = HostPort.parse(dealer, "--dealer");
         settings = new PartyService.Settings(d.host(), d.port(), Duration.ofSeconds(timeoutSeconds),
@@ -172,10 +180,12 @@ public final class PartyCli implements Runnable {
       }
       try (NetTransport transport = NetTransport.create();
           PartyService service = new PartyService(transport, identity, m, listen, settings, System.out)) {
-        Runtime.getRuntime().addShutdownHook(new Thread(service::close));
+        GracefulShutdown shutdown = GracefulShutdown.install("party 0", service::drain,
+            Duration.ofSeconds(drainTimeoutSeconds), System.out);
         while (!service.awaitFinished(Duration.ofHours(1))) {
           // serving
         }
+        shutdown.serverStopped(); // after a SIGTERM: waits for the drain to end the JVM
         System.out.printf("party 0: served %d sessions (%d failed)%n", service.completedSessions() + service.failedSessions(),
             service.failedSessions());
         return 0;

@@ -8,16 +8,17 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.polyshare.core.correlation.CorrelationPlan;
-import org.polyshare.core.link.LinkException;
-import org.polyshare.core.link.LinkTimeoutException;
 import org.polyshare.core.link.NetworkProfile;
+import org.polyshare.core.net.DrainReport;
 import org.polyshare.core.net.Hello;
+import org.polyshare.core.net.LinkAcceptor;
 import org.polyshare.core.net.LinkOptions;
 import org.polyshare.core.net.LinkServer;
 import org.polyshare.core.net.NetTransport;
@@ -69,12 +70,12 @@ public final class PartyService implements AutoCloseable {
   private final PrintStream log;
   private final LinkServer server;
   private final ExecutorService workers;
-  private final Thread acceptor;
+  private final LinkAcceptor acceptor;
+  private final Set<Running> running = ConcurrentHashMap.newKeySet();
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicInteger completed = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
   private final AtomicLong accepted = new AtomicLong();
-  private volatile boolean closed;
 
   /** Loads nothing itself: {@code model} carries party 0's weights. Starts listening at once. */
   public PartyService(NetTransport net, TlsIdentity identity, Model model, int port, Settings settings,
@@ -97,13 +98,28 @@ public final class PartyService implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.acceptor = new Thread(this::acceptLoop, "party0-accept");
-    this.acceptor.setDaemon(true);
     log.printf("party 0 serving model '%s' on port %d (up to %d sessions at once%s)%n", model.name(), server.port(),
         settings.concurrent(), settings.maxSessions() == 0 ? "" : ", " + settings.maxSessions() + " sessions in all");
     log.flush();
-    acceptor.start();
+    this.acceptor = new LinkAcceptor(server, Hello.of(Role.PARTY0, "", null), MAX_PENDING, "party0",
+        new LinkAcceptor.Admission() {
+          @Override
+          public void admit(NettyLink link) {
+            PartyService.this.admit(link);
+          }
+
+          @Override
+          public void refused(String why) {
+            log.println("party 0: refused a connection: " + why);
+          }
+        });
   }
+
+  /**
+   * Connections at once in their pre-session. A client takes a session slot only once it said
+   * hello and asked for its session, within the handshake timeout: slow or idle clients hold none.
+   */
+  private static final int MAX_PENDING = 64;
 
   public int port() {
     return server.port();
@@ -124,45 +140,57 @@ public final class PartyService implements AutoCloseable {
 
   /** Waits until {@code maxSessions} sessions have ended (or the service was closed), at most {@code d}. */
   public boolean awaitFinished(Duration d) throws InterruptedException {
-    acceptor.join(d.toMillis());
-    if (acceptor.isAlive()) {
+    if (!acceptor.awaitStopped(d)) {
       return false;
     }
     workers.shutdown();
     return workers.awaitTermination(d.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void acceptLoop() {
-    while (!closed && (settings.maxSessions() == 0 || accepted.get() < settings.maxSessions())) {
-      NettyLink link;
+  /** A client whose pre-session passed: a slot if one is free, else "busy" (admission thread). */
+  private void admit(NettyLink link) {
+    if (active.get() >= settings.concurrent()) {
+      log.printf("party 0: turned away %s: %d sessions already running%n", link.peerName(), active.get());
+      link.abort("party 0 is busy (" + settings.concurrent() + " sessions running); try again later");
+      return;
+    }
+    long seq = accepted.incrementAndGet();
+    if (settings.maxSessions() != 0 && seq >= settings.maxSessions()) {
+      acceptor.stopAccepting("party 0 has served its last session (--max-sessions " + settings.maxSessions() + ")");
+    }
+    Running r = new Running(link);
+    running.add(r);
+    active.incrementAndGet();
+    workers.execute(() -> {
       try {
-        link = server.accept(Duration.ofMillis(500));
-      } catch (LinkTimeoutException e) {
-        continue;
-      } catch (LinkException e) {
-        if (!closed) {
-          log.println("party 0: refused a connection: " + e.getMessage());
-        }
-        continue;
+        serve(r, seq);
+      } finally {
+        running.remove(r);
+        active.decrementAndGet();
       }
-      if (active.get() >= settings.concurrent()) {
-        log.printf("party 0: turned away %s: %d sessions already running%n", link.peerName(), active.get());
-        link.abort("party 0 is busy (" + settings.concurrent() + " sessions running); try again later");
-        continue;
+    });
+  }
+
+  /** A session's links, so a drain can end it. */
+  private static final class Running {
+    final NettyLink peer;
+    volatile NettyLink dealer;
+
+    Running(NettyLink peer) {
+      this.peer = peer;
+    }
+
+    void end(String why) {
+      peer.abort(why);
+      NettyLink d = dealer;
+      if (d != null) {
+        d.abort(why);
       }
-      long seq = accepted.incrementAndGet();
-      active.incrementAndGet();
-      workers.execute(() -> {
-        try {
-          serve(link, seq);
-        } finally {
-          active.decrementAndGet();
-        }
-      });
     }
   }
 
-  private void serve(NettyLink peer, long seq) {
+  private void serve(Running running, long seq) {
+    NettyLink peer = running.peer;
     long t0 = System.nanoTime();
     String sessionId = "#" + seq;
     try {
@@ -188,6 +216,7 @@ public final class PartyService implements AutoCloseable {
       try (RemoteCorrelationSource dealer = RemoteCorrelationSource.connect(net, settings.dealerHost(),
           settings.dealerPort(), identity, sessionId, plan,
           LinkOptions.defaults().withTimeout(settings.timeout()), settings.connectDeadline())) {
+        running.dealer = dealer.link();
         PartyRunner.Report r = PartyRunner.runSession(0, model, secure, plan, peer, dealer, null, inferences,
             settings.net(), sessionId, null, t0);
         double online = r.inferences().stream().mapToDouble(PartyRunner.Inference::onlineMs).sum();
@@ -214,16 +243,31 @@ public final class PartyService implements AutoCloseable {
     return new IllegalStateException(why);
   }
 
+  /**
+   * Graceful shutdown: stops accepting (clients in their pre-session are told so), lets running
+   * sessions finish within {@code timeout}, then ends the rest with an error to the client and the
+   * dealer.
+   */
+  public DrainReport drain(Duration timeout) {
+    long t0 = System.nanoTime();
+    acceptor.stopAccepting("party 0 is shutting down and takes no new sessions");
+    int atStart = running.size();
+    int ended = 0;
+    if (!DrainReport.await(running::isEmpty, timeout)) {
+      for (Running r : running) {
+        r.end("party 0 is shutting down: the session did not finish within the drain timeout of "
+            + timeout.toSeconds() + " s");
+        ended++;
+      }
+      DrainReport.await(running::isEmpty, Duration.ofSeconds(5)); // let them log and close
+    }
+    return new DrainReport(Math.max(0, atStart - ended), ended, Duration.ofNanos(System.nanoTime() - t0));
+  }
+
   /** Stops accepting, ends running sessions (their links are closed) and waits briefly for them. */
   @Override
   public void close() {
-    closed = true;
-    server.close();
-    try {
-      acceptor.join(2000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    acceptor.close();
     workers.shutdownNow();
     try {
       workers.awaitTermination(5, TimeUnit.SECONDS);

@@ -18,8 +18,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.polyshare.core.link.LinkException;
+import org.polyshare.core.net.Hello;
+import org.polyshare.core.net.LinkOptions;
 import org.polyshare.core.net.NetFixtures;
 import org.polyshare.core.net.NetTransport;
+import org.polyshare.core.net.NettyLink;
 import org.polyshare.core.net.Role;
 import org.polyshare.dealer.DealerServer;
 import org.polyshare.models.eval.PlainEvaluator;
@@ -123,21 +127,94 @@ class PartyServiceTest {
     // a client with another architecture: its plan differs from the service's
     RuntimeException e = assertThrows(RuntimeException.class, () -> client("tiny-relu", null, "wrong", 1));
     assertTrue(e.getMessage().contains("plan mismatch") && e.getMessage().contains("tiny-pkn"), e.getMessage());
-    // a client that connects, says hello and vanishes
-    PartyRunner.Config cfg = new PartyRunner.Config(1, "localhost", service.port(), null, "localhost", dealer.port(),
-        NetFixtures.certs(), MODEL, null, "gone", 1, T, T);
-    var link = net.connect("localhost", service.port(), NetFixtures.identity(Role.PARTY1), Role.PARTY0,
+    // a client that connects, says hello and vanishes before asking for a session: refused, no session
+    var shy = net.connect("localhost", service.port(), NetFixtures.identity(Role.PARTY1), Role.PARTY0,
         NetFixtures.fastOptions(), Duration.ofSeconds(5));
-    link.handshake(org.polyshare.core.net.Hello.of(Role.PARTY1, cfg.session(), null));
-    link.close();
+    shy.handshake(Hello.of(Role.PARTY1, "shy", null));
+    shy.close();
+    // a client that asks for its session and vanishes: a failed session
+    var gone = net.connect("localhost", service.port(), NetFixtures.identity(Role.PARTY1), Role.PARTY0,
+        NetFixtures.fastOptions(), Duration.ofSeconds(5));
+    gone.handshake(Hello.of(Role.PARTY1, "gone", null));
+    gone.send(PartyRunner.TAG_SESSION_REQUEST, new long[] {1});
+    gone.receiveBytes(PartyRunner.TAG_SESSION_ID);
+    gone.close();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (service.failedSessions() < failedBefore + 2 && System.nanoTime() < end) {
       Thread.sleep(20);
     }
     assertEquals(failedBefore + 2, service.failedSessions(), log());
     assertTrue(log().contains("failed after"), log());
+    assertTrue(log().contains("refused a connection: connection to party 1"), log());
     // and the service still serves
     assertMatchesPlaintext(client(MODEL, null, "after", 1), Zoo.sampleInputs(Zoo.load(MODEL), 1, 42));
+  }
+
+  @Test
+  void slowClientsCannotKeepALegitimateOneOut() throws Exception {
+    try (PartyService one = new PartyService(net, NetFixtures.identity(Role.PARTY0), Zoo.load(MODEL), 0,
+        new PartyService.Settings("localhost", dealer.port(), T, T, 1, 0, 100, null),
+        new PrintStream(new ByteArrayOutputStream()))) {
+      // one --concurrent slot; three clients that authenticate and then stall: two never say hello,
+      // one says hello and never asks for its session
+      LinkOptions patient = NetFixtures.fastOptions().withTimeout(Duration.ofSeconds(30));
+      List<NettyLink> slow = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        slow.add(net.connect("localhost", one.port(), NetFixtures.identity(Role.PARTY1), Role.PARTY0, patient,
+            Duration.ofSeconds(5)));
+      }
+      CompletableFuture<Hello> saidHello = CompletableFuture.supplyAsync(
+          () -> slow.get(2).handshake(Hello.of(Role.PARTY1, "slow", null)));
+      long t0 = System.nanoTime();
+      PartyRunner.Report r = PartyRunner.run(new PartyRunner.Config(1, "localhost", one.port(), null, "localhost",
+          dealer.port(), NetFixtures.certs(), MODEL, null, "legit", 1, T, T), net,
+          new PrintStream(new ByteArrayOutputStream()), p -> { });
+      assertMatchesPlaintext(r, Zoo.sampleInputs(Zoo.load(MODEL), 1, 42));
+      assertTrue(slow.stream().allMatch(NettyLink::isOpen), "served while the slow ones still sat there");
+      saidHello.get(5, TimeUnit.SECONDS);
+      // and the slow ones are cut at the pre-session (handshake) timeout, each told why
+      long limit = LinkOptions.defaults().handshakeTimeout().toNanos() + TimeUnit.SECONDS.toNanos(5);
+      for (NettyLink l : slow) {
+        LinkException e = assertThrows(LinkException.class, () -> l.receiveBytes(PartyRunner.TAG_SESSION_ID));
+        assertTrue(e.getMessage().contains("pre-session timeout"), e.getMessage());
+        l.close();
+      }
+      assertTrue(System.nanoTime() - t0 < limit, "cut only after " + (System.nanoTime() - t0) / 1e9 + " s");
+    }
+  }
+
+  @Test
+  void drainStopsAcceptingAndEndsWhatOutlastsItWithAClearError() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PartyService one = new PartyService(net, NetFixtures.identity(Role.PARTY0), Zoo.load(MODEL), 0,
+        new PartyService.Settings("localhost", dealer.port(), T, T, 2, 0, 100, null),
+        new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      // a session that runs (party 0 has joined the dealer) but whose client never goes on
+      var stuck = net.connect("localhost", one.port(), NetFixtures.identity(Role.PARTY1), Role.PARTY0,
+          NetFixtures.fastOptions().withTimeout(Duration.ofSeconds(30)), Duration.ofSeconds(5));
+      stuck.handshake(Hello.of(Role.PARTY1, "stuck", null));
+      stuck.send(PartyRunner.TAG_SESSION_REQUEST, new long[] {1});
+      stuck.receiveBytes(PartyRunner.TAG_SESSION_ID);
+      assertEquals(1, one.activeSessions());
+      long t0 = System.nanoTime();
+      org.polyshare.core.net.DrainReport r = one.drain(Duration.ofSeconds(1));
+      assertTrue((System.nanoTime() - t0) / 1e9 < 10, "bounded by the drain timeout");
+      assertEquals(0, r.finished(), r.toString());
+      assertEquals(1, r.ended(), r.toString());
+      assertEquals(org.polyshare.core.net.DrainReport.EXIT_SESSIONS_ENDED, r.exitCode());
+      LinkException e = assertThrows(LinkException.class, () -> stuck.receiveLongs(1));
+      assertTrue(e.getMessage().contains("party 0 is shutting down")
+          && e.getMessage().contains("did not finish within the drain timeout of 1 s"), e.getMessage());
+      stuck.close();
+      // no new client gets in
+      assertThrows(LinkException.class, () -> net.connect("localhost", one.port(), NetFixtures.identity(Role.PARTY1),
+          Role.PARTY0, NetFixtures.fastOptions(), Duration.ofSeconds(1)).handshake(Hello.of(Role.PARTY1, "late", null)));
+      assertTrue(one.awaitFinished(Duration.ofSeconds(10)), "the service stopped");
+      assertEquals(0, one.activeSessions());
+    } finally {
+      one.close();
+    }
   }
 
   @Test
@@ -145,10 +222,12 @@ class PartyServiceTest {
     try (PartyService one = new PartyService(net, NetFixtures.identity(Role.PARTY0), Zoo.load(MODEL), 0,
         new PartyService.Settings("localhost", dealer.port(), T, T, 1, 0, 100, null),
         new PrintStream(new ByteArrayOutputStream()))) {
-      // a client that says hello and then sits in the only session slot
+      // a client that asks for its session and then sits in the only session slot
       var idle = net.connect("localhost", one.port(), NetFixtures.identity(Role.PARTY1), Role.PARTY0,
           NetFixtures.fastOptions(), Duration.ofSeconds(5));
       idle.handshake(org.polyshare.core.net.Hello.of(Role.PARTY1, "idle", null));
+      idle.send(PartyRunner.TAG_SESSION_REQUEST, new long[] {1});
+      idle.receiveBytes(PartyRunner.TAG_SESSION_ID); // it holds the slot now
       long t0 = System.nanoTime();
       RuntimeException busy = assertThrows(RuntimeException.class, () -> PartyRunner.run(new PartyRunner.Config(1,
           "localhost", one.port(), null, "localhost", dealer.port(), NetFixtures.certs(), MODEL, null, "late", 1, T, T),

@@ -8,8 +8,10 @@ import java.util.function.Supplier;
 
 /**
  * Turns the byte stream into {@link Frame}s. The payload is copied straight from each arriving
- * buffer into the final {@code long[]}/{@code byte[]} (no cumulation buffer that grows to the
- * frame size), and every incoming buffer is released here, so a broken stream cannot leak.
+ * buffer into a {@code long[]}/{@code byte[]} that grows with what has arrived — doubling from
+ * 64 KiB, the last step exactly to the declared size — so a header declaring 256 MiB costs
+ * memory only as the peer really sends it (at most twice the bytes received, plus 64 KiB).
+ * Every incoming buffer is released here, so a broken stream cannot leak.
  *
  * <p>The header is validated before anything is allocated: a length above the cap, an unknown
  * kind, a ring-element payload that is not a whole number of longs or a reserved negative tag is
@@ -17,6 +19,9 @@ import java.util.function.Supplier;
  * is dropped (the link is closed by the handler behind).
  */
 public final class FrameDecoder extends ChannelInboundHandlerAdapter {
+  /** First allocation for a payload, in bytes. */
+  static final int INITIAL_BYTES = 64 << 10;
+
   private final int maxPayload;
   private final Supplier<String> peerName;
 
@@ -50,7 +55,10 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
         } else if (longs != null) {
           readLongs(ctx, buf);
         } else {
-          int n = Math.min(total - filled, buf.readableBytes());
+          if (filled == bytes.length) {
+            bytes = java.util.Arrays.copyOf(bytes, grown(bytes.length));
+          }
+          int n = Math.min(bytes.length - filled, buf.readableBytes());
           buf.readBytes(bytes, filled, n);
           filled += n;
           if (filled == total) {
@@ -92,9 +100,9 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
         fail(ctx, "ring-element payload of " + payload + " bytes is not a multiple of 8");
         return;
       }
-      longs = new long[(int) (payload / 8)];
+      longs = new long[(int) Math.min(payload, INITIAL_BYTES) / 8];
     } else if (kind == Frames.KIND_BYTES) {
-      bytes = new byte[(int) payload];
+      bytes = new byte[(int) Math.min(payload, INITIAL_BYTES)];
     } else {
       fail(ctx, "unknown payload kind " + (kind & 0xFF));
       return;
@@ -116,11 +124,15 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
       carryFill++;
     }
     if (carryFill == 8) {
+      ensureLongs();
       longs[filled >>> 3] = carry;
       filled += 8;
       carryFill = 0;
     }
-    int whole = Math.min((total - filled) >>> 3, buf.readableBytes() >>> 3);
+    if (filled < total && buf.readableBytes() >= 8) {
+      ensureLongs();
+    }
+    int whole = Math.min((8 * longs.length - filled) >>> 3, buf.readableBytes() >>> 3);
     if (whole > 0) {
       buf.nioBuffer(buf.readerIndex(), whole * 8)
           .order(ByteOrder.LITTLE_ENDIAN)
@@ -133,13 +145,30 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
       emit(ctx, longs);
       return;
     }
-    if (carryFill == 0 && buf.isReadable()) {
+    if (carryFill == 0 && buf.isReadable() && buf.readableBytes() < 8) {
       carry = 0;
       while (buf.isReadable()) {
         carry |= (buf.readByte() & 0xFFL) << (8 * carryFill);
         carryFill++;
       }
     }
+  }
+
+  /** Room for at least one more element of the current frame. */
+  private void ensureLongs() {
+    if (filled == 8 * longs.length) {
+      longs = java.util.Arrays.copyOf(longs, grown(8 * longs.length) / 8);
+    }
+  }
+
+  /** The next capacity in bytes: double, but never past the frame (so the last step is exact). */
+  private int grown(int capacity) {
+    return (int) Math.min(total, 2L * Math.max(capacity, 8));
+  }
+
+  /** Bytes allocated for the frame being received (for tests of the growth rule). */
+  int allocatedBytes() {
+    return longs != null ? 8 * longs.length : bytes != null ? bytes.length : 0;
   }
 
   private void emit(ChannelHandlerContext ctx, Object payload) {

@@ -5,20 +5,19 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderException;
-import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 import org.polyshare.core.link.LinkClosedException;
 import org.polyshare.core.link.LinkException;
 import org.polyshare.core.link.LinkStats;
@@ -33,26 +32,36 @@ import org.polyshare.core.link.PartyLink;
  * TLS-authenticated and its peer's certified {@link Role} checked. Call {@link #handshake} before
  * any protocol message to agree on version, session and plan.
  *
+ * <p>The channel's pipeline, in order: {@code tls} (TLS 1.3, mutual), {@code role}
+ * ({@link RoleCheckHandler}: the peer's certified role, then it removes itself), {@code frames}
+ * ({@link FrameDecoder}), {@code hello} ({@link HelloHandler}: the hello exchange, then it removes
+ * itself) and {@code link} (this class: frames into the {@link Mailbox}, failures into errors).
+ *
  * <p>Sends encode straight into a pooled direct buffer on the caller's thread and block, at most
  * {@link #timeout()}, while the channel is above its write high-water mark (the peer is not
- * keeping up). Receives wait on a per-tag {@link Mailbox}. Any failure — peer gone, TLS alert,
- * malformed frame, an error frame from the peer — fails every pending and later call with a
- * message naming the peer and the problem.
+ * keeping up). Receives wait on a per-tag {@link Mailbox}, which reads only the tags
+ * {@link LinkTags} gives for the two roles and pauses reading when too much waits unread. Any
+ * failure — peer gone, TLS alert, malformed frame, an error frame from the peer — fails every
+ * pending and later call with a message naming the peer and the problem.
  */
 public final class NettyLink implements PartyLink {
   private final Channel channel;
   private final LinkOptions options;
   private final Role localRole;
   private final List<Role> acceptedPeers;
-  private final Mailbox inbox = new Mailbox();
+  private final Mailbox inbox;
   private final LinkStats stats = new LinkStats();
+  private final HelloHandler hello;
   /** Ring elements per piece of a large frame (256 KiB). */
   private static final int CHUNK_LONGS = 32 * 1024;
 
   private final ReentrantLock sendLock = new ReentrantLock();
   private final ReentrantLock writeLock = new ReentrantLock();
   private final Condition writableAgain = writeLock.newCondition();
+  /** Completes once TLS is up and the peer's role checked. */
   final CompletableFuture<NettyLink> ready = new CompletableFuture<>();
+  /** Completes when the first protocol message of the peer is queued. */
+  private final CompletableFuture<Void> firstMessage = new CompletableFuture<>();
 
   private volatile String peerName;
   private volatile Role peerRole;
@@ -64,14 +73,26 @@ public final class NettyLink implements PartyLink {
     this.channel = channel;
     this.options = options;
     this.localRole = localRole;
-    this.acceptedPeers = List.copyOf(new java.util.TreeSet<>(acceptedPeers));
+    this.acceptedPeers = List.copyOf(new TreeSet<>(acceptedPeers));
     this.peerName = TlsIdentity.describeRoles(this.acceptedPeers) + " at " + address;
+    this.inbox = new Mailbox(LinkTags.readBy(localRole, this.acceptedPeers), options.maxQueuedBytes(),
+        on -> channel.config().setAutoRead(on));
+    this.hello = new HelloHandler(this, options.handshakeTimeout().toMillis());
   }
 
-  /** The handlers behind the TLS handler: frame decoder, then this link's state machine. */
+  /** The handlers behind the TLS handler (see the class comment). */
   void installHandlers() {
+    channel.pipeline().addLast("role", new RoleCheckHandler(this, acceptedPeers));
     channel.pipeline().addLast("frames", new FrameDecoder(options.maxPayload(), () -> peerName));
+    channel.pipeline().addLast("hello", hello);
     channel.pipeline().addLast("link", new Handler());
+  }
+
+  /** The role check passed (event loop). */
+  void authenticated(Role r) {
+    peerRole = r;
+    peerName = r.displayName() + " at " + channel.remoteAddress();
+    ready.complete(this);
   }
 
   /** The peer's role, as certified by its TLS certificate. */
@@ -101,37 +122,42 @@ public final class NettyLink implements PartyLink {
   /**
    * Exchanges {@link Hello}s and checks the peer's against ours: protocol version, role, and — when
    * both assert them — session id and plan hash. On a mismatch both ends fail with a message that
-   * names both values; the peer is also told through an error frame.
+   * names both values; the peer is also told through an error frame. Called again with an equal
+   * hello (e.g. after a {@link LinkAcceptor} ran the exchange) it returns the peer's hello at once.
    */
   public Hello handshake(Hello mine) {
+    try {
+      return handshakeAsync(mine).get(options.handshakeTimeout().toMillis() + 1000L, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new HandshakeException("handshake with " + peerName + " failed: " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      abort("no hello within " + options.handshakeTimeout().toMillis() + " ms");
+      throw new HandshakeException("handshake with " + peerName + " failed: no hello within "
+          + options.handshakeTimeout().toMillis() + " ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LinkClosedException("interrupted during the handshake with " + peerName);
+    }
+  }
+
+  /** {@link #handshake} without blocking: completes with the peer's hello, bounded by the handshake timeout. */
+  public CompletableFuture<Hello> handshakeAsync(Hello mine) {
     if (mine.role() != localRole) {
       throw new IllegalArgumentException("hello claims " + mine.role().displayName() + " but this end is "
           + localRole.displayName());
     }
-    sendFrame(Frames.encode(channel.alloc(), Frames.TAG_HELLO, mine.encode()), -1);
-    Object wire;
-    try {
-      wire = inbox.take(Frames.TAG_HELLO, options.handshakeTimeout(), peerName);
-    } catch (LinkTimeoutException e) {
-      abort("no hello within " + options.handshakeTimeout().toMillis() + " ms");
-      throw new HandshakeException("handshake with " + peerName + " failed: no hello within "
-          + options.handshakeTimeout().toMillis() + " ms (is it a PolyShare process of the same version?)", e);
-    } catch (LinkException e) {
-      throw new HandshakeException("handshake with " + peerName + " failed: " + rootMessage(e), e);
-    }
-    if (!(wire instanceof byte[] bytes)) {
-      abort("hello must be bytes");
-      throw new HandshakeException("handshake with " + peerName + " failed: its hello is not a byte message");
-    }
-    Hello peer = Hello.decode(bytes, peerName);
-    List<String> problems = mine.mismatches(peer, peerRole);
-    if (!problems.isEmpty()) {
-      String why = String.join("; ", problems);
-      abort(why);
-      throw new HandshakeException("handshake with " + peerName + " refused: " + why);
-    }
-    peerHello = peer;
-    return peer;
+    return hello.exchange(mine).thenApply(h -> {
+      peerHello = h;
+      return h;
+    });
+  }
+
+  /** Completes when the peer's first protocol message (after its hello) has arrived. */
+  CompletableFuture<Void> firstMessage() {
+    return firstMessage;
   }
 
   @Override
@@ -167,7 +193,7 @@ public final class NettyLink implements PartyLink {
     }
     io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<? super Void>> onFailure = f -> {
       if (!f.isSuccess()) {
-        fail(translate(f.cause()));
+        fail(LinkErrors.translate(f.cause(), peerName));
       }
     };
     (flush ? channel.writeAndFlush(buf) : channel.write(buf)).addListener(onFailure);
@@ -184,11 +210,7 @@ public final class NettyLink implements PartyLink {
   @Override
   public long[] receiveLongs(int tag) {
     checkTag(tag);
-    Object p = inbox.take(tag, options.timeout(), peerName);
-    if (!(p instanceof long[] l)) {
-      throw new LinkException("protocol error: expected ring elements under tag " + tag + " from " + peerName
-          + ", got bytes");
-    }
+    long[] l = Mailbox.asLongs(inbox.take(tag, options.timeout(), peerName), tag, peerName);
     stats.onReceive(8L * l.length);
     return l;
   }
@@ -196,11 +218,7 @@ public final class NettyLink implements PartyLink {
   @Override
   public byte[] receiveBytes(int tag) {
     checkTag(tag);
-    Object p = inbox.take(tag, options.timeout(), peerName);
-    if (!(p instanceof byte[] b)) {
-      throw new LinkException("protocol error: expected bytes under tag " + tag + " from " + peerName
-          + ", got ring elements");
-    }
+    byte[] b = Mailbox.asBytes(inbox.take(tag, options.timeout(), peerName), tag, peerName);
     stats.onReceive(b.length);
     return b;
   }
@@ -230,7 +248,10 @@ public final class NettyLink implements PartyLink {
    * a {@link PeerAbortedException} carrying {@code reason}. Never put secrets in the reason.
    */
   public void abort(String reason) {
-    fail(new LinkClosedException("link to " + peerName + " aborted locally: " + reason));
+    if (!fail(new LinkClosedException("link to " + peerName + " aborted locally: " + reason))) {
+      channel.close();
+      return;
+    }
     closedLocally = true;
     boolean locked = false;
     try {
@@ -239,23 +260,40 @@ public final class NettyLink implements PartyLink {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (channel.isActive() && locked) {
-      ByteBuf frame = Frames.encode(channel.alloc(), Frames.TAG_ERROR, reason.getBytes(StandardCharsets.UTF_8));
-      try {
-        channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
-      } finally {
-        sendLock.unlock();
-      }
-      try {
-        // a peer that never reads must not keep the connection open
-        channel.eventLoop().schedule(() -> channel.close(), 2, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        channel.close();
-      }
-    } else {
-      if (locked) {
-        sendLock.unlock();
-      }
+    if (!locked) {
+      channel.close();
+      return;
+    }
+    try {
+      sendErrorAndClose(reason);
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  /**
+   * {@link #abort} from the event loop, where no blocking sender can be mid-frame before the
+   * session starts (handshake refusals, refused frames): fails the link with {@code failure} and
+   * sends {@code reason} to the peer.
+   */
+  void refuse(String reason, LinkException failure) {
+    if (fail(failure)) {
+      closedLocally = true;
+      sendErrorAndClose(reason);
+    }
+  }
+
+  private void sendErrorAndClose(String reason) {
+    if (!channel.isActive()) {
+      channel.close();
+      return;
+    }
+    ByteBuf frame = Frames.encode(channel.alloc(), Frames.TAG_ERROR, reason.getBytes(StandardCharsets.UTF_8));
+    channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
+    try {
+      // a peer that never reads must not keep the connection open
+      channel.eventLoop().schedule(() -> channel.close(), 2, TimeUnit.SECONDS);
+    } catch (RejectedExecutionException e) {
       channel.close();
     }
   }
@@ -284,6 +322,11 @@ public final class NettyLink implements PartyLink {
 
   Channel channel() {
     return channel;
+  }
+
+  /** Received bytes waiting unread in the mailbox (see {@link LinkOptions#maxQueuedBytes}). */
+  public long queuedBytes() {
+    return inbox.queuedBytes();
   }
 
   private void checkTag(int tag) {
@@ -366,98 +409,29 @@ public final class NettyLink implements PartyLink {
     }
   }
 
-  void fail(LinkException cause) {
+  /** Fails the link with {@code cause}; false when it had already failed (the first failure wins). */
+  boolean fail(LinkException cause) {
     synchronized (this) {
       if (failure != null) {
-        return;
+        return false;
       }
       failure = cause;
     }
     inbox.fail(cause);
     ready.completeExceptionally(cause);
+    hello.linkFailed(cause);
+    firstMessage.completeExceptionally(cause);
     signalWriters();
+    return true;
   }
 
-  /** A transport exception as a link failure that says what went wrong and what to check. */
-  private LinkException translate(Throwable t) {
-    Throwable c = t instanceof DecoderException && t.getCause() != null ? t.getCause() : t;
-    if (c instanceof LinkException le) {
-      return le;
-    }
-    if (c instanceof NotSslRecordException) {
-      return new HandshakeException("TLS failure with " + peerName + ": it does not speak TLS (plain text or"
-          + " garbage bytes on the wire)", c);
-    }
-    if (c instanceof SSLException) {
-      String m = String.valueOf(rootMessage(c));
-      String hint;
-      if (m.contains("certification path") || m.contains("PKIX") || m.contains("signature check failed")) {
-        hint = "its certificate is not signed by our CA (use certificates from one `dealer certs` run)";
-      } else if (m.contains("alert")) {
-        hint = "it rejected our certificate or TLS parameters (is our certificate from its CA?)";
-      } else if (m.contains("subject alternative") || m.contains("No name matching")) {
-        hint = "its certificate does not name the host we dialled (recreate certificates with --hosts)";
-      } else if (m.contains("timed out")) {
-        hint = "no TLS handshake in time";
-      } else {
-        hint = c instanceof SSLHandshakeException ? "handshake failed" : "secure channel broke";
-      }
-      return new HandshakeException("TLS failure with " + peerName + ": " + hint + " [" + m + "]", c);
-    }
-    if (c instanceof java.io.IOException) {
-      return new LinkClosedException("connection to " + peerName + " failed: " + c.getMessage(), c);
-    }
-    return new LinkException("link to " + peerName + " failed: " + c, c);
+  /** Sends a link-control frame (not counted as protocol traffic). */
+  void sendControl(int tag, byte[] payload) {
+    sendFrame(Frames.encode(channel.alloc(), tag, payload), -1);
   }
 
-  private static String rootMessage(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c && c.getMessage() != null
-        && c.getMessage().equals(String.valueOf(c.getCause()))) {
-      c = c.getCause();
-    }
-    return c.getMessage() != null ? c.getMessage() : c.toString();
-  }
-
+  /** The last handler: frames into the mailbox, the peer's ERROR frame and transport failures into link failures. */
   private final class Handler extends ChannelInboundHandlerAdapter {
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt instanceof SslHandshakeCompletionEvent done) {
-        if (!done.isSuccess()) {
-          fail(translate(done.cause()));
-          ctx.close();
-          return;
-        }
-        checkPeerRole(ctx);
-        return;
-      }
-      ctx.fireUserEventTriggered(evt);
-    }
-
-    private void checkPeerRole(ChannelHandlerContext ctx) {
-      String address = String.valueOf(ctx.channel().remoteAddress());
-      Role r;
-      try {
-        r = TlsIdentity.peerRole(ctx.pipeline().get(SslHandler.class).engine().getSession());
-      } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
-        r = null;
-      }
-      if (r == null || !acceptedPeers.contains(r)) {
-        String why = "refused the peer at " + address + ": its certificate is for "
-            + (r == null ? "no PolyShare role" : r.displayName()) + " but " + localRole.displayName()
-            + " expects " + TlsIdentity.describeRoles(acceptedPeers) + " here";
-        HandshakeException e = new HandshakeException(why);
-        ByteBuf frame = Frames.encode(ctx.alloc(), Frames.TAG_ERROR, why.getBytes(StandardCharsets.UTF_8));
-        fail(e);
-        closedLocally = true;
-        ctx.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
-        return;
-      }
-      peerRole = r;
-      peerName = r.displayName() + " at " + address;
-      ready.complete(NettyLink.this);
-    }
-
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (!(msg instanceof Frame f)) {
@@ -470,12 +444,13 @@ public final class NettyLink implements PartyLink {
         ctx.close();
         return;
       }
-      if (peerRole == null) {
-        fail(new HandshakeException("protocol error: " + peerName + " sent a message before authentication"));
-        ctx.close();
+      try {
+        inbox.deliver(f.tag(), f.payload(), peerName);
+      } catch (LinkException e) {
+        refuse(e.getMessage(), e);
         return;
       }
-      inbox.deliver(f.tag(), f.payload());
+      firstMessage.complete(null);
     }
 
     @Override
@@ -495,14 +470,9 @@ public final class NettyLink implements PartyLink {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      LinkException e = translate(cause);
-      if (e instanceof FrameException && ctx.channel().isActive() && failure == null) {
-        // tell the peer what was wrong with its stream, then close
-        fail(e);
-        closedLocally = true;
-        ByteBuf frame = Frames.encode(ctx.alloc(), Frames.TAG_ERROR,
-            ("refused a frame: " + e.getMessage()).getBytes(StandardCharsets.UTF_8));
-        ctx.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
+      LinkException e = LinkErrors.translate(cause, peerName);
+      if (e instanceof FrameException) {
+        refuse("refused a frame: " + e.getMessage(), e); // tell the peer what was wrong with its stream
         return;
       }
       fail(e);

@@ -203,8 +203,32 @@ class NettyLinkTest {
     try (LinkServer s = net.listen(port, NetFixtures.identity(Role.PARTY0), Set.of(Role.PARTY1), OPT)) {
       NettyLink server = s.accept(Duration.ofSeconds(5));
       NettyLink c = client.get(5, TimeUnit.SECONDS);
+      // a protocol message only after the hello exchange (see aMessageBeforeTheHelloIsRefused)
+      CompletableFuture<Hello> serverHello = CompletableFuture.supplyAsync(() -> server.handshake(
+          Hello.of(Role.PARTY0, "retry", PLAN)));
+      assertEquals(Role.PARTY0, c.handshake(Hello.of(Role.PARTY1, "retry", PLAN)).role());
+      assertEquals(Role.PARTY1, serverHello.get(5, TimeUnit.SECONDS).role());
       c.send(2, new byte[] {1});
       assertArrayEquals(new byte[] {1}, server.receiveBytes(2));
+      c.close();
+      server.close();
+    }
+  }
+
+  @Test
+  void aMessageBeforeTheHelloIsRefused() throws Exception {
+    try (LinkServer s = net.listen(0, NetFixtures.identity(Role.PARTY0), Set.of(Role.PARTY1), OPT)) {
+      CompletableFuture<NettyLink> acc = CompletableFuture.supplyAsync(() -> s.accept(Duration.ofSeconds(5)));
+      NettyLink c = net.connect("localhost", s.port(), NetFixtures.identity(Role.PARTY1), Role.PARTY0, OPT,
+          Duration.ofSeconds(5));
+      NettyLink server = acc.get(5, TimeUnit.SECONDS);
+      c.send(2, new byte[] {1}); // no hello first
+      HandshakeException e0 = assertThrows(HandshakeException.class,
+          () -> server.handshake(Hello.of(Role.PARTY0, "", null)));
+      assertTrue(e0.getMessage().contains("sent a message (tag 2) before its hello"), e0.getMessage());
+      LinkException e1 = assertThrows(LinkException.class, () -> c.receiveBytes(2));
+      assertTrue(e1.getCause() instanceof PeerAbortedException, String.valueOf(e1.getCause()));
+      assertTrue(e1.getMessage().contains("before its hello"), e1.getMessage());
       c.close();
       server.close();
     }

@@ -1,0 +1,73 @@
+package org.polyshare.core.net;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * SIGTERM for a server process: a JVM shutdown hook that drains the server (stop accepting, let
+ * running sessions finish up to the drain timeout, end the rest with an error to their peers) and
+ * then ends the JVM with the {@link DrainReport#exitCode}. A shutdown hook cannot call
+ * {@code System.exit}; {@code Runtime.halt} sets the status the supervisor sees, which would be
+ * 143 for any SIGTERM otherwise.
+ *
+ * <p>When the server stops on its own first (e.g. after {@code --max-sessions}), the main thread
+ * calls {@link #serverStopped} and the hook, run by that exit, does nothing.
+ */
+public final class GracefulShutdown {
+  private static final int SERVING = 0;
+  private static final int DRAINING = 1;
+  private static final int STOPPED = 2;
+
+  private final AtomicInteger state = new AtomicInteger(SERVING);
+  private final CountDownLatch never = new CountDownLatch(1);
+
+  private GracefulShutdown() {}
+
+  /**
+   * Installs the hook. {@code drain} is the server's drain method; {@code name} prefixes the log
+   * lines, e.g. {@code "dealer"}.
+   */
+  public static GracefulShutdown install(String name, Function<Duration, DrainReport> drain, Duration timeout,
+      PrintStream log) {
+    GracefulShutdown g = new GracefulShutdown();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (!g.state.compareAndSet(SERVING, DRAINING)) {
+        return;
+      }
+      log.println(name + ": shutting down: no new connections; running sessions may finish within "
+          + timeout.toSeconds() + " s (--drain-timeout)");
+      log.flush();
+      int code;
+      try {
+        DrainReport r = drain.apply(timeout);
+        code = r.exitCode();
+        log.println(name + ": drained: " + r + "; exit code " + code);
+      } catch (RuntimeException e) {
+        code = 1;
+        log.println(name + ": the drain failed: " + e);
+      }
+      log.flush();
+      System.err.flush();
+      Runtime.getRuntime().halt(code);
+    }, name + "-shutdown"));
+    return g;
+  }
+
+  /**
+   * The server stopped on its own: the hook will not drain. If a drain already runs, this waits
+   * for it to end the JVM (and never returns), so the caller does not close what it drains.
+   */
+  public void serverStopped() throws InterruptedException {
+    if (!state.compareAndSet(SERVING, STOPPED)) {
+      never.await();
+    }
+  }
+
+  /** For a server that only stops on a signal: blocks until the hook ends the JVM. */
+  public void awaitSignal() throws InterruptedException {
+    never.await();
+  }
+}
