@@ -22,6 +22,7 @@ import org.polyshare.core.net.NetFixtures;
 import org.polyshare.core.net.NetTransport;
 import org.polyshare.core.net.Role;
 import org.polyshare.dealer.DealerServer;
+import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.eval.PlainEvaluator;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.secure.ErrorBound;
@@ -66,6 +67,16 @@ class PartyServiceTest {
         new PrintStream(new ByteArrayOutputStream()), p -> { });
   }
 
+  /** Party 1's demo inputs: clamped into the range party 0 published. */
+  private static double[][] demo(int n) {
+    Model model = Zoo.load(MODEL);
+    double[][] xs = Zoo.sampleInputs(model, n, 42);
+    for (double[] x : xs) {
+      Architecture.of(model).inputRange().clamp(x);
+    }
+    return xs;
+  }
+
   /** Party 1's logits against the plaintext model on the inputs it used. */
   private static void assertMatchesPlaintext(PartyRunner.Report r, double[][] xs) {
     Model model = Zoo.load(MODEL);
@@ -89,6 +100,10 @@ class PartyServiceTest {
     List<String> sessions = new ArrayList<>();
     for (int c = 0; c < 3; c++) {
       double[][] xs = Zoo.sampleInputs(model, 2, 100 + c);
+      for (double[] x : xs) {
+        var r = Architecture.of(model).inputRange(); // party 1 refuses values beyond the calibrated range
+        new org.polyshare.models.arch.InputRange(0.99 * r.lo(), 0.99 * r.hi()).clamp(x); // (float32 rounding)
+      }
       Path in = dir.resolve("x" + c + ".psf4");
       double[] flat = new double[2 * model.inputSize()];
       for (int k = 0; k < 2; k++) {
@@ -110,8 +125,8 @@ class PartyServiceTest {
     CompletableFuture<PartyRunner.Report> b = CompletableFuture.supplyAsync(() -> client(MODEL, null, "same", 2));
     PartyRunner.Report ra = a.get(120, TimeUnit.SECONDS);
     PartyRunner.Report rb = b.get(120, TimeUnit.SECONDS);
-    assertMatchesPlaintext(ra, Zoo.sampleInputs(model, 3, 42));
-    assertMatchesPlaintext(rb, Zoo.sampleInputs(model, 2, 42));
+    assertMatchesPlaintext(ra, demo(3));
+    assertMatchesPlaintext(rb, demo(2));
     assertNotEquals(ra.session(), rb.session());
     assertEquals(before + 5, service.completedSessions(), log());
     assertTrue(log().contains("session '" + ra.session() + "' with "), log());
@@ -122,7 +137,7 @@ class PartyServiceTest {
     int failedBefore = service.failedSessions();
     // a client with another architecture: its plan differs from the service's
     RuntimeException e = assertThrows(RuntimeException.class, () -> client("tiny-relu", null, "wrong", 1));
-    assertTrue(e.getMessage().contains("plan mismatch") && e.getMessage().contains("tiny-pkn"), e.getMessage());
+    assertTrue(e.getMessage().contains("refusing to run it") && e.getMessage().contains("tiny-pkn"), e.getMessage());
     // a client that connects, says hello and vanishes
     PartyRunner.Config cfg = new PartyRunner.Config(1, "localhost", service.port(), null, "localhost", dealer.port(),
         NetFixtures.certs(), MODEL, null, "gone", 1, T, T);
@@ -137,7 +152,7 @@ class PartyServiceTest {
     assertEquals(failedBefore + 2, service.failedSessions(), log());
     assertTrue(log().contains("failed after"), log());
     // and the service still serves
-    assertMatchesPlaintext(client(MODEL, null, "after", 1), Zoo.sampleInputs(Zoo.load(MODEL), 1, 42));
+    assertMatchesPlaintext(client(MODEL, null, "after", 1), demo(1));
   }
 
   @Test
@@ -163,7 +178,7 @@ class PartyServiceTest {
       PartyRunner.Report r = PartyRunner.run(new PartyRunner.Config(1, "localhost", one.port(), null, "localhost",
           dealer.port(), NetFixtures.certs(), MODEL, null, "then", 1, T, T), net,
           new PrintStream(new ByteArrayOutputStream()), p -> { });
-      assertMatchesPlaintext(r, Zoo.sampleInputs(Zoo.load(MODEL), 1, 42));
+      assertMatchesPlaintext(r, demo(1));
     }
   }
 }
