@@ -210,10 +210,6 @@ public final class PartyRunner {
     return xs;
   }
 
-  /** Kept for callers that name the request tag (the session start is {@link SessionStart}). */
-  static final int TAG_SESSION_REQUEST = SessionStart.TAG_SESSION_REQUEST;
-  static final int TAG_SESSION_ID = SessionStart.TAG_SESSION_ID;
-
   /** Offline and online phases of {@code inferences} inferences over an authenticated party link and dealer session. */
   static Report runSession(int id, Model model, SecureModel sm, CorrelationPlan plan, NettyLink peer,
       RemoteCorrelationSource dealer, double[][] inputs, int inferences, NetworkProfile net, String sessionId,
