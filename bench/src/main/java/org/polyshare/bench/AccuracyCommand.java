@@ -18,14 +18,10 @@ import org.polyshare.bench.harness.PhaseTimer;
 import org.polyshare.bench.harness.Report;
 import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.core.protocol.TruncationMode;
+import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.data.Mnist;
 import org.polyshare.models.eval.PlainEvaluator;
-import org.polyshare.models.graph.BatchNorm;
-import org.polyshare.models.graph.Conv2d;
-import org.polyshare.models.graph.Layer;
-import org.polyshare.models.graph.Linear;
 import org.polyshare.models.graph.Model;
-import org.polyshare.models.graph.PolyKerv;
 import org.polyshare.models.onnx.OnnxExporter;
 import org.polyshare.models.onnx.OnnxImporter;
 import org.polyshare.models.train.TrainedModels;
@@ -39,12 +35,12 @@ import picocli.CommandLine.Option;
  *
  * <p>Mode {@code processes} (default): a dealer JVM and two {@code party run} JVMs over mutual
  * TLS on loopback (fresh certificates, ephemeral ports), through {@link SeparateJvmRunner}. Party 0
- * loads the ONNX model; party 1 gets the images as its text input file, in chunks of
+ * loads the ONNX model; party 1 gets no model, only the images as its text input file, in chunks of
  * {@code --chunk} images per pair of party processes (one dealer session each), batch 1.
  *
  * <p>Mode {@code in_process}: both parties are threads of this JVM over an in-memory link, with an
  * in-process dealer — the same protocol code the party processes run, without sockets. Party 0
- * gets the model, party 1 only its architecture (weights zeroed) and the images.
+ * gets the model, party 1 only its architecture (no weights) and the images.
  */
 @Command(
     name = "accuracy",
@@ -176,8 +172,7 @@ final class AccuracyCommand implements Callable<Integer> {
         + " TLS on loopback, f = %d, batch 1, chunks of %d)%n", n, model.fracBits(), chunk);
     try (SeparateJvmRunner jvms = new SeparateJvmRunner(SeparateJvmRunner.projectRoot(),
         NetworkProfile.LOOPBACK, Duration.ofSeconds(timeoutSeconds), List.of())) {
-      // Party 0 loads the model from ONNX; the same file gives party 1 the shapes (its copy of
-      // the weights is never used by its side of the protocol).
+      // Party 0 loads the model from ONNX; party 1 gets no model (party 0 sends it the architecture).
       Path onnx = jvms.workDir().resolve("model.onnx");
       OnnxExporter.write(model, onnx);
       for (int lo = 0; lo < n; lo += chunk) {
@@ -213,27 +208,8 @@ final class AccuracyCommand implements Callable<Integer> {
     }
   }
 
-  /** What the client may know: the same layers with every parameter zeroed. */
+  /** What the client may know: the public architecture, a model with no parameter arrays. */
   static Model architectureOnly(Model m) {
-    List<Layer> out = new ArrayList<>();
-    for (Layer l : m.layers()) {
-      if (l instanceof Conv2d c) {
-        out.add(zero(c));
-      } else if (l instanceof PolyKerv p) {
-        out.add(new PolyKerv(p.name(), p.input(), zero(p.conv()), new double[p.cp().length],
-            p.dp()));
-      } else if (l instanceof Linear lin) {
-        out.add(lin.withParams(new double[lin.weight().length], new double[lin.outFeatures()]));
-      } else if (l instanceof BatchNorm bn) {
-        out.add(BatchNorm.identity(bn.name(), bn.input(), bn.channels()));
-      } else {
-        out.add(l);
-      }
-    }
-    return m.withLayers(out);
-  }
-
-  private static Conv2d zero(Conv2d c) {
-    return c.withParams(new double[c.weight().length], new double[c.outChannels()]);
+    return Architecture.of(m).model();
   }
 }

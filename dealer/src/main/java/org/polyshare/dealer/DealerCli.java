@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.polyshare.core.net.CertificateAuthority;
 import org.polyshare.core.net.GracefulShutdown;
 import org.polyshare.core.net.LinkOptions;
 import org.polyshare.core.net.NetTransport;
@@ -34,9 +33,11 @@ public final class DealerCli implements Runnable {
   }
 
   @Command(name = "certs", mixinStandardHelpOptions = true,
-      description = "Create a CA and keys + certificates for the dealer, party 0 and party 1 (PEM, PKCS#8).")
+      description = "Create a CA and one bundle per role (CA certificate + that role's key and certificate,"
+          + " PEM, PKCS#8) in OUT/dealer, OUT/party0, OUT/party1; the CA key apart in OUT/ca.")
   static final class Certs implements Callable<Integer> {
-    @Option(names = "--out", required = true, description = "directory to write ca.pem, dealer.pem, party0.pem, party1.pem and their -key.pem files")
+    @Option(names = "--out", required = true, description = "directory to write the bundles dealer/, party0/,"
+        + " party1/ and the CA (ca/ca.pem, ca/ca-key.pem: keep it offline) into")
     Path out;
 
     @Option(names = "--hosts", split = ",", defaultValue = "localhost,127.0.0.1",
@@ -48,15 +49,18 @@ public final class DealerCli implements Runnable {
 
     @Override
     public Integer call() {
-      if (Files.exists(out.resolve(CertificateAuthority.CA_CERT)) && !force) {
-        System.err.println("dealer certs: " + out + " already holds a CA; pass --force to replace it"
-            + " (every process then needs the new files)");
+      if (CertBundles.exist(out) && !force) {
+        System.err.println("dealer certs: " + out + " already holds certificates; pass --force to replace them"
+            + " (every process then needs its new bundle)");
         return 2;
       }
-      CertificateAuthority.createAll(out, hosts);
-      System.out.println("wrote a CA and certificates for dealer, party0, party1 to " + out.toAbsolutePath()
-          + " (hosts: " + String.join(", ", hosts) + ")");
-      System.out.println("give each host ca.pem and its own <role>.pem + <role>-key.pem; keep ca-key.pem offline");
+      CertBundles.write(out, hosts);
+      Path abs = out.toAbsolutePath();
+      System.out.println("wrote a CA and one bundle per role to " + abs + " (hosts: " + String.join(", ", hosts) + ")");
+      for (Role r : Role.values()) {
+        System.out.println("  " + CertBundles.bundle(abs, r) + "  -> the " + r.displayName() + "'s host (--certs)");
+      }
+      System.out.println("  " + abs.resolve(CertBundles.CA_DIR) + "  -> keep offline: its ca-key.pem issues certificates");
       return 0;
     }
   }
@@ -67,7 +71,8 @@ public final class DealerCli implements Runnable {
     @Option(names = "--port", required = true, description = "TCP port to listen on (0 = any free port, printed)")
     int port;
 
-    @Option(names = "--certs", required = true, description = "directory with ca.pem, dealer.pem and dealer-key.pem")
+    @Option(names = "--certs", required = true, description = "the dealer's bundle from `dealer certs`: a directory"
+        + " with ca.pem, dealer.pem and dealer-key.pem (OUT/dealer)")
     Path certs;
 
     @Option(names = "--pair-timeout", defaultValue = "60", description = "seconds a party waits for its peer to join (default: ${DEFAULT-VALUE})")
@@ -90,6 +95,10 @@ public final class DealerCli implements Runnable {
       try {
         if (drainTimeoutSeconds < 0) {
           throw new IllegalArgumentException("--drain-timeout must be >= 0 seconds, got " + drainTimeoutSeconds);
+        }
+        String warning = CertBundles.check(certs, Role.DEALER);
+        if (warning != null) {
+          System.err.println("dealer serve: " + warning);
         }
         identity = TlsIdentity.load(certs, Role.DEALER);
       } catch (IllegalArgumentException e) {

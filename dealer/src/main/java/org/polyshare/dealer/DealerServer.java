@@ -2,8 +2,11 @@ package org.polyshare.dealer;
 
 import com.google.common.io.BaseEncoding;
 import java.io.PrintStream;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,10 +35,11 @@ import org.polyshare.core.prg.Seed;
 
 /**
  * The dealer service: accepts party links (mutual TLS, party certificates only), pairs them by
- * session id, checks that both parties submitted the same plan, and deals every request with a
+ * session id and session secret (see {@link Session}), checks that both parties submitted the same plan, and deals every request with a
  * per-session {@link Dealer} — fresh seeds to both, the correction to one — streaming the
  * messages as they are computed ({@link DealerProtocol}). Many sessions run at once, one thread
- * each. Failures end only the session concerned, with the reason sent to both parties.
+ * each. Failures end only the session concerned; the parties get a {@link DealerRefusal} (code and
+ * fixed sentence), the log the detail. The log never prints a session secret.
  */
 public final class DealerServer implements AutoCloseable {
   /** Settings of the service. {@code seeds} gives each session its seed source (SecureRandom in production). */
@@ -122,18 +126,30 @@ public final class DealerServer implements AutoCloseable {
 
   private void admit(NettyLink link) {
     Hello hello;
+    byte[] secret;
     try {
       hello = link.handshake(Hello.of(Role.DEALER, "", null));
+      if (hello.sessionId().isEmpty() || hello.planHash().length == 0) {
+        refuse(link, DealerRefusal.BAD_HELLO, "hello without session id or plan hash");
+        return;
+      }
+      secret = link.receiveBytes(DealerProtocol.TAG_SECRET);
     } catch (LinkException e) {
-      log.println("dealer: handshake failed: " + e.getMessage());
+      log.println("dealer: handshake with " + link.peerName() + " failed: " + e.getMessage());
+      link.close();
       return;
     }
-    if (hello.sessionId().isEmpty() || hello.planHash().length == 0) {
-      link.abort("the dealer needs a session id and the plan hash in the hello");
+    if (secret.length < DealerProtocol.MIN_SECRET_BYTES || secret.length > DealerProtocol.MAX_SECRET_BYTES) {
+      refuse(link, DealerRefusal.BAD_SECRET, "session secret of " + secret.length + " bytes");
       return;
     }
     Session s = sessions.computeIfAbsent(hello.sessionId(), Session::new);
-    s.join(link, hello);
+    s.join(link, hello, secret);
+  }
+
+  private void refuse(NettyLink link, DealerRefusal r, String detail) {
+    log.println("dealer: refused " + link.peerName() + " (" + r.wire() + "): " + detail);
+    link.abort(r.wire());
   }
 
   /**
@@ -167,7 +183,7 @@ public final class DealerServer implements AutoCloseable {
   public void close() {
     acceptor.close();
     for (Session s : sessions.values()) {
-      s.abortAll("the dealer is shutting down");
+      s.abortAll(DealerRefusal.SHUTTING_DOWN, "the dealer is shutting down");
     }
     workers.shutdownNow();
     timers.shutdownNow();
@@ -177,11 +193,22 @@ public final class DealerServer implements AutoCloseable {
     return BaseEncoding.base16().lowerCase().encode(b);
   }
 
-  /** One party pair's session. */
+  /**
+   * One party pair's session. Party 0 registers the session secret; a party-1 connection is
+   * paired only if it presents the same secret (compared in constant time), so an id read from a
+   * log is not enough to take a slot. Party-1 connections arriving before party 0 wait as
+   * candidates (a few at most); when party 0 joins, the holder of its secret is paired and the
+   * others refused.
+   */
   private final class Session {
+    private static final int MAX_CANDIDATES = 4;
+
     private final String id;
     private final NettyLink[] links = new NettyLink[2];
     private final Hello[] hellos = new Hello[2];
+    private final List<Candidate> candidates = new ArrayList<>();
+    private byte[] secret;
+    private boolean timerSet;
     private boolean started;
     private boolean ended;
 
@@ -189,38 +216,86 @@ public final class DealerServer implements AutoCloseable {
       this.id = id;
     }
 
-    synchronized void join(NettyLink link, Hello hello) {
+    synchronized void join(NettyLink link, Hello hello, byte[] presented) {
       int p = link.peerRole().partyIndex();
       if (!started && links[p] != null && !links[p].isOpen()) {
         // the earlier connection of this party died while waiting for its peer: take the new one
         log.println("dealer: session '" + id + "': party " + p + " reconnected");
         links[p] = null;
+        if (p == 0) {
+          secret = null;
+        }
       }
       if (ended || started || links[p] != null) {
-        link.abort("session '" + id + "' already has party " + p + " connected");
+        refuse(link, DealerRefusal.SLOT_TAKEN, "session '" + id + "' already has party " + p + " connected");
         return;
       }
-      links[p] = link;
-      hellos[p] = hello;
-      log.println("dealer: session '" + id + "': party " + p + " joined from " + link.peerName());
-      if (links[1 - p] == null) {
-        link.onClose(() -> leftWhileWaiting(p, link));
+      if (p == 0) {
+        links[0] = link;
+        hellos[0] = hello;
+        secret = presented;
+        log.println("dealer: session '" + id + "': party 0 joined from " + link.peerName());
+        link.onClose(() -> leftWhileWaiting(link));
+        for (Candidate c : candidates) {
+          if (links[1] == null && c.link.isOpen() && MessageDigest.isEqual(secret, c.secret)) {
+            seat1(c.link, c.hello);
+          } else {
+            refuse(c.link, links[1] == null ? DealerRefusal.SECRET_MISMATCH : DealerRefusal.SLOT_TAKEN,
+                "a party-1 connection waiting for session '" + id + "' does not hold its secret");
+          }
+        }
+        candidates.clear();
+      } else if (secret == null) {
+        if (candidates.size() >= MAX_CANDIDATES) {
+          refuse(link, DealerRefusal.TOO_MANY_WAITING, candidates.size() + " party-1 connections already wait for"
+              + " session '" + id + "'");
+          return;
+        }
+        candidates.add(new Candidate(link, hello, presented));
+        log.println("dealer: session '" + id + "': a party-1 connection from " + link.peerName()
+            + " waits for party 0");
+        link.onClose(() -> leftWhileWaiting(link));
+      } else if (!MessageDigest.isEqual(secret, presented)) {
+        refuse(link, DealerRefusal.SECRET_MISMATCH, "party-1 connection for session '" + id
+            + "' presented another secret than party 0 registered");
+        return;
+      } else {
+        seat1(link, hello);
+      }
+      if (links[0] != null && links[1] != null) {
+        started = true;
+        workers.submit(this::run);
+      } else if (!timerSet) {
+        timerSet = true;
         timers.schedule(this::pairTimeout, settings.pairTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        return;
       }
-      started = true;
-      workers.submit(this::run);
     }
 
-    /** A waiting party whose connection closes frees the session at once, so it may rejoin. */
-    private synchronized void leftWhileWaiting(int p, NettyLink link) {
-      if (!started && !ended && links[p] == link) {
-        // Nobody else is in the session (it was waiting for its peer): drop it, so the party's
-        // next connection starts a fresh one instead of meeting a timer set for the dead one.
-        links[p] = null;
+    private void seat1(NettyLink link, Hello hello) {
+      links[1] = link;
+      hellos[1] = hello;
+      log.println("dealer: session '" + id + "': party 1 joined from " + link.peerName());
+    }
+
+    /** A waiting connection that closes leaves; a session nobody waits in any more is dropped, so it may restart. */
+    private synchronized void leftWhileWaiting(NettyLink link) {
+      if (started || ended) {
+        return;
+      }
+      candidates.removeIf(c -> c.link == link);
+      for (int p = 0; p < 2; p++) {
+        if (links[p] == link) {
+          links[p] = null;
+          if (p == 0) {
+            secret = null;
+          }
+          log.println("dealer: session '" + id + "': party " + p + " left while waiting for its peer");
+        }
+      }
+      if (links[0] == null && links[1] == null && candidates.isEmpty()) {
+        // the party's next connection starts a fresh session instead of meeting a timer set for this one
         ended = true;
         sessions.remove(id, this);
-        log.println("dealer: session '" + id + "': party " + p + " left while waiting for its peer");
       }
     }
 
@@ -230,14 +305,15 @@ public final class DealerServer implements AutoCloseable {
       }
       for (int p = 0; p < 2; p++) {
         if (links[p] == null) {
-          end("party " + p + " did not join session '" + id + "' within " + settings.pairTimeout().toSeconds() + " s");
+          end(DealerRefusal.PEER_MISSING, "party " + p + " did not join session '" + id + "' within "
+              + settings.pairTimeout().toSeconds() + " s");
           return;
         }
       }
     }
 
-    synchronized void abortAll(String why) {
-      end(why);
+    synchronized void abortAll(DealerRefusal r, String why) {
+      end(r, why);
     }
 
     /** Ends the session if it still waits for a party; true if it did. */
@@ -245,7 +321,7 @@ public final class DealerServer implements AutoCloseable {
       if (started || ended) {
         return false;
       }
-      end(why);
+      end(DealerRefusal.SHUTTING_DOWN, why);
       return true;
     }
 
@@ -254,30 +330,34 @@ public final class DealerServer implements AutoCloseable {
       if (ended) {
         return false;
       }
-      end(why);
+      end(DealerRefusal.SHUTTING_DOWN, why);
       return true;
     }
 
-    /** Ends the session with an error to every connected party. */
-    private synchronized void end(String why) {
+    /** Ends the session: the detail to the log, the code and its fixed sentence to every connected party. */
+    private synchronized void end(DealerRefusal r, String detail) {
       if (ended) {
         return;
       }
       ended = true;
       failed.incrementAndGet();
       sessions.remove(id, this);
-      log.println("dealer: session '" + id + "' failed: " + why);
+      log.println("dealer: session '" + id + "' failed (" + r.wire() + "): " + detail);
       for (NettyLink l : links) {
         if (l != null) {
-          l.abort(why);
+          l.abort(r.wire());
         }
       }
+      for (Candidate c : candidates) {
+        c.link.abort(r.wire());
+      }
+      candidates.clear();
     }
 
     private void run() {
       try {
         if (!Arrays.equals(hellos[0].planHash(), hellos[1].planHash())) {
-          end("plan mismatch in session '" + id + "': party 0 has plan hash " + hex(hellos[0].planHash())
+          end(DealerRefusal.PLAN_MISMATCH, "plan mismatch in session '" + id + "': party 0 has plan hash " + hex(hellos[0].planHash())
               + ", party 1 has plan hash " + hex(hellos[1].planHash()));
           return;
         }
@@ -291,28 +371,30 @@ public final class DealerServer implements AutoCloseable {
           }
           if (e0.length == 0 || e1.length == 0) {
             int quit = e0.length == 0 ? 0 : 1;
-            end("party " + quit + " ended session '" + id + "' while party " + (1 - quit) + " submitted batch " + batch);
+            end(DealerRefusal.PEER_QUIT, "party " + quit + " ended session '" + id + "' while party " + (1 - quit) + " submitted batch " + batch);
             return;
           }
           CorrelationPlan plan = decode(e0, 0);
           if (!Arrays.equals(e0, e1)) {
             CorrelationPlan other = decode(e1, 1);
-            end("plan mismatch in session '" + id + "' at batch " + batch + ": party 0 sent plan "
+            end(DealerRefusal.PLAN_MISMATCH, "plan mismatch in session '" + id + "' at batch " + batch + ": party 0 sent plan "
                 + plan.sha256Hex() + " (" + plan.size() + " requests), party 1 sent plan " + other.sha256Hex()
                 + " (" + other.size() + " requests)");
             return;
           }
           if (batch == 0 && !Arrays.equals(plan.sha256(), hellos[0].planHash())) {
-            end("the first plan of session '" + id + "' hashes to " + plan.sha256Hex()
+            end(DealerRefusal.PLAN_MISMATCH, "the first plan of session '" + id + "' hashes to " + plan.sha256Hex()
                 + " but the parties announced " + hex(hellos[0].planHash()));
             return;
           }
           deal(dealer, plan, batch);
         }
-      } catch (LinkException | IllegalArgumentException e) {
-        end("session '" + id + "' ended: " + e.getMessage());
+      } catch (LinkException e) {
+        end(DealerRefusal.LINK_FAILED, "session '" + id + "' ended: " + e.getMessage());
+      } catch (IllegalArgumentException e) {
+        end(DealerRefusal.MALFORMED, "session '" + id + "' ended: " + e.getMessage());
       } catch (RuntimeException e) {
-        end("session '" + id + "' ended by an internal dealer error: " + e);
+        end(DealerRefusal.INTERNAL, "session '" + id + "' ended by an internal dealer error: " + e);
       }
     }
 
@@ -363,4 +445,5 @@ public final class DealerServer implements AutoCloseable {
     }
   }
 
+  private record Candidate(NettyLink link, Hello hello, byte[] secret) {}
 }

@@ -110,9 +110,11 @@ class DealerProcessTest {
   private static RemoteCorrelationSource[] join(int port, Path certs, String session, CorrelationPlan plan)
       throws Exception {
     CompletableFuture<RemoteCorrelationSource> s0 = CompletableFuture.supplyAsync(() -> RemoteCorrelationSource.connect(
-        net, "localhost", port, TlsIdentity.load(certs, Role.PARTY0), session, plan, OPT, Duration.ofSeconds(5)));
+        net, "localhost", port, TlsIdentity.load(certs.resolve("party0"), Role.PARTY0), session, DealerServerTest.secretOf(session), plan, OPT,
+        Duration.ofSeconds(5)));
     RemoteCorrelationSource s1 = RemoteCorrelationSource.connect(
-        net, "localhost", port, TlsIdentity.load(certs, Role.PARTY1), session, plan, OPT, Duration.ofSeconds(5));
+        net, "localhost", port, TlsIdentity.load(certs.resolve("party1"), Role.PARTY1), session, DealerServerTest.secretOf(session), plan,
+        OPT, Duration.ofSeconds(5));
     return new RemoteCorrelationSource[] {s0.get(10, TimeUnit.SECONDS), s1};
   }
 
@@ -122,13 +124,26 @@ class DealerProcessTest {
     Jvm mk = launch("certs", "--out", certs.toString(), "--hosts", "localhost,127.0.0.1");
     assertTrue(mk.process().waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, mk.process().exitValue(), mk.output());
-    for (String f : List.of("ca.pem", "dealer.pem", "dealer-key.pem", "party0.pem", "party0-key.pem", "party1.pem",
-        "party1-key.pem")) {
-      assertTrue(Files.isReadable(certs.resolve(f)), f);
+    // one bundle per role (the CA certificate and that role's pair, nothing else), the CA key apart
+    for (Role r : Role.values()) {
+      try (var files = Files.list(certs.resolve(r.id()))) {
+        assertEquals(List.of("ca.pem", r.id() + "-key.pem", r.id() + ".pem"),
+            files.map(f -> f.getFileName().toString()).sorted().toList(), r.id());
+      }
     }
-    assertTrue(Files.readString(certs.resolve("party0-key.pem")).contains("BEGIN PRIVATE KEY"), "PKCS#8 PEM");
+    try (var files = Files.list(certs.resolve("ca"))) {
+      assertEquals(List.of("ca-key.pem", "ca.pem"), files.map(f -> f.getFileName().toString()).sorted().toList());
+    }
+    assertTrue(Files.readString(certs.resolve("party0/party0-key.pem")).contains("BEGIN PRIVATE KEY"), "PKCS#8 PEM");
 
-    Jvm dealer = launch("serve", "--port", "0", "--certs", certs.toString(), "--pair-timeout", "5");
+    // the whole output given to one process is refused, naming the bundle to give it
+    Jvm whole = launch("serve", "--port", "0", "--certs", certs.toString());
+    assertTrue(whole.process().waitFor(30, TimeUnit.SECONDS));
+    Thread.sleep(200); // the reader thread drains the last lines
+    assertEquals(2, whole.process().exitValue(), whole.output());
+    assertTrue(whole.output().contains("--certs " + certs.resolve("dealer")), whole.output());
+
+    Jvm dealer = launch("serve", "--port", "0", "--certs", certs.resolve("dealer").toString(), "--pair-timeout", "5");
     try {
       int port = awaitPort(dealer);
 

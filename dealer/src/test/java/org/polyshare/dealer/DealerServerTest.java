@@ -61,9 +61,20 @@ class DealerServerTest {
     net.close();
   }
 
+  /** The session secret the tests' two parties share (party 0 would draw it and hand it to party 1). */
+  static byte[] secretOf(String session) {
+    byte[] s = new byte[32];
+    new SplittableRandom(session.hashCode()).nextBytes(s);
+    return s;
+  }
+
   private static RemoteCorrelationSource source(int party, String session, CorrelationPlan plan) {
+    return source(party, session, secretOf(session), plan);
+  }
+
+  private static RemoteCorrelationSource source(int party, String session, byte[] secret, CorrelationPlan plan) {
     return RemoteCorrelationSource.connect(net, "localhost", dealer.port(), NetFixtures.identity(Role.party(party)),
-        session, plan, OPT, Duration.ofSeconds(3));
+        session, secret, plan, OPT, Duration.ofSeconds(3));
   }
 
   /** Both parties' sources, connected concurrently. */
@@ -137,7 +148,7 @@ class DealerServerTest {
   }
 
   @Test
-  void planMismatchIsReportedToBothPartiesWithBothHashes() throws Exception {
+  void planMismatchIsReportedToBothPartiesByCodeWithTheHashesInTheLogOnly() throws Exception {
     CorrelationPlan a = CorrelationPlan.of(new CorrelationRequest.Triples(10));
     CorrelationPlan b = CorrelationPlan.of(new CorrelationRequest.Triples(11));
     RemoteCorrelationSource[] src = sources("mismatch", a, b);
@@ -145,10 +156,11 @@ class DealerServerTest {
     for (int p = 0; p < 2; p++) {
       int party = p;
       LinkException e = assertThrows(LinkException.class, () -> src[party].next(plans[party].requests().get(0)));
-      assertTrue(e.getMessage().contains("plan mismatch"), e.getMessage());
-      assertTrue(e.getMessage().contains(a.sha256Hex()) && e.getMessage().contains(b.sha256Hex()), e.getMessage());
+      assertTrue(e.getMessage().contains(DealerRefusal.PLAN_MISMATCH.wire()), e.getMessage());
+      assertTrue(!e.getMessage().contains(a.sha256Hex()) && !e.getMessage().contains(b.sha256Hex()), e.getMessage());
       src[p].close();
     }
+    awaitLog("plan mismatch in session 'mismatch': party 0 has plan hash " + a.sha256Hex());
   }
 
   @Test
@@ -160,9 +172,10 @@ class DealerServerTest {
     f.get(5, TimeUnit.SECONDS);
     CompletableFuture<Correlation> g = CompletableFuture.supplyAsync(() -> src[0].next(new CorrelationRequest.Triples(3)));
     LinkException e1 = assertThrows(LinkException.class, () -> src[1].next(new CorrelationRequest.Triples(4)));
-    assertTrue(e1.getMessage().contains("at batch 1"), e1.getMessage());
+    assertTrue(e1.getMessage().contains(DealerRefusal.PLAN_MISMATCH.wire()), e1.getMessage());
     ExecutionException e0 = assertThrows(ExecutionException.class, () -> g.get(5, TimeUnit.SECONDS));
-    assertTrue(e0.getCause().getMessage().contains("plan mismatch"), e0.getCause().getMessage());
+    assertTrue(e0.getCause().getMessage().contains(DealerRefusal.PLAN_MISMATCH.wire()), e0.getCause().getMessage());
+    awaitLog("plan mismatch in session 'batch-mismatch' at batch 1");
     src[0].close();
     src[1].close();
   }
@@ -186,8 +199,62 @@ class DealerServerTest {
     CorrelationPlan plan = CorrelationPlan.of(new CorrelationRequest.Triples(1));
     RemoteCorrelationSource s = source(0, "lonely", plan);
     LinkException e = assertThrows(LinkException.class, () -> s.next(plan.requests().get(0)));
-    assertTrue(e.getMessage().contains("party 1 did not join session 'lonely'"), e.getMessage());
+    assertTrue(e.getMessage().contains(DealerRefusal.PEER_MISSING.wire()), e.getMessage());
+    assertTrue(!e.getMessage().contains("lonely"), "the session id stays in the dealer's log: " + e.getMessage());
     s.close();
+  }
+
+  /**
+   * A third connection with a valid party-1 certificate and the session id (ids are logged) but
+   * not the secret cannot take party 1's place, whether it comes before party 0 registered the
+   * secret (it waits as a candidate and is refused when party 0 comes) or after (refused at
+   * once); the real two parties still complete, and the secret is never logged.
+   */
+  @Test
+  void aPartyOneWithTheIdButNotTheSecretCannotTakeTheSlot() throws Exception {
+    CorrelationPlan plan = CorrelationPlan.of(new CorrelationRequest.Triples(3));
+    for (boolean early : new boolean[] {true, false}) {
+      String session = "guarded-" + early;
+      byte[] secret = secretOf(session);
+      byte[] guess = secret.clone();
+      guess[31] ^= 1; // all but one bit right: the compare is over every byte
+      CompletableFuture<RemoteCorrelationSource> intruder;
+      RemoteCorrelationSource s0;
+      if (early) {
+        intruder = CompletableFuture.supplyAsync(() -> source(1, session, guess, plan));
+        awaitLog("session '" + session + "': a party-1 connection from");
+        s0 = source(0, session, secret, plan);
+      } else {
+        s0 = source(0, session, secret, plan);
+        awaitLog("session '" + session + "': party 0 joined");
+        intruder = CompletableFuture.supplyAsync(() -> source(1, session, guess, plan));
+      }
+      RemoteCorrelationSource bad = intruder.get(5, TimeUnit.SECONDS);
+      LinkException refused = assertThrows(LinkException.class, () -> bad.next(plan.requests().get(0)));
+      assertTrue(refused.getMessage().contains(DealerRefusal.SECRET_MISMATCH.wire()), refused.getMessage());
+      bad.close();
+      RemoteCorrelationSource s1 = source(1, session, secret, plan);
+      CompletableFuture<Correlation> f = CompletableFuture.supplyAsync(() -> s0.next(plan.requests().get(0)));
+      s1.next(plan.requests().get(0));
+      f.get(5, TimeUnit.SECONDS);
+      s0.close();
+      s1.close();
+      awaitLog("session '" + session + "' done");
+      String log = LOG.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(!log.contains(java.util.HexFormat.of().formatHex(secret)), "the log shows the secret");
+    }
+  }
+
+  @Test
+  void aConnectionWithoutASecretIsRefused() {
+    LinkException e = assertThrows(LinkException.class, () -> {
+      NettyLink l = net.connect("localhost", dealer.port(), NetFixtures.identity(Role.PARTY1), Role.DEALER, OPT,
+          Duration.ofSeconds(3));
+      l.handshake(org.polyshare.core.net.Hello.of(Role.PARTY1, "no-secret", new byte[32]));
+      l.send(org.polyshare.core.net.DealerProtocol.TAG_SECRET, new byte[8]);
+      l.receiveLongs(org.polyshare.core.net.DealerProtocol.TAG_DEAL);
+    });
+    assertTrue(e.getMessage().contains(DealerRefusal.BAD_SECRET.wire()), e.getMessage());
   }
 
   @Test
@@ -208,7 +275,7 @@ class DealerServerTest {
     }
     long t0 = System.nanoTime();
     LinkTimeoutException e = assertThrows(LinkTimeoutException.class, () -> RemoteCorrelationSource.connect(net,
-        "127.0.0.1", port, NetFixtures.identity(Role.PARTY0), "s", CorrelationPlan.of(), OPT, Duration.ofMillis(700)));
+        "127.0.0.1", port, NetFixtures.identity(Role.PARTY0), "s", secretOf("s"), CorrelationPlan.of(), OPT, Duration.ofMillis(700)));
     assertTrue((System.nanoTime() - t0) / 1e6 < 4000);
     assertTrue(e.getMessage().contains("could not connect to dealer"), e.getMessage());
   }

@@ -49,11 +49,18 @@ public final class PartyCli implements Runnable {
     @Option(names = "--dealer", required = true, description = "HOST:PORT of the dealer")
     String dealer;
 
-    @Option(names = "--certs", required = true, description = "directory with ca.pem and this party's party<ID>.pem, party<ID>-key.pem")
+    @Option(names = "--certs", required = true, description = "this party's bundle from `dealer certs` (OUT/party<ID>):"
+        + " ca.pem, party<ID>.pem, party<ID>-key.pem")
     Path certs;
 
-    @Option(names = "--model", required = true, description = "zoo name (e.g. tiny-pkn, lenet5-pkn, resnet18-pkn) or FILE.onnx")
+    @Option(names = "--model", description = "party 0: zoo name (e.g. tiny-pkn, lenet5-pkn, resnet18-pkn) or FILE.onnx"
+        + " with the weights. Party 1: none (party 0 sends the architecture), or an architecture-only file"
+        + " (`bin/models export --architecture-only`) or zoo name that pins what it accepts; never a model with weights")
     String model;
+
+    @Option(names = "--expect-architecture", paramLabel = "SHA256", description = "party 1: run only the architecture"
+        + " with this hash (printed by party 0 and by `bin/models architecture MODEL`); refuse any other")
+    String expectArchitecture;
 
     @Option(names = "--input", description = "party 1: an image (PNG/JPEG/BMP/GIF), an IDX file (MNIST), a binary"
         + " float32 tensor (PSF4) or a text file of numbers (default: a demo N(0,1) input)")
@@ -72,7 +79,8 @@ public final class PartyCli implements Runnable {
     @Option(names = "--json", description = "write this party's timings (and party 1's logits) as JSON")
     Path json;
 
-    @Option(names = "--session", defaultValue = "polyshare", description = "dealer session id, the same at both parties (default: ${DEFAULT-VALUE})")
+    @Option(names = "--session", description = "dealer session id (default: party 0 draws a random one and names it to"
+        + " party 1; a session secret, never printed, guards it at the dealer)")
     String session;
 
     @Option(names = "--inferences", defaultValue = "1", description = "number of inferences (default: ${DEFAULT-VALUE})")
@@ -92,12 +100,13 @@ public final class PartyCli implements Runnable {
     public Integer call() throws Exception {
       PartyRunner.Config config;
       try {
+        checkCerts(certs, org.polyshare.core.net.Role.party(id));
         HostPort d = HostPort.parse(dealer, "--dealer");
         HostPort p = peer.peer == null ? null : HostPort.parse(peer.peer, "--peer");
         config = new PartyRunner.Config(id, p == null ? null : p.host(), p == null ? 0 : p.port(), peer.listen,
             d.host(), d.port(), certs, model, input, session, inferences, Duration.ofSeconds(timeoutSeconds),
             Duration.ofSeconds(connectSeconds), org.polyshare.core.link.NetworkProfile.named(net),
-            new ClientInput.Options(index, mean, std));
+            new ClientInput.Options(index, mean, std), expectArchitecture);
       } catch (IllegalArgumentException e) {
         System.err.println("party run: " + e.getMessage());
         return 2;
@@ -127,7 +136,8 @@ public final class PartyCli implements Runnable {
     @Option(names = "--dealer", required = true, description = "HOST:PORT of the dealer")
     String dealer;
 
-    @Option(names = "--certs", required = true, description = "directory with ca.pem, party0.pem, party0-key.pem")
+    @Option(names = "--certs", required = true, description = "party 0's bundle from `dealer certs` (OUT/party0):"
+        + " ca.pem, party0.pem, party0-key.pem")
     Path certs;
 
     @Option(names = "--model", required = true, description = "zoo name or FILE.onnx")
@@ -172,6 +182,7 @@ public final class PartyCli implements Runnable {
         settings = new PartyService.Settings(d.host(), d.port(), Duration.ofSeconds(timeoutSeconds),
             Duration.ofSeconds(connectSeconds), concurrent, maxSessions, maxInferences,
             org.polyshare.core.link.NetworkProfile.named(net));
+        checkCerts(certs, org.polyshare.core.net.Role.PARTY0);
         identity = org.polyshare.core.net.TlsIdentity.load(certs, org.polyshare.core.net.Role.PARTY0);
         m = PartyRunner.loadModel(model, 0);
       } catch (IllegalArgumentException | LinkException e) {
@@ -193,6 +204,22 @@ public final class PartyCli implements Runnable {
         System.err.println("party 0: " + e.getMessage());
         return 1;
       }
+    }
+  }
+
+  /**
+   * Refuses the whole output of {@code dealer certs} (every role's bundle and the CA key) as one
+   * process's {@code --certs}, naming this role's bundle; warns when the directory holds the CA key.
+   */
+  static void checkCerts(Path dir, org.polyshare.core.net.Role role) {
+    Path own = dir.resolve(role.id());
+    if (!Files.exists(dir.resolve(org.polyshare.core.net.CertificateAuthority.CA_CERT)) && Files.isDirectory(own)) {
+      throw new IllegalArgumentException(dir + " holds the certificate bundles of every role; give " + role.displayName()
+          + " only its own: --certs " + own + " (copy that directory alone to this host)");
+    }
+    if (Files.exists(dir.resolve(org.polyshare.core.net.CertificateAuthority.CA_KEY))) {
+      System.err.println("warning: " + dir + " also holds the CA key, which lets its holder issue certificates for"
+          + " any role; re-create the certificates with `dealer certs` and give each host only its own bundle");
     }
   }
 

@@ -2,7 +2,6 @@ package org.polyshare.party;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +23,7 @@ import org.polyshare.core.net.NettyLink;
 import org.polyshare.core.net.RemoteCorrelationSource;
 import org.polyshare.core.net.Role;
 import org.polyshare.core.net.TlsIdentity;
+import org.polyshare.models.arch.Architecture;
 import org.polyshare.core.protocol.Party;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.onnx.OnnxImporter;
@@ -31,9 +31,10 @@ import org.polyshare.models.secure.SecureModel;
 import org.polyshare.models.zoo.Zoo;
 
 /**
- * One party of a secure inference between two processes: loads the model, derives the correlation
- * plan from its shapes, joins the dealer session ({@link RemoteCorrelationSource}), opens the
- * mutually authenticated link to the other party, then runs the offline phase (all dealer
+ * One party of a secure inference between two processes. Party 0 loads the model; party 1 holds
+ * no model file: it receives the architecture from party 0 over their mutually authenticated
+ * link ({@link SessionStart}) and compiles its plan from it. Both join the dealer session
+ * ({@link RemoteCorrelationSource}) with the secret party 0 drew, then run the offline phase (all dealer
  * material and input-independent work) and the online phase (party-to-party only) per inference.
  */
 public final class PartyRunner {
@@ -41,11 +42,23 @@ public final class PartyRunner {
 
   /**
    * What to run. Exactly one of {@code peerHost}/{@code listenPort} reaches the other party
-   * ({@code listenPort} 0 = ephemeral, announced through {@code onListening}).
+   * ({@code listenPort} 0 = ephemeral, announced through {@code onListening}). {@code model}: at
+   * party 0 a zoo name or ONNX file (the weights); at party 1 null (party 0 sends the
+   * architecture), an architecture-only file or a zoo name, either only pinning what party 1
+   * accepts, as {@code expectArchitecture} (a SHA-256 in hex, or null) does. {@code session}:
+   * null gives party 0 a random id and party 1 whatever party 0 names.
    */
   public record Config(int id, String peerHost, int peerPort, Integer listenPort, String dealerHost, int dealerPort,
       Path certs, String model, Path input, String session, int inferences, Duration timeout,
-      Duration connectDeadline, NetworkProfile net, ClientInput.Options inputOptions) {
+      Duration connectDeadline, NetworkProfile net, ClientInput.Options inputOptions, String expectArchitecture) {
+    /** No architecture pin beyond {@code model}. */
+    public Config(int id, String peerHost, int peerPort, Integer listenPort, String dealerHost,
+        int dealerPort, Path certs, String model, Path input, String session, int inferences,
+        Duration timeout, Duration connectDeadline, NetworkProfile net, ClientInput.Options inputOptions) {
+      this(id, peerHost, peerPort, listenPort, dealerHost, dealerPort, certs, model, input, session,
+          inferences, timeout, connectDeadline, net, inputOptions, null);
+    }
+
     /** Default reading of {@code input}. */
     public Config(int id, String peerHost, int peerPort, Integer listenPort, String dealerHost,
         int dealerPort, Path certs, String model, Path input, String session, int inferences,
@@ -76,7 +89,15 @@ public final class PartyRunner {
       if (inferences < 1) {
         throw new IllegalArgumentException("--inferences must be >= 1");
       }
-      if (session == null || session.isBlank()) {
+      if (id == 0 && model == null) {
+        throw new IllegalArgumentException("party 0 needs --model (a zoo name or FILE.onnx with its weights)");
+      }
+      if (id == 0 && expectArchitecture != null) {
+        throw new IllegalArgumentException("--expect-architecture is party 1's pin; party 0 prints its hash");
+      }
+      if (session == null) {
+        session = id == 0 ? SessionStart.randomSessionId() : "";
+      } else if (session.isBlank() && id == 0) {
         throw new IllegalArgumentException("--session must not be empty");
       }
     }
@@ -87,12 +108,19 @@ public final class PartyRunner {
       LinkStats.Snapshot offlineTraffic, LinkStats.Snapshot onlineTraffic, long dealerBytes,
       List<SecureModel.LayerReport> layers) {}
 
-  /** Everything this party measured. */
+  /**
+   * Everything this party measured. {@code compiled} is the model this party ran: at party 1 the
+   * weightless model of the architecture party 0 sent.
+   */
   public record Report(int party, String model, String session, String planHash, int planRequests,
-      double setupMs, long dealerBytesReceived, List<Inference> inferences) {}
+      double setupMs, long dealerBytesReceived, List<Inference> inferences, Model compiled) {}
 
-  /** The model by zoo name or ONNX file; party 1 gets the zoo architecture only (its weights are unused). */
+  /** Party 0's model by zoo name or ONNX file (with its weights). */
   static Model loadModel(String nameOrFile, int partyId) {
+    if (partyId != 0) {
+      throw new IllegalArgumentException("only party 0 loads a model with weights; party 1 receives the"
+          + " architecture from party 0");
+    }
     if (nameOrFile.toLowerCase(Locale.ROOT).endsWith(".onnx")) {
       Path p = Path.of(nameOrFile);
       try {
@@ -101,71 +129,85 @@ public final class PartyRunner {
         throw new IllegalArgumentException("cannot read ONNX model " + p + ": " + e.getMessage(), e);
       }
     }
-    return partyId == 0 ? Zoo.load(nameOrFile) : Zoo.architecture(nameOrFile);
+    return Zoo.load(nameOrFile);
   }
 
   public static Report run(Config c, NetTransport net, PrintStream log, IntConsumer onListening) {
-    Role me = Role.party(c.id());
-    TlsIdentity identity = TlsIdentity.load(c.certs(), me);
-    Model model = loadModel(c.model(), c.id());
-    double[][] inputs = c.id() == 1 ? inputsOf(c, model) : null;
+    return c.id() == 0 ? runOwner(c, net, log, onListening) : runClient(c, net, log, onListening);
+  }
+
+  private static Report runOwner(Config c, NetTransport net, PrintStream log, IntConsumer onListening) {
+    TlsIdentity identity = TlsIdentity.load(c.certs(), Role.PARTY0);
+    Model model = loadModel(c.model(), 0);
+    Architecture arch = Architecture.of(model);
     SecureModel sm = SecureModel.compile(model, 1);
     CorrelationPlan plan = sm.plan(c.inferences());
-    log.printf("party %d: model '%s', plan of %d correlation requests (%s)%n", c.id(), model.name(), plan.size(),
+    log.printf("party 0: model '%s', plan of %d correlation requests (%s)%n", model.name(), plan.size(),
         plan.sha256Hex().substring(0, 16));
+    log.printf("party 0: architecture sha256 %s (party 1 may pin it: --expect-architecture %s)%n",
+        arch.sha256Hex(), arch.sha256Hex());
     LinkOptions options = LinkOptions.defaults().withTimeout(c.timeout());
-
     long t0 = System.nanoTime();
-    // The party link comes first: party 0 may be a service that names the dealer session.
     try (NettyLink peer = openPeer(c, net, identity, options, onListening, log)) {
-      peer.handshake(Hello.of(me, c.session(), plan.sha256()));
-      log.printf("party %d: authenticated %s (%s)%n", c.id(), peer.peerName(), peer.tlsDescription());
-      String dealerSession = agreeSession(peer, c.id(), c.session(), c.inferences());
+      peer.handshake(Hello.of(Role.PARTY0, c.session(), plan.sha256()));
+      log.printf("party 0: authenticated %s (%s)%n", peer.peerName(), peer.tlsDescription());
+      SessionStart.Offered o = SessionStart.offer(peer, arch, sm, n -> n == c.inferences(),
+          "party 0 runs " + c.inferences() + " (use the same --inferences)", c.session());
       try (RemoteCorrelationSource dealer = RemoteCorrelationSource.connect(net, c.dealerHost(), c.dealerPort(),
-          identity, dealerSession, plan, options, c.connectDeadline())) {
-        log.printf("party %d: joined dealer session '%s' at %s:%d%n", c.id(), dealerSession, c.dealerHost(),
+          identity, o.dealer().sessionId(), o.dealer().secret(), plan, options, c.connectDeadline())) {
+        log.printf("party 0: joined dealer session '%s' at %s:%d%n", o.dealer().sessionId(), c.dealerHost(),
             c.dealerPort());
-        return runSession(c.id(), model, sm, plan, peer, dealer, inputs, c.inferences(), c.net(), dealerSession,
-            log, t0);
+        return runSession(0, model, sm, plan, peer, dealer, null, c.inferences(), c.net(),
+            o.dealer().sessionId(), log, t0);
       }
     }
   }
 
-  /** Party 1's inputs: from {@code --input} in any {@link ClientInput} form, or demo inputs. */
-  private static double[][] inputsOf(Config c, Model model) {
-    if (c.input() == null) {
-      return Zoo.sampleInputs(model, c.inferences(), 42);
+  private static Report runClient(Config c, NetTransport net, PrintStream log, IntConsumer onListening) {
+    TlsIdentity identity = TlsIdentity.load(c.certs(), Role.PARTY1);
+    ArchitecturePin pin = ArchitecturePin.of(c.model(), c.expectArchitecture());
+    if (pin.local() != null) {
+      inputsOf(c, pin.local()); // a bad input file fails before any connection
     }
-    return ClientInput.load(c.input(), model, c.inferences(), c.inputOptions());
+    LinkOptions options = LinkOptions.defaults().withTimeout(c.timeout());
+    long t0 = System.nanoTime();
+    try (NettyLink peer = openPeer(c, net, identity, options, onListening, log)) {
+      peer.handshake(Hello.of(Role.PARTY1, c.session(), null));
+      log.printf("party 1: authenticated %s (%s)%n", peer.peerName(), peer.tlsDescription());
+      double[][][] inputs = new double[1][][];
+      SessionStart.Joined j = SessionStart.join(peer, c.inferences(), pin, a -> inputs[0] = inputsOf(c, a));
+      Model model = j.secure().model();
+      log.printf("party 1: architecture of '%s' from party 0 (sha256 %s), plan of %d correlation requests (%s)%n",
+          model.name(), j.architecture().sha256Hex(), j.plan().size(), j.plan().sha256Hex().substring(0, 16));
+      try (RemoteCorrelationSource dealer = RemoteCorrelationSource.connect(net, c.dealerHost(), c.dealerPort(),
+          identity, j.dealer().sessionId(), j.dealer().secret(), j.plan(), options, c.connectDeadline())) {
+        log.printf("party 1: joined dealer session '%s' at %s:%d%n", j.dealer().sessionId(), c.dealerHost(),
+            c.dealerPort());
+        return runSession(1, model, j.secure(), j.plan(), peer, dealer, inputs[0], c.inferences(), c.net(),
+            j.dealer().sessionId(), log, t0);
+      }
+    }
   }
-
-  /** Party 1 asks for {@code {inferences}} (tag SESSION_REQUEST); party 0 answers with the dealer session id. */
-  static final int TAG_SESSION_REQUEST = 0x5345_5351;
-  static final int TAG_SESSION_ID = 0x5345_5349;
 
   /**
-   * After the hello: party 1 states how many inferences it wants, party 0 names the dealer session
-   * both join. A plain party 0 ({@code run}) names the session both already asserted; a service
-   * names a fresh one per client (see {@link PartyService}).
+   * Party 1's inputs: from {@code --input} in any {@link ClientInput} form, each checked against
+   * the architecture's calibrated {@link org.polyshare.models.arch.InputRange} (refused locally
+   * outside it), or demo inputs clamped into it.
    */
-  private static String agreeSession(NettyLink peer, int id, String session, int inferences) {
-    if (id == 1) {
-      peer.send(TAG_SESSION_REQUEST, new long[] {inferences});
-      String named = new String(peer.receiveBytes(TAG_SESSION_ID), StandardCharsets.UTF_8);
-      if (named.isBlank() || named.length() > 256) {
-        throw new IllegalStateException("party 0 named an invalid dealer session id (" + named.length() + " chars)");
+  private static double[][] inputsOf(Config c, Architecture arch) {
+    Model model = arch.model();
+    if (c.input() == null) {
+      double[][] xs = Zoo.sampleInputs(model, c.inferences(), 42);
+      for (double[] x : xs) {
+        arch.inputRange().clamp(x);
       }
-      return named;
+      return xs;
     }
-    long[] req = peer.receiveLongs(TAG_SESSION_REQUEST);
-    if (req.length != 1 || req[0] != inferences) {
-      String why = "party 1 asks for " + (req.length == 1 ? req[0] : -1) + " inferences, party 0 runs " + inferences
-          + " (use the same --inferences)";
-      peer.abort(why);
-      throw new IllegalStateException(why);
+    double[][] xs = ClientInput.load(c.input(), model, c.inferences(), c.inputOptions());
+    for (int k = 0; k < xs.length; k++) {
+      arch.inputRange().check(xs[k], k);
     }
-    peer.send(TAG_SESSION_ID, session.getBytes(StandardCharsets.UTF_8));
-    return session;
+    return xs;
   }
 
   /** Offline and online phases of {@code inferences} inferences over an authenticated party link and dealer session. */
@@ -205,7 +247,7 @@ public final class PartyRunner {
       link.close(); // lets the messages still on the emulated wire arrive, then closes the peer link
     }
     return new Report(id, model.name(), sessionId, plan.sha256Hex(), plan.size(), setupMs,
-        dealer.stats().bytesReceived(), out);
+        dealer.stats().bytesReceived(), out, sm.model());
   }
 
   private static final int TAG_PHASE = 0x5048_4153;

@@ -1,10 +1,8 @@
 package org.polyshare.party;
 
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
@@ -15,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.polyshare.core.correlation.CorrelationPlan;
+import org.polyshare.core.link.LinkException;
+import org.polyshare.core.link.LinkTimeoutException;
 import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.core.net.DrainReport;
 import org.polyshare.core.net.Hello;
@@ -26,6 +26,7 @@ import org.polyshare.core.net.NettyLink;
 import org.polyshare.core.net.RemoteCorrelationSource;
 import org.polyshare.core.net.Role;
 import org.polyshare.core.net.TlsIdentity;
+import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.secure.SecureModel;
 
@@ -33,12 +34,13 @@ import org.polyshare.models.secure.SecureModel;
  * Party 0 as a long-lived service: listens for clients (party 1, {@code bin/party run --id 1
  * --peer ...}) and runs one session per client connection, up to {@code concurrent} at once on
  * their own threads. Per connection: hello (party 0 asserts no session id or plan, so it can take
- * any client), the client's request for {@code N} inferences, a check that the client's plan hash
- * is the plan of this model for {@code N} inferences, then a fresh dealer session id — the
- * client's proposed id plus a random suffix, so two clients proposing the same id never meet at
- * the dealer — sent to the client; both join the dealer under it and run the inferences. A
- * client's failure ends its session only (logged, and the client told why when the link is still
- * up); the service goes on.
+ * any client), then the {@link SessionStart}: the client's request for {@code N} inferences, the
+ * architecture sent to it (it holds no model), a check that the plan it compiled is this model's
+ * for {@code N} inferences, then a fresh dealer session id — the client's proposed id plus a
+ * random suffix, so two clients proposing the same id never meet at the dealer — and a fresh
+ * session secret; both join the dealer under them and run the inferences. A client's failure
+ * ends its session only (the detail logged, the client told a {@link PeerError} code and fixed
+ * sentence while the link is up); the service goes on.
  */
 public final class PartyService implements AutoCloseable {
   /** Service settings. {@code maxSessions} 0 = serve until closed. */
@@ -66,6 +68,7 @@ public final class PartyService implements AutoCloseable {
   private final TlsIdentity identity;
   private final Model model;
   private final SecureModel secure;
+  private final Architecture architecture;
   private final Settings settings;
   private final PrintStream log;
   private final LinkServer server;
@@ -80,6 +83,12 @@ public final class PartyService implements AutoCloseable {
   /** Loads nothing itself: {@code model} carries party 0's weights. Starts listening at once. */
   public PartyService(NetTransport net, TlsIdentity identity, Model model, int port, Settings settings,
       PrintStream log) {
+    this(net, identity, model, SecureModel.Options.defaults(), port, settings, log);
+  }
+
+  /** With evaluation options other than the defaults (tests: the headroom guard off). */
+  PartyService(NetTransport net, TlsIdentity identity, Model model, SecureModel.Options options, int port,
+      Settings settings, PrintStream log) {
     if (identity.role() != Role.PARTY0) {
       throw new IllegalArgumentException("the service is party 0; got the certificate of "
           + identity.role().displayName());
@@ -87,7 +96,8 @@ public final class PartyService implements AutoCloseable {
     this.net = net;
     this.identity = identity;
     this.model = model;
-    this.secure = SecureModel.compile(model, 1);
+    this.secure = SecureModel.compile(model, 1, options);
+    this.architecture = Architecture.of(model);
     this.settings = settings;
     this.log = log;
     this.server = net.listen(port, identity, Set.of(Role.PARTY1),
@@ -100,6 +110,8 @@ public final class PartyService implements AutoCloseable {
     });
     log.printf("party 0 serving model '%s' on port %d (up to %d sessions at once%s)%n", model.name(), server.port(),
         settings.concurrent(), settings.maxSessions() == 0 ? "" : ", " + settings.maxSessions() + " sessions in all");
+    log.printf("party 0: architecture sha256 %s (clients may pin it: --expect-architecture %s)%n",
+        architecture.sha256Hex(), architecture.sha256Hex());
     log.flush();
     this.acceptor = new LinkAcceptor(server, Hello.of(Role.PARTY0, "", null), MAX_PENDING, "party0",
         new LinkAcceptor.Admission() {
@@ -195,52 +207,42 @@ public final class PartyService implements AutoCloseable {
     String sessionId = "#" + seq;
     try {
       Hello hello = peer.handshake(Hello.of(Role.PARTY0, "", null));
-      long[] req = peer.receiveLongs(PartyRunner.TAG_SESSION_REQUEST);
-      if (req.length != 1 || req[0] < 1 || req[0] > settings.maxInferences()) {
-        throw refuse(peer, "party 1 asks for " + (req.length == 1 ? req[0] : -1) + " inferences; this service runs 1 to "
-            + settings.maxInferences() + " per session");
-      }
-      int inferences = (int) req[0];
-      CorrelationPlan plan = secure.plan(inferences);
-      if (hello.planHash().length > 0 && !Arrays.equals(hello.planHash(), plan.sha256())) {
-        throw refuse(peer, "plan mismatch: party 0 serves model '" + model.name() + "' (plan hash " + plan.sha256Hex()
-            + " for " + inferences + " inferences), party 1 has plan hash " + hello.planHashHex()
-            + " (a different model or architecture?)");
-      }
       String proposed = hello.sessionId().isEmpty() ? "client" : hello.sessionId();
       byte[] suffix = new byte[6];
       RANDOM.nextBytes(suffix);
       String candidate = proposed + "@" + HexFormat.of().formatHex(suffix);
       sessionId = candidate.length() <= 256 ? candidate : candidate.substring(candidate.length() - 256);
-      peer.send(PartyRunner.TAG_SESSION_ID, sessionId.getBytes(StandardCharsets.UTF_8));
+      SessionStart.Offered o = SessionStart.offer(peer, architecture, secure, n -> n <= settings.maxInferences(),
+          "this service runs 1 to " + settings.maxInferences() + " per session", sessionId);
       try (RemoteCorrelationSource dealer = RemoteCorrelationSource.connect(net, settings.dealerHost(),
-          settings.dealerPort(), identity, sessionId, plan,
+          settings.dealerPort(), identity, sessionId, o.dealer().secret(), o.plan(),
           LinkOptions.defaults().withTimeout(settings.timeout()), settings.connectDeadline())) {
         running.dealer = dealer.link();
-        PartyRunner.Report r = PartyRunner.runSession(0, model, secure, plan, peer, dealer, null, inferences,
-            settings.net(), sessionId, null, t0);
+        PartyRunner.Report r;
+        try {
+          r = PartyRunner.runSession(0, model, secure, o.plan(), peer, dealer, null, o.inferences(), settings.net(),
+              sessionId, null, t0);
+        } catch (RuntimeException e) {
+          PeerError.INTERNAL.abort(peer, e); // before the dealer link closes, so the client hears it first
+          throw e;
+        }
         double online = r.inferences().stream().mapToDouble(PartyRunner.Inference::onlineMs).sum();
         double offline = r.inferences().stream().mapToDouble(PartyRunner.Inference::offlineMs).sum();
         completed.incrementAndGet();
         log.printf(Locale.ROOT, "party 0: session '%s' with %s done: %d inference(s), offline %.1f ms, online %.1f ms,"
-            + " %.1f ms in all%n", sessionId, peer.peerName(), inferences, offline, online,
+            + " %.1f ms in all%n", sessionId, peer.peerName(), o.inferences(), offline, online,
             (System.nanoTime() - t0) / 1e6);
       }
     } catch (RuntimeException e) {
+      // The detail (which may name activations, weights or biases) stays in this log; the client
+      // gets a code and a fixed sentence only (SessionStart has already told it when it refused).
       failed.incrementAndGet();
       log.printf(Locale.ROOT, "party 0: session '%s' with %s failed after %.1f ms: %s%n", sessionId, peer.peerName(),
           (System.nanoTime() - t0) / 1e6, e.getMessage());
-      if (peer.isOpen()) {
-        peer.abort("party 0 ended the session: " + e.getMessage());
-      }
+      PeerError.INTERNAL.abort(peer, e);
     } finally {
       peer.close();
     }
-  }
-
-  private static IllegalStateException refuse(NettyLink peer, String why) {
-    peer.abort(why);
-    return new IllegalStateException(why);
   }
 
   /**

@@ -90,8 +90,8 @@ class PartyServeShutdownTest {
       NettyLink stuck = net.connect("localhost", port, NetFixtures.identity(Role.PARTY1), Role.PARTY0,
           NetFixtures.fastOptions().withTimeout(Duration.ofSeconds(30)), Duration.ofSeconds(10));
       stuck.handshake(Hello.of(Role.PARTY1, "stuck", null));
-      stuck.send(PartyRunner.TAG_SESSION_REQUEST, new long[] {1});
-      stuck.receiveBytes(PartyRunner.TAG_SESSION_ID);
+      stuck.send(SessionStart.TAG_SESSION_REQUEST, new long[] {1});
+      stuck.receiveBytes(SessionStart.TAG_ARCHITECTURE);
       long t0 = System.nanoTime();
       sigterm(service);
       LinkException e = assertThrows(LinkException.class, () -> stuck.receiveLongs(1));

@@ -26,6 +26,7 @@ import org.polyshare.core.net.NetTransport;
 import org.polyshare.core.net.NettyLink;
 import org.polyshare.core.net.Role;
 import org.polyshare.dealer.DealerServer;
+import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.eval.PlainEvaluator;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.secure.ErrorBound;
@@ -70,6 +71,16 @@ class PartyServiceTest {
         new PrintStream(new ByteArrayOutputStream()), p -> { });
   }
 
+  /** Party 1's demo inputs: clamped into the range party 0 published. */
+  private static double[][] demo(int n) {
+    Model model = Zoo.load(MODEL);
+    double[][] xs = Zoo.sampleInputs(model, n, 42);
+    for (double[] x : xs) {
+      Architecture.of(model).inputRange().clamp(x);
+    }
+    return xs;
+  }
+
   /** Party 1's logits against the plaintext model on the inputs it used. */
   private static void assertMatchesPlaintext(PartyRunner.Report r, double[][] xs) {
     Model model = Zoo.load(MODEL);
@@ -93,6 +104,10 @@ class PartyServiceTest {
     List<String> sessions = new ArrayList<>();
     for (int c = 0; c < 3; c++) {
       double[][] xs = Zoo.sampleInputs(model, 2, 100 + c);
+      for (double[] x : xs) {
+        var r = Architecture.of(model).inputRange(); // party 1 refuses values beyond the calibrated range
+        new org.polyshare.models.arch.InputRange(0.99 * r.lo(), 0.99 * r.hi()).clamp(x); // (float32 rounding)
+      }
       Path in = dir.resolve("x" + c + ".psf4");
       double[] flat = new double[2 * model.inputSize()];
       for (int k = 0; k < 2; k++) {
@@ -114,8 +129,8 @@ class PartyServiceTest {
     CompletableFuture<PartyRunner.Report> b = CompletableFuture.supplyAsync(() -> client(MODEL, null, "same", 2));
     PartyRunner.Report ra = a.get(120, TimeUnit.SECONDS);
     PartyRunner.Report rb = b.get(120, TimeUnit.SECONDS);
-    assertMatchesPlaintext(ra, Zoo.sampleInputs(model, 3, 42));
-    assertMatchesPlaintext(rb, Zoo.sampleInputs(model, 2, 42));
+    assertMatchesPlaintext(ra, demo(3));
+    assertMatchesPlaintext(rb, demo(2));
     assertNotEquals(ra.session(), rb.session());
     assertEquals(before + 5, service.completedSessions(), log());
     assertTrue(log().contains("session '" + ra.session() + "' with "), log());
@@ -126,7 +141,7 @@ class PartyServiceTest {
     int failedBefore = service.failedSessions();
     // a client with another architecture: its plan differs from the service's
     RuntimeException e = assertThrows(RuntimeException.class, () -> client("tiny-relu", null, "wrong", 1));
-    assertTrue(e.getMessage().contains("plan mismatch") && e.getMessage().contains("tiny-pkn"), e.getMessage());
+    assertTrue(e.getMessage().contains("refusing to run it") && e.getMessage().contains("tiny-pkn"), e.getMessage());
     // a client that connects, says hello and vanishes before asking for a session: refused, no session
     var shy = net.connect("localhost", service.port(), NetFixtures.identity(Role.PARTY1), Role.PARTY0,
         NetFixtures.fastOptions(), Duration.ofSeconds(5));
@@ -136,8 +151,8 @@ class PartyServiceTest {
     var gone = net.connect("localhost", service.port(), NetFixtures.identity(Role.PARTY1), Role.PARTY0,
         NetFixtures.fastOptions(), Duration.ofSeconds(5));
     gone.handshake(Hello.of(Role.PARTY1, "gone", null));
-    gone.send(PartyRunner.TAG_SESSION_REQUEST, new long[] {1});
-    gone.receiveBytes(PartyRunner.TAG_SESSION_ID);
+    gone.send(SessionStart.TAG_SESSION_REQUEST, new long[] {1});
+    gone.receiveBytes(SessionStart.TAG_ARCHITECTURE);
     gone.close();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (service.failedSessions() < failedBefore + 2 && System.nanoTime() < end) {
@@ -147,7 +162,7 @@ class PartyServiceTest {
     assertTrue(log().contains("failed after"), log());
     assertTrue(log().contains("refused a connection: connection to party 1"), log());
     // and the service still serves
-    assertMatchesPlaintext(client(MODEL, null, "after", 1), Zoo.sampleInputs(Zoo.load(MODEL), 1, 42));
+    assertMatchesPlaintext(client(MODEL, null, "after", 1), demo(1));
   }
 
   @Test
@@ -175,7 +190,7 @@ class PartyServiceTest {
       // and the slow ones are cut at the pre-session (handshake) timeout, each told why
       long limit = LinkOptions.defaults().handshakeTimeout().toNanos() + TimeUnit.SECONDS.toNanos(5);
       for (NettyLink l : slow) {
-        LinkException e = assertThrows(LinkException.class, () -> l.receiveBytes(PartyRunner.TAG_SESSION_ID));
+        LinkException e = assertThrows(LinkException.class, () -> l.receiveBytes(SessionStart.TAG_ARCHITECTURE));
         assertTrue(e.getMessage().contains("pre-session timeout"), e.getMessage());
         l.close();
       }
@@ -194,8 +209,8 @@ class PartyServiceTest {
       var stuck = net.connect("localhost", one.port(), NetFixtures.identity(Role.PARTY1), Role.PARTY0,
           NetFixtures.fastOptions().withTimeout(Duration.ofSeconds(30)), Duration.ofSeconds(5));
       stuck.handshake(Hello.of(Role.PARTY1, "stuck", null));
-      stuck.send(PartyRunner.TAG_SESSION_REQUEST, new long[] {1});
-      stuck.receiveBytes(PartyRunner.TAG_SESSION_ID);
+      stuck.send(SessionStart.TAG_SESSION_REQUEST, new long[] {1});
+      stuck.receiveBytes(SessionStart.TAG_ARCHITECTURE);
       assertEquals(1, one.activeSessions());
       long t0 = System.nanoTime();
       org.polyshare.core.net.DrainReport r = one.drain(Duration.ofSeconds(1));
@@ -226,8 +241,8 @@ class PartyServiceTest {
       var idle = net.connect("localhost", one.port(), NetFixtures.identity(Role.PARTY1), Role.PARTY0,
           NetFixtures.fastOptions(), Duration.ofSeconds(5));
       idle.handshake(org.polyshare.core.net.Hello.of(Role.PARTY1, "idle", null));
-      idle.send(PartyRunner.TAG_SESSION_REQUEST, new long[] {1});
-      idle.receiveBytes(PartyRunner.TAG_SESSION_ID); // it holds the slot now
+      idle.send(SessionStart.TAG_SESSION_REQUEST, new long[] {1});
+      idle.receiveBytes(SessionStart.TAG_ARCHITECTURE); // it holds the slot now
       long t0 = System.nanoTime();
       RuntimeException busy = assertThrows(RuntimeException.class, () -> PartyRunner.run(new PartyRunner.Config(1,
           "localhost", one.port(), null, "localhost", dealer.port(), NetFixtures.certs(), MODEL, null, "late", 1, T, T),
@@ -242,7 +257,7 @@ class PartyServiceTest {
       PartyRunner.Report r = PartyRunner.run(new PartyRunner.Config(1, "localhost", one.port(), null, "localhost",
           dealer.port(), NetFixtures.certs(), MODEL, null, "then", 1, T, T), net,
           new PrintStream(new ByteArrayOutputStream()), p -> { });
-      assertMatchesPlaintext(r, Zoo.sampleInputs(Zoo.load(MODEL), 1, 42));
+      assertMatchesPlaintext(r, demo(1));
     }
   }
 }

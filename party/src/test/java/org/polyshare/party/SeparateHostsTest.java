@@ -81,8 +81,7 @@ class SeparateHostsTest {
           "--timeout", "30", "--connect-deadline", "60");
       procs.add(p0);
       Process p1 = inNamespace(ns[2], dir.resolve("p1.log"), PartyCli.class, "run", "--id", "1", "--peer",
-          IPS[1] + ":7200", "--dealer", IPS[0] + ":7100", "--certs", certs.toString(), "--model", "tiny-pkn",
-          "--session", "hosts", "--json", dir.resolve("p1.json").toString(), "--timeout", "30",
+          IPS[1] + ":7200", "--dealer", IPS[0] + ":7100", "--certs", certs.toString(), "--json", dir.resolve("p1.json").toString(), "--timeout", "30",
           "--connect-deadline", "60");
       procs.add(p1);
       assertTrue(p1.waitFor(120, TimeUnit.SECONDS), "party 1 did not finish");

@@ -61,7 +61,10 @@ public final class SoakMain {
     int perSession = Integer.parseInt(args[1]);
     String name = "tiny-pkn";
     Model model = Zoo.load(name);
-    double[][] xs = Zoo.sampleInputs(model, perSession, 42); // the demo inputs every client uses
+    double[][] xs = Zoo.sampleInputs(model, perSession, 42); // the demo inputs every client uses,
+    for (double[] x : xs) {
+      org.polyshare.models.arch.Architecture.of(model).inputRange().clamp(x); // clamped into the published range
+    }
     double[][] plain = new double[perSession][];
     for (int k = 0; k < perSession; k++) {
       plain[k] = PlainEvaluator.forward(model, xs[k]);

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.polyshare.dealer.DealerCli;
+import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.eval.PlainEvaluator;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.zoo.Zoo;
@@ -32,7 +33,8 @@ class ThreeProcessTest {
     assertEquals(0, mk.process().exitValue(), mk.output());
 
     Model model = Zoo.load("tiny-pkn");
-    double[] x = Zoo.sampleInputs(model, 1, 99)[0];
+    Architecture arch = Architecture.of(model);
+    double[] x = arch.inputRange().clamp(Zoo.sampleInputs(model, 1, 99)[0]);
     StringBuilder text = new StringBuilder();
     for (double v : x) {
       text.append(v).append('\n');
@@ -40,18 +42,18 @@ class ThreeProcessTest {
     Path input = dir.resolve("input.txt");
     Files.writeString(input, text);
 
-    Jvm dealer = launch(DealerCli.class, "serve", "--port", "0", "--certs", certs.toString());
+    Jvm dealer = launch(DealerCli.class, "serve", "--port", "0", "--certs", certs.resolve("dealer").toString());
     Jvm p0 = null;
     Jvm p1 = null;
     try {
       int dealerPort = dealer.awaitNumber(Pattern.compile("dealer listening on port (\\d+)"));
       p0 = launch(PartyCli.class, "run", "--id", "0", "--listen", "0", "--dealer", "localhost:" + dealerPort,
-          "--certs", certs.toString(), "--model", "tiny-pkn", "--session", "three", "--json",
+          "--certs", certs.resolve("party0").toString(), "--model", "tiny-pkn", "--session", "three", "--json",
           dir.resolve("p0.json").toString(), "--timeout", "30", "--connect-deadline", "30");
       int peerPort = p0.awaitNumber(Pattern.compile("listening for party 1 on port (\\d+)"));
       p1 = launch(PartyCli.class, "run", "--id", "1", "--peer", "localhost:" + peerPort, "--dealer",
-          "127.0.0.1:" + dealerPort, "--certs", certs.toString(), "--model", "tiny-pkn", "--session", "three",
-          "--input", input.toString(), "--json", dir.resolve("p1.json").toString(), "--timeout", "30",
+          "127.0.0.1:" + dealerPort, "--certs", certs.resolve("party1").toString(),
+          "--expect-architecture", arch.sha256Hex(), "--input", input.toString(), "--json", dir.resolve("p1.json").toString(), "--timeout", "30",
           "--connect-deadline", "30");
       assertTrue(p1.process().waitFor(120, TimeUnit.SECONDS), p1.output());
       assertTrue(p0.process().waitFor(30, TimeUnit.SECONDS), p0.output());
@@ -63,6 +65,7 @@ class ThreeProcessTest {
       assertTrue(json1.contains("\"prediction\": " + expected), json1);
       assertFalse(json0.contains("logits"), "party 0's report has no logits: " + json0);
       assertTrue(p1.output().contains("prediction: class " + expected), p1.output());
+      assertTrue(p0.output().contains("--expect-architecture " + arch.sha256Hex()), p0.output());
       // The dealer closes a session when both parties' goodbyes arrive, which may be after the
       // parties have exited: wait for it (bounded) rather than racing the teardown below.
       dealer.awaitNumber(Pattern.compile("session 'three' done"));

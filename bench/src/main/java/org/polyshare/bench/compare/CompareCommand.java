@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.polyshare.bench.harness.Report;
 import org.polyshare.core.link.NetworkProfile;
+import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.onnx.ModelSource;
 import org.polyshare.models.zoo.Zoo;
@@ -154,13 +155,18 @@ public final class CompareCommand implements Callable<Integer> {
         String name = variants[v];
         progress.begin(name + ": loading and calibrating the model");
         Model owner = Zoo.load(name);
+        Architecture published = Architecture.of(owner);
         List<double[][]> inputs = new ArrayList<>();
         for (int k = 0; k < warmup + repeat; k++) {
-          inputs.add(Zoo.sampleInputs(owner, batch, seed * 1_000_003L + k));
+          double[][] xs = Zoo.sampleInputs(owner, batch, seed * 1_000_003L + k);
+          for (double[] x : xs) {
+            published.inputRange().clamp(x); // party 1 refuses values outside the calibrated range
+          }
+          inputs.add(xs);
         }
         InProcessRunner.Run run;
         if (inProcess) {
-          run = runner.run(owner, Zoo.architecture(name), inputs, warmup, progress, name);
+          run = runner.run(owner, published.model(), inputs, warmup, progress, name);
         } else {
           progress.begin(name + ": launching party processes (setup)");
           List<double[]> single = new ArrayList<>();

@@ -90,7 +90,7 @@ public final class SeparateJvmRunner implements AutoCloseable {
     Jvm mk = Jvm.launch(command(dealerJar, List.of("certs", "--out", certs.toString())), "dealer certs");
     mk.awaitExit(Duration.ofSeconds(120));
     this.dealer = Jvm.launch(command(dealerJar, List.of("serve", "--port", "0", "--certs",
-        certs.toString(), "--idle-timeout", Long.toString(timeout.toSeconds()))), "dealer");
+        certs.resolve("dealer").toString(), "--idle-timeout", Long.toString(timeout.toSeconds()))), "dealer");
     this.dealerPort = dealer.awaitNumber(DEALER_PORT, Duration.ofSeconds(120));
   }
 
@@ -150,8 +150,9 @@ public final class SeparateJvmRunner implements AutoCloseable {
 
   /**
    * One dealer session of {@code inferences} inferences between two fresh party JVMs:
-   * {@code model} is a zoo name or an ONNX file (both parties load it; party 1 uses only its
-   * shapes), {@code input} party 1's text input file. {@code onInference} sees the index of
+   * {@code model} is a zoo name or an ONNX file, given to party 0 only (party 1 gets no model:
+   * party 0 sends it the architecture), {@code input} party 1's text input file. Each party gets
+   * its own certificate bundle. {@code onInference} sees the index of
    * each inference party 1 reports finished (polled, from this thread).
    */
   public Reports runParties(String model, String session, Path input, int inferences,
@@ -159,17 +160,17 @@ public final class SeparateJvmRunner implements AutoCloseable {
     String tag = session.replaceAll("[^A-Za-z0-9_.-]", "_");
     Path json0 = work.resolve(tag + "-p0.json");
     Path json1 = work.resolve(tag + "-p1.json");
-    List<String> common = List.of("--dealer", "127.0.0.1:" + dealerPort, "--certs", certs.toString(),
-        "--model", model, "--session", session, "--inferences", Integer.toString(inferences),
+    List<String> common = List.of("--dealer", "127.0.0.1:" + dealerPort, "--inferences", Integer.toString(inferences),
         "--net", net.name(), "--timeout", Long.toString(timeout.toSeconds()), "--connect-deadline", "120");
-    List<String> a0 = new ArrayList<>(List.of("run", "--id", "0", "--listen", "0", "--json", json0.toString()));
+    List<String> a0 = new ArrayList<>(List.of("run", "--id", "0", "--listen", "0", "--json", json0.toString(),
+        "--certs", certs.resolve("party0").toString(), "--model", model, "--session", session));
     a0.addAll(common);
     Jvm p0 = Jvm.launch(command(partyJar, a0), "party 0");
     Jvm p1 = null;
     try {
       int peerPort = p0.awaitNumber(PEER_PORT, Duration.ofSeconds(300));
       List<String> a1 = new ArrayList<>(List.of("run", "--id", "1", "--peer", "127.0.0.1:" + peerPort,
-          "--input", input.toString(), "--json", json1.toString()));
+          "--input", input.toString(), "--json", json1.toString(), "--certs", certs.resolve("party1").toString()));
       a1.addAll(common);
       p1 = Jvm.launch(command(partyJar, a1), "party 1");
       long deadline = System.nanoTime() + timeout.toNanos() * (inferences + 2);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.calib.Headroom;
 import org.polyshare.models.data.Mnist;
 import org.polyshare.models.graph.Layer;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Parameters;
       ModelsCli.ListCommand.class,
       ModelsCli.InspectCommand.class,
       ModelsCli.ExportCommand.class,
+      ArchitectureCommand.class,
       DataCommand.class,
       TrainCommand.class
     })
@@ -150,9 +152,10 @@ public final class ModelsCli implements Runnable {
   }
 
   @Command(name = "export", description = "Write a model with its weights as ONNX (opset "
-      + OnnxExporter.OPSET + ").")
+      + OnnxExporter.OPSET + "), or with --architecture-only its public architecture (what party 1 may hold).")
   static final class ExportCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "zoo name")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "zoo name, or with"
+        + " --architecture-only also an .onnx file")
     String model;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
@@ -161,6 +164,10 @@ public final class ModelsCli implements Runnable {
 
     @Option(names = "--all", description = "export every zoo model into the --output directory")
     boolean all;
+
+    @Option(names = "--architecture-only", description = "write the architecture only (layer kinds, shapes,"
+        + " degrees, f, calibrated input range; no weights): the file party 1 may be given (default MODEL.arch)")
+    boolean architectureOnly;
 
     @Override
     public Integer call() throws IOException {
@@ -174,13 +181,21 @@ public final class ModelsCli implements Runnable {
       }
       for (String n : names) {
         Model m = ModelSource.load(n);
+        String ext = architectureOnly ? ".arch" : ".onnx";
         Path out;
         if (all) {
           Path dir = output == null ? Path.of(".") : output;
           Files.createDirectories(dir);
-          out = dir.resolve(m.name() + ".onnx");
+          out = dir.resolve(m.name() + ext);
         } else {
-          out = output == null ? Path.of(m.name() + ".onnx") : output;
+          out = output == null ? Path.of(m.name() + ext) : output;
+        }
+        if (architectureOnly) {
+          Architecture a = Architecture.of(m);
+          a.write(out);
+          System.out.printf("%s -> %s (architecture only, %d bytes, sha256 %s)%n", m.name(), out, Files.size(out),
+              a.sha256Hex());
+          continue;
         }
         OnnxExporter.write(m, out);
         System.out.printf("%s -> %s (%d bytes)%n", m.name(), out, Files.size(out));

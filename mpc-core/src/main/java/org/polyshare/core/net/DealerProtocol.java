@@ -5,6 +5,8 @@ package org.polyshare.core.net;
  * the session id and the SHA-256 of its first plan; the dealer's asserts neither).
  *
  * <pre>
+ *   party → dealer  TAG_SECRET bytes  first, once: the session secret party 0 drew and handed to
+ *                                     party 1 over their link; the dealer pairs only its holders
  *   party → dealer  TAG_PLAN  long[]  a plan batch, {@code CorrelationPlan.encode()};
  *                                     an EMPTY array ends the session cleanly
  *   dealer → party  TAG_DEAL  long[]  one {@code DealerMessage.encode()} per request of the
@@ -21,6 +23,11 @@ public final class DealerProtocol {
 
   public static final int TAG_PLAN = 1;
   public static final int TAG_DEAL = 2;
+  public static final int TAG_SECRET = 3;
+
+  /** Bounds of a session secret's length in bytes (at least 128 bits). */
+  public static final int MIN_SECRET_BYTES = 16;
+  public static final int MAX_SECRET_BYTES = 64;
 
   /** The end-of-session marker sent under {@link #TAG_PLAN}. */
   public static final long[] BYE = new long[0];

@@ -28,8 +28,10 @@ public final class LinkTags {
   /** What one party reads from the other. */
   public static final TagSet BETWEEN_PARTIES = TagSet.of(CORE, GARBLED_CIRCUITS, SESSION, PHASE);
 
-  /** What the dealer reads from a party: plan batches. */
-  public static final TagSet AT_DEALER = TagSet.of(Family.single("dealer plans", DealerProtocol.TAG_PLAN));
+  /** What the dealer reads from a party: its session secret, then plan batches. */
+  public static final TagSet AT_DEALER = TagSet.of(
+      Family.single("session secret", DealerProtocol.TAG_SECRET),
+      Family.single("dealer plans", DealerProtocol.TAG_PLAN));
 
   /** What a party reads from the dealer: the dealt stream. */
   public static final TagSet FROM_DEALER = TagSet.of(Family.single("dealt correlations", DealerProtocol.TAG_DEAL));

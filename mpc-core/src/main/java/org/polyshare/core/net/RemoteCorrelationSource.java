@@ -24,7 +24,8 @@ import org.polyshare.core.link.LinkStats;
  *
  * <pre>{@code
  * RemoteCorrelationSource src = RemoteCorrelationSource.connect(net, "dealer-host", 7100,
- *     TlsIdentity.load(certs, Role.PARTY0), "session-42", plan, LinkOptions.defaults(), Duration.ofSeconds(30));
+ *     TlsIdentity.load(certs, Role.PARTY0), "session-42", secret, plan, LinkOptions.defaults(),
+ *     Duration.ofSeconds(30));
  * }</pre>
  */
 public final class RemoteCorrelationSource implements CorrelationSource, AutoCloseable {
@@ -40,20 +41,27 @@ public final class RemoteCorrelationSource implements CorrelationSource, AutoClo
 
   /**
    * Connects to the dealer (retrying until {@code deadline}: it may start later), authenticates
-   * it, joins {@code sessionId} and submits {@code firstPlan}, whose hash the dealer compares with
-   * the other party's.
+   * it, joins {@code sessionId} proving it holds {@code sessionSecret} (party 0 drew it and
+   * handed it to party 1 over their link; the dealer pairs only the two holders) and submits
+   * {@code firstPlan}, whose hash the dealer compares with the other party's.
    */
   public static RemoteCorrelationSource connect(NetTransport net, String host, int port, TlsIdentity me,
-      String sessionId, CorrelationPlan firstPlan, LinkOptions options, Duration deadline) {
+      String sessionId, byte[] sessionSecret, CorrelationPlan firstPlan, LinkOptions options, Duration deadline) {
     if (me.role() == Role.DEALER) {
       throw new IllegalArgumentException("a correlation source belongs to a party; got the dealer's identity");
     }
     if (sessionId == null || sessionId.isBlank()) {
       throw new IllegalArgumentException("a dealer session needs a non-empty session id shared by both parties");
     }
+    if (sessionSecret == null || sessionSecret.length < DealerProtocol.MIN_SECRET_BYTES
+        || sessionSecret.length > DealerProtocol.MAX_SECRET_BYTES) {
+      throw new IllegalArgumentException("a dealer session needs a secret of " + DealerProtocol.MIN_SECRET_BYTES
+          + " to " + DealerProtocol.MAX_SECRET_BYTES + " bytes");
+    }
     NettyLink link = net.connect(host, port, me, Role.DEALER, options, deadline);
     try {
       link.handshake(Hello.of(me.role(), sessionId, firstPlan.sha256()));
+      link.send(DealerProtocol.TAG_SECRET, sessionSecret);
       RemoteCorrelationSource s = new RemoteCorrelationSource(link, me.role().partyIndex());
       s.submit(firstPlan);
       return s;

@@ -1,0 +1,34 @@
+package org.polyshare.dealer;
+
+/**
+ * What the dealer tells a party when it refuses it or ends its session: a code and a fixed
+ * sentence, never a value (no session id, secret, hash, size or exception text). The detail goes
+ * to the dealer's own log only.
+ */
+enum DealerRefusal {
+  BAD_HELLO("bad-hello", "the dealer needs a session id and the plan hash in the hello"),
+  BAD_SECRET("bad-secret", "the dealer needs the session secret (16 to 64 bytes) before the plan"),
+  SECRET_MISMATCH("secret-mismatch", "this connection does not hold the session's secret"),
+  SLOT_TAKEN("slot-taken", "this party's place in the session is taken"),
+  TOO_MANY_WAITING("too-many-waiting", "too many connections wait for this session's party 0"),
+  PEER_MISSING("peer-missing", "the other party did not join the session in time"),
+  PLAN_MISMATCH("plan-mismatch", "the two parties submitted different plans"),
+  PEER_QUIT("peer-quit", "the other party ended the session early"),
+  MALFORMED("malformed", "a party sent a malformed message"),
+  LINK_FAILED("link-failed", "a link of the session failed"),
+  INTERNAL("internal", "the dealer ended the session on an internal error"),
+  SHUTTING_DOWN("shutting-down", "the dealer is shutting down");
+
+  private final String code;
+  private final String sentence;
+
+  DealerRefusal(String code, String sentence) {
+    this.code = code;
+    this.sentence = sentence;
+  }
+
+  /** The text sent to the party: {@code dealer/CODE: sentence}. */
+  String wire() {
+    return "dealer/" + code + ": " + sentence;
+  }
+}
