@@ -4,6 +4,7 @@ import com.google.common.io.BaseEncoding;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +28,11 @@ import org.polyshare.core.net.NetTransport;
 import org.polyshare.core.net.NettyLink;
 import org.polyshare.core.net.Role;
 import org.polyshare.core.net.TlsIdentity;
+import org.polyshare.core.ops.ServiceMetrics;
+import org.polyshare.core.ops.SessionMdc;
 import org.polyshare.core.prg.Seed;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The dealer service: accepts party links (mutual TLS, party certificates only), pairs them by
@@ -58,8 +63,10 @@ public final class DealerServer implements AutoCloseable {
     }
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(DealerServer.class);
+
   private final Settings settings;
-  private final PrintStream log;
+  private final DealerMetrics metrics;
   private final LinkServer server;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
@@ -77,14 +84,26 @@ public final class DealerServer implements AutoCloseable {
   private final AtomicInteger failed = new AtomicInteger();
   private volatile boolean closed;
 
-  /** Starts listening on {@code port} (0 = ephemeral) and serving. */
+  /**
+   * Starts listening on {@code port} (0 = ephemeral) and serving.
+   *
+   * @deprecated the dealer logs through SLF4J now and {@code log} is unused; use
+   *     {@link #DealerServer(NetTransport, TlsIdentity, int, Settings, DealerMetrics)}
+   */
+  @Deprecated
   public DealerServer(NetTransport net, TlsIdentity identity, int port, Settings settings, PrintStream log) {
+    this(net, identity, port, settings, new DealerMetrics());
+  }
+
+  /** Starts listening on {@code port} (0 = ephemeral) and serving, counting into {@code metrics}. */
+  public DealerServer(NetTransport net, TlsIdentity identity, int port, Settings settings, DealerMetrics metrics) {
     if (identity.role() != Role.DEALER) {
       throw new IllegalArgumentException("the dealer needs the dealer's certificate, got " + identity.role().displayName()
           + "'s");
     }
     this.settings = settings;
-    this.log = log;
+    this.metrics = metrics;
+    metrics.trackActive(sessions::size);
     this.server = net.listen(port, identity, Set.of(Role.PARTY0, Role.PARTY1), settings.link());
     this.acceptor = new Thread(this::acceptLoop, "dealer-acceptor");
     acceptor.setDaemon(true);
@@ -108,6 +127,10 @@ public final class DealerServer implements AutoCloseable {
     return failed.get();
   }
 
+  public DealerMetrics metrics() {
+    return metrics;
+  }
+
   private void acceptLoop() {
     while (!closed) {
       try {
@@ -117,7 +140,8 @@ public final class DealerServer implements AutoCloseable {
         // poll again, so close() is noticed
       } catch (LinkException e) {
         if (!closed) {
-          log.println("dealer: refused a connection: " + e.getMessage());
+          metrics.refused(e);
+          LOG.warn("dealer: refused a connection: {}", e.getMessage());
         }
       }
     }
@@ -128,7 +152,8 @@ public final class DealerServer implements AutoCloseable {
     try {
       hello = link.handshake(Hello.of(Role.DEALER, "", null));
     } catch (LinkException e) {
-      log.println("dealer: handshake failed: " + e.getMessage());
+      metrics.refused(ServiceMetrics.Refusal.HANDSHAKE);
+      LOG.warn("dealer: handshake failed: {}", e.getMessage());
       return;
     }
     if (hello.sessionId().isEmpty() || hello.planHash().length == 0) {
@@ -136,7 +161,7 @@ public final class DealerServer implements AutoCloseable {
       return;
     }
     Session s = sessions.computeIfAbsent(hello.sessionId(), Session::new);
-    s.join(link, hello);
+    SessionMdc.run(hello.sessionId(), () -> s.join(link, hello));
   }
 
   @Override
@@ -169,13 +194,14 @@ public final class DealerServer implements AutoCloseable {
 
     Session(String id) {
       this.id = id;
+      metrics.sessionStarted();
     }
 
     synchronized void join(NettyLink link, Hello hello) {
       int p = link.peerRole().partyIndex();
       if (!started && links[p] != null && !links[p].isOpen()) {
         // the earlier connection of this party died while waiting for its peer: take the new one
-        log.println("dealer: session '" + id + "': party " + p + " reconnected");
+        LOG.info("dealer: session '{}': party {} reconnected", id, p);
         links[p] = null;
       }
       if (ended || started || links[p] != null) {
@@ -184,14 +210,14 @@ public final class DealerServer implements AutoCloseable {
       }
       links[p] = link;
       hellos[p] = hello;
-      log.println("dealer: session '" + id + "': party " + p + " joined from " + link.peerName());
+      LOG.info("dealer: session '{}': party {} joined from {}", id, p, link.peerName());
       if (links[1 - p] == null) {
         link.onClose(() -> leftWhileWaiting(p, link));
         timers.schedule(this::pairTimeout, settings.pairTimeout().toMillis(), TimeUnit.MILLISECONDS);
         return;
       }
       started = true;
-      workers.submit(this::run);
+      workers.submit(() -> SessionMdc.run(id, this::run));
     }
 
     /** A waiting party whose connection closes frees the session at once, so it may rejoin. */
@@ -202,7 +228,8 @@ public final class DealerServer implements AutoCloseable {
         links[p] = null;
         ended = true;
         sessions.remove(id, this);
-        log.println("dealer: session '" + id + "': party " + p + " left while waiting for its peer");
+        metrics.sessionFailed("left_waiting");
+        LOG.info("dealer: session '{}': party {} left while waiting for its peer", id, p);
       }
     }
 
@@ -229,10 +256,12 @@ public final class DealerServer implements AutoCloseable {
       }
       ended = true;
       failed.incrementAndGet();
+      metrics.sessionFailed(DealerMetrics.reasonOf(why));
       sessions.remove(id, this);
-      log.println("dealer: session '" + id + "' failed: " + why);
+      LOG.warn("dealer: session '{}' failed: {}", id, why);
       for (NettyLink l : links) {
         if (l != null) {
+          metrics.traffic("party", l.stats());
           l.abort(why);
         }
       }
@@ -241,6 +270,7 @@ public final class DealerServer implements AutoCloseable {
     private void run() {
       try {
         if (!Arrays.equals(hellos[0].planHash(), hellos[1].planHash())) {
+          metrics.refused(ServiceMetrics.Refusal.PLAN_MISMATCH);
           end("plan mismatch in session '" + id + "': party 0 has plan hash " + hex(hellos[0].planHash())
               + ", party 1 has plan hash " + hex(hellos[1].planHash()));
           return;
@@ -308,20 +338,23 @@ public final class DealerServer implements AutoCloseable {
         long now = System.nanoTime();
         if (now - lastReport > settings.progressEvery().toNanos()) {
           lastReport = now;
-          log.printf("dealer: session '%s' batch %d: %d/%d requests dealt, %.1f MB sent, %.1f s%n", id, batch, i + 1,
-              n, bytes / 1e6, (now - start) / 1e9);
+          LOG.info(String.format(Locale.ROOT, "dealer: session '%s' batch %d: %d/%d requests dealt, %.1f MB sent, %.1f s",
+              id, batch, i + 1, n, bytes / 1e6, (now - start) / 1e9));
         }
       }
-      log.printf("dealer: session '%s' batch %d: %d requests dealt, %.1f MB sent in %.2f s%n", id, batch, n,
-          bytes / 1e6, (System.nanoTime() - start) / 1e9);
+      metrics.dealt(n, bytes);
+      LOG.info(String.format(Locale.ROOT, "dealer: session '%s' batch %d: %d requests dealt, %.1f MB sent in %.2f s",
+          id, batch, n, bytes / 1e6, (System.nanoTime() - start) / 1e9));
     }
 
     private synchronized void finish(int batches) {
       ended = true;
       sessions.remove(id, this);
       completed.incrementAndGet();
-      log.println("dealer: session '" + id + "' done after " + batches + " batches");
+      metrics.sessionFinished();
+      LOG.info("dealer: session '{}' done after {} batches", id, batches);
       for (NettyLink l : links) {
+        metrics.traffic("party", l.stats());
         l.close();
       }
     }

@@ -24,11 +24,16 @@ import org.polyshare.core.net.NettyLink;
 import org.polyshare.core.net.RemoteCorrelationSource;
 import org.polyshare.core.net.Role;
 import org.polyshare.core.net.TlsIdentity;
+import org.polyshare.core.ops.LogSetup;
+import org.polyshare.core.ops.SessionMdc;
 import org.polyshare.core.protocol.Party;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.onnx.OnnxImporter;
 import org.polyshare.models.secure.SecureModel;
 import org.polyshare.models.zoo.Zoo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One party of a secure inference between two processes: loads the model, derives the correlation
@@ -38,6 +43,8 @@ import org.polyshare.models.zoo.Zoo;
  */
 public final class PartyRunner {
   private PartyRunner() {}
+
+  private static final Logger LOG = LoggerFactory.getLogger(PartyRunner.class);
 
   /**
    * What to run. Exactly one of {@code peerHost}/{@code listenPort} reaches the other party
@@ -104,29 +111,40 @@ public final class PartyRunner {
     return partyId == 0 ? Zoo.load(nameOrFile) : Zoo.architecture(nameOrFile);
   }
 
-  public static Report run(Config c, NetTransport net, PrintStream log, IntConsumer onListening) {
+  /**
+   * Runs the session of {@code c}. {@code out} gets the command's output, one result line per
+   * inference (timings, and party 1's predicted class); diagnostics go to the log.
+   */
+  public static Report run(Config c, NetTransport net, PrintStream out, IntConsumer onListening) {
+    try (SessionMdc ignored = SessionMdc.of(c.session())) {
+      return runAs(c, net, out, onListening);
+    }
+  }
+
+  private static Report runAs(Config c, NetTransport net, PrintStream out, IntConsumer onListening) {
     Role me = Role.party(c.id());
     TlsIdentity identity = TlsIdentity.load(c.certs(), me);
     Model model = loadModel(c.model(), c.id());
     double[][] inputs = c.id() == 1 ? inputsOf(c, model) : null;
     SecureModel sm = SecureModel.compile(model, 1);
     CorrelationPlan plan = sm.plan(c.inferences());
-    log.printf("party %d: model '%s', plan of %d correlation requests (%s)%n", c.id(), model.name(), plan.size(),
+    LOG.info("party {}: model '{}', plan of {} correlation requests ({})", c.id(), model.name(), plan.size(),
         plan.sha256Hex().substring(0, 16));
     LinkOptions options = LinkOptions.defaults().withTimeout(c.timeout());
 
     long t0 = System.nanoTime();
     // The party link comes first: party 0 may be a service that names the dealer session.
-    try (NettyLink peer = openPeer(c, net, identity, options, onListening, log)) {
+    try (NettyLink peer = openPeer(c, net, identity, options, onListening)) {
       peer.handshake(Hello.of(me, c.session(), plan.sha256()));
-      log.printf("party %d: authenticated %s (%s)%n", c.id(), peer.peerName(), peer.tlsDescription());
+      LOG.info("party {}: authenticated {} ({})", c.id(), peer.peerName(), peer.tlsDescription());
       String dealerSession = agreeSession(peer, c.id(), c.session(), c.inferences());
+      MDC.put(LogSetup.SESSION, dealerSession);
       try (RemoteCorrelationSource dealer = RemoteCorrelationSource.connect(net, c.dealerHost(), c.dealerPort(),
           identity, dealerSession, plan, options, c.connectDeadline())) {
-        log.printf("party %d: joined dealer session '%s' at %s:%d%n", c.id(), dealerSession, c.dealerHost(),
+        LOG.info("party {}: joined dealer session '{}' at {}:{}", c.id(), dealerSession, c.dealerHost(),
             c.dealerPort());
         return runSession(c.id(), model, sm, plan, peer, dealer, inputs, c.inferences(), c.net(), dealerSession,
-            log, t0);
+            out, t0);
       }
     }
   }
@@ -168,10 +186,14 @@ public final class PartyRunner {
     return session;
   }
 
-  /** Offline and online phases of {@code inferences} inferences over an authenticated party link and dealer session. */
+  /**
+   * Offline and online phases of {@code inferences} inferences over an authenticated party link
+   * and dealer session; each inference's result line goes to {@code results} if not null, else to the
+   * log at DEBUG (without the prediction, which is party 1's output).
+   */
   static Report runSession(int id, Model model, SecureModel sm, CorrelationPlan plan, NettyLink peer,
       RemoteCorrelationSource dealer, double[][] inputs, int inferences, NetworkProfile net, String sessionId,
-      PrintStream log, long t0) {
+      PrintStream results, long t0) {
     // Network profile: this process shapes what it sends to its peer (the peer shapes the
     // other direction) and what it receives from the dealer.
     PartyLink link = ShapedLink.wrap(peer, net);
@@ -194,11 +216,14 @@ public final class PartyRunner {
       int pred = logits == null ? -1 : argmax(logits);
       out.add(new Inference(logits, pred, r.offlineNanos() / 1e6, r.onlineNanos() / 1e6, r.offlineTraffic(),
           r.onlineTraffic(), dealt, r.layers()));
-      if (log != null) {
-        log.printf(Locale.ROOT, "party %d: inference %d: offline %.1f ms, online %.1f ms (%d rounds, %.2f MB)%s%n",
-            id, k, r.offlineNanos() / 1e6, r.onlineNanos() / 1e6, r.onlineTraffic().rounds(),
-            (r.onlineTraffic().bytesSent() + r.onlineTraffic().bytesReceived()) / 1e6,
-            logits == null ? "" : ", prediction: class " + pred);
+      String line = String.format(Locale.ROOT, "party %d: inference %d: offline %.1f ms, online %.1f ms (%d rounds,"
+          + " %.2f MB)", id, k, r.offlineNanos() / 1e6, r.onlineNanos() / 1e6, r.onlineTraffic().rounds(),
+          (r.onlineTraffic().bytesSent() + r.onlineTraffic().bytesReceived()) / 1e6);
+      if (results != null) {
+        results.println(line + (logits == null ? "" : ", prediction: class " + pred));
+        results.flush();
+      } else {
+        LOG.debug(line);
       }
     }
     if (link != peer) {
@@ -216,14 +241,13 @@ public final class PartyRunner {
   }
 
   private static NettyLink openPeer(Config c, NetTransport net, TlsIdentity identity, LinkOptions options,
-      IntConsumer onListening, PrintStream log) {
+      IntConsumer onListening) {
     Role other = Role.party(c.id()).otherParty();
     if (c.peerHost() != null) {
       return net.connect(c.peerHost(), c.peerPort(), identity, other, options, c.connectDeadline());
     }
     try (LinkServer server = net.listen(c.listenPort(), identity, Set.of(other), options)) {
-      log.printf("party %d listening for party %d on port %d%n", c.id(), other.partyIndex(), server.port());
-      log.flush();
+      LOG.info("party {} listening for party {} on port {}", c.id(), other.partyIndex(), server.port());
       onListening.accept(server.port());
       return server.accept(c.connectDeadline());
     }

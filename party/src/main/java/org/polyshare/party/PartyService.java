@@ -25,8 +25,13 @@ import org.polyshare.core.net.NettyLink;
 import org.polyshare.core.net.RemoteCorrelationSource;
 import org.polyshare.core.net.Role;
 import org.polyshare.core.net.TlsIdentity;
+import org.polyshare.core.ops.ServiceMetrics;
+import org.polyshare.core.ops.LogSetup;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.secure.SecureModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Party 0 as a long-lived service: listens for clients (party 1, {@code bin/party run --id 1
@@ -60,13 +65,14 @@ public final class PartyService implements AutoCloseable {
   }
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Logger LOG = LoggerFactory.getLogger(PartyService.class);
 
   private final NetTransport net;
   private final TlsIdentity identity;
   private final Model model;
   private final SecureModel secure;
   private final Settings settings;
-  private final PrintStream log;
+  private final PartyMetrics metrics;
   private final LinkServer server;
   private final ExecutorService workers;
   private final Thread acceptor;
@@ -76,9 +82,21 @@ public final class PartyService implements AutoCloseable {
   private final AtomicLong accepted = new AtomicLong();
   private volatile boolean closed;
 
-  /** Loads nothing itself: {@code model} carries party 0's weights. Starts listening at once. */
+  /**
+   * Loads nothing itself: {@code model} carries party 0's weights. Starts listening at once.
+   *
+   * @deprecated the service logs through SLF4J now and {@code log} is unused; use
+   *     {@link #PartyService(NetTransport, TlsIdentity, Model, int, Settings, PartyMetrics)}
+   */
+  @Deprecated
   public PartyService(NetTransport net, TlsIdentity identity, Model model, int port, Settings settings,
       PrintStream log) {
+    this(net, identity, model, port, settings, new PartyMetrics());
+  }
+
+  /** As above, counting into {@code metrics}. */
+  public PartyService(NetTransport net, TlsIdentity identity, Model model, int port, Settings settings,
+      PartyMetrics metrics) {
     if (identity.role() != Role.PARTY0) {
       throw new IllegalArgumentException("the service is party 0; got the certificate of "
           + identity.role().displayName());
@@ -88,7 +106,8 @@ public final class PartyService implements AutoCloseable {
     this.model = model;
     this.secure = SecureModel.compile(model, 1);
     this.settings = settings;
-    this.log = log;
+    this.metrics = metrics;
+    metrics.trackActive(active::get);
     this.server = net.listen(port, identity, Set.of(Role.PARTY1),
         LinkOptions.defaults().withTimeout(settings.timeout()));
     AtomicInteger n = new AtomicInteger();
@@ -99,9 +118,8 @@ public final class PartyService implements AutoCloseable {
     });
     this.acceptor = new Thread(this::acceptLoop, "party0-accept");
     this.acceptor.setDaemon(true);
-    log.printf("party 0 serving model '%s' on port %d (up to %d sessions at once%s)%n", model.name(), server.port(),
+    LOG.info("party 0 serving model '{}' on port {} (up to {} sessions at once{})", model.name(), server.port(),
         settings.concurrent(), settings.maxSessions() == 0 ? "" : ", " + settings.maxSessions() + " sessions in all");
-    log.flush();
     acceptor.start();
   }
 
@@ -120,6 +138,10 @@ public final class PartyService implements AutoCloseable {
 
   public int failedSessions() {
     return failed.get();
+  }
+
+  public PartyMetrics metrics() {
+    return metrics;
   }
 
   /** Waits until {@code maxSessions} sessions have ended (or the service was closed), at most {@code d}. */
@@ -141,12 +163,14 @@ public final class PartyService implements AutoCloseable {
         continue;
       } catch (LinkException e) {
         if (!closed) {
-          log.println("party 0: refused a connection: " + e.getMessage());
+          metrics.refused(e);
+          LOG.warn("party 0: refused a connection: {}", e.getMessage());
         }
         continue;
       }
       if (active.get() >= settings.concurrent()) {
-        log.printf("party 0: turned away %s: %d sessions already running%n", link.peerName(), active.get());
+        metrics.refused(ServiceMetrics.Refusal.BUSY);
+        LOG.warn("party 0: turned away {}: {} sessions already running", link.peerName(), active.get());
         link.abort("party 0 is busy (" + settings.concurrent() + " sessions running); try again later");
         continue;
       }
@@ -165,6 +189,7 @@ public final class PartyService implements AutoCloseable {
   private void serve(NettyLink peer, long seq) {
     long t0 = System.nanoTime();
     String sessionId = "#" + seq;
+    metrics.sessionStarted();
     try {
       Hello hello = peer.handshake(Hello.of(Role.PARTY0, "", null));
       long[] req = peer.receiveLongs(PartyRunner.TAG_SESSION_REQUEST);
@@ -175,6 +200,7 @@ public final class PartyService implements AutoCloseable {
       int inferences = (int) req[0];
       CorrelationPlan plan = secure.plan(inferences);
       if (hello.planHash().length > 0 && !Arrays.equals(hello.planHash(), plan.sha256())) {
+        metrics.refused(ServiceMetrics.Refusal.PLAN_MISMATCH);
         throw refuse(peer, "plan mismatch: party 0 serves model '" + model.name() + "' (plan hash " + plan.sha256Hex()
             + " for " + inferences + " inferences), party 1 has plan hash " + hello.planHashHex()
             + " (a different model or architecture?)");
@@ -185,6 +211,7 @@ public final class PartyService implements AutoCloseable {
       String candidate = proposed + "@" + HexFormat.of().formatHex(suffix);
       sessionId = candidate.length() <= 256 ? candidate : candidate.substring(candidate.length() - 256);
       peer.send(PartyRunner.TAG_SESSION_ID, sessionId.getBytes(StandardCharsets.UTF_8));
+      MDC.put(LogSetup.SESSION, sessionId);
       try (RemoteCorrelationSource dealer = RemoteCorrelationSource.connect(net, settings.dealerHost(),
           settings.dealerPort(), identity, sessionId, plan,
           LinkOptions.defaults().withTimeout(settings.timeout()), settings.connectDeadline())) {
@@ -193,18 +220,21 @@ public final class PartyService implements AutoCloseable {
         double online = r.inferences().stream().mapToDouble(PartyRunner.Inference::onlineMs).sum();
         double offline = r.inferences().stream().mapToDouble(PartyRunner.Inference::offlineMs).sum();
         completed.incrementAndGet();
-        log.printf(Locale.ROOT, "party 0: session '%s' with %s done: %d inference(s), offline %.1f ms, online %.1f ms,"
-            + " %.1f ms in all%n", sessionId, peer.peerName(), inferences, offline, online,
-            (System.nanoTime() - t0) / 1e6);
+        metrics.sessionFinished(r, peer.stats(), dealer.stats());
+        LOG.info(String.format(Locale.ROOT, "party 0: session '%s' with %s done: %d inference(s), offline %.1f ms,"
+            + " online %.1f ms, %.1f ms in all", sessionId, peer.peerName(), inferences, offline, online,
+            (System.nanoTime() - t0) / 1e6));
       }
     } catch (RuntimeException e) {
       failed.incrementAndGet();
-      log.printf(Locale.ROOT, "party 0: session '%s' with %s failed after %.1f ms: %s%n", sessionId, peer.peerName(),
-          (System.nanoTime() - t0) / 1e6, e.getMessage());
+      metrics.sessionFailed(e, peer.stats());
+      LOG.warn(String.format(Locale.ROOT, "party 0: session '%s' with %s failed after %.1f ms: %s", sessionId,
+          peer.peerName(), (System.nanoTime() - t0) / 1e6, e.getMessage()));
       if (peer.isOpen()) {
         peer.abort("party 0 ended the session: " + e.getMessage());
       }
     } finally {
+      MDC.remove(LogSetup.SESSION);
       peer.close();
     }
   }
