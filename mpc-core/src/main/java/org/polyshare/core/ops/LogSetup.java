@@ -111,13 +111,15 @@ public final class LogSetup {
     root.addAppender(console);
   }
 
-  private static Encoder<ILoggingEvent> text() {
+  /** The pattern encoder of {@code --log-format text}. */
+  static Encoder<ILoggingEvent> text() {
     PatternLayoutEncoder e = new PatternLayoutEncoder();
     e.setPattern(PATTERN);
     return e;
   }
 
-  private static Encoder<ILoggingEvent> json() {
+  /** The JSON encoder of {@code --log-format json}. */
+  static Encoder<ILoggingEvent> json() {
     JsonEncoder e = new JsonEncoder();
     e.setWithSequenceNumber(false);
     e.setWithNanoseconds(false);

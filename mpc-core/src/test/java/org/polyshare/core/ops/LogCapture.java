@@ -2,10 +2,9 @@ package org.polyshare.core.ops;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import ch.qos.logback.core.encoder.Encoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
   private final List<String> lines = new ArrayList<>();
-  private final PatternLayoutEncoder text = new PatternLayoutEncoder();
-  private final JsonEncoder json = new JsonEncoder();
+  private final Encoder<ILoggingEvent> text = LogSetup.text();
+  private final Encoder<ILoggingEvent> json = LogSetup.json();
   private final ch.qos.logback.classic.Logger root;
   private final Level before;
 
@@ -29,7 +28,6 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     setContext(ctx);
     setName("capture");
     text.setContext(ctx);
-    text.setPattern(LogSetup.PATTERN);
     text.start();
     json.setContext(ctx);
     json.start();
