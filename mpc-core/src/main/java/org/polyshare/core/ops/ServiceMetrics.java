@@ -55,7 +55,8 @@ public class ServiceMetrics {
 
   /** Exposes {@code current} as the number of sessions running now. */
   public void trackActive(IntSupplier current) {
-    Gauge.builder("polyshare.sessions.active", current, IntSupplier::getAsInt).description("sessions running now")
+    Gauge.builder("polyshare.sessions.active", current, IntSupplier::getAsInt).strongReference(true)
+        .description("sessions running now")
         .register(registry);
   }
 
