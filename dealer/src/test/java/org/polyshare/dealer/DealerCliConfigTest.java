@@ -3,6 +3,7 @@ package org.polyshare.dealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.polyshare.core.ops.LogSetup;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -46,8 +48,15 @@ class DealerCliConfigTest {
         max-frame-mb = 64
         metrics-port = 9100
         metrics-bind = 127.0.0.1
+        log-level = debug
         """);
-    CommandSpec s = serve("serve", "--config", f.toString());
+    CommandSpec s;
+    try {
+      s = serve("serve", "--config", f.toString());
+      assertEquals(Level.DEBUG, LogSetup.level());
+    } finally {
+      LogSetup.level(Level.INFO);
+    }
     assertEquals(7101, value(s, "--port"));
     assertEquals(Path.of("/etc/polyshare/certs"), value(s, "--certs"));
     assertEquals(5, value(s, "--pair-timeout"));

@@ -64,7 +64,7 @@ public final class ConfigDefaults implements IDefaultValueProvider {
 
   @Override
   public String defaultValue(ArgSpec arg) {
-    if (!(arg instanceof OptionSpec o) || !o.command().optionsMap().containsKey(OPTION)) {
+    if (!(arg instanceof OptionSpec o) || !readsConfig(o.command())) {
       return null;
     }
     CommandSpec command = o.command();
@@ -72,12 +72,28 @@ public final class ConfigDefaults implements IDefaultValueProvider {
       if (values == null) {
         values = read(command);
       }
-      if (checked != command) {
+      if (checked != command && command.optionsMap().containsKey(OPTION)) {
         checkKeys(command);
         checked = command;
       }
     }
     return values.get(key(o));
+  }
+
+  /**
+   * A command with {@code --config}, or the parent of one: picocli gives an inherited option
+   * ({@code --log-level}) its default on the command that declares it, not on the subcommand.
+   */
+  private static boolean readsConfig(CommandSpec c) {
+    if (c.optionsMap().containsKey(OPTION)) {
+      return true;
+    }
+    for (CommandLine sub : c.subcommands().values()) {
+      if (readsConfig(sub.getCommandSpec())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Map<String, String> read(CommandSpec command) {
