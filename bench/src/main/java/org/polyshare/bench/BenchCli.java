@@ -1,5 +1,6 @@
 package org.polyshare.bench;
 
+import org.polyshare.core.ops.LogOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,6 +25,8 @@ import picocli.CommandLine.Command;
     })
 public final class BenchCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Mixin LogOptions logging;
 
   @Override
   public void run() {

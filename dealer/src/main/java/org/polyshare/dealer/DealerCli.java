@@ -1,16 +1,23 @@
 package org.polyshare.dealer;
 
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.polyshare.core.net.DrainReport;
 import org.polyshare.core.net.GracefulShutdown;
 import org.polyshare.core.net.LinkOptions;
 import org.polyshare.core.net.NetTransport;
 import org.polyshare.core.net.Role;
 import org.polyshare.core.net.TlsIdentity;
+import org.polyshare.core.ops.ConfigDefaults;
+import org.polyshare.core.ops.ConfigOption;
+import org.polyshare.core.ops.LogOptions;
+import org.polyshare.core.ops.MetricsEndpoint;
+import org.polyshare.core.ops.MetricsOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,13 +30,21 @@ public final class DealerCli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Mixin
+  LogOptions logging;
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "name a command: certs or serve");
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new DealerCli()).execute(args));
+    System.exit(commandLine(args).execute(args));
+  }
+
+  /** The command line, with the option defaults of {@code --config FILE} if {@code args} name one. */
+  public static CommandLine commandLine(String... args) {
+    return ConfigDefaults.install(new CommandLine(new DealerCli()), args);
   }
 
   @Command(name = "certs", mixinStandardHelpOptions = true,
@@ -68,6 +83,14 @@ public final class DealerCli implements Runnable {
   @Command(name = "serve", mixinStandardHelpOptions = true,
       description = "Serve dealer sessions: each pairs party 0 and party 1 by session id and plan.")
   static final class Serve implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(Serve.class);
+
+    @CommandLine.Mixin
+    ConfigOption config;
+
+    @CommandLine.Mixin
+    MetricsOptions metricsOptions;
+
     @Option(names = "--port", required = true, description = "TCP port to listen on (0 = any free port, printed)")
     int port;
 
@@ -90,7 +113,6 @@ public final class DealerCli implements Runnable {
 
     @Override
     public Integer call() throws InterruptedException {
-      PrintStream log = System.out;
       TlsIdentity identity;
       try {
         if (drainTimeoutSeconds < 0) {
@@ -113,18 +135,25 @@ public final class DealerCli implements Runnable {
           .withPairTimeout(Duration.ofSeconds(pairTimeoutSeconds));
       NetTransport net = NetTransport.create();
       DealerServer server;
+      MetricsEndpoint endpoint;
       try {
-        server = new DealerServer(net, identity, port, settings, log);
+        server = new DealerServer(net, identity, port, settings, new DealerMetrics());
+        endpoint = metricsOptions.start(server.metrics(), () -> "{\"status\": \"up\", \"sessions\": "
+            + server.activeSessions() + "}");
       } catch (RuntimeException e) {
         System.err.println("dealer serve: " + e.getMessage());
         net.close();
         return 2;
       }
-      GracefulShutdown shutdown = GracefulShutdown.install("dealer", server::drain,
-          Duration.ofSeconds(drainTimeoutSeconds), log);
-      log.println("dealer listening on port " + server.port() + " (" + (net.nativeEpoll() ? "epoll" : "nio")
-          + ", TLS 1.3, mutual authentication)");
-      log.flush();
+      GracefulShutdown shutdown = GracefulShutdown.install("dealer", t -> {
+        DrainReport r = server.drain(t);
+        if (endpoint != null) {
+          endpoint.close();
+        }
+        return r;
+      }, Duration.ofSeconds(drainTimeoutSeconds));
+      LOG.info("dealer listening on port {} ({}, TLS 1.3, mutual authentication)", server.port(),
+          net.nativeEpoll() ? "epoll" : "nio");
       shutdown.awaitSignal();
       return 0;
     }

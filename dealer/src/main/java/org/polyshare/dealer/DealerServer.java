@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +32,11 @@ import org.polyshare.core.net.NetTransport;
 import org.polyshare.core.net.NettyLink;
 import org.polyshare.core.net.Role;
 import org.polyshare.core.net.TlsIdentity;
+import org.polyshare.core.ops.ServiceMetrics;
+import org.polyshare.core.ops.SessionMdc;
 import org.polyshare.core.prg.Seed;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The dealer service: accepts party links (mutual TLS, party certificates only), pairs them by
@@ -64,7 +69,9 @@ public final class DealerServer implements AutoCloseable {
   }
 
   private final Settings settings;
-  private final PrintStream log;
+  private static final Logger LOG = LoggerFactory.getLogger(DealerServer.class);
+
+  private final DealerMetrics metrics;
   private final LinkServer server;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
@@ -81,14 +88,26 @@ public final class DealerServer implements AutoCloseable {
   private final AtomicInteger completed = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
 
-  /** Starts listening on {@code port} (0 = ephemeral) and serving. */
+  /**
+   * Starts listening on {@code port} (0 = ephemeral) and serving.
+   *
+   * @deprecated the dealer logs through SLF4J now and {@code log} is unused; use
+   *     {@link #DealerServer(NetTransport, TlsIdentity, int, Settings, DealerMetrics)}
+   */
+  @Deprecated
   public DealerServer(NetTransport net, TlsIdentity identity, int port, Settings settings, PrintStream log) {
+    this(net, identity, port, settings, new DealerMetrics());
+  }
+
+  /** Starts listening on {@code port} (0 = ephemeral) and serving, counting into {@code metrics}. */
+  public DealerServer(NetTransport net, TlsIdentity identity, int port, Settings settings, DealerMetrics metrics) {
     if (identity.role() != Role.DEALER) {
       throw new IllegalArgumentException("the dealer needs the dealer's certificate, got " + identity.role().displayName()
           + "'s");
     }
     this.settings = settings;
-    this.log = log;
+    this.metrics = metrics;
+    metrics.trackActive(sessions::size);
     this.server = net.listen(port, identity, Set.of(Role.PARTY0, Role.PARTY1), settings.link());
     this.acceptor = new LinkAcceptor(server, Hello.of(Role.DEALER, "", null), MAX_PENDING, "dealer",
         new LinkAcceptor.Admission() {
@@ -98,14 +117,19 @@ public final class DealerServer implements AutoCloseable {
           }
 
           @Override
-          public void refused(String why) {
-            log.println("dealer: refused a connection: " + why);
+          public void refused(String why, Throwable cause) {
+            metrics.refused(cause);
+            LOG.warn("dealer: refused a connection: {}", why);
           }
         });
   }
 
   /** Connections at once in their pre-session (hello and first plan, bounded by the handshake timeout). */
   private static final int MAX_PENDING = 64;
+
+  public DealerMetrics metrics() {
+    return metrics;
+  }
 
   public int port() {
     return server.port();
@@ -135,7 +159,8 @@ public final class DealerServer implements AutoCloseable {
       }
       secret = link.receiveBytes(DealerProtocol.TAG_SECRET);
     } catch (LinkException e) {
-      log.println("dealer: handshake with " + link.peerName() + " failed: " + e.getMessage());
+      metrics.refused(ServiceMetrics.Refusal.HANDSHAKE);
+      LOG.warn("dealer: handshake with {} failed: {}", link.peerName(), e.getMessage());
       link.close();
       return;
     }
@@ -144,11 +169,11 @@ public final class DealerServer implements AutoCloseable {
       return;
     }
     Session s = sessions.computeIfAbsent(hello.sessionId(), Session::new);
-    s.join(link, hello, secret);
+    SessionMdc.run(hello.sessionId(), () -> s.join(link, hello, secret));
   }
 
   private void refuse(NettyLink link, DealerRefusal r, String detail) {
-    log.println("dealer: refused " + link.peerName() + " (" + r.wire() + "): " + detail);
+    LOG.warn("dealer: refused {} ({}): {}", link.peerName(), r.wire(), detail);
     link.abort(r.wire());
   }
 
@@ -214,13 +239,14 @@ public final class DealerServer implements AutoCloseable {
 
     Session(String id) {
       this.id = id;
+      metrics.sessionStarted();
     }
 
     synchronized void join(NettyLink link, Hello hello, byte[] presented) {
       int p = link.peerRole().partyIndex();
       if (!started && links[p] != null && !links[p].isOpen()) {
         // the earlier connection of this party died while waiting for its peer: take the new one
-        log.println("dealer: session '" + id + "': party " + p + " reconnected");
+        LOG.info("dealer: session '{}': party {} reconnected", id, p);
         links[p] = null;
         if (p == 0) {
           secret = null;
@@ -234,7 +260,7 @@ public final class DealerServer implements AutoCloseable {
         links[0] = link;
         hellos[0] = hello;
         secret = presented;
-        log.println("dealer: session '" + id + "': party 0 joined from " + link.peerName());
+        LOG.info("dealer: session '{}': party 0 joined from {}", id, link.peerName());
         link.onClose(() -> leftWhileWaiting(link));
         for (Candidate c : candidates) {
           if (links[1] == null && c.link.isOpen() && MessageDigest.isEqual(secret, c.secret)) {
@@ -252,8 +278,7 @@ public final class DealerServer implements AutoCloseable {
           return;
         }
         candidates.add(new Candidate(link, hello, presented));
-        log.println("dealer: session '" + id + "': a party-1 connection from " + link.peerName()
-            + " waits for party 0");
+        LOG.info("dealer: session '{}': a party-1 connection from {} waits for party 0", id, link.peerName());
         link.onClose(() -> leftWhileWaiting(link));
       } else if (!MessageDigest.isEqual(secret, presented)) {
         refuse(link, DealerRefusal.SECRET_MISMATCH, "party-1 connection for session '" + id
@@ -264,7 +289,7 @@ public final class DealerServer implements AutoCloseable {
       }
       if (links[0] != null && links[1] != null) {
         started = true;
-        workers.submit(this::run);
+        workers.submit(() -> SessionMdc.run(id, this::run));
       } else if (!timerSet) {
         timerSet = true;
         timers.schedule(this::pairTimeout, settings.pairTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -274,7 +299,7 @@ public final class DealerServer implements AutoCloseable {
     private void seat1(NettyLink link, Hello hello) {
       links[1] = link;
       hellos[1] = hello;
-      log.println("dealer: session '" + id + "': party 1 joined from " + link.peerName());
+      LOG.info("dealer: session '{}': party 1 joined from {}", id, link.peerName());
     }
 
     /** A waiting connection that closes leaves; a session nobody waits in any more is dropped, so it may restart. */
@@ -289,13 +314,14 @@ public final class DealerServer implements AutoCloseable {
           if (p == 0) {
             secret = null;
           }
-          log.println("dealer: session '" + id + "': party " + p + " left while waiting for its peer");
+          LOG.info("dealer: session '{}': party {} left while waiting for its peer", id, p);
         }
       }
       if (links[0] == null && links[1] == null && candidates.isEmpty()) {
         // the party's next connection starts a fresh session instead of meeting a timer set for this one
         ended = true;
         sessions.remove(id, this);
+        metrics.sessionFailed("left_waiting");
       }
     }
 
@@ -342,9 +368,11 @@ public final class DealerServer implements AutoCloseable {
       ended = true;
       failed.incrementAndGet();
       sessions.remove(id, this);
-      log.println("dealer: session '" + id + "' failed (" + r.wire() + "): " + detail);
+      metrics.sessionFailed(r.name().toLowerCase(Locale.ROOT));
+      LOG.warn("dealer: session '{}' failed ({}): {}", id, r.wire(), detail);
       for (NettyLink l : links) {
         if (l != null) {
+          metrics.traffic("party", l.stats());
           l.abort(r.wire());
         }
       }
@@ -357,6 +385,7 @@ public final class DealerServer implements AutoCloseable {
     private void run() {
       try {
         if (!Arrays.equals(hellos[0].planHash(), hellos[1].planHash())) {
+          metrics.refused(ServiceMetrics.Refusal.PLAN_MISMATCH);
           end(DealerRefusal.PLAN_MISMATCH, "plan mismatch in session '" + id + "': party 0 has plan hash " + hex(hellos[0].planHash())
               + ", party 1 has plan hash " + hex(hellos[1].planHash()));
           return;
@@ -426,20 +455,23 @@ public final class DealerServer implements AutoCloseable {
         long now = System.nanoTime();
         if (now - lastReport > settings.progressEvery().toNanos()) {
           lastReport = now;
-          log.printf("dealer: session '%s' batch %d: %d/%d requests dealt, %.1f MB sent, %.1f s%n", id, batch, i + 1,
-              n, bytes / 1e6, (now - start) / 1e9);
+          LOG.info(String.format(Locale.ROOT, "dealer: session '%s' batch %d: %d/%d requests dealt, %.1f MB sent, %.1f s",
+              id, batch, i + 1, n, bytes / 1e6, (now - start) / 1e9));
         }
       }
-      log.printf("dealer: session '%s' batch %d: %d requests dealt, %.1f MB sent in %.2f s%n", id, batch, n,
-          bytes / 1e6, (System.nanoTime() - start) / 1e9);
+      metrics.dealt(n, bytes);
+      LOG.info(String.format(Locale.ROOT, "dealer: session '%s' batch %d: %d requests dealt, %.1f MB sent in %.2f s",
+          id, batch, n, bytes / 1e6, (System.nanoTime() - start) / 1e9));
     }
 
     private synchronized void finish(int batches) {
       ended = true;
       sessions.remove(id, this);
       completed.incrementAndGet();
-      log.println("dealer: session '" + id + "' done after " + batches + " batches");
+      metrics.sessionFinished();
+      LOG.info("dealer: session '{}' done after {} batches", id, batches);
       for (NettyLink l : links) {
+        metrics.traffic("party", l.stats());
         l.close();
       }
     }

@@ -195,7 +195,8 @@ class DealerProcessTest {
       awaitLine(dealer, "shutting down");
       // no new sessions...
       assertThrows(RuntimeException.class, () -> RemoteCorrelationSource.connect(net, "localhost", port,
-          TlsIdentity.load(certs, Role.PARTY0), "late", CorrelationPlan.of(new CorrelationRequest.Squares(1)), OPT,
+          TlsIdentity.load(certs.resolve("party0"), Role.PARTY0), "late", DealerServerTest.secretOf("late"),
+          CorrelationPlan.of(new CorrelationRequest.Squares(1)), OPT,
           Duration.ofSeconds(2)));
       // ...but the running one gets its next batch and ends normally
       CompletableFuture<BeaverTriples> t0 = CompletableFuture.supplyAsync(() -> s[0].triples(5));

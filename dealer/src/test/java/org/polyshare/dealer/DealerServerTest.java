@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import io.netty.util.ResourceLeakDetector;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -34,13 +35,14 @@ import org.polyshare.core.net.TlsIdentity;
 import org.polyshare.core.protocol.Beaver;
 import org.polyshare.core.protocol.Party;
 import org.polyshare.core.protocol.Sharing;
+import org.polyshare.core.ops.LogCapture;
 import org.polyshare.core.ring.FixedPoint;
 
 /** The dealer service in this JVM, two parties on threads, everything over loopback TLS. */
 class DealerServerTest {
   private static NetTransport net;
   private static DealerServer dealer;
-  private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
+  private static final LogCapture LOG = LogCapture.start(Level.INFO);
   private static final LinkOptions OPT = NetFixtures.fastOptions();
 
   @BeforeAll
@@ -52,7 +54,7 @@ class DealerServerTest {
         .withPairTimeout(Duration.ofSeconds(1))
         .withSeeds(session -> DealerSessions.seeds(session.hashCode()));
     dealer = new DealerServer(net, NetFixtures.identity(Role.DEALER), 0, settings,
-        new PrintStream(LOG, true));
+        new PrintStream(new ByteArrayOutputStream(), true));
   }
 
   @AfterAll
@@ -240,7 +242,7 @@ class DealerServerTest {
       s0.close();
       s1.close();
       awaitLog("session '" + session + "' done");
-      String log = LOG.toString(java.nio.charset.StandardCharsets.UTF_8);
+      String log = LOG.text();
       assertTrue(!log.contains(java.util.HexFormat.of().formatHex(secret)), "the log shows the secret");
     }
   }
@@ -290,12 +292,6 @@ class DealerServerTest {
 
   /** Waits (at most 10 s) until the dealer's log contains {@code text}. */
   private static void awaitLog(String text) throws InterruptedException {
-    long end = System.nanoTime() + 10_000_000_000L;
-    while (!LOG.toString(java.nio.charset.StandardCharsets.UTF_8).contains(text)) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("dealer never logged '" + text + "':\n" + LOG);
-      }
-      Thread.sleep(10);
-    }
+    LOG.await(text);
   }
 }

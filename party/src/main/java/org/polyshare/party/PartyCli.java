@@ -5,8 +5,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.polyshare.core.link.LinkException;
+import org.polyshare.core.net.DrainReport;
 import org.polyshare.core.net.GracefulShutdown;
 import org.polyshare.core.net.NetTransport;
+import org.polyshare.core.ops.ConfigDefaults;
+import org.polyshare.core.ops.ConfigOption;
+import org.polyshare.core.ops.LogOptions;
+import org.polyshare.core.ops.MetricsEndpoint;
+import org.polyshare.core.ops.MetricsOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -20,13 +26,21 @@ public final class PartyCli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Mixin
+  LogOptions logging;
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run or serve");
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new PartyCli()).execute(args));
+    System.exit(commandLine(args).execute(args));
+  }
+
+  /** The command line, with the option defaults of {@code --config FILE} if {@code args} name one. */
+  public static CommandLine commandLine(String... args) {
+    return ConfigDefaults.install(new CommandLine(new PartyCli()), args);
   }
 
   static final class PeerChoice {
@@ -40,6 +54,9 @@ public final class PartyCli implements Runnable {
   @Command(name = "run", mixinStandardHelpOptions = true,
       description = "Join a dealer session and run secure inference with the other party.")
   static final class Run implements Callable<Integer> {
+    @CommandLine.Mixin
+    ConfigOption config;
+
     @Option(names = "--id", required = true, description = "0 (model owner) or 1 (client)")
     int id;
 
@@ -127,6 +144,12 @@ public final class PartyCli implements Runnable {
   @Command(name = "serve", mixinStandardHelpOptions = true,
       description = "Party 0 as a service: answer many clients' sessions (each client runs 'party run --id 1 --peer').")
   static final class Serve implements Callable<Integer> {
+    @CommandLine.Mixin
+    ConfigOption config;
+
+    @CommandLine.Mixin
+    MetricsOptions metricsOptions;
+
     @Option(names = "--id", defaultValue = "0", description = "must be 0: the model owner serves")
     int id;
 
@@ -190,9 +213,16 @@ public final class PartyCli implements Runnable {
         return 2;
       }
       try (NetTransport transport = NetTransport.create();
-          PartyService service = new PartyService(transport, identity, m, listen, settings, System.out)) {
-        GracefulShutdown shutdown = GracefulShutdown.install("party 0", service::drain,
-            Duration.ofSeconds(drainTimeoutSeconds), System.out);
+          PartyService service = new PartyService(transport, identity, m, listen, settings, new PartyMetrics());
+          MetricsEndpoint endpoint = metricsOptions.start(service.metrics(),
+              () -> "{\"status\": \"up\", \"sessions\": " + service.activeSessions() + "}")) {
+        GracefulShutdown shutdown = GracefulShutdown.install("party 0", t -> {
+          DrainReport r = service.drain(t);
+          if (endpoint != null) {
+            endpoint.close();
+          }
+          return r;
+        }, Duration.ofSeconds(drainTimeoutSeconds));
         while (!service.awaitFinished(Duration.ofHours(1))) {
           // serving
         }

@@ -23,12 +23,17 @@ import org.polyshare.core.net.NettyLink;
 import org.polyshare.core.net.RemoteCorrelationSource;
 import org.polyshare.core.net.Role;
 import org.polyshare.core.net.TlsIdentity;
+import org.polyshare.core.ops.LogSetup;
+import org.polyshare.core.ops.SessionMdc;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.core.protocol.Party;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.onnx.OnnxImporter;
 import org.polyshare.models.secure.SecureModel;
 import org.polyshare.models.zoo.Zoo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One party of a secure inference between two processes. Party 0 loads the model; party 1 holds
@@ -39,6 +44,8 @@ import org.polyshare.models.zoo.Zoo;
  */
 public final class PartyRunner {
   private PartyRunner() {}
+
+  private static final Logger LOG = LoggerFactory.getLogger(PartyRunner.class);
 
   /**
    * What to run. Exactly one of {@code peerHost}/{@code listenPort} reaches the other party
@@ -132,38 +139,46 @@ public final class PartyRunner {
     return Zoo.load(nameOrFile);
   }
 
-  public static Report run(Config c, NetTransport net, PrintStream log, IntConsumer onListening) {
-    return c.id() == 0 ? runOwner(c, net, log, onListening) : runClient(c, net, log, onListening);
+  /**
+   * Runs the session of {@code c}. {@code out} gets the command's output (party 0's architecture
+   * hash, one result line per inference with party 1's predicted class); diagnostics go to the log.
+   */
+  public static Report run(Config c, NetTransport net, PrintStream out, IntConsumer onListening) {
+    try (SessionMdc ignored = SessionMdc.of(c.session())) {
+      return c.id() == 0 ? runOwner(c, net, out, onListening) : runClient(c, net, out, onListening);
+    }
   }
 
-  private static Report runOwner(Config c, NetTransport net, PrintStream log, IntConsumer onListening) {
+  private static Report runOwner(Config c, NetTransport net, PrintStream out, IntConsumer onListening) {
     TlsIdentity identity = TlsIdentity.load(c.certs(), Role.PARTY0);
     Model model = loadModel(c.model(), 0);
     Architecture arch = Architecture.of(model);
     SecureModel sm = SecureModel.compile(model, 1);
     CorrelationPlan plan = sm.plan(c.inferences());
-    log.printf("party 0: model '%s', plan of %d correlation requests (%s)%n", model.name(), plan.size(),
+    LOG.info("party 0: model '{}', plan of {} correlation requests ({})", model.name(), plan.size(),
         plan.sha256Hex().substring(0, 16));
-    log.printf("party 0: architecture sha256 %s (party 1 may pin it: --expect-architecture %s)%n",
+    out.printf("party 0: architecture sha256 %s (party 1 may pin it: --expect-architecture %s)%n",
         arch.sha256Hex(), arch.sha256Hex());
+    out.flush();
     LinkOptions options = LinkOptions.defaults().withTimeout(c.timeout());
     long t0 = System.nanoTime();
-    try (NettyLink peer = openPeer(c, net, identity, options, onListening, log)) {
+    try (NettyLink peer = openPeer(c, net, identity, options, onListening)) {
       peer.handshake(Hello.of(Role.PARTY0, c.session(), plan.sha256()));
-      log.printf("party 0: authenticated %s (%s)%n", peer.peerName(), peer.tlsDescription());
+      LOG.info("party 0: authenticated {} ({})", peer.peerName(), peer.tlsDescription());
       SessionStart.Offered o = SessionStart.offer(peer, arch, sm, n -> n == c.inferences(),
           "party 0 runs " + c.inferences() + " (use the same --inferences)", c.session());
       try (RemoteCorrelationSource dealer = RemoteCorrelationSource.connect(net, c.dealerHost(), c.dealerPort(),
           identity, o.dealer().sessionId(), o.dealer().secret(), plan, options, c.connectDeadline())) {
-        log.printf("party 0: joined dealer session '%s' at %s:%d%n", o.dealer().sessionId(), c.dealerHost(),
+        MDC.put(LogSetup.SESSION, o.dealer().sessionId());
+        LOG.info("party 0: joined dealer session '{}' at {}:{}", o.dealer().sessionId(), c.dealerHost(),
             c.dealerPort());
         return runSession(0, model, sm, plan, peer, dealer, null, c.inferences(), c.net(),
-            o.dealer().sessionId(), log, t0);
+            o.dealer().sessionId(), out, t0);
       }
     }
   }
 
-  private static Report runClient(Config c, NetTransport net, PrintStream log, IntConsumer onListening) {
+  private static Report runClient(Config c, NetTransport net, PrintStream out, IntConsumer onListening) {
     TlsIdentity identity = TlsIdentity.load(c.certs(), Role.PARTY1);
     ArchitecturePin pin = ArchitecturePin.of(c.model(), c.expectArchitecture());
     if (pin.local() != null) {
@@ -171,20 +186,21 @@ public final class PartyRunner {
     }
     LinkOptions options = LinkOptions.defaults().withTimeout(c.timeout());
     long t0 = System.nanoTime();
-    try (NettyLink peer = openPeer(c, net, identity, options, onListening, log)) {
+    try (NettyLink peer = openPeer(c, net, identity, options, onListening)) {
       peer.handshake(Hello.of(Role.PARTY1, c.session(), null));
-      log.printf("party 1: authenticated %s (%s)%n", peer.peerName(), peer.tlsDescription());
+      LOG.info("party 1: authenticated {} ({})", peer.peerName(), peer.tlsDescription());
       double[][][] inputs = new double[1][][];
       SessionStart.Joined j = SessionStart.join(peer, c.inferences(), pin, a -> inputs[0] = inputsOf(c, a));
       Model model = j.secure().model();
-      log.printf("party 1: architecture of '%s' from party 0 (sha256 %s), plan of %d correlation requests (%s)%n",
+      LOG.info("party 1: architecture of '{}' from party 0 (sha256 {}), plan of {} correlation requests ({})",
           model.name(), j.architecture().sha256Hex(), j.plan().size(), j.plan().sha256Hex().substring(0, 16));
       try (RemoteCorrelationSource dealer = RemoteCorrelationSource.connect(net, c.dealerHost(), c.dealerPort(),
           identity, j.dealer().sessionId(), j.dealer().secret(), j.plan(), options, c.connectDeadline())) {
-        log.printf("party 1: joined dealer session '%s' at %s:%d%n", j.dealer().sessionId(), c.dealerHost(),
+        MDC.put(LogSetup.SESSION, j.dealer().sessionId());
+        LOG.info("party 1: joined dealer session '{}' at {}:{}", j.dealer().sessionId(), c.dealerHost(),
             c.dealerPort());
         return runSession(1, model, j.secure(), j.plan(), peer, dealer, inputs[0], c.inferences(), c.net(),
-            j.dealer().sessionId(), log, t0);
+            j.dealer().sessionId(), out, t0);
       }
     }
   }
@@ -210,10 +226,14 @@ public final class PartyRunner {
     return xs;
   }
 
-  /** Offline and online phases of {@code inferences} inferences over an authenticated party link and dealer session. */
+  /**
+   * Offline and online phases of {@code inferences} inferences over an authenticated party link
+   * and dealer session; each inference's result line goes to {@code results} if not null, else to the
+   * log at DEBUG (without the prediction, which is party 1's output).
+   */
   static Report runSession(int id, Model model, SecureModel sm, CorrelationPlan plan, NettyLink peer,
       RemoteCorrelationSource dealer, double[][] inputs, int inferences, NetworkProfile net, String sessionId,
-      PrintStream log, long t0) {
+      PrintStream results, long t0) {
     // Network profile: this process shapes what it sends to its peer (the peer shapes the
     // other direction) and what it receives from the dealer.
     PartyLink link = ShapedLink.wrap(peer, net);
@@ -236,11 +256,14 @@ public final class PartyRunner {
       int pred = logits == null ? -1 : argmax(logits);
       out.add(new Inference(logits, pred, r.offlineNanos() / 1e6, r.onlineNanos() / 1e6, r.offlineTraffic(),
           r.onlineTraffic(), dealt, r.layers()));
-      if (log != null) {
-        log.printf(Locale.ROOT, "party %d: inference %d: offline %.1f ms, online %.1f ms (%d rounds, %.2f MB)%s%n",
-            id, k, r.offlineNanos() / 1e6, r.onlineNanos() / 1e6, r.onlineTraffic().rounds(),
-            (r.onlineTraffic().bytesSent() + r.onlineTraffic().bytesReceived()) / 1e6,
-            logits == null ? "" : ", prediction: class " + pred);
+      String line = String.format(Locale.ROOT, "party %d: inference %d: offline %.1f ms, online %.1f ms (%d rounds,"
+          + " %.2f MB)", id, k, r.offlineNanos() / 1e6, r.onlineNanos() / 1e6, r.onlineTraffic().rounds(),
+          (r.onlineTraffic().bytesSent() + r.onlineTraffic().bytesReceived()) / 1e6);
+      if (results != null) {
+        results.println(line + (logits == null ? "" : ", prediction: class " + pred));
+        results.flush();
+      } else {
+        LOG.debug(line);
       }
     }
     if (link != peer) {
@@ -258,14 +281,13 @@ public final class PartyRunner {
   }
 
   private static NettyLink openPeer(Config c, NetTransport net, TlsIdentity identity, LinkOptions options,
-      IntConsumer onListening, PrintStream log) {
+      IntConsumer onListening) {
     Role other = Role.party(c.id()).otherParty();
     if (c.peerHost() != null) {
       return net.connect(c.peerHost(), c.peerPort(), identity, other, options, c.connectDeadline());
     }
     try (LinkServer server = net.listen(c.listenPort(), identity, Set.of(other), options)) {
-      log.printf("party %d listening for party %d on port %d%n", c.id(), other.partyIndex(), server.port());
-      log.flush();
+      LOG.info("party {} listening for party {} on port {}", c.id(), other.partyIndex(), server.port());
       onListening.accept(server.port());
       return server.accept(c.connectDeadline());
     }

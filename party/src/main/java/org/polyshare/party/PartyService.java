@@ -26,9 +26,14 @@ import org.polyshare.core.net.NettyLink;
 import org.polyshare.core.net.RemoteCorrelationSource;
 import org.polyshare.core.net.Role;
 import org.polyshare.core.net.TlsIdentity;
+import org.polyshare.core.ops.LogSetup;
+import org.polyshare.core.ops.ServiceMetrics;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.secure.SecureModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Party 0 as a long-lived service: listens for clients (party 1, {@code bin/party run --id 1
@@ -70,7 +75,9 @@ public final class PartyService implements AutoCloseable {
   private final SecureModel secure;
   private final Architecture architecture;
   private final Settings settings;
-  private final PrintStream log;
+  private static final Logger LOG = LoggerFactory.getLogger(PartyService.class);
+
+  private final PartyMetrics metrics;
   private final LinkServer server;
   private final ExecutorService workers;
   private final LinkAcceptor acceptor;
@@ -80,15 +87,27 @@ public final class PartyService implements AutoCloseable {
   private final AtomicInteger failed = new AtomicInteger();
   private final AtomicLong accepted = new AtomicLong();
 
-  /** Loads nothing itself: {@code model} carries party 0's weights. Starts listening at once. */
+  /**
+   * Loads nothing itself: {@code model} carries party 0's weights. Starts listening at once.
+   *
+   * @deprecated the service logs through SLF4J now and {@code log} is unused; use
+   *     {@link #PartyService(NetTransport, TlsIdentity, Model, int, Settings, PartyMetrics)}
+   */
+  @Deprecated
   public PartyService(NetTransport net, TlsIdentity identity, Model model, int port, Settings settings,
       PrintStream log) {
-    this(net, identity, model, SecureModel.Options.defaults(), port, settings, log);
+    this(net, identity, model, port, settings, new PartyMetrics());
+  }
+
+  /** As above, counting into {@code metrics}. */
+  public PartyService(NetTransport net, TlsIdentity identity, Model model, int port, Settings settings,
+      PartyMetrics metrics) {
+    this(net, identity, model, SecureModel.Options.defaults(), port, settings, metrics);
   }
 
   /** With evaluation options other than the defaults (tests: the headroom guard off). */
   PartyService(NetTransport net, TlsIdentity identity, Model model, SecureModel.Options options, int port,
-      Settings settings, PrintStream log) {
+      Settings settings, PartyMetrics metrics) {
     if (identity.role() != Role.PARTY0) {
       throw new IllegalArgumentException("the service is party 0; got the certificate of "
           + identity.role().displayName());
@@ -99,7 +118,8 @@ public final class PartyService implements AutoCloseable {
     this.secure = SecureModel.compile(model, 1, options);
     this.architecture = Architecture.of(model);
     this.settings = settings;
-    this.log = log;
+    this.metrics = metrics;
+    metrics.trackActive(active::get);
     this.server = net.listen(port, identity, Set.of(Role.PARTY1),
         LinkOptions.defaults().withTimeout(settings.timeout()));
     AtomicInteger n = new AtomicInteger();
@@ -108,11 +128,10 @@ public final class PartyService implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    log.printf("party 0 serving model '%s' on port %d (up to %d sessions at once%s)%n", model.name(), server.port(),
+    LOG.info("party 0 serving model '{}' on port {} (up to {} sessions at once{})", model.name(), server.port(),
         settings.concurrent(), settings.maxSessions() == 0 ? "" : ", " + settings.maxSessions() + " sessions in all");
-    log.printf("party 0: architecture sha256 %s (clients may pin it: --expect-architecture %s)%n",
+    LOG.info("party 0: architecture sha256 {} (clients may pin it: --expect-architecture {})",
         architecture.sha256Hex(), architecture.sha256Hex());
-    log.flush();
     this.acceptor = new LinkAcceptor(server, Hello.of(Role.PARTY0, "", null), MAX_PENDING, "party0",
         new LinkAcceptor.Admission() {
           @Override
@@ -121,8 +140,9 @@ public final class PartyService implements AutoCloseable {
           }
 
           @Override
-          public void refused(String why) {
-            log.println("party 0: refused a connection: " + why);
+          public void refused(String why, Throwable cause) {
+            metrics.refused(cause);
+            LOG.warn("party 0: refused a connection: {}", why);
           }
         });
   }
@@ -138,6 +158,10 @@ public final class PartyService implements AutoCloseable {
   }
 
   /** Sessions running now. */
+  public PartyMetrics metrics() {
+    return metrics;
+  }
+
   public int activeSessions() {
     return active.get();
   }
@@ -162,7 +186,8 @@ public final class PartyService implements AutoCloseable {
   /** A client whose pre-session passed: a slot if one is free, else "busy" (admission thread). */
   private void admit(NettyLink link) {
     if (active.get() >= settings.concurrent()) {
-      log.printf("party 0: turned away %s: %d sessions already running%n", link.peerName(), active.get());
+      metrics.refused(ServiceMetrics.Refusal.BUSY);
+      LOG.warn("party 0: turned away {}: {} sessions already running", link.peerName(), active.get());
       link.abort("party 0 is busy (" + settings.concurrent() + " sessions running); try again later");
       return;
     }
@@ -205,6 +230,7 @@ public final class PartyService implements AutoCloseable {
     NettyLink peer = running.peer;
     long t0 = System.nanoTime();
     String sessionId = "#" + seq;
+    metrics.sessionStarted();
     try {
       Hello hello = peer.handshake(Hello.of(Role.PARTY0, "", null));
       String proposed = hello.sessionId().isEmpty() ? "client" : hello.sessionId();
@@ -212,6 +238,7 @@ public final class PartyService implements AutoCloseable {
       RANDOM.nextBytes(suffix);
       String candidate = proposed + "@" + HexFormat.of().formatHex(suffix);
       sessionId = candidate.length() <= 256 ? candidate : candidate.substring(candidate.length() - 256);
+      MDC.put(LogSetup.SESSION, sessionId);
       SessionStart.Offered o = SessionStart.offer(peer, architecture, secure, n -> n <= settings.maxInferences(),
           "this service runs 1 to " + settings.maxInferences() + " per session", sessionId);
       try (RemoteCorrelationSource dealer = RemoteCorrelationSource.connect(net, settings.dealerHost(),
@@ -229,18 +256,21 @@ public final class PartyService implements AutoCloseable {
         double online = r.inferences().stream().mapToDouble(PartyRunner.Inference::onlineMs).sum();
         double offline = r.inferences().stream().mapToDouble(PartyRunner.Inference::offlineMs).sum();
         completed.incrementAndGet();
-        log.printf(Locale.ROOT, "party 0: session '%s' with %s done: %d inference(s), offline %.1f ms, online %.1f ms,"
-            + " %.1f ms in all%n", sessionId, peer.peerName(), o.inferences(), offline, online,
-            (System.nanoTime() - t0) / 1e6);
+        metrics.sessionFinished(r, peer.stats(), dealer.stats());
+        LOG.info(String.format(Locale.ROOT, "party 0: session '%s' with %s done: %d inference(s), offline %.1f ms,"
+            + " online %.1f ms, %.1f ms in all", sessionId, peer.peerName(), o.inferences(), offline, online,
+            (System.nanoTime() - t0) / 1e6));
       }
     } catch (RuntimeException e) {
       // The detail (which may name activations, weights or biases) stays in this log; the client
       // gets a code and a fixed sentence only (SessionStart has already told it when it refused).
       failed.incrementAndGet();
-      log.printf(Locale.ROOT, "party 0: session '%s' with %s failed after %.1f ms: %s%n", sessionId, peer.peerName(),
-          (System.nanoTime() - t0) / 1e6, e.getMessage());
+      metrics.sessionFailed(e, peer.stats());
+      LOG.warn(String.format(Locale.ROOT, "party 0: session '%s' with %s failed after %.1f ms: %s", sessionId,
+          peer.peerName(), (System.nanoTime() - t0) / 1e6, e.getMessage()));
       PeerError.INTERNAL.abort(peer, e);
     } finally {
+      MDC.remove(LogSetup.SESSION);
       peer.close();
     }
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,7 @@ import org.polyshare.core.net.NetFixtures;
 import org.polyshare.core.net.NetTransport;
 import org.polyshare.core.net.NettyLink;
 import org.polyshare.core.net.Role;
+import org.polyshare.core.ops.LogCapture;
 import org.polyshare.dealer.DealerServer;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.eval.PlainEvaluator;
@@ -39,7 +41,7 @@ class PartyServiceTest {
   private static NetTransport net;
   private static DealerServer dealer;
   private static PartyService service;
-  private static final ByteArrayOutputStream serviceLog = new ByteArrayOutputStream();
+  private static final LogCapture serviceLog = LogCapture.start(Level.INFO);
 
   @BeforeAll
   static void start() {
@@ -49,7 +51,7 @@ class PartyServiceTest {
         new PrintStream(new ByteArrayOutputStream()));
     service = new PartyService(net, NetFixtures.identity(Role.PARTY0), Zoo.load(MODEL), 0,
         new PartyService.Settings("localhost", dealer.port(), T, T, 2, 0, 100, null),
-        new PrintStream(serviceLog, true, StandardCharsets.UTF_8));
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
   }
 
   @AfterAll
@@ -60,9 +62,7 @@ class PartyServiceTest {
   }
 
   private static String log() {
-    synchronized (serviceLog) {
-      return serviceLog.toString(StandardCharsets.UTF_8);
-    }
+    return serviceLog.text();
   }
 
   private static PartyRunner.Report client(String model, Path input, String session, int inferences) {

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.polyshare.core.ops.LogCapture;
+import ch.qos.logback.classic.Level;
 import org.polyshare.core.net.NetFixtures;
 import org.polyshare.core.net.NetTransport;
 import org.polyshare.core.link.LinkException;
@@ -99,19 +101,18 @@ class PeerErrorTest {
    * party names, and in particular none of the numbers in the service's error line.
    */
   private static void check(Model model, SecureModel.Options options, String detail) {
-    ByteArrayOutputStream serviceLog = new ByteArrayOutputStream();
-    try (PartyService service = new PartyService(net, NetFixtures.identity(Role.PARTY0), model, options, 0,
-        new PartyService.Settings("localhost", dealer.port(), T, T, 1, 1, 10, null),
-        new PrintStream(serviceLog, true, StandardCharsets.UTF_8))) {
+    try (LogCapture serviceLog = LogCapture.start(Level.INFO);
+        PartyService service = new PartyService(net, NetFixtures.identity(Role.PARTY0), model, options, 0,
+            new PartyService.Settings("localhost", dealer.port(), T, T, 1, 1, 10, null), new PartyMetrics())) {
       LinkException e = assertThrows(LinkException.class, () -> PartyRunner.run(
           new PartyRunner.Config(1, "localhost", service.port(), null, "localhost", dealer.port(),
               NetFixtures.certs(), null, null, null, 1, T, T), net, new PrintStream(new ByteArrayOutputStream()),
           p -> { }));
-      String log = serviceLog.toString(StandardCharsets.UTF_8);
+      String log = serviceLog.text();
       long end = System.nanoTime() + T.toNanos();
       while (!log.contains("failed after") && System.nanoTime() < end) {
         Thread.onSpinWait();
-        log = serviceLog.toString(StandardCharsets.UTF_8);
+        log = serviceLog.text();
       }
       assertTrue(log.contains(detail), "the service's log should have the detail '" + detail + "':\n" + log);
       String m = e.getMessage();

@@ -1,10 +1,11 @@
 package org.polyshare.core.net;
 
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * SIGTERM for a server process: a JVM shutdown hook that drains the server (stop accepting, let
@@ -17,6 +18,8 @@ import java.util.function.Function;
  * calls {@link #serverStopped} and the hook, run by that exit, does nothing.
  */
 public final class GracefulShutdown {
+  private static final Logger LOG = LoggerFactory.getLogger(GracefulShutdown.class);
+
   private static final int SERVING = 0;
   private static final int DRAINING = 1;
   private static final int STOPPED = 2;
@@ -30,26 +33,24 @@ public final class GracefulShutdown {
    * Installs the hook. {@code drain} is the server's drain method; {@code name} prefixes the log
    * lines, e.g. {@code "dealer"}.
    */
-  public static GracefulShutdown install(String name, Function<Duration, DrainReport> drain, Duration timeout,
-      PrintStream log) {
+  public static GracefulShutdown install(String name, Function<Duration, DrainReport> drain, Duration timeout) {
     GracefulShutdown g = new GracefulShutdown();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       if (!g.state.compareAndSet(SERVING, DRAINING)) {
         return;
       }
-      log.println(name + ": shutting down: no new connections; running sessions may finish within "
-          + timeout.toSeconds() + " s (--drain-timeout)");
-      log.flush();
+      LOG.info("{}: shutting down: no new connections; running sessions may finish within {} s (--drain-timeout)",
+          name, timeout.toSeconds());
       int code;
       try {
         DrainReport r = drain.apply(timeout);
         code = r.exitCode();
-        log.println(name + ": drained: " + r + "; exit code " + code);
+        LOG.info("{}: drained: {}; exit code {}", name, r, code);
       } catch (RuntimeException e) {
         code = 1;
-        log.println(name + ": the drain failed: " + e);
+        LOG.error("{}: the drain failed: {}", name, e.toString());
       }
-      log.flush();
+      System.out.flush();
       System.err.flush();
       Runtime.getRuntime().halt(code);
     }, name + "-shutdown"));

@@ -34,8 +34,12 @@ public final class LinkAcceptor implements AutoCloseable {
      */
     void admit(NettyLink link);
 
-    /** A connection refused before admission (TLS, role, hello, pre-session timeout, overload). */
-    void refused(String why);
+    /**
+     * A connection refused before admission: {@code cause} is the TLS, role or hello failure, a
+     * {@link LinkTimeoutException} for a pre-session timeout, or null when the acceptor itself
+     * turned the connection away (overload).
+     */
+    void refused(String why, Throwable cause);
   }
 
   private static final Duration POLL = Duration.ofMillis(200);
@@ -97,7 +101,7 @@ public final class LinkAcceptor implements AutoCloseable {
         continue; // poll again, so a stop is noticed
       } catch (LinkException e) {
         if (stopReason == null) {
-          admission.refused(e.getMessage());
+          admission.refused(e.getMessage(), e);
         }
         continue;
       }
@@ -114,14 +118,14 @@ public final class LinkAcceptor implements AutoCloseable {
     if (pending.size() >= maxPending) {
       String why = "too many connections (" + maxPending + ") are still in their handshake; try again later";
       link.abort(why);
-      admission.refused("turned away " + link.peerName() + ": " + why);
+      admission.refused("turned away " + link.peerName() + ": " + why, null);
       return;
     }
     pending.add(link);
     long ms = server.options().handshakeTimeout().toMillis();
     ScheduledFuture<?> deadline = link.channel().eventLoop().schedule(() -> {
       String why = "no hello and first request within " + ms + " ms of connecting (pre-session timeout)";
-      link.refuse(why, new HandshakeException("pre-session with " + link.peerName() + " cut: " + why));
+      link.refuse(why, new LinkTimeoutException("pre-session with " + link.peerName() + " cut: " + why));
     }, ms, TimeUnit.MILLISECONDS);
     link.handshakeAsync(mine)
         .thenCompose(h -> link.firstMessage())
@@ -130,7 +134,7 @@ public final class LinkAcceptor implements AutoCloseable {
           pending.remove(link);
           if (err != null) {
             Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-            admission.refused(c.getMessage()); // the link failed, told its peer and closed itself
+            admission.refused(c.getMessage(), c); // the link failed, told its peer and closed itself
             return;
           }
           String s = stopReason;

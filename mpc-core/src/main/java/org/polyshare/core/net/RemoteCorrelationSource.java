@@ -9,6 +9,8 @@ import org.polyshare.core.correlation.CorrelationRequest;
 import org.polyshare.core.correlation.CorrelationSource;
 import org.polyshare.core.correlation.DealerMessage;
 import org.polyshare.core.link.LinkStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link CorrelationSource} fed by the dealer process over a TLS {@link NettyLink}: the
@@ -29,6 +31,8 @@ import org.polyshare.core.link.LinkStats;
  * }</pre>
  */
 public final class RemoteCorrelationSource implements CorrelationSource, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RemoteCorrelationSource.class);
+
   private final NettyLink link;
   private final int partyId;
   private final ArrayDeque<CorrelationRequest> submitted = new ArrayDeque<>();
@@ -86,6 +90,8 @@ public final class RemoteCorrelationSource implements CorrelationSource, AutoClo
     }
     link.send(DealerProtocol.TAG_PLAN, plan.encode());
     submitted.addAll(plan.requests());
+    LOG.debug("party {}: submitted a plan batch of {} requests to the dealer ({} pending)", partyId, plan.size(),
+        submitted.size());
   }
 
   @Override
@@ -103,7 +109,10 @@ public final class RemoteCorrelationSource implements CorrelationSource, AutoClo
       throw new IllegalStateException("party " + partyId + " asked for " + request
           + " but the plan submitted to the dealer has " + planned + " next");
     }
-    DealerMessage m = DealerMessage.decode(link.receiveLongs(DealerProtocol.TAG_DEAL));
+    long[] encoded = link.receiveLongs(DealerProtocol.TAG_DEAL);
+    LOG.trace("party {}: dealer message of {} words for a {} request", partyId, encoded.length,
+        request.getClass().getSimpleName());
+    DealerMessage m = DealerMessage.decode(encoded);
     return CorrelationExpander.expand(partyId, request, m);
   }
 
@@ -128,6 +137,7 @@ public final class RemoteCorrelationSource implements CorrelationSource, AutoClo
       return;
     }
     closed = true;
+    LOG.debug("party {}: leaving the dealer session ({} bytes received)", partyId, link.stats().bytesReceived());
     try {
       if (link.isOpen()) {
         link.send(DealerProtocol.TAG_PLAN, DealerProtocol.BYE);
