@@ -11,8 +11,8 @@ import org.polyshare.models.graph.BatchNorm;
  * product with party 0's scale (party 1 holds a zero share of it), then party 0 adds the shift.
  */
 final class BatchNormLayer extends SecureLayer {
-  private final long[] scale;
-  private final long[] shift;
+  private final Encoded scale;
+  private final Encoded shift;
   private final int per;
   private final List<CorrelationRequest> requests;
 
@@ -20,8 +20,8 @@ final class BatchNormLayer extends SecureLayer {
     super(step, low);
     BatchNorm bn = (BatchNorm) step.layer();
     this.per = Encoding.spatial(step.inShape());
-    this.scale = Encoding.perElement(fp.encode(bn.scale()), per, n());
-    this.shift = Encoding.perElement(fp.encode(bn.shift()), per, n());
+    this.scale = new Encoded(() -> Encoding.perElement(fp.encode(bn.scale()), per, n()));
+    this.shift = new Encoded(() -> Encoding.perElement(fp.encode(bn.shift()), per, n()));
     this.requests = Lists.concat(List.of(new CorrelationRequest.Triples(n())), truncation(n(), f));
   }
 
@@ -33,10 +33,11 @@ final class BatchNormLayer extends SecureLayer {
   @Override
   long[] online(Party q, long[][] in) {
     boolean owner = q.id() == 0;
-    long[] z = Beaver.mul(q, in[0], owner ? scale : new long[scale.length]);
+    long[] z = Beaver.mul(q, in[0], owner ? scale.get() : new long[n()]);
     if (owner) {
+      long[] t = shift.get();
       for (int k = 0; k < z.length; k++) {
-        z[k] += shift[k];
+        z[k] += t[k];
       }
     }
     return z;
@@ -44,9 +45,10 @@ final class BatchNormLayer extends SecureLayer {
 
   @Override
   long[] ring(long[][] in) {
-    long[] z = RingOps.mulShift(in[0], scale, f);
+    long[] z = RingOps.mulShift(in[0], scale.get(), f);
+    long[] t = shift.get();
     for (int k = 0; k < z.length; k++) {
-      z[k] += shift[k];
+      z[k] += t[k];
     }
     return z;
   }

@@ -18,11 +18,11 @@ import org.polyshare.models.graph.Linear;
 final class OwnedProduct {
   private final int maskId;
   private final BilinearMap map;
-  private final long[] weights;
-  private final long[] bias2f;
+  private final Encoded weights;
+  private final Encoded bias2f;
   private final int perChannel;
 
-  private OwnedProduct(int maskId, BilinearMap map, long[] weights, long[] bias2f,
+  private OwnedProduct(int maskId, BilinearMap map, Encoded weights, Encoded bias2f,
       int perChannel) {
     this.maskId = maskId;
     this.map = map;
@@ -36,7 +36,8 @@ final class OwnedProduct {
       SecureLayer.Lowering low) {
     FixedPoint fp = low.fp();
     return new OwnedProduct(maskId, Encoding.convShape(c, s.inShape(), low.batch()),
-        fp.encode(c.weight()), Encoding.bias2f(fp, c.bias(), cp), Encoding.spatial(s.outShape()));
+        new Encoded(() -> fp.encode(c.weight())),
+        new Encoded(() -> Encoding.bias2f(fp, c.bias(), cp)), Encoding.spatial(s.outShape()));
   }
 
   /** A dense layer {@code X[batch, in] · Wᵀ[in, out]}. */
@@ -44,8 +45,9 @@ final class OwnedProduct {
     FixedPoint fp = low.fp();
     return new OwnedProduct(maskId,
         new MatMulShape(low.batch(), lin.inFeatures(), lin.outFeatures()),
-        fp.encode(Encoding.transpose(lin.weight(), lin.outFeatures(), lin.inFeatures())),
-        Encoding.bias2f(fp, lin.bias(), null), 1);
+        new Encoded(() -> fp.encode(
+            Encoding.transpose(lin.weight(), lin.outFeatures(), lin.inFeatures()))),
+        new Encoded(() -> Encoding.bias2f(fp, lin.bias(), null)), 1);
   }
 
   CorrelationRequest sessionRequest() {
@@ -58,22 +60,22 @@ final class OwnedProduct {
 
   /** Setup: opens {@code F = W − B}; only party 0 passes its weights. */
   FixedWeightLinear open(Party party) {
-    return FixedWeightLinear.owned(party, maskId, party.id() == 0 ? weights : null, map);
+    return FixedWeightLinear.owned(party, maskId, party.id() == 0 ? weights.get() : null, map);
   }
 
   /** Online: shares of {@code X ⊗ W + bias} at 2f bits. */
   long[] apply(Party q, FixedWeightLinear fw, FixedWeightLinear.Prepared prep, long[] x) {
     long[] z = fw.applyRaw(q, prep, x);
     if (q.id() == 0) {
-      Encoding.addPerChannel(z, bias2f, perChannel);
+      Encoding.addPerChannel(z, bias2f.get(), perChannel);
     }
     return z;
   }
 
   /** The plaintext product and bias at 2f bits. */
   long[] ring(long[] x) {
-    long[] z = map.apply(x, weights);
-    Encoding.addPerChannel(z, bias2f, perChannel);
+    long[] z = map.apply(x, weights.get());
+    Encoding.addPerChannel(z, bias2f.get(), perChannel);
     return z;
   }
 }

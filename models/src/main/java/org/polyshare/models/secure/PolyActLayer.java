@@ -20,9 +20,9 @@ import org.polyshare.models.graph.PolyAct;
 final class PolyActLayer extends SecureLayer {
   private final PowerChain chain;
   /** Per element; null when the factor is 1. */
-  private final long[] scale;
-  private final long[] shift;
-  private final long[] outScale;
+  private final Encoded scale;
+  private final Encoded shift;
+  private final Encoded outScale;
   private final List<CorrelationRequest> linearRequests;
   private final List<CorrelationRequest> activationRequests;
 
@@ -31,10 +31,11 @@ final class PolyActLayer extends SecureLayer {
     PolyAct p = (PolyAct) step.layer();
     int per = Encoding.spatial(step.inShape());
     this.chain = PowerChain.of(p.degree());
-    this.scale = allOnes(p.scale()) ? null : Encoding.perElement(fp.encode(p.scale()), per, n());
-    this.shift = Encoding.perElement(fp.encode(p.shift()), per, n());
-    this.outScale =
-        allOnes(p.outScale()) ? null : Encoding.perElement(fp.encode(p.outScale()), per, n());
+    this.scale = allOnes(p.scale()) ? null
+        : new Encoded(() -> Encoding.perElement(fp.encode(p.scale()), per, n()));
+    this.shift = new Encoded(() -> Encoding.perElement(fp.encode(p.shift()), per, n()));
+    this.outScale = allOnes(p.outScale()) ? null
+        : new Encoded(() -> Encoding.perElement(fp.encode(p.outScale()), per, n()));
     this.linearRequests = scale == null ? List.of() : product();
     this.activationRequests = Lists.concat(chain.requests(n(), f, mode),
         outScale == null ? List.of() : product());
@@ -76,10 +77,11 @@ final class PolyActLayer extends SecureLayer {
       long[] onlineLinear(Party q, long[][] in) {
         boolean owner = q.id() == 0;
         long[] base = scale == null ? in[0].clone()
-            : Beaver.mul(q, in[0], owner ? scale : new long[scale.length]);
+            : Beaver.mul(q, in[0], owner ? scale.get() : new long[n()]);
         if (owner) {
+          long[] t = shift.get();
           for (int i = 0; i < base.length; i++) {
-            base[i] += shift[i];
+            base[i] += t[i];
           }
         }
         return base;
@@ -89,18 +91,19 @@ final class PolyActLayer extends SecureLayer {
       long[] onlineActivation(Party q, long[] base) {
         long[] y = chain.secure(q, base);
         return outScale == null ? y
-            : Beaver.mul(q, y, q.id() == 0 ? outScale : new long[outScale.length]);
+            : Beaver.mul(q, y, q.id() == 0 ? outScale.get() : new long[n()]);
       }
     };
   }
 
   @Override
   long[] ring(long[][] in) {
-    long[] base = scale == null ? in[0].clone() : RingOps.mulShift(in[0], scale, f);
+    long[] base = scale == null ? in[0].clone() : RingOps.mulShift(in[0], scale.get(), f);
+    long[] t = shift.get();
     for (int i = 0; i < base.length; i++) {
-      base[i] += shift[i];
+      base[i] += t[i];
     }
     long[] y = chain.ring(base, f);
-    return outScale == null ? y : RingOps.mulShift(y, outScale, f);
+    return outScale == null ? y : RingOps.mulShift(y, outScale.get(), f);
   }
 }

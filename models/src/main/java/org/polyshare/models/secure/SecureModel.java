@@ -26,10 +26,9 @@ import org.polyshare.models.zoo.Zoo;
  * SecureModel.Result r = s.online(inputsOrNull);       // party 1: inputs → outputs
  * }</pre>
  *
- * This class orchestrates only: each layer kind is a {@link SecureLayer} (its requests, setup,
- * offline and online steps), measured by {@link MeteredLayer}. Offline, each party fetches every
- * correlation of the inference in plan order and does the input-independent work; online is
- * party-to-party only and never contacts the dealer.
+ * This class orchestrates only: each layer kind is a {@link SecureLayer} (requests, setup,
+ * offline and online steps), measured by {@link MeteredLayer}; one inference is a
+ * {@link SecureInference}. The online phase never contacts the dealer.
  */
 public final class SecureModel {
   /** Evaluation options. */
@@ -94,11 +93,7 @@ public final class SecureModel {
 
   /** ReLUs per inference (each a garbled circuit). */
   public long reluCount() {
-    long n = 0;
-    for (SecureLayer l : layers) {
-      n += l.reluCount();
-    }
-    return n;
+    return layers.stream().mapToLong(SecureLayer::reluCount).sum();
   }
 
   /** The model as evaluated (BatchNorm folded where exact). */
@@ -198,7 +193,7 @@ public final class SecureModel {
         offline();
       }
       SecureInference inf = pending;
-      pending = null;
+      pending = null; // single use
       return inf.run(inputs);
     }
   }
