@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.polyshare.core.link.TwoParties;
 import org.polyshare.core.protocol.InProcessSession;
 import org.polyshare.models.arch.Architecture;
+import org.polyshare.models.calib.Headroom;
 import org.polyshare.models.eval.PlainEvaluator;
 import org.polyshare.models.graph.Layer;
 import org.polyshare.models.graph.Model;
@@ -130,6 +131,11 @@ class OnnxCorpusTest {
     double[][] plain = PlainEvaluator.forward(m, io.inputs());
     double ePlain = relError(plain, io.outputs());
     assertTrue(ePlain < PLAIN_TOL, name + ": plaintext differs from PyTorch by " + ePlain);
+    // models inspect: every layer (PolyAct, Softmax and padded pools included) has a headroom
+    Headroom.Report h = Headroom.measure(m, io.inputs());
+    assertEquals(m.layers().size() + 1, h.layers().size(), "headroom rows: input + each layer");
+    assertTrue(h.tightest().headroomBits() > Headroom.DEFAULT_MARGIN_BITS,
+        name + ": " + h.format());
     String ring;
     String secure;
     if (SECURE_TODAY.contains(name)) {
