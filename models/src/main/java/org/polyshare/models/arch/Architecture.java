@@ -21,7 +21,10 @@ import org.polyshare.models.graph.Layer;
 import org.polyshare.models.graph.Linear;
 import org.polyshare.models.graph.MaxPool;
 import org.polyshare.models.graph.Model;
+import org.polyshare.models.graph.PolyAct;
 import org.polyshare.models.graph.PolyKerv;
+import org.polyshare.models.graph.PoolWindow;
+import org.polyshare.models.graph.Softmax;
 import org.polyshare.models.graph.Relu;
 
 /**
@@ -110,7 +113,8 @@ public final class Architecture {
     for (Layer l : m.layers()) {
       if (l instanceof Conv2d c && c.hasWeights() || l instanceof Linear lin && lin.hasWeights()
           || l instanceof PolyKerv p && (p.hasWeights() || p.cp() != null)
-          || l instanceof BatchNorm bn && bn.hasWeights()) {
+          || l instanceof BatchNorm bn && bn.hasWeights()
+          || l instanceof PolyAct a && !isStandIn(a)) {
         return false;
       }
     }
@@ -159,8 +163,27 @@ public final class Architecture {
       return Linear.shapeOnly(lin.name(), lin.input(), lin.inFeatures(), lin.outFeatures());
     } else if (l instanceof BatchNorm bn) {
       return BatchNorm.shapeOnly(bn.name(), bn.input(), bn.channels());
+    } else if (l instanceof PolyAct a) {
+      return polyActStandIn(a.name(), a.input(), a.degree(), a.isScaleOne(), a.isOutScaleOne());
     }
     return l; // parameter-free layers are public as they are
+  }
+
+  /**
+   * A PolyAct's public part is its degree and its form — whether its scale and its output scale
+   * are all 1 — since the form decides the plan (a Beaver product per factor that is not 1). The
+   * stand-in carries no value of party 0's: shift 0, and a factor that is not 1 written as 0.
+   */
+  private static PolyAct polyActStandIn(String name, String input, int degree, boolean scaleOne,
+      boolean outScaleOne) {
+    return new PolyAct(name, input, new double[] {scaleOne ? 1 : 0}, new double[] {0}, degree,
+        new double[] {outScaleOne ? 1 : 0});
+  }
+
+  private static boolean isStandIn(PolyAct a) {
+    return a.scale().length == 1 && a.shift().length == 1 && a.outScale().length == 1
+        && a.shift()[0] == 0 && (a.scale()[0] == 0 || a.scale()[0] == 1)
+        && (a.outScale()[0] == 0 || a.outScale()[0] == 1);
   }
 
   private static Conv2d shapeOnly(Conv2d c, String name, String input) {
@@ -195,13 +218,28 @@ public final class Architecture {
       } else if (l instanceof BatchNorm bn) {
         b.append(" channels=").append(bn.channels());
       } else if (l instanceof AvgPool ap) {
-        b.append(" kernel=").append(ap.kernel()).append(" stride=").append(ap.stride());
+        window(b, ap.window());
+        b.append(" include-pad=").append(ap.countIncludePad() ? 1 : 0);
       } else if (l instanceof MaxPool mp) {
-        b.append(" kernel=").append(mp.kernel()).append(" stride=").append(mp.stride());
+        window(b, mp.window());
+        b.append(" zero-pads=").append(mp.zeroPads() ? 1 : 0);
+      } else if (l instanceof PolyAct a) {
+        b.append(" degree=").append(a.degree()).append(" scale=").append(a.isScaleOne() ? "one" : "param")
+            .append(" out-scale=").append(a.isOutScaleOne() ? "one" : "param");
+      } else if (l instanceof Softmax sm) {
+        b.append(" log=").append(sm.log() ? 1 : 0);
       }
       b.append('\n');
     }
     return b.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void window(StringBuilder b, PoolWindow w) {
+    int[] p = w.pads();
+    b.append(" kernel=").append(w.kernel()).append(" stride=").append(w.stride())
+        .append(" dilation=").append(w.dilation())
+        .append(" pads=").append(p[0]).append(',').append(p[1]).append(',').append(p[2]).append(',').append(p[3])
+        .append(" ceil=").append(w.ceilMode() ? 1 : 0);
   }
 
   private static void conv(StringBuilder b, Conv2d c) {
@@ -340,14 +378,47 @@ public final class Architecture {
       return new int[] {integer(hw[0]), integer(hw[1])};
     }
 
+    private PoolWindow window(String[] t) {
+      if (!t[6].startsWith("pads=")) {
+        throw new IllegalArgumentException("expected pads=T,L,B,R, got '" + t[6] + "'");
+      }
+      String[] p = t[6].substring(5).split(",", -1);
+      if (p.length != 4) {
+        throw new IllegalArgumentException("expected pads=T,L,B,R, got '" + t[6] + "'");
+      }
+      int[] pads = {integer(p[0]), integer(p[1]), integer(p[2]), integer(p[3])};
+      return new PoolWindow(attr(t[3], "kernel"), attr(t[4], "stride"), attr(t[5], "dilation"), pads,
+          flag(t[7], "ceil"));
+    }
+
+    private boolean flag(String token, String key) {
+      int v = attr(token, key);
+      if (v != 0 && v != 1) {
+        throw new IllegalArgumentException(key + " must be 0 or 1, got '" + token + "'");
+      }
+      return v == 1;
+    }
+
+    private boolean form(String token, String key) {
+      if (token.equals(key + "=one")) {
+        return true;
+      }
+      if (token.equals(key + "=param")) {
+        return false;
+      }
+      throw new IllegalArgumentException("expected " + key + "=one or " + key + "=param, got '" + token + "'");
+    }
+
     Layer layer() {
       String[] t = next();
       String kind = t[0];
       int want = switch (kind) {
         case "Conv2d" -> 8;
         case "PolyKerv" -> 9;
-        case "Linear", "AvgPool", "MaxPool" -> 5;
-        case "BatchNorm", "Add" -> 4;
+        case "AvgPool", "MaxPool" -> 9;
+        case "PolyAct" -> 6;
+        case "Linear" -> 5;
+        case "BatchNorm", "Add", "Softmax" -> 4;
         case "GlobalAvgPool", "Flatten", "Relu" -> 3;
         default -> throw new IllegalArgumentException("unknown layer kind '" + kind + "'");
       };
@@ -370,10 +441,16 @@ public final class Architecture {
           return BatchNorm.shapeOnly(name, in, attr(t[3], "channels"));
         }
         case "AvgPool" -> {
-          return new AvgPool(name, in, attr(t[3], "kernel"), attr(t[4], "stride"));
+          return new AvgPool(name, in, window(t), flag(t[8], "include-pad"));
         }
         case "MaxPool" -> {
-          return new MaxPool(name, in, attr(t[3], "kernel"), attr(t[4], "stride"));
+          return new MaxPool(name, in, window(t), flag(t[8], "zero-pads"));
+        }
+        case "PolyAct" -> {
+          return polyActStandIn(name, in, attr(t[3], "degree"), form(t[4], "scale"), form(t[5], "out-scale"));
+        }
+        case "Softmax" -> {
+          return new Softmax(name, in, flag(t[3], "log"));
         }
         case "Add" -> {
           return new Add(name, in, unescape(t[3]));

@@ -53,6 +53,25 @@ public record PolyAct(
     return outScale.length == 1 ? outScale[0] : outScale[c];
   }
 
+  /** True when {@code scale} is all 1 (no product before the power). */
+  public boolean isScaleOne() {
+    return allOne(scale);
+  }
+
+  /** True when {@code outScale} is all 1 (no product after the power). */
+  public boolean isOutScaleOne() {
+    return allOne(outScale);
+  }
+
+  private static boolean allOne(double[] a) {
+    for (double v : a) {
+      if (v != 1) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** True when {@code scale} and {@code outScale} are all 1 (the {@code (x + c)^d} form). */
   public boolean isShiftOnly() {
     for (double[] a : new double[][] {scale, outScale}) {

@@ -46,7 +46,7 @@ class OnnxCorpusTest {
   static final int[] OPSETS = {11, 13, 17};
 
   /** Models the secure lowering ({@code Program.of}) accepts today. */
-  static final Set<String> SECURE_TODAY = Set.of("pkn_sequential", "relu_net");
+  static final Set<String> SECURE_TODAY = Set.of(MODELS);
 
   /**
    * Plaintext: float32 PyTorch against double, relative to the largest output. int64 / secure:
@@ -202,10 +202,14 @@ class OnnxCorpusTest {
   /** In-process secure inference: party 0 holds the model, party 1 the architecture only. */
   static double[][] secure(Model owner, double[][] inputs) {
     int batch = inputs.length;
-    Model clientView = Architecture.of(owner).model();
+    // party 1 compiles what it receives: the architecture's encoding, decoded
+    Model clientView = Architecture.decode(Architecture.of(owner).encode()).model();
+    assertTrue(Architecture.holdsNoWeights(clientView), owner.name() + ": the client view holds weights");
     SecureModel.Options opt = SecureModel.Options.defaults();
     SecureModel sm0 = SecureModel.compile(owner, batch, opt);
     SecureModel sm1 = SecureModel.compile(clientView, batch, opt);
+    assertEquals(sm0.plan(1).sha256Hex(), sm1.plan(1).sha256Hex(),
+        owner.name() + ": party 1's plan from the architecture differs from party 0's");
     InProcessSession session = new InProcessSession(owner.fixedPoint(), opt.truncation(),
         Duration.ofSeconds(120));
     TwoParties.Result<SecureModel.Result> r = session.run(
