@@ -111,7 +111,8 @@ final class TrafficFingerprint {
       sb.append(of(ZooCache.get(n), Zoo.architecture(n), 1, TruncationMode.DEALER));
     }
     for (String n : Zoo.names()) {
-      for (TruncationMode tm : TruncationMode.values()) {
+      // the modes recorded before the restructure; EXACT's plans are pinned by its own tests
+      for (TruncationMode tm : new TruncationMode[] {TruncationMode.DEALER, TruncationMode.LOCAL}) {
         sb.append(planOnly(n, 1, tm));
         sb.append(planOnly(n, 3, tm));
       }
