@@ -38,7 +38,9 @@ import org.polyshare.models.secure.SecureModel;
  * client's proposed id plus a random suffix, so two clients proposing the same id never meet at
  * the dealer — sent to the client; both join the dealer under it and run the inferences. A
  * client's failure ends its session only (logged, and the client told why when the link is still
- * up); the service goes on.
+ * up); the service goes on. The hello and the request form the pre-session, run by the shared
+ * {@link LinkAcceptor} within the handshake timeout before the client takes a slot; {@link #drain}
+ * is the graceful shutdown.
  */
 public final class PartyService implements AutoCloseable {
   /** Service settings. {@code maxSessions} 0 = serve until closed. */
@@ -155,9 +157,6 @@ public final class PartyService implements AutoCloseable {
       return;
     }
     long seq = accepted.incrementAndGet();
-    if (settings.maxSessions() != 0 && seq >= settings.maxSessions()) {
-      acceptor.stopAccepting("party 0 has served its last session (--max-sessions " + settings.maxSessions() + ")");
-    }
     Running r = new Running(link);
     running.add(r);
     active.incrementAndGet();
@@ -169,6 +168,9 @@ public final class PartyService implements AutoCloseable {
         active.decrementAndGet();
       }
     });
+    if (settings.maxSessions() != 0 && seq >= settings.maxSessions()) {
+      acceptor.stopAccepting("party 0 has served its last session (--max-sessions " + settings.maxSessions() + ")");
+    }
   }
 
   /** A session's links, so a drain can end it. */
