@@ -46,6 +46,8 @@ import org.slf4j.MDC;
  * session secret; both join the dealer under them and run the inferences. A client's failure
  * ends its session only (the detail logged, the client told a {@link PeerError} code and fixed
  * sentence while the link is up); the service goes on.
+ * The hello and the request form the pre-session, run by the shared {@link LinkAcceptor} within
+ * the handshake timeout before the client takes a slot; {@link #drain} is the graceful shutdown.
  */
 public final class PartyService implements AutoCloseable {
   /** Service settings. {@code maxSessions} 0 = serve until closed. */
@@ -192,9 +194,6 @@ public final class PartyService implements AutoCloseable {
       return;
     }
     long seq = accepted.incrementAndGet();
-    if (settings.maxSessions() != 0 && seq >= settings.maxSessions()) {
-      acceptor.stopAccepting("party 0 has served its last session (--max-sessions " + settings.maxSessions() + ")");
-    }
     Running r = new Running(link);
     running.add(r);
     active.incrementAndGet();
@@ -206,6 +205,9 @@ public final class PartyService implements AutoCloseable {
         active.decrementAndGet();
       }
     });
+    if (settings.maxSessions() != 0 && seq >= settings.maxSessions()) {
+      acceptor.stopAccepting("party 0 has served its last session (--max-sessions " + settings.maxSessions() + ")");
+    }
   }
 
   /** A session's links, so a drain can end it. */

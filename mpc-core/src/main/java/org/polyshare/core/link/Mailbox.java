@@ -17,9 +17,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * (nobody would read it), and it caps the bytes queued unread: at half the cap it asks the
  * transport to stop reading ({@link Flow#reading}, TCP back-pressure reaches the sender) and lets
  * it read again below a quarter. A receiver waiting for a tag that is not queued resumes reading
- * — what it waits for is behind the queue — and then the full cap applies: a frame that would
- * take the queue past it is refused, because the peer has sent more than this end reads before
- * the message it waits for (a flood, or a protocol out of step). The transport ends the link.
+ * — what it waits for is behind the queue — and then the full cap applies: a frame under another
+ * tag that would take the queue past it is refused, because the peer has sent more than this end
+ * reads before the message it waits for (a flood, or a protocol out of step). The transport ends
+ * the link.
  */
 public final class Mailbox {
   /** Turns the transport's reading off and on (for Netty: the channel's auto-read). */
@@ -80,7 +81,10 @@ public final class Mailbox {
         throw new LinkException("refused tag " + TagSet.hex(tag) + " from " + peerName + ": nothing here reads it"
             + " (this end reads " + expected + ")");
       }
-      if (queued > 0 && queued + size > maxQueuedBytes) {
+      // Over the cap with a receiver waiting for another tag: the peer sent more than this end
+      // reads before what it waits for. Without a waiting receiver reading is paused already and
+      // only bytes read before the pause still arrive (bounded by one read and one frame).
+      if (starving > 0 && tag != lastWanted && queued > 0 && queued + size > maxQueuedBytes) {
         throw new LinkException(peerName + " sent more than " + maxQueuedBytes + " bytes that are not read: "
             + describeQueued() + " wait unread" + (starving > 0 ? " while this end waits for tag " + TagSet.hex(lastWanted) : "")
             + " (a flood, or the two ends' protocols are out of step)");

@@ -121,12 +121,18 @@ public final class LinkAcceptor implements AutoCloseable {
       admission.refused("turned away " + link.peerName() + ": " + why, null);
       return;
     }
-    pending.add(link);
     long ms = server.options().handshakeTimeout().toMillis();
-    ScheduledFuture<?> deadline = link.channel().eventLoop().schedule(() -> {
-      String why = "no hello and first request within " + ms + " ms of connecting (pre-session timeout)";
-      link.refuse(why, new LinkTimeoutException("pre-session with " + link.peerName() + " cut: " + why));
-    }, ms, TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> deadline;
+    try {
+      deadline = link.channel().eventLoop().schedule(() -> {
+        String why = "no hello and first request within " + ms + " ms of connecting (pre-session timeout)";
+        link.refuse(why, new LinkTimeoutException("pre-session with " + link.peerName() + " cut: " + why));
+      }, ms, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      link.close(); // the transport is shutting down
+      return;
+    }
+    pending.add(link);
     link.handshakeAsync(mine)
         .thenCompose(h -> link.firstMessage())
         .whenCompleteAsync((v, err) -> {
@@ -182,10 +188,13 @@ public final class LinkAcceptor implements AutoCloseable {
     admitter.shutdown();
   }
 
-  /** Waits until the accept loop has ended (after {@link #stopAccepting}), at most {@code d}. */
+  /**
+   * Waits until the accept loop and the admission in progress, if any, have ended (after
+   * {@link #stopAccepting}), at most {@code d} for each: after true, no more {@link Admission#admit}.
+   */
   public boolean awaitStopped(Duration d) throws InterruptedException {
     loop.join(Math.max(1, d.toMillis()));
-    return !loop.isAlive();
+    return !loop.isAlive() && admitter.awaitTermination(Math.max(1, d.toMillis()), TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -3,14 +3,19 @@ package org.polyshare.core.net;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
 import java.io.IOException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import org.polyshare.core.link.LinkClosedException;
 import org.polyshare.core.link.LinkException;
 
 /**
- * Transport exceptions as link failures that say what went wrong and what to check. The JDK's
- * TLS exceptions carry their reason only as text, so the certificate cases are recognised by it.
+ * Transport exceptions as link failures that say what went wrong and what to check. A certificate
+ * that does not chain to our CA is recognised by type (a {@link CertPathValidatorException} or
+ * {@link CertPathBuilderException} in the cause chain); the JDK reports the other TLS cases — a
+ * fatal alert from the peer, a host-name mismatch, a timeout — only as text, so those are
+ * recognised by it, here and nowhere else.
  */
 final class LinkErrors {
   private LinkErrors() {}
@@ -35,7 +40,8 @@ final class LinkErrors {
   }
 
   private static String tlsHint(String m, Throwable c) {
-    if (m.contains("certification path") || m.contains("PKIX") || m.contains("signature check failed")) {
+    if (hasCause(c, CertPathValidatorException.class) || hasCause(c, CertPathBuilderException.class)
+        || m.contains("certification path") || m.contains("PKIX") || m.contains("signature check failed")) {
       return "its certificate is not signed by our CA (use certificates from one `dealer certs` run)";
     }
     if (m.contains("alert")) {
@@ -48,6 +54,15 @@ final class LinkErrors {
       return "no TLS handshake in time";
     }
     return c instanceof SSLHandshakeException ? "handshake failed" : "secure channel broke";
+  }
+
+  private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The innermost message that says more than its wrapper's {@code toString}. */
