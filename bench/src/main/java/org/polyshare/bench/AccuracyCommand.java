@@ -69,7 +69,7 @@ final class AccuracyCommand implements Callable<Integer> {
 
   @Option(names = "--mode", defaultValue = "processes",
       description = "processes (default): dealer + party 0 + party 1 JVMs over mutual TLS on"
-          + " loopback, batch 1, dealer truncation; in_process: two party threads over an"
+          + " loopback, batch 1, the given --truncation; in_process: two party threads over an"
           + " in-memory link with an in-process dealer (any --batch, --truncation).")
   Mode mode;
 
@@ -94,10 +94,6 @@ final class AccuracyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (mode == Mode.processes && truncation != TruncationMode.DEALER) {
-      throw new IllegalArgumentException("--mode processes runs the party CLI, which truncates"
-          + " with the dealer; use --mode in_process for --truncation " + truncation);
-    }
     Model model = Files.exists(modelFile)
         || !TrainedModels.names().contains(modelFile.toString())
         ? OnnxImporter.read(modelFile) : TrainedModels.load(modelFile.toString());
@@ -169,9 +165,9 @@ final class AccuracyCommand implements Callable<Integer> {
     }
     int n = test.n();
     System.err.printf("secure inference of %d images (mode processes: dealer + 2 party JVMs,"
-        + " TLS on loopback, f = %d, batch 1, chunks of %d)%n", n, model.fracBits(), chunk);
+        + " TLS on loopback, f = %d, batch 1, %s truncation, chunks of %d)%n", n, model.fracBits(), truncation, chunk);
     try (SeparateJvmRunner jvms = new SeparateJvmRunner(SeparateJvmRunner.projectRoot(),
-        NetworkProfile.LOOPBACK, Duration.ofSeconds(timeoutSeconds), List.of())) {
+        NetworkProfile.LOOPBACK, Duration.ofSeconds(timeoutSeconds), List.of()).truncation(truncation)) {
       // Party 0 loads the model from ONNX; party 1 gets no model (party 0 sends it the architecture).
       Path onnx = jvms.workDir().resolve("model.onnx");
       OnnxExporter.write(model, onnx);

@@ -103,6 +103,12 @@ public final class PartyCli implements Runnable {
     @Option(names = "--inferences", defaultValue = "1", description = "number of inferences (default: ${DEFAULT-VALUE})")
     int inferences;
 
+    @Option(names = "--truncation", defaultValue = "exact",
+        description = "exact (default: party 1's logits a function of weights and input alone), dealer (fewer dealer"
+            + " bytes; the dropped borrow randomises the low bits) or local; both parties must run the same")
+    String truncation;
+
+
     @Option(names = "--timeout", defaultValue = "120", description = "seconds any receive may wait (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
@@ -123,7 +129,8 @@ public final class PartyCli implements Runnable {
         config = new PartyRunner.Config(id, p == null ? null : p.host(), p == null ? 0 : p.port(), peer.listen,
             d.host(), d.port(), certs, model, input, session, inferences, Duration.ofSeconds(timeoutSeconds),
             Duration.ofSeconds(connectSeconds), org.polyshare.core.link.NetworkProfile.named(net),
-            new ClientInput.Options(index, mean, std), expectArchitecture);
+            new ClientInput.Options(index, mean, std), expectArchitecture,
+            org.polyshare.core.protocol.TruncationMode.named(truncation));
       } catch (IllegalArgumentException e) {
         System.err.println("party run: " + e.getMessage());
         return 2;
@@ -158,6 +165,12 @@ public final class PartyCli implements Runnable {
 
     @Option(names = "--dealer", required = true, description = "HOST:PORT of the dealer")
     String dealer;
+
+    @Option(names = "--truncation", defaultValue = "exact",
+        description = "exact (default: party 1's logits a function of weights and input alone), dealer (fewer dealer"
+            + " bytes; the dropped borrow randomises the low bits) or local; both parties must run the same")
+    String truncation;
+
 
     @Option(names = "--certs", required = true, description = "party 0's bundle from `dealer certs` (OUT/party0):"
         + " ca.pem, party0.pem, party0-key.pem")
@@ -213,7 +226,9 @@ public final class PartyCli implements Runnable {
         return 2;
       }
       try (NetTransport transport = NetTransport.create();
-          PartyService service = new PartyService(transport, identity, m, listen, settings, new PartyMetrics());
+          PartyService service = new PartyService(transport, identity, m,
+              PartyRunner.options(org.polyshare.core.protocol.TruncationMode.named(truncation)), listen, settings,
+              new PartyMetrics());
           MetricsEndpoint endpoint = metricsOptions.start(service.metrics(),
               () -> "{\"status\": \"up\", \"sessions\": " + service.activeSessions() + "}")) {
         GracefulShutdown shutdown = GracefulShutdown.install("party 0", t -> {

@@ -27,6 +27,7 @@ import org.polyshare.core.ops.LogSetup;
 import org.polyshare.core.ops.SessionMdc;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.core.protocol.Party;
+import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.onnx.OnnxImporter;
 import org.polyshare.models.secure.SecureModel;
@@ -48,6 +49,19 @@ public final class PartyRunner {
   private static final Logger LOG = LoggerFactory.getLogger(PartyRunner.class);
 
   /**
+   * The truncation where privacy is the point — two processes, a real client: exact, so what
+   * party 1 receives is a function of the weights and its input alone (a dealer truncation's
+   * dropped borrow would randomise the logits with the secret low bits). {@code --truncation
+   * dealer} or {@code local} trade that for fewer dealer bytes; both parties must run the same.
+   */
+  public static final TruncationMode TRUNCATION = TruncationMode.EXACT;
+
+  /** Secure-model options of the party path in {@code mode}. */
+  public static SecureModel.Options options(TruncationMode mode) {
+    return SecureModel.Options.defaults().withTruncation(mode);
+  }
+
+  /**
    * What to run. Exactly one of {@code peerHost}/{@code listenPort} reaches the other party
    * ({@code listenPort} 0 = ephemeral, announced through {@code onListening}). {@code model}: at
    * party 0 a zoo name or ONNX file (the weights); at party 1 null (party 0 sends the
@@ -57,7 +71,17 @@ public final class PartyRunner {
    */
   public record Config(int id, String peerHost, int peerPort, Integer listenPort, String dealerHost, int dealerPort,
       Path certs, String model, Path input, String session, int inferences, Duration timeout,
-      Duration connectDeadline, NetworkProfile net, ClientInput.Options inputOptions, String expectArchitecture) {
+      Duration connectDeadline, NetworkProfile net, ClientInput.Options inputOptions, String expectArchitecture,
+      TruncationMode truncation) {
+    /** The party path's truncation: {@link #TRUNCATION}. */
+    public Config(int id, String peerHost, int peerPort, Integer listenPort, String dealerHost,
+        int dealerPort, Path certs, String model, Path input, String session, int inferences,
+        Duration timeout, Duration connectDeadline, NetworkProfile net, ClientInput.Options inputOptions,
+        String expectArchitecture) {
+      this(id, peerHost, peerPort, listenPort, dealerHost, dealerPort, certs, model, input, session,
+          inferences, timeout, connectDeadline, net, inputOptions, expectArchitecture, TRUNCATION);
+    }
+
     /** No architecture pin beyond {@code model}. */
     public Config(int id, String peerHost, int peerPort, Integer listenPort, String dealerHost,
         int dealerPort, Path certs, String model, Path input, String session, int inferences,
@@ -85,6 +109,9 @@ public final class PartyRunner {
     public Config {
       if (inputOptions == null) {
         inputOptions = ClientInput.Options.defaults();
+      }
+      if (truncation == null) {
+        truncation = TRUNCATION;
       }
       if (net == null) {
         throw new IllegalArgumentException("a network profile is required (loopback for none)");
@@ -153,7 +180,7 @@ public final class PartyRunner {
     TlsIdentity identity = TlsIdentity.load(c.certs(), Role.PARTY0);
     Model model = loadModel(c.model(), 0);
     Architecture arch = Architecture.of(model);
-    SecureModel sm = SecureModel.compile(model, 1);
+    SecureModel sm = SecureModel.compile(model, 1, options(c.truncation()));
     CorrelationPlan plan = sm.plan(c.inferences());
     LOG.info("party 0: model '{}', plan of {} correlation requests ({})", model.name(), plan.size(),
         plan.sha256Hex().substring(0, 16));
@@ -190,7 +217,8 @@ public final class PartyRunner {
       peer.handshake(Hello.of(Role.PARTY1, c.session(), null));
       LOG.info("party 1: authenticated {} ({})", peer.peerName(), peer.tlsDescription());
       double[][][] inputs = new double[1][][];
-      SessionStart.Joined j = SessionStart.join(peer, c.inferences(), pin, a -> inputs[0] = inputsOf(c, a));
+      SessionStart.Joined j = SessionStart.join(peer, c.inferences(), pin, options(c.truncation()),
+          a -> inputs[0] = inputsOf(c, a));
       Model model = j.secure().model();
       LOG.info("party 1: architecture of '{}' from party 0 (sha256 {}), plan of {} correlation requests ({})",
           model.name(), j.architecture().sha256Hex(), j.plan().size(), j.plan().sha256Hex().substring(0, 16));
@@ -239,7 +267,7 @@ public final class PartyRunner {
     PartyLink link = ShapedLink.wrap(peer, net);
     ShapedCorrelationSource source =
         new ShapedCorrelationSource(dealer, () -> dealer.stats().bytesReceived(), net);
-    Party party = new Party(id, link, source, model.fixedPoint(), SecureModel.Options.defaults().truncation());
+    Party party = new Party(id, link, source, model.fixedPoint(), sm.options().truncation());
     SecureModel.Session session = sm.open(party);
     double setupMs = (System.nanoTime() - t0) / 1e6;
     List<Inference> out = new ArrayList<>();

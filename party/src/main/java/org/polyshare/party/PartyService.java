@@ -104,11 +104,11 @@ public final class PartyService implements AutoCloseable {
   /** As above, counting into {@code metrics}. */
   public PartyService(NetTransport net, TlsIdentity identity, Model model, int port, Settings settings,
       PartyMetrics metrics) {
-    this(net, identity, model, SecureModel.Options.defaults(), port, settings, metrics);
+    this(net, identity, model, PartyRunner.options(PartyRunner.TRUNCATION), port, settings, metrics);
   }
 
   /** With evaluation options other than the defaults (tests: the headroom guard off). */
-  PartyService(NetTransport net, TlsIdentity identity, Model model, SecureModel.Options options, int port,
+  public PartyService(NetTransport net, TlsIdentity identity, Model model, SecureModel.Options options, int port,
       Settings settings, PartyMetrics metrics) {
     if (identity.role() != Role.PARTY0) {
       throw new IllegalArgumentException("the service is party 0; got the certificate of "

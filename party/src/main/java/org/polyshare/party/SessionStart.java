@@ -100,7 +100,8 @@ final class SessionStart {
    * {@code pin}, lets {@code accept} refuse it (e.g. its input is outside the published range:
    * throw {@link IllegalArgumentException}), compiles the plan and answers with its hash.
    */
-  static Joined join(NettyLink peer, int inferences, ArchitecturePin pin, Consumer<Architecture> accept) {
+  static Joined join(NettyLink peer, int inferences, ArchitecturePin pin, SecureModel.Options options,
+      Consumer<Architecture> accept) {
     peer.send(TAG_SESSION_REQUEST, new long[] {inferences});
     Architecture arch;
     try {
@@ -119,7 +120,7 @@ final class SessionStart {
     } catch (IllegalArgumentException e) {
       throw PeerError.CLIENT_ENDED.abort(peer, e);
     }
-    SecureModel sm = SecureModel.compile(arch.model(), 1);
+    SecureModel sm = SecureModel.compile(arch.model(), 1, options);
     CorrelationPlan plan = sm.plan(inferences);
     peer.send(TAG_PLAN_HASH, plan.sha256());
     byte[] id = peer.receiveBytes(TAG_SESSION_ID);

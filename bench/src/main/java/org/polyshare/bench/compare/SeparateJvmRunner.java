@@ -18,6 +18,7 @@ import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.polyshare.core.link.NetworkProfile;
+import org.polyshare.core.protocol.TruncationMode;
 
 /**
  * Runs one variant as three JVMs on this host, over TLS on loopback: {@code dealer serve} and two
@@ -40,6 +41,8 @@ public final class SeparateJvmRunner implements AutoCloseable {
   private final Path certs;
   private final Jvm dealer;
   private final int dealerPort;
+  /** The parties' {@code --truncation}: dealer, as the in-process runner's default, unless set. */
+  private TruncationMode truncation = TruncationMode.DEALER;
   /** Child JVMs still running, stopped by a shutdown hook if this JVM is interrupted (Ctrl-C). */
   private static final List<Process> CHILDREN = Collections.synchronizedList(new ArrayList<>());
   private final Thread reaper = new Thread(() -> {
@@ -155,13 +158,20 @@ public final class SeparateJvmRunner implements AutoCloseable {
    * its own certificate bundle. {@code onInference} sees the index of
    * each inference party 1 reports finished (polled, from this thread).
    */
+  /** Runs the parties' sessions in {@code mode} (both parties get the same {@code --truncation}). */
+  public SeparateJvmRunner truncation(TruncationMode mode) {
+    this.truncation = mode;
+    return this;
+  }
+
   public Reports runParties(String model, String session, Path input, int inferences,
       IntConsumer onInference) throws IOException, InterruptedException {
     String tag = session.replaceAll("[^A-Za-z0-9_.-]", "_");
     Path json0 = work.resolve(tag + "-p0.json");
     Path json1 = work.resolve(tag + "-p1.json");
     List<String> common = List.of("--dealer", "127.0.0.1:" + dealerPort, "--inferences", Integer.toString(inferences),
-        "--net", net.name(), "--timeout", Long.toString(timeout.toSeconds()), "--connect-deadline", "120");
+        "--net", net.name(), "--timeout", Long.toString(timeout.toSeconds()), "--connect-deadline", "120",
+        "--truncation", truncation.name().toLowerCase(java.util.Locale.ROOT));
     List<String> a0 = new ArrayList<>(List.of("run", "--id", "0", "--listen", "0", "--json", json0.toString(),
         "--certs", certs.resolve("party0").toString(), "--model", model, "--session", session));
     a0.addAll(common);

@@ -1,7 +1,6 @@
 package org.polyshare.models.secure;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.polyshare.core.correlation.CorrelationPlan;
 import org.polyshare.core.correlation.CorrelationRequest;
@@ -100,6 +99,7 @@ public final class SecureModel {
   public Model model() { return program.model; }
 
   public int batch() { return batch; }
+  public Options options() { return options; }
 
   /** Session part of the plan: one weight mask per linear layer. */
   public List<CorrelationRequest> sessionRequests() {

@@ -17,5 +17,15 @@ public enum TruncationMode {
    * every x ∈ [−2^62, 2^62), a deterministic function of x (no leak through repeated queries);
    * ≈ 396 B of dealer keys per element and party at f = 16.
    */
-  EXACT
+  EXACT;
+
+  /** The mode named {@code name} as the CLIs spell it ({@code exact}, {@code dealer}, {@code local}). */
+  public static TruncationMode named(String name) {
+    for (TruncationMode m : values()) {
+      if (m.name().equalsIgnoreCase(name)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("--truncation must be exact, dealer or local, got '" + name + "'");
+  }
 }
