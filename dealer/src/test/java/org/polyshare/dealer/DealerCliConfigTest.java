@@ -87,7 +87,7 @@ class DealerCliConfigTest {
     int code = DealerCli.commandLine(args).setErr(new PrintWriter(err)).execute(args);
     assertEquals(2, code, err.toString());
     assertTrue(err.toString().contains("unknown key 'prot'"), err.toString());
-    assertTrue(err.toString().contains("valid keys: certs, idle-timeout, log-format, log-level, max-frame-mb,"
+    assertTrue(err.toString().contains("valid keys: certs, drain-timeout, idle-timeout, log-format, log-level, max-frame-mb,"
         + " metrics-bind, metrics-port, pair-timeout, port"), err.toString());
   }
 

@@ -107,6 +107,17 @@ class DealerProcessTest {
     throw new AssertionError("dealer did not start:\n" + dealer.output());
   }
 
+  private static Path bundles;
+
+  /** One set of per-role certificate bundles (as {@code dealer certs} writes them) for the drain tests. */
+  private static synchronized Path bundles() throws Exception {
+    if (bundles == null) {
+      bundles = Files.createTempDirectory("polyshare-bundles");
+      CertBundles.write(bundles, List.of("localhost", "127.0.0.1"));
+    }
+    return bundles;
+  }
+
   private static RemoteCorrelationSource[] join(int port, Path certs, String session, CorrelationPlan plan)
       throws Exception {
     CompletableFuture<RemoteCorrelationSource> s0 = CompletableFuture.supplyAsync(() -> RemoteCorrelationSource.connect(
@@ -184,8 +195,8 @@ class DealerProcessTest {
 
   @Test
   void sigtermLetsARunningSessionFinishThenExitsZero() throws Exception {
-    Path certs = NetFixtures.certs();
-    Jvm dealer = launch("serve", "--port", "0", "--certs", certs.toString(), "--drain-timeout", "30");
+    Path certs = bundles();
+    Jvm dealer = launch("serve", "--port", "0", "--certs", certs.resolve("dealer").toString(), "--drain-timeout", "30");
     try {
       int port = awaitPort(dealer);
       RemoteCorrelationSource[] s = join(port, certs, "draining", CorrelationPlan.of(new CorrelationRequest.Squares(8)));
@@ -218,8 +229,8 @@ class DealerProcessTest {
 
   @Test
   void sigtermEndsASessionThatOutlastsTheDrainTimeoutWithAClearError() throws Exception {
-    Path certs = NetFixtures.certs();
-    Jvm dealer = launch("serve", "--port", "0", "--certs", certs.toString(), "--drain-timeout", "1");
+    Path certs = bundles();
+    Jvm dealer = launch("serve", "--port", "0", "--certs", certs.resolve("dealer").toString(), "--drain-timeout", "1");
     try {
       int port = awaitPort(dealer);
       RemoteCorrelationSource[] s = join(port, certs, "slow", CorrelationPlan.of(new CorrelationRequest.Squares(8)));

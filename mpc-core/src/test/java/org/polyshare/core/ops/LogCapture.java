@@ -2,6 +2,7 @@ package org.polyshare.core.ops;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggerContextListener;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
@@ -22,6 +23,7 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
   private final Encoder<ILoggingEvent> json = LogSetup.json();
   private final ch.qos.logback.classic.Logger root;
   private final Level before;
+  private final LoggerContextListener resetListener;
 
   private LogCapture(Level level) {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
@@ -36,6 +38,30 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     root.setLevel(level);
     start();
     root.addAppender(this);
+    // a CLI run in the same JVM reconfigures logging (LogSetup resets the context, which detaches
+    // every appender): come back after each reset, so a capture opened earlier keeps capturing
+    resetListener = new LoggerContextListener() {
+      @Override
+      public boolean isResetResistant() {
+        return true;
+      }
+
+      @Override
+      public void onReset(LoggerContext c) {
+        root.setLevel(level);
+        root.addAppender(LogCapture.this);
+      }
+
+      @Override
+      public void onStart(LoggerContext c) {}
+
+      @Override
+      public void onStop(LoggerContext c) {}
+
+      @Override
+      public void onLevelChange(ch.qos.logback.classic.Logger l, Level lv) {}
+    };
+    ctx.addListener(resetListener);
   }
 
   /** Captures from {@code level} up, the root logger set to it meanwhile. */
@@ -83,6 +109,7 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
 
   @Override
   public void close() {
+    ((LoggerContext) getContext()).removeListener(resetListener);
     root.detachAppender(this);
     root.setLevel(before);
     stop();
