@@ -171,6 +171,25 @@ class FusedPowerTest {
   }
 
   @Test
+  void dealerSendsTheDependentValuesToOnePartyAndTheBorrowKeysToBoth() {
+    int n = 1000;
+    for (int d = 1; d <= CorrelationRequest.FusedPower.MAX_DEGREE; d++) {
+      org.polyshare.core.correlation.Dealer.Dealt plain =
+          new org.polyshare.core.correlation.Dealer().deal(new CorrelationRequest.FusedPower(n, F, d, false));
+      // 2d dependent values per element to the corrected party (party 0 first), seed only to the other.
+      assertEquals(2L * d * n, plain.toParty0().correction().length, "d=" + d);
+      assertTrue(!plain.toParty1().hasCorrection(), "d=" + d);
+      org.polyshare.core.correlation.Dealer.Dealt exact =
+          new org.polyshare.core.correlation.Dealer().deal(new CorrelationRequest.FusedPower(n, F, d, true));
+      int keyWords = org.polyshare.core.fss.DcfKeys.correctionLength(F, 2 * d - 1, n);
+      assertEquals(2L * d * n + keyWords, exact.toParty0().correction().length, "d=" + d);
+      assertEquals(keyWords, exact.toParty1().correction().length, "d=" + d);
+    }
+    // d = 2, f = 16: 32 B per element to one party; exact adds 8·(16·5 + 3) + 16/4 = 668 B to both.
+    assertEquals(668L * n, 8L * org.polyshare.core.fss.DcfKeys.correctionLength(F, 3, n));
+  }
+
+  @Test
   void requestsRoundTripAndLocalModeIsRefused() {
     CorrelationRequest.FusedPower req = new CorrelationRequest.FusedPower(5, 16, 3, true);
     assertEquals(List.of(12L, 5L, 16L, 3L, 1L), Arrays.stream(req.encode()).boxed().toList());
