@@ -190,6 +190,42 @@ class FusedPowerTest {
   }
 
   @Test
+  void expandedSharesOverTheWireEncodingSumToTheDependentValues() {
+    int n = 500;
+    int d = 3;
+    long bigK = 1L << (64 - F);
+    for (boolean exact : new boolean[] {false, true}) {
+      CorrelationRequest.FusedPower req = new CorrelationRequest.FusedPower(n, F, d, exact);
+      org.polyshare.core.correlation.Dealer dealer = new org.polyshare.core.correlation.Dealer();
+      for (int batch = 0; batch < 2; batch++) { // the corrected party alternates
+        org.polyshare.core.correlation.Dealer.Dealt dealt = dealer.deal(req);
+        org.polyshare.core.correlation.FusedPowerTuples[] t = new org.polyshare.core.correlation.FusedPowerTuples[2];
+        for (int party = 0; party < 2; party++) {
+          var wire = org.polyshare.core.correlation.DealerMessage.decode(dealt.to(party).encode());
+          t[party] = (org.polyshare.core.correlation.FusedPowerTuples)
+              org.polyshare.core.correlation.CorrelationExpander.expand(party, req, wire);
+        }
+        long[] dep0 = t[0].dependent();
+        long[] dep1 = t[1].dependent();
+        for (int i = 0; i < n; i++) {
+          long r = t[0].r()[i] + t[1].r()[i];
+          long u = r >>> F;
+          long m = r >>> 63;
+          assertEquals(u, dep0[i] + dep1[i]);
+          assertEquals(m, dep0[n + i] + dep1[n + i]);
+          for (int j = 2; j <= d; j++) {
+            int pb = org.polyshare.core.correlation.FusedPowerTuples.powerBlock(j) * n + i;
+            int wb = org.polyshare.core.correlation.FusedPowerTuples.wrapBlock(d, j) * n + i;
+            assertEquals(pow(u, j), dep0[pb] + dep1[pb], "u^" + j);
+            assertEquals(m * (pow(u - bigK, j) - pow(u, j)), dep0[wb] + dep1[wb], "g_" + j);
+          }
+        }
+        assertEquals(exact, t[0].borrow() != null);
+      }
+    }
+  }
+
+  @Test
   void requestsRoundTripAndLocalModeIsRefused() {
     CorrelationRequest.FusedPower req = new CorrelationRequest.FusedPower(5, 16, 3, true);
     assertEquals(List.of(12L, 5L, 16L, 3L, 1L), Arrays.stream(req.encode()).boxed().toList());
