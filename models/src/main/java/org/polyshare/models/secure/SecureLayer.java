@@ -22,8 +22,15 @@ import org.polyshare.models.graph.Model;
  * cost is all linear keeps the activation part empty.
  */
 abstract class SecureLayer {
-  /** What lowering a layer needs besides its step: the batch and the arithmetic. */
-  record Lowering(Model model, int batch, FixedPoint fp, TruncationMode mode) {
+  /**
+   * What lowering a layer needs besides its step: the batch and the arithmetic, and whether
+   * PolyKerv layers take the fused one-opening path.
+   */
+  record Lowering(Model model, int batch, FixedPoint fp, TruncationMode mode, boolean fusedPolyKerv) {
+    Lowering(Model model, int batch, FixedPoint fp, TruncationMode mode) {
+      this(model, batch, fp, mode, false);
+    }
+
     int f() {
       return fp.fracBits();
     }

@@ -30,15 +30,24 @@ import org.polyshare.models.zoo.Zoo;
  * {@link SecureInference}. The online phase never contacts the dealer.
  */
 public final class SecureModel {
-  /** Evaluation options. */
+  /**
+   * Evaluation options. {@code fusedPolyKerv}: a PolyKerv of degree ≤ 2 truncates and raises to
+   * its power in ONE opening ({@link org.polyshare.core.protocol.FusedPower}), then truncates the
+   * power once (off by default; needs the DEALER or EXACT truncation mode).
+   */
   public record Options(TruncationMode truncation, boolean headroomGuard, int marginBits,
-      int calibrationSamples) {
-    public static Options defaults() {
-      return new Options(TruncationMode.DEALER, true, Headroom.DEFAULT_MARGIN_BITS, 4);
+      int calibrationSamples, boolean fusedPolyKerv) {
+    public Options(TruncationMode truncation, boolean headroomGuard, int marginBits, int calibrationSamples) {
+      this(truncation, headroomGuard, marginBits, calibrationSamples, false);
     }
 
-    public Options withGuard(boolean on) { return new Options(truncation, on, marginBits, calibrationSamples); }
-    public Options withTruncation(TruncationMode m) { return new Options(m, headroomGuard, marginBits, calibrationSamples); }
+    public static Options defaults() {
+      return new Options(TruncationMode.DEALER, true, Headroom.DEFAULT_MARGIN_BITS, 4, false);
+    }
+
+    public Options withGuard(boolean on) { return new Options(truncation, on, marginBits, calibrationSamples, fusedPolyKerv); }
+    public Options withTruncation(TruncationMode m) { return new Options(m, headroomGuard, marginBits, calibrationSamples, fusedPolyKerv); }
+    public Options withFusedPolyKerv(boolean on) { return new Options(truncation, headroomGuard, marginBits, calibrationSamples, on); }
   }
 
   /**
@@ -76,7 +85,7 @@ public final class SecureModel {
     this.batch = batch;
     this.options = options;
     this.layers = SecureLayers.of(program, new SecureLayer.Lowering(program.model, batch,
-        program.model.fixedPoint(), options.truncation()));
+        program.model.fixedPoint(), options.truncation(), options.fusedPolyKerv()));
   }
 
   public static SecureModel compile(Model model, int batch) {

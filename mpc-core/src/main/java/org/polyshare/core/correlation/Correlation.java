@@ -11,6 +11,7 @@ public sealed interface Correlation
         TruncationTuples,
         ExactTruncationTuples,
         FssReluKeys,
+        FusedPowerTuples,
         WeightMaskShare,
         FixedMaskTriple,
         RandomOts {}

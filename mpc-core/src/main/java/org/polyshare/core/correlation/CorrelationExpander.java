@@ -11,7 +11,8 @@ import org.polyshare.core.prg.Prg;
  * {@code r, r²}; truncation {@code r, r>>>f, msb}; fixed-mask triples {@code a, c};
  * weight masks {@code b}; OT sender {@code m0, m1}, OT receiver the choice words; exact
  * truncation {@code r}, the DCF roots, {@code r>>>f, msb}; FSS ReLU {@code r}, the DCF roots,
- * {@code r>>>bits, msb, r·(r>>>bits), r·msb}. The last
+ * {@code r>>>bits, msb, r·(r>>>bits), r·msb}; fused power {@code r} (exact: then the DCF roots),
+ * the {@code 2·degree} dependent blocks of {@link FusedPowerTuples}. The last
  * component(s) — everything after the first one or two listed — come from the correction instead
  * when the message carries one: {@code c}, {@code r²}, {@code [r>>>f ‖ msb]}, or the OT receiver's
  * {@code chosen} strings.
@@ -48,6 +49,9 @@ public final class CorrelationExpander {
     }
     if (request instanceof CorrelationRequest.FssRelu r) {
       return fssRelu(partyId, r, prg, corr);
+    }
+    if (request instanceof CorrelationRequest.FusedPower fp) {
+      return fusedPower(partyId, fp, prg, corr);
     }
     if (request instanceof CorrelationRequest.WeightMask w) {
       noCorrection(corr, request);
@@ -142,6 +146,35 @@ public final class CorrelationExpander {
         java.util.Arrays.copyOfRange(dep, 2 * n, 3 * n),
         java.util.Arrays.copyOfRange(dep, 3 * n, 4 * n),
         keys);
+  }
+
+  /**
+   * Fused power: the seed gives {@code r} (exact: then the DCF roots, as {@link #exactOwn}); the
+   * uncorrected party then draws the {@code 2·degree·n} dependent longs. The corrected party's
+   * correction carries them before the DCF correction words (exact only; both parties get those).
+   */
+  private static FusedPowerTuples fusedPower(
+      int partyId, CorrelationRequest.FusedPower t, Prg prg, long[] corr) {
+    int n = t.n();
+    int f = t.fracBits();
+    long[][] own = t.exact() ? exactOwn(prg, n) : new long[][] {prg.nextLongs(n)};
+    int dep = 2 * t.degree() * n;
+    int keyWords = t.exact() ? DcfKeys.correctionLength(f, t.borrowWidth(), n) : 0;
+    int have = corr == null ? 0 : corr.length;
+    long[] dependent;
+    if (have == keyWords) {
+      dependent = prg.nextLongs(dep);
+    } else if (have == keyWords + (long) dep) {
+      dependent = java.util.Arrays.copyOfRange(corr, 0, dep);
+    } else {
+      throw new IllegalArgumentException(
+          "dealer message for " + t + " has " + have + " correction longs, expected " + keyWords
+              + " or " + (keyWords + (long) dep) + " (dependent values" + (t.exact() ? " and DCF keys)" : ")"));
+    }
+    DcfKeys keys = t.exact()
+        ? DcfKeys.fromCorrections(f, t.borrowWidth(), partyId, own[1], own[2], corr, have - keyWords)
+        : null;
+    return new FusedPowerTuples(f, t.degree(), own[0], dependent, keys);
   }
 
   static long[] otChoices(Prg prg, int n) {

@@ -11,7 +11,8 @@ import org.polyshare.core.kernel.Elementwise;
  * <p>Canonical encoding ({@link #encode}): a {@code long[]} whose first element is the kind code
  * and the rest are the fields in declaration order, a bilinear map as its own
  * {@link BilinearMap#encode} form. Kind codes: 1 triple, 2 squares, 3 truncation, 6 weight mask,
- * 7 fixed-mask triple, 9 random OT, 10 exact truncation, 11 FSS ReLU (4, 5 and 8 were the separate
+ * 7 fixed-mask triple, 9 random OT, 10 exact truncation, 11 FSS ReLU, 12 fused truncate-and-power
+ * (4, 5 and 8 were the separate
  * matmul/conv kinds of wire version 1). It is what plans are hashed over and what a networked source sends to the dealer.
  */
 public sealed interface CorrelationRequest {
@@ -138,6 +139,44 @@ public sealed interface CorrelationRequest {
   }
 
   /**
+   * {@code n} fused truncate-and-power tuples (see {@code org.polyshare.core.protocol.FusedPower}):
+   * a uniform {@code r} and the {@code 2·degree} values that depend on it, {@code u = r >>> f},
+   * {@code m = msb r}, {@code u^j} and {@code m·((u − 2^(64−f))^j − u^j)} for {@code j = 2..degree};
+   * when {@code exact}, also a DCF key pair per element for the borrow {@code [c mod 2^f < r mod 2^f]}
+   * with the width-{@code (2·degree − 1)} payload {@code (1, u, …, u^(d−1), g_1, …, g_(d−1))}.
+   * Encoded {@code [12, n, f, degree, exact ? 1 : 0]}.
+   */
+  record FusedPower(int n, int fracBits, int degree, boolean exact) implements CorrelationRequest {
+    public static final int MAX_DEGREE = 8;
+
+    public FusedPower {
+      positive(n, "fused power tuple count");
+      if (fracBits < 1 || fracBits > 62) {
+        throw new IllegalArgumentException("truncation shift must be in [1, 62], got " + fracBits);
+      }
+      if (degree < 1 || degree > MAX_DEGREE) {
+        throw new IllegalArgumentException(
+            "fused power degree must be in [1, " + MAX_DEGREE + "], got " + degree);
+      }
+    }
+
+    /** Payload words of the borrow DCF (exact only): {@code β·v^l} needs {@code u^l} and {@code g_l}, l < degree. */
+    public int borrowWidth() {
+      return 2 * degree - 1;
+    }
+
+    @Override
+    public int kind() {
+      return 12;
+    }
+
+    @Override
+    public long[] encode() {
+      return new long[] {kind(), n, fracBits, degree, exact ? 1 : 0};
+    }
+  }
+
+  /**
    * Shares of a fresh uniform weight mask {@code B} of {@code numel} elements, fixed for the rest
    * of the session under {@code maskId}. Costs the dealer two seeds and no correction.
    */
@@ -225,6 +264,7 @@ public sealed interface CorrelationRequest {
           case 9 -> f.length == 1 ? new RandomOt(f[0]) : null;
           case 10 -> f.length == 2 ? new ExactTruncation(f[0], f[1]) : null;
           case 11 -> f.length == 2 ? new FssRelu(f[0], f[1]) : null;
+          case 12 -> f.length == 4 && (f[3] == 0 || f[3] == 1) ? new FusedPower(f[0], f[1], f[2], f[3] == 1) : null;
           default -> throw new IllegalArgumentException("unknown correlation request kind " + kind);
         };
     if (r == null) {

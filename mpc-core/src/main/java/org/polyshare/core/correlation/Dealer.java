@@ -74,6 +74,9 @@ public final class Dealer {
     if (request instanceof CorrelationRequest.FssRelu r) {
       return fssRelu(r, s0, s1);
     }
+    if (request instanceof CorrelationRequest.FusedPower fp) {
+      return fusedPower(fp, s0, s1);
+    }
     int p = (int) (arithmeticBatches++ & 1);
     Seed[] s = {s0, s1};
     Correlation fromP = raw(p, request, s[p]);
@@ -153,6 +156,73 @@ public final class Dealer {
     }
     long[] words =
         Dcf.generate(bits, 2, alpha, payload, own0[1], own0[2], own1[1], own1[2])[0].correctionWords();
+    long[] corrected = Arrays.copyOf(head, head.length + words.length);
+    System.arraycopy(words, 0, corrected, head.length, words.length);
+    DealerMessage mp = new DealerMessage(p == 0 ? s0 : s1, corrected);
+    DealerMessage mu = new DealerMessage(p == 0 ? s1 : s0, words);
+    return p == 0 ? new Dealt(mp, mu) : new Dealt(mu, mp);
+  }
+
+  /**
+   * Fused power: {@code r} from each party's seed; the {@code 2·d} dependent values per element
+   * ({@code u, m, u^j, g_j = m·((u − K)^j − u^j)}, j = 2..d, {@code K = 2^(64−f)}) go as a
+   * correction to one party (alternating): {@code 16·d} bytes per element, to one party only. When
+   * exact, the borrow DCF's correction words (roots from the seeds, width {@code 2d − 1} payload
+   * {@code (1, u, …, u^(d−1), g_1, …, g_(d−1))}) go to both: {@code 8·(f·(2 + w) + w) + f/4} bytes
+   * per element and party, w = 2d − 1.
+   */
+  private Dealt fusedPower(CorrelationRequest.FusedPower t, Seed s0, Seed s1) {
+    int n = t.n();
+    int f = t.fracBits();
+    int d = t.degree();
+    int p = (int) (arithmeticBatches++ & 1);
+    Prg prg0 = new Prg(s0);
+    Prg prg1 = new Prg(s1);
+    long[][] own0 = t.exact() ? CorrelationExpander.exactOwn(prg0, n) : new long[][] {prg0.nextLongs(n)};
+    long[][] own1 = t.exact() ? CorrelationExpander.exactOwn(prg1, n) : new long[][] {prg1.nextLongs(n)};
+    long[] head = (p == 0 ? prg1 : prg0).nextLongs(2 * d * n);
+    int w = t.borrowWidth();
+    long[] alpha = t.exact() ? new long[n] : null;
+    long[] payload = t.exact() ? new long[n * w] : null;
+    long bigK = 1L << (64 - f);
+    long lowMask = (1L << f) - 1;
+    long[] uPow = new long[d + 1];
+    long[] g = new long[d + 1];
+    for (int i = 0; i < n; i++) {
+      long r = own0[0][i] + own1[0][i];
+      long u = r >>> f;
+      long m = r >>> 63;
+      long uj = 1;
+      long vj = 1;
+      for (int j = 1; j <= d; j++) {
+        uj *= u;
+        vj *= u - bigK;
+        uPow[j] = uj;
+        g[j] = m * (vj - uj);
+      }
+      head[i] = u - head[i];
+      head[n + i] = m - head[n + i];
+      for (int j = 2; j <= d; j++) {
+        int pb = FusedPowerTuples.powerBlock(j) * n + i;
+        int wb = FusedPowerTuples.wrapBlock(d, j) * n + i;
+        head[pb] = uPow[j] - head[pb];
+        head[wb] = g[j] - head[wb];
+      }
+      if (t.exact()) {
+        alpha[i] = r & lowMask;
+        payload[i * w] = 1;
+        for (int l = 1; l < d; l++) {
+          payload[i * w + l] = uPow[l];
+          payload[i * w + d - 1 + l] = g[l];
+        }
+      }
+    }
+    if (!t.exact()) {
+      DealerMessage mp = new DealerMessage(p == 0 ? s0 : s1, head);
+      DealerMessage mu = DealerMessage.seedOnly(p == 0 ? s1 : s0);
+      return p == 0 ? new Dealt(mp, mu) : new Dealt(mu, mp);
+    }
+    long[] words = Dcf.generate(f, w, alpha, payload, own0[1], own0[2], own1[1], own1[2])[0].correctionWords();
     long[] corrected = Arrays.copyOf(head, head.length + words.length);
     System.arraycopy(words, 0, corrected, head.length, words.length);
     DealerMessage mp = new DealerMessage(p == 0 ? s0 : s1, corrected);

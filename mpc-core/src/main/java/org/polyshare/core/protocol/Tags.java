@@ -20,4 +20,6 @@ public final class Tags {
   public static final int FIXED_WEIGHT_ONLINE = 110;
   /** The masked input of an FSS ReLU ({@code org.polyshare.core.fss.FssRelu}). */
   public static final int FSS_RELU = 111;
+  /** The single opening of a fused truncate-and-power ({@link FusedPower}). */
+  public static final int FUSED_POWER = 112;
 }
