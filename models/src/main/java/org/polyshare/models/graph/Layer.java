@@ -12,8 +12,7 @@ import java.util.List;
  * from it — build a new layer instead (see {@link Model#replace}).
  */
 public sealed interface Layer
-    permits Conv2d, Linear, PolyKerv, PolyAct, BatchNorm, AvgPool, MaxPool, GlobalAvgPool, Add,
-        Flatten, Relu, Softmax {
+    permits SingleInput, Add {
 
   /** Unique within the model. */
   String name();
