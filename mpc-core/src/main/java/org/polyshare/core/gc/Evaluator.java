@@ -1,6 +1,6 @@
 package org.polyshare.core.gc;
 
-import static org.polyshare.core.gc.FixedKeyAes.LONGS;
+import static org.polyshare.core.prg.FixedKeyAes.LONGS;
 
 /**
  * Evaluates half-gates garbled circuits made by {@link Garbler}, many instances at once, with the

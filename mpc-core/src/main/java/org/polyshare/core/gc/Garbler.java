@@ -1,8 +1,9 @@
 package org.polyshare.core.gc;
 
-import static org.polyshare.core.gc.FixedKeyAes.LONGS;
+import static org.polyshare.core.prg.FixedKeyAes.LONGS;
 
 import com.google.common.base.Preconditions;
+import org.polyshare.core.prg.FixedKeyAes;
 import org.polyshare.core.prg.Prg;
 
 /**

@@ -1,6 +1,8 @@
 package org.polyshare.core.gc;
 
 import com.google.common.base.Preconditions;
+import java.nio.charset.StandardCharsets;
+import org.polyshare.core.prg.FixedKeyAes;
 
 /**
  * What the two sides of half-gates garbling share: the label slots of many instances of one
@@ -19,7 +21,10 @@ abstract sealed class HalfGates permits Garbler, Evaluator {
   final long[][] slots;
   final byte[] keys;
   final byte[] perm;
-  final FixedKeyAes aes = new FixedKeyAes();
+  /** π's key: public and constant (the DCF's PRG uses another, for domain separation). */
+  private static final byte[] KEY = "PolyShare GC key".getBytes(StandardCharsets.US_ASCII);
+
+  final FixedKeyAes aes = new FixedKeyAes(KEY);
 
   /** @param blockBytes AES input bytes per instance and AND gate (64 garbling, 32 evaluating) */
   HalfGates(Circuit circuit, int capacity, long nonce, int blockBytes) {
