@@ -1,40 +1,16 @@
 package org.polyshare.bench.ops;
 
 import org.polyshare.core.kernel.Conv2dShape;
-import org.polyshare.core.kernel.RingConv;
-import org.polyshare.core.protocol.Beaver;
-import org.polyshare.core.protocol.FixedWeightLinear;
-import org.polyshare.core.protocol.Party;
 
 /** A 2-D convolution (NCHW, square kernel, stride, zero padding) of party 1's input by party 0's filters. */
 final class Conv2dOp extends LinearOp {
   private final Conv2dShape s;
 
   Conv2dOp(Conv2dShape s, LinearMode mode, int fracBits) {
-    super(mode, fracBits, "batch=" + s.batch() + " in=" + s.inC() + "x" + s.h() + "x" + s.w()
+    super(mode, fracBits, s, "batch=" + s.batch() + " in=" + s.inC() + "x" + s.h() + "x" + s.w()
         + " out=" + s.outC() + "x" + s.outH() + "x" + s.outW() + " kernel=" + s.kH() + " stride="
-        + s.stride() + " pad=" + s.pad() + " (" + s.macs() + " MACs)", s.inputNumel(), s.weightNumel());
+        + s.stride() + " pad=" + s.pad() + " (" + s.macs() + " MACs)");
     this.s = s;
-  }
-
-  @Override
-  FixedWeightLinear shared(Party p, long[] w) {
-    return FixedWeightLinear.conv(p, 0, w, s);
-  }
-
-  @Override
-  FixedWeightLinear owned(Party p, long[] plainWeights) {
-    return FixedWeightLinear.ownedConv(p, 0, plainWeights, s);
-  }
-
-  @Override
-  long[] beaverRaw(Party p, long[] x, long[] w) {
-    return Beaver.conv2dRaw(p, x, w, s);
-  }
-
-  @Override
-  public long[] plaintext(long[] x, long[] w) {
-    return shift(RingConv.conv2d(x, w, s), f);
   }
 
   /** Direct convolution in double: every output accumulates {@code w[oc,c,ky,kx] · x[c, iy, ix]}. */

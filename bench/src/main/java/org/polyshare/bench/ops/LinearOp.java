@@ -2,37 +2,29 @@ package org.polyshare.bench.ops;
 
 import org.polyshare.bench.harness.PhaseCost;
 import org.polyshare.bench.harness.PhaseTimer;
+import org.polyshare.core.kernel.BilinearMap;
+import org.polyshare.core.protocol.Beaver;
 import org.polyshare.core.protocol.FixedWeightLinear;
 import org.polyshare.core.protocol.Party;
 import org.polyshare.core.protocol.Truncation;
 
 /**
- * A ring product of party 1's input and party 0's secret weights (matmul or conv2d), followed by
- * one truncation. The product alone is timed as the op's linear part.
+ * A ring product {@code X ⊗ W} of party 1's input and party 0's secret weights over a bilinear
+ * map (matmul or conv2d), followed by one truncation. The product alone is timed as the op's
+ * linear part. Subclasses give the map, its description and the double-precision reference.
  */
 abstract class LinearOp implements OpCase {
   final int f;
   private final LinearMode mode;
+  private final BilinearMap map;
   private final String shape;
-  private final int inputLength;
-  private final int weightLength;
 
-  LinearOp(LinearMode mode, int fracBits, String shape, int inputLength, int weightLength) {
+  LinearOp(LinearMode mode, int fracBits, BilinearMap map, String shape) {
     this.mode = mode;
     this.f = fracBits;
+    this.map = map;
     this.shape = shape;
-    this.inputLength = inputLength;
-    this.weightLength = weightLength;
   }
-
-  /** The fixed-weight layer on a shared W. */
-  abstract FixedWeightLinear shared(Party p, long[] weightShare);
-
-  /** The fixed-weight layer whose W party 0 holds in the clear. */
-  abstract FixedWeightLinear owned(Party p, long[] plainWeights);
-
-  /** The product with a generic triple, before truncation. */
-  abstract long[] beaverRaw(Party p, long[] x, long[] weightShare);
 
   @Override
   public String shape() {
@@ -41,12 +33,12 @@ abstract class LinearOp implements OpCase {
 
   @Override
   public int inputLength() {
-    return inputLength;
+    return map.leftNumel();
   }
 
   @Override
   public int weightLength() {
-    return weightLength;
+    return map.rightNumel();
   }
 
   @Override
@@ -62,8 +54,8 @@ abstract class LinearOp implements OpCase {
   @Override
   public OpSession open(Party p, long[] weightShare, long[] plainWeights) {
     FixedWeightLinear layer = switch (mode) {
-      case owner -> owned(p, plainWeights);
-      case fixed -> shared(p, weightShare);
+      case owner -> FixedWeightLinear.owned(p, 0, plainWeights, map);
+      case fixed -> FixedWeightLinear.shared(p, 0, weightShare, map);
       case beaver -> null;
     };
     return new OpSession() {
@@ -78,7 +70,8 @@ abstract class LinearOp implements OpCase {
       @Override
       public long[] online(long[] x) {
         PhaseTimer t = PhaseTimer.start();
-        long[] raw = layer != null ? layer.applyRaw(p, prepared, x) : beaverRaw(p, x, weightShare);
+        long[] raw = layer != null ? layer.applyRaw(p, prepared, x)
+            : Beaver.productRaw(p, map, x, weightShare);
         linear = t.stop();
         return Truncation.truncate(p, raw);
       }
@@ -90,8 +83,10 @@ abstract class LinearOp implements OpCase {
     };
   }
 
-  /** {@code v >> f} in place: the plaintext form of the truncation. */
-  static long[] shift(long[] v, int f) {
+  /** {@code (X ⊗ W) >> f}: the product in the ring, then the plaintext form of the truncation. */
+  @Override
+  public long[] plaintext(long[] x, long[] w) {
+    long[] v = map.apply(x, w);
     for (int i = 0; i < v.length; i++) {
       v[i] >>= f;
     }

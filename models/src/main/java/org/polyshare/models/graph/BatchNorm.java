@@ -17,7 +17,7 @@ public record BatchNorm(
     double[] mean,
     double[] var,
     double eps)
-    implements Layer {
+    implements SingleInput {
   public static final double DEFAULT_EPS = 1e-5;
 
   public BatchNorm {
@@ -74,11 +74,6 @@ public record BatchNorm(
   }
 
   @Override
-  public List<String> inputs() {
-    return List.of(input);
-  }
-
-  @Override
   public int[] outputShape(List<int[]> in) {
     int[] s = Check.one(in, name);
     Check.that(
@@ -87,7 +82,7 @@ public record BatchNorm(
   }
 
   @Override
-  public BatchNorm rewire(String newName, List<String> newInputs) {
-    return new BatchNorm(newName, newInputs.get(0), channels, gamma, beta, mean, var, eps);
+  public BatchNorm rewire(String newName, String newInput) {
+    return new BatchNorm(newName, newInput, channels, gamma, beta, mean, var, eps);
   }
 }

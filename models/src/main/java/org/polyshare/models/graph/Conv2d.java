@@ -22,7 +22,7 @@ public record Conv2d(
     int padding,
     double[] weight,
     double[] bias)
-    implements Layer {
+    implements SingleInput {
 
   public Conv2d {
     Check.name(name);
@@ -59,11 +59,6 @@ public record Conv2d(
   }
 
   @Override
-  public List<String> inputs() {
-    return List.of(input);
-  }
-
-  @Override
   public int[] outputShape(List<int[]> in) {
     int[] s = Check.chw(in, name);
     Check.that(s[0] == inChannels, name, "expects %d input channels, got %d", inChannels, s[0]);
@@ -75,9 +70,9 @@ public record Conv2d(
   }
 
   @Override
-  public Conv2d rewire(String newName, List<String> newInputs) {
+  public Conv2d rewire(String newName, String newInput) {
     return new Conv2d(
-        newName, newInputs.get(0), inChannels, outChannels, kernelH, kernelW, stride, padding,
+        newName, newInput, inChannels, outChannels, kernelH, kernelW, stride, padding,
         weight, bias);
   }
 

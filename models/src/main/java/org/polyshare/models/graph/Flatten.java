@@ -3,14 +3,9 @@ package org.polyshare.models.graph;
 import java.util.List;
 
 /** Row-major flattening of the per-sample tensor to {@code [D]}. */
-public record Flatten(String name, String input) implements Layer {
+public record Flatten(String name, String input) implements SingleInput {
   public Flatten {
     Check.name(name);
-  }
-
-  @Override
-  public List<String> inputs() {
-    return List.of(input);
   }
 
   @Override
@@ -24,7 +19,7 @@ public record Flatten(String name, String input) implements Layer {
   }
 
   @Override
-  public Flatten rewire(String newName, List<String> newInputs) {
-    return new Flatten(newName, newInputs.get(0));
+  public Flatten rewire(String newName, String newInput) {
+    return new Flatten(newName, newInput);
   }
 }

@@ -3,14 +3,9 @@ package org.polyshare.models.graph;
 import java.util.List;
 
 /** Mean over H and W: {@code [C, H, W] → [C, 1, 1]} (as ONNX GlobalAveragePool). */
-public record GlobalAvgPool(String name, String input) implements Layer {
+public record GlobalAvgPool(String name, String input) implements SingleInput {
   public GlobalAvgPool {
     Check.name(name);
-  }
-
-  @Override
-  public List<String> inputs() {
-    return List.of(input);
   }
 
   @Override
@@ -20,7 +15,7 @@ public record GlobalAvgPool(String name, String input) implements Layer {
   }
 
   @Override
-  public GlobalAvgPool rewire(String newName, List<String> newInputs) {
-    return new GlobalAvgPool(newName, newInputs.get(0));
+  public GlobalAvgPool rewire(String newName, String newInput) {
+    return new GlobalAvgPool(newName, newInput);
   }
 }

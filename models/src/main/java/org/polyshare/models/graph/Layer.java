@@ -9,11 +9,10 @@ import java.util.List;
  * <p>Activations are per-sample tensors without a batch axis: {@code [C, H, W]} for images,
  * {@code [D]} after {@link Flatten} or {@link Linear}. Layers are immutable records; parameter
  * arrays are not copied (the graph owns them), so do not mutate an array after building a layer
- * from it — build a new layer instead (see {@link Model#replace}).
+ * from it — build a new layer instead (see {@link Model#replace}). Every kind but {@link Add}
+ * reads one operand ({@link SingleInput}; the pools also share {@link Pool}).
  */
-public sealed interface Layer
-    permits Conv2d, Linear, PolyKerv, PolyAct, BatchNorm, AvgPool, MaxPool, GlobalAvgPool, Add,
-        Flatten, Relu, Softmax {
+public sealed interface Layer permits SingleInput, Add {
 
   /** Unique within the model. */
   String name();

@@ -9,7 +9,7 @@ import java.util.List;
  */
 public record Linear(
     String name, String input, int inFeatures, int outFeatures, double[] weight, double[] bias)
-    implements Layer {
+    implements SingleInput {
 
   public Linear {
     Check.name(name);
@@ -41,11 +41,6 @@ public record Linear(
   }
 
   @Override
-  public List<String> inputs() {
-    return List.of(input);
-  }
-
-  @Override
   public int[] outputShape(List<int[]> in) {
     int[] s = Check.one(in, name);
     Check.that(
@@ -58,8 +53,8 @@ public record Linear(
   }
 
   @Override
-  public Linear rewire(String newName, List<String> newInputs) {
-    return new Linear(newName, newInputs.get(0), inFeatures, outFeatures, weight, bias);
+  public Linear rewire(String newName, String newInput) {
+    return new Linear(newName, newInput, inFeatures, outFeatures, weight, bias);
   }
 
   public Linear withParams(double[] newWeight, double[] newBias) {

@@ -24,48 +24,44 @@ public final class Params {
    * (both without parameters): the same conv, so party 1's graph folds exactly as party 0's.
    */
   public static Conv2d foldInto(Conv2d c, BatchNorm bn) {
-    if (bn.channels() != c.outChannels()) {
+    double[][] wb = fold(bn, c.name(), "channel", c.outChannels(), c.hasWeights(),
+        c.weight(), c.bias());
+    return wb == null ? c : c.withParams(wb[0], wb[1]);
+  }
+
+  /** linear followed by bn (over its features) as one linear; as {@link #foldInto(Conv2d, BatchNorm)}. */
+  public static Linear foldInto(Linear lin, BatchNorm bn) {
+    double[][] wb = fold(bn, lin.name(), "feature", lin.outFeatures(), lin.hasWeights(),
+        lin.weight(), lin.bias());
+    return wb == null ? lin : lin.withParams(wb[0], wb[1]);
+  }
+
+  /**
+   * {@code {w', b'}} with {@code w'} the weights {@code [rows][per]} scaled by {@code s[row]} and
+   * {@code b' = s·b + t}; null when both layers are architecture only (nothing to fold).
+   */
+  private static double[][] fold(BatchNorm bn, String layer, String what, int rows,
+      boolean layerHas, double[] weight, double[] bias) {
+    if (bn.channels() != rows) {
       throw new IllegalArgumentException(
-          "cannot fold '" + bn.name() + "' into '" + c.name() + "': channel counts differ");
+          "cannot fold '" + bn.name() + "' into '" + layer + "': " + what + " counts differ");
     }
-    if (!c.hasWeights() || !bn.hasWeights()) {
-      checkBothShapeOnly(c.hasWeights(), bn.hasWeights(), bn.name(), c.name());
-      return c;
+    if (!layerHas || !bn.hasWeights()) {
+      checkBothShapeOnly(layerHas, bn.hasWeights(), bn.name(), layer);
+      return null;
     }
     double[] s = bn.scale();
     double[] t = bn.shift();
-    int per = c.inChannels() * c.kernelH() * c.kernelW();
-    double[] w = c.weight().clone();
-    double[] b = new double[c.outChannels()];
-    for (int o = 0; o < c.outChannels(); o++) {
+    int per = weight.length / rows;
+    double[] w = weight.clone();
+    double[] b = new double[rows];
+    for (int o = 0; o < rows; o++) {
       for (int i = 0; i < per; i++) {
         w[o * per + i] *= s[o];
       }
-      b[o] = s[o] * c.bias()[o] + t[o];
+      b[o] = s[o] * bias[o] + t[o];
     }
-    return c.withParams(w, b);
-  }
-
-  public static Linear foldInto(Linear lin, BatchNorm bn) {
-    if (bn.channels() != lin.outFeatures()) {
-      throw new IllegalArgumentException(
-          "cannot fold '" + bn.name() + "' into '" + lin.name() + "': feature counts differ");
-    }
-    if (!lin.hasWeights() || !bn.hasWeights()) {
-      checkBothShapeOnly(lin.hasWeights(), bn.hasWeights(), bn.name(), lin.name());
-      return lin;
-    }
-    double[] s = bn.scale();
-    double[] t = bn.shift();
-    double[] w = lin.weight().clone();
-    double[] b = new double[lin.outFeatures()];
-    for (int o = 0; o < lin.outFeatures(); o++) {
-      for (int i = 0; i < lin.inFeatures(); i++) {
-        w[o * lin.inFeatures() + i] *= s[o];
-      }
-      b[o] = s[o] * lin.bias()[o] + t[o];
-    }
-    return lin.withParams(w, b);
+    return new double[][] {w, b};
   }
 
   private static void checkBothShapeOnly(boolean layerHas, boolean bnHas, String bn, String layer) {

@@ -16,7 +16,7 @@ import java.util.List;
  */
 public record PolyAct(
     String name, String input, double[] scale, double[] shift, int degree, double[] outScale)
-    implements Layer {
+    implements SingleInput {
   public static final int MAX_DEGREE = 8;
 
   public PolyAct {
@@ -85,11 +85,6 @@ public record PolyAct(
   }
 
   @Override
-  public List<String> inputs() {
-    return List.of(input);
-  }
-
-  @Override
   public int[] outputShape(List<int[]> in) {
     int[] s = Check.one(in, name);
     for (double[] a : new double[][] {scale, shift, outScale}) {
@@ -100,7 +95,7 @@ public record PolyAct(
   }
 
   @Override
-  public PolyAct rewire(String newName, List<String> newInputs) {
-    return new PolyAct(newName, newInputs.get(0), scale, shift, degree, outScale);
+  public PolyAct rewire(String newName, String newInput) {
+    return new PolyAct(newName, newInput, scale, shift, degree, outScale);
   }
 }

@@ -10,7 +10,7 @@ import java.util.List;
  * weights and {@code cp} is null.
  */
 public record PolyKerv(String name, String input, Conv2d conv, double[] cp, int dp)
-    implements Layer {
+    implements SingleInput {
   public static final int DEFAULT_DEGREE = 2;
 
   public PolyKerv {
@@ -28,7 +28,7 @@ public record PolyKerv(String name, String input, Conv2d conv, double[] cp, int 
     } else {
       Check.that(cp == null, name, "an architecture-only PolyKerv (conv without weights) has no cp");
     }
-    conv = conv.rewire(name, List.of(input));
+    conv = conv.rewire(name, input);
   }
 
   /** Whether this layer carries its parameters (false: architecture only). */
@@ -42,18 +42,13 @@ public record PolyKerv(String name, String input, Conv2d conv, double[] cp, int 
   }
 
   @Override
-  public List<String> inputs() {
-    return List.of(input);
-  }
-
-  @Override
   public int[] outputShape(List<int[]> in) {
     return conv.outputShape(in);
   }
 
   @Override
-  public PolyKerv rewire(String newName, List<String> newInputs) {
-    return new PolyKerv(newName, newInputs.get(0), conv, cp, dp);
+  public PolyKerv rewire(String newName, String newInput) {
+    return new PolyKerv(newName, newInput, conv, cp, dp);
   }
 
   public PolyKerv withConv(Conv2d newConv) {

@@ -3,14 +3,9 @@ package org.polyshare.models.graph;
 import java.util.List;
 
 /** {@code max(x, 0)}; evaluated securely as a garbled circuit. */
-public record Relu(String name, String input) implements Layer {
+public record Relu(String name, String input) implements SingleInput {
   public Relu {
     Check.name(name);
-  }
-
-  @Override
-  public List<String> inputs() {
-    return List.of(input);
   }
 
   @Override
@@ -19,7 +14,7 @@ public record Relu(String name, String input) implements Layer {
   }
 
   @Override
-  public Relu rewire(String newName, List<String> newInputs) {
-    return new Relu(newName, newInputs.get(0));
+  public Relu rewire(String newName, String newInput) {
+    return new Relu(newName, newInput);
   }
 }

@@ -7,14 +7,9 @@ import java.util.List;
  * secure run reveals the logits to party 1, which applies this layer in the clear. Hence it must
  * be the model's last layer and read a {@code [D]} vector.
  */
-public record Softmax(String name, String input, boolean log) implements Layer {
+public record Softmax(String name, String input, boolean log) implements SingleInput {
   public Softmax {
     Check.name(name);
-  }
-
-  @Override
-  public List<String> inputs() {
-    return List.of(input);
   }
 
   @Override
@@ -25,8 +20,8 @@ public record Softmax(String name, String input, boolean log) implements Layer {
   }
 
   @Override
-  public Softmax rewire(String newName, List<String> newInputs) {
-    return new Softmax(newName, newInputs.get(0), log);
+  public Softmax rewire(String newName, String newInput) {
+    return new Softmax(newName, newInput, log);
   }
 
   /** Applies the (log-)softmax to one logits vector, stably (max subtracted first). */

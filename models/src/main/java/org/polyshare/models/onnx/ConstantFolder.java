@@ -1,5 +1,8 @@
 package org.polyshare.models.onnx;
 
+import static org.polyshare.models.onnx.OnnxAttributes.attr;
+import static org.polyshare.models.onnx.OnnxAttributes.intAttr;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -155,10 +158,7 @@ final class ConstantFolder {
       }
       dims[i] = Math.max(da, db);
     }
-    int count = 1;
-    for (long d : dims) {
-      count *= (int) d;
-    }
+    int count = numel(dims);
     double[] out = new double[count];
     int[] idx = new int[r];
     for (int k = 0; k < count; k++) {
@@ -228,20 +228,10 @@ final class ConstantFolder {
     return new Tensor(dims, out);
   }
 
+  /** The axes of Unsqueeze/Squeeze: the attribute (opset < 13) or the second input (opset 13+). */
   private static long[] axes(NodeProto n, Inputs in) {
-    AttributeProto a = attr(n, "axes");
-    if (a != null) {
-      return a.getIntsList().stream().mapToLong(Long::longValue).toArray();
-    }
-    Tensor t = n.getInputCount() > 1 ? in.get(1) : null;
-    if (t == null) {
-      return null;
-    }
-    long[] r = new long[t.values().length];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = (long) t.values()[i];
-    }
-    return r;
+    long[] a = ints(n, "axes");
+    return a != null ? a : longs(n.getInputCount() > 1 ? in.get(1) : null);
   }
 
   private static Tensor unsqueeze(Tensor t, long[] axes) {
@@ -296,10 +286,7 @@ final class ConstantFolder {
     for (int i = 0; i < axis; i++) {
       outer *= (int) dims[i];
     }
-    int total = 1;
-    for (long d : dims) {
-      total *= (int) d;
-    }
+    int total = numel(dims);
     double[] out = new double[total];
     int o = 0;
     for (int a = 0; a < outer; a++) {
@@ -423,10 +410,7 @@ final class ConstantFolder {
       inStride[i] = s;
       s *= (int) data.dims()[i];
     }
-    int total = 1;
-    for (long d : dims) {
-      total *= (int) d;
-    }
+    int total = numel(dims);
     double[] out = new double[total];
     int[] idx = new int[r];
     for (int k = 0; k < total; k++) {
@@ -463,6 +447,15 @@ final class ConstantFolder {
     return Tensor.vector(v);
   }
 
+  /** Number of elements of a shape (the folder's tensors are small: an int suffices). */
+  private static int numel(long[] dims) {
+    int n = 1;
+    for (long d : dims) {
+      n *= (int) d;
+    }
+    return n;
+  }
+
   static long normAxis(long a, int rank, boolean clamp) {
     long r = a < 0 ? a + rank : a;
     if (clamp) {
@@ -472,20 +465,6 @@ final class ConstantFolder {
       throw new OnnxFormatException("axis " + a + " is out of range for rank " + rank);
     }
     return r;
-  }
-
-  private static AttributeProto attr(NodeProto n, String name) {
-    for (AttributeProto a : n.getAttributeList()) {
-      if (a.getName().equals(name)) {
-        return a;
-      }
-    }
-    return null;
-  }
-
-  private static long intAttr(NodeProto n, String name, long dflt) {
-    AttributeProto a = attr(n, name);
-    return a == null ? dflt : a.getI();
   }
 
   private static long[] ints(NodeProto n, String name) {

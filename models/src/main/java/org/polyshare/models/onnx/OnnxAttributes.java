@@ -81,6 +81,22 @@ final class OnnxAttributes {
     return "attribute '" + a.getName() + "' = " + value(a);
   }
 
+  /** The attribute {@code name} of {@code n}, or null when the node does not set it. */
+  static AttributeProto attr(NodeProto n, String name) {
+    for (AttributeProto a : n.getAttributeList()) {
+      if (a.getName().equals(name)) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  /** The integer attribute {@code name} of {@code n}, or {@code dflt} when it is not set. */
+  static long intAttr(NodeProto n, String name, long dflt) {
+    AttributeProto a = attr(n, name);
+    return a == null ? dflt : a.getI();
+  }
+
   static List<String> names(NodeProto n) {
     return n.getAttributeList().stream().map(AttributeProto::getName).toList();
   }

@@ -1,5 +1,8 @@
 package org.polyshare.models.onnx;
 
+import static org.polyshare.models.onnx.OnnxAttributes.attr;
+import static org.polyshare.models.onnx.OnnxAttributes.intAttr;
+
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -462,20 +465,6 @@ public final class OnnxImporter {
     return v;
   }
 
-  private static AttributeProto attr(NodeProto n, String name) {
-    for (AttributeProto a : n.getAttributeList()) {
-      if (a.getName().equals(name)) {
-        return a;
-      }
-    }
-    return null;
-  }
-
-  private static long intAttr(NodeProto n, String name, long dflt) {
-    AttributeProto a = attr(n, name);
-    return a == null ? dflt : a.getI();
-  }
-
   private static float floatAttr(NodeProto n, String name, float dflt) {
     AttributeProto a = attr(n, name);
     return a == null ? dflt : a.getF();
@@ -927,7 +916,7 @@ public final class OnnxImporter {
       usedNames.remove(pk.name());
       shapes.remove(pk.name());
       String convName = name(pk.name() + "/conv");
-      emit(convName, pk.conv().rewire(convName, List.of(pk.input())));
+      emit(convName, pk.conv().rewire(convName, pk.input()));
       emit(out, new PolyAct(name(out), convName, new double[] {1}, pk.cp(), pk.dp(), k));
     } else if (p instanceof Linear lin) {
       replaceLast(lin, new Linear(name(out), lin.input(), lin.inFeatures(), lin.outFeatures(),

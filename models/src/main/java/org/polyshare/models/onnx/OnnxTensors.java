@@ -14,16 +14,7 @@ final class OnnxTensors {
     for (double v : values) {
       buf.putFloat((float) v);
     }
-    buf.flip();
-    TensorProto.Builder b =
-        TensorProto.newBuilder()
-            .setName(name)
-            .setDataType(TensorProto.DataType.FLOAT_VALUE)
-            .setRawData(ByteString.copyFrom(buf));
-    for (long d : dims) {
-      b.addDims(d);
-    }
-    return b.build();
+    return raw(name, TensorProto.DataType.FLOAT_VALUE, buf, dims);
   }
 
   static TensorProto int64s(String name, long[] values, long... dims) {
@@ -31,11 +22,16 @@ final class OnnxTensors {
     for (long v : values) {
       buf.putLong(v);
     }
+    return raw(name, TensorProto.DataType.INT64_VALUE, buf, dims);
+  }
+
+  /** A tensor of {@code dataType} whose raw data is what was put into {@code buf}. */
+  private static TensorProto raw(String name, int dataType, ByteBuffer buf, long[] dims) {
     buf.flip();
     TensorProto.Builder b =
         TensorProto.newBuilder()
             .setName(name)
-            .setDataType(TensorProto.DataType.INT64_VALUE)
+            .setDataType(dataType)
             .setRawData(ByteString.copyFrom(buf));
     for (long d : dims) {
       b.addDims(d);

@@ -1,5 +1,7 @@
 package org.polyshare.models.train;
 
+import java.util.SplittableRandom;
+
 /** A trainable tensor: its values, the gradient of the loss, and the optimizer's moment buffers. */
 public final class Param {
   final String name;
@@ -15,6 +17,13 @@ public final class Param {
     this.value = value;
     this.grad = new double[value.length];
     this.decay = decay;
+  }
+
+  /** Fills the value with draws from U(−bound, bound), in index order. */
+  void fillUniform(SplittableRandom rng, double bound) {
+    for (int i = 0; i < value.length; i++) {
+      value[i] = (rng.nextDouble() * 2 - 1) * bound;
+    }
   }
 
   public String name() {

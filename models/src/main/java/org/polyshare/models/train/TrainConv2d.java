@@ -38,12 +38,8 @@ class TrainConv2d extends TrainLayer {
   /** PyTorch's default: U(−1/√fanIn, 1/√fanIn) for weights and bias. */
   void init(SplittableRandom rng) {
     double bound = 1.0 / Math.sqrt(inC * k * k);
-    for (int i = 0; i < weight.value.length; i++) {
-      weight.value[i] = (rng.nextDouble() * 2 - 1) * bound;
-    }
-    for (int i = 0; i < bias.value.length; i++) {
-      bias.value[i] = (rng.nextDouble() * 2 - 1) * bound;
-    }
+    weight.fillUniform(rng, bound);
+    bias.fillUniform(rng, bound);
   }
 
   @Override
@@ -97,34 +93,11 @@ class TrainConv2d extends TrainLayer {
     if (training) {
       x = xs;
     }
-    double[] y = new double[n * outC];
-    double[] wv = weight.value, bv = bias.value;
-    par.forRange(n, (lo, hi, worker) -> {
-      for (int i = lo; i < hi; i++) {
-        System.arraycopy(bv, 0, y, i * outC, outC);
-      }
-      Kernels.gemmNT(hi - lo, outC, kDim, xs, lo * kDim, kDim, wv, 0, kDim, y, lo * outC, outC);
-    });
-    return y;
+    return Dense.forward(par, xs, n, kDim, outC, weight.value, bias.value);
   }
 
   private double[] denseBackward(double[] dy, int n) {
-    double[] gw = weight.grad, gb = bias.grad, wv = weight.value;
-    par.forRange(outC, (lo, hi, worker) -> {
-      for (int o = lo; o < hi; o++) {
-        for (int i = 0; i < n; i++) {
-          gb[o] += dy[i * outC + o];
-        }
-      }
-      Kernels.gemmTN(hi - lo, kDim, n, dy, lo, outC, x, 0, kDim, gw, lo * kDim, kDim);
-    });
-    if (!needInputGrad) {
-      return null;
-    }
-    double[] dx = new double[n * kDim];
-    par.forRange(n, (lo, hi, worker) -> Kernels.gemmNN(hi - lo, kDim, outC, dy, lo * outC, outC,
-        wv, 0, kDim, dx, lo * kDim, kDim));
-    return dx;
+    return Dense.backward(par, dy, n, x, kDim, outC, weight, bias, needInputGrad);
   }
 
   @Override

@@ -5,11 +5,7 @@ import java.util.SplittableRandom;
 import org.polyshare.models.graph.Layer;
 import org.polyshare.models.graph.Linear;
 
-/**
- * Fully connected {@code y = W x + b}, {@code W} is {@code [out][in]}. Backward:
- * {@code dW = dYᵀ X} (split over output rows, so no reduction between workers) and
- * {@code dX = dY W} (split over samples).
- */
+/** Fully connected {@code y = W x + b}, {@code W} is {@code [out][in]}; the maths is in {@link Dense}. */
 final class TrainLinear extends TrainLayer {
   final int in, out;
   final Param weight, bias;
@@ -25,12 +21,8 @@ final class TrainLinear extends TrainLayer {
 
   void init(SplittableRandom rng) {
     double bound = 1.0 / Math.sqrt(in);
-    for (int i = 0; i < weight.value.length; i++) {
-      weight.value[i] = (rng.nextDouble() * 2 - 1) * bound;
-    }
-    for (int i = 0; i < out; i++) {
-      bias.value[i] = (rng.nextDouble() * 2 - 1) * bound;
-    }
+    weight.fillUniform(rng, bound);
+    bias.fillUniform(rng, bound);
   }
 
   @Override
@@ -47,36 +39,12 @@ final class TrainLinear extends TrainLayer {
     if (training) {
       x = xs;
     }
-    double[] y = new double[n * out];
-    double[] w = weight.value, b = bias.value;
-    par.forRange(n, (lo, hi, worker) -> {
-      for (int i = lo; i < hi; i++) {
-        System.arraycopy(b, 0, y, i * out, out);
-      }
-      Kernels.gemmNT(hi - lo, out, in, xs, lo * in, in, w, 0, in, y, lo * out, out);
-    });
-    return y;
+    return Dense.forward(par, xs, n, in, out, weight.value, bias.value);
   }
 
   @Override
   double[] backward(double[] dy, int n) {
-    double[] gw = weight.grad, gb = bias.grad, w = weight.value;
-    par.forRange(out, (lo, hi, worker) -> {
-      for (int o = lo; o < hi; o++) {
-        for (int i = 0; i < n; i++) {
-          gb[o] += dy[i * out + o];
-        }
-      }
-      Kernels.gemmTN(hi - lo, in, n, dy, lo, out, x, 0, in, gw, lo * in, in);
-    });
-    if (!needInputGrad) {
-      return null;
-    }
-    double[] dx = new double[n * in];
-    par.forRange(n, (lo, hi, worker) -> {
-      Kernels.gemmNN(hi - lo, in, out, dy, lo * out, out, w, 0, in, dx, lo * in, in);
-    });
-    return dx;
+    return Dense.backward(par, dy, n, x, in, out, weight, bias, needInputGrad);
   }
 
   @Override

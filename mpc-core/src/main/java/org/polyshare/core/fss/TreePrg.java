@@ -1,13 +1,9 @@
 package org.polyshare.core.fss;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import static org.polyshare.core.prg.FixedKeyAes.LONGS;
+
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import javax.crypto.Cipher;
-import javax.crypto.ShortBufferException;
-import javax.crypto.spec.SecretKeySpec;
+import org.polyshare.core.prg.FixedKeyAes;
 
 /**
  * The DCF tree's PRG, {@code G(s) = (s_L, t_L, s_R, t_R, v_L, v_R)}, from one fixed public AES-128
@@ -24,26 +20,14 @@ import javax.crypto.spec.SecretKeySpec;
  * are little-endian: low word at byte {@code 16i}, high word at {@code 16i + 8}. Not thread-safe.
  */
 final class TreePrg {
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
   /** Public and constant (a different constant from the garbling hash: domain separation). */
   private static final byte[] KEY = "PolyShare DCF pi".getBytes(StandardCharsets.US_ASCII);
 
-  private final Cipher cipher;
+  private final FixedKeyAes pi = new FixedKeyAes(KEY);
   private byte[] in = new byte[0];
   private byte[] out = new byte[0];
   /** AES calls made so far (one per {@link #expand}); tests and reports read it. */
   private long cipherCalls;
-
-  TreePrg() {
-    try {
-      cipher = Cipher.getInstance("AES/ECB/NoPadding");
-      cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(KEY, "AES"));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES/ECB/NoPadding is not available in this JDK", e);
-    }
-  }
 
   /** Width-1 {@link #expand(long[], long[], int, long[], long[], long[], int)}. */
   void expand(long[] lo, long[] hi, int count, long[] childLo, long[] childHi, long[] v) {
@@ -111,14 +95,7 @@ final class TreePrg {
         LONGS.set(in, p + 8, h);
       }
     }
-    try {
-      int done = cipher.update(in, 0, bytes, out, 0);
-      if (done != bytes) {
-        throw new IllegalStateException("AES/ECB returned " + done + " of " + bytes + " bytes");
-      }
-    } catch (ShortBufferException e) {
-      throw new AssertionError(e);
-    }
+    pi.permute(in, out, bytes >>> 4);
     cipherCalls++;
     return out;
   }

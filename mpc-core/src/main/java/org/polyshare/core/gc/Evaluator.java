@@ -1,8 +1,6 @@
 package org.polyshare.core.gc;
 
-import static org.polyshare.core.gc.FixedKeyAes.LONGS;
-
-import com.google.common.base.Preconditions;
+import static org.polyshare.core.prg.FixedKeyAes.LONGS;
 
 /**
  * Evaluates half-gates garbled circuits made by {@link Garbler}, many instances at once, with the
@@ -11,48 +9,13 @@ import com.google.common.base.Preconditions;
  * {@code Wc = H(Wa, j) ⊕ sa·TG ⊕ H(Wb, j') ⊕ sb·(TE ⊕ Wa)} — two AES blocks per instance, one
  * AES call per gate over all instances. XOR gates XOR labels; INV gates copy them.
  */
-public final class Evaluator {
+public final class Evaluator extends HalfGates {
   /** Beyond this the AES buffers would not fit an array; a few hundred is the sweet spot. */
-  public static final int MAX_CAPACITY = 1 << 24;
-
-  private final Circuit circuit;
-  private final int capacity;
-  private final Tweaks tweaks;
-  private final long[][] slots;
-  private final byte[] keys;
-  private final byte[] perm;
-  private final FixedKeyAes aes = new FixedKeyAes();
+  public static final int MAX_CAPACITY = HalfGates.MAX_CAPACITY;
 
   /** @param nonce the garbling's tweak nonce, as the garbler used it (see {@link Tweaks}) */
   public Evaluator(Circuit circuit, int capacity, long nonce) {
-    Preconditions.checkArgument(capacity > 0, "capacity must be positive, got %s", capacity);
-    Preconditions.checkArgument(
-        capacity <= MAX_CAPACITY, "capacity %s exceeds %s instances per call", capacity, MAX_CAPACITY);
-    this.circuit = circuit;
-    this.capacity = capacity;
-    this.tweaks = new Tweaks(nonce);
-    this.slots = new long[circuit.slotCount()][2 * capacity];
-    this.keys = new byte[32 * capacity];
-    this.perm = new byte[32 * capacity];
-  }
-
-  public Circuit circuit() {
-    return circuit;
-  }
-
-  public int capacity() {
-    return capacity;
-  }
-
-  /** Where to write input bit {@code inputBit}'s active labels: instance {@code k} at {@code [2k]}. */
-  public long[] inputLabels(int inputBit) {
-    return slots[circuit.inputSlot(inputBit)];
-  }
-
-  /** Output bit {@code q}'s active labels after {@link #evaluate}, or null for a constant output. */
-  public long[] outputLabels(int q) {
-    int s = circuit.outputSlot(q);
-    return s < 0 ? null : slots[s];
+    super(circuit, capacity, nonce, 32);
   }
 
   /** {@code lsb} of output bit {@code q}'s active label for instance {@code k} (0 for constants). */
@@ -63,45 +26,19 @@ public final class Evaluator {
 
   /** Evaluates instances {@code firstInstance .. +n−1} (the garbler's numbers) on their tables. */
   public void evaluate(int n, long firstInstance, long[] tables, int tablesOff) {
-    Preconditions.checkArgument(n > 0 && n <= capacity, "n = %s outside [1, %s]", n, capacity);
-    Tweaks.checkInstances(firstInstance, n);
-    Preconditions.checkArgument(
-        tablesOff >= 0 && tablesOff + 4L * circuit.andCount() * n <= tables.length,
-        "table array too short: need %s longs from %s, have %s",
-        4L * circuit.andCount() * n,
-        tablesOff,
-        tables.length);
-    final byte[] ops = circuit.ops();
-    final int[] s0 = circuit.slotIn0();
-    final int[] s1 = circuit.slotIn1();
-    final int[] so = circuit.slotOut();
-    final long[][] sl = slots;
-    final int len = 2 * n;
-    int t = 0;
-    for (int g = 0; g < ops.length; g++) {
-      final long[] a = sl[s0[g]];
-      final long[] o = sl[so[g]];
-      switch (ops[g]) {
-        case Circuit.XOR -> {
-          final long[] b = sl[s1[g]];
-          for (int i = 0; i < len; i++) {
-            o[i] = a[i] ^ b[i];
-          }
-        }
-        case Circuit.INV -> {
-          if (o != a) {
-            System.arraycopy(a, 0, o, 0, len);
-          }
-        }
-        default -> {
-          andGate(a, sl[s1[g]], o, n, firstInstance, t, tables, tablesOff + 4 * t * n);
-          t++;
-        }
-      }
+    sweep(n, firstInstance, tables, tablesOff);
+  }
+
+  /** INV gates copy the active label: the garbler flipped the meaning (zero-label ⊕ Δ). */
+  @Override
+  void invGate(long[] a, long[] o, int len) {
+    if (o != a) {
+      System.arraycopy(a, 0, o, 0, len);
     }
   }
 
-  private void andGate(
+  @Override
+  void andGate(
       long[] la, long[] lb, long[] lo, int n, long first, int t, long[] tab, int tabOff) {
     final byte[] kb = keys;
     final byte[] hb = perm;

@@ -1,8 +1,9 @@
 package org.polyshare.core.gc;
 
-import static org.polyshare.core.gc.FixedKeyAes.LONGS;
+import static org.polyshare.core.prg.FixedKeyAes.LONGS;
 
 import com.google.common.base.Preconditions;
+import org.polyshare.core.prg.FixedKeyAes;
 import org.polyshare.core.prg.Prg;
 
 /**
@@ -35,21 +36,14 @@ import org.polyshare.core.prg.Prg;
  * {@code tablesOff + 4·(t·n + k)}: TG lo, TG hi, TE lo, TE hi. No allocation per gate. Not
  * thread-safe.
  */
-public final class Garbler {
+public final class Garbler extends HalfGates {
   /** Beyond this the AES buffers would not fit an array; a few hundred is the sweet spot. */
-  public static final int MAX_CAPACITY = 1 << 24;
+  public static final int MAX_CAPACITY = HalfGates.MAX_CAPACITY;
 
-  private final Circuit circuit;
-  private final int capacity;
   private final long deltaLo;
   private final long deltaHi;
   private final long delta2Lo;
   private final long delta2Hi;
-  private final Tweaks tweaks;
-  private final long[][] slots;
-  private final byte[] keys;
-  private final byte[] perm;
-  private final FixedKeyAes aes = new FixedKeyAes();
 
   /**
    * @param capacity the most instances one {@link #garble} call handles (a few hundred suffice to
@@ -58,20 +52,12 @@ public final class Garbler {
    * @param nonce this garbling's tweak nonce; the evaluator must use the same (see {@link Tweaks})
    */
   public Garbler(Circuit circuit, int capacity, long deltaLo, long deltaHi, long nonce) {
-    Preconditions.checkArgument(capacity > 0, "capacity must be positive, got %s", capacity);
+    super(circuit, capacity, nonce, 64);
     Preconditions.checkArgument((deltaLo & 1L) == 1L, "free-XOR offset Δ must have its low bit set");
-    Preconditions.checkArgument(
-        capacity <= MAX_CAPACITY, "capacity %s exceeds %s instances per call", capacity, MAX_CAPACITY);
-    this.circuit = circuit;
-    this.capacity = capacity;
     this.deltaLo = deltaLo;
     this.deltaHi = deltaHi;
     this.delta2Lo = dblLo(deltaLo, deltaHi);
     this.delta2Hi = dblHi(deltaLo, deltaHi);
-    this.tweaks = new Tweaks(nonce);
-    this.slots = new long[circuit.slotCount()][2 * capacity];
-    this.keys = new byte[64 * capacity];
-    this.perm = new byte[64 * capacity];
   }
 
   /** A fresh Δ (lo, hi) with its low bit set. */
@@ -79,14 +65,6 @@ public final class Garbler {
     long[] d = prg.nextLongs(2);
     d[0] |= 1L;
     return d;
-  }
-
-  public Circuit circuit() {
-    return circuit;
-  }
-
-  public int capacity() {
-    return capacity;
   }
 
   public long deltaLo() {
@@ -99,20 +77,6 @@ public final class Garbler {
 
   public long nonce() {
     return tweaks.nonce();
-  }
-
-  /**
-   * Where to write input bit {@code inputBit}'s zero-labels before {@link #garble}: instance
-   * {@code k}'s label at {@code [2k]} (lo) and {@code [2k+1]} (hi).
-   */
-  public long[] inputLabels(int inputBit) {
-    return slots[circuit.inputSlot(inputBit)];
-  }
-
-  /** Output bit {@code q}'s zero-labels after {@link #garble}, or null for a constant output. */
-  public long[] outputLabels(int q) {
-    int s = circuit.outputSlot(q);
-    return s < 0 ? null : slots[s];
   }
 
   /**
@@ -131,11 +95,6 @@ public final class Garbler {
     return slots[circuit.outputSlot(q)][2 * k] & 1L;
   }
 
-  /** Number of longs of garbled tables for {@code n} instances: 4 per AND gate per instance. */
-  public long tableLongs(int n) {
-    return 4L * circuit.andCount() * n;
-  }
-
   /**
    * Garbles instances {@code firstInstance .. firstInstance+n−1} (global numbers, for the tweaks)
    * from the zero-labels of their inputs ({@link #inputLabels}), writing {@link #tableLongs}(n)
@@ -143,46 +102,20 @@ public final class Garbler {
    * {@link Tweaks#MAX_INSTANCES}.
    */
   public void garble(int n, long firstInstance, long[] tables, int tablesOff) {
-    Preconditions.checkArgument(n > 0 && n <= capacity, "n = %s outside [1, %s]", n, capacity);
-    Tweaks.checkInstances(firstInstance, n);
-    Preconditions.checkArgument(
-        tablesOff >= 0 && tablesOff + tableLongs(n) <= tables.length,
-        "table array too short: need %s longs from %s, have %s",
-        tableLongs(n),
-        tablesOff,
-        tables.length);
-    final byte[] ops = circuit.ops();
-    final int[] s0 = circuit.slotIn0();
-    final int[] s1 = circuit.slotIn1();
-    final int[] so = circuit.slotOut();
-    final long[][] sl = slots;
-    final int len = 2 * n;
-    int t = 0;
-    for (int g = 0; g < ops.length; g++) {
-      final long[] a = sl[s0[g]];
-      final long[] o = sl[so[g]];
-      switch (ops[g]) {
-        case Circuit.XOR -> {
-          final long[] b = sl[s1[g]];
-          for (int i = 0; i < len; i++) {
-            o[i] = a[i] ^ b[i];
-          }
-        }
-        case Circuit.INV -> {
-          for (int i = 0; i < len; i += 2) {
-            o[i] = a[i] ^ deltaLo;
-            o[i + 1] = a[i + 1] ^ deltaHi;
-          }
-        }
-        default -> {
-          andGate(a, sl[s1[g]], o, n, firstInstance, t, tables, tablesOff + 4 * t * n);
-          t++;
-        }
-      }
+    sweep(n, firstInstance, tables, tablesOff);
+  }
+
+  /** INV gates {@code C0 = A0 ⊕ Δ}: free, like XOR. */
+  @Override
+  void invGate(long[] a, long[] o, int len) {
+    for (int i = 0; i < len; i += 2) {
+      o[i] = a[i] ^ deltaLo;
+      o[i + 1] = a[i + 1] ^ deltaHi;
     }
   }
 
-  private void andGate(
+  @Override
+  void andGate(
       long[] la, long[] lb, long[] lo, int n, long first, int t, long[] tab, int tabOff) {
     final byte[] kb = keys;
     final byte[] hb = perm;

@@ -94,30 +94,7 @@ public final class Truncation {
       return new long[0];
     }
     TruncationTuples t = p.correlations().truncation(n, bits);
-    long[] r = t.r();
-    long offset = p.isFirst() ? 1L << 62 : 0L;
-    long[] masked = new long[n];
-    for (int i = 0; i < n; i++) {
-      masked[i] = x[i] + offset + r[i];
-    }
-    long[] other = Sharing.exchange(p, Tags.TRUNCATE, masked);
-    long[] rs = t.rShifted();
-    long[] msb = t.msb();
-    long[] out = new long[n];
-    int up = 64 - bits;
-    long unshift = 1L << (62 - bits);
-    boolean first = p.isFirst();
-    for (int i = 0; i < n; i++) {
-      long c = masked[i] + other[i];
-      // (1 − msb(c)) as a 0/-1 mask selects the wrap term without a branch.
-      long noTopBit = (c >> 63) ^ -1L;
-      long z = (msb[i] << up & noTopBit) - rs[i];
-      if (first) {
-        z += (c >>> bits) - unshift;
-      }
-      out[i] = z;
-    }
-    return out;
+    return shiftWithWrap(p.isFirst(), open(p, x, t.r()), t.rShifted(), t.msb(), bits);
   }
 
   /**
@@ -132,31 +109,50 @@ public final class Truncation {
       return new long[0];
     }
     ExactTruncationTuples t = p.correlations().exactTruncation(n, bits);
-    long[] r = t.r();
+    long[] c = open(p, x, t.r());
+    long[] low = new long[n];
+    long lowMask = (1L << bits) - 1;
+    for (int i = 0; i < n; i++) {
+      low[i] = c[i] & lowMask;
+    }
+    long[] borrow = Dcf.evaluate(t.borrow(), low);
+    long[] out = shiftWithWrap(p.isFirst(), c, t.rShifted(), t.msb(), bits);
+    for (int i = 0; i < n; i++) {
+      out[i] -= borrow[i];
+    }
+    return out;
+  }
+
+  /** Opens {@code c = x + 2^62 + r} (party 0 adds the constant): the one round of both modes. */
+  private static long[] open(Party p, long[] x, long[] r) {
+    int n = x.length;
     long offset = p.isFirst() ? 1L << 62 : 0L;
     long[] masked = new long[n];
     for (int i = 0; i < n; i++) {
       masked[i] = x[i] + offset + r[i];
     }
     long[] other = Sharing.exchange(p, Tags.TRUNCATE, masked);
-    long[] c = new long[n];
-    long[] low = new long[n];
-    long lowMask = (1L << bits) - 1;
+    long[] c = new long[n]; // not in place: the link may still hold the sent array
     for (int i = 0; i < n; i++) {
       c[i] = masked[i] + other[i];
-      low[i] = c[i] & lowMask;
     }
-    long[] borrow = Dcf.evaluate(t.borrow(), low);
-    long[] rs = t.rShifted();
-    long[] msb = t.msb();
-    long[] out = new long[n];
+    return c;
+  }
+
+  /**
+   * This party's share of {@code (c >>> f) − (r >>> f) + wrap·2^(64−f) − 2^(62−f)} from the opened
+   * {@code c} and its shares of {@code r >>> f} and {@code msb(r)}: {@code ⌊x / 2^f⌋} up to the
+   * borrow β, which the exact mode then subtracts.
+   */
+  private static long[] shiftWithWrap(boolean first, long[] c, long[] rs, long[] msb, int bits) {
+    long[] out = new long[c.length];
     int up = 64 - bits;
     long unshift = 1L << (62 - bits);
-    boolean first = p.isFirst();
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < c.length; i++) {
       long ci = c[i];
+      // (1 − msb(c)) as a 0/-1 mask selects the wrap term without a branch.
       long noTopBit = (ci >> 63) ^ -1L;
-      long z = (msb[i] << up & noTopBit) - rs[i] - borrow[i];
+      long z = (msb[i] << up & noTopBit) - rs[i];
       if (first) {
         z += (ci >>> bits) - unshift;
       }

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.ObjIntConsumer;
 import org.junit.jupiter.api.Test;
 import org.polyshare.core.prg.Prg;
 import org.polyshare.core.prg.Seed;
@@ -14,6 +16,23 @@ class DcfTest {
 
   private static long expected(long payload, long x, long alpha) {
     return Long.compareUnsigned(x, alpha) < 0 ? payload : 0L;
+  }
+
+  /**
+   * Evaluates the 256 key pairs (one per threshold) at every 8-bit point {@code x} and hands the
+   * reconstructed outputs {@code y0 + y1} and {@code x} to {@code check}.
+   */
+  private static void atEveryPoint(DcfKeys[] keys, ObjIntConsumer<long[]> check) {
+    long[] x = new long[256];
+    for (int point = 0; point < 256; point++) {
+      Arrays.fill(x, point);
+      long[] y0 = Dcf.evaluate(keys[0], x);
+      long[] y1 = Dcf.evaluate(keys[1], x);
+      for (int i = 0; i < y0.length; i++) {
+        y0[i] += y1[i];
+      }
+      check.accept(y0, point);
+    }
   }
 
   /** n = 8: every threshold (one key each), every point, random payloads and payload 1. */
@@ -27,16 +46,12 @@ class DcfTest {
     }
     for (long[] beta : new long[][] {payload, null}) {
       DcfKeys[] keys = Dcf.generate(n, alpha, beta, dealerRng);
-      long[] x = new long[256];
-      for (int point = 0; point < 256; point++) {
-        java.util.Arrays.fill(x, point);
-        long[] y0 = Dcf.evaluate(keys[0], x);
-        long[] y1 = Dcf.evaluate(keys[1], x);
+      atEveryPoint(keys, (y, point) -> {
         for (int a = 0; a < 256; a++) {
           long want = expected(beta == null ? 1L : beta[a], point, a);
-          assertEquals(want, y0[a] + y1[a], "x = " + point + ", alpha = " + a);
+          assertEquals(want, y[a], "x = " + point + ", alpha = " + a);
         }
-      }
+      });
     }
   }
 
@@ -51,18 +66,14 @@ class DcfTest {
       long[] payload = dealerRng.nextLongs(256 * w);
       DcfKeys[] keys = Dcf.generate(8, w, alpha, payload, dealerRng);
       assertEquals(w, keys[0].width());
-      long[] x = new long[256];
-      for (int point = 0; point < 256; point++) {
-        java.util.Arrays.fill(x, point);
-        long[] y0 = Dcf.evaluate(keys[0], x);
-        long[] y1 = Dcf.evaluate(keys[1], x);
+      atEveryPoint(keys, (y, point) -> {
         for (int a = 0; a < 256; a++) {
           for (int e = 0; e < w; e++) {
-            assertEquals(expected(payload[a * w + e], point, a), y0[a * w + e] + y1[a * w + e],
+            assertEquals(expected(payload[a * w + e], point, a), y[a * w + e],
                 "width " + w + ", x = " + point + ", alpha = " + a + ", component " + e);
           }
         }
-      }
+      });
       DcfKeys back = DcfKeys.decode(keys[0].encode());
       assertArrayEquals(keys[0].encode(), back.encode());
       assertEquals(8L * (4 + 2 * 256) + (long) (DcfKeys.bytesPerKey(8, w) - 16) * 256, keys[0].wireBytes());

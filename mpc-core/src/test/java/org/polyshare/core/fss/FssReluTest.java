@@ -15,6 +15,7 @@ import org.polyshare.core.link.TwoParties;
 import org.polyshare.core.prg.Prg;
 import org.polyshare.core.prg.Seed;
 import org.polyshare.core.protocol.InProcessSession;
+import org.polyshare.core.protocol.SharedRuns;
 import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.core.ring.FixedPoint;
 
@@ -23,32 +24,11 @@ class FssReluTest {
 
   /** Secure ⌊ReLU(x)/2^shift⌋ of uniformly shared x, in chunks (layers) of one session. */
   private static long[] secureRelu(InProcessSession session, long[] x, int bits, int shift, long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    long[] x0 = new long[x.length];
-    long[] x1 = new long[x.length];
-    for (int i = 0; i < x.length; i++) {
-      x1[i] = rnd.nextLong();
-      x0[i] = x[i] - x1[i];
-    }
-    TwoParties.Result<long[]> r =
-        session.run(
-            p -> {
-              long[] mine = p.id() == 0 ? x0 : x1;
-              long[] out = new long[mine.length];
-              for (int from = 0; from < mine.length; from += CHUNK) {
-                int to = Math.min(mine.length, from + CHUNK);
-                long[] y = FssRelu.relu(p, Arrays.copyOfRange(mine, from, to), bits, shift);
-                System.arraycopy(y, 0, out, from, to - from);
-              }
-              return out;
-            });
+    TwoParties.Result<long[]> r = SharedRuns.onShares(session, x, seed,
+        (p, mine) -> SharedRuns.inChunks(mine, CHUNK, part -> FssRelu.relu(p, part, bits, shift)));
     int layers = (x.length + CHUNK - 1) / CHUNK;
     assertEquals((shift == 0 ? 1 : 2) * layers, r.stats0().rounds(), "online rounds per layer");
-    long[] out = new long[x.length];
-    for (int i = 0; i < x.length; i++) {
-      out[i] = r.party0()[i] + r.party1()[i];
-    }
-    return out;
+    return SharedRuns.reveal(r);
   }
 
   private static InProcessSession session() {
@@ -207,10 +187,7 @@ class FssReluTest {
             });
     assertEquals(bits + 1, calls[0]);
     assertEquals(bits + 1, calls[1]);
-    long[] y = new long[n];
-    for (int i = 0; i < n; i++) {
-      y[i] = r.party0()[i] + r.party1()[i];
-    }
+    long[] y = SharedRuns.reveal(r);
     assertReluFloor(x, y, 0, "batched");
     assertEquals(1, r.stats0().messagesSent(), "one message each way");
     assertEquals(8L * n, r.stats0().bytesSent(), "one ring element per ReLU");

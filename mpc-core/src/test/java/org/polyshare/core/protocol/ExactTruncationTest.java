@@ -20,31 +20,10 @@ class ExactTruncationTest {
 
   /** Uniform shares of {@code x}, truncated by {@code bits} in chunks within ONE session. */
   private static long[] truncateShared(InProcessSession session, long[] x, int bits, long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    long[] x0 = new long[x.length];
-    long[] x1 = new long[x.length];
-    for (int i = 0; i < x.length; i++) {
-      x1[i] = rnd.nextLong();
-      x0[i] = x[i] - x1[i];
-    }
-    TwoParties.Result<long[]> r =
-        session.run(
-            p -> {
-              long[] mine = p.id() == 0 ? x0 : x1;
-              long[] out = new long[mine.length];
-              for (int from = 0; from < mine.length; from += CHUNK) {
-                int to = Math.min(mine.length, from + CHUNK);
-                long[] part = java.util.Arrays.copyOfRange(mine, from, to);
-                System.arraycopy(Truncation.truncate(p, part, bits), 0, out, from, to - from);
-              }
-              return out;
-            });
-    long[] out = new long[x.length];
-    for (int i = 0; i < x.length; i++) {
-      out[i] = r.party0()[i] + r.party1()[i];
-    }
+    TwoParties.Result<long[]> r = SharedRuns.onShares(session, x, seed,
+        (p, mine) -> SharedRuns.inChunks(mine, CHUNK, part -> Truncation.truncate(p, part, bits)));
     assertEquals((x.length + CHUNK - 1) / CHUNK, r.stats0().rounds(), "one round per truncation");
-    return out;
+    return SharedRuns.reveal(r);
   }
 
   private static InProcessSession exactSession() {

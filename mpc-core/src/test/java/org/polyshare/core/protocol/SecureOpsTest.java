@@ -116,14 +116,7 @@ class SecureOpsTest {
       MatMulShape ms = new MatMulShape(1 + rnd.nextInt(4), 1 + rnd.nextInt(70), 1 + rnd.nextInt(30));
       double[] x = values(rnd, ms.leftNumel(), 8);
       double[] w = values(rnd, ms.rightNumel(), 1);
-      double[] expect = new double[ms.outputNumel()];
-      for (int i = 0; i < ms.m(); i++) {
-        for (int j = 0; j < ms.n(); j++) {
-          for (int k = 0; k < ms.k(); k++) {
-            expect[i * ms.n() + j] += x[i * ms.k() + k] * w[k * ms.n() + j];
-          }
-        }
-      }
+      double[] expect = matmulDouble(x, w, ms);
       // Weights from party 0 in both forms; products are exact, one truncation.
       assertClose(expect, secure(w, x, (p, ws, xs) -> Beaver.matmul(p, xs, ws, ms)), 1, "matmul " + ms);
       assertClose(expect, secure(w, x, (p, ws, xs) -> {
@@ -160,14 +153,7 @@ class SecureOpsTest {
     double[] kern = values(rnd, cs.weightNumel(), 1);
     double[] x = values(rnd, ms.leftNumel(), 8);
     double[] w = values(rnd, ms.rightNumel(), 1);
-    double[] mmRef = new double[ms.outputNumel()];
-    for (int i = 0; i < ms.m(); i++) {
-      for (int j = 0; j < ms.n(); j++) {
-        for (int k = 0; k < ms.k(); k++) {
-          mmRef[i * ms.n() + j] += x[i * ms.k() + k] * w[k * ms.n() + j];
-        }
-      }
-    }
+    double[] mmRef = matmulDouble(x, w, ms);
     TwoParties.Result<long[][]> r =
         session().run(p -> {
           FixedWeightLinear conv = FixedWeightLinear.ownedConv(p, 1, p.id() == 0 ? FP.encode(kern) : null, cs);
@@ -195,6 +181,19 @@ class SecureOpsTest {
 
   private static int trialMask() {
     return 5;
+  }
+
+  /** {@code X[m,k] · W[k,n]} in double: the reference the secure products are held to. */
+  static double[] matmulDouble(double[] x, double[] w, MatMulShape s) {
+    double[] out = new double[s.outputNumel()];
+    for (int i = 0; i < s.m(); i++) {
+      for (int j = 0; j < s.n(); j++) {
+        for (int k = 0; k < s.k(); k++) {
+          out[i * s.n() + j] += x[i * s.k() + k] * w[k * s.n() + j];
+        }
+      }
+    }
+    return out;
   }
 
   static double[] convDouble(double[] x, double[] w, Conv2dShape s) {

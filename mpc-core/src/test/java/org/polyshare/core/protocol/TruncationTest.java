@@ -13,22 +13,10 @@ class TruncationTest {
 
   /** Shares {@code x = x0 + x1} with a uniform {@code x1}, truncates in {@code mode}, reconstructs. */
   private static long[] truncateShared(long[] x, TruncationMode mode, int bits, long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    long[] x0 = new long[x.length];
-    long[] x1 = new long[x.length];
-    for (int i = 0; i < x.length; i++) {
-      x1[i] = rnd.nextLong();
-      x0[i] = x[i] - x1[i];
-    }
-    TwoParties.Result<long[]> r =
-        new InProcessSession(new FixedPoint(F), mode)
-            .run(p -> Truncation.truncate(p, p.id() == 0 ? x0 : x1, bits));
-    long[] out = new long[x.length];
-    for (int i = 0; i < x.length; i++) {
-      out[i] = r.party0()[i] + r.party1()[i];
-    }
+    TwoParties.Result<long[]> r = SharedRuns.onShares(new InProcessSession(new FixedPoint(F), mode),
+        x, seed, (p, mine) -> Truncation.truncate(p, mine, bits));
     assertEquals(mode == TruncationMode.DEALER ? 1 : 0, r.stats0().rounds(), "rounds");
-    return out;
+    return SharedRuns.reveal(r);
   }
 
   @Test
