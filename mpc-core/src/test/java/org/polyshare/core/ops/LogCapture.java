@@ -48,6 +48,8 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
 
       @Override
       public void onReset(LoggerContext c) {
+        // the reset stopped and detached this appender
+        LogCapture.this.start();
         root.setLevel(level);
         root.addAppender(LogCapture.this);
       }
