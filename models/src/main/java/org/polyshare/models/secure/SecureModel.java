@@ -33,13 +33,25 @@ import org.polyshare.models.zoo.Zoo;
 public final class SecureModel {
   /** Evaluation options. */
   public record Options(TruncationMode truncation, boolean headroomGuard, int marginBits,
-      int calibrationSamples) {
+      int calibrationSamples, ReluMode relu) {
+    public Options {
+      if (relu == null) {
+        throw new IllegalArgumentException("the ReLU mode is required (gc or fss)");
+      }
+    }
+
+    /** The garbled-circuit ReLU arm. */
+    public Options(TruncationMode truncation, boolean headroomGuard, int marginBits, int calibrationSamples) {
+      this(truncation, headroomGuard, marginBits, calibrationSamples, ReluMode.GC);
+    }
+
     public static Options defaults() {
       return new Options(TruncationMode.DEALER, true, Headroom.DEFAULT_MARGIN_BITS, 4);
     }
 
-    public Options withGuard(boolean on) { return new Options(truncation, on, marginBits, calibrationSamples); }
-    public Options withTruncation(TruncationMode m) { return new Options(m, headroomGuard, marginBits, calibrationSamples); }
+    public Options withGuard(boolean on) { return new Options(truncation, on, marginBits, calibrationSamples, relu); }
+    public Options withTruncation(TruncationMode m) { return new Options(m, headroomGuard, marginBits, calibrationSamples, relu); }
+    public Options withRelu(ReluMode m) { return new Options(truncation, headroomGuard, marginBits, calibrationSamples, m); }
   }
 
   /**
@@ -77,7 +89,7 @@ public final class SecureModel {
     this.batch = batch;
     this.options = options;
     this.layers = SecureLayers.of(program, new SecureLayer.Lowering(program.model, batch,
-        program.model.fixedPoint(), options.truncation()));
+        program.model.fixedPoint(), options.truncation()), options.relu());
   }
 
   public static SecureModel compile(Model model, int batch) {
@@ -91,7 +103,7 @@ public final class SecureModel {
     return new SecureModel(Program.of(model), batch, options);
   }
 
-  /** ReLUs per inference (each a garbled circuit). */
+  /** ReLUs per inference (each a garbled circuit, or an FSS key pair in the FSS arm). */
   public long reluCount() {
     return layers.stream().mapToLong(SecureLayer::reluCount).sum();
   }
@@ -157,6 +169,9 @@ public final class SecureModel {
     Headroom.LayerHeadroom t = r.firstBelow(options.marginBits());
     if (t != null) {
       throw new HeadroomException(model.name(), t, options.marginBits());
+    }
+    if (options.relu() == ReluMode.FSS) {
+      FssReluStep.checkBound(model, r, options.marginBits());
     }
     return r;
   }
