@@ -30,7 +30,7 @@ import org.polyshare.models.graph.Relu;
  */
 final class FssReluStep {
   /** The DCF input bits: ReLU inputs must lie in {@code [−2^BITS, 2^BITS)}. */
-  static final int BITS = 62;
+  static final int BITS = ReluMode.FSS_INPUT_BITS;
 
   private FssReluStep() {}
 
