@@ -23,8 +23,9 @@ import org.polyshare.models.zoo.ZooCache;
 /**
  * The FSS ReLU arm ({@link ReluMode#FSS}) inside whole models. FSS ReLU is exact (ReLU, then the
  * exact truncation), so with every other truncation exact too ({@link TruncationMode#EXACT}) the
- * secure logits are the int64 forward's bit for bit; with dealer truncation elsewhere they are
- * within that truncation's one ulp per product, checked through the argmax-free logit bound.
+ * secure logits are the int64 forward's bit for bit; with dealer truncation elsewhere (the
+ * default) they differ from it only by that truncation's one-ulp borrows, carried through the
+ * later layers (stated bound: 2^10 ulp per logit).
  */
 class FssReluModelTest {
   private static final SecureModel.Options FSS = SecureModel.Options.defaults().withRelu(ReluMode.FSS);
@@ -46,19 +47,22 @@ class FssReluModelTest {
   }
 
   @Test
-  void dealerTruncationArmMatchesTheGcArmWithinTheTruncationUlps() {
+  void dealerTruncationArmIsWithinTheTruncationUlpsOfTheInt64Forward() {
     Model model = ZooCache.get("lenet5-relu");
     double[][] xs = Zoo.sampleInputs(model, 2, 99);
     SecureRun.Outcome fss = SecureRun.run(model, Zoo.architecture("lenet5-relu"), xs, 1, FSS);
     double[][] reference = new RingForward(model, xs.length).forward(xs);
     double ulp = Math.scalb(1.0, -model.fracBits());
+    double worst = 0;
     for (int k = 0; k < xs.length; k++) {
       for (int j = 0; j < reference[k].length; j++) {
         // the dealer truncations of the non-ReLU layers (a 1-ulp borrow each) propagate through the
         // remaining weights; 2^10 ulp is far below any decision and far above what they add here
         assertEquals(reference[k][j], fss.logits()[k][j], 1024 * ulp, "lenet5-relu sample " + k + " logit " + j);
+        worst = Math.max(worst, Math.abs(reference[k][j] - fss.logits()[k][j]) / ulp);
       }
     }
+    System.out.printf("lenet5-relu, FSS ReLU + dealer truncation: max |secure - int64| = %.0f ulp%n", worst);
   }
 
   @Test
