@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       KernelsCommand.class,
       ModelCommand.class,
       GcCommand.class,
+      FssCommand.class,
       AccuracyCommand.class,
       org.polyshare.bench.compare.CompareCommand.class,
     })

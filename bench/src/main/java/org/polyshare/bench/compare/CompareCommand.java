@@ -13,6 +13,8 @@ import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.onnx.ModelSource;
+import org.polyshare.models.secure.ReluMode;
+import org.polyshare.models.secure.SecureModel;
 import org.polyshare.models.zoo.Zoo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,8 +22,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench compare}: the headline comparison. Runs the {@code -relu} (garbled-circuit ReLU)
- * and {@code -pkn} (polynomial kervolution) variants of one architecture as secure two-party
+ * {@code bench compare}: the headline comparison. Runs the {@code -relu} variant with each ReLU
+ * arm ({@code --relu-arms}: garbled circuits, and FSS with the dealer's DCF keys) and the
+ * {@code -pkn} (polynomial kervolution) variant of one architecture as secure two-party
  * inferences under a network profile, checks every secure result against the plaintext double
  * reference, and reports offline / online / total latency (median of K), bytes each way, rounds,
  * the linear vs activation split and the ReLU/PKN ratios, as Markdown on stdout and JSON, CSV and
@@ -92,6 +95,12 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--layers", description = "also print the per-layer tables")
   boolean printLayers;
 
+  @Option(names = "--relu-arms", split = ",", paramLabel = "gc,fss",
+      description = "how the -relu variant evaluates ReLU, one run each: gc (garbled circuits),"
+          + " fss (function secret sharing with the dealer); default gc,fss in process, gc in"
+          + " separate JVMs (the party CLI runs garbled ReLU)")
+  List<String> reluArms;
+
   @Option(names = "--no-progress", description = "no progress bar on stderr")
   boolean noProgress;
 
@@ -128,6 +137,26 @@ public final class CompareCommand implements Callable<Integer> {
     return new String[] {arch + "-relu", arch + "-pkn"};
   }
 
+  /** The ReLU arms to run, in order; FSS only in process (the party CLI has no FSS arm yet). */
+  private List<ReluMode> arms() {
+    if (reluArms == null || reluArms.isEmpty()) {
+      return inProcess ? List.of(ReluMode.GC, ReluMode.FSS) : List.of(ReluMode.GC);
+    }
+    List<ReluMode> out = new ArrayList<>();
+    for (String s : reluArms) {
+      ReluMode m = ReluMode.parse(s);
+      if (out.contains(m)) {
+        throw new IllegalArgumentException("--relu-arms names " + s + " twice");
+      }
+      if (m == ReluMode.FSS && !inProcess) {
+        throw new IllegalArgumentException("--relu-arms fss runs in process only (add --in-process):"
+            + " the party processes evaluate ReLU by garbled circuits");
+      }
+      out.add(m);
+    }
+    return out;
+  }
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     String[] variants = variants();
@@ -141,20 +170,30 @@ public final class CompareCommand implements Callable<Integer> {
       throw new IllegalArgumentException("separate-JVM mode runs batch 1 (the party CLI's batch);"
           + " use --in-process for --batch " + batch);
     }
+    List<ReluMode> arms = arms();
     PrintWriter stdout = spec.commandLine().getOut();
     String mode = inProcess ? "in-process (2 party threads + dealer; every link shaped per profile)"
         : "separate JVMs (dealer + 2 parties, TLS on loopback; every link shaped per profile)";
-    int total = 2 * (1 + 2 * (warmup + repeat));
+    int runs = arms.size() + 1;
+    int total = runs * (1 + 2 * (warmup + repeat));
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
     InProcessRunner runner = new InProcessRunner(net, timeout);
-    VariantResult[] results = new VariantResult[2];
+    VariantResult[] results = new VariantResult[runs];
+    int f = 0; // the ReLU variant's fractional bits, for the dealer bytes per FSS ReLU
     try (Progress progress = new Progress(System.err, total, !noProgress);
         SeparateJvmRunner jvms = inProcess ? null
             : new SeparateJvmRunner(SeparateJvmRunner.projectRoot(), net, timeout, jvmOptions)) {
-      for (int v = 0; v < 2; v++) {
-        String name = variants[v];
-        progress.begin(name + ": loading and calibrating the model");
+      for (int v = 0; v < runs; v++) {
+        boolean pknRun = v == arms.size();
+        String name = variants[pknRun ? 1 : 0];
+        ReluMode relu = pknRun ? ReluMode.GC : arms.get(v);
+        // the FSS arm's results go by their own name: "lenet5-relu+fss"
+        String label = relu == ReluMode.FSS ? name + "+fss" : name;
+        progress.begin(label + ": loading and calibrating the model");
         Model owner = Zoo.load(name);
+        if (!pknRun) {
+          f = owner.fracBits();
+        }
         Architecture published = Architecture.of(owner);
         List<double[][]> inputs = new ArrayList<>();
         for (int k = 0; k < warmup + repeat; k++) {
@@ -166,7 +205,8 @@ public final class CompareCommand implements Callable<Integer> {
         }
         InProcessRunner.Run run;
         if (inProcess) {
-          run = runner.run(owner, published.model(), inputs, warmup, progress, name);
+          run = runner.run(owner, published.model(), inputs, warmup, progress, label,
+              SecureModel.Options.defaults().withRelu(relu));
         } else {
           progress.begin(name + ": launching party processes (setup)");
           List<double[]> single = new ArrayList<>();
@@ -179,15 +219,23 @@ public final class CompareCommand implements Callable<Integer> {
         List<ReferenceCheck.Outcome> checks = new ArrayList<>();
         for (int k = 0; k < run.logits().size(); k++) {
           double[][] logits = run.logits().get(k);
-          if (name.equals(corruptVariant) && k == 0) {
+          if (label.equals(corruptVariant) && k == 0) {
             logits[0][0] += 0.05 * (1 + Math.abs(logits[0][0]));
           }
           checks.add(ReferenceCheck.check(owner, inputs.get(warmup + k), logits));
         }
-        results[v] = new VariantResult(name, run.reps(), checks);
+        results[v] = new VariantResult(label, run.reps(), checks);
       }
     }
-    ComparisonReport report = new ComparisonReport(arch, net, batch, repeat, warmup, mode, results[0], results[1]);
+    List<ReluArm> reluResults = new ArrayList<>();
+    for (int i = 0; i < arms.size(); i++) {
+      ReluMode m = arms.get(i);
+      // the two-way (GC only) report keeps its exact former shape
+      double perRelu = arms.size() > 1 ? ReluArm.dealerBytesPerRelu(m, f) : -1;
+      reluResults.add(new ReluArm(m, results[i], perRelu));
+    }
+    ComparisonReport report = new ComparisonReport(arch, net, batch, repeat, warmup, mode,
+        reluResults, results[arms.size()]);
     stdout.println(report.markdown());
     if (printLayers) {
       stdout.println(report.layersMarkdown());
@@ -202,7 +250,7 @@ public final class CompareCommand implements Callable<Integer> {
       Report.write(json, report.json());
     }
     stdout.println("wrote " + out.resolve(base) + ".{json,csv,md,svg} and " + base + "-layers.csv");
-    for (VariantResult v : results) {
+    for (VariantResult v : report.variants()) {
       for (int k = 0; k < v.checks().size(); k++) {
         stdout.println(v.model() + " rep " + (k + 1) + " vs plaintext: " + v.checks().get(k).describe());
       }

@@ -8,14 +8,48 @@ import org.polyshare.bench.harness.Json;
 import org.polyshare.core.link.NetworkProfile;
 
 /**
- * The ReLU-GC vs PKN comparison of one architecture, and its renderings: a Markdown table,
- * JSON, CSV (per repetition and per layer) and an SVG chart of the latency split.
+ * The ReLU vs PKN comparison of one architecture (one or more ReLU arms: garbled circuits, FSS),
+ * and its renderings: a Markdown table, JSON, CSV (per repetition and per layer) and an SVG chart
+ * of the latency split. With the GC arm alone every rendering is the two-way comparison's.
  */
 public record ComparisonReport(String architecture, NetworkProfile net, int batch, int repeat,
-    int warmup, String mode, VariantResult relu, VariantResult pkn) {
+    int warmup, String mode, List<ReluArm> relus, VariantResult pkn) {
+
+  public ComparisonReport {
+    if (relus.isEmpty()) {
+      throw new IllegalArgumentException("a comparison needs at least one ReLU arm");
+    }
+    relus = List.copyOf(relus);
+  }
+
+  /** The two-way comparison: the garbled-circuit ReLU arm against PKN. */
+  public ComparisonReport(String architecture, NetworkProfile net, int batch, int repeat,
+      int warmup, String mode, VariantResult relu, VariantResult pkn) {
+    this(architecture, net, batch, repeat, warmup, mode,
+        List.of(new ReluArm(org.polyshare.models.secure.ReluMode.GC, relu, -1)), pkn);
+  }
+
+  /** The first ReLU arm's result. */
+  public VariantResult relu() {
+    return relus.get(0).result();
+  }
+
+  /** Every variant, ReLU arms first. */
+  public List<VariantResult> variants() {
+    List<VariantResult> out = new ArrayList<>();
+    for (ReluArm a : relus) {
+      out.add(a.result());
+    }
+    out.add(pkn);
+    return out;
+  }
 
   public boolean passed() {
-    return relu.passed() && pkn.passed();
+    return variants().stream().allMatch(VariantResult::passed);
+  }
+
+  private boolean threeWay() {
+    return relus.size() > 1;
   }
 
   /** A row of the summary: label, how to read it from a measurement, whether it is bytes. */
@@ -52,24 +86,47 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
   public String markdown() {
     StringBuilder sb = new StringBuilder();
     sb.append("**").append(title()).append("**\n\n");
-    sb.append("| | ").append(relu.model()).append(" (GC ReLU) | ").append(pkn.model())
-        .append(" | ReLU / PKN |\n|---|---:|---:|---:|\n");
-    for (Metric m : metrics()) {
-      double a = relu.median(m.f());
-      double b = pkn.median(m.f());
-      sb.append("| ").append(m.label()).append(" | ").append(m.bytes() ? bytes(a) : num(a))
-          .append(" | ").append(m.bytes() ? bytes(b) : num(b)).append(" | ").append(ratio(a, b))
-          .append(" |\n");
+    sb.append("| | ");
+    for (ReluArm a : relus) {
+      sb.append(a.result().model()).append(" (").append(a.label()).append(") | ");
     }
-    sb.append("| check vs plaintext | ").append(check(relu)).append(" | ").append(check(pkn))
-        .append(" | |\n");
+    sb.append(pkn.model());
+    for (ReluArm a : relus) {
+      sb.append(" | ").append(threeWay() ? a.ratioLabel() : "ReLU / PKN");
+    }
+    sb.append(" |\n|---|").append("---:|".repeat(2 * relus.size() + 1)).append('\n');
+    for (Metric m : metrics()) {
+      double b = pkn.median(m.f());
+      sb.append("| ").append(m.label()).append(" | ");
+      for (ReluArm a : relus) {
+        double x = a.result().median(m.f());
+        sb.append(m.bytes() ? bytes(x) : num(x)).append(" | ");
+      }
+      sb.append(m.bytes() ? bytes(b) : num(b));
+      for (ReluArm a : relus) {
+        sb.append(" | ").append(ratio(a.result().median(m.f()), b));
+      }
+      sb.append(" |\n");
+    }
+    if (relus.stream().anyMatch(a -> a.dealerBytesPerRelu() >= 0)) {
+      sb.append("| dealer bytes per ReLU (both parties) | ");
+      for (ReluArm a : relus) {
+        sb.append(a.dealerBytesPerRelu() >= 0 ? bytes(a.dealerBytesPerRelu()) : "n/a").append(" | ");
+      }
+      sb.append("–").append(" |".repeat(relus.size())).append(" |\n");
+    }
+    sb.append("| check vs plaintext | ");
+    for (ReluArm a : relus) {
+      sb.append(check(a.result())).append(" | ");
+    }
+    sb.append(check(pkn)).append(" |".repeat(relus.size())).append(" |\n");
     return sb.toString();
   }
 
   /** Per-layer split of the median repetition of both variants. */
   public String layersMarkdown() {
     StringBuilder sb = new StringBuilder();
-    for (VariantResult v : List.of(relu, pkn)) {
+    for (VariantResult v : variants()) {
       sb.append("\n**").append(v.model()).append(": per layer (online, slower party)**\n\n")
           .append("| layer | kind | online ms | of which activation ms | online bytes | rounds | offline activation ms |\n")
           .append("|---|---|---:|---:|---:|---:|---:|\n");
@@ -131,21 +188,43 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
         .append(Json.num(net.roundTrip().toNanos() / 1e6)).append("},\n");
     sb.append("  \"batch\": ").append(batch).append(",\n  \"repeat\": ").append(repeat)
         .append(",\n  \"warmup\": ").append(warmup).append(",\n  \"mode\": ").append(Json.str(mode))
-        .append(",\n  \"passed\": ").append(passed()).append(",\n  \"ratios_relu_over_pkn\": {");
+        .append(",\n  \"passed\": ").append(passed());
     List<Metric> ms = metrics();
-    for (int i = 0; i < ms.size(); i++) {
-      Metric m = ms.get(i);
-      double b = pkn.median(m.f());
-      sb.append(i == 0 ? "" : ", ").append(Json.str(m.key())).append(": ")
-          .append(b <= 0 || relu.median(m.f()) < 0 ? "null" : Json.num(relu.median(m.f()) / b));
+    for (ReluArm a : relus) {
+      VariantResult relu = a.result();
+      sb.append(",\n  ").append(Json.str(a.ratioKey())).append(": {");
+      for (int i = 0; i < ms.size(); i++) {
+        Metric m = ms.get(i);
+        double b = pkn.median(m.f());
+        sb.append(i == 0 ? "" : ", ").append(Json.str(m.key())).append(": ")
+            .append(b <= 0 || relu.median(m.f()) < 0 ? "null" : Json.num(relu.median(m.f()) / b));
+      }
+      sb.append('}');
     }
-    sb.append("},\n  \"variants\": [\n");
-    sb.append(variantJson(relu)).append(",\n").append(variantJson(pkn)).append("\n  ]\n}\n");
+    if (threeWay()) {
+      sb.append(",\n  \"dealer_bytes_per_relu\": {");
+      for (int i = 0; i < relus.size(); i++) {
+        ReluArm a = relus.get(i);
+        sb.append(i == 0 ? "" : ", ").append(Json.str(a.relu().name().toLowerCase(Locale.ROOT)))
+            .append(": ").append(a.dealerBytesPerRelu() >= 0 ? Json.num(a.dealerBytesPerRelu()) : "null");
+      }
+      sb.append('}');
+    }
+    sb.append(",\n  \"variants\": [\n");
+    List<VariantResult> vs = variants();
+    for (int i = 0; i < vs.size(); i++) {
+      String arm = threeWay() && i < relus.size() ? relus.get(i).relu().name().toLowerCase(Locale.ROOT) : null;
+      sb.append(i == 0 ? "" : ",\n").append(variantJson(vs.get(i), arm));
+    }
+    sb.append("\n  ]\n}\n");
     return sb.toString();
   }
 
-  private static String variantJson(VariantResult v) {
+  private static String variantJson(VariantResult v, String reluArm) {
     StringBuilder sb = new StringBuilder("    {\"model\": ").append(Json.str(v.model()));
+    if (reluArm != null) {
+      sb.append(", \"relu_arm\": ").append(Json.str(reluArm));
+    }
     sb.append(", \"passed\": ").append(v.passed()).append(",\n     \"checks\": [");
     for (int i = 0; i < v.checks().size(); i++) {
       ReferenceCheck.Outcome c = v.checks().get(i);
@@ -195,7 +274,7 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
       sb.append(',').append(m.key());
     }
     sb.append('\n');
-    for (VariantResult v : List.of(relu, pkn)) {
+    for (VariantResult v : variants()) {
       for (int i = 0; i <= v.reps().size(); i++) {
         boolean med = i == v.reps().size();
         Measurement rep = med ? null : v.reps().get(i);
@@ -216,7 +295,7 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
   public String layersCsv() {
     StringBuilder sb = new StringBuilder(
         "variant,layer,kind,online_ms,online_activation_ms,online_bytes,online_rounds,offline_activation_ms\n");
-    for (VariantResult v : List.of(relu, pkn)) {
+    for (VariantResult v : variants()) {
       for (Measurement.LayerRow r : v.medianRep().layers()) {
         sb.append(v.model()).append(',').append(r.layer()).append(',').append(r.kind()).append(',')
             .append(String.format(Locale.ROOT, "%.4f,%.4f,%d,%d,%.4f", r.onlineMs(),
@@ -249,7 +328,10 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
     int left = 170;
     int barW = w - left - 120;
     StringBuilder sb = new StringBuilder();
-    int h = 330;
+    List<VariantResult> all = variants();
+    int bars = all.size();
+    int panelH = 40 * bars + 40;
+    int h = 52 + 2 * panelH + 38;
     sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(w).append("\" height=\"")
         .append(h).append("\" font-family=\"sans-serif\" font-size=\"12\">\n");
     sb.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
@@ -259,11 +341,14 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
     // The mode description is long; it goes on a small line of its own under the title.
     sb.append("<text x=\"10\" y=\"33\" font-size=\"10\" fill=\"#555\">")
         .append(esc(mode)).append("</text>\n");
-    VariantResult[] vs = {relu, pkn};
-    double[][] p = {parts(relu), parts(pkn)};
+    VariantResult[] vs = all.toArray(new VariantResult[0]);
+    double[][] p = new double[bars][];
+    for (int v = 0; v < bars; v++) {
+      p[v] = parts(vs[v]);
+    }
     for (int panel = 0; panel < 2; panel++) {
       int from = panel == 0 ? 0 : 2;
-      int y0 = 52 + panel * 120;
+      int y0 = 52 + panel * panelH;
       double max = 0;
       for (double[] q : p) {
         double s = 0;
@@ -274,7 +359,7 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
       }
       sb.append("<text x=\"10\" y=\"").append(y0).append("\" font-weight=\"bold\">")
           .append(panel == 0 ? "offline + online (ms)" : "online only (ms)").append("</text>\n");
-      for (int v = 0; v < 2; v++) {
+      for (int v = 0; v < bars; v++) {
         int y = y0 + 12 + v * 40;
         sb.append("<text x=\"10\" y=\"").append(y + 20).append("\">").append(esc(vs[v].model()))
             .append("</text>\n");

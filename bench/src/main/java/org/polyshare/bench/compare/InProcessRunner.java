@@ -45,10 +45,16 @@ final class InProcessRunner {
 
   Run run(Model owner, Model clientView, List<double[][]> inputs, int warmup, Progress progress,
       String label) {
+    return run(owner, clientView, inputs, warmup, progress, label, SecureModel.Options.defaults());
+  }
+
+  /** As above, evaluated with {@code options} (e.g. the FSS ReLU arm). */
+  Run run(Model owner, Model clientView, List<double[][]> inputs, int warmup, Progress progress,
+      String label, SecureModel.Options options) {
     int batch = inputs.get(0).length;
     Repetitions reps = new Repetitions(warmup, inputs.size() - warmup);
-    SecureModel sm0 = SecureModel.compile(owner, batch);
-    SecureModel sm1 = SecureModel.compile(clientView, batch);
+    SecureModel sm0 = SecureModel.compile(owner, batch, options);
+    SecureModel sm1 = SecureModel.compile(clientView, batch, options);
     InProcessDealer dealer = new InProcessDealer();
     progress.begin(label + ": setup (opening masked weights)");
     TwoParties.Result<PartyTrace> r = TwoPartyRun.run(timeout,

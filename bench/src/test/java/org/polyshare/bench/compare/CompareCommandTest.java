@@ -50,7 +50,8 @@ class CompareCommandTest {
   void lenet5InProcessComparesBothVariantsChecksThemAndWritesParseableReports(@TempDir Path dir)
       throws Exception {
     Run r = run("compare", "--model", "lenet5", "--repeat", "1", "--warmup", "0", "--in-process",
-        "--no-progress", "--out", dir.toString(), "--json", dir.resolve("extra.json").toString());
+        "--relu-arms", "gc", "--no-progress", "--out", dir.toString(), "--json",
+        dir.resolve("extra.json").toString());
     assertEquals(0, r.exit(), r.err());
     // The Markdown table: both variants, ratios, the checks.
     assertTrue(r.out().contains("| | lenet5-relu (GC ReLU) | lenet5-pkn | ReLU / PKN |"), r.out());
@@ -102,10 +103,62 @@ class CompareCommandTest {
     assertTrue(Files.readString(dir.resolve("compare-lenet5-loopback.md")).contains("per layer"));
   }
 
+  /**
+   * The default in-process comparison is three-way: the GC arm's deterministic numbers (bytes,
+   * rounds) are those of the two-way run, the FSS arm passes the same check with far fewer
+   * online bytes and without garbled tables, and every rendering carries three variants.
+   */
+  @Test
+  void threeWayAddsTheFssArmAndLeavesTheGcArmsNumbersAlone(@TempDir Path dir) throws Exception {
+    Path two = dir.resolve("two");
+    Path three = dir.resolve("three");
+    assertEquals(0, run("compare", "--model", "tiny", "--repeat", "1", "--warmup", "0",
+        "--in-process", "--relu-arms", "gc", "--no-progress", "--out", two.toString()).exit());
+    Run r = run("compare", "--model", "tiny", "--repeat", "1", "--warmup", "0", "--in-process",
+        "--no-progress", "--out", three.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("| | tiny-relu (GC ReLU) | tiny-relu+fss (FSS ReLU) | tiny-pkn | GC / PKN | FSS / PKN |"), r.out());
+    assertTrue(r.out().contains("| dealer bytes per ReLU (both parties) |"), r.out());
+    assertTrue(r.out().contains("tiny-relu+fss rep 1 vs plaintext: PASS"), r.out());
+    JsonObject report = json(three, "compare-tiny-loopback");
+    JsonObject gcOnly = json(two, "compare-tiny-loopback");
+    assertEquals(3, report.getAsJsonArray("variants").size());
+    assertEquals("gc", variant(report, 0).get("relu_arm").getAsString());
+    assertEquals("fss", variant(report, 1).get("relu_arm").getAsString());
+    assertEquals("tiny-pkn", variant(report, 2).get("model").getAsString());
+    for (String key : new String[] {"online_bytes_01", "online_bytes_10", "offline_bytes_01",
+        "offline_bytes_10", "dealer_bytes_0", "dealer_bytes_1", "online_rounds", "setup_bytes"}) {
+      assertEquals(variant(gcOnly, 0).getAsJsonObject("median").get(key).getAsLong(),
+          variant(report, 0).getAsJsonObject("median").get(key).getAsLong(), "GC arm " + key);
+      assertEquals(variant(gcOnly, 1).getAsJsonObject("median").get(key).getAsLong(),
+          variant(report, 2).getAsJsonObject("median").get(key).getAsLong(), "PKN " + key);
+    }
+    JsonObject gc = variant(report, 0).getAsJsonObject("median");
+    JsonObject fss = variant(report, 1).getAsJsonObject("median");
+    assertTrue(fss.get("online_activation_bytes").getAsLong() < gc.get("online_activation_bytes").getAsLong());
+    assertTrue(fss.get("offline_bytes_01").getAsLong() < gc.get("offline_bytes_01").getAsLong(),
+        "no garbled tables between the parties");
+    assertTrue(fss.get("dealer_bytes_0").getAsLong() > gc.get("dealer_bytes_0").getAsLong(), "the keys come from the dealer");
+    assertTrue(report.getAsJsonObject("ratios_relu_fss_over_pkn").get("online_ms").getAsDouble() > 0);
+    JsonObject perRelu = report.getAsJsonObject("dealer_bytes_per_relu");
+    assertTrue(perRelu.get("fss").getAsDouble() > perRelu.get("gc").getAsDouble());
+    assertEquals(1 + 3 * 2, Files.readAllLines(three.resolve("compare-tiny-loopback.csv")).size());
+    Document svg = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(three.resolve("compare-tiny-loopback.svg").toFile());
+    assertTrue(svg.getElementsByTagName("rect").getLength() >= 1 + 3 * (5 + 3));
+  }
+
+  @Test
+  void fssArmIsRefusedInSeparateJvms() {
+    Run r = run("compare", "--model", "tiny", "--relu-arms", "gc,fss", "--no-progress");
+    assertTrue(r.exit() != 0);
+    assertTrue(r.err().contains("--relu-arms fss runs in process only"), r.err());
+  }
+
   @Test
   void aCorruptedSecureResultFailsTheCheck(@TempDir Path dir) throws Exception {
     Run r = run("compare", "--model", "tiny", "--repeat", "1", "--warmup", "0", "--in-process",
-        "--no-progress", "--out", dir.toString(), "--corrupt-result", "tiny-pkn");
+        "--relu-arms", "gc", "--no-progress", "--out", dir.toString(), "--corrupt-result", "tiny-pkn");
     assertEquals(1, r.exit(), r.out());
     assertTrue(r.err().contains("does not match the plaintext reference"), r.err());
     assertTrue(r.out().contains("tiny-pkn rep 1 vs plaintext: FAIL"), r.out());

@@ -11,21 +11,31 @@ import org.polyshare.core.protocol.Truncation;
 /**
  * A Conv2d or Linear ({@link OwnedProduct}), then either a dealer truncation by f or, when the
  * ReLU reading it is fused, the garbled ReLU with shift f ({@link GcRelu}): the circuit takes the
- * 2f-bit product and truncates by wiring, exactly (floor).
+ * 2f-bit product and truncates by wiring, exactly (floor). In the FSS arm the fused ReLU is
+ * {@link FssReluStep} with shift f: the ReLU on the 2f-scale product, then its exact truncation
+ * (two online rounds, the same floor).
  */
 final class LinearLayer extends SecureLayer {
   private final OwnedProduct product;
   private final boolean fusedRelu;
+  private final boolean fss;
   private final List<CorrelationRequest> linearRequests;
   private final List<CorrelationRequest> activationRequests;
 
   LinearLayer(Program.Step step, Lowering low, OwnedProduct product) {
+    this(step, low, product, ReluMode.GC);
+  }
+
+  LinearLayer(Program.Step step, Lowering low, OwnedProduct product, ReluMode relu) {
     super(step, low);
     this.product = product;
     this.fusedRelu = step.fusedRelu() != null;
+    this.fss = fusedRelu && relu == ReluMode.FSS;
     if (fusedRelu) {
       linearRequests = List.of(product.inferenceRequest());
-      activationRequests = List.of(new CorrelationRequest.RandomOt(64 * n()));
+      activationRequests = fss
+          ? FssReluStep.requests(n(), f)
+          : List.of(new CorrelationRequest.RandomOt(64 * n()));
     } else {
       linearRequests = Lists.concat(List.of(product.inferenceRequest()), truncation(n(), f));
       activationRequests = List.of();
@@ -71,7 +81,7 @@ final class LinearLayer extends SecureLayer {
 
       @Override
       void offlineActivation(Party q) {
-        if (fusedRelu) {
+        if (fusedRelu && !fss) {
           relu = GcRelu.prepare(q, n(), f);
         }
       }
@@ -84,7 +94,10 @@ final class LinearLayer extends SecureLayer {
 
       @Override
       long[] onlineActivation(Party q, long[] z) {
-        return fusedRelu ? GcRelu.online(q, relu, z) : z;
+        if (!fusedRelu) {
+          return z;
+        }
+        return fss ? FssReluStep.online(q, z, f) : GcRelu.online(q, relu, z);
       }
     };
   }

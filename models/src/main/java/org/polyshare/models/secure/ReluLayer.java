@@ -7,15 +7,24 @@ import org.polyshare.core.gc.GcRelu;
 import org.polyshare.core.protocol.Party;
 
 /**
- * A ReLU not fused into a product (e.g. after a residual Add): the garbled ReLU with shift 0.
- * All of its cost is activation.
+ * A ReLU not fused into a product (e.g. after a residual Add): the garbled ReLU with shift 0, or
+ * in the FSS arm {@link FssReluStep} with shift 0 (one online round). All of its cost is
+ * activation.
  */
 final class ReluLayer extends SecureLayer {
+  private final ReluMode relu;
   private final List<CorrelationRequest> requests;
 
   ReluLayer(Program.Step step, Lowering low) {
+    this(step, low, ReluMode.GC);
+  }
+
+  ReluLayer(Program.Step step, Lowering low, ReluMode relu) {
     super(step, low);
-    this.requests = List.of(new CorrelationRequest.RandomOt(64 * n()));
+    this.relu = relu;
+    this.requests = relu == ReluMode.FSS
+        ? FssReluStep.requests(n(), 0)
+        : List.of(new CorrelationRequest.RandomOt(64 * n()));
   }
 
   @Override
@@ -41,11 +50,14 @@ final class ReluLayer extends SecureLayer {
   @Override
   Session open(Party party) {
     return () -> new Inference() {
-      private GcOffline relu;
+      private GcOffline gc;
 
       @Override
       void offlineActivation(Party q) {
-        relu = GcRelu.prepare(q, n(), 0);
+        if (fss()) {
+          return; // the keys are drawn online from the prefetched store; nothing to precompute
+        }
+        gc = GcRelu.prepare(q, n(), 0);
       }
 
       @Override
@@ -55,9 +67,13 @@ final class ReluLayer extends SecureLayer {
 
       @Override
       long[] onlineActivation(Party q, long[] x) {
-        return GcRelu.online(q, relu, x);
+        return fss() ? FssReluStep.online(q, x, 0) : GcRelu.online(q, gc, x);
       }
     };
+  }
+
+  private boolean fss() {
+    return relu == ReluMode.FSS;
   }
 
   @Override

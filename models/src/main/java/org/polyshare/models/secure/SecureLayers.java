@@ -22,19 +22,24 @@ final class SecureLayers {
 
   /** The lowered program's layers, in evaluation order; a step's index is its weight-mask id. */
   static List<SecureLayer> of(Program program, SecureLayer.Lowering low) {
+    return of(program, low, ReluMode.GC);
+  }
+
+  /** As {@link #of(Program, SecureLayer.Lowering)} with ReLUs (plain and fused) in {@code relu}. */
+  static List<SecureLayer> of(Program program, SecureLayer.Lowering low, ReluMode relu) {
     List<SecureLayer> out = new ArrayList<>();
     for (int i = 0; i < program.steps.size(); i++) {
-      out.add(of(program.steps.get(i), i, low));
+      out.add(of(program.steps.get(i), i, low, relu));
     }
     return Collections.unmodifiableList(out);
   }
 
-  private static SecureLayer of(Program.Step s, int index, SecureLayer.Lowering low) {
+  private static SecureLayer of(Program.Step s, int index, SecureLayer.Lowering low, ReluMode relu) {
     Layer l = s.layer();
     if (l instanceof Conv2d c) {
-      return new LinearLayer(s, low, OwnedProduct.conv(index, c, null, s, low));
+      return new LinearLayer(s, low, OwnedProduct.conv(index, c, null, s, low), relu);
     } else if (l instanceof Linear lin) {
-      return new LinearLayer(s, low, OwnedProduct.linear(index, lin, low));
+      return new LinearLayer(s, low, OwnedProduct.linear(index, lin, low), relu);
     } else if (l instanceof PolyKerv) {
       return new PolyKervLayer(s, low, index);
     } else if (l instanceof BatchNorm) {
@@ -52,7 +57,7 @@ final class SecureLayers {
     } else if (l instanceof Flatten) {
       return new FlattenLayer(s, low);
     } else if (l instanceof Relu) {
-      return new ReluLayer(s, low);
+      return new ReluLayer(s, low, relu);
     }
     throw new IllegalArgumentException("model '" + low.model().name() + "': layer '" + l.name()
         + "' is a " + l.kind() + ", which the secure evaluator does not support");

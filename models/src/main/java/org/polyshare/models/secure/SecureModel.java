@@ -31,23 +31,31 @@ import org.polyshare.models.zoo.Zoo;
  */
 public final class SecureModel {
   /**
-   * Evaluation options. {@code fusedPolyKerv}: a PolyKerv of degree ≤ 2 truncates and raises to
+   * Evaluation options. {@code relu}: the ReLU arm (garbled circuits or FSS). {@code fusedPolyKerv}: a PolyKerv of degree ≤ 2 truncates and raises to
    * its power in ONE opening ({@link org.polyshare.core.protocol.FusedPower}), then truncates the
    * power once (off by default; needs the DEALER or EXACT truncation mode).
    */
   public record Options(TruncationMode truncation, boolean headroomGuard, int marginBits,
-      int calibrationSamples, boolean fusedPolyKerv) {
+      int calibrationSamples, ReluMode relu, boolean fusedPolyKerv) {
+    public Options {
+      if (relu == null) {
+        throw new IllegalArgumentException("the ReLU mode is required (gc or fss)");
+      }
+    }
+
+    /** The garbled-circuit ReLU arm, PolyKerv unfused. */
     public Options(TruncationMode truncation, boolean headroomGuard, int marginBits, int calibrationSamples) {
-      this(truncation, headroomGuard, marginBits, calibrationSamples, false);
+      this(truncation, headroomGuard, marginBits, calibrationSamples, ReluMode.GC, false);
     }
 
     public static Options defaults() {
-      return new Options(TruncationMode.DEALER, true, Headroom.DEFAULT_MARGIN_BITS, 4, false);
+      return new Options(TruncationMode.DEALER, true, Headroom.DEFAULT_MARGIN_BITS, 4);
     }
 
-    public Options withGuard(boolean on) { return new Options(truncation, on, marginBits, calibrationSamples, fusedPolyKerv); }
-    public Options withTruncation(TruncationMode m) { return new Options(m, headroomGuard, marginBits, calibrationSamples, fusedPolyKerv); }
-    public Options withFusedPolyKerv(boolean on) { return new Options(truncation, headroomGuard, marginBits, calibrationSamples, on); }
+    public Options withGuard(boolean on) { return new Options(truncation, on, marginBits, calibrationSamples, relu, fusedPolyKerv); }
+    public Options withTruncation(TruncationMode m) { return new Options(m, headroomGuard, marginBits, calibrationSamples, relu, fusedPolyKerv); }
+    public Options withRelu(ReluMode m) { return new Options(truncation, headroomGuard, marginBits, calibrationSamples, m, fusedPolyKerv); }
+    public Options withFusedPolyKerv(boolean on) { return new Options(truncation, headroomGuard, marginBits, calibrationSamples, relu, on); }
   }
 
   /**
@@ -85,7 +93,7 @@ public final class SecureModel {
     this.batch = batch;
     this.options = options;
     this.layers = SecureLayers.of(program, new SecureLayer.Lowering(program.model, batch,
-        program.model.fixedPoint(), options.truncation(), options.fusedPolyKerv()));
+        program.model.fixedPoint(), options.truncation(), options.fusedPolyKerv()), options.relu());
   }
 
   public static SecureModel compile(Model model, int batch) {
@@ -99,7 +107,7 @@ public final class SecureModel {
     return new SecureModel(Program.of(model), batch, options);
   }
 
-  /** ReLUs per inference (each a garbled circuit). */
+  /** ReLUs per inference (each a garbled circuit, or an FSS key pair in the FSS arm). */
   public long reluCount() {
     return layers.stream().mapToLong(SecureLayer::reluCount).sum();
   }
@@ -166,6 +174,9 @@ public final class SecureModel {
     Headroom.LayerHeadroom t = r.firstBelow(options.marginBits());
     if (t != null) {
       throw new HeadroomException(model.name(), t, options.marginBits());
+    }
+    if (options.relu() == ReluMode.FSS) {
+      FssReluStep.checkBound(model, r, options.marginBits());
     }
     return r;
   }

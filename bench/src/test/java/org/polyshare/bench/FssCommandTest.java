@@ -1,0 +1,55 @@
+package org.polyshare.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bench fss} on small sizes: every ReLU checked, key bytes as the construction defines them. */
+class FssCommandTest {
+  @TempDir Path dir;
+
+  private JsonObject run(String... args) throws Exception {
+    Path json = dir.resolve("fss.json");
+    String[] all = new String[args.length + 7];
+    all[0] = "fss";
+    System.arraycopy(args, 0, all, 1, args.length);
+    System.arraycopy(new String[] {"--reps", "1", "--warmup", "0", "--json", json.toString()}, 0, all, args.length + 1, 6);
+    assertEquals(0, BenchCli.commandLine().execute(all), String.join(" ", all));
+    return JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+  }
+
+  @Test
+  void keysEvaluateToReluAndWeighTheirCorrectionWords() throws Exception {
+    int n = 2000;
+    JsonObject j = run("--relu", Integer.toString(n));
+    assertEquals(n + " relus, all equal", j.get("checked_against_plain").getAsString());
+    // per ReLU and party the DCF key's correction words, 8·(4k + 2) + k/4 B at k = 62 (FssRelu's
+    // class comment), plus the seed-compressed mask shares' corrections and message headers
+    double perParty = 8 * (4 * 62 + 2) + 62 / 4.0;
+    double both = j.get("key_bytes_per_relu").getAsDouble();
+    System.out.printf("FSS key bytes per ReLU at k = 62: %.2f (party 0 %.2f, party 1 %.2f)%n", both,
+        j.get("key_bytes_per_relu_party0").getAsDouble(), j.get("key_bytes_per_relu_party1").getAsDouble());
+    assertTrue(both >= 2 * perParty && both <= 2 * perParty + 64, "key bytes per ReLU " + both);
+    assertTrue(j.get("eval_relu_per_second_per_core_party0").getAsDouble() > 0);
+  }
+
+  @Test
+  void smallerInputBoundsMakeSmallerKeys() throws Exception {
+    double k62 = run("--relu", "500").get("key_bytes_per_relu").getAsDouble();
+    double k20 = run("--relu", "500", "--bits", "20").get("key_bytes_per_relu").getAsDouble();
+    assertTrue(k20 < k62 / 2, k20 + " vs " + k62);
+  }
+
+  @Test
+  void badSizesAreRefused() {
+    assertNotEquals(0, BenchCli.commandLine().execute("fss", "--relu", "10", "--bits", "63"));
+    assertNotEquals(0, BenchCli.commandLine().execute("fss", "--relu", "0"));
+  }
+}

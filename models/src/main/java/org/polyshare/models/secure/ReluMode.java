@@ -1,0 +1,25 @@
+package org.polyshare.models.secure;
+
+/**
+ * How the secure model evaluates ReLU (plain and fused into a product; max-pool stays garbled).
+ * Part of the plan: the two arms draw different correlations, so their plan hashes differ.
+ */
+public enum ReluMode {
+  /** Garbled circuits, as Delphi does without a third party (the default). */
+  GC,
+  /** Function secret sharing with the dealer's DCF keys ({@link FssReluStep}). */
+  FSS;
+
+  /** The FSS arm's input bound: ReLU inputs must lie in {@code [−2^62, 2^62)} (see {@link FssReluStep}). */
+  public static final int FSS_INPUT_BITS = 62;
+
+  /** Parses {@code gc} or {@code fss} (any case), naming the choices otherwise. */
+  public static ReluMode parse(String s) {
+    for (ReluMode m : values()) {
+      if (m.name().equalsIgnoreCase(s.trim())) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("unknown ReLU mode '" + s + "': expected gc or fss");
+  }
+}
