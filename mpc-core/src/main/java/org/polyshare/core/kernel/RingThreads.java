@@ -33,7 +33,7 @@ public final class RingThreads implements AutoCloseable {
 
   private static final Object LOCK = new Object();
   private static int configured;
-  private static RingThreads shared;
+  private static volatile RingThreads shared;
 
   private final int threads;
   private final ThreadPoolExecutor helpers;
