@@ -29,6 +29,8 @@ public final class BenchCli implements Runnable {
 
   @CommandLine.Mixin LogOptions logging;
 
+  @CommandLine.Mixin org.polyshare.core.ops.ThreadOptions threads;
+
   @Override
   public void run() {
     spec.commandLine().usage(System.out);

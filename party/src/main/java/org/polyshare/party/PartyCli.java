@@ -29,6 +29,8 @@ public final class PartyCli implements Runnable {
   @CommandLine.Mixin
   LogOptions logging;
 
+  @CommandLine.Mixin org.polyshare.core.ops.ThreadOptions threads;
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run or serve");

@@ -171,7 +171,8 @@ public final class SeparateJvmRunner implements AutoCloseable {
     Path json1 = work.resolve(tag + "-p1.json");
     List<String> common = List.of("--dealer", "127.0.0.1:" + dealerPort, "--inferences", Integer.toString(inferences),
         "--net", net.name(), "--timeout", Long.toString(timeout.toSeconds()), "--connect-deadline", "120",
-        "--truncation", truncation.name().toLowerCase(java.util.Locale.ROOT));
+        "--truncation", truncation.name().toLowerCase(java.util.Locale.ROOT),
+        "--threads", Integer.toString(org.polyshare.core.kernel.RingThreads.shared().threads()));
     List<String> a0 = new ArrayList<>(List.of("run", "--id", "0", "--listen", "0", "--json", json0.toString(),
         "--certs", certs.resolve("party0").toString(), "--model", model, "--session", session));
     a0.addAll(common);

@@ -9,6 +9,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -17,13 +18,16 @@ import org.polyshare.core.kernel.Conv2dShape;
 import org.polyshare.core.kernel.MatMulShape;
 import org.polyshare.core.kernel.RingConv;
 import org.polyshare.core.kernel.RingGemm;
+import org.polyshare.core.kernel.RingThreads;
 
 /**
- * Int64 ring kernels, single thread. Scores are multiply-adds per second: both benchmarks do
- * the 64 × 576 × 1024 = 37,748,736 MACs of a ResNet-18 3×3 conv layer (64→64 channels, 32×32,
- * pad 1), once as a plain GEMM and once as the convolution (im2col + GEMM).
+ * Int64 ring kernels at 1 and 2 kernel threads ({@code threads}, the pool's size in each forked
+ * JVM). Scores are multiply-adds per second: both benchmarks do the 64 × 576 × 1024 = 37,748,736
+ * MACs of a ResNet-18 3×3 conv layer (64→64 channels, 32×32, pad 1), once as a plain GEMM and once
+ * as the convolution (im2col + GEMM). The pool is sized once per JVM, so keep at least one fork
+ * (no {@code -f 0}).
  *
- * <pre>java -cp bench/target/polyshare-bench.jar org.openjdk.jmh.Main RingKernelBenchmark</pre>
+ * <pre>java -cp bench/target/polyshare-bench.jar org.openjdk.jmh.Main RingKernelBenchmark -p threads=1,2</pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -43,8 +47,12 @@ public class RingKernelBenchmark {
   private long[] weights;
   private long[] output;
 
+  @Param({"1", "2"})
+  public int threads;
+
   @Setup
   public void setup() {
+    RingThreads.configure(threads);
     SplittableRandom rnd = new SplittableRandom(1);
     a = rnd.longs(gemm.leftNumel()).toArray();
     b = rnd.longs(gemm.rightNumel()).toArray();

@@ -6,9 +6,13 @@ import java.util.Arrays;
  * 2-D convolution over Z_2^64, NCHW, by im2col and {@link RingGemm}: per image, the input patches
  * are laid out as a {@code [inC·kH·kW, outH·outW]} matrix and the weights {@code [outC, inC·kH·kW]}
  * multiply it, which yields that image's NCHW output directly. Zero padding, one stride, no bias.
- * The map is bilinear in (input, weights), which the Beaver-style protocols rely on.
+ * The map is bilinear in (input, weights), which the Beaver-style protocols rely on. It runs over
+ * the kernel pool ({@link RingThreads}); the result is bit-identical for every thread count.
  */
 public final class RingConv {
+  /** Patch elements below which an im2col block is not worth a hand-off (it is a copy). */
+  private static final int IM2COL_GRAIN = 1 << 16;
+
   private RingConv() {}
 
   /** A new output {@code [batch, outC, outH, outW]}. */
@@ -20,15 +24,23 @@ public final class RingConv {
 
   /** Writes the convolution into {@code out} (overwritten). */
   public static void conv2dInto(long[] input, long[] weights, long[] out, Conv2dShape s) {
+    conv2dInto(RingThreads.shared(), input, weights, out, s);
+  }
+
+  static void conv2dInto(RingThreads pool, long[] input, long[] weights, long[] out, Conv2dShape s) {
     check(input, weights, out, s);
     Arrays.fill(out, 0L);
-    accumulate(input, weights, out, s);
+    accumulate(pool, input, weights, out, s);
   }
 
   /** {@code out += conv(input, weights)}. */
   public static void conv2dAdd(long[] input, long[] weights, long[] out, Conv2dShape s) {
+    conv2dAdd(RingThreads.shared(), input, weights, out, s);
+  }
+
+  static void conv2dAdd(RingThreads pool, long[] input, long[] weights, long[] out, Conv2dShape s) {
     check(input, weights, out, s);
-    accumulate(input, weights, out, s);
+    accumulate(pool, input, weights, out, s);
   }
 
   private static void check(long[] input, long[] weights, long[] out, Conv2dShape s) {
@@ -40,34 +52,62 @@ public final class RingConv {
     }
   }
 
-  private static void accumulate(long[] input, long[] weights, long[] out, Conv2dShape s) {
+  /**
+   * With at least as many images as threads, contiguous blocks of images run whole (each block its
+   * own patch buffer, its GEMMs inline); otherwise image by image, the im2col split over input
+   * channels (disjoint rows of the patch matrix) and the GEMM over its rows (output channels).
+   */
+  private static void accumulate(RingThreads pool, long[] input, long[] weights, long[] out, Conv2dShape s) {
     int plane = s.outH() * s.outW();
     int kk = s.patchSize();
     boolean pointwise = s.kH() == 1 && s.kW() == 1 && s.stride() == 1 && s.pad() == 0;
-    long[] cols = pointwise ? null : new long[kk * plane];
     int inImage = s.inC() * s.h() * s.w();
     int outImage = s.outC() * plane;
+    if (s.batch() > 1 && s.batch() >= pool.threads()) {
+      int grain = RingGemm.grain((long) s.outC() * kk * plane);
+      pool.forEachBlock(s.batch(), grain, (b0, b1) -> {
+        long[] cols = pointwise ? null : new long[kk * plane];
+        for (int b = b0; b < b1; b++) {
+          image(RingThreads.INLINE, input, weights, out, s, b * inImage, b * outImage, cols);
+        }
+      });
+      return;
+    }
+    long[] cols = pointwise ? null : new long[kk * plane];
     for (int b = 0; b < s.batch(); b++) {
-      if (pointwise) {
-        // A 1x1 stride-1 convolution is already a GEMM on the image as stored.
-        RingGemm.multiplyAdd(weights, 0, input, b * inImage, out, b * outImage, s.outC(), kk, plane);
-      } else {
-        im2col(input, b * inImage, s, cols);
-        RingGemm.multiplyAdd(weights, 0, cols, 0, out, b * outImage, s.outC(), kk, plane);
-      }
+      image(pool, input, weights, out, s, b * inImage, b * outImage, cols);
     }
   }
 
-  /** Patch matrix of one image: row {@code (c, ky, kx)}, column {@code (oy, ox)}. */
+  private static void image(RingThreads pool, long[] input, long[] weights, long[] out, Conv2dShape s,
+      int inOff, int outOff, long[] cols) {
+    int plane = s.outH() * s.outW();
+    int kk = s.patchSize();
+    if (cols == null) {
+      // A 1x1 stride-1 convolution is already a GEMM on the image as stored.
+      RingGemm.multiplyAdd(pool, weights, 0, input, inOff, out, outOff, s.outC(), kk, plane);
+      return;
+    }
+    int perChannel = s.kH() * s.kW() * plane;
+    pool.forEachBlock(s.inC(), Math.max(1, IM2COL_GRAIN / perChannel),
+        (c0, c1) -> im2col(input, inOff, s, cols, c0, c1));
+    RingGemm.multiplyAdd(pool, weights, 0, cols, 0, out, outOff, s.outC(), kk, plane);
+  }
+
   static void im2col(long[] input, int off, Conv2dShape s, long[] cols) {
+    im2col(input, off, s, cols, 0, s.inC());
+  }
+
+  /** Rows of input channels {@code [c0, c1)} of one image's patch matrix: row {@code (c, ky, kx)}, column {@code (oy, ox)}. */
+  static void im2col(long[] input, int off, Conv2dShape s, long[] cols, int c0, int c1) {
     int h = s.h();
     int w = s.w();
     int oh = s.outH();
     int ow = s.outW();
     int stride = s.stride();
     int pad = s.pad();
-    int row = 0;
-    for (int c = 0; c < s.inC(); c++) {
+    int row = c0 * s.kH() * s.kW();
+    for (int c = c0; c < c1; c++) {
       int chan = off + c * h * w;
       for (int ky = 0; ky < s.kH(); ky++) {
         for (int kx = 0; kx < s.kW(); kx++, row++) {

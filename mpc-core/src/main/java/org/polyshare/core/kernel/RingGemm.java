@@ -10,11 +10,14 @@ package org.polyshare.core.kernel;
  * 1 + 2 for a plain axpy); measured ~25% faster than one C row at a time. Columns are cut into
  * blocks of {@value #NB} (a C row segment stays in L1) and the reduction into blocks of
  * {@value #KB} rows (a B panel of {@code KB · NB · 8} bytes = 256 KiB stays in L2 while all m rows
- * of A pass over it). Single-threaded; callers parallelize over batch or output channels.
+ * of A pass over it). Products run over the kernel pool ({@link RingThreads}), split into row or
+ * column blocks; the result is bit-identical for every thread count (each C element's sum is exact).
  */
 public final class RingGemm {
   static final int NB = 512;
   static final int KB = 64;
+  /** Multiply-adds below which a block is not worth a hand-off (~30 µs of one core). */
+  static final long MIN_BLOCK_MACS = 1L << 16;
 
   private RingGemm() {}
 
@@ -27,22 +30,72 @@ public final class RingGemm {
 
   /** {@code C = A · B} into {@code c} (overwritten). */
   public static void multiplyInto(long[] a, long[] b, long[] c, MatMulShape s) {
+    multiplyInto(RingThreads.shared(), a, b, c, s);
+  }
+
+  static void multiplyInto(RingThreads pool, long[] a, long[] b, long[] c, MatMulShape s) {
     check(a.length >= s.leftNumel() && b.length >= s.rightNumel() && c.length >= s.outputNumel(), s);
     java.util.Arrays.fill(c, 0, s.outputNumel(), 0L);
-    multiplyAdd(a, 0, b, 0, c, 0, s.m(), s.k(), s.n());
+    multiplyAdd(pool, a, 0, b, 0, c, 0, s.m(), s.k(), s.n());
   }
 
   /**
    * {@code C += A · B} on sub-arrays: A at {@code aOff} ({@code m×k}), B at {@code bOff}
-   * ({@code k×n}), C at {@code cOff} ({@code m×n}), all dense row-major.
+   * ({@code k×n}), C at {@code cOff} ({@code m×n}), all dense row-major; over the
+   * {@linkplain RingThreads#shared() process pool}.
    */
   public static void multiplyAdd(
+      long[] a, int aOff, long[] b, int bOff, long[] c, int cOff, int m, int k, int n) {
+    multiplyAdd(RingThreads.shared(), a, aOff, b, bOff, c, cOff, m, k, n);
+  }
+
+  /**
+   * {@link #multiplyAdd} over {@code pool}. Rows of C are cut into contiguous blocks of whole
+   * 4-row quads (the micro-kernel's unit) when there are at least as many quads as threads, else
+   * columns into blocks of whole 8-column groups (a dense layer at batch 1 has one row); each block
+   * is an independent sub-product writing its own part of C, and below {@value #MIN_BLOCK_MACS}
+   * multiply-adds per block the product runs inline.
+   */
+  static void multiplyAdd(RingThreads pool,
       long[] a, int aOff, long[] b, int bOff, long[] c, int cOff, int m, int k, int n) {
     if (aOff < 0 || bOff < 0 || cOff < 0
         || aOff + (long) m * k > a.length || bOff + (long) k * n > b.length || cOff + (long) m * n > c.length) {
       throw new IllegalArgumentException(
           "gemm operands too short for m=" + m + " k=" + k + " n=" + n + " at the given offsets");
     }
+    if (m == 0 || n == 0 || k == 0) {
+      return;
+    }
+    int quads = (m + 3) / 4;
+    if (quads >= pool.threads()) {
+      int grain = grain(4L * k * n);
+      pool.forEachBlock(quads, grain, (q0, q1) -> {
+        int i0 = 4 * q0;
+        int i1 = Math.min(m, 4 * q1);
+        serial(a, aOff + i0 * k, b, bOff, n, c, cOff + i0 * n, n, i1 - i0, k, n);
+      });
+    } else {
+      int groups = (n + 7) / 8;
+      int grain = grain(8L * m * k);
+      pool.forEachBlock(groups, grain, (g0, g1) -> {
+        int j0 = 8 * g0;
+        int j1 = Math.min(n, 8 * g1);
+        serial(a, aOff, b, bOff + j0, n, c, cOff + j0, n, m, k, j1 - j0);
+      });
+    }
+  }
+
+  /** Least items per block so that one block does {@value #MIN_BLOCK_MACS} multiply-adds. */
+  static int grain(long macsPerItem) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (MIN_BLOCK_MACS + macsPerItem - 1) / macsPerItem));
+  }
+
+  /**
+   * The single-thread product {@code C += A · B}: A dense {@code m×k} at {@code aOff}, B {@code k×n}
+   * with row stride {@code ldb}, C {@code m×n} with row stride {@code ldc}.
+   */
+  private static void serial(long[] a, int aOff, long[] b, int bOff, int ldb, long[] c, int cOff, int ldc,
+      int m, int k, int n) {
     for (int jj = 0; jj < n; jj += NB) {
       int len = Math.min(NB, n - jj);
       for (int pp = 0; pp < k; pp += KB) {
@@ -50,29 +103,29 @@ public final class RingGemm {
         int i = 0;
         for (; i + 3 < m; i += 4) {
           int aRow = aOff + i * k;
-          int cStart = cOff + i * n + jj;
+          int cStart = cOff + i * ldc + jj;
           int p = pp;
           for (; p + 3 < pEnd; p += 4) {
-            kernel4x4(c, cStart, n, b, bOff + p * n + jj, n, a, aRow + p, k, len);
+            kernel4x4(c, cStart, ldc, b, bOff + p * ldb + jj, ldb, a, aRow + p, k, len);
           }
           for (; p < pEnd; p++) {
-            int bRow = bOff + p * n + jj;
+            int bRow = bOff + p * ldb + jj;
             for (int r = 0; r < 4; r++) {
-              axpy1(c, cStart + r * n, b, bRow, a[aRow + r * k + p], len);
+              axpy1(c, cStart + r * ldc, b, bRow, a[aRow + r * k + p], len);
             }
           }
         }
         for (; i < m; i++) {
           int aRow = aOff + i * k;
-          int cStart = cOff + i * n + jj;
+          int cStart = cOff + i * ldc + jj;
           int p = pp;
           for (; p + 3 < pEnd; p += 4) {
-            int b0 = bOff + p * n + jj;
-            axpy4(c, cStart, b, b0, b0 + n, b0 + 2 * n, b0 + 3 * n,
+            int b0 = bOff + p * ldb + jj;
+            axpy4(c, cStart, b, b0, b0 + ldb, b0 + 2 * ldb, b0 + 3 * ldb,
                 a[aRow + p], a[aRow + p + 1], a[aRow + p + 2], a[aRow + p + 3], len);
           }
           for (; p < pEnd; p++) {
-            axpy1(c, cStart, b, bOff + p * n + jj, a[aRow + p], len);
+            axpy1(c, cStart, b, bOff + p * ldb + jj, a[aRow + p], len);
           }
         }
       }

@@ -8,6 +8,7 @@ import javax.crypto.Cipher;
 import javax.crypto.ShortBufferException;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.polyshare.core.kernel.RingThreads;
 
 /**
  * AES-128 in counter mode keyed by a {@link Seed}: the keystream is the pseudorandom output.
@@ -15,25 +16,42 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>The JDK's {@code AES/CTR/NoPadding} runs on AES-NI when given large buffers, so output is
  * produced in chunks of {@value #CHUNK_BYTES} bytes and unpacked to {@code long}s little-endian.
  * Two PRGs from the same seed produce the same stream; that is what seed compression relies on.
- * Not thread-safe.
+ * A large {@link #fill} is split over the kernel pool: counter mode is seekable, so each block of
+ * whole chunks runs its own cipher started at that chunk's counter, and the stream is the same
+ * bytes in the same order at every thread count. Not thread-safe.
  */
 public final class Prg {
   private static final int CHUNK_BYTES = 1 << 15;
+  private static final int CHUNK_LONGS = CHUNK_BYTES >>> 3;
+  /** Chunks per parallel block (1 MiB of keystream): below that a fill runs on the caller. */
+  private static final int BLOCK_CHUNKS = 32;
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-  private final Cipher cipher;
+  private final SecretKeySpec key;
+  private Cipher cipher;
+  /** Keystream bytes the cipher has produced so far: a multiple of the chunk, hence of the AES block. */
+  private long produced;
   private final byte[] zeros = new byte[CHUNK_BYTES];
   private final byte[] buf = new byte[CHUNK_BYTES];
   private int pos = CHUNK_BYTES;
 
   public Prg(Seed seed) {
+    key = new SecretKeySpec(seed.bytes(), "AES");
+    cipher = cipherAt(key, 0);
+  }
+
+  /** AES-CTR from keystream byte {@code offset} (a multiple of 16): the counter is the block index. */
+  private static Cipher cipherAt(SecretKeySpec key, long offset) {
+    byte[] iv = new byte[16];
+    long block = offset >>> 4;
+    for (int i = 0; i < 8; i++) {
+      iv[15 - i] = (byte) (block >>> (8 * i)); // big-endian 128-bit counter, as the JDK increments it
+    }
     try {
-      cipher = Cipher.getInstance("AES/CTR/NoPadding");
-      cipher.init(
-          Cipher.ENCRYPT_MODE,
-          new SecretKeySpec(seed.bytes(), "AES"),
-          new IvParameterSpec(new byte[16]));
+      Cipher c = Cipher.getInstance("AES/CTR/NoPadding");
+      c.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv));
+      return c;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-CTR is not available in this JDK", e);
     }
@@ -45,11 +63,53 @@ public final class Prg {
     } catch (ShortBufferException e) {
       throw new AssertionError(e);
     }
+    produced += CHUNK_BYTES;
     pos = 0;
   }
 
   /** Fills {@code out[off, off+len)} with uniform ring elements. */
   public void fill(long[] out, int off, int len) {
+    fill(RingThreads.shared(), out, off, len);
+  }
+
+  /**
+   * {@link #fill} over {@code pool}: the rest of the current chunk on the caller, then whole chunks
+   * in blocks of {@value #BLOCK_CHUNKS}, each with its own cipher at its counter, then the main
+   * cipher moved past them and the tail on the caller.
+   */
+  void fill(RingThreads pool, long[] out, int off, int len) {
+    int head = Math.min(len, (CHUNK_BYTES - pos) >>> 3);
+    int chunks = (len - head) / CHUNK_LONGS;
+    if (pool.blocks(chunks, BLOCK_CHUNKS) <= 1) {
+      fillSerial(out, off, len);
+      return;
+    }
+    fillSerial(out, off, head);
+    int bulk = off + head;
+    long base = produced;
+    pool.forEachBlock(chunks, BLOCK_CHUNKS, (c0, c1) -> {
+      Cipher c = cipherAt(key, base + (long) c0 * CHUNK_BYTES);
+      byte[] zero = new byte[CHUNK_BYTES];
+      byte[] stream = new byte[CHUNK_BYTES];
+      for (int ch = c0; ch < c1; ch++) {
+        try {
+          c.update(zero, 0, CHUNK_BYTES, stream, 0);
+        } catch (ShortBufferException e) {
+          throw new AssertionError(e);
+        }
+        int o = bulk + ch * CHUNK_LONGS;
+        for (int k = 0; k < CHUNK_LONGS; k++) {
+          out[o + k] = (long) LONGS.get(stream, k << 3);
+        }
+      }
+    });
+    produced = base + (long) chunks * CHUNK_BYTES;
+    cipher = cipherAt(key, produced);
+    pos = CHUNK_BYTES;
+    fillSerial(out, bulk + chunks * CHUNK_LONGS, len - head - chunks * CHUNK_LONGS);
+  }
+
+  private void fillSerial(long[] out, int off, int len) {
     int end = off + len;
     int i = off;
     while (i < end) {

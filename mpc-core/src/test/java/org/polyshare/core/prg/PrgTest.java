@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
+import org.polyshare.core.kernel.RingThreads;
 
 class PrgTest {
   @Test
@@ -51,5 +55,40 @@ class PrgTest {
     // Binomial(n, 1/2): 6.5 standard deviations (two-sided) is a false alarm once in ~10^10 runs.
     assertTrue(Math.abs(ones - n / 2) < 6.5 * Math.sqrt(n / 4), "ones = " + ones);
     assertEquals("Seed[redacted]", Seed.random().toString());
+  }
+
+  /** The keystream of AES-128-CTR from counter 0, as little-endian longs: the reference. */
+  private static long[] ctrStream(byte[] key, int longs) throws Exception {
+    Cipher ctr = Cipher.getInstance("AES/CTR/NoPadding");
+    ctr.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(new byte[16]));
+    ByteBuffer bytes = ByteBuffer.wrap(ctr.doFinal(new byte[8 * longs])).order(ByteOrder.LITTLE_ENDIAN);
+    long[] out = new long[longs];
+    bytes.asLongBuffer().get(out);
+    return out;
+  }
+
+  @Test
+  void aLargeFillSplitOverThreadsIsTheSameStreamAndLeavesTheSamePosition() throws Exception {
+    byte[] key = new byte[16];
+    Arrays.fill(key, (byte) 0x5a);
+    int big = 3 * 32 * 4096 + 4096 + 777; // 3 blocks of 32 chunks and a ragged tail at 3 threads
+    long[] expect = ctrStream(key, 4096 + big + 1);
+    for (int prefix : new int[] {0, 3, 4096 - 2, 4096, 5}) {
+      for (int t = 1; t <= 3; t++) {
+        try (RingThreads pool = new RingThreads(t)) {
+          Prg prg = new Prg(Seed.of(key));
+          long[] head = new long[prefix];
+          prg.fill(pool, head, 0, prefix);
+          long[] bulk = new long[big + 2];
+          prg.fill(pool, bulk, 1, big);
+          long after = prg.nextLong();
+          long[] want = Arrays.copyOfRange(expect, prefix, prefix + big);
+          assertArrayEquals(Arrays.copyOfRange(expect, 0, prefix), head, "prefix " + prefix + " at " + t + " threads");
+          assertArrayEquals(want, Arrays.copyOfRange(bulk, 1, 1 + big), "bulk after " + prefix + " at " + t + " threads");
+          assertEquals(0L, bulk[0] | bulk[big + 1], "fill wrote outside its range");
+          assertEquals(expect[prefix + big], after, "the stream after the bulk, prefix " + prefix + ", " + t + " threads");
+        }
+      }
+    }
   }
 }

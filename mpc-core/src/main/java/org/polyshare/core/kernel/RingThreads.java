@@ -1,0 +1,178 @@
+package org.polyshare.core.kernel;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The kernels' thread pool: {@code threads − 1} fixed daemon workers plus the calling thread.
+ * One per process ({@link #shared()}, sized once at startup by {@link #configure} from
+ * {@code --threads}, all cores by default); no thread is created per call.
+ *
+ * <p>{@link #forEachBlock} cuts {@code [0, count)} into at most {@code threads} contiguous blocks of
+ * at least {@code grain} items. The blocks are claimed from one counter by the caller and by the
+ * helpers it queued, so a caller never waits for a block nobody has started: it runs the unclaimed
+ * ones itself. That makes nested calls (a kernel inside a block) and concurrent callers (both
+ * parties of an in-process run share the pool) deadlock-free, and a busy pool degrades to the
+ * single-thread path rather than stalling it. The block bounds depend only on {@code count},
+ * {@code grain} and the thread count, never on scheduling; the kernels' blocks write disjoint
+ * outputs, and ring arithmetic is exact, so results are bit-identical for every thread count.
+ */
+public final class RingThreads implements AutoCloseable {
+  /** A contiguous block {@code [from, to)} of the work. */
+  @FunctionalInterface
+  public interface Block {
+    void run(int from, int to);
+  }
+
+  /** Everything on the calling thread: for work already inside a block. */
+  static final RingThreads INLINE = new RingThreads(1);
+
+  private static final Object LOCK = new Object();
+  private static int configured;
+  private static volatile RingThreads shared;
+
+  private final int threads;
+  private final ThreadPoolExecutor helpers;
+
+  /** A pool of {@code threads} threads in all (the caller included); 1 runs everything inline. */
+  public RingThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("kernel threads must be >= 1, got " + threads);
+    }
+    this.threads = threads;
+    if (threads == 1) {
+      this.helpers = null;
+    } else {
+      AtomicInteger id = new AtomicInteger();
+      this.helpers = new ThreadPoolExecutor(threads - 1, threads - 1, 0L, TimeUnit.MILLISECONDS,
+          new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "ring-kernel-" + id.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+      helpers.prestartAllCoreThreads();
+    }
+  }
+
+  /**
+   * Sets the process pool's size before its first use ({@code --threads}); {@code 0} means all
+   * cores. Repeating the same size is allowed; another size after the pool exists is refused.
+   */
+  public static void configure(int threads) {
+    if (threads < 0) {
+      throw new IllegalArgumentException("--threads must be >= 0 (0 = all cores), got " + threads);
+    }
+    int n = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+    synchronized (LOCK) {
+      if (shared != null && shared.threads != n) {
+        throw new IllegalStateException("kernel pool already runs " + shared.threads
+            + " threads; --threads " + n + " must be set once, before the first kernel call");
+      }
+      configured = n;
+    }
+  }
+
+  /** The process pool: {@link #configure}d size, else all cores. */
+  public static RingThreads shared() {
+    RingThreads s = shared;
+    if (s != null) {
+      return s;
+    }
+    synchronized (LOCK) {
+      if (shared == null) {
+        shared = new RingThreads(configured > 0 ? configured : Runtime.getRuntime().availableProcessors());
+      }
+      return shared;
+    }
+  }
+
+  public int threads() {
+    return threads;
+  }
+
+  /**
+   * Runs {@code body} over {@code [0, count)} in at most {@link #threads} contiguous blocks of at
+   * least {@code grain} items each, returning when all are done; a block's exception is rethrown.
+   */
+  public void forEachBlock(int count, int grain, Block body) {
+    int blocks = blocks(count, grain);
+    if (blocks <= 1) {
+      if (count > 0) {
+        body.run(0, count);
+      }
+      return;
+    }
+    AtomicInteger next = new AtomicInteger();
+    CountDownLatch done = new CountDownLatch(blocks);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Runnable claim = () -> {
+      int b;
+      while ((b = next.getAndIncrement()) < blocks) {
+        try {
+          body.run(bound(b, blocks, count), bound(b + 1, blocks, count));
+        } catch (Throwable t) {
+          failure.compareAndSet(null, t);
+        } finally {
+          done.countDown();
+        }
+      }
+    };
+    for (int h = 1; h < blocks; h++) {
+      helpers.execute(claim);
+    }
+    claim.run();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        done.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true; // the blocks write into the caller's arrays: wait them out regardless
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    Throwable t = failure.get();
+    if (t instanceof RuntimeException re) {
+      throw re;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+  }
+
+  /** How many blocks {@link #forEachBlock} uses for {@code count} items of {@code grain}. */
+  public int blocks(int count, int grain) {
+    if (helpers == null || count <= 0) {
+      return 1;
+    }
+    long byGrain = count / Math.max(1, grain);
+    return (int) Math.max(1, Math.min(threads, byGrain));
+  }
+
+  /** Start of block {@code b} of {@code blocks} over {@code count}: an even split (sizes differ by at most one). */
+  static int bound(int b, int blocks, int count) {
+    return (int) ((long) count * b / blocks);
+  }
+
+  /** Live helper threads (for tests: the pool never grows). */
+  int helperThreads() {
+    return helpers == null ? 0 : helpers.getPoolSize();
+  }
+
+  /** Stops the helpers of a private pool; the {@link #shared()} pool lives as long as the process. */
+  @Override
+  public void close() {
+    if (this == shared) {
+      throw new IllegalStateException("the shared kernel pool is not closed");
+    }
+    if (helpers != null) {
+      helpers.shutdown();
+    }
+  }
+}
