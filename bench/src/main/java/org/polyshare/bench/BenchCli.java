@@ -5,15 +5,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code bench}: PolyShare's benchmark commands. Add a subcommand by listing its class in
- * {@code subcommands} below. JMH microbenchmarks live in the same jar:
- * {@code java -cp bench/target/polyshare-bench.jar org.openjdk.jmh.Main <regex>}.
+ * {@code bench}: PolyShare's benchmark commands. Add a subcommand by listing its class in {@code
+ * subcommands} below. JMH microbenchmarks live in the same jar: {@code java -cp
+ * bench/target/polyshare-bench.jar org.openjdk.jmh.Main <regex>}.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     version = "PolyShare bench 0.1.0",
-    description = "PolyShare benchmarks: secure ops, layers and kernels, and the ReLU-GC vs PKN comparison.",
+    description =
+        "PolyShare benchmarks: secure ops, layers and kernels, and the ReLU-GC vs PKN comparison.",
     subcommands = {
       CommandLine.HelpCommand.class,
       OpsCommand.class,
@@ -40,7 +41,9 @@ public final class BenchCli implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  /** The command line with bad-input errors printed as one clear line (exit code 2), not a trace. */
+  /**
+   * The command line with bad-input errors printed as one clear line (exit code 2), not a trace.
+   */
   public static CommandLine commandLine() {
     return new CommandLine(new BenchCli())
         .setExecutionExceptionHandler(

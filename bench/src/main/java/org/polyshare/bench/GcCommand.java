@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.polyshare.bench.gc.CircuitBench;
 import org.polyshare.bench.gc.SharedBench;
-import org.polyshare.bench.harness.Report;
 import org.polyshare.bench.harness.Repetitions;
+import org.polyshare.bench.harness.Report;
 import org.polyshare.core.gc.BristolReader;
 import org.polyshare.core.gc.GcMaxPool;
 import org.polyshare.core.gc.GcRelu;
@@ -19,20 +19,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bench gc}: half-gates garbling and evaluation between two in-process parties (two
- * threads, in-memory link, in-process dealer for the random OTs), through the library's runners;
- * this class only measures.
+ * {@code bench gc}: half-gates garbling and evaluation between two in-process parties (two threads,
+ * in-memory link, in-process dealer for the random OTs), through the library's runners; this class
+ * only measures.
  *
- * <p>{@code --circuit FILE}: plain Yao on a Bristol Fashion circuit ({@link CircuitBench}).
- * {@code --relu N}, {@code --maxpool N}: the shared-input ReLU and max-pool of the secure models
- * ({@link SharedBench}). Rates are AND gates per second of the engine alone; other load on a
- * shared machine disturbs them, so the median and the best repetition are both shown, with the
- * system load average.
+ * <p>{@code --circuit FILE}: plain Yao on a Bristol Fashion circuit ({@link CircuitBench}). {@code
+ * --relu N}, {@code --maxpool N}: the shared-input ReLU and max-pool of the secure models ({@link
+ * SharedBench}). Rates are AND gates per second of the engine alone; other load on a shared machine
+ * disturbs them, so the median and the best repetition are both shown, with the system load
+ * average.
  */
 @Command(
     name = "gc",
     mixinStandardHelpOptions = true,
-    description = "Garbled circuits (half-gates, fixed-key AES): AND gates/s, bytes per AND, GC ReLU costs.")
+    description =
+        "Garbled circuits (half-gates, fixed-key AES): AND gates/s, bytes per AND, GC ReLU costs.")
 final class GcCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Mode mode;
@@ -44,11 +45,16 @@ final class GcCommand implements Callable<Integer> {
     @Option(names = "--relu", description = "number of GC ReLUs to prepare and evaluate")
     Integer relu;
 
-    @Option(names = "--maxpool", description = "number of GC max-pool windows to prepare and evaluate")
+    @Option(
+        names = "--maxpool",
+        description = "number of GC max-pool windows to prepare and evaluate")
     Integer maxpool;
   }
 
-  @Option(names = "--window", defaultValue = "4", description = "max-pool: values per window (default ${DEFAULT-VALUE}, a 2x2 pool)")
+  @Option(
+      names = "--window",
+      defaultValue = "4",
+      description = "max-pool: values per window (default ${DEFAULT-VALUE}, a 2x2 pool)")
   int window;
 
   @Option(
@@ -58,22 +64,42 @@ final class GcCommand implements Callable<Integer> {
               + " is the input's j-th wire (repeat once per input; default: random per instance)")
   List<String> inputs = new ArrayList<>();
 
-  @Option(names = "--instances", defaultValue = "512", description = "circuit instances garbled at once (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--instances",
+      defaultValue = "512",
+      description = "circuit instances garbled at once (default ${DEFAULT-VALUE})")
   int instances;
 
-  @Option(names = "--capacity", defaultValue = "128", description = "instances per engine call: labels of that many instances of every live wire stay in cache (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--capacity",
+      defaultValue = "128",
+      description =
+          "instances per engine call: labels of that many instances of every live wire stay in cache (default ${DEFAULT-VALUE})")
   int capacity;
 
-  @Option(names = "--shift", defaultValue = "16", description = "ReLU: right shift (fixed-point truncation) folded into the circuit (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--shift",
+      defaultValue = "16",
+      description =
+          "ReLU: right shift (fixed-point truncation) folded into the circuit (default ${DEFAULT-VALUE})")
   int shift;
 
-  @Option(names = "--reps", defaultValue = "5", description = "measured repetitions (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--reps",
+      defaultValue = "5",
+      description = "measured repetitions (default ${DEFAULT-VALUE})")
   int reps;
 
-  @Option(names = "--warmup", defaultValue = "3", description = "unmeasured warm-up repetitions (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--warmup",
+      defaultValue = "3",
+      description = "unmeasured warm-up repetitions (default ${DEFAULT-VALUE})")
   int warmup;
 
-  @Option(names = "--seed", defaultValue = "1", description = "seed of the random test inputs (not of any secret) (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "seed of the random test inputs (not of any secret) (default ${DEFAULT-VALUE})")
   long seed;
 
   @Option(names = "--json", description = "also write the results as JSON to this file")
@@ -84,7 +110,8 @@ final class GcCommand implements Callable<Integer> {
     Repetitions repetitions = new Repetitions(warmup, reps);
     Report r = mode.circuit != null ? circuit(repetitions) : shared(repetitions);
     OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    r.put("load_average_1min", os.getSystemLoadAverage()).put("cpus", (long) os.getAvailableProcessors());
+    r.put("load_average_1min", os.getSystemLoadAverage())
+        .put("cpus", (long) os.getAvailableProcessors());
     r.print(System.out);
     if (json != null) {
       r.writeJson(json);
@@ -94,7 +121,8 @@ final class GcCommand implements Callable<Integer> {
   }
 
   private Report circuit(Repetitions repetitions) {
-    CircuitBench bench = new CircuitBench(BristolReader.read(mode.circuit), inputs, instances, capacity, seed);
+    CircuitBench bench =
+        new CircuitBench(BristolReader.read(mode.circuit), inputs, instances, capacity, seed);
     System.out.println(bench.title(repetitions));
     List<CircuitBench.Rep> runs = bench.run(repetitions);
     System.out.print(bench.outputLines(runs.get(runs.size() - 1)));
@@ -107,12 +135,20 @@ final class GcCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--window must be >= 1, got " + window);
     }
     int n = pool ? mode.maxpool : mode.relu;
-    SharedBench bench = pool
-        ? new SharedBench(GcMaxPool.function(window, shift), "window", shift, n, seed)
-        : new SharedBench(GcRelu.function(shift), "relu", shift, n, seed);
-    System.out.printf("bench gc --%s %d%s --shift %d: %d AND gates per %s, %d warm-up + %d measured reps%n",
-        pool ? "maxpool" : "relu", n, pool ? " --window " + window : "", shift, bench.andGates(),
-        pool ? "window" : "relu", warmup, reps);
+    SharedBench bench =
+        pool
+            ? new SharedBench(GcMaxPool.function(window, shift), "window", shift, n, seed)
+            : new SharedBench(GcRelu.function(shift), "relu", shift, n, seed);
+    System.out.printf(
+        "bench gc --%s %d%s --shift %d: %d AND gates per %s, %d warm-up + %d measured reps%n",
+        pool ? "maxpool" : "relu",
+        n,
+        pool ? " --window " + window : "",
+        shift,
+        bench.andGates(),
+        pool ? "window" : "relu",
+        warmup,
+        reps);
     return bench.report(bench.run(repetitions));
   }
 }

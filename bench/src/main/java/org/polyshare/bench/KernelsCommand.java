@@ -15,32 +15,48 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bench kernels}: single-thread multiply-adds per second of the int64 GEMM and conv, by
- * wall clock and by the thread's CPU time. The CPU-time figure is the one to trust on a shared
- * machine, where wall time also counts the time other processes hold the core; JMH
- * ({@code RingKernelBenchmark}) measures wall time only.
+ * {@code bench kernels}: single-thread multiply-adds per second of the int64 GEMM and conv, by wall
+ * clock and by the thread's CPU time. The CPU-time figure is the one to trust on a shared machine,
+ * where wall time also counts the time other processes hold the core; JMH ({@code
+ * RingKernelBenchmark}) measures wall time only.
  */
 @Command(
     name = "kernels",
     mixinStandardHelpOptions = true,
-    description = "Int64 GEMM and conv2d throughput (multiply-adds/s, one thread), wall and CPU time.")
+    description =
+        "Int64 GEMM and conv2d throughput (multiply-adds/s, one thread), wall and CPU time.")
 final class KernelsCommand implements Callable<Integer> {
   @Option(names = "--m", defaultValue = "64", description = "GEMM rows (default ${DEFAULT-VALUE})")
   int m;
 
-  @Option(names = "--k", defaultValue = "576", description = "GEMM inner dimension (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--k",
+      defaultValue = "576",
+      description = "GEMM inner dimension (default ${DEFAULT-VALUE})")
   int k;
 
-  @Option(names = "--n", defaultValue = "1024", description = "GEMM columns (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--n",
+      defaultValue = "1024",
+      description = "GEMM columns (default ${DEFAULT-VALUE})")
   int n;
 
-  @Option(names = "--channels", defaultValue = "64", description = "conv in = out channels (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--channels",
+      defaultValue = "64",
+      description = "conv in = out channels (default ${DEFAULT-VALUE})")
   int channels;
 
-  @Option(names = "--hw", defaultValue = "32", description = "conv input height = width, 3x3 pad 1 (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--hw",
+      defaultValue = "32",
+      description = "conv input height = width, 3x3 pad 1 (default ${DEFAULT-VALUE})")
   int hw;
 
-  @Option(names = "--seconds", defaultValue = "3", description = "measuring time per kernel after 1 s warm-up (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seconds",
+      defaultValue = "3",
+      description = "measuring time per kernel after 1 s warm-up (default ${DEFAULT-VALUE})")
   double seconds;
 
   @Option(names = "--json", description = "also write the results as JSON to this file")
@@ -79,10 +95,16 @@ final class KernelsCommand implements Callable<Integer> {
     long[] x = rnd.longs(s.inputNumel()).toArray();
     long[] w = rnd.longs(s.weightNumel()).toArray();
     long[] o = new long[s.outputNumel()];
-    Report r = new Report("bench kernels: one thread, 1 s warm-up then " + seconds + " s per kernel");
-    measure("gemm", m + "x" + k + "x" + n, g.macs(), () -> RingGemm.multiplyInto(a, b, c, g)).putInto(r);
-    measure("conv2d", channels + "->" + channels + " " + hw + "x" + hw + " 3x3 pad 1", s.macs(),
-        () -> RingConv.conv2dInto(x, w, o, s)).putInto(r);
+    Report r =
+        new Report("bench kernels: one thread, 1 s warm-up then " + seconds + " s per kernel");
+    measure("gemm", m + "x" + k + "x" + n, g.macs(), () -> RingGemm.multiplyInto(a, b, c, g))
+        .putInto(r);
+    measure(
+            "conv2d",
+            channels + "->" + channels + " " + hw + "x" + hw + " 3x3 pad 1",
+            s.macs(),
+            () -> RingConv.conv2dInto(x, w, o, s))
+        .putInto(r);
     r.print(System.out);
     if (json != null) {
       r.writeJson(json);

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.polyshare.bench.harness.Medians;
-import org.polyshare.bench.harness.Report;
 import org.polyshare.bench.harness.Repetitions;
+import org.polyshare.bench.harness.Report;
 import org.polyshare.bench.model.ModelBenchmark;
 import org.polyshare.bench.model.ModelBenchmark.Rep;
 import org.polyshare.core.protocol.TruncationMode;
@@ -18,49 +18,74 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bench model}: secure inference of a zoo model in-process, offline and online separately,
- * next to the plaintext int64 forward of the same model in the same run (see
- * {@link ModelBenchmark}). A phase's time is the slower party's, its rounds the larger count;
- * times are medians over the measured repetitions; bytes and rounds are deterministic.
+ * next to the plaintext int64 forward of the same model in the same run (see {@link
+ * ModelBenchmark}). A phase's time is the slower party's, its rounds the larger count; times are
+ * medians over the measured repetitions; bytes and rounds are deterministic.
  */
 @Command(
     name = "model",
     mixinStandardHelpOptions = true,
-    description = "Secure inference of a zoo model (offline/online, per layer) vs its plaintext"
-        + " int64 forward.")
+    description =
+        "Secure inference of a zoo model (offline/online, per layer) vs its plaintext"
+            + " int64 forward.")
 final class ModelCommand implements Callable<Integer> {
-  @Option(names = "--model", defaultValue = "resnet18-pkn",
+  @Option(
+      names = "--model",
+      defaultValue = "resnet18-pkn",
       description = "zoo model (default ${DEFAULT-VALUE}; see `models list`) or FILE.onnx")
   String model;
 
-  @Option(names = "--batch", defaultValue = "1", description = "inputs per inference (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--batch",
+      defaultValue = "1",
+      description = "inputs per inference (default ${DEFAULT-VALUE})")
   int batch;
 
-  @Option(names = "--reps", defaultValue = "3", description = "measured repetitions (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--reps",
+      defaultValue = "3",
+      description = "measured repetitions (default ${DEFAULT-VALUE})")
   int reps;
 
-  @Option(names = "--warmup", defaultValue = "2", description = "unmeasured warm-up repetitions (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--warmup",
+      defaultValue = "2",
+      description = "unmeasured warm-up repetitions (default ${DEFAULT-VALUE})")
   int warmup;
 
-  @Option(names = "--truncation", defaultValue = "dealer", description = "dealer (one round, <= 1 ulp, randomised), exact (one round, exact floor, DCF keys from the dealer) or local (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--truncation",
+      defaultValue = "dealer",
+      description =
+          "dealer (one round, <= 1 ulp, randomised), exact (one round, exact floor, DCF keys from the dealer) or local (default ${DEFAULT-VALUE})")
   String truncation;
 
   @Option(names = "--json", description = "also write the results as JSON to this file")
   Path json;
 
   /** One layer over the measured repetitions: median times, bytes and rounds of party 1's link. */
-  record LayerRow(String name, String kind, double offlineMs, double onlineMs, long onlineBytes,
+  record LayerRow(
+      String name,
+      String kind,
+      double offlineMs,
+      double onlineMs,
+      long onlineBytes,
       long onlineRounds) {}
 
   @Override
   public Integer call() throws IOException {
-    TruncationMode mode = switch (truncation.toLowerCase(Locale.ROOT)) {
-      case "dealer" -> TruncationMode.DEALER;
-      case "exact" -> TruncationMode.EXACT;
-      case "local" -> TruncationMode.LOCAL;
-      default -> throw new IllegalArgumentException("--truncation must be dealer, exact or local, got " + truncation);
-    };
-    ModelBenchmark.Run run = ModelBenchmark.run(
-        new ModelBenchmark.Settings(model, batch, new Repetitions(warmup, reps), mode));
+    TruncationMode mode =
+        switch (truncation.toLowerCase(Locale.ROOT)) {
+          case "dealer" -> TruncationMode.DEALER;
+          case "exact" -> TruncationMode.EXACT;
+          case "local" -> TruncationMode.LOCAL;
+          default ->
+              throw new IllegalArgumentException(
+                  "--truncation must be dealer, exact or local, got " + truncation);
+        };
+    ModelBenchmark.Run run =
+        ModelBenchmark.run(
+            new ModelBenchmark.Settings(model, batch, new Repetitions(warmup, reps), mode));
     List<LayerRow> layers = layers(run.reps());
     System.out.print(table(layers));
     Report r = report(run, layers);
@@ -79,10 +104,14 @@ final class ModelCommand implements Callable<Integer> {
       int j = i;
       SecureModel.LayerReport a = reps.get(reps.size() - 1).party0().layers().get(j);
       SecureModel.LayerReport b = last.layers().get(j);
-      rows.add(new LayerRow(b.layer(), b.kind(),
-          Medians.median(reps, x -> slower(x, j, true)),
-          Medians.median(reps, x -> slower(x, j, false)), b.onlineBytes(),
-          Math.max(a.onlineRounds(), b.onlineRounds())));
+      rows.add(
+          new LayerRow(
+              b.layer(),
+              b.kind(),
+              Medians.median(reps, x -> slower(x, j, true)),
+              Medians.median(reps, x -> slower(x, j, false)),
+              b.onlineBytes(),
+              Math.max(a.onlineRounds(), b.onlineRounds())));
     }
     return rows;
   }
@@ -90,16 +119,34 @@ final class ModelCommand implements Callable<Integer> {
   private static double slower(Rep x, int layer, boolean offline) {
     SecureModel.LayerReport a = x.party0().layers().get(layer);
     SecureModel.LayerReport b = x.party1().layers().get(layer);
-    return offline ? Math.max(a.offlineNanos(), b.offlineNanos()) / 1e6
+    return offline
+        ? Math.max(a.offlineNanos(), b.offlineNanos()) / 1e6
         : Math.max(a.onlineNanos(), b.onlineNanos()) / 1e6;
   }
 
   static String table(List<LayerRow> layers) {
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-18s %-16s %11s %11s %13s %7s%n",
-        "layer", "kind", "offline ms", "online ms", "online bytes", "rounds"));
+    StringBuilder sb =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%-18s %-16s %11s %11s %13s %7s%n",
+                "layer",
+                "kind",
+                "offline ms",
+                "online ms",
+                "online bytes",
+                "rounds"));
     for (LayerRow l : layers) {
-      sb.append(String.format(Locale.ROOT, "%-18s %-16s %11.2f %11.2f %13d %7d%n", l.name(), l.kind(),
-          l.offlineMs(), l.onlineMs(), l.onlineBytes(), l.onlineRounds()));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%-18s %-16s %11.2f %11.2f %13d %7d%n",
+              l.name(),
+              l.kind(),
+              l.offlineMs(),
+              l.onlineMs(),
+              l.onlineBytes(),
+              l.onlineRounds()));
     }
     return sb.toString();
   }
@@ -107,8 +154,12 @@ final class ModelCommand implements Callable<Integer> {
   static Report report(ModelBenchmark.Run run, List<LayerRow> layers) {
     ModelBenchmark.Settings s = run.settings();
     List<Rep> reps = run.reps();
-    double off = Medians.median(reps, x -> Math.max(x.party0().offlineNanos(), x.party1().offlineNanos()) / 1e6);
-    double on = Medians.median(reps, x -> Math.max(x.party0().onlineNanos(), x.party1().onlineNanos()) / 1e6);
+    double off =
+        Medians.median(
+            reps, x -> Math.max(x.party0().offlineNanos(), x.party1().offlineNanos()) / 1e6);
+    double on =
+        Medians.median(
+            reps, x -> Math.max(x.party0().onlineNanos(), x.party1().onlineNanos()) / 1e6);
     double plain = Medians.median(reps, x -> x.plaintext().wallMs());
     SecureModel.Result last0 = reps.get(reps.size() - 1).party0();
     SecureModel.Result last1 = reps.get(reps.size() - 1).party1();
@@ -122,19 +173,36 @@ final class ModelCommand implements Callable<Integer> {
       }
       top1 &= argmax(sec) == argmax(ring);
     }
-    Report r = new Report(String.format(Locale.ROOT, "bench model --model %s (%d parameters), batch %d,"
-            + " truncation %s, %d measured reps after %d warm-up", run.model().name(),
-        run.model().parameterCount(), s.batch(), s.truncation(), s.reps().measured(), s.reps().warmup()));
-    r.put("model", run.model().name()).put("parameters", run.model().parameterCount())
-        .put("batch", (long) s.batch()).put("truncation", s.truncation().name())
-        .put("reps", (long) s.reps().measured()).put("warmup", (long) s.reps().warmup());
+    Report r =
+        new Report(
+            String.format(
+                Locale.ROOT,
+                "bench model --model %s (%d parameters), batch %d,"
+                    + " truncation %s, %d measured reps after %d warm-up",
+                run.model().name(),
+                run.model().parameterCount(),
+                s.batch(),
+                s.truncation(),
+                s.reps().measured(),
+                s.reps().warmup()));
+    r.put("model", run.model().name())
+        .put("parameters", run.model().parameterCount())
+        .put("batch", (long) s.batch())
+        .put("truncation", s.truncation().name())
+        .put("reps", (long) s.reps().measured())
+        .put("warmup", (long) s.reps().warmup());
     r.put("setup_ms", Math.max(run.setup0().wallMs(), run.setup1().wallMs()))
-        .put("offline_ms", off).put("online_ms", on).put("plaintext_int64_ms", plain)
+        .put("offline_ms", off)
+        .put("online_ms", on)
+        .put("plaintext_int64_ms", plain)
         .put("online_over_plaintext", on / plain);
     r.put("offline_bytes", bytes(last1.offlineTraffic()))
         .put("online_bytes", bytes(last1.onlineTraffic()))
-        .put("online_rounds", Math.max(last0.onlineTraffic().rounds(), last1.onlineTraffic().rounds()))
-        .put("max_abs_error_vs_int64", err).put("top1_agrees", top1);
+        .put(
+            "online_rounds",
+            Math.max(last0.onlineTraffic().rounds(), last1.onlineTraffic().rounds()))
+        .put("max_abs_error_vs_int64", err)
+        .put("top1_agrees", top1);
     for (LayerRow l : layers) {
       r.put("layer." + l.name() + ".offline_ms", l.offlineMs())
           .put("layer." + l.name() + ".online_ms", l.onlineMs())

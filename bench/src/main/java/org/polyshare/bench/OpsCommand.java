@@ -8,13 +8,13 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.polyshare.bench.harness.Medians;
 import org.polyshare.bench.harness.PhaseCost;
-import org.polyshare.bench.harness.Report;
 import org.polyshare.bench.harness.Repetitions;
+import org.polyshare.bench.harness.Report;
+import org.polyshare.bench.ops.LinearMode;
 import org.polyshare.bench.ops.OpCase;
 import org.polyshare.bench.ops.OpRunner;
 import org.polyshare.bench.ops.OpRunner.OpRep;
 import org.polyshare.bench.ops.Ops;
-import org.polyshare.bench.ops.LinearMode;
 import org.polyshare.core.kernel.Conv2dShape;
 import org.polyshare.core.kernel.MatMulShape;
 import org.polyshare.core.protocol.TruncationMode;
@@ -30,65 +30,132 @@ import picocli.CommandLine.Option;
 @Command(
     name = "ops",
     mixinStandardHelpOptions = true,
-    description = "Secure op (offline/online) vs plaintext int64 on the same data: time, ratio, bytes, rounds, error.")
+    description =
+        "Secure op (offline/online) vs plaintext int64 on the same data: time, ratio, bytes, rounds, error.")
 final class OpsCommand implements Callable<Integer> {
-  enum Op { mul, square, matmul, conv2d, trunc, poly }
+  enum Op {
+    mul,
+    square,
+    matmul,
+    conv2d,
+    trunc,
+    poly
+  }
 
-  @Option(names = "--op", required = true, description = "mul, square, matmul, conv2d, trunc or poly")
+  @Option(
+      names = "--op",
+      required = true,
+      description = "mul, square, matmul, conv2d, trunc or poly")
   Op op;
 
-  @Option(names = "--size", defaultValue = "1048576", description = "elements for mul/square/trunc/poly (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--size",
+      defaultValue = "1048576",
+      description = "elements for mul/square/trunc/poly (default ${DEFAULT-VALUE})")
   int size;
 
-  @Option(names = "--m", defaultValue = "1024", description = "matmul rows of X (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--m",
+      defaultValue = "1024",
+      description = "matmul rows of X (default ${DEFAULT-VALUE})")
   int m;
 
-  @Option(names = "--k", defaultValue = "576", description = "matmul inner dimension (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--k",
+      defaultValue = "576",
+      description = "matmul inner dimension (default ${DEFAULT-VALUE})")
   int k;
 
-  @Option(names = "--n", defaultValue = "64", description = "matmul columns of W (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--n",
+      defaultValue = "64",
+      description = "matmul columns of W (default ${DEFAULT-VALUE})")
   int n;
 
-  @Option(names = "--batch", defaultValue = "1", description = "conv2d batch (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--batch",
+      defaultValue = "1",
+      description = "conv2d batch (default ${DEFAULT-VALUE})")
   int batch;
 
-  @Option(names = "--in-ch", defaultValue = "64", description = "conv2d input channels (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--in-ch",
+      defaultValue = "64",
+      description = "conv2d input channels (default ${DEFAULT-VALUE})")
   int inCh;
 
-  @Option(names = "--out-ch", defaultValue = "64", description = "conv2d output channels (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--out-ch",
+      defaultValue = "64",
+      description = "conv2d output channels (default ${DEFAULT-VALUE})")
   int outCh;
 
-  @Option(names = "--hw", defaultValue = "32", description = "conv2d input height = width (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--hw",
+      defaultValue = "32",
+      description = "conv2d input height = width (default ${DEFAULT-VALUE})")
   int hw;
 
-  @Option(names = "--kernel", defaultValue = "3", description = "conv2d kernel size (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--kernel",
+      defaultValue = "3",
+      description = "conv2d kernel size (default ${DEFAULT-VALUE})")
   int kernel;
 
-  @Option(names = "--stride", defaultValue = "1", description = "conv2d stride (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--stride",
+      defaultValue = "1",
+      description = "conv2d stride (default ${DEFAULT-VALUE})")
   int stride;
 
-  @Option(names = "--pad", defaultValue = "1", description = "conv2d padding (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--pad",
+      defaultValue = "1",
+      description = "conv2d padding (default ${DEFAULT-VALUE})")
   int pad;
 
-  @Option(names = "--degree", defaultValue = "2", description = "poly: d in (x + c)^d (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--degree",
+      defaultValue = "2",
+      description = "poly: d in (x + c)^d (default ${DEFAULT-VALUE})")
   int degree;
 
-  @Option(names = "--linear", defaultValue = "owner", description = "matmul/conv2d: owner (fixed weight mask, party 0 holds W and computes alone), fixed (fixed weight mask, shared W, both compute) or beaver (generic triple) (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--linear",
+      defaultValue = "owner",
+      description =
+          "matmul/conv2d: owner (fixed weight mask, party 0 holds W and computes alone), fixed (fixed weight mask, shared W, both compute) or beaver (generic triple) (default ${DEFAULT-VALUE})")
   LinearMode linear;
 
-  @Option(names = "--truncation", defaultValue = "dealer", description = "dealer (one round, <= 1 ulp, randomised), exact (one round, exact floor, DCF keys from the dealer) or local (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--truncation",
+      defaultValue = "dealer",
+      description =
+          "dealer (one round, <= 1 ulp, randomised), exact (one round, exact floor, DCF keys from the dealer) or local (default ${DEFAULT-VALUE})")
   String truncation;
 
-  @Option(names = "--frac-bits", defaultValue = "16", description = "fixed-point fractional bits (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--frac-bits",
+      defaultValue = "16",
+      description = "fixed-point fractional bits (default ${DEFAULT-VALUE})")
   int fracBits;
 
-  @Option(names = "--reps", defaultValue = "7", description = "measured repetitions (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--reps",
+      defaultValue = "7",
+      description = "measured repetitions (default ${DEFAULT-VALUE})")
   int reps;
 
-  @Option(names = "--warmup", defaultValue = "4", description = "unmeasured warm-up repetitions (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--warmup",
+      defaultValue = "4",
+      description = "unmeasured warm-up repetitions (default ${DEFAULT-VALUE})")
   int warmup;
 
-  @Option(names = "--seed", defaultValue = "1", description = "seed of the random test data (not of any secret) (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "seed of the random test data (not of any secret) (default ${DEFAULT-VALUE})")
   long seed;
 
   @Option(names = "--json", description = "also write the results as JSON to this file")
@@ -98,19 +165,31 @@ final class OpsCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Repetitions repetitions = new Repetitions(warmup, reps);
     FixedPoint fp = new FixedPoint(fracBits);
-    TruncationMode mode = switch (truncation.toLowerCase(Locale.ROOT)) {
-      case "dealer" -> TruncationMode.DEALER;
-      case "exact" -> TruncationMode.EXACT;
-      case "local" -> TruncationMode.LOCAL;
-      default -> throw new IllegalArgumentException("--truncation must be dealer, exact or local, got " + truncation);
-    };
+    TruncationMode mode =
+        switch (truncation.toLowerCase(Locale.ROOT)) {
+          case "dealer" -> TruncationMode.DEALER;
+          case "exact" -> TruncationMode.EXACT;
+          case "local" -> TruncationMode.LOCAL;
+          default ->
+              throw new IllegalArgumentException(
+                  "--truncation must be dealer, exact or local, got " + truncation);
+        };
     OpCase c = opCase();
     SplittableRandom rnd = new SplittableRandom(seed);
     double[] xd = randomEncodable(fp, rnd, c.inputLength(), c.inputBound());
     double[] wd = randomEncodable(fp, rnd, c.weightLength(), c.weightBound());
     boolean isLinear = op == Op.matmul || op == Op.conv2d;
-    String title = String.format(Locale.ROOT, "bench ops --op %s  %s  f=%d truncation=%s%s, %d warm-up + %d measured reps",
-        op, c.shape(), fracBits, mode.name().toLowerCase(Locale.ROOT), isLinear ? " linear=" + linear : "", warmup, reps);
+    String title =
+        String.format(
+            Locale.ROOT,
+            "bench ops --op %s  %s  f=%d truncation=%s%s, %d warm-up + %d measured reps",
+            op,
+            c.shape(),
+            fracBits,
+            mode.name().toLowerCase(Locale.ROOT),
+            isLinear ? " linear=" + linear : "",
+            warmup,
+            reps);
     System.out.println(title);
 
     List<OpRep> runs = new OpRunner(c, fp, mode, fp.encode(xd), fp.encode(wd)).run(repetitions);
@@ -123,8 +202,12 @@ final class OpsCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Values drawn from {@code [-bound, bound]}, rounded to the fixed-point grid so both sides see the same data. */
-  private static double[] randomEncodable(FixedPoint fp, SplittableRandom rnd, int n, double bound) {
+  /**
+   * Values drawn from {@code [-bound, bound]}, rounded to the fixed-point grid so both sides see
+   * the same data.
+   */
+  private static double[] randomEncodable(
+      FixedPoint fp, SplittableRandom rnd, int n, double bound) {
     double[] v = new double[n];
     for (int i = 0; i < n; i++) {
       v[i] = fp.decode(fp.encode((rnd.nextDouble() * 2 - 1) * bound));
@@ -132,8 +215,14 @@ final class OpsCommand implements Callable<Integer> {
     return v;
   }
 
-  private Report report(OpCase c, List<OpRep> runs, FixedPoint fp, double[] xd, double[] wd,
-      TruncationMode mode, boolean isLinear) {
+  private Report report(
+      OpCase c,
+      List<OpRep> runs,
+      FixedPoint fp,
+      double[] xd,
+      double[] wd,
+      TruncationMode mode,
+      boolean isLinear) {
     OpRep last = runs.get(runs.size() - 1);
     double[] expect = c.reference(xd, wd);
     double[] got = fp.decode(last.opened());
@@ -150,15 +239,16 @@ final class OpsCommand implements Callable<Integer> {
     double onCpu = Medians.median(runs, x -> x.online().cpuMs());
     double linCpu = Medians.median(runs, x -> x.linear().cpuMs());
     double ptCpu = Medians.median(runs, x -> x.plaintext().cpuMs());
-    Report r = new Report("")
-        .put("op", op.name())
-        .put("shape", c.shape())
-        .put("frac_bits", (long) fracBits)
-        .put("truncation", mode.name().toLowerCase(Locale.ROOT))
-        .put("linear", isLinear ? linear.name() : "n/a")
-        .put("reps", (long) reps)
-        .put("offline_ms", off)
-        .put("online_ms", on);
+    Report r =
+        new Report("")
+            .put("op", op.name())
+            .put("shape", c.shape())
+            .put("frac_bits", (long) fracBits)
+            .put("truncation", mode.name().toLowerCase(Locale.ROOT))
+            .put("linear", isLinear ? linear.name() : "n/a")
+            .put("reps", (long) reps)
+            .put("offline_ms", off)
+            .put("online_ms", on);
     if (lin > 0) {
       r.put("online_linear_ms", lin);
     }
@@ -195,7 +285,11 @@ final class OpsCommand implements Callable<Integer> {
       case trunc -> Ops.trunc(size, fracBits);
       case poly -> Ops.poly(size, fracBits, degree);
       case matmul -> Ops.matmul(new MatMulShape(m, k, n), linear, fracBits);
-      case conv2d -> Ops.conv2d(new Conv2dShape(batch, inCh, hw, hw, outCh, kernel, kernel, stride, pad), linear, fracBits);
+      case conv2d ->
+          Ops.conv2d(
+              new Conv2dShape(batch, inCh, hw, hw, outCh, kernel, kernel, stride, pad),
+              linear,
+              fracBits);
     };
   }
 }

@@ -43,9 +43,21 @@ class AccuracyCommandTest {
   void shippedModelOnRealMnistGivesTheSamePredictionsSecurely() throws Exception {
     Path mnist = mnistDir();
     Path json = dir.resolve("mnist.json");
-    int code = new CommandLine(new AccuracyCommand()).execute("--model", "lenet5-pkn-mnist",
-        "--data", mnist.toString(), "--limit", "200", "--batch", "100", "--mode", "in_process",
-        "--json", json.toString());
+    int code =
+        new CommandLine(new AccuracyCommand())
+            .execute(
+                "--model",
+                "lenet5-pkn-mnist",
+                "--data",
+                mnist.toString(),
+                "--limit",
+                "200",
+                "--batch",
+                "100",
+                "--mode",
+                "in_process",
+                "--json",
+                json.toString());
     assertEquals(0, code);
     String j = Files.readString(json);
     // 10,000 images gave no differing prediction with a max logit error of 0.007; a flip among
@@ -59,9 +71,12 @@ class AccuracyCommandTest {
   private static Path mnistDir() {
     String env = System.getenv("POLYSHARE_MNIST_DIR");
     Path mnist = env != null ? Path.of(env) : Path.of("..", "data", "mnist");
-    Assumptions.assumeTrue(Mnist.present(mnist), "MNIST IDX files not found in "
-        + mnist.toAbsolutePath() + ": skipping (fetch with `bin/models data mnist --out data/mnist`"
-        + " or set POLYSHARE_MNIST_DIR)");
+    Assumptions.assumeTrue(
+        Mnist.present(mnist),
+        "MNIST IDX files not found in "
+            + mnist.toAbsolutePath()
+            + ": skipping (fetch with `bin/models data mnist --out data/mnist`"
+            + " or set POLYSHARE_MNIST_DIR)");
     return mnist;
   }
 
@@ -70,14 +85,27 @@ class AccuracyCommandTest {
   void defaultModeRunsDealerAndPartiesAsSeparateJvms() throws Exception {
     Path mnist = mnistDir();
     Path root = SeparateJvmRunner.projectRoot();
-    Assumptions.assumeTrue(Files.isRegularFile(root.resolve("party/target/polyshare-party.jar"))
-        && Files.isRegularFile(root.resolve("dealer/target/polyshare-dealer.jar")),
+    Assumptions.assumeTrue(
+        Files.isRegularFile(root.resolve("party/target/polyshare-party.jar"))
+            && Files.isRegularFile(root.resolve("dealer/target/polyshare-dealer.jar")),
         "needs the packaged dealer and party jars (mvn package / verify): skipping");
     Path json = dir.resolve("processes.json");
     // two chunks: the dealer serves two sessions, each with its own pair of party JVMs
-    int code = new CommandLine(new AccuracyCommand()).execute("--model", "lenet5-pkn-mnist",
-        "--data", mnist.toString(), "--limit", "20", "--chunk", "10", "--timeout", "120",
-        "--json", json.toString());
+    int code =
+        new CommandLine(new AccuracyCommand())
+            .execute(
+                "--model",
+                "lenet5-pkn-mnist",
+                "--data",
+                mnist.toString(),
+                "--limit",
+                "20",
+                "--chunk",
+                "10",
+                "--timeout",
+                "120",
+                "--json",
+                json.toString());
     assertEquals(0, code);
     String j = Files.readString(json);
     assertTrue(j.contains("\"mode\": \"processes\""), j);
@@ -102,8 +130,11 @@ class AccuracyCommandTest {
   @Test
   void processesModeRefusesLocalTruncation() {
     java.io.StringWriter err = new java.io.StringWriter();
-    int code = new CommandLine(new AccuracyCommand()).setErr(new java.io.PrintWriter(err))
-        .execute("--model", "lenet5-pkn-mnist", "--data", dir.toString(), "--truncation", "LOCAL");
+    int code =
+        new CommandLine(new AccuracyCommand())
+            .setErr(new java.io.PrintWriter(err))
+            .execute(
+                "--model", "lenet5-pkn-mnist", "--data", dir.toString(), "--truncation", "LOCAL");
     assertTrue(code != 0);
     assertTrue(err.toString().contains("--mode in_process"), err.toString());
   }
@@ -126,16 +157,27 @@ class AccuracyCommandTest {
     Path onnx = dir.resolve("m.onnx");
     OnnxExporter.write(m, onnx);
     Path json = dir.resolve("acc.json");
-    int code = new CommandLine(new AccuracyCommand()).execute("--model", onnx.toString(),
-        "--data", dir.toString(), "--batch", "5", "--mode", "in_process", "--json",
-        json.toString());
+    int code =
+        new CommandLine(new AccuracyCommand())
+            .execute(
+                "--model",
+                onnx.toString(),
+                "--data",
+                dir.toString(),
+                "--batch",
+                "5",
+                "--mode",
+                "in_process",
+                "--json",
+                json.toString());
     assertEquals(0, code);
     String j = Files.readString(json);
     assertEquals(n, (int) field(j, "images"));
     double differ = field(j, "differing_predictions");
     // Accuracies can differ by at most the share of images whose prediction changed.
-    assertTrue(Math.abs(field(j, "secure_accuracy") - field(j, "plaintext_accuracy"))
-        <= differ / n + 1e-9, j);
+    assertTrue(
+        Math.abs(field(j, "secure_accuracy") - field(j, "plaintext_accuracy")) <= differ / n + 1e-9,
+        j);
     double err = field(j, "max_logit_error");
     // Fixed point at f = 16 through four squarings: a small relative error, but not zero.
     assertTrue(err > 0 && err < 1e-3 * field(j, "max_abs_logit"), j);

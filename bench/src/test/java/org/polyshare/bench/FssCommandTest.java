@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code bench fss} on small sizes: every ReLU checked, key bytes as the construction defines them. */
+/**
+ * {@code bench fss} on small sizes: every ReLU checked, key bytes as the construction defines them.
+ */
 class FssCommandTest {
   @TempDir Path dir;
 
@@ -20,7 +22,12 @@ class FssCommandTest {
     String[] all = new String[args.length + 7];
     all[0] = "fss";
     System.arraycopy(args, 0, all, 1, args.length);
-    System.arraycopy(new String[] {"--reps", "1", "--warmup", "0", "--json", json.toString()}, 0, all, args.length + 1, 6);
+    System.arraycopy(
+        new String[] {"--reps", "1", "--warmup", "0", "--json", json.toString()},
+        0,
+        all,
+        args.length + 1,
+        6);
     assertEquals(0, BenchCli.commandLine().execute(all), String.join(" ", all));
     return JsonParser.parseString(Files.readString(json)).getAsJsonObject();
   }
@@ -34,8 +41,11 @@ class FssCommandTest {
     // class comment), plus the seed-compressed mask shares' corrections and message headers
     double perParty = 8 * (4 * 62 + 2) + 62 / 4.0;
     double both = j.get("key_bytes_per_relu").getAsDouble();
-    System.out.printf("FSS key bytes per ReLU at k = 62: %.2f (party 0 %.2f, party 1 %.2f)%n", both,
-        j.get("key_bytes_per_relu_party0").getAsDouble(), j.get("key_bytes_per_relu_party1").getAsDouble());
+    System.out.printf(
+        "FSS key bytes per ReLU at k = 62: %.2f (party 0 %.2f, party 1 %.2f)%n",
+        both,
+        j.get("key_bytes_per_relu_party0").getAsDouble(),
+        j.get("key_bytes_per_relu_party1").getAsDouble());
     assertTrue(both >= 2 * perParty && both <= 2 * perParty + 64, "key bytes per ReLU " + both);
     assertTrue(j.get("eval_relu_per_second_per_core_party0").getAsDouble() > 0);
   }

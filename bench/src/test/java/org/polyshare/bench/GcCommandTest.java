@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code bench gc} end to end on small sizes: results checked, traffic as the protocol defines it. */
+/**
+ * {@code bench gc} end to end on small sizes: results checked, traffic as the protocol defines it.
+ */
 class GcCommandTest {
   @TempDir Path dir;
 
@@ -19,7 +21,12 @@ class GcCommandTest {
     String[] all = new String[args.length + 7];
     all[0] = "gc";
     System.arraycopy(args, 0, all, 1, args.length);
-    System.arraycopy(new String[] {"--reps", "1", "--warmup", "0", "--json", json.toString()}, 0, all, args.length + 1, 6);
+    System.arraycopy(
+        new String[] {"--reps", "1", "--warmup", "0", "--json", json.toString()},
+        0,
+        all,
+        args.length + 1,
+        6);
     assertEquals(0, BenchCli.commandLine().execute(all), String.join(" ", all));
     return JsonParser.parseString(Files.readString(json)).getAsJsonObject();
   }
@@ -55,6 +62,7 @@ class GcCommandTest {
   @Test
   void wrongInputCountIsRefused() throws Exception {
     Path and = Files.writeString(dir.resolve("and.txt"), "1 3\n2 1 1\n1 1\n\n2 1 0 1 2 AND\n");
-    assertEquals(2, BenchCli.commandLine().execute("gc", "--circuit", and.toString(), "--input", "1"));
+    assertEquals(
+        2, BenchCli.commandLine().execute("gc", "--circuit", and.toString(), "--input", "1"));
   }
 }

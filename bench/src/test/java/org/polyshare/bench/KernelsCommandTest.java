@@ -15,8 +15,25 @@ class KernelsCommandTest {
   @Test
   void bothKernelsReportRatesAndCalls(@TempDir Path dir) throws Exception {
     Path json = dir.resolve("k.json");
-    assertEquals(0, BenchCli.commandLine().execute("kernels", "--m", "4", "--k", "8", "--n", "4",
-        "--channels", "2", "--hw", "4", "--seconds", "0.05", "--json", json.toString()));
+    assertEquals(
+        0,
+        BenchCli.commandLine()
+            .execute(
+                "kernels",
+                "--m",
+                "4",
+                "--k",
+                "8",
+                "--n",
+                "4",
+                "--channels",
+                "2",
+                "--hw",
+                "4",
+                "--seconds",
+                "0.05",
+                "--json",
+                json.toString()));
     JsonObject j = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
     assertEquals("4x8x4", j.get("gemm_shape").getAsString());
     for (String k : new String[] {"gemm", "conv2d"}) {

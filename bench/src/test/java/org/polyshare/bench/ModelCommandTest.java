@@ -16,12 +16,17 @@ import org.polyshare.core.protocol.TruncationMode;
 class ModelCommandTest {
   @Test
   void tinyPknReportsItsTrafficAndAgreesWithTheInt64Forward(@TempDir Path dir) throws Exception {
-    ModelBenchmark.Run run = ModelBenchmark.run(
-        new ModelBenchmark.Settings("tiny-pkn", 1, new Repetitions(1, 2), TruncationMode.DEALER));
+    ModelBenchmark.Run run =
+        ModelBenchmark.run(
+            new ModelBenchmark.Settings(
+                "tiny-pkn", 1, new Repetitions(1, 2), TruncationMode.DEALER));
     assertEquals(2, run.reps().size(), "warm-ups are dropped");
     List<ModelCommand.LayerRow> layers = ModelCommand.layers(run.reps());
-    assertEquals(List.of("c1", "pool", "flatten", "fc"), layers.stream().map(ModelCommand.LayerRow::name).toList());
-    // the same bytes and rounds as `bench compare` reports for tiny-pkn (6816 + 7776 bytes, 6 rounds)
+    assertEquals(
+        List.of("c1", "pool", "flatten", "fc"),
+        layers.stream().map(ModelCommand.LayerRow::name).toList());
+    // the same bytes and rounds as `bench compare` reports for tiny-pkn (6816 + 7776 bytes, 6
+    // rounds)
     var r = ModelCommand.report(run, layers).values();
     assertEquals(14592L, r.get("online_bytes"));
     assertEquals(6L, r.get("online_rounds"));
@@ -29,9 +34,23 @@ class ModelCommandTest {
     assertTrue((Double) r.get("max_abs_error_vs_int64") <= 4 * Math.scalb(1.0, -16), r.toString());
 
     Path json = dir.resolve("m.json");
-    assertEquals(0, BenchCli.commandLine().execute("model", "--model", "tiny-pkn", "--reps", "1",
-        "--warmup", "0", "--json", json.toString()));
-    assertTrue(Files.readString(json).contains("\"layer.fc.online_bytes\": 672"), Files.readString(json));
-    assertTrue(BenchCli.commandLine().execute("model", "--model", "tiny-pkn", "--truncation", "rounded") != 0);
+    assertEquals(
+        0,
+        BenchCli.commandLine()
+            .execute(
+                "model",
+                "--model",
+                "tiny-pkn",
+                "--reps",
+                "1",
+                "--warmup",
+                "0",
+                "--json",
+                json.toString()));
+    assertTrue(
+        Files.readString(json).contains("\"layer.fc.online_bytes\": 672"), Files.readString(json));
+    assertTrue(
+        BenchCli.commandLine().execute("model", "--model", "tiny-pkn", "--truncation", "rounded")
+            != 0);
   }
 }

@@ -22,7 +22,20 @@ class OpsCommandTest {
       {"--op", "matmul", "--m", "3", "--k", "20", "--n", "5"},
       {"--op", "matmul", "--m", "3", "--k", "20", "--n", "5", "--linear", "beaver"},
       {"--op", "conv2d", "--in-ch", "3", "--out-ch", "4", "--hw", "6", "--linear", "fixed"},
-      {"--op", "conv2d", "--in-ch", "3", "--out-ch", "4", "--hw", "6", "--stride", "2", "--truncation", "local"},
+      {
+        "--op",
+        "conv2d",
+        "--in-ch",
+        "3",
+        "--out-ch",
+        "4",
+        "--hw",
+        "6",
+        "--stride",
+        "2",
+        "--truncation",
+        "local"
+      },
     };
     int i = 0;
     for (String[] c : cases) {
@@ -30,7 +43,12 @@ class OpsCommandTest {
       String[] args = new String[c.length + 7];
       args[0] = "ops";
       System.arraycopy(c, 0, args, 1, c.length);
-      System.arraycopy(new String[] {"--reps", "1", "--warmup", "1", "--json", json.toString()}, 0, args, c.length + 1, 6);
+      System.arraycopy(
+          new String[] {"--reps", "1", "--warmup", "1", "--json", json.toString()},
+          0,
+          args,
+          c.length + 1,
+          6);
       assertEquals(0, BenchCli.commandLine().execute(args), String.join(" ", args));
       String text = Files.readString(json);
       Matcher m = Pattern.compile("\"max_error_ulps\": ([0-9.eE+-]+)").matcher(text);

@@ -11,7 +11,8 @@ class ThreadsOptionTest {
     CommandLine bench = BenchCli.commandLine();
     assertNotNull(bench.getCommandSpec().findOption("--threads"), "bench --threads");
     for (String sub : new String[] {"model", "ops", "kernels", "compare"}) {
-      assertNotNull(bench.getSubcommands().get(sub).getCommandSpec().findOption("--threads"),
+      assertNotNull(
+          bench.getSubcommands().get(sub).getCommandSpec().findOption("--threads"),
           "bench " + sub + " --threads");
     }
   }

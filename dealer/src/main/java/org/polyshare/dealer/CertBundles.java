@@ -50,33 +50,48 @@ public final class CertBundles {
   /** Creates a CA and one bundle per role; every certificate names all {@code hosts}. */
   public static void write(Path out, List<String> hosts) {
     Path caDir = out.resolve(CA_DIR);
-    CertificateAuthority ca = CertificateAuthority.create(out.toAbsolutePath().getFileName().toString());
+    CertificateAuthority ca =
+        CertificateAuthority.create(out.toAbsolutePath().getFileName().toString());
     ca.writeCa(caDir);
     for (Role r : Role.values()) {
       Path dir = bundle(out, r);
       ca.issue(r, hosts, dir);
       try {
-        Files.copy(caDir.resolve(CertificateAuthority.CA_CERT), dir.resolve(CertificateAuthority.CA_CERT),
+        Files.copy(
+            caDir.resolve(CertificateAuthority.CA_CERT),
+            dir.resolve(CertificateAuthority.CA_CERT),
             StandardCopyOption.REPLACE_EXISTING);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot write the CA certificate into " + dir + ": " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "cannot write the CA certificate into " + dir + ": " + e.getMessage(), e);
       }
     }
   }
 
   /**
    * Checks a {@code --certs DIR} before loading {@code role}'s identity from it; throws naming the
-   * fix when DIR is the whole output of {@code dealer certs} instead of this role's bundle.
-   * Returns a warning (or null) when DIR is an old flat directory that also holds the CA key.
+   * fix when DIR is the whole output of {@code dealer certs} instead of this role's bundle. Returns
+   * a warning (or null) when DIR is an old flat directory that also holds the CA key.
    */
   public static String check(Path dir, Role role) {
-    if (!Files.exists(dir.resolve(CertificateAuthority.CA_CERT)) && Files.isDirectory(bundle(dir, role))) {
-      throw new IllegalArgumentException(dir + " holds the certificate bundles of every role; give this "
-          + role.displayName() + " only its own: --certs " + bundle(dir, role)
-          + " (copy that directory alone to this host; keep " + dir.resolve(CA_DIR) + " offline)");
+    if (!Files.exists(dir.resolve(CertificateAuthority.CA_CERT))
+        && Files.isDirectory(bundle(dir, role))) {
+      throw new IllegalArgumentException(
+          dir
+              + " holds the certificate bundles of every role; give this "
+              + role.displayName()
+              + " only its own: --certs "
+              + bundle(dir, role)
+              + " (copy that directory alone to this host; keep "
+              + dir.resolve(CA_DIR)
+              + " offline)");
     }
     if (Files.exists(dir.resolve(CertificateAuthority.CA_KEY))) {
-      return "warning: " + dir + " also holds the CA key (" + CertificateAuthority.CA_KEY + "), which lets its"
+      return "warning: "
+          + dir
+          + " also holds the CA key ("
+          + CertificateAuthority.CA_KEY
+          + "), which lets its"
           + " holder issue certificates for any role; re-create the certificates with `dealer certs` and give"
           + " each host only its own bundle";
     }

@@ -1,6 +1,5 @@
 package org.polyshare.dealer;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,15 +22,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bin/dealer}: the dealer process and its certificate tooling. */
-@Command(name = "dealer", mixinStandardHelpOptions = true, version = "PolyShare dealer 0.1",
-    description = "Trusted dealer for PolyShare two-party inference: serves correlated randomness over mutual TLS.",
-    subcommands = {DealerCli.Certs.class, DealerCli.Serve.class, LinkBench.class, CommandLine.HelpCommand.class})
+@Command(
+    name = "dealer",
+    mixinStandardHelpOptions = true,
+    version = "PolyShare dealer 0.1",
+    description =
+        "Trusted dealer for PolyShare two-party inference: serves correlated randomness over mutual TLS.",
+    subcommands = {
+      DealerCli.Certs.class,
+      DealerCli.Serve.class,
+      LinkBench.class,
+      CommandLine.HelpCommand.class
+    })
 public final class DealerCli implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @CommandLine.Mixin
-  LogOptions logging;
+  @CommandLine.Mixin LogOptions logging;
 
   @Override
   public void run() {
@@ -42,21 +48,34 @@ public final class DealerCli implements Runnable {
     System.exit(commandLine(args).execute(args));
   }
 
-  /** The command line, with the option defaults of {@code --config FILE} if {@code args} name one. */
+  /**
+   * The command line, with the option defaults of {@code --config FILE} if {@code args} name one.
+   */
   public static CommandLine commandLine(String... args) {
     return ConfigDefaults.install(new CommandLine(new DealerCli()), args);
   }
 
-  @Command(name = "certs", mixinStandardHelpOptions = true,
-      description = "Create a CA and one bundle per role (CA certificate + that role's key and certificate,"
-          + " PEM, PKCS#8) in OUT/dealer, OUT/party0, OUT/party1; the CA key apart in OUT/ca.")
+  @Command(
+      name = "certs",
+      mixinStandardHelpOptions = true,
+      description =
+          "Create a CA and one bundle per role (CA certificate + that role's key and certificate,"
+              + " PEM, PKCS#8) in OUT/dealer, OUT/party0, OUT/party1; the CA key apart in OUT/ca.")
   static final class Certs implements Callable<Integer> {
-    @Option(names = "--out", required = true, description = "directory to write the bundles dealer/, party0/,"
-        + " party1/ and the CA (ca/ca.pem, ca/ca-key.pem: keep it offline) into")
+    @Option(
+        names = "--out",
+        required = true,
+        description =
+            "directory to write the bundles dealer/, party0/,"
+                + " party1/ and the CA (ca/ca.pem, ca/ca-key.pem: keep it offline) into")
     Path out;
 
-    @Option(names = "--hosts", split = ",", defaultValue = "localhost,127.0.0.1",
-        description = "host names and IP addresses the processes run on, comma-separated (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--hosts",
+        split = ",",
+        defaultValue = "localhost,127.0.0.1",
+        description =
+            "host names and IP addresses the processes run on, comma-separated (default: ${DEFAULT-VALUE})")
     List<String> hosts;
 
     @Option(names = "--force", description = "overwrite existing certificates in --out")
@@ -65,50 +84,87 @@ public final class DealerCli implements Runnable {
     @Override
     public Integer call() {
       if (CertBundles.exist(out) && !force) {
-        System.err.println("dealer certs: " + out + " already holds certificates; pass --force to replace them"
-            + " (every process then needs its new bundle)");
+        System.err.println(
+            "dealer certs: "
+                + out
+                + " already holds certificates; pass --force to replace them"
+                + " (every process then needs its new bundle)");
         return 2;
       }
       CertBundles.write(out, hosts);
       Path abs = out.toAbsolutePath();
-      System.out.println("wrote a CA and one bundle per role to " + abs + " (hosts: " + String.join(", ", hosts) + ")");
+      System.out.println(
+          "wrote a CA and one bundle per role to "
+              + abs
+              + " (hosts: "
+              + String.join(", ", hosts)
+              + ")");
       for (Role r : Role.values()) {
-        System.out.println("  " + CertBundles.bundle(abs, r) + "  -> the " + r.displayName() + "'s host (--certs)");
+        System.out.println(
+            "  "
+                + CertBundles.bundle(abs, r)
+                + "  -> the "
+                + r.displayName()
+                + "'s host (--certs)");
       }
-      System.out.println("  " + abs.resolve(CertBundles.CA_DIR) + "  -> keep offline: its ca-key.pem issues certificates");
+      System.out.println(
+          "  "
+              + abs.resolve(CertBundles.CA_DIR)
+              + "  -> keep offline: its ca-key.pem issues certificates");
       return 0;
     }
   }
 
-  @Command(name = "serve", mixinStandardHelpOptions = true,
+  @Command(
+      name = "serve",
+      mixinStandardHelpOptions = true,
       description = "Serve dealer sessions: each pairs party 0 and party 1 by session id and plan.")
   static final class Serve implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Serve.class);
 
-    @CommandLine.Mixin
-    ConfigOption config;
+    @CommandLine.Mixin ConfigOption config;
 
-    @CommandLine.Mixin
-    MetricsOptions metricsOptions;
+    @CommandLine.Mixin MetricsOptions metricsOptions;
 
-    @Option(names = "--port", required = true, description = "TCP port to listen on (0 = any free port, printed)")
+    @Option(
+        names = "--port",
+        required = true,
+        description = "TCP port to listen on (0 = any free port, printed)")
     int port;
 
-    @Option(names = "--certs", required = true, description = "the dealer's bundle from `dealer certs`: a directory"
-        + " with ca.pem, dealer.pem and dealer-key.pem (OUT/dealer)")
+    @Option(
+        names = "--certs",
+        required = true,
+        description =
+            "the dealer's bundle from `dealer certs`: a directory"
+                + " with ca.pem, dealer.pem and dealer-key.pem (OUT/dealer)")
     Path certs;
 
-    @Option(names = "--pair-timeout", defaultValue = "60", description = "seconds a party waits for its peer to join (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--pair-timeout",
+        defaultValue = "60",
+        description = "seconds a party waits for its peer to join (default: ${DEFAULT-VALUE})")
     int pairTimeoutSeconds;
 
-    @Option(names = "--idle-timeout", defaultValue = "600", description = "seconds the dealer waits for a party's next plan (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--idle-timeout",
+        defaultValue = "600",
+        description =
+            "seconds the dealer waits for a party's next plan (default: ${DEFAULT-VALUE})")
     int idleTimeoutSeconds;
 
-    @Option(names = "--drain-timeout", defaultValue = "30", description = "on SIGTERM, seconds running sessions may"
-        + " take to finish before they are ended; exit code 0 if none had to be, 3 otherwise (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--drain-timeout",
+        defaultValue = "30",
+        description =
+            "on SIGTERM, seconds running sessions may"
+                + " take to finish before they are ended; exit code 0 if none had to be, 3 otherwise (default: ${DEFAULT-VALUE})")
     int drainTimeoutSeconds;
 
-    @Option(names = "--max-frame-mb", defaultValue = "256", description = "largest accepted message in MiB (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--max-frame-mb",
+        defaultValue = "256",
+        description = "largest accepted message in MiB (default: ${DEFAULT-VALUE})")
     int maxFrameMb;
 
     @Override
@@ -116,7 +172,8 @@ public final class DealerCli implements Runnable {
       TlsIdentity identity;
       try {
         if (drainTimeoutSeconds < 0) {
-          throw new IllegalArgumentException("--drain-timeout must be >= 0 seconds, got " + drainTimeoutSeconds);
+          throw new IllegalArgumentException(
+              "--drain-timeout must be >= 0 seconds, got " + drainTimeoutSeconds);
         }
         String warning = CertBundles.check(certs, Role.DEALER);
         if (warning != null) {
@@ -127,32 +184,42 @@ public final class DealerCli implements Runnable {
         System.err.println("dealer serve: " + e.getMessage());
         return 2;
       }
-      LinkOptions link = LinkOptions.defaults()
-          .withTimeout(Duration.ofSeconds(idleTimeoutSeconds))
-          .withMaxPayload(Math.multiplyExact(maxFrameMb, 1 << 20));
-      DealerServer.Settings settings = DealerServer.Settings.defaults()
-          .withLink(link)
-          .withPairTimeout(Duration.ofSeconds(pairTimeoutSeconds));
+      LinkOptions link =
+          LinkOptions.defaults()
+              .withTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+              .withMaxPayload(Math.multiplyExact(maxFrameMb, 1 << 20));
+      DealerServer.Settings settings =
+          DealerServer.Settings.defaults()
+              .withLink(link)
+              .withPairTimeout(Duration.ofSeconds(pairTimeoutSeconds));
       NetTransport net = NetTransport.create();
       DealerServer server;
       MetricsEndpoint endpoint;
       try {
         server = new DealerServer(net, identity, port, settings, new DealerMetrics());
-        endpoint = metricsOptions.start(server.metrics(), () -> "{\"status\": \"up\", \"sessions\": "
-            + server.activeSessions() + "}");
+        endpoint =
+            metricsOptions.start(
+                server.metrics(),
+                () -> "{\"status\": \"up\", \"sessions\": " + server.activeSessions() + "}");
       } catch (RuntimeException e) {
         System.err.println("dealer serve: " + e.getMessage());
         net.close();
         return 2;
       }
-      GracefulShutdown shutdown = GracefulShutdown.install("dealer", t -> {
-        DrainReport r = server.drain(t);
-        if (endpoint != null) {
-          endpoint.close();
-        }
-        return r;
-      }, Duration.ofSeconds(drainTimeoutSeconds));
-      LOG.info("dealer listening on port {} ({}, TLS 1.3, mutual authentication)", server.port(),
+      GracefulShutdown shutdown =
+          GracefulShutdown.install(
+              "dealer",
+              t -> {
+                DrainReport r = server.drain(t);
+                if (endpoint != null) {
+                  endpoint.close();
+                }
+                return r;
+              },
+              Duration.ofSeconds(drainTimeoutSeconds));
+      LOG.info(
+          "dealer listening on port {} ({}, TLS 1.3, mutual authentication)",
+          server.port(),
           net.nativeEpoll() ? "epoll" : "nio");
       shutdown.awaitSignal();
       return 0;

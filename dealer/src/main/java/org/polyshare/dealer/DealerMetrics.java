@@ -15,10 +15,15 @@ public final class DealerMetrics extends ServiceMetrics {
 
   public DealerMetrics() {
     super("dealer");
-    material = Counter.builder("polyshare.dealer.material").baseUnit("bytes")
-        .description("dealer messages (seeds, corrections) sent to the parties").register(registry);
-    requests = Counter.builder("polyshare.dealer.requests").description("correlation requests dealt")
-        .register(registry);
+    material =
+        Counter.builder("polyshare.dealer.material")
+            .baseUnit("bytes")
+            .description("dealer messages (seeds, corrections) sent to the parties")
+            .register(registry);
+    requests =
+        Counter.builder("polyshare.dealer.requests")
+            .description("correlation requests dealt")
+            .register(registry);
   }
 
   /** One dealt batch: {@code n} requests, {@code bytes} of messages to both parties. */

@@ -2,8 +2,8 @@ package org.polyshare.dealer;
 
 /**
  * What the dealer tells a party when it refuses it or ends its session: a code and a fixed
- * sentence, never a value (no session id, secret, hash, size or exception text). The detail goes
- * to the dealer's own log only.
+ * sentence, never a value (no session id, secret, hash, size or exception text). The detail goes to
+ * the dealer's own log only.
  */
 enum DealerRefusal {
   BAD_HELLO("bad-hello", "the dealer needs a session id and the plan hash in the hello"),

@@ -40,19 +40,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The dealer service: accepts party links (mutual TLS, party certificates only), pairs them by
- * session id and session secret (see {@link Session}), checks that both parties submitted the same plan, and deals every request with a
- * per-session {@link Dealer} — fresh seeds to both, the correction to one — streaming the
- * messages as they are computed ({@link DealerProtocol}). Many sessions run at once, one thread
- * each. Failures end only the session concerned; the parties get a {@link DealerRefusal} (code and
- * fixed sentence), the log the detail. The log never prints a session secret.
+ * session id and session secret (see {@link Session}), checks that both parties submitted the same
+ * plan, and deals every request with a per-session {@link Dealer} — fresh seeds to both, the
+ * correction to one — streaming the messages as they are computed ({@link DealerProtocol}). Many
+ * sessions run at once, one thread each. Failures end only the session concerned; the parties get a
+ * {@link DealerRefusal} (code and fixed sentence), the log the detail. The log never prints a
+ * session secret.
  */
 public final class DealerServer implements AutoCloseable {
-  /** Settings of the service. {@code seeds} gives each session its seed source (SecureRandom in production). */
-  public record Settings(LinkOptions link, Duration pairTimeout, Duration progressEvery,
+  /**
+   * Settings of the service. {@code seeds} gives each session its seed source (SecureRandom in
+   * production).
+   */
+  public record Settings(
+      LinkOptions link,
+      Duration pairTimeout,
+      Duration progressEvery,
       Function<String, Supplier<Seed>> seeds) {
     public static Settings defaults() {
-      return new Settings(LinkOptions.defaults().withTimeout(Duration.ofMinutes(10)), Duration.ofSeconds(60),
-          Duration.ofSeconds(2), session -> Seed::random);
+      return new Settings(
+          LinkOptions.defaults().withTimeout(Duration.ofMinutes(10)),
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(2),
+          session -> Seed::random);
     }
 
     public Settings withLink(LinkOptions l) {
@@ -74,16 +84,20 @@ public final class DealerServer implements AutoCloseable {
   private final DealerMetrics metrics;
   private final LinkServer server;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-  private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "dealer-session");
-    t.setDaemon(true);
-    return t;
-  });
-  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "dealer-timer");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService workers =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "dealer-session");
+            t.setDaemon(true);
+            return t;
+          });
+  private final ScheduledExecutorService timers =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "dealer-timer");
+            t.setDaemon(true);
+            return t;
+          });
   private final LinkAcceptor acceptor;
   private final AtomicInteger completed = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
@@ -91,40 +105,52 @@ public final class DealerServer implements AutoCloseable {
   /**
    * Starts listening on {@code port} (0 = ephemeral) and serving.
    *
-   * @deprecated the dealer logs through SLF4J now and {@code log} is unused; use
-   *     {@link #DealerServer(NetTransport, TlsIdentity, int, Settings, DealerMetrics)}
+   * @deprecated the dealer logs through SLF4J now and {@code log} is unused; use {@link
+   *     #DealerServer(NetTransport, TlsIdentity, int, Settings, DealerMetrics)}
    */
   @Deprecated
-  public DealerServer(NetTransport net, TlsIdentity identity, int port, Settings settings, PrintStream log) {
+  public DealerServer(
+      NetTransport net, TlsIdentity identity, int port, Settings settings, PrintStream log) {
     this(net, identity, port, settings, new DealerMetrics());
   }
 
-  /** Starts listening on {@code port} (0 = ephemeral) and serving, counting into {@code metrics}. */
-  public DealerServer(NetTransport net, TlsIdentity identity, int port, Settings settings, DealerMetrics metrics) {
+  /**
+   * Starts listening on {@code port} (0 = ephemeral) and serving, counting into {@code metrics}.
+   */
+  public DealerServer(
+      NetTransport net, TlsIdentity identity, int port, Settings settings, DealerMetrics metrics) {
     if (identity.role() != Role.DEALER) {
-      throw new IllegalArgumentException("the dealer needs the dealer's certificate, got " + identity.role().displayName()
-          + "'s");
+      throw new IllegalArgumentException(
+          "the dealer needs the dealer's certificate, got " + identity.role().displayName() + "'s");
     }
     this.settings = settings;
     this.metrics = metrics;
     metrics.trackActive(sessions::size);
     this.server = net.listen(port, identity, Set.of(Role.PARTY0, Role.PARTY1), settings.link());
-    this.acceptor = new LinkAcceptor(server, Hello.of(Role.DEALER, "", null), MAX_PENDING, "dealer",
-        new LinkAcceptor.Admission() {
-          @Override
-          public void admit(NettyLink link) {
-            workers.submit(() -> DealerServer.this.admit(link));
-          }
+    this.acceptor =
+        new LinkAcceptor(
+            server,
+            Hello.of(Role.DEALER, "", null),
+            MAX_PENDING,
+            "dealer",
+            new LinkAcceptor.Admission() {
+              @Override
+              public void admit(NettyLink link) {
+                workers.submit(() -> DealerServer.this.admit(link));
+              }
 
-          @Override
-          public void refused(String why, Throwable cause) {
-            metrics.refused(cause);
-            LOG.warn("dealer: refused a connection: {}", why);
-          }
-        });
+              @Override
+              public void refused(String why, Throwable cause) {
+                metrics.refused(cause);
+                LOG.warn("dealer: refused a connection: {}", why);
+              }
+            });
   }
 
-  /** Connections at once in their pre-session (hello and first plan, bounded by the handshake timeout). */
+  /**
+   * Connections at once in their pre-session (hello and first plan, bounded by the handshake
+   * timeout).
+   */
   private static final int MAX_PENDING = 64;
 
   public DealerMetrics metrics() {
@@ -164,7 +190,8 @@ public final class DealerServer implements AutoCloseable {
       link.close();
       return;
     }
-    if (secret.length < DealerProtocol.MIN_SECRET_BYTES || secret.length > DealerProtocol.MAX_SECRET_BYTES) {
+    if (secret.length < DealerProtocol.MIN_SECRET_BYTES
+        || secret.length > DealerProtocol.MAX_SECRET_BYTES) {
       refuse(link, DealerRefusal.BAD_SECRET, "session secret of " + secret.length + " bytes");
       return;
     }
@@ -178,9 +205,9 @@ public final class DealerServer implements AutoCloseable {
   }
 
   /**
-   * Graceful shutdown: stops accepting, ends the sessions still waiting for their second party
-   * (it can no longer connect), lets the running ones finish within {@code timeout} and then ends
-   * the rest with an error to both parties.
+   * Graceful shutdown: stops accepting, ends the sessions still waiting for their second party (it
+   * can no longer connect), lets the running ones finish within {@code timeout} and then ends the
+   * rest with an error to both parties.
    */
   public DrainReport drain(Duration timeout) {
     long t0 = System.nanoTime();
@@ -195,13 +222,19 @@ public final class DealerServer implements AutoCloseable {
     int late = 0;
     if (!DrainReport.await(sessions::isEmpty, timeout)) {
       for (Session s : sessions.values()) {
-        if (s.endRunning("the dealer is shutting down: session '" + s.id + "' did not finish within the drain"
-            + " timeout of " + timeout.toSeconds() + " s")) {
+        if (s.endRunning(
+            "the dealer is shutting down: session '"
+                + s.id
+                + "' did not finish within the drain"
+                + " timeout of "
+                + timeout.toSeconds()
+                + " s")) {
           late++;
         }
       }
     }
-    return new DrainReport(Math.max(0, running - late), ended + late, Duration.ofNanos(System.nanoTime() - t0));
+    return new DrainReport(
+        Math.max(0, running - late), ended + late, Duration.ofNanos(System.nanoTime() - t0));
   }
 
   @Override
@@ -219,11 +252,10 @@ public final class DealerServer implements AutoCloseable {
   }
 
   /**
-   * One party pair's session. Party 0 registers the session secret; a party-1 connection is
-   * paired only if it presents the same secret (compared in constant time), so an id read from a
-   * log is not enough to take a slot. Party-1 connections arriving before party 0 wait as
-   * candidates (a few at most); when party 0 joins, the holder of its secret is paired and the
-   * others refused.
+   * One party pair's session. Party 0 registers the session secret; a party-1 connection is paired
+   * only if it presents the same secret (compared in constant time), so an id read from a log is
+   * not enough to take a slot. Party-1 connections arriving before party 0 wait as candidates (a
+   * few at most); when party 0 joins, the holder of its secret is paired and the others refused.
    */
   private final class Session {
     private static final int MAX_CANDIDATES = 4;
@@ -253,7 +285,10 @@ public final class DealerServer implements AutoCloseable {
         }
       }
       if (ended || started || links[p] != null) {
-        refuse(link, DealerRefusal.SLOT_TAKEN, "session '" + id + "' already has party " + p + " connected");
+        refuse(
+            link,
+            DealerRefusal.SLOT_TAKEN,
+            "session '" + id + "' already has party " + p + " connected");
         return;
       }
       if (p == 0) {
@@ -266,23 +301,38 @@ public final class DealerServer implements AutoCloseable {
           if (links[1] == null && c.link.isOpen() && MessageDigest.isEqual(secret, c.secret)) {
             seat1(c.link, c.hello);
           } else {
-            refuse(c.link, links[1] == null ? DealerRefusal.SECRET_MISMATCH : DealerRefusal.SLOT_TAKEN,
+            refuse(
+                c.link,
+                links[1] == null ? DealerRefusal.SECRET_MISMATCH : DealerRefusal.SLOT_TAKEN,
                 "a party-1 connection waiting for session '" + id + "' does not hold its secret");
           }
         }
         candidates.clear();
       } else if (secret == null) {
         if (candidates.size() >= MAX_CANDIDATES) {
-          refuse(link, DealerRefusal.TOO_MANY_WAITING, candidates.size() + " party-1 connections already wait for"
-              + " session '" + id + "'");
+          refuse(
+              link,
+              DealerRefusal.TOO_MANY_WAITING,
+              candidates.size()
+                  + " party-1 connections already wait for"
+                  + " session '"
+                  + id
+                  + "'");
           return;
         }
         candidates.add(new Candidate(link, hello, presented));
-        LOG.info("dealer: session '{}': a party-1 connection from {} waits for party 0", id, link.peerName());
+        LOG.info(
+            "dealer: session '{}': a party-1 connection from {} waits for party 0",
+            id,
+            link.peerName());
         link.onClose(() -> leftWhileWaiting(link));
       } else if (!MessageDigest.isEqual(secret, presented)) {
-        refuse(link, DealerRefusal.SECRET_MISMATCH, "party-1 connection for session '" + id
-            + "' presented another secret than party 0 registered");
+        refuse(
+            link,
+            DealerRefusal.SECRET_MISMATCH,
+            "party-1 connection for session '"
+                + id
+                + "' presented another secret than party 0 registered");
         return;
       } else {
         seat1(link, hello);
@@ -292,7 +342,8 @@ public final class DealerServer implements AutoCloseable {
         workers.submit(() -> SessionMdc.run(id, this::run));
       } else if (!timerSet) {
         timerSet = true;
-        timers.schedule(this::pairTimeout, settings.pairTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        timers.schedule(
+            this::pairTimeout, settings.pairTimeout().toMillis(), TimeUnit.MILLISECONDS);
       }
     }
 
@@ -302,7 +353,10 @@ public final class DealerServer implements AutoCloseable {
       LOG.info("dealer: session '{}': party 1 joined from {}", id, link.peerName());
     }
 
-    /** A waiting connection that closes leaves; a session nobody waits in any more is dropped, so it may restart. */
+    /**
+     * A waiting connection that closes leaves; a session nobody waits in any more is dropped, so it
+     * may restart.
+     */
     private synchronized void leftWhileWaiting(NettyLink link) {
       if (started || ended) {
         return;
@@ -318,7 +372,8 @@ public final class DealerServer implements AutoCloseable {
         }
       }
       if (links[0] == null && links[1] == null && candidates.isEmpty()) {
-        // the party's next connection starts a fresh session instead of meeting a timer set for this one
+        // the party's next connection starts a fresh session instead of meeting a timer set for
+        // this one
         ended = true;
         sessions.remove(id, this);
         metrics.sessionFailed("left_waiting");
@@ -331,8 +386,15 @@ public final class DealerServer implements AutoCloseable {
       }
       for (int p = 0; p < 2; p++) {
         if (links[p] == null) {
-          end(DealerRefusal.PEER_MISSING, "party " + p + " did not join session '" + id + "' within "
-              + settings.pairTimeout().toSeconds() + " s");
+          end(
+              DealerRefusal.PEER_MISSING,
+              "party "
+                  + p
+                  + " did not join session '"
+                  + id
+                  + "' within "
+                  + settings.pairTimeout().toSeconds()
+                  + " s");
           return;
         }
       }
@@ -360,7 +422,10 @@ public final class DealerServer implements AutoCloseable {
       return true;
     }
 
-    /** Ends the session: the detail to the log, the code and its fixed sentence to every connected party. */
+    /**
+     * Ends the session: the detail to the log, the code and its fixed sentence to every connected
+     * party.
+     */
     private synchronized void end(DealerRefusal r, String detail) {
       if (ended) {
         return;
@@ -386,8 +451,14 @@ public final class DealerServer implements AutoCloseable {
       try {
         if (!Arrays.equals(hellos[0].planHash(), hellos[1].planHash())) {
           metrics.refused(ServiceMetrics.Refusal.PLAN_MISMATCH);
-          end(DealerRefusal.PLAN_MISMATCH, "plan mismatch in session '" + id + "': party 0 has plan hash " + hex(hellos[0].planHash())
-              + ", party 1 has plan hash " + hex(hellos[1].planHash()));
+          end(
+              DealerRefusal.PLAN_MISMATCH,
+              "plan mismatch in session '"
+                  + id
+                  + "': party 0 has plan hash "
+                  + hex(hellos[0].planHash())
+                  + ", party 1 has plan hash "
+                  + hex(hellos[1].planHash()));
           return;
         }
         Dealer dealer = new Dealer(settings.seeds().apply(id));
@@ -400,20 +471,47 @@ public final class DealerServer implements AutoCloseable {
           }
           if (e0.length == 0 || e1.length == 0) {
             int quit = e0.length == 0 ? 0 : 1;
-            end(DealerRefusal.PEER_QUIT, "party " + quit + " ended session '" + id + "' while party " + (1 - quit) + " submitted batch " + batch);
+            end(
+                DealerRefusal.PEER_QUIT,
+                "party "
+                    + quit
+                    + " ended session '"
+                    + id
+                    + "' while party "
+                    + (1 - quit)
+                    + " submitted batch "
+                    + batch);
             return;
           }
           CorrelationPlan plan = decode(e0, 0);
           if (!Arrays.equals(e0, e1)) {
             CorrelationPlan other = decode(e1, 1);
-            end(DealerRefusal.PLAN_MISMATCH, "plan mismatch in session '" + id + "' at batch " + batch + ": party 0 sent plan "
-                + plan.sha256Hex() + " (" + plan.size() + " requests), party 1 sent plan " + other.sha256Hex()
-                + " (" + other.size() + " requests)");
+            end(
+                DealerRefusal.PLAN_MISMATCH,
+                "plan mismatch in session '"
+                    + id
+                    + "' at batch "
+                    + batch
+                    + ": party 0 sent plan "
+                    + plan.sha256Hex()
+                    + " ("
+                    + plan.size()
+                    + " requests), party 1 sent plan "
+                    + other.sha256Hex()
+                    + " ("
+                    + other.size()
+                    + " requests)");
             return;
           }
           if (batch == 0 && !Arrays.equals(plan.sha256(), hellos[0].planHash())) {
-            end(DealerRefusal.PLAN_MISMATCH, "the first plan of session '" + id + "' hashes to " + plan.sha256Hex()
-                + " but the parties announced " + hex(hellos[0].planHash()));
+            end(
+                DealerRefusal.PLAN_MISMATCH,
+                "the first plan of session '"
+                    + id
+                    + "' hashes to "
+                    + plan.sha256Hex()
+                    + " but the parties announced "
+                    + hex(hellos[0].planHash()));
             return;
           }
           deal(dealer, plan, batch);
@@ -435,7 +533,8 @@ public final class DealerServer implements AutoCloseable {
       try {
         return CorrelationPlan.decode(e);
       } catch (IllegalArgumentException ex) {
-        throw new IllegalArgumentException("party " + p + " sent a malformed plan (" + ex.getMessage() + ")", ex);
+        throw new IllegalArgumentException(
+            "party " + p + " sent a malformed plan (" + ex.getMessage() + ")", ex);
       }
     }
 
@@ -455,13 +554,28 @@ public final class DealerServer implements AutoCloseable {
         long now = System.nanoTime();
         if (now - lastReport > settings.progressEvery().toNanos()) {
           lastReport = now;
-          LOG.info(String.format(Locale.ROOT, "dealer: session '%s' batch %d: %d/%d requests dealt, %.1f MB sent, %.1f s",
-              id, batch, i + 1, n, bytes / 1e6, (now - start) / 1e9));
+          LOG.info(
+              String.format(
+                  Locale.ROOT,
+                  "dealer: session '%s' batch %d: %d/%d requests dealt, %.1f MB sent, %.1f s",
+                  id,
+                  batch,
+                  i + 1,
+                  n,
+                  bytes / 1e6,
+                  (now - start) / 1e9));
         }
       }
       metrics.dealt(n, bytes);
-      LOG.info(String.format(Locale.ROOT, "dealer: session '%s' batch %d: %d requests dealt, %.1f MB sent in %.2f s",
-          id, batch, n, bytes / 1e6, (System.nanoTime() - start) / 1e9));
+      LOG.info(
+          String.format(
+              Locale.ROOT,
+              "dealer: session '%s' batch %d: %d requests dealt, %.1f MB sent in %.2f s",
+              id,
+              batch,
+              n,
+              bytes / 1e6,
+              (System.nanoTime() - start) / 1e9));
     }
 
     private synchronized void finish(int batches) {

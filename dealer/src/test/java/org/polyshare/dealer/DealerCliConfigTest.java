@@ -15,10 +15,12 @@ import org.polyshare.core.ops.LogSetup;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code dealer serve --config FILE}: the file's values apply, flags override them, unknown keys are refused. */
+/**
+ * {@code dealer serve --config FILE}: the file's values apply, flags override them, unknown keys
+ * are refused.
+ */
 class DealerCliConfigTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path config(String text) throws IOException {
     Path f = dir.resolve("dealer.properties");
@@ -39,7 +41,9 @@ class DealerCliConfigTest {
 
   @Test
   void theFileGivesEveryServerOptionIncludingRequiredOnes() throws IOException {
-    Path f = config("""
+    Path f =
+        config(
+            """
         # dealer host
         port = 7101
         certs = /etc/polyshare/certs
@@ -87,8 +91,12 @@ class DealerCliConfigTest {
     int code = DealerCli.commandLine(args).setErr(new PrintWriter(err)).execute(args);
     assertEquals(2, code, err.toString());
     assertTrue(err.toString().contains("unknown key 'prot'"), err.toString());
-    assertTrue(err.toString().contains("valid keys: certs, drain-timeout, idle-timeout, log-format, log-level, max-frame-mb,"
-        + " metrics-bind, metrics-port, pair-timeout, port"), err.toString());
+    assertTrue(
+        err.toString()
+            .contains(
+                "valid keys: certs, drain-timeout, idle-timeout, log-format, log-level, max-frame-mb,"
+                    + " metrics-bind, metrics-port, pair-timeout, port"),
+        err.toString());
   }
 
   @Test

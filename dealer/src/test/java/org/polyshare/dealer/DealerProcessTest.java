@@ -39,8 +39,8 @@ import org.polyshare.core.net.TlsIdentity;
 
 /**
  * The dealer CLI as a real separate JVM ({@code java -cp <test classpath> DealerCli}): certificates
- * made by {@code dealer certs}, {@code dealer serve} on an ephemeral port, two in-test parties
- * over loopback TLS; then the dealer is killed between two batches of a session.
+ * made by {@code dealer certs}, {@code dealer serve} on an ephemeral port, two in-test parties over
+ * loopback TLS; then the dealer is killed between two batches of a session.
  */
 class DealerProcessTest {
   private static NetTransport net;
@@ -66,22 +66,31 @@ class DealerProcessTest {
   }
 
   private static Jvm launch(String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-Dio.netty.leakDetection.level=paranoid",
-        "-cp", System.getProperty("java.class.path"), DealerCli.class.getName()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-Dio.netty.leakDetection.level=paranoid",
+                "-cp",
+                System.getProperty("java.class.path"),
+                DealerCli.class.getName()));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          lines.add(line);
-        }
-      } catch (IOException ignored) {
-        // process ended
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  lines.add(line);
+                }
+              } catch (IOException ignored) {
+                // process ended
+              }
+            });
     reader.setDaemon(true);
     reader.start();
     return new Jvm(p, lines);
@@ -109,7 +118,10 @@ class DealerProcessTest {
 
   private static Path bundles;
 
-  /** One set of per-role certificate bundles (as {@code dealer certs} writes them) for the drain tests. */
+  /**
+   * One set of per-role certificate bundles (as {@code dealer certs} writes them) for the drain
+   * tests.
+   */
   private static synchronized Path bundles() throws Exception {
     if (bundles == null) {
       bundles = Files.createTempDirectory("polyshare-bundles");
@@ -118,14 +130,32 @@ class DealerProcessTest {
     return bundles;
   }
 
-  private static RemoteCorrelationSource[] join(int port, Path certs, String session, CorrelationPlan plan)
-      throws Exception {
-    CompletableFuture<RemoteCorrelationSource> s0 = CompletableFuture.supplyAsync(() -> RemoteCorrelationSource.connect(
-        net, "localhost", port, TlsIdentity.load(certs.resolve("party0"), Role.PARTY0), session, DealerServerTest.secretOf(session), plan, OPT,
-        Duration.ofSeconds(5)));
-    RemoteCorrelationSource s1 = RemoteCorrelationSource.connect(
-        net, "localhost", port, TlsIdentity.load(certs.resolve("party1"), Role.PARTY1), session, DealerServerTest.secretOf(session), plan,
-        OPT, Duration.ofSeconds(5));
+  private static RemoteCorrelationSource[] join(
+      int port, Path certs, String session, CorrelationPlan plan) throws Exception {
+    CompletableFuture<RemoteCorrelationSource> s0 =
+        CompletableFuture.supplyAsync(
+            () ->
+                RemoteCorrelationSource.connect(
+                    net,
+                    "localhost",
+                    port,
+                    TlsIdentity.load(certs.resolve("party0"), Role.PARTY0),
+                    session,
+                    DealerServerTest.secretOf(session),
+                    plan,
+                    OPT,
+                    Duration.ofSeconds(5)));
+    RemoteCorrelationSource s1 =
+        RemoteCorrelationSource.connect(
+            net,
+            "localhost",
+            port,
+            TlsIdentity.load(certs.resolve("party1"), Role.PARTY1),
+            session,
+            DealerServerTest.secretOf(session),
+            plan,
+            OPT,
+            Duration.ofSeconds(5));
     return new RemoteCorrelationSource[] {s0.get(10, TimeUnit.SECONDS), s1};
   }
 
@@ -138,14 +168,20 @@ class DealerProcessTest {
     // one bundle per role (the CA certificate and that role's pair, nothing else), the CA key apart
     for (Role r : Role.values()) {
       try (var files = Files.list(certs.resolve(r.id()))) {
-        assertEquals(List.of("ca.pem", r.id() + "-key.pem", r.id() + ".pem"),
-            files.map(f -> f.getFileName().toString()).sorted().toList(), r.id());
+        assertEquals(
+            List.of("ca.pem", r.id() + "-key.pem", r.id() + ".pem"),
+            files.map(f -> f.getFileName().toString()).sorted().toList(),
+            r.id());
       }
     }
     try (var files = Files.list(certs.resolve("ca"))) {
-      assertEquals(List.of("ca-key.pem", "ca.pem"), files.map(f -> f.getFileName().toString()).sorted().toList());
+      assertEquals(
+          List.of("ca-key.pem", "ca.pem"),
+          files.map(f -> f.getFileName().toString()).sorted().toList());
     }
-    assertTrue(Files.readString(certs.resolve("party0/party0-key.pem")).contains("BEGIN PRIVATE KEY"), "PKCS#8 PEM");
+    assertTrue(
+        Files.readString(certs.resolve("party0/party0-key.pem")).contains("BEGIN PRIVATE KEY"),
+        "PKCS#8 PEM");
 
     // the whole output given to one process is refused, naming the bundle to give it
     Jvm whole = launch("serve", "--port", "0", "--certs", certs.toString());
@@ -154,12 +190,22 @@ class DealerProcessTest {
     assertEquals(2, whole.process().exitValue(), whole.output());
     assertTrue(whole.output().contains("--certs " + certs.resolve("dealer")), whole.output());
 
-    Jvm dealer = launch("serve", "--port", "0", "--certs", certs.resolve("dealer").toString(), "--pair-timeout", "5");
+    Jvm dealer =
+        launch(
+            "serve",
+            "--port",
+            "0",
+            "--certs",
+            certs.resolve("dealer").toString(),
+            "--pair-timeout",
+            "5");
     try {
       int port = awaitPort(dealer);
 
       // a healthy session: triples from the dealer process are correct Beaver triples
-      CorrelationPlan plan = CorrelationPlan.of(new CorrelationRequest.Triples(4096), new CorrelationRequest.Triples(17));
+      CorrelationPlan plan =
+          CorrelationPlan.of(
+              new CorrelationRequest.Triples(4096), new CorrelationRequest.Triples(17));
       RemoteCorrelationSource[] s = join(port, certs, "process-ok", plan);
       for (CorrelationRequest r : plan.requests()) {
         int n = ((CorrelationRequest.Triples) r).map().outputNumel();
@@ -175,13 +221,17 @@ class DealerProcessTest {
       s[1].close();
 
       // the dealer dies between two batches of a session: the next batch fails at once, clearly
-      RemoteCorrelationSource[] k = join(port, certs, "process-killed", CorrelationPlan.of(new CorrelationRequest.Squares(8)));
+      RemoteCorrelationSource[] k =
+          join(
+              port, certs, "process-killed", CorrelationPlan.of(new CorrelationRequest.Squares(8)));
       k[0].squares(8);
       k[1].squares(8);
       dealer.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       long t0 = System.nanoTime();
       LinkClosedException e = assertThrows(LinkClosedException.class, () -> k[0].triples(3));
-      assertTrue((System.nanoTime() - t0) / 1e6 < OPT.timeout().toMillis(), "must not wait out the receive timeout");
+      assertTrue(
+          (System.nanoTime() - t0) / 1e6 < OPT.timeout().toMillis(),
+          "must not wait out the receive timeout");
       assertTrue(e.getMessage().contains("dealer"), e.getMessage());
       k[0].close();
       k[1].close();
@@ -196,19 +246,40 @@ class DealerProcessTest {
   @Test
   void sigtermLetsARunningSessionFinishThenExitsZero() throws Exception {
     Path certs = bundles();
-    Jvm dealer = launch("serve", "--port", "0", "--certs", certs.resolve("dealer").toString(), "--drain-timeout", "30");
+    Jvm dealer =
+        launch(
+            "serve",
+            "--port",
+            "0",
+            "--certs",
+            certs.resolve("dealer").toString(),
+            "--drain-timeout",
+            "30");
     try {
       int port = awaitPort(dealer);
-      RemoteCorrelationSource[] s = join(port, certs, "draining", CorrelationPlan.of(new CorrelationRequest.Squares(8)));
+      RemoteCorrelationSource[] s =
+          join(port, certs, "draining", CorrelationPlan.of(new CorrelationRequest.Squares(8)));
       s[0].squares(8);
       s[1].squares(8);
-      dealer.process().toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
+      dealer
+          .process()
+          .toHandle()
+          .destroy(); // SIGTERM (Process.destroy would also close our end of its output)
       awaitLine(dealer, "shutting down");
       // no new sessions...
-      assertThrows(RuntimeException.class, () -> RemoteCorrelationSource.connect(net, "localhost", port,
-          TlsIdentity.load(certs.resolve("party0"), Role.PARTY0), "late", DealerServerTest.secretOf("late"),
-          CorrelationPlan.of(new CorrelationRequest.Squares(1)), OPT,
-          Duration.ofSeconds(2)));
+      assertThrows(
+          RuntimeException.class,
+          () ->
+              RemoteCorrelationSource.connect(
+                  net,
+                  "localhost",
+                  port,
+                  TlsIdentity.load(certs.resolve("party0"), Role.PARTY0),
+                  "late",
+                  DealerServerTest.secretOf("late"),
+                  CorrelationPlan.of(new CorrelationRequest.Squares(1)),
+                  OPT,
+                  Duration.ofSeconds(2)));
       // ...but the running one gets its next batch and ends normally
       CompletableFuture<BeaverTriples> t0 = CompletableFuture.supplyAsync(() -> s[0].triples(5));
       BeaverTriples t1 = s[1].triples(5);
@@ -230,24 +301,43 @@ class DealerProcessTest {
   @Test
   void sigtermEndsASessionThatOutlastsTheDrainTimeoutWithAClearError() throws Exception {
     Path certs = bundles();
-    Jvm dealer = launch("serve", "--port", "0", "--certs", certs.resolve("dealer").toString(), "--drain-timeout", "1");
+    Jvm dealer =
+        launch(
+            "serve",
+            "--port",
+            "0",
+            "--certs",
+            certs.resolve("dealer").toString(),
+            "--drain-timeout",
+            "1");
     try {
       int port = awaitPort(dealer);
-      RemoteCorrelationSource[] s = join(port, certs, "slow", CorrelationPlan.of(new CorrelationRequest.Squares(8)));
+      RemoteCorrelationSource[] s =
+          join(port, certs, "slow", CorrelationPlan.of(new CorrelationRequest.Squares(8)));
       s[0].squares(8);
       s[1].squares(8);
       long t0 = System.nanoTime();
-      dealer.process().toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output); the parties take longer than the drain allows
-      // a party waiting for its next batch is told why the session ended, without waiting out its timeout
+      dealer
+          .process()
+          .toHandle()
+          .destroy(); // SIGTERM (Process.destroy would also close our end of its output); the
+      // parties take longer than the drain allows
+      // a party waiting for its next batch is told why the session ended, without waiting out its
+      // timeout
       LinkException e = assertThrows(LinkException.class, () -> s[0].triples(3));
       // the party hears the code and its fixed sentence; the detail stays in the dealer's log
       assertTrue(e.getMessage().contains(DealerRefusal.SHUTTING_DOWN.wire()), e.getMessage());
-      assertFalse(e.getMessage().contains("slow"), "the session id stays in the dealer's log: " + e.getMessage());
-      assertTrue((System.nanoTime() - t0) / 1e9 < 10, "ended by the drain, not by a receive timeout");
+      assertFalse(
+          e.getMessage().contains("slow"),
+          "the session id stays in the dealer's log: " + e.getMessage());
+      assertTrue(
+          (System.nanoTime() - t0) / 1e9 < 10, "ended by the drain, not by a receive timeout");
       assertTrue(dealer.process().waitFor(20, TimeUnit.SECONDS), dealer.output());
       assertEquals(DrainReport.EXIT_SESSIONS_ENDED, dealer.process().exitValue(), dealer.output());
       assertTrue(dealer.output().contains("0 session(s) finished, 1 ended"), dealer.output());
-      assertTrue(dealer.output().contains("did not finish within the drain timeout of 1 s"), dealer.output());
+      assertTrue(
+          dealer.output().contains("did not finish within the drain timeout of 1 s"),
+          dealer.output());
       s[0].close();
       s[1].close();
     } finally {
@@ -276,5 +366,4 @@ class DealerProcessTest {
     assertNotNull(j.output());
     assertTrue(j.output().contains("dealer certs --out"), j.output());
   }
-
 }

@@ -32,10 +32,10 @@ import org.polyshare.core.net.NettyLink;
 import org.polyshare.core.net.RemoteCorrelationSource;
 import org.polyshare.core.net.Role;
 import org.polyshare.core.net.TlsIdentity;
+import org.polyshare.core.ops.LogCapture;
 import org.polyshare.core.protocol.Beaver;
 import org.polyshare.core.protocol.Party;
 import org.polyshare.core.protocol.Sharing;
-import org.polyshare.core.ops.LogCapture;
 import org.polyshare.core.ring.FixedPoint;
 
 /** The dealer service in this JVM, two parties on threads, everything over loopback TLS. */
@@ -49,12 +49,18 @@ class DealerServerTest {
   static void start() {
     ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
     net = NetTransport.create(2);
-    DealerServer.Settings settings = DealerServer.Settings.defaults()
-        .withLink(OPT)
-        .withPairTimeout(Duration.ofSeconds(1))
-        .withSeeds(session -> DealerSessions.seeds(session.hashCode()));
-    dealer = new DealerServer(net, NetFixtures.identity(Role.DEALER), 0, settings,
-        new PrintStream(new ByteArrayOutputStream(), true));
+    DealerServer.Settings settings =
+        DealerServer.Settings.defaults()
+            .withLink(OPT)
+            .withPairTimeout(Duration.ofSeconds(1))
+            .withSeeds(session -> DealerSessions.seeds(session.hashCode()));
+    dealer =
+        new DealerServer(
+            net,
+            NetFixtures.identity(Role.DEALER),
+            0,
+            settings,
+            new PrintStream(new ByteArrayOutputStream(), true));
   }
 
   @AfterAll
@@ -63,7 +69,9 @@ class DealerServerTest {
     net.close();
   }
 
-  /** The session secret the tests' two parties share (party 0 would draw it and hand it to party 1). */
+  /**
+   * The session secret the tests' two parties share (party 0 would draw it and hand it to party 1).
+   */
   static byte[] secretOf(String session) {
     byte[] s = new byte[32];
     new SplittableRandom(session.hashCode()).nextBytes(s);
@@ -74,15 +82,25 @@ class DealerServerTest {
     return source(party, session, secretOf(session), plan);
   }
 
-  private static RemoteCorrelationSource source(int party, String session, byte[] secret, CorrelationPlan plan) {
-    return RemoteCorrelationSource.connect(net, "localhost", dealer.port(), NetFixtures.identity(Role.party(party)),
-        session, secret, plan, OPT, Duration.ofSeconds(3));
+  private static RemoteCorrelationSource source(
+      int party, String session, byte[] secret, CorrelationPlan plan) {
+    return RemoteCorrelationSource.connect(
+        net,
+        "localhost",
+        dealer.port(),
+        NetFixtures.identity(Role.party(party)),
+        session,
+        secret,
+        plan,
+        OPT,
+        Duration.ofSeconds(3));
   }
 
   /** Both parties' sources, connected concurrently. */
-  private static RemoteCorrelationSource[] sources(String session, CorrelationPlan plan0, CorrelationPlan plan1)
-      throws Exception {
-    CompletableFuture<RemoteCorrelationSource> s0 = CompletableFuture.supplyAsync(() -> source(0, session, plan0));
+  private static RemoteCorrelationSource[] sources(
+      String session, CorrelationPlan plan0, CorrelationPlan plan1) throws Exception {
+    CompletableFuture<RemoteCorrelationSource> s0 =
+        CompletableFuture.supplyAsync(() -> source(0, session, plan0));
     RemoteCorrelationSource s1 = source(1, session, plan1);
     return new RemoteCorrelationSource[] {s0.get(5, TimeUnit.SECONDS), s1};
   }
@@ -110,8 +128,12 @@ class DealerServerTest {
     CorrelationRequest extra = new CorrelationRequest.Triples(5);
     CompletableFuture<Correlation> x0 = CompletableFuture.supplyAsync(() -> remote[0].next(extra));
     Correlation x1 = remote[1].next(extra);
-    assertArrayEquals(DealerSessions.arrays(local.source(0).next(extra)).get(2), DealerSessions.arrays(x0.get()).get(2));
-    assertArrayEquals(DealerSessions.arrays(local.source(1).next(extra)).get(2), DealerSessions.arrays(x1).get(2));
+    assertArrayEquals(
+        DealerSessions.arrays(local.source(0).next(extra)).get(2),
+        DealerSessions.arrays(x0.get()).get(2));
+    assertArrayEquals(
+        DealerSessions.arrays(local.source(1).next(extra)).get(2),
+        DealerSessions.arrays(x1).get(2));
     remote[0].close();
     remote[1].close();
     assertTrue(remote[1].stats().bytesReceived() > 0);
@@ -131,10 +153,12 @@ class DealerServerTest {
     long[][] sharesX = {x0, minus(x, x0)};
     long[][] sharesY = {y0, minus(y, y0)};
     FixedPoint fp = new FixedPoint(16);
-    CompletableFuture<long[]> p0 = CompletableFuture.supplyAsync(() -> {
-      Party p = new Party(0, links[0], src[0], fp);
-      return Sharing.open(p, Beaver.mulRaw(p, sharesX[0], sharesY[0]));
-    });
+    CompletableFuture<long[]> p0 =
+        CompletableFuture.supplyAsync(
+            () -> {
+              Party p = new Party(0, links[0], src[0], fp);
+              return Sharing.open(p, Beaver.mulRaw(p, sharesX[0], sharesY[0]));
+            });
     Party p1 = new Party(1, links[1], src[1], fp);
     long[] opened1 = Sharing.open(p1, Beaver.mulRaw(p1, sharesX[1], sharesY[1]));
     long[] opened0 = p0.get(10, TimeUnit.SECONDS);
@@ -157,9 +181,12 @@ class DealerServerTest {
     CorrelationPlan[] plans = {a, b};
     for (int p = 0; p < 2; p++) {
       int party = p;
-      LinkException e = assertThrows(LinkException.class, () -> src[party].next(plans[party].requests().get(0)));
+      LinkException e =
+          assertThrows(LinkException.class, () -> src[party].next(plans[party].requests().get(0)));
       assertTrue(e.getMessage().contains(DealerRefusal.PLAN_MISMATCH.wire()), e.getMessage());
-      assertTrue(!e.getMessage().contains(a.sha256Hex()) && !e.getMessage().contains(b.sha256Hex()), e.getMessage());
+      assertTrue(
+          !e.getMessage().contains(a.sha256Hex()) && !e.getMessage().contains(b.sha256Hex()),
+          e.getMessage());
       src[p].close();
     }
     awaitLog("plan mismatch in session 'mismatch': party 0 has plan hash " + a.sha256Hex());
@@ -169,14 +196,20 @@ class DealerServerTest {
   void laterBatchMismatchIsReportedToo() throws Exception {
     CorrelationPlan first = CorrelationPlan.of(new CorrelationRequest.Squares(4));
     RemoteCorrelationSource[] src = sources("batch-mismatch", first, first);
-    CompletableFuture<Correlation> f = CompletableFuture.supplyAsync(() -> src[0].next(first.requests().get(0)));
+    CompletableFuture<Correlation> f =
+        CompletableFuture.supplyAsync(() -> src[0].next(first.requests().get(0)));
     src[1].next(first.requests().get(0));
     f.get(5, TimeUnit.SECONDS);
-    CompletableFuture<Correlation> g = CompletableFuture.supplyAsync(() -> src[0].next(new CorrelationRequest.Triples(3)));
-    LinkException e1 = assertThrows(LinkException.class, () -> src[1].next(new CorrelationRequest.Triples(4)));
+    CompletableFuture<Correlation> g =
+        CompletableFuture.supplyAsync(() -> src[0].next(new CorrelationRequest.Triples(3)));
+    LinkException e1 =
+        assertThrows(LinkException.class, () -> src[1].next(new CorrelationRequest.Triples(4)));
     assertTrue(e1.getMessage().contains(DealerRefusal.PLAN_MISMATCH.wire()), e1.getMessage());
-    ExecutionException e0 = assertThrows(ExecutionException.class, () -> g.get(5, TimeUnit.SECONDS));
-    assertTrue(e0.getCause().getMessage().contains(DealerRefusal.PLAN_MISMATCH.wire()), e0.getCause().getMessage());
+    ExecutionException e0 =
+        assertThrows(ExecutionException.class, () -> g.get(5, TimeUnit.SECONDS));
+    assertTrue(
+        e0.getCause().getMessage().contains(DealerRefusal.PLAN_MISMATCH.wire()),
+        e0.getCause().getMessage());
     awaitLog("plan mismatch in session 'batch-mismatch' at batch 1");
     src[0].close();
     src[1].close();
@@ -189,7 +222,8 @@ class DealerServerTest {
     dead.link().abort("simulated crash");
     awaitLog("session 'rejoin': party 0 left while waiting");
     RemoteCorrelationSource[] src = sources("rejoin", plan, plan);
-    CompletableFuture<Correlation> f = CompletableFuture.supplyAsync(() -> src[0].next(plan.requests().get(0)));
+    CompletableFuture<Correlation> f =
+        CompletableFuture.supplyAsync(() -> src[0].next(plan.requests().get(0)));
     src[1].next(plan.requests().get(0));
     f.get(5, TimeUnit.SECONDS);
     src[0].close();
@@ -202,15 +236,17 @@ class DealerServerTest {
     RemoteCorrelationSource s = source(0, "lonely", plan);
     LinkException e = assertThrows(LinkException.class, () -> s.next(plan.requests().get(0)));
     assertTrue(e.getMessage().contains(DealerRefusal.PEER_MISSING.wire()), e.getMessage());
-    assertTrue(!e.getMessage().contains("lonely"), "the session id stays in the dealer's log: " + e.getMessage());
+    assertTrue(
+        !e.getMessage().contains("lonely"),
+        "the session id stays in the dealer's log: " + e.getMessage());
     s.close();
   }
 
   /**
-   * A third connection with a valid party-1 certificate and the session id (ids are logged) but
-   * not the secret cannot take party 1's place, whether it comes before party 0 registered the
-   * secret (it waits as a candidate and is refused when party 0 comes) or after (refused at
-   * once); the real two parties still complete, and the secret is never logged.
+   * A third connection with a valid party-1 certificate and the session id (ids are logged) but not
+   * the secret cannot take party 1's place, whether it comes before party 0 registered the secret
+   * (it waits as a candidate and is refused when party 0 comes) or after (refused at once); the
+   * real two parties still complete, and the secret is never logged.
    */
   @Test
   void aPartyOneWithTheIdButNotTheSecretCannotTakeTheSlot() throws Exception {
@@ -232,40 +268,64 @@ class DealerServerTest {
         intruder = CompletableFuture.supplyAsync(() -> source(1, session, guess, plan));
       }
       RemoteCorrelationSource bad = intruder.get(5, TimeUnit.SECONDS);
-      LinkException refused = assertThrows(LinkException.class, () -> bad.next(plan.requests().get(0)));
-      assertTrue(refused.getMessage().contains(DealerRefusal.SECRET_MISMATCH.wire()), refused.getMessage());
+      LinkException refused =
+          assertThrows(LinkException.class, () -> bad.next(plan.requests().get(0)));
+      assertTrue(
+          refused.getMessage().contains(DealerRefusal.SECRET_MISMATCH.wire()),
+          refused.getMessage());
       bad.close();
       RemoteCorrelationSource s1 = source(1, session, secret, plan);
-      CompletableFuture<Correlation> f = CompletableFuture.supplyAsync(() -> s0.next(plan.requests().get(0)));
+      CompletableFuture<Correlation> f =
+          CompletableFuture.supplyAsync(() -> s0.next(plan.requests().get(0)));
       s1.next(plan.requests().get(0));
       f.get(5, TimeUnit.SECONDS);
       s0.close();
       s1.close();
       awaitLog("session '" + session + "' done");
       String log = LOG.text();
-      assertTrue(!log.contains(java.util.HexFormat.of().formatHex(secret)), "the log shows the secret");
+      assertTrue(
+          !log.contains(java.util.HexFormat.of().formatHex(secret)), "the log shows the secret");
     }
   }
 
   @Test
   void aConnectionWithoutASecretIsRefused() {
-    LinkException e = assertThrows(LinkException.class, () -> {
-      NettyLink l = net.connect("localhost", dealer.port(), NetFixtures.identity(Role.PARTY1), Role.DEALER, OPT,
-          Duration.ofSeconds(3));
-      l.handshake(org.polyshare.core.net.Hello.of(Role.PARTY1, "no-secret", new byte[32]));
-      l.send(org.polyshare.core.net.DealerProtocol.TAG_SECRET, new byte[8]);
-      l.receiveLongs(org.polyshare.core.net.DealerProtocol.TAG_DEAL);
-    });
+    LinkException e =
+        assertThrows(
+            LinkException.class,
+            () -> {
+              NettyLink l =
+                  net.connect(
+                      "localhost",
+                      dealer.port(),
+                      NetFixtures.identity(Role.PARTY1),
+                      Role.DEALER,
+                      OPT,
+                      Duration.ofSeconds(3));
+              l.handshake(org.polyshare.core.net.Hello.of(Role.PARTY1, "no-secret", new byte[32]));
+              l.send(org.polyshare.core.net.DealerProtocol.TAG_SECRET, new byte[8]);
+              l.receiveLongs(org.polyshare.core.net.DealerProtocol.TAG_DEAL);
+            });
     assertTrue(e.getMessage().contains(DealerRefusal.BAD_SECRET.wire()), e.getMessage());
   }
 
   @Test
   void dealerCertificateCannotPoseAsAParty() {
     TlsIdentity impostor = NetFixtures.identity(Role.DEALER);
-    LinkException e = assertThrows(LinkException.class, () -> {
-      NettyLink l = net.connect("localhost", dealer.port(), impostor, Role.DEALER, OPT, Duration.ofSeconds(3));
-      l.handshake(org.polyshare.core.net.Hello.of(Role.DEALER, "x", new byte[] {1}));
-    });
+    LinkException e =
+        assertThrows(
+            LinkException.class,
+            () -> {
+              NettyLink l =
+                  net.connect(
+                      "localhost",
+                      dealer.port(),
+                      impostor,
+                      Role.DEALER,
+                      OPT,
+                      Duration.ofSeconds(3));
+              l.handshake(org.polyshare.core.net.Hello.of(Role.DEALER, "x", new byte[] {1}));
+            });
     assertTrue(e.getMessage().contains("certificate is for dealer"), e.getMessage());
   }
 
@@ -276,8 +336,20 @@ class DealerServerTest {
       port = ss.getLocalPort();
     }
     long t0 = System.nanoTime();
-    LinkTimeoutException e = assertThrows(LinkTimeoutException.class, () -> RemoteCorrelationSource.connect(net,
-        "127.0.0.1", port, NetFixtures.identity(Role.PARTY0), "s", secretOf("s"), CorrelationPlan.of(), OPT, Duration.ofMillis(700)));
+    LinkTimeoutException e =
+        assertThrows(
+            LinkTimeoutException.class,
+            () ->
+                RemoteCorrelationSource.connect(
+                    net,
+                    "127.0.0.1",
+                    port,
+                    NetFixtures.identity(Role.PARTY0),
+                    "s",
+                    secretOf("s"),
+                    CorrelationPlan.of(),
+                    OPT,
+                    Duration.ofMillis(700)));
     assertTrue((System.nanoTime() - t0) / 1e6 < 4000);
     assertTrue(e.getMessage().contains("could not connect to dealer"), e.getMessage());
   }

@@ -76,7 +76,8 @@ final class DealerSessions {
       out.add(t.msb());
       out.add(t.borrow().encode());
     } else if (c instanceof FssReluKeys k) {
-      for (long[] a : new long[][] {k.r(), k.rShifted(), k.msb(), k.rTimesShifted(), k.rTimesMsb()}) {
+      for (long[] a :
+          new long[][] {k.r(), k.rShifted(), k.msb(), k.rTimesShifted(), k.rTimesMsb()}) {
         out.add(a);
       }
       out.add(k.keys().encode());

@@ -10,10 +10,10 @@ import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.zoo.Zoo;
 
 /**
- * What party 1 accepts as the architecture party 0 sends: anything (no pin), the architecture of
- * a local architecture-only file or zoo name, and/or a SHA-256 given with
- * {@code --expect-architecture}. Party 1 never reads a model with weights: an ONNX file (its
- * initializers are party 0's weights) is refused with the way to make the architecture-only file.
+ * What party 1 accepts as the architecture party 0 sends: anything (no pin), the architecture of a
+ * local architecture-only file or zoo name, and/or a SHA-256 given with {@code
+ * --expect-architecture}. Party 1 never reads a model with weights: an ONNX file (its initializers
+ * are party 0's weights) is refused with the way to make the architecture-only file.
  */
 final class ArchitecturePin {
   private final Architecture local;
@@ -39,9 +39,13 @@ final class ArchitecturePin {
     String expected = null;
     if (expectSha256 != null) {
       expected = expectSha256.trim().toLowerCase(Locale.ROOT);
-      if (expected.length() != 64 || !expected.chars().allMatch(ch -> Character.digit(ch, 16) >= 0)) {
-        throw new IllegalArgumentException("--expect-architecture must be a SHA-256 in 64 hex digits (as printed"
-            + " by party 0 and by `bin/models architecture MODEL`), got '" + expectSha256 + "'");
+      if (expected.length() != 64
+          || !expected.chars().allMatch(ch -> Character.digit(ch, 16) >= 0)) {
+        throw new IllegalArgumentException(
+            "--expect-architecture must be a SHA-256 in 64 hex digits (as printed"
+                + " by party 0 and by `bin/models architecture MODEL`), got '"
+                + expectSha256
+                + "'");
       }
     }
     if (model == null) {
@@ -57,8 +61,14 @@ final class ArchitecturePin {
       local = Architecture.of(Zoo.architecture(model)); // a zoo name is public: shapes only
     }
     if (expected != null && !expected.equals(local.sha256Hex())) {
-      throw new IllegalArgumentException("--model " + model + " has architecture " + local.sha256Hex()
-          + " but --expect-architecture is " + expected + "; give one or make them agree");
+      throw new IllegalArgumentException(
+          "--model "
+              + model
+              + " has architecture "
+              + local.sha256Hex()
+              + " but --expect-architecture is "
+              + expected
+              + "; give one or make them agree");
     }
     return new ArchitecturePin(local, model, expected);
   }
@@ -71,12 +81,16 @@ final class ArchitecturePin {
       throw new IllegalArgumentException("cannot read " + p + ": " + e.getMessage(), e);
     }
     if (!Architecture.looksLikeArchitecture(head)) {
-      throw new IllegalArgumentException(p + " is not an architecture-only file"
-          + (p.toString().toLowerCase(Locale.ROOT).endsWith(".onnx") ? " but an ONNX model, whose initializers are"
-              + " party 0's weights" : "") + ": party 1 never takes a model with weights. Give party 1 no --model"
-          + " (party 0 sends the architecture at session start), or an architecture-only file made on the owner's"
-          + " side with `bin/models export --architecture-only MODEL -o FILE` (`bin/models architecture MODEL`"
-          + " prints its hash for --expect-architecture)");
+      throw new IllegalArgumentException(
+          p
+              + " is not an architecture-only file"
+              + (p.toString().toLowerCase(Locale.ROOT).endsWith(".onnx")
+                  ? " but an ONNX model, whose initializers are" + " party 0's weights"
+                  : "")
+              + ": party 1 never takes a model with weights. Give party 1 no --model"
+              + " (party 0 sends the architecture at session start), or an architecture-only file made on the owner's"
+              + " side with `bin/models export --architecture-only MODEL -o FILE` (`bin/models architecture MODEL`"
+              + " prints its hash for --expect-architecture)");
     }
     return Architecture.read(p);
   }
@@ -90,13 +104,28 @@ final class ArchitecturePin {
   void check(Architecture received) {
     String got = received.sha256Hex();
     if (expectedSha256 != null && !expectedSha256.equals(got)) {
-      throw new IllegalArgumentException("party 0 sent architecture " + got + " (model '" + received.model().name()
-          + "') but --expect-architecture pins " + expectedSha256 + "; refusing to run it");
+      throw new IllegalArgumentException(
+          "party 0 sent architecture "
+              + got
+              + " (model '"
+              + received.model().name()
+              + "') but --expect-architecture pins "
+              + expectedSha256
+              + "; refusing to run it");
     }
     if (local != null && !HexFormat.of().formatHex(local.sha256()).equals(got)) {
-      throw new IllegalArgumentException("party 0 sent architecture " + got + " (model '" + received.model().name()
-          + "') but --model " + localSource + " has architecture " + local.sha256Hex() + " (model '"
-          + local.model().name() + "'); refusing to run it");
+      throw new IllegalArgumentException(
+          "party 0 sent architecture "
+              + got
+              + " (model '"
+              + received.model().name()
+              + "') but --model "
+              + localSource
+              + " has architecture "
+              + local.sha256Hex()
+              + " (model '"
+              + local.model().name()
+              + "'); refusing to run it");
     }
   }
 }

@@ -24,12 +24,12 @@ import org.polyshare.models.graph.Model;
  *       luminance {@code 0.299R + 0.587G + 0.114B}, 3 = RGB), resized (bilinear) to the model's
  *       H×W, scaled to [0, 1] and normalized {@code (v − mean[c]) / std[c]}; the same image for
  *       every inference;
- *   <li>an IDX file of unsigned bytes (MNIST's {@code t10k-images-idx3-ubyte}, optionally .gz), rank 3
- *       {@code [N, H, W]} (1-channel models) or rank 4 {@code [N, C, H, W]}: images {@code index},
- *       {@code index+1}, … for the successive inferences, normalized like an image;
+ *   <li>an IDX file of unsigned bytes (MNIST's {@code t10k-images-idx3-ubyte}, optionally .gz),
+ *       rank 3 {@code [N, H, W]} (1-channel models) or rank 4 {@code [N, C, H, W]}: images {@code
+ *       index}, {@code index+1}, … for the successive inferences, normalized like an image;
  *   <li>a binary tensor: magic {@code "PSF4"}, u32 rank, rank × u32 dimensions, then float32
- *       values, all little-endian; dimensions {@code [C,H,W]} (one input, reused) or
- *       {@code [N,C,H,W]} (one per inference); used as is;
+ *       values, all little-endian; dimensions {@code [C,H,W]} (one input, reused) or {@code
+ *       [N,C,H,W]} (one per inference); used as is;
  *   <li>otherwise text: numbers separated by whitespace, commas or semicolons, {@code C·H·W}
  *       (reused) or {@code N·C·H·W} of them; used as is.
  * </ul>
@@ -53,7 +53,8 @@ public final class ClientInput {
       std = std == null || std.length == 0 ? new double[] {1} : std.clone();
       for (double s : std) {
         if (!(s > 0) || !Double.isFinite(s)) {
-          throw new IllegalArgumentException("--std values must be positive, got " + Arrays.toString(std));
+          throw new IllegalArgumentException(
+              "--std values must be positive, got " + Arrays.toString(std));
         }
       }
     }
@@ -75,8 +76,15 @@ public final class ClientInput {
         return v[0];
       }
       if (v.length != channels) {
-        throw new IllegalArgumentException(option + " has " + v.length + " values; the model has " + channels
-            + " channels (give 1 or " + channels + ")");
+        throw new IllegalArgumentException(
+            option
+                + " has "
+                + v.length
+                + " values; the model has "
+                + channels
+                + " channels (give 1 or "
+                + channels
+                + ")");
       }
       return v[c];
     }
@@ -88,7 +96,8 @@ public final class ClientInput {
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read input file " + file + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read input file " + file + ": " + e.getMessage(), e);
     }
     if (bytes.length == 0) {
       throw new IllegalArgumentException("input file " + file + " is empty");
@@ -106,12 +115,14 @@ public final class ClientInput {
   }
 
   private static boolean startsWith(byte[] b, byte[] prefix) {
-    return b.length >= prefix.length && Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
+    return b.length >= prefix.length
+        && Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   private static boolean isIdx(byte[] b) {
     boolean gzip = b.length >= 2 && (b[0] & 0xFF) == 0x1F && (b[1] & 0xFF) == 0x8B;
-    return gzip || (b.length >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 0x08 && (b[3] == 3 || b[3] == 4));
+    return gzip
+        || (b.length >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 0x08 && (b[3] == 3 || b[3] == 4));
   }
 
   private static boolean isImage(byte[] b) {
@@ -124,8 +135,12 @@ public final class ClientInput {
   private static int[] chw(Model model) {
     int[] s = model.inputShape();
     if (s.length != 3) {
-      throw new IllegalArgumentException("model '" + model.name() + "' input shape " + Arrays.toString(s)
-          + " is not [C, H, W]; give its input as a text or binary tensor file");
+      throw new IllegalArgumentException(
+          "model '"
+              + model.name()
+              + "' input shape "
+              + Arrays.toString(s)
+              + " is not [C, H, W]; give its input as a text or binary tensor file");
     }
     return s;
   }
@@ -136,23 +151,30 @@ public final class ClientInput {
     int h = s[1];
     int w = s[2];
     if (c != 1 && c != 3) {
-      throw new IllegalArgumentException("model '" + model.name() + "' takes " + c
-          + " channels; images can feed 1 (grayscale) or 3 (RGB) channel models only");
+      throw new IllegalArgumentException(
+          "model '"
+              + model.name()
+              + "' takes "
+              + c
+              + " channels; images can feed 1 (grayscale) or 3 (RGB) channel models only");
     }
     BufferedImage img;
     try {
       img = ImageIO.read(new ByteArrayInputStream(bytes));
     } catch (IOException e) {
-      throw new IllegalArgumentException("input image " + file + " is unreadable: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "input image " + file + " is unreadable: " + e.getMessage(), e);
     }
     if (img == null) {
-      throw new IllegalArgumentException("input image " + file + " is not in a format this Java can decode");
+      throw new IllegalArgumentException(
+          "input image " + file + " is not in a format this Java can decode");
     }
     // Resize by drawing onto an RGB canvas of the model's size (bilinear); alpha is dropped.
     BufferedImage scaled = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = scaled.createGraphics();
     try {
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
       g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
       g.drawImage(img, 0, 0, w, h, null);
     } finally {
@@ -187,18 +209,35 @@ public final class ClientInput {
       int rank = bytes.length >= 4 && bytes[0] == 0 ? bytes[3] : 3;
       a = Idx.parse(bytes, rank, file.toString());
     } catch (IOException e) {
-      throw new IllegalArgumentException("IDX file " + file + " is unreadable: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "IDX file " + file + " is unreadable: " + e.getMessage(), e);
     }
     int[] d = a.dims();
     int[] per = d.length == 3 ? new int[] {1, d[1], d[2]} : new int[] {d[1], d[2], d[3]};
     if (!Arrays.equals(per, s)) {
-      throw new IllegalArgumentException("IDX file " + file + " holds images of " + Arrays.toString(per)
-          + " (C, H, W); model '" + model.name() + "' needs " + Arrays.toString(s));
+      throw new IllegalArgumentException(
+          "IDX file "
+              + file
+              + " holds images of "
+              + Arrays.toString(per)
+              + " (C, H, W); model '"
+              + model.name()
+              + "' needs "
+              + Arrays.toString(s));
     }
     int n = d[0];
     if (o.index() + inferences > n) {
-      throw new IllegalArgumentException("IDX file " + file + " holds " + n + " images; --index " + o.index()
-          + " with " + inferences + " inference(s) needs images up to " + (o.index() + inferences - 1));
+      throw new IllegalArgumentException(
+          "IDX file "
+              + file
+              + " holds "
+              + n
+              + " images; --index "
+              + o.index()
+              + " with "
+              + inferences
+              + " inference(s) needs images up to "
+              + (o.index() + inferences - 1));
     }
     int size = s[0] * s[1] * s[2];
     int plane = s[1] * s[2];
@@ -221,7 +260,8 @@ public final class ClientInput {
     }
     int rank = b.getInt();
     if (rank < 1 || rank > 8 || b.remaining() < 4L * rank) {
-      throw new IllegalArgumentException("tensor file " + file + " has a bad rank (" + rank + ") or truncated header");
+      throw new IllegalArgumentException(
+          "tensor file " + file + " has a bad rank (" + rank + ") or truncated header");
     }
     long count = 1;
     int[] dims = new int[rank];
@@ -233,17 +273,41 @@ public final class ClientInput {
       count *= dims[i];
     }
     if (b.remaining() != 4 * count) {
-      throw new IllegalArgumentException("tensor file " + file + " declares " + Arrays.toString(dims) + " = " + count
-          + " floats but holds " + b.remaining() + " bytes of data (need " + 4 * count + ")");
+      throw new IllegalArgumentException(
+          "tensor file "
+              + file
+              + " declares "
+              + Arrays.toString(dims)
+              + " = "
+              + count
+              + " floats but holds "
+              + b.remaining()
+              + " bytes of data (need "
+              + 4 * count
+              + ")");
     }
     int n = model.inputSize();
     int[] s = model.inputShape();
     boolean one = Arrays.equals(dims, s);
-    boolean many = rank == s.length + 1 && Arrays.equals(Arrays.copyOfRange(dims, 1, rank), s) && dims[0] == inferences;
+    boolean many =
+        rank == s.length + 1
+            && Arrays.equals(Arrays.copyOfRange(dims, 1, rank), s)
+            && dims[0] == inferences;
     if (!one && !many) {
-      throw new IllegalArgumentException("tensor file " + file + " holds " + Arrays.toString(dims) + "; model '"
-          + model.name() + "' needs " + Arrays.toString(s) + " (or [" + inferences + ", ...] for " + inferences
-          + " inferences)");
+      throw new IllegalArgumentException(
+          "tensor file "
+              + file
+              + " holds "
+              + Arrays.toString(dims)
+              + "; model '"
+              + model.name()
+              + "' needs "
+              + Arrays.toString(s)
+              + " (or ["
+              + inferences
+              + ", ...] for "
+              + inferences
+              + " inferences)");
     }
     double[][] xs = new double[inferences][n];
     for (int k = 0; k < inferences; k++) {
@@ -257,7 +321,9 @@ public final class ClientInput {
 
   /** Writes {@code data} (row-major, {@code dims}) in the binary tensor form. */
   public static void writeBinaryTensor(Path file, int[] dims, double[] data) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(4 + 4 + 4 * dims.length + 4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(4 + 4 + 4 * dims.length + 4 * data.length)
+            .order(ByteOrder.LITTLE_ENDIAN);
     b.put(TENSOR_MAGIC).putInt(dims.length);
     for (int d : dims) {
       b.putInt(d);
@@ -276,14 +342,29 @@ public final class ClientInput {
       try {
         values[i] = Double.parseDouble(toks[i]);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("input file " + file + " is not an image, IDX or tensor file, and as text"
-            + " its token " + (i + 1) + " ('" + abbreviate(toks[i]) + "') is not a number", e);
+        throw new IllegalArgumentException(
+            "input file "
+                + file
+                + " is not an image, IDX or tensor file, and as text"
+                + " its token "
+                + (i + 1)
+                + " ('"
+                + abbreviate(toks[i])
+                + "') is not a number",
+            e);
       }
     }
     if (values.length != n && values.length != (long) n * inferences) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT, "input file %s holds %d numbers; model '%s'"
-          + " needs %d per inference (%d for %d)", file, values.length, model.name(), n, (long) n * inferences,
-          inferences));
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "input file %s holds %d numbers; model '%s'" + " needs %d per inference (%d for %d)",
+              file,
+              values.length,
+              model.name(),
+              n,
+              (long) n * inferences,
+              inferences));
     }
     double[][] xs = new double[inferences][];
     for (int k = 0; k < inferences; k++) {

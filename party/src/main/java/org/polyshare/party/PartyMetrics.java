@@ -9,10 +9,10 @@ import org.polyshare.core.ops.ServiceMetrics;
 
 /**
  * Party 0's service meters ({@code service="party0"}): the common ones of {@link ServiceMetrics},
- * with traffic on {@code link="peer"} (the client) and {@code link="dealer"}, plus
- * {@code polyshare_inferences_total} and the per-inference latency histograms
- * {@code polyshare_inference_offline_seconds} and {@code polyshare_inference_online_seconds}
- * (buckets from 1 ms to 10 min).
+ * with traffic on {@code link="peer"} (the client) and {@code link="dealer"}, plus {@code
+ * polyshare_inferences_total} and the per-inference latency histograms {@code
+ * polyshare_inference_offline_seconds} and {@code polyshare_inference_online_seconds} (buckets from
+ * 1 ms to 10 min).
  */
 public final class PartyMetrics extends ServiceMetrics {
   private final Counter inferences;
@@ -21,14 +21,23 @@ public final class PartyMetrics extends ServiceMetrics {
 
   public PartyMetrics() {
     super("party0");
-    inferences = Counter.builder("polyshare.inferences").description("inferences run").register(registry);
-    offline = latency("polyshare.inference.offline", "offline phase of one inference (dealer material, precomputation)");
-    online = latency("polyshare.inference.online", "online phase of one inference (party to party)");
+    inferences =
+        Counter.builder("polyshare.inferences").description("inferences run").register(registry);
+    offline =
+        latency(
+            "polyshare.inference.offline",
+            "offline phase of one inference (dealer material, precomputation)");
+    online =
+        latency("polyshare.inference.online", "online phase of one inference (party to party)");
   }
 
   private Timer latency(String name, String description) {
-    return Timer.builder(name).description(description).publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
+    return Timer.builder(name)
+        .description(description)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(10))
+        .register(registry);
   }
 
   /** A session that ran to its end: its inferences' phases and its links' traffic. */

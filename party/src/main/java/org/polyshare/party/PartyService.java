@@ -12,9 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.polyshare.core.correlation.CorrelationPlan;
-import org.polyshare.core.link.LinkException;
-import org.polyshare.core.link.LinkTimeoutException;
 import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.core.net.DrainReport;
 import org.polyshare.core.net.Hello;
@@ -36,29 +33,37 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Party 0 as a long-lived service: listens for clients (party 1, {@code bin/party run --id 1
- * --peer ...}) and runs one session per client connection, up to {@code concurrent} at once on
- * their own threads. Per connection: hello (party 0 asserts no session id or plan, so it can take
- * any client), then the {@link SessionStart}: the client's request for {@code N} inferences, the
+ * Party 0 as a long-lived service: listens for clients (party 1, {@code bin/party run --id 1 --peer
+ * ...}) and runs one session per client connection, up to {@code concurrent} at once on their own
+ * threads. Per connection: hello (party 0 asserts no session id or plan, so it can take any
+ * client), then the {@link SessionStart}: the client's request for {@code N} inferences, the
  * architecture sent to it (it holds no model), a check that the plan it compiled is this model's
- * for {@code N} inferences, then a fresh dealer session id — the client's proposed id plus a
- * random suffix, so two clients proposing the same id never meet at the dealer — and a fresh
- * session secret; both join the dealer under them and run the inferences. A client's failure
- * ends its session only (the detail logged, the client told a {@link PeerError} code and fixed
- * sentence while the link is up); the service goes on.
- * The hello and the request form the pre-session, run by the shared {@link LinkAcceptor} within
- * the handshake timeout before the client takes a slot; {@link #drain} is the graceful shutdown.
+ * for {@code N} inferences, then a fresh dealer session id — the client's proposed id plus a random
+ * suffix, so two clients proposing the same id never meet at the dealer — and a fresh session
+ * secret; both join the dealer under them and run the inferences. A client's failure ends its
+ * session only (the detail logged, the client told a {@link PeerError} code and fixed sentence
+ * while the link is up); the service goes on. The hello and the request form the pre-session, run
+ * by the shared {@link LinkAcceptor} within the handshake timeout before the client takes a slot;
+ * {@link #drain} is the graceful shutdown.
  */
 public final class PartyService implements AutoCloseable {
   /** Service settings. {@code maxSessions} 0 = serve until closed. */
-  public record Settings(String dealerHost, int dealerPort, Duration timeout, Duration connectDeadline,
-      int concurrent, int maxSessions, int maxInferences, NetworkProfile net) {
+  public record Settings(
+      String dealerHost,
+      int dealerPort,
+      Duration timeout,
+      Duration connectDeadline,
+      int concurrent,
+      int maxSessions,
+      int maxInferences,
+      NetworkProfile net) {
     public Settings {
       if (concurrent < 1) {
         throw new IllegalArgumentException("--concurrent must be >= 1, got " + concurrent);
       }
       if (maxSessions < 0) {
-        throw new IllegalArgumentException("--max-sessions must be >= 0 (0 = unlimited), got " + maxSessions);
+        throw new IllegalArgumentException(
+            "--max-sessions must be >= 0 (0 = unlimited), got " + maxSessions);
       }
       if (maxInferences < 1) {
         throw new IllegalArgumentException("--max-inferences must be >= 1, got " + maxInferences);
@@ -92,27 +97,44 @@ public final class PartyService implements AutoCloseable {
   /**
    * Loads nothing itself: {@code model} carries party 0's weights. Starts listening at once.
    *
-   * @deprecated the service logs through SLF4J now and {@code log} is unused; use
-   *     {@link #PartyService(NetTransport, TlsIdentity, Model, int, Settings, PartyMetrics)}
+   * @deprecated the service logs through SLF4J now and {@code log} is unused; use {@link
+   *     #PartyService(NetTransport, TlsIdentity, Model, int, Settings, PartyMetrics)}
    */
   @Deprecated
-  public PartyService(NetTransport net, TlsIdentity identity, Model model, int port, Settings settings,
+  public PartyService(
+      NetTransport net,
+      TlsIdentity identity,
+      Model model,
+      int port,
+      Settings settings,
       PrintStream log) {
     this(net, identity, model, port, settings, new PartyMetrics());
   }
 
   /** As above, counting into {@code metrics}. */
-  public PartyService(NetTransport net, TlsIdentity identity, Model model, int port, Settings settings,
+  public PartyService(
+      NetTransport net,
+      TlsIdentity identity,
+      Model model,
+      int port,
+      Settings settings,
       PartyMetrics metrics) {
-    this(net, identity, model, PartyRunner.options(PartyRunner.TRUNCATION), port, settings, metrics);
+    this(
+        net, identity, model, PartyRunner.options(PartyRunner.TRUNCATION), port, settings, metrics);
   }
 
   /** With evaluation options other than the defaults (tests: the headroom guard off). */
-  public PartyService(NetTransport net, TlsIdentity identity, Model model, SecureModel.Options options, int port,
-      Settings settings, PartyMetrics metrics) {
+  public PartyService(
+      NetTransport net,
+      TlsIdentity identity,
+      Model model,
+      SecureModel.Options options,
+      int port,
+      Settings settings,
+      PartyMetrics metrics) {
     if (identity.role() != Role.PARTY0) {
-      throw new IllegalArgumentException("the service is party 0; got the certificate of "
-          + identity.role().displayName());
+      throw new IllegalArgumentException(
+          "the service is party 0; got the certificate of " + identity.role().displayName());
     }
     this.net = net;
     this.identity = identity;
@@ -122,36 +144,54 @@ public final class PartyService implements AutoCloseable {
     this.settings = settings;
     this.metrics = metrics;
     metrics.trackActive(active::get);
-    this.server = net.listen(port, identity, Set.of(Role.PARTY1),
-        LinkOptions.defaults().withTimeout(settings.timeout()));
+    this.server =
+        net.listen(
+            port,
+            identity,
+            Set.of(Role.PARTY1),
+            LinkOptions.defaults().withTimeout(settings.timeout()));
     AtomicInteger n = new AtomicInteger();
-    this.workers = Executors.newFixedThreadPool(settings.concurrent(), r -> {
-      Thread t = new Thread(r, "party0-session-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    LOG.info("party 0 serving model '{}' on port {} (up to {} sessions at once{})", model.name(), server.port(),
-        settings.concurrent(), settings.maxSessions() == 0 ? "" : ", " + settings.maxSessions() + " sessions in all");
-    LOG.info("party 0: architecture sha256 {} (clients may pin it: --expect-architecture {})",
-        architecture.sha256Hex(), architecture.sha256Hex());
-    this.acceptor = new LinkAcceptor(server, Hello.of(Role.PARTY0, "", null), MAX_PENDING, "party0",
-        new LinkAcceptor.Admission() {
-          @Override
-          public void admit(NettyLink link) {
-            PartyService.this.admit(link);
-          }
+    this.workers =
+        Executors.newFixedThreadPool(
+            settings.concurrent(),
+            r -> {
+              Thread t = new Thread(r, "party0-session-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    LOG.info(
+        "party 0 serving model '{}' on port {} (up to {} sessions at once{})",
+        model.name(),
+        server.port(),
+        settings.concurrent(),
+        settings.maxSessions() == 0 ? "" : ", " + settings.maxSessions() + " sessions in all");
+    LOG.info(
+        "party 0: architecture sha256 {} (clients may pin it: --expect-architecture {})",
+        architecture.sha256Hex(),
+        architecture.sha256Hex());
+    this.acceptor =
+        new LinkAcceptor(
+            server,
+            Hello.of(Role.PARTY0, "", null),
+            MAX_PENDING,
+            "party0",
+            new LinkAcceptor.Admission() {
+              @Override
+              public void admit(NettyLink link) {
+                PartyService.this.admit(link);
+              }
 
-          @Override
-          public void refused(String why, Throwable cause) {
-            metrics.refused(cause);
-            LOG.warn("party 0: refused a connection: {}", why);
-          }
-        });
+              @Override
+              public void refused(String why, Throwable cause) {
+                metrics.refused(cause);
+                LOG.warn("party 0: refused a connection: {}", why);
+              }
+            });
   }
 
   /**
-   * Connections at once in their pre-session. A client takes a session slot only once it said
-   * hello and asked for its session, within the handshake timeout: slow or idle clients hold none.
+   * Connections at once in their pre-session. A client takes a session slot only once it said hello
+   * and asked for its session, within the handshake timeout: slow or idle clients hold none.
    */
   private static final int MAX_PENDING = 64;
 
@@ -176,7 +216,10 @@ public final class PartyService implements AutoCloseable {
     return failed.get();
   }
 
-  /** Waits until {@code maxSessions} sessions have ended (or the service was closed), at most {@code d}. */
+  /**
+   * Waits until {@code maxSessions} sessions have ended (or the service was closed), at most {@code
+   * d}.
+   */
   public boolean awaitFinished(Duration d) throws InterruptedException {
     if (!acceptor.awaitStopped(d)) {
       return false;
@@ -189,24 +232,28 @@ public final class PartyService implements AutoCloseable {
   private void admit(NettyLink link) {
     if (active.get() >= settings.concurrent()) {
       metrics.refused(ServiceMetrics.Refusal.BUSY);
-      LOG.warn("party 0: turned away {}: {} sessions already running", link.peerName(), active.get());
-      link.abort("party 0 is busy (" + settings.concurrent() + " sessions running); try again later");
+      LOG.warn(
+          "party 0: turned away {}: {} sessions already running", link.peerName(), active.get());
+      link.abort(
+          "party 0 is busy (" + settings.concurrent() + " sessions running); try again later");
       return;
     }
     long seq = accepted.incrementAndGet();
     Running r = new Running(link);
     running.add(r);
     active.incrementAndGet();
-    workers.execute(() -> {
-      try {
-        serve(r, seq);
-      } finally {
-        running.remove(r);
-        active.decrementAndGet();
-      }
-    });
+    workers.execute(
+        () -> {
+          try {
+            serve(r, seq);
+          } finally {
+            running.remove(r);
+            active.decrementAndGet();
+          }
+        });
     if (settings.maxSessions() != 0 && seq >= settings.maxSessions()) {
-      acceptor.stopAccepting("party 0 has served its last session (--max-sessions " + settings.maxSessions() + ")");
+      acceptor.stopAccepting(
+          "party 0 has served its last session (--max-sessions " + settings.maxSessions() + ")");
     }
   }
 
@@ -239,37 +286,80 @@ public final class PartyService implements AutoCloseable {
       byte[] suffix = new byte[6];
       RANDOM.nextBytes(suffix);
       String candidate = proposed + "@" + HexFormat.of().formatHex(suffix);
-      sessionId = candidate.length() <= 256 ? candidate : candidate.substring(candidate.length() - 256);
+      sessionId =
+          candidate.length() <= 256 ? candidate : candidate.substring(candidate.length() - 256);
       MDC.put(LogSetup.SESSION, sessionId);
-      SessionStart.Offered o = SessionStart.offer(peer, architecture, secure, n -> n <= settings.maxInferences(),
-          "this service runs 1 to " + settings.maxInferences() + " per session", sessionId);
-      try (RemoteCorrelationSource dealer = RemoteCorrelationSource.connect(net, settings.dealerHost(),
-          settings.dealerPort(), identity, sessionId, o.dealer().secret(), o.plan(),
-          LinkOptions.defaults().withTimeout(settings.timeout()), settings.connectDeadline())) {
+      SessionStart.Offered o =
+          SessionStart.offer(
+              peer,
+              architecture,
+              secure,
+              n -> n <= settings.maxInferences(),
+              "this service runs 1 to " + settings.maxInferences() + " per session",
+              sessionId);
+      try (RemoteCorrelationSource dealer =
+          RemoteCorrelationSource.connect(
+              net,
+              settings.dealerHost(),
+              settings.dealerPort(),
+              identity,
+              sessionId,
+              o.dealer().secret(),
+              o.plan(),
+              LinkOptions.defaults().withTimeout(settings.timeout()),
+              settings.connectDeadline())) {
         running.dealer = dealer.link();
         PartyRunner.Report r;
         try {
-          r = PartyRunner.runSession(0, model, secure, o.plan(), peer, dealer, null, o.inferences(), settings.net(),
-              sessionId, null, t0);
+          r =
+              PartyRunner.runSession(
+                  0,
+                  model,
+                  secure,
+                  o.plan(),
+                  peer,
+                  dealer,
+                  null,
+                  o.inferences(),
+                  settings.net(),
+                  sessionId,
+                  null,
+                  t0);
         } catch (RuntimeException e) {
-          PeerError.INTERNAL.abort(peer, e); // before the dealer link closes, so the client hears it first
+          PeerError.INTERNAL.abort(
+              peer, e); // before the dealer link closes, so the client hears it first
           throw e;
         }
         double online = r.inferences().stream().mapToDouble(PartyRunner.Inference::onlineMs).sum();
-        double offline = r.inferences().stream().mapToDouble(PartyRunner.Inference::offlineMs).sum();
+        double offline =
+            r.inferences().stream().mapToDouble(PartyRunner.Inference::offlineMs).sum();
         completed.incrementAndGet();
         metrics.sessionFinished(r, peer.stats(), dealer.stats());
-        LOG.info(String.format(Locale.ROOT, "party 0: session '%s' with %s done: %d inference(s), offline %.1f ms,"
-            + " online %.1f ms, %.1f ms in all", sessionId, peer.peerName(), o.inferences(), offline, online,
-            (System.nanoTime() - t0) / 1e6));
+        LOG.info(
+            String.format(
+                Locale.ROOT,
+                "party 0: session '%s' with %s done: %d inference(s), offline %.1f ms,"
+                    + " online %.1f ms, %.1f ms in all",
+                sessionId,
+                peer.peerName(),
+                o.inferences(),
+                offline,
+                online,
+                (System.nanoTime() - t0) / 1e6));
       }
     } catch (RuntimeException e) {
       // The detail (which may name activations, weights or biases) stays in this log; the client
       // gets a code and a fixed sentence only (SessionStart has already told it when it refused).
       failed.incrementAndGet();
       metrics.sessionFailed(e, peer.stats());
-      LOG.warn(String.format(Locale.ROOT, "party 0: session '%s' with %s failed after %.1f ms: %s", sessionId,
-          peer.peerName(), (System.nanoTime() - t0) / 1e6, e.getMessage()));
+      LOG.warn(
+          String.format(
+              Locale.ROOT,
+              "party 0: session '%s' with %s failed after %.1f ms: %s",
+              sessionId,
+              peer.peerName(),
+              (System.nanoTime() - t0) / 1e6,
+              e.getMessage()));
       PeerError.INTERNAL.abort(peer, e);
     } finally {
       MDC.remove(LogSetup.SESSION);
@@ -289,13 +379,16 @@ public final class PartyService implements AutoCloseable {
     int ended = 0;
     if (!DrainReport.await(running::isEmpty, timeout)) {
       for (Running r : running) {
-        r.end("party 0 is shutting down: the session did not finish within the drain timeout of "
-            + timeout.toSeconds() + " s");
+        r.end(
+            "party 0 is shutting down: the session did not finish within the drain timeout of "
+                + timeout.toSeconds()
+                + " s");
         ended++;
       }
       DrainReport.await(running::isEmpty, Duration.ofSeconds(5)); // let them log and close
     }
-    return new DrainReport(Math.max(0, atStart - ended), ended, Duration.ofNanos(System.nanoTime() - t0));
+    return new DrainReport(
+        Math.max(0, atStart - ended), ended, Duration.ofNanos(System.nanoTime() - t0));
   }
 
   /** Stops accepting, ends running sessions (their links are closed) and waits briefly for them. */

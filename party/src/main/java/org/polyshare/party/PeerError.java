@@ -4,13 +4,17 @@ import org.polyshare.core.net.NettyLink;
 
 /**
  * What a party tells its peer when it ends their session: a code and a fixed sentence, never a
- * value. A {@code HeadroomException} names per-layer activations, {@code FixedPoint.encode} and
- * the bias encoding name weights and biases; none of that may cross to party 1. The detail goes
- * to the sender's local log only.
+ * value. A {@code HeadroomException} names per-layer activations, {@code FixedPoint.encode} and the
+ * bias encoding name weights and biases; none of that may cross to party 1. The detail goes to the
+ * sender's local log only.
  */
 enum PeerError {
-  BAD_REQUEST("bad-request", "party 0 refused the session request: wrong number of inferences (see its limits)"),
-  PLAN_MISMATCH("plan-mismatch", "the parties' plans differ: they compiled another architecture or inference count"),
+  BAD_REQUEST(
+      "bad-request",
+      "party 0 refused the session request: wrong number of inferences (see its limits)"),
+  PLAN_MISMATCH(
+      "plan-mismatch",
+      "the parties' plans differ: they compiled another architecture or inference count"),
   ARCHITECTURE_REFUSED("architecture-refused", "party 1 refused the architecture party 0 sent"),
   MALFORMED("malformed", "the peer sent a malformed session message"),
   CLIENT_ENDED("client-ended", "party 1 ended the session"),

@@ -12,9 +12,9 @@ import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.secure.SecureModel;
 
 /**
- * The session start on the authenticated party link, right after the hello. Party 1 holds no
- * model: party 0 tells it the architecture, party 1 compiles its plan from it, and the plan hash
- * both then submit to the dealer binds what the two run.
+ * The session start on the authenticated party link, right after the hello. Party 1 holds no model:
+ * party 0 tells it the architecture, party 1 compiles its plan from it, and the plan hash both then
+ * submit to the dealer binds what the two run.
  *
  * <pre>
  *   1 → 0  TAG_SESSION_REQUEST  long[] {inferences}
@@ -38,6 +38,7 @@ final class SessionStart {
 
   /** 256 bits: far beyond guessing, and 16 ≤ 32 ≤ 64 as the dealer requires. */
   static final int SECRET_BYTES = 32;
+
   static final int MAX_SESSION_ID = 256;
 
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -54,9 +55,13 @@ final class SessionStart {
   record Offered(int inferences, CorrelationPlan plan, Dealer dealer) {}
 
   /** What party 1 received and compiled. */
-  record Joined(Architecture architecture, SecureModel secure, CorrelationPlan plan, Dealer dealer) {}
+  record Joined(
+      Architecture architecture, SecureModel secure, CorrelationPlan plan, Dealer dealer) {}
 
-  /** A random session id, for a party 0 not given one (ids are printed in logs: the secret guards the slot). */
+  /**
+   * A random session id, for a party 0 not given one (ids are printed in logs: the secret guards
+   * the slot).
+   */
   static String randomSessionId() {
     byte[] b = new byte[8];
     RANDOM.nextBytes(b);
@@ -73,21 +78,42 @@ final class SessionStart {
    * Party 0's side. {@code allowed} decides the inference counts it serves ({@code tooMany} is the
    * local message when it refuses); {@code sessionId} is the dealer session it names.
    */
-  static Offered offer(NettyLink peer, Architecture arch, SecureModel sm, IntPredicate allowed, String refusal,
+  static Offered offer(
+      NettyLink peer,
+      Architecture arch,
+      SecureModel sm,
+      IntPredicate allowed,
+      String refusal,
       String sessionId) {
     long[] req = peer.receiveLongs(TAG_SESSION_REQUEST);
-    if (req.length != 1 || req[0] < 1 || req[0] > Integer.MAX_VALUE || !allowed.test((int) req[0])) {
-      throw PeerError.BAD_REQUEST.abort(peer, new IllegalStateException("party 1 asks for "
-          + (req.length == 1 ? Long.toString(req[0]) : "a malformed number of") + " inferences; " + refusal));
+    if (req.length != 1
+        || req[0] < 1
+        || req[0] > Integer.MAX_VALUE
+        || !allowed.test((int) req[0])) {
+      throw PeerError.BAD_REQUEST.abort(
+          peer,
+          new IllegalStateException(
+              "party 1 asks for "
+                  + (req.length == 1 ? Long.toString(req[0]) : "a malformed number of")
+                  + " inferences; "
+                  + refusal));
     }
     int inferences = (int) req[0];
     CorrelationPlan plan = sm.plan(inferences);
     peer.send(TAG_ARCHITECTURE, arch.encode());
     byte[] theirs = peer.receiveBytes(TAG_PLAN_HASH);
     if (!Arrays.equals(theirs, plan.sha256())) {
-      throw PeerError.PLAN_MISMATCH.abort(peer, new IllegalStateException("plan mismatch: party 0 has plan hash "
-          + plan.sha256Hex() + " for " + inferences + " inferences of architecture " + arch.sha256Hex()
-          + ", party 1 compiled plan hash " + HexFormat.of().formatHex(theirs)));
+      throw PeerError.PLAN_MISMATCH.abort(
+          peer,
+          new IllegalStateException(
+              "plan mismatch: party 0 has plan hash "
+                  + plan.sha256Hex()
+                  + " for "
+                  + inferences
+                  + " inferences of architecture "
+                  + arch.sha256Hex()
+                  + ", party 1 compiled plan hash "
+                  + HexFormat.of().formatHex(theirs)));
     }
     Dealer d = new Dealer(sessionId, newSecret());
     peer.send(TAG_SESSION_ID, sessionId.getBytes(StandardCharsets.UTF_8));
@@ -100,14 +126,19 @@ final class SessionStart {
    * {@code pin}, lets {@code accept} refuse it (e.g. its input is outside the published range:
    * throw {@link IllegalArgumentException}), compiles the plan and answers with its hash.
    */
-  static Joined join(NettyLink peer, int inferences, ArchitecturePin pin, SecureModel.Options options,
+  static Joined join(
+      NettyLink peer,
+      int inferences,
+      ArchitecturePin pin,
+      SecureModel.Options options,
       Consumer<Architecture> accept) {
     peer.send(TAG_SESSION_REQUEST, new long[] {inferences});
     Architecture arch;
     try {
       arch = Architecture.decode(peer.receiveBytes(TAG_ARCHITECTURE));
     } catch (IllegalArgumentException e) {
-      throw PeerError.MALFORMED.abort(peer,
+      throw PeerError.MALFORMED.abort(
+          peer,
           new IllegalStateException("party 0 sent a malformed architecture: " + e.getMessage(), e));
     }
     try {
@@ -126,13 +157,17 @@ final class SessionStart {
     byte[] id = peer.receiveBytes(TAG_SESSION_ID);
     String named = new String(id, StandardCharsets.UTF_8);
     if (named.isBlank() || named.length() > MAX_SESSION_ID) {
-      throw PeerError.MALFORMED.abort(peer,
-          new IllegalStateException("party 0 named an invalid dealer session id (" + named.length() + " chars)"));
+      throw PeerError.MALFORMED.abort(
+          peer,
+          new IllegalStateException(
+              "party 0 named an invalid dealer session id (" + named.length() + " chars)"));
     }
     byte[] secret = peer.receiveBytes(TAG_SESSION_SECRET);
     if (secret.length != SECRET_BYTES) {
-      throw PeerError.MALFORMED.abort(peer, new IllegalStateException("party 0 sent a session secret of "
-          + secret.length + " bytes, not " + SECRET_BYTES));
+      throw PeerError.MALFORMED.abort(
+          peer,
+          new IllegalStateException(
+              "party 0 sent a session secret of " + secret.length + " bytes, not " + SECRET_BYTES));
     }
     return new Joined(arch, sm, plan, new Dealer(named, secret));
   }

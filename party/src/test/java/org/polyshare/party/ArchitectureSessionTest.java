@@ -33,8 +33,8 @@ import org.polyshare.models.zoo.Zoo;
 
 /**
  * Party 1 holds no model: it runs what party 0 sends over their link, or what a local
- * architecture-only file or {@code --expect-architecture} pins, never a file with weights, and
- * only on inputs inside the published calibrated range.
+ * architecture-only file or {@code --expect-architecture} pins, never a file with weights, and only
+ * on inputs inside the published calibrated range.
  */
 class ArchitectureSessionTest {
   private static final String MODEL = "tiny-pkn";
@@ -45,9 +45,13 @@ class ArchitectureSessionTest {
   @BeforeAll
   static void start() {
     net = NetTransport.create(2);
-    dealer = new DealerServer(net, NetFixtures.identity(Role.DEALER), 0,
-        DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(10)),
-        new PrintStream(new ByteArrayOutputStream()));
+    dealer =
+        new DealerServer(
+            net,
+            NetFixtures.identity(Role.DEALER),
+            0,
+            DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(10)),
+            new PrintStream(new ByteArrayOutputStream()));
   }
 
   @AfterAll
@@ -58,21 +62,63 @@ class ArchitectureSessionTest {
 
   private record Outcome(PartyRunner.Report party0, PartyRunner.Report party1, String log0) {}
 
-  /** Party 0 (a {@code run}, listening, the real weights) and party 1 as configured; party 1's failure is thrown. */
-  private static Outcome session(String model1, String expect, Path input, int inferences) throws Exception {
+  /**
+   * Party 0 (a {@code run}, listening, the real weights) and party 1 as configured; party 1's
+   * failure is thrown.
+   */
+  private static Outcome session(String model1, String expect, Path input, int inferences)
+      throws Exception {
     CompletableFuture<Integer> listening = new CompletableFuture<>();
     ByteArrayOutputStream log0 = new ByteArrayOutputStream();
-    CompletableFuture<PartyRunner.Report> p0 = CompletableFuture.supplyAsync(() -> PartyRunner.run(
-        new PartyRunner.Config(0, null, 0, 0, "localhost", dealer.port(), NetFixtures.certs(), MODEL, null, null,
-            inferences, T, T), net, new PrintStream(log0, true, StandardCharsets.UTF_8), listening::complete));
+    CompletableFuture<PartyRunner.Report> p0 =
+        CompletableFuture.supplyAsync(
+            () ->
+                PartyRunner.run(
+                    new PartyRunner.Config(
+                        0,
+                        null,
+                        0,
+                        0,
+                        "localhost",
+                        dealer.port(),
+                        NetFixtures.certs(),
+                        MODEL,
+                        null,
+                        null,
+                        inferences,
+                        T,
+                        T),
+                    net,
+                    new PrintStream(log0, true, StandardCharsets.UTF_8),
+                    listening::complete));
     int port = listening.get(60, TimeUnit.SECONDS);
     PartyRunner.Report r1;
     try {
-      r1 = PartyRunner.run(new PartyRunner.Config(1, "localhost", port, null, "localhost", dealer.port(),
-          NetFixtures.certs(), model1, input, null, inferences, T, T, NetworkProfile.LOOPBACK, null, expect), net,
-          new PrintStream(new ByteArrayOutputStream()), x -> { });
+      r1 =
+          PartyRunner.run(
+              new PartyRunner.Config(
+                  1,
+                  "localhost",
+                  port,
+                  null,
+                  "localhost",
+                  dealer.port(),
+                  NetFixtures.certs(),
+                  model1,
+                  input,
+                  null,
+                  inferences,
+                  T,
+                  T,
+                  NetworkProfile.LOOPBACK,
+                  null,
+                  expect),
+              net,
+              new PrintStream(new ByteArrayOutputStream()),
+              x -> {});
     } catch (RuntimeException e) {
-      ExecutionException owner = assertThrows(ExecutionException.class, () -> p0.get(60, TimeUnit.SECONDS));
+      ExecutionException owner =
+          assertThrows(ExecutionException.class, () -> p0.get(60, TimeUnit.SECONDS));
       e.addSuppressed(owner.getCause());
       throw e;
     }
@@ -86,7 +132,9 @@ class ArchitectureSessionTest {
       double[] secure = r1.inferences().get(k).logits();
       double[] plain = PlainEvaluator.forward(model, xs[k]);
       for (int j = 0; j < plain.length; j++) {
-        assertTrue(Math.abs(secure[j] - plain[j]) <= bound, "logit " + j + ": " + secure[j] + " vs " + plain[j]);
+        assertTrue(
+            Math.abs(secure[j] - plain[j]) <= bound,
+            "logit " + j + ": " + secure[j] + " vs " + plain[j]);
       }
     }
   }
@@ -105,13 +153,19 @@ class ArchitectureSessionTest {
   void partyOneWithNoModelRunsTheArchitecturePartyZeroSentAndHoldsNoWeights() throws Exception {
     Outcome o = session(null, null, null, 2);
     Model compiled = o.party1().compiled();
-    assertTrue(Architecture.holdsNoWeights(compiled), "party 1 compiled a model with weight arrays");
-    assertFalse(Architecture.holdsNoWeights(o.party0().compiled()), "party 0 runs the weights (the check can fail)");
-    assertEquals(Architecture.of(Zoo.load(MODEL)).sha256Hex(), Architecture.of(compiled).sha256Hex());
+    assertTrue(
+        Architecture.holdsNoWeights(compiled), "party 1 compiled a model with weight arrays");
+    assertFalse(
+        Architecture.holdsNoWeights(o.party0().compiled()),
+        "party 0 runs the weights (the check can fail)");
+    assertEquals(
+        Architecture.of(Zoo.load(MODEL)).sha256Hex(), Architecture.of(compiled).sha256Hex());
     assertEquals(o.party0().planHash(), o.party1().planHash());
     assertMatchesPlaintext(o.party1(), demoInputs(2));
     String hash = Architecture.of(Zoo.load(MODEL)).sha256Hex();
-    assertTrue(o.log0().contains("--expect-architecture " + hash), "party 0 prints the hash:\n" + o.log0());
+    assertTrue(
+        o.log0().contains("--expect-architecture " + hash),
+        "party 0 prints the hash:\n" + o.log0());
   }
 
   @Test
@@ -129,35 +183,84 @@ class ArchitectureSessionTest {
       throws Exception {
     Path onnx = dir.resolve("tiny.onnx");
     OnnxExporter.write(Zoo.load(MODEL), onnx);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PartyRunner.run(
-        new PartyRunner.Config(1, "localhost", 1, null, "localhost", 1, NetFixtures.certs(), onnx.toString(), null,
-            null, 1, T, T), net, new PrintStream(new ByteArrayOutputStream()), x -> { }));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                PartyRunner.run(
+                    new PartyRunner.Config(
+                        1,
+                        "localhost",
+                        1,
+                        null,
+                        "localhost",
+                        1,
+                        NetFixtures.certs(),
+                        onnx.toString(),
+                        null,
+                        null,
+                        1,
+                        T,
+                        T),
+                    net,
+                    new PrintStream(new ByteArrayOutputStream()),
+                    x -> {}));
     assertTrue(e.getMessage().contains("bin/models export --architecture-only"), e.getMessage());
-    assertTrue(e.getMessage().contains("ONNX") && e.getMessage().contains("weights"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("ONNX") && e.getMessage().contains("weights"), e.getMessage());
   }
 
   @Test
   void aWrongExpectedArchitectureIsRefusedAndPartyZeroHearsOnlyTheCode() throws Exception {
     String other = Architecture.of(Zoo.architecture("tiny-relu")).sha256Hex();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> session(null, other, null, 1));
-    assertTrue(e.getMessage().contains("--expect-architecture pins " + other) && e.getMessage().contains("refusing"),
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> session(null, other, null, 1));
+    assertTrue(
+        e.getMessage().contains("--expect-architecture pins " + other)
+            && e.getMessage().contains("refusing"),
         e.getMessage());
     Throwable owner = e.getSuppressed()[0];
-    assertTrue(owner instanceof LinkException && owner.getMessage().contains(
-        "ended the link: " + PeerError.ARCHITECTURE_REFUSED.wire()), owner.toString());
+    assertTrue(
+        owner instanceof LinkException
+            && owner
+                .getMessage()
+                .contains("ended the link: " + PeerError.ARCHITECTURE_REFUSED.wire()),
+        owner.toString());
   }
 
   @Test
   void aMalformedExpectedHashIsRefusedBeforeConnecting() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PartyRunner.run(
-        new PartyRunner.Config(1, "localhost", 1, null, "localhost", 1, NetFixtures.certs(), null, null, null, 1, T,
-            T, NetworkProfile.LOOPBACK, null, "abc"), net, new PrintStream(new ByteArrayOutputStream()), x -> { }));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                PartyRunner.run(
+                    new PartyRunner.Config(
+                        1,
+                        "localhost",
+                        1,
+                        null,
+                        "localhost",
+                        1,
+                        NetFixtures.certs(),
+                        null,
+                        null,
+                        null,
+                        1,
+                        T,
+                        T,
+                        NetworkProfile.LOOPBACK,
+                        null,
+                        "abc"),
+                    net,
+                    new PrintStream(new ByteArrayOutputStream()),
+                    x -> {}));
     assertTrue(e.getMessage().contains("64 hex digits"), e.getMessage());
   }
 
   @Test
-  void anInputOutsideThePublishedRangeIsRefusedLocallyAndPartyZeroLearnsNothingOfIt(@TempDir Path dir)
-      throws Exception {
+  void anInputOutsideThePublishedRangeIsRefusedLocallyAndPartyZeroLearnsNothingOfIt(
+      @TempDir Path dir) throws Exception {
     Model model = Zoo.load(MODEL);
     double hi = Architecture.of(model).inputRange().hi();
     StringBuilder text = new StringBuilder();
@@ -166,12 +269,18 @@ class ArchitectureSessionTest {
     }
     Path input = dir.resolve("far.txt");
     Files.writeString(input, text);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> session(null, null, input, 1));
-    assertTrue(e.getMessage().contains("value 17") && e.getMessage().contains("outside the range"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> session(null, null, input, 1));
+    assertTrue(
+        e.getMessage().contains("value 17") && e.getMessage().contains("outside the range"),
+        e.getMessage());
     Throwable owner = e.getSuppressed()[0];
-    assertTrue(owner.getMessage().contains("ended the link: " + PeerError.CLIENT_ENDED.wire() + ")"), owner.toString());
+    assertTrue(
+        owner.getMessage().contains("ended the link: " + PeerError.CLIENT_ENDED.wire() + ")"),
+        owner.toString());
     // the same input inside the range runs
-    Files.writeString(input, text.toString().replace(Double.toString(40 * hi), Double.toString(hi / 2)));
+    Files.writeString(
+        input, text.toString().replace(Double.toString(40 * hi), Double.toString(hi / 2)));
     Outcome ok = session(null, null, input, 1);
     assertEquals(1, ok.party1().inferences().size());
   }

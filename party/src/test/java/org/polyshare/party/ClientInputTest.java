@@ -21,7 +21,8 @@ class ClientInputTest {
   private static final Model GRAY = Zoo.architecture("tiny-pkn"); // 1×8×8
   private static final Model RGB = Model.builder("rgb", 3, 4, 4).conv("c", 2, 1, 1, 0).build();
 
-  private static Path image(Path dir, String format, int w, int h, java.util.function.IntBinaryOperator rgb)
+  private static Path image(
+      Path dir, String format, int w, int h, java.util.function.IntBinaryOperator rgb)
       throws IOException {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < h; y++) {
@@ -44,14 +45,20 @@ class ClientInputTest {
   void pngIsResizedToTheModelAndNormalized(@TempDir Path dir) throws Exception {
     // a uniform 20×12 image of (200, 100, 50): resizing keeps it uniform
     Path png = image(dir, "png", 20, 12, (x, y) -> (200 << 16) | (100 << 8) | 50);
-    double[][] gray = ClientInput.load(png, GRAY, 2, new ClientInput.Options(0, new double[] {0.5}, new double[] {0.25}));
+    double[][] gray =
+        ClientInput.load(
+            png, GRAY, 2, new ClientInput.Options(0, new double[] {0.5}, new double[] {0.25}));
     assertEquals(2, gray.length);
     assertEquals(64, gray[0].length);
     double lum = (0.299 * 200 + 0.587 * 100 + 0.114 * 50) / 255.0;
     assertAll((lum - 0.5) / 0.25, gray[1], 1e-9);
 
-    double[][] rgb = ClientInput.load(png, RGB, 1,
-        new ClientInput.Options(0, new double[] {0.1, 0.2, 0.3}, new double[] {1, 2, 4}));
+    double[][] rgb =
+        ClientInput.load(
+            png,
+            RGB,
+            1,
+            new ClientInput.Options(0, new double[] {0.1, 0.2, 0.3}, new double[] {1, 2, 4}));
     double[] x = rgb[0];
     assertEquals(48, x.length);
     for (int i = 0; i < 16; i++) {
@@ -87,21 +94,29 @@ class ClientInputTest {
   void idxImagesFromAnIndex(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("images-idx3-ubyte");
     Files.write(f, idx(5, 8, 8));
-    double[][] xs = ClientInput.load(f, GRAY, 2, new ClientInput.Options(3, new double[] {0.1307}, new double[] {0.3081}));
+    double[][] xs =
+        ClientInput.load(
+            f, GRAY, 2, new ClientInput.Options(3, new double[] {0.1307}, new double[] {0.3081}));
     for (int k = 0; k < 2; k++) {
       for (int i = 0; i < 64; i++) {
         int pixel = (((3 + k) * 64 + i) * 7) & 0xFF;
         assertEquals((pixel / 255.0 - 0.1307) / 0.3081, xs[k][i], 1e-12);
       }
     }
-    IllegalArgumentException past = assertThrows(IllegalArgumentException.class,
-        () -> ClientInput.load(f, GRAY, 3, new ClientInput.Options(3, null, null)));
+    IllegalArgumentException past =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ClientInput.load(f, GRAY, 3, new ClientInput.Options(3, null, null)));
     assertTrue(past.getMessage().contains("holds 5 images"), past.getMessage());
     Path wrong = dir.resolve("big-idx3-ubyte");
     Files.write(wrong, idx(2, 28, 28));
-    IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
-        () -> ClientInput.load(wrong, GRAY, 1, ClientInput.Options.defaults()));
-    assertTrue(size.getMessage().contains("[1, 28, 28]") && size.getMessage().contains("[1, 8, 8]"), size.getMessage());
+    IllegalArgumentException size =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ClientInput.load(wrong, GRAY, 1, ClientInput.Options.defaults()));
+    assertTrue(
+        size.getMessage().contains("[1, 28, 28]") && size.getMessage().contains("[1, 8, 8]"),
+        size.getMessage());
   }
 
   @Test
@@ -117,13 +132,17 @@ class ClientInputTest {
     assertArrayEquals(data, xs[1], 0);
 
     ClientInput.writeBinaryTensor(bin, new int[] {1, 4, 16}, data);
-    IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
-        () -> ClientInput.load(bin, GRAY, 1, ClientInput.Options.defaults()));
+    IllegalArgumentException shape =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ClientInput.load(bin, GRAY, 1, ClientInput.Options.defaults()));
     assertTrue(shape.getMessage().contains("[1, 4, 16]"), shape.getMessage());
     byte[] cut = Files.readAllBytes(dir.resolve("x.psf4"));
     Files.write(bin, java.util.Arrays.copyOf(cut, cut.length - 3));
-    IllegalArgumentException truncated = assertThrows(IllegalArgumentException.class,
-        () -> ClientInput.load(bin, GRAY, 1, ClientInput.Options.defaults()));
+    IllegalArgumentException truncated =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ClientInput.load(bin, GRAY, 1, ClientInput.Options.defaults()));
     assertTrue(truncated.getMessage().contains("floats but holds"), truncated.getMessage());
 
     Path txt = dir.resolve("x.txt");
@@ -134,9 +153,12 @@ class ClientInputTest {
     Files.writeString(txt, s);
     assertArrayEquals(data, ClientInput.load(txt, GRAY, 1, ClientInput.Options.defaults())[0], 0);
     Files.writeString(txt, "1 2 3");
-    IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
-        () -> ClientInput.load(txt, GRAY, 1, ClientInput.Options.defaults()));
-    assertTrue(count.getMessage().contains("holds 3 numbers") && count.getMessage().contains("needs 64"),
+    IllegalArgumentException count =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ClientInput.load(txt, GRAY, 1, ClientInput.Options.defaults()));
+    assertTrue(
+        count.getMessage().contains("holds 3 numbers") && count.getMessage().contains("needs 64"),
         count.getMessage());
   }
 
@@ -146,14 +168,21 @@ class ClientInputTest {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     b.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 1, 2, 3});
     Files.write(broken, b.toByteArray());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ClientInput.load(broken, GRAY, 1, ClientInput.Options.defaults()));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ClientInput.load(broken, GRAY, 1, ClientInput.Options.defaults()));
     assertTrue(e.getMessage().contains("broken.png"), e.getMessage());
-    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-        () -> ClientInput.load(dir.resolve("nope.png"), GRAY, 1, ClientInput.Options.defaults()));
+    IllegalArgumentException missing =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ClientInput.load(dir.resolve("nope.png"), GRAY, 1, ClientInput.Options.defaults()));
     assertTrue(missing.getMessage().contains("cannot read input file"), missing.getMessage());
-    IllegalArgumentException channels = assertThrows(IllegalArgumentException.class,
-        () -> new ClientInput.Options(0, new double[] {0, 0}, null).mean(0, 3));
+    IllegalArgumentException channels =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new ClientInput.Options(0, new double[] {0, 0}, null).mean(0, 3));
     assertTrue(channels.getMessage().contains("--mean has 2 values"), channels.getMessage());
   }
 }

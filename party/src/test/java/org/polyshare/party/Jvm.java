@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A child JVM running one of our CLIs on the test class path, its output collected line by line. */
+/**
+ * A child JVM running one of our CLIs on the test class path, its output collected line by line.
+ */
 record Jvm(Process process, List<String> lines) {
   /** With Netty's leak detector at PARANOID. */
   static Jvm launch(Class<?> main, String... args) throws IOException {
@@ -20,21 +22,32 @@ record Jvm(Process process, List<String> lines) {
   }
 
   static Jvm launch(String leakDetection, Class<?> main, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-XX:TieredStopAtLevel=1", "-Dio.netty.leakDetection.level=" + leakDetection,
-        "-cp", System.getProperty("java.class.path"), main.getName()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-XX:TieredStopAtLevel=1",
+                "-Dio.netty.leakDetection.level=" + leakDetection,
+                "-cp",
+                System.getProperty("java.class.path"),
+                main.getName()));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          lines.add(line);
-        }
-      } catch (IOException ignored) {
-        // process ended
-      }
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  lines.add(line);
+                }
+              } catch (IOException ignored) {
+                // process ended
+              }
+            });
     t.setDaemon(true);
     t.start();
     return new Jvm(p, lines);
@@ -46,7 +59,10 @@ record Jvm(Process process, List<String> lines) {
     }
   }
 
-  /** Waits (≤ 60 s) for a line matching {@code p}; returns the number in its group 1, or 0 without one. */
+  /**
+   * Waits (≤ 60 s) for a line matching {@code p}; returns the number in its group 1, or 0 without
+   * one.
+   */
   int awaitNumber(Pattern p) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < end) {

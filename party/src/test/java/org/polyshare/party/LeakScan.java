@@ -23,10 +23,10 @@ import org.polyshare.models.graph.Model;
 
 /**
  * The secret values of one run, in the forms a careless log line would print them, and a scan of
- * log lines for them. Long, distinctive forms (hex and Base64 seeds, PEM key lines, full
- * {@code Double.toString} digits) are searched as substrings; short numbers only as whole tokens,
- * and encoded ring values only beyond 2^17, so that ports, counts and timings in ordinary lines
- * cannot match by chance.
+ * log lines for them. Long, distinctive forms (hex and Base64 seeds, PEM key lines, full {@code
+ * Double.toString} digits) are searched as substrings; short numbers only as whole tokens, and
+ * encoded ring values only beyond 2^17, so that ports, counts and timings in ordinary lines cannot
+ * match by chance.
  */
 final class LeakScan {
   private static final Pattern TOKEN = Pattern.compile("[-+]?[0-9][0-9.eE+-]*");

@@ -40,22 +40,68 @@ class LogLeakTest {
     List<String> lines;
     try (LogCapture capture = LogCapture.start(Level.TRACE);
         NetTransport net = NetTransport.create(2)) {
-      DealerServer.Settings settings = DealerServer.Settings.defaults().withPairTimeout(T)
-          .withSeeds(session -> () -> {
-            Seed s = Seed.random();
-            seeds.add(s.bytes());
-            return s;
-          });
-      try (DealerServer dealer = new DealerServer(net, NetFixtures.identity(Role.DEALER), 0, settings,
-              new DealerMetrics());
-          PartyService service = new PartyService(net, NetFixtures.identity(Role.PARTY0), model, 0,
-              new PartyService.Settings("localhost", dealer.port(), T, T, 1, 0, 10, null), new PartyMetrics())) {
-        report = PartyRunner.run(new PartyRunner.Config(1, "localhost", service.port(), null, "localhost",
-            dealer.port(), NetFixtures.certs(), MODEL, null, "leak", inferences, T, T), net, null, p -> { });
+      DealerServer.Settings settings =
+          DealerServer.Settings.defaults()
+              .withPairTimeout(T)
+              .withSeeds(
+                  session ->
+                      () -> {
+                        Seed s = Seed.random();
+                        seeds.add(s.bytes());
+                        return s;
+                      });
+      try (DealerServer dealer =
+              new DealerServer(
+                  net, NetFixtures.identity(Role.DEALER), 0, settings, new DealerMetrics());
+          PartyService service =
+              new PartyService(
+                  net,
+                  NetFixtures.identity(Role.PARTY0),
+                  model,
+                  0,
+                  new PartyService.Settings("localhost", dealer.port(), T, T, 1, 0, 10, null),
+                  new PartyMetrics())) {
+        report =
+            PartyRunner.run(
+                new PartyRunner.Config(
+                    1,
+                    "localhost",
+                    service.port(),
+                    null,
+                    "localhost",
+                    dealer.port(),
+                    NetFixtures.certs(),
+                    MODEL,
+                    null,
+                    "leak",
+                    inferences,
+                    T,
+                    T),
+                net,
+                null,
+                p -> {});
         // and a refused client (another model), so the failure paths log too
-        assertThrows(RuntimeException.class, () -> PartyRunner.run(new PartyRunner.Config(1, "localhost",
-            service.port(), null, "localhost", dealer.port(), NetFixtures.certs(), "tiny-relu", null, "other", 1, T,
-            T), net, null, p -> { }));
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                PartyRunner.run(
+                    new PartyRunner.Config(
+                        1,
+                        "localhost",
+                        service.port(),
+                        null,
+                        "localhost",
+                        dealer.port(),
+                        NetFixtures.certs(),
+                        "tiny-relu",
+                        null,
+                        "other",
+                        1,
+                        T,
+                        T),
+                    net,
+                    null,
+                    p -> {}));
         awaitFailed(service, 1);
       }
       lines = capture.lines();
@@ -77,8 +123,11 @@ class LogLeakTest {
     assertTrue(lines.size() > 100, "TRACE captured the run: " + lines.size() + " lines");
     assertTrue(lines.stream().anyMatch(l -> l.contains("TRACE")), "TRACE lines were captured");
     List<String> found = secrets.findings(lines);
-    assertTrue(found.isEmpty(), found.size() + " secret values in the log, e.g.\n"
-        + String.join("\n", found.subList(0, Math.min(10, found.size()))));
+    assertTrue(
+        found.isEmpty(),
+        found.size()
+            + " secret values in the log, e.g.\n"
+            + String.join("\n", found.subList(0, Math.min(10, found.size()))));
   }
 
   /** The scan itself: a planted seed, weight and input in debug lines are all found. */
@@ -97,15 +146,22 @@ class LogLeakTest {
       log.info("an ordinary line: port 40123, 16 requests, 0.04 s, 41.0 ms");
       lines = capture.lines();
     }
-    LeakScan secrets = new LeakScan().weights(model).seed(seed.bytes()).values("input", input, model.fixedPoint());
+    LeakScan secrets =
+        new LeakScan().weights(model).seed(seed.bytes()).values("input", input, model.fixedPoint());
     List<String> found = secrets.findings(lines);
     // each planted line is found in its text and its JSON form; the ordinary line is not
     assertTrue(found.stream().anyMatch(f -> f.startsWith("seed ")), String.join("\n", found));
     assertTrue(found.stream().anyMatch(f -> f.startsWith("weight ")), String.join("\n", found));
     assertTrue(found.stream().anyMatch(f -> f.startsWith("input[3]")), String.join("\n", found));
     assertTrue(found.stream().noneMatch(f -> f.contains("ordinary")), String.join("\n", found));
-    assertEquals(6, found.stream().filter(f -> !f.contains("ordinary")).map(f -> f.substring(f.indexOf(": ")))
-        .distinct().count(), String.join("\n", found));
+    assertEquals(
+        6,
+        found.stream()
+            .filter(f -> !f.contains("ordinary"))
+            .map(f -> f.substring(f.indexOf(": ")))
+            .distinct()
+            .count(),
+        String.join("\n", found));
   }
 
   private static double firstWeight(Model m) {

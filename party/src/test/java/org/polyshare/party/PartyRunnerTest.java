@@ -32,8 +32,13 @@ class PartyRunnerTest {
   @BeforeAll
   static void start() {
     net = NetTransport.create(2);
-    dealer = new DealerServer(net, NetFixtures.identity(Role.DEALER), 0,
-        DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(10)), new PrintStream(new ByteArrayOutputStream()));
+    dealer =
+        new DealerServer(
+            net,
+            NetFixtures.identity(Role.DEALER),
+            0,
+            DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(10)),
+            new PrintStream(new ByteArrayOutputStream()));
   }
 
   @AfterAll
@@ -50,12 +55,47 @@ class PartyRunnerTest {
     CompletableFuture<Integer> listening = new CompletableFuture<>();
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
     Duration t = Duration.ofSeconds(30);
-    CompletableFuture<PartyRunner.Report> p0 = CompletableFuture.supplyAsync(() -> PartyRunner.run(
-        new PartyRunner.Config(0, null, 0, 0, "localhost", dealer.port(), certs, name, null, "runner-" + name,
-            inferences, t, t), net, quiet, listening::complete));
+    CompletableFuture<PartyRunner.Report> p0 =
+        CompletableFuture.supplyAsync(
+            () ->
+                PartyRunner.run(
+                    new PartyRunner.Config(
+                        0,
+                        null,
+                        0,
+                        0,
+                        "localhost",
+                        dealer.port(),
+                        certs,
+                        name,
+                        null,
+                        "runner-" + name,
+                        inferences,
+                        t,
+                        t),
+                    net,
+                    quiet,
+                    listening::complete));
     int port = listening.get(60, TimeUnit.SECONDS);
-    PartyRunner.Report r1 = PartyRunner.run(new PartyRunner.Config(1, "localhost", port, null, "localhost",
-        dealer.port(), certs, name, null, "runner-" + name, inferences, t, t), net, quiet, x -> { });
+    PartyRunner.Report r1 =
+        PartyRunner.run(
+            new PartyRunner.Config(
+                1,
+                "localhost",
+                port,
+                null,
+                "localhost",
+                dealer.port(),
+                certs,
+                name,
+                null,
+                "runner-" + name,
+                inferences,
+                t,
+                t),
+            net,
+            quiet,
+            x -> {});
     PartyRunner.Report r0 = p0.get(60, TimeUnit.SECONDS);
 
     Model model = Zoo.load(name);
@@ -69,14 +109,16 @@ class PartyRunnerTest {
       double[] secure = r1.inferences().get(k).logits();
       double[] plain = PlainEvaluator.forward(model, xs[k]);
       for (int j = 0; j < plain.length; j++) {
-        assertTrue(Math.abs(secure[j] - plain[j]) <= bound,
+        assertTrue(
+            Math.abs(secure[j] - plain[j]) <= bound,
             name + " logit " + j + ": " + secure[j] + " vs " + plain[j] + " (bound " + bound + ")");
       }
       assertEquals(PartyRunner.argmax(plain), r1.inferences().get(k).prediction());
       assertTrue(r1.inferences().get(k).onlineTraffic().rounds() > 0);
     }
     assertEquals(r0.planHash(), r1.planHash());
-    assertTrue(Architecture.holdsNoWeights(r1.compiled()), "party 1 ran a model with weight arrays");
+    assertTrue(
+        Architecture.holdsNoWeights(r1.compiled()), "party 1 ran a model with weight arrays");
     assertTrue(r1.dealerBytesReceived() > 0 && r0.dealerBytesReceived() > 0);
     assertTrue(PartyRunner.toJson(r1).contains("\"prediction\": "));
   }

@@ -35,9 +35,13 @@ class PartyServeShutdownTest {
   @BeforeAll
   static void start() {
     net = NetTransport.create(2);
-    dealer = new DealerServer(net, NetFixtures.identity(Role.DEALER), 0,
-        DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(30)),
-        new PrintStream(new ByteArrayOutputStream()));
+    dealer =
+        new DealerServer(
+            net,
+            NetFixtures.identity(Role.DEALER),
+            0,
+            DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(30)),
+            new PrintStream(new ByteArrayOutputStream()));
   }
 
   @AfterAll
@@ -47,13 +51,28 @@ class PartyServeShutdownTest {
   }
 
   private static Jvm serve(int drainSeconds) throws Exception {
-    return Jvm.launch("simple", PartyCli.class, "serve", "--listen", "0", "--dealer", "localhost:" + dealer.port(),
-        "--certs", NetFixtures.certs().toString(), "--model", "tiny-pkn", "--timeout", "60",
-        "--drain-timeout", String.valueOf(drainSeconds));
+    return Jvm.launch(
+        "simple",
+        PartyCli.class,
+        "serve",
+        "--listen",
+        "0",
+        "--dealer",
+        "localhost:" + dealer.port(),
+        "--certs",
+        NetFixtures.certs().toString(),
+        "--model",
+        "tiny-pkn",
+        "--timeout",
+        "60",
+        "--drain-timeout",
+        String.valueOf(drainSeconds));
   }
 
   private static void sigterm(Jvm j) {
-    j.process().toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
+    j.process()
+        .toHandle()
+        .destroy(); // SIGTERM (Process.destroy would also close our end of its output)
   }
 
   @Test
@@ -61,9 +80,27 @@ class PartyServeShutdownTest {
     Jvm service = serve(60);
     try {
       int port = service.awaitNumber(Pattern.compile("serving model 'tiny-pkn' on port (\\d+)"));
-      CompletableFuture<PartyRunner.Report> client = CompletableFuture.supplyAsync(() -> PartyRunner.run(
-          new PartyRunner.Config(1, "localhost", port, null, "localhost", dealer.port(), NetFixtures.certs(),
-              "tiny-pkn", null, "draining", 200, T, T), net, new PrintStream(new ByteArrayOutputStream()), p -> { }));
+      CompletableFuture<PartyRunner.Report> client =
+          CompletableFuture.supplyAsync(
+              () ->
+                  PartyRunner.run(
+                      new PartyRunner.Config(
+                          1,
+                          "localhost",
+                          port,
+                          null,
+                          "localhost",
+                          dealer.port(),
+                          NetFixtures.certs(),
+                          "tiny-pkn",
+                          null,
+                          "draining",
+                          200,
+                          T,
+                          T),
+                      net,
+                      new PrintStream(new ByteArrayOutputStream()),
+                      p -> {}));
       // SIGTERM once the session runs: party 0 has named the dealer session
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (dealer.activeSessions() == 0 && System.nanoTime() < end && !client.isDone()) {
@@ -75,7 +112,9 @@ class PartyServeShutdownTest {
       assertTrue(service.process().waitFor(30, TimeUnit.SECONDS), service.output());
       assertEquals(DrainReport.EXIT_DRAINED, service.process().exitValue(), service.output());
       assertTrue(service.output().contains("party 0: shutting down"), service.output());
-      assertTrue(service.output().contains("1 session(s) finished, 0 ended by the drain"), service.output());
+      assertTrue(
+          service.output().contains("1 session(s) finished, 0 ended by the drain"),
+          service.output());
     } finally {
       service.process().destroyForcibly();
     }
@@ -87,20 +126,30 @@ class PartyServeShutdownTest {
     try {
       int port = service.awaitNumber(Pattern.compile("serving model 'tiny-pkn' on port (\\d+)"));
       // a client that asks for its session and then does nothing: the session waits for it
-      NettyLink stuck = net.connect("localhost", port, NetFixtures.identity(Role.PARTY1), Role.PARTY0,
-          NetFixtures.fastOptions().withTimeout(Duration.ofSeconds(30)), Duration.ofSeconds(10));
+      NettyLink stuck =
+          net.connect(
+              "localhost",
+              port,
+              NetFixtures.identity(Role.PARTY1),
+              Role.PARTY0,
+              NetFixtures.fastOptions().withTimeout(Duration.ofSeconds(30)),
+              Duration.ofSeconds(10));
       stuck.handshake(Hello.of(Role.PARTY1, "stuck", null));
       stuck.send(SessionStart.TAG_SESSION_REQUEST, new long[] {1});
       stuck.receiveBytes(SessionStart.TAG_ARCHITECTURE);
       long t0 = System.nanoTime();
       sigterm(service);
       LinkException e = assertThrows(LinkException.class, () -> stuck.receiveLongs(1));
-      assertTrue(e.getMessage().contains("party 0 is shutting down")
-          && e.getMessage().contains("did not finish within the drain timeout of 1 s"), e.getMessage());
-      assertTrue((System.nanoTime() - t0) / 1e9 < 20, "ended by the drain, not by a receive timeout");
+      assertTrue(
+          e.getMessage().contains("party 0 is shutting down")
+              && e.getMessage().contains("did not finish within the drain timeout of 1 s"),
+          e.getMessage());
+      assertTrue(
+          (System.nanoTime() - t0) / 1e9 < 20, "ended by the drain, not by a receive timeout");
       stuck.close();
       assertTrue(service.process().waitFor(30, TimeUnit.SECONDS), service.output());
-      assertEquals(DrainReport.EXIT_SESSIONS_ENDED, service.process().exitValue(), service.output());
+      assertEquals(
+          DrainReport.EXIT_SESSIONS_ENDED, service.process().exitValue(), service.output());
       assertTrue(service.output().contains("1 ended by the drain"), service.output());
     } finally {
       service.process().destroyForcibly();

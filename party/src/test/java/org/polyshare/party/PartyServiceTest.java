@@ -34,7 +34,9 @@ import org.polyshare.models.graph.Model;
 import org.polyshare.models.secure.ErrorBound;
 import org.polyshare.models.zoo.Zoo;
 
-/** Party 0 as a service (one JVM, loopback TLS): many clients back to back and at once, one failing. */
+/**
+ * Party 0 as a service (one JVM, loopback TLS): many clients back to back and at once, one failing.
+ */
 class PartyServiceTest {
   private static final String MODEL = "tiny-pkn";
   private static final Duration T = Duration.ofSeconds(30);
@@ -46,12 +48,21 @@ class PartyServiceTest {
   @BeforeAll
   static void start() {
     net = NetTransport.create(2);
-    dealer = new DealerServer(net, NetFixtures.identity(Role.DEALER), 0,
-        DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(10)),
-        new PrintStream(new ByteArrayOutputStream()));
-    service = new PartyService(net, NetFixtures.identity(Role.PARTY0), Zoo.load(MODEL), 0,
-        new PartyService.Settings("localhost", dealer.port(), T, T, 2, 0, 100, null),
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    dealer =
+        new DealerServer(
+            net,
+            NetFixtures.identity(Role.DEALER),
+            0,
+            DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(10)),
+            new PrintStream(new ByteArrayOutputStream()));
+    service =
+        new PartyService(
+            net,
+            NetFixtures.identity(Role.PARTY0),
+            Zoo.load(MODEL),
+            0,
+            new PartyService.Settings("localhost", dealer.port(), T, T, 2, 0, 100, null),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
   }
 
   @AfterAll
@@ -65,10 +76,26 @@ class PartyServiceTest {
     return serviceLog.text();
   }
 
-  private static PartyRunner.Report client(String model, Path input, String session, int inferences) {
-    return PartyRunner.run(new PartyRunner.Config(1, "localhost", service.port(), null, "localhost", dealer.port(),
-        NetFixtures.certs(), model, input, session, inferences, T, T), net,
-        new PrintStream(new ByteArrayOutputStream()), p -> { });
+  private static PartyRunner.Report client(
+      String model, Path input, String session, int inferences) {
+    return PartyRunner.run(
+        new PartyRunner.Config(
+            1,
+            "localhost",
+            service.port(),
+            null,
+            "localhost",
+            dealer.port(),
+            NetFixtures.certs(),
+            model,
+            input,
+            session,
+            inferences,
+            T,
+            T),
+        net,
+        new PrintStream(new ByteArrayOutputStream()),
+        p -> {});
   }
 
   /** Party 1's demo inputs: clamped into the range party 0 published. */
@@ -90,7 +117,8 @@ class PartyServiceTest {
       double[] secure = r.inferences().get(k).logits();
       double[] plain = PlainEvaluator.forward(model, xs[k]);
       for (int j = 0; j < plain.length; j++) {
-        assertTrue(Math.abs(secure[j] - plain[j]) <= bound,
+        assertTrue(
+            Math.abs(secure[j] - plain[j]) <= bound,
             "logit " + j + ": " + secure[j] + " vs " + plain[j] + " (bound " + bound + ")");
       }
     }
@@ -105,8 +133,11 @@ class PartyServiceTest {
     for (int c = 0; c < 3; c++) {
       double[][] xs = Zoo.sampleInputs(model, 2, 100 + c);
       for (double[] x : xs) {
-        var r = Architecture.of(model).inputRange(); // party 1 refuses values beyond the calibrated range
-        new org.polyshare.models.arch.InputRange(0.99 * r.lo(), 0.99 * r.hi()).clamp(x); // (float32 rounding)
+        var r =
+            Architecture.of(model)
+                .inputRange(); // party 1 refuses values beyond the calibrated range
+        new org.polyshare.models.arch.InputRange(0.99 * r.lo(), 0.99 * r.hi())
+            .clamp(x); // (float32 rounding)
       }
       Path in = dir.resolve("x" + c + ".psf4");
       double[] flat = new double[2 * model.inputSize()];
@@ -115,7 +146,8 @@ class PartyServiceTest {
       }
       int[] shape = model.inputShape();
       ClientInput.writeBinaryTensor(in, new int[] {2, shape[0], shape[1], shape[2]}, flat);
-      double[][] used = ClientInput.load(in, model, 2, ClientInput.Options.defaults()); // float32-rounded
+      double[][] used =
+          ClientInput.load(in, model, 2, ClientInput.Options.defaults()); // float32-rounded
       PartyRunner.Report r = client(MODEL, in, "seq", 2);
       assertMatchesPlaintext(r, used);
       sessions.add(r.session());
@@ -125,8 +157,10 @@ class PartyServiceTest {
     assertTrue(sessions.stream().allMatch(s -> s.startsWith("seq@")), sessions.toString());
 
     // two at once, proposing the same id
-    CompletableFuture<PartyRunner.Report> a = CompletableFuture.supplyAsync(() -> client(MODEL, null, "same", 3));
-    CompletableFuture<PartyRunner.Report> b = CompletableFuture.supplyAsync(() -> client(MODEL, null, "same", 2));
+    CompletableFuture<PartyRunner.Report> a =
+        CompletableFuture.supplyAsync(() -> client(MODEL, null, "same", 3));
+    CompletableFuture<PartyRunner.Report> b =
+        CompletableFuture.supplyAsync(() -> client(MODEL, null, "same", 2));
     PartyRunner.Report ra = a.get(120, TimeUnit.SECONDS);
     PartyRunner.Report rb = b.get(120, TimeUnit.SECONDS);
     assertMatchesPlaintext(ra, demo(3));
@@ -140,16 +174,32 @@ class PartyServiceTest {
   void aFailingClientDoesNotStopTheService() throws Exception {
     int failedBefore = service.failedSessions();
     // a client with another architecture: its plan differs from the service's
-    RuntimeException e = assertThrows(RuntimeException.class, () -> client("tiny-relu", null, "wrong", 1));
-    assertTrue(e.getMessage().contains("refusing to run it") && e.getMessage().contains("tiny-pkn"), e.getMessage());
-    // a client that connects, says hello and vanishes before asking for a session: refused, no session
-    var shy = net.connect("localhost", service.port(), NetFixtures.identity(Role.PARTY1), Role.PARTY0,
-        NetFixtures.fastOptions(), Duration.ofSeconds(5));
+    RuntimeException e =
+        assertThrows(RuntimeException.class, () -> client("tiny-relu", null, "wrong", 1));
+    assertTrue(
+        e.getMessage().contains("refusing to run it") && e.getMessage().contains("tiny-pkn"),
+        e.getMessage());
+    // a client that connects, says hello and vanishes before asking for a session: refused, no
+    // session
+    var shy =
+        net.connect(
+            "localhost",
+            service.port(),
+            NetFixtures.identity(Role.PARTY1),
+            Role.PARTY0,
+            NetFixtures.fastOptions(),
+            Duration.ofSeconds(5));
     shy.handshake(Hello.of(Role.PARTY1, "shy", null));
     shy.close();
     // a client that asks for its session and vanishes: a failed session
-    var gone = net.connect("localhost", service.port(), NetFixtures.identity(Role.PARTY1), Role.PARTY0,
-        NetFixtures.fastOptions(), Duration.ofSeconds(5));
+    var gone =
+        net.connect(
+            "localhost",
+            service.port(),
+            NetFixtures.identity(Role.PARTY1),
+            Role.PARTY0,
+            NetFixtures.fastOptions(),
+            Duration.ofSeconds(5));
     gone.handshake(Hello.of(Role.PARTY1, "gone", null));
     gone.send(SessionStart.TAG_SESSION_REQUEST, new long[] {1});
     gone.receiveBytes(SessionStart.TAG_ARCHITECTURE);
@@ -167,47 +217,91 @@ class PartyServiceTest {
 
   @Test
   void slowClientsCannotKeepALegitimateOneOut() throws Exception {
-    try (PartyService one = new PartyService(net, NetFixtures.identity(Role.PARTY0), Zoo.load(MODEL), 0,
-        new PartyService.Settings("localhost", dealer.port(), T, T, 1, 0, 100, null),
-        new PrintStream(new ByteArrayOutputStream()))) {
+    try (PartyService one =
+        new PartyService(
+            net,
+            NetFixtures.identity(Role.PARTY0),
+            Zoo.load(MODEL),
+            0,
+            new PartyService.Settings("localhost", dealer.port(), T, T, 1, 0, 100, null),
+            new PrintStream(new ByteArrayOutputStream()))) {
       // one --concurrent slot; three clients that authenticate and then stall: two never say hello,
       // one says hello and never asks for its session
       LinkOptions patient = NetFixtures.fastOptions().withTimeout(Duration.ofSeconds(30));
       List<NettyLink> slow = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        slow.add(net.connect("localhost", one.port(), NetFixtures.identity(Role.PARTY1), Role.PARTY0, patient,
-            Duration.ofSeconds(5)));
+        slow.add(
+            net.connect(
+                "localhost",
+                one.port(),
+                NetFixtures.identity(Role.PARTY1),
+                Role.PARTY0,
+                patient,
+                Duration.ofSeconds(5)));
       }
-      CompletableFuture<Hello> saidHello = CompletableFuture.supplyAsync(
-          () -> slow.get(2).handshake(Hello.of(Role.PARTY1, "slow", null)));
+      CompletableFuture<Hello> saidHello =
+          CompletableFuture.supplyAsync(
+              () -> slow.get(2).handshake(Hello.of(Role.PARTY1, "slow", null)));
       long t0 = System.nanoTime();
-      PartyRunner.Report r = PartyRunner.run(new PartyRunner.Config(1, "localhost", one.port(), null, "localhost",
-          dealer.port(), NetFixtures.certs(), MODEL, null, "legit", 1, T, T), net,
-          new PrintStream(new ByteArrayOutputStream()), p -> { });
+      PartyRunner.Report r =
+          PartyRunner.run(
+              new PartyRunner.Config(
+                  1,
+                  "localhost",
+                  one.port(),
+                  null,
+                  "localhost",
+                  dealer.port(),
+                  NetFixtures.certs(),
+                  MODEL,
+                  null,
+                  "legit",
+                  1,
+                  T,
+                  T),
+              net,
+              new PrintStream(new ByteArrayOutputStream()),
+              p -> {});
       assertMatchesPlaintext(r, Zoo.sampleInputs(Zoo.load(MODEL), 1, 42));
-      assertTrue(slow.stream().allMatch(NettyLink::isOpen), "served while the slow ones still sat there");
+      assertTrue(
+          slow.stream().allMatch(NettyLink::isOpen), "served while the slow ones still sat there");
       saidHello.get(5, TimeUnit.SECONDS);
       // and the slow ones are cut at the pre-session (handshake) timeout, each told why
-      long limit = LinkOptions.defaults().handshakeTimeout().toNanos() + TimeUnit.SECONDS.toNanos(5);
+      long limit =
+          LinkOptions.defaults().handshakeTimeout().toNanos() + TimeUnit.SECONDS.toNanos(5);
       for (NettyLink l : slow) {
-        LinkException e = assertThrows(LinkException.class, () -> l.receiveBytes(SessionStart.TAG_ARCHITECTURE));
+        LinkException e =
+            assertThrows(LinkException.class, () -> l.receiveBytes(SessionStart.TAG_ARCHITECTURE));
         assertTrue(e.getMessage().contains("pre-session timeout"), e.getMessage());
         l.close();
       }
-      assertTrue(System.nanoTime() - t0 < limit, "cut only after " + (System.nanoTime() - t0) / 1e9 + " s");
+      assertTrue(
+          System.nanoTime() - t0 < limit,
+          "cut only after " + (System.nanoTime() - t0) / 1e9 + " s");
     }
   }
 
   @Test
   void drainStopsAcceptingAndEndsWhatOutlastsItWithAClearError() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PartyService one = new PartyService(net, NetFixtures.identity(Role.PARTY0), Zoo.load(MODEL), 0,
-        new PartyService.Settings("localhost", dealer.port(), T, T, 2, 0, 100, null),
-        new PrintStream(out, true, StandardCharsets.UTF_8));
+    PartyService one =
+        new PartyService(
+            net,
+            NetFixtures.identity(Role.PARTY0),
+            Zoo.load(MODEL),
+            0,
+            new PartyService.Settings("localhost", dealer.port(), T, T, 2, 0, 100, null),
+            new PrintStream(out, true, StandardCharsets.UTF_8));
     try {
       // a session that runs (party 0 has joined the dealer) but whose client never goes on
-      var stuck = net.connect("localhost", one.port(), NetFixtures.identity(Role.PARTY1), Role.PARTY0,
-          NetFixtures.fastOptions().withTimeout(Duration.ofSeconds(30)), Duration.ofSeconds(5));
+      var stuck =
+          net.connect(
+              "localhost",
+              one.port(),
+              NetFixtures.identity(Role.PARTY1),
+              Role.PARTY0,
+              NetFixtures.fastOptions().withTimeout(Duration.ofSeconds(30)),
+              Duration.ofSeconds(5));
       stuck.handshake(Hello.of(Role.PARTY1, "stuck", null));
       stuck.send(SessionStart.TAG_SESSION_REQUEST, new long[] {1});
       stuck.receiveBytes(SessionStart.TAG_ARCHITECTURE);
@@ -219,12 +313,23 @@ class PartyServiceTest {
       assertEquals(1, r.ended(), r.toString());
       assertEquals(org.polyshare.core.net.DrainReport.EXIT_SESSIONS_ENDED, r.exitCode());
       LinkException e = assertThrows(LinkException.class, () -> stuck.receiveLongs(1));
-      assertTrue(e.getMessage().contains("party 0 is shutting down")
-          && e.getMessage().contains("did not finish within the drain timeout of 1 s"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("party 0 is shutting down")
+              && e.getMessage().contains("did not finish within the drain timeout of 1 s"),
+          e.getMessage());
       stuck.close();
       // no new client gets in
-      assertThrows(LinkException.class, () -> net.connect("localhost", one.port(), NetFixtures.identity(Role.PARTY1),
-          Role.PARTY0, NetFixtures.fastOptions(), Duration.ofSeconds(1)).handshake(Hello.of(Role.PARTY1, "late", null)));
+      assertThrows(
+          LinkException.class,
+          () ->
+              net.connect(
+                      "localhost",
+                      one.port(),
+                      NetFixtures.identity(Role.PARTY1),
+                      Role.PARTY0,
+                      NetFixtures.fastOptions(),
+                      Duration.ofSeconds(1))
+                  .handshake(Hello.of(Role.PARTY1, "late", null)));
       assertTrue(one.awaitFinished(Duration.ofSeconds(10)), "the service stopped");
       assertEquals(0, one.activeSessions());
     } finally {
@@ -234,29 +339,76 @@ class PartyServiceTest {
 
   @Test
   void aClientBeyondTheConcurrencyLimitIsTurnedAwayAtOnce() throws Exception {
-    try (PartyService one = new PartyService(net, NetFixtures.identity(Role.PARTY0), Zoo.load(MODEL), 0,
-        new PartyService.Settings("localhost", dealer.port(), T, T, 1, 0, 100, null),
-        new PrintStream(new ByteArrayOutputStream()))) {
+    try (PartyService one =
+        new PartyService(
+            net,
+            NetFixtures.identity(Role.PARTY0),
+            Zoo.load(MODEL),
+            0,
+            new PartyService.Settings("localhost", dealer.port(), T, T, 1, 0, 100, null),
+            new PrintStream(new ByteArrayOutputStream()))) {
       // a client that asks for its session and then sits in the only session slot
-      var idle = net.connect("localhost", one.port(), NetFixtures.identity(Role.PARTY1), Role.PARTY0,
-          NetFixtures.fastOptions(), Duration.ofSeconds(5));
+      var idle =
+          net.connect(
+              "localhost",
+              one.port(),
+              NetFixtures.identity(Role.PARTY1),
+              Role.PARTY0,
+              NetFixtures.fastOptions(),
+              Duration.ofSeconds(5));
       idle.handshake(org.polyshare.core.net.Hello.of(Role.PARTY1, "idle", null));
       idle.send(SessionStart.TAG_SESSION_REQUEST, new long[] {1});
       idle.receiveBytes(SessionStart.TAG_ARCHITECTURE); // it holds the slot now
       long t0 = System.nanoTime();
-      RuntimeException busy = assertThrows(RuntimeException.class, () -> PartyRunner.run(new PartyRunner.Config(1,
-          "localhost", one.port(), null, "localhost", dealer.port(), NetFixtures.certs(), MODEL, null, "late", 1, T, T),
-          net, new PrintStream(new ByteArrayOutputStream()), p -> { }));
+      RuntimeException busy =
+          assertThrows(
+              RuntimeException.class,
+              () ->
+                  PartyRunner.run(
+                      new PartyRunner.Config(
+                          1,
+                          "localhost",
+                          one.port(),
+                          null,
+                          "localhost",
+                          dealer.port(),
+                          NetFixtures.certs(),
+                          MODEL,
+                          null,
+                          "late",
+                          1,
+                          T,
+                          T),
+                      net,
+                      new PrintStream(new ByteArrayOutputStream()),
+                      p -> {}));
       assertTrue(busy.getMessage().contains("busy"), busy.getMessage());
-      assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "turned away only after a wait");
+      assertTrue(
+          System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "turned away only after a wait");
       idle.close();
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while ((one.failedSessions() < 1 || one.activeSessions() > 0) && System.nanoTime() < end) {
         Thread.sleep(20);
       }
-      PartyRunner.Report r = PartyRunner.run(new PartyRunner.Config(1, "localhost", one.port(), null, "localhost",
-          dealer.port(), NetFixtures.certs(), MODEL, null, "then", 1, T, T), net,
-          new PrintStream(new ByteArrayOutputStream()), p -> { });
+      PartyRunner.Report r =
+          PartyRunner.run(
+              new PartyRunner.Config(
+                  1,
+                  "localhost",
+                  one.port(),
+                  null,
+                  "localhost",
+                  dealer.port(),
+                  NetFixtures.certs(),
+                  MODEL,
+                  null,
+                  "then",
+                  1,
+                  T,
+                  T),
+              net,
+              new PrintStream(new ByteArrayOutputStream()),
+              p -> {});
       assertMatchesPlaintext(r, demo(1));
     }
   }

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +16,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.polyshare.core.ops.LogCapture;
-import ch.qos.logback.classic.Level;
+import org.polyshare.core.link.LinkException;
 import org.polyshare.core.net.NetFixtures;
 import org.polyshare.core.net.NetTransport;
-import org.polyshare.core.link.LinkException;
 import org.polyshare.core.net.Role;
+import org.polyshare.core.ops.LogCapture;
 import org.polyshare.dealer.DealerServer;
 import org.polyshare.models.graph.Layer;
 import org.polyshare.models.graph.Linear;
@@ -31,8 +30,8 @@ import org.polyshare.models.zoo.Zoo;
 
 /**
  * Errors at party 0 whose local text carries model values — the headroom guard's activations, a
- * weight {@code FixedPoint.encode} cannot encode, a bias the 2f encoding cannot hold — reach
- * party 1 as a code and a fixed sentence only; the detail is in party 0's log.
+ * weight {@code FixedPoint.encode} cannot encode, a bias the 2f encoding cannot hold — reach party
+ * 1 as a code and a fixed sentence only; the detail is in party 0's log.
  */
 class PeerErrorTest {
   private static final Duration T = Duration.ofSeconds(30);
@@ -42,9 +41,13 @@ class PeerErrorTest {
   @BeforeAll
   static void start() {
     net = NetTransport.create(2);
-    dealer = new DealerServer(net, NetFixtures.identity(Role.DEALER), 0,
-        DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(10)),
-        new PrintStream(new ByteArrayOutputStream()));
+    dealer =
+        new DealerServer(
+            net,
+            NetFixtures.identity(Role.DEALER),
+            0,
+            DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(10)),
+            new PrintStream(new ByteArrayOutputStream()));
   }
 
   @AfterAll
@@ -65,69 +68,114 @@ class PeerErrorTest {
 
   @Test
   void headroomFailureReachesTheClientAsAFixedSentence() {
-    Model escaping = withClassifier(lin -> {
-      double[] w = lin.weight().clone();
-      for (int i = 0; i < w.length; i++) {
-        w[i] *= 3.7e9; // logits far past the ring's headroom
-      }
-      return lin.withParams(w, lin.bias());
-    });
+    Model escaping =
+        withClassifier(
+            lin -> {
+              double[] w = lin.weight().clone();
+              for (int i = 0; i < w.length; i++) {
+                w[i] *= 3.7e9; // logits far past the ring's headroom
+              }
+              return lin.withParams(w, lin.bias());
+            });
     check(escaping, SecureModel.Options.defaults(), "headroom");
   }
 
   @Test
   void unencodableWeightReachesTheClientAsAFixedSentence() {
-    Model huge = withClassifier(lin -> {
-      double[] w = lin.weight().clone();
-      w[5] = 7.654321e40;
-      return lin.withParams(w, lin.bias());
-    });
+    Model huge =
+        withClassifier(
+            lin -> {
+              double[] w = lin.weight().clone();
+              w[5] = 7.654321e40;
+              return lin.withParams(w, lin.bias());
+            });
     check(huge, SecureModel.Options.defaults().withGuard(false), "7.654321E40");
   }
 
   @Test
   void unencodableBiasReachesTheClientAsAFixedSentence() {
-    Model huge = withClassifier(lin -> {
-      double[] b = lin.bias().clone();
-      b[3] = 9.87654e25;
-      return lin.withParams(lin.weight(), b);
-    });
+    Model huge =
+        withClassifier(
+            lin -> {
+              double[] b = lin.bias().clone();
+              b[3] = 9.87654e25;
+              return lin.withParams(lin.weight(), b);
+            });
     check(huge, SecureModel.Options.defaults().withGuard(false), "9.87654E25");
   }
 
   /**
-   * Runs one client session against a service of {@code model}; the service's log must show
-   * {@code detail} (the error really happened), the client's error no number at all beyond the
-   * party names, and in particular none of the numbers in the service's error line.
+   * Runs one client session against a service of {@code model}; the service's log must show {@code
+   * detail} (the error really happened), the client's error no number at all beyond the party
+   * names, and in particular none of the numbers in the service's error line.
    */
   private static void check(Model model, SecureModel.Options options, String detail) {
     try (LogCapture serviceLog = LogCapture.start(Level.INFO);
-        PartyService service = new PartyService(net, NetFixtures.identity(Role.PARTY0), model, options, 0,
-            new PartyService.Settings("localhost", dealer.port(), T, T, 1, 1, 10, null), new PartyMetrics())) {
-      LinkException e = assertThrows(LinkException.class, () -> PartyRunner.run(
-          new PartyRunner.Config(1, "localhost", service.port(), null, "localhost", dealer.port(),
-              NetFixtures.certs(), null, null, null, 1, T, T), net, new PrintStream(new ByteArrayOutputStream()),
-          p -> { }));
+        PartyService service =
+            new PartyService(
+                net,
+                NetFixtures.identity(Role.PARTY0),
+                model,
+                options,
+                0,
+                new PartyService.Settings("localhost", dealer.port(), T, T, 1, 1, 10, null),
+                new PartyMetrics())) {
+      LinkException e =
+          assertThrows(
+              LinkException.class,
+              () ->
+                  PartyRunner.run(
+                      new PartyRunner.Config(
+                          1,
+                          "localhost",
+                          service.port(),
+                          null,
+                          "localhost",
+                          dealer.port(),
+                          NetFixtures.certs(),
+                          null,
+                          null,
+                          null,
+                          1,
+                          T,
+                          T),
+                      net,
+                      new PrintStream(new ByteArrayOutputStream()),
+                      p -> {}));
       String log = serviceLog.text();
       long end = System.nanoTime() + T.toNanos();
       while (!log.contains("failed after") && System.nanoTime() < end) {
         Thread.onSpinWait();
         log = serviceLog.text();
       }
-      assertTrue(log.contains(detail), "the service's log should have the detail '" + detail + "':\n" + log);
+      assertTrue(
+          log.contains(detail),
+          "the service's log should have the detail '" + detail + "':\n" + log);
       String m = e.getMessage();
       assertTrue(m.contains("ended the link: "), "party 1 was told no reason: " + m);
-      String received = m.substring(m.indexOf("ended the link: ") + 16, m.endsWith(")") ? m.length() - 1 : m.length());
-      // party 0's fixed sentence, or the dealer's (party 1 may be reading the dealer link when party 0 quits)
-      assertTrue(received.equals(PeerError.INTERNAL.wire()) || received.matches("dealer/[a-z-]+: [a-z ,;'-]+"),
+      String received =
+          m.substring(
+              m.indexOf("ended the link: ") + 16, m.endsWith(")") ? m.length() - 1 : m.length());
+      // party 0's fixed sentence, or the dealer's (party 1 may be reading the dealer link when
+      // party 0 quits)
+      assertTrue(
+          received.equals(PeerError.INTERNAL.wire())
+              || received.matches("dealer/[a-z-]+: [a-z ,;'-]+"),
           "party 1 received: " + received);
       String failure = log.substring(log.indexOf("failed after"));
-      Matcher numbers = Pattern.compile("\\d+(\\.\\d+)?([eE][-+]?\\d+)?").matcher(failure.substring(failure.indexOf(':')));
+      Matcher numbers =
+          Pattern.compile("\\d+(\\.\\d+)?([eE][-+]?\\d+)?")
+              .matcher(failure.substring(failure.indexOf(':')));
       while (numbers.find()) {
-        assertFalse(received.contains(numbers.group()), "party 1 received the number " + numbers.group()
-            + " from party 0's error: " + received);
+        assertFalse(
+            received.contains(numbers.group()),
+            "party 1 received the number "
+                + numbers.group()
+                + " from party 0's error: "
+                + received);
       }
-      assertFalse(received.replace("party 0", "").replace("party 1", "").matches(".*\\d.*"),
+      assertFalse(
+          received.replace("party 0", "").replace("party 1", "").matches(".*\\d.*"),
           "party 1 received a number: " + received);
     }
   }

@@ -29,7 +29,8 @@ class ProcessKillTest {
   @BeforeAll
   static void startDealer() throws Exception {
     certs = NetFixtures.certs();
-    dealer = Jvm.launch("simple", DealerCli.class, "serve", "--port", "0", "--certs", certs.toString());
+    dealer =
+        Jvm.launch("simple", DealerCli.class, "serve", "--port", "0", "--certs", certs.toString());
     dealerPort = dealer.awaitNumber(Pattern.compile("dealer listening on port (\\d+)"));
   }
 
@@ -38,16 +39,37 @@ class ProcessKillTest {
     dealer.process().destroyForcibly();
   }
 
-  private static Jvm party(int id, String peerOption, String peerValue, String session, int inferences)
+  private static Jvm party(
+      int id, String peerOption, String peerValue, String session, int inferences)
       throws Exception {
     return party(dealerPort, id, peerOption, peerValue, session, inferences);
   }
 
-  private static Jvm party(int dealerAt, int id, String peerOption, String peerValue, String session, int inferences)
+  private static Jvm party(
+      int dealerAt, int id, String peerOption, String peerValue, String session, int inferences)
       throws Exception {
-    return Jvm.launch("simple", PartyCli.class, "run", "--id", String.valueOf(id), peerOption, peerValue, "--dealer",
-        "localhost:" + dealerAt, "--certs", certs.toString(), "--model", "tiny-pkn", "--session", session,
-        "--inferences", String.valueOf(inferences), "--timeout", String.valueOf(TIMEOUT_S), "--connect-deadline", "30");
+    return Jvm.launch(
+        "simple",
+        PartyCli.class,
+        "run",
+        "--id",
+        String.valueOf(id),
+        peerOption,
+        peerValue,
+        "--dealer",
+        "localhost:" + dealerAt,
+        "--certs",
+        certs.toString(),
+        "--model",
+        "tiny-pkn",
+        "--session",
+        session,
+        "--inferences",
+        String.valueOf(inferences),
+        "--timeout",
+        String.valueOf(TIMEOUT_S),
+        "--connect-deadline",
+        "30");
   }
 
   @ParameterizedTest(name = "party {0} killed")
@@ -65,15 +87,23 @@ class ProcessKillTest {
       survivor.awaitNumber(Pattern.compile("party " + (1 - victim) + ": inference 5:"));
       long t0 = System.nanoTime();
       killed.process().destroyForcibly();
-      assertTrue(survivor.process().waitFor(TIMEOUT_S / 2, TimeUnit.SECONDS),
-          "the survivor is still running " + TIMEOUT_S / 2 + " s after its peer was killed:\n" + survivor.output());
+      assertTrue(
+          survivor.process().waitFor(TIMEOUT_S / 2, TimeUnit.SECONDS),
+          "the survivor is still running "
+              + TIMEOUT_S / 2
+              + " s after its peer was killed:\n"
+              + survivor.output());
       double seconds = (System.nanoTime() - t0) / 1e9;
       assertNotEquals(0, survivor.process().exitValue(), survivor.output());
       String last = survivor.lines().get(survivor.lines().size() - 1);
-      assertTrue(last.startsWith("party " + (1 - victim) + ": ") && last.contains("party " + victim)
-          && (last.contains("lost") || last.contains("closed")), survivor.output());
-      System.out.printf("party %d killed: party %d exited %d after %.2f s: %s%n", victim, 1 - victim,
-          survivor.process().exitValue(), seconds, last);
+      assertTrue(
+          last.startsWith("party " + (1 - victim) + ": ")
+              && last.contains("party " + victim)
+              && (last.contains("lost") || last.contains("closed")),
+          survivor.output());
+      System.out.printf(
+          "party %d killed: party %d exited %d after %.2f s: %s%n",
+          victim, 1 - victim, survivor.process().exitValue(), seconds, last);
     } finally {
       p0.process().destroyForcibly();
       if (p1 != null) {
@@ -84,7 +114,8 @@ class ProcessKillTest {
 
   @Test
   void aDealerKilledMidSessionEndsBothPartiesFast() throws Exception {
-    Jvm ownDealer = Jvm.launch("simple", DealerCli.class, "serve", "--port", "0", "--certs", certs.toString());
+    Jvm ownDealer =
+        Jvm.launch("simple", DealerCli.class, "serve", "--port", "0", "--certs", certs.toString());
     Jvm p0 = null;
     Jvm p1 = null;
     try {
@@ -95,10 +126,13 @@ class ProcessKillTest {
       p1.awaitNumber(Pattern.compile("party 1: inference 5:"));
       ownDealer.process().destroyForcibly();
       for (Jvm p : new Jvm[] {p0, p1}) {
-        assertTrue(p.process().waitFor(TIMEOUT_S / 2, TimeUnit.SECONDS), "a party hangs without its dealer:\n" + p.output());
+        assertTrue(
+            p.process().waitFor(TIMEOUT_S / 2, TimeUnit.SECONDS),
+            "a party hangs without its dealer:\n" + p.output());
         assertNotEquals(0, p.process().exitValue(), p.output());
       }
-      // the dealer's loss is the first failure at least at one party; the other may see its peer go first
+      // the dealer's loss is the first failure at least at one party; the other may see its peer go
+      // first
       String both = p0.output() + "\n" + p1.output();
       assertTrue(Pattern.compile("party \\d: .*dealer.*(lost|closed)").matcher(both).find(), both);
     } finally {
@@ -112,9 +146,25 @@ class ProcessKillTest {
 
   @Test
   void theServiceOutlivesAKilledClient() throws Exception {
-    Jvm service = Jvm.launch("simple", PartyCli.class, "serve", "--listen", "0", "--dealer", "localhost:" + dealerPort,
-        "--certs", certs.toString(), "--model", "tiny-pkn", "--max-sessions", "2", "--max-inferences", "2000",
-        "--timeout", String.valueOf(TIMEOUT_S));
+    Jvm service =
+        Jvm.launch(
+            "simple",
+            PartyCli.class,
+            "serve",
+            "--listen",
+            "0",
+            "--dealer",
+            "localhost:" + dealerPort,
+            "--certs",
+            certs.toString(),
+            "--model",
+            "tiny-pkn",
+            "--max-sessions",
+            "2",
+            "--max-inferences",
+            "2000",
+            "--timeout",
+            String.valueOf(TIMEOUT_S));
     Jvm doomed = null;
     Jvm next = null;
     try {
@@ -129,7 +179,10 @@ class ProcessKillTest {
       assertTrue(service.process().waitFor(30, TimeUnit.SECONDS), service.output());
       assertEquals(0, service.process().exitValue(), service.output());
       assertTrue(service.output().contains("served 2 sessions (1 failed)"), service.output());
-      assertTrue(Pattern.compile("session 'next@\\w+' with .* done: 3 inference").matcher(service.output()).find(),
+      assertTrue(
+          Pattern.compile("session 'next@\\w+' with .* done: 3 inference")
+              .matcher(service.output())
+              .find(),
           service.output());
     } finally {
       for (Jvm j : new Jvm[] {service, doomed, next}) {

@@ -43,9 +43,13 @@ class RepeatedQueryTest {
   @BeforeAll
   static void start() {
     net = NetTransport.create(2);
-    dealer = new DealerServer(net, NetFixtures.identity(Role.DEALER), 0,
-        DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(20)),
-        new PrintStream(new ByteArrayOutputStream()));
+    dealer =
+        new DealerServer(
+            net,
+            NetFixtures.identity(Role.DEALER),
+            0,
+            DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(20)),
+            new PrintStream(new ByteArrayOutputStream()));
   }
 
   @AfterAll
@@ -63,13 +67,15 @@ class RepeatedQueryTest {
     double[][] logits = session(name, file(dir, x), null);
     double[] want = new RingForward(model, 1).forward(new double[][] {x})[0];
     for (int k = 0; k < QUERIES; k++) {
-      assertArrayEquals(want, logits[k], 0.0, name + ": query " + k + " differs from the exact int64 reference");
+      assertArrayEquals(
+          want, logits[k], 0.0, name + ": query " + k + " differs from the exact int64 reference");
     }
   }
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({"lenet5-pkn"})
-  void dealerTruncationVariesAcrossQueriesSoTheCheckCanFail(String name, @TempDir Path dir) throws Exception {
+  void dealerTruncationVariesAcrossQueriesSoTheCheckCanFail(String name, @TempDir Path dir)
+      throws Exception {
     Model model = Zoo.load(name);
     double[][] logits = session(name, file(dir, input(model)), TruncationMode.DEALER);
     boolean differ = false;
@@ -97,16 +103,58 @@ class RepeatedQueryTest {
   }
 
   /** A session of {@link #QUERIES} inferences of the same input; party 1's logits per query. */
-  private static double[][] session(String model, Path input, TruncationMode mode) throws Exception {
+  private static double[][] session(String model, Path input, TruncationMode mode)
+      throws Exception {
     CompletableFuture<Integer> listening = new CompletableFuture<>();
-    CompletableFuture<PartyRunner.Report> p0 = CompletableFuture.supplyAsync(() -> PartyRunner.run(
-        new PartyRunner.Config(0, null, 0, 0, "localhost", dealer.port(), NetFixtures.certs(), model, null, null,
-            QUERIES, T, T, NetworkProfile.LOOPBACK, null, null, mode), net,
-        new PrintStream(new ByteArrayOutputStream()), listening::complete));
+    CompletableFuture<PartyRunner.Report> p0 =
+        CompletableFuture.supplyAsync(
+            () ->
+                PartyRunner.run(
+                    new PartyRunner.Config(
+                        0,
+                        null,
+                        0,
+                        0,
+                        "localhost",
+                        dealer.port(),
+                        NetFixtures.certs(),
+                        model,
+                        null,
+                        null,
+                        QUERIES,
+                        T,
+                        T,
+                        NetworkProfile.LOOPBACK,
+                        null,
+                        null,
+                        mode),
+                    net,
+                    new PrintStream(new ByteArrayOutputStream()),
+                    listening::complete));
     int port = listening.get(60, TimeUnit.SECONDS);
-    PartyRunner.Report r1 = PartyRunner.run(new PartyRunner.Config(1, "localhost", port, null, "localhost",
-        dealer.port(), NetFixtures.certs(), null, input, null, QUERIES, T, T, NetworkProfile.LOOPBACK, null, null,
-        mode), net, new PrintStream(new ByteArrayOutputStream()), p -> { });
+    PartyRunner.Report r1 =
+        PartyRunner.run(
+            new PartyRunner.Config(
+                1,
+                "localhost",
+                port,
+                null,
+                "localhost",
+                dealer.port(),
+                NetFixtures.certs(),
+                null,
+                input,
+                null,
+                QUERIES,
+                T,
+                T,
+                NetworkProfile.LOOPBACK,
+                null,
+                null,
+                mode),
+            net,
+            new PrintStream(new ByteArrayOutputStream()),
+            p -> {});
     p0.get(60, TimeUnit.SECONDS);
     assertEquals(QUERIES, r1.inferences().size());
     double[][] out = new double[QUERIES][];

@@ -17,9 +17,9 @@ import org.polyshare.core.net.CertificateAuthority;
 import org.polyshare.dealer.DealerCli;
 
 /**
- * Dealer, party 0 and party 1 on three "hosts": three network namespaces joined by a bridge
- * (veth pairs), made by {@code bin/netns-hosts}; each process reaches the others only by IP address,
- * with certificates that name those addresses. Needs root and iproute2; skipped otherwise.
+ * Dealer, party 0 and party 1 on three "hosts": three network namespaces joined by a bridge (veth
+ * pairs), made by {@code bin/netns-hosts}; each process reaches the others only by IP address, with
+ * certificates that name those addresses. Needs root and iproute2; skipped otherwise.
  */
 class SeparateHostsTest {
   private static final String[] IPS = {"10.77.0.1", "10.77.0.2", "10.77.0.3"};
@@ -37,15 +37,27 @@ class SeparateHostsTest {
     }
   }
 
-  private static Process inNamespace(String ns, Path log, Class<?> main, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-        "-cp", System.getProperty("java.class.path"), main.getName()));
+  private static Process inNamespace(String ns, Path log, Class<?> main, String... args)
+      throws IOException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                main.getName()));
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
-  /** bin/netns-hosts, found from the module directory (surefire's working directory) or the root. */
+  /**
+   * bin/netns-hosts, found from the module directory (surefire's working directory) or the root.
+   */
   private static Path netnsHosts() {
     for (Path p : List.of(Path.of("..", "bin", "netns-hosts"), Path.of("bin", "netns-hosts"))) {
       if (Files.isExecutable(p)) {
@@ -73,16 +85,60 @@ class SeparateHostsTest {
       must(hosts.toString(), "up", prefix);
       Path certs = dir.resolve("certs");
       CertificateAuthority.createAll(certs, List.of(IPS));
-      Process dealer = inNamespace(ns[0], dir.resolve("dealer.log"), DealerCli.class,
-          "serve", "--port", "7100", "--certs", certs.toString());
+      Process dealer =
+          inNamespace(
+              ns[0],
+              dir.resolve("dealer.log"),
+              DealerCli.class,
+              "serve",
+              "--port",
+              "7100",
+              "--certs",
+              certs.toString());
       procs.add(dealer);
-      Process p0 = inNamespace(ns[1], dir.resolve("p0.log"), PartyCli.class, "run", "--id", "0", "--listen", "7200",
-          "--dealer", IPS[0] + ":7100", "--certs", certs.toString(), "--model", "tiny-pkn", "--session", "hosts",
-          "--timeout", "30", "--connect-deadline", "60");
+      Process p0 =
+          inNamespace(
+              ns[1],
+              dir.resolve("p0.log"),
+              PartyCli.class,
+              "run",
+              "--id",
+              "0",
+              "--listen",
+              "7200",
+              "--dealer",
+              IPS[0] + ":7100",
+              "--certs",
+              certs.toString(),
+              "--model",
+              "tiny-pkn",
+              "--session",
+              "hosts",
+              "--timeout",
+              "30",
+              "--connect-deadline",
+              "60");
       procs.add(p0);
-      Process p1 = inNamespace(ns[2], dir.resolve("p1.log"), PartyCli.class, "run", "--id", "1", "--peer",
-          IPS[1] + ":7200", "--dealer", IPS[0] + ":7100", "--certs", certs.toString(), "--json", dir.resolve("p1.json").toString(), "--timeout", "30",
-          "--connect-deadline", "60");
+      Process p1 =
+          inNamespace(
+              ns[2],
+              dir.resolve("p1.log"),
+              PartyCli.class,
+              "run",
+              "--id",
+              "1",
+              "--peer",
+              IPS[1] + ":7200",
+              "--dealer",
+              IPS[0] + ":7100",
+              "--certs",
+              certs.toString(),
+              "--json",
+              dir.resolve("p1.json").toString(),
+              "--timeout",
+              "30",
+              "--connect-deadline",
+              "60");
       procs.add(p1);
       assertTrue(p1.waitFor(120, TimeUnit.SECONDS), "party 1 did not finish");
       assertTrue(p0.waitFor(30, TimeUnit.SECONDS), "party 0 did not finish");

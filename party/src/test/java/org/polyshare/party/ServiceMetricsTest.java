@@ -27,16 +27,20 @@ import org.polyshare.models.zoo.Zoo;
  */
 class ServiceMetricsTest {
   private static final Duration T = Duration.ofSeconds(30);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private static HttpResponse<String> get(int port, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(T).build(),
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(T).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   /** The value of the sample {@code name{labels}} (labels in the registry's order). */
   private static double sample(String body, String name, String labels) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name + "{" + labels + "}") + " (\\S+)$").matcher(body);
+    Matcher m =
+        Pattern.compile("(?m)^" + Pattern.quote(name + "{" + labels + "}") + " (\\S+)$")
+            .matcher(body);
     assertTrue(m.find(), "no sample " + name + "{" + labels + "} in\n" + body);
     return Double.parseDouble(m.group(1));
   }
@@ -45,18 +49,68 @@ class ServiceMetricsTest {
   void aSessionShowsInTheCountersOfBothServices() throws Exception {
     InetSocketAddress local = new InetSocketAddress("127.0.0.1", 0);
     try (NetTransport net = NetTransport.create(2);
-        DealerServer dealer = new DealerServer(net, NetFixtures.identity(Role.DEALER), 0,
-            DealerServer.Settings.defaults().withPairTimeout(T), new DealerMetrics());
-        PartyService service = new PartyService(net, NetFixtures.identity(Role.PARTY0), Zoo.load("tiny-pkn"), 0,
-            new PartyService.Settings("localhost", dealer.port(), T, T, 1, 0, 10, null), new PartyMetrics());
-        MetricsEndpoint dealerHttp = MetricsEndpoint.start(local, dealer.metrics(), () -> "{\"status\": \"up\"}");
-        MetricsEndpoint partyHttp = MetricsEndpoint.start(local, service.metrics(),
-            () -> "{\"status\": \"up\", \"sessions\": " + service.activeSessions() + "}")) {
-      PartyRunner.Report r = PartyRunner.run(new PartyRunner.Config(1, "localhost", service.port(), null, "localhost",
-          dealer.port(), NetFixtures.certs(), "tiny-pkn", null, "metrics", 2, T, T), net, null, p -> { });
-      assertThrows(RuntimeException.class, () -> PartyRunner.run(new PartyRunner.Config(1, "localhost",
-          service.port(), null, "localhost", dealer.port(), NetFixtures.certs(), "tiny-relu", null, "other", 1, T, T),
-          net, null, p -> { }));
+        DealerServer dealer =
+            new DealerServer(
+                net,
+                NetFixtures.identity(Role.DEALER),
+                0,
+                DealerServer.Settings.defaults().withPairTimeout(T),
+                new DealerMetrics());
+        PartyService service =
+            new PartyService(
+                net,
+                NetFixtures.identity(Role.PARTY0),
+                Zoo.load("tiny-pkn"),
+                0,
+                new PartyService.Settings("localhost", dealer.port(), T, T, 1, 0, 10, null),
+                new PartyMetrics());
+        MetricsEndpoint dealerHttp =
+            MetricsEndpoint.start(local, dealer.metrics(), () -> "{\"status\": \"up\"}");
+        MetricsEndpoint partyHttp =
+            MetricsEndpoint.start(
+                local,
+                service.metrics(),
+                () -> "{\"status\": \"up\", \"sessions\": " + service.activeSessions() + "}")) {
+      PartyRunner.Report r =
+          PartyRunner.run(
+              new PartyRunner.Config(
+                  1,
+                  "localhost",
+                  service.port(),
+                  null,
+                  "localhost",
+                  dealer.port(),
+                  NetFixtures.certs(),
+                  "tiny-pkn",
+                  null,
+                  "metrics",
+                  2,
+                  T,
+                  T),
+              net,
+              null,
+              p -> {});
+      assertThrows(
+          RuntimeException.class,
+          () ->
+              PartyRunner.run(
+                  new PartyRunner.Config(
+                      1,
+                      "localhost",
+                      service.port(),
+                      null,
+                      "localhost",
+                      dealer.port(),
+                      NetFixtures.certs(),
+                      "tiny-relu",
+                      null,
+                      "other",
+                      1,
+                      T,
+                      T),
+                  net,
+                  null,
+                  p -> {}));
       awaitCounts(service, dealer);
 
       HttpResponse<String> health = get(partyHttp.port(), "/health");
@@ -66,21 +120,33 @@ class ServiceMetricsTest {
 
       HttpResponse<String> party = get(partyHttp.port(), "/metrics");
       assertEquals(200, party.statusCode());
-      assertTrue(party.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+      assertTrue(
+          party
+              .headers()
+              .firstValue("Content-Type")
+              .orElse("")
+              .startsWith("text/plain; version=0.0.4"));
       String p = party.body();
       String svc = "service=\"party0\"";
       assertEquals(2, sample(p, "polyshare_sessions_started_total", svc));
       assertEquals(1, sample(p, "polyshare_sessions_finished_total", svc));
       assertEquals(1, sample(p, "polyshare_sessions_failed_total", "reason=\"refused\"," + svc));
-      assertEquals(1, sample(p, "polyshare_connections_refused_total", "reason=\"plan_mismatch\"," + svc));
+      assertEquals(
+          1, sample(p, "polyshare_connections_refused_total", "reason=\"plan_mismatch\"," + svc));
       assertEquals(0, sample(p, "polyshare_sessions_active", svc));
       assertEquals(2, sample(p, "polyshare_inferences_total", svc));
       assertEquals(2, sample(p, "polyshare_inference_online_seconds_count", svc));
       assertEquals(2, sample(p, "polyshare_inference_offline_seconds_count", svc));
-      assertTrue(p.contains("polyshare_inference_online_seconds_bucket{service=\"party0\",le="), "a histogram:\n" + p);
-      double peerIn = sample(p, "polyshare_traffic_bytes_total", "direction=\"received\",link=\"peer\"," + svc);
-      double peerOut = sample(p, "polyshare_traffic_bytes_total", "direction=\"sent\",link=\"peer\"," + svc);
-      double fromDealer0 = sample(p, "polyshare_traffic_bytes_total", "direction=\"received\",link=\"dealer\"," + svc);
+      assertTrue(
+          p.contains("polyshare_inference_online_seconds_bucket{service=\"party0\",le="),
+          "a histogram:\n" + p);
+      double peerIn =
+          sample(p, "polyshare_traffic_bytes_total", "direction=\"received\",link=\"peer\"," + svc);
+      double peerOut =
+          sample(p, "polyshare_traffic_bytes_total", "direction=\"sent\",link=\"peer\"," + svc);
+      double fromDealer0 =
+          sample(
+              p, "polyshare_traffic_bytes_total", "direction=\"received\",link=\"dealer\"," + svc);
       assertTrue(peerIn > 0 && peerOut > 0 && fromDealer0 > 0, p);
 
       String d = get(dealerHttp.port(), "/metrics").body();
@@ -90,11 +156,19 @@ class ServiceMetricsTest {
       // what the dealer dealt is what the two parties received from it
       double material = sample(d, "polyshare_dealer_material_bytes_total", dsvc);
       assertEquals(fromDealer0 + r.dealerBytesReceived(), material, d);
-      assertEquals(material, sample(d, "polyshare_traffic_bytes_total", "direction=\"sent\",link=\"party\"," + dsvc));
+      assertEquals(
+          material,
+          sample(d, "polyshare_traffic_bytes_total", "direction=\"sent\",link=\"party\"," + dsvc));
 
-      assertEquals(405, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + partyHttp.port()
-          + "/metrics")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString())
-          .statusCode());
+      assertEquals(
+          405,
+          HTTP.send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + partyHttp.port() + "/metrics"))
+                      .POST(HttpRequest.BodyPublishers.noBody())
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .statusCode());
       assertEquals(404, get(partyHttp.port(), "/metrics/else").statusCode());
     }
   }

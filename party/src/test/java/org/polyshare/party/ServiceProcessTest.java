@@ -25,34 +25,77 @@ import org.polyshare.dealer.DealerCli;
  */
 class ServiceProcessTest {
   private static final Pattern METRICS = Pattern.compile("metrics on http:[^:]+:(\\d+)");
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private static HttpResponse<String> get(int port, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void servicesConfiguredByFileAndFlagsExposeHealthAndMetrics(@TempDir Path dir) throws Exception {
     Path certs = NetFixtures.certs();
     Path config = dir.resolve("dealer.properties");
-    Files.writeString(config, "port = 0\ncerts = " + certs.toString().replace("\\", "\\\\")
-        + "\nlog-format = json\nmetrics-port = 0\nmetrics-bind = 127.0.0.1\n");
+    Files.writeString(
+        config,
+        "port = 0\ncerts = "
+            + certs.toString().replace("\\", "\\\\")
+            + "\nlog-format = json\nmetrics-port = 0\nmetrics-bind = 127.0.0.1\n");
     Jvm dealer = Jvm.launch(DealerCli.class, "serve", "--config", config.toString());
     Jvm service = null;
     try {
       int dealerPort = dealer.awaitNumber(Pattern.compile("dealer listening on port (\\d+)"));
       int dealerMetrics = dealer.awaitNumber(METRICS);
-      service = Jvm.launch(PartyCli.class, "serve", "--listen", "0", "--dealer", "localhost:" + dealerPort,
-          "--certs", certs.toString(), "--model", "tiny-pkn", "--metrics-port", "0", "--metrics-bind", "127.0.0.1",
-          "--log-level", "debug", "--timeout", "30", "--connect-deadline", "30");
-      int servicePort = service.awaitNumber(Pattern.compile("serving model 'tiny-pkn' on port (\\d+)"));
+      service =
+          Jvm.launch(
+              PartyCli.class,
+              "serve",
+              "--listen",
+              "0",
+              "--dealer",
+              "localhost:" + dealerPort,
+              "--certs",
+              certs.toString(),
+              "--model",
+              "tiny-pkn",
+              "--metrics-port",
+              "0",
+              "--metrics-bind",
+              "127.0.0.1",
+              "--log-level",
+              "debug",
+              "--timeout",
+              "30",
+              "--connect-deadline",
+              "30");
+      int servicePort =
+          service.awaitNumber(Pattern.compile("serving model 'tiny-pkn' on port (\\d+)"));
       int serviceMetrics = service.awaitNumber(METRICS);
 
       Duration t = Duration.ofSeconds(30);
       try (NetTransport net = NetTransport.create(1)) {
-        PartyRunner.run(new PartyRunner.Config(1, "localhost", servicePort, null, "localhost", dealerPort, certs,
-            "tiny-pkn", null, "proc", 1, t, t), net, null, p -> { });
+        PartyRunner.run(
+            new PartyRunner.Config(
+                1,
+                "localhost",
+                servicePort,
+                null,
+                "localhost",
+                dealerPort,
+                certs,
+                "tiny-pkn",
+                null,
+                "proc",
+                1,
+                t,
+                t),
+            net,
+            null,
+            p -> {});
       }
       service.awaitNumber(Pattern.compile("DEBUG .* party \\d: inference 0: offline"));
 

@@ -23,8 +23,8 @@ import org.polyshare.models.zoo.Zoo;
 /**
  * The soak run, in its own JVM (so that heap figures and Netty's leak detector see only it): one
  * dealer, party 0 as a service and party 1 as repeated clients, all over loopback TLS in this
- * process, {@code sessions × perSession} inferences of tiny-pkn, each checked against the
- * plaintext model. Prints one {@code SOAK ...} line of results for {@link SoakTest}.
+ * process, {@code sessions × perSession} inferences of tiny-pkn, each checked against the plaintext
+ * model. Prints one {@code SOAK ...} line of results for {@link SoakTest}.
  */
 public final class SoakMain {
   private SoakMain() {}
@@ -42,28 +42,33 @@ public final class SoakMain {
     // Before any other Netty class logs: leak reports go to java.util.logging, counted here.
     InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
     AtomicInteger leaks = new AtomicInteger();
-    Logger.getLogger("").addHandler(new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        if (r.getMessage() != null && r.getMessage().contains("LEAK")) {
-          leaks.incrementAndGet();
-          System.out.println("LEAK REPORT: " + r.getMessage().lines().findFirst().orElse(""));
-        }
-      }
+    Logger.getLogger("")
+        .addHandler(
+            new Handler() {
+              @Override
+              public void publish(LogRecord r) {
+                if (r.getMessage() != null && r.getMessage().contains("LEAK")) {
+                  leaks.incrementAndGet();
+                  System.out.println(
+                      "LEAK REPORT: " + r.getMessage().lines().findFirst().orElse(""));
+                }
+              }
 
-      @Override
-      public void flush() {}
+              @Override
+              public void flush() {}
 
-      @Override
-      public void close() {}
-    });
+              @Override
+              public void close() {}
+            });
     int sessions = Integer.parseInt(args[0]);
     int perSession = Integer.parseInt(args[1]);
     String name = "tiny-pkn";
     Model model = Zoo.load(name);
     double[][] xs = Zoo.sampleInputs(model, perSession, 42); // the demo inputs every client uses,
     for (double[] x : xs) {
-      org.polyshare.models.arch.Architecture.of(model).inputRange().clamp(x); // clamped into the published range
+      org.polyshare.models.arch.Architecture.of(model)
+          .inputRange()
+          .clamp(x); // clamped into the published range
     }
     double[][] plain = new double[perSession][];
     for (int k = 0; k < perSession; k++) {
@@ -77,13 +82,41 @@ public final class SoakMain {
     long heapAt100 = -1;
     long t0 = System.nanoTime();
     try (NetTransport net = NetTransport.create(2);
-        DealerServer dealer = new DealerServer(net, NetFixtures.identity(Role.DEALER), 0,
-            DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(10)), quiet);
-        PartyService service = new PartyService(net, NetFixtures.identity(Role.PARTY0), model, 0,
-            new PartyService.Settings("localhost", dealer.port(), t, t, 1, 0, perSession, null), quiet)) {
+        DealerServer dealer =
+            new DealerServer(
+                net,
+                NetFixtures.identity(Role.DEALER),
+                0,
+                DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(10)),
+                quiet);
+        PartyService service =
+            new PartyService(
+                net,
+                NetFixtures.identity(Role.PARTY0),
+                model,
+                0,
+                new PartyService.Settings("localhost", dealer.port(), t, t, 1, 0, perSession, null),
+                quiet)) {
       for (int s = 0; s < sessions; s++) {
-        PartyRunner.Report r = PartyRunner.run(new PartyRunner.Config(1, "localhost", service.port(), null, "localhost",
-            dealer.port(), NetFixtures.certs(), name, null, "soak", perSession, t, t), net, quiet, p -> { });
+        PartyRunner.Report r =
+            PartyRunner.run(
+                new PartyRunner.Config(
+                    1,
+                    "localhost",
+                    service.port(),
+                    null,
+                    "localhost",
+                    dealer.port(),
+                    NetFixtures.certs(),
+                    name,
+                    null,
+                    "soak",
+                    perSession,
+                    t,
+                    t),
+                net,
+                quiet,
+                p -> {});
         for (int k = 0; k < perSession; k++) {
           double[] secure = r.inferences().get(k).logits();
           for (int j = 0; j < secure.length; j++) {
@@ -99,13 +132,23 @@ public final class SoakMain {
       }
       // the service logs a session's end after the client returns: wait for the last one
       long end = System.nanoTime() + 10_000_000_000L;
-      while (service.completedSessions() + service.failedSessions() < sessions && System.nanoTime() < end) {
+      while (service.completedSessions() + service.failedSessions() < sessions
+          && System.nanoTime() < end) {
         Thread.sleep(10);
       }
       long heapAtEnd = usedHeapAfterGc();
-      System.out.printf(Locale.ROOT, "SOAK inferences=%d sessions=%d completed=%d failed=%d mismatches=%d heap100=%d"
-          + " heapEnd=%d seconds=%.1f%n", done, sessions, service.completedSessions(), service.failedSessions(),
-          mismatches, heapAt100, heapAtEnd, (System.nanoTime() - t0) / 1e9);
+      System.out.printf(
+          Locale.ROOT,
+          "SOAK inferences=%d sessions=%d completed=%d failed=%d mismatches=%d heap100=%d"
+              + " heapEnd=%d seconds=%.1f%n",
+          done,
+          sessions,
+          service.completedSessions(),
+          service.failedSessions(),
+          mismatches,
+          heapAt100,
+          heapAtEnd,
+          (System.nanoTime() - t0) / 1e9);
     }
     // collected buffers are reported on the next allocations: make some, then collect again
     for (int i = 0; i < 3; i++) {
@@ -115,7 +158,8 @@ public final class SoakMain {
     }
     int found = leaks.get();
     System.out.println("SOAK leaks=" + found);
-    // Canary: a buffer dropped unreleased on purpose must be reported, or the count above means nothing.
+    // Canary: a buffer dropped unreleased on purpose must be reported, or the count above means
+    // nothing.
     io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(64).writeLong(1);
     for (int i = 0; i < 20 && leaks.get() == found; i++) {
       System.gc();

@@ -10,7 +10,8 @@ class ThreadsOptionTest {
   void runAndServeTakeThreads() {
     CommandLine party = PartyCli.commandLine();
     for (String sub : new String[] {"run", "serve"}) {
-      assertNotNull(party.getSubcommands().get(sub).getCommandSpec().findOption("--threads"),
+      assertNotNull(
+          party.getSubcommands().get(sub).getCommandSpec().findOption("--threads"),
           "party " + sub + " --threads");
     }
   }

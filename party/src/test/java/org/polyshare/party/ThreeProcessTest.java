@@ -18,7 +18,10 @@ import org.polyshare.models.eval.PlainEvaluator;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.zoo.Zoo;
 
-/** Dealer, party 0 and party 1 as three separate JVMs talking over loopback TLS, driven by their CLIs. */
+/**
+ * Dealer, party 0 and party 1 as three separate JVMs talking over loopback TLS, driven by their
+ * CLIs.
+ */
 class ThreeProcessTest {
 
   private static Jvm launch(Class<?> main, String... args) throws IOException {
@@ -42,19 +45,58 @@ class ThreeProcessTest {
     Path input = dir.resolve("input.txt");
     Files.writeString(input, text);
 
-    Jvm dealer = launch(DealerCli.class, "serve", "--port", "0", "--certs", certs.resolve("dealer").toString());
+    Jvm dealer =
+        launch(
+            DealerCli.class, "serve", "--port", "0", "--certs", certs.resolve("dealer").toString());
     Jvm p0 = null;
     Jvm p1 = null;
     try {
       int dealerPort = dealer.awaitNumber(Pattern.compile("dealer listening on port (\\d+)"));
-      p0 = launch(PartyCli.class, "run", "--id", "0", "--listen", "0", "--dealer", "localhost:" + dealerPort,
-          "--certs", certs.resolve("party0").toString(), "--model", "tiny-pkn", "--session", "three", "--json",
-          dir.resolve("p0.json").toString(), "--timeout", "30", "--connect-deadline", "30");
+      p0 =
+          launch(
+              PartyCli.class,
+              "run",
+              "--id",
+              "0",
+              "--listen",
+              "0",
+              "--dealer",
+              "localhost:" + dealerPort,
+              "--certs",
+              certs.resolve("party0").toString(),
+              "--model",
+              "tiny-pkn",
+              "--session",
+              "three",
+              "--json",
+              dir.resolve("p0.json").toString(),
+              "--timeout",
+              "30",
+              "--connect-deadline",
+              "30");
       int peerPort = p0.awaitNumber(Pattern.compile("listening for party 1 on port (\\d+)"));
-      p1 = launch(PartyCli.class, "run", "--id", "1", "--peer", "localhost:" + peerPort, "--dealer",
-          "127.0.0.1:" + dealerPort, "--certs", certs.resolve("party1").toString(),
-          "--expect-architecture", arch.sha256Hex(), "--input", input.toString(), "--json", dir.resolve("p1.json").toString(), "--timeout", "30",
-          "--connect-deadline", "30");
+      p1 =
+          launch(
+              PartyCli.class,
+              "run",
+              "--id",
+              "1",
+              "--peer",
+              "localhost:" + peerPort,
+              "--dealer",
+              "127.0.0.1:" + dealerPort,
+              "--certs",
+              certs.resolve("party1").toString(),
+              "--expect-architecture",
+              arch.sha256Hex(),
+              "--input",
+              input.toString(),
+              "--json",
+              dir.resolve("p1.json").toString(),
+              "--timeout",
+              "30",
+              "--connect-deadline",
+              "30");
       assertTrue(p1.process().waitFor(120, TimeUnit.SECONDS), p1.output());
       assertTrue(p0.process().waitFor(30, TimeUnit.SECONDS), p0.output());
       assertEquals(0, p1.process().exitValue(), p1.output());

@@ -8,25 +8,32 @@ import org.polyshare.models.graph.Model;
 import org.polyshare.models.secure.SecureModel;
 
 /**
- * {@code bench accuracy --mode in_process}: both parties as threads of this JVM over an
- * in-memory link with an in-process dealer, the same protocol code the party processes run,
- * without sockets. One session; the images go through in batches, the last padded with copies
- * of an image whose logits are dropped. Times are party 1's clock.
+ * {@code bench accuracy --mode in_process}: both parties as threads of this JVM over an in-memory
+ * link with an in-process dealer, the same protocol code the party processes run, without sockets.
+ * One session; the images go through in batches, the last padded with copies of an image whose
+ * logits are dropped. Times are party 1's clock.
  */
 public final class InProcessAccuracy {
   private InProcessAccuracy() {}
 
   /** {@code owner}: party 0's model; {@code client}: what party 1 is given of it. */
-  public static void run(Model owner, Model client, Mnist.Split test, int batch,
-      TruncationMode truncation, SecurePass secure) {
+  public static void run(
+      Model owner,
+      Model client,
+      Mnist.Split test,
+      int batch,
+      TruncationMode truncation,
+      SecurePass secure) {
     int n = test.n();
     SecureModel.Options opts = SecureModel.Options.defaults().withTruncation(truncation);
     SecureModel sm0 = SecureModel.compile(owner, batch, opts);
     SecureModel sm1 = SecureModel.compile(client, batch, opts);
     int batches = (n + batch - 1) / batch;
-    InProcessSession session = new InProcessSession(owner.fixedPoint(), truncation, Duration.ofSeconds(300));
-    System.err.printf("secure inference of %d images (mode in_process, f = %d, truncation %s,"
-        + " batch %d)%n", n, owner.fracBits(), truncation, batch);
+    InProcessSession session =
+        new InProcessSession(owner.fixedPoint(), truncation, Duration.ofSeconds(300));
+    System.err.printf(
+        "secure inference of %d images (mode in_process, f = %d, truncation %s," + " batch %d)%n",
+        n, owner.fracBits(), truncation, batch);
     session.run(
         p -> {
           SecureModel.Session s = sm0.open(p);

@@ -3,12 +3,17 @@ package org.polyshare.bench.accuracy;
 import org.polyshare.bench.compare.ReferenceCheck;
 
 /**
- * How the secure logits compare with the plaintext ones on labelled images: both top-1
- * accuracies, the images whose top-1 class differs, the largest logit error and the largest
- * plaintext logit (the error's scale).
+ * How the secure logits compare with the plaintext ones on labelled images: both top-1 accuracies,
+ * the images whose top-1 class differs, the largest logit error and the largest plaintext logit
+ * (the error's scale).
  */
-public record Scores(int images, int plainCorrect, int secureCorrect, int differing,
-    double maxLogitError, double maxAbsLogit) {
+public record Scores(
+    int images,
+    int plainCorrect,
+    int secureCorrect,
+    int differing,
+    double maxLogitError,
+    double maxAbsLogit) {
 
   public static Scores of(double[][] plain, double[][] secure, int[] labels) {
     int plainOk = 0;

@@ -2,8 +2,8 @@ package org.polyshare.bench.accuracy;
 
 /**
  * What the secure pass over the test images gave: party 1's logits per image and the offline and
- * online time summed over the inferences (each inference's offline time the slower party's,
- * online time party 1's, as {@code bench compare} counts them).
+ * online time summed over the inferences (each inference's offline time the slower party's, online
+ * time party 1's, as {@code bench compare} counts them).
  */
 public final class SecurePass {
   private final double[][] logits;

@@ -22,13 +22,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench compare}: the headline comparison. Runs the {@code -relu} variant with each ReLU
- * arm ({@code --relu-arms}: garbled circuits, and FSS with the dealer's DCF keys) and the
- * {@code -pkn} (polynomial kervolution) variant of one architecture as secure two-party
- * inferences under a network profile, checks every secure result against the plaintext double
- * reference, and reports offline / online / total latency (median of K), bytes each way, rounds,
- * the linear vs activation split and the ReLU/PKN ratios, as Markdown on stdout and JSON, CSV and
- * an SVG chart in {@code --out}.
+ * {@code bench compare}: the headline comparison. Runs the {@code -relu} variant with each ReLU arm
+ * ({@code --relu-arms}: garbled circuits, and FSS with the dealer's DCF keys) and the {@code -pkn}
+ * (polynomial kervolution) variant of one architecture as secure two-party inferences under a
+ * network profile, checks every secure result against the plaintext double reference, and reports
+ * offline / online / total latency (median of K), bytes each way, rounds, the linear vs activation
+ * split and the ReLU/PKN ratios, as Markdown on stdout and JSON, CSV and an SVG chart in {@code
+ * --out}.
  */
 @Command(
     name = "compare",
@@ -42,63 +42,94 @@ import picocli.CommandLine.Spec;
 public final class CompareCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--model",
+  @Option(
+      names = "--model",
       description = "architecture: lenet5, tiny, resnet18 or vgg16 (both -relu and -pkn run)")
   String model;
 
-  @Option(names = "--pkn", paramLabel = "FILE.onnx",
+  @Option(
+      names = "--pkn",
+      paramLabel = "FILE.onnx",
       description = "your own PKN model (with --relu FILE.onnx, instead of --model)")
   String pknFile;
 
-  @Option(names = "--relu", paramLabel = "FILE.onnx",
+  @Option(
+      names = "--relu",
+      paramLabel = "FILE.onnx",
       description = "your own ReLU model of the same architecture (with --pkn)")
   String reluFile;
 
-  @Option(names = "--net", defaultValue = "loopback",
+  @Option(
+      names = "--net",
+      defaultValue = "loopback",
       description = "network profile: loopback, lan or wan (default ${DEFAULT-VALUE})")
   String netName;
 
-  @Option(names = "--batch", defaultValue = "1", description = "inputs per inference (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--batch",
+      defaultValue = "1",
+      description = "inputs per inference (default ${DEFAULT-VALUE})")
   int batch;
 
-  @Option(names = "--repeat", defaultValue = "3",
-      description = "measured inferences per variant; times are their median (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--repeat",
+      defaultValue = "3",
+      description =
+          "measured inferences per variant; times are their median (default ${DEFAULT-VALUE})")
   int repeat;
 
-  @Option(names = "--warmup", defaultValue = "1",
+  @Option(
+      names = "--warmup",
+      defaultValue = "1",
       description = "unmeasured warm-up inferences per variant (default ${DEFAULT-VALUE})")
   int warmup;
 
-  @Option(names = "--in-process",
-      description = "both parties and the dealer in this JVM (threads, in-memory links shaped by the profile)")
+  @Option(
+      names = "--in-process",
+      description =
+          "both parties and the dealer in this JVM (threads, in-memory links shaped by the profile)")
   boolean inProcess;
 
-  @Option(names = "--jvm-opt",
-      description = "separate-JVM mode: an option for the dealer and party JVMs (repeatable), e.g. --jvm-opt=-Xmx8g")
+  @Option(
+      names = "--jvm-opt",
+      description =
+          "separate-JVM mode: an option for the dealer and party JVMs (repeatable), e.g. --jvm-opt=-Xmx8g")
   List<String> jvmOptions = new ArrayList<>();
 
-  @Option(names = "--out", defaultValue = "compare-results",
-      description = "directory for the JSON, CSV, Markdown and SVG reports (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--out",
+      defaultValue = "compare-results",
+      description =
+          "directory for the JSON, CSV, Markdown and SVG reports (default ${DEFAULT-VALUE})")
   Path out;
 
   @Option(names = "--json", description = "also write the JSON report to this file")
   Path json;
 
-  @Option(names = "--seed", defaultValue = "1",
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
       description = "seed of the random test inputs (not of any secret) (default ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--timeout", defaultValue = "600",
-      description = "seconds any party may wait for the other before the run fails (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--timeout",
+      defaultValue = "600",
+      description =
+          "seconds any party may wait for the other before the run fails (default ${DEFAULT-VALUE})")
   long timeoutSeconds;
 
   @Option(names = "--layers", description = "also print the per-layer tables")
   boolean printLayers;
 
-  @Option(names = "--relu-arms", split = ",", paramLabel = "gc,fss",
-      description = "how the -relu variant evaluates ReLU, one run each: gc (garbled circuits),"
-          + " fss (function secret sharing with the dealer); default gc,fss in process, gc in"
-          + " separate JVMs (the party CLI runs garbled ReLU)")
+  @Option(
+      names = "--relu-arms",
+      split = ",",
+      paramLabel = "gc,fss",
+      description =
+          "how the -relu variant evaluates ReLU, one run each: gc (garbled circuits),"
+              + " fss (function secret sharing with the dealer); default gc,fss in process, gc in"
+              + " separate JVMs (the party CLI runs garbled ReLU)")
   List<String> reluArms;
 
   @Option(names = "--no-progress", description = "no progress bar on stderr")
@@ -114,8 +145,8 @@ public final class CompareCommand implements Callable<Integer> {
   private String[] variants() {
     if (pknFile != null || reluFile != null) {
       if (model != null || pknFile == null || reluFile == null) {
-        throw new IllegalArgumentException("give either --model or both --pkn FILE.onnx and"
-            + " --relu FILE.onnx");
+        throw new IllegalArgumentException(
+            "give either --model or both --pkn FILE.onnx and" + " --relu FILE.onnx");
       }
       for (String f : new String[] {reluFile, pknFile}) {
         if (!ModelSource.isFile(f)) {
@@ -123,16 +154,19 @@ public final class CompareCommand implements Callable<Integer> {
         }
       }
       // absolute: the separate-JVM parties run in another working directory
-      return new String[] {Path.of(reluFile).toAbsolutePath().toString(),
-          Path.of(pknFile).toAbsolutePath().toString()};
+      return new String[] {
+        Path.of(reluFile).toAbsolutePath().toString(), Path.of(pknFile).toAbsolutePath().toString()
+      };
     }
     if (model == null) {
-      throw new IllegalArgumentException("give --model (lenet5, tiny, resnet18 or vgg16) or"
-          + " --pkn FILE.onnx --relu FILE.onnx");
+      throw new IllegalArgumentException(
+          "give --model (lenet5, tiny, resnet18 or vgg16) or"
+              + " --pkn FILE.onnx --relu FILE.onnx");
     }
     String arch = model.toLowerCase(Locale.ROOT).replaceAll("-(relu|pkn)$", "");
     if (!ARCHITECTURES.contains(arch)) {
-      throw new IllegalArgumentException("unknown --model '" + model + "'; use one of " + ARCHITECTURES);
+      throw new IllegalArgumentException(
+          "unknown --model '" + model + "'; use one of " + ARCHITECTURES);
     }
     return new String[] {arch + "-relu", arch + "-pkn"};
   }
@@ -149,8 +183,9 @@ public final class CompareCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--relu-arms names " + s + " twice");
       }
       if (m == ReluMode.FSS && !inProcess) {
-        throw new IllegalArgumentException("--relu-arms fss runs in process only (add --in-process):"
-            + " the party processes evaluate ReLU by garbled circuits");
+        throw new IllegalArgumentException(
+            "--relu-arms fss runs in process only (add --in-process):"
+                + " the party processes evaluate ReLU by garbled circuits");
       }
       out.add(m);
     }
@@ -160,20 +195,27 @@ public final class CompareCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     String[] variants = variants();
-    String arch = model != null ? model.toLowerCase(Locale.ROOT).replaceAll("-(relu|pkn)$", "")
-        : Path.of(pknFile).getFileName().toString().replaceFirst("(?i)\\.onnx$", "");
+    String arch =
+        model != null
+            ? model.toLowerCase(Locale.ROOT).replaceAll("-(relu|pkn)$", "")
+            : Path.of(pknFile).getFileName().toString().replaceFirst("(?i)\\.onnx$", "");
     if (batch < 1 || repeat < 1 || warmup < 0 || timeoutSeconds < 1) {
-      throw new IllegalArgumentException("--batch and --repeat must be >= 1, --warmup >= 0, --timeout >= 1");
+      throw new IllegalArgumentException(
+          "--batch and --repeat must be >= 1, --warmup >= 0, --timeout >= 1");
     }
     NetworkProfile net = NetworkProfile.named(netName);
     if (!inProcess && batch != 1) {
-      throw new IllegalArgumentException("separate-JVM mode runs batch 1 (the party CLI's batch);"
-          + " use --in-process for --batch " + batch);
+      throw new IllegalArgumentException(
+          "separate-JVM mode runs batch 1 (the party CLI's batch);"
+              + " use --in-process for --batch "
+              + batch);
     }
     List<ReluMode> arms = arms();
     PrintWriter stdout = spec.commandLine().getOut();
-    String mode = inProcess ? "in-process (2 party threads + dealer; every link shaped per profile)"
-        : "separate JVMs (dealer + 2 parties, TLS on loopback; every link shaped per profile)";
+    String mode =
+        inProcess
+            ? "in-process (2 party threads + dealer; every link shaped per profile)"
+            : "separate JVMs (dealer + 2 parties, TLS on loopback; every link shaped per profile)";
     int runs = arms.size() + 1;
     int total = runs * (1 + 2 * (warmup + repeat));
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
@@ -181,8 +223,11 @@ public final class CompareCommand implements Callable<Integer> {
     VariantResult[] results = new VariantResult[runs];
     int f = 0; // the ReLU variant's fractional bits, for the dealer bytes per FSS ReLU
     try (Progress progress = new Progress(System.err, total, !noProgress);
-        SeparateJvmRunner jvms = inProcess ? null
-            : new SeparateJvmRunner(SeparateJvmRunner.projectRoot(), net, timeout, jvmOptions)) {
+        SeparateJvmRunner jvms =
+            inProcess
+                ? null
+                : new SeparateJvmRunner(
+                    SeparateJvmRunner.projectRoot(), net, timeout, jvmOptions)) {
       for (int v = 0; v < runs; v++) {
         boolean pknRun = v == arms.size();
         String name = variants[pknRun ? 1 : 0];
@@ -205,8 +250,15 @@ public final class CompareCommand implements Callable<Integer> {
         }
         InProcessRunner.Run run;
         if (inProcess) {
-          run = runner.run(owner, published.model(), inputs, warmup, progress, label,
-              SecureModel.Options.defaults().withRelu(relu));
+          run =
+              runner.run(
+                  owner,
+                  published.model(),
+                  inputs,
+                  warmup,
+                  progress,
+                  label,
+                  SecureModel.Options.defaults().withRelu(relu));
         } else {
           progress.begin(name + ": launching party processes (setup)");
           List<double[]> single = new ArrayList<>();
@@ -234,8 +286,9 @@ public final class CompareCommand implements Callable<Integer> {
       double perRelu = arms.size() > 1 ? ReluArm.dealerBytesPerRelu(m, f) : -1;
       reluResults.add(new ReluArm(m, results[i], perRelu));
     }
-    ComparisonReport report = new ComparisonReport(arch, net, batch, repeat, warmup, mode,
-        reluResults, results[arms.size()]);
+    ComparisonReport report =
+        new ComparisonReport(
+            arch, net, batch, repeat, warmup, mode, reluResults, results[arms.size()]);
     stdout.println(report.markdown());
     if (printLayers) {
       stdout.println(report.layersMarkdown());
@@ -252,12 +305,15 @@ public final class CompareCommand implements Callable<Integer> {
     stdout.println("wrote " + out.resolve(base) + ".{json,csv,md,svg} and " + base + "-layers.csv");
     for (VariantResult v : report.variants()) {
       for (int k = 0; k < v.checks().size(); k++) {
-        stdout.println(v.model() + " rep " + (k + 1) + " vs plaintext: " + v.checks().get(k).describe());
+        stdout.println(
+            v.model() + " rep " + (k + 1) + " vs plaintext: " + v.checks().get(k).describe());
       }
     }
     stdout.flush();
     if (!report.passed()) {
-      spec.commandLine().getErr().println("bench compare: a secure result does not match the plaintext reference");
+      spec.commandLine()
+          .getErr()
+          .println("bench compare: a secure result does not match the plaintext reference");
       return 1;
     }
     return 0;

@@ -12,8 +12,15 @@ import org.polyshare.core.link.NetworkProfile;
  * and its renderings: a Markdown table, JSON, CSV (per repetition and per layer) and an SVG chart
  * of the latency split. With the GC arm alone every rendering is the two-way comparison's.
  */
-public record ComparisonReport(String architecture, NetworkProfile net, int batch, int repeat,
-    int warmup, String mode, List<ReluArm> relus, VariantResult pkn) {
+public record ComparisonReport(
+    String architecture,
+    NetworkProfile net,
+    int batch,
+    int repeat,
+    int warmup,
+    String mode,
+    List<ReluArm> relus,
+    VariantResult pkn) {
 
   public ComparisonReport {
     if (relus.isEmpty()) {
@@ -23,10 +30,24 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
   }
 
   /** The two-way comparison: the garbled-circuit ReLU arm against PKN. */
-  public ComparisonReport(String architecture, NetworkProfile net, int batch, int repeat,
-      int warmup, String mode, VariantResult relu, VariantResult pkn) {
-    this(architecture, net, batch, repeat, warmup, mode,
-        List.of(new ReluArm(org.polyshare.models.secure.ReluMode.GC, relu, -1)), pkn);
+  public ComparisonReport(
+      String architecture,
+      NetworkProfile net,
+      int batch,
+      int repeat,
+      int warmup,
+      String mode,
+      VariantResult relu,
+      VariantResult pkn) {
+    this(
+        architecture,
+        net,
+        batch,
+        repeat,
+        warmup,
+        mode,
+        List.of(new ReluArm(org.polyshare.models.secure.ReluMode.GC, relu, -1)),
+        pkn);
   }
 
   /** The first ReLU arm's result. */
@@ -60,27 +81,63 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
     m.add(new Metric("offline (ms)", "offline_ms", Measurement::offlineMs, false));
     m.add(new Metric("online (ms)", "online_ms", Measurement::onlineMs, false));
     m.add(new Metric("total = offline + online (ms)", "total_ms", Measurement::totalMs, false));
-    m.add(new Metric("online: linear layers (ms)", "online_linear_ms", Measurement::onlineLinearMs, false));
-    m.add(new Metric("online: activations (ms)", "online_activation_ms", Measurement::onlineActivationMs, false));
-    m.add(new Metric("online: input sharing + reveal (ms)", "online_other_ms", Measurement::onlineOtherMs, false));
-    m.add(new Metric("offline: activations (ms)", "offline_activation_ms", Measurement::offlineActivationMs, false));
+    m.add(
+        new Metric(
+            "online: linear layers (ms)", "online_linear_ms", Measurement::onlineLinearMs, false));
+    m.add(
+        new Metric(
+            "online: activations (ms)",
+            "online_activation_ms",
+            Measurement::onlineActivationMs,
+            false));
+    m.add(
+        new Metric(
+            "online: input sharing + reveal (ms)",
+            "online_other_ms",
+            Measurement::onlineOtherMs,
+            false));
+    m.add(
+        new Metric(
+            "offline: activations (ms)",
+            "offline_activation_ms",
+            Measurement::offlineActivationMs,
+            false));
     m.add(new Metric("online bytes party 0 → 1", "online_bytes_01", x -> x.onlineBytes01(), true));
     m.add(new Metric("online bytes party 1 → 0", "online_bytes_10", x -> x.onlineBytes10(), true));
-    m.add(new Metric("online bytes in activations", "online_activation_bytes", x -> x.onlineActivationBytes(), true));
-    m.add(new Metric("offline bytes party 0 → 1", "offline_bytes_01", x -> x.offlineBytes01(), true));
-    m.add(new Metric("offline bytes party 1 → 0", "offline_bytes_10", x -> x.offlineBytes10(), true));
+    m.add(
+        new Metric(
+            "online bytes in activations",
+            "online_activation_bytes",
+            x -> x.onlineActivationBytes(),
+            true));
+    m.add(
+        new Metric("offline bytes party 0 → 1", "offline_bytes_01", x -> x.offlineBytes01(), true));
+    m.add(
+        new Metric("offline bytes party 1 → 0", "offline_bytes_10", x -> x.offlineBytes10(), true));
     m.add(new Metric("dealer → party 0 bytes", "dealer_bytes_0", x -> x.dealerBytes0(), true));
     m.add(new Metric("dealer → party 1 bytes", "dealer_bytes_1", x -> x.dealerBytes1(), true));
     m.add(new Metric("online rounds", "online_rounds", x -> x.onlineRounds(), false));
-    m.add(new Metric("online rounds in activations", "online_activation_rounds", x -> x.onlineActivationRounds(), false));
+    m.add(
+        new Metric(
+            "online rounds in activations",
+            "online_activation_rounds",
+            x -> x.onlineActivationRounds(),
+            false));
     m.add(new Metric("setup, once per session (ms)", "setup_ms", Measurement::setupMs, false));
     m.add(new Metric("setup bytes (both ways)", "setup_bytes", x -> x.setupBytes(), true));
     return m;
   }
 
   public String title() {
-    return String.format(Locale.ROOT, "bench compare: %s, net %s, batch %d, median of %d (+%d warm-up), %s",
-        architecture, net, batch, repeat, warmup, mode);
+    return String.format(
+        Locale.ROOT,
+        "bench compare: %s, net %s, batch %d, median of %d (+%d warm-up), %s",
+        architecture,
+        net,
+        batch,
+        repeat,
+        warmup,
+        mode);
   }
 
   public String markdown() {
@@ -111,7 +168,8 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
     if (relus.stream().anyMatch(a -> a.dealerBytesPerRelu() >= 0)) {
       sb.append("| dealer bytes per ReLU (both parties) | ");
       for (ReluArm a : relus) {
-        sb.append(a.dealerBytesPerRelu() >= 0 ? bytes(a.dealerBytesPerRelu()) : "n/a").append(" | ");
+        sb.append(a.dealerBytesPerRelu() >= 0 ? bytes(a.dealerBytesPerRelu()) : "n/a")
+            .append(" | ");
       }
       sb.append("–").append(" |".repeat(relus.size())).append(" |\n");
     }
@@ -127,29 +185,48 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
   public String layersMarkdown() {
     StringBuilder sb = new StringBuilder();
     for (VariantResult v : variants()) {
-      sb.append("\n**").append(v.model()).append(": per layer (online, slower party)**\n\n")
-          .append("| layer | kind | online ms | of which activation ms | online bytes | rounds | offline activation ms |\n")
+      sb.append("\n**")
+          .append(v.model())
+          .append(": per layer (online, slower party)**\n\n")
+          .append(
+              "| layer | kind | online ms | of which activation ms | online bytes | rounds | offline activation ms |\n")
           .append("|---|---|---:|---:|---:|---:|---:|\n");
       for (Measurement.LayerRow r : v.medianRep().layers()) {
-        sb.append("| ").append(r.layer()).append(" | ").append(r.kind()).append(" | ")
-            .append(num(r.onlineMs())).append(" | ").append(num(r.onlineActivationMs())).append(" | ")
-            .append(bytes(r.onlineBytes())).append(" | ").append(r.onlineRounds()).append(" | ")
-            .append(num(r.offlineActivationMs())).append(" |\n");
+        sb.append("| ")
+            .append(r.layer())
+            .append(" | ")
+            .append(r.kind())
+            .append(" | ")
+            .append(num(r.onlineMs()))
+            .append(" | ")
+            .append(num(r.onlineActivationMs()))
+            .append(" | ")
+            .append(bytes(r.onlineBytes()))
+            .append(" | ")
+            .append(r.onlineRounds())
+            .append(" | ")
+            .append(num(r.offlineActivationMs()))
+            .append(" |\n");
       }
     }
     return sb.toString();
   }
 
   private static String check(VariantResult v) {
-    return String.format(Locale.ROOT, "%s (max err %.2g, tol %.2g)", v.passed() ? "PASS" : "**FAIL**",
-        v.maxError(), v.tolerance());
+    return String.format(
+        Locale.ROOT,
+        "%s (max err %.2g, tol %.2g)",
+        v.passed() ? "PASS" : "**FAIL**",
+        v.maxError(),
+        v.tolerance());
   }
 
   static String num(double v) {
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       return String.format(Locale.ROOT, "%,d", (long) v);
     }
-    return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%,.0f", v)
+    return Math.abs(v) >= 100
+        ? String.format(Locale.ROOT, "%,.0f", v)
         : String.format(Locale.ROOT, "%.3g", v);
   }
 
@@ -164,7 +241,9 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
       v /= 1024;
       u++;
     }
-    return u == 0 ? String.format(Locale.ROOT, "%.0f B", v) : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    return u == 0
+        ? String.format(Locale.ROOT, "%.0f B", v)
+        : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
   static String ratio(double a, double b) {
@@ -175,7 +254,9 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
       return a == 0 ? "–" : "∞";
     }
     double r = a / b;
-    return r >= 10 ? String.format(Locale.ROOT, "%.1fx", r) : String.format(Locale.ROOT, "%.2fx", r);
+    return r >= 10
+        ? String.format(Locale.ROOT, "%.1fx", r)
+        : String.format(Locale.ROOT, "%.2fx", r);
   }
 
   // ---- JSON -----------------------------------------------------------------------------------
@@ -183,12 +264,23 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
   public String json() {
     StringBuilder sb = new StringBuilder("{\n");
     sb.append("  \"architecture\": ").append(Json.str(architecture)).append(",\n");
-    sb.append("  \"net\": {\"name\": ").append(Json.str(net.name())).append(", \"bits_per_second\": ")
-        .append(net.bitsPerSecond()).append(", \"round_trip_ms\": ")
-        .append(Json.num(net.roundTrip().toNanos() / 1e6)).append("},\n");
-    sb.append("  \"batch\": ").append(batch).append(",\n  \"repeat\": ").append(repeat)
-        .append(",\n  \"warmup\": ").append(warmup).append(",\n  \"mode\": ").append(Json.str(mode))
-        .append(",\n  \"passed\": ").append(passed());
+    sb.append("  \"net\": {\"name\": ")
+        .append(Json.str(net.name()))
+        .append(", \"bits_per_second\": ")
+        .append(net.bitsPerSecond())
+        .append(", \"round_trip_ms\": ")
+        .append(Json.num(net.roundTrip().toNanos() / 1e6))
+        .append("},\n");
+    sb.append("  \"batch\": ")
+        .append(batch)
+        .append(",\n  \"repeat\": ")
+        .append(repeat)
+        .append(",\n  \"warmup\": ")
+        .append(warmup)
+        .append(",\n  \"mode\": ")
+        .append(Json.str(mode))
+        .append(",\n  \"passed\": ")
+        .append(passed());
     List<Metric> ms = metrics();
     for (ReluArm a : relus) {
       VariantResult relu = a.result();
@@ -196,7 +288,9 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
       for (int i = 0; i < ms.size(); i++) {
         Metric m = ms.get(i);
         double b = pkn.median(m.f());
-        sb.append(i == 0 ? "" : ", ").append(Json.str(m.key())).append(": ")
+        sb.append(i == 0 ? "" : ", ")
+            .append(Json.str(m.key()))
+            .append(": ")
             .append(b <= 0 || relu.median(m.f()) < 0 ? "null" : Json.num(relu.median(m.f()) / b));
       }
       sb.append('}');
@@ -205,15 +299,20 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
       sb.append(",\n  \"dealer_bytes_per_relu\": {");
       for (int i = 0; i < relus.size(); i++) {
         ReluArm a = relus.get(i);
-        sb.append(i == 0 ? "" : ", ").append(Json.str(a.relu().name().toLowerCase(Locale.ROOT)))
-            .append(": ").append(a.dealerBytesPerRelu() >= 0 ? Json.num(a.dealerBytesPerRelu()) : "null");
+        sb.append(i == 0 ? "" : ", ")
+            .append(Json.str(a.relu().name().toLowerCase(Locale.ROOT)))
+            .append(": ")
+            .append(a.dealerBytesPerRelu() >= 0 ? Json.num(a.dealerBytesPerRelu()) : "null");
       }
       sb.append('}');
     }
     sb.append(",\n  \"variants\": [\n");
     List<VariantResult> vs = variants();
     for (int i = 0; i < vs.size(); i++) {
-      String arm = threeWay() && i < relus.size() ? relus.get(i).relu().name().toLowerCase(Locale.ROOT) : null;
+      String arm =
+          threeWay() && i < relus.size()
+              ? relus.get(i).relu().name().toLowerCase(Locale.ROOT)
+              : null;
       sb.append(i == 0 ? "" : ",\n").append(variantJson(vs.get(i), arm));
     }
     sb.append("\n  ]\n}\n");
@@ -228,11 +327,20 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
     sb.append(", \"passed\": ").append(v.passed()).append(",\n     \"checks\": [");
     for (int i = 0; i < v.checks().size(); i++) {
       ReferenceCheck.Outcome c = v.checks().get(i);
-      sb.append(i == 0 ? "" : ", ").append("{\"passed\": ").append(c.passed())
-          .append(", \"inputs\": ").append(c.inputs()).append(", \"max_error\": ").append(Json.num(c.maxError()))
-          .append(", \"bound\": ").append(Json.num(c.bound())).append(", \"tolerance\": ")
-          .append(Json.num(c.tolerance())).append(", \"top1_mismatches\": ")
-          .append(c.top1Mismatches()).append('}');
+      sb.append(i == 0 ? "" : ", ")
+          .append("{\"passed\": ")
+          .append(c.passed())
+          .append(", \"inputs\": ")
+          .append(c.inputs())
+          .append(", \"max_error\": ")
+          .append(Json.num(c.maxError()))
+          .append(", \"bound\": ")
+          .append(Json.num(c.bound()))
+          .append(", \"tolerance\": ")
+          .append(Json.num(c.tolerance()))
+          .append(", \"top1_mismatches\": ")
+          .append(c.top1Mismatches())
+          .append('}');
     }
     sb.append("],\n     \"median\": ").append(metricsJson(v::median)).append(",\n     \"reps\": [");
     for (int i = 0; i < v.reps().size(); i++) {
@@ -243,23 +351,36 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
     List<Measurement.LayerRow> rows = v.medianRep().layers();
     for (int i = 0; i < rows.size(); i++) {
       Measurement.LayerRow r = rows.get(i);
-      sb.append(i == 0 ? "\n       " : ",\n       ").append("{\"layer\": ").append(Json.str(r.layer()))
-          .append(", \"kind\": ").append(Json.str(r.kind())).append(", \"online_ms\": ").append(Json.num(r.onlineMs()))
-          .append(", \"online_activation_ms\": ").append(Json.num(r.onlineActivationMs()))
-          .append(", \"online_bytes\": ").append(r.onlineBytes()).append(", \"online_rounds\": ")
-          .append(r.onlineRounds()).append(", \"offline_activation_ms\": ")
-          .append(Json.num(r.offlineActivationMs())).append('}');
+      sb.append(i == 0 ? "\n       " : ",\n       ")
+          .append("{\"layer\": ")
+          .append(Json.str(r.layer()))
+          .append(", \"kind\": ")
+          .append(Json.str(r.kind()))
+          .append(", \"online_ms\": ")
+          .append(Json.num(r.onlineMs()))
+          .append(", \"online_activation_ms\": ")
+          .append(Json.num(r.onlineActivationMs()))
+          .append(", \"online_bytes\": ")
+          .append(r.onlineBytes())
+          .append(", \"online_rounds\": ")
+          .append(r.onlineRounds())
+          .append(", \"offline_activation_ms\": ")
+          .append(Json.num(r.offlineActivationMs()))
+          .append('}');
     }
     return sb.append("]}").toString();
   }
 
-  private static String metricsJson(java.util.function.Function<ToDoubleFunction<Measurement>, Double> get) {
+  private static String metricsJson(
+      java.util.function.Function<ToDoubleFunction<Measurement>, Double> get) {
     StringBuilder sb = new StringBuilder("{");
     List<Metric> ms = metrics();
     for (int i = 0; i < ms.size(); i++) {
       Metric m = ms.get(i);
       double v = get.apply(m.f());
-      sb.append(i == 0 ? "" : ", ").append(Json.str(m.key())).append(": ")
+      sb.append(i == 0 ? "" : ", ")
+          .append(Json.str(m.key()))
+          .append(": ")
           .append(m.bytes() || m.key().endsWith("rounds") ? Long.toString((long) v) : Json.num(v));
     }
     return sb.append('}').toString();
@@ -278,12 +399,20 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
       for (int i = 0; i <= v.reps().size(); i++) {
         boolean med = i == v.reps().size();
         Measurement rep = med ? null : v.reps().get(i);
-        sb.append(architecture).append(',').append(net.name()).append(',').append(v.model()).append(',')
+        sb.append(architecture)
+            .append(',')
+            .append(net.name())
+            .append(',')
+            .append(v.model())
+            .append(',')
             .append(med ? "median" : Integer.toString(i + 1));
         for (Metric m : metrics()) {
           double x = med ? v.median(m.f()) : m.f().applyAsDouble(rep);
-          sb.append(',').append(m.bytes() || m.key().endsWith("rounds")
-              ? Long.toString((long) x) : String.format(Locale.ROOT, "%.4f", x));
+          sb.append(',')
+              .append(
+                  m.bytes() || m.key().endsWith("rounds")
+                      ? Long.toString((long) x)
+                      : String.format(Locale.ROOT, "%.4f", x));
         }
         sb.append('\n');
       }
@@ -293,13 +422,26 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
 
   /** Per layer of each variant's median repetition. */
   public String layersCsv() {
-    StringBuilder sb = new StringBuilder(
-        "variant,layer,kind,online_ms,online_activation_ms,online_bytes,online_rounds,offline_activation_ms\n");
+    StringBuilder sb =
+        new StringBuilder(
+            "variant,layer,kind,online_ms,online_activation_ms,online_bytes,online_rounds,offline_activation_ms\n");
     for (VariantResult v : variants()) {
       for (Measurement.LayerRow r : v.medianRep().layers()) {
-        sb.append(v.model()).append(',').append(r.layer()).append(',').append(r.kind()).append(',')
-            .append(String.format(Locale.ROOT, "%.4f,%.4f,%d,%d,%.4f", r.onlineMs(),
-                r.onlineActivationMs(), r.onlineBytes(), r.onlineRounds(), r.offlineActivationMs()))
+        sb.append(v.model())
+            .append(',')
+            .append(r.layer())
+            .append(',')
+            .append(r.kind())
+            .append(',')
+            .append(
+                String.format(
+                    Locale.ROOT,
+                    "%.4f,%.4f,%d,%d,%.4f",
+                    r.onlineMs(),
+                    r.onlineActivationMs(),
+                    r.onlineBytes(),
+                    r.onlineRounds(),
+                    r.offlineActivationMs()))
             .append('\n');
       }
     }
@@ -308,15 +450,25 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
 
   // ---- SVG ------------------------------------------------------------------------------------
 
-  private static final String[] PARTS = {"offline: linear + other", "offline: activations",
-    "online: linear layers", "online: activations", "online: input sharing + reveal"};
+  private static final String[] PARTS = {
+    "offline: linear + other",
+    "offline: activations",
+    "online: linear layers",
+    "online: activations",
+    "online: input sharing + reveal"
+  };
   private static final String[] COLORS = {"#9ecae1", "#fdae6b", "#3182bd", "#e6550d", "#969696"};
 
   private static double[] parts(VariantResult v) {
     double off = v.median(Measurement::offlineMs);
     double offAct = Math.min(off, v.median(Measurement::offlineActivationMs));
-    return new double[] {off - offAct, offAct, v.median(Measurement::onlineLinearMs),
-      v.median(Measurement::onlineActivationMs), v.median(Measurement::onlineOtherMs)};
+    return new double[] {
+      off - offAct,
+      offAct,
+      v.median(Measurement::onlineLinearMs),
+      v.median(Measurement::onlineActivationMs),
+      v.median(Measurement::onlineOtherMs)
+    };
   }
 
   /**
@@ -332,15 +484,28 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
     int bars = all.size();
     int panelH = 40 * bars + 40;
     int h = 52 + 2 * panelH + 38;
-    sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(w).append("\" height=\"")
-        .append(h).append("\" font-family=\"sans-serif\" font-size=\"12\">\n");
+    sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+        .append(w)
+        .append("\" height=\"")
+        .append(h)
+        .append("\" font-family=\"sans-serif\" font-size=\"12\">\n");
     sb.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
     sb.append("<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">")
-        .append(esc("Latency split, " + architecture + ", net " + net.name() + ", batch " + batch
-            + ", median of " + repeat)).append("</text>\n");
+        .append(
+            esc(
+                "Latency split, "
+                    + architecture
+                    + ", net "
+                    + net.name()
+                    + ", batch "
+                    + batch
+                    + ", median of "
+                    + repeat))
+        .append("</text>\n");
     // The mode description is long; it goes on a small line of its own under the title.
     sb.append("<text x=\"10\" y=\"33\" font-size=\"10\" fill=\"#555\">")
-        .append(esc(mode)).append("</text>\n");
+        .append(esc(mode))
+        .append("</text>\n");
     VariantResult[] vs = all.toArray(new VariantResult[0]);
     double[][] p = new double[bars][];
     for (int v = 0; v < bars; v++) {
@@ -357,31 +522,53 @@ public record ComparisonReport(String architecture, NetworkProfile net, int batc
         }
         max = Math.max(max, s);
       }
-      sb.append("<text x=\"10\" y=\"").append(y0).append("\" font-weight=\"bold\">")
-          .append(panel == 0 ? "offline + online (ms)" : "online only (ms)").append("</text>\n");
+      sb.append("<text x=\"10\" y=\"")
+          .append(y0)
+          .append("\" font-weight=\"bold\">")
+          .append(panel == 0 ? "offline + online (ms)" : "online only (ms)")
+          .append("</text>\n");
       for (int v = 0; v < bars; v++) {
         int y = y0 + 12 + v * 40;
-        sb.append("<text x=\"10\" y=\"").append(y + 20).append("\">").append(esc(vs[v].model()))
+        sb.append("<text x=\"10\" y=\"")
+            .append(y + 20)
+            .append("\">")
+            .append(esc(vs[v].model()))
             .append("</text>\n");
         double x = left;
         double sum = 0;
         for (int k = from; k < p[v].length; k++) {
           double len = max == 0 ? 0 : p[v][k] / max * barW;
-          sb.append(String.format(Locale.ROOT,
-              "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"28\" fill=\"%s\"><title>%s: %s ms</title></rect>%n",
-              x, y, len, COLORS[k], esc(PARTS[k]), num(p[v][k])));
+          sb.append(
+              String.format(
+                  Locale.ROOT,
+                  "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"28\" fill=\"%s\"><title>%s: %s ms</title></rect>%n",
+                  x,
+                  y,
+                  len,
+                  COLORS[k],
+                  esc(PARTS[k]),
+                  num(p[v][k])));
           x += len;
           sum += p[v][k];
         }
-        sb.append(String.format(Locale.ROOT, "<text x=\"%.2f\" y=\"%d\">%s ms</text>%n", x + 6, y + 19, num(sum)));
+        sb.append(
+            String.format(
+                Locale.ROOT, "<text x=\"%.2f\" y=\"%d\">%s ms</text>%n", x + 6, y + 19, num(sum)));
       }
     }
     int ly = h - 45;
     int lx = 10;
     for (int k = 0; k < PARTS.length; k++) {
-      sb.append(String.format(Locale.ROOT,
-          "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text>%n",
-          lx, ly, COLORS[k], lx + 16, ly + 11, esc(PARTS[k])));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text>%n",
+              lx,
+              ly,
+              COLORS[k],
+              lx + 16,
+              ly + 11,
+              esc(PARTS[k])));
       lx += 16 + PARTS[k].length() * 7 + 14;
       if (lx > w - 200 && k < PARTS.length - 1) {
         lx = 10;

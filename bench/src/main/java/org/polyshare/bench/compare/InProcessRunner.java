@@ -21,9 +21,8 @@ import org.polyshare.models.secure.SecureModel;
  * Runs one variant in one JVM: party 0 and party 1 on two threads ({@link TwoPartyRun}) over an
  * in-memory link wrapped in {@link ShapedLink} at both ends (so both directions are shaped), each
  * drawing from one in-process dealer through a {@link ShapedCorrelationSource} (the dealer links
- * shaped the same way). One session: setup once, then for each repetition an offline and an
- * online phase, the parties meeting at the barrier between phases so that each phase is timed on
- * its own.
+ * shaped the same way). One session: setup once, then for each repetition an offline and an online
+ * phase, the parties meeting at the barrier between phases so that each phase is timed on its own.
  */
 final class InProcessRunner {
   /** One run's measurements and party 1's logits per repetition (warm-ups dropped). */
@@ -43,23 +42,36 @@ final class InProcessRunner {
     this.timeout = timeout;
   }
 
-  Run run(Model owner, Model clientView, List<double[][]> inputs, int warmup, Progress progress,
+  Run run(
+      Model owner,
+      Model clientView,
+      List<double[][]> inputs,
+      int warmup,
+      Progress progress,
       String label) {
     return run(owner, clientView, inputs, warmup, progress, label, SecureModel.Options.defaults());
   }
 
   /** As above, evaluated with {@code options} (e.g. the FSS ReLU arm). */
-  Run run(Model owner, Model clientView, List<double[][]> inputs, int warmup, Progress progress,
-      String label, SecureModel.Options options) {
+  Run run(
+      Model owner,
+      Model clientView,
+      List<double[][]> inputs,
+      int warmup,
+      Progress progress,
+      String label,
+      SecureModel.Options options) {
     int batch = inputs.get(0).length;
     Repetitions reps = new Repetitions(warmup, inputs.size() - warmup);
     SecureModel sm0 = SecureModel.compile(owner, batch, options);
     SecureModel sm1 = SecureModel.compile(clientView, batch, options);
     InProcessDealer dealer = new InProcessDealer();
     progress.begin(label + ": setup (opening masked weights)");
-    TwoParties.Result<PartyTrace> r = TwoPartyRun.run(timeout,
-        ctx -> party(ctx, sm0, dealer, null, reps, progress, label),
-        ctx -> party(ctx, sm1, dealer, inputs, reps, progress, label));
+    TwoParties.Result<PartyTrace> r =
+        TwoPartyRun.run(
+            timeout,
+            ctx -> party(ctx, sm0, dealer, null, reps, progress, label),
+            ctx -> party(ctx, sm1, dealer, inputs, reps, progress, label));
     List<Measurement> measured = new ArrayList<>();
     List<double[][]> logits = new ArrayList<>();
     for (int k = 0; k < reps.measured(); k++) {
@@ -69,12 +81,18 @@ final class InProcessRunner {
     return new Run(measured, logits);
   }
 
-  private PartyTrace party(TwoPartyRun.PartyContext ctx, SecureModel sm, InProcessDealer dealer,
-      List<double[][]> inputs, Repetitions reps, Progress progress, String label) {
+  private PartyTrace party(
+      TwoPartyRun.PartyContext ctx,
+      SecureModel sm,
+      InProcessDealer dealer,
+      List<double[][]> inputs,
+      Repetitions reps,
+      Progress progress,
+      String label) {
     int id = ctx.id();
     PartyLink link = ShapedLink.wrap(ctx.link(), net);
-    ShapedCorrelationSource source = new ShapedCorrelationSource(dealer.source(id),
-        () -> dealer.trafficTo(id).bytes(), net);
+    ShapedCorrelationSource source =
+        new ShapedCorrelationSource(dealer.source(id), () -> dealer.trafficTo(id).bytes(), net);
     Party party = new Party(id, link, source, sm.model().fixedPoint());
     Progress shown = id == 1 ? progress : Progress.silent();
     try {
@@ -84,21 +102,23 @@ final class InProcessRunner {
       PhaseCost setup = t.stop();
       ctx.barrier().await();
       shown.step();
-      List<PartyRep> measured = reps.run(k -> {
-        shown.begin(label + ": " + reps.label(k) + " offline");
-        ctx.barrier().await();
-        long dealt = dealer.trafficTo(id).bytes();
-        source.beginBatch();
-        session.offline();
-        long dealerBytes = dealer.trafficTo(id).bytes() - dealt;
-        ctx.barrier().await();
-        shown.step();
-        shown.begin(label + ": " + reps.label(k) + " online");
-        SecureModel.Result res = session.online(id == 1 ? inputs.get(k) : null);
-        ctx.barrier().await();
-        shown.step();
-        return new PartyRep(res, dealerBytes);
-      });
+      List<PartyRep> measured =
+          reps.run(
+              k -> {
+                shown.begin(label + ": " + reps.label(k) + " offline");
+                ctx.barrier().await();
+                long dealt = dealer.trafficTo(id).bytes();
+                source.beginBatch();
+                session.offline();
+                long dealerBytes = dealer.trafficTo(id).bytes() - dealt;
+                ctx.barrier().await();
+                shown.step();
+                shown.begin(label + ": " + reps.label(k) + " online");
+                SecureModel.Result res = session.online(id == 1 ? inputs.get(k) : null);
+                ctx.barrier().await();
+                shown.step();
+                return new PartyRep(res, dealerBytes);
+              });
       return new PartyTrace(setup, measured);
     } finally {
       // Both are done (the last barrier): let in-flight messages land, then stop the wire.
@@ -114,11 +134,16 @@ final class InProcessRunner {
     for (int i = 0; i < r1.layers().size(); i++) {
       SecureModel.LayerReport a = r0.layers().get(i);
       SecureModel.LayerReport b = r1.layers().get(i);
-      split.add(b.layer(), b.kind(), b.onlineNanos() / 1e6,
+      split.add(
+          b.layer(),
+          b.kind(),
+          b.onlineNanos() / 1e6,
           b.onlineActivationNanos() > 0 || a.onlineActivationNanos() > 0,
           Math.max(a.onlineLinearCpuNanos(), b.onlineLinearCpuNanos()) / 1e6,
-          slowerOffline.layers().get(i).offlineActivationNanos() / 1e6, b.onlineBytes(),
-          Math.max(a.onlineRounds(), b.onlineRounds()), b.onlineActivationBytes(),
+          slowerOffline.layers().get(i).offlineActivationNanos() / 1e6,
+          b.onlineBytes(),
+          Math.max(a.onlineRounds(), b.onlineRounds()),
+          b.onlineActivationBytes(),
           Math.max(a.onlineActivationRounds(), b.onlineActivationRounds()));
     }
     PhaseCost setup1 = t1.setup();
@@ -126,9 +151,12 @@ final class InProcessRunner {
         Math.max(t0.setup().wallMs(), setup1.wallMs()),
         Math.max(r0.offlineNanos(), r1.offlineNanos()) / 1e6,
         r1.onlineNanos() / 1e6,
-        r0.onlineTraffic().bytesSent(), r1.onlineTraffic().bytesSent(),
-        r0.offlineTraffic().bytesSent(), r1.offlineTraffic().bytesSent(),
-        setup1.bytesSent() + setup1.bytesReceived(), t0.reps().get(k).dealerBytes(),
+        r0.onlineTraffic().bytesSent(),
+        r1.onlineTraffic().bytesSent(),
+        r0.offlineTraffic().bytesSent(),
+        r1.offlineTraffic().bytesSent(),
+        setup1.bytesSent() + setup1.bytesReceived(),
+        t0.reps().get(k).dealerBytes(),
         t1.reps().get(k).dealerBytes(),
         Math.max(r0.onlineTraffic().rounds(), r1.onlineTraffic().rounds()));
   }

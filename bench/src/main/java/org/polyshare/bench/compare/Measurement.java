@@ -52,6 +52,12 @@ public record Measurement(
   }
 
   /** One layer, slower party. */
-  public record LayerRow(String layer, String kind, double onlineMs, double onlineActivationMs,
-      long onlineBytes, long onlineRounds, double offlineActivationMs) {}
+  public record LayerRow(
+      String layer,
+      String kind,
+      double onlineMs,
+      double onlineActivationMs,
+      long onlineBytes,
+      long onlineRounds,
+      double offlineActivationMs) {}
 }

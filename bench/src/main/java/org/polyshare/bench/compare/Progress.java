@@ -54,8 +54,15 @@ final class Progress implements AutoCloseable {
   private String line() {
     int width = 30;
     int filled = (int) ((long) done * width / total);
-    return String.format(Locale.ROOT, "[%s%s] %3d/%d  %6.1f s  %s", "#".repeat(filled),
-        "-".repeat(width - filled), done, total, (System.nanoTime() - start) / 1e9, activity);
+    return String.format(
+        Locale.ROOT,
+        "[%s%s] %3d/%d  %6.1f s  %s",
+        "#".repeat(filled),
+        "-".repeat(width - filled),
+        done,
+        total,
+        (System.nanoTime() - start) / 1e9,
+        activity);
   }
 
   private void tick() {

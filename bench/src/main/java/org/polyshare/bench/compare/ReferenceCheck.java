@@ -11,8 +11,8 @@ import org.polyshare.models.secure.ErrorBound;
  * <ul>
  *   <li>every logit within {@link ErrorBound#logits}, a sound worst-case propagation of the
  *       fixed-point error through the layers (sound but loose for deep nets: norms multiply);
- *   <li>every logit within the practical tolerance {@code TOLERANCE · max(1, max|plain logit|)}
- *       (1% of the logit scale), which is what catches a wrong result in practice;
+ *   <li>every logit within the practical tolerance {@code TOLERANCE · max(1, max|plain logit|)} (1%
+ *       of the logit scale), which is what catches a wrong result in practice;
  *   <li>the same top-1 class, unless the reference's top two are closer than twice the observed
  *       error (a near-tie the fixed-point error may legitimately flip).
  * </ul>
@@ -24,12 +24,24 @@ public final class ReferenceCheck {
   public static final double TOLERANCE = 0.01;
 
   /** The outcome; {@code passed} is false if any logit is out of bound or any top-1 differs. */
-  public record Outcome(boolean passed, int inputs, double maxError, double bound,
-      double tolerance, int top1Mismatches) {
+  public record Outcome(
+      boolean passed,
+      int inputs,
+      double maxError,
+      double bound,
+      double tolerance,
+      int top1Mismatches) {
     public String describe() {
-      return String.format(Locale.ROOT, "%s: %d input(s), max |secure - plaintext| = %.3g"
-          + " (tolerance %.3g, worst-case bound %.3g), top-1 mismatches %d",
-          passed ? "PASS" : "FAIL", inputs, maxError, tolerance, bound, top1Mismatches);
+      return String.format(
+          Locale.ROOT,
+          "%s: %d input(s), max |secure - plaintext| = %.3g"
+              + " (tolerance %.3g, worst-case bound %.3g), top-1 mismatches %d",
+          passed ? "PASS" : "FAIL",
+          inputs,
+          maxError,
+          tolerance,
+          bound,
+          top1Mismatches);
     }
   }
 
@@ -59,8 +71,13 @@ public final class ReferenceCheck {
       }
     }
     double tolerance = TOLERANCE * scale;
-    return new Outcome(worst <= bound && worst <= tolerance && mismatches == 0, inputs.length,
-        worst, bound, tolerance, mismatches);
+    return new Outcome(
+        worst <= bound && worst <= tolerance && mismatches == 0,
+        inputs.length,
+        worst,
+        bound,
+        tolerance,
+        mismatches);
   }
 
   /** The index of the largest value (the first of equal ones): the predicted class. */

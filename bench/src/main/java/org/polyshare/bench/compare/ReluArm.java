@@ -31,9 +31,10 @@ public record ReluArm(ReluMode relu, VariantResult result, double dealerBytesPer
   /** The dealer's bytes to both parties per ReLU of {@code mode}, from a fresh dealer. */
   public static double dealerBytesPerRelu(ReluMode mode, int fracBits) {
     int n = 4096; // large enough that the per-message header is a small part
-    List<CorrelationRequest> requests = mode == ReluMode.GC
-        ? List.of(new CorrelationRequest.RandomOt(64 * n))
-        : FssRelu.requests(n, ReluMode.FSS_INPUT_BITS, fracBits);
+    List<CorrelationRequest> requests =
+        mode == ReluMode.GC
+            ? List.of(new CorrelationRequest.RandomOt(64 * n))
+            : FssRelu.requests(n, ReluMode.FSS_INPUT_BITS, fracBits);
     InProcessDealer dealer = new InProcessDealer();
     for (CorrelationRequest r : requests) {
       dealer.source(0).next(r);

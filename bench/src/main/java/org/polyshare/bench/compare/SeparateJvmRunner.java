@@ -24,8 +24,8 @@ import org.polyshare.core.protocol.TruncationMode;
  * Runs one variant as three JVMs on this host, over TLS on loopback: {@code dealer serve} and two
  * {@code party run} processes (the shaded jars of the {@code dealer} and {@code party} modules),
  * with fresh certificates and ephemeral ports. Each party applies the network profile to its own
- * links ({@code --net}) and writes its JSON report, which this runner reads back. Shared by
- * {@code bench compare} and {@code bench accuracy}.
+ * links ({@code --net}) and writes its JSON report, which this runner reads back. Shared by {@code
+ * bench compare} and {@code bench accuracy}.
  */
 public final class SeparateJvmRunner implements AutoCloseable {
   private static final Pattern DEALER_PORT = Pattern.compile("dealer listening on port (\\d+)");
@@ -41,15 +41,21 @@ public final class SeparateJvmRunner implements AutoCloseable {
   private final Path certs;
   private final Jvm dealer;
   private final int dealerPort;
+
   /** The parties' {@code --truncation}: dealer, as the in-process runner's default, unless set. */
   private TruncationMode truncation = TruncationMode.DEALER;
+
   /** Child JVMs still running, stopped by a shutdown hook if this JVM is interrupted (Ctrl-C). */
   private static final List<Process> CHILDREN = Collections.synchronizedList(new ArrayList<>());
-  private final Thread reaper = new Thread(() -> {
-    synchronized (CHILDREN) {
-      CHILDREN.forEach(Process::destroy);
-    }
-  }, "compare-reaper");
+
+  private final Thread reaper =
+      new Thread(
+          () -> {
+            synchronized (CHILDREN) {
+              CHILDREN.forEach(Process::destroy);
+            }
+          },
+          "compare-reaper");
 
   /** The root of the build: the directory holding {@code dealer/} and {@code party/}. */
   public static Path projectRoot() {
@@ -58,8 +64,11 @@ public final class SeparateJvmRunner implements AutoCloseable {
       return Path.of(home);
     }
     try {
-      // bench/target/polyshare-bench.jar -> root; from classes (tests): bench/target/classes -> root
-      Path self = Path.of(SeparateJvmRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      // bench/target/polyshare-bench.jar -> root; from classes (tests): bench/target/classes ->
+      // root
+      Path self =
+          Path.of(
+              SeparateJvmRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       Path p = self.toAbsolutePath();
       for (int i = 0; i < 4 && p != null; i++, p = p.getParent()) {
         if (Files.isDirectory(p.resolve("party")) && Files.isDirectory(p.resolve("dealer"))) {
@@ -78,10 +87,14 @@ public final class SeparateJvmRunner implements AutoCloseable {
     this.partyJar = root.resolve("party/target/polyshare-party.jar");
     for (Path jar : List.of(dealerJar, partyJar)) {
       if (!Files.isRegularFile(jar)) {
-        throw new IllegalArgumentException("separate-JVM mode needs " + jar + " (the dealer and party"
-            + " modules); build them with 'mvn -B -ntp -DskipTests package' in " + root
-            + " or set POLYSHARE_HOME, or run in process (compare --in-process, accuracy"
-            + " --mode in_process)");
+        throw new IllegalArgumentException(
+            "separate-JVM mode needs "
+                + jar
+                + " (the dealer and party"
+                + " modules); build them with 'mvn -B -ntp -DskipTests package' in "
+                + root
+                + " or set POLYSHARE_HOME, or run in process (compare --in-process, accuracy"
+                + " --mode in_process)");
       }
     }
     this.net = net;
@@ -90,10 +103,22 @@ public final class SeparateJvmRunner implements AutoCloseable {
     this.work = Files.createTempDirectory("polyshare-compare-");
     this.certs = work.resolve("certs");
     Runtime.getRuntime().addShutdownHook(reaper);
-    Jvm mk = Jvm.launch(command(dealerJar, List.of("certs", "--out", certs.toString())), "dealer certs");
+    Jvm mk =
+        Jvm.launch(command(dealerJar, List.of("certs", "--out", certs.toString())), "dealer certs");
     mk.awaitExit(Duration.ofSeconds(120));
-    this.dealer = Jvm.launch(command(dealerJar, List.of("serve", "--port", "0", "--certs",
-        certs.resolve("dealer").toString(), "--idle-timeout", Long.toString(timeout.toSeconds()))), "dealer");
+    this.dealer =
+        Jvm.launch(
+            command(
+                dealerJar,
+                List.of(
+                    "serve",
+                    "--port",
+                    "0",
+                    "--certs",
+                    certs.resolve("dealer").toString(),
+                    "--idle-timeout",
+                    Long.toString(timeout.toSeconds()))),
+            "dealer");
     this.dealerPort = dealer.awaitNumber(DEALER_PORT, Duration.ofSeconds(120));
   }
 
@@ -124,15 +149,24 @@ public final class SeparateJvmRunner implements AutoCloseable {
     Path input = work.resolve(model + "-input.txt");
     writeInputs(input, inputs);
     int[] seen = {0};
-    Reports r = runParties(model, "compare-" + model, input, inputs.size(), k -> {
-      progress.step();
-      progress.step();
-      if (k + 1 < inputs.size()) {
-        progress.begin(label + ": " + (k + 1 < warmup ? "warm-up " + (k + 2) : "rep " + (k + 1 - warmup + 1))
-            + " (separate JVMs)");
-      }
-      seen[0]++;
-    });
+    Reports r =
+        runParties(
+            model,
+            "compare-" + model,
+            input,
+            inputs.size(),
+            k -> {
+              progress.step();
+              progress.step();
+              if (k + 1 < inputs.size()) {
+                progress.begin(
+                    label
+                        + ": "
+                        + (k + 1 < warmup ? "warm-up " + (k + 2) : "rep " + (k + 1 - warmup + 1))
+                        + " (separate JVMs)");
+              }
+              seen[0]++;
+            });
     for (; seen[0] < inputs.size(); seen[0]++) {
       progress.step();
       progress.step();
@@ -152,36 +186,77 @@ public final class SeparateJvmRunner implements AutoCloseable {
   }
 
   /**
-   * One dealer session of {@code inferences} inferences between two fresh party JVMs:
-   * {@code model} is a zoo name or an ONNX file, given to party 0 only (party 1 gets no model:
-   * party 0 sends it the architecture), {@code input} party 1's text input file. Each party gets
-   * its own certificate bundle. {@code onInference} sees the index of
-   * each inference party 1 reports finished (polled, from this thread).
+   * One dealer session of {@code inferences} inferences between two fresh party JVMs: {@code model}
+   * is a zoo name or an ONNX file, given to party 0 only (party 1 gets no model: party 0 sends it
+   * the architecture), {@code input} party 1's text input file. Each party gets its own certificate
+   * bundle. {@code onInference} sees the index of each inference party 1 reports finished (polled,
+   * from this thread).
    */
-  /** Runs the parties' sessions in {@code mode} (both parties get the same {@code --truncation}). */
+  /**
+   * Runs the parties' sessions in {@code mode} (both parties get the same {@code --truncation}).
+   */
   public SeparateJvmRunner truncation(TruncationMode mode) {
     this.truncation = mode;
     return this;
   }
 
-  public Reports runParties(String model, String session, Path input, int inferences,
-      IntConsumer onInference) throws IOException, InterruptedException {
+  public Reports runParties(
+      String model, String session, Path input, int inferences, IntConsumer onInference)
+      throws IOException, InterruptedException {
     String tag = session.replaceAll("[^A-Za-z0-9_.-]", "_");
     Path json0 = work.resolve(tag + "-p0.json");
     Path json1 = work.resolve(tag + "-p1.json");
-    List<String> common = List.of("--dealer", "127.0.0.1:" + dealerPort, "--inferences", Integer.toString(inferences),
-        "--net", net.name(), "--timeout", Long.toString(timeout.toSeconds()), "--connect-deadline", "120",
-        "--truncation", truncation.name().toLowerCase(java.util.Locale.ROOT),
-        "--threads", Integer.toString(org.polyshare.core.kernel.RingThreads.shared().threads()));
-    List<String> a0 = new ArrayList<>(List.of("run", "--id", "0", "--listen", "0", "--json", json0.toString(),
-        "--certs", certs.resolve("party0").toString(), "--model", model, "--session", session));
+    List<String> common =
+        List.of(
+            "--dealer",
+            "127.0.0.1:" + dealerPort,
+            "--inferences",
+            Integer.toString(inferences),
+            "--net",
+            net.name(),
+            "--timeout",
+            Long.toString(timeout.toSeconds()),
+            "--connect-deadline",
+            "120",
+            "--truncation",
+            truncation.name().toLowerCase(java.util.Locale.ROOT),
+            "--threads",
+            Integer.toString(org.polyshare.core.kernel.RingThreads.shared().threads()));
+    List<String> a0 =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--id",
+                "0",
+                "--listen",
+                "0",
+                "--json",
+                json0.toString(),
+                "--certs",
+                certs.resolve("party0").toString(),
+                "--model",
+                model,
+                "--session",
+                session));
     a0.addAll(common);
     Jvm p0 = Jvm.launch(command(partyJar, a0), "party 0");
     Jvm p1 = null;
     try {
       int peerPort = p0.awaitNumber(PEER_PORT, Duration.ofSeconds(300));
-      List<String> a1 = new ArrayList<>(List.of("run", "--id", "1", "--peer", "127.0.0.1:" + peerPort,
-          "--input", input.toString(), "--json", json1.toString(), "--certs", certs.resolve("party1").toString()));
+      List<String> a1 =
+          new ArrayList<>(
+              List.of(
+                  "run",
+                  "--id",
+                  "1",
+                  "--peer",
+                  "127.0.0.1:" + peerPort,
+                  "--input",
+                  input.toString(),
+                  "--json",
+                  json1.toString(),
+                  "--certs",
+                  certs.resolve("party1").toString()));
       a1.addAll(common);
       p1 = Jvm.launch(command(partyJar, a1), "party 1");
       long deadline = System.nanoTime() + timeout.toNanos() * (inferences + 2);
@@ -203,7 +278,8 @@ public final class SeparateJvmRunner implements AutoCloseable {
         p1.destroy();
       }
     }
-    return new Reports(JsonParser.parseString(Files.readString(json0)).getAsJsonObject(),
+    return new Reports(
+        JsonParser.parseString(Files.readString(json0)).getAsJsonObject(),
         JsonParser.parseString(Files.readString(json1)).getAsJsonObject());
   }
 
@@ -238,15 +314,20 @@ public final class SeparateJvmRunner implements AutoCloseable {
       CHILDREN.add(p);
       p.onExit().thenRun(() -> CHILDREN.remove(p));
       Jvm j = new Jvm(p, name);
-      Thread t = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line; (line = r.readLine()) != null; ) {
-            j.lines.add(line);
-          }
-        } catch (IOException ignored) {
-          // the process ended
-        }
-      }, "compare-" + name.replace(' ', '-') + "-output");
+      Thread t =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String line; (line = r.readLine()) != null; ) {
+                    j.lines.add(line);
+                  }
+                } catch (IOException ignored) {
+                  // the process ended
+                }
+              },
+              "compare-" + name.replace(' ', '-') + "-output");
       t.setDaemon(true);
       t.start();
       return j;
@@ -286,20 +367,33 @@ public final class SeparateJvmRunner implements AutoCloseable {
         }
         Thread.sleep(50);
       }
-      throw new IllegalStateException(name + " did not print '" + p.pattern() + "'"
-          + (process.isAlive() ? " within " + max.toSeconds() + " s" : " (it exited with " + process.exitValue() + ")")
-          + "; its last output:\n" + tail());
+      throw new IllegalStateException(
+          name
+              + " did not print '"
+              + p.pattern()
+              + "'"
+              + (process.isAlive()
+                  ? " within " + max.toSeconds() + " s"
+                  : " (it exited with " + process.exitValue() + ")")
+              + "; its last output:\n"
+              + tail());
     }
 
     void awaitExit(Duration max) throws InterruptedException {
       if (!process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw new IllegalStateException(name + " did not finish within " + max.toSeconds() + " s; its last output:\n" + tail());
+        throw new IllegalStateException(
+            name + " did not finish within " + max.toSeconds() + " s; its last output:\n" + tail());
       }
       Thread.sleep(100); // let the output reader catch the last lines
       if (process.exitValue() != 0) {
-        throw new IllegalStateException(String.format(Locale.ROOT, "%s exited with %d; its last output:%n%s",
-            name, process.exitValue(), tail()));
+        throw new IllegalStateException(
+            String.format(
+                Locale.ROOT,
+                "%s exited with %d; its last output:%n%s",
+                name,
+                process.exitValue(),
+                tail()));
       }
     }
 

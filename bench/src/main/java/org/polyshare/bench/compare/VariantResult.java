@@ -6,7 +6,8 @@ import java.util.function.ToDoubleFunction;
 import org.polyshare.bench.harness.Medians;
 
 /** All measured repetitions of one variant, with the plaintext check of each repetition. */
-public record VariantResult(String model, List<Measurement> reps, List<ReferenceCheck.Outcome> checks) {
+public record VariantResult(
+    String model, List<Measurement> reps, List<ReferenceCheck.Outcome> checks) {
 
   public boolean passed() {
     return !checks.isEmpty() && checks.stream().allMatch(ReferenceCheck.Outcome::passed);

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.polyshare.bench.harness.Cpu;
 import org.polyshare.bench.harness.Medians;
-import org.polyshare.bench.harness.Report;
 import org.polyshare.bench.harness.Repetitions;
+import org.polyshare.bench.harness.Report;
 import org.polyshare.core.correlation.CorrelationRequest;
 import org.polyshare.core.correlation.FssReluKeys;
 import org.polyshare.core.correlation.InProcessDealer;
@@ -13,15 +13,18 @@ import org.polyshare.core.fss.FssRelu;
 
 /**
  * The FSS ReLU's two costs apart, through the library ({@link FssRelu}): the dealer's key
- * generation for {@code n} ReLUs (both parties' material, one {@link InProcessDealer} request),
- * and each party's local key evaluation on the opened {@code c = x + 2^k + r} (no link: the one
- * opening round is a ring element each way and is not what is measured). Rates are ReLUs per
- * second of the measuring thread's CPU time, i.e. per core. Every repetition checks that the
- * two parties' outputs reconstruct to {@code ReLU(x)} for all n.
+ * generation for {@code n} ReLUs (both parties' material, one {@link InProcessDealer} request), and
+ * each party's local key evaluation on the opened {@code c = x + 2^k + r} (no link: the one opening
+ * round is a ring element each way and is not what is measured). Rates are ReLUs per second of the
+ * measuring thread's CPU time, i.e. per core. Every repetition checks that the two parties' outputs
+ * reconstruct to {@code ReLU(x)} for all n.
  */
 public final class FssBench {
-  /** One repetition: CPU nanoseconds of the dealing and of each party's evaluation, and the bytes. */
-  public record Rep(long keygenNanos, long eval0Nanos, long eval1Nanos, long keyBytes0, long keyBytes1) {}
+  /**
+   * One repetition: CPU nanoseconds of the dealing and of each party's evaluation, and the bytes.
+   */
+  public record Rep(
+      long keygenNanos, long eval0Nanos, long eval1Nanos, long keyBytes0, long keyBytes1) {}
 
   private final int n;
   private final int bits;
@@ -68,15 +71,26 @@ public final class FssBench {
     for (int i = 0; i < n; i++) {
       long want = Math.max(x[i], 0);
       if (y0[i] + y1[i] != want) {
-        throw new IllegalStateException("FSS ReLU " + i + " of " + n + ": x = " + x[i] + " gave "
-            + (y0[i] + y1[i]) + ", expected " + want);
+        throw new IllegalStateException(
+            "FSS ReLU "
+                + i
+                + " of "
+                + n
+                + ": x = "
+                + x[i]
+                + " gave "
+                + (y0[i] + y1[i])
+                + ", expected "
+                + want);
       }
     }
-    return new Rep(keygen, t2 - t1, t3 - t2, dealer.trafficTo(0).bytes(), dealer.trafficTo(1).bytes());
+    return new Rep(
+        keygen, t2 - t1, t3 - t2, dealer.trafficTo(0).bytes(), dealer.trafficTo(1).bytes());
   }
 
   public String title(Repetitions reps) {
-    return String.format("bench fss --relu %d --bits %d: one DCF key pair per ReLU, %d warm-up + %d measured reps",
+    return String.format(
+        "bench fss --relu %d --bits %d: one DCF key pair per ReLU, %d warm-up + %d measured reps",
         n, bits, reps.warmup(), reps.measured());
   }
 

@@ -7,10 +7,10 @@ import org.polyshare.bench.harness.PhaseCost;
 import org.polyshare.bench.harness.Report;
 
 /**
- * Engine rates in million AND gates per second, from the garbling and the evaluation engine
- * phases of each measured repetition: the median and the best repetition (other load on a shared
- * machine only slows a run down, so the best is the cleaner figure), by wall clock and, where the
- * JVM measures it, by thread CPU time ({@code cpu_} keys).
+ * Engine rates in million AND gates per second, from the garbling and the evaluation engine phases
+ * of each measured repetition: the median and the best repetition (other load on a shared machine
+ * only slows a run down, so the best is the cleaner figure), by wall clock and, where the JVM
+ * measures it, by thread CPU time ({@code cpu_} keys).
  */
 final class AndRates {
   private AndRates() {}
@@ -30,7 +30,8 @@ final class AndRates {
     return ms;
   }
 
-  private static void put(Report r, String prefix, double ands, double[] garbleMs, double[] evalMs) {
+  private static void put(
+      Report r, String prefix, double ands, double[] garbleMs, double[] evalMs) {
     double[] both = new double[garbleMs.length];
     for (int i = 0; i < both.length; i++) {
       both[i] = garbleMs[i] + evalMs[i];

@@ -22,18 +22,19 @@ import org.polyshare.core.protocol.Party;
 import org.polyshare.core.ring.FixedPoint;
 
 /**
- * {@code bench gc --circuit}: plain Yao on any {@link Circuit} through {@link CircuitRunner},
- * party 0 garbling {@code instances} copies and holding every input but the last, party 1
- * holding the last and learning the outputs. The runner's phases run one after the other between
- * barriers, so each is measured alone: labels (party 1's input labels by OT from the dealer's
- * random OTs), garble (party 0, local), transfer (tables and party 0's active labels), evaluate
- * (party 1, local). Every instance's output is checked against plain evaluation.
+ * {@code bench gc --circuit}: plain Yao on any {@link Circuit} through {@link CircuitRunner}, party
+ * 0 garbling {@code instances} copies and holding every input but the last, party 1 holding the
+ * last and learning the outputs. The runner's phases run one after the other between barriers, so
+ * each is measured alone: labels (party 1's input labels by OT from the dealer's random OTs),
+ * garble (party 0, local), transfer (tables and party 0's active labels), evaluate (party 1,
+ * local). Every instance's output is checked against plain evaluation.
  */
 public final class CircuitBench {
   private static final Duration TIMEOUT = Duration.ofSeconds(600);
 
   /** One party's phases; {@link PhaseCost#NONE} where the phase is the other party's. */
-  public record Phases(PhaseCost labels, PhaseCost garble, PhaseCost transfer, PhaseCost evaluate) {}
+  public record Phases(
+      PhaseCost labels, PhaseCost garble, PhaseCost transfer, PhaseCost evaluate) {}
 
   /** One repetition: both parties, the dealer's bytes to both, party 1's outputs. */
   public record Rep(Phases party0, Phases party1, long dealerBytes, long[][] outputs) {
@@ -51,6 +52,7 @@ public final class CircuitBench {
   private final Circuit c;
   private final int capacity;
   private final int n;
+
   /** {@code values[i][k]}: input i of instance k, LSB-first words. */
   private final long[][][] values;
 
@@ -63,8 +65,13 @@ public final class CircuitBench {
       throw new IllegalArgumentException(c.name() + " has no inputs");
     }
     if (!hexInputs.isEmpty() && hexInputs.size() != c.inputCount()) {
-      throw new IllegalArgumentException(c.name() + " has " + c.inputCount() + " inputs but "
-          + hexInputs.size() + " --input values were given");
+      throw new IllegalArgumentException(
+          c.name()
+              + " has "
+              + c.inputCount()
+              + " inputs but "
+              + hexInputs.size()
+              + " --input values were given");
     }
     if (instances < 1 || capacity < 1) {
       throw new IllegalArgumentException("--instances and --capacity must be >= 1");
@@ -87,10 +94,19 @@ public final class CircuitBench {
   }
 
   public String title(Repetitions reps) {
-    return String.format("bench gc --circuit %s: %d inputs (last = evaluator's), %d AND / %d XOR /"
+    return String.format(
+        "bench gc --circuit %s: %d inputs (last = evaluator's), %d AND / %d XOR /"
             + " %d INV gates, %d label slots; %d instances, %d per engine call, %d warm-up + %d measured reps",
-        c.name(), c.inputCount(), c.andCount(), c.xorCount(), c.invCount(), c.slots(), n,
-        Math.min(capacity, n), reps.warmup(), reps.measured());
+        c.name(),
+        c.inputCount(),
+        c.andCount(),
+        c.xorCount(),
+        c.invCount(),
+        c.slots(),
+        n,
+        Math.min(capacity, n),
+        reps.warmup(),
+        reps.measured());
   }
 
   /** The measured repetitions; fails if any instance's output differs from plain evaluation. */
@@ -102,14 +118,16 @@ public final class CircuitBench {
       mismatches += Arrays.equals(runs.get(runs.size() - 1).outputs()[k], expect[k]) ? 0 : 1;
     }
     if (mismatches > 0) {
-      throw new IllegalStateException(mismatches + " of " + n + " garbled instances disagree with plain evaluation");
+      throw new IllegalStateException(
+          mismatches + " of " + n + " garbled instances disagree with plain evaluation");
     }
     return runs;
   }
 
   private Rep repetition() {
     InProcessDealer dealer = new InProcessDealer();
-    TwoParties.Result<Side> r = TwoPartyRun.run(TIMEOUT, ctx -> garbler(ctx, dealer), ctx -> evaluator(ctx, dealer));
+    TwoParties.Result<Side> r =
+        TwoPartyRun.run(TIMEOUT, ctx -> garbler(ctx, dealer), ctx -> evaluator(ctx, dealer));
     long dealt = dealer.trafficTo(0).bytes() + dealer.trafficTo(1).bytes();
     return new Rep(r.party0().phases(), r.party1().phases(), dealt, r.party1().outputs());
   }
@@ -117,7 +135,8 @@ public final class CircuitBench {
   private Side garbler(TwoPartyRun.PartyContext ctx, InProcessDealer dealer) {
     PartyLink link = ctx.link();
     Party p = new Party(0, link, dealer.source(0), FixedPoint.defaults());
-    CircuitRunner.GarblerSide g = CircuitRunner.garbler(p, c, capacity, n, Arrays.copyOf(values, c.inputCount() - 1));
+    CircuitRunner.GarblerSide g =
+        CircuitRunner.garbler(p, c, capacity, n, Arrays.copyOf(values, c.inputCount() - 1));
     ctx.barrier().await();
     PhaseTimer t = PhaseTimer.start(link.stats());
     g.transferLabels();
@@ -138,7 +157,8 @@ public final class CircuitBench {
   private Side evaluator(TwoPartyRun.PartyContext ctx, InProcessDealer dealer) {
     PartyLink link = ctx.link();
     Party p = new Party(1, link, dealer.source(1), FixedPoint.defaults());
-    CircuitRunner.EvaluatorSide e = CircuitRunner.evaluator(p, c, capacity, values[c.inputCount() - 1]);
+    CircuitRunner.EvaluatorSide e =
+        CircuitRunner.evaluator(p, c, capacity, values[c.inputCount() - 1]);
     ctx.barrier().await();
     PhaseTimer t = PhaseTimer.start(link.stats());
     e.transferLabels();
@@ -164,7 +184,11 @@ public final class CircuitBench {
       int words = (c.outputWidth(o) + 63) >>> 6;
       long[] w = Arrays.copyOfRange(rep.outputs()[0], off, off + words);
       off += words;
-      sb.append("  output ").append(o).append(" (instance 0): ").append(Bits.toHex(w, c.outputWidth(o))).append('\n');
+      sb.append("  output ")
+          .append(o)
+          .append(" (instance 0): ")
+          .append(Bits.toHex(w, c.outputWidth(o)))
+          .append('\n');
     }
     return sb.toString();
   }
@@ -178,16 +202,17 @@ public final class CircuitBench {
       garble.add(r.party0().garble());
       evaluate.add(r.party1().evaluate());
     }
-    Report r = new Report("")
-        .put("circuit", circuitName)
-        .put("and_gates_per_instance", (long) c.andCount())
-        .put("instances", (long) n)
-        .put("engine_capacity", (long) Math.min(capacity, n))
-        .put("checked_against_plain", n + " instances, all equal")
-        .put("ot_ms", Medians.median(runs, x -> x.labels().wallMs()))
-        .put("garble_ms", Medians.median(garble, PhaseCost::wallMs))
-        .put("transfer_ms", Medians.median(runs, x -> x.transfer().wallMs()))
-        .put("evaluate_ms", Medians.median(evaluate, PhaseCost::wallMs));
+    Report r =
+        new Report("")
+            .put("circuit", circuitName)
+            .put("and_gates_per_instance", (long) c.andCount())
+            .put("instances", (long) n)
+            .put("engine_capacity", (long) Math.min(capacity, n))
+            .put("checked_against_plain", n + " instances, all equal")
+            .put("ot_ms", Medians.median(runs, x -> x.labels().wallMs()))
+            .put("garble_ms", Medians.median(garble, PhaseCost::wallMs))
+            .put("transfer_ms", Medians.median(runs, x -> x.transfer().wallMs()))
+            .put("evaluate_ms", Medians.median(evaluate, PhaseCost::wallMs));
     AndRates.put(r, ands, garble, evaluate);
     PhaseCost ot = last.party0().labels();
     return r.put("table_bytes_per_and", 32L)

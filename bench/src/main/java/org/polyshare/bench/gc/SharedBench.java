@@ -22,12 +22,12 @@ import org.polyshare.core.protocol.Party;
 import org.polyshare.core.ring.FixedPoint;
 
 /**
- * {@code bench gc --relu} and {@code --maxpool}: the shared-input protocol of a
- * {@link GcFunction} ({@link SharedGarbler}, {@link SharedEvaluator}) on {@code n} instances of
- * random additive shares: offline (OTs, garbling, tables), then online (masked shares, labels,
- * evaluation). The engine is timed from here, around {@link SharedGarbler#garbleChunk} and
- * {@link SharedEvaluator#evaluate}, which do no link traffic. Results are checked against
- * {@code max(0, window…) >> shift} in the clear.
+ * {@code bench gc --relu} and {@code --maxpool}: the shared-input protocol of a {@link GcFunction}
+ * ({@link SharedGarbler}, {@link SharedEvaluator}) on {@code n} instances of random additive
+ * shares: offline (OTs, garbling, tables), then online (masked shares, labels, evaluation). The
+ * engine is timed from here, around {@link SharedGarbler#garbleChunk} and {@link
+ * SharedEvaluator#evaluate}, which do no link traffic. Results are checked against {@code max(0,
+ * window…) >> shift} in the clear.
  */
 public final class SharedBench {
   private static final Duration TIMEOUT = Duration.ofSeconds(600);
@@ -105,9 +105,11 @@ public final class SharedBench {
 
   private Rep repetition() {
     InProcessDealer dealer = new InProcessDealer();
-    TwoParties.Result<Side> r = TwoPartyRun.run(TIMEOUT, ctx -> party(ctx, dealer, x0), ctx -> party(ctx, dealer, x1));
+    TwoParties.Result<Side> r =
+        TwoPartyRun.run(TIMEOUT, ctx -> party(ctx, dealer, x0), ctx -> party(ctx, dealer, x1));
     long dealt = dealer.trafficTo(0).bytes() + dealer.trafficTo(1).bytes();
-    return new Rep(r.party0().phases(), r.party1().phases(), dealt, r.party0().share(), r.party1().share());
+    return new Rep(
+        r.party0().phases(), r.party1().phases(), dealt, r.party0().share(), r.party1().share());
   }
 
   private Side party(TwoPartyRun.PartyContext ctx, InProcessDealer dealer, long[] share) {

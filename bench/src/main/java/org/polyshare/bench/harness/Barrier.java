@@ -6,10 +6,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Where the two party threads meet between phases, so that each phase starts on both sides
- * together and its clock measures that phase alone. A party that fails {@link #abandon()}s the
- * barrier: the other one then fails at once, now or at its next meeting, instead of waiting out
- * the timeout.
+ * Where the two party threads meet between phases, so that each phase starts on both sides together
+ * and its clock measures that phase alone. A party that fails {@link #abandon()}s the barrier: the
+ * other one then fails at once, now or at its next meeting, instead of waiting out the timeout.
  */
 public final class Barrier {
   private final Phaser phaser = new Phaser(2);
@@ -26,7 +25,9 @@ public final class Barrier {
   public void await() {
     int phase = phaser.arrive();
     try {
-      if (phase < 0 || phaser.awaitAdvanceInterruptibly(phase, timeout.toMillis(), TimeUnit.MILLISECONDS) < 0) {
+      if (phase < 0
+          || phaser.awaitAdvanceInterruptibly(phase, timeout.toMillis(), TimeUnit.MILLISECONDS)
+              < 0) {
         throw new IllegalStateException("the other party failed before the next phase");
       }
     } catch (InterruptedException e) {

@@ -43,14 +43,20 @@ public record PhaseCost(long wallNanos, long cpuNanos, LinkStats.Snapshot traffi
   public PhaseCost plus(PhaseCost o) {
     LinkStats.Snapshot a = traffic;
     LinkStats.Snapshot b = o.traffic;
-    return new PhaseCost(wallNanos + o.wallNanos, cpuNanos + o.cpuNanos, new LinkStats.Snapshot(
-        a.bytesSent() + b.bytesSent(), a.bytesReceived() + b.bytesReceived(),
-        a.messagesSent() + b.messagesSent(), a.messagesReceived() + b.messagesReceived(),
-        a.rounds() + b.rounds()));
+    return new PhaseCost(
+        wallNanos + o.wallNanos,
+        cpuNanos + o.cpuNanos,
+        new LinkStats.Snapshot(
+            a.bytesSent() + b.bytesSent(),
+            a.bytesReceived() + b.bytesReceived(),
+            a.messagesSent() + b.messagesSent(),
+            a.messagesReceived() + b.messagesReceived(),
+            a.rounds() + b.rounds()));
   }
 
   /** The faster of two runs on each clock separately (for short, easily disturbed references). */
   public static PhaseCost best(PhaseCost a, PhaseCost b) {
-    return new PhaseCost(Math.min(a.wallNanos, b.wallNanos), Math.min(a.cpuNanos, b.cpuNanos), a.traffic);
+    return new PhaseCost(
+        Math.min(a.wallNanos, b.wallNanos), Math.min(a.cpuNanos, b.cpuNanos), a.traffic);
   }
 }

@@ -27,7 +27,8 @@ public final class PhaseTimer {
   /** A phase whose traffic is read from {@code stats} (the difference of two snapshots). */
   public static PhaseTimer start(LinkStats stats) {
     if (stats == null) {
-      throw new IllegalArgumentException("link stats must not be null; use start() for a phase without a link");
+      throw new IllegalArgumentException(
+          "link stats must not be null; use start() for a phase without a link");
     }
     return new PhaseTimer(stats);
   }
@@ -35,6 +36,7 @@ public final class PhaseTimer {
   public PhaseCost stop() {
     long wall = System.nanoTime() - wall0;
     long cpu = Cpu.threadNanos() - cpu0;
-    return new PhaseCost(wall, cpu, stats == null ? PhaseCost.NO_TRAFFIC : stats.snapshot().minus(traffic0));
+    return new PhaseCost(
+        wall, cpu, stats == null ? PhaseCost.NO_TRAFFIC : stats.snapshot().minus(traffic0));
   }
 }

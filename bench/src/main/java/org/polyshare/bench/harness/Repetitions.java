@@ -11,8 +11,13 @@ import java.util.function.IntFunction;
 public record Repetitions(int warmup, int measured) {
   public Repetitions {
     if (warmup < 0 || measured < 1) {
-      throw new IllegalArgumentException("need at least 1 measured repetition and no negative warm-up"
-          + " count, got " + measured + " measured and " + warmup + " warm-up");
+      throw new IllegalArgumentException(
+          "need at least 1 measured repetition and no negative warm-up"
+              + " count, got "
+              + measured
+              + " measured and "
+              + warmup
+              + " warm-up");
     }
   }
 
@@ -26,12 +31,14 @@ public record Repetitions(int warmup, int measured) {
 
   /** For progress lines: {@code warm-up 1/2} or {@code rep 3/5}. */
   public String label(int k) {
-    return isWarmup(k) ? "warm-up " + (k + 1) + "/" + warmup : "rep " + (k - warmup + 1) + "/" + measured;
+    return isWarmup(k)
+        ? "warm-up " + (k + 1) + "/" + warmup
+        : "rep " + (k - warmup + 1) + "/" + measured;
   }
 
   /**
-   * Runs every repetition, each from a collected heap (so one repetition's garbage is not billed
-   * to the next), and returns the measured ones' results in order.
+   * Runs every repetition, each from a collected heap (so one repetition's garbage is not billed to
+   * the next), and returns the measured ones' results in order.
    */
   public <R> List<R> run(IntFunction<R> repetition) {
     List<R> kept = new ArrayList<>(measured);

@@ -11,9 +11,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The report of one benchmark run: a title and named values in the order they were put, written
- * as an aligned text table (stdout) and as a flat JSON object with the same keys. Keys are
- * snake_case with their unit as suffix ({@code _ms}, {@code _bytes}, ...).
+ * The report of one benchmark run: a title and named values in the order they were put, written as
+ * an aligned text table (stdout) and as a flat JSON object with the same keys. Keys are snake_case
+ * with their unit as suffix ({@code _ms}, {@code _bytes}, ...).
  */
 public final class Report {
   private final String title;
@@ -64,7 +64,10 @@ public final class Report {
     return Collections.unmodifiableMap(values);
   }
 
-  /** The title, then one line per value; numbers with three decimals, below 1 three significant digits. */
+  /**
+   * The title, then one line per value; numbers with three decimals, below 1 three significant
+   * digits.
+   */
   public String text() {
     StringBuilder sb = new StringBuilder();
     if (title != null && !title.isEmpty()) {
@@ -72,9 +75,10 @@ public final class Report {
     }
     for (Map.Entry<String, Object> e : values.entrySet()) {
       Object v = e.getValue();
-      String s = v instanceof Double d
-          ? String.format(Locale.ROOT, d != 0 && Math.abs(d) < 1 ? "%.3g" : "%.3f", d)
-          : String.valueOf(v);
+      String s =
+          v instanceof Double d
+              ? String.format(Locale.ROOT, d != 0 && Math.abs(d) < 1 ? "%.3g" : "%.3f", d)
+              : String.valueOf(v);
       sb.append(String.format(Locale.ROOT, "  %-40s %s%n", e.getKey(), s));
     }
     return sb.toString();
@@ -85,7 +89,10 @@ public final class Report {
     StringBuilder sb = new StringBuilder("{\n");
     int i = 0;
     for (Map.Entry<String, Object> e : values.entrySet()) {
-      sb.append("  ").append(Json.str(e.getKey())).append(": ").append(Json.value(e.getValue()))
+      sb.append("  ")
+          .append(Json.str(e.getKey()))
+          .append(": ")
+          .append(Json.value(e.getValue()))
           .append(++i < values.size() ? ",\n" : "\n");
     }
     return sb.append("}\n").toString();

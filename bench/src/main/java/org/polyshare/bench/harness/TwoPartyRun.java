@@ -6,9 +6,9 @@ import org.polyshare.core.link.PartyLink;
 import org.polyshare.core.link.TwoParties;
 
 /**
- * The two parties of a benchmark on two threads over an in-memory link pair, sharing one
- * {@link Barrier}. A party that fails abandons the barrier, and the first failure is the one
- * reported (not the other party's broken barrier or closed link).
+ * The two parties of a benchmark on two threads over an in-memory link pair, sharing one {@link
+ * Barrier}. A party that fails abandons the barrier, and the first failure is the one reported (not
+ * the other party's broken barrier or closed link).
  */
 public final class TwoPartyRun {
   private TwoPartyRun() {}
@@ -23,11 +23,13 @@ public final class TwoPartyRun {
   }
 
   /** {@code timeout} bounds every receive on the link and every wait at the barrier. */
-  public static <T> TwoParties.Result<T> run(Duration timeout, PartyBody<T> party0, PartyBody<T> party1) {
+  public static <T> TwoParties.Result<T> run(
+      Duration timeout, PartyBody<T> party0, PartyBody<T> party1) {
     Barrier barrier = new Barrier(timeout);
     AtomicReference<Throwable> first = new AtomicReference<>();
     try {
-      return TwoParties.run(timeout,
+      return TwoParties.run(
+          timeout,
           link -> guarded(party0, new PartyContext(0, link, barrier), first),
           link -> guarded(party1, new PartyContext(1, link, barrier), first));
     } catch (RuntimeException | Error e) {
@@ -42,7 +44,8 @@ public final class TwoPartyRun {
     }
   }
 
-  private static <T> T guarded(PartyBody<T> body, PartyContext ctx, AtomicReference<Throwable> first) {
+  private static <T> T guarded(
+      PartyBody<T> body, PartyContext ctx, AtomicReference<Throwable> first) {
     try {
       return body.run(ctx);
     } catch (RuntimeException | Error e) {

@@ -21,8 +21,8 @@ import org.polyshare.core.prg.Prg;
 import org.polyshare.core.prg.Seed;
 
 /**
- * Half-gates engine throughput on the GC ReLU circuit (shift 16, 173 AND gates), single thread,
- * 256 instances per call as {@code GcRelu} runs it. Scores are AND gates per second.
+ * Half-gates engine throughput on the GC ReLU circuit (shift 16, 173 AND gates), single thread, 256
+ * instances per call as {@code GcRelu} runs it. Scores are AND gates per second.
  *
  * <pre>java -cp bench/target/polyshare-bench.jar org.openjdk.jmh.Main GarblingBenchmark</pre>
  */

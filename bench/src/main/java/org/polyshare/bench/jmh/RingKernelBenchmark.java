@@ -24,10 +24,12 @@ import org.polyshare.core.kernel.RingThreads;
  * Int64 ring kernels at 1 and 2 kernel threads ({@code threads}, the pool's size in each forked
  * JVM). Scores are multiply-adds per second: both benchmarks do the 64 × 576 × 1024 = 37,748,736
  * MACs of a ResNet-18 3×3 conv layer (64→64 channels, 32×32, pad 1), once as a plain GEMM and once
- * as the convolution (im2col + GEMM). The pool is sized once per JVM, so keep at least one fork
- * (no {@code -f 0}).
+ * as the convolution (im2col + GEMM). The pool is sized once per JVM, so keep at least one fork (no
+ * {@code -f 0}).
  *
- * <pre>java -cp bench/target/polyshare-bench.jar org.openjdk.jmh.Main RingKernelBenchmark -p threads=1,2</pre>
+ * <pre>
+ * java -cp bench/target/polyshare-bench.jar org.openjdk.jmh.Main RingKernelBenchmark -p threads=1,2
+ * </pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

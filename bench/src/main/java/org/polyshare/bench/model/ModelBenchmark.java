@@ -22,9 +22,9 @@ import org.polyshare.models.zoo.Zoo;
  * Secure inference of a zoo model between two in-process parties (two threads, in-memory link,
  * in-process dealer) next to the plaintext int64 forward ({@link RingForward}) of the same model on
  * the same inputs, in the same run. One session (weight masks opened once, timed apart); then per
- * repetition an offline phase, an online phase, and the plaintext forward on party 1's thread
- * while both parties wait at the barrier, so it sees the same machine load and competes with
- * neither party.
+ * repetition an offline phase, an online phase, and the plaintext forward on party 1's thread while
+ * both parties wait at the barrier, so it sees the same machine load and competes with neither
+ * party.
  */
 public final class ModelBenchmark {
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
@@ -33,7 +33,9 @@ public final class ModelBenchmark {
 
   public record Settings(String model, int batch, Repetitions reps, TruncationMode truncation) {}
 
-  /** One repetition: each party's secure result (per-layer costs inside) and the plaintext forward. */
+  /**
+   * One repetition: each party's secure result (per-layer costs inside) and the plaintext forward.
+   */
   public record Rep(SecureModel.Result party0, SecureModel.Result party1, PhaseCost plaintext) {
     public SecureModel.Result party(int id) {
       return id == 0 ? party0 : party1;
@@ -41,8 +43,14 @@ public final class ModelBenchmark {
   }
 
   /** The run: its model, each party's session setup and the measured repetitions. */
-  public record Run(Settings settings, Model model, PhaseCost setup0, PhaseCost setup1,
-      List<Rep> reps, double[][] secureOutputs, double[][] int64Outputs) {}
+  public record Run(
+      Settings settings,
+      Model model,
+      PhaseCost setup0,
+      PhaseCost setup1,
+      List<Rep> reps,
+      double[][] secureOutputs,
+      double[][] int64Outputs) {}
 
   private record Side(PhaseCost setup, List<SecureModel.Result> results, long[] ring) {}
 
@@ -62,23 +70,39 @@ public final class ModelBenchmark {
     InProcessDealer dealer = new InProcessDealer();
     int total = s.reps().total();
     PhaseCost[] plainCost = new PhaseCost[total];
-    TwoParties.Result<Side> r = TwoPartyRun.run(TIMEOUT,
-        ctx -> party(ctx, dealer, sm0, s, null, null, null),
-        ctx -> party(ctx, dealer, sm1, s, xs, () -> plain.forwardRing(encoded.clone()), plainCost));
+    TwoParties.Result<Side> r =
+        TwoPartyRun.run(
+            TIMEOUT,
+            ctx -> party(ctx, dealer, sm0, s, null, null, null),
+            ctx ->
+                party(
+                    ctx, dealer, sm1, s, xs, () -> plain.forwardRing(encoded.clone()), plainCost));
     List<Rep> reps = new ArrayList<>();
     for (int k = s.reps().warmup(); k < total; k++) {
       reps.add(new Rep(r.party0().results().get(k), r.party1().results().get(k), plainCost[k]));
     }
     double[][] secure = r.party1().results().get(total - 1).logits();
-    return new Run(s, model, r.party0().setup(), r.party1().setup(), reps, secure,
+    return new Run(
+        s,
+        model,
+        r.party0().setup(),
+        r.party1().setup(),
+        reps,
+        secure,
         plain.outputs(r.party1().ring(), s.batch()));
   }
 
-  private static Side party(TwoPartyRun.PartyContext ctx, InProcessDealer dealer, SecureModel sm,
-      Settings s, double[][] inputs, java.util.function.Supplier<long[]> plaintext,
+  private static Side party(
+      TwoPartyRun.PartyContext ctx,
+      InProcessDealer dealer,
+      SecureModel sm,
+      Settings s,
+      double[][] inputs,
+      java.util.function.Supplier<long[]> plaintext,
       PhaseCost[] plainCost) {
-    Party p = new Party(ctx.id(), ctx.link(), dealer.source(ctx.id()), sm.model().fixedPoint(),
-        s.truncation());
+    Party p =
+        new Party(
+            ctx.id(), ctx.link(), dealer.source(ctx.id()), sm.model().fixedPoint(), s.truncation());
     Barrier barrier = ctx.barrier();
     PhaseTimer setup = PhaseTimer.start(ctx.link().stats());
     SecureModel.Session session = sm.open(p);
@@ -106,11 +130,17 @@ public final class ModelBenchmark {
     long gcBytes = relus * 2 * 7 * 1024L;
     long heap = Runtime.getRuntime().maxMemory();
     if (gcBytes > heap / 2) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT,
-          "%s at batch %d has %d ReLUs: about %.1f GB of garbled-circuit material for the two"
-              + " in-process parties, more than half the heap (%.1f GB); raise -Xmx (e.g."
-              + " BENCH_JAVA_OPTS=-Xmx20g) or benchmark the PKN variant", s.model(), s.batch(),
-          relus, gcBytes / 1e9, heap / 1e9));
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "%s at batch %d has %d ReLUs: about %.1f GB of garbled-circuit material for the two"
+                  + " in-process parties, more than half the heap (%.1f GB); raise -Xmx (e.g."
+                  + " BENCH_JAVA_OPTS=-Xmx20g) or benchmark the PKN variant",
+              s.model(),
+              s.batch(),
+              relus,
+              gcBytes / 1e9,
+              heap / 1e9));
     }
   }
 

@@ -2,18 +2,47 @@ package org.polyshare.bench.ops;
 
 import org.polyshare.core.kernel.Conv2dShape;
 
-/** A 2-D convolution (NCHW, square kernel, stride, zero padding) of party 1's input by party 0's filters. */
+/**
+ * A 2-D convolution (NCHW, square kernel, stride, zero padding) of party 1's input by party 0's
+ * filters.
+ */
 final class Conv2dOp extends LinearOp {
   private final Conv2dShape s;
 
   Conv2dOp(Conv2dShape s, LinearMode mode, int fracBits) {
-    super(mode, fracBits, s, "batch=" + s.batch() + " in=" + s.inC() + "x" + s.h() + "x" + s.w()
-        + " out=" + s.outC() + "x" + s.outH() + "x" + s.outW() + " kernel=" + s.kH() + " stride="
-        + s.stride() + " pad=" + s.pad() + " (" + s.macs() + " MACs)");
+    super(
+        mode,
+        fracBits,
+        s,
+        "batch="
+            + s.batch()
+            + " in="
+            + s.inC()
+            + "x"
+            + s.h()
+            + "x"
+            + s.w()
+            + " out="
+            + s.outC()
+            + "x"
+            + s.outH()
+            + "x"
+            + s.outW()
+            + " kernel="
+            + s.kH()
+            + " stride="
+            + s.stride()
+            + " pad="
+            + s.pad()
+            + " ("
+            + s.macs()
+            + " MACs)");
     this.s = s;
   }
 
-  /** Direct convolution in double: every output accumulates {@code w[oc,c,ky,kx] · x[c, iy, ix]}. */
+  /**
+   * Direct convolution in double: every output accumulates {@code w[oc,c,ky,kx] · x[c, iy, ix]}.
+   */
   @Override
   public double[] reference(double[] x, double[] w) {
     double[] o = new double[s.outputNumel()];

@@ -1,8 +1,8 @@
 package org.polyshare.bench.ops;
 
 /**
- * An op applied element by element to {@code n} values: party 1's input and, for binary ops,
- * party 0's operand of the same length.
+ * An op applied element by element to {@code n} values: party 1's input and, for binary ops, party
+ * 0's operand of the same length.
  */
 abstract class ElementwiseOp implements OpCase {
   final int n;

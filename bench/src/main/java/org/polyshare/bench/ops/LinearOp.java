@@ -9,9 +9,9 @@ import org.polyshare.core.protocol.Party;
 import org.polyshare.core.protocol.Truncation;
 
 /**
- * A ring product {@code X ⊗ W} of party 1's input and party 0's secret weights over a bilinear
- * map (matmul or conv2d), followed by one truncation. The product alone is timed as the op's
- * linear part. Subclasses give the map, its description and the double-precision reference.
+ * A ring product {@code X ⊗ W} of party 1's input and party 0's secret weights over a bilinear map
+ * (matmul or conv2d), followed by one truncation. The product alone is timed as the op's linear
+ * part. Subclasses give the map, its description and the double-precision reference.
  */
 abstract class LinearOp implements OpCase {
   final int f;
@@ -53,11 +53,12 @@ abstract class LinearOp implements OpCase {
 
   @Override
   public OpSession open(Party p, long[] weightShare, long[] plainWeights) {
-    FixedWeightLinear layer = switch (mode) {
-      case owner -> FixedWeightLinear.owned(p, 0, plainWeights, map);
-      case fixed -> FixedWeightLinear.shared(p, 0, weightShare, map);
-      case beaver -> null;
-    };
+    FixedWeightLinear layer =
+        switch (mode) {
+          case owner -> FixedWeightLinear.owned(p, 0, plainWeights, map);
+          case fixed -> FixedWeightLinear.shared(p, 0, weightShare, map);
+          case beaver -> null;
+        };
     return new OpSession() {
       private FixedWeightLinear.Prepared prepared;
       private PhaseCost linear = PhaseCost.NONE;
@@ -70,8 +71,10 @@ abstract class LinearOp implements OpCase {
       @Override
       public long[] online(long[] x) {
         PhaseTimer t = PhaseTimer.start();
-        long[] raw = layer != null ? layer.applyRaw(p, prepared, x)
-            : Beaver.productRaw(p, map, x, weightShare);
+        long[] raw =
+            layer != null
+                ? layer.applyRaw(p, prepared, x)
+                : Beaver.productRaw(p, map, x, weightShare);
         linear = t.stop();
         return Truncation.truncate(p, raw);
       }

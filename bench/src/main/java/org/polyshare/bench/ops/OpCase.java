@@ -4,8 +4,8 @@ import org.polyshare.core.protocol.Party;
 
 /**
  * One op of {@code bench ops}: its data, its secure form between two parties and the same
- * computation in plaintext int64 (the baseline) and in double (the error reference). Party 0
- * holds the weight operand, party 1 the input.
+ * computation in plaintext int64 (the baseline) and in double (the error reference). Party 0 holds
+ * the weight operand, party 1 the input.
  */
 public interface OpCase {
   /** The shape for the report, e.g. {@code size=1048576} or {@code m=1024 k=576 n=64}. */

@@ -23,15 +23,16 @@ import org.polyshare.core.ring.FixedPoint;
  *
  * <p>Per repetition: setup (party 0 shares its operand; fixed-weight layers open their masked
  * weights), not timed; offline (prefetch of the op's correlations, recorded in the first
- * repetition, plus the op's precomputation and the mask of party 1's input); online (party 1
- * masks its input, the op with its truncations), with the link's bytes and rounds; then the
- * plaintext op, best of three (it is short and easily disturbed).
+ * repetition, plus the op's precomputation and the mask of party 1's input); online (party 1 masks
+ * its input, the op with its truncations), with the link's bytes and rounds; then the plaintext op,
+ * best of three (it is short and easily disturbed).
  */
 public final class OpRunner {
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
   /** One party's phases in one repetition; {@code linear} is the ring product inside online. */
-  public record PartyPhases(PhaseCost offline, PhaseCost online, PhaseCost linear, long dealerBytes) {}
+  public record PartyPhases(
+      PhaseCost offline, PhaseCost online, PhaseCost linear, long dealerBytes) {}
 
   /** One repetition: both parties, the plaintext baseline and the result opened to party 1. */
   public record OpRep(PartyPhases party0, PartyPhases party1, PhaseCost plaintext, long[] opened) {
@@ -59,6 +60,7 @@ public final class OpRunner {
   private final TruncationMode mode;
   private final long[] x;
   private final long[] w;
+
   /** Each party's correlations, recorded in the first repetition and prefetched offline after. */
   private final CorrelationPlan[] plans = new CorrelationPlan[2];
 
@@ -78,8 +80,9 @@ public final class OpRunner {
 
   private OpRep repetition() {
     InProcessDealer dealer = new InProcessDealer();
-    TwoParties.Result<Side> r = TwoPartyRun.run(TIMEOUT,
-        ctx -> party(ctx, dealer, w, null), ctx -> party(ctx, dealer, null, x));
+    TwoParties.Result<Side> r =
+        TwoPartyRun.run(
+            TIMEOUT, ctx -> party(ctx, dealer, w, null), ctx -> party(ctx, dealer, null, x));
     long[] opened = r.party1().opened();
     System.gc();
     PhaseCost plain = null;
@@ -89,14 +92,20 @@ public final class OpRunner {
       PhaseCost c = t.stop();
       plain = plain == null ? c : PhaseCost.best(plain, c);
       if (ref.length != opened.length) {
-        throw new IllegalStateException("plaintext and secure " + op.getClass().getSimpleName()
-            + " outputs differ in length: " + ref.length + " vs " + opened.length);
+        throw new IllegalStateException(
+            "plaintext and secure "
+                + op.getClass().getSimpleName()
+                + " outputs differ in length: "
+                + ref.length
+                + " vs "
+                + opened.length);
       }
     }
     return new OpRep(r.party0().phases(), r.party1().phases(), plain, opened);
   }
 
-  private Side party(TwoPartyRun.PartyContext ctx, InProcessDealer dealer, long[] plainWeights, long[] input) {
+  private Side party(
+      TwoPartyRun.PartyContext ctx, InProcessDealer dealer, long[] plainWeights, long[] input) {
     int id = ctx.id();
     PartyLink link = ctx.link();
     PrefetchingCorrelationSource src = new PrefetchingCorrelationSource(dealer.source(id));

@@ -2,8 +2,8 @@ package org.polyshare.bench.ops;
 
 import org.polyshare.core.protocol.Activations;
 import org.polyshare.core.protocol.Party;
-import org.polyshare.core.ring.FixedPoint;
 import org.polyshare.core.protocol.PowerChain;
+import org.polyshare.core.ring.FixedPoint;
 
 /**
  * The PolyKervNet activation {@code (x + c)^d} with {@code c = 1/2}: the library's secure power

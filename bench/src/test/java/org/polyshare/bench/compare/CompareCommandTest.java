@@ -49,13 +49,29 @@ class CompareCommandTest {
   @Test
   void lenet5InProcessComparesBothVariantsChecksThemAndWritesParseableReports(@TempDir Path dir)
       throws Exception {
-    Run r = run("compare", "--model", "lenet5", "--repeat", "1", "--warmup", "0", "--in-process",
-        "--relu-arms", "gc", "--no-progress", "--out", dir.toString(), "--json",
-        dir.resolve("extra.json").toString());
+    Run r =
+        run(
+            "compare",
+            "--model",
+            "lenet5",
+            "--repeat",
+            "1",
+            "--warmup",
+            "0",
+            "--in-process",
+            "--relu-arms",
+            "gc",
+            "--no-progress",
+            "--out",
+            dir.toString(),
+            "--json",
+            dir.resolve("extra.json").toString());
     assertEquals(0, r.exit(), r.err());
     // The Markdown table: both variants, ratios, the checks.
     assertTrue(r.out().contains("| | lenet5-relu (GC ReLU) | lenet5-pkn | ReLU / PKN |"), r.out());
-    assertTrue(r.out().contains("| online (ms) |") && r.out().contains("| total = offline + online (ms) |"));
+    assertTrue(
+        r.out().contains("| online (ms) |")
+            && r.out().contains("| total = offline + online (ms) |"));
     assertTrue(r.out().contains("lenet5-relu rep 1 vs plaintext: PASS"), r.out());
     assertTrue(r.out().contains("lenet5-pkn rep 1 vs plaintext: PASS"), r.out());
 
@@ -70,17 +86,24 @@ class CompareCommandTest {
       JsonObject med = v.getAsJsonObject("median");
       double online = med.get("online_ms").getAsDouble();
       assertTrue(online > 0 && med.get("offline_ms").getAsDouble() > 0);
-      assertEquals(med.get("offline_ms").getAsDouble() + online, med.get("total_ms").getAsDouble(), 1e-3 * online + 1e-3);
+      assertEquals(
+          med.get("offline_ms").getAsDouble() + online,
+          med.get("total_ms").getAsDouble(),
+          1e-3 * online + 1e-3);
       assertTrue(med.get("online_activation_ms").getAsDouble() > 0);
-      assertTrue(med.get("online_linear_ms").getAsDouble() + med.get("online_activation_ms").getAsDouble() <= online * 1.0001);
-      assertTrue(med.get("online_bytes_01").getAsLong() > 0 && med.get("online_bytes_10").getAsLong() > 0);
+      assertTrue(
+          med.get("online_linear_ms").getAsDouble() + med.get("online_activation_ms").getAsDouble()
+              <= online * 1.0001);
+      assertTrue(
+          med.get("online_bytes_01").getAsLong() > 0 && med.get("online_bytes_10").getAsLong() > 0);
       assertTrue(med.get("online_rounds").getAsLong() > 0);
       JsonArray layers = v.getAsJsonArray("layers");
       assertTrue(layers.size() >= 5, "per-layer rows");
     }
     // The ReLU variant ships garbled tables offline; the PKN variant nothing party-to-party.
-    assertTrue(variant(report, 0).getAsJsonObject("median").get("offline_bytes_01").getAsLong()
-        > variant(report, 1).getAsJsonObject("median").get("offline_bytes_01").getAsLong());
+    assertTrue(
+        variant(report, 0).getAsJsonObject("median").get("offline_bytes_01").getAsLong()
+            > variant(report, 1).getAsJsonObject("median").get("offline_bytes_01").getAsLong());
     assertTrue(report.getAsJsonObject("ratios_relu_over_pkn").get("online_ms").getAsDouble() > 0);
 
     // CSV: a header, one row per repetition and a median row per variant, all the same width.
@@ -96,8 +119,10 @@ class CompareCommandTest {
     assertTrue(layersCsv.size() > 10);
 
     // SVG: well-formed XML with one bar segment per part, variant and panel.
-    Document svg = DocumentBuilderFactory.newInstance().newDocumentBuilder()
-        .parse(dir.resolve("compare-lenet5-loopback.svg").toFile());
+    Document svg =
+        DocumentBuilderFactory.newInstance()
+            .newDocumentBuilder()
+            .parse(dir.resolve("compare-lenet5-loopback.svg").toFile());
     assertEquals("svg", svg.getDocumentElement().getNodeName());
     assertTrue(svg.getElementsByTagName("rect").getLength() >= 1 + 2 * (5 + 3));
     assertTrue(Files.readString(dir.resolve("compare-lenet5-loopback.md")).contains("per layer"));
@@ -105,19 +130,49 @@ class CompareCommandTest {
 
   /**
    * The default in-process comparison is three-way: the GC arm's deterministic numbers (bytes,
-   * rounds) are those of the two-way run, the FSS arm passes the same check with far fewer
-   * online bytes and without garbled tables, and every rendering carries three variants.
+   * rounds) are those of the two-way run, the FSS arm passes the same check with far fewer online
+   * bytes and without garbled tables, and every rendering carries three variants.
    */
   @Test
   void threeWayAddsTheFssArmAndLeavesTheGcArmsNumbersAlone(@TempDir Path dir) throws Exception {
     Path two = dir.resolve("two");
     Path three = dir.resolve("three");
-    assertEquals(0, run("compare", "--model", "tiny", "--repeat", "1", "--warmup", "0",
-        "--in-process", "--relu-arms", "gc", "--no-progress", "--out", two.toString()).exit());
-    Run r = run("compare", "--model", "tiny", "--repeat", "1", "--warmup", "0", "--in-process",
-        "--no-progress", "--out", three.toString());
+    assertEquals(
+        0,
+        run(
+                "compare",
+                "--model",
+                "tiny",
+                "--repeat",
+                "1",
+                "--warmup",
+                "0",
+                "--in-process",
+                "--relu-arms",
+                "gc",
+                "--no-progress",
+                "--out",
+                two.toString())
+            .exit());
+    Run r =
+        run(
+            "compare",
+            "--model",
+            "tiny",
+            "--repeat",
+            "1",
+            "--warmup",
+            "0",
+            "--in-process",
+            "--no-progress",
+            "--out",
+            three.toString());
     assertEquals(0, r.exit(), r.err());
-    assertTrue(r.out().contains("| | tiny-relu (GC ReLU) | tiny-relu+fss (FSS ReLU) | tiny-pkn | GC / PKN | FSS / PKN |"), r.out());
+    assertTrue(
+        r.out()
+            .contains(
+                "| | tiny-relu (GC ReLU) | tiny-relu+fss (FSS ReLU) | tiny-pkn | GC / PKN | FSS / PKN |"),
+        r.out());
     assertTrue(r.out().contains("| dealer bytes per ReLU (both parties) |"), r.out());
     assertTrue(r.out().contains("tiny-relu+fss rep 1 vs plaintext: PASS"), r.out());
     JsonObject report = json(three, "compare-tiny-loopback");
@@ -126,25 +181,46 @@ class CompareCommandTest {
     assertEquals("gc", variant(report, 0).get("relu_arm").getAsString());
     assertEquals("fss", variant(report, 1).get("relu_arm").getAsString());
     assertEquals("tiny-pkn", variant(report, 2).get("model").getAsString());
-    for (String key : new String[] {"online_bytes_01", "online_bytes_10", "offline_bytes_01",
-        "offline_bytes_10", "dealer_bytes_0", "dealer_bytes_1", "online_rounds", "setup_bytes"}) {
-      assertEquals(variant(gcOnly, 0).getAsJsonObject("median").get(key).getAsLong(),
-          variant(report, 0).getAsJsonObject("median").get(key).getAsLong(), "GC arm " + key);
-      assertEquals(variant(gcOnly, 1).getAsJsonObject("median").get(key).getAsLong(),
-          variant(report, 2).getAsJsonObject("median").get(key).getAsLong(), "PKN " + key);
+    for (String key :
+        new String[] {
+          "online_bytes_01",
+          "online_bytes_10",
+          "offline_bytes_01",
+          "offline_bytes_10",
+          "dealer_bytes_0",
+          "dealer_bytes_1",
+          "online_rounds",
+          "setup_bytes"
+        }) {
+      assertEquals(
+          variant(gcOnly, 0).getAsJsonObject("median").get(key).getAsLong(),
+          variant(report, 0).getAsJsonObject("median").get(key).getAsLong(),
+          "GC arm " + key);
+      assertEquals(
+          variant(gcOnly, 1).getAsJsonObject("median").get(key).getAsLong(),
+          variant(report, 2).getAsJsonObject("median").get(key).getAsLong(),
+          "PKN " + key);
     }
     JsonObject gc = variant(report, 0).getAsJsonObject("median");
     JsonObject fss = variant(report, 1).getAsJsonObject("median");
-    assertTrue(fss.get("online_activation_bytes").getAsLong() < gc.get("online_activation_bytes").getAsLong());
-    assertTrue(fss.get("offline_bytes_01").getAsLong() < gc.get("offline_bytes_01").getAsLong(),
+    assertTrue(
+        fss.get("online_activation_bytes").getAsLong()
+            < gc.get("online_activation_bytes").getAsLong());
+    assertTrue(
+        fss.get("offline_bytes_01").getAsLong() < gc.get("offline_bytes_01").getAsLong(),
         "no garbled tables between the parties");
-    assertTrue(fss.get("dealer_bytes_0").getAsLong() > gc.get("dealer_bytes_0").getAsLong(), "the keys come from the dealer");
-    assertTrue(report.getAsJsonObject("ratios_relu_fss_over_pkn").get("online_ms").getAsDouble() > 0);
+    assertTrue(
+        fss.get("dealer_bytes_0").getAsLong() > gc.get("dealer_bytes_0").getAsLong(),
+        "the keys come from the dealer");
+    assertTrue(
+        report.getAsJsonObject("ratios_relu_fss_over_pkn").get("online_ms").getAsDouble() > 0);
     JsonObject perRelu = report.getAsJsonObject("dealer_bytes_per_relu");
     assertTrue(perRelu.get("fss").getAsDouble() > perRelu.get("gc").getAsDouble());
     assertEquals(1 + 3 * 2, Files.readAllLines(three.resolve("compare-tiny-loopback.csv")).size());
-    Document svg = DocumentBuilderFactory.newInstance().newDocumentBuilder()
-        .parse(three.resolve("compare-tiny-loopback.svg").toFile());
+    Document svg =
+        DocumentBuilderFactory.newInstance()
+            .newDocumentBuilder()
+            .parse(three.resolve("compare-tiny-loopback.svg").toFile());
     assertTrue(svg.getElementsByTagName("rect").getLength() >= 1 + 3 * (5 + 3));
   }
 
@@ -157,14 +233,30 @@ class CompareCommandTest {
 
   @Test
   void aCorruptedSecureResultFailsTheCheck(@TempDir Path dir) throws Exception {
-    Run r = run("compare", "--model", "tiny", "--repeat", "1", "--warmup", "0", "--in-process",
-        "--relu-arms", "gc", "--no-progress", "--out", dir.toString(), "--corrupt-result", "tiny-pkn");
+    Run r =
+        run(
+            "compare",
+            "--model",
+            "tiny",
+            "--repeat",
+            "1",
+            "--warmup",
+            "0",
+            "--in-process",
+            "--relu-arms",
+            "gc",
+            "--no-progress",
+            "--out",
+            dir.toString(),
+            "--corrupt-result",
+            "tiny-pkn");
     assertEquals(1, r.exit(), r.out());
     assertTrue(r.err().contains("does not match the plaintext reference"), r.err());
     assertTrue(r.out().contains("tiny-pkn rep 1 vs plaintext: FAIL"), r.out());
     JsonObject report = json(dir, "compare-tiny-loopback");
     assertFalse(report.get("passed").getAsBoolean());
-    assertTrue(variant(report, 0).get("passed").getAsBoolean(), "the untouched variant still passes");
+    assertTrue(
+        variant(report, 0).get("passed").getAsBoolean(), "the untouched variant still passes");
     assertFalse(variant(report, 1).get("passed").getAsBoolean());
   }
 
@@ -197,8 +289,21 @@ class CompareCommandTest {
 
   @Test
   void theWanProfileShapesPartyAndDealerLinks(@TempDir Path dir) throws Exception {
-    Run r = run("compare", "--model", "tiny", "--net", "wan", "--repeat", "1", "--warmup", "0",
-        "--in-process", "--no-progress", "--out", dir.toString());
+    Run r =
+        run(
+            "compare",
+            "--model",
+            "tiny",
+            "--net",
+            "wan",
+            "--repeat",
+            "1",
+            "--warmup",
+            "0",
+            "--in-process",
+            "--no-progress",
+            "--out",
+            dir.toString());
     assertEquals(0, r.exit(), r.err());
     JsonObject report = json(dir, "compare-tiny-wan");
     double rtt = report.getAsJsonObject("net").get("round_trip_ms").getAsDouble();
@@ -209,7 +314,8 @@ class CompareCommandTest {
       // A round is a run of sends ended by a receive; exchanges in which both parties send at
       // once cost a one-way trip, so rounds x RTT/2 is the floor the shaping must impose.
       assertTrue(rounds >= 2);
-      assertTrue(med.get("online_ms").getAsDouble() >= rounds * rtt / 2,
+      assertTrue(
+          med.get("online_ms").getAsDouble() >= rounds * rtt / 2,
           "online " + med + " below rounds x RTT/2");
       // Offline: the plan goes up to the dealer and its stream comes back: a full round trip.
       assertTrue(med.get("offline_ms").getAsDouble() >= rtt, med.toString());
@@ -219,11 +325,26 @@ class CompareCommandTest {
   @Test
   void separateJvmsDealerAndTwoPartiesOverTls(@TempDir Path dir) throws Exception {
     Path root = SeparateJvmRunner.projectRoot();
-    Assumptions.assumeTrue(Files.isRegularFile(root.resolve("party/target/polyshare-party.jar"))
-        && Files.isRegularFile(root.resolve("dealer/target/polyshare-dealer.jar")),
+    Assumptions.assumeTrue(
+        Files.isRegularFile(root.resolve("party/target/polyshare-party.jar"))
+            && Files.isRegularFile(root.resolve("dealer/target/polyshare-dealer.jar")),
         "needs the packaged dealer and party jars (mvn package / verify)");
-    Run r = run("compare", "--model", "tiny", "--net", "lan", "--repeat", "1", "--warmup", "0",
-        "--no-progress", "--out", dir.toString(), "--jvm-opt=-Xmx256m", "--jvm-opt=-XX:TieredStopAtLevel=1");
+    Run r =
+        run(
+            "compare",
+            "--model",
+            "tiny",
+            "--net",
+            "lan",
+            "--repeat",
+            "1",
+            "--warmup",
+            "0",
+            "--no-progress",
+            "--out",
+            dir.toString(),
+            "--jvm-opt=-Xmx256m",
+            "--jvm-opt=-XX:TieredStopAtLevel=1");
     assertEquals(0, r.exit(), r.out() + r.err());
     JsonObject report = json(dir, "compare-tiny-lan");
     assertTrue(report.get("mode").getAsString().startsWith("separate JVMs"));
@@ -231,7 +352,8 @@ class CompareCommandTest {
     for (int i = 0; i < 2; i++) {
       JsonObject med = variant(report, i).getAsJsonObject("median");
       assertTrue(med.get("online_ms").getAsDouble() >= med.get("online_rounds").getAsLong() * 0.25);
-      assertTrue(med.get("online_bytes_01").getAsLong() > 0 && med.get("dealer_bytes_1").getAsLong() > 0);
+      assertTrue(
+          med.get("online_bytes_01").getAsLong() > 0 && med.get("dealer_bytes_1").getAsLong() > 0);
     }
   }
 
@@ -239,7 +361,9 @@ class CompareCommandTest {
   void badOptionsFailClearly() {
     Run sep = run("compare", "--model", "tiny", "--batch", "2", "--no-progress");
     assertEquals(2, sep.exit());
-    assertTrue(sep.err().contains("separate-JVM mode runs batch 1") && sep.err().contains("--in-process"), sep.err());
+    assertTrue(
+        sep.err().contains("separate-JVM mode runs batch 1") && sep.err().contains("--in-process"),
+        sep.err());
     Run bad = run("compare", "--model", "alexnet", "--in-process");
     assertEquals(2, bad.exit());
     assertTrue(bad.err().contains("unknown --model"), bad.err());

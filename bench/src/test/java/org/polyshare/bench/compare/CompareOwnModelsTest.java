@@ -14,7 +14,9 @@ import org.polyshare.models.onnx.OnnxExporter;
 import org.polyshare.models.zoo.Zoo;
 import picocli.CommandLine;
 
-/** {@code bench compare --pkn FILE --relu FILE} and {@code bench model --model FILE}: a user's pair. */
+/**
+ * {@code bench compare --pkn FILE --relu FILE} and {@code bench model --model FILE}: a user's pair.
+ */
 class CompareOwnModelsTest {
   private record Run(int exit, String out, String err) {}
 
@@ -34,8 +36,21 @@ class CompareOwnModelsTest {
     Path relu = dir.resolve("my-relu.onnx");
     OnnxExporter.write(Zoo.load("tiny-pkn"), pkn);
     OnnxExporter.write(Zoo.load("tiny-relu"), relu);
-    Run r = run("compare", "--pkn", pkn.toString(), "--relu", relu.toString(), "--repeat", "1",
-        "--warmup", "0", "--in-process", "--no-progress", "--out", dir.toString());
+    Run r =
+        run(
+            "compare",
+            "--pkn",
+            pkn.toString(),
+            "--relu",
+            relu.toString(),
+            "--repeat",
+            "1",
+            "--warmup",
+            "0",
+            "--in-process",
+            "--no-progress",
+            "--out",
+            dir.toString());
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("my-relu.onnx rep 1 vs plaintext: PASS"), r.out());
     assertTrue(r.out().contains("my-pkn.onnx rep 1 vs plaintext: PASS"), r.out());

@@ -12,12 +12,13 @@ import org.junit.jupiter.api.Test;
 class ReportTest {
   @Test
   void jsonAndTextCarryTheSameKeysInOrder() {
-    Report r = new Report("bench x: title")
-        .put("op", "a \"quoted\" \\ name\n")
-        .put("online_ms", 12.3456789)
-        .put("rounds", 3L)
-        .put("ratio", Double.POSITIVE_INFINITY)
-        .put("passed", true);
+    Report r =
+        new Report("bench x: title")
+            .put("op", "a \"quoted\" \\ name\n")
+            .put("online_ms", 12.3456789)
+            .put("rounds", 3L)
+            .put("ratio", Double.POSITIVE_INFINITY)
+            .put("passed", true);
     JsonObject j = JsonParser.parseString(r.json()).getAsJsonObject();
     assertEquals(List.of("op", "online_ms", "rounds", "ratio", "passed"), List.copyOf(j.keySet()));
     assertEquals("a \"quoted\" \\ name\n", j.get("op").getAsString());

@@ -12,31 +12,35 @@ import org.polyshare.core.link.TwoParties;
 class TwoPartyRunTest {
   @Test
   void phaseTimerCountsTheBytesAndRoundsOfItsPhaseOnly() {
-    TwoParties.Result<PhaseCost> r = TwoPartyRun.run(Duration.ofSeconds(30), ctx -> {
-      ctx.link().send(1, new long[3]); // before the phase: not counted
-      ctx.link().receiveLongs(1);
-      ctx.barrier().await();
-      PhaseTimer t = PhaseTimer.start(ctx.link().stats());
-      ctx.link().send(2, new long[10]);
-      ctx.link().receiveLongs(2);
-      ctx.link().send(3, new long[1]);
-      ctx.link().send(4, new long[1]);
-      ctx.link().receiveLongs(3);
-      ctx.link().receiveLongs(4);
-      return t.stop();
-    }, ctx -> {
-      ctx.link().receiveLongs(1);
-      ctx.link().send(1, new long[3]);
-      ctx.barrier().await();
-      PhaseTimer t = PhaseTimer.start(ctx.link().stats());
-      ctx.link().receiveLongs(2);
-      ctx.link().send(2, new long[5]);
-      ctx.link().receiveLongs(3);
-      ctx.link().receiveLongs(4);
-      ctx.link().send(3, new long[1]);
-      ctx.link().send(4, new long[1]);
-      return t.stop();
-    });
+    TwoParties.Result<PhaseCost> r =
+        TwoPartyRun.run(
+            Duration.ofSeconds(30),
+            ctx -> {
+              ctx.link().send(1, new long[3]); // before the phase: not counted
+              ctx.link().receiveLongs(1);
+              ctx.barrier().await();
+              PhaseTimer t = PhaseTimer.start(ctx.link().stats());
+              ctx.link().send(2, new long[10]);
+              ctx.link().receiveLongs(2);
+              ctx.link().send(3, new long[1]);
+              ctx.link().send(4, new long[1]);
+              ctx.link().receiveLongs(3);
+              ctx.link().receiveLongs(4);
+              return t.stop();
+            },
+            ctx -> {
+              ctx.link().receiveLongs(1);
+              ctx.link().send(1, new long[3]);
+              ctx.barrier().await();
+              PhaseTimer t = PhaseTimer.start(ctx.link().stats());
+              ctx.link().receiveLongs(2);
+              ctx.link().send(2, new long[5]);
+              ctx.link().receiveLongs(3);
+              ctx.link().receiveLongs(4);
+              ctx.link().send(3, new long[1]);
+              ctx.link().send(4, new long[1]);
+              return t.stop();
+            });
     PhasePair phase = new PhasePair(r.party0(), r.party1());
     assertEquals(12 * 8, phase.bytes01());
     assertEquals(7 * 8, phase.bytes10());
@@ -49,15 +53,23 @@ class TwoPartyRunTest {
   @Test
   void theFirstFailureIsReportedAndReleasesTheWaitingParty() {
     long t0 = System.nanoTime();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> TwoPartyRun.run(Duration.ofSeconds(60), ctx -> {
-          ctx.barrier().await();
-          return 0;
-        }, ctx -> {
-          throw new IllegalArgumentException("party 1 rejects its input");
-        }));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                TwoPartyRun.run(
+                    Duration.ofSeconds(60),
+                    ctx -> {
+                      ctx.barrier().await();
+                      return 0;
+                    },
+                    ctx -> {
+                      throw new IllegalArgumentException("party 1 rejects its input");
+                    }));
     assertEquals("party 1 rejects its input", e.getMessage());
-    assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(30).toNanos(), "party 0 did not wait out the timeout");
+    assertTrue(
+        System.nanoTime() - t0 < Duration.ofSeconds(30).toNanos(),
+        "party 0 did not wait out the timeout");
   }
 
   @Test
@@ -69,20 +81,24 @@ class TwoPartyRunTest {
 
   @Test
   void theBarrierIsReusableAcrossPhases() {
-    TwoParties.Result<long[]> r = TwoPartyRun.run(Duration.ofSeconds(30), ctx -> {
-      long[] seen = new long[3];
-      for (int k = 0; k < 3; k++) {
-        ctx.barrier().await();
-        seen[k] = ctx.link().receiveLongs(k)[0];
-      }
-      return seen;
-    }, ctx -> {
-      for (int k = 0; k < 3; k++) {
-        ctx.barrier().await();
-        ctx.link().send(k, new long[] {10 + k});
-      }
-      return null;
-    });
+    TwoParties.Result<long[]> r =
+        TwoPartyRun.run(
+            Duration.ofSeconds(30),
+            ctx -> {
+              long[] seen = new long[3];
+              for (int k = 0; k < 3; k++) {
+                ctx.barrier().await();
+                seen[k] = ctx.link().receiveLongs(k)[0];
+              }
+              return seen;
+            },
+            ctx -> {
+              for (int k = 0; k < 3; k++) {
+                ctx.barrier().await();
+                ctx.link().send(k, new long[] {10 + k});
+              }
+              return null;
+            });
     assertArrayEquals(new long[] {10, 11, 12}, r.party0());
   }
 }

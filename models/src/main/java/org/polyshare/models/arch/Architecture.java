@@ -24,15 +24,15 @@ import org.polyshare.models.graph.Model;
 import org.polyshare.models.graph.PolyAct;
 import org.polyshare.models.graph.PolyKerv;
 import org.polyshare.models.graph.PoolWindow;
-import org.polyshare.models.graph.Softmax;
 import org.polyshare.models.graph.Relu;
+import org.polyshare.models.graph.Softmax;
 
 /**
  * The public part of a model — what both parties may know: layer kinds, names and wiring, shapes,
- * strides, pads, PolyKerv degrees, the fixed-point precision and the calibrated
- * {@link InputRange}. No weights, biases, {@code cp}, BatchNorm parameters or {@code eps}: those
- * are party 0's secret. Party 0 sends it to party 1 at session start; party 1 compiles its plan
- * from {@link #model()}, a {@link Model} whose parameterised layers hold <em>no</em> arrays.
+ * strides, pads, PolyKerv degrees, the fixed-point precision and the calibrated {@link InputRange}.
+ * No weights, biases, {@code cp}, BatchNorm parameters or {@code eps}: those are party 0's secret.
+ * Party 0 sends it to party 1 at session start; party 1 compiles its plan from {@link #model()}, a
+ * {@link Model} whose parameterised layers hold <em>no</em> arrays.
  *
  * <p>Canonical encoding (what {@link #sha256()} hashes, and the architecture-only file): UTF-8
  * text, one item a line, {@code \n} after each, single spaces, no other whitespace:
@@ -52,13 +52,14 @@ import org.polyshare.models.graph.Relu;
  * Add NAME LEFT RIGHT
  * </pre>
  *
- * Names keep printable ASCII except {@code %}; other bytes are {@code %XX} (UTF-8, upper-case
- * hex). {@link #decode} accepts exactly the bytes {@link #encode} would write for what it parsed,
- * so equal architectures have equal bytes and hashes.
+ * Names keep printable ASCII except {@code %}; other bytes are {@code %XX} (UTF-8, upper-case hex).
+ * {@link #decode} accepts exactly the bytes {@link #encode} would write for what it parsed, so
+ * equal architectures have equal bytes and hashes.
  */
 public final class Architecture {
   /** First line of the encoding, and of an architecture-only file. */
   public static final String MAGIC = "polyshare-architecture 1";
+
   /** Largest encoding accepted from a peer or a file. */
   public static final int MAX_BYTES = 4 << 20;
 
@@ -72,7 +73,9 @@ public final class Architecture {
     this.encoding = encoding;
   }
 
-  /** The architecture of {@code model} (with or without weights), with its calibrated input range. */
+  /**
+   * The architecture of {@code model} (with or without weights), with its calibrated input range.
+   */
   public static Architecture of(Model model) {
     return of(model, InputRange.calibrated(model));
   }
@@ -111,7 +114,8 @@ public final class Architecture {
   /** Whether no layer of {@code m} carries a parameter array. */
   public static boolean holdsNoWeights(Model m) {
     for (Layer l : m.layers()) {
-      if (l instanceof Conv2d c && c.hasWeights() || l instanceof Linear lin && lin.hasWeights()
+      if (l instanceof Conv2d c && c.hasWeights()
+          || l instanceof Linear lin && lin.hasWeights()
           || l instanceof PolyKerv p && (p.hasWeights() || p.cp() != null)
           || l instanceof BatchNorm bn && bn.hasWeights()
           || l instanceof PolyAct a && !isStandIn(a)) {
@@ -124,7 +128,8 @@ public final class Architecture {
   /** Whether {@code head} (a file's first bytes) starts like an architecture-only file. */
   public static boolean looksLikeArchitecture(byte[] head) {
     byte[] magic = (MAGIC + "\n").getBytes(StandardCharsets.US_ASCII);
-    return head.length >= magic.length && Arrays.equals(head, 0, magic.length, magic, 0, magic.length);
+    return head.length >= magic.length
+        && Arrays.equals(head, 0, magic.length, magic, 0, magic.length);
   }
 
   public void write(Path file) throws IOException {
@@ -135,12 +140,13 @@ public final class Architecture {
   public static Architecture read(Path file) {
     try {
       if (Files.size(file) > MAX_BYTES) {
-        throw new IllegalArgumentException(file + " is larger than an architecture file may be ("
-            + MAX_BYTES + " bytes)");
+        throw new IllegalArgumentException(
+            file + " is larger than an architecture file may be (" + MAX_BYTES + " bytes)");
       }
       return decode(Files.readAllBytes(file));
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read architecture file " + file + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read architecture file " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -158,7 +164,8 @@ public final class Architecture {
     if (l instanceof Conv2d c) {
       return shapeOnly(c, c.name(), c.input());
     } else if (l instanceof PolyKerv p) {
-      return new PolyKerv(p.name(), p.input(), shapeOnly(p.conv(), p.name(), p.input()), null, p.dp());
+      return new PolyKerv(
+          p.name(), p.input(), shapeOnly(p.conv(), p.name(), p.input()), null, p.dp());
     } else if (l instanceof Linear lin) {
       return Linear.shapeOnly(lin.name(), lin.input(), lin.inFeatures(), lin.outFeatures());
     } else if (l instanceof BatchNorm bn) {
@@ -170,25 +177,40 @@ public final class Architecture {
   }
 
   /**
-   * A PolyAct's public part is its degree and its form — whether its scale and its output scale
-   * are all 1 — since the form decides the plan (a Beaver product per factor that is not 1). The
+   * A PolyAct's public part is its degree and its form — whether its scale and its output scale are
+   * all 1 — since the form decides the plan (a Beaver product per factor that is not 1). The
    * stand-in carries no value of party 0's: shift 0, and a factor that is not 1 written as 0.
    */
-  private static PolyAct polyActStandIn(String name, String input, int degree, boolean scaleOne,
-      boolean outScaleOne) {
-    return new PolyAct(name, input, new double[] {scaleOne ? 1 : 0}, new double[] {0}, degree,
+  private static PolyAct polyActStandIn(
+      String name, String input, int degree, boolean scaleOne, boolean outScaleOne) {
+    return new PolyAct(
+        name,
+        input,
+        new double[] {scaleOne ? 1 : 0},
+        new double[] {0},
+        degree,
         new double[] {outScaleOne ? 1 : 0});
   }
 
   private static boolean isStandIn(PolyAct a) {
-    return a.scale().length == 1 && a.shift().length == 1 && a.outScale().length == 1
-        && a.shift()[0] == 0 && (a.scale()[0] == 0 || a.scale()[0] == 1)
+    return a.scale().length == 1
+        && a.shift().length == 1
+        && a.outScale().length == 1
+        && a.shift()[0] == 0
+        && (a.scale()[0] == 0 || a.scale()[0] == 1)
         && (a.outScale()[0] == 0 || a.outScale()[0] == 1);
   }
 
   private static Conv2d shapeOnly(Conv2d c, String name, String input) {
-    return Conv2d.shapeOnly(name, input, c.inChannels(), c.outChannels(), c.kernelH(), c.kernelW(),
-        c.stride(), c.padding());
+    return Conv2d.shapeOnly(
+        name,
+        input,
+        c.inChannels(),
+        c.outChannels(),
+        c.kernelH(),
+        c.kernelW(),
+        c.stride(),
+        c.padding());
   }
 
   private static byte[] encode(Model m, InputRange r) {
@@ -201,8 +223,11 @@ public final class Architecture {
     }
     b.append('\n');
     b.append("frac-bits ").append(m.fracBits()).append('\n');
-    b.append("input-range ").append(Double.toHexString(r.lo())).append(' ')
-        .append(Double.toHexString(r.hi())).append('\n');
+    b.append("input-range ")
+        .append(Double.toHexString(r.lo()))
+        .append(' ')
+        .append(Double.toHexString(r.hi()))
+        .append('\n');
     for (Layer l : m.layers()) {
       b.append(l.kind()).append(' ').append(escape(l.name()));
       for (String in : l.inputs()) {
@@ -224,8 +249,12 @@ public final class Architecture {
         window(b, mp.window());
         b.append(" zero-pads=").append(mp.zeroPads() ? 1 : 0);
       } else if (l instanceof PolyAct a) {
-        b.append(" degree=").append(a.degree()).append(" scale=").append(a.isScaleOne() ? "one" : "param")
-            .append(" out-scale=").append(a.isOutScaleOne() ? "one" : "param");
+        b.append(" degree=")
+            .append(a.degree())
+            .append(" scale=")
+            .append(a.isScaleOne() ? "one" : "param")
+            .append(" out-scale=")
+            .append(a.isOutScaleOne() ? "one" : "param");
       } else if (l instanceof Softmax sm) {
         b.append(" log=").append(sm.log() ? 1 : 0);
       }
@@ -236,16 +265,37 @@ public final class Architecture {
 
   private static void window(StringBuilder b, PoolWindow w) {
     int[] p = w.pads();
-    b.append(" kernel=").append(w.kernel()).append(" stride=").append(w.stride())
-        .append(" dilation=").append(w.dilation())
-        .append(" pads=").append(p[0]).append(',').append(p[1]).append(',').append(p[2]).append(',').append(p[3])
-        .append(" ceil=").append(w.ceilMode() ? 1 : 0);
+    b.append(" kernel=")
+        .append(w.kernel())
+        .append(" stride=")
+        .append(w.stride())
+        .append(" dilation=")
+        .append(w.dilation())
+        .append(" pads=")
+        .append(p[0])
+        .append(',')
+        .append(p[1])
+        .append(',')
+        .append(p[2])
+        .append(',')
+        .append(p[3])
+        .append(" ceil=")
+        .append(w.ceilMode() ? 1 : 0);
   }
 
   private static void conv(StringBuilder b, Conv2d c) {
-    b.append(" in=").append(c.inChannels()).append(" out=").append(c.outChannels())
-        .append(" kernel=").append(c.kernelH()).append('x').append(c.kernelW())
-        .append(" stride=").append(c.stride()).append(" pad=").append(c.padding());
+    b.append(" in=")
+        .append(c.inChannels())
+        .append(" out=")
+        .append(c.outChannels())
+        .append(" kernel=")
+        .append(c.kernelH())
+        .append('x')
+        .append(c.kernelW())
+        .append(" stride=")
+        .append(c.stride())
+        .append(" pad=")
+        .append(c.padding());
   }
 
   static String escape(String s) {
@@ -283,11 +333,12 @@ public final class Architecture {
   /** Parses a canonical encoding; throws {@link IllegalArgumentException} naming the bad line. */
   public static Architecture decode(byte[] bytes) {
     if (bytes.length > MAX_BYTES) {
-      throw new IllegalArgumentException("an architecture may have at most " + MAX_BYTES + " bytes, got "
-          + bytes.length);
+      throw new IllegalArgumentException(
+          "an architecture may have at most " + MAX_BYTES + " bytes, got " + bytes.length);
     }
     if (!looksLikeArchitecture(bytes)) {
-      throw new IllegalArgumentException("not a PolyShare architecture (it does not start with '" + MAGIC + "')");
+      throw new IllegalArgumentException(
+          "not a PolyShare architecture (it does not start with '" + MAGIC + "')");
     }
     String text = new String(bytes, StandardCharsets.UTF_8);
     if (!text.endsWith("\n")) {
@@ -314,12 +365,14 @@ public final class Architecture {
       }
       m = Model.of(name, shape, f, layers);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("malformed architecture at line " + p.line + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "malformed architecture at line " + p.line + ": " + e.getMessage(), e);
     }
     byte[] canonical = encode(m, r);
     if (!Arrays.equals(canonical, bytes)) {
-      throw new IllegalArgumentException("architecture is not in canonical form (re-encoding it gives other"
-          + " bytes); it was not written by PolyShare");
+      throw new IllegalArgumentException(
+          "architecture is not in canonical form (re-encoding it gives other"
+              + " bytes); it was not written by PolyShare");
     }
     return new Architecture(m, r, canonical);
   }
@@ -347,7 +400,8 @@ public final class Architecture {
     String[] keyed(String key, int n) {
       String[] t = next();
       if (!t[0].equals(key) || (n >= 0 ? t.length != n + 1 : t.length < 2)) {
-        throw new IllegalArgumentException("expected '" + key + "'" + (n >= 0 ? " with " + n + " value(s)" : ""));
+        throw new IllegalArgumentException(
+            "expected '" + key + "'" + (n >= 0 ? " with " + n + " value(s)" : ""));
       }
       return Arrays.copyOfRange(t, 1, t.length);
     }
@@ -387,7 +441,11 @@ public final class Architecture {
         throw new IllegalArgumentException("expected pads=T,L,B,R, got '" + t[6] + "'");
       }
       int[] pads = {integer(p[0]), integer(p[1]), integer(p[2]), integer(p[3])};
-      return new PoolWindow(attr(t[3], "kernel"), attr(t[4], "stride"), attr(t[5], "dilation"), pads,
+      return new PoolWindow(
+          attr(t[3], "kernel"),
+          attr(t[4], "stride"),
+          attr(t[5], "dilation"),
+          pads,
           flag(t[7], "ceil"));
     }
 
@@ -406,32 +464,43 @@ public final class Architecture {
       if (token.equals(key + "=param")) {
         return false;
       }
-      throw new IllegalArgumentException("expected " + key + "=one or " + key + "=param, got '" + token + "'");
+      throw new IllegalArgumentException(
+          "expected " + key + "=one or " + key + "=param, got '" + token + "'");
     }
 
     Layer layer() {
       String[] t = next();
       String kind = t[0];
-      int want = switch (kind) {
-        case "Conv2d" -> 8;
-        case "PolyKerv" -> 9;
-        case "AvgPool", "MaxPool" -> 9;
-        case "PolyAct" -> 6;
-        case "Linear" -> 5;
-        case "BatchNorm", "Add", "Softmax" -> 4;
-        case "GlobalAvgPool", "Flatten", "Relu" -> 3;
-        default -> throw new IllegalArgumentException("unknown layer kind '" + kind + "'");
-      };
+      int want =
+          switch (kind) {
+            case "Conv2d" -> 8;
+            case "PolyKerv" -> 9;
+            case "AvgPool", "MaxPool" -> 9;
+            case "PolyAct" -> 6;
+            case "Linear" -> 5;
+            case "BatchNorm", "Add", "Softmax" -> 4;
+            case "GlobalAvgPool", "Flatten", "Relu" -> 3;
+            default -> throw new IllegalArgumentException("unknown layer kind '" + kind + "'");
+          };
       if (t.length != want) {
-        throw new IllegalArgumentException(kind + " line has " + t.length + " fields, expected " + want);
+        throw new IllegalArgumentException(
+            kind + " line has " + t.length + " fields, expected " + want);
       }
       String name = unescape(t[1]);
       String in = unescape(t[2]);
       switch (kind) {
         case "Conv2d", "PolyKerv" -> {
           int[] k = kernel(t[5]);
-          Conv2d c = Conv2d.shapeOnly(name, in, attr(t[3], "in"), attr(t[4], "out"), k[0], k[1],
-              attr(t[6], "stride"), attr(t[7], "pad"));
+          Conv2d c =
+              Conv2d.shapeOnly(
+                  name,
+                  in,
+                  attr(t[3], "in"),
+                  attr(t[4], "out"),
+                  k[0],
+                  k[1],
+                  attr(t[6], "stride"),
+                  attr(t[7], "pad"));
           return kind.equals("Conv2d") ? c : new PolyKerv(name, in, c, null, attr(t[8], "degree"));
         }
         case "Linear" -> {
@@ -447,7 +516,8 @@ public final class Architecture {
           return new MaxPool(name, in, window(t), flag(t[8], "zero-pads"));
         }
         case "PolyAct" -> {
-          return polyActStandIn(name, in, attr(t[3], "degree"), form(t[4], "scale"), form(t[5], "out-scale"));
+          return polyActStandIn(
+              name, in, attr(t[3], "degree"), form(t[4], "scale"), form(t[5], "out-scale"));
         }
         case "Softmax" -> {
           return new Softmax(name, in, flag(t[3], "log"));

@@ -14,15 +14,16 @@ import org.polyshare.models.graph.Model;
 import org.polyshare.models.graph.PolyKerv;
 
 /**
- * Calibrates random (benchmark) weights so that activations stay bounded through depth. One
- * batched pass over sample inputs, layer by layer; after computing a layer on all samples it is
- * adjusted and its outputs are corrected in place (the adjustments are affine, so no recomputation
- * is needed):
+ * Calibrates random (benchmark) weights so that activations stay bounded through depth. One batched
+ * pass over sample inputs, layer by layer; after computing a layer on all samples it is adjusted
+ * and its outputs are corrected in place (the adjustments are affine, so no recomputation is
+ * needed):
  *
  * <ul>
  *   <li>{@link BatchNorm}: mean and variance become the batch statistics of its input;
  *   <li>{@link PolyKerv}: the conv is rescaled per output channel so its output has mean 0 and
- *       variance 1 on the samples (a batch norm folded into the conv, exact), then {@code (·+cp)^dp};
+ *       variance 1 on the samples (a batch norm folded into the conv, exact), then {@code
+ *       (·+cp)^dp};
  *   <li>{@link Conv2d} / {@link Linear} whose only reader is not a BatchNorm: weights scaled so the
  *       output has unit standard deviation.
  * </ul>
@@ -53,8 +54,9 @@ public final class Calibrator {
         }
         double[][] mv = channelStats(xs, bn.channels());
         double[] var = floored(mv[1]);
-        l = new BatchNorm(bn.name(), bn.input(), bn.channels(), bn.gamma(), bn.beta(), mv[0], var,
-            bn.eps());
+        l =
+            new BatchNorm(
+                bn.name(), bn.input(), bn.channels(), bn.gamma(), bn.beta(), mv[0], var, bn.eps());
         current = current.replace(l);
       }
       for (int i = 0; i < n; i++) {
@@ -113,9 +115,9 @@ public final class Calibrator {
   }
 
   /**
-   * Per-channel variances floored at half the layer's mean variance: in deep layers a channel
-   * has few values per sample (a 1×1 map gives one), so a small estimate is more likely noise
-   * than a quiet channel, and dividing by it would blow that channel up on other inputs.
+   * Per-channel variances floored at half the layer's mean variance: in deep layers a channel has
+   * few values per sample (a 1×1 map gives one), so a small estimate is more likely noise than a
+   * quiet channel, and dividing by it would blow that channel up on other inputs.
    */
   static double[] floored(double[] var) {
     double mean = 0;

@@ -27,12 +27,12 @@ import org.polyshare.models.graph.Softmax;
  *
  * <p>In the secure evaluation a layer's largest ring value is {@code |v| · 2^s} where {@code s} is
  * the scale of its widest intermediate: {@code 2f} for a product before truncation (conv, linear,
- * PolyKerv powers, BatchNorm), {@code 2f + g} for average pooling (a public constant with
- * {@code g} guard bits, see {@link Arithmetic#guardBits}) or {@code f + s} when the window is
- * {@code 2^s} (the sum is truncated by {@code s} directly), {@code f} for sums. Dealer truncation
- * is exact only while that value is below {@code 2^62}; plain ring values must stay below
- * {@code 2^63}. So {@code headroom = limit − s − log2(max|v|)}: the number of doublings the
- * activations can still take before the result is silent garbage.
+ * PolyKerv powers, BatchNorm), {@code 2f + g} for average pooling (a public constant with {@code g}
+ * guard bits, see {@link Arithmetic#guardBits}) or {@code f + s} when the window is {@code 2^s}
+ * (the sum is truncated by {@code s} directly), {@code f} for sums. Dealer truncation is exact only
+ * while that value is below {@code 2^62}; plain ring values must stay below {@code 2^63}. So {@code
+ * headroom = limit − s − log2(max|v|)}: the number of doublings the activations can still take
+ * before the result is silent garbage.
  */
 public final class Headroom {
   private Headroom() {}
@@ -43,8 +43,13 @@ public final class Headroom {
   /** Reported for a layer whose values were all zero. */
   public static final double UNBOUNDED = 99;
 
-  public record LayerHeadroom(String layer, String kind, double maxAbs, int scaleBits,
-      int limitBits, double headroomBits) {}
+  public record LayerHeadroom(
+      String layer,
+      String kind,
+      double maxAbs,
+      int scaleBits,
+      int limitBits,
+      double headroomBits) {}
 
   public record Report(String model, int fracBits, int samples, List<LayerHeadroom> layers) {
     /** The layer with the least headroom. */
@@ -70,18 +75,29 @@ public final class Headroom {
 
     public String format() {
       StringBuilder sb = new StringBuilder();
-      sb.append(String.format("model %s, f = %d fractional bits, %d calibration samples%n", model,
-          fracBits, samples));
-      sb.append(String.format("%-22s %-14s %14s %7s %9s%n", "layer", "kind", "max|act|",
-          "scale", "headroom"));
+      sb.append(
+          String.format(
+              "model %s, f = %d fractional bits, %d calibration samples%n",
+              model, fracBits, samples));
+      sb.append(
+          String.format(
+              "%-22s %-14s %14s %7s %9s%n", "layer", "kind", "max|act|", "scale", "headroom"));
       for (LayerHeadroom l : layers) {
-        sb.append(String.format("%-22s %-14s %14.6g %7s %8.1f%s%n", l.layer(), l.kind(),
-            l.maxAbs(), "2^" + l.scaleBits(), l.headroomBits(),
-            l.headroomBits() < DEFAULT_MARGIN_BITS ? "  < margin" : ""));
+        sb.append(
+            String.format(
+                "%-22s %-14s %14.6g %7s %8.1f%s%n",
+                l.layer(),
+                l.kind(),
+                l.maxAbs(),
+                "2^" + l.scaleBits(),
+                l.headroomBits(),
+                l.headroomBits() < DEFAULT_MARGIN_BITS ? "  < margin" : ""));
       }
       LayerHeadroom t = tightest();
-      sb.append(String.format("tightest: %s with %.1f bits (margin %d)%n", t.layer(),
-          t.headroomBits(), DEFAULT_MARGIN_BITS));
+      sb.append(
+          String.format(
+              "tightest: %s with %.1f bits (margin %d)%n",
+              t.layer(), t.headroomBits(), DEFAULT_MARGIN_BITS));
       return sb.toString();
     }
   }
@@ -94,33 +110,40 @@ public final class Headroom {
       maxes.merge(Model.INPUT, new double[] {inMax}, (a, b) -> new double[] {Math.max(a[0], b[0])});
       Map<String, double[]> polyActInputs = new HashMap<>();
       polyActInputs.put(Model.INPUT, x);
-      PlainEvaluator.forward(model, x, (l, out, conv) -> {
-        double m = maxAbs(out);
-        if (conv != null) {
-          PolyKerv p = (PolyKerv) l;
-          double shift = 0;
-          for (double c : p.cp()) {
-            shift = Math.max(shift, Math.abs(c));
-          }
-          m = Math.max(m, maxAbs(conv) + shift);
-        } else if (l instanceof PolyAct pa) {
-          m = Math.max(m, polyActPeak(pa, polyActInputs.get(pa.input()),
-              model.shape(pa.input())));
-        }
-        if (feedsPolyAct(model, l.name())) {
-          polyActInputs.put(l.name(), out);
-        }
-        double mm = m;
-        maxes.merge(l.name(), new double[] {mm}, (a, b) -> new double[] {Math.max(a[0], b[0])});
-      });
+      PlainEvaluator.forward(
+          model,
+          x,
+          (l, out, conv) -> {
+            double m = maxAbs(out);
+            if (conv != null) {
+              PolyKerv p = (PolyKerv) l;
+              double shift = 0;
+              for (double c : p.cp()) {
+                shift = Math.max(shift, Math.abs(c));
+              }
+              m = Math.max(m, maxAbs(conv) + shift);
+            } else if (l instanceof PolyAct pa) {
+              m =
+                  Math.max(
+                      m, polyActPeak(pa, polyActInputs.get(pa.input()), model.shape(pa.input())));
+            }
+            if (feedsPolyAct(model, l.name())) {
+              polyActInputs.put(l.name(), out);
+            }
+            double mm = m;
+            maxes.merge(l.name(), new double[] {mm}, (a, b) -> new double[] {Math.max(a[0], b[0])});
+          });
     }
     List<LayerHeadroom> rows = new ArrayList<>();
     rows.add(row(Model.INPUT, "Input", maxes.get(Model.INPUT)[0], f, 63));
     for (Layer l : model.layers()) {
       int scale;
       int limit;
-      if (l instanceof Conv2d || l instanceof Linear || l instanceof PolyKerv
-          || l instanceof BatchNorm || l instanceof PolyAct) {
+      if (l instanceof Conv2d
+          || l instanceof Linear
+          || l instanceof PolyKerv
+          || l instanceof BatchNorm
+          || l instanceof PolyAct) {
         scale = 2 * f;
         limit = 62;
       } else if (l instanceof AvgPool || l instanceof GlobalAvgPool) {
@@ -131,8 +154,11 @@ public final class Headroom {
         // a power-of-two window truncates the sum (scale f, |sum| ≤ window·max|v|) by its log
         scale = shift > 0 ? f + shift : 2 * f + Arithmetic.guardBits(f);
         limit = 62;
-      } else if (l instanceof Add || l instanceof Flatten || l instanceof Relu
-          || l instanceof MaxPool || l instanceof Softmax) {
+      } else if (l instanceof Add
+          || l instanceof Flatten
+          || l instanceof Relu
+          || l instanceof MaxPool
+          || l instanceof Softmax) {
         // Softmax runs in the clear at party 1 after the reveal; its row is the logits' bound
         scale = f;
         limit = 63;

@@ -54,7 +54,8 @@ public final class ModelsCli implements Runnable {
     return new CommandLine(new ModelsCli())
         .setExecutionExceptionHandler(
             (e, cmd, parsed) -> {
-              if (e instanceof IllegalArgumentException || e instanceof OnnxFormatException
+              if (e instanceof IllegalArgumentException
+                  || e instanceof OnnxFormatException
                   || e instanceof UncheckedIOException) {
                 cmd.getErr().println("models " + cmd.getCommandName() + ": " + e.getMessage());
                 return 2;
@@ -70,29 +71,38 @@ public final class ModelsCli implements Runnable {
       System.out.printf("%-14s %-12s %12s  %s%n", "name", "input", "parameters", "description");
       for (String n : Zoo.names()) {
         Model m = Zoo.architecture(n);
-        System.out.printf("%-14s %-12s %12d  %s%n", n, shape(m.inputShape()),
-            m.parameterCount(), Zoo.entry(n).description());
+        System.out.printf(
+            "%-14s %-12s %12d  %s%n",
+            n, shape(m.inputShape()), m.parameterCount(), Zoo.entry(n).description());
       }
       return 0;
     }
   }
 
-  @Command(name = "inspect",
-      description = "Print a model's layers and, per layer, the max |activation| on calibration"
-          + " samples and the bits of headroom left in Z_2^64 at its fixed-point precision.")
+  @Command(
+      name = "inspect",
+      description =
+          "Print a model's layers and, per layer, the max |activation| on calibration"
+              + " samples and the bits of headroom left in Z_2^64 at its fixed-point precision.")
   static final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "zoo name or .onnx file")
     String model;
 
-    @Option(names = "--calibrate", paramLabel = "N",
-        description = "calibration samples for the headroom: random N(0,1) inputs (default 4),"
-            + " or with --data the first N test images (default 256)")
+    @Option(
+        names = "--calibrate",
+        paramLabel = "N",
+        description =
+            "calibration samples for the headroom: random N(0,1) inputs (default 4),"
+                + " or with --data the first N test images (default 256)")
     Integer samples;
 
-    @Option(names = "--data", paramLabel = "DIR",
-        description = "calibrate on real images: the MNIST-format IDX test set in DIR"
-            + " (t10k-images-idx3-ubyte, normalised as in training) instead of random inputs."
-            + " A polynomial net can escape on digits while staying tame on N(0,1) noise.")
+    @Option(
+        names = "--data",
+        paramLabel = "DIR",
+        description =
+            "calibrate on real images: the MNIST-format IDX test set in DIR"
+                + " (t10k-images-idx3-ubyte, normalised as in training) instead of random inputs."
+                + " A polynomial net can escape on digits while staying tame on N(0,1) noise.")
     Path data;
 
     @Override
@@ -106,14 +116,24 @@ public final class ModelsCli implements Runnable {
       String source;
       if (data != null) {
         if (!Mnist.present(data)) {
-          throw new IllegalArgumentException("--data " + data + " holds no MNIST IDX test set"
-              + " (t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte); fetch one with"
-              + " `models data mnist --out DIR`");
+          throw new IllegalArgumentException(
+              "--data "
+                  + data
+                  + " holds no MNIST IDX test set"
+                  + " (t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte); fetch one with"
+                  + " `models data mnist --out DIR`");
         }
         Mnist.Split test = Mnist.test(data).head(n);
         if (test.pixels() != m.inputSize()) {
-          throw new IllegalArgumentException("model '" + m.name() + "' takes " + m.inputSize()
-              + " input values but the images in " + data + " have " + test.pixels());
+          throw new IllegalArgumentException(
+              "model '"
+                  + m.name()
+                  + "' takes "
+                  + m.inputSize()
+                  + " input values but the images in "
+                  + data
+                  + " have "
+                  + test.pixels());
         }
         xs = new double[test.n()][];
         for (int i = 0; i < xs.length; i++) {
@@ -124,14 +144,23 @@ public final class ModelsCli implements Runnable {
         xs = Zoo.sampleInputs(m, n, 0x6a7d);
         source = n + " random N(0,1) inputs";
       }
-      System.out.printf("model %s: input %s, output %s, %d layers, %d parameters%n", m.name(),
-          shape(m.inputShape()), shape(m.outputShape()), m.layers().size(),
+      System.out.printf(
+          "model %s: input %s, output %s, %d layers, %d parameters%n",
+          m.name(),
+          shape(m.inputShape()),
+          shape(m.outputShape()),
+          m.layers().size(),
           m.parameterCount());
-      System.out.printf("%-22s %-14s %-22s %-14s %10s%n", "layer", "kind", "inputs", "output",
-          "params");
+      System.out.printf(
+          "%-22s %-14s %-22s %-14s %10s%n", "layer", "kind", "inputs", "output", "params");
       for (Layer l : m.layers()) {
-        System.out.printf("%-22s %-14s %-22s %-14s %10d%n", l.name(), l.kind(),
-            String.join(",", l.inputs()), shape(m.shape(l.name())), Params.count(l));
+        System.out.printf(
+            "%-22s %-14s %-22s %-14s %10d%n",
+            l.name(),
+            l.kind(),
+            String.join(",", l.inputs()),
+            shape(m.shape(l.name())),
+            Params.count(l));
       }
       System.out.println();
       Headroom.Report r = Headroom.measure(m, xs);
@@ -139,34 +168,48 @@ public final class ModelsCli implements Runnable {
       Headroom.LayerHeadroom low = r.firstBelow(Headroom.DEFAULT_MARGIN_BITS);
       if (low != null) {
         // exit code 3, as `models train` when activations escape
-        System.out.printf("ESCAPING on %s: layer %s (%s) has %.1f bits of headroom, below the"
-            + " margin of %d: its fixed-point values come close to (or past) overflowing"
-            + " Z_2^64 on these inputs%n", source, low.layer(),
-            low.kind(), low.headroomBits(), Headroom.DEFAULT_MARGIN_BITS);
+        System.out.printf(
+            "ESCAPING on %s: layer %s (%s) has %.1f bits of headroom, below the"
+                + " margin of %d: its fixed-point values come close to (or past) overflowing"
+                + " Z_2^64 on these inputs%n",
+            source, low.layer(), low.kind(), low.headroomBits(), Headroom.DEFAULT_MARGIN_BITS);
         return 3;
       }
-      System.out.printf("ok on %s: every layer keeps >= %d bits of headroom%n", source,
-          Headroom.DEFAULT_MARGIN_BITS);
+      System.out.printf(
+          "ok on %s: every layer keeps >= %d bits of headroom%n",
+          source, Headroom.DEFAULT_MARGIN_BITS);
       return 0;
     }
   }
 
-  @Command(name = "export", description = "Write a model with its weights as ONNX (opset "
-      + OnnxExporter.OPSET + "), or with --architecture-only its public architecture (what party 1 may hold).")
+  @Command(
+      name = "export",
+      description =
+          "Write a model with its weights as ONNX (opset "
+              + OnnxExporter.OPSET
+              + "), or with --architecture-only its public architecture (what party 1 may hold).")
   static final class ExportCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "zoo name, or with"
-        + " --architecture-only also an .onnx file")
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "MODEL",
+        description = "zoo name, or with" + " --architecture-only also an .onnx file")
     String model;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "FILE",
         description = "output file (default MODEL.onnx), or directory with --all")
     Path output;
 
     @Option(names = "--all", description = "export every zoo model into the --output directory")
     boolean all;
 
-    @Option(names = "--architecture-only", description = "write the architecture only (layer kinds, shapes,"
-        + " degrees, f, calibrated input range; no weights): the file party 1 may be given (default MODEL.arch)")
+    @Option(
+        names = "--architecture-only",
+        description =
+            "write the architecture only (layer kinds, shapes,"
+                + " degrees, f, calibrated input range; no weights): the file party 1 may be given (default MODEL.arch)")
     boolean architectureOnly;
 
     @Override
@@ -193,8 +236,9 @@ public final class ModelsCli implements Runnable {
         if (architectureOnly) {
           Architecture a = Architecture.of(m);
           a.write(out);
-          System.out.printf("%s -> %s (architecture only, %d bytes, sha256 %s)%n", m.name(), out, Files.size(out),
-              a.sha256Hex());
+          System.out.printf(
+              "%s -> %s (architecture only, %d bytes, sha256 %s)%n",
+              m.name(), out, Files.size(out), a.sha256Hex());
           continue;
         }
         OnnxExporter.write(m, out);

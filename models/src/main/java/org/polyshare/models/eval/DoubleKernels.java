@@ -12,8 +12,18 @@ public final class DoubleKernels {
    * in[i][y·s + ky − p][x·s + kx − p]. Computed as im2col then a GEMM in axpy form (innermost loop
    * over a contiguous row of output positions, four weight columns per pass), as the ring kernels.
    */
-  public static double[] conv2d(double[] in, int c, int h, int w, double[] weight, double[] bias,
-      int outC, int kh, int kw, int stride, int pad) {
+  public static double[] conv2d(
+      double[] in,
+      int c,
+      int h,
+      int w,
+      double[] weight,
+      double[] bias,
+      int outC,
+      int kh,
+      int kw,
+      int stride,
+      int pad) {
     int oh = (h + 2 * pad - kh) / stride + 1;
     int ow = (w + 2 * pad - kw) / stride + 1;
     int plane = oh * ow;
@@ -57,8 +67,8 @@ public final class DoubleKernels {
         int c2 = c1 + plane;
         int c3 = c2 + plane;
         for (int j = 0; j < plane; j++) {
-          out[ob + j] += w0 * cols[c0 + j] + w1 * cols[c1 + j] + w2 * cols[c2 + j]
-              + w3 * cols[c3 + j];
+          out[ob + j] +=
+              w0 * cols[c0 + j] + w1 * cols[c1 + j] + w2 * cols[c2 + j] + w3 * cols[c3 + j];
         }
       }
       for (; k < kk; k++) {
@@ -93,8 +103,8 @@ public final class DoubleKernels {
    * Average pool with zero padding: each window sums the input cells it covers and divides by its
    * cell count inside the padded input ({@code countIncludePad}) or inside the input itself.
    */
-  public static double[] avgPool(double[] in, int c, int h, int w, PoolWindow pw,
-      boolean countIncludePad) {
+  public static double[] avgPool(
+      double[] in, int c, int h, int w, PoolWindow pw, boolean countIncludePad) {
     return pool(in, c, h, w, pw, false, countIncludePad);
   }
 
@@ -103,14 +113,14 @@ public final class DoubleKernels {
   }
 
   /** Max pool; padded cells hold 0 when {@code zeroPads}, else they never win. */
-  public static double[] maxPool(double[] in, int c, int h, int w, PoolWindow pw,
-      boolean zeroPads) {
+  public static double[] maxPool(
+      double[] in, int c, int h, int w, PoolWindow pw, boolean zeroPads) {
     return pool(in, c, h, w, pw, true, zeroPads);
   }
 
   /** For max, {@code countIncludePad} means padded cells are zeros that take part. */
-  private static double[] pool(double[] in, int c, int h, int w, PoolWindow pw, boolean max,
-      boolean countIncludePad) {
+  private static double[] pool(
+      double[] in, int c, int h, int w, PoolWindow pw, boolean max, boolean countIncludePad) {
     int oh = pw.outH(h, "pool");
     int ow = pw.outW(w, "pool");
     int k = pw.kernel();

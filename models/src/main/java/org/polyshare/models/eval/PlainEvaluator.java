@@ -58,7 +58,11 @@ public final class PlainEvaluator {
   public static double[] forward(Model model, double[] input, Observer observer) {
     if (input.length != model.inputSize()) {
       throw new IllegalArgumentException(
-          "model '" + model.name() + "' takes " + model.inputSize() + " input values, got "
+          "model '"
+              + model.name()
+              + "' takes "
+              + model.inputSize()
+              + " input values, got "
               + input.length);
     }
     Map<String, double[]> acts = new HashMap<>();
@@ -88,9 +92,9 @@ public final class PlainEvaluator {
   }
 
   /**
-   * One layer on one sample given the outputs of the layers it reads, by name. Returns
-   * {@code {output, convOut}} where {@code convOut} is the pre-polynomial conv output of a
-   * {@link PolyKerv} and null otherwise.
+   * One layer on one sample given the outputs of the layers it reads, by name. Returns {@code
+   * {output, convOut}} where {@code convOut} is the pre-polynomial conv output of a {@link
+   * PolyKerv} and null otherwise.
    */
   public static double[][] evalLayer(Model model, Layer l, Map<String, double[]> acts) {
     int[] in = model.shape(l.inputs().get(0));
@@ -137,7 +141,17 @@ public final class PlainEvaluator {
   }
 
   private static double[] conv(Conv2d c, double[] x, int[] in) {
-    return DoubleKernels.conv2d(x, in[0], in[1], in[2], c.weight(), c.bias(), c.outChannels(),
-        c.kernelH(), c.kernelW(), c.stride(), c.padding());
+    return DoubleKernels.conv2d(
+        x,
+        in[0],
+        in[1],
+        in[2],
+        c.weight(),
+        c.bias(),
+        c.outChannels(),
+        c.kernelH(),
+        c.kernelW(),
+        c.stride(),
+        c.padding());
   }
 }

@@ -4,9 +4,9 @@ import java.util.List;
 
 /**
  * Inference-time batch normalization over channels of a {@code [C, H, W]} (or {@code [C]}) input:
- * {@code y = gamma (x − mean) / sqrt(var + eps) + beta}, i.e. the per-channel affine map
- * {@code y = scale·x + shift}. Architecture only (party 1's, see {@link #shapeOnly}): the four
- * parameter arrays are null and {@code eps} is NaN — all of them are weights.
+ * {@code y = gamma (x − mean) / sqrt(var + eps) + beta}, i.e. the per-channel affine map {@code y =
+ * scale·x + shift}. Architecture only (party 1's, see {@link #shapeOnly}): the four parameter
+ * arrays are null and {@code eps} is NaN — all of them are weights.
  */
 public record BatchNorm(
     String name,
@@ -76,8 +76,7 @@ public record BatchNorm(
   @Override
   public int[] outputShape(List<int[]> in) {
     int[] s = Check.one(in, name);
-    Check.that(
-        s.length >= 1 && s[0] == channels, name, "expects %d channels on axis 0", channels);
+    Check.that(s.length >= 1 && s[0] == channels, name, "expects %d channels on axis 0", channels);
     return s.clone();
   }
 

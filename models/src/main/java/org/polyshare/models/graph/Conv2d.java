@@ -3,13 +3,13 @@ package org.polyshare.models.graph;
 import java.util.List;
 
 /**
- * 2-D convolution (cross-correlation, as in PyTorch and ONNX), symmetric zero padding, equal
- * stride on both axes, one group. {@code weight} is {@code [out][in][kh][kw]}, {@code bias} is
- * {@code [out]} (zeros when the layer has none).
+ * 2-D convolution (cross-correlation, as in PyTorch and ONNX), symmetric zero padding, equal stride
+ * on both axes, one group. {@code weight} is {@code [out][in][kh][kw]}, {@code bias} is {@code
+ * [out]} (zeros when the layer has none).
  *
- * <p>An <em>architecture-only</em> conv (party 1's, built from an
- * {@link org.polyshare.models.arch.Architecture}) has {@code weight} and {@code bias} both null:
- * the geometry is public, the parameters are absent — not zeroed.
+ * <p>An <em>architecture-only</em> conv (party 1's, built from an {@link
+ * org.polyshare.models.arch.Architecture}) has {@code weight} and {@code bias} both null: the
+ * geometry is public, the parameters are absent — not zeroed.
  */
 public record Conv2d(
     String name,
@@ -42,10 +42,17 @@ public record Conv2d(
   }
 
   /** Architecture only: same geometry, no parameters. */
-  public static Conv2d shapeOnly(String name, String input, int inChannels, int outChannels,
-      int kernelH, int kernelW, int stride, int padding) {
-    return new Conv2d(name, input, inChannels, outChannels, kernelH, kernelW, stride, padding,
-        null, null);
+  public static Conv2d shapeOnly(
+      String name,
+      String input,
+      int inChannels,
+      int outChannels,
+      int kernelH,
+      int kernelW,
+      int stride,
+      int padding) {
+    return new Conv2d(
+        name, input, inChannels, outChannels, kernelH, kernelW, stride, padding, null, null);
   }
 
   /** Whether this layer carries its parameters (false: architecture only). */
@@ -72,14 +79,30 @@ public record Conv2d(
   @Override
   public Conv2d rewire(String newName, String newInput) {
     return new Conv2d(
-        newName, newInput, inChannels, outChannels, kernelH, kernelW, stride, padding,
-        weight, bias);
+        newName,
+        newInput,
+        inChannels,
+        outChannels,
+        kernelH,
+        kernelW,
+        stride,
+        padding,
+        weight,
+        bias);
   }
 
   /** Same geometry, new parameters. */
   public Conv2d withParams(double[] newWeight, double[] newBias) {
     return new Conv2d(
-        name, input, inChannels, outChannels, kernelH, kernelW, stride, padding, newWeight,
+        name,
+        input,
+        inChannels,
+        outChannels,
+        kernelH,
+        kernelW,
+        stride,
+        padding,
+        newWeight,
         newBias);
   }
 }

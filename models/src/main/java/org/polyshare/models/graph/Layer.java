@@ -3,14 +3,14 @@ package org.polyshare.models.graph;
 import java.util.List;
 
 /**
- * One node of a {@link Model}: a name unique in its model, the names of the layers (or
- * {@link Model#INPUT}) it reads, and its parameters as plain {@code double[]} in row-major order.
+ * One node of a {@link Model}: a name unique in its model, the names of the layers (or {@link
+ * Model#INPUT}) it reads, and its parameters as plain {@code double[]} in row-major order.
  *
- * <p>Activations are per-sample tensors without a batch axis: {@code [C, H, W]} for images,
- * {@code [D]} after {@link Flatten} or {@link Linear}. Layers are immutable records; parameter
- * arrays are not copied (the graph owns them), so do not mutate an array after building a layer
- * from it — build a new layer instead (see {@link Model#replace}). Every kind but {@link Add}
- * reads one operand ({@link SingleInput}; the pools also share {@link Pool}).
+ * <p>Activations are per-sample tensors without a batch axis: {@code [C, H, W]} for images, {@code
+ * [D]} after {@link Flatten} or {@link Linear}. Layers are immutable records; parameter arrays are
+ * not copied (the graph owns them), so do not mutate an array after building a layer from it —
+ * build a new layer instead (see {@link Model#replace}). Every kind but {@link Add} reads one
+ * operand ({@link SingleInput}; the pools also share {@link Pool}).
  */
 public sealed interface Layer permits SingleInput, Add {
 

@@ -15,7 +15,8 @@ public record Linear(
     Check.name(name);
     Check.that(inFeatures > 0 && outFeatures > 0, name, "feature counts must be positive");
     if (weight == null) {
-      Check.that(bias == null, name, "an architecture-only linear layer (no weight) has no bias either");
+      Check.that(
+          bias == null, name, "an architecture-only linear layer (no weight) has no bias either");
     } else {
       Check.length(weight, (long) inFeatures * outFeatures, name, "weight");
       if (bias == null) {

@@ -2,9 +2,9 @@ package org.polyshare.models.graph;
 
 /**
  * Max pooling over square windows ({@link PoolWindow}: kernel, stride, dilation, padding, ceil
- * mode). Padded cells hold −∞ (ONNX MaxPool's own pads, they never win) or, when
- * {@code zeroPads} (a zero {@code Pad} folded in by the importer), 0. The zoo replaces every max-pool by {@link AvgPool};
- * the secure evaluator runs one as a garbled max-pool ({@code secure.MaxPoolLayer}).
+ * mode). Padded cells hold −∞ (ONNX MaxPool's own pads, they never win) or, when {@code zeroPads}
+ * (a zero {@code Pad} folded in by the importer), 0. The zoo replaces every max-pool by {@link
+ * AvgPool}; the secure evaluator runs one as a garbled max-pool ({@code secure.MaxPoolLayer}).
  */
 public record MaxPool(String name, String input, PoolWindow window, boolean zeroPads)
     implements Pool {

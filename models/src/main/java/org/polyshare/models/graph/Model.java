@@ -10,10 +10,10 @@ import java.util.Map;
 import org.polyshare.core.ring.FixedPoint;
 
 /**
- * A feed-forward layer graph: one input named {@link #INPUT} with a per-sample shape (e.g.
- * {@code [3, 32, 32]}), then layers in topological order, each reading earlier layers (or the
- * input) by name. The last layer is the output (logits). Immutable; shapes are inferred and
- * checked at construction, so a {@code Model} that exists is well formed.
+ * A feed-forward layer graph: one input named {@link #INPUT} with a per-sample shape (e.g. {@code
+ * [3, 32, 32]}), then layers in topological order, each reading earlier layers (or the input) by
+ * name. The last layer is the output (logits). Immutable; shapes are inferred and checked at
+ * construction, so a {@code Model} that exists is well formed.
  *
  * <p>{@code fracBits} is the fixed-point precision the secure evaluator runs this model at.
  *
@@ -191,15 +191,16 @@ public final class Model {
 
   /**
    * Folds every {@link BatchNorm} whose input is a plain {@link Conv2d} (or {@link Linear}) read by
-   * nothing else into that layer's weights and bias — exact, since BN is affine per output
-   * channel. A BN after anything else (a PolyKerv's polynomial, an Add, a pool) stays a layer.
+   * nothing else into that layer's weights and bias — exact, since BN is affine per output channel.
+   * A BN after anything else (a PolyKerv's polynomial, an Add, a pool) stays a layer.
    */
   public Model foldBatchNorm() {
     Map<String, Layer> replaced = new HashMap<>();
     Map<String, String> renamed = new HashMap<>();
     List<Layer> kept = new ArrayList<>();
     for (Layer l : layers) {
-      if (l instanceof BatchNorm bn && byName.get(bn.input()) != null
+      if (l instanceof BatchNorm bn
+          && byName.get(bn.input()) != null
           && consumers(bn.input()).size() == 1) {
         Layer prev = byName.get(bn.input());
         Layer folded = null;
@@ -244,15 +245,20 @@ public final class Model {
 
   @Override
   public String toString() {
-    return "Model(" + name + ", input " + Arrays.toString(inputShape) + ", " + layers.size()
+    return "Model("
+        + name
+        + ", input "
+        + Arrays.toString(inputShape)
+        + ", "
+        + layers.size()
         + " layers)";
   }
 
   /**
-   * Sequential builder: each helper appends a layer reading the previous one (or the given
-   * inputs) and tracks the current shape, so channel counts need not be repeated. Parameters
-   * start at zero (BatchNorm at identity) unless given; fill them with {@link Model#replace}, an
-   * initializer, a trainer or an ONNX import.
+   * Sequential builder: each helper appends a layer reading the previous one (or the given inputs)
+   * and tracks the current shape, so channel counts need not be repeated. Parameters start at zero
+   * (BatchNorm at identity) unless given; fill them with {@link Model#replace}, an initializer, a
+   * trainer or an ONNX import.
    */
   public static final class Builder {
     private final String name;
@@ -315,8 +321,8 @@ public final class Model {
       return conv(n, last, out, k, stride, pad);
     }
 
-    public Builder polyKerv(String n, String from, int out, int k, int stride, int pad, double cp,
-        int dp) {
+    public Builder polyKerv(
+        String n, String from, int out, int k, int stride, int pad, double cp, int dp) {
       int c = shapeOf(from)[0];
       Conv2d conv =
           new Conv2d(n, from, c, out, k, k, stride, pad, new double[out * c * k * k], null);

@@ -24,15 +24,25 @@ public final class Params {
    * (both without parameters): the same conv, so party 1's graph folds exactly as party 0's.
    */
   public static Conv2d foldInto(Conv2d c, BatchNorm bn) {
-    double[][] wb = fold(bn, c.name(), "channel", c.outChannels(), c.hasWeights(),
-        c.weight(), c.bias());
+    double[][] wb =
+        fold(bn, c.name(), "channel", c.outChannels(), c.hasWeights(), c.weight(), c.bias());
     return wb == null ? c : c.withParams(wb[0], wb[1]);
   }
 
-  /** linear followed by bn (over its features) as one linear; as {@link #foldInto(Conv2d, BatchNorm)}. */
+  /**
+   * linear followed by bn (over its features) as one linear; as {@link #foldInto(Conv2d,
+   * BatchNorm)}.
+   */
   public static Linear foldInto(Linear lin, BatchNorm bn) {
-    double[][] wb = fold(bn, lin.name(), "feature", lin.outFeatures(), lin.hasWeights(),
-        lin.weight(), lin.bias());
+    double[][] wb =
+        fold(
+            bn,
+            lin.name(),
+            "feature",
+            lin.outFeatures(),
+            lin.hasWeights(),
+            lin.weight(),
+            lin.bias());
     return wb == null ? lin : lin.withParams(wb[0], wb[1]);
   }
 
@@ -40,8 +50,14 @@ public final class Params {
    * {@code {w', b'}} with {@code w'} the weights {@code [rows][per]} scaled by {@code s[row]} and
    * {@code b' = s·b + t}; null when both layers are architecture only (nothing to fold).
    */
-  private static double[][] fold(BatchNorm bn, String layer, String what, int rows,
-      boolean layerHas, double[] weight, double[] bias) {
+  private static double[][] fold(
+      BatchNorm bn,
+      String layer,
+      String what,
+      int rows,
+      boolean layerHas,
+      double[] weight,
+      double[] bias) {
     if (bn.channels() != rows) {
       throw new IllegalArgumentException(
           "cannot fold '" + bn.name() + "' into '" + layer + "': " + what + " counts differ");
@@ -66,8 +82,12 @@ public final class Params {
 
   private static void checkBothShapeOnly(boolean layerHas, boolean bnHas, String bn, String layer) {
     if (layerHas != bnHas) {
-      throw new IllegalArgumentException("cannot fold '" + bn + "' into '" + layer
-          + "': one has parameters and the other is architecture only");
+      throw new IllegalArgumentException(
+          "cannot fold '"
+              + bn
+              + "' into '"
+              + layer
+              + "': one has parameters and the other is architecture only");
     }
   }
 }

@@ -4,11 +4,11 @@ import java.util.List;
 
 /**
  * A polynomial activation after any layer: {@code y = outScale · (scale · x + shift)^degree},
- * elementwise. It covers both written forms, {@code (a·x + c)^d} ({@code outScale = 1}) and
- * R-PKN's {@code ap·(cp + x)^dp} ({@code scale = 1}, {@code shift = cp}, {@code outScale = ap}).
- * Each of {@code scale}, {@code shift}, {@code outScale} has one value (per tensor) or one per
- * channel (axis 0 of the per-sample input: {@code C} of {@code [C, H, W]}, or each feature of a
- * {@code [D]} vector). All three are weights (party 0's secret), like a PolyKerv's {@code cp}.
+ * elementwise. It covers both written forms, {@code (a·x + c)^d} ({@code outScale = 1}) and R-PKN's
+ * {@code ap·(cp + x)^dp} ({@code scale = 1}, {@code shift = cp}, {@code outScale = ap}). Each of
+ * {@code scale}, {@code shift}, {@code outScale} has one value (per tensor) or one per channel
+ * (axis 0 of the per-sample input: {@code C} of {@code [C, H, W]}, or each feature of a {@code [D]}
+ * vector). All three are weights (party 0's secret), like a PolyKerv's {@code cp}.
  *
  * <p>After a Conv the importer builds the fused {@link PolyKerv} instead; this layer is for the
  * activation-replacement form ({@code (x + cp)^2} in place of a ReLU after BatchNorm, a residual
@@ -21,8 +21,12 @@ public record PolyAct(
 
   public PolyAct {
     Check.name(name);
-    Check.that(degree >= 1 && degree <= MAX_DEGREE, name, "degree must be in [1, %d], got %d",
-        MAX_DEGREE, degree);
+    Check.that(
+        degree >= 1 && degree <= MAX_DEGREE,
+        name,
+        "degree must be in [1, %d], got %d",
+        MAX_DEGREE,
+        degree);
     for (double[] a : new double[][] {scale, shift, outScale}) {
       Check.that(a != null && a.length >= 1, name, "scale, shift and outScale need values");
     }
@@ -88,8 +92,12 @@ public record PolyAct(
   public int[] outputShape(List<int[]> in) {
     int[] s = Check.one(in, name);
     for (double[] a : new double[][] {scale, shift, outScale}) {
-      Check.that(a.length == 1 || a.length == s[0], name,
-          "a per-channel parameter has %d values but the input has %d channels", a.length, s[0]);
+      Check.that(
+          a.length == 1 || a.length == s[0],
+          name,
+          "a per-channel parameter has %d values but the input has %d channels",
+          a.length,
+          s[0]);
     }
     return s.clone();
   }

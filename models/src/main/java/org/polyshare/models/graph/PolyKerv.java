@@ -5,9 +5,9 @@ import java.util.List;
 /**
  * Polynomial kervolution {@code y = (conv(x) + cp)^dp}: a {@link Conv2d} (its geometry and
  * parameters are {@link #conv()}) followed by adding {@code cp} and raising to the integer power
- * {@code dp ≥ 1}. {@code cp} has one value (shared by all channels) or one per output channel.
- * The conv part's name is this layer's name. Architecture only (party 1's): the conv has no
- * weights and {@code cp} is null.
+ * {@code dp ≥ 1}. {@code cp} has one value (shared by all channels) or one per output channel. The
+ * conv part's name is this layer's name. Architecture only (party 1's): the conv has no weights and
+ * {@code cp} is null.
  */
 public record PolyKerv(String name, String input, Conv2d conv, double[] cp, int dp)
     implements SingleInput {
@@ -26,7 +26,8 @@ public record PolyKerv(String name, String input, Conv2d conv, double[] cp, int 
           cp == null ? "none" : String.valueOf(cp.length));
       Check.finite(cp, name, "cp");
     } else {
-      Check.that(cp == null, name, "an architecture-only PolyKerv (conv without weights) has no cp");
+      Check.that(
+          cp == null, name, "an architecture-only PolyKerv (conv without weights) has no cp");
     }
     conv = conv.rewire(name, input);
   }

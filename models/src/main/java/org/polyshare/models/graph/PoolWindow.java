@@ -3,24 +3,29 @@ package org.polyshare.models.graph;
 import java.util.Arrays;
 
 /**
- * Geometry of a square 2-D pooling window: kernel, stride, dilation, per-side zero padding
- * {@code {top, left, bottom, right}} and the rounding of the output size (ONNX/PyTorch
- * {@code ceil_mode}). Output size per axis, with the extent {@code e = (k − 1)·d + 1}:
- * {@code o = ⌊(n + p_begin + p_end − e) / s⌋ + 1}, or the ceiling instead of the floor in
- * ceil mode, where (as PyTorch and ONNX do) a last window that would start inside the end padding
- * is dropped.
+ * Geometry of a square 2-D pooling window: kernel, stride, dilation, per-side zero padding {@code
+ * {top, left, bottom, right}} and the rounding of the output size (ONNX/PyTorch {@code ceil_mode}).
+ * Output size per axis, with the extent {@code e = (k − 1)·d + 1}: {@code o = ⌊(n + p_begin + p_end
+ * − e) / s⌋ + 1}, or the ceiling instead of the floor in ceil mode, where (as PyTorch and ONNX do)
+ * a last window that would start inside the end padding is dropped.
  */
 public record PoolWindow(int kernel, int stride, int dilation, int[] pads, boolean ceilMode) {
   public static final int[] NO_PADS = {0, 0, 0, 0};
 
   public PoolWindow {
     if (kernel < 1 || stride < 1 || dilation < 1) {
-      throw new IllegalArgumentException("pool kernel " + kernel + ", stride " + stride
-          + ", dilation " + dilation + ": all must be positive");
+      throw new IllegalArgumentException(
+          "pool kernel "
+              + kernel
+              + ", stride "
+              + stride
+              + ", dilation "
+              + dilation
+              + ": all must be positive");
     }
     if (pads == null || pads.length != 4) {
-      throw new IllegalArgumentException("pool pads must be {top, left, bottom, right}, got "
-          + Arrays.toString(pads));
+      throw new IllegalArgumentException(
+          "pool pads must be {top, left, bottom, right}, got " + Arrays.toString(pads));
     }
     for (int p : pads) {
       if (p < 0) {
@@ -63,8 +68,15 @@ public record PoolWindow(int kernel, int stride, int dilation, int[] pads, boole
   private int out(int n, int begin, int end, String layer) {
     int extent = (kernel - 1) * dilation + 1;
     int span = n + begin + end - extent;
-    Check.that(span >= 0, layer, "pool window %d (dilation %d) does not fit input %d with pads"
-        + " %d + %d", kernel, dilation, n, begin, end);
+    Check.that(
+        span >= 0,
+        layer,
+        "pool window %d (dilation %d) does not fit input %d with pads" + " %d + %d",
+        kernel,
+        dilation,
+        n,
+        begin,
+        end);
     int o = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
     if (ceilMode && (o - 1) * stride >= n + begin) {
       o--;
@@ -74,8 +86,12 @@ public record PoolWindow(int kernel, int stride, int dilation, int[] pads, boole
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PoolWindow p && p.kernel == kernel && p.stride == stride
-        && p.dilation == dilation && Arrays.equals(p.pads, pads) && p.ceilMode == ceilMode;
+    return o instanceof PoolWindow p
+        && p.kernel == kernel
+        && p.stride == stride
+        && p.dilation == dilation
+        && Arrays.equals(p.pads, pads)
+        && p.ceilMode == ceilMode;
   }
 
   @Override
@@ -85,7 +101,11 @@ public record PoolWindow(int kernel, int stride, int dilation, int[] pads, boole
 
   @Override
   public String toString() {
-    return "k" + kernel + " s" + stride + (dilation != 1 ? " d" + dilation : "")
+    return "k"
+        + kernel
+        + " s"
+        + stride
+        + (dilation != 1 ? " d" + dilation : "")
         + (Arrays.equals(pads, NO_PADS) ? "" : " pads" + Arrays.toString(pads))
         + (ceilMode ? " ceil" : "");
   }

@@ -16,8 +16,8 @@ public final class Shapes {
     }
     for (int d : shape) {
       if (d <= 0) {
-        throw new IllegalArgumentException(what + " has shape " + Arrays.toString(shape)
-            + "; every dimension must be positive");
+        throw new IllegalArgumentException(
+            what + " has shape " + Arrays.toString(shape) + "; every dimension must be positive");
       }
     }
   }

@@ -7,7 +7,15 @@ import java.util.List;
  * {@link Add}. Its operand list and its rewiring follow from {@link #input()}.
  */
 public sealed interface SingleInput extends Layer
-    permits Conv2d, Linear, PolyKerv, PolyAct, BatchNorm, Pool, GlobalAvgPool, Flatten, Relu,
+    permits Conv2d,
+        Linear,
+        PolyKerv,
+        PolyAct,
+        BatchNorm,
+        Pool,
+        GlobalAvgPool,
+        Flatten,
+        Relu,
         Softmax {
 
   /** Name of the layer whose output this layer reads. */

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * A final softmax (or log-softmax) over the logits vector. It is not evaluated under MPC: the
- * secure run reveals the logits to party 1, which applies this layer in the clear. Hence it must
- * be the model's last layer and read a {@code [D]} vector.
+ * secure run reveals the logits to party 1, which applies this layer in the clear. Hence it must be
+ * the model's last layer and read a {@code [D]} vector.
  */
 public record Softmax(String name, String input, boolean log) implements SingleInput {
   public Softmax {

@@ -10,21 +10,37 @@ import org.polyshare.models.onnx.proto.OnnxProto.AttributeProto;
 import org.polyshare.models.onnx.proto.OnnxProto.NodeProto;
 
 /**
- * Evaluates static subgraphs at import time: the shape arithmetic torch emits for
- * {@code x.view(x.size(0), -1)} ({@code Shape → Gather → Unsqueeze → Concat → Reshape}), and
+ * Evaluates static subgraphs at import time: the shape arithmetic torch emits for {@code
+ * x.view(x.size(0), -1)} ({@code Shape → Gather → Unsqueeze → Concat → Reshape}), and
  * Cast/Transpose/Reshape/elementwise ops whose inputs are all constants. A {@code Shape} of an
- * activation is static too: the per-sample shape is fixed and the batch axis is either a fixed
- * size or the symbol {@link #BATCH}, which survives Gather/Unsqueeze/Concat and is recognised by
- * the Reshape that consumes it.
+ * activation is static too: the per-sample shape is fixed and the batch axis is either a fixed size
+ * or the symbol {@link #BATCH}, which survives Gather/Unsqueeze/Concat and is recognised by the
+ * Reshape that consumes it.
  */
 final class ConstantFolder {
   /** The symbolic batch size as a value inside folded shape tensors (exact in a double). */
   static final double BATCH = -(double) (1L << 40);
 
   /** Ops this class folds when every input is static. */
-  static final java.util.Set<String> OPS = java.util.Set.of("Shape", "Gather", "Unsqueeze",
-      "Squeeze", "Concat", "Cast", "Transpose", "Reshape", "Add", "Sub", "Mul", "Div", "Range",
-      "ConstantOfShape", "Identity", "Neg", "Slice");
+  static final java.util.Set<String> OPS =
+      java.util.Set.of(
+          "Shape",
+          "Gather",
+          "Unsqueeze",
+          "Squeeze",
+          "Concat",
+          "Cast",
+          "Transpose",
+          "Reshape",
+          "Add",
+          "Sub",
+          "Mul",
+          "Div",
+          "Range",
+          "ConstantOfShape",
+          "Identity",
+          "Neg",
+          "Slice");
 
   /** A dense constant, row-major. */
   record Tensor(long[] dims, double[] values) {
@@ -34,8 +50,8 @@ final class ConstantFolder {
         n *= d;
       }
       if (n != values.length) {
-        throw new IllegalArgumentException("tensor of shape " + Arrays.toString(dims) + " has "
-            + values.length + " values");
+        throw new IllegalArgumentException(
+            "tensor of shape " + Arrays.toString(dims) + " has " + values.length + " values");
       }
     }
 
@@ -66,13 +82,14 @@ final class ConstantFolder {
   static Tensor fold(NodeProto n, Inputs in, double[] activationShape) {
     String op = n.getOpType();
     switch (op) {
-      case "Shape": {
-        double[] s = activationShape != null ? activationShape : dimsOf(in.get(0));
-        int r = s.length;
-        int start = (int) normAxis(intAttr(n, "start", 0), r, true);
-        int end = (int) normAxis(intAttr(n, "end", r), r, true);
-        return Tensor.vector(Arrays.copyOfRange(s, start, Math.max(start, end)));
-      }
+      case "Shape":
+        {
+          double[] s = activationShape != null ? activationShape : dimsOf(in.get(0));
+          int r = s.length;
+          int start = (int) normAxis(intAttr(n, "start", 0), r, true);
+          int end = (int) normAxis(intAttr(n, "end", r), r, true);
+          return Tensor.vector(Arrays.copyOfRange(s, start, Math.max(start, end)));
+        }
       case "Identity":
         return in.get(0);
       case "Cast":
@@ -92,26 +109,28 @@ final class ConstantFolder {
       case "Transpose":
         return transpose(in.get(0), ints(n, "perm"));
       case "Reshape":
-        return new Tensor(reshapeDims(in.get(0), in.get(1).values(), intAttr(n, "allowzero", 0)),
+        return new Tensor(
+            reshapeDims(in.get(0), in.get(1).values(), intAttr(n, "allowzero", 0)),
             in.get(0).values());
       case "Slice":
         return slice(n, in);
       case "Range":
         return range(in.get(0).values()[0], in.get(1).values()[0], in.get(2).values()[0]);
-      case "ConstantOfShape": {
-        double[] shape = in.get(0).values();
-        long[] dims = new long[shape.length];
-        long count = 1;
-        for (int i = 0; i < dims.length; i++) {
-          dims[i] = (long) shape[i];
-          count *= dims[i];
+      case "ConstantOfShape":
+        {
+          double[] shape = in.get(0).values();
+          long[] dims = new long[shape.length];
+          long count = 1;
+          for (int i = 0; i < dims.length; i++) {
+            dims[i] = (long) shape[i];
+            count *= dims[i];
+          }
+          AttributeProto v = attr(n, "value");
+          double fill = v == null ? 0 : OnnxTensors.toDoubles(v.getT())[0];
+          double[] vals = new double[Math.toIntExact(count)];
+          Arrays.fill(vals, fill);
+          return new Tensor(dims, vals);
         }
-        AttributeProto v = attr(n, "value");
-        double fill = v == null ? 0 : OnnxTensors.toDoubles(v.getT())[0];
-        double[] vals = new double[Math.toIntExact(count)];
-        Arrays.fill(vals, fill);
-        return new Tensor(dims, vals);
-      }
       default:
         throw new IllegalStateException(op);
     }
@@ -131,8 +150,11 @@ final class ConstantFolder {
       case 1, 11 -> t; // FLOAT, DOUBLE (values are kept as doubles)
       case 6, 7 -> map(t, v -> v == BATCH ? v : v < 0 ? Math.ceil(v) : Math.floor(v)); // INT32/64
       case 9 -> map(t, v -> v != 0 ? 1 : 0); // BOOL
-      default -> throw new OnnxFormatException("Cast of a constant to data type "
-          + OnnxTensors.typeName((int) to) + " is not supported");
+      default ->
+          throw new OnnxFormatException(
+              "Cast of a constant to data type "
+                  + OnnxTensors.typeName((int) to)
+                  + " is not supported");
     };
   }
 
@@ -152,9 +174,13 @@ final class ConstantFolder {
       long da = dim(a, i - r + a.rank());
       long db = dim(b, i - r + b.rank());
       if (da != db && da != 1 && db != 1) {
-        throw new OnnxFormatException(op + " of constants with shapes "
-            + Arrays.toString(a.dims()) + " and " + Arrays.toString(b.dims())
-            + " does not broadcast");
+        throw new OnnxFormatException(
+            op
+                + " of constants with shapes "
+                + Arrays.toString(a.dims())
+                + " and "
+                + Arrays.toString(b.dims())
+                + " does not broadcast");
       }
       dims[i] = Math.max(da, db);
     }
@@ -165,15 +191,18 @@ final class ConstantFolder {
       double x = a.values()[offset(a, idx, r)];
       double y = b.values()[offset(b, idx, r)];
       if (x == BATCH || y == BATCH) {
-        throw new OnnxFormatException(op + " on the symbolic batch size is not supported; export"
-            + " with a fixed batch size or use x.flatten(1)");
+        throw new OnnxFormatException(
+            op
+                + " on the symbolic batch size is not supported; export"
+                + " with a fixed batch size or use x.flatten(1)");
       }
-      out[k] = switch (op) {
-        case "Add" -> x + y;
-        case "Sub" -> x - y;
-        case "Mul" -> x * y;
-        default -> y == 0 ? Double.NaN : x / y;
-      };
+      out[k] =
+          switch (op) {
+            case "Add" -> x + y;
+            case "Sub" -> x - y;
+            case "Mul" -> x * y;
+            default -> y == 0 ? Double.NaN : x / y;
+          };
       for (int i = r - 1; i >= 0 && ++idx[i] == dims[i]; i--) {
         idx[i] = 0;
       }
@@ -214,8 +243,8 @@ final class ConstantFolder {
       for (double iv : ix) {
         int k = (int) (iv < 0 ? iv + len : iv);
         if (k < 0 || k >= len) {
-          throw new OnnxFormatException("Gather index " + (long) iv + " is out of range for axis"
-              + " length " + len);
+          throw new OnnxFormatException(
+              "Gather index " + (long) iv + " is out of range for axis" + " length " + len);
         }
         System.arraycopy(data.values(), (a * len + k) * inner, out, o, inner);
         o += inner;
@@ -356,9 +385,9 @@ final class ConstantFolder {
   /**
    * Slice (opset 1–9: attributes starts/ends/axes; 10+: inputs starts, ends, axes, steps), as
    * torch's {@code F.pad} emits it to reverse its pad list ({@code steps = -1}). Per axis, with
-   * negative starts/ends counted from the end: a positive step clamps start and end to [0, d],
-   * a negative one start to [0, d − 1] and end to [−1, d − 1]; the axis then keeps
-   * ⌈(end − start) / step⌉ elements (none if that is negative).
+   * negative starts/ends counted from the end: a positive step clamps start and end to [0, d], a
+   * negative one start to [0, d − 1] and end to [−1, d − 1]; the axis then keeps ⌈(end − start) /
+   * step⌉ elements (none if that is negative).
    */
   private static Tensor slice(NodeProto n, Inputs in) {
     Tensor data = in.get(0);

@@ -8,9 +8,9 @@ import org.polyshare.models.graph.Model;
 import org.polyshare.models.zoo.Zoo;
 
 /**
- * A model named on a command line: a zoo name ({@code resnet18-pkn}) or a user's ONNX file
- * ({@code my-pkn.onnx}, any path ending in {@code .onnx}). The file's weights are its own; a zoo
- * model gets the zoo's calibrated random weights.
+ * A model named on a command line: a zoo name ({@code resnet18-pkn}) or a user's ONNX file ({@code
+ * my-pkn.onnx}, any path ending in {@code .onnx}). The file's weights are its own; a zoo model gets
+ * the zoo's calibrated random weights.
  */
 public final class ModelSource {
   private ModelSource() {}
@@ -27,7 +27,8 @@ public final class ModelSource {
 
   /** The architecture only (shapes, no weights): what party 1 may know. */
   public static Model architecture(String nameOrFile) {
-    return isFile(nameOrFile) ? Architecture.of(readFile(nameOrFile)).model()
+    return isFile(nameOrFile)
+        ? Architecture.of(readFile(nameOrFile)).model()
         : Zoo.architecture(nameOrFile);
   }
 

@@ -32,10 +32,10 @@ import org.polyshare.models.onnx.proto.OnnxProto.TypeProto;
 import org.polyshare.models.onnx.proto.OnnxProto.ValueInfoProto;
 
 /**
- * Writes a {@link Model} with its weights (float32) as an ONNX model, opset 13, batch axis
- * symbolic ({@code N}). Each layer's output value is named after the layer. A {@link PolyKerv}
- * becomes {@code Conv → Add(cp) → Pow(dp)}, the pattern the importer folds back. The fixed-point
- * precision travels in the metadata entry {@value #FRAC_BITS_KEY}.
+ * Writes a {@link Model} with its weights (float32) as an ONNX model, opset 13, batch axis symbolic
+ * ({@code N}). Each layer's output value is named after the layer. A {@link PolyKerv} becomes
+ * {@code Conv → Add(cp) → Pow(dp)}, the pattern the importer folds back. The fixed-point precision
+ * travels in the metadata entry {@value #FRAC_BITS_KEY}.
  */
 public final class OnnxExporter {
   private OnnxExporter() {}
@@ -94,26 +94,39 @@ public final class OnnxExporter {
       g.addInitializer(OnnxTensors.floats(dpName, new double[] {p.dp()}));
       g.addNode(node("Pow", n, List.of(shifted, dpName), n));
     } else if (l instanceof Linear lin) {
-      g.addInitializer(OnnxTensors.floats(n + ".weight", lin.weight(), lin.outFeatures(),
-          lin.inFeatures()));
+      g.addInitializer(
+          OnnxTensors.floats(n + ".weight", lin.weight(), lin.outFeatures(), lin.inFeatures()));
       g.addInitializer(OnnxTensors.floats(n + ".bias", lin.bias(), lin.outFeatures()));
-      g.addNode(node("Gemm", n, List.of(lin.input(), n + ".weight", n + ".bias"), n).toBuilder()
-          .addAttribute(intAttr("transB", 1)));
+      g.addNode(
+          node("Gemm", n, List.of(lin.input(), n + ".weight", n + ".bias"), n).toBuilder()
+              .addAttribute(intAttr("transB", 1)));
     } else if (l instanceof BatchNorm bn) {
       g.addInitializer(OnnxTensors.floats(n + ".gamma", bn.gamma(), bn.channels()));
       g.addInitializer(OnnxTensors.floats(n + ".beta", bn.beta(), bn.channels()));
       g.addInitializer(OnnxTensors.floats(n + ".mean", bn.mean(), bn.channels()));
       g.addInitializer(OnnxTensors.floats(n + ".var", bn.var(), bn.channels()));
-      g.addNode(node("BatchNormalization", n,
-          List.of(bn.input(), n + ".gamma", n + ".beta", n + ".mean", n + ".var"), n).toBuilder()
-          .addAttribute(AttributeProto.newBuilder().setName("epsilon")
-              .setType(AttributeProto.AttributeType.FLOAT).setF((float) bn.eps())));
+      g.addNode(
+          node(
+                  "BatchNormalization",
+                  n,
+                  List.of(bn.input(), n + ".gamma", n + ".beta", n + ".mean", n + ".var"),
+                  n)
+              .toBuilder()
+              .addAttribute(
+                  AttributeProto.newBuilder()
+                      .setName("epsilon")
+                      .setType(AttributeProto.AttributeType.FLOAT)
+                      .setF((float) bn.eps())));
     } else if (l instanceof AvgPool ap) {
-      g.addNode(pool("AveragePool", n, ap.input(), ap.window()).toBuilder()
-          .addAttribute(intAttr("count_include_pad", ap.countIncludePad() ? 1 : 0)));
+      g.addNode(
+          pool("AveragePool", n, ap.input(), ap.window()).toBuilder()
+              .addAttribute(intAttr("count_include_pad", ap.countIncludePad() ? 1 : 0)));
     } else if (l instanceof MaxPool mp && mp.zeroPads()) {
-      throw new IllegalArgumentException("layer '" + n + "': a max-pool over zero padding has no"
-          + " single ONNX node; export it as Pad + MaxPool is not implemented");
+      throw new IllegalArgumentException(
+          "layer '"
+              + n
+              + "': a max-pool over zero padding has no"
+              + " single ONNX node; export it as Pad + MaxPool is not implemented");
     } else if (l instanceof MaxPool mp) {
       NodeProto.Builder b = pool("MaxPool", n, mp.input(), mp.window()).toBuilder();
       int d = mp.window().dilation();
@@ -121,15 +134,16 @@ public final class OnnxExporter {
     } else if (l instanceof PolyAct pa) {
       polyAct(model, pa, g);
     } else if (l instanceof Softmax sm) {
-      g.addNode(node(sm.log() ? "LogSoftmax" : "Softmax", n, List.of(sm.input()), n).toBuilder()
-          .addAttribute(intAttr("axis", 1)));
+      g.addNode(
+          node(sm.log() ? "LogSoftmax" : "Softmax", n, List.of(sm.input()), n).toBuilder()
+              .addAttribute(intAttr("axis", 1)));
     } else if (l instanceof GlobalAvgPool gp) {
       g.addNode(node("GlobalAveragePool", n, List.of(gp.input()), n));
     } else if (l instanceof Add a) {
       g.addNode(node("Add", n, List.of(a.left(), a.right()), n));
     } else if (l instanceof Flatten f) {
-      g.addNode(node("Flatten", n, List.of(f.input()), n).toBuilder()
-          .addAttribute(intAttr("axis", 1)));
+      g.addNode(
+          node("Flatten", n, List.of(f.input()), n).toBuilder().addAttribute(intAttr("axis", 1)));
     } else if (l instanceof Relu r) {
       g.addNode(node("Relu", n, List.of(r.input()), n));
     } else {
@@ -139,15 +153,17 @@ public final class OnnxExporter {
 
   private static void conv(Conv2d c, String out, GraphProto.Builder g) {
     String n = c.name();
-    g.addInitializer(OnnxTensors.floats(n + ".weight", c.weight(), c.outChannels(),
-        c.inChannels(), c.kernelH(), c.kernelW()));
+    g.addInitializer(
+        OnnxTensors.floats(
+            n + ".weight", c.weight(), c.outChannels(), c.inChannels(), c.kernelH(), c.kernelW()));
     g.addInitializer(OnnxTensors.floats(n + ".bias", c.bias(), c.outChannels()));
     int p = c.padding();
     int s = c.stride();
-    g.addNode(node("Conv", out, List.of(c.input(), n + ".weight", n + ".bias"), out).toBuilder()
-        .addAttribute(intsAttr("kernel_shape", c.kernelH(), c.kernelW()))
-        .addAttribute(intsAttr("strides", s, s))
-        .addAttribute(intsAttr("pads", p, p, p, p)));
+    g.addNode(
+        node("Conv", out, List.of(c.input(), n + ".weight", n + ".bias"), out).toBuilder()
+            .addAttribute(intsAttr("kernel_shape", c.kernelH(), c.kernelW()))
+            .addAttribute(intsAttr("strides", s, s))
+            .addAttribute(intsAttr("pads", p, p, p, p)));
   }
 
   private static NodeProto pool(String op, String n, String in, PoolWindow w) {
@@ -184,18 +200,26 @@ public final class OnnxExporter {
     if (v.length == 1) {
       return OnnxTensors.floats(name, v, 1);
     }
-    return in.length == 3 ? OnnxTensors.floats(name, v, v.length, 1, 1)
+    return in.length == 3
+        ? OnnxTensors.floats(name, v, v.length, 1, 1)
         : OnnxTensors.floats(name, v, v.length);
   }
 
   private static NodeProto node(String op, String name, List<String> inputs, String output) {
-    return NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(inputs)
-        .addOutput(output).build();
+    return NodeProto.newBuilder()
+        .setOpType(op)
+        .setName(name)
+        .addAllInput(inputs)
+        .addOutput(output)
+        .build();
   }
 
   private static AttributeProto intAttr(String name, long v) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT)
-        .setI(v).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.INT)
+        .setI(v)
+        .build();
   }
 
   private static AttributeProto intsAttr(String name, long... vs) {
@@ -215,9 +239,12 @@ public final class OnnxExporter {
     }
     return ValueInfoProto.newBuilder()
         .setName(name)
-        .setType(TypeProto.newBuilder().setTensorType(
-            TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE)
-                .setShape(s)))
+        .setType(
+            TypeProto.newBuilder()
+                .setTensorType(
+                    TypeProto.Tensor.newBuilder()
+                        .setElemType(TensorProto.DataType.FLOAT_VALUE)
+                        .setShape(s)))
         .build();
   }
 }

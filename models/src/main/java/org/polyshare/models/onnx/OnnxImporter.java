@@ -46,43 +46,80 @@ import org.polyshare.models.onnx.proto.OnnxProto.ValueInfoProto;
 /**
  * Reads an ONNX model (NCHW, one image input, batch axis first) into a {@link Model}.
  *
- * <p>Supported ops: Conv, Gemm, MatMul, Add, Sub, Mul, Div, Pow, BatchNormalization,
- * AveragePool, MaxPool (with pads, auto_pad, ceil_mode, count_include_pad, dilations),
- * GlobalAveragePool, Flatten, Reshape (to {@code [N, -1]}), Relu, Pad (constant zero, folded
- * into the next Conv or pool), Identity and Dropout (pass-through, on activations and constants),
- * Constant, a final Softmax/LogSoftmax (applied by party 1 in the clear after the reveal), and
- * static subgraphs ({@link ConstantFolder}: Shape, Gather, Unsqueeze, Squeeze, Concat, Cast,
- * Transpose, Range, Slice, … of constants and shapes).
+ * <p>Supported ops: Conv, Gemm, MatMul, Add, Sub, Mul, Div, Pow, BatchNormalization, AveragePool,
+ * MaxPool (with pads, auto_pad, ceil_mode, count_include_pad, dilations), GlobalAveragePool,
+ * Flatten, Reshape (to {@code [N, -1]}), Relu, Pad (constant zero, folded into the next Conv or
+ * pool), Identity and Dropout (pass-through, on activations and constants), Constant, a final
+ * Softmax/LogSoftmax (applied by party 1 in the clear after the reveal), and static subgraphs
+ * ({@link ConstantFolder}: Shape, Gather, Unsqueeze, Squeeze, Concat, Cast, Transpose, Range,
+ * Slice, … of constants and shapes).
  *
- * <p>The PolyKervNet pattern {@code Conv → Add(cp) → Pow(dp)} (or {@code Mul(x, x)}, or
- * {@code Conv → Pow}) becomes one fused {@link PolyKerv}. Elsewhere, additions, products and
- * divisions by constants and powers become a {@link PolyAct} {@code s·(a·x + c)^d}, folded into
- * the producing layer where that is exact (bias, BatchNorm shift, weights). Every attribute is
- * implemented or refused ({@link OnnxAttributes}). Anything else fails with an
- * {@link OnnxFormatException} naming the node and the op.
+ * <p>The PolyKervNet pattern {@code Conv → Add(cp) → Pow(dp)} (or {@code Mul(x, x)}, or {@code Conv
+ * → Pow}) becomes one fused {@link PolyKerv}. Elsewhere, additions, products and divisions by
+ * constants and powers become a {@link PolyAct} {@code s·(a·x + c)^d}, folded into the producing
+ * layer where that is exact (bias, BatchNorm shift, weights). Every attribute is implemented or
+ * refused ({@link OnnxAttributes}). Anything else fails with an {@link OnnxFormatException} naming
+ * the node and the op.
  */
 public final class OnnxImporter {
   public static final Set<String> SUPPORTED_OPS =
-      Set.of("Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow", "BatchNormalization",
-          "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Relu", "MaxPool", "Identity",
-          "Dropout", "Constant", "Pad", "Softmax", "LogSoftmax", "Shape", "Gather", "Unsqueeze",
-          "Squeeze", "Concat", "Cast", "Transpose", "Range", "ConstantOfShape", "Neg", "Slice");
+      Set.of(
+          "Conv",
+          "Gemm",
+          "MatMul",
+          "Add",
+          "Sub",
+          "Mul",
+          "Div",
+          "Pow",
+          "BatchNormalization",
+          "AveragePool",
+          "GlobalAveragePool",
+          "Flatten",
+          "Reshape",
+          "Relu",
+          "MaxPool",
+          "Identity",
+          "Dropout",
+          "Constant",
+          "Pad",
+          "Softmax",
+          "LogSoftmax",
+          "Shape",
+          "Gather",
+          "Unsqueeze",
+          "Squeeze",
+          "Concat",
+          "Cast",
+          "Transpose",
+          "Range",
+          "ConstantOfShape",
+          "Neg",
+          "Slice");
 
   private final Map<String, Tensor> constants = new HashMap<>();
+
   /** ONNX value name → name of our layer producing it (or {@link Model#INPUT}). */
   private final Map<String, String> valueToLayer = new HashMap<>();
+
   /** ONNX value name → a zero Pad of an activation waiting for the Conv or pool that reads it. */
   private final Map<String, PendingPad> pads = new HashMap<>();
+
   private final Map<String, Integer> consumers = new HashMap<>();
+
   /** Layer name → how many of its readers are aliasing nodes (see {@link #alias}). */
   private final Map<String, Integer> aliasReads = new HashMap<>();
+
   private final List<Layer> layers = new ArrayList<>();
   private final Map<String, int[]> shapes = new HashMap<>();
   private final Set<String> usedNames = new HashSet<>();
+
   /** The fixed batch size of the input, or {@link ConstantFolder#BATCH} when symbolic. */
   private double batch;
+
   /** The default-domain opset (Softmax's default axis changed at 13). */
   private long opset = 13;
+
   private int anonymous;
 
   /** Pad of {@code layer}'s output by {top, left, bottom, right} zeros. */
@@ -137,8 +174,12 @@ public final class OnnxImporter {
     for (ValueInfoProto v : g.getInputList()) {
       if (!constants.containsKey(v.getName())) {
         if (input != null) {
-          throw new OnnxFormatException("the model has more than one input ('" + input.getName()
-              + "', '" + v.getName() + "'); PolyShare models take one image tensor");
+          throw new OnnxFormatException(
+              "the model has more than one input ('"
+                  + input.getName()
+                  + "', '"
+                  + v.getName()
+                  + "'); PolyShare models take one image tensor");
         }
         input = v;
       }
@@ -181,8 +222,8 @@ public final class OnnxImporter {
       }
     }
     if (g.getOutputCount() != 1) {
-      throw new OnnxFormatException("the model must have exactly one output, it has "
-          + g.getOutputCount());
+      throw new OnnxFormatException(
+          "the model must have exactly one output, it has " + g.getOutputCount());
     }
     String outName = g.getOutput(0).getName();
     if (pads.containsKey(outName)) {
@@ -190,13 +231,16 @@ public final class OnnxImporter {
     }
     String out = valueToLayer.get(outName);
     if (out == null || layers.isEmpty() || !layers.get(layers.size() - 1).name().equals(out)) {
-      throw new OnnxFormatException("the graph output '" + outName
-          + "' is not produced by the last supported node");
+      throw new OnnxFormatException(
+          "the graph output '" + outName + "' is not produced by the last supported node");
     }
     for (int i = 0; i + 1 < layers.size(); i++) {
       if (layers.get(i) instanceof Softmax sm) {
-        throw new OnnxFormatException("layer '" + sm.name() + "': a (Log)Softmax is supported"
-            + " only as the last node (party 1 applies it in the clear to the revealed logits)");
+        throw new OnnxFormatException(
+            "layer '"
+                + sm.name()
+                + "': a (Log)Softmax is supported"
+                + " only as the last node (party 1 applies it in the clear to the revealed logits)");
       }
     }
     int fracBits = FixedPoint.DEFAULT_FRAC_BITS;
@@ -205,8 +249,12 @@ public final class OnnxImporter {
         try {
           fracBits = Integer.parseInt(e.getValue());
         } catch (NumberFormatException ex) {
-          throw new OnnxFormatException("metadata " + OnnxExporter.FRAC_BITS_KEY + " is not an"
-              + " integer: " + e.getValue());
+          throw new OnnxFormatException(
+              "metadata "
+                  + OnnxExporter.FRAC_BITS_KEY
+                  + " is not an"
+                  + " integer: "
+                  + e.getValue());
         }
       }
     }
@@ -228,39 +276,54 @@ public final class OnnxImporter {
 
   /**
    * The model computes over the reals (double in plaintext, fixed point in the ring): an integer
-   * input or output would need integer semantics (wrap-around, truncating division, integer
-   * powers) that the layers do not have, so it is refused rather than computed in the reals.
+   * input or output would need integer semantics (wrap-around, truncating division, integer powers)
+   * that the layers do not have, so it is refused rather than computed in the reals.
    */
   private static void requireReal(ValueInfoProto v, String what) {
     if (!v.hasType() || !v.getType().hasTensorType()) {
-      throw new OnnxFormatException(what + " '" + v.getName() + "' is not a tensor (sequence,"
-          + " map and optional values are not supported)");
+      throw new OnnxFormatException(
+          what
+              + " '"
+              + v.getName()
+              + "' is not a tensor (sequence,"
+              + " map and optional values are not supported)");
     }
     int t = v.getType().getTensorType().getElemType();
-    if (t != TensorProto.DataType.FLOAT_VALUE && t != TensorProto.DataType.DOUBLE_VALUE
+    if (t != TensorProto.DataType.FLOAT_VALUE
+        && t != TensorProto.DataType.DOUBLE_VALUE
         && t != TensorProto.DataType.UNDEFINED_VALUE) {
-      throw new OnnxFormatException(what + " '" + v.getName() + "' has element type "
-          + OnnxTensors.typeName(t) + "; PolyShare models take and return FLOAT (or DOUBLE)"
-          + " tensors");
+      throw new OnnxFormatException(
+          what
+              + " '"
+              + v.getName()
+              + "' has element type "
+              + OnnxTensors.typeName(t)
+              + "; PolyShare models take and return FLOAT (or DOUBLE)"
+              + " tensors");
     }
   }
 
   private static int[] inputShape(ValueInfoProto input) {
-    if (!input.hasType() || !input.getType().hasTensorType()
+    if (!input.hasType()
+        || !input.getType().hasTensorType()
         || !input.getType().getTensorType().hasShape()) {
       throw new OnnxFormatException("input '" + input.getName() + "' has no tensor shape");
     }
     List<TensorShapeProto.Dimension> dims = input.getType().getTensorType().getShape().getDimList();
     if (dims.size() < 2) {
-      throw new OnnxFormatException("input '" + input.getName()
-          + "' must have a batch axis and at least one more axis");
+      throw new OnnxFormatException(
+          "input '" + input.getName() + "' must have a batch axis and at least one more axis");
     }
     int[] s = new int[dims.size() - 1];
     for (int i = 1; i < dims.size(); i++) {
       TensorShapeProto.Dimension d = dims.get(i);
       if (!d.hasDimValue() || d.getDimValue() <= 0 || d.getDimValue() > Integer.MAX_VALUE) {
-        throw new OnnxFormatException("input '" + input.getName() + "' axis " + i
-            + " has no fixed size; only the batch axis may be symbolic");
+        throw new OnnxFormatException(
+            "input '"
+                + input.getName()
+                + "' axis "
+                + i
+                + " has no fixed size; only the batch axis may be symbolic");
       }
       s[i - 1] = (int) d.getDimValue();
     }
@@ -268,19 +331,24 @@ public final class OnnxImporter {
   }
 
   private static String describe(NodeProto n) {
-    return "node '" + (n.getName().isEmpty() ? n.getOutputCount() > 0 ? n.getOutput(0) : "?"
-        : n.getName()) + "' (op " + n.getOpType() + ")";
+    return "node '"
+        + (n.getName().isEmpty() ? n.getOutputCount() > 0 ? n.getOutput(0) : "?" : n.getName())
+        + "' (op "
+        + n.getOpType()
+        + ")";
   }
 
   private void node(NodeProto n) {
     String op = n.getOpType();
     if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
-      throw new OnnxFormatException(describe(n) + " is from domain '" + n.getDomain()
-          + "', which is not supported");
+      throw new OnnxFormatException(
+          describe(n) + " is from domain '" + n.getDomain() + "', which is not supported");
     }
     if (!SUPPORTED_OPS.contains(op)) {
-      throw new OnnxFormatException(describe(n) + " is not supported; supported ops: "
-          + String.join(", ", new java.util.TreeSet<>(SUPPORTED_OPS)));
+      throw new OnnxFormatException(
+          describe(n)
+              + " is not supported; supported ops: "
+              + String.join(", ", new java.util.TreeSet<>(SUPPORTED_OPS)));
     }
     if (n.getOutputCount() < 1) {
       throw new OnnxFormatException(describe(n) + " has no output");
@@ -298,8 +366,15 @@ public final class OnnxImporter {
       return;
     }
     if (foldable(n)) {
-      constants.put(out, ConstantFolder.fold(n, i -> i < n.getInputCount()
-          && !n.getInput(i).isEmpty() ? constants.get(n.getInput(i)) : null, shapeOfInput(n)));
+      constants.put(
+          out,
+          ConstantFolder.fold(
+              n,
+              i ->
+                  i < n.getInputCount() && !n.getInput(i).isEmpty()
+                      ? constants.get(n.getInput(i))
+                      : null,
+              shapeOfInput(n)));
       return;
     }
     switch (op) {
@@ -327,17 +402,29 @@ public final class OnnxImporter {
       case "Relu" -> emit(out, new Relu(name(out), activation(n, 0)));
       case "Pad" -> pad(n, out);
       case "Softmax", "LogSoftmax" -> softmax(n, out, op.equals("LogSoftmax"));
-      case "Gather", "Transpose", "Unsqueeze", "Squeeze", "Concat", "Range", "Shape", "Cast",
-          "ConstantOfShape", "Neg", "Slice" -> throw new OnnxFormatException(describe(n)
-              + " on an activation is not supported (only static subgraphs of constants and"
-              + " shapes are folded)" + unfoldHint(op));
+      case "Gather",
+          "Transpose",
+          "Unsqueeze",
+          "Squeeze",
+          "Concat",
+          "Range",
+          "Shape",
+          "Cast",
+          "ConstantOfShape",
+          "Neg",
+          "Slice" ->
+          throw new OnnxFormatException(
+              describe(n)
+                  + " on an activation is not supported (only static subgraphs of constants and"
+                  + " shapes are folded)"
+                  + unfoldHint(op));
       default -> throw new IllegalStateException(op);
     }
   }
 
   /**
-   * Kervolution written with {@code F.unfold} exports im2col as Pad → Gather → Gather →
-   * Transpose → Reshape → MatMul on the activation; that is a convolution, say so.
+   * Kervolution written with {@code F.unfold} exports im2col as Pad → Gather → Gather → Transpose →
+   * Reshape → MatMul on the activation; that is a convolution, say so.
    */
   private static String unfoldHint(String op) {
     return op.equals("Gather") || op.equals("Transpose")
@@ -347,9 +434,13 @@ public final class OnnxImporter {
   }
 
   private OnnxFormatException padNotFolded(PendingPad pp, String reader) {
-    return new OnnxFormatException(describe(pp.node()) + ": a Pad of an activation is supported"
-        + " only when a Conv, AveragePool or MaxPool reads it, but " + reader + " does"
-        + unfoldHint("Gather"));
+    return new OnnxFormatException(
+        describe(pp.node())
+            + ": a Pad of an activation is supported"
+            + " only when a Conv, AveragePool or MaxPool reads it, but "
+            + reader
+            + " does"
+            + unfoldHint("Gather"));
   }
 
   /** A node whose inputs are all static (constants, or the shape of an activation). */
@@ -392,23 +483,24 @@ public final class OnnxImporter {
       case "value" -> tensor(a.getT());
       case "value_float" -> Tensor.scalar(a.getF());
       case "value_int" -> Tensor.scalar(a.getI());
-      case "value_floats" -> Tensor.vector(a.getFloatsList().stream()
-          .mapToDouble(Float::doubleValue).toArray());
-      case "value_ints" -> Tensor.vector(a.getIntsList().stream()
-          .mapToDouble(Long::doubleValue).toArray());
+      case "value_floats" ->
+          Tensor.vector(a.getFloatsList().stream().mapToDouble(Float::doubleValue).toArray());
+      case "value_ints" ->
+          Tensor.vector(a.getIntsList().stream().mapToDouble(Long::doubleValue).toArray());
       default -> throw refused(n, a.getName(), "not a numeric constant");
     };
   }
 
   private void dropout(NodeProto n, String out) {
-    if (n.getOutputCount() > 1 && !n.getOutput(1).isEmpty()
+    if (n.getOutputCount() > 1
+        && !n.getOutput(1).isEmpty()
         && consumers.getOrDefault(n.getOutput(1), 0) > 0) {
       throw new OnnxFormatException(describe(n) + ": the mask output is not supported");
     }
     Tensor training = constant(n, 2, "training_mode");
     if (training != null && training.values()[0] != 0) {
-      throw new OnnxFormatException(describe(n) + ": training_mode = true is not supported"
-          + " (inference only)");
+      throw new OnnxFormatException(
+          describe(n) + ": training_mode = true is not supported" + " (inference only)");
     }
     if (n.getInputCount() > 2 && !n.getInput(2).isEmpty() && training == null) {
       throw new OnnxFormatException(describe(n) + ": training_mode must be a constant");
@@ -429,9 +521,14 @@ public final class OnnxImporter {
     String v = n.getInput(i);
     String layer = valueToLayer.get(v);
     if (layer == null) {
-      throw new OnnxFormatException(describe(n) + ": input '" + v + "' is "
-          + (isConstant(v) ? "a constant where an activation is expected"
-              : "not produced by an earlier node"));
+      throw new OnnxFormatException(
+          describe(n)
+              + ": input '"
+              + v
+              + "' is "
+              + (isConstant(v)
+                  ? "a constant where an activation is expected"
+                  : "not produced by an earlier node"));
     }
     return layer;
   }
@@ -446,8 +543,13 @@ public final class OnnxImporter {
     }
     Tensor t = constants.get(n.getInput(i));
     if (t == null) {
-      throw new OnnxFormatException(describe(n) + ": " + what + " '" + n.getInput(i)
-          + "' must be an initializer or a Constant");
+      throw new OnnxFormatException(
+          describe(n)
+              + ": "
+              + what
+              + " '"
+              + n.getInput(i)
+              + "' must be an initializer or a Constant");
     }
     return t;
   }
@@ -459,8 +561,8 @@ public final class OnnxImporter {
     }
     double[] v = t.values();
     if (expected >= 0 && v.length != expected) {
-      throw new OnnxFormatException(describe(n) + ": " + what + " has " + v.length
-          + " values, expected " + expected);
+      throw new OnnxFormatException(
+          describe(n) + ": " + what + " has " + v.length + " values, expected " + expected);
     }
     return v;
   }
@@ -483,9 +585,12 @@ public final class OnnxImporter {
   /** An error naming node, op, attribute and its value. */
   private static OnnxFormatException refused(NodeProto n, String attribute, String why) {
     AttributeProto a = attr(n, attribute);
-    return new OnnxFormatException(describe(n) + ": "
-        + (a != null ? OnnxAttributes.named(a) : "attribute '" + attribute + "'")
-        + " is not supported: " + why);
+    return new OnnxFormatException(
+        describe(n)
+            + ": "
+            + (a != null ? OnnxAttributes.named(a) : "attribute '" + attribute + "'")
+            + " is not supported: "
+            + why);
   }
 
   /** One value for both spatial axes, or an error naming the attribute. */
@@ -523,9 +628,9 @@ public final class OnnxImporter {
   }
 
   /**
-   * Pads {top, left, bottom, right} after {@code auto_pad}: SAME_UPPER/SAME_LOWER give output
-   * size ⌈n / s⌉ and total pad {@code max(0, (o − 1)·s + e − n)}, the odd cell at the end (UPPER)
-   * or the beginning (LOWER); VALID is no padding; NOTSET uses the explicit pads.
+   * Pads {top, left, bottom, right} after {@code auto_pad}: SAME_UPPER/SAME_LOWER give output size
+   * ⌈n / s⌉ and total pad {@code max(0, (o − 1)·s + e − n)}, the odd cell at the end (UPPER) or the
+   * beginning (LOWER); VALID is no padding; NOTSET uses the explicit pads.
    */
   private static int[] autoPads(NodeProto n, int[] hw, int k, int s, int d) {
     String mode = stringAttr(n, "auto_pad", "NOTSET");
@@ -534,19 +639,20 @@ public final class OnnxImporter {
         return explicitPads(n);
       case "VALID":
         return new int[4];
-      case "SAME_UPPER", "SAME_LOWER": {
-        int[] r = new int[4];
-        int extent = (k - 1) * d + 1;
-        for (int ax = 0; ax < 2; ax++) {
-          int o = (hw[ax] + s - 1) / s;
-          int total = Math.max(0, (o - 1) * s + extent - hw[ax]);
-          int small = total / 2;
-          int begin = mode.equals("SAME_UPPER") ? small : total - small;
-          r[ax] = begin;
-          r[ax + 2] = total - begin;
+      case "SAME_UPPER", "SAME_LOWER":
+        {
+          int[] r = new int[4];
+          int extent = (k - 1) * d + 1;
+          for (int ax = 0; ax < 2; ax++) {
+            int o = (hw[ax] + s - 1) / s;
+            int total = Math.max(0, (o - 1) * s + extent - hw[ax]);
+            int small = total / 2;
+            int begin = mode.equals("SAME_UPPER") ? small : total - small;
+            r[ax] = begin;
+            r[ax + 2] = total - begin;
+          }
+          return r;
         }
-        return r;
-      }
       default:
         throw refused(n, "auto_pad", "expected NOTSET, VALID, SAME_UPPER or SAME_LOWER");
     }
@@ -584,7 +690,9 @@ public final class OnnxImporter {
     aliasReads.merge(layer, 1, Integer::sum);
   }
 
-  /** Replaces the last layer (which must be {@code old}) by {@code l}, now producing {@code value}. */
+  /**
+   * Replaces the last layer (which must be {@code old}) by {@code l}, now producing {@code value}.
+   */
   private void replaceLast(Layer old, Layer l, String value) {
     layers.remove(layers.size() - 1);
     usedNames.remove(old.name());
@@ -593,9 +701,9 @@ public final class OnnxImporter {
   }
 
   /**
-   * The producing layer of the node's input i if it is the last layer and read only by this
-   * node, under any of its names: folding this node into it must not change what another
-   * reader of an alias (say, the value before an Identity) sees.
+   * The producing layer of the node's input i if it is the last layer and read only by this node,
+   * under any of its names: folding this node into it must not change what another reader of an
+   * alias (say, the value before an Identity) sees.
    */
   private Layer soleProducer(NodeProto n, int i) {
     String v = n.getInput(i);
@@ -621,8 +729,10 @@ public final class OnnxImporter {
     String in = pp != null ? pp.layer() : activation(n, 0);
     Tensor wt = constant(n, 1, "weight");
     if (wt == null || wt.rank() != 4) {
-      throw new OnnxFormatException(describe(n) + ": weight must be a 4-D initializer (only 2-D"
-          + " convolution is supported)");
+      throw new OnnxFormatException(
+          describe(n)
+              + ": weight must be a 4-D initializer (only 2-D"
+              + " convolution is supported)");
     }
     if (intAttr(n, "group", 1) != 1) {
       throw refused(n, "group", "grouped convolution is not supported");
@@ -657,9 +767,12 @@ public final class OnnxImporter {
       }
     }
     if (p[0] != p[1] || p[0] != p[2] || p[0] != p[3]) {
-      throw new OnnxFormatException(describe(n) + ": padding " + Arrays.toString(p)
-          + " (top, left, bottom, right, including any folded Pad) is not supported; only"
-          + " equal padding on all sides");
+      throw new OnnxFormatException(
+          describe(n)
+              + ": padding "
+              + Arrays.toString(p)
+              + " (top, left, bottom, right, including any folded Pad) is not supported; only"
+              + " equal padding on all sides");
     }
     double[] b = values(n, 2, "bias", oc);
     emit(out, new Conv2d(name(out), in, ic, oc, kh, kw, stride, p[0], wt.values(), b));
@@ -671,8 +784,11 @@ public final class OnnxImporter {
       throw refused(n, "transA", "the activation must not be transposed");
     }
     if (shapes.get(in).length != 1) {
-      throw new OnnxFormatException(describe(n) + ": A must be a [N, D] matrix, got per-sample"
-          + " shape " + Arrays.toString(shapes.get(in)));
+      throw new OnnxFormatException(
+          describe(n)
+              + ": A must be a [N, D] matrix, got per-sample"
+              + " shape "
+              + Arrays.toString(shapes.get(in)));
     }
     Tensor wt = constant(n, 1, "weight");
     if (wt == null || wt.rank() != 2) {
@@ -691,8 +807,11 @@ public final class OnnxImporter {
       double[] c = ct.values();
       boolean rowVector = ct.rank() <= 1 || (ct.rank() == 2 && ct.dims()[0] == 1);
       if (!rowVector && batch != 1) {
-        throw new OnnxFormatException(describe(n) + ": C of shape " + Arrays.toString(ct.dims())
-            + " varies along the batch axis; only a bias per output feature is supported");
+        throw new OnnxFormatException(
+            describe(n)
+                + ": C of shape "
+                + Arrays.toString(ct.dims())
+                + " varies along the batch axis; only a bias per output feature is supported");
       }
       if (c.length == 1) {
         Arrays.fill(bias, c[0] * beta);
@@ -711,8 +830,8 @@ public final class OnnxImporter {
     String in = activation(n, 0);
     Tensor wt = constant(n, 1, "B");
     if (wt == null || wt.rank() != 2 || shapes.get(in).length != 1) {
-      throw new OnnxFormatException(describe(n) + ": only [N, D] × a 2-D initializer is"
-          + " supported");
+      throw new OnnxFormatException(
+          describe(n) + ": only [N, D] × a 2-D initializer is" + " supported");
     }
     int inF = (int) wt.dims()[0];
     int outF = (int) wt.dims()[1];
@@ -744,8 +863,8 @@ public final class OnnxImporter {
   // ---- elementwise arithmetic with constants: folded, or a PolyAct -----------------------------
 
   /**
-   * A constant operand broadcast against an activation: one value, or one per channel (axis 1
-   * of NCHW, or per feature of [N, D]); anything varying along another axis is refused.
+   * A constant operand broadcast against an activation: one value, or one per channel (axis 1 of
+   * NCHW, or per feature of [N, D]); anything varying along another axis is refused.
    */
   private double[] channelValues(NodeProto n, Tensor k, String layer) {
     if (k.values().length == 1) {
@@ -760,9 +879,14 @@ public final class OnnxImporter {
       ok = d[i] == 1 || (axis == 1 && d[i] == s[0]);
     }
     if (!ok) {
-      throw new OnnxFormatException(describe(n) + ": the constant of shape "
-          + Arrays.toString(d) + " does not broadcast per channel over the activation of"
-          + " per-sample shape " + Arrays.toString(s) + "; use a scalar or [C, 1, 1]");
+      throw new OnnxFormatException(
+          describe(n)
+              + ": the constant of shape "
+              + Arrays.toString(d)
+              + " does not broadcast per channel over the activation of"
+              + " per-sample shape "
+              + Arrays.toString(s)
+              + "; use a scalar or [C, 1, 1]");
     }
     return k.values();
   }
@@ -808,8 +932,10 @@ public final class OnnxImporter {
     boolean c0 = isConstant(n.getInput(0));
     boolean c1 = isConstant(n.getInput(1));
     if (!c0 && !c1) {
-      throw new OnnxFormatException(describe(n) + ": a difference of two activations is not"
-          + " supported (only x − constant and constant − x)");
+      throw new OnnxFormatException(
+          describe(n)
+              + ": a difference of two activations is not"
+              + " supported (only x − constant and constant − x)");
     }
     if (c1) {
       addConstant(n, out, 0, negate(constants.get(n.getInput(1)).values()), false);
@@ -817,7 +943,11 @@ public final class OnnxImporter {
       // k − x = (−1)·x + k
       String tmp = out + "/neg";
       mulConstant(n, tmp, 1, new double[] {-1});
-      addConstantTo(n, out, valueToLayer.get(tmp), tmp,
+      addConstantTo(
+          n,
+          out,
+          valueToLayer.get(tmp),
+          tmp,
           channelValues(n, constants.get(n.getInput(0)), valueToLayer.get(tmp)));
     }
   }
@@ -856,8 +986,10 @@ public final class OnnxImporter {
         power(n, out, 2);
         return;
       }
-      throw new OnnxFormatException(describe(n) + ": a product of two different activations is"
-          + " not supported (only Mul(x, x), a square, and products with constants)");
+      throw new OnnxFormatException(
+          describe(n)
+              + ": a product of two different activations is"
+              + " not supported (only Mul(x, x), a square, and products with constants)");
     }
     int act = c0 ? 1 : 0;
     mulConstant(n, out, act, constants.get(n.getInput(1 - act)).values());
@@ -865,24 +997,52 @@ public final class OnnxImporter {
 
   private void addConstant(NodeProto n, String out, int act, double[] raw, boolean unused) {
     String layer = activation(n, act);
-    double[] k = channelValues(n, new Tensor(constants.get(n.getInput(1 - act)) != null
-        ? constants.get(n.getInput(1 - act)).dims() : new long[] {raw.length}, raw), layer);
+    double[] k =
+        channelValues(
+            n,
+            new Tensor(
+                constants.get(n.getInput(1 - act)) != null
+                    ? constants.get(n.getInput(1 - act)).dims()
+                    : new long[] {raw.length},
+                raw),
+            layer);
     Layer p = soleProducer(n, act);
     if (p instanceof Conv2d c) {
       // Conv → Add(cp): a PolyKerv of degree 1 until a power follows (or a plain bias if not).
       replaceLast(c, new PolyKerv(name(out), c.input(), c, fit(k, c.outChannels()), 1), out);
     } else if (p instanceof PolyKerv pk && pk.dp() == 1) {
-      replaceLast(pk, new PolyKerv(name(out), pk.input(), pk.conv(), combine(pk.cp(), k, false),
-          1), out);
+      replaceLast(
+          pk, new PolyKerv(name(out), pk.input(), pk.conv(), combine(pk.cp(), k, false), 1), out);
     } else if (p instanceof Linear lin) {
-      replaceLast(lin, new Linear(name(out), lin.input(), lin.inFeatures(), lin.outFeatures(),
-          lin.weight(), combine(lin.bias(), k, false)), out);
+      replaceLast(
+          lin,
+          new Linear(
+              name(out),
+              lin.input(),
+              lin.inFeatures(),
+              lin.outFeatures(),
+              lin.weight(),
+              combine(lin.bias(), k, false)),
+          out);
     } else if (p instanceof BatchNorm bn) {
-      replaceLast(bn, new BatchNorm(name(out), bn.input(), bn.channels(), bn.gamma(),
-          fit(combine(bn.beta(), k, false), bn.channels()), bn.mean(), bn.var(), bn.eps()), out);
+      replaceLast(
+          bn,
+          new BatchNorm(
+              name(out),
+              bn.input(),
+              bn.channels(),
+              bn.gamma(),
+              fit(combine(bn.beta(), k, false), bn.channels()),
+              bn.mean(),
+              bn.var(),
+              bn.eps()),
+          out);
     } else if (p instanceof PolyAct pa && pa.degree() == 1) {
-      replaceLast(pa, new PolyAct(name(out), pa.input(), pa.scale(), combine(pa.shift(), k, false),
-          1, pa.outScale()), out);
+      replaceLast(
+          pa,
+          new PolyAct(
+              name(out), pa.input(), pa.scale(), combine(pa.shift(), k, false), 1, pa.outScale()),
+          out);
     } else {
       emit(out, new PolyAct(name(out), layer, new double[] {1}, k, 1, new double[] {1}));
     }
@@ -892,8 +1052,11 @@ public final class OnnxImporter {
   private void addConstantTo(NodeProto n, String out, String layer, String value, double[] k) {
     Layer last = layers.get(layers.size() - 1);
     if (last.name().equals(layer) && last instanceof PolyAct pa && pa.degree() == 1) {
-      replaceLast(pa, new PolyAct(name(out), pa.input(), pa.scale(), combine(pa.shift(), k, false),
-          1, pa.outScale()), out);
+      replaceLast(
+          pa,
+          new PolyAct(
+              name(out), pa.input(), pa.scale(), combine(pa.shift(), k, false), 1, pa.outScale()),
+          out);
     } else {
       emit(out, new PolyAct(name(out), layer, new double[] {1}, k, 1, new double[] {1}));
     }
@@ -902,14 +1065,19 @@ public final class OnnxImporter {
   private void mulConstant(NodeProto n, String out, int act, double[] raw) {
     String layer = activation(n, act);
     Tensor kt = isConstant(n.getInput(1 - act)) ? constants.get(n.getInput(1 - act)) : null;
-    double[] k = kt != null && kt.values().length == raw.length
-        ? channelValues(n, new Tensor(kt.dims(), raw), layer) : raw;
+    double[] k =
+        kt != null && kt.values().length == raw.length
+            ? channelValues(n, new Tensor(kt.dims(), raw), layer)
+            : raw;
     Layer p = soleProducer(n, act);
     if (p instanceof Conv2d c) {
       replaceLast(c, scaled(c, k, name(out)), out);
     } else if (p instanceof PolyKerv pk && pk.dp() == 1) {
-      replaceLast(pk, new PolyKerv(name(out), pk.input(), scaled(pk.conv(), k, name(out)),
-          combine(pk.cp(), k, true), 1), out);
+      replaceLast(
+          pk,
+          new PolyKerv(
+              name(out), pk.input(), scaled(pk.conv(), k, name(out)), combine(pk.cp(), k, true), 1),
+          out);
     } else if (p instanceof PolyKerv pk) {
       // R-PKN ap·(conv + cp)^dp: the fused PolyKerv has no output scale, so split it
       layers.remove(layers.size() - 1);
@@ -919,18 +1087,51 @@ public final class OnnxImporter {
       emit(convName, pk.conv().rewire(convName, pk.input()));
       emit(out, new PolyAct(name(out), convName, new double[] {1}, pk.cp(), pk.dp(), k));
     } else if (p instanceof Linear lin) {
-      replaceLast(lin, new Linear(name(out), lin.input(), lin.inFeatures(), lin.outFeatures(),
-          perRow(lin.weight(), k, lin.outFeatures()), combine(lin.bias(), k, true)), out);
+      replaceLast(
+          lin,
+          new Linear(
+              name(out),
+              lin.input(),
+              lin.inFeatures(),
+              lin.outFeatures(),
+              perRow(lin.weight(), k, lin.outFeatures()),
+              combine(lin.bias(), k, true)),
+          out);
     } else if (p instanceof BatchNorm bn) {
-      replaceLast(bn, new BatchNorm(name(out), bn.input(), bn.channels(),
-          fit(combine(bn.gamma(), k, true), bn.channels()),
-          fit(combine(bn.beta(), k, true), bn.channels()), bn.mean(), bn.var(), bn.eps()), out);
+      replaceLast(
+          bn,
+          new BatchNorm(
+              name(out),
+              bn.input(),
+              bn.channels(),
+              fit(combine(bn.gamma(), k, true), bn.channels()),
+              fit(combine(bn.beta(), k, true), bn.channels()),
+              bn.mean(),
+              bn.var(),
+              bn.eps()),
+          out);
     } else if (p instanceof PolyAct pa && pa.degree() == 1) {
-      replaceLast(pa, new PolyAct(name(out), pa.input(), combine(pa.scale(), k, true),
-          combine(pa.shift(), k, true), 1, pa.outScale()), out);
+      replaceLast(
+          pa,
+          new PolyAct(
+              name(out),
+              pa.input(),
+              combine(pa.scale(), k, true),
+              combine(pa.shift(), k, true),
+              1,
+              pa.outScale()),
+          out);
     } else if (p instanceof PolyAct pa) {
-      replaceLast(pa, new PolyAct(name(out), pa.input(), pa.scale(), pa.shift(), pa.degree(),
-          combine(pa.outScale(), k, true)), out);
+      replaceLast(
+          pa,
+          new PolyAct(
+              name(out),
+              pa.input(),
+              pa.scale(),
+              pa.shift(),
+              pa.degree(),
+              combine(pa.outScale(), k, true)),
+          out);
     } else {
       emit(out, new PolyAct(name(out), layer, k, new double[] {0}, 1, new double[] {1}));
     }
@@ -940,8 +1141,8 @@ public final class OnnxImporter {
     if (k.length == channels || k.length == 1) {
       return k.length == channels ? k : filled(k[0], channels);
     }
-    throw new IllegalArgumentException("a constant has " + k.length + " values; expected 1 or "
-        + channels);
+    throw new IllegalArgumentException(
+        "a constant has " + k.length + " values; expected 1 or " + channels);
   }
 
   private static double[] filled(double v, int n) {
@@ -952,16 +1153,28 @@ public final class OnnxImporter {
 
   private static Conv2d scaled(Conv2d c, double[] k, String name) {
     double[] kk = fit(k, c.outChannels());
-    return new Conv2d(name, c.input(), c.inChannels(), c.outChannels(), c.kernelH(), c.kernelW(),
-        c.stride(), c.padding(), perRow(c.weight(), kk, c.outChannels()),
+    return new Conv2d(
+        name,
+        c.input(),
+        c.inChannels(),
+        c.outChannels(),
+        c.kernelH(),
+        c.kernelW(),
+        c.stride(),
+        c.padding(),
+        perRow(c.weight(), kk, c.outChannels()),
         combine(c.bias(), kk, true));
   }
 
   private void pow(NodeProto n, String out) {
     double[] e = values(n, 1, "exponent", 1);
     if (e == null || e[0] != Math.rint(e[0]) || e[0] < 1 || e[0] > PolyAct.MAX_DEGREE) {
-      throw new OnnxFormatException(describe(n) + ": the exponent must be a constant integer in"
-          + " [1, " + PolyAct.MAX_DEGREE + "]");
+      throw new OnnxFormatException(
+          describe(n)
+              + ": the exponent must be a constant integer in"
+              + " [1, "
+              + PolyAct.MAX_DEGREE
+              + "]");
     }
     power(n, out, (int) e[0]);
   }
@@ -974,8 +1187,8 @@ public final class OnnxImporter {
     } else if (p instanceof Conv2d c) {
       replaceLast(c, new PolyKerv(name(out), c.input(), c, new double[] {0}, dp), out);
     } else if (p instanceof PolyAct pa && pa.degree() == 1) {
-      replaceLast(pa, new PolyAct(name(out), pa.input(), pa.scale(), pa.shift(), dp,
-          pa.outScale()), out);
+      replaceLast(
+          pa, new PolyAct(name(out), pa.input(), pa.scale(), pa.shift(), dp, pa.outScale()), out);
     } else {
       emit(out, PolyAct.shifted(name(out), layer, new double[] {0}, dp));
     }
@@ -991,8 +1204,8 @@ public final class OnnxImporter {
     }
     for (int i = 1; i < n.getOutputCount(); i++) {
       if (!n.getOutput(i).isEmpty() && consumers.getOrDefault(n.getOutput(i), 0) > 0) {
-        throw new OnnxFormatException(describe(n) + ": the training outputs (running mean/var)"
-            + " are not supported");
+        throw new OnnxFormatException(
+            describe(n) + ": the training outputs (running mean/var)" + " are not supported");
       }
     }
     int c = shapes.get(in)[0];
@@ -1036,8 +1249,12 @@ public final class OnnxImporter {
     if (pp != null) {
       boolean own = p[0] + p[1] + p[2] + p[3] > 0;
       if (own && (max || !countPad)) {
-        throw new OnnxFormatException(describe(n) + ": a Pad folded into a pool that has its own"
-            + " pads" + (max ? "" : " with count_include_pad = 0") + " is not supported");
+        throw new OnnxFormatException(
+            describe(n)
+                + ": a Pad folded into a pool that has its own"
+                + " pads"
+                + (max ? "" : " with count_include_pad = 0")
+                + " is not supported");
       }
       for (int i = 0; i < 4; i++) {
         p[i] += pp.tlbr()[i];
@@ -1046,8 +1263,9 @@ public final class OnnxImporter {
       zeroPads = true;
     }
     PoolWindow w = new PoolWindow(k, s, d, p, ceil);
-    emit(out, max ? new MaxPool(name(out), in, w, zeroPads)
-        : new AvgPool(name(out), in, w, countPad));
+    emit(
+        out,
+        max ? new MaxPool(name(out), in, w, zeroPads) : new AvgPool(name(out), in, w, countPad));
   }
 
   private void pad(NodeProto n, String out) {
@@ -1093,19 +1311,23 @@ public final class OnnxImporter {
       throw refused(n, "mode", "only constant (zero) padding is supported");
     }
     if (value != 0) {
-      throw attr(n, "value") != null ? refused(n, "value", "only zero padding is supported")
-          : new OnnxFormatException(describe(n) + ": constant_value " + value
-              + " is not supported; only zero padding");
+      throw attr(n, "value") != null
+          ? refused(n, "value", "only zero padding is supported")
+          : new OnnxFormatException(
+              describe(n) + ": constant_value " + value + " is not supported; only zero padding");
     }
     if (rank != 4 || full[0] != 0 || full[1] != 0 || full[4] != 0 || full[5] != 0) {
-      throw new OnnxFormatException(describe(n) + ": only padding of the two spatial axes of"
-          + " NCHW is supported, got pads " + Arrays.toString(full));
+      throw new OnnxFormatException(
+          describe(n)
+              + ": only padding of the two spatial axes of"
+              + " NCHW is supported, got pads "
+              + Arrays.toString(full));
     }
     int[] tlbr = {(int) full[2], (int) full[3], (int) full[6], (int) full[7]};
     for (int v : tlbr) {
       if (v < 0) {
-        throw new OnnxFormatException(describe(n) + ": negative pads (cropping) are not"
-            + " supported");
+        throw new OnnxFormatException(
+            describe(n) + ": negative pads (cropping) are not" + " supported");
       }
     }
     pads.put(out, new PendingPad(in, tlbr, n));
@@ -1115,9 +1337,13 @@ public final class OnnxImporter {
     String in = activation(n, 0);
     long axis = intAttr(n, "axis", opset < 13 ? 1 : -1);
     if (shapes.get(in).length != 1 || (axis != 1 && axis != -1)) {
-      throw new OnnxFormatException(describe(n) + ": only a softmax over the logits of [N, D]"
-          + " (axis 1 or -1) is supported, got axis " + axis + " on per-sample shape "
-          + Arrays.toString(shapes.get(in)));
+      throw new OnnxFormatException(
+          describe(n)
+              + ": only a softmax over the logits of [N, D]"
+              + " (axis 1 or -1) is supported, got axis "
+              + axis
+              + " on per-sample shape "
+              + Arrays.toString(shapes.get(in)));
     }
     emit(out, new Softmax(name(out), in, log));
   }
@@ -1134,9 +1360,12 @@ public final class OnnxImporter {
     if (target == null) {
       throw new OnnxFormatException(describe(n) + ": the target shape must be static");
     }
-    boolean keepsBatch = target.length >= 1 && (target[0] == ConstantFolder.BATCH
-        || (target[0] == 0 && !allowZero) || (batch != ConstantFolder.BATCH && target[0] == batch)
-        || (target[0] == -1 && restIs(target, s, numel)));
+    boolean keepsBatch =
+        target.length >= 1
+            && (target[0] == ConstantFolder.BATCH
+                || (target[0] == 0 && !allowZero)
+                || (batch != ConstantFolder.BATCH && target[0] == batch)
+                || (target[0] == -1 && restIs(target, s, numel)));
     boolean flat = keepsBatch && target.length == 2 && (target[1] == -1 || target[1] == numel);
     if (flat) {
       emit(out, new Flatten(name(out), in));
@@ -1152,9 +1381,13 @@ public final class OnnxImporter {
         return;
       }
     }
-    throw new OnnxFormatException(describe(n) + ": only a reshape to [N, -1] (a flatten) is"
-        + " supported, got " + Arrays.toString(target) + " for per-sample shape "
-        + Arrays.toString(s));
+    throw new OnnxFormatException(
+        describe(n)
+            + ": only a reshape to [N, -1] (a flatten) is"
+            + " supported, got "
+            + Arrays.toString(target)
+            + " for per-sample shape "
+            + Arrays.toString(s));
   }
 
   /** target[1..] is a full per-sample shape with numel elements (so target[0] = -1 is N). */

@@ -54,7 +54,9 @@ final class OnnxTensors {
   static double[] toDoubles(TensorProto t) {
     if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
       throw new OnnxFormatException(
-          "tensor '" + t.getName() + "' keeps its data in an external file; save the model with"
+          "tensor '"
+              + t.getName()
+              + "' keeps its data in an external file; save the model with"
               + " the weights embedded");
     }
     long n = numel(t);
@@ -65,19 +67,29 @@ final class OnnxTensors {
     double[] out = new double[count];
     int type = t.getDataType();
     ByteBuffer raw =
-        t.hasRawData() ? t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN) : null;
+        t.hasRawData()
+            ? t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN)
+            : null;
     int width =
         switch (type) {
           case TensorProto.DataType.FLOAT_VALUE, TensorProto.DataType.INT32_VALUE -> 4;
           case TensorProto.DataType.DOUBLE_VALUE, TensorProto.DataType.INT64_VALUE -> 8;
-          default -> throw new OnnxFormatException(
-              "tensor '" + t.getName() + "' has data type " + typeName(type)
-                  + "; only FLOAT, DOUBLE, INT32 and INT64 are supported");
+          default ->
+              throw new OnnxFormatException(
+                  "tensor '"
+                      + t.getName()
+                      + "' has data type "
+                      + typeName(type)
+                      + "; only FLOAT, DOUBLE, INT32 and INT64 are supported");
         };
     if (raw != null) {
       if (raw.remaining() != (long) count * width) {
         throw new OnnxFormatException(
-            "tensor '" + t.getName() + "' has " + raw.remaining() + " bytes of raw data, expected "
+            "tensor '"
+                + t.getName()
+                + "' has "
+                + raw.remaining()
+                + " bytes of raw data, expected "
                 + (long) count * width);
       }
       for (int i = 0; i < count; i++) {

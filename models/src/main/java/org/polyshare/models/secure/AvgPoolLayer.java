@@ -9,22 +9,25 @@ import org.polyshare.core.protocol.Truncation;
 import org.polyshare.models.graph.AvgPool;
 
 /**
- * Average pooling: local window sums (padding cells are zeros), then a public division. When
- * every window has the same divisor {@code d} (always without padding or ceil mode) that is
- * {@link Arithmetic#mulPublic} by {@code 1/d}: an exact truncation for {@code d = 2^s}, else
- * {@code round(2^(f+g)/d)} and a truncation by {@code f+g}. With padding and
- * {@code count_include_pad = 0}, or ceil mode, the divisors differ per output position (the
- * window's cells inside the input, or inside the padded input); they depend on the geometry
- * alone, so they are public: position {@code o} is multiplied by {@code round(2^(f+g)/d_o)}, then
- * all are truncated by {@code f+g} at once. Error ≤ 1 + |x|·2^(−g−1) ulps, as for one constant.
+ * Average pooling: local window sums (padding cells are zeros), then a public division. When every
+ * window has the same divisor {@code d} (always without padding or ceil mode) that is {@link
+ * Arithmetic#mulPublic} by {@code 1/d}: an exact truncation for {@code d = 2^s}, else {@code
+ * round(2^(f+g)/d)} and a truncation by {@code f+g}. With padding and {@code count_include_pad =
+ * 0}, or ceil mode, the divisors differ per output position (the window's cells inside the input,
+ * or inside the padded input); they depend on the geometry alone, so they are public: position
+ * {@code o} is multiplied by {@code round(2^(f+g)/d_o)}, then all are truncated by {@code f+g} at
+ * once. Error ≤ 1 + |x|·2^(−g−1) ulps, as for one constant.
  */
 final class AvgPoolLayer extends SecureLayer {
   private final AvgPool pool;
   private final PoolGeometry geometry;
+
   /** The one divisor, or 0 when they differ. */
   private final int divisor;
+
   /** Per output element {@code round(2^(f+g)/d_o)} when the divisors differ, else null. */
   private final long[] constants;
+
   private final int bits;
 
   AvgPoolLayer(Program.Step step, Lowering low) {

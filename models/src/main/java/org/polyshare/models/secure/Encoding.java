@@ -16,8 +16,12 @@ final class Encoding {
       double v = bias[i] + (cp == null ? 0 : cp.length == 1 ? cp[0] : cp[i]);
       double s = v * scale;
       if (!(Math.abs(s) < Math.scalb(1.0, 62))) {
-        throw new IllegalArgumentException("bias " + v + " does not fit the ring at 2f = "
-            + 2 * fp.fracBits() + " fractional bits");
+        throw new IllegalArgumentException(
+            "bias "
+                + v
+                + " does not fit the ring at 2f = "
+                + 2 * fp.fracBits()
+                + " fractional bits");
       }
       out[i] = Math.round(s);
     }
@@ -35,8 +39,16 @@ final class Encoding {
   }
 
   static Conv2dShape convShape(Conv2d c, int[] in, int batch) {
-    return new Conv2dShape(batch, in[0], in[1], in[2], c.outChannels(), c.kernelH(), c.kernelW(),
-        c.stride(), c.padding());
+    return new Conv2dShape(
+        batch,
+        in[0],
+        in[1],
+        in[2],
+        c.outChannels(),
+        c.kernelH(),
+        c.kernelW(),
+        c.stride(),
+        c.padding());
   }
 
   /** Elements per channel of a per-sample shape ([C,H,W] → H·W, [D] → 1). */
@@ -67,8 +79,8 @@ final class Encoding {
     long[] x = new long[inputs.length * size];
     for (int b = 0; b < inputs.length; b++) {
       if (inputs[b].length != size) {
-        throw new IllegalArgumentException("input " + b + " has " + inputs[b].length
-            + " values, the model takes " + size);
+        throw new IllegalArgumentException(
+            "input " + b + " has " + inputs[b].length + " values, the model takes " + size);
       }
       System.arraycopy(fp.encode(inputs[b]), 0, x, b * size, size);
     }
@@ -87,8 +99,8 @@ final class Encoding {
   }
 
   /**
-   * A per-channel (or, with one value, per-tensor) parameter spread over a batch layout of
-   * {@code n} elements: element {@code i} gets {@code v[(i / per) mod C]}.
+   * A per-channel (or, with one value, per-tensor) parameter spread over a batch layout of {@code
+   * n} elements: element {@code i} gets {@code v[(i / per) mod C]}.
    */
   static long[] perElement(long[] v, int per, int n) {
     long[] out = new long[n];

@@ -25,10 +25,10 @@ import org.polyshare.models.graph.Relu;
  *   <li>conv / linear: {@code ‖W‖∞·e + (u/2)·fanIn·max|x| + u} (row sums of |w| amplify the input
  *       error, weight rounding, one truncation; bias rounding at 2f is negligible);
  *   <li>power {@code (z + cp)^dp}: {@code dp·M^(dp−1)·e + dp·u} with {@code M = max|z + cp| + e};
- *   <li>BatchNorm: {@code max|s|·e + (u/2)·max|x| + 2u}; average pooling: {@code e + 2u}; Add:
- *       sum; ReLU: {@code e + u} (1-Lipschitz, floor); max-pool: {@code e} (exact, 1-Lipschitz);
- *   <li>PolyAct {@code o·(s·x + t)^d}: the base like a BatchNorm, the power like a PolyKerv's,
- *       then the output scale like the base;
+ *   <li>BatchNorm: {@code max|s|·e + (u/2)·max|x| + 2u}; average pooling: {@code e + 2u}; Add: sum;
+ *       ReLU: {@code e + u} (1-Lipschitz, floor); max-pool: {@code e} (exact, 1-Lipschitz);
+ *   <li>PolyAct {@code o·(s·x + t)^d}: the base like a BatchNorm, the power like a PolyKerv's, then
+ *       the output scale like the base;
  *   <li>a final softmax: {@code e/2}, log-softmax: {@code 2e} (the Jacobians' row sums).
  * </ul>
  *
@@ -47,12 +47,15 @@ public final class ErrorBound {
     Map<String, Double> maxConv = new HashMap<>();
     for (double[] x : inputs) {
       maxAbs.merge(Model.INPUT, max(x), Math::max);
-      PlainEvaluator.forward(m, x, (l, out, conv) -> {
-        maxAbs.merge(l.name(), max(out), Math::max);
-        if (conv != null) {
-          maxConv.merge(l.name(), max(conv), Math::max);
-        }
-      });
+      PlainEvaluator.forward(
+          m,
+          x,
+          (l, out, conv) -> {
+            maxAbs.merge(l.name(), max(out), Math::max);
+            if (conv != null) {
+              maxConv.merge(l.name(), max(conv), Math::max);
+            }
+          });
     }
     Map<String, Double> err = new HashMap<>();
     err.put(Model.INPUT, u / 2);
@@ -106,9 +109,9 @@ public final class ErrorBound {
   }
 
   /**
-   * {@code o·(s·x + t)^d}: the base as a BatchNorm ({@code max|s|·e + (u/2)·max|x| + 2u}, or
-   * {@code e + u/2} for the shift alone when s = 1), the power as a PolyKerv's, then the output
-   * scale like the base.
+   * {@code o·(s·x + t)^d}: the base as a BatchNorm ({@code max|s|·e + (u/2)·max|x| + 2u}, or {@code
+   * e + u/2} for the shift alone when s = 1), the power as a PolyKerv's, then the output scale like
+   * the base.
    */
   private static double polyAct(PolyAct p, double ein, double xin, double u) {
     double ms = maxAbs(p.scale());

@@ -20,13 +20,13 @@ import org.polyshare.models.graph.Relu;
  *
  * <p><b>Input bound.</b> A fixed {@code k = }{@value #BITS}: the DCF compares {@code x + 2^k} with
  * {@code k}-bit keys, which is correct for {@code x ∈ [−2^62, 2^62)}. The plan must come from
- * shapes alone (party 1 compiles a weightless architecture), so k cannot follow a calibration;
- * 2^62 is also the bound below which the dealer truncation of the products is exact, so for a
- * fused ReLU the headroom guard (limit 2^62 at scale 2f) already covers it. A ReLU after a sum
- * (scale f) is checked again by {@link #checkBound} against 2^62 rather than the ring's 2^63,
- * with the same margin; the model is refused, naming the layer, when its input could exceed the
- * bound. Without the guard values outside the bound give garbage, as an overflowing product
- * does. Cost of the fixed bound: 2015.5 B of key per ReLU and party at k = 62 (1306 B at 40).
+ * shapes alone (party 1 compiles a weightless architecture), so k cannot follow a calibration; 2^62
+ * is also the bound below which the dealer truncation of the products is exact, so for a fused ReLU
+ * the headroom guard (limit 2^62 at scale 2f) already covers it. A ReLU after a sum (scale f) is
+ * checked again by {@link #checkBound} against 2^62 rather than the ring's 2^63, with the same
+ * margin; the model is refused, naming the layer, when its input could exceed the bound. Without
+ * the guard values outside the bound give garbage, as an overflowing product does. Cost of the
+ * fixed bound: 2015.5 B of key per ReLU and party at k = 62 (1306 B at 40).
  */
 final class FssReluStep {
   /** The DCF input bits: ReLU inputs must lie in {@code [−2^BITS, 2^BITS)}. */
@@ -59,17 +59,28 @@ final class FssReluStep {
       }
       Headroom.LayerHeadroom in = rows.get(relu.input());
       if (in == null) {
-        throw new IllegalStateException("headroom report of '" + model.name() + "' has no row for '"
-            + relu.input() + "', the input of ReLU '" + relu.name() + "'");
+        throw new IllegalStateException(
+            "headroom report of '"
+                + model.name()
+                + "' has no row for '"
+                + relu.input()
+                + "', the input of ReLU '"
+                + relu.name()
+                + "'");
       }
       if (in.limitBits() <= BITS) {
         continue; // the guard itself held this row to 2^BITS or less
       }
-      double left = in.maxAbs() > 0
-          ? BITS - in.scaleBits() - Math.log(in.maxAbs()) / Math.log(2) : Headroom.UNBOUNDED;
+      double left =
+          in.maxAbs() > 0
+              ? BITS - in.scaleBits() - Math.log(in.maxAbs()) / Math.log(2)
+              : Headroom.UNBOUNDED;
       if (!(left >= marginBits)) {
-        throw new HeadroomException(model.name(), new Headroom.LayerHeadroom(in.layer(), in.kind(),
-            in.maxAbs(), in.scaleBits(), BITS, left), marginBits);
+        throw new HeadroomException(
+            model.name(),
+            new Headroom.LayerHeadroom(
+                in.layer(), in.kind(), in.maxAbs(), in.scaleBits(), BITS, left),
+            marginBits);
       }
     }
   }

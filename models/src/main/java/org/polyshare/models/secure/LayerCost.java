@@ -9,7 +9,7 @@ public record LayerCost(long wallNanos, long cpuNanos, long bytes, long rounds) 
 
   /** Both phases together (for phases that follow each other, e.g. setup and offline). */
   public LayerCost plus(LayerCost o) {
-    return new LayerCost(wallNanos + o.wallNanos, cpuNanos + o.cpuNanos, bytes + o.bytes,
-        rounds + o.rounds);
+    return new LayerCost(
+        wallNanos + o.wallNanos, cpuNanos + o.cpuNanos, bytes + o.bytes, rounds + o.rounds);
   }
 }

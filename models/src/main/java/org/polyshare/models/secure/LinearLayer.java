@@ -9,11 +9,11 @@ import org.polyshare.core.protocol.Party;
 import org.polyshare.core.protocol.Truncation;
 
 /**
- * A Conv2d or Linear ({@link OwnedProduct}), then either a dealer truncation by f or, when the
- * ReLU reading it is fused, the garbled ReLU with shift f ({@link GcRelu}): the circuit takes the
- * 2f-bit product and truncates by wiring, exactly (floor). In the FSS arm the fused ReLU is
- * {@link FssReluStep} with shift f: the ReLU on the 2f-scale product, then its exact truncation
- * (two online rounds, the same floor).
+ * A Conv2d or Linear ({@link OwnedProduct}), then either a dealer truncation by f or, when the ReLU
+ * reading it is fused, the garbled ReLU with shift f ({@link GcRelu}): the circuit takes the 2f-bit
+ * product and truncates by wiring, exactly (floor). In the FSS arm the fused ReLU is {@link
+ * FssReluStep} with shift f: the ReLU on the 2f-scale product, then its exact truncation (two
+ * online rounds, the same floor).
  */
 final class LinearLayer extends SecureLayer {
   private final OwnedProduct product;
@@ -33,9 +33,8 @@ final class LinearLayer extends SecureLayer {
     this.fss = fusedRelu && relu == ReluMode.FSS;
     if (fusedRelu) {
       linearRequests = List.of(product.inferenceRequest());
-      activationRequests = fss
-          ? FssReluStep.requests(n(), f)
-          : List.of(new CorrelationRequest.RandomOt(64 * n()));
+      activationRequests =
+          fss ? FssReluStep.requests(n(), f) : List.of(new CorrelationRequest.RandomOt(64 * n()));
     } else {
       linearRequests = Lists.concat(List.of(product.inferenceRequest()), truncation(n(), f));
       activationRequests = List.of();
@@ -70,36 +69,37 @@ final class LinearLayer extends SecureLayer {
   @Override
   Session open(Party party) {
     FixedWeightLinear fw = product.open(party);
-    return () -> new Inference() {
-      private FixedWeightLinear.Prepared prepared;
-      private GcOffline relu;
+    return () ->
+        new Inference() {
+          private FixedWeightLinear.Prepared prepared;
+          private GcOffline relu;
 
-      @Override
-      void offlineLinear(Party q) {
-        prepared = fw.prepare(q);
-      }
+          @Override
+          void offlineLinear(Party q) {
+            prepared = fw.prepare(q);
+          }
 
-      @Override
-      void offlineActivation(Party q) {
-        if (fusedRelu && !fss) {
-          relu = GcRelu.prepare(q, n(), f);
-        }
-      }
+          @Override
+          void offlineActivation(Party q) {
+            if (fusedRelu && !fss) {
+              relu = GcRelu.prepare(q, n(), f);
+            }
+          }
 
-      @Override
-      long[] onlineLinear(Party q, long[][] in) {
-        long[] z = product.apply(q, fw, prepared, in[0]);
-        return fusedRelu ? z : Truncation.truncate(q, z);
-      }
+          @Override
+          long[] onlineLinear(Party q, long[][] in) {
+            long[] z = product.apply(q, fw, prepared, in[0]);
+            return fusedRelu ? z : Truncation.truncate(q, z);
+          }
 
-      @Override
-      long[] onlineActivation(Party q, long[] z) {
-        if (!fusedRelu) {
-          return z;
-        }
-        return fss ? FssReluStep.online(q, z, f) : GcRelu.online(q, relu, z);
-      }
-    };
+          @Override
+          long[] onlineActivation(Party q, long[] z) {
+            if (!fusedRelu) {
+              return z;
+            }
+            return fss ? FssReluStep.online(q, z, f) : GcRelu.online(q, relu, z);
+          }
+        };
   }
 
   @Override

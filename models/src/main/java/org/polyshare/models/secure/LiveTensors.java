@@ -6,8 +6,8 @@ import java.util.Map;
 import org.polyshare.models.graph.Model;
 
 /**
- * The tensors of one forward pass that some later layer still reads, by name; each is dropped
- * after its last reader (ResNet's skip connections keep a few alive, a chain keeps one).
+ * The tensors of one forward pass that some later layer still reads, by name; each is dropped after
+ * its last reader (ResNet's skip connections keep a few alive, a chain keeps one).
  */
 final class LiveTensors {
   private final Map<String, long[]> live = new HashMap<>();
@@ -29,8 +29,12 @@ final class LiveTensors {
     for (int i = 0; i < in.length; i++) {
       in[i] = live.get(names.get(i));
       if (in[i] == null) {
-        throw new IllegalStateException("layer '" + l.name() + "' reads '" + names.get(i)
-            + "', which is not computed before it");
+        throw new IllegalStateException(
+            "layer '"
+                + l.name()
+                + "' reads '"
+                + names.get(i)
+                + "', which is not computed before it");
       }
     }
     for (String name : names) {

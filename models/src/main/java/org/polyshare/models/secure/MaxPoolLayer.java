@@ -28,9 +28,18 @@ final class MaxPoolLayer extends SecureLayer {
     MaxPool mp = (MaxPool) step.layer();
     this.geometry = PoolGeometry.of(step.inShape(), mp.window(), mp.name());
     if (geometry.window > MAX_WINDOW) {
-      throw new IllegalArgumentException("layer '" + mp.name() + "': a " + mp.kernel() + "x"
-          + mp.kernel() + " max-pool window has " + geometry.window + " cells; the garbled"
-          + " max-pool takes at most " + MAX_WINDOW);
+      throw new IllegalArgumentException(
+          "layer '"
+              + mp.name()
+              + "': a "
+              + mp.kernel()
+              + "x"
+              + mp.kernel()
+              + " max-pool window has "
+              + geometry.window
+              + " cells; the garbled"
+              + " max-pool takes at most "
+              + MAX_WINDOW);
     }
     this.padValue = mp.zeroPads() ? 0 : Long.MIN_VALUE;
     this.windows = n();
@@ -54,25 +63,26 @@ final class MaxPoolLayer extends SecureLayer {
 
   @Override
   Session open(Party party) {
-    return () -> new Inference() {
-      private GcOffline max;
+    return () ->
+        new Inference() {
+          private GcOffline max;
 
-      @Override
-      void offlineActivation(Party q) {
-        max = GcMaxPool.prepare(q, windows, geometry.window, 0);
-      }
+          @Override
+          void offlineActivation(Party q) {
+            max = GcMaxPool.prepare(q, windows, geometry.window, 0);
+          }
 
-      @Override
-      long[] onlineLinear(Party q, long[][] in) {
-        boolean owner = q.id() == 0;
-        return geometry.gather(in[0], batch, owner ? padValue : 0, owner ? Long.MIN_VALUE : 0);
-      }
+          @Override
+          long[] onlineLinear(Party q, long[][] in) {
+            boolean owner = q.id() == 0;
+            return geometry.gather(in[0], batch, owner ? padValue : 0, owner ? Long.MIN_VALUE : 0);
+          }
 
-      @Override
-      long[] onlineActivation(Party q, long[] cells) {
-        return GcMaxPool.online(q, max, cells);
-      }
-    };
+          @Override
+          long[] onlineActivation(Party q, long[] cells) {
+            return GcMaxPool.online(q, max, cells);
+          }
+        };
   }
 
   @Override

@@ -59,8 +59,7 @@ final class MeteredLayer {
     private final LayerCost offlineActivation;
     private SecureModel.LayerReport report;
 
-    private Inference(SecureLayer.Inference inner, LayerCost offline,
-        LayerCost offlineActivation) {
+    private Inference(SecureLayer.Inference inner, LayerCost offline, LayerCost offlineActivation) {
       this.inner = inner;
       this.offline = offline;
       this.offlineActivation = offlineActivation;
@@ -79,8 +78,15 @@ final class MeteredLayer {
       Meter act = Meter.start(stats);
       long[] y = inner.onlineActivation(q, z);
       LayerCost activation = layer.hasActivation() ? act.stop() : LayerCost.ZERO;
-      report = new SecureModel.LayerReport(layer.name(), layer.kind(), offline,
-          offlineActivation, whole.stop(), linear, activation);
+      report =
+          new SecureModel.LayerReport(
+              layer.name(),
+              layer.kind(),
+              offline,
+              offlineActivation,
+              whole.stop(),
+              linear,
+              activation);
       return y;
     }
 

@@ -11,8 +11,8 @@ import org.polyshare.models.graph.Linear;
 
 /**
  * The owner-held product of a Conv2d or Linear and its bias at 2f bits ({@link
- * FixedWeightLinear#owned}): online, party 1 sends its masked share and party 0 alone does one
- * ring conv/GEMM with its plaintext weights, then adds the bias (and a PolyKerv's cp) before the
+ * FixedWeightLinear#owned}): online, party 1 sends its masked share and party 0 alone does one ring
+ * conv/GEMM with its plaintext weights, then adds the bias (and a PolyKerv's cp) before the
  * truncation. The part that {@link LinearLayer} and {@link PolyKervLayer} share.
  */
 final class OwnedProduct {
@@ -22,8 +22,8 @@ final class OwnedProduct {
   private final Encoded bias2f;
   private final int perChannel;
 
-  private OwnedProduct(int maskId, BilinearMap map, Encoded weights, Encoded bias2f,
-      int perChannel) {
+  private OwnedProduct(
+      int maskId, BilinearMap map, Encoded weights, Encoded bias2f, int perChannel) {
     this.maskId = maskId;
     this.map = map;
     this.weights = weights;
@@ -32,22 +32,27 @@ final class OwnedProduct {
   }
 
   /** A conv, with {@code cp} (or null) added to its bias. */
-  static OwnedProduct conv(int maskId, Conv2d c, double[] cp, Program.Step s,
-      SecureLayer.Lowering low) {
+  static OwnedProduct conv(
+      int maskId, Conv2d c, double[] cp, Program.Step s, SecureLayer.Lowering low) {
     FixedPoint fp = low.fp();
-    return new OwnedProduct(maskId, Encoding.convShape(c, s.inShape(), low.batch()),
+    return new OwnedProduct(
+        maskId,
+        Encoding.convShape(c, s.inShape(), low.batch()),
         new Encoded(() -> fp.encode(c.weight())),
-        new Encoded(() -> Encoding.bias2f(fp, c.bias(), cp)), Encoding.spatial(s.outShape()));
+        new Encoded(() -> Encoding.bias2f(fp, c.bias(), cp)),
+        Encoding.spatial(s.outShape()));
   }
 
   /** A dense layer {@code X[batch, in] · Wᵀ[in, out]}. */
   static OwnedProduct linear(int maskId, Linear lin, SecureLayer.Lowering low) {
     FixedPoint fp = low.fp();
-    return new OwnedProduct(maskId,
+    return new OwnedProduct(
+        maskId,
         new MatMulShape(low.batch(), lin.inFeatures(), lin.outFeatures()),
-        new Encoded(() -> fp.encode(
-            Encoding.transpose(lin.weight(), lin.outFeatures(), lin.inFeatures()))),
-        new Encoded(() -> Encoding.bias2f(fp, lin.bias(), null)), 1);
+        new Encoded(
+            () -> fp.encode(Encoding.transpose(lin.weight(), lin.outFeatures(), lin.inFeatures()))),
+        new Encoded(() -> Encoding.bias2f(fp, lin.bias(), null)),
+        1);
   }
 
   CorrelationRequest sessionRequest() {

@@ -9,18 +9,20 @@ import org.polyshare.models.graph.PolyAct;
 
 /**
  * A polynomial activation {@code outScale·(scale·x + shift)^d} after any layer, parameters per
- * tensor or per channel, all party 0's. The base is {@code x + shift} (party 0 adds the shift)
- * when the scale is 1, else a Beaver product with party 0's scale (party 1 holds a zero share),
- * truncated, plus the shift; the power is the {@link PowerChain}; a final Beaver product with
- * party 0's {@code outScale} unless it is 1. Whether {@code scale} and {@code outScale} are 1 is
- * the layer's form ({@code (x + c)^d} or the general one) and decides the plan, so both parties
- * must see the same form; their values and {@code shift} stay party 0's secret. The linear part
- * is the base; the activation part the power and the output scale.
+ * tensor or per channel, all party 0's. The base is {@code x + shift} (party 0 adds the shift) when
+ * the scale is 1, else a Beaver product with party 0's scale (party 1 holds a zero share),
+ * truncated, plus the shift; the power is the {@link PowerChain}; a final Beaver product with party
+ * 0's {@code outScale} unless it is 1. Whether {@code scale} and {@code outScale} are 1 is the
+ * layer's form ({@code (x + c)^d} or the general one) and decides the plan, so both parties must
+ * see the same form; their values and {@code shift} stay party 0's secret. The linear part is the
+ * base; the activation part the power and the output scale.
  */
 final class PolyActLayer extends SecureLayer {
   private final PowerChain chain;
+
   /** Per element; null when the factor is 1. */
   private final Encoded scale;
+
   private final Encoded shift;
   private final Encoded outScale;
   private final List<CorrelationRequest> linearRequests;
@@ -31,14 +33,18 @@ final class PolyActLayer extends SecureLayer {
     PolyAct p = (PolyAct) step.layer();
     int per = Encoding.spatial(step.inShape());
     this.chain = PowerChain.of(p.degree());
-    this.scale = allOnes(p.scale()) ? null
-        : new Encoded(() -> Encoding.perElement(fp.encode(p.scale()), per, n()));
+    this.scale =
+        allOnes(p.scale())
+            ? null
+            : new Encoded(() -> Encoding.perElement(fp.encode(p.scale()), per, n()));
     this.shift = new Encoded(() -> Encoding.perElement(fp.encode(p.shift()), per, n()));
-    this.outScale = allOnes(p.outScale()) ? null
-        : new Encoded(() -> Encoding.perElement(fp.encode(p.outScale()), per, n()));
+    this.outScale =
+        allOnes(p.outScale())
+            ? null
+            : new Encoded(() -> Encoding.perElement(fp.encode(p.outScale()), per, n()));
     this.linearRequests = scale == null ? List.of() : product();
-    this.activationRequests = Lists.concat(chain.requests(n(), f, mode),
-        outScale == null ? List.of() : product());
+    this.activationRequests =
+        Lists.concat(chain.requests(n(), f, mode), outScale == null ? List.of() : product());
   }
 
   private static boolean allOnes(double[] v) {
@@ -72,28 +78,32 @@ final class PolyActLayer extends SecureLayer {
 
   @Override
   Session open(Party party) {
-    return () -> new Inference() {
-      @Override
-      long[] onlineLinear(Party q, long[][] in) {
-        boolean owner = q.id() == 0;
-        long[] base = scale == null ? in[0].clone()
-            : Beaver.mul(q, in[0], owner ? scale.get() : new long[n()]);
-        if (owner) {
-          long[] t = shift.get();
-          for (int i = 0; i < base.length; i++) {
-            base[i] += t[i];
+    return () ->
+        new Inference() {
+          @Override
+          long[] onlineLinear(Party q, long[][] in) {
+            boolean owner = q.id() == 0;
+            long[] base =
+                scale == null
+                    ? in[0].clone()
+                    : Beaver.mul(q, in[0], owner ? scale.get() : new long[n()]);
+            if (owner) {
+              long[] t = shift.get();
+              for (int i = 0; i < base.length; i++) {
+                base[i] += t[i];
+              }
+            }
+            return base;
           }
-        }
-        return base;
-      }
 
-      @Override
-      long[] onlineActivation(Party q, long[] base) {
-        long[] y = chain.secure(q, base);
-        return outScale == null ? y
-            : Beaver.mul(q, y, q.id() == 0 ? outScale.get() : new long[n()]);
-      }
-    };
+          @Override
+          long[] onlineActivation(Party q, long[] base) {
+            long[] y = chain.secure(q, base);
+            return outScale == null
+                ? y
+                : Beaver.mul(q, y, q.id() == 0 ? outScale.get() : new long[n()]);
+          }
+        };
   }
 
   @Override

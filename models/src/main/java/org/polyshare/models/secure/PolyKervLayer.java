@@ -14,13 +14,13 @@ import org.polyshare.models.graph.PolyKerv;
  * bits, one truncation, then the power by square-and-multiply ({@link PowerChain}), each product
  * truncated. The activation part is the truncation and the power.
  *
- * <p><b>Fused</b> ({@link SecureModel.Options#fusedPolyKerv}, DEALER or EXACT mode, {@code dp ≤ 2}):
- * the truncation and the power are one opening ({@link FusedPower}: shares of
- * {@code ⌊z/2^f⌋^dp}, plus the dropped borrow in DEALER mode), then one truncation by
- * {@code (dp − 1)·f} back to f bits: for dp = 2, two openings instead of three. Its ring form,
- * {@code (⌊z/2^f⌋)² >> f}, is the chain's, so {@link #ring} and the headroom bound are unchanged.
- * A higher degree keeps the chain: the fused power's {@code dp·f}-bit output needs more headroom
- * than the chain's truncated products, which the guard does not yet check.
+ * <p><b>Fused</b> ({@link SecureModel.Options#fusedPolyKerv}, DEALER or EXACT mode, {@code dp ≤
+ * 2}): the truncation and the power are one opening ({@link FusedPower}: shares of {@code
+ * ⌊z/2^f⌋^dp}, plus the dropped borrow in DEALER mode), then one truncation by {@code (dp − 1)·f}
+ * back to f bits: for dp = 2, two openings instead of three. Its ring form, {@code (⌊z/2^f⌋)² >>
+ * f}, is the chain's, so {@link #ring} and the headroom bound are unchanged. A higher degree keeps
+ * the chain: the fused power's {@code dp·f}-bit output needs more headroom than the chain's
+ * truncated products, which the guard does not yet check.
  */
 final class PolyKervLayer extends SecureLayer {
   private final OwnedProduct product;
@@ -36,9 +36,12 @@ final class PolyKervLayer extends SecureLayer {
     this.chain = PowerChain.of(p.dp());
     this.dp = p.dp();
     this.fused = low.fusedPolyKerv() && FusedPower.supports(mode) && dp <= 2;
-    this.activationRequests = fused
-        ? Lists.concat(FusedPower.requests(mode, n(), f, dp), dp > 1 ? truncation(n(), (dp - 1) * f) : List.of())
-        : Lists.concat(truncation(n(), f), chain.requests(n(), f, mode));
+    this.activationRequests =
+        fused
+            ? Lists.concat(
+                FusedPower.requests(mode, n(), f, dp),
+                dp > 1 ? truncation(n(), (dp - 1) * f) : List.of())
+            : Lists.concat(truncation(n(), f), chain.requests(n(), f, mode));
   }
 
   @Override
@@ -64,28 +67,29 @@ final class PolyKervLayer extends SecureLayer {
   @Override
   Session open(Party party) {
     FixedWeightLinear fw = product.open(party);
-    return () -> new Inference() {
-      private FixedWeightLinear.Prepared prepared;
+    return () ->
+        new Inference() {
+          private FixedWeightLinear.Prepared prepared;
 
-      @Override
-      void offlineLinear(Party q) {
-        prepared = fw.prepare(q);
-      }
+          @Override
+          void offlineLinear(Party q) {
+            prepared = fw.prepare(q);
+          }
 
-      @Override
-      long[] onlineLinear(Party q, long[][] in) {
-        return product.apply(q, fw, prepared, in[0]);
-      }
+          @Override
+          long[] onlineLinear(Party q, long[][] in) {
+            return product.apply(q, fw, prepared, in[0]);
+          }
 
-      @Override
-      long[] onlineActivation(Party q, long[] z) {
-        if (fused) {
-          long[] power = FusedPower.power(q, z, f, dp);
-          return dp > 1 ? Truncation.truncate(q, power, (dp - 1) * f) : power;
-        }
-        return chain.secure(q, Truncation.truncate(q, z));
-      }
-    };
+          @Override
+          long[] onlineActivation(Party q, long[] z) {
+            if (fused) {
+              long[] power = FusedPower.power(q, z, f, dp);
+              return dp > 1 ? Truncation.truncate(q, power, (dp - 1) * f) : power;
+            }
+            return chain.secure(q, Truncation.truncate(q, z));
+          }
+        };
   }
 
   @Override

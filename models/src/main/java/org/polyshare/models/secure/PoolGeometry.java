@@ -5,9 +5,9 @@ import org.polyshare.models.graph.PoolWindow;
 /**
  * Where each cell of each pooling window lies, for windows with padding, dilation and ceil mode
  * ({@link PoolWindow}); the same for every channel and sample. Cell {@code j} of output position
- * {@code o} is {@code cells[o·k² + j]}: an offset {@code y·w + x} into the input plane,
- * {@link #PAD} inside the padding, or {@link #OUTSIDE} past the padded end (a ceil-mode window's
- * overhang, which takes no part, as in the plaintext evaluator).
+ * {@code o} is {@code cells[o·k² + j]}: an offset {@code y·w + x} into the input plane, {@link
+ * #PAD} inside the padding, or {@link #OUTSIDE} past the padded end (a ceil-mode window's overhang,
+ * which takes no part, as in the plaintext evaluator).
  */
 final class PoolGeometry {
   static final int PAD = -1;
@@ -18,12 +18,14 @@ final class PoolGeometry {
   final int outPlane;
   final int window;
   final int[] cells;
+
   /** Per output position: cells inside the input, and inside the padded input. */
   final int[] inside;
+
   final int[] padded;
 
-  private PoolGeometry(int channels, int plane, int outPlane, int window, int[] cells,
-      int[] inside, int[] padded) {
+  private PoolGeometry(
+      int channels, int plane, int outPlane, int window, int[] cells, int[] inside, int[] padded) {
     this.channels = channels;
     this.plane = plane;
     this.outPlane = outPlane;

@@ -47,9 +47,11 @@ final class PrefetchedCorrelations implements CorrelationSource {
         return c;
       }
     }
-    throw new IllegalStateException("correlation request " + request
-        + " is not in the prefetched plan (or was already used): the plan and the evaluation"
-        + " diverge");
+    throw new IllegalStateException(
+        "correlation request "
+            + request
+            + " is not in the prefetched plan (or was already used): the plan and the evaluation"
+            + " diverge");
   }
 
   /** Prefetched batches not yet used. */

@@ -12,10 +12,10 @@ import org.polyshare.models.graph.Shapes;
 import org.polyshare.models.graph.Softmax;
 
 /**
- * A model lowered for ring evaluation: BatchNorm folded where exact, every ReLU that is the
- * sole reader of a Conv2d/Linear fused into it (the garbled circuit takes the 2f-bit product and
- * does the truncation as free wiring), and a final softmax split off as the {@link #head}. Shared by the secure evaluator and the int64 plaintext
- * forward so both compute the same thing.
+ * A model lowered for ring evaluation: BatchNorm folded where exact, every ReLU that is the sole
+ * reader of a Conv2d/Linear fused into it (the garbled circuit takes the 2f-bit product and does
+ * the truncation as free wiring), and a final softmax split off as the {@link #head}. Shared by the
+ * secure evaluator and the int64 plaintext forward so both compute the same thing.
  */
 final class Program {
   /** One evaluation step: a layer, and for a Conv2d/Linear whether its ReLU is fused. */
@@ -31,6 +31,7 @@ final class Program {
 
   final Model model;
   final List<Step> steps;
+
   /** A final (log-)softmax, which party 1 applies in the clear after the reveal; or null. */
   final Softmax head;
 
@@ -59,20 +60,26 @@ final class Program {
       Layer l = ls.get(i);
       if (l instanceof Softmax sm) {
         if (i == 0 || i + 1 != ls.size() || !sm.input().equals(ls.get(i - 1).name())) {
-          throw new IllegalArgumentException("model '" + m.name() + "': softmax '" + l.name()
-              + "' must be the last layer and read the one before it: party 1 applies it in the"
-              + " clear to the revealed logits");
+          throw new IllegalArgumentException(
+              "model '"
+                  + m.name()
+                  + "': softmax '"
+                  + l.name()
+                  + "' must be the last layer and read the one before it: party 1 applies it in the"
+                  + " clear to the revealed logits");
         }
         head = sm;
         break;
       }
-      if (l instanceof BatchNorm bn && !(m.shape(bn.input()).length == 3
-          || m.shape(bn.input()).length == 1)) {
+      if (l instanceof BatchNorm bn
+          && !(m.shape(bn.input()).length == 3 || m.shape(bn.input()).length == 1)) {
         throw new IllegalArgumentException("layer '" + l.name() + "': unsupported input rank");
       }
       Relu fused = null;
-      if ((l instanceof Conv2d || l instanceof Linear) && i + 1 < ls.size()
-          && ls.get(i + 1) instanceof Relu r && r.input().equals(l.name())
+      if ((l instanceof Conv2d || l instanceof Linear)
+          && i + 1 < ls.size()
+          && ls.get(i + 1) instanceof Relu r
+          && r.input().equals(l.name())
           && m.consumers(l.name()).size() == 1) {
         fused = r;
         i++;

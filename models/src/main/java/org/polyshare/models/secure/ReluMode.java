@@ -10,7 +10,10 @@ public enum ReluMode {
   /** Function secret sharing with the dealer's DCF keys ({@link FssReluStep}). */
   FSS;
 
-  /** The FSS arm's input bound: ReLU inputs must lie in {@code [−2^62, 2^62)} (see {@link FssReluStep}). */
+  /**
+   * The FSS arm's input bound: ReLU inputs must lie in {@code [−2^62, 2^62)} (see {@link
+   * FssReluStep}).
+   */
   public static final int FSS_INPUT_BITS = 62;
 
   /** Parses {@code gc} or {@code fss} (any case), naming the choices otherwise. */

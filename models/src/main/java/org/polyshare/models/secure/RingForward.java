@@ -6,11 +6,11 @@ import org.polyshare.core.ring.FixedPoint;
 import org.polyshare.models.graph.Model;
 
 /**
- * The plaintext int64 forward: the model in fixed point over Z_2^64 through the same
- * {@link SecureLayer}s as the secure evaluator ({@link SecureLayer#ring}: same kernels, fusions
- * and truncation points, each truncation an exact arithmetic shift). It is the baseline of
- * {@code bench model} (what a party would pay to run the model alone) and a tight second oracle:
- * the secure result differs from it by the protocols' one-ulp truncation errors only.
+ * The plaintext int64 forward: the model in fixed point over Z_2^64 through the same {@link
+ * SecureLayer}s as the secure evaluator ({@link SecureLayer#ring}: same kernels, fusions and
+ * truncation points, each truncation an exact arithmetic shift). It is the baseline of {@code bench
+ * model} (what a party would pay to run the model alone) and a tight second oracle: the secure
+ * result differs from it by the protocols' one-ulp truncation errors only.
  */
 public final class RingForward {
   private final Program program;
@@ -20,21 +20,26 @@ public final class RingForward {
   public RingForward(Model model, int batch) {
     this.program = Program.of(model);
     this.fp = program.model.fixedPoint();
-    this.layers = SecureLayers.of(program,
-        new SecureLayer.Lowering(program.model, batch, fp, TruncationMode.DEALER));
+    this.layers =
+        SecureLayers.of(
+            program, new SecureLayer.Lowering(program.model, batch, fp, TruncationMode.DEALER));
   }
 
   public Model model() {
     return program.model;
   }
 
-  /** Outputs of {@code batch} inputs (each the per-sample tensor), decoded; a final softmax applied. */
+  /**
+   * Outputs of {@code batch} inputs (each the per-sample tensor), decoded; a final softmax applied.
+   */
   public double[][] forward(double[][] inputs) {
-    return outputs(forwardRing(Encoding.encodeBatch(fp, inputs, program.model.inputSize())),
-        inputs.length);
+    return outputs(
+        forwardRing(Encoding.encodeBatch(fp, inputs, program.model.inputSize())), inputs.length);
   }
 
-  /** The ring forward on an encoded batch {@code [batch, ...input]}; the logits, before a softmax. */
+  /**
+   * The ring forward on an encoded batch {@code [batch, ...input]}; the logits, before a softmax.
+   */
   public long[] forwardRing(long[] input) {
     LiveTensors live = new LiveTensors(layers, input);
     long[] out = input;
@@ -45,7 +50,9 @@ public final class RingForward {
     return out;
   }
 
-  /** {@link #forwardRing}'s result decoded per sample, with a final softmax applied as party 1 does. */
+  /**
+   * {@link #forwardRing}'s result decoded per sample, with a final softmax applied as party 1 does.
+   */
   public double[][] outputs(long[] ring, int batch) {
     return program.outputs(Encoding.decodeBatch(fp, ring, batch));
   }

@@ -32,7 +32,9 @@ final class RingOps {
     return out;
   }
 
-  /** {@link Arithmetic#mulPublic} in the clear: an exact shift for {@code 2^−s}, else guard bits. */
+  /**
+   * {@link Arithmetic#mulPublic} in the clear: an exact shift for {@code 2^−s}, else guard bits.
+   */
   static long[] scaleShift(long[] sums, double k, int f) {
     int bits = Arithmetic.mulPublicShift(f, k);
     if (Arithmetic.exactShift(k) > 0) {

@@ -8,9 +8,9 @@ import org.polyshare.core.protocol.Party;
 import org.polyshare.core.protocol.Sharing;
 
 /**
- * One inference of a {@link SecureModel.Session}: the offline phase at construction (each
- * layer's correlations fetched into a store, in plan order, and its offline steps), the online
- * phase in {@link #run} on a party that draws from that store only. Single use.
+ * One inference of a {@link SecureModel.Session}: the offline phase at construction (each layer's
+ * correlations fetched into a store, in plan order, and its offline steps), the online phase in
+ * {@link #run} on a party that draws from that store only. Single use.
  */
 final class SecureInference {
   private final Program program;
@@ -23,8 +23,12 @@ final class SecureInference {
   private final long offlineNanos;
   private final LinkStats.Snapshot offlineTraffic;
 
-  SecureInference(Program program, List<SecureLayer> layers, List<MeteredLayer.Session> sessions,
-      Party party, int batch) {
+  SecureInference(
+      Program program,
+      List<SecureLayer> layers,
+      List<MeteredLayer.Session> sessions,
+      Party party,
+      int batch) {
     this.program = program;
     this.layers = layers;
     this.party = party;
@@ -43,8 +47,11 @@ final class SecureInference {
   SecureModel.Result run(double[][] inputs) {
     boolean client = party.id() == 1;
     if (client && (inputs == null || inputs.length != batch)) {
-      throw new IllegalArgumentException("party 1 must supply " + batch + " inputs, got "
-          + (inputs == null ? "none" : inputs.length));
+      throw new IllegalArgumentException(
+          "party 1 must supply "
+              + batch
+              + " inputs, got "
+              + (inputs == null ? "none" : inputs.length));
     }
     if (!client && inputs != null) {
       throw new IllegalArgumentException("party 0 supplies the weights, not an input");
@@ -52,8 +59,12 @@ final class SecureInference {
     long start = System.nanoTime();
     LinkStats.Snapshot s0 = party.link().stats().snapshot();
     int inSize = program.model.inputSize();
-    long[] out = Sharing.share(q, 1,
-        client ? Encoding.encodeBatch(q.fixedPoint(), inputs, inSize) : null, batch * inSize);
+    long[] out =
+        Sharing.share(
+            q,
+            1,
+            client ? Encoding.encodeBatch(q.fixedPoint(), inputs, inSize) : null,
+            batch * inSize);
     LiveTensors acts = new LiveTensors(layers, out);
     List<SecureModel.LayerReport> reports = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) {
@@ -66,12 +77,21 @@ final class SecureInference {
     long online = System.nanoTime() - start;
     LinkStats.Snapshot onlineTraffic = party.link().stats().snapshot().minus(s0);
     if (store.remaining() != 0) {
-      throw new IllegalStateException(store.remaining() + " prefetched correlation batches"
-          + " were not used: the plan of '" + program.model.name() + "' is wrong");
+      throw new IllegalStateException(
+          store.remaining()
+              + " prefetched correlation batches"
+              + " were not used: the plan of '"
+              + program.model.name()
+              + "' is wrong");
     }
     double[][] outputs =
         client ? program.outputs(Encoding.decodeBatch(q.fixedPoint(), y, batch)) : null;
-    return new SecureModel.Result(outputs, Collections.unmodifiableList(reports), offlineNanos, online,
-        offlineTraffic, onlineTraffic);
+    return new SecureModel.Result(
+        outputs,
+        Collections.unmodifiableList(reports),
+        offlineNanos,
+        online,
+        offlineTraffic,
+        onlineTraffic);
   }
 }

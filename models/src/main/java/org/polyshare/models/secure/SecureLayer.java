@@ -17,16 +17,17 @@ import org.polyshare.models.graph.Model;
  * <p>Lifetimes: the layer is compiled once per model and shared read-only by every session (a
  * service runs several at once); {@link #open} makes a party's {@link Session} (setup, e.g. the
  * opened weight masks); each inference gets a fresh single-use {@link Inference}. Offline and
- * online are split into a linear part and an activation part (the non-linearity and what feeds
- * it) only so that the measurement ({@link MeteredLayer}) can attribute the cost; a layer whose
- * cost is all linear keeps the activation part empty.
+ * online are split into a linear part and an activation part (the non-linearity and what feeds it)
+ * only so that the measurement ({@link MeteredLayer}) can attribute the cost; a layer whose cost is
+ * all linear keeps the activation part empty.
  */
 abstract class SecureLayer {
   /**
    * What lowering a layer needs besides its step: the batch and the arithmetic, and whether
    * PolyKerv layers take the fused one-opening path.
    */
-  record Lowering(Model model, int batch, FixedPoint fp, TruncationMode mode, boolean fusedPolyKerv) {
+  record Lowering(
+      Model model, int batch, FixedPoint fp, TruncationMode mode, boolean fusedPolyKerv) {
     Lowering(Model model, int batch, FixedPoint fp, TruncationMode mode) {
       this(model, batch, fp, mode, false);
     }
@@ -104,12 +105,13 @@ abstract class SecureLayer {
    * session or offline state run {@link #online} on every inference.
    */
   Session open(Party party) {
-    return () -> new Inference() {
-      @Override
-      long[] onlineLinear(Party q, long[][] in) {
-        return online(q, in);
-      }
-    };
+    return () ->
+        new Inference() {
+          @Override
+          long[] onlineLinear(Party q, long[][] in) {
+            return online(q, in);
+          }
+        };
   }
 
   /** The online step of a stateless layer. */
@@ -124,9 +126,8 @@ abstract class SecureLayer {
   }
 
   /**
-   * One inference of the layer, single use. The offline steps run after the layer's requests are
-   * in the party's prefetched store, the online steps on its inputs; {@code q} draws from that
-   * store.
+   * One inference of the layer, single use. The offline steps run after the layer's requests are in
+   * the party's prefetched store, the online steps on its inputs; {@code q} draws from that store.
    */
   abstract static class Inference {
     void offlineLinear(Party q) {}

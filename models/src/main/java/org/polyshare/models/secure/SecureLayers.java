@@ -34,7 +34,8 @@ final class SecureLayers {
     return Collections.unmodifiableList(out);
   }
 
-  private static SecureLayer of(Program.Step s, int index, SecureLayer.Lowering low, ReluMode relu) {
+  private static SecureLayer of(
+      Program.Step s, int index, SecureLayer.Lowering low, ReluMode relu) {
     Layer l = s.layer();
     if (l instanceof Conv2d c) {
       return new LinearLayer(s, low, OwnedProduct.conv(index, c, null, s, low), relu);
@@ -59,7 +60,13 @@ final class SecureLayers {
     } else if (l instanceof Relu) {
       return new ReluLayer(s, low, relu);
     }
-    throw new IllegalArgumentException("model '" + low.model().name() + "': layer '" + l.name()
-        + "' is a " + l.kind() + ", which the secure evaluator does not support");
+    throw new IllegalArgumentException(
+        "model '"
+            + low.model().name()
+            + "': layer '"
+            + l.name()
+            + "' is a "
+            + l.kind()
+            + ", which the secure evaluator does not support");
   }
 }

@@ -14,8 +14,8 @@ import org.polyshare.models.zoo.Zoo;
 
 /**
  * Secure two-party inference of a {@link Model}: party 0 holds the weights, party 1 the input and
- * receives the outputs. Works over any {@link org.polyshare.core.link.PartyLink} and
- * {@link org.polyshare.core.correlation.CorrelationSource} (in-process or a dealer process).
+ * receives the outputs. Works over any {@link org.polyshare.core.link.PartyLink} and {@link
+ * org.polyshare.core.correlation.CorrelationSource} (in-process or a dealer process).
  *
  * <pre>{@code
  * SecureModel sm = SecureModel.compile(model, batch);   // both; party 1 may pass the architecture
@@ -25,18 +25,24 @@ import org.polyshare.models.zoo.Zoo;
  * SecureModel.Result r = s.online(inputsOrNull);       // party 1: inputs → outputs
  * }</pre>
  *
- * This class orchestrates only: each layer kind is a {@link SecureLayer} (requests, setup,
- * offline and online steps), measured by {@link MeteredLayer}; one inference is a
- * {@link SecureInference}. The online phase never contacts the dealer.
+ * This class orchestrates only: each layer kind is a {@link SecureLayer} (requests, setup, offline
+ * and online steps), measured by {@link MeteredLayer}; one inference is a {@link SecureInference}.
+ * The online phase never contacts the dealer.
  */
 public final class SecureModel {
   /**
-   * Evaluation options. {@code relu}: the ReLU arm (garbled circuits or FSS). {@code fusedPolyKerv}: a PolyKerv of degree ≤ 2 truncates and raises to
-   * its power in ONE opening ({@link org.polyshare.core.protocol.FusedPower}), then truncates the
-   * power once (off by default; needs the DEALER or EXACT truncation mode).
+   * Evaluation options. {@code relu}: the ReLU arm (garbled circuits or FSS). {@code
+   * fusedPolyKerv}: a PolyKerv of degree ≤ 2 truncates and raises to its power in ONE opening
+   * ({@link org.polyshare.core.protocol.FusedPower}), then truncates the power once (off by
+   * default; needs the DEALER or EXACT truncation mode).
    */
-  public record Options(TruncationMode truncation, boolean headroomGuard, int marginBits,
-      int calibrationSamples, ReluMode relu, boolean fusedPolyKerv) {
+  public record Options(
+      TruncationMode truncation,
+      boolean headroomGuard,
+      int marginBits,
+      int calibrationSamples,
+      ReluMode relu,
+      boolean fusedPolyKerv) {
     public Options {
       if (relu == null) {
         throw new IllegalArgumentException("the ReLU mode is required (gc or fss)");
@@ -44,7 +50,8 @@ public final class SecureModel {
     }
 
     /** The garbled-circuit ReLU arm, PolyKerv unfused. */
-    public Options(TruncationMode truncation, boolean headroomGuard, int marginBits, int calibrationSamples) {
+    public Options(
+        TruncationMode truncation, boolean headroomGuard, int marginBits, int calibrationSamples) {
       this(truncation, headroomGuard, marginBits, calibrationSamples, ReluMode.GC, false);
     }
 
@@ -52,10 +59,22 @@ public final class SecureModel {
       return new Options(TruncationMode.DEALER, true, Headroom.DEFAULT_MARGIN_BITS, 4);
     }
 
-    public Options withGuard(boolean on) { return new Options(truncation, on, marginBits, calibrationSamples, relu, fusedPolyKerv); }
-    public Options withTruncation(TruncationMode m) { return new Options(m, headroomGuard, marginBits, calibrationSamples, relu, fusedPolyKerv); }
-    public Options withRelu(ReluMode m) { return new Options(truncation, headroomGuard, marginBits, calibrationSamples, m, fusedPolyKerv); }
-    public Options withFusedPolyKerv(boolean on) { return new Options(truncation, headroomGuard, marginBits, calibrationSamples, relu, on); }
+    public Options withGuard(boolean on) {
+      return new Options(truncation, on, marginBits, calibrationSamples, relu, fusedPolyKerv);
+    }
+
+    public Options withTruncation(TruncationMode m) {
+      return new Options(m, headroomGuard, marginBits, calibrationSamples, relu, fusedPolyKerv);
+    }
+
+    public Options withRelu(ReluMode m) {
+      return new Options(
+          truncation, headroomGuard, marginBits, calibrationSamples, m, fusedPolyKerv);
+    }
+
+    public Options withFusedPolyKerv(boolean on) {
+      return new Options(truncation, headroomGuard, marginBits, calibrationSamples, relu, on);
+    }
   }
 
   /**
@@ -64,24 +83,63 @@ public final class SecureModel {
    * for layers without one; {@code onlineLinear} is the product (and bias) before it, whose CPU
    * time separates party 0's owner-held product from the wait inside the activation.
    */
-  public record LayerReport(String layer, String kind, LayerCost offline,
-      LayerCost offlineActivation, LayerCost online, LayerCost onlineLinear,
+  public record LayerReport(
+      String layer,
+      String kind,
+      LayerCost offline,
+      LayerCost offlineActivation,
+      LayerCost online,
+      LayerCost onlineLinear,
       LayerCost onlineActivation) {
-    public long offlineNanos() { return offline.wallNanos(); }
-    public long onlineNanos() { return online.wallNanos(); }
-    public long offlineBytes() { return offline.bytes(); }
-    public long onlineBytes() { return online.bytes(); }
-    public long onlineRounds() { return online.rounds(); }
-    public long offlineActivationNanos() { return offlineActivation.wallNanos(); }
-    public long onlineActivationNanos() { return onlineActivation.wallNanos(); }
-    public long onlineActivationBytes() { return onlineActivation.bytes(); }
-    public long onlineActivationRounds() { return onlineActivation.rounds(); }
-    public long onlineLinearCpuNanos() { return onlineLinear.cpuNanos(); }
+    public long offlineNanos() {
+      return offline.wallNanos();
+    }
+
+    public long onlineNanos() {
+      return online.wallNanos();
+    }
+
+    public long offlineBytes() {
+      return offline.bytes();
+    }
+
+    public long onlineBytes() {
+      return online.bytes();
+    }
+
+    public long onlineRounds() {
+      return online.rounds();
+    }
+
+    public long offlineActivationNanos() {
+      return offlineActivation.wallNanos();
+    }
+
+    public long onlineActivationNanos() {
+      return onlineActivation.wallNanos();
+    }
+
+    public long onlineActivationBytes() {
+      return onlineActivation.bytes();
+    }
+
+    public long onlineActivationRounds() {
+      return onlineActivation.rounds();
+    }
+
+    public long onlineLinearCpuNanos() {
+      return onlineLinear.cpuNanos();
+    }
   }
 
   /** Outputs (party 1; null at party 0) and this party's per-layer costs. */
-  public record Result(double[][] logits, List<LayerReport> layers, long offlineNanos,
-      long onlineNanos, LinkStats.Snapshot offlineTraffic, LinkStats.Snapshot onlineTraffic) {}
+  public record Result(
+      double[][] logits,
+      List<LayerReport> layers,
+      long offlineNanos,
+      long onlineNanos,
+      LinkStats.Snapshot offlineTraffic,
+      LinkStats.Snapshot onlineTraffic) {}
 
   private final Program program;
   private final List<SecureLayer> layers;
@@ -92,8 +150,16 @@ public final class SecureModel {
     this.program = program;
     this.batch = batch;
     this.options = options;
-    this.layers = SecureLayers.of(program, new SecureLayer.Lowering(program.model, batch,
-        program.model.fixedPoint(), options.truncation(), options.fusedPolyKerv()), options.relu());
+    this.layers =
+        SecureLayers.of(
+            program,
+            new SecureLayer.Lowering(
+                program.model,
+                batch,
+                program.model.fixedPoint(),
+                options.truncation(),
+                options.fusedPolyKerv()),
+            options.relu());
   }
 
   public static SecureModel compile(Model model, int batch) {
@@ -113,10 +179,17 @@ public final class SecureModel {
   }
 
   /** The model as evaluated (BatchNorm folded where exact). */
-  public Model model() { return program.model; }
+  public Model model() {
+    return program.model;
+  }
 
-  public int batch() { return batch; }
-  public Options options() { return options; }
+  public int batch() {
+    return batch;
+  }
+
+  public Options options() {
+    return options;
+  }
 
   /** Session part of the plan: one weight mask per linear layer. */
   public List<CorrelationRequest> sessionRequests() {
@@ -148,18 +221,30 @@ public final class SecureModel {
   }
 
   /**
-   * Opens a session: party 0 first checks the headroom guard (before any message), then both set
-   * up every layer (the masked weights). Party 1's weights are ignored.
+   * Opens a session: party 0 first checks the headroom guard (before any message), then both set up
+   * every layer (the masked weights). Party 1's weights are ignored.
    */
   public Session open(Party party) {
     int f = program.model.fracBits();
     if (party.fixedPoint().fracBits() != f) {
-      throw new IllegalArgumentException("party " + party.id() + " uses " + party.fixedPoint()
-          + " but model '" + program.model.name() + "' runs at f = " + f);
+      throw new IllegalArgumentException(
+          "party "
+              + party.id()
+              + " uses "
+              + party.fixedPoint()
+              + " but model '"
+              + program.model.name()
+              + "' runs at f = "
+              + f);
     }
     if (party.truncationMode() != options.truncation()) {
-      throw new IllegalArgumentException("party " + party.id() + " truncates in mode "
-          + party.truncationMode() + " but the plan was made for " + options.truncation());
+      throw new IllegalArgumentException(
+          "party "
+              + party.id()
+              + " truncates in mode "
+              + party.truncationMode()
+              + " but the plan was made for "
+              + options.truncation());
     }
     if (party.id() == 0 && options.headroomGuard()) {
       checkHeadroom(program.model, options);
@@ -169,8 +254,8 @@ public final class SecureModel {
 
   /** The guard: throws {@link HeadroomException} naming the first layer below the margin. */
   public static Headroom.Report checkHeadroom(Model model, Options options) {
-    Headroom.Report r = Headroom.measure(model,
-        Zoo.sampleInputs(model, options.calibrationSamples(), 0x6a7d));
+    Headroom.Report r =
+        Headroom.measure(model, Zoo.sampleInputs(model, options.calibrationSamples(), 0x6a7d));
     Headroom.LayerHeadroom t = r.firstBelow(options.marginBits());
     if (t != null) {
       throw new HeadroomException(model.name(), t, options.marginBits());
@@ -194,7 +279,9 @@ public final class SecureModel {
       }
     }
 
-    public Party party() { return party; }
+    public Party party() {
+      return party;
+    }
 
     /** Offline phase of the next inference: all its correlations and input-free work. */
     public void offline() {

@@ -14,8 +14,16 @@ public final class EscapingActivationException extends RuntimeException {
   private final double limit;
   private transient Model snapshot;
 
-  EscapingActivationException(String layer, String kind, int epoch, int step, double maxAbs,
-      double limit, int fracBits, int marginBits, String history) {
+  EscapingActivationException(
+      String layer,
+      String kind,
+      int epoch,
+      int step,
+      double maxAbs,
+      double limit,
+      int fracBits,
+      int marginBits,
+      String history) {
     super(message(layer, kind, epoch, step, maxAbs, limit, fracBits, marginBits, history));
     this.layer = layer;
     this.epoch = epoch;
@@ -24,20 +32,37 @@ public final class EscapingActivationException extends RuntimeException {
     this.limit = limit;
   }
 
-  private static String message(String layer, String kind, int epoch, int step, double maxAbs,
-      double limit, int fracBits, int marginBits, String history) {
-    String what = Double.isNaN(maxAbs) ? "became NaN"
-        : Double.isInfinite(maxAbs) ? "overflowed to infinity"
-        : String.format("reached max |activation| %.3g, beyond the fixed-point limit %.3g"
-            + " (2^%d at f = %d: %s)", maxAbs, limit,
-            Math.round(Math.log(limit) / Math.log(2)), fracBits, marginBits == 0
-                ? "no headroom left in Z_2^64"
-                : "less than " + marginBits + " bits of headroom left in Z_2^64");
-    return String.format("escaping activations: layer '%s' (%s) %s at epoch %d, step %d."
-        + " Max |activation| per layer at that step: %s. A polynomial network without"
-        + " normalisation grows its activations with depth (Sisyphus); train with BatchNorm inside"
-        + " each PolyKerv (the trainer's default; it folds into the conv on export), lower the"
-        + " learning rate, or use a shallower model.",
+  private static String message(
+      String layer,
+      String kind,
+      int epoch,
+      int step,
+      double maxAbs,
+      double limit,
+      int fracBits,
+      int marginBits,
+      String history) {
+    String what =
+        Double.isNaN(maxAbs)
+            ? "became NaN"
+            : Double.isInfinite(maxAbs)
+                ? "overflowed to infinity"
+                : String.format(
+                    "reached max |activation| %.3g, beyond the fixed-point limit %.3g"
+                        + " (2^%d at f = %d: %s)",
+                    maxAbs,
+                    limit,
+                    Math.round(Math.log(limit) / Math.log(2)),
+                    fracBits,
+                    marginBits == 0
+                        ? "no headroom left in Z_2^64"
+                        : "less than " + marginBits + " bits of headroom left in Z_2^64");
+    return String.format(
+        "escaping activations: layer '%s' (%s) %s at epoch %d, step %d."
+            + " Max |activation| per layer at that step: %s. A polynomial network without"
+            + " normalisation grows its activations with depth (Sisyphus); train with BatchNorm inside"
+            + " each PolyKerv (the trainer's default; it folds into the conv on export), lower the"
+            + " learning rate, or use a shallower model.",
         layer, kind, what, epoch, step, history);
   }
 

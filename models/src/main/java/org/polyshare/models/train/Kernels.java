@@ -12,8 +12,19 @@ final class Kernels {
    * Unfolds one {@code [c, h, w]} sample at {@code x[xo..]} into {@code cols[(c·k+i)·k+j][p]},
    * {@code p = oy·ow+ox}, zero outside the padded border.
    */
-  static void im2col(double[] x, int xo, int c, int h, int w, int k, int stride, int pad,
-      int oh, int ow, double[] cols, int co) {
+  static void im2col(
+      double[] x,
+      int xo,
+      int c,
+      int h,
+      int w,
+      int k,
+      int stride,
+      int pad,
+      int oh,
+      int ow,
+      double[] cols,
+      int co) {
     int p = oh * ow;
     for (int ch = 0; ch < c; ch++) {
       for (int ki = 0; ki < k; ki++) {
@@ -37,9 +48,22 @@ final class Kernels {
     }
   }
 
-  /** Adjoint of {@link #im2col}: accumulates {@code cols} back into the sample at {@code dx[xo..]}. */
-  static void col2im(double[] cols, int co, int c, int h, int w, int k, int stride, int pad,
-      int oh, int ow, double[] dx, int xo) {
+  /**
+   * Adjoint of {@link #im2col}: accumulates {@code cols} back into the sample at {@code dx[xo..]}.
+   */
+  static void col2im(
+      double[] cols,
+      int co,
+      int c,
+      int h,
+      int w,
+      int k,
+      int stride,
+      int pad,
+      int oh,
+      int ow,
+      double[] dx,
+      int xo) {
     int p = oh * ow;
     for (int ch = 0; ch < c; ch++) {
       for (int ki = 0; ki < k; ki++) {
@@ -88,11 +112,19 @@ final class Kernels {
   }
 
   /**
-   * {@code out[m][p] = bias[m] + Σ_k w[m][k] · cols[k][p]} for one sample: {@code w} is
-   * {@code [mRows][kDim]}, {@code cols} is {@code [kDim][p]}.
+   * {@code out[m][p] = bias[m] + Σ_k w[m][k] · cols[k][p]} for one sample: {@code w} is {@code
+   * [mRows][kDim]}, {@code cols} is {@code [kDim][p]}.
    */
-  static void gemmForward(int mRows, int kDim, int p, double[] w, double[] bias, double[] cols,
-      int co, double[] out, int oo) {
+  static void gemmForward(
+      int mRows,
+      int kDim,
+      int p,
+      double[] w,
+      double[] bias,
+      double[] cols,
+      int co,
+      double[] out,
+      int oo) {
     for (int m = 0; m < mRows; m++) {
       java.util.Arrays.fill(out, oo + m * p, oo + (m + 1) * p, bias[m]);
     }
@@ -104,24 +136,58 @@ final class Kernels {
   // multiply-adds, where a plain axpy/dot pays one load (or more) per multiply-add.
 
   /** {@code C[m][n] += Σ_k A[m][k] · B[k][n]}. */
-  static void gemmNN(int mDim, int nDim, int kDim, double[] a, int ao, int lda, double[] b,
-      int bo, int ldb, double[] c, int co, int ldc) {
+  static void gemmNN(
+      int mDim,
+      int nDim,
+      int kDim,
+      double[] a,
+      int ao,
+      int lda,
+      double[] b,
+      int bo,
+      int ldb,
+      double[] c,
+      int co,
+      int ldc) {
     gemmStridedA(mDim, nDim, kDim, a, ao, lda, 1, b, bo, ldb, c, co, ldc);
   }
 
   /** {@code C[m][n] += Σ_k A[k][m] · B[k][n]}. */
-  static void gemmTN(int mDim, int nDim, int kDim, double[] a, int ao, int lda, double[] b,
-      int bo, int ldb, double[] c, int co, int ldc) {
+  static void gemmTN(
+      int mDim,
+      int nDim,
+      int kDim,
+      double[] a,
+      int ao,
+      int lda,
+      double[] b,
+      int bo,
+      int ldb,
+      double[] c,
+      int co,
+      int ldc) {
     gemmStridedA(mDim, nDim, kDim, a, ao, 1, lda, b, bo, ldb, c, co, ldc);
   }
 
   /**
-   * {@code C[m][n] += Σ_k A(m, k) · B[k][n]} with {@code A(m, k) = a[ao + m·am + k·ak]}, so one
-   * 4x4 register tile serves both A and Aᵀ. The summation order per output is fixed (k ascending
-   * in the tile, then the axpy remainder), which keeps training bit-reproducible.
+   * {@code C[m][n] += Σ_k A(m, k) · B[k][n]} with {@code A(m, k) = a[ao + m·am + k·ak]}, so one 4x4
+   * register tile serves both A and Aᵀ. The summation order per output is fixed (k ascending in the
+   * tile, then the axpy remainder), which keeps training bit-reproducible.
    */
-  private static void gemmStridedA(int mDim, int nDim, int kDim, double[] a, int ao, int am, int ak,
-      double[] b, int bo, int ldb, double[] c, int co, int ldc) {
+  private static void gemmStridedA(
+      int mDim,
+      int nDim,
+      int kDim,
+      double[] a,
+      int ao,
+      int am,
+      int ak,
+      double[] b,
+      int bo,
+      int ldb,
+      double[] c,
+      int co,
+      int ldc) {
     int m = 0;
     for (; m + 3 < mDim; m += 4) {
       int n = 0;
@@ -133,19 +199,43 @@ final class Kernels {
           int bk = bo + k * ldb + n;
           double b0 = b[bk], b1 = b[bk + 1], b2 = b[bk + 2], b3 = b[bk + 3];
           double x0 = a[a0], x1 = a[a0 + am], x2 = a[a0 + 2 * am], x3 = a[a0 + 3 * am];
-          c00 += x0 * b0; c01 += x0 * b1; c02 += x0 * b2; c03 += x0 * b3;
-          c10 += x1 * b0; c11 += x1 * b1; c12 += x1 * b2; c13 += x1 * b3;
-          c20 += x2 * b0; c21 += x2 * b1; c22 += x2 * b2; c23 += x2 * b3;
-          c30 += x3 * b0; c31 += x3 * b1; c32 += x3 * b2; c33 += x3 * b3;
+          c00 += x0 * b0;
+          c01 += x0 * b1;
+          c02 += x0 * b2;
+          c03 += x0 * b3;
+          c10 += x1 * b0;
+          c11 += x1 * b1;
+          c12 += x1 * b2;
+          c13 += x1 * b3;
+          c20 += x2 * b0;
+          c21 += x2 * b1;
+          c22 += x2 * b2;
+          c23 += x2 * b3;
+          c30 += x3 * b0;
+          c31 += x3 * b1;
+          c32 += x3 * b2;
+          c33 += x3 * b3;
         }
         int r = co + m * ldc + n;
-        c[r] += c00; c[r + 1] += c01; c[r + 2] += c02; c[r + 3] += c03;
+        c[r] += c00;
+        c[r + 1] += c01;
+        c[r + 2] += c02;
+        c[r + 3] += c03;
         r += ldc;
-        c[r] += c10; c[r + 1] += c11; c[r + 2] += c12; c[r + 3] += c13;
+        c[r] += c10;
+        c[r + 1] += c11;
+        c[r + 2] += c12;
+        c[r + 3] += c13;
         r += ldc;
-        c[r] += c20; c[r + 1] += c21; c[r + 2] += c22; c[r + 3] += c23;
+        c[r] += c20;
+        c[r + 1] += c21;
+        c[r + 2] += c22;
+        c[r + 3] += c23;
         r += ldc;
-        c[r] += c30; c[r + 1] += c31; c[r + 2] += c32; c[r + 3] += c33;
+        c[r] += c30;
+        c[r + 1] += c31;
+        c[r + 2] += c32;
+        c[r + 3] += c33;
       }
       for (; n < nDim; n++) {
         for (int mm = m; mm < m + 4; mm++) {
@@ -168,8 +258,19 @@ final class Kernels {
   }
 
   /** {@code C[m][n] += Σ_k A[m][k] · B[n][k]}. */
-  static void gemmNT(int mDim, int nDim, int kDim, double[] a, int ao, int lda, double[] b,
-      int bo, int ldb, double[] c, int co, int ldc) {
+  static void gemmNT(
+      int mDim,
+      int nDim,
+      int kDim,
+      double[] a,
+      int ao,
+      int lda,
+      double[] b,
+      int bo,
+      int ldb,
+      double[] c,
+      int co,
+      int ldc) {
     int m = 0;
     for (; m + 3 < mDim; m += 4) {
       int a0 = ao + m * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
@@ -181,19 +282,43 @@ final class Kernels {
         for (int k = 0; k < kDim; k++) {
           double y0 = b[b0 + k], y1 = b[b1 + k], y2 = b[b2 + k], y3 = b[b3 + k];
           double x0 = a[a0 + k], x1 = a[a1 + k], x2 = a[a2 + k], x3 = a[a3 + k];
-          c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
-          c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
-          c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
-          c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
+          c00 += x0 * y0;
+          c01 += x0 * y1;
+          c02 += x0 * y2;
+          c03 += x0 * y3;
+          c10 += x1 * y0;
+          c11 += x1 * y1;
+          c12 += x1 * y2;
+          c13 += x1 * y3;
+          c20 += x2 * y0;
+          c21 += x2 * y1;
+          c22 += x2 * y2;
+          c23 += x2 * y3;
+          c30 += x3 * y0;
+          c31 += x3 * y1;
+          c32 += x3 * y2;
+          c33 += x3 * y3;
         }
         int r = co + m * ldc + n;
-        c[r] += c00; c[r + 1] += c01; c[r + 2] += c02; c[r + 3] += c03;
+        c[r] += c00;
+        c[r + 1] += c01;
+        c[r + 2] += c02;
+        c[r + 3] += c03;
         r += ldc;
-        c[r] += c10; c[r + 1] += c11; c[r + 2] += c12; c[r + 3] += c13;
+        c[r] += c10;
+        c[r + 1] += c11;
+        c[r + 2] += c12;
+        c[r + 3] += c13;
         r += ldc;
-        c[r] += c20; c[r + 1] += c21; c[r + 2] += c22; c[r + 3] += c23;
+        c[r] += c20;
+        c[r + 1] += c21;
+        c[r + 2] += c22;
+        c[r + 3] += c23;
         r += ldc;
-        c[r] += c30; c[r + 1] += c31; c[r + 2] += c32; c[r + 3] += c33;
+        c[r] += c30;
+        c[r + 1] += c31;
+        c[r + 2] += c32;
+        c[r + 3] += c33;
       }
       for (; n < nDim; n++) {
         for (int mm = m; mm < m + 4; mm++) {

@@ -8,7 +8,10 @@ import java.util.List;
  * applies to weights only.
  */
 public final class Optimizer {
-  public enum Kind { ADAM, SGD }
+  public enum Kind {
+    ADAM,
+    SGD
+  }
 
   private final Kind kind;
   private final double weightDecay;

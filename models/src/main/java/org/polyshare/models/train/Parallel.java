@@ -9,8 +9,8 @@ import java.util.concurrent.Future;
 
 /**
  * Splits a range of minibatch samples over a few worker threads. Each worker gets a contiguous
- * block and its index, so it can accumulate gradients into its own buffer (summed afterwards):
- * no locks and no false sharing in the kernels.
+ * block and its index, so it can accumulate gradients into its own buffer (summed afterwards): no
+ * locks and no false sharing in the kernels.
  */
 public final class Parallel implements AutoCloseable {
 
@@ -28,11 +28,16 @@ public final class Parallel implements AutoCloseable {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
     this.threads = threads;
-    this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-      Thread t = new Thread(r, "polyshare-train");
-      t.setDaemon(true);
-      return t;
-    });
+    this.pool =
+        threads == 1
+            ? null
+            : Executors.newFixedThreadPool(
+                threads - 1,
+                r -> {
+                  Thread t = new Thread(r, "polyshare-train");
+                  t.setDaemon(true);
+                  return t;
+                });
   }
 
   public int threads() {

@@ -9,6 +9,7 @@ public final class Param {
   final double[] grad;
   double[] m;
   double[] v;
+
   /** Weight decay applies to weights only, never to biases, BN parameters or cp. */
   final boolean decay;
 

@@ -30,12 +30,16 @@ public final class TrainArchitectures {
   static Model deepPkn() {
     int dp = PolyKerv.DEFAULT_DEGREE;
     return Model.builder(DEEP_PKN, 1, 28, 28)
-        .polyKerv("pk1", 8, 3, 1, 1, Zoo.CP, dp).polyKerv("pk2", 8, 3, 1, 1, Zoo.CP, dp)
+        .polyKerv("pk1", 8, 3, 1, 1, Zoo.CP, dp)
+        .polyKerv("pk2", 8, 3, 1, 1, Zoo.CP, dp)
         .avgPool("pool1", 2, 2)
-        .polyKerv("pk3", 16, 3, 1, 1, Zoo.CP, dp).polyKerv("pk4", 16, 3, 1, 1, Zoo.CP, dp)
+        .polyKerv("pk3", 16, 3, 1, 1, Zoo.CP, dp)
+        .polyKerv("pk4", 16, 3, 1, 1, Zoo.CP, dp)
         .avgPool("pool2", 2, 2)
-        .polyKerv("pk5", 32, 3, 1, 0, Zoo.CP, dp).polyKerv("pk6", 32, 3, 1, 0, Zoo.CP, dp)
-        .flatten("flatten").linear("fc", 10)
+        .polyKerv("pk5", 32, 3, 1, 0, Zoo.CP, dp)
+        .polyKerv("pk6", 32, 3, 1, 0, Zoo.CP, dp)
+        .flatten("flatten")
+        .linear("fc", 10)
         .build();
   }
 }

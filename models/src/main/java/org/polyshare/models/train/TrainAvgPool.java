@@ -16,8 +16,13 @@ final class TrainAvgPool extends TrainLayer {
   @Override
   int[] outShape(int[] in) {
     if (in.length != 3 || in[1] < k || in[2] < k) {
-      throw new IllegalArgumentException("layer '" + name + "' expects [C, H, W] with H, W >= "
-          + k + ", got " + java.util.Arrays.toString(in));
+      throw new IllegalArgumentException(
+          "layer '"
+              + name
+              + "' expects [C, H, W] with H, W >= "
+              + k
+              + ", got "
+              + java.util.Arrays.toString(in));
     }
     return new int[] {in[0], (in[1] - k) / stride + 1, (in[2] - k) / stride + 1};
   }
@@ -27,25 +32,27 @@ final class TrainAvgPool extends TrainLayer {
     int c = inShape[0], h = inShape[1], w = inShape[2], oh = outShape[1], ow = outShape[2];
     double norm = 1.0 / (k * k);
     double[] y = new double[n * outSize];
-    par.forRange(n, (lo, hi, worker) -> {
-      for (int i = lo; i < hi; i++) {
-        for (int ch = 0; ch < c; ch++) {
-          int xi = i * inSize + ch * h * w, yi = i * outSize + ch * oh * ow;
-          for (int oy = 0; oy < oh; oy++) {
-            for (int ox = 0; ox < ow; ox++) {
-              double s = 0;
-              for (int a = 0; a < k; a++) {
-                int r = xi + (oy * stride + a) * w + ox * stride;
-                for (int b = 0; b < k; b++) {
-                  s += x[r + b];
+    par.forRange(
+        n,
+        (lo, hi, worker) -> {
+          for (int i = lo; i < hi; i++) {
+            for (int ch = 0; ch < c; ch++) {
+              int xi = i * inSize + ch * h * w, yi = i * outSize + ch * oh * ow;
+              for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                  double s = 0;
+                  for (int a = 0; a < k; a++) {
+                    int r = xi + (oy * stride + a) * w + ox * stride;
+                    for (int b = 0; b < k; b++) {
+                      s += x[r + b];
+                    }
+                  }
+                  y[yi + oy * ow + ox] = s * norm;
                 }
               }
-              y[yi + oy * ow + ox] = s * norm;
             }
           }
-        }
-      }
-    });
+        });
     return y;
   }
 
@@ -54,24 +61,26 @@ final class TrainAvgPool extends TrainLayer {
     int c = inShape[0], h = inShape[1], w = inShape[2], oh = outShape[1], ow = outShape[2];
     double norm = 1.0 / (k * k);
     double[] dx = new double[n * inSize];
-    par.forRange(n, (lo, hi, worker) -> {
-      for (int i = lo; i < hi; i++) {
-        for (int ch = 0; ch < c; ch++) {
-          int xi = i * inSize + ch * h * w, yi = i * outSize + ch * oh * ow;
-          for (int oy = 0; oy < oh; oy++) {
-            for (int ox = 0; ox < ow; ox++) {
-              double g = dy[yi + oy * ow + ox] * norm;
-              for (int a = 0; a < k; a++) {
-                int r = xi + (oy * stride + a) * w + ox * stride;
-                for (int b = 0; b < k; b++) {
-                  dx[r + b] += g;
+    par.forRange(
+        n,
+        (lo, hi, worker) -> {
+          for (int i = lo; i < hi; i++) {
+            for (int ch = 0; ch < c; ch++) {
+              int xi = i * inSize + ch * h * w, yi = i * outSize + ch * oh * ow;
+              for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                  double g = dy[yi + oy * ow + ox] * norm;
+                  for (int a = 0; a < k; a++) {
+                    int r = xi + (oy * stride + a) * w + ox * stride;
+                    for (int b = 0; b < k; b++) {
+                      dx[r + b] += g;
+                    }
+                  }
                 }
               }
             }
           }
-        }
-      }
-    });
+        });
     return dx;
   }
 

@@ -39,8 +39,13 @@ final class TrainBatchNorm extends TrainLayer {
   @Override
   int[] outShape(int[] in) {
     if (in[0] != channels) {
-      throw new IllegalArgumentException("layer '" + name + "' expects " + channels
-          + " channels, got " + java.util.Arrays.toString(in));
+      throw new IllegalArgumentException(
+          "layer '"
+              + name
+              + "' expects "
+              + channels
+              + " channels, got "
+              + java.util.Arrays.toString(in));
     }
     return in.clone();
   }
@@ -52,49 +57,51 @@ final class TrainBatchNorm extends TrainLayer {
     if (training && xhat.length < n * inSize) {
       xhat = new double[n * inSize];
     }
-    par.forRange(channels, (lo, hi, worker) -> {
-      for (int c = lo; c < hi; c++) {
-        double mean, inv;
-        if (training) {
-          double s = 0;
-          for (int i = 0; i < n; i++) {
-            int o = i * inSize + c * plane;
-            for (int q = o; q < o + plane; q++) {
-              s += x[q];
-            }
-          }
-          int m = n * plane;
-          mean = s / m;
-          double v = 0;
-          for (int i = 0; i < n; i++) {
-            int o = i * inSize + c * plane;
-            for (int q = o; q < o + plane; q++) {
-              double d = x[q] - mean;
-              v += d * d;
-            }
-          }
-          double var = v / m;
-          inv = 1.0 / Math.sqrt(var + eps);
-          invStd[c] = inv;
-          runMean[c] = (1 - MOMENTUM) * runMean[c] + MOMENTUM * mean;
-          runVar[c] = (1 - MOMENTUM) * runVar[c] + MOMENTUM * (m > 1 ? v / (m - 1) : var);
-        } else {
-          mean = runMean[c];
-          inv = 1.0 / Math.sqrt(runVar[c] + eps);
-        }
-        double g = gamma.value[c], b = beta.value[c];
-        for (int i = 0; i < n; i++) {
-          int o = i * inSize + c * plane;
-          for (int q = o; q < o + plane; q++) {
-            double xh = (x[q] - mean) * inv;
+    par.forRange(
+        channels,
+        (lo, hi, worker) -> {
+          for (int c = lo; c < hi; c++) {
+            double mean, inv;
             if (training) {
-              xhat[q] = xh;
+              double s = 0;
+              for (int i = 0; i < n; i++) {
+                int o = i * inSize + c * plane;
+                for (int q = o; q < o + plane; q++) {
+                  s += x[q];
+                }
+              }
+              int m = n * plane;
+              mean = s / m;
+              double v = 0;
+              for (int i = 0; i < n; i++) {
+                int o = i * inSize + c * plane;
+                for (int q = o; q < o + plane; q++) {
+                  double d = x[q] - mean;
+                  v += d * d;
+                }
+              }
+              double var = v / m;
+              inv = 1.0 / Math.sqrt(var + eps);
+              invStd[c] = inv;
+              runMean[c] = (1 - MOMENTUM) * runMean[c] + MOMENTUM * mean;
+              runVar[c] = (1 - MOMENTUM) * runVar[c] + MOMENTUM * (m > 1 ? v / (m - 1) : var);
+            } else {
+              mean = runMean[c];
+              inv = 1.0 / Math.sqrt(runVar[c] + eps);
             }
-            y[q] = g * xh + b;
+            double g = gamma.value[c], b = beta.value[c];
+            for (int i = 0; i < n; i++) {
+              int o = i * inSize + c * plane;
+              for (int q = o; q < o + plane; q++) {
+                double xh = (x[q] - mean) * inv;
+                if (training) {
+                  xhat[q] = xh;
+                }
+                y[q] = g * xh + b;
+              }
+            }
           }
-        }
-      }
-    });
+        });
     return y;
   }
 
@@ -102,29 +109,31 @@ final class TrainBatchNorm extends TrainLayer {
   double[] backward(double[] dy, int n) {
     int plane = inSize / channels;
     double[] dx = new double[n * inSize];
-    par.forRange(channels, (lo, hi, worker) -> {
-      for (int c = lo; c < hi; c++) {
-        double sdy = 0, sdyx = 0;
-        for (int i = 0; i < n; i++) {
-          int o = i * inSize + c * plane;
-          for (int q = o; q < o + plane; q++) {
-            sdy += dy[q];
-            sdyx += dy[q] * xhat[q];
+    par.forRange(
+        channels,
+        (lo, hi, worker) -> {
+          for (int c = lo; c < hi; c++) {
+            double sdy = 0, sdyx = 0;
+            for (int i = 0; i < n; i++) {
+              int o = i * inSize + c * plane;
+              for (int q = o; q < o + plane; q++) {
+                sdy += dy[q];
+                sdyx += dy[q] * xhat[q];
+              }
+            }
+            gamma.grad[c] += sdyx;
+            beta.grad[c] += sdy;
+            int m = n * plane;
+            double k = gamma.value[c] * invStd[c];
+            double mdy = sdy / m, mdyx = sdyx / m;
+            for (int i = 0; i < n; i++) {
+              int o = i * inSize + c * plane;
+              for (int q = o; q < o + plane; q++) {
+                dx[q] = k * (dy[q] - mdy - xhat[q] * mdyx);
+              }
+            }
           }
-        }
-        gamma.grad[c] += sdyx;
-        beta.grad[c] += sdy;
-        int m = n * plane;
-        double k = gamma.value[c] * invStd[c];
-        double mdy = sdy / m, mdyx = sdyx / m;
-        for (int i = 0; i < n; i++) {
-          int o = i * inSize + c * plane;
-          for (int q = o; q < o + plane; q++) {
-            dx[q] = k * (dy[q] - mdy - xhat[q] * mdyx);
-          }
-        }
-      }
-    });
+        });
     return dx;
   }
 
@@ -135,7 +144,14 @@ final class TrainBatchNorm extends TrainLayer {
 
   @Override
   Layer toGraph(String input) {
-    return new BatchNorm(name, input, channels, gamma.value.clone(), beta.value.clone(),
-        runMean.clone(), runVar.clone(), eps);
+    return new BatchNorm(
+        name,
+        input,
+        channels,
+        gamma.value.clone(),
+        beta.value.clone(),
+        runMean.clone(),
+        runVar.clone(),
+        eps);
   }
 }

@@ -6,21 +6,23 @@ import org.polyshare.models.graph.Conv2d;
 import org.polyshare.models.graph.Layer;
 
 /**
- * Convolution as im2col + GEMM per sample: {@code Y = W · cols(X) + b}. Backward:
- * {@code dW += dY · colsᵀ}, {@code db += Σ_p dY}, {@code dX = col2im(Wᵀ · dY)}; each worker
- * accumulates into its own {@code dW}, summed at the end.
+ * Convolution as im2col + GEMM per sample: {@code Y = W · cols(X) + b}. Backward: {@code dW += dY ·
+ * colsᵀ}, {@code db += Σ_p dY}, {@code dX = col2im(Wᵀ · dY)}; each worker accumulates into its own
+ * {@code dW}, summed at the end.
  */
 class TrainConv2d extends TrainLayer {
   final int inC, outC, k, stride, pad;
   final Param weight, bias;
   private int h, w, oh, ow, kDim, p;
   private double[] cols = new double[0];
+
   /**
    * A conv whose window covers its whole unpadded input ({@code 1×1} output) is a fully connected
    * layer over the flattened sample (im2col is the identity then): trained as one GEMM over the
    * batch instead of per-sample GEMVs.
    */
   private boolean dense;
+
   private double[] x = new double[0];
   private double[][] dwWorker, dbWorker, dcolsWorker;
 
@@ -45,8 +47,8 @@ class TrainConv2d extends TrainLayer {
   @Override
   int[] outShape(int[] in) {
     if (in.length != 3 || in[0] != inC) {
-      throw new IllegalArgumentException("layer '" + name + "' expects [" + inC + ", H, W], got "
-          + java.util.Arrays.toString(in));
+      throw new IllegalArgumentException(
+          "layer '" + name + "' expects [" + inC + ", H, W], got " + java.util.Arrays.toString(in));
     }
     return new int[] {outC, (in[1] + 2 * pad - k) / stride + 1, (in[2] + 2 * pad - k) / stride + 1};
   }
@@ -77,15 +79,17 @@ class TrainConv2d extends TrainLayer {
       cols = new double[n * kDim * p];
     }
     double[] wv = weight.value, bv = bias.value;
-    par.forRange(n, (lo, hi, worker) -> {
-      double[] scratch = training ? null : new double[kDim * p];
-      for (int i = lo; i < hi; i++) {
-        double[] c = training ? cols : scratch;
-        int co = training ? i * kDim * p : 0;
-        Kernels.im2col(x, i * inSize, inC, h, w, k, stride, pad, oh, ow, c, co);
-        Kernels.gemmForward(outC, kDim, p, wv, bv, c, co, y, i * outSize);
-      }
-    });
+    par.forRange(
+        n,
+        (lo, hi, worker) -> {
+          double[] scratch = training ? null : new double[kDim * p];
+          for (int i = lo; i < hi; i++) {
+            double[] c = training ? cols : scratch;
+            int co = training ? i * kDim * p : 0;
+            Kernels.im2col(x, i * inSize, inC, h, w, k, stride, pad, oh, ow, c, co);
+            Kernels.gemmForward(outC, kDim, p, wv, bv, c, co, y, i * outSize);
+          }
+        });
     return y;
   }
 
@@ -107,28 +111,30 @@ class TrainConv2d extends TrainLayer {
     }
     double[] dx = needInputGrad ? new double[n * inSize] : null;
     double[] wv = weight.value;
-    par.forRange(n, (lo, hi, worker) -> {
-      double[] dw = dwWorker[worker], db = dbWorker[worker], dcols = dcolsWorker[worker];
-      java.util.Arrays.fill(dw, 0);
-      java.util.Arrays.fill(db, 0);
-      for (int i = lo; i < hi; i++) {
-        int yo = i * outSize, co = i * kDim * p;
-        for (int m = 0; m < outC; m++) {
-          int row = yo + m * p;
-          double sum = 0;
-          for (int q = 0; q < p; q++) {
-            sum += dy[row + q];
+    par.forRange(
+        n,
+        (lo, hi, worker) -> {
+          double[] dw = dwWorker[worker], db = dbWorker[worker], dcols = dcolsWorker[worker];
+          java.util.Arrays.fill(dw, 0);
+          java.util.Arrays.fill(db, 0);
+          for (int i = lo; i < hi; i++) {
+            int yo = i * outSize, co = i * kDim * p;
+            for (int m = 0; m < outC; m++) {
+              int row = yo + m * p;
+              double sum = 0;
+              for (int q = 0; q < p; q++) {
+                sum += dy[row + q];
+              }
+              db[m] += sum;
+            }
+            Kernels.gemmNT(outC, kDim, p, dy, yo, p, cols, co, p, dw, 0, kDim);
+            if (dx != null) {
+              java.util.Arrays.fill(dcols, 0);
+              Kernels.gemmTN(kDim, p, outC, wv, 0, kDim, dy, yo, p, dcols, 0, p);
+              Kernels.col2im(dcols, 0, inC, h, w, k, stride, pad, oh, ow, dx, i * inSize);
+            }
           }
-          db[m] += sum;
-        }
-        Kernels.gemmNT(outC, kDim, p, dy, yo, p, cols, co, p, dw, 0, kDim);
-        if (dx != null) {
-          java.util.Arrays.fill(dcols, 0);
-          Kernels.gemmTN(kDim, p, outC, wv, 0, kDim, dy, yo, p, dcols, 0, p);
-          Kernels.col2im(dcols, 0, inC, h, w, k, stride, pad, oh, ow, dx, i * inSize);
-        }
-      }
-    });
+        });
     int used = Math.min(par.threads(), n);
     for (int t = 0; t < used; t++) {
       Kernels.axpy(weight.grad.length, 1.0, dwWorker[t], 0, weight.grad, 0);
@@ -143,8 +149,8 @@ class TrainConv2d extends TrainLayer {
   }
 
   Conv2d toConv(String input) {
-    return new Conv2d(name, input, inC, outC, k, k, stride, pad, weight.value.clone(),
-        bias.value.clone());
+    return new Conv2d(
+        name, input, inC, outC, k, k, stride, pad, weight.value.clone(), bias.value.clone());
   }
 
   @Override

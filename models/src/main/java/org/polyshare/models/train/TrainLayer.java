@@ -6,8 +6,8 @@ import org.polyshare.models.graph.Layer;
 /**
  * A layer of a {@link TrainableNet}: forward over a minibatch of {@code n} samples laid out as
  * {@code [n][per-sample size]} doubles, and the backward pass that, given {@code dL/dy}, adds the
- * parameter gradients into {@link Param#grad} and returns {@code dL/dx}. Layers cache what
- * backward needs from the last training forward.
+ * parameter gradients into {@link Param#grad} and returns {@code dL/dx}. Layers cache what backward
+ * needs from the last training forward.
  */
 abstract class TrainLayer {
   final String name;
@@ -16,6 +16,7 @@ abstract class TrainLayer {
   int inSize;
   int outSize;
   Parallel par;
+
   /** False for the first layer: nobody needs the gradient with respect to the image. */
   boolean needInputGrad = true;
 

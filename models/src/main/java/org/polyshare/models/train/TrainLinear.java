@@ -5,7 +5,10 @@ import java.util.SplittableRandom;
 import org.polyshare.models.graph.Layer;
 import org.polyshare.models.graph.Linear;
 
-/** Fully connected {@code y = W x + b}, {@code W} is {@code [out][in]}; the maths is in {@link Dense}. */
+/**
+ * Fully connected {@code y = W x + b}, {@code W} is {@code [out][in]}; the maths is in {@link
+ * Dense}.
+ */
 final class TrainLinear extends TrainLayer {
   final int in, out;
   final Param weight, bias;
@@ -28,8 +31,8 @@ final class TrainLinear extends TrainLayer {
   @Override
   int[] outShape(int[] s) {
     if (s.length != 1 || s[0] != in) {
-      throw new IllegalArgumentException("layer '" + name + "' expects [" + in + "], got "
-          + java.util.Arrays.toString(s));
+      throw new IllegalArgumentException(
+          "layer '" + name + "' expects [" + in + "], got " + java.util.Arrays.toString(s));
     }
     return new int[] {out};
   }

@@ -9,10 +9,10 @@ import org.polyshare.models.graph.Params;
 import org.polyshare.models.graph.PolyKerv;
 
 /**
- * Polynomial kervolution {@code y = (u + cp)^dp} with {@code u = BN(conv(x))} (or
- * {@code u = conv(x)} without the optional BatchNorm), learnable {@code cp} (one value, or one per
- * output channel). {@code dy/du = dp·(u+cp)^(dp−1)}, {@code dL/dcp = Σ dL/du} over the positions
- * that share it.
+ * Polynomial kervolution {@code y = (u + cp)^dp} with {@code u = BN(conv(x))} (or {@code u =
+ * conv(x)} without the optional BatchNorm), learnable {@code cp} (one value, or one per output
+ * channel). {@code dy/du = dp·(u+cp)^(dp−1)}, {@code dL/dcp = Σ dL/du} over the positions that
+ * share it.
  *
  * <p>The BatchNorm sits between the conv and the polynomial, so at inference it is an affine map
  * per output channel of the conv and folds exactly into the conv's weights and bias: the exported
@@ -25,7 +25,15 @@ final class TrainPolyKerv extends TrainConv2d {
   private final TrainBatchNorm bn;
   private double[] z = new double[0];
 
-  TrainPolyKerv(String name, int inC, int outC, int k, int stride, int pad, double[] cp, int dp,
+  TrainPolyKerv(
+      String name,
+      int inC,
+      int outC,
+      int k,
+      int stride,
+      int pad,
+      double[] cp,
+      int dp,
       boolean batchNorm) {
     super(name, inC, outC, k, stride, pad);
     this.bn = batchNorm ? new TrainBatchNorm(name + ".bn", outC, BatchNorm.DEFAULT_EPS) : null;
@@ -56,17 +64,19 @@ final class TrainPolyKerv extends TrainConv2d {
       z = zz.clone();
     }
     int plane = outSize / outC;
-    par.forRange(n, (lo, hi, worker) -> {
-      for (int i = lo; i < hi; i++) {
-        for (int c = 0; c < outC; c++) {
-          double b = cpOf(c);
-          int o = i * outSize + c * plane;
-          for (int q = o; q < o + plane; q++) {
-            zz[q] = pow(zz[q] + b, dp);
+    par.forRange(
+        n,
+        (lo, hi, worker) -> {
+          for (int i = lo; i < hi; i++) {
+            for (int c = 0; c < outC; c++) {
+              double b = cpOf(c);
+              int o = i * outSize + c * plane;
+              for (int q = o; q < o + plane; q++) {
+                zz[q] = pow(zz[q] + b, dp);
+              }
+            }
           }
-        }
-      }
-    });
+        });
     return zz;
   }
 

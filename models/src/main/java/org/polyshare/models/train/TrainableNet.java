@@ -30,9 +30,16 @@ public final class TrainableNet {
     String prev = Model.INPUT;
     for (Layer l : architecture.layers()) {
       if (l.inputs().size() != 1 || !l.inputs().get(0).equals(prev)) {
-        throw new IllegalArgumentException("the trainer handles sequential models only: layer '"
-            + l.name() + "' of '" + architecture.name() + "' reads " + l.inputs()
-            + " instead of just '" + prev + "'");
+        throw new IllegalArgumentException(
+            "the trainer handles sequential models only: layer '"
+                + l.name()
+                + "' of '"
+                + architecture.name()
+                + "' reads "
+                + l.inputs()
+                + " instead of just '"
+                + prev
+                + "'");
       }
       TrainLayer t = mirror(l, polyBatchNorm);
       t.bind(shape, par);
@@ -45,12 +52,12 @@ public final class TrainableNet {
   }
 
   /**
-   * A trainable copy of {@code architecture} with weights drawn from {@code seed}. With
-   * {@code polyBatchNorm}, every PolyKerv trains with a BatchNorm between its conv and its
-   * polynomial (folded into the conv on export); without, the polynomials compound unchecked.
+   * A trainable copy of {@code architecture} with weights drawn from {@code seed}. With {@code
+   * polyBatchNorm}, every PolyKerv trains with a BatchNorm between its conv and its polynomial
+   * (folded into the conv on export); without, the polynomials compound unchecked.
    */
-  public static TrainableNet create(Model architecture, boolean polyBatchNorm, long seed,
-      Parallel par) {
+  public static TrainableNet create(
+      Model architecture, boolean polyBatchNorm, long seed, Parallel par) {
     TrainableNet net = new TrainableNet(architecture, polyBatchNorm, par);
     SplittableRandom rng = new SplittableRandom(seed);
     for (TrainLayer t : net.layers) {
@@ -66,12 +73,20 @@ public final class TrainableNet {
   private static TrainLayer mirror(Layer l, boolean polyBatchNorm) {
     if (l instanceof PolyKerv p) {
       Conv2d c = square(p.conv());
-      return new TrainPolyKerv(p.name(), c.inChannels(), c.outChannels(), c.kernelH(), c.stride(),
-          c.padding(), p.cp(), p.dp(), polyBatchNorm);
+      return new TrainPolyKerv(
+          p.name(),
+          c.inChannels(),
+          c.outChannels(),
+          c.kernelH(),
+          c.stride(),
+          c.padding(),
+          p.cp(),
+          p.dp(),
+          polyBatchNorm);
     } else if (l instanceof Conv2d c) {
       square(c);
-      return new TrainConv2d(c.name(), c.inChannels(), c.outChannels(), c.kernelH(), c.stride(),
-          c.padding());
+      return new TrainConv2d(
+          c.name(), c.inChannels(), c.outChannels(), c.kernelH(), c.stride(), c.padding());
     } else if (l instanceof BatchNorm bn) {
       return new TrainBatchNorm(bn.name(), bn.channels(), bn.eps());
     } else if (l instanceof AvgPool a) {
@@ -83,14 +98,23 @@ public final class TrainableNet {
     } else if (l instanceof Relu r) {
       return new TrainRelu(r.name());
     }
-    throw new IllegalArgumentException("the trainer does not support layer '" + l.name() + "' ("
-        + l.kind() + "); supported: Conv2d, PolyKerv, BatchNorm, AvgPool, Flatten, Linear, Relu");
+    throw new IllegalArgumentException(
+        "the trainer does not support layer '"
+            + l.name()
+            + "' ("
+            + l.kind()
+            + "); supported: Conv2d, PolyKerv, BatchNorm, AvgPool, Flatten, Linear, Relu");
   }
 
   private static Conv2d square(Conv2d c) {
     if (c.kernelH() != c.kernelW()) {
-      throw new IllegalArgumentException("the trainer needs square kernels, layer '" + c.name()
-          + "' is " + c.kernelH() + "x" + c.kernelW());
+      throw new IllegalArgumentException(
+          "the trainer needs square kernels, layer '"
+              + c.name()
+              + "' is "
+              + c.kernelH()
+              + "x"
+              + c.kernelW());
     }
     return c;
   }
@@ -121,11 +145,11 @@ public final class TrainableNet {
 
   /**
    * Mean softmax cross-entropy of {@code logits} against {@code labels}; writes {@code dL/dlogits}
-   * into {@code grad} (if non-null) and the number of correct top-1 predictions into
-   * {@code correct[0]}.
+   * into {@code grad} (if non-null) and the number of correct top-1 predictions into {@code
+   * correct[0]}.
    */
-  public static double crossEntropy(double[] logits, int[] labels, int off, int n, int classes,
-      double[] grad, int[] correct) {
+  public static double crossEntropy(
+      double[] logits, int[] labels, int off, int n, int classes, double[] grad, int[] correct) {
     double loss = 0;
     int ok = 0;
     for (int i = 0; i < n; i++) {

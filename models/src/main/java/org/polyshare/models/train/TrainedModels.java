@@ -25,8 +25,12 @@ public final class TrainedModels {
     String path = "/zoo/" + name + ".onnx";
     try (InputStream in = TrainedModels.class.getResourceAsStream(path)) {
       if (in == null) {
-        throw new IllegalArgumentException("no trained model '" + name + "' in the jar (known: "
-            + String.join(", ", names()) + ")");
+        throw new IllegalArgumentException(
+            "no trained model '"
+                + name
+                + "' in the jar (known: "
+                + String.join(", ", names())
+                + ")");
       }
       return OnnxImporter.read(in, name);
     } catch (IOException e) {

@@ -13,20 +13,28 @@ import org.polyshare.models.graph.Model;
  * minibatches, softmax cross-entropy, Adam or SGD with momentum under a cosine learning-rate decay,
  * a progress bar with running loss and accuracy, test accuracy after each epoch.
  *
- * <p>Every training step checks each layer's max |activation| against what fixed point at
- * {@code f} bits can hold, with the scales of the secure evaluator (as {@code Headroom} measures
- * them): a conv, linear, PolyKerv or BatchNorm output {@code v} is {@code |v|·2^(2f)} in the ring
- * before its truncation, exact only below {@code 2^62}; an average pool's is {@code |v|·2^(2f+g)}
- * ({@code g} guard bits); a flatten or ReLU output {@code |v|·2^f < 2^63}. So the limit is
- * {@code 2^(62 − scale − margin)}, margin 0 by default. A layer that exceeds it, or becomes NaN,
- * stops training with an {@link EscapingActivationException} naming the layer, epoch and step
- * (Sisyphus made loud).
+ * <p>Every training step checks each layer's max |activation| against what fixed point at {@code f}
+ * bits can hold, with the scales of the secure evaluator (as {@code Headroom} measures them): a
+ * conv, linear, PolyKerv or BatchNorm output {@code v} is {@code |v|·2^(2f)} in the ring before its
+ * truncation, exact only below {@code 2^62}; an average pool's is {@code |v|·2^(2f+g)} ({@code g}
+ * guard bits); a flatten or ReLU output {@code |v|·2^f < 2^63}. So the limit is {@code 2^(62 −
+ * scale − margin)}, margin 0 by default. A layer that exceeds it, or becomes NaN, stops training
+ * with an {@link EscapingActivationException} naming the layer, epoch and step (Sisyphus made
+ * loud).
  */
 public final class Trainer {
 
   /** Training hyper-parameters. */
-  public record Config(int epochs, int batchSize, double learningRate, Optimizer.Kind optimizer,
-      double weightDecay, long seed, int threads, int fracBits, boolean polyBatchNorm,
+  public record Config(
+      int epochs,
+      int batchSize,
+      double learningRate,
+      Optimizer.Kind optimizer,
+      double weightDecay,
+      long seed,
+      int threads,
+      int fracBits,
+      boolean polyBatchNorm,
       int marginBits) {
     public Config {
       if (epochs < 1 || batchSize < 1 || threads < 1) {
@@ -42,18 +50,32 @@ public final class Trainer {
     }
 
     public Config withEpochs(int e) {
-      return new Config(e, batchSize, learningRate, optimizer, weightDecay, seed, threads,
-          fracBits, polyBatchNorm, marginBits);
+      return new Config(
+          e,
+          batchSize,
+          learningRate,
+          optimizer,
+          weightDecay,
+          seed,
+          threads,
+          fracBits,
+          polyBatchNorm,
+          marginBits);
     }
   }
 
   /** Per-epoch record. */
-  public record Epoch(int epoch, double trainLoss, double trainAccuracy, double testAccuracy,
-      double seconds, double[] maxAbsPerLayer) {}
+  public record Epoch(
+      int epoch,
+      double trainLoss,
+      double trainAccuracy,
+      double testAccuracy,
+      double seconds,
+      double[] maxAbsPerLayer) {}
 
   /** What training produced; {@code limits[i]} is layer i's escape limit. */
-  public record Result(Model model, double testAccuracy, double seconds, List<Epoch> epochs,
-      double[] limits) {}
+  public record Result(
+      Model model, double testAccuracy, double seconds, List<Epoch> epochs, double[] limits) {}
 
   private final Config config;
   private double[] lastLimits;
@@ -85,11 +107,16 @@ public final class Trainer {
 
   public Result train(Model architecture, Mnist.Split train, Mnist.Split test) {
     try (Parallel par = new Parallel(config.threads())) {
-      TrainableNet net = TrainableNet.create(architecture, config.polyBatchNorm(), config.seed(),
-          par);
+      TrainableNet net =
+          TrainableNet.create(architecture, config.polyBatchNorm(), config.seed(), par);
       if (net.inputSize() != train.pixels()) {
-        throw new IllegalArgumentException("model '" + architecture.name() + "' takes "
-            + net.inputSize() + " input values per sample but the data has " + train.pixels());
+        throw new IllegalArgumentException(
+            "model '"
+                + architecture.name()
+                + "' takes "
+                + net.inputSize()
+                + " input values per sample but the data has "
+                + train.pixels());
       }
       return run(net, train, test);
     }
@@ -155,8 +182,16 @@ public final class Trainer {
         checkEscape(net, e, s + 1, limits, epochMax);
         double loss = TrainableNet.crossEntropy(logits, yb, 0, bs, classes, grad, correct);
         if (!Double.isFinite(loss)) {
-          throw new EscapingActivationException("loss", "CrossEntropy", e, s + 1, loss,
-              Double.NaN, config.fracBits(), config.marginBits(), history(net, net.lastMaxAbs()));
+          throw new EscapingActivationException(
+              "loss",
+              "CrossEntropy",
+              e,
+              s + 1,
+              loss,
+              Double.NaN,
+              config.fracBits(),
+              config.marginBits(),
+              history(net, net.lastMaxAbs()));
         }
         net.zeroGrad();
         net.backward(grad, bs);
@@ -169,8 +204,17 @@ public final class Trainer {
         long now = System.nanoTime();
         if (progress != null && (now - lastPrint > 250_000_000L || s == stepsPerEpoch - 1)) {
           lastPrint = now;
-          progress.print("\r" + bar(e, s + 1, stepsPerEpoch, lossSum / seen, (double) ok / seen,
-              epochMax, net, (now - start) / 1e9));
+          progress.print(
+              "\r"
+                  + bar(
+                      e,
+                      s + 1,
+                      stepsPerEpoch,
+                      lossSum / seen,
+                      (double) ok / seen,
+                      epochMax,
+                      net,
+                      (now - start) / 1e9));
           progress.flush();
         }
       }
@@ -178,23 +222,36 @@ public final class Trainer {
       double secs = (System.nanoTime() - epochStart) / 1e9;
       epochs.add(new Epoch(e, lossSum / seen, (double) ok / seen, testAcc, secs, epochMax));
       if (progress != null) {
-        progress.printf("%n  epoch %d: train loss %.4f, train acc %.2f%%, test acc %s, %.1f s,"
-            + " max|a| per layer %s%n", e, lossSum / seen, 100.0 * ok / seen,
-            Double.isNaN(testAcc) ? "-" : String.format("%.2f%%", 100 * testAcc), secs,
+        progress.printf(
+            "%n  epoch %d: train loss %.4f, train acc %.2f%%, test acc %s, %.1f s,"
+                + " max|a| per layer %s%n",
+            e,
+            lossSum / seen,
+            100.0 * ok / seen,
+            Double.isNaN(testAcc) ? "-" : String.format("%.2f%%", 100 * testAcc),
+            secs,
             history(net, epochMax));
       }
     }
-    return new Result(net.toModel(), testAcc, (System.nanoTime() - start) / 1e9, epochs,
-        lastLimits.clone());
+    return new Result(
+        net.toModel(), testAcc, (System.nanoTime() - start) / 1e9, epochs, lastLimits.clone());
   }
 
-  private void checkEscape(TrainableNet net, int epoch, int step, double[] limit,
-      double[] epochMax) {
+  private void checkEscape(
+      TrainableNet net, int epoch, int step, double[] limit, double[] epochMax) {
     double[] m = net.lastMaxAbs();
     for (int i = 0; i < m.length; i++) {
       if (!(m[i] <= limit[i])) {
-        throw new EscapingActivationException(net.layerName(i), net.layerKind(i), epoch, step,
-            m[i], limit[i], config.fracBits(), config.marginBits(), history(net, m));
+        throw new EscapingActivationException(
+            net.layerName(i),
+            net.layerKind(i),
+            epoch,
+            step,
+            m[i],
+            limit[i],
+            config.fracBits(),
+            config.marginBits(),
+            history(net, m));
       }
       epochMax[i] = Math.max(epochMax[i], m[i]);
     }
@@ -206,14 +263,23 @@ public final class Trainer {
       if (net.layerKind(i).equals("Flatten")) {
         continue;
       }
-      sb.append(sb.length() == 0 ? "" : ", ").append(net.layerName(i)).append('=')
+      sb.append(sb.length() == 0 ? "" : ", ")
+          .append(net.layerName(i))
+          .append('=')
           .append(String.format("%.3g", m[i]));
     }
     return sb.toString();
   }
 
-  private static String bar(int epoch, int s, int steps, double loss, double acc,
-      double[] epochMax, TrainableNet net, double elapsed) {
+  private static String bar(
+      int epoch,
+      int s,
+      int steps,
+      double loss,
+      double acc,
+      double[] epochMax,
+      TrainableNet net,
+      double elapsed) {
     int width = 30, filled = (int) ((long) width * s / steps);
     int worst = 0;
     for (int i = 1; i < epochMax.length; i++) {
@@ -221,9 +287,17 @@ public final class Trainer {
         worst = i;
       }
     }
-    return String.format("epoch %d [%s%s] %3d%% loss %.4f acc %.2f%% max|a| %.3g (%s) %.0fs",
-        epoch, "=".repeat(filled), " ".repeat(width - filled), 100 * s / steps, loss, 100 * acc,
-        epochMax[worst], net.layerName(worst), elapsed);
+    return String.format(
+        "epoch %d [%s%s] %3d%% loss %.4f acc %.2f%% max|a| %.3g (%s) %.0fs",
+        epoch,
+        "=".repeat(filled),
+        " ".repeat(width - filled),
+        100 * s / steps,
+        loss,
+        100 * acc,
+        epochMax[worst],
+        net.layerName(worst),
+        elapsed);
   }
 
   /** Top-1 accuracy of the net in inference mode (BatchNorm on running statistics). */

@@ -13,8 +13,8 @@ public final class Architectures {
    * conv + activation: one PolyKerv (pkn) or Conv2d → BatchNorm → Relu (relu). The PKN variant's
    * BatchNorm is folded into the PolyKerv's conv by calibration.
    */
-  private static void convAct(Model.Builder b, boolean pkn, String n, String from, int out, int k,
-      int stride, int pad) {
+  private static void convAct(
+      Model.Builder b, boolean pkn, String n, String from, int out, int k, int stride, int pad) {
     if (pkn) {
       b.polyKerv(n, from, out, k, stride, pad, Zoo.CP, DP);
     } else {
@@ -63,8 +63,8 @@ public final class Architectures {
   /**
    * ResNet-18 for CIFAR (3×3 stem, no max-pool, stages of 2 basic blocks at 64/128/256/512
    * channels). Basic block: convAct → conv → BN, plus the shortcut (1×1 conv + BN when the shape
-   * changes), added; the ReLU variant applies ReLU after the add, the PKN variant has no
-   * activation there (no conv directly precedes it), its next PolyKerv is the non-linearity.
+   * changes), added; the ReLU variant applies ReLU after the add, the PKN variant has no activation
+   * there (no conv directly precedes it), its next PolyKerv is the non-linearity.
    */
   public static Model resnet18(boolean pkn) {
     Model.Builder b = Model.builder("resnet18-" + (pkn ? "pkn" : "relu"), 3, 32, 32);

@@ -41,7 +41,11 @@ public final class Zoo {
     ImmutableMap.Builder<String, Entry> b = ImmutableMap.builder();
     for (boolean pkn : new boolean[] {true, false}) {
       String v = pkn ? "pkn" : "relu";
-      put(b, "resnet18-" + v, "ResNet-18, CIFAR form (3x32x32 -> 10)", () -> Architectures.resnet18(pkn));
+      put(
+          b,
+          "resnet18-" + v,
+          "ResNet-18, CIFAR form (3x32x32 -> 10)",
+          () -> Architectures.resnet18(pkn));
       put(b, "vgg16-" + v, "VGG-16, CIFAR form (3x32x32 -> 10)", () -> Architectures.vgg16(pkn));
       put(b, "lenet5-" + v, "LeNet-5 (1x28x28 -> 10)", () -> Architectures.lenet5(pkn));
       put(b, "tiny-" + v, "tiny test net (1x8x8 -> 10)", () -> Architectures.tiny(pkn));
@@ -49,8 +53,8 @@ public final class Zoo {
     ENTRIES = b.buildOrThrow();
   }
 
-  private static void put(ImmutableMap.Builder<String, Entry> b, String n, String d,
-      Supplier<Model> s) {
+  private static void put(
+      ImmutableMap.Builder<String, Entry> b, String n, String d, Supplier<Model> s) {
     b.put(n, new Entry(n, d, s));
   }
 
@@ -68,8 +72,8 @@ public final class Zoo {
   }
 
   /**
-   * The architecture with zero weights (shapes only): enough for a correlation plan. A name
-   * ending in {@code .onnx} is a user's file ({@link ModelSource}).
+   * The architecture with zero weights (shapes only): enough for a correlation plan. A name ending
+   * in {@code .onnx} is a user's file ({@link ModelSource}).
    */
   public static Model architecture(String name) {
     if (ModelSource.isFile(name)) {
@@ -84,7 +88,8 @@ public final class Zoo {
       return ModelSource.readFile(name);
     }
     Model m = architecture(name);
-    return Calibrator.calibrate(randomize(m, SEED), sampleInputs(m, calibrationSamples(m), SEED + 1));
+    return Calibrator.calibrate(
+        randomize(m, SEED), sampleInputs(m, calibrationSamples(m), SEED + 1));
   }
 
   /** He-normal weights, zero biases, from {@code seed}. */

@@ -30,16 +30,25 @@ class ArchitectureTest {
       assertArrayEquals(a.encode(), back.encode(), name);
       assertEquals(a.sha256Hex(), back.sha256Hex(), name);
       assertTrue(Architecture.holdsNoWeights(back.model()), name);
-      assertEquals(SecureModel.compile(owner, 1).plan(2).sha256Hex(),
-          SecureModel.compile(back.model(), 1).plan(2).sha256Hex(), name + ": party 1's plan from the architecture");
+      assertEquals(
+          SecureModel.compile(owner, 1).plan(2).sha256Hex(),
+          SecureModel.compile(back.model(), 1).plan(2).sha256Hex(),
+          name + ": party 1's plan from the architecture");
     }
   }
 
   @Test
   void theWeightlessModelHoldsNoParameterArrays() {
     // A BatchNorm after a plain conv (folded by the evaluator) and one after a PolyKerv (kept).
-    Model m = Model.builder("bn", 1, 6, 6).conv("c", 2, 3, 1, 1).batchNorm("bn1")
-        .polyKerv("p", 2, 3, 1, 1, 0.5, 2).batchNorm("bn2").flatten("f").linear("fc", 3).build();
+    Model m =
+        Model.builder("bn", 1, 6, 6)
+            .conv("c", 2, 3, 1, 1)
+            .batchNorm("bn1")
+            .polyKerv("p", 2, 3, 1, 1, 0.5, 2)
+            .batchNorm("bn2")
+            .flatten("f")
+            .linear("fc", 3)
+            .build();
     Model w = Zoo.randomize(m, 7);
     Model shapes = Architecture.of(w).model();
     for (Layer l : shapes.layers()) {
@@ -61,13 +70,19 @@ class ArchitectureTest {
       }
     }
     assertFalse(Architecture.holdsNoWeights(w));
-    assertEquals(SecureModel.compile(w, 1).plan(1).sha256Hex(), SecureModel.compile(shapes, 1).plan(1).sha256Hex());
+    assertEquals(
+        SecureModel.compile(w, 1).plan(1).sha256Hex(),
+        SecureModel.compile(shapes, 1).plan(1).sha256Hex());
   }
 
   @Test
   void theEncodingCarriesNoParameterValue() {
-    Model m = Model.builder("secret", 1, 4, 4).polyKerv("p", 2, 3, 1, 1, 0.7071, 2).flatten("f").linear("fc", 2)
-        .build();
+    Model m =
+        Model.builder("secret", 1, 4, 4)
+            .polyKerv("p", 2, 3, 1, 1, 0.7071, 2)
+            .flatten("f")
+            .linear("fc", 2)
+            .build();
     double[] w = new double[2 * 9];
     java.util.Arrays.fill(w, 0.123456789);
     PolyKerv p = (PolyKerv) m.layer("p");
@@ -80,11 +95,19 @@ class ArchitectureTest {
 
   @Test
   void nonCanonicalOrMalformedEncodingsAreRefused() {
-    String good = new String(Architecture.of(Zoo.architecture("tiny-pkn")).encode(), StandardCharsets.UTF_8);
-    for (String bad : List.of(good.replace("frac-bits 16", "frac-bits  16"), good.replace("\n", "\r\n"),
-        good.replace("Flatten", "Flattened"), good.substring(0, good.length() - 1), "hello\n",
-        good.replace("frac-bits 16", "frac-bits 016"))) {
-      assertThrows(IllegalArgumentException.class, () -> Architecture.decode(bad.getBytes(StandardCharsets.UTF_8)),
+    String good =
+        new String(Architecture.of(Zoo.architecture("tiny-pkn")).encode(), StandardCharsets.UTF_8);
+    for (String bad :
+        List.of(
+            good.replace("frac-bits 16", "frac-bits  16"),
+            good.replace("\n", "\r\n"),
+            good.replace("Flatten", "Flattened"),
+            good.substring(0, good.length() - 1),
+            "hello\n",
+            good.replace("frac-bits 16", "frac-bits 016"))) {
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> Architecture.decode(bad.getBytes(StandardCharsets.UTF_8)),
           bad);
     }
   }
@@ -101,7 +124,8 @@ class ArchitectureTest {
   void theCalibratedRangeIsWhatTheHeadroomGuardChecked() {
     for (String name : List.of("tiny-pkn", "lenet5-pkn")) {
       Model m = Zoo.load(name);
-      double guard = SecureModel.checkHeadroom(m, SecureModel.Options.defaults()).layers().get(0).maxAbs();
+      double guard =
+          SecureModel.checkHeadroom(m, SecureModel.Options.defaults()).layers().get(0).maxAbs();
       InputRange r = Architecture.of(m).inputRange();
       assertEquals(guard, r.hi(), name);
       assertEquals(-guard, r.lo(), name);
@@ -112,8 +136,8 @@ class ArchitectureTest {
   void anInputOutsideTheRangeIsRefusedNamingIt() {
     InputRange r = new InputRange(-2, 3);
     r.check(new double[] {-2, 0, 3}, 0);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> r.check(new double[] {0, 3.5}, 4));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> r.check(new double[] {0, 3.5}, 4));
     assertTrue(e.getMessage().contains("input 4, value 1 is 3.5"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> r.check(new double[] {Double.NaN}, 0));
   }

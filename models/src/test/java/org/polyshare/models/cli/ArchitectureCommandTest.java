@@ -14,7 +14,10 @@ import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.onnx.OnnxExporter;
 import org.polyshare.models.zoo.Zoo;
 
-/** {@code models export --architecture-only} and {@code models architecture} agree with party 0's hash. */
+/**
+ * {@code models export --architecture-only} and {@code models architecture} agree with party 0's
+ * hash.
+ */
 class ArchitectureCommandTest {
   private static String run(String... args) {
     PrintStream old = System.out;
@@ -29,13 +32,17 @@ class ArchitectureCommandTest {
   }
 
   @Test
-  void exportArchitectureOnlyWritesNoWeightsAndEveryFormHashesAlike(@TempDir Path dir) throws Exception {
+  void exportArchitectureOnlyWritesNoWeightsAndEveryFormHashesAlike(@TempDir Path dir)
+      throws Exception {
     String expected = Architecture.of(Zoo.load("lenet5-pkn")).sha256Hex(); // what party 0 prints
     Path arch = dir.resolve("lenet.arch");
-    assertTrue(run("export", "lenet5-pkn", "--architecture-only", "-o", arch.toString()).contains(expected));
+    assertTrue(
+        run("export", "lenet5-pkn", "--architecture-only", "-o", arch.toString())
+            .contains(expected));
     Architecture read = Architecture.read(arch);
     assertTrue(Architecture.holdsNoWeights(read.model()));
-    assertTrue(Files.size(arch) < 4096, "an architecture file is small: " + Files.size(arch) + " bytes");
+    assertTrue(
+        Files.size(arch) < 4096, "an architecture file is small: " + Files.size(arch) + " bytes");
 
     Path onnx = dir.resolve("lenet.onnx");
     OnnxExporter.write(Zoo.load("lenet5-pkn"), onnx);

@@ -56,8 +56,10 @@ class TrainCommandTest {
   @Test
   void trainsAndWritesAnOnnxModelOfTheZooArchitecture() throws IOException {
     Path out = dir.resolve("m.onnx");
-    int code = new CommandLine(new TrainCommand()).execute("lenet5-pkn", "--data", dir.toString(),
-        "--epochs", "2", "--out", out.toString());
+    int code =
+        new CommandLine(new TrainCommand())
+            .execute(
+                "lenet5-pkn", "--data", dir.toString(), "--epochs", "2", "--out", out.toString());
     assertEquals(0, code);
     Model m = OnnxImporter.read(out);
     assertEquals(Zoo.architecture("lenet5-pkn").layers().size(), m.layers().size());
@@ -66,22 +68,35 @@ class TrainCommandTest {
   @Test
   void escapingActivationsExitWithCode3AndASnapshot() {
     Path out = dir.resolve("deep.onnx");
-    int code = new CommandLine(new TrainCommand()).execute("mnist-deep-pkn", "--data",
-        dir.toString(), "--no-batchnorm", "--epochs", "1", "--out", out.toString());
+    int code =
+        new CommandLine(new TrainCommand())
+            .execute(
+                "mnist-deep-pkn",
+                "--data",
+                dir.toString(),
+                "--no-batchnorm",
+                "--epochs",
+                "1",
+                "--out",
+                out.toString());
     assertEquals(3, code);
     assertTrue(Files.exists(dir.resolve("deep-escaped.onnx")));
     assertTrue(!Files.exists(out), "no trained model is written when training stops");
     // inspect on the same kind of images calls the snapshot escaping (exit code 3)
     String snap = dir.resolve("deep-escaped.onnx").toString();
-    assertEquals(3, ModelsCli.commandLine().execute("inspect", snap, "--data", dir.toString(),
-        "--calibrate", "32"));
+    assertEquals(
+        3,
+        ModelsCli.commandLine()
+            .execute("inspect", snap, "--data", dir.toString(), "--calibrate", "32"));
   }
 
   @Test
   void inspectWithDataRefusesADirectoryWithoutImages() {
     java.io.StringWriter err = new java.io.StringWriter();
-    int code = ModelsCli.commandLine().setErr(new java.io.PrintWriter(err))
-        .execute("inspect", "lenet5-pkn", "--data", dir.resolve("nothing").toString());
+    int code =
+        ModelsCli.commandLine()
+            .setErr(new java.io.PrintWriter(err))
+            .execute("inspect", "lenet5-pkn", "--data", dir.resolve("nothing").toString());
     assertEquals(2, code);
     assertTrue(err.toString().contains("no MNIST IDX test set"), err.toString());
   }

@@ -133,14 +133,17 @@ class IdxTest {
 
   @Test
   void rejectsWrongImageSizeAndLabelMismatch() throws IOException {
-    Files.write(dir.resolve("t10k-images-idx3-ubyte"), idx(8, new int[] {2, 27, 28}, ramp(2 * 27 * 28)));
+    Files.write(
+        dir.resolve("t10k-images-idx3-ubyte"), idx(8, new int[] {2, 27, 28}, ramp(2 * 27 * 28)));
     Files.write(dir.resolve("t10k-labels-idx1-ubyte"), idx(8, new int[] {2}, ramp(2)));
     String m = assertThrows(IOException.class, () -> Mnist.test(dir)).getMessage();
     assertTrue(m.contains("27x28, expected 28x28"), m);
-    Files.write(dir.resolve("t10k-images-idx3-ubyte"), idx(8, new int[] {3, 28, 28}, ramp(3 * 784)));
+    Files.write(
+        dir.resolve("t10k-images-idx3-ubyte"), idx(8, new int[] {3, 28, 28}, ramp(3 * 784)));
     m = assertThrows(IOException.class, () -> Mnist.test(dir)).getMessage();
     assertTrue(m.contains("3 images but 2 labels"), m);
-    Files.write(dir.resolve("t10k-labels-idx1-ubyte"), idx(8, new int[] {3}, new byte[] {1, 2, 10}));
+    Files.write(
+        dir.resolve("t10k-labels-idx1-ubyte"), idx(8, new int[] {3}, new byte[] {1, 2, 10}));
     m = assertThrows(IOException.class, () -> Mnist.test(dir)).getMessage();
     assertTrue(m.contains("label 10 at index 2"), m);
   }
@@ -169,7 +172,8 @@ class IdxTest {
     Path out = dir.resolve("out");
     assertEquals(4, MnistFetch.extract(tgz, out).size());
     assertEquals(3, Mnist.test(out).n());
-    assertTrue(Files.exists(out.resolve("t10k-images-idx3-ubyte")), "gzipped entries are gunzipped");
+    assertTrue(
+        Files.exists(out.resolve("t10k-images-idx3-ubyte")), "gzipped entries are gunzipped");
   }
 
   private static void tarEntry(ByteArrayOutputStream tar, String name, byte[] body) {

@@ -16,8 +16,8 @@ import org.polyshare.models.graph.PolyKerv;
 class PlainEvaluatorTest {
 
   /** Direct definition of the convolution, index by index, for comparison. */
-  static double[] naiveConv(double[] x, int c, int h, int w, double[] wt, double[] b, int o, int k,
-      int s, int p) {
+  static double[] naiveConv(
+      double[] x, int c, int h, int w, double[] wt, double[] b, int o, int k, int s, int p) {
     int oh = (h + 2 * p - k) / s + 1;
     int ow = (w + 2 * p - k) / s + 1;
     double[] out = new double[o * oh * ow];
@@ -54,8 +54,10 @@ class PlainEvaluatorTest {
   @Test
   void convMatchesDefinitionForStridesAndPadding() {
     SplittableRandom r = new SplittableRandom(1);
-    for (int[] g : new int[][] {{3, 7, 7, 4, 3, 1, 1}, {2, 8, 6, 3, 3, 2, 1}, {1, 5, 5, 2, 1, 2, 0},
-        {4, 9, 9, 2, 5, 1, 2}}) {
+    for (int[] g :
+        new int[][] {
+          {3, 7, 7, 4, 3, 1, 1}, {2, 8, 6, 3, 3, 2, 1}, {1, 5, 5, 2, 1, 2, 0}, {4, 9, 9, 2, 5, 1, 2}
+        }) {
       int c = g[0], h = g[1], w = g[2], o = g[3], k = g[4], s = g[5], p = g[6];
       double[] x = rand(r, c * h * w);
       double[] wt = rand(r, o * c * k * k);
@@ -86,12 +88,19 @@ class PlainEvaluatorTest {
     SplittableRandom r = new SplittableRandom(3);
     Model.Builder b = Model.builder("fold", 2, 6, 6);
     b.add(new Conv2d("c", Model.INPUT, 2, 3, 3, 3, 1, 1, rand(r, 54), rand(r, 3)));
-    b.add(new BatchNorm("bn", "c", 3, rand(r, 3), rand(r, 3), rand(r, 3),
-        new double[] {0.5, 2, 1}, 1e-5));
-    b.add(new PolyKerv("pk", "bn", new Conv2d("pk", "bn", 3, 2, 1, 1, 1, 0, rand(r, 6), null),
-        new double[] {0.3}, 2));
-    b.add(new BatchNorm("bn2", "pk", 2, rand(r, 2), rand(r, 2), rand(r, 2),
-        new double[] {1, 3}, 1e-5));
+    b.add(
+        new BatchNorm(
+            "bn", "c", 3, rand(r, 3), rand(r, 3), rand(r, 3), new double[] {0.5, 2, 1}, 1e-5));
+    b.add(
+        new PolyKerv(
+            "pk",
+            "bn",
+            new Conv2d("pk", "bn", 3, 2, 1, 1, 1, 0, rand(r, 6), null),
+            new double[] {0.3},
+            2));
+    b.add(
+        new BatchNorm(
+            "bn2", "pk", 2, rand(r, 2), rand(r, 2), rand(r, 2), new double[] {1, 3}, 1e-5));
     Model m = b.build();
     Model folded = m.foldBatchNorm();
     assertEquals(3, folded.layers().size(), "only the BN after the plain conv folds");
@@ -106,11 +115,15 @@ class PlainEvaluatorTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> b.linear("fc", 10));
     assertTrue(e.getMessage().contains("fc"), e.getMessage());
-    IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
-        () -> new Conv2d("c", Model.INPUT, 1, 2, 3, 3, 1, 0, new double[5], null));
+    IllegalArgumentException e2 =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Conv2d("c", Model.INPUT, 1, 2, 3, 3, 1, 0, new double[5], null));
     assertTrue(e2.getMessage().contains("'c'") && e2.getMessage().contains("weight"));
-    IllegalArgumentException e3 = assertThrows(IllegalArgumentException.class,
-        () -> Model.builder("m", 1, 4, 4).add("a", "input", "nope"));
+    IllegalArgumentException e3 =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Model.builder("m", 1, 4, 4).add("a", "input", "nope"));
     assertTrue(e3.getMessage().contains("nope"));
   }
 }

@@ -29,17 +29,20 @@ class ModelSourceTest {
     assertArrayEquals(PlainEvaluator.forward(m, x), PlainEvaluator.forward(viaZoo, x));
     Model arch = ModelSource.architecture(file);
     assertEquals(m.layers().size(), arch.layers().size());
-    assertArrayEquals(org.polyshare.models.arch.Architecture.of(m).encode(),
-        org.polyshare.models.arch.Architecture.of(arch).encode(), "same public part");
+    assertArrayEquals(
+        org.polyshare.models.arch.Architecture.of(m).encode(),
+        org.polyshare.models.arch.Architecture.of(arch).encode(),
+        "same public part");
   }
 
   @Test
   void zooNamesStillLoadFromTheZooAndMissingFilesAreNamed() {
     assertFalse(ModelSource.isFile("tiny-pkn"));
-    assertEquals(Zoo.architecture("tiny-pkn").layers().size(),
+    assertEquals(
+        Zoo.architecture("tiny-pkn").layers().size(),
         ModelSource.architecture("tiny-pkn").layers().size());
-    OnnxFormatException e = assertThrows(OnnxFormatException.class,
-        () -> ModelSource.load("no/such/model.onnx"));
+    OnnxFormatException e =
+        assertThrows(OnnxFormatException.class, () -> ModelSource.load("no/such/model.onnx"));
     assertTrue(e.getMessage().contains("no/such/model.onnx"), e.getMessage());
   }
 }

@@ -40,14 +40,14 @@ import org.polyshare.models.onnx.proto.OnnxProto.TypeProto;
 import org.polyshare.models.onnx.proto.OnnxProto.ValueInfoProto;
 
 /**
- * The attribute walk: {@code spec-attributes.txt} (generated from the onnx package by
- * {@code make_spec_attributes.py}) lists every attribute the ONNX spec defines for each supported
- * op at opsets 7–18. Each one is either refused by name — the error names node, op, attribute and
- * value — or implemented, and then a probe here sets it to a non-default value and checks the
- * import against ONNX Runtime (or, for ops folded at import, {@link ConstantFolder} against ONNX
- * Runtime running the node), or that the value is refused by name. An attribute in the list with
- * no probe fails the test, so regenerating the list after an onnx upgrade cannot let a new
- * attribute slip through.
+ * The attribute walk: {@code spec-attributes.txt} (generated from the onnx package by {@code
+ * make_spec_attributes.py}) lists every attribute the ONNX spec defines for each supported op at
+ * opsets 7–18. Each one is either refused by name — the error names node, op, attribute and value —
+ * or implemented, and then a probe here sets it to a non-default value and checks the import
+ * against ONNX Runtime (or, for ops folded at import, {@link ConstantFolder} against ONNX Runtime
+ * running the node), or that the value is refused by name. An attribute in the list with no probe
+ * fails the test, so regenerating the list after an onnx upgrade cannot let a new attribute slip
+ * through.
  */
 class OnnxAttributesTest {
   private static final String NODE = "probe_node";
@@ -55,8 +55,8 @@ class OnnxAttributesTest {
   /** op → attribute → {first, last} opset. */
   static Map<String, Map<String, int[]>> spec() throws IOException {
     Map<String, Map<String, int[]>> r = new TreeMap<>();
-    try (InputStream in = OnnxAttributesTest.class.getResourceAsStream(
-        "/onnx/spec-attributes.txt")) {
+    try (InputStream in =
+        OnnxAttributesTest.class.getResourceAsStream("/onnx/spec-attributes.txt")) {
       assertNotNull(in, "spec-attributes.txt");
       for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
         if (line.isBlank() || line.startsWith("#")) {
@@ -76,15 +76,19 @@ class OnnxAttributesTest {
   void theSpecListCoversExactlyTheSupportedOpsAndTheTableNamesOnlySpecAttributes()
       throws IOException {
     Map<String, Map<String, int[]>> spec = spec();
-    assertEquals(new TreeSet<>(OnnxImporter.SUPPORTED_OPS), new TreeSet<>(spec.keySet()),
+    assertEquals(
+        new TreeSet<>(OnnxImporter.SUPPORTED_OPS),
+        new TreeSet<>(spec.keySet()),
         "supported ops vs spec-attributes.txt: add the op to supported_ops.txt and rerun"
             + " make_spec_attributes.py");
-    OnnxAttributes.IMPLEMENTED.forEach((op, attrs) -> {
-      assertTrue(spec.containsKey(op), "IMPLEMENTED names op " + op + " that is not supported");
-      for (String a : attrs) {
-        assertTrue(spec.get(op).containsKey(a), op + "." + a + " is not an attribute of the spec");
-      }
-    });
+    OnnxAttributes.IMPLEMENTED.forEach(
+        (op, attrs) -> {
+          assertTrue(spec.containsKey(op), "IMPLEMENTED names op " + op + " that is not supported");
+          for (String a : attrs) {
+            assertTrue(
+                spec.get(op).containsKey(a), op + "." + a + " is not an attribute of the spec");
+          }
+        });
   }
 
   @Test
@@ -94,15 +98,29 @@ class OnnxAttributesTest {
     for (Map.Entry<String, Map<String, int[]>> op : spec().entrySet()) {
       for (Map.Entry<String, int[]> at : op.getValue().entrySet()) {
         String key = op.getKey() + "." + at.getKey();
-        boolean implemented = OnnxAttributes.IMPLEMENTED.getOrDefault(op.getKey(), Set.of())
-            .contains(at.getKey());
+        boolean implemented =
+            OnnxAttributes.IMPLEMENTED.getOrDefault(op.getKey(), Set.of()).contains(at.getKey());
         if (!implemented) {
-          AttributeProto a = AttributeProto.newBuilder().setName(at.getKey())
-              .setType(AttributeType.STRING).setS(ByteString.copyFromUtf8("probe")).build();
-          NodeProto n = NodeProto.newBuilder().setOpType(op.getKey()).setName(NODE).addInput("x")
-              .addOutput("y").addAttribute(a).build();
-          assertRefusedByName(key, a, () -> OnnxImporter.fromProto(model(List.of(n),
-              List.of(), input("x", 2, 3), at.getValue()[1]), "p"));
+          AttributeProto a =
+              AttributeProto.newBuilder()
+                  .setName(at.getKey())
+                  .setType(AttributeType.STRING)
+                  .setS(ByteString.copyFromUtf8("probe"))
+                  .build();
+          NodeProto n =
+              NodeProto.newBuilder()
+                  .setOpType(op.getKey())
+                  .setName(NODE)
+                  .addInput("x")
+                  .addOutput("y")
+                  .addAttribute(a)
+                  .build();
+          assertRefusedByName(
+              key,
+              a,
+              () ->
+                  OnnxImporter.fromProto(
+                      model(List.of(n), List.of(), input("x", 2, 3), at.getValue()[1]), "p"));
           walked.add(key + " refused");
           continue;
         }
@@ -127,7 +145,8 @@ class OnnxAttributesTest {
   }
 
   static AttributeProto ints(String name, long... v) {
-    AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeType.INTS);
+    AttributeProto.Builder b =
+        AttributeProto.newBuilder().setName(name).setType(AttributeType.INTS);
     for (long x : v) {
       b.addInts(x);
     }
@@ -143,8 +162,11 @@ class OnnxAttributesTest {
   }
 
   static AttributeProto s(String name, String v) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeType.STRING)
-        .setS(ByteString.copyFromUtf8(v)).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeType.STRING)
+        .setS(ByteString.copyFromUtf8(v))
+        .build();
   }
 
   static AttributeProto t(String name, TensorProto v) {
@@ -152,8 +174,13 @@ class OnnxAttributesTest {
   }
 
   static NodeProto node(String op, String out, List<String> in, AttributeProto... attrs) {
-    return NodeProto.newBuilder().setOpType(op).setName(out.equals("y") ? NODE : out + "_node")
-        .addOutput(out).addAllInput(in).addAllAttribute(List.of(attrs)).build();
+    return NodeProto.newBuilder()
+        .setOpType(op)
+        .setName(out.equals("y") ? NODE : out + "_node")
+        .addOutput(out)
+        .addAllInput(in)
+        .addAllAttribute(List.of(attrs))
+        .build();
   }
 
   /** The last node of a probe, writing the graph output {@code y}. */
@@ -167,19 +194,33 @@ class OnnxAttributesTest {
     for (long d : perSample) {
       s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
     }
-    return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(s))).build();
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(
+            TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(s)))
+        .build();
   }
 
-  static ModelProto model(List<NodeProto> nodes, List<TensorProto> inits, ValueInfoProto in,
-      int opset) {
-    GraphProto.Builder g = GraphProto.newBuilder().setName("probe").addInput(in)
-        .addAllInitializer(inits).addAllNode(nodes);
-    g.addOutput(ValueInfoProto.newBuilder().setName(nodes.get(nodes.size() - 1).getOutput(0))
-        .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-            .setElemType(1))));
-    return ModelProto.newBuilder().setIrVersion(7).addOpsetImport(OperatorSetIdProto.newBuilder()
-        .setVersion(opset)).setGraph(g).build();
+  static ModelProto model(
+      List<NodeProto> nodes, List<TensorProto> inits, ValueInfoProto in, int opset) {
+    GraphProto.Builder g =
+        GraphProto.newBuilder()
+            .setName("probe")
+            .addInput(in)
+            .addAllInitializer(inits)
+            .addAllNode(nodes);
+    g.addOutput(
+        ValueInfoProto.newBuilder()
+            .setName(nodes.get(nodes.size() - 1).getOutput(0))
+            .setType(
+                TypeProto.newBuilder()
+                    .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1))));
+    return ModelProto.newBuilder()
+        .setIrVersion(7)
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(opset))
+        .setGraph(g)
+        .build();
   }
 
   static double[] rand(long seed, int n) {
@@ -192,8 +233,8 @@ class OnnxAttributesTest {
   }
 
   /**
-   * A layer probe: the model imports and gives ONNX Runtime's output on two random samples, or
-   * the import is refused naming {@code attr} and its value.
+   * A layer probe: the model imports and gives ONNX Runtime's output on two random samples, or the
+   * import is refused naming {@code attr} and its value.
    */
   static Probe layer(int opset, long[] perSample, List<TensorProto> inits, NodeProto... nodes) {
     return key -> {
@@ -203,9 +244,12 @@ class OnnxAttributesTest {
       try {
         ours = OnnxImporter.fromProto(m, "probe");
       } catch (OnnxFormatException e) {
-        assertRefusedByName(key, a, () -> {
-          throw e;
-        });
+        assertRefusedByName(
+            key,
+            a,
+            () -> {
+              throw e;
+            });
         return "value " + OnnxAttributes.value(a) + " refused";
       }
       int per = 1;
@@ -250,25 +294,37 @@ class OnnxAttributesTest {
         long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
         consts.put(t.getName(), new Tensor(dims, OnnxTensors.toDoubles(t)));
       }
-      Tensor ours = ConstantFolder.fold(n, k -> k < n.getInputCount()
-          ? consts.get(n.getInput(k)) : null, null);
+      Tensor ours =
+          ConstantFolder.fold(
+              n, k -> k < n.getInputCount() ? consts.get(n.getInput(k)) : null, null);
       GraphProto.Builder g = GraphProto.newBuilder().setName("fold").addNode(n);
       Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       for (TensorProto t : ins) {
-        g.addInput(ValueInfoProto.newBuilder().setName(t.getName()).setType(TypeProto.newBuilder()
-            .setTensorType(TypeProto.Tensor.newBuilder().setElemType(t.getDataType()))));
+        g.addInput(
+            ValueInfoProto.newBuilder()
+                .setName(t.getName())
+                .setType(
+                    TypeProto.newBuilder()
+                        .setTensorType(
+                            TypeProto.Tensor.newBuilder().setElemType(t.getDataType()))));
       }
       g.addOutput(ValueInfoProto.newBuilder().setName(n.getOutput(0)));
-      ModelProto m = ModelProto.newBuilder().setIrVersion(8).addOpsetImport(
-          OperatorSetIdProto.newBuilder().setVersion(opset)).setGraph(g).build();
+      ModelProto m =
+          ModelProto.newBuilder()
+              .setIrVersion(8)
+              .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(opset))
+              .setGraph(g)
+              .build();
       try (OrtSession s = env.createSession(m.toByteArray(), new OrtSession.SessionOptions())) {
         for (TensorProto t : ins) {
           feeds.put(t.getName(), ortTensor(env, t, consts.get(t.getName())));
         }
         try (OrtSession.Result res = s.run(feeds)) {
           OnnxTensor out = (OnnxTensor) res.get(0);
-          assertEquals(Arrays.toString(out.getInfo().getShape()), Arrays.toString(ours.dims()),
+          assertEquals(
+              Arrays.toString(out.getInfo().getShape()),
+              Arrays.toString(ours.dims()),
               key + ": shape");
           double[] want = values(out);
           for (int k = 0; k < want.length; k++) {
@@ -351,8 +407,13 @@ class OnnxAttributesTest {
     } catch (OnnxFormatException e) {
       String msg = e.getMessage();
       String op = key.substring(0, key.indexOf('.'));
-      for (String part : new String[] {"'" + NODE + "'", "(op " + op + ")",
-          "attribute '" + a.getName() + "'", OnnxAttributes.value(a)}) {
+      for (String part :
+          new String[] {
+            "'" + NODE + "'",
+            "(op " + op + ")",
+            "attribute '" + a.getName() + "'",
+            OnnxAttributes.value(a)
+          }) {
         assertTrue(msg.contains(part), key + ": the refusal should name " + part + ": " + msg);
       }
       return;
@@ -373,17 +434,24 @@ class OnnxAttributesTest {
   static Map<String, Probe> probes() {
     Map<String, Probe> p = new TreeMap<>();
     long[] img = {2, 6, 6};
-    List<TensorProto> convW = List.of(fl("w", rand(1, 3 * 2 * 9), 3, 2, 3, 3),
-        fl("b", rand(2, 3), 3));
+    List<TensorProto> convW =
+        List.of(fl("w", rand(1, 3 * 2 * 9), 3, 2, 3, 3), fl("b", rand(2, 3), 3));
     List<String> conv = List.of("x", "w", "b");
-    p.put("Conv.auto_pad", layer(13, img, convW, node("Conv", "y", conv, s("auto_pad",
-        "SAME_UPPER"))));
-    p.put("Conv.dilations", layer(13, img, convW, node("Conv", "y", conv, ints("dilations", 2,
-        2))));
-    p.put("Conv.group", layer(13, img, List.of(fl("w", rand(1, 2 * 9), 2, 1, 3, 3)),
-        node("Conv", "y", List.of("x", "w"), i("group", 2))));
-    p.put("Conv.kernel_shape", layer(13, img, convW, node("Conv", "y", conv,
-        ints("kernel_shape", 3, 3))));
+    p.put(
+        "Conv.auto_pad",
+        layer(13, img, convW, node("Conv", "y", conv, s("auto_pad", "SAME_UPPER"))));
+    p.put(
+        "Conv.dilations", layer(13, img, convW, node("Conv", "y", conv, ints("dilations", 2, 2))));
+    p.put(
+        "Conv.group",
+        layer(
+            13,
+            img,
+            List.of(fl("w", rand(1, 2 * 9), 2, 1, 3, 3)),
+            node("Conv", "y", List.of("x", "w"), i("group", 2))));
+    p.put(
+        "Conv.kernel_shape",
+        layer(13, img, convW, node("Conv", "y", conv, ints("kernel_shape", 3, 3))));
     p.put("Conv.pads", layer(13, img, convW, node("Conv", "y", conv, ints("pads", 1, 1, 1, 1))));
     p.put("Conv.strides", layer(13, img, convW, node("Conv", "y", conv, ints("strides", 2, 2))));
 
@@ -396,92 +464,202 @@ class OnnxAttributesTest {
     p.put("Gemm.transA", layer(13, vec, gemmW, node("Gemm", "y", gemm, i("transA", 1))));
     p.put("Gemm.transB", layer(13, vec, gemmWt, node("Gemm", "y", gemm, i("transB", 1))));
 
-    List<TensorProto> bn = List.of(fl("g", new double[] {0.5, 2}, 2), fl("be", rand(5, 2), 2),
-        fl("mu", rand(6, 2), 2), fl("var", new double[] {0.5, 1.5}, 2));
+    List<TensorProto> bn =
+        List.of(
+            fl("g", new double[] {0.5, 2}, 2),
+            fl("be", rand(5, 2), 2),
+            fl("mu", rand(6, 2), 2),
+            fl("var", new double[] {0.5, 1.5}, 2));
     List<String> bnIn = List.of("x", "g", "be", "mu", "var");
-    p.put("BatchNormalization.epsilon", layer(13, img, bn, node("BatchNormalization", "y", bnIn,
-        f("epsilon", 0.1f))));
-    p.put("BatchNormalization.momentum", layer(13, img, bn, node("BatchNormalization", "y", bnIn,
-        f("momentum", 0.3f))));
-    p.put("BatchNormalization.spatial", layer(7, img, bn, node("BatchNormalization", "y", bnIn,
-        i("spatial", 0))));
-    p.put("BatchNormalization.training_mode", layer(14, img, bn, node("BatchNormalization", "y",
-        bnIn, i("training_mode", 1))));
+    p.put(
+        "BatchNormalization.epsilon",
+        layer(13, img, bn, node("BatchNormalization", "y", bnIn, f("epsilon", 0.1f))));
+    p.put(
+        "BatchNormalization.momentum",
+        layer(13, img, bn, node("BatchNormalization", "y", bnIn, f("momentum", 0.3f))));
+    p.put(
+        "BatchNormalization.spatial",
+        layer(7, img, bn, node("BatchNormalization", "y", bnIn, i("spatial", 0))));
+    p.put(
+        "BatchNormalization.training_mode",
+        layer(14, img, bn, node("BatchNormalization", "y", bnIn, i("training_mode", 1))));
 
     long[] img7 = {2, 7, 7};
     List<String> x = List.of("x");
     AttributeProto k3 = ints("kernel_shape", 3, 3);
     for (String pool : new String[] {"AveragePool", "MaxPool"}) {
-      p.put(pool + ".auto_pad", layer(13, img7, List.of(), node(pool, "y", x, k3,
-          ints("strides", 2, 2), s("auto_pad", "SAME_LOWER"))));
-      p.put(pool + ".ceil_mode", layer(13, img, List.of(), node(pool, "y", x, k3,
-          ints("strides", 2, 2), i("ceil_mode", 1))));
-      p.put(pool + ".kernel_shape", layer(13, img, List.of(), node(pool, "y", x,
-          ints("kernel_shape", 2, 3))));
-      p.put(pool + ".pads", layer(13, img, List.of(), node(pool, "y", x, k3,
-          ints("pads", 1, 0, 2, 1))));
-      p.put(pool + ".strides", layer(13, img7, List.of(), node(pool, "y", x, k3,
-          ints("strides", 2, 2))));
+      p.put(
+          pool + ".auto_pad",
+          layer(
+              13,
+              img7,
+              List.of(),
+              node(pool, "y", x, k3, ints("strides", 2, 2), s("auto_pad", "SAME_LOWER"))));
+      p.put(
+          pool + ".ceil_mode",
+          layer(
+              13,
+              img,
+              List.of(),
+              node(pool, "y", x, k3, ints("strides", 2, 2), i("ceil_mode", 1))));
+      p.put(
+          pool + ".kernel_shape",
+          layer(13, img, List.of(), node(pool, "y", x, ints("kernel_shape", 2, 3))));
+      p.put(
+          pool + ".pads",
+          layer(13, img, List.of(), node(pool, "y", x, k3, ints("pads", 1, 0, 2, 1))));
+      p.put(
+          pool + ".strides",
+          layer(13, img7, List.of(), node(pool, "y", x, k3, ints("strides", 2, 2))));
     }
-    p.put("AveragePool.count_include_pad", layer(13, img, List.of(), node("AveragePool", "y", x,
-        k3, ints("pads", 1, 1, 1, 1), i("count_include_pad", 1))));
-    p.put("MaxPool.dilations", layer(13, img7, List.of(), node("MaxPool", "y", x, k3,
-        ints("dilations", 2, 2))));
-    p.put("MaxPool.storage_order", layer(13, img, List.of(), node("MaxPool", "y", x, k3,
-        i("storage_order", 1))));
+    p.put(
+        "AveragePool.count_include_pad",
+        layer(
+            13,
+            img,
+            List.of(),
+            node("AveragePool", "y", x, k3, ints("pads", 1, 1, 1, 1), i("count_include_pad", 1))));
+    p.put(
+        "MaxPool.dilations",
+        layer(13, img7, List.of(), node("MaxPool", "y", x, k3, ints("dilations", 2, 2))));
+    p.put(
+        "MaxPool.storage_order",
+        layer(13, img, List.of(), node("MaxPool", "y", x, k3, i("storage_order", 1))));
 
     p.put("Flatten.axis", layer(13, img, List.of(), node("Flatten", "y", x, i("axis", 2))));
-    p.put("Reshape.allowzero", layer(14, img, List.of(i64("shape", new long[] {-1, 72}, 2)),
-        node("Reshape", "y", List.of("x", "shape"), i("allowzero", 1))));
-    p.put("Dropout.ratio", layer(10, img, List.of(), node("Dropout", "d", x, f("ratio", 0.3f))
-        .toBuilder().setName(NODE).build(), tail("Relu", List.of("d"))));
-    p.put("Dropout.seed", layer(13, img, List.of(), node("Dropout", "d", x, i("seed", 5))
-        .toBuilder().setName(NODE).build(), tail("Relu", List.of("d"))));
+    p.put(
+        "Reshape.allowzero",
+        layer(
+            14,
+            img,
+            List.of(i64("shape", new long[] {-1, 72}, 2)),
+            node("Reshape", "y", List.of("x", "shape"), i("allowzero", 1))));
+    p.put(
+        "Dropout.ratio",
+        layer(
+            10,
+            img,
+            List.of(),
+            node("Dropout", "d", x, f("ratio", 0.3f)).toBuilder().setName(NODE).build(),
+            tail("Relu", List.of("d"))));
+    p.put(
+        "Dropout.seed",
+        layer(
+            13,
+            img,
+            List.of(),
+            node("Dropout", "d", x, i("seed", 5)).toBuilder().setName(NODE).build(),
+            tail("Relu", List.of("d"))));
     for (String sm : new String[] {"Softmax", "LogSoftmax"}) {
       p.put(sm + ".axis", layer(11, vec, List.of(), node(sm, "y", x, i("axis", -1))));
     }
     AttributeProto k1 = ints("kernel_shape", 1, 1);
-    p.put("Pad.pads", layer(10, img, List.of(), node("Pad", "pd", x, ints("pads", 0, 0, 1, 2, 0, 0,
-        1, 2)).toBuilder().setName(NODE).build(), tail("AveragePool", List.of("pd"), k1)));
-    p.put("Pad.value", layer(10, img, List.of(), node("Pad", "pd", x, ints("pads", 0, 0, 1, 1, 0,
-        0, 1, 1), f("value", 0.5f)).toBuilder().setName(NODE).build(),
-        tail("AveragePool", List.of("pd"), k1)));
-    p.put("Pad.mode", layer(13, img, List.of(i64("pads", new long[] {0, 0, 1, 1, 0, 0, 1, 1}, 8)),
-        node("Pad", "pd", List.of("x", "pads"), s("mode", "reflect")).toBuilder().setName(NODE)
-            .build(), tail("AveragePool", List.of("pd"), k1)));
+    p.put(
+        "Pad.pads",
+        layer(
+            10,
+            img,
+            List.of(),
+            node("Pad", "pd", x, ints("pads", 0, 0, 1, 2, 0, 0, 1, 2)).toBuilder()
+                .setName(NODE)
+                .build(),
+            tail("AveragePool", List.of("pd"), k1)));
+    p.put(
+        "Pad.value",
+        layer(
+            10,
+            img,
+            List.of(),
+            node("Pad", "pd", x, ints("pads", 0, 0, 1, 1, 0, 0, 1, 1), f("value", 0.5f)).toBuilder()
+                .setName(NODE)
+                .build(),
+            tail("AveragePool", List.of("pd"), k1)));
+    p.put(
+        "Pad.mode",
+        layer(
+            13,
+            img,
+            List.of(i64("pads", new long[] {0, 0, 1, 1, 0, 0, 1, 1}, 8)),
+            node("Pad", "pd", List.of("x", "pads"), s("mode", "reflect")).toBuilder()
+                .setName(NODE)
+                .build(),
+            tail("AveragePool", List.of("pd"), k1)));
 
     TensorProto two = fl("", new double[] {2}, 1);
-    Map<String, AttributeProto> constants = Map.of("value", t("value", two),
-        "value_float", f("value_float", 2f), "value_floats", floats("value_floats", 2f),
-        "value_int", i("value_int", 2), "value_ints", ints("value_ints", 2));
+    Map<String, AttributeProto> constants =
+        Map.of(
+            "value",
+            t("value", two),
+            "value_float",
+            f("value_float", 2f),
+            "value_floats",
+            floats("value_floats", 2f),
+            "value_int",
+            i("value_int", 2),
+            "value_ints",
+            ints("value_ints", 2));
     // integer constants are cast to float first (Mul needs equal types)
-    constants.forEach((name, a) -> p.put("Constant." + name, layer(13, img, List.of(),
-        node("Constant", "k0", List.of(), a).toBuilder().setName(NODE).build(),
-        tail("Cast", List.of("k0"), i("to", 1)).toBuilder()
-            .setOutput(0, "k").build(),
-        tail("Mul", List.of("x", "k")).toBuilder().setName("mul").build())));
+    constants.forEach(
+        (name, a) ->
+            p.put(
+                "Constant." + name,
+                layer(
+                    13,
+                    img,
+                    List.of(),
+                    node("Constant", "k0", List.of(), a).toBuilder().setName(NODE).build(),
+                    tail("Cast", List.of("k0"), i("to", 1)).toBuilder().setOutput(0, "k").build(),
+                    tail("Mul", List.of("x", "k")).toBuilder().setName("mul").build())));
 
     TensorProto m34 = fl("m", rand(7, 12), 3, 4);
-    p.put("Cast.to", fold(13, List.of(fl("c", new double[] {1.5, -2.7, 0.2}, 3)),
-        node("Cast", "y", List.of("c"), i("to", 7))));
-    p.put("Concat.axis", fold(13, List.of(m34, fl("n", rand(8, 6), 3, 2)),
-        node("Concat", "y", List.of("m", "n"), i("axis", -1))));
-    p.put("ConstantOfShape.value", fold(13, List.of(i64("s", new long[] {2, 3}, 2)),
-        node("ConstantOfShape", "y", List.of("s"), t("value", fl("", new double[] {3}, 1)))));
-    p.put("Gather.axis", fold(13, List.of(m34, i64("ix", new long[] {2, 0, -1}, 3)),
-        node("Gather", "y", List.of("m", "ix"), i("axis", 1))));
+    p.put(
+        "Cast.to",
+        fold(
+            13,
+            List.of(fl("c", new double[] {1.5, -2.7, 0.2}, 3)),
+            node("Cast", "y", List.of("c"), i("to", 7))));
+    p.put(
+        "Concat.axis",
+        fold(
+            13,
+            List.of(m34, fl("n", rand(8, 6), 3, 2)),
+            node("Concat", "y", List.of("m", "n"), i("axis", -1))));
+    p.put(
+        "ConstantOfShape.value",
+        fold(
+            13,
+            List.of(i64("s", new long[] {2, 3}, 2)),
+            node("ConstantOfShape", "y", List.of("s"), t("value", fl("", new double[] {3}, 1)))));
+    p.put(
+        "Gather.axis",
+        fold(
+            13,
+            List.of(m34, i64("ix", new long[] {2, 0, -1}, 3)),
+            node("Gather", "y", List.of("m", "ix"), i("axis", 1))));
     TensorProto m4 = fl("m", rand(9, 120), 2, 3, 4, 5);
     p.put("Shape.start", fold(15, List.of(m4), node("Shape", "y", List.of("m"), i("start", 1))));
     p.put("Shape.end", fold(15, List.of(m4), node("Shape", "y", List.of("m"), i("end", -1))));
     TensorProto m131 = fl("m", rand(10, 3), 1, 3, 1);
-    p.put("Squeeze.axes", fold(11, List.of(m131), node("Squeeze", "y", List.of("m"),
-        ints("axes", 0))));
-    p.put("Unsqueeze.axes", fold(11, List.of(m34), node("Unsqueeze", "y", List.of("m"),
-        ints("axes", 0, 3))));
-    p.put("Transpose.perm", fold(13, List.of(fl("m", rand(11, 24), 2, 3, 4)),
-        node("Transpose", "y", List.of("m"), ints("perm", 2, 0, 1))));
-    NodeProto slice = node("Slice", "y", List.of("m"), ints("starts", 1, -3), ints("ends", 3,
-        100), ints("axes", 0, -1));
+    p.put(
+        "Squeeze.axes",
+        fold(11, List.of(m131), node("Squeeze", "y", List.of("m"), ints("axes", 0))));
+    p.put(
+        "Unsqueeze.axes",
+        fold(11, List.of(m34), node("Unsqueeze", "y", List.of("m"), ints("axes", 0, 3))));
+    p.put(
+        "Transpose.perm",
+        fold(
+            13,
+            List.of(fl("m", rand(11, 24), 2, 3, 4)),
+            node("Transpose", "y", List.of("m"), ints("perm", 2, 0, 1))));
+    NodeProto slice =
+        node(
+            "Slice",
+            "y",
+            List.of("m"),
+            ints("starts", 1, -3),
+            ints("ends", 3, 100),
+            ints("axes", 0, -1));
     for (String a : new String[] {"starts", "ends", "axes"}) {
       p.put("Slice." + a, fold(9, List.of(m34), slice));
     }
@@ -489,8 +667,8 @@ class OnnxAttributesTest {
   }
 
   static AttributeProto floats(String name, float... v) {
-    AttributeProto.Builder b = AttributeProto.newBuilder().setName(name)
-        .setType(AttributeType.FLOATS);
+    AttributeProto.Builder b =
+        AttributeProto.newBuilder().setName(name).setType(AttributeType.FLOATS);
     for (float x : v) {
       b.addFloats(x);
     }

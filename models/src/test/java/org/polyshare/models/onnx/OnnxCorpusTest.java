@@ -40,19 +40,30 @@ import org.polyshare.models.secure.SecureModel;
  * name. When the secure side accepts a model, move it into {@link #SECURE_TODAY}.
  */
 class OnnxCorpusTest {
-  static final String[] MODELS = {"pkn_sequential", "pkn_resnet", "pkn_shared_cp", "rpkn",
-      "relu_net", "relu_replaced", "replaced_per_channel", "softmax", "log_softmax", "maxpool",
-      "normalized_input"};
+  static final String[] MODELS = {
+    "pkn_sequential",
+    "pkn_resnet",
+    "pkn_shared_cp",
+    "rpkn",
+    "relu_net",
+    "relu_replaced",
+    "replaced_per_channel",
+    "softmax",
+    "log_softmax",
+    "maxpool",
+    "normalized_input"
+  };
   static final int[] OPSETS = {11, 13, 17};
 
   /** Models the secure lowering ({@code Program.of}) accepts today. */
   static final Set<String> SECURE_TODAY = Set.of(MODELS);
 
   /**
-   * Plaintext: float32 PyTorch against double, relative to the largest output. int64 / secure:
-   * f = 16 fixed point (ulp 1.5e-5) through up to five truncations and two squares.
+   * Plaintext: float32 PyTorch against double, relative to the largest output. int64 / secure: f =
+   * 16 fixed point (ulp 1.5e-5) through up to five truncations and two squares.
    */
   static final double PLAIN_TOL = 1e-5;
+
   static final double RING_TOL = 2e-3;
 
   private static final Map<String, String> SUMMARY = new TreeMap<>();
@@ -60,8 +71,8 @@ class OnnxCorpusTest {
   record Io(int[] inShape, double[][] inputs, int[] outShape, double[][] outputs) {}
 
   static Io io(String name) throws IOException {
-    try (InputStream in = OnnxCorpusTest.class.getResourceAsStream("/onnx/corpus/" + name
-        + ".io")) {
+    try (InputStream in =
+        OnnxCorpusTest.class.getResourceAsStream("/onnx/corpus/" + name + ".io")) {
       if (in == null) {
         throw new IOException("corpus file " + name + ".io is missing");
       }
@@ -134,32 +145,38 @@ class OnnxCorpusTest {
     // models inspect: every layer (PolyAct, Softmax and padded pools included) has a headroom
     Headroom.Report h = Headroom.measure(m, io.inputs());
     assertEquals(m.layers().size() + 1, h.layers().size(), "headroom rows: input + each layer");
-    assertTrue(h.tightest().headroomBits() > Headroom.DEFAULT_MARGIN_BITS,
-        name + ": " + h.format());
+    assertTrue(
+        h.tightest().headroomBits() > Headroom.DEFAULT_MARGIN_BITS, name + ": " + h.format());
     String ring;
     String secure;
     if (SECURE_TODAY.contains(name)) {
-      double eRing = relError(new RingForward(m, io.inputs().length).forward(io.inputs()),
-          io.outputs());
+      double eRing =
+          relError(new RingForward(m, io.inputs().length).forward(io.inputs()), io.outputs());
       assertTrue(eRing < RING_TOL, name + ": int64 differs from PyTorch by " + eRing);
       double eSec = relError(secure(m, io.inputs()), io.outputs());
       assertTrue(eSec < RING_TOL, name + ": secure differs from PyTorch by " + eSec);
       ring = String.format("%.1e", eRing);
       secure = String.format("%.1e", eSec);
     } else {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> new RingForward(m, io.inputs().length), name + " is now accepted by the secure"
-              + " lowering: move it into SECURE_TODAY");
-      assertTrue(e.getMessage().contains("does not support") && e.getMessage().contains("layer '"),
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> new RingForward(m, io.inputs().length),
+              name + " is now accepted by the secure" + " lowering: move it into SECURE_TODAY");
+      assertTrue(
+          e.getMessage().contains("does not support") && e.getMessage().contains("layer '"),
           "refusal names the layer and says why: " + e.getMessage());
-      assertThrows(IllegalArgumentException.class,
-          () -> SecureModel.compile(m, io.inputs().length), "secure compile refuses " + name);
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> SecureModel.compile(m, io.inputs().length),
+          "secure compile refuses " + name);
       ring = "refused";
       secure = "refused";
     }
     synchronized (SUMMARY) {
-      SUMMARY.put(name + " opset " + opset, String.format("plain %.1e  int64 %s  secure %s",
-          ePlain, ring, secure));
+      SUMMARY.put(
+          name + " opset " + opset,
+          String.format("plain %.1e  int64 %s  secure %s", ePlain, ring, secure));
     }
   }
 
@@ -185,8 +202,8 @@ class OnnxCorpusTest {
   @ParameterizedTest(name = "opset {0}")
   @MethodSource("opsets")
   void unfoldKervolutionIsRefusedWithAHint(int opset) {
-    OnnxFormatException e = assertThrows(OnnxFormatException.class,
-        () -> load("unfold_kerv-opset" + opset + ".onnx"));
+    OnnxFormatException e =
+        assertThrows(OnnxFormatException.class, () -> load("unfold_kerv-opset" + opset + ".onnx"));
     assertTrue(e.getMessage().contains("nn.Conv2d"), e.getMessage());
     assertTrue(e.getMessage().contains("F.unfold"), e.getMessage());
   }
@@ -204,25 +221,29 @@ class OnnxCorpusTest {
     int batch = inputs.length;
     // party 1 compiles what it receives: the architecture's encoding, decoded
     Model clientView = Architecture.decode(Architecture.of(owner).encode()).model();
-    assertTrue(Architecture.holdsNoWeights(clientView), owner.name() + ": the client view holds weights");
+    assertTrue(
+        Architecture.holdsNoWeights(clientView), owner.name() + ": the client view holds weights");
     SecureModel.Options opt = SecureModel.Options.defaults();
     SecureModel sm0 = SecureModel.compile(owner, batch, opt);
     SecureModel sm1 = SecureModel.compile(clientView, batch, opt);
-    assertEquals(sm0.plan(1).sha256Hex(), sm1.plan(1).sha256Hex(),
+    assertEquals(
+        sm0.plan(1).sha256Hex(),
+        sm1.plan(1).sha256Hex(),
         owner.name() + ": party 1's plan from the architecture differs from party 0's");
-    InProcessSession session = new InProcessSession(owner.fixedPoint(), opt.truncation(),
-        Duration.ofSeconds(120));
-    TwoParties.Result<SecureModel.Result> r = session.run(
-        p -> {
-          SecureModel.Session s = sm0.open(p);
-          s.offline();
-          return s.online(null);
-        },
-        p -> {
-          SecureModel.Session s = sm1.open(p);
-          s.offline();
-          return s.online(inputs);
-        });
+    InProcessSession session =
+        new InProcessSession(owner.fixedPoint(), opt.truncation(), Duration.ofSeconds(120));
+    TwoParties.Result<SecureModel.Result> r =
+        session.run(
+            p -> {
+              SecureModel.Session s = sm0.open(p);
+              s.offline();
+              return s.online(null);
+            },
+            p -> {
+              SecureModel.Session s = sm1.open(p);
+              s.offline();
+              return s.online(inputs);
+            });
     return r.party1().logits();
   }
 

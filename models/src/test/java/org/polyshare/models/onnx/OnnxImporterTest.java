@@ -25,7 +25,6 @@ import org.polyshare.models.onnx.proto.OnnxProto.GraphProto;
 import org.polyshare.models.onnx.proto.OnnxProto.ModelProto;
 import org.polyshare.models.onnx.proto.OnnxProto.NodeProto;
 import org.polyshare.models.onnx.proto.OnnxProto.OperatorSetIdProto;
-import org.polyshare.models.onnx.proto.OnnxProto.TensorProto;
 import org.polyshare.models.onnx.proto.OnnxProto.TensorShapeProto;
 import org.polyshare.models.onnx.proto.OnnxProto.TypeProto;
 import org.polyshare.models.onnx.proto.OnnxProto.ValueInfoProto;
@@ -42,13 +41,17 @@ class OnnxImporterTest {
   }
 
   static NodeProto node(String op, String out, String... in) {
-    return NodeProto.newBuilder().setOpType(op).setName(out + "_node").addOutput(out)
-        .addAllInput(List.of(in)).build();
+    return NodeProto.newBuilder()
+        .setOpType(op)
+        .setName(out + "_node")
+        .addOutput(out)
+        .addAllInput(List.of(in))
+        .build();
   }
 
   static AttributeProto ints(String name, long... vs) {
-    AttributeProto.Builder b = AttributeProto.newBuilder().setName(name)
-        .setType(AttributeProto.AttributeType.INTS);
+    AttributeProto.Builder b =
+        AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
     for (long v : vs) {
       b.addInts(v);
     }
@@ -61,8 +64,12 @@ class OnnxImporterTest {
     for (long d : dims) {
       s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
     }
-    return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(s))).build();
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(
+            TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(s)))
+        .build();
   }
 
   /**
@@ -80,33 +87,46 @@ class OnnxImporterTest {
     g.addInitializer(OnnxTensors.int64s("shape", new long[] {0, -1}, 2));
     g.addInitializer(OnnxTensors.floats("wm", rand(r, 36 * 5, 0.3), 36, 5));
     g.addInitializer(OnnxTensors.floats("bm", rand(r, 5, 0.1), 5));
-    g.addNode(node("Conv", "c1", "x", "w1", "b1").toBuilder().addAttribute(ints("pads", 1, 1, 1, 1))
-        .addAttribute(ints("kernel_shape", 3, 3)));
+    g.addNode(
+        node("Conv", "c1", "x", "w1", "b1").toBuilder()
+            .addAttribute(ints("pads", 1, 1, 1, 1))
+            .addAttribute(ints("kernel_shape", 3, 3)));
     g.addNode(node("Add", "c1_shift", "c1", "cp"));
     g.addNode(node("Mul", "c1_sq", "c1_shift", "c1_shift"));
     g.addNode(node("Dropout", "drop", "c1_sq"));
-    g.addNode(node("AveragePool", "pool", "drop").toBuilder()
-        .addAttribute(ints("kernel_shape", 2, 2)).addAttribute(ints("strides", 2, 2)));
+    g.addNode(
+        node("AveragePool", "pool", "drop").toBuilder()
+            .addAttribute(ints("kernel_shape", 2, 2))
+            .addAttribute(ints("strides", 2, 2)));
     g.addNode(node("Conv", "c2", "pool", "w2"));
-    g.addNode(NodeProto.newBuilder().setOpType("Constant").addOutput("three")
-        .addAttribute(AttributeProto.newBuilder().setName("value")
-            .setType(AttributeProto.AttributeType.TENSOR)
-            .setT(OnnxTensors.floats("", new double[] {3}))));
+    g.addNode(
+        NodeProto.newBuilder()
+            .setOpType("Constant")
+            .addOutput("three")
+            .addAttribute(
+                AttributeProto.newBuilder()
+                    .setName("value")
+                    .setType(AttributeProto.AttributeType.TENSOR)
+                    .setT(OnnxTensors.floats("", new double[] {3}))));
     g.addNode(node("Pow", "c2_cube", "c2", "three"));
     g.addNode(node("Reshape", "flat", "c2_cube", "shape"));
     g.addNode(node("MatMul", "mm", "flat", "wm"));
     g.addNode(node("Add", "logits0", "mm", "bm"));
     g.addNode(node("Identity", "logits", "logits0"));
     g.addOutput(value("logits", 5));
-    return ModelProto.newBuilder().setIrVersion(7)
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(g).build();
+    return ModelProto.newBuilder()
+        .setIrVersion(7)
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
+        .setGraph(g)
+        .build();
   }
 
   @Test
   void pytorchStyleGraphImportsAsPolyKervAndMatchesOnnxRuntime() throws Exception {
     ModelProto proto = pytorchStyle();
     Model m = OnnxImporter.fromProto(proto, "x");
-    assertEquals(List.of("PolyKerv", "AvgPool", "PolyKerv", "Flatten", "Linear"),
+    assertEquals(
+        List.of("PolyKerv", "AvgPool", "PolyKerv", "Flatten", "Linear"),
         m.layers().stream().map(l -> l.kind()).toList());
     PolyKerv pk1 = (PolyKerv) m.layers().get(0);
     assertEquals(2, pk1.dp());
@@ -127,8 +147,8 @@ class OnnxImporterTest {
     }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession s = env.createSession(proto.toByteArray(), new OrtSession.SessionOptions());
-        OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(flat),
-            new long[] {batch, 2, 6, 6});
+        OnnxTensor in =
+            OnnxTensor.createTensor(env, FloatBuffer.wrap(flat), new long[] {batch, 2, 6, 6});
         OrtSession.Result res = s.run(Map.of("x", in))) {
       float[][] ort = (float[][]) res.get(0).getValue();
       for (int b = 0; b < batch; b++) {
@@ -166,29 +186,33 @@ class OnnxImporterTest {
     ModelProto p = pytorchStyle();
     GraphProto.Builder g = p.getGraph().toBuilder();
     g.setNode(3, node("Softmax", "drop", "c1_sq"));
-    OnnxFormatException e = assertThrows(OnnxFormatException.class,
-        () -> OnnxImporter.fromProto(p.toBuilder().setGraph(g).build(), "x"));
-    assertTrue(e.getMessage().contains("drop_node") && e.getMessage().contains("Softmax"),
-        e.getMessage());
+    OnnxFormatException e =
+        assertThrows(
+            OnnxFormatException.class,
+            () -> OnnxImporter.fromProto(p.toBuilder().setGraph(g).build(), "x"));
+    assertTrue(
+        e.getMessage().contains("drop_node") && e.getMessage().contains("Softmax"), e.getMessage());
   }
 
   @Test
   void malformedFilesAreErrorsNotStackTraces() {
-    OnnxFormatException e1 = assertThrows(OnnxFormatException.class,
-        () -> OnnxImporter.read(new byte[] {1, 2, 3, 4, 5}, "junk"));
+    OnnxFormatException e1 =
+        assertThrows(
+            OnnxFormatException.class, () -> OnnxImporter.read(new byte[] {1, 2, 3, 4, 5}, "junk"));
     assertTrue(e1.getMessage().contains("not a valid ONNX model"), e1.getMessage());
     byte[] good = pytorchStyle().toByteArray();
     byte[] cut = java.util.Arrays.copyOf(good, good.length / 2);
     assertThrows(OnnxFormatException.class, () -> OnnxImporter.read(cut, "cut"));
-    assertThrows(OnnxFormatException.class,
-        () -> OnnxImporter.read(new byte[0], "empty"));
+    assertThrows(OnnxFormatException.class, () -> OnnxImporter.read(new byte[0], "empty"));
     // a weight whose raw data is shorter than its shape says
     ModelProto p = pytorchStyle();
     GraphProto.Builder g = p.getGraph().toBuilder();
-    g.setInitializer(0, g.getInitializer(0).toBuilder().setRawData(ByteString.copyFrom(
-        new byte[8])));
-    OnnxFormatException e2 = assertThrows(OnnxFormatException.class,
-        () -> OnnxImporter.fromProto(p.toBuilder().setGraph(g).build(), "x"));
+    g.setInitializer(
+        0, g.getInitializer(0).toBuilder().setRawData(ByteString.copyFrom(new byte[8])));
+    OnnxFormatException e2 =
+        assertThrows(
+            OnnxFormatException.class,
+            () -> OnnxImporter.fromProto(p.toBuilder().setGraph(g).build(), "x"));
     assertTrue(e2.getMessage().contains("w1"), e2.getMessage());
   }
 }

@@ -42,19 +42,41 @@ class OnnxRuntimeOracleTest {
   void everyLayerKindExportsAndRunsTheSameInOnnxRuntime() throws Exception {
     Model.Builder b = Model.builder("kinds", 2, 8, 8);
     b.conv("c1", 4, 3, 1, 1).batchNorm("bn1").relu("r1");
-    b.add(new PolyKerv("pk", "r1", new org.polyshare.models.graph.Conv2d("pk", "r1", 4, 4, 3, 3,
-        1, 1, new double[144], null), new double[] {0.5, 1.0, -0.5, 0.25}, 3));
-    b.batchNorm("bn2").add("sum", "bn2", "r1").relu("r2").maxPool("mp", 2, 2)
-        .avgPool("ap", 2, 2).globalAvgPool("gap").flatten("flat").linear("fc", 10);
+    b.add(
+        new PolyKerv(
+            "pk",
+            "r1",
+            new org.polyshare.models.graph.Conv2d(
+                "pk", "r1", 4, 4, 3, 3, 1, 1, new double[144], null),
+            new double[] {0.5, 1.0, -0.5, 0.25},
+            3));
+    b.batchNorm("bn2")
+        .add("sum", "bn2", "r1")
+        .relu("r2")
+        .maxPool("mp", 2, 2)
+        .avgPool("ap", 2, 2)
+        .globalAvgPool("gap")
+        .flatten("flat")
+        .linear("fc", 10);
     Model arch = b.build();
-    Model m = org.polyshare.models.calib.Calibrator.calibrate(Zoo.randomize(arch, 8),
-        Zoo.sampleInputs(arch, 16, 9));
+    Model m =
+        org.polyshare.models.calib.Calibrator.calibrate(
+            Zoo.randomize(arch, 8), Zoo.sampleInputs(arch, 16, 9));
     compareWithOrt("kinds", m, OnnxExporter.toBytes(m), 4);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"tiny-pkn", "tiny-relu", "lenet5-pkn", "lenet5-relu", "resnet18-pkn",
-      "resnet18-relu", "vgg16-pkn", "vgg16-relu"})
+  @ValueSource(
+      strings = {
+        "tiny-pkn",
+        "tiny-relu",
+        "lenet5-pkn",
+        "lenet5-relu",
+        "resnet18-pkn",
+        "resnet18-relu",
+        "vgg16-pkn",
+        "vgg16-relu"
+      })
   void exportedModelRunsTheSameInOnnxRuntime(String name) throws Exception {
     Model model = ZooCache.get(name);
     byte[] onnx = OnnxExporter.toBytes(model);

@@ -22,10 +22,10 @@ class ExactTruncationModelTest {
       SecureModel.Options.defaults().withTruncation(TruncationMode.EXACT);
 
   /**
-   * The large zoo models do not fit an end-to-end EXACT run in the test heap (ResNet-18's keys
-   * are about 0.2 GB per party per inference), so their exactness rests on the construction: in
-   * EXACT mode every zoo model's plan, on both arms, has no dealer truncation left — every
-   * rescaling is an exact truncation, a garbled ReLU's exact shift or an exact FSS ReLU.
+   * The large zoo models do not fit an end-to-end EXACT run in the test heap (ResNet-18's keys are
+   * about 0.2 GB per party per inference), so their exactness rests on the construction: in EXACT
+   * mode every zoo model's plan, on both arms, has no dealer truncation left — every rescaling is
+   * an exact truncation, a garbled ReLU's exact shift or an exact FSS ReLU.
    */
   @Test
   void everyZooPlanTruncatesOnlyExactly() {
@@ -33,10 +33,17 @@ class ExactTruncationModelTest {
       Model arch = Zoo.architecture(name);
       for (ReluMode arm : ReluMode.values()) {
         SecureModel sm = SecureModel.compile(arch, 1, EXACT.withRelu(arm));
-        assertTrue(sm.inferenceRequests().stream().noneMatch(r -> r instanceof CorrelationRequest.Truncation),
+        assertTrue(
+            sm.inferenceRequests().stream()
+                .noneMatch(r -> r instanceof CorrelationRequest.Truncation),
             name + " (" + arm + "): a dealer truncation is left in the EXACT plan");
-        assertTrue(sm.inferenceRequests().stream().anyMatch(r -> r instanceof CorrelationRequest.ExactTruncation
-            || r instanceof CorrelationRequest.FssRelu), name + " (" + arm + "): the plan truncates nothing");
+        assertTrue(
+            sm.inferenceRequests().stream()
+                .anyMatch(
+                    r ->
+                        r instanceof CorrelationRequest.ExactTruncation
+                            || r instanceof CorrelationRequest.FssRelu),
+            name + " (" + arm + "): the plan truncates nothing");
       }
     }
   }
@@ -54,20 +61,24 @@ class ExactTruncationModelTest {
         xs[k] = samples[k % distinct];
       }
       SecureModel sm = SecureModel.compile(model, distinct, EXACT);
-      assertTrue(sm.inferenceRequests().stream()
+      assertTrue(
+          sm.inferenceRequests().stream()
               .anyMatch(r -> r instanceof CorrelationRequest.ExactTruncation),
           name + ": the plan has exact truncations");
-      assertTrue(sm.inferenceRequests().stream()
+      assertTrue(
+          sm.inferenceRequests().stream()
               .noneMatch(r -> r instanceof CorrelationRequest.Truncation),
           name + ": and no dealer truncation");
       SecureRun.Outcome o = SecureRun.run(model, Zoo.architecture(name), xs, distinct, EXACT);
       double[][] reference = new RingForward(model, distinct).forward(samples);
       for (int k = 0; k < xs.length; k++) {
-        assertArrayEquals(reference[k % distinct], o.logits()[k],
+        assertArrayEquals(
+            reference[k % distinct],
+            o.logits()[k],
             name + ": query " + k + " differs from the exact-floor int64 forward");
       }
-      System.out.printf("%s (exact truncation): %d queries == int64 forward, bit for bit%n", name,
-          xs.length);
+      System.out.printf(
+          "%s (exact truncation): %d queries == int64 forward, bit for bit%n", name, xs.length);
     }
   }
 
@@ -77,8 +88,13 @@ class ExactTruncationModelTest {
     Model model = ZooCache.get("lenet5-pkn");
     double[][] one = Zoo.sampleInputs(model, 1, 808);
     double[][] xs = {one[0], one[0], one[0], one[0], one[0], one[0], one[0], one[0]};
-    SecureRun.Outcome o = SecureRun.run(model, Zoo.architecture("lenet5-pkn"), xs, 1,
-        SecureModel.Options.defaults().withTruncation(TruncationMode.DEALER));
+    SecureRun.Outcome o =
+        SecureRun.run(
+            model,
+            Zoo.architecture("lenet5-pkn"),
+            xs,
+            1,
+            SecureModel.Options.defaults().withTruncation(TruncationMode.DEALER));
     boolean allSame = true;
     for (double[] l : o.logits()) {
       allSame &= Arrays.equals(l, o.logits()[0]);

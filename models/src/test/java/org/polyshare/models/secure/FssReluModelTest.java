@@ -23,12 +23,13 @@ import org.polyshare.models.zoo.ZooCache;
 /**
  * The FSS ReLU arm ({@link ReluMode#FSS}) inside whole models. FSS ReLU is exact (ReLU, then the
  * exact truncation), so with every other truncation exact too ({@link TruncationMode#EXACT}) the
- * secure logits are the int64 forward's bit for bit; with dealer truncation elsewhere (the
- * default) they differ from it only by that truncation's one-ulp borrows, carried through the
- * later layers (stated bound: 2^10 ulp per logit).
+ * secure logits are the int64 forward's bit for bit; with dealer truncation elsewhere (the default)
+ * they differ from it only by that truncation's one-ulp borrows, carried through the later layers
+ * (stated bound: 2^10 ulp per logit).
  */
 class FssReluModelTest {
-  private static final SecureModel.Options FSS = SecureModel.Options.defaults().withRelu(ReluMode.FSS);
+  private static final SecureModel.Options FSS =
+      SecureModel.Options.defaults().withRelu(ReluMode.FSS);
   private static final SecureModel.Options FSS_EXACT = FSS.withTruncation(TruncationMode.EXACT);
 
   @Test
@@ -40,7 +41,10 @@ class FssReluModelTest {
       SecureRun.Outcome o = SecureRun.run(model, Zoo.architecture(name), xs, batch, FSS_EXACT);
       double[][] reference = new RingForward(model, xs.length).forward(xs);
       for (int k = 0; k < xs.length; k++) {
-        assertArrayEquals(reference[k], o.logits()[k], name + ": sample " + k + " differs from the int64 forward");
+        assertArrayEquals(
+            reference[k],
+            o.logits()[k],
+            name + ": sample " + k + " differs from the int64 forward");
       }
       assertTrue(o.dealerQuietOnline(), name + ": the dealer is not contacted online");
     }
@@ -58,11 +62,16 @@ class FssReluModelTest {
       for (int j = 0; j < reference[k].length; j++) {
         // the dealer truncations of the non-ReLU layers (a 1-ulp borrow each) propagate through the
         // remaining weights; 2^10 ulp is far below any decision and far above what they add here
-        assertEquals(reference[k][j], fss.logits()[k][j], 1024 * ulp, "lenet5-relu sample " + k + " logit " + j);
+        assertEquals(
+            reference[k][j],
+            fss.logits()[k][j],
+            1024 * ulp,
+            "lenet5-relu sample " + k + " logit " + j);
         worst = Math.max(worst, Math.abs(reference[k][j] - fss.logits()[k][j]) / ulp);
       }
     }
-    System.out.printf("lenet5-relu, FSS ReLU + dealer truncation: max |secure - int64| = %.0f ulp%n", worst);
+    System.out.printf(
+        "lenet5-relu, FSS ReLU + dealer truncation: max |secure - int64| = %.0f ulp%n", worst);
   }
 
   @Test
@@ -71,7 +80,8 @@ class FssReluModelTest {
       Model arch = Zoo.architecture(name);
       SecureModel gc = SecureModel.compile(arch, 1);
       SecureModel fss = SecureModel.compile(arch, 1, FSS);
-      assertFalse(Arrays.equals(gc.plan(1).sha256(), fss.plan(1).sha256()), name + ": plan hashes equal");
+      assertFalse(
+          Arrays.equals(gc.plan(1).sha256(), fss.plan(1).sha256()), name + ": plan hashes equal");
       long keys = 0;
       int keyBatches = 0;
       for (CorrelationRequest r : fss.inferenceRequests()) {
@@ -93,8 +103,10 @@ class FssReluModelTest {
       // max-pool stays garbled: the FSS plan's random OTs are exactly the max-pool windows'
       long gcOts = ots(gc.inferenceRequests());
       long fssOts = ots(fss.inferenceRequests());
-      assertEquals(gcOts - 64 * gc.reluCount(), fssOts, name + ": only the ReLUs left the garbled circuits");
-      System.out.printf("%s: %d ReLUs in %d FSS key batches, k = %d%n", name, keys, keyBatches, FssReluStep.BITS);
+      assertEquals(
+          gcOts - 64 * gc.reluCount(), fssOts, name + ": only the ReLUs left the garbled circuits");
+      System.out.printf(
+          "%s: %d ReLUs in %d FSS key batches, k = %d%n", name, keys, keyBatches, FssReluStep.BITS);
     }
   }
 
@@ -106,17 +118,26 @@ class FssReluModelTest {
     long[] rounds = new long[2];
     int i = 0;
     for (SecureModel.Options o : new SecureModel.Options[] {SecureModel.Options.defaults(), FSS}) {
-      SecureModel.Result r = SecureRun.run(model, Zoo.architecture("lenet5-relu"), xs, 1, o).last1();
+      SecureModel.Result r =
+          SecureRun.run(model, Zoo.architecture("lenet5-relu"), xs, 1, o).last1();
       rounds[i++] = r.onlineTraffic().rounds();
-      rows.add(String.format("%s: online %d B sent + %d B received by party 1, %d rounds; offline %d B + %d B",
-          o.relu(), r.onlineTraffic().bytesSent(), r.onlineTraffic().bytesReceived(),
-          r.onlineTraffic().rounds(), r.offlineTraffic().bytesSent(), r.offlineTraffic().bytesReceived()));
+      rows.add(
+          String.format(
+              "%s: online %d B sent + %d B received by party 1, %d rounds; offline %d B + %d B",
+              o.relu(),
+              r.onlineTraffic().bytesSent(),
+              r.onlineTraffic().bytesReceived(),
+              r.onlineTraffic().rounds(),
+              r.offlineTraffic().bytesSent(),
+              r.offlineTraffic().bytesReceived()));
     }
     rows.forEach(System.out::println);
     assertTrue(rounds[1] > 0 && rounds[0] > 0);
   }
 
-  /** A ReLU after a sum at scale f is held to 2^62 (not the ring's 2^63) with the guard's margin. */
+  /**
+   * A ReLU after a sum at scale f is held to 2^62 (not the ring's 2^63) with the guard's margin.
+   */
   @Test
   void reluInputWithinTheGuardButAboveTheFssBoundIsRefused() {
     Model model = Zoo.architecture("resnet18-relu");
@@ -133,21 +154,27 @@ class FssReluModelTest {
     // headroom 8.5 bits below 2^63 (the guard passes) but 7.5 below 2^62
     double max = Math.scalb(1.0, 63 - f - margin) / Math.sqrt(2);
     Headroom.Report report = report(model, afterAdd.input(), max, margin + 0.5);
-    HeadroomException e = assertThrows(HeadroomException.class,
-        () -> FssReluStep.checkBound(model, report, margin));
-    assertTrue(e.getMessage().contains(afterAdd.input()) && e.getMessage().contains("2^62"), e.getMessage());
+    HeadroomException e =
+        assertThrows(HeadroomException.class, () -> FssReluStep.checkBound(model, report, margin));
+    assertTrue(
+        e.getMessage().contains(afterAdd.input()) && e.getMessage().contains("2^62"),
+        e.getMessage());
     FssReluStep.checkBound(model, report(model, afterAdd.input(), max / 4, margin + 2.5), margin);
   }
 
-  /** Rows for every ReLU input: {@code tight} at scale f below 2^63, the others products far from 2^62. */
+  /**
+   * Rows for every ReLU input: {@code tight} at scale f below 2^63, the others products far from
+   * 2^62.
+   */
   private static Headroom.Report report(Model model, String tight, double max, double headroom) {
     int f = model.fracBits();
     List<Headroom.LayerHeadroom> rows = new ArrayList<>();
     for (Layer l : model.layers()) {
       if (l instanceof Relu r) {
-        rows.add(r.input().equals(tight)
-            ? new Headroom.LayerHeadroom(tight, "Add", max, f, 63, headroom)
-            : new Headroom.LayerHeadroom(r.input(), "Conv2d", 1.0, 2 * f, 62, 62 - 2 * f));
+        rows.add(
+            r.input().equals(tight)
+                ? new Headroom.LayerHeadroom(tight, "Add", max, f, 63, headroom)
+                : new Headroom.LayerHeadroom(r.input(), "Conv2d", 1.0, 2 * f, 62, 62 - 2 * f));
       }
     }
     return new Headroom.Report(model.name(), f, 1, rows);

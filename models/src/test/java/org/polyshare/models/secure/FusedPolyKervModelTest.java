@@ -25,7 +25,9 @@ class FusedPolyKervModelTest {
   }
 
   private static long fusedRequests(SecureModel sm) {
-    return sm.inferenceRequests().stream().filter(r -> r instanceof CorrelationRequest.FusedPower).count();
+    return sm.inferenceRequests().stream()
+        .filter(r -> r instanceof CorrelationRequest.FusedPower)
+        .count();
   }
 
   @Test
@@ -37,33 +39,48 @@ class FusedPolyKervModelTest {
       double[][] xs = Zoo.sampleInputs(model, batch, 909);
       long kervs = polyKervs(model);
       assertTrue(kervs > 0, name + " has degree-2 PolyKervs");
-      assertEquals(0, fusedRequests(SecureModel.compile(model, batch, exact)), "default is unfused");
-      assertEquals(kervs, fusedRequests(SecureModel.compile(model, batch, exact.withFusedPolyKerv(true))));
+      assertEquals(
+          0, fusedRequests(SecureModel.compile(model, batch, exact)), "default is unfused");
+      assertEquals(
+          kervs, fusedRequests(SecureModel.compile(model, batch, exact.withFusedPolyKerv(true))));
 
       SecureRun.Outcome before = SecureRun.run(model, Zoo.architecture(name), xs, batch, exact);
-      SecureRun.Outcome after = SecureRun.run(model, Zoo.architecture(name), xs, batch,
-          exact.withFusedPolyKerv(true));
+      SecureRun.Outcome after =
+          SecureRun.run(model, Zoo.architecture(name), xs, batch, exact.withFusedPolyKerv(true));
       double[][] reference = new RingForward(model, batch).forward(xs);
       for (int k = 0; k < batch; k++) {
         assertArrayEquals(reference[k], before.logits()[k], name + ": unfused input " + k);
-        assertArrayEquals(reference[k], after.logits()[k], name + ": fused input " + k + " differs from the int64 forward");
+        assertArrayEquals(
+            reference[k],
+            after.logits()[k],
+            name + ": fused input " + k + " differs from the int64 forward");
       }
       SecureModel.Result b = before.last1();
       SecureModel.Result a = after.last1();
       long bBytes = b.onlineTraffic().bytesSent() + b.onlineTraffic().bytesReceived();
       long aBytes = a.onlineTraffic().bytesSent() + a.onlineTraffic().bytesReceived();
-      System.out.printf("%s exact, batch %d: online %d B / %d rounds unfused -> %d B / %d rounds fused"
-          + " (%d PolyKervs)%n", name, batch, bBytes, b.onlineTraffic().rounds(), aBytes,
-          a.onlineTraffic().rounds(), kervs);
+      System.out.printf(
+          "%s exact, batch %d: online %d B / %d rounds unfused -> %d B / %d rounds fused"
+              + " (%d PolyKervs)%n",
+          name,
+          batch,
+          bBytes,
+          b.onlineTraffic().rounds(),
+          aBytes,
+          a.onlineTraffic().rounds(),
+          kervs);
       // One opening (8 B per element each way) and one round fewer per degree-2 PolyKerv.
-      assertEquals(b.onlineTraffic().rounds() - kervs, a.onlineTraffic().rounds(), name + " rounds");
+      assertEquals(
+          b.onlineTraffic().rounds() - kervs, a.onlineTraffic().rounds(), name + " rounds");
       long elements = 0;
-      for (CorrelationRequest r : SecureModel.compile(model, batch, exact.withFusedPolyKerv(true)).inferenceRequests()) {
+      for (CorrelationRequest r :
+          SecureModel.compile(model, batch, exact.withFusedPolyKerv(true)).inferenceRequests()) {
         if (r instanceof CorrelationRequest.FusedPower fp) {
           elements += fp.n();
         }
       }
-      assertEquals(bBytes - 16 * elements, aBytes, name + " bytes: 16 B per PolyKerv element fewer");
+      assertEquals(
+          bBytes - 16 * elements, aBytes, name + " bytes: 16 B per PolyKerv element fewer");
       assertTrue(after.dealerQuietOnline(), "the online phase must not touch the dealer");
     }
   }

@@ -31,11 +31,16 @@ class HeadroomGuardTest {
     assertTrue(worst.headroomBits() < Headroom.DEFAULT_MARGIN_BITS, report.format());
 
     double[][] xs = Zoo.sampleInputs(m, 2, 99);
-    HeadroomException e = assertThrows(HeadroomException.class,
-        () -> SecureRun.run(m, m, xs, 2, SecureModel.Options.defaults()));
+    HeadroomException e =
+        assertThrows(
+            HeadroomException.class,
+            () -> SecureRun.run(m, m, xs, 2, SecureModel.Options.defaults()));
     String msg = e.getMessage();
-    assertTrue(msg.contains("'" + e.layer().layer() + "'") && msg.contains("headroom")
-        && msg.contains("margin is " + Headroom.DEFAULT_MARGIN_BITS), msg);
+    assertTrue(
+        msg.contains("'" + e.layer().layer() + "'")
+            && msg.contains("headroom")
+            && msg.contains("margin is " + Headroom.DEFAULT_MARGIN_BITS),
+        msg);
     assertTrue(e.layer().layer().startsWith("pk"), "the refusal names a PolyKerv: " + msg);
   }
 
@@ -43,8 +48,8 @@ class HeadroomGuardTest {
   void withoutTheGuardTheSameModelGivesGarbage() {
     Model m = escaping();
     double[][] xs = Zoo.sampleInputs(m, 2, 99);
-    SecureRun.Outcome o = SecureRun.run(m, m, xs, 2,
-        SecureModel.Options.defaults().withGuard(false));
+    SecureRun.Outcome o =
+        SecureRun.run(m, m, xs, 2, SecureModel.Options.defaults().withGuard(false));
     double worstRelative = 0;
     for (int i = 0; i < xs.length; i++) {
       double[] plain = PlainEvaluator.forward(m, xs[i]);
@@ -57,10 +62,12 @@ class HeadroomGuardTest {
         worstRelative = Math.max(worstRelative, Math.abs(o.logits()[i][k] - plain[k]) / scale);
       }
     }
-    System.out.printf("escaping-pkn without the guard: worst |secure - plain| / max|plain| = %.3g%n",
+    System.out.printf(
+        "escaping-pkn without the guard: worst |secure - plain| / max|plain| = %.3g%n",
         worstRelative);
-    assertTrue(worstRelative > 0.5, "the overflowed secure result is garbage, as expected: "
-        + worstRelative);
+    assertTrue(
+        worstRelative > 0.5,
+        "the overflowed secure result is garbage, as expected: " + worstRelative);
   }
 
   @Test

@@ -18,20 +18,29 @@ import org.polyshare.models.graph.Softmax;
 import org.polyshare.models.zoo.Zoo;
 
 /**
- * The layer kinds the ONNX importer produces beyond the zoo's: PolyAct (per-tensor and
- * per-channel, both forms), padded / ceil-mode / dilated pools, and a final softmax. Each is run
- * securely and compared with the int64 reference ({@link RingForward}) and the double reference
- * ({@link PlainEvaluator}).
+ * The layer kinds the ONNX importer produces beyond the zoo's: PolyAct (per-tensor and per-channel,
+ * both forms), padded / ceil-mode / dilated pools, and a final softmax. Each is run securely and
+ * compared with the int64 reference ({@link RingForward}) and the double reference ({@link
+ * PlainEvaluator}).
  */
 class NewLayerKindsTest {
   private static final double U = Math.scalb(1.0, -16);
 
-  /** conv → PolyAct (general form, per channel) → padded avg-pool → ceil max-pool → fc → (x+c)^2 → fc → softmax. */
+  /**
+   * conv → PolyAct (general form, per channel) → padded avg-pool → ceil max-pool → fc → (x+c)^2 →
+   * fc → softmax.
+   */
   static Model mixed(boolean log) {
     Model.Builder b = Model.builder("new-kinds", 2, 9, 9);
     b.conv("c1", 4, 3, 1, 1);
-    b.add(new PolyAct("pa", "c1", new double[] {0.5, 0.25, 0.5, 0.75},
-        new double[] {0.5, -0.25, 0.1, 0}, 3, new double[] {0.5}));
+    b.add(
+        new PolyAct(
+            "pa",
+            "c1",
+            new double[] {0.5, 0.25, 0.5, 0.75},
+            new double[] {0.5, -0.25, 0.1, 0},
+            3,
+            new double[] {0.5}));
     b.add(new AvgPool("ap", "pa", new PoolWindow(3, 2, 1, new int[] {1, 1, 1, 1}, false), false));
     b.add(new MaxPool("mp", "ap", new PoolWindow(2, 2, 1, PoolWindow.NO_PADS, true), false));
     b.flatten("flat").linear("fc1", 6);
@@ -66,12 +75,26 @@ class NewLayerKindsTest {
   /** The garbled max is exact: with the input shared exactly, secure == int64 bit for bit. */
   @Test
   void paddedDilatedCeilMaxPoolIsBitExact() {
-    Model minusInf = Model.builder("max-dilated-ceil", 2, 7, 7)
-        .add(new MaxPool("m1", Model.INPUT, new PoolWindow(3, 2, 2, new int[] {1, 1, 1, 1}, true), false))
-        .add(new Flatten("flat", "m1")).build();
-    Model zeroPads = Model.builder("max-zero-pads", 3, 5, 6)
-        .add(new MaxPool("m2", Model.INPUT, new PoolWindow(2, 1, 1, new int[] {0, 1, 1, 0}, false), true))
-        .add(new Flatten("flat", "m2")).build();
+    Model minusInf =
+        Model.builder("max-dilated-ceil", 2, 7, 7)
+            .add(
+                new MaxPool(
+                    "m1",
+                    Model.INPUT,
+                    new PoolWindow(3, 2, 2, new int[] {1, 1, 1, 1}, true),
+                    false))
+            .add(new Flatten("flat", "m1"))
+            .build();
+    Model zeroPads =
+        Model.builder("max-zero-pads", 3, 5, 6)
+            .add(
+                new MaxPool(
+                    "m2",
+                    Model.INPUT,
+                    new PoolWindow(2, 1, 1, new int[] {0, 1, 1, 0}, false),
+                    true))
+            .add(new Flatten("flat", "m2"))
+            .build();
     for (Model net : new Model[] {minusInf, zeroPads}) {
       double[][] xs = Zoo.sampleInputs(net, 4, 9);
       SecureRun.Outcome o = SecureRun.run(net, net, xs, 4, SecureModel.Options.defaults());
@@ -90,13 +113,17 @@ class NewLayerKindsTest {
   @Test
   void averagePoolsWithPerPositionDivisorsAreWithinOneUlp() {
     PoolWindow[] windows = {
-        new PoolWindow(3, 2, 1, new int[] {1, 1, 1, 1}, false),
-        new PoolWindow(2, 2, 1, PoolWindow.NO_PADS, true),
-        new PoolWindow(3, 3, 1, new int[] {0, 1, 2, 0}, true)};
+      new PoolWindow(3, 2, 1, new int[] {1, 1, 1, 1}, false),
+      new PoolWindow(2, 2, 1, PoolWindow.NO_PADS, true),
+      new PoolWindow(3, 3, 1, new int[] {0, 1, 2, 0}, true)
+    };
     for (PoolWindow w : windows) {
       for (boolean include : new boolean[] {true, false}) {
-        Model m = Model.builder("avg " + w + (include ? " incl" : " excl"), 2, 7, 8)
-            .add(new AvgPool("ap", Model.INPUT, w, include)).add(new Flatten("flat", "ap")).build();
+        Model m =
+            Model.builder("avg " + w + (include ? " incl" : " excl"), 2, 7, 8)
+                .add(new AvgPool("ap", Model.INPUT, w, include))
+                .add(new Flatten("flat", "ap"))
+                .build();
         double[][] xs = Zoo.sampleInputs(m, 3, 5);
         SecureRun.Outcome o = SecureRun.run(m, m, xs, 3, SecureModel.Options.defaults());
         double[][] ring = new RingForward(m, 3).forward(xs);
@@ -113,35 +140,66 @@ class NewLayerKindsTest {
 
   @Test
   void polyActFormDecidesItsRequests() {
-    Model shiftOnly = Model.builder("pa", 3).add(PolyAct.shifted("p", Model.INPUT, new double[] {0.5}, 2)).build();
+    Model shiftOnly =
+        Model.builder("pa", 3)
+            .add(PolyAct.shifted("p", Model.INPUT, new double[] {0.5}, 2))
+            .build();
     SecureModel sm = SecureModel.compile(shiftOnly, 2);
-    assertEquals(java.util.List.of(new CorrelationRequest.Squares(6),
-        new CorrelationRequest.Truncation(6, 16)), sm.inferenceRequests(), "x + c needs no product");
-    Model general = Model.builder("pa", 3).add(new PolyAct("p", Model.INPUT, new double[] {2},
-        new double[] {0.5}, 1, new double[] {0.25, 1, 3})).build();
-    assertEquals(java.util.List.of(new CorrelationRequest.Triples(6),
-        new CorrelationRequest.Truncation(6, 16), new CorrelationRequest.Triples(6),
-        new CorrelationRequest.Truncation(6, 16)), SecureModel.compile(general, 2).inferenceRequests());
+    assertEquals(
+        java.util.List.of(
+            new CorrelationRequest.Squares(6), new CorrelationRequest.Truncation(6, 16)),
+        sm.inferenceRequests(),
+        "x + c needs no product");
+    Model general =
+        Model.builder("pa", 3)
+            .add(
+                new PolyAct(
+                    "p",
+                    Model.INPUT,
+                    new double[] {2},
+                    new double[] {0.5},
+                    1,
+                    new double[] {0.25, 1, 3}))
+            .build();
+    assertEquals(
+        java.util.List.of(
+            new CorrelationRequest.Triples(6),
+            new CorrelationRequest.Truncation(6, 16),
+            new CorrelationRequest.Triples(6),
+            new CorrelationRequest.Truncation(6, 16)),
+        SecureModel.compile(general, 2).inferenceRequests());
     double[][] xs = Zoo.sampleInputs(general, 2, 1);
     SecureRun.Outcome o = SecureRun.run(general, general, xs, 2, SecureModel.Options.defaults());
     double[][] ring = new RingForward(general, 2).forward(xs);
     for (int i = 0; i < 2; i++) {
       double[] plain = PlainEvaluator.forward(general, xs[i]);
       for (int k = 0; k < 3; k++) {
-        assertEquals(plain[k], o.logits()[i][k], ErrorBound.logits(general, xs), "secure vs double");
-        assertEquals(ring[i][k], o.logits()[i][k], 4 * U, "secure vs int64: two one-ulp truncations");
+        assertEquals(
+            plain[k], o.logits()[i][k], ErrorBound.logits(general, xs), "secure vs double");
+        assertEquals(
+            ring[i][k], o.logits()[i][k], 4 * U, "secure vs int64: two one-ulp truncations");
       }
     }
   }
 
   @Test
   void softmaxMustBeLastAndOversizedMaxWindowsAreRefused() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SecureModel.compile(Model.builder("mid", 4).add(new Softmax("s", Model.INPUT, false))
-            .linear("fc", 2).build(), 1));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                SecureModel.compile(
+                    Model.builder("mid", 4)
+                        .add(new Softmax("s", Model.INPUT, false))
+                        .linear("fc", 2)
+                        .build(),
+                    1));
     assertTrue(e.getMessage().contains("'s'"), e.getMessage());
-    Model big = Model.builder("big", 1, 40, 40)
-        .add(new MaxPool("mp", Model.INPUT, PoolWindow.of(33, 1), false)).flatten("f").build();
+    Model big =
+        Model.builder("big", 1, 40, 40)
+            .add(new MaxPool("mp", Model.INPUT, PoolWindow.of(33, 1), false))
+            .flatten("f")
+            .build();
     e = assertThrows(IllegalArgumentException.class, () -> SecureModel.compile(big, 1));
     assertTrue(e.getMessage().contains("'mp'") && e.getMessage().contains("1024"), e.getMessage());
   }

@@ -57,11 +57,18 @@ class SecureModelTest {
         top1Mismatch++;
       }
     }
-    System.out.printf("%s: %d inputs, max |secure - double| = %.3g (bound %.3g), max |secure -"
-        + " int64| = %.1f ulp%n", name, xs.length, worst, bound, worstRing / u);
+    System.out.printf(
+        "%s: %d inputs, max |secure - double| = %.3g (bound %.3g), max |secure -"
+            + " int64| = %.1f ulp%n",
+        name, xs.length, worst, bound, worstRing / u);
     assertTrue(worst <= bound, name + ": error " + worst + " exceeds the bound " + bound);
-    assertEquals(0, top1Mismatch, name + ": top-1 differs on " + top1Mismatch
-        + " inputs whose plaintext margin exceeds twice the error bound");
+    assertEquals(
+        0,
+        top1Mismatch,
+        name
+            + ": top-1 differs on "
+            + top1Mismatch
+            + " inputs whose plaintext margin exceeds twice the error bound");
   }
 
   @Test
@@ -71,8 +78,8 @@ class SecureModelTest {
       Model model = ZooCache.get(name);
       double[][] xs = Zoo.sampleInputs(model, 100, 1234);
       int batch = name.equals("lenet5-relu") ? 10 : 100;
-      SecureRun.Outcome o = SecureRun.run(model, Zoo.architecture(name), xs, batch,
-          SecureModel.Options.defaults());
+      SecureRun.Outcome o =
+          SecureRun.run(model, Zoo.architecture(name), xs, batch, SecureModel.Options.defaults());
       for (SecureModel.Result r : o.party0()) {
         assertNull(r.logits(), "party 0 learns nothing");
       }
@@ -91,13 +98,16 @@ class SecureModelTest {
     for (String name : new String[] {"resnet18-pkn", "vgg16-pkn"}) {
       Model model = ZooCache.get(name);
       double[][] xs = Zoo.sampleInputs(model, 5, 4321);
-      SecureRun.Outcome o = SecureRun.run(model, Zoo.architecture(name), xs, 5,
-          SecureModel.Options.defaults());
+      SecureRun.Outcome o =
+          SecureRun.run(model, Zoo.architecture(name), xs, 5, SecureModel.Options.defaults());
       check(name, model, xs, o.logits());
       assertTrue(o.dealerQuietOnline());
       SecureModel.Result r = o.last1();
-      System.out.printf("%s batch 5: offline %.2f s, online %.2f s, online traffic %d B%n", name,
-          r.offlineNanos() / 1e9, r.onlineNanos() / 1e9,
+      System.out.printf(
+          "%s batch 5: offline %.2f s, online %.2f s, online traffic %d B%n",
+          name,
+          r.offlineNanos() / 1e9,
+          r.onlineNanos() / 1e9,
           r.onlineTraffic().bytesSent() + r.onlineTraffic().bytesReceived());
     }
   }
@@ -108,25 +118,38 @@ class SecureModelTest {
       SecureModel withWeights = SecureModel.compile(ZooCache.get(name), 5);
       SecureModel shapesOnly = SecureModel.compile(Zoo.architecture(name), 5);
       assertEquals(withWeights.plan(3).sha256Hex(), shapesOnly.plan(3).sha256Hex(), name);
-      assertEquals(shapesOnly.sessionRequests().size() + 3 * shapesOnly.inferenceRequests().size(),
+      assertEquals(
+          shapesOnly.sessionRequests().size() + 3 * shapesOnly.inferenceRequests().size(),
           shapesOnly.plan(3).size());
     }
   }
 
-  /** Every layer kind and lowering: fused and standalone ReLU, unfolded BN, dp = 3, cp per channel. */
+  /**
+   * Every layer kind and lowering: fused and standalone ReLU, unfolded BN, dp = 3, cp per channel.
+   */
   @Test
   void everyLayerKindRunsSecurely() {
     Model.Builder b = Model.builder("all-kinds", 2, 8, 8);
     b.conv("c1", 4, 3, 1, 1).batchNorm("bn1").relu("r1");
-    b.add(new org.polyshare.models.graph.PolyKerv("pk", "r1",
-        new org.polyshare.models.graph.Conv2d("pk", "r1", 4, 4, 3, 3, 1, 1, new double[144], null),
-        new double[] {0.5, 1.0, -0.5, 0.25}, 3));
+    b.add(
+        new org.polyshare.models.graph.PolyKerv(
+            "pk",
+            "r1",
+            new org.polyshare.models.graph.Conv2d(
+                "pk", "r1", 4, 4, 3, 3, 1, 1, new double[144], null),
+            new double[] {0.5, 1.0, -0.5, 0.25},
+            3));
     b.batchNorm("bn2");
-    b.add("sum", "bn2", "r1").relu("r2").avgPool("pool", 2, 2).globalAvgPool("gap")
-        .flatten("flat").linear("fc", 10);
+    b.add("sum", "bn2", "r1")
+        .relu("r2")
+        .avgPool("pool", 2, 2)
+        .globalAvgPool("gap")
+        .flatten("flat")
+        .linear("fc", 10);
     Model arch = b.build();
-    Model m = org.polyshare.models.calib.Calibrator.calibrate(Zoo.randomize(arch, 5),
-        Zoo.sampleInputs(arch, 32, 6));
+    Model m =
+        org.polyshare.models.calib.Calibrator.calibrate(
+            Zoo.randomize(arch, 5), Zoo.sampleInputs(arch, 32, 6));
     assertEquals(10, m.foldBatchNorm().layers().size(), "bn1 folds, bn2 (after PolyKerv) stays");
     double[][] xs = Zoo.sampleInputs(m, 20, 77);
     SecureRun.Outcome o = SecureRun.run(m, arch, xs, 20, SecureModel.Options.defaults());
@@ -137,7 +160,8 @@ class SecureModelTest {
   void maxPoolIsAGarbledMaxOverItsWindows() {
     Model m = Model.builder("mp", 1, 4, 4).maxPool("mp", 2, 2).flatten("f").linear("fc", 2).build();
     // 4 windows of 4 cells per sample, batch 3: one random OT per bit of each cell's share
-    assertEquals(new org.polyshare.core.correlation.CorrelationRequest.RandomOt(64 * 4 * 4 * 3),
+    assertEquals(
+        new org.polyshare.core.correlation.CorrelationRequest.RandomOt(64 * 4 * 4 * 3),
         SecureModel.compile(m, 3).inferenceRequests().get(0));
   }
 
@@ -148,23 +172,26 @@ class SecureModelTest {
    * logits leave the bound and checks that count against the expectation. Every other input must
    * meet the same bound and top-1 as dealer truncation.
    *
-   * <p>For tiny-pkn on these 100 inputs the expected number of catastrophic truncations is
-   * λ = 1.9e-5 (printed), dominated by the products (conv, square, fc: ring value |v|·2^32).
-   * Before average pooling truncated a power-of-two window directly, its public-constant product
-   * carried 14 guard bits (ring value |avg|·2^46), which made λ = 0.047: that was the flake, about
-   * one run in 21, each a logit error of 2^18 (the wrap at shift 30) times an fc weight, e.g. 23400.
-   * The allowance K is the smallest count with P(Poisson(λ) > K) ≤ 1e-9, so this test raises a
-   * false alarm at most once in 10^9 runs; a real bug (errors on many inputs, or a moderate error
+   * <p>For tiny-pkn on these 100 inputs the expected number of catastrophic truncations is λ =
+   * 1.9e-5 (printed), dominated by the products (conv, square, fc: ring value |v|·2^32). Before
+   * average pooling truncated a power-of-two window directly, its public-constant product carried
+   * 14 guard bits (ring value |avg|·2^46), which made λ = 0.047: that was the flake, about one run
+   * in 21, each a logit error of 2^18 (the wrap at shift 30) times an fc weight, e.g. 23400. The
+   * allowance K is the smallest count with P(Poisson(λ) > K) ≤ 1e-9, so this test raises a false
+   * alarm at most once in 10^9 runs; a real bug (errors on many inputs, or a moderate error
    * anywhere) still fails it.
    */
   @Test
   void localTruncationModeRunsWithItsOwnPlan() {
     Model model = ZooCache.get("tiny-pkn");
-    SecureModel.Options local = SecureModel.Options.defaults()
-        .withTruncation(org.polyshare.core.protocol.TruncationMode.LOCAL);
+    SecureModel.Options local =
+        SecureModel.Options.defaults()
+            .withTruncation(org.polyshare.core.protocol.TruncationMode.LOCAL);
     SecureModel sm = SecureModel.compile(model, 100, local);
-    assertTrue(sm.inferenceRequests().stream()
-        .noneMatch(r -> r instanceof org.polyshare.core.correlation.CorrelationRequest.Truncation));
+    assertTrue(
+        sm.inferenceRequests().stream()
+            .noneMatch(
+                r -> r instanceof org.polyshare.core.correlation.CorrelationRequest.Truncation));
     double[][] xs = Zoo.sampleInputs(model, 100, 55);
     double lambda = expectedLocalTruncationFailures(model, xs);
     int allowed = poissonUpperQuantile(lambda, 1e-9);
@@ -183,8 +210,15 @@ class SecureModelTest {
       if (err > bound) {
         off++;
         // a wrap moves a value by 2^(64−f−shift) real units: far beyond any precision slip
-        assertTrue(err > 1e3 * bound, "input " + i + ": error " + err + " exceeds the bound "
-            + bound + " but is no wrap-around: a precision bug, not local truncation's failure");
+        assertTrue(
+            err > 1e3 * bound,
+            "input "
+                + i
+                + ": error "
+                + err
+                + " exceeds the bound "
+                + bound
+                + " but is no wrap-around: a precision bug, not local truncation's failure");
       } else {
         worstClean = Math.max(worstClean, err);
         if (argmax(plain) != argmax(secure[i]) && margin(plain) > 2 * bound) {
@@ -192,11 +226,18 @@ class SecureModelTest {
         }
       }
     }
-    System.out.printf("tiny-pkn (local truncation): λ = %.3g expected catastrophic truncations,"
-        + " allowance %d, observed %d; max clean error %.3g (bound %.3g)%n", lambda, allowed, off,
-        worstClean, bound);
-    assertTrue(off <= allowed, off + " inputs hit a catastrophic local truncation; expected "
-        + lambda + " (allowance " + allowed + " at false-alarm probability 1e-9)");
+    System.out.printf(
+        "tiny-pkn (local truncation): λ = %.3g expected catastrophic truncations,"
+            + " allowance %d, observed %d; max clean error %.3g (bound %.3g)%n",
+        lambda, allowed, off, worstClean, bound);
+    assertTrue(
+        off <= allowed,
+        off
+            + " inputs hit a catastrophic local truncation; expected "
+            + lambda
+            + " (allowance "
+            + allowed
+            + " at false-alarm probability 1e-9)");
     assertEquals(0, top1, "top-1 differs on " + top1 + " inputs within the error bound");
   }
 
@@ -210,35 +251,38 @@ class SecureModelTest {
     int f = model.fracBits();
     double[] lambda = new double[1];
     for (double[] x : xs) {
-      PlainEvaluator.forward(model, x, (l, out, conv) -> {
-        double sum = 0;
-        double scale;
-        if (l instanceof org.polyshare.models.graph.PolyKerv p) {
-          assertEquals(2, p.dp(), "the estimate covers dp = 2 only");
-          for (double y : out) {
-            sum += Math.sqrt(Math.abs(y)) + Math.abs(y);
-          }
-          scale = 2 * f;
-        } else if (l instanceof org.polyshare.models.graph.Linear
-            || l instanceof org.polyshare.models.graph.Conv2d) {
-          for (double y : out) {
-            sum += Math.abs(y);
-          }
-          scale = 2 * f;
-        } else if (l instanceof org.polyshare.models.graph.AvgPool ap) {
-          int window = ap.kernel() * ap.kernel();
-          int shift = org.polyshare.core.protocol.Arithmetic.exactShift(1.0 / window);
-          for (double y : out) {
-            sum += Math.abs(y) * (shift > 0 ? window : 1);
-          }
-          scale = shift > 0 ? f : 2 * f + org.polyshare.core.protocol.Arithmetic.guardBits(f);
-        } else if (l instanceof org.polyshare.models.graph.Flatten) {
-          return;
-        } else {
-          throw new IllegalStateException("estimate does not cover " + l.kind());
-        }
-        lambda[0] += sum * Math.scalb(1.0, (int) scale - 64);
-      });
+      PlainEvaluator.forward(
+          model,
+          x,
+          (l, out, conv) -> {
+            double sum = 0;
+            double scale;
+            if (l instanceof org.polyshare.models.graph.PolyKerv p) {
+              assertEquals(2, p.dp(), "the estimate covers dp = 2 only");
+              for (double y : out) {
+                sum += Math.sqrt(Math.abs(y)) + Math.abs(y);
+              }
+              scale = 2 * f;
+            } else if (l instanceof org.polyshare.models.graph.Linear
+                || l instanceof org.polyshare.models.graph.Conv2d) {
+              for (double y : out) {
+                sum += Math.abs(y);
+              }
+              scale = 2 * f;
+            } else if (l instanceof org.polyshare.models.graph.AvgPool ap) {
+              int window = ap.kernel() * ap.kernel();
+              int shift = org.polyshare.core.protocol.Arithmetic.exactShift(1.0 / window);
+              for (double y : out) {
+                sum += Math.abs(y) * (shift > 0 ? window : 1);
+              }
+              scale = shift > 0 ? f : 2 * f + org.polyshare.core.protocol.Arithmetic.guardBits(f);
+            } else if (l instanceof org.polyshare.models.graph.Flatten) {
+              return;
+            } else {
+              throw new IllegalStateException("estimate does not cover " + l.kind());
+            }
+            lambda[0] += sum * Math.scalb(1.0, (int) scale - 64);
+          });
     }
     return lambda[0];
   }

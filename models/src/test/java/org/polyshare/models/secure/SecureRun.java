@@ -14,45 +14,49 @@ import org.polyshare.models.graph.Model;
  * architecture only and the inputs, in one session of {@code inputs.length / batch} inferences.
  */
 final class SecureRun {
-  record Outcome(List<SecureModel.Result> party0, List<SecureModel.Result> party1,
-      double[][] logits, boolean dealerQuietOnline) {
+  record Outcome(
+      List<SecureModel.Result> party0,
+      List<SecureModel.Result> party1,
+      double[][] logits,
+      boolean dealerQuietOnline) {
     SecureModel.Result last1() {
       return party1.get(party1.size() - 1);
     }
   }
 
-  static Outcome run(Model owner, Model clientView, double[][] inputs, int batch,
-      SecureModel.Options options) {
+  static Outcome run(
+      Model owner, Model clientView, double[][] inputs, int batch, SecureModel.Options options) {
     if (inputs.length % batch != 0) {
       throw new IllegalArgumentException("inputs must fill whole batches");
     }
     int rounds = inputs.length / batch;
     SecureModel sm0 = SecureModel.compile(owner, batch, options);
     SecureModel sm1 = SecureModel.compile(clientView, batch, options);
-    InProcessSession session = new InProcessSession(owner.fixedPoint(), options.truncation(),
-        Duration.ofSeconds(120));
+    InProcessSession session =
+        new InProcessSession(owner.fixedPoint(), options.truncation(), Duration.ofSeconds(120));
     boolean[] quiet = {true};
-    TwoParties.Result<List<SecureModel.Result>> r = session.run(
-        p -> {
-          SecureModel.Session s = sm0.open(p);
-          List<SecureModel.Result> out = new ArrayList<>();
-          for (int k = 0; k < rounds; k++) {
-            s.offline();
-            out.add(s.online(null));
-          }
-          return out;
-        },
-        p -> {
-          SecureModel.Session s = sm1.open(p);
-          List<SecureModel.Result> out = new ArrayList<>();
-          for (int k = 0; k < rounds; k++) {
-            s.offline(); // strictly before this batch's input is touched
-            InProcessDealer.Traffic before = session.dealer().trafficTo(1);
-            out.add(s.online(Arrays.copyOfRange(inputs, k * batch, (k + 1) * batch)));
-            quiet[0] &= before.equals(session.dealer().trafficTo(1));
-          }
-          return out;
-        });
+    TwoParties.Result<List<SecureModel.Result>> r =
+        session.run(
+            p -> {
+              SecureModel.Session s = sm0.open(p);
+              List<SecureModel.Result> out = new ArrayList<>();
+              for (int k = 0; k < rounds; k++) {
+                s.offline();
+                out.add(s.online(null));
+              }
+              return out;
+            },
+            p -> {
+              SecureModel.Session s = sm1.open(p);
+              List<SecureModel.Result> out = new ArrayList<>();
+              for (int k = 0; k < rounds; k++) {
+                s.offline(); // strictly before this batch's input is touched
+                InProcessDealer.Traffic before = session.dealer().trafficTo(1);
+                out.add(s.online(Arrays.copyOfRange(inputs, k * batch, (k + 1) * batch)));
+                quiet[0] &= before.equals(session.dealer().trafficTo(1));
+              }
+              return out;
+            });
     double[][] logits = new double[inputs.length][];
     for (int k = 0; k < rounds; k++) {
       System.arraycopy(r.party1().get(k).logits(), 0, logits, k * batch, batch);

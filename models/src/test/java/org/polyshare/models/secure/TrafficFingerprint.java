@@ -16,18 +16,25 @@ import org.polyshare.models.zoo.Zoo;
 import org.polyshare.models.zoo.ZooCache;
 
 /**
- * The deterministic cost of a secure run: plan hash, dealer bytes, and per party and per layer
- * the link bytes and rounds of setup, offline and online. Equal fingerprints before and after a
- * change mean the protocol messages are the same (sizes, counts and order of rounds).
+ * The deterministic cost of a secure run: plan hash, dealer bytes, and per party and per layer the
+ * link bytes and rounds of setup, offline and online. Equal fingerprints before and after a change
+ * mean the protocol messages are the same (sizes, counts and order of rounds).
  */
 final class TrafficFingerprint {
   private TrafficFingerprint() {}
 
   static String planOnly(String name, int batch, TruncationMode mode) {
-    SecureModel sm = SecureModel.compile(Zoo.architecture(name), batch,
-        SecureModel.Options.defaults().withTruncation(mode));
-    return String.format(Locale.ROOT, "%s batch %d %s: plan(2) %s, %d requests%n", name, batch,
-        mode, sm.plan(2).sha256Hex(), sm.plan(2).size());
+    SecureModel sm =
+        SecureModel.compile(
+            Zoo.architecture(name), batch, SecureModel.Options.defaults().withTruncation(mode));
+    return String.format(
+        Locale.ROOT,
+        "%s batch %d %s: plan(2) %s, %d requests%n",
+        name,
+        batch,
+        mode,
+        sm.plan(2).sha256Hex(),
+        sm.plan(2).size());
   }
 
   static String of(Model model, Model arch, int batch, TruncationMode mode) {
@@ -35,15 +42,23 @@ final class TrafficFingerprint {
     SecureModel sm0 = SecureModel.compile(model, batch, opt);
     SecureModel sm1 = SecureModel.compile(arch, batch, opt);
     double[][] xs = Zoo.sampleInputs(model, batch, 99);
-    InProcessSession session = new InProcessSession(model.fixedPoint(), mode,
-        Duration.ofMinutes(5));
-    TwoParties.Result<List<String>> r = session.run(
-        p -> runParty(sm0.open(p), p.link().stats(), null),
-        p -> runParty(sm1.open(p), p.link().stats(), xs));
+    InProcessSession session =
+        new InProcessSession(model.fixedPoint(), mode, Duration.ofMinutes(5));
+    TwoParties.Result<List<String>> r =
+        session.run(
+            p -> runParty(sm0.open(p), p.link().stats(), null),
+            p -> runParty(sm1.open(p), p.link().stats(), xs));
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "%s batch %d %s: plan(2) %s, dealer->0 %s, dealer->1 %s%n",
-        model.name(), batch, mode, sm1.plan(2).sha256Hex(), session.dealer().trafficTo(0),
-        session.dealer().trafficTo(1)));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%s batch %d %s: plan(2) %s, dealer->0 %s, dealer->1 %s%n",
+            model.name(),
+            batch,
+            mode,
+            sm1.plan(2).sha256Hex(),
+            session.dealer().trafficTo(0),
+            session.dealer().trafficTo(1)));
     for (int id = 0; id < 2; id++) {
       for (String line : id == 0 ? r.party0() : r.party1()) {
         sb.append("  p").append(id).append(' ').append(line).append('\n');
@@ -57,12 +72,25 @@ final class TrafficFingerprint {
     for (int k = 0; k < 2; k++) {
       s.offline();
       SecureModel.Result res = s.online(xs);
-      out.add("inference " + k + " offline " + t(res.offlineTraffic()) + " online "
-          + t(res.onlineTraffic()));
+      out.add(
+          "inference "
+              + k
+              + " offline "
+              + t(res.offlineTraffic())
+              + " online "
+              + t(res.onlineTraffic()));
       for (SecureModel.LayerReport l : res.layers()) {
-        out.add(String.format(Locale.ROOT, "  %-14s %-14s off+setup %d B, online %d B %d rounds,"
-                + " act %d B %d rounds", l.layer(), l.kind(), l.offlineBytes(), l.onlineBytes(),
-            l.onlineRounds(), l.onlineActivationBytes(), l.onlineActivationRounds()));
+        out.add(
+            String.format(
+                Locale.ROOT,
+                "  %-14s %-14s off+setup %d B, online %d B %d rounds," + " act %d B %d rounds",
+                l.layer(),
+                l.kind(),
+                l.offlineBytes(),
+                l.onlineBytes(),
+                l.onlineRounds(),
+                l.onlineActivationBytes(),
+                l.onlineActivationRounds()));
       }
     }
     out.add("total " + t(stats.snapshot()));
@@ -70,32 +98,51 @@ final class TrafficFingerprint {
   }
 
   private static String t(LinkStats.Snapshot s) {
-    return s.bytesSent() + "/" + s.bytesReceived() + " B, " + s.messagesSent() + " msgs, "
-        + s.rounds() + " rounds";
+    return s.bytesSent()
+        + "/"
+        + s.bytesReceived()
+        + " B, "
+        + s.messagesSent()
+        + " msgs, "
+        + s.rounds()
+        + " rounds";
   }
 
-  /** Every layer kind and lowering: fused and standalone ReLU, unfolded BN, dp = 3, cp per channel. */
+  /**
+   * Every layer kind and lowering: fused and standalone ReLU, unfolded BN, dp = 3, cp per channel.
+   */
   static Model allKinds() {
     Model.Builder b = Model.builder("all-kinds", 2, 8, 8);
     b.conv("c1", 4, 3, 1, 1).batchNorm("bn1").relu("r1");
-    b.add(new org.polyshare.models.graph.PolyKerv("pk", "r1",
-        new org.polyshare.models.graph.Conv2d("pk", "r1", 4, 4, 3, 3, 1, 1, new double[144], null),
-        new double[] {0.5, 1.0, -0.5, 0.25}, 3));
+    b.add(
+        new org.polyshare.models.graph.PolyKerv(
+            "pk",
+            "r1",
+            new org.polyshare.models.graph.Conv2d(
+                "pk", "r1", 4, 4, 3, 3, 1, 1, new double[144], null),
+            new double[] {0.5, 1.0, -0.5, 0.25},
+            3));
     b.batchNorm("bn2");
-    b.add("sum", "bn2", "r1").relu("r2").avgPool("pool", 2, 2).globalAvgPool("gap")
-        .flatten("flat").linear("fc", 10);
+    b.add("sum", "bn2", "r1")
+        .relu("r2")
+        .avgPool("pool", 2, 2)
+        .globalAvgPool("gap")
+        .flatten("flat")
+        .linear("fc", 10);
     return b.build();
   }
 
-  /** Writes the fingerprints of the zoo (the light ones and the two large PKN nets) to {@code file}. */
+  /**
+   * Writes the fingerprints of the zoo (the light ones and the two large PKN nets) to {@code file}.
+   */
   static void write(Path file) throws IOException {
     Files.writeString(file, light(true));
   }
 
   /**
    * Tiny and LeNet-5 (both variants, dealer truncation; tiny-pkn also local), the all-kinds net,
-   * and the plan hashes of every zoo model at batch 1 and 3 in both modes; with {@code large},
-   * also runs of VGG-16 and ResNet-18 PKN at batch 1.
+   * and the plan hashes of every zoo model at batch 1 and 3 in both modes; with {@code large}, also
+   * runs of VGG-16 and ResNet-18 PKN at batch 1.
    */
   static String light(boolean large) {
     StringBuilder sb = new StringBuilder();
@@ -104,8 +151,9 @@ final class TrafficFingerprint {
     }
     sb.append(of(ZooCache.get("tiny-pkn"), Zoo.architecture("tiny-pkn"), 2, TruncationMode.LOCAL));
     Model arch = allKinds();
-    Model m = org.polyshare.models.calib.Calibrator.calibrate(Zoo.randomize(arch, 5),
-        Zoo.sampleInputs(arch, 32, 6));
+    Model m =
+        org.polyshare.models.calib.Calibrator.calibrate(
+            Zoo.randomize(arch, 5), Zoo.sampleInputs(arch, 32, 6));
     sb.append(of(m, arch, 3, TruncationMode.DEALER));
     for (String n : large ? new String[] {"vgg16-pkn", "resnet18-pkn"} : new String[0]) {
       sb.append(of(ZooCache.get(n), Zoo.architecture(n), 1, TruncationMode.DEALER));

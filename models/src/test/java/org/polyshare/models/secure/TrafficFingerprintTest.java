@@ -12,8 +12,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * The protocol's messages are pinned: plan hashes, dealer traffic and every layer's bytes and
  * rounds at both parties equal those recorded (in {@code secure/traffic-fingerprint.txt}) before
  * the secure evaluator was split into one class per layer kind. A change to any message size,
- * count, round or correlation request fails here; a deliberate protocol change re-records the
- * file ({@code -Dfingerprint.out=FILE} writes the full set, large nets included).
+ * count, round or correlation request fails here; a deliberate protocol change re-records the file
+ * ({@code -Dfingerprint.out=FILE} writes the full set, large nets included).
  */
 class TrafficFingerprintTest {
   @Test

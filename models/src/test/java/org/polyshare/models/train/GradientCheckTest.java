@@ -10,10 +10,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every layer's backward pass against central finite differences of the scalar
- * {@code L = Σ r ⊙ forward(x)} for a fixed random {@code r}: {@code dL/dx} and {@code dL/dθ} for
- * each parameter. Batches of 3 samples over 2 worker threads, so the per-worker gradient
- * reduction is exercised too.
+ * Every layer's backward pass against central finite differences of the scalar {@code L = Σ r ⊙
+ * forward(x)} for a fixed random {@code r}: {@code dL/dx} and {@code dL/dθ} for each parameter.
+ * Batches of 3 samples over 2 worker threads, so the per-worker gradient reduction is exercised
+ * too.
  */
 class GradientCheckTest {
   private static Parallel par;
@@ -69,8 +69,7 @@ class GradientCheckTest {
       x[i] = keep;
       double num = (up - down) / (2 * H);
       scale = Math.max(scale, Math.abs(num));
-      assertEquals(num, dx[i], 1e-6 * Math.max(1, Math.abs(num)),
-          l.name + ": dL/dx[" + i + "]");
+      assertEquals(num, dx[i], 1e-6 * Math.max(1, Math.abs(num)), l.name + ": dL/dx[" + i + "]");
     }
     assertTrue(scale > 1e-3, l.name + ": the check must see a non-trivial gradient");
     List<Param> params = l.params();
@@ -84,7 +83,10 @@ class GradientCheckTest {
         double down = loss(l, x, r);
         p.value[i] = keep;
         double num = (up - down) / (2 * H);
-        assertEquals(num, g[i], 1e-6 * Math.max(1, Math.abs(num)),
+        assertEquals(
+            num,
+            g[i],
+            1e-6 * Math.max(1, Math.abs(num)),
             l.name + ": dL/d" + p.name + "[" + i + "]");
       }
     }
@@ -113,8 +115,8 @@ class GradientCheckTest {
 
   @Test
   void polyKervCubicWithPerChannelCp() {
-    TrainPolyKerv p = new TrainPolyKerv("pk3", 2, 3, 3, 1, 0, new double[] {0.5, -0.2, 1.0}, 3,
-        false);
+    TrainPolyKerv p =
+        new TrainPolyKerv("pk3", 2, 3, 3, 1, 0, new double[] {0.5, -0.2, 1.0}, 3, false);
     p.init(new SplittableRandom(4));
     check(p, new int[] {2, 5, 5}, 14);
   }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The tiled GEMMs (all tile and remainder paths, offsets, leading dimensions) against naive loops. */
+/**
+ * The tiled GEMMs (all tile and remainder paths, offsets, leading dimensions) against naive loops.
+ */
 class KernelsTest {
   private static double[] random(SplittableRandom r, int n) {
     double[] a = new double[n];

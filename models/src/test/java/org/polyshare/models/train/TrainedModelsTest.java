@@ -28,10 +28,14 @@ class TrainedModelsTest {
   @Test
   void shippedLenet5PknClassifiesMnist() throws IOException {
     Path dir = TrainerTest.mnistDir();
-    Assumptions.assumeTrue(Mnist.present(dir), "MNIST IDX files not found in "
-        + dir.toAbsolutePath() + ": skipping (fetch with `bin/models data mnist --out data/mnist`)");
+    Assumptions.assumeTrue(
+        Mnist.present(dir),
+        "MNIST IDX files not found in "
+            + dir.toAbsolutePath()
+            + ": skipping (fetch with `bin/models data mnist --out data/mnist`)");
     Mnist.Split test = Mnist.test(dir).head(1000);
-    double acc = TrainerTest.plainAccuracy(TrainedModels.load(TrainedModels.LENET5_PKN_MNIST), test);
+    double acc =
+        TrainerTest.plainAccuracy(TrainedModels.load(TrainedModels.LENET5_PKN_MNIST), test);
     assertTrue(acc > 0.97, "plaintext accuracy on the first 1000 test images: " + acc);
   }
 }

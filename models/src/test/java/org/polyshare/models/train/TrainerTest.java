@@ -69,8 +69,8 @@ class TrainerTest {
   @Test
   void tinyPknLearnsSyntheticClassesAndExportsTheSameNetwork() {
     Mnist.Split train = synthetic(640, 1), test = synthetic(300, 2);
-    Trainer.Result r = new Trainer(config(6, true), null).train(Zoo.architecture("tiny-pkn"),
-        train, test);
+    Trainer.Result r =
+        new Trainer(config(6, true), null).train(Zoo.architecture("tiny-pkn"), train, test);
     assertTrue(r.testAccuracy() > 0.8, "accuracy " + r.testAccuracy() + " (chance is 0.1)");
     // The exported graph (BatchNorm folded into each PolyKerv's conv) is the same function:
     // the plaintext evaluator must agree with the trainer's own inference-mode accuracy.
@@ -80,10 +80,11 @@ class TrainerTest {
 
   @Test
   void sgdWithMomentumAlsoLearns() {
-    Trainer.Config c = new Trainer.Config(6, 32, 0.02, Optimizer.Kind.SGD, 1e-4, 3L, 1, 16, true,
-        0);
-    Trainer.Result r = new Trainer(c, null).train(Zoo.architecture("tiny-relu"), synthetic(640, 3),
-        synthetic(300, 4));
+    Trainer.Config c =
+        new Trainer.Config(6, 32, 0.02, Optimizer.Kind.SGD, 1e-4, 3L, 1, 16, true, 0);
+    Trainer.Result r =
+        new Trainer(c, null)
+            .train(Zoo.architecture("tiny-relu"), synthetic(640, 3), synthetic(300, 4));
     assertTrue(r.testAccuracy() > 0.8, "accuracy " + r.testAccuracy());
   }
 
@@ -98,19 +99,21 @@ class TrainerTest {
 
   @Test
   void deepPknWithoutBatchNormIsStoppedNamingTheEscapingLayer() {
-    EscapingActivationException e = assertThrows(EscapingActivationException.class,
-        () -> new Trainer(config(2, false), null).train(deepPkn(), synthetic(256, 5), null));
+    EscapingActivationException e =
+        assertThrows(
+            EscapingActivationException.class,
+            () -> new Trainer(config(2, false), null).train(deepPkn(), synthetic(256, 5), null));
     assertTrue(e.layer().startsWith("pk"), "a PolyKerv escapes first, got " + e.layer());
     assertTrue(e.epoch() == 1 && e.step() >= 1);
-    assertTrue(e.getMessage().contains("escaping activations: layer '" + e.layer() + "'"),
-        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("escaping activations: layer '" + e.layer() + "'"), e.getMessage());
     assertTrue(!(e.maxAbs() <= e.limit()), "reported value is beyond the limit");
   }
 
   @Test
   void theSameDeepPknWithBatchNormStaysBoundedAndLearns() {
-    Trainer.Result r = new Trainer(config(6, true), null).train(deepPkn(), synthetic(640, 6),
-        synthetic(300, 7));
+    Trainer.Result r =
+        new Trainer(config(6, true), null).train(deepPkn(), synthetic(640, 6), synthetic(300, 7));
     for (Trainer.Epoch e : r.epochs()) {
       for (int i = 0; i < r.limits().length; i++) {
         double m = e.maxAbsPerLayer()[i];
@@ -132,12 +135,15 @@ class TrainerTest {
   @Test
   void lenet5PknOnAnMnistSubset() throws IOException {
     Path dir = mnistDir();
-    Assumptions.assumeTrue(Mnist.present(dir), "MNIST IDX files not found in " + dir.toAbsolutePath()
-        + ": skipping the MNIST subset test (fetch with `bin/models data mnist --out data/mnist`"
-        + " or set POLYSHARE_MNIST_DIR)");
+    Assumptions.assumeTrue(
+        Mnist.present(dir),
+        "MNIST IDX files not found in "
+            + dir.toAbsolutePath()
+            + ": skipping the MNIST subset test (fetch with `bin/models data mnist --out data/mnist`"
+            + " or set POLYSHARE_MNIST_DIR)");
     Mnist.Split train = Mnist.train(dir).head(2048), test = Mnist.test(dir).head(500);
-    Trainer.Result r = new Trainer(config(1, true), null).train(Zoo.architecture("lenet5-pkn"),
-        train, test);
+    Trainer.Result r =
+        new Trainer(config(1, true), null).train(Zoo.architecture("lenet5-pkn"), train, test);
     assertTrue(r.testAccuracy() > 0.85, "accuracy " + r.testAccuracy() + " after 2048 images");
   }
 }

@@ -7,8 +7,8 @@ import org.polyshare.models.graph.Model;
 
 /**
  * Calibrated zoo models shared by the test classes of one JVM (calibrating ResNet-18 takes
- * seconds). Softly held: under memory pressure a model is dropped and recalibrated on demand
- * (the zoo is deterministic, so it comes back identical).
+ * seconds). Softly held: under memory pressure a model is dropped and recalibrated on demand (the
+ * zoo is deterministic, so it comes back identical).
  */
 public final class ZooCache {
   private ZooCache() {}

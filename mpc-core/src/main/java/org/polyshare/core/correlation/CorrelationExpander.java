@@ -7,15 +7,14 @@ import org.polyshare.core.prg.Prg;
 /**
  * Party side of seed compression: turns one {@link DealerMessage} into the party's share of the
  * requested correlation. The order in which a seed's stream is consumed is part of the protocol
- * (the dealer replays it): for triples (any bilinear map) {@code a, b, c}; squares
- * {@code r, r²}; truncation {@code r, r>>>f, msb}; fixed-mask triples {@code a, c};
- * weight masks {@code b}; OT sender {@code m0, m1}, OT receiver the choice words; exact
- * truncation {@code r}, the DCF roots, {@code r>>>f, msb}; FSS ReLU {@code r}, the DCF roots,
- * {@code r>>>bits, msb, r·(r>>>bits), r·msb}; fused power {@code r} (exact: then the DCF roots),
- * the {@code 2·degree} dependent blocks of {@link FusedPowerTuples}. The last
- * component(s) — everything after the first one or two listed — come from the correction instead
- * when the message carries one: {@code c}, {@code r²}, {@code [r>>>f ‖ msb]}, or the OT receiver's
- * {@code chosen} strings.
+ * (the dealer replays it): for triples (any bilinear map) {@code a, b, c}; squares {@code r, r²};
+ * truncation {@code r, r>>>f, msb}; fixed-mask triples {@code a, c}; weight masks {@code b}; OT
+ * sender {@code m0, m1}, OT receiver the choice words; exact truncation {@code r}, the DCF roots,
+ * {@code r>>>f, msb}; FSS ReLU {@code r}, the DCF roots, {@code r>>>bits, msb, r·(r>>>bits),
+ * r·msb}; fused power {@code r} (exact: then the DCF roots), the {@code 2·degree} dependent blocks
+ * of {@link FusedPowerTuples}. The last component(s) — everything after the first one or two listed
+ * — come from the correction instead when the message carries one: {@code c}, {@code r²}, {@code
+ * [r>>>f ‖ msb]}, or the OT receiver's {@code chosen} strings.
  */
 public final class CorrelationExpander {
   private CorrelationExpander() {}
@@ -72,7 +71,9 @@ public final class CorrelationExpander {
       long[] choices = otChoices(prg, n);
       if (corr == null || corr.length != 2 * n) {
         throw new IllegalArgumentException(
-            "random OT receiver needs " + 2 * n + " chosen longs from the dealer, got "
+            "random OT receiver needs "
+                + 2 * n
+                + " chosen longs from the dealer, got "
                 + (corr == null ? 0 : corr.length));
       }
       return new RandomOts(n, null, null, choices, corr);
@@ -81,9 +82,9 @@ public final class CorrelationExpander {
   }
 
   /**
-   * Exact truncation: the seed gives {@code r}, then the party's DCF roots ({@link #exactOwn});
-   * the uncorrected party then draws {@code r>>>f, msb}. Both parties' corrections end with the
-   * DCF correction words; the corrected party's starts with {@code [r>>>f ‖ msb]}.
+   * Exact truncation: the seed gives {@code r}, then the party's DCF roots ({@link #exactOwn}); the
+   * uncorrected party then draws {@code r>>>f, msb}. Both parties' corrections end with the DCF
+   * correction words; the corrected party's starts with {@code [r>>>f ‖ msb]}.
    */
   private static ExactTruncationTuples exactTruncation(
       int partyId, CorrelationRequest.ExactTruncation t, Prg prg, long[] corr) {
@@ -102,8 +103,15 @@ public final class CorrelationExpander {
       msb = java.util.Arrays.copyOfRange(corr, n, 2 * n);
     } else {
       throw new IllegalArgumentException(
-          "dealer message for " + t + " has " + have + " correction longs, expected " + keyWords
-              + " (DCF keys) or " + (keyWords + 2L * n) + " (tuple correction and DCF keys)");
+          "dealer message for "
+              + t
+              + " has "
+              + have
+              + " correction longs, expected "
+              + keyWords
+              + " (DCF keys) or "
+              + (keyWords + 2L * n)
+              + " (tuple correction and DCF keys)");
     }
     DcfKeys keys = DcfKeys.fromCorrections(f, partyId, own[1], own[2], corr, have - keyWords);
     return new ExactTruncationTuples(f, own[0], shifted, msb, keys);
@@ -118,12 +126,13 @@ public final class CorrelationExpander {
   }
 
   /**
-   * FSS ReLU: the seed gives {@code r} and the roots of the party's {@code n} DCF keys
-   * ({@link #exactOwn}); the uncorrected party then draws
-   * {@code r>>>bits, msb, r·(r>>>bits), r·msb}. The corrected party's correction carries those
-   * four ({@code 4n} longs) before the common DCF correction words.
+   * FSS ReLU: the seed gives {@code r} and the roots of the party's {@code n} DCF keys ({@link
+   * #exactOwn}); the uncorrected party then draws {@code r>>>bits, msb, r·(r>>>bits), r·msb}. The
+   * corrected party's correction carries those four ({@code 4n} longs) before the common DCF
+   * correction words.
    */
-  private static FssReluKeys fssRelu(int partyId, CorrelationRequest.FssRelu t, Prg prg, long[] corr) {
+  private static FssReluKeys fssRelu(
+      int partyId, CorrelationRequest.FssRelu t, Prg prg, long[] corr) {
     int n = t.n();
     int bits = t.bits();
     long[][] own = exactOwn(prg, n);
@@ -136,11 +145,20 @@ public final class CorrelationExpander {
       dep = java.util.Arrays.copyOfRange(corr, 0, 4 * n);
     } else {
       throw new IllegalArgumentException(
-          "dealer message for " + t + " has " + have + " correction longs, expected " + keyWords
-              + " (DCF keys) or " + (keyWords + 4L * n) + " (mask correction and DCF keys)");
+          "dealer message for "
+              + t
+              + " has "
+              + have
+              + " correction longs, expected "
+              + keyWords
+              + " (DCF keys) or "
+              + (keyWords + 4L * n)
+              + " (mask correction and DCF keys)");
     }
     DcfKeys keys = DcfKeys.fromCorrections(bits, 2, partyId, own[1], own[2], corr, have - keyWords);
-    return new FssReluKeys(bits, own[0],
+    return new FssReluKeys(
+        bits,
+        own[0],
         java.util.Arrays.copyOfRange(dep, 0, n),
         java.util.Arrays.copyOfRange(dep, n, 2 * n),
         java.util.Arrays.copyOfRange(dep, 2 * n, 3 * n),
@@ -168,12 +186,22 @@ public final class CorrelationExpander {
       dependent = java.util.Arrays.copyOfRange(corr, 0, dep);
     } else {
       throw new IllegalArgumentException(
-          "dealer message for " + t + " has " + have + " correction longs, expected " + keyWords
-              + " or " + (keyWords + (long) dep) + " (dependent values" + (t.exact() ? " and DCF keys)" : ")"));
+          "dealer message for "
+              + t
+              + " has "
+              + have
+              + " correction longs, expected "
+              + keyWords
+              + " or "
+              + (keyWords + (long) dep)
+              + " (dependent values"
+              + (t.exact() ? " and DCF keys)" : ")"));
     }
-    DcfKeys keys = t.exact()
-        ? DcfKeys.fromCorrections(f, t.borrowWidth(), partyId, own[1], own[2], corr, have - keyWords)
-        : null;
+    DcfKeys keys =
+        t.exact()
+            ? DcfKeys.fromCorrections(
+                f, t.borrowWidth(), partyId, own[1], own[2], corr, have - keyWords)
+            : null;
     return new FusedPowerTuples(f, t.degree(), own[0], dependent, keys);
   }
 

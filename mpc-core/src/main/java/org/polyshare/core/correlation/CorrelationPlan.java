@@ -11,8 +11,8 @@ import java.util.List;
  * from the model's architecture alone. Both parties hand it (or its hash) to the dealer, which
  * serves only when they agree.
  *
- * <p>Canonical encoding: {@code [count, len_1, req_1..., len_2, req_2...]} with each request in
- * its {@link CorrelationRequest#encode} form; {@link #sha256} hashes those longs little-endian.
+ * <p>Canonical encoding: {@code [count, len_1, req_1..., len_2, req_2...]} with each request in its
+ * {@link CorrelationRequest#encode} form; {@link #sha256} hashes those longs little-endian.
  */
 public record CorrelationPlan(List<CorrelationRequest> requests) {
   public CorrelationPlan {

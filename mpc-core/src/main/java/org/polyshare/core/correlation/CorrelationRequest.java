@@ -5,15 +5,15 @@ import org.polyshare.core.kernel.BilinearMap;
 import org.polyshare.core.kernel.Elementwise;
 
 /**
- * One batch of correlated randomness, described by kind and shape only — never by data. A
- * {@link CorrelationPlan} is an ordered list of these; the dealer serves them in order.
+ * One batch of correlated randomness, described by kind and shape only — never by data. A {@link
+ * CorrelationPlan} is an ordered list of these; the dealer serves them in order.
  *
  * <p>Canonical encoding ({@link #encode}): a {@code long[]} whose first element is the kind code
- * and the rest are the fields in declaration order, a bilinear map as its own
- * {@link BilinearMap#encode} form. Kind codes: 1 triple, 2 squares, 3 truncation, 6 weight mask,
- * 7 fixed-mask triple, 9 random OT, 10 exact truncation, 11 FSS ReLU, 12 fused truncate-and-power
- * (4, 5 and 8 were the separate
- * matmul/conv kinds of wire version 1). It is what plans are hashed over and what a networked source sends to the dealer.
+ * and the rest are the fields in declaration order, a bilinear map as its own {@link
+ * BilinearMap#encode} form. Kind codes: 1 triple, 2 squares, 3 truncation, 6 weight mask, 7
+ * fixed-mask triple, 9 random OT, 10 exact truncation, 11 FSS ReLU, 12 fused truncate-and-power (4,
+ * 5 and 8 were the separate matmul/conv kinds of wire version 1). It is what plans are hashed over
+ * and what a networked source sends to the dealer.
  */
 public sealed interface CorrelationRequest {
 
@@ -24,8 +24,8 @@ public sealed interface CorrelationRequest {
   long[] encode();
 
   /**
-   * A Beaver triple over a bilinear map: {@code A} like the left operand, {@code B} like the
-   * right, {@code C = A ⊗ B}. Elementwise (n triples), matmul and conv2d alike.
+   * A Beaver triple over a bilinear map: {@code A} like the left operand, {@code B} like the right,
+   * {@code C = A ⊗ B}. Elementwise (n triples), matmul and conv2d alike.
    */
   record Triples(BilinearMap map) implements CorrelationRequest {
     public Triples {
@@ -88,10 +88,10 @@ public sealed interface CorrelationRequest {
   }
 
   /**
-   * {@code n} exact-truncation tuples for a shift of {@code fracBits}: the truncation tuple
-   * {@code (r, r >>> f, msb r)} plus a DCF key pair per element for the borrow
-   * {@code [c mod 2^f < r mod 2^f]} on f-bit inputs. The keys are not seed-compressible: both
-   * parties receive the correction words.
+   * {@code n} exact-truncation tuples for a shift of {@code fracBits}: the truncation tuple {@code
+   * (r, r >>> f, msb r)} plus a DCF key pair per element for the borrow {@code [c mod 2^f < r mod
+   * 2^f]} on f-bit inputs. The keys are not seed-compressible: both parties receive the correction
+   * words.
    */
   record ExactTruncation(int n, int fracBits) implements CorrelationRequest {
     public ExactTruncation {
@@ -113,17 +113,17 @@ public sealed interface CorrelationRequest {
   }
 
   /**
-   * {@code n} FSS ReLU keys for inputs {@code |x| < 2^bits}: shares of a uniform input mask
-   * {@code r}, of {@code r >>> bits}, {@code msb r}, {@code r·(r >>> bits)} and {@code r·msb r},
-   * and a DCF key pair per element on {@code bits}-bit inputs with threshold
-   * {@code r mod 2^bits} and the two-word payload {@code (1, r)} (see
-   * {@code org.polyshare.core.fss.FssRelu}).
+   * {@code n} FSS ReLU keys for inputs {@code |x| < 2^bits}: shares of a uniform input mask {@code
+   * r}, of {@code r >>> bits}, {@code msb r}, {@code r·(r >>> bits)} and {@code r·msb r}, and a DCF
+   * key pair per element on {@code bits}-bit inputs with threshold {@code r mod 2^bits} and the
+   * two-word payload {@code (1, r)} (see {@code org.polyshare.core.fss.FssRelu}).
    */
   record FssRelu(int n, int bits) implements CorrelationRequest {
     public FssRelu {
       positive(n, "FSS ReLU count");
       if (bits < 1 || bits > 62) {
-        throw new IllegalArgumentException("FSS ReLU input bound must be 2^bits with bits in [1, 62], got " + bits);
+        throw new IllegalArgumentException(
+            "FSS ReLU input bound must be 2^bits with bits in [1, 62], got " + bits);
       }
     }
 
@@ -141,10 +141,10 @@ public sealed interface CorrelationRequest {
   /**
    * {@code n} fused truncate-and-power tuples (see {@code org.polyshare.core.protocol.FusedPower}):
    * a uniform {@code r} and the {@code 2·degree} values that depend on it, {@code u = r >>> f},
-   * {@code m = msb r}, {@code u^j} and {@code m·((u − 2^(64−f))^j − u^j)} for {@code j = 2..degree};
-   * when {@code exact}, also a DCF key pair per element for the borrow {@code [c mod 2^f < r mod 2^f]}
-   * with the width-{@code (2·degree − 1)} payload {@code (1, u, …, u^(d−1), g_1, …, g_(d−1))}.
-   * Encoded {@code [12, n, f, degree, exact ? 1 : 0]}.
+   * {@code m = msb r}, {@code u^j} and {@code m·((u − 2^(64−f))^j − u^j)} for {@code j =
+   * 2..degree}; when {@code exact}, also a DCF key pair per element for the borrow {@code [c mod
+   * 2^f < r mod 2^f]} with the width-{@code (2·degree − 1)} payload {@code (1, u, …, u^(d−1), g_1,
+   * …, g_(d−1))}. Encoded {@code [12, n, f, degree, exact ? 1 : 0]}.
    */
   record FusedPower(int n, int fracBits, int degree, boolean exact) implements CorrelationRequest {
     public static final int MAX_DEGREE = 8;
@@ -160,7 +160,10 @@ public sealed interface CorrelationRequest {
       }
     }
 
-    /** Payload words of the borrow DCF (exact only): {@code β·v^l} needs {@code u^l} and {@code g_l}, l < degree. */
+    /**
+     * Payload words of the borrow DCF (exact only): {@code β·v^l} needs {@code u^l} and {@code
+     * g_l}, l < degree.
+     */
     public int borrowWidth() {
       return 2 * degree - 1;
     }
@@ -200,8 +203,8 @@ public sealed interface CorrelationRequest {
   }
 
   /**
-   * Fresh {@code A} (like the map's left operand) and {@code C = A ⊗ B} for the session-fixed
-   * right operand {@code B} registered as weight mask {@code maskId}.
+   * Fresh {@code A} (like the map's left operand) and {@code C = A ⊗ B} for the session-fixed right
+   * operand {@code B} registered as weight mask {@code maskId}.
    */
   record FixedMask(int maskId, BilinearMap map) implements CorrelationRequest {
     public FixedMask {
@@ -250,7 +253,8 @@ public sealed interface CorrelationRequest {
     int[] f = new int[e.length - 1];
     for (int i = 1; i < e.length; i++) {
       if (e[i] < Integer.MIN_VALUE || e[i] > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("correlation request field out of int range: " + Arrays.toString(e));
+        throw new IllegalArgumentException(
+            "correlation request field out of int range: " + Arrays.toString(e));
       }
       f[i - 1] = (int) e[i];
     }
@@ -264,7 +268,10 @@ public sealed interface CorrelationRequest {
           case 9 -> f.length == 1 ? new RandomOt(f[0]) : null;
           case 10 -> f.length == 2 ? new ExactTruncation(f[0], f[1]) : null;
           case 11 -> f.length == 2 ? new FssRelu(f[0], f[1]) : null;
-          case 12 -> f.length == 4 && (f[3] == 0 || f[3] == 1) ? new FusedPower(f[0], f[1], f[2], f[3] == 1) : null;
+          case 12 ->
+              f.length == 4 && (f[3] == 0 || f[3] == 1)
+                  ? new FusedPower(f[0], f[1], f[2], f[3] == 1)
+                  : null;
           default -> throw new IllegalArgumentException("unknown correlation request kind " + kind);
         };
     if (r == null) {

@@ -13,8 +13,8 @@ import org.polyshare.core.kernel.MatMulShape;
  * <p>Implementations: {@link InProcessDealer}'s sources (dealer and both parties in one JVM) and
  * the networked source, which ships each {@link CorrelationRequest} to the dealer process and
  * expands the {@link DealerMessage} it gets back with {@link CorrelationExpander}. An
- * implementation only has to provide {@link #partyId} and {@link #next}; the typed methods
- * delegate to it.
+ * implementation only has to provide {@link #partyId} and {@link #next}; the typed methods delegate
+ * to it.
  */
 public interface CorrelationSource {
 
@@ -44,7 +44,8 @@ public interface CorrelationSource {
 
   /** {@code n} exact-truncation tuples: the truncation tuple plus DCF keys for the borrow. */
   default ExactTruncationTuples exactTruncation(int n, int fracBits) {
-    return cast(next(new CorrelationRequest.ExactTruncation(n, fracBits)), ExactTruncationTuples.class);
+    return cast(
+        next(new CorrelationRequest.ExactTruncation(n, fracBits)), ExactTruncationTuples.class);
   }
 
   /** Material for {@code n} FSS ReLUs on inputs below {@code 2^bits} in magnitude. */
@@ -60,7 +61,9 @@ public interface CorrelationSource {
     return triple(shape);
   }
 
-  /** Share of a session-fixed weight mask of {@code numel} elements, registered as {@code maskId}. */
+  /**
+   * Share of a session-fixed weight mask of {@code numel} elements, registered as {@code maskId}.
+   */
   default WeightMaskShare weightMask(int maskId, int numel) {
     return cast(next(new CorrelationRequest.WeightMask(maskId, numel)), WeightMaskShare.class);
   }
@@ -86,7 +89,11 @@ public interface CorrelationSource {
   private static <T extends Correlation> T cast(Correlation c, Class<T> type) {
     if (!type.isInstance(c)) {
       throw new IllegalStateException(
-          "correlation source returned " + c.getClass().getSimpleName() + " where " + type.getSimpleName() + " was requested");
+          "correlation source returned "
+              + c.getClass().getSimpleName()
+              + " where "
+              + type.getSimpleName()
+              + " was requested");
     }
     return type.cast(c);
   }

@@ -18,8 +18,8 @@ import org.polyshare.core.prg.Seed;
  * correction words depend on both parties' roots and on the secret threshold, so both parties
  * receive them (the roots themselves come from each party's own seed).
  *
- * <p>Session state: the fixed weight masks {@code B} by mask id, needed to answer later
- * fixed-mask requests. The dealer never sees weights or inputs. Thread-safe (synchronized).
+ * <p>Session state: the fixed weight masks {@code B} by mask id, needed to answer later fixed-mask
+ * requests. The dealer never sees weights or inputs. Thread-safe (synchronized).
  */
 public final class Dealer {
   private final Supplier<Seed> seeds;
@@ -50,7 +50,9 @@ public final class Dealer {
     if (request instanceof CorrelationRequest.WeightMask w) {
       if (masks.containsKey(w.maskId())) {
         throw new IllegalArgumentException(
-            "weight mask " + w.maskId() + " was already dealt in this session; mask ids must be unique");
+            "weight mask "
+                + w.maskId()
+                + " was already dealt in this session; mask ids must be unique");
       }
       long[] b0 = ((WeightMaskShare) raw(0, request, s0)).b();
       long[] b1 = ((WeightMaskShare) raw(1, request, s1)).b();
@@ -88,11 +90,11 @@ public final class Dealer {
   }
 
   /**
-   * Exact truncation: the tuple {@code (r, r>>>f, msb r)} seed-compressed as for
-   * {@link CorrelationRequest.Truncation} (correction to one party, alternating), plus DCF keys
-   * for the thresholds {@code r mod 2^f} whose roots both parties derive from their own seeds;
-   * the correction words, common to both keys, go to both parties. They are the bulk of the
-   * traffic: {@code 8·(3f + 1) + f/4} bytes per element and party.
+   * Exact truncation: the tuple {@code (r, r>>>f, msb r)} seed-compressed as for {@link
+   * CorrelationRequest.Truncation} (correction to one party, alternating), plus DCF keys for the
+   * thresholds {@code r mod 2^f} whose roots both parties derive from their own seeds; the
+   * correction words, common to both keys, go to both parties. They are the bulk of the traffic:
+   * {@code 8·(3f + 1) + f/4} bytes per element and party.
    */
   private Dealt exactTruncation(CorrelationRequest.ExactTruncation t, Seed s0, Seed s1) {
     int n = t.n();
@@ -127,7 +129,8 @@ public final class Dealer {
   /**
    * FSS ReLU: the mask {@code r} and its four dependent values seed-compressed (correction to one
    * party, alternating), and {@code n} DCF keys (threshold {@code r mod 2^bits}, width-2 payload
-   * {@code (1, r)}) whose roots come from the parties' seeds; the common correction words go to both.
+   * {@code (1, r)}) whose roots come from the parties' seeds; the common correction words go to
+   * both.
    */
   private Dealt fssRelu(CorrelationRequest.FssRelu t, Seed s0, Seed s1) {
     int n = t.n();
@@ -155,7 +158,8 @@ public final class Dealer {
       head[3 * n + i] = r * m - depU[3 * n + i];
     }
     long[] words =
-        Dcf.generate(bits, 2, alpha, payload, own0[1], own0[2], own1[1], own1[2])[0].correctionWords();
+        Dcf.generate(bits, 2, alpha, payload, own0[1], own0[2], own1[1], own1[2])[0]
+            .correctionWords();
     long[] corrected = Arrays.copyOf(head, head.length + words.length);
     System.arraycopy(words, 0, corrected, head.length, words.length);
     DealerMessage mp = new DealerMessage(p == 0 ? s0 : s1, corrected);
@@ -178,8 +182,10 @@ public final class Dealer {
     int p = (int) (arithmeticBatches++ & 1);
     Prg prg0 = new Prg(s0);
     Prg prg1 = new Prg(s1);
-    long[][] own0 = t.exact() ? CorrelationExpander.exactOwn(prg0, n) : new long[][] {prg0.nextLongs(n)};
-    long[][] own1 = t.exact() ? CorrelationExpander.exactOwn(prg1, n) : new long[][] {prg1.nextLongs(n)};
+    long[][] own0 =
+        t.exact() ? CorrelationExpander.exactOwn(prg0, n) : new long[][] {prg0.nextLongs(n)};
+    long[][] own1 =
+        t.exact() ? CorrelationExpander.exactOwn(prg1, n) : new long[][] {prg1.nextLongs(n)};
     long[] head = (p == 0 ? prg1 : prg0).nextLongs(2 * d * n);
     int w = t.borrowWidth();
     long[] alpha = t.exact() ? new long[n] : null;
@@ -222,7 +228,8 @@ public final class Dealer {
       DealerMessage mu = DealerMessage.seedOnly(p == 0 ? s1 : s0);
       return p == 0 ? new Dealt(mp, mu) : new Dealt(mu, mp);
     }
-    long[] words = Dcf.generate(f, w, alpha, payload, own0[1], own0[2], own1[1], own1[2])[0].correctionWords();
+    long[] words =
+        Dcf.generate(f, w, alpha, payload, own0[1], own0[2], own1[1], own1[2])[0].correctionWords();
     long[] corrected = Arrays.copyOf(head, head.length + words.length);
     System.arraycopy(words, 0, corrected, head.length, words.length);
     DealerMessage mp = new DealerMessage(p == 0 ? s0 : s1, corrected);
@@ -281,12 +288,23 @@ public final class Dealer {
     long[] b = masks.get(maskId);
     if (b == null) {
       throw new IllegalArgumentException(
-          "fixed-mask request for weight mask " + maskId + ", which was never dealt in this session;"
-              + " request WeightMask(" + maskId + ", " + numel + ") first");
+          "fixed-mask request for weight mask "
+              + maskId
+              + ", which was never dealt in this session;"
+              + " request WeightMask("
+              + maskId
+              + ", "
+              + numel
+              + ") first");
     }
     if (b.length != numel) {
       throw new IllegalArgumentException(
-          "weight mask " + maskId + " has " + b.length + " elements but the layer's weights have " + numel);
+          "weight mask "
+              + maskId
+              + " has "
+              + b.length
+              + " elements but the layer's weights have "
+              + numel);
     }
     return b;
   }

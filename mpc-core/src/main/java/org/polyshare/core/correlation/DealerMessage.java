@@ -4,11 +4,11 @@ import java.util.Arrays;
 import org.polyshare.core.prg.Seed;
 
 /**
- * What the dealer sends one party for one request: a fresh 128-bit seed the party expands into
- * its shares, and — for the one party that gets it in this batch — a correction vector (empty
- * for the other; for the DCF-carrying kinds both parties get one, holding the keys' common
- * correction words). Wire form ({@link #encode}): {@code [seedLo, seedHi, correction...]}, the seed's
- * 16 bytes read as two little-endian longs.
+ * What the dealer sends one party for one request: a fresh 128-bit seed the party expands into its
+ * shares, and — for the one party that gets it in this batch — a correction vector (empty for the
+ * other; for the DCF-carrying kinds both parties get one, holding the keys' common correction
+ * words). Wire form ({@link #encode}): {@code [seedLo, seedHi, correction...]}, the seed's 16 bytes
+ * read as two little-endian longs.
  */
 public record DealerMessage(Seed seed, long[] correction) {
   private static final long[] NONE = new long[0];
@@ -46,7 +46,8 @@ public record DealerMessage(Seed seed, long[] correction) {
 
   public static DealerMessage decode(long[] e) {
     if (e.length < 2) {
-      throw new IllegalArgumentException("dealer message too short: " + e.length + " longs, need >= 2");
+      throw new IllegalArgumentException(
+          "dealer message too short: " + e.length + " longs, need >= 2");
     }
     byte[] s = new byte[Seed.BYTES];
     for (int i = 0; i < 8; i++) {

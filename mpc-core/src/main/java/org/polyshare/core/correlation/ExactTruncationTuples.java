@@ -8,12 +8,17 @@ import org.polyshare.core.fss.DcfKeys;
  * thresholds {@code r mod 2^f} on f-bit inputs, payload 1: evaluated at {@code c mod 2^f} they give
  * additive shares of the borrow {@code [c mod 2^f < r mod 2^f]}.
  */
-public record ExactTruncationTuples(int fracBits, long[] r, long[] rShifted, long[] msb, DcfKeys borrow)
-    implements Correlation {
+public record ExactTruncationTuples(
+    int fracBits, long[] r, long[] rShifted, long[] msb, DcfKeys borrow) implements Correlation {
   public ExactTruncationTuples {
     if (borrow.count() != r.length || borrow.bits() != fracBits) {
-      throw new IllegalArgumentException("exact truncation: " + borrow + " do not match " + r.length
-          + " tuples of shift " + fracBits);
+      throw new IllegalArgumentException(
+          "exact truncation: "
+              + borrow
+              + " do not match "
+              + r.length
+              + " tuples of shift "
+              + fracBits);
     }
   }
 

@@ -7,11 +7,11 @@ import org.polyshare.core.prg.Seed;
 
 /**
  * A {@link Dealer} and both parties' {@link CorrelationSource}s in one JVM. Each party's source
- * asks for its next request; the first of the two to ask for request #k makes the dealer deal
- * it, the other picks up its message later. Each party expands only its own
- * {@link DealerMessage}, exactly as over a network, and the traffic each party would have
- * received is counted. The two parties must ask for the same requests in the same order;
- * divergence is an error naming both requests. Thread-safe.
+ * asks for its next request; the first of the two to ask for request #k makes the dealer deal it,
+ * the other picks up its message later. Each party expands only its own {@link DealerMessage},
+ * exactly as over a network, and the traffic each party would have received is counted. The two
+ * parties must ask for the same requests in the same order; divergence is an error naming both
+ * requests. Thread-safe.
  */
 public final class InProcessDealer {
   private final Dealer dealer;
@@ -69,8 +69,16 @@ public final class InProcessDealer {
       pending.put(k, p);
     } else if (!p.request.equals(request)) {
       throw new IllegalStateException(
-          "correlation plans diverge at request #" + k + ": party " + (1 - partyId) + " asked for "
-              + p.request + " but party " + partyId + " asked for " + request);
+          "correlation plans diverge at request #"
+              + k
+              + ": party "
+              + (1 - partyId)
+              + " asked for "
+              + p.request
+              + " but party "
+              + partyId
+              + " asked for "
+              + request);
     }
     if (++p.taken == 2) {
       pending.remove(k);

@@ -7,9 +7,9 @@ import java.util.List;
 /**
  * Separates the offline phase from the online one: {@link #prefetch} pulls a plan's correlations
  * from the underlying source ahead of time (dealer traffic and PRG expansion happen then), and
- * {@link #next} serves them in order, checking each request against the plan. Requests beyond
- * the prefetched ones go straight to the underlying source. Every request served is also
- * recorded, so a first run can capture the plan that later runs prefetch.
+ * {@link #next} serves them in order, checking each request against the plan. Requests beyond the
+ * prefetched ones go straight to the underlying source. Every request served is also recorded, so a
+ * first run can capture the plan that later runs prefetch.
  */
 public final class PrefetchingCorrelationSource implements CorrelationSource {
   private final CorrelationSource inner;
@@ -48,7 +48,11 @@ public final class PrefetchingCorrelationSource implements CorrelationSource {
     CorrelationRequest planned = plannedRequests.pollFirst();
     if (!planned.equals(request)) {
       throw new IllegalStateException(
-          "the computation asked for " + request + " but the prefetched plan has " + planned + " next");
+          "the computation asked for "
+              + request
+              + " but the prefetched plan has "
+              + planned
+              + " next");
     }
     return buffered.pollFirst();
   }

@@ -6,51 +6,50 @@ import org.polyshare.core.prg.Prg;
  * Distributed comparison function (Boyle, Chandran, Gilboa, Gupta, Ishai, Kumar, Rathee, Eurocrypt
  * 2021, ePrint 2020/1392, the tree DCF after Boyle–Gilboa–Ishai): the dealer turns a threshold
  * {@code α} and a payload {@code β ∈ Z_2^64} on {@code n}-bit inputs into two keys; party b
- * evaluates its key alone at a public {@code x} and gets {@code y_b} with
- * {@code y_0 + y_1 = β·[x < α]} (unsigned comparison of n-bit values) in Z_2^64. Each key alone is
- * pseudorandom whatever α and β are.
+ * evaluates its key alone at a public {@code x} and gets {@code y_b} with {@code y_0 + y_1 = β·[x <
+ * α]} (unsigned comparison of n-bit values) in Z_2^64. Each key alone is pseudorandom whatever α
+ * and β are.
  *
  * <p><b>Construction.</b> A binary tree of depth n walked from the top bit of x; each party holds a
- * 127-bit seed {@code s_b} and a control bit {@code t_b} per node, children from
- * {@link TreePrg}: {@code G(s) = (s_L, t_L, s_R, t_R, v_L, v_R)}. Invariant: on α's path the
- * parties' seeds are independent and {@code t_0 ⊕ t_1 = 1}; off it they are equal, with equal t.
- * Roots: fresh seeds, {@code t_0 = 0, t_1 = 1}. At level i (bit {@code a = α_i}) the path goes to
- * the child {@code keep = a}; the other child {@code lose} leaves it. A party with {@code t = 1}
- * XORs the correction {@code s_CW = s_0^lose ⊕ s_1^lose} into both children's seeds, and
- * {@code t_CW^c} into {@code t^c}: with {@code t_CW^L = t_0^L ⊕ t_1^L ⊕ a ⊕ 1},
- * {@code t_CW^R = t_0^R ⊕ t_1^R ⊕ a}, exactly one of the two parties (the one with t = 1) corrects,
- * so the lose child gets equal seeds and equal t, and the keep child keeps {@code t_0 ⊕ t_1 = 1}.
- * Below a node with equal seeds and t the parties compute the same thing forever.
+ * 127-bit seed {@code s_b} and a control bit {@code t_b} per node, children from {@link TreePrg}:
+ * {@code G(s) = (s_L, t_L, s_R, t_R, v_L, v_R)}. Invariant: on α's path the parties' seeds are
+ * independent and {@code t_0 ⊕ t_1 = 1}; off it they are equal, with equal t. Roots: fresh seeds,
+ * {@code t_0 = 0, t_1 = 1}. At level i (bit {@code a = α_i}) the path goes to the child {@code keep
+ * = a}; the other child {@code lose} leaves it. A party with {@code t = 1} XORs the correction
+ * {@code s_CW = s_0^lose ⊕ s_1^lose} into both children's seeds, and {@code t_CW^c} into {@code
+ * t^c}: with {@code t_CW^L = t_0^L ⊕ t_1^L ⊕ a ⊕ 1}, {@code t_CW^R = t_0^R ⊕ t_1^R ⊕ a}, exactly
+ * one of the two parties (the one with t = 1) corrects, so the lose child gets equal seeds and
+ * equal t, and the keep child keeps {@code t_0 ⊕ t_1 = 1}. Below a node with equal seeds and t the
+ * parties compute the same thing forever.
  *
  * <p><b>Values.</b> Party b adds {@code (−1)^b·(v^c + t·V_CW)} for the child c it walks into, with
- * t the parent's control bit, and at the leaf {@code (−1)^b·(Conv(s) + t·CW^(n+1))}, {@code Conv(s)}
- * the seed's high word. Let {@code V} be the sum the two parties have accumulated along α's path
- * and {@code σ = (−1)^(t_1)} at the parent, so {@code t_0 − t_1 = σ} there. Entering the lose child
- * adds {@code v_0^lose − v_1^lose + σ·V_CW}; the dealer sets
- * {@code V_CW = σ·(v_1^lose − v_0^lose − V + [a = 1]·β)}, so that sum becomes
- * {@code [a = 1]·β}: nothing more is added below it (equal seeds, equal t cancel), and
- * {@code a = 1} with x going left is exactly "x agrees with α above bit i and has 0 where α has
- * 1", i.e. {@code x < α}. Along the path {@code V} grows by {@code v_0^keep − v_1^keep + σ·V_CW};
- * at the leaf x = α the final {@code CW^(n+1) = σ·(Conv(s_1) − Conv(s_0) − V)} brings the sum to
- * 0 ({@code α ≮ α}). Every x leaves α's path at its first differing bit or reaches the leaf, so
- * {@code y_0 + y_1 = β·[x < α]}.
+ * t the parent's control bit, and at the leaf {@code (−1)^b·(Conv(s) + t·CW^(n+1))}, {@code
+ * Conv(s)} the seed's high word. Let {@code V} be the sum the two parties have accumulated along
+ * α's path and {@code σ = (−1)^(t_1)} at the parent, so {@code t_0 − t_1 = σ} there. Entering the
+ * lose child adds {@code v_0^lose − v_1^lose + σ·V_CW}; the dealer sets {@code V_CW = σ·(v_1^lose −
+ * v_0^lose − V + [a = 1]·β)}, so that sum becomes {@code [a = 1]·β}: nothing more is added below it
+ * (equal seeds, equal t cancel), and {@code a = 1} with x going left is exactly "x agrees with α
+ * above bit i and has 0 where α has 1", i.e. {@code x < α}. Along the path {@code V} grows by
+ * {@code v_0^keep − v_1^keep + σ·V_CW}; at the leaf x = α the final {@code CW^(n+1) = σ·(Conv(s_1)
+ * − Conv(s_0) − V)} brings the sum to 0 ({@code α ≮ α}). Every x leaves α's path at its first
+ * differing bit or reaches the leaf, so {@code y_0 + y_1 = β·[x < α]}.
  *
  * <p><b>Vector payloads.</b> With width w the payload is {@code β ∈ (Z_2^64)^w}: the same tree
- * (same seeds, same control bits, same {@code s_CW, t_CW}) carries w value words per node —
- * {@link TreePrg} adds one block per extra word — and w value and leaf corrections, each set by
- * the rule above component by component. One comparison, w outputs, for {@code 16 + 8w} bytes a
- * level instead of w keys' {@code 24·w}. {@code Conv(s)} is the seed's high word for component 0
- * and the words of {@code π(s ⊕ 2) ⊕ (s ⊕ 2), π(s ⊕ 3) ⊕ (s ⊕ 3), …} for the others.
+ * (same seeds, same control bits, same {@code s_CW, t_CW}) carries w value words per node — {@link
+ * TreePrg} adds one block per extra word — and w value and leaf corrections, each set by the rule
+ * above component by component. One comparison, w outputs, for {@code 16 + 8w} bytes a level
+ * instead of w keys' {@code 24·w}. {@code Conv(s)} is the seed's high word for component 0 and the
+ * words of {@code π(s ⊕ 2) ⊕ (s ⊕ 2), π(s ⊕ 3) ⊕ (s ⊕ 3), …} for the others.
  *
- * <p><b>Privacy.</b> Party b sees its root and the correction words. Each {@code s_CW} is masked
- * by {@code s_{1−b}^lose}, each {@code V_CW} by {@code v_{1−b}^lose}, {@code CW^(n+1)} by
- * {@code Conv(s_{1−b})} and each {@code t_CW} by {@code t_{1−b}}: outputs of the other party's
- * seed on α's path, which party b never learns (its own correction only turns its path seed into
- * another pseudorandom value). So the key is simulatable by uniform strings.
+ * <p><b>Privacy.</b> Party b sees its root and the correction words. Each {@code s_CW} is masked by
+ * {@code s_{1−b}^lose}, each {@code V_CW} by {@code v_{1−b}^lose}, {@code CW^(n+1)} by {@code
+ * Conv(s_{1−b})} and each {@code t_CW} by {@code t_{1−b}}: outputs of the other party's seed on α's
+ * path, which party b never learns (its own correction only turns its path seed into another
+ * pseudorandom value). So the key is simulatable by uniform strings.
  *
- * <p><b>Cost.</b> Generation expands both parties' seeds of a whole batch in ONE AES call of
- * {@code 6·count} blocks per level; evaluation one call of {@code 3·count} blocks per level. Keys:
- * see {@link DcfKeys}.
+ * <p><b>Cost.</b> Generation expands both parties' seeds of a whole batch in ONE AES call of {@code
+ * 6·count} blocks per level; evaluation one call of {@code 3·count} blocks per level. Keys: see
+ * {@link DcfKeys}.
  */
 public final class Dcf {
   private Dcf() {}
@@ -61,15 +60,17 @@ public final class Dcf {
   }
 
   /**
-   * Key pairs for thresholds {@code alpha[k] < 2^bits} and payloads {@code payload[k]} (null: all 1);
-   * returns {@code {party 0's keys, party 1's keys}}. {@code rng} draws the root seeds; it must be
-   * the dealer's secret randomness.
+   * Key pairs for thresholds {@code alpha[k] < 2^bits} and payloads {@code payload[k]} (null: all
+   * 1); returns {@code {party 0's keys, party 1's keys}}. {@code rng} draws the root seeds; it must
+   * be the dealer's secret randomness.
    */
   public static DcfKeys[] generate(int bits, long[] alpha, long[] payload, Prg rng) {
     return generate(bits, 1, alpha, payload, rng);
   }
 
-  /** Width-{@code width} payloads, {@code payload[k·width + j]} component j of key k (null: all 1). */
+  /**
+   * Width-{@code width} payloads, {@code payload[k·width + j]} component j of key k (null: all 1).
+   */
   public static DcfKeys[] generate(int bits, int width, long[] alpha, long[] payload, Prg rng) {
     int count = alpha.length;
     DcfKeys.checkShape(bits, 0, count);
@@ -88,7 +89,13 @@ public final class Dcf {
 
   /** As {@link #generate(int, int, long[], long[], long[], long[], long[], long[])} at width 1. */
   public static DcfKeys[] generate(
-      int bits, long[] alpha, long[] payload, long[] root0Lo, long[] root0Hi, long[] root1Lo, long[] root1Hi) {
+      int bits,
+      long[] alpha,
+      long[] payload,
+      long[] root0Lo,
+      long[] root0Hi,
+      long[] root1Lo,
+      long[] root1Hi) {
     return generate(bits, 1, alpha, payload, root0Lo, root0Hi, root1Lo, root1Hi);
   }
 
@@ -110,10 +117,18 @@ public final class Dcf {
     int count = alpha.length;
     DcfKeys.checkShape(bits, width, 0, count);
     if (payload != null && payload.length != (long) count * width) {
-      throw new IllegalArgumentException("DCF payloads (" + payload.length + " words) do not match "
-          + count + " thresholds of width " + width);
+      throw new IllegalArgumentException(
+          "DCF payloads ("
+              + payload.length
+              + " words) do not match "
+              + count
+              + " thresholds of width "
+              + width);
     }
-    if (root0Lo.length != count || root0Hi.length != count || root1Lo.length != count || root1Hi.length != count) {
+    if (root0Lo.length != count
+        || root0Hi.length != count
+        || root1Lo.length != count
+        || root1Hi.length != count) {
       throw new IllegalArgumentException("DCF root seeds do not match " + count + " thresholds");
     }
     for (int k = 0; k < count; k++) {
@@ -202,8 +217,8 @@ public final class Dcf {
   }
 
   /**
-   * Party {@code keys.party()}'s shares of {@code β_k·[x[k] < α_k]}, one point per key;
-   * component j of key k at {@code k·width + j}.
+   * Party {@code keys.party()}'s shares of {@code β_k·[x[k] < α_k]}, one point per key; component j
+   * of key k at {@code k·width + j}.
    */
   public static long[] evaluate(DcfKeys keys, long[] x) {
     return evaluate(keys, x, new TreePrg());
@@ -285,7 +300,13 @@ public final class Dcf {
   private static void checkRange(int bits, long value, String what) {
     if (bits < 64 && value >>> bits != 0) {
       throw new IllegalArgumentException(
-          "DCF " + what + " " + Long.toUnsignedString(value) + " does not fit in " + bits + " bits");
+          "DCF "
+              + what
+              + " "
+              + Long.toUnsignedString(value)
+              + " does not fit in "
+              + bits
+              + " bits");
     }
   }
 }

@@ -2,11 +2,12 @@ package org.polyshare.core.fss;
 
 /**
  * One party's DCF keys for a batch of {@code count} comparisons on {@code bits}-bit inputs, as flat
- * primitive arrays (no object per key). Per-level arrays are level-major — entry
- * {@code level·count + k} — so evaluation reads each level contiguously.
+ * primitive arrays (no object per key). Per-level arrays are level-major — entry {@code level·count
+ * + k} — so evaluation reads each level contiguously.
  *
  * <ul>
- *   <li>{@code rootLo, rootHi} [count]: the party's 127-bit root seed (low bit of {@code rootLo} 0);
+ *   <li>{@code rootLo, rootHi} [count]: the party's 127-bit root seed (low bit of {@code rootLo}
+ *       0);
  *   <li>{@code cwSeedLo, cwSeedHi} [bits·count]: the seed correction word {@code s_CW} per level;
  *   <li>{@code cwValue} [bits·count·width]: the value correction words {@code V_CW} ∈ Z_2^64,
  *       component e of entry j at {@code j·width + e};
@@ -16,9 +17,9 @@ package org.polyshare.core.fss;
  * </ul>
  *
  * Keys are not seed-compressible (the correction words depend on both parties' seeds and on the
- * threshold), so {@link #wireBytes()} is what the dealer sends: per key and party
- * {@code 16 + bits·(16 + 8w + 1/4) + 8w} bytes for payload width w (at w = 1: 412 B at 16 bits,
- * 1576 B at 64 bits); without the root ({@link #correctionWords()}) 16 B less.
+ * threshold), so {@link #wireBytes()} is what the dealer sends: per key and party {@code 16 +
+ * bits·(16 + 8w + 1/4) + 8w} bytes for payload width w (at w = 1: 412 B at 16 bits, 1576 B at 64
+ * bits); without the root ({@link #correctionWords()}) 16 B less.
  */
 public final class DcfKeys {
   private static final int HEADER = 4;
@@ -78,7 +79,8 @@ public final class DcfKeys {
 
   static void checkShape(int bits, int width, int party, int count) {
     if (width < 1 || width > 16) {
-      throw new IllegalArgumentException("DCF payload width must be in [1, 16] words, got " + width);
+      throw new IllegalArgumentException(
+          "DCF payload width must be in [1, 16] words, got " + width);
     }
     if (bits < 1 || bits > 64) {
       throw new IllegalArgumentException("DCF input width must be in [1, 64] bits, got " + bits);
@@ -87,7 +89,8 @@ public final class DcfKeys {
       throw new IllegalArgumentException("DCF key party must be 0 or 1, got " + party);
     }
     if (count < 0 || (long) bits * count * width > Integer.MAX_VALUE - 16) {
-      throw new IllegalArgumentException("DCF batch of " + count + " keys of " + bits + " bits is too large");
+      throw new IllegalArgumentException(
+          "DCF batch of " + count + " keys of " + bits + " bits is too large");
     }
   }
 
@@ -154,10 +157,24 @@ public final class DcfKeys {
     if (w.length < HEADER) {
       throw new IllegalArgumentException("DCF key message of " + w.length + " words has no header");
     }
-    if (w[0] < 1 || w[0] > 64 || w[1] < 1 || w[1] > 16 || w[2] < 0 || w[2] > 1 || w[3] < 0
+    if (w[0] < 1
+        || w[0] > 64
+        || w[1] < 1
+        || w[1] > 16
+        || w[2] < 0
+        || w[2] > 1
+        || w[3] < 0
         || w[3] > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("DCF key message header (bits " + w[0] + ", width " + w[1]
-          + ", party " + w[2] + ", count " + w[3] + ") is invalid");
+      throw new IllegalArgumentException(
+          "DCF key message header (bits "
+              + w[0]
+              + ", width "
+              + w[1]
+              + ", party "
+              + w[2]
+              + ", count "
+              + w[3]
+              + ") is invalid");
     }
     int bits = (int) w[0];
     int width = (int) w[1];
@@ -166,8 +183,16 @@ public final class DcfKeys {
     checkShape(bits, width, party, count);
     if (w.length != encodedLength(bits, width, count)) {
       throw new IllegalArgumentException(
-          "DCF key message has " + w.length + " words, expected " + encodedLength(bits, width, count)
-              + " for " + count + " keys of " + bits + " bits, width " + width);
+          "DCF key message has "
+              + w.length
+              + " words, expected "
+              + encodedLength(bits, width, count)
+              + " for "
+              + count
+              + " keys of "
+              + bits
+              + " bits, width "
+              + width);
     }
     int[] p = {HEADER};
     long[] rootLo = take(w, p, count);
@@ -176,17 +201,21 @@ public final class DcfKeys {
   }
 
   /**
-   * Longs of {@link #correctionWords()} for {@code count} keys of {@code bits} bits:
-   * {@code 3·bits·count + ⌈bits·count/32⌉ + count}.
+   * Longs of {@link #correctionWords()} for {@code count} keys of {@code bits} bits: {@code
+   * 3·bits·count + ⌈bits·count/32⌉ + count}.
    */
   public static int correctionLength(int bits, int count) {
     return correctionLength(bits, 1, count);
   }
 
-  /** As {@link #correctionLength(int, int)} for payload width w: {@code (2 + w)·bits·count + ⌈bits·count/32⌉ + w·count}. */
+  /**
+   * As {@link #correctionLength(int, int)} for payload width w: {@code (2 + w)·bits·count +
+   * ⌈bits·count/32⌉ + w·count}.
+   */
   public static int correctionLength(int bits, int width, int count) {
     checkShape(bits, width, 0, count);
-    return Math.toIntExact((2L + width) * bits * count + tWords(bits, count) + (long) width * count);
+    return Math.toIntExact(
+        (2L + width) * bits * count + tWords(bits, count) + (long) width * count);
   }
 
   /**
@@ -204,9 +233,9 @@ public final class DcfKeys {
   }
 
   /**
-   * Party {@code party}'s keys from its own roots and the common correction words found at
-   * {@code w[offset ..]} (layout of {@link #correctionWords()}); the low bit of each root is
-   * cleared in place, as {@link Dcf#generate} does.
+   * Party {@code party}'s keys from its own roots and the common correction words found at {@code
+   * w[offset ..]} (layout of {@link #correctionWords()}); the low bit of each root is cleared in
+   * place, as {@link Dcf#generate} does.
    */
   public static DcfKeys fromCorrections(
       int bits, int party, long[] rootLo, long[] rootHi, long[] w, int offset) {
@@ -218,11 +247,20 @@ public final class DcfKeys {
       int bits, int width, int party, long[] rootLo, long[] rootHi, long[] w, int offset) {
     int count = rootLo.length;
     checkShape(bits, width, party, count);
-    if (rootHi.length != count || offset < 0 || w.length - offset != correctionLength(bits, width, count)) {
+    if (rootHi.length != count
+        || offset < 0
+        || w.length - offset != correctionLength(bits, width, count)) {
       throw new IllegalArgumentException(
-          "DCF correction words: " + (w.length - offset) + " longs, expected "
-              + correctionLength(bits, width, count) + " for " + count + " keys of " + bits
-              + " bits, width " + width);
+          "DCF correction words: "
+              + (w.length - offset)
+              + " longs, expected "
+              + correctionLength(bits, width, count)
+              + " for "
+              + count
+              + " keys of "
+              + bits
+              + " bits, width "
+              + width);
     }
     for (int k = 0; k < count; k++) {
       rootLo[k] &= ~1L;
@@ -252,7 +290,14 @@ public final class DcfKeys {
 
   @Override
   public String toString() {
-    return "DcfKeys[party " + party + ", " + count + " keys, " + bits + " bits"
-        + (width == 1 ? "" : ", width " + width) + "]";
+    return "DcfKeys[party "
+        + party
+        + ", "
+        + count
+        + " keys, "
+        + bits
+        + " bits"
+        + (width == 1 ? "" : ", width " + width)
+        + "]";
   }
 }

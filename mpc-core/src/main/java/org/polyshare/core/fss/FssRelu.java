@@ -9,41 +9,44 @@ import org.polyshare.core.protocol.Truncation;
 
 /**
  * ReLU with the dealer by function secret sharing: the parties open the masked input once and
- * evaluate DCF keys locally (the one-comparison ReLU of Boyle et al., Eurocrypt 2021, in the
- * form of PolyShare's exact truncation); an optional exact truncation follows in a second round.
+ * evaluate DCF keys locally (the one-comparison ReLU of Boyle et al., Eurocrypt 2021, in the form
+ * of PolyShare's exact truncation); an optional exact truncation follows in a second round.
  *
- * <p><b>Sign.</b> For {@code x ∈ [−2^k, 2^k)} ({@code k = bits ≤ 62}) let
- * {@code y = x + 2^k ∈ [0, 2^(k+1)) ⊂ [0, 2^63)} (party 0 adds the constant) and open
- * {@code c = y + r} with the dealer's uniform {@code r}. Then {@code d = [x ≥ 0] = ⌊y / 2^k⌋}, and
- * the exact-truncation identity (see {@link Truncation}) gives it linearly in dealer-shared
- * values: with {@code P = c >>> k}, {@code W = (1 − msb c)·2^(64−k)} (public),
- * {@code u = r >>> k}, {@code m = msb r} and the borrow {@code β = [c mod 2^k < r mod 2^k]},
+ * <p><b>Sign.</b> For {@code x ∈ [−2^k, 2^k)} ({@code k = bits ≤ 62}) let {@code y = x + 2^k ∈ [0,
+ * 2^(k+1)) ⊂ [0, 2^63)} (party 0 adds the constant) and open {@code c = y + r} with the dealer's
+ * uniform {@code r}. Then {@code d = [x ≥ 0] = ⌊y / 2^k⌋}, and the exact-truncation identity (see
+ * {@link Truncation}) gives it linearly in dealer-shared values: with {@code P = c >>> k}, {@code W
+ * = (1 − msb c)·2^(64−k)} (public), {@code u = r >>> k}, {@code m = msb r} and the borrow {@code β
+ * = [c mod 2^k < r mod 2^k]},
+ *
  * <pre>  d = P − u − β + W·m.</pre>
- * The top-bit wrap of {@code y + r} past 2^64 is the {@code W·m} term, so every r works,
- * including the wrap-around masks.
+ *
+ * The top-bit wrap of {@code y + r} past 2^64 is the {@code W·m} term, so every r works, including
+ * the wrap-around masks.
  *
  * <p><b>ReLU.</b> In Z_2^64 {@code x = c − 2^k − r}, so {@code ReLU(x) = d·x = (c − 2^k)·d − r·d},
  * the first term linear in d's shares (c is public) and
+ *
  * <pre>  r·d = P·r − r·u − β·r + W·(r·m).</pre>
- * The dealer shares {@code r, u, m, r·u, r·m} (seed-compressed) and, per element, ONE DCF key
- * pair on k-bit inputs with threshold {@code r mod 2^k} and the two-word payload {@code (1, r)}:
- * shares of β and of β·r from one tree walk. Every identity is exact, so the shares reconstruct
- * to {@code ReLU(x)} exactly. The n keys of a layer are one DCF batch: k + 1 AES calls per party
- * for the whole layer (one per level of 4n blocks, one for the leaves' second word).
+ *
+ * The dealer shares {@code r, u, m, r·u, r·m} (seed-compressed) and, per element, ONE DCF key pair
+ * on k-bit inputs with threshold {@code r mod 2^k} and the two-word payload {@code (1, r)}: shares
+ * of β and of β·r from one tree walk. Every identity is exact, so the shares reconstruct to {@code
+ * ReLU(x)} exactly. The n keys of a layer are one DCF batch: k + 1 AES calls per party for the
+ * whole layer (one per level of 4n blocks, one for the leaves' second word).
  *
  * <p><b>Truncation.</b> {@code ⌊ReLU(x)/2^f⌋ = ReLU(⌊x/2^f⌋)}; folding the floor into the same
  * opening would need the product of the sign borrow and the truncation borrow, which no linear
- * combination of dealer values gives. So a shift {@code f > 0} runs {@link Truncation#exact} on
- * the ReLU's output: a second round, exact. Two online rounds, one ring element each way per
- * round per element.
+ * combination of dealer values gives. So a shift {@code f > 0} runs {@link Truncation#exact} on the
+ * ReLU's output: a second round, exact. Two online rounds, one ring element each way per round per
+ * element.
  *
  * <p><b>Privacy.</b> The opened {@code c} is uniform (r is), the DCF keys each alone are
  * pseudorandom, and the output shares are fresh: nothing depends on x but the output.
  *
- * <p><b>Cost per element and party</b> (dealer bytes): the key's correction words,
- * {@code 8·(4k + 2) + k/4} B (1306 B at k = 40, 2015.5 B at k = 62; two scalar keys would be
- * 1956 and 3023 B), plus 32 B of mask correction to one party; then the exact truncation's
- * 396 B at f = 16.
+ * <p><b>Cost per element and party</b> (dealer bytes): the key's correction words, {@code 8·(4k +
+ * 2) + k/4} B (1306 B at k = 40, 2015.5 B at k = 62; two scalar keys would be 1956 and 3023 B),
+ * plus 32 B of mask correction to one party; then the exact truncation's 396 B at f = 16.
  */
 public final class FssRelu {
   private FssRelu() {}
@@ -57,12 +60,14 @@ public final class FssRelu {
       return List.of();
     }
     CorrelationRequest keys = new CorrelationRequest.FssRelu(n, bits);
-    return shift == 0 ? List.of(keys) : List.of(keys, new CorrelationRequest.ExactTruncation(n, shift));
+    return shift == 0
+        ? List.of(keys)
+        : List.of(keys, new CorrelationRequest.ExactTruncation(n, shift));
   }
 
   /**
-   * Shares of {@code ⌊ReLU(x)/2^shift⌋} ({@code shift = 0}: of {@code ReLU(x)}) for shares
-   * {@code x} of values in {@code [−2^bits, 2^bits)}; exact. One round, two with a shift.
+   * Shares of {@code ⌊ReLU(x)/2^shift⌋} ({@code shift = 0}: of {@code ReLU(x)}) for shares {@code
+   * x} of values in {@code [−2^bits, 2^bits)}; exact. One round, two with a shift.
    */
   public static long[] relu(Party p, long[] x, int bits, int shift) {
     return relu(p, x, bits, shift, new TreePrg());
@@ -70,7 +75,8 @@ public final class FssRelu {
 
   static long[] relu(Party p, long[] x, int bits, int shift, TreePrg prg) {
     if (bits < 1 || bits > 62) {
-      throw new IllegalArgumentException("FSS ReLU input bound must be 2^bits with bits in [1, 62], got " + bits);
+      throw new IllegalArgumentException(
+          "FSS ReLU input bound must be 2^bits with bits in [1, 62], got " + bits);
     }
     int n = x.length;
     if (n == 0) {
@@ -87,8 +93,15 @@ public final class FssRelu {
     p.link().send(Tags.FSS_RELU, masked);
     long[] other = p.link().receiveLongs(Tags.FSS_RELU);
     if (other.length != n) {
-      throw new IllegalStateException("protocol error under tag " + Tags.FSS_RELU + ": expected " + n
-          + " masked ReLU inputs from " + p.link().peerName() + ", got " + other.length);
+      throw new IllegalStateException(
+          "protocol error under tag "
+              + Tags.FSS_RELU
+              + ": expected "
+              + n
+              + " masked ReLU inputs from "
+              + p.link().peerName()
+              + ", got "
+              + other.length);
     }
     long[] c = new long[n];
     for (int i = 0; i < n; i++) {
@@ -110,8 +123,16 @@ public final class FssRelu {
     int n = c.length;
     int bits = k.bits();
     if (k.size() != n || k.keys().party() != party) {
-      throw new IllegalArgumentException("FSS ReLU: " + n + " openings for party " + party + "'s "
-          + k.keys() + " (" + k.size() + " ReLUs)");
+      throw new IllegalArgumentException(
+          "FSS ReLU: "
+              + n
+              + " openings for party "
+              + party
+              + "'s "
+              + k.keys()
+              + " ("
+              + k.size()
+              + " ReLUs)");
     }
     boolean first = party == 0;
     long[] points = new long[n];

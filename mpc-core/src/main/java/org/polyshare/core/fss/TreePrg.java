@@ -7,17 +7,17 @@ import org.polyshare.core.prg.FixedKeyAes;
 
 /**
  * The DCF tree's PRG, {@code G(s) = (s_L, t_L, s_R, t_R, v_L, v_R)}, from one fixed public AES-128
- * permutation π in Matyas–Meyer–Oseas form: block {@code j} of {@code G(s)} is
- * {@code π(s ⊕ j) ⊕ (s ⊕ j)}, the correlation-robust hash of the tweaked seed (Guo, Katz, Wang, Yu,
- * S&P 2020). A node seed is 127 bits: the low bit of its low word is always 0, so the inputs
- * {@code s ⊕ j} are distinct. Block 0 is the left child (its low bit is {@code t_L}, the rest
- * {@code s_L}), block 1 the right child, block {@code 2 + e} the e-th 64-bit values {@code v_L}
- * (low word) and {@code v_R} (high word) — one value block for a scalar payload.
+ * permutation π in Matyas–Meyer–Oseas form: block {@code j} of {@code G(s)} is {@code π(s ⊕ j) ⊕ (s
+ * ⊕ j)}, the correlation-robust hash of the tweaked seed (Guo, Katz, Wang, Yu, S&P 2020). A node
+ * seed is 127 bits: the low bit of its low word is always 0, so the inputs {@code s ⊕ j} are
+ * distinct. Block 0 is the left child (its low bit is {@code t_L}, the rest {@code s_L}), block 1
+ * the right child, block {@code 2 + e} the e-th 64-bit values {@code v_L} (low word) and {@code
+ * v_R} (high word) — one value block for a scalar payload.
  *
- * <p>One {@link #expand} call expands a whole level of a batch in ONE cipher call of
- * {@code (2 + width)·count} blocks: HotSpot's AES-NI path is ~30x faster on large calls than on one
- * block per call. Blocks
- * are little-endian: low word at byte {@code 16i}, high word at {@code 16i + 8}. Not thread-safe.
+ * <p>One {@link #expand} call expands a whole level of a batch in ONE cipher call of {@code (2 +
+ * width)·count} blocks: HotSpot's AES-NI path is ~30x faster on large calls than on one block per
+ * call. Blocks are little-endian: low word at byte {@code 16i}, high word at {@code 16i + 8}. Not
+ * thread-safe.
  */
 final class TreePrg {
   /** Public and constant (a different constant from the garbling hash: domain separation). */
@@ -26,6 +26,7 @@ final class TreePrg {
   private final FixedKeyAes pi = new FixedKeyAes(KEY);
   private byte[] in = new byte[0];
   private byte[] out = new byte[0];
+
   /** AES calls made so far (one per {@link #expand}); tests and reports read it. */
   private long cipherCalls;
 
@@ -37,11 +38,12 @@ final class TreePrg {
   /**
    * Expands seeds {@code (lo[k], hi[k])}, {@code k < count} (low bit of {@code lo[k]} zero), in one
    * cipher call of {@code (2 + width)·count} blocks. Child {@code c ∈ {0 = L, 1 = R}} of seed k
-   * lands at index {@code 2k + c} of {@code childLo} (with {@code t_c} in its low bit) and
-   * {@code childHi}; its value word e at {@code (2k + c)·width + e} of {@code v}, from block
-   * {@code 2 + e} (low word for L, high word for R).
+   * lands at index {@code 2k + c} of {@code childLo} (with {@code t_c} in its low bit) and {@code
+   * childHi}; its value word e at {@code (2k + c)·width + e} of {@code v}, from block {@code 2 + e}
+   * (low word for L, high word for R).
    */
-  void expand(long[] lo, long[] hi, int count, long[] childLo, long[] childHi, long[] v, int width) {
+  void expand(
+      long[] lo, long[] hi, int count, long[] childLo, long[] childHi, long[] v, int width) {
     int per = 2 + width;
     byte[] o = encrypt(lo, hi, count, 0, per);
     for (int k = 0, p = 0; k < count; k++, p += 16 * per) {
@@ -72,9 +74,10 @@ final class TreePrg {
     for (int k = 0, p = 0; k < count; k++, p += 16 * per) {
       for (int e = 0; e < words; e++) {
         int b = p + 16 * (e >>> 1);
-        out[k * words + e] = (e & 1) == 0
-            ? (long) LONGS.get(o, b) ^ lo[k] ^ (2L + (e >>> 1))
-            : (long) LONGS.get(o, b + 8) ^ hi[k];
+        out[k * words + e] =
+            (e & 1) == 0
+                ? (long) LONGS.get(o, b) ^ lo[k] ^ (2L + (e >>> 1))
+                : (long) LONGS.get(o, b + 8) ^ hi[k];
       }
     }
     return out;

@@ -4,8 +4,8 @@ import com.google.common.base.Preconditions;
 
 /**
  * Bit vectors as little-endian {@code long} words (bit {@code j} is bit {@code j & 63} of word
- * {@code j >>> 6}) and their hex form, which reads as an ordinary integer: most significant
- * digit first, so {@code "0f"} sets bits 0..3.
+ * {@code j >>> 6}) and their hex form, which reads as an ordinary integer: most significant digit
+ * first, so {@code "0f"} sets bits 0..3.
  */
 public final class Bits {
   private Bits() {}
@@ -25,7 +25,8 @@ public final class Bits {
       for (int k = 0; k < 4; k++) {
         int bit = 4 * i + k;
         if (((d >>> k) & 1) != 0) {
-          Preconditions.checkArgument(bit < width, "hex value '%s' does not fit in %s bits", hex, width);
+          Preconditions.checkArgument(
+              bit < width, "hex value '%s' does not fit in %s bits", hex, width);
           w[bit >>> 6] |= 1L << (bit & 63);
         }
       }

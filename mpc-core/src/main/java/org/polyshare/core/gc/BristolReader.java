@@ -29,8 +29,8 @@ import java.util.Arrays;
  * of the circuit, output after output. Bit order: the reader keeps the file's wire order, so bit
  * {@code j} of an input or output in the resulting {@link Circuit} is the file's {@code j}-th wire
  * of it; {@link Circuit} calls that the bit of weight 2^j. Whether the file means wire 0 as the
- * least or the most significant bit is the file's convention (for {@code aes_128.txt}: see
- * {@code BristolAesTest}). Constants and copies are folded through {@link CircuitBuilder}.
+ * least or the most significant bit is the file's convention (for {@code aes_128.txt}: see {@code
+ * BristolAesTest}). Constants and copies are folded through {@link CircuitBuilder}.
  *
  * <p>Any malformed line gives an {@link IllegalArgumentException} naming the source, the line
  * number and the problem.
@@ -100,8 +100,13 @@ public final class BristolReader {
       int nout = src.parseInt(t[1], "output count");
       if (t.length != 2 + nin + nout + 1) {
         throw src.error(
-            "gate declares " + nin + " inputs and " + nout + " outputs but lists "
-                + (t.length - 3) + " wires");
+            "gate declares "
+                + nin
+                + " inputs and "
+                + nout
+                + " outputs but lists "
+                + (t.length - 3)
+                + " wires");
       }
       switch (op) {
         case "XOR", "AND" -> {
@@ -136,8 +141,9 @@ public final class BristolReader {
             src.define(map, t[2 + nin + i], r);
           }
         }
-        default -> throw src.error(
-            "unsupported gate '" + op + "' (supported: XOR, AND, INV, EQW, EQ, MAND)");
+        default ->
+            throw src.error(
+                "unsupported gate '" + op + "' (supported: XOR, AND, INV, EQW, EQ, MAND)");
       }
     }
     if (gates != numGates) {
@@ -230,8 +236,15 @@ public final class BristolReader {
     void expectArity(int nin, int nout, int wantIn, int wantOut, String op) {
       if (nin != wantIn || nout != wantOut) {
         throw error(
-            op + " takes " + wantIn + " input(s) and " + wantOut + " output(s), got " + nin
-                + " and " + nout);
+            op
+                + " takes "
+                + wantIn
+                + " input(s) and "
+                + wantOut
+                + " output(s), got "
+                + nin
+                + " and "
+                + nout);
       }
     }
 

@@ -7,17 +7,17 @@ import java.util.Arrays;
 /**
  * An immutable boolean circuit of XOR, AND and INV gates in topological order.
  *
- * <p><b>Wires and bit order.</b> The circuit has {@link #inputCount()} inputs of the given
- * widths; input {@code i}'s bit {@code j} is wire {@code inputOffset(i) + j}, inputs laid out one
- * after the other from wire 0. Bit {@code j} is the bit of weight {@code 2^j} when the input is
- * read as an integer: LSB first. Outputs are listed explicitly: output bit {@code q} (outputs
- * concatenated, LSB first within each) is wire {@link #outputWire}{@code (q)}, or the constant
- * {@link #ZERO} / {@link #ONE} when constant folding made it one. Gates never read constants.
+ * <p><b>Wires and bit order.</b> The circuit has {@link #inputCount()} inputs of the given widths;
+ * input {@code i}'s bit {@code j} is wire {@code inputOffset(i) + j}, inputs laid out one after the
+ * other from wire 0. Bit {@code j} is the bit of weight {@code 2^j} when the input is read as an
+ * integer: LSB first. Outputs are listed explicitly: output bit {@code q} (outputs concatenated,
+ * LSB first within each) is wire {@link #outputWire}{@code (q)}, or the constant {@link #ZERO} /
+ * {@link #ONE} when constant folding made it one. Gates never read constants.
  *
- * <p><b>Slots.</b> A garbled evaluation stores one 128-bit label per wire per instance; storing
- * all wires of a 37k-wire circuit for a thousand instances would take 600 MB. The constructor
- * therefore maps wires to a small number of storage <em>slots</em> by liveness (a slot is reused
- * once the last gate reading its wire has run). Engines address labels by slot only.
+ * <p><b>Slots.</b> A garbled evaluation stores one 128-bit label per wire per instance; storing all
+ * wires of a 37k-wire circuit for a thousand instances would take 600 MB. The constructor therefore
+ * maps wires to a small number of storage <em>slots</em> by liveness (a slot is reused once the
+ * last gate reading its wire has run). Engines address labels by slot only.
  */
 public final class Circuit {
   /** Gate operations. */
@@ -57,8 +57,8 @@ public final class Circuit {
   /**
    * Builds and checks a circuit. {@code in1[g]} is ignored for INV gates.
    *
-   * @throws IllegalArgumentException naming the first gate that reads an undefined wire, writes
-   *     a wire twice, or is otherwise malformed
+   * @throws IllegalArgumentException naming the first gate that reads an undefined wire, writes a
+   *     wire twice, or is otherwise malformed
    */
   public Circuit(
       String name,
@@ -88,7 +88,8 @@ public final class Circuit {
     inputOffsets = new int[inputWidths.length];
     int off = 0;
     for (int i = 0; i < inputWidths.length; i++) {
-      Preconditions.checkArgument(inputWidths[i] > 0, "%s: input %s has width %s", name, i, inputWidths[i]);
+      Preconditions.checkArgument(
+          inputWidths[i] > 0, "%s: input %s has width %s", name, i, inputWidths[i]);
       inputOffsets[i] = off;
       off += inputWidths[i];
     }
@@ -360,9 +361,9 @@ public final class Circuit {
   }
 
   /**
-   * Plain evaluation of one instance on integer-valued inputs: {@code values[i]} is input
-   * {@code i} as little-endian 64-bit words (bit {@code j} of the input is bit {@code j & 63} of
-   * word {@code j >>> 6}); returns the outputs in the same form.
+   * Plain evaluation of one instance on integer-valued inputs: {@code values[i]} is input {@code i}
+   * as little-endian 64-bit words (bit {@code j} of the input is bit {@code j & 63} of word {@code
+   * j >>> 6}); returns the outputs in the same form.
    */
   public long[][] evaluate(long[]... values) {
     Preconditions.checkArgument(

@@ -10,13 +10,13 @@ import java.util.List;
  * Builds a {@link Circuit} from bit- and word-level operations.
  *
  * <p>A wire is an {@code int}; {@link Circuit#ZERO} and {@link Circuit#ONE} are the constants. A
- * word is an {@code int[]} of wires, LSB first. Gates with a constant input are folded away
- * ({@code x∧0 = 0}, {@code x∧1 = x}, {@code x⊕1 = ¬x}, ...), so constants and shifts cost
- * nothing; gates whose result reaches no output are dropped by {@link #build}. All inputs must be
- * declared before the first gate, so inputs occupy the first wires as {@link Circuit} requires.
+ * word is an {@code int[]} of wires, LSB first. Gates with a constant input are folded away ({@code
+ * x∧0 = 0}, {@code x∧1 = x}, {@code x⊕1 = ¬x}, ...), so constants and shifts cost nothing; gates
+ * whose result reaches no output are dropped by {@link #build}. All inputs must be declared before
+ * the first gate, so inputs occupy the first wires as {@link Circuit} requires.
  *
- * <p>AND counts (the cost in a garbled circuit; XOR and INV are free): {@link #add} and
- * {@link #sub} of w-bit words use w−1, {@link #lessThan} w, {@link #mux} one per bit.
+ * <p>AND counts (the cost in a garbled circuit; XOR and INV are free): {@link #add} and {@link
+ * #sub} of w-bit words use w−1, {@link #lessThan} w, {@link #mux} one per bit.
  */
 public final class CircuitBuilder {
   private final String name;
@@ -35,8 +35,7 @@ public final class CircuitBuilder {
   /** Declares the next input of {@code width} bits; returns its wires, LSB first. */
   public int[] input(int width) {
     Preconditions.checkArgument(width > 0, "input width must be positive, got %s", width);
-    Preconditions.checkState(
-        ops.isEmpty(), "%s: declare every input before the first gate", name);
+    Preconditions.checkState(ops.isEmpty(), "%s: declare every input before the first gate", name);
     int[] w = new int[width];
     for (int j = 0; j < width; j++) {
       w[j] = wires++;
@@ -166,9 +165,9 @@ public final class CircuitBuilder {
   }
 
   /**
-   * Ripple-carry sum {@code a + b + carryIn} mod 2^w. Carry recurrence with one AND per bit:
-   * {@code c' = c ⊕ ((a ⊕ c) ∧ (b ⊕ c))} (the majority of a, b, c); the final carry is not
-   * computed, so w−1 ANDs when carryIn is constant.
+   * Ripple-carry sum {@code a + b + carryIn} mod 2^w. Carry recurrence with one AND per bit: {@code
+   * c' = c ⊕ ((a ⊕ c) ∧ (b ⊕ c))} (the majority of a, b, c); the final carry is not computed, so
+   * w−1 ANDs when carryIn is constant.
    */
   public int[] add(int[] a, int[] b, int carryIn) {
     checkSameWidth(a, b);
@@ -194,8 +193,8 @@ public final class CircuitBuilder {
   }
 
   /**
-   * Unsigned {@code a < b}: the borrow out of {@code a − b}, i.e. ¬carry of {@code a + ¬b + 1};
-   * w ANDs.
+   * Unsigned {@code a < b}: the borrow out of {@code a − b}, i.e. ¬carry of {@code a + ¬b + 1}; w
+   * ANDs.
    */
   public int lessThan(int[] a, int[] b) {
     checkSameWidth(a, b);

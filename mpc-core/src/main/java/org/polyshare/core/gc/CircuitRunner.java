@@ -9,18 +9,18 @@ import org.polyshare.core.prg.Prg;
 import org.polyshare.core.protocol.Party;
 
 /**
- * Runs any {@link Circuit} (a Bristol Fashion file, say) between two parties over their
- * {@link PartyLink}, on {@code n} instances at once: party 0 garbles and holds every input but the
- * last, party 1 holds the last input and learns the outputs (plain Yao, semi-honest).
+ * Runs any {@link Circuit} (a Bristol Fashion file, say) between two parties over their {@link
+ * PartyLink}, on {@code n} instances at once: party 0 garbles and holds every input but the last,
+ * party 1 holds the last input and learns the outputs (plain Yao, semi-honest).
  *
- * <p>Phases, each a separate call so a caller can time them apart: labels (party 1's input
- * labels by {@link LabelOt} from the dealer's random OTs; party 0 also sends the tweak nonce),
- * garble (local), transfer (tables, party 0's active input labels, decoding bits), evaluate
- * (local). Instances are garbled {@code capacity} per engine call.
+ * <p>Phases, each a separate call so a caller can time them apart: labels (party 1's input labels
+ * by {@link LabelOt} from the dealer's random OTs; party 0 also sends the tweak nonce), garble
+ * (local), transfer (tables, party 0's active input labels, decoding bits), evaluate (local).
+ * Instances are garbled {@code capacity} per engine call.
  *
  * <p>Messages: party 1 → 0 the masked choices {@code e}; party 0 → 1 D ‖ nonce, then per chunk of
- * {@code m} instances tables ‖ active labels of party 0's bits (input-, bit-, then
- * instance-major) ‖ one decoding bit per output bit and instance (output-bit-major).
+ * {@code m} instances tables ‖ active labels of party 0's bits (input-, bit-, then instance-major)
+ * ‖ one decoding bit per output bit and instance (output-bit-major).
  */
 public final class CircuitRunner {
   private static final int TAG_E = 0x4743_4201;
@@ -30,8 +30,8 @@ public final class CircuitRunner {
   private CircuitRunner() {}
 
   /**
-   * Party 0's side for {@code instances} instances; {@code inputs[i][k]}: input
-   * {@code i < inputCount − 1} of instance k, LSB-first words.
+   * Party 0's side for {@code instances} instances; {@code inputs[i][k]}: input {@code i <
+   * inputCount − 1} of instance k, LSB-first words.
    */
   public static GarblerSide garbler(
       Party party, Circuit c, int capacity, int instances, long[][][] inputs) {
@@ -48,7 +48,10 @@ public final class CircuitRunner {
     Preconditions.checkArgument(n >= 1, "at least one instance is needed");
     Preconditions.checkArgument(capacity >= 1, "capacity must be positive, got %s", capacity);
     Preconditions.checkArgument(
-        (long) c.inputBits() * n * 2 < Integer.MAX_VALUE, "%s instances of %s are too many", n, c.name());
+        (long) c.inputBits() * n * 2 < Integer.MAX_VALUE,
+        "%s instances of %s are too many",
+        n,
+        c.name());
   }
 
   /** Party 0: garbles, sends tables and its own active labels. */
@@ -68,7 +71,8 @@ public final class CircuitRunner {
     private final Garbler gb;
 
     private GarblerSide(Party party, Circuit c, int capacity, int n, long[][][] inputs) {
-      Preconditions.checkArgument(party.id() == 0, "party %s cannot garble; party 0 does", party.id());
+      Preconditions.checkArgument(
+          party.id() == 0, "party %s cannot garble; party 0 does", party.id());
       checkShape(c, n, capacity);
       Preconditions.checkArgument(
           inputs.length == c.inputCount() - 1,
@@ -77,7 +81,8 @@ public final class CircuitRunner {
           c.inputCount() - 1,
           inputs.length);
       for (long[][] in : inputs) {
-        Preconditions.checkArgument(in.length == n, "%s instances of an input given, %s expected", in.length, n);
+        Preconditions.checkArgument(
+            in.length == n, "%s instances of an input given, %s expected", in.length, n);
       }
       this.n = n;
       this.party = party;
@@ -176,7 +181,8 @@ public final class CircuitRunner {
     private final List<long[]> msgs = new ArrayList<>();
 
     private EvaluatorSide(Party party, Circuit c, int capacity, long[][] inputs) {
-      Preconditions.checkArgument(party.id() == 1, "party %s cannot evaluate; party 1 does", party.id());
+      Preconditions.checkArgument(
+          party.id() == 1, "party %s cannot evaluate; party 1 does", party.id());
       checkShape(c, inputs.length, capacity);
       this.party = party;
       this.c = c;
@@ -212,7 +218,9 @@ public final class CircuitRunner {
         int m = Math.min(cap, n - first);
         long[] msg = party.link().receiveLongs(TAG_CHUNK);
         SharedGc.checkLength(
-            msg, 4L * c.andCount() * m + 2L * eOff * m + (long) m * c.outputBits(), "garbled chunk");
+            msg,
+            4L * c.andCount() * m + 2L * eOff * m + (long) m * c.outputBits(),
+            "garbled chunk");
         msgs.add(msg);
       }
     }
@@ -222,7 +230,8 @@ public final class CircuitRunner {
      * each output as {@code ⌈width/64⌉} LSB-first words.
      */
     public long[][] evaluate() {
-      Preconditions.checkState(mine != null && msgs.size() == (n + cap - 1) / cap, "receive before evaluating");
+      Preconditions.checkState(
+          mine != null && msgs.size() == (n + cap - 1) / cap, "receive before evaluating");
       Evaluator ev = new Evaluator(c, cap, nonce);
       long[][] outputs = new long[n][];
       int chunk = 0;

@@ -4,21 +4,25 @@ import static org.polyshare.core.prg.FixedKeyAes.LONGS;
 
 /**
  * Evaluates half-gates garbled circuits made by {@link Garbler}, many instances at once, with the
- * same label and table layout. With active labels {@code Wa}, {@code Wb} and
- * {@code sa = lsb(Wa)}, {@code sb = lsb(Wb)}, an AND gate gives
- * {@code Wc = H(Wa, j) ⊕ sa·TG ⊕ H(Wb, j') ⊕ sb·(TE ⊕ Wa)} — two AES blocks per instance, one
- * AES call per gate over all instances. XOR gates XOR labels; INV gates copy them.
+ * same label and table layout. With active labels {@code Wa}, {@code Wb} and {@code sa = lsb(Wa)},
+ * {@code sb = lsb(Wb)}, an AND gate gives {@code Wc = H(Wa, j) ⊕ sa·TG ⊕ H(Wb, j') ⊕ sb·(TE ⊕ Wa)}
+ * — two AES blocks per instance, one AES call per gate over all instances. XOR gates XOR labels;
+ * INV gates copy them.
  */
 public final class Evaluator extends HalfGates {
   /** Beyond this the AES buffers would not fit an array; a few hundred is the sweet spot. */
   public static final int MAX_CAPACITY = HalfGates.MAX_CAPACITY;
 
-  /** @param nonce the garbling's tweak nonce, as the garbler used it (see {@link Tweaks}) */
+  /**
+   * @param nonce the garbling's tweak nonce, as the garbler used it (see {@link Tweaks})
+   */
   public Evaluator(Circuit circuit, int capacity, long nonce) {
     super(circuit, capacity, nonce, 32);
   }
 
-  /** {@code lsb} of output bit {@code q}'s active label for instance {@code k} (0 for constants). */
+  /**
+   * {@code lsb} of output bit {@code q}'s active label for instance {@code k} (0 for constants).
+   */
   public long outputLsb(int q, int k) {
     int s = circuit.outputSlot(q);
     return s < 0 ? 0 : slots[s][2 * k] & 1L;
@@ -38,8 +42,7 @@ public final class Evaluator extends HalfGates {
   }
 
   @Override
-  void andGate(
-      long[] la, long[] lb, long[] lo, int n, long first, int t, long[] tab, int tabOff) {
+  void andGate(long[] la, long[] lb, long[] lo, int n, long first, int t, long[] tab, int tabOff) {
     final byte[] kb = keys;
     final byte[] hb = perm;
     final long base = tweaks.instanceBase(first);

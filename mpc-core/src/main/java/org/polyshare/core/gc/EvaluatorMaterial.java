@@ -2,8 +2,8 @@ package org.polyshare.core.gc;
 
 /**
  * Party 1's offline material for {@code n} instances: its random {@code s} (one word per value),
- * the active labels of {@code s} and of party 0's {@code u}, the decoding words, the garbled
- * tables per chunk of {@link SharedGc#CHUNK} instances, and the garbling's tweak nonce.
+ * the active labels of {@code s} and of party 0's {@code u}, the decoding words, the garbled tables
+ * per chunk of {@link SharedGc#CHUNK} instances, and the garbling's tweak nonce.
  */
 record EvaluatorMaterial(
     long[] s, long[] sActive, long[] uActive, long[] decode, long[][] tables, long nonce)

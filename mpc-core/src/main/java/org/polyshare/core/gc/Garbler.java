@@ -10,10 +10,10 @@ import org.polyshare.core.prg.Prg;
  * Half-gates garbling (Zahur–Rosulek–Evans 2015) of many instances of one {@link Circuit} at once.
  *
  * <p>Labels are 128 bits, two longs {@code (lo, hi)}. Free-XOR: every wire {@code w} has a
- * zero-label {@code W0} and one-label {@code W1 = W0 ⊕ Δ} for one global secret Δ with
- * {@code lsb(Δ) = 1}, so {@code lsb(W0) ≠ lsb(W1)} is the point-and-permute bit. XOR gates are
- * {@code C0 = A0 ⊕ B0}, INV gates {@code C0 = A0 ⊕ Δ}; neither sends anything. An AND gate
- * {@code c = a ∧ b} with {@code pa = lsb(A0)}, {@code pb = lsb(B0)} sends two ciphertexts:
+ * zero-label {@code W0} and one-label {@code W1 = W0 ⊕ Δ} for one global secret Δ with {@code
+ * lsb(Δ) = 1}, so {@code lsb(W0) ≠ lsb(W1)} is the point-and-permute bit. XOR gates are {@code C0 =
+ * A0 ⊕ B0}, INV gates {@code C0 = A0 ⊕ Δ}; neither sends anything. An AND gate {@code c = a ∧ b}
+ * with {@code pa = lsb(A0)}, {@code pb = lsb(B0)} sends two ciphertexts:
  *
  * <pre>
  *   TG = H(A0, j) ⊕ H(A1, j) ⊕ pb·Δ          WG0 = H(A0, j) ⊕ pa·TG
@@ -22,19 +22,18 @@ import org.polyshare.core.prg.Prg;
  * </pre>
  *
  * with {@code H(L, T) = π(K) ⊕ K}, {@code K = 2L ⊕ T} (doubling in GF(2^128)), π fixed-key AES
- * ({@link FixedKeyAes}). The tweaks are {@code j = (instance, 2t)} and
- * {@code j' = (instance, 2t+1)} for the {@code t}-th AND gate, each word's upper half carrying
- * half of a 64-bit per-garbling nonce ({@link Tweaks}): unique within one garbling as long as
- * callers number instances uniquely across {@link #garble} calls, and distinct across garblings
- * (other Δ) up to a nonce collision.
+ * ({@link FixedKeyAes}). The tweaks are {@code j = (instance, 2t)} and {@code j' = (instance,
+ * 2t+1)} for the {@code t}-th AND gate, each word's upper half carrying half of a 64-bit
+ * per-garbling nonce ({@link Tweaks}): unique within one garbling as long as callers number
+ * instances uniquely across {@link #garble} calls, and distinct across garblings (other Δ) up to a
+ * nonce collision.
  *
  * <p><b>Layout.</b> Labels live in one {@code long[]} per storage slot (wire-major), instance
- * {@code k} at {@code 2k} (lo, then hi), so each gate is a linear sweep over instances and each
- * AND gate one AES call over {@code 4n} blocks. (One array per slot rather than one big array
- * lets HotSpot vectorise the XOR sweeps: it cannot prove disjoint ranges of one array apart.)
- * Garbled tables: the {@code t}-th AND gate of instance {@code k} at
- * {@code tablesOff + 4·(t·n + k)}: TG lo, TG hi, TE lo, TE hi. No allocation per gate. Not
- * thread-safe.
+ * {@code k} at {@code 2k} (lo, then hi), so each gate is a linear sweep over instances and each AND
+ * gate one AES call over {@code 4n} blocks. (One array per slot rather than one big array lets
+ * HotSpot vectorise the XOR sweeps: it cannot prove disjoint ranges of one array apart.) Garbled
+ * tables: the {@code t}-th AND gate of instance {@code k} at {@code tablesOff + 4·(t·n + k)}: TG
+ * lo, TG hi, TE lo, TE hi. No allocation per gate. Not thread-safe.
  */
 public final class Garbler extends HalfGates {
   /** Beyond this the AES buffers would not fit an array; a few hundred is the sweet spot. */
@@ -53,7 +52,8 @@ public final class Garbler extends HalfGates {
    */
   public Garbler(Circuit circuit, int capacity, long deltaLo, long deltaHi, long nonce) {
     super(circuit, capacity, nonce, 64);
-    Preconditions.checkArgument((deltaLo & 1L) == 1L, "free-XOR offset Δ must have its low bit set");
+    Preconditions.checkArgument(
+        (deltaLo & 1L) == 1L, "free-XOR offset Δ must have its low bit set");
     this.deltaLo = deltaLo;
     this.deltaHi = deltaHi;
     this.delta2Lo = dblLo(deltaLo, deltaHi);
@@ -81,8 +81,8 @@ public final class Garbler extends HalfGates {
 
   /**
    * The decoding bit of output {@code q} for instance {@code k}: {@code lsb(zero-label)}, so the
-   * evaluator's bit is {@code lsb(active label) ⊕ decodeBit}. For a constant output, the
-   * constant (the evaluator then uses lsb 0).
+   * evaluator's bit is {@code lsb(active label) ⊕ decodeBit}. For a constant output, the constant
+   * (the evaluator then uses lsb 0).
    */
   public long decodeBit(int q, int k) {
     int w = circuit.outputWire(q);
@@ -98,8 +98,8 @@ public final class Garbler extends HalfGates {
   /**
    * Garbles instances {@code firstInstance .. firstInstance+n−1} (global numbers, for the tweaks)
    * from the zero-labels of their inputs ({@link #inputLabels}), writing {@link #tableLongs}(n)
-   * longs of tables from {@code tables[tablesOff]}. Instance numbers stay below
-   * {@link Tweaks#MAX_INSTANCES}.
+   * longs of tables from {@code tables[tablesOff]}. Instance numbers stay below {@link
+   * Tweaks#MAX_INSTANCES}.
    */
   public void garble(int n, long firstInstance, long[] tables, int tablesOff) {
     sweep(n, firstInstance, tables, tablesOff);
@@ -115,8 +115,7 @@ public final class Garbler extends HalfGates {
   }
 
   @Override
-  void andGate(
-      long[] la, long[] lb, long[] lo, int n, long first, int t, long[] tab, int tabOff) {
+  void andGate(long[] la, long[] lb, long[] lo, int n, long first, int t, long[] tab, int tabOff) {
     final byte[] kb = keys;
     final byte[] hb = perm;
     final long base = tweaks.instanceBase(first);

@@ -1,9 +1,9 @@
 package org.polyshare.core.gc;
 
 /**
- * A function of {@code k} additively shared 64-bit values per instance, garbled in the
- * shared-input layout of {@link SharedGc}: its circuit and the message tags of its family. Made
- * by {@link GcRelu#function} and {@link GcMaxPool#function}.
+ * A function of {@code k} additively shared 64-bit values per instance, garbled in the shared-input
+ * layout of {@link SharedGc}: its circuit and the message tags of its family. Made by {@link
+ * GcRelu#function} and {@link GcMaxPool#function}.
  */
 public final class GcFunction {
   final Circuit circuit;

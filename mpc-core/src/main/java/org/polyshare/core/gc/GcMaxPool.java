@@ -7,14 +7,14 @@ import org.polyshare.core.protocol.Party;
 
 /**
  * Max over windows of additively shared values, as a garbled circuit with the same offline/online
- * layout as {@link GcRelu} (party 0 garbles, party 1 evaluates; online: one ring element per
- * value from party 1, 64 labels per value from party 0).
+ * layout as {@link GcRelu} (party 0 garbles, party 1 evaluates; online: one ring element per value
+ * from party 1, 64 labels per value from party 0).
  *
- * <p>Circuit ({@link #circuit}): inputs {@code a_0..a_{w−1}}, {@code u = −r} (party 0),
- * {@code s_0..s_{w−1}} (party 1); output {@code (max_i (a_i + s_i) >> shift) + u}, signed
- * comparison, arithmetic shift. AND gates: {@code 63·w} (reconstruction) + {@code 128·(w−1)}
- * (a signed comparator and a multiplexer per step of a balanced tournament) + 63 (mask) —
- * 699 for a 2×2 window.
+ * <p>Circuit ({@link #circuit}): inputs {@code a_0..a_{w−1}}, {@code u = −r} (party 0), {@code
+ * s_0..s_{w−1}} (party 1); output {@code (max_i (a_i + s_i) >> shift) + u}, signed comparison,
+ * arithmetic shift. AND gates: {@code 63·w} (reconstruction) + {@code 128·(w−1)} (a signed
+ * comparator and a multiplexer per step of a balanced tournament) + 63 (mask) — 699 for a 2×2
+ * window.
  */
 public final class GcMaxPool {
   private static final SharedGc.Tags TAGS = SharedGc.Tags.of(0x4743_4d00);
@@ -24,12 +24,16 @@ public final class GcMaxPool {
 
   private GcMaxPool() {}
 
-  /** The max circuit for windows of {@code window} values and a right shift of {@code shiftBits}. */
+  /**
+   * The max circuit for windows of {@code window} values and a right shift of {@code shiftBits}.
+   */
   public static Circuit circuit(int window, int shiftBits) {
-    Preconditions.checkArgument(window >= 1 && window <= 1024, "window must be in [1, 1024], got %s", window);
+    Preconditions.checkArgument(
+        window >= 1 && window <= 1024, "window must be in [1, 1024], got %s", window);
     Preconditions.checkArgument(
         shiftBits >= 0 && shiftBits < BITS, "shift must be in [0, 63], got %s", shiftBits);
-    return CIRCUITS.computeIfAbsent(((long) window << 8) | shiftBits, key -> build(window, shiftBits));
+    return CIRCUITS.computeIfAbsent(
+        ((long) window << 8) | shiftBits, key -> build(window, shiftBits));
   }
 
   private static Circuit build(int window, int shift) {
@@ -66,13 +70,14 @@ public final class GcMaxPool {
   /** The max family's shared-input function for windows of {@code window} values. */
   public static GcFunction function(int window, int shiftBits) {
     Circuit c = circuit(window, shiftBits);
-    return FUNCTIONS.computeIfAbsent(((long) window << 8) | shiftBits, key -> new GcFunction(c, window, TAGS));
+    return FUNCTIONS.computeIfAbsent(
+        ((long) window << 8) | shiftBits, key -> new GcFunction(c, window, TAGS));
   }
 
   /**
    * Offline work for {@code n} windows of {@code window} values each (circuit garbling, table
-   * transfer, OT). Both parties call it with the same arguments. Single use, like every
-   * {@link GcOffline}.
+   * transfer, OT). Both parties call it with the same arguments. Single use, like every {@link
+   * GcOffline}.
    */
   public static GcOffline prepare(Party party, int n, int window, int shiftBits) {
     Preconditions.checkArgument(n >= 0, "number of windows must be non-negative, got %s", n);
@@ -80,9 +85,9 @@ public final class GcMaxPool {
   }
 
   /**
-   * This party's additive share of {@code max(window) >> shiftBits} per window.
-   * {@code myShare} holds {@code n·window} values, window {@code g} at
-   * {@code [g·window, (g+1)·window)} (gather the pooling windows first).
+   * This party's additive share of {@code max(window) >> shiftBits} per window. {@code myShare}
+   * holds {@code n·window} values, window {@code g} at {@code [g·window, (g+1)·window)} (gather the
+   * pooling windows first).
    */
   public static long[] online(Party party, GcOffline offline, long[] myShare) {
     return SharedGc.online(party, offline, TAGS, myShare);

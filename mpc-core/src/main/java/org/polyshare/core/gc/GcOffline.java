@@ -4,10 +4,10 @@ import com.google.common.base.Preconditions;
 import org.polyshare.core.protocol.Party;
 
 /**
- * One party's precomputed garbled-circuit material for {@code n} instances of a
- * {@link GcFunction} (ReLU or max-pool alike): party 0 holds a {@link GarblerMaterial}, party 1
- * an {@link EvaluatorMaterial}. Single use: one online call consumes it (evaluating a garbled
- * circuit on two inputs leaks).
+ * One party's precomputed garbled-circuit material for {@code n} instances of a {@link GcFunction}
+ * (ReLU or max-pool alike): party 0 holds a {@link GarblerMaterial}, party 1 an {@link
+ * EvaluatorMaterial}. Single use: one online call consumes it (evaluating a garbled circuit on two
+ * inputs leaks).
  */
 public class GcOffline {
   final GcFunction function;
@@ -51,13 +51,16 @@ public class GcOffline {
   }
 
   /**
-   * Checks that this material fits an online call of {@code party} in protocol family
-   * {@code family} on {@code shares} and marks it used; returns the role's material.
+   * Checks that this material fits an online call of {@code party} in protocol family {@code
+   * family} on {@code shares} and marks it used; returns the role's material.
    */
   final <M extends GcMaterial> M consume(
       Party party, SharedGc.Tags family, long[] shares, Class<M> role) {
     Preconditions.checkArgument(
-        partyId() == party.id(), "offline material of party %s given to party %s", partyId(), party.id());
+        partyId() == party.id(),
+        "offline material of party %s given to party %s",
+        partyId(),
+        party.id());
     Preconditions.checkArgument(
         function.tags.equals(family),
         "offline material of %s given to an online call of another garbled-circuit family",
@@ -76,7 +79,13 @@ public class GcOffline {
 
   @Override
   public String toString() {
-    return "GcOffline[" + function + ", party " + partyId() + ", " + n + " instances"
+    return "GcOffline["
+        + function
+        + ", party "
+        + partyId()
+        + ", "
+        + n
+        + " instances"
         + (used ? ", used]" : "]");
   }
 }

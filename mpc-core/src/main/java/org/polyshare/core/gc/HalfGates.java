@@ -5,11 +5,11 @@ import java.nio.charset.StandardCharsets;
 import org.polyshare.core.prg.FixedKeyAes;
 
 /**
- * What the two sides of half-gates garbling share: the label slots of many instances of one
- * {@link Circuit} (layout in {@link Garbler}'s class comment), the AES buffers and the sweep over
- * the gates. XOR gates are free on both sides ({@code C = A ⊕ B} on zero-labels and on active
- * labels alike), so the sweep does them here; {@link Garbler} and {@link Evaluator} differ only
- * in INV and AND gates.
+ * What the two sides of half-gates garbling share: the label slots of many instances of one {@link
+ * Circuit} (layout in {@link Garbler}'s class comment), the AES buffers and the sweep over the
+ * gates. XOR gates are free on both sides ({@code C = A ⊕ B} on zero-labels and on active labels
+ * alike), so the sweep does them here; {@link Garbler} and {@link Evaluator} differ only in INV and
+ * AND gates.
  */
 abstract sealed class HalfGates permits Garbler, Evaluator {
   /** Beyond this the AES buffers would not fit an array; a few hundred is the sweet spot. */
@@ -21,16 +21,22 @@ abstract sealed class HalfGates permits Garbler, Evaluator {
   final long[][] slots;
   final byte[] keys;
   final byte[] perm;
+
   /** π's key: public and constant (the DCF's PRG uses another, for domain separation). */
   private static final byte[] KEY = "PolyShare GC key".getBytes(StandardCharsets.US_ASCII);
 
   final FixedKeyAes aes = new FixedKeyAes(KEY);
 
-  /** @param blockBytes AES input bytes per instance and AND gate (64 garbling, 32 evaluating) */
+  /**
+   * @param blockBytes AES input bytes per instance and AND gate (64 garbling, 32 evaluating)
+   */
   HalfGates(Circuit circuit, int capacity, long nonce, int blockBytes) {
     Preconditions.checkArgument(capacity > 0, "capacity must be positive, got %s", capacity);
     Preconditions.checkArgument(
-        capacity <= MAX_CAPACITY, "capacity %s exceeds %s instances per call", capacity, MAX_CAPACITY);
+        capacity <= MAX_CAPACITY,
+        "capacity %s exceeds %s instances per call",
+        capacity,
+        MAX_CAPACITY);
     this.circuit = circuit;
     this.capacity = capacity;
     this.tweaks = new Tweaks(nonce);
@@ -48,9 +54,9 @@ abstract sealed class HalfGates permits Garbler, Evaluator {
   }
 
   /**
-   * Where to write input bit {@code inputBit}'s labels (zero-labels for the garbler, active
-   * labels for the evaluator) before a sweep: instance {@code k}'s label at {@code [2k]} (lo) and
-   * {@code [2k+1]} (hi).
+   * Where to write input bit {@code inputBit}'s labels (zero-labels for the garbler, active labels
+   * for the evaluator) before a sweep: instance {@code k}'s label at {@code [2k]} (lo) and {@code
+   * [2k+1]} (hi).
    */
   public long[] inputLabels(int inputBit) {
     return slots[circuit.inputSlot(inputBit)];
@@ -109,7 +115,10 @@ abstract sealed class HalfGates permits Garbler, Evaluator {
   /** {@code o = ¬a} on this side's labels, {@code len = 2n} longs. */
   abstract void invGate(long[] a, long[] o, int len);
 
-  /** The {@code t}-th AND gate {@code lo = la ∧ lb} of {@code n} instances, tables at {@code tab[tabOff]}. */
+  /**
+   * The {@code t}-th AND gate {@code lo = la ∧ lb} of {@code n} instances, tables at {@code
+   * tab[tabOff]}.
+   */
   abstract void andGate(
       long[] la, long[] lb, long[] lo, int n, long first, int t, long[] tab, int tabOff);
 }

@@ -10,26 +10,32 @@ import org.polyshare.core.correlation.RandomOts;
  *
  * <ol>
  *   <li>the receiver sends {@code e = b ⊕ c} ({@link #maskedChoices}; uniform, since c is);
- *   <li>the sender fixes the wire's zero-label {@code W0 = m_e} and sends
- *       {@code D = m0 ⊕ m1 ⊕ Δ} ({@link #senderLabels});
+ *   <li>the sender fixes the wire's zero-label {@code W0 = m_e} and sends {@code D = m0 ⊕ m1 ⊕ Δ}
+ *       ({@link #senderLabels});
  *   <li>the receiver's label is {@code m_c ⊕ b·D} ({@link #receiverLabels}): for {@code b = 0},
- *       {@code c = e} and it is {@code m_e = W0}; for {@code b = 1} it is
- *       {@code m_{1⊕e} ⊕ m0 ⊕ m1 ⊕ Δ = W0 ⊕ Δ = W1}.
+ *       {@code c = e} and it is {@code m_e = W0}; for {@code b = 1} it is {@code m_{1⊕e} ⊕ m0 ⊕ m1
+ *       ⊕ Δ = W0 ⊕ Δ = W1}.
  * </ol>
  *
- * One 128-bit D per bit instead of the two masked labels of a plain OT; {@code m_{1⊕c}}, unknown
- * to the receiver, hides Δ in D. Bits are packed: OT number {@code t} is bit {@code t mod 64} of
- * word {@code t / 64}; labels and D are two longs (lo, hi) per OT.
+ * One 128-bit D per bit instead of the two masked labels of a plain OT; {@code m_{1⊕c}}, unknown to
+ * the receiver, hides Δ in D. Bits are packed: OT number {@code t} is bit {@code t mod 64} of word
+ * {@code t / 64}; labels and D are two longs (lo, hi) per OT.
  */
 final class LabelOt {
   private LabelOt() {}
 
-  /** Receiver, step 1: {@code e = b ⊕ c} for all {@code ots.count()} OTs, packed like {@code bits}. */
+  /**
+   * Receiver, step 1: {@code e = b ⊕ c} for all {@code ots.count()} OTs, packed like {@code bits}.
+   */
   static long[] maskedChoices(RandomOts ots, long[] bits) {
     Preconditions.checkArgument(!ots.isSender(), "the OT sender has no choice bits to mask");
     int words = (ots.count() + 63) >>> 6;
     Preconditions.checkArgument(
-        bits.length == words, "%s OTs need %s words of choice bits, got %s", ots.count(), words, bits.length);
+        bits.length == words,
+        "%s OTs need %s words of choice bits, got %s",
+        ots.count(),
+        words,
+        bits.length);
     long[] c = ots.choices();
     long[] e = new long[words];
     for (int w = 0; w < words; w++) {
@@ -39,13 +45,20 @@ final class LabelOt {
   }
 
   /**
-   * Sender, step 2, for OTs {@code [first, first + count)}: zero-labels {@code m_e} to
-   * {@code zero[zeroOff + 2(t − first)]} and {@code D = m0 ⊕ m1 ⊕ Δ} to
-   * {@code d[dOff + 2(t − first)]}.
+   * Sender, step 2, for OTs {@code [first, first + count)}: zero-labels {@code m_e} to {@code
+   * zero[zeroOff + 2(t − first)]} and {@code D = m0 ⊕ m1 ⊕ Δ} to {@code d[dOff + 2(t − first)]}.
    */
   static void senderLabels(
-      RandomOts ots, long[] e, long deltaLo, long deltaHi, int first, int count,
-      long[] zero, int zeroOff, long[] d, int dOff) {
+      RandomOts ots,
+      long[] e,
+      long deltaLo,
+      long deltaHi,
+      int first,
+      int count,
+      long[] zero,
+      int zeroOff,
+      long[] d,
+      int dOff) {
     Preconditions.checkArgument(ots.isSender(), "only the OT sender holds both messages");
     checkRange(ots, first, count);
     final long[] m0 = ots.m0();
@@ -64,12 +77,19 @@ final class LabelOt {
   }
 
   /**
-   * Receiver, step 3, for OTs {@code [first, first + count)}: the label of bit {@code b} (of
-   * {@code bits}, as given to {@link #maskedChoices}) is {@code m_c ⊕ b·D}, with D read from
-   * {@code d[dOff + 2(t − first)]}, written to {@code out[outOff + 2(t − first)]}.
+   * Receiver, step 3, for OTs {@code [first, first + count)}: the label of bit {@code b} (of {@code
+   * bits}, as given to {@link #maskedChoices}) is {@code m_c ⊕ b·D}, with D read from {@code d[dOff
+   * + 2(t − first)]}, written to {@code out[outOff + 2(t − first)]}.
    */
   static void receiverLabels(
-      RandomOts ots, long[] bits, int first, int count, long[] d, int dOff, long[] out, int outOff) {
+      RandomOts ots,
+      long[] bits,
+      int first,
+      int count,
+      long[] d,
+      int dOff,
+      long[] out,
+      int outOff) {
     Preconditions.checkArgument(!ots.isSender(), "only the OT receiver holds chosen messages");
     checkRange(ots, first, count);
     final long[] chosen = ots.chosen();

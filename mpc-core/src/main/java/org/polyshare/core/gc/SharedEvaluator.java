@@ -10,27 +10,36 @@ import org.polyshare.core.protocol.Party;
 
 /**
  * Party 1 of the shared-input protocol ({@link SharedGc}): receives the garbled tables offline;
- * online, sends its masked share ({@link #exchange}) and evaluates ({@link #evaluate}, local
- * work only, so a caller can time the engine apart from the link).
+ * online, sends its masked share ({@link #exchange}) and evaluates ({@link #evaluate}, local work
+ * only, so a caller can time the engine apart from the link).
  */
 public final class SharedEvaluator {
   private SharedEvaluator() {}
 
   /** Offline: random OTs, masked choices, then every chunk's tables, D and decoding words. */
   public static GcOffline prepare(Party party, GcFunction f, int n) {
-    Preconditions.checkArgument(party.id() == 1, "party %s cannot evaluate; party 1 does", party.id());
+    Preconditions.checkArgument(
+        party.id() == 1, "party %s cannot evaluate; party 1 does", party.id());
     SharedGc.checkBatch(n, f.k);
     final int k = f.k;
     final int kb = k * SharedGc.BITS;
     if (n == 0) {
-      return new GcOffline(f, 0, new EvaluatorMaterial(
-          new long[0], new long[0], new long[0], new long[0], new long[0][], 0));
+      return new GcOffline(
+          f,
+          0,
+          new EvaluatorMaterial(
+              new long[0], new long[0], new long[0], new long[0], new long[0][], 0));
     }
     RandomOts ots = party.correlations().randomOts(kb * n);
     if (ots.count() != kb * n || ots.isSender()) {
       throw new IllegalStateException(
-          "party 1 got " + ots.count() + " random OTs as " + (ots.isSender() ? "sender" : "receiver")
-              + "; the garbled circuit needs " + kb * n + " with party 1 as receiver");
+          "party 1 got "
+              + ots.count()
+              + " random OTs as "
+              + (ots.isSender() ? "sender" : "receiver")
+              + "; the garbled circuit needs "
+              + kb * n
+              + " with party 1 as receiver");
     }
     PartyLink link = party.link();
     long[] s = party.localPrg().nextLongs(n * k);
@@ -69,7 +78,8 @@ public final class SharedEvaluator {
     return exchange(party, offline, offline.function.tags, myShare);
   }
 
-  private static long[] exchange(Party party, GcOffline offline, SharedGc.Tags family, long[] myShare) {
+  private static long[] exchange(
+      Party party, GcOffline offline, SharedGc.Tags family, long[] myShare) {
     EvaluatorMaterial mat = offline.consume(party, family, myShare, EvaluatorMaterial.class);
     if (offline.n == 0) {
       return new long[0];
@@ -87,23 +97,28 @@ public final class SharedEvaluator {
   }
 
   /**
-   * Online, second step: evaluates every instance on the active labels {@link #exchange}
-   * returned and decodes; local work only.
+   * Online, second step: evaluates every instance on the active labels {@link #exchange} returned
+   * and decodes; local work only.
    */
   public static long[] evaluate(GcOffline offline, long[] aActive) {
     if (!(offline.material instanceof EvaluatorMaterial mat)) {
-      throw new IllegalArgumentException("party 0's garbled-circuit material cannot be evaluated; party 1 evaluates");
+      throw new IllegalArgumentException(
+          "party 0's garbled-circuit material cannot be evaluated; party 1 evaluates");
     }
     Preconditions.checkState(offline.isUsed(), "call exchange before evaluate");
     final int n = offline.n;
     final int kb = offline.function.k * SharedGc.BITS;
     Preconditions.checkArgument(
-        aActive.length == 2L * kb * n, "%s label longs given, %s expected", aActive.length, 2L * kb * n);
+        aActive.length == 2L * kb * n,
+        "%s label longs given, %s expected",
+        aActive.length,
+        2L * kb * n);
     long[] y = new long[n];
     if (n == 0) {
       return y;
     }
-    Evaluator ev = new Evaluator(offline.function.circuit, Math.min(SharedGc.CHUNK, n), mat.nonce());
+    Evaluator ev =
+        new Evaluator(offline.function.circuit, Math.min(SharedGc.CHUNK, n), mat.nonce());
     final long[] sActive = mat.sActive();
     final long[] uActive = mat.uActive();
     int chunk = 0;

@@ -8,13 +8,13 @@ import org.polyshare.core.prg.Seed;
 import org.polyshare.core.protocol.Party;
 
 /**
- * Party 0 of the shared-input protocol ({@link SharedGc}): garbles offline, sends its input
- * labels online.
+ * Party 0 of the shared-input protocol ({@link SharedGc}): garbles offline, sends its input labels
+ * online.
  *
- * <p>The offline phase is a stepper so a caller can time the engine apart from the link:
- * {@link #start} (random OTs, seed, the masked choices), then per chunk {@link #garbleChunk} (no
- * link traffic) and {@link #sendChunk}, then {@link #finish}. {@link #prepare} runs the steps.
- * Chunks are sent as they are garbled, so at most one chunk of tables is held.
+ * <p>The offline phase is a stepper so a caller can time the engine apart from the link: {@link
+ * #start} (random OTs, seed, the masked choices), then per chunk {@link #garbleChunk} (no link
+ * traffic) and {@link #sendChunk}, then {@link #finish}. {@link #prepare} runs the steps. Chunks
+ * are sent as they are garbled, so at most one chunk of tables is held.
  */
 public final class SharedGarbler {
   private final Party party;
@@ -35,7 +35,8 @@ public final class SharedGarbler {
   private long[] pending;
 
   private SharedGarbler(Party party, GcFunction f, int n) {
-    Preconditions.checkArgument(party.id() == 0, "party %s cannot garble; party 0 does", party.id());
+    Preconditions.checkArgument(
+        party.id() == 0, "party %s cannot garble; party 0 does", party.id());
     SharedGc.checkBatch(n, f.k);
     this.party = party;
     this.f = f;
@@ -59,8 +60,13 @@ public final class SharedGarbler {
     this.ots = party.correlations().randomOts(kb * n);
     if (ots.count() != kb * n || !ots.isSender()) {
       throw new IllegalStateException(
-          "party 0 got " + ots.count() + " random OTs as " + (ots.isSender() ? "sender" : "receiver")
-              + "; the garbled circuit needs " + kb * n + " with party 0 as sender");
+          "party 0 got "
+              + ots.count()
+              + " random OTs as "
+              + (ots.isSender() ? "sender" : "receiver")
+              + "; the garbled circuit needs "
+              + kb * n
+              + " with party 0 as sender");
     }
     this.mask = prg.nextLongs(n);
     this.aZero = prg.nextLongs(2 * kb * n);
@@ -76,7 +82,9 @@ public final class SharedGarbler {
     this.sZero = new long[2 * kb * gb.capacity()];
   }
 
-  /** Offline, first step: draws the random OTs, sends the seed, receives party 1's masked choices. */
+  /**
+   * Offline, first step: draws the random OTs, sends the seed, receives party 1's masked choices.
+   */
   public static SharedGarbler start(Party party, GcFunction f, int n) {
     return new SharedGarbler(party, f, n);
   }
@@ -96,8 +104,8 @@ public final class SharedGarbler {
   }
 
   /**
-   * Garbles the next chunk into its message: tables ‖ D (2 longs per {@code s}-bit,
-   * instance-major) ‖ decoding words. Local work only: the engine plus label set-up.
+   * Garbles the next chunk into its message: tables ‖ D (2 longs per {@code s}-bit, instance-major)
+   * ‖ decoding words. Local work only: the engine plus label set-up.
    */
   public void garbleChunk() {
     Preconditions.checkState(pending == null, "send the garbled chunk before garbling the next");
@@ -152,7 +160,8 @@ public final class SharedGarbler {
 
   /** Offline, last step: this party's material, once every chunk is sent. */
   public GcOffline finish() {
-    Preconditions.checkState(!hasNextChunk() && pending == null, "%s of %s instances not sent", n - first, n);
+    Preconditions.checkState(
+        !hasNextChunk() && pending == null, "%s of %s instances not sent", n - first, n);
     return new GcOffline(f, n, new GarblerMaterial(dLo, dHi, aZero, mask));
   }
 

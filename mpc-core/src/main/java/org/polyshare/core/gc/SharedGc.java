@@ -17,11 +17,11 @@ import org.polyshare.core.protocol.Party;
  *
  * <p>Messages, in order. Offline: party 1 sends the masked OT choices {@code e}; party 0 sends a
  * fresh seed (expanded by both into the tweak nonce, then the {@code u} labels) and, per chunk of
- * up to {@link #CHUNK} instances, tables ‖ D ‖ decoding words. Online: party 1 sends
- * {@code x1 − s}, party 0 the active labels of {@code a}. Per-instance values are instance-major;
- * labels of instance {@code g}, word {@code i}, bit {@code j} at {@code ((g·k + i)·64 + j)·2}. OT
- * number {@code (g·k + i)·64 + j} carries that {@code s}-bit, so the receiver's choice word
- * {@code g·k + i} lines up with {@code s_{g,i}}.
+ * up to {@link #CHUNK} instances, tables ‖ D ‖ decoding words. Online: party 1 sends {@code x1 −
+ * s}, party 0 the active labels of {@code a}. Per-instance values are instance-major; labels of
+ * instance {@code g}, word {@code i}, bit {@code j} at {@code ((g·k + i)·64 + j)·2}. OT number
+ * {@code (g·k + i)·64 + j} carries that {@code s}-bit, so the receiver's choice word {@code g·k +
+ * i} lines up with {@code s_{g,i}}.
  */
 final class SharedGc {
   /** Instances garbled per engine call: enough for AES at full speed, small enough for cache. */
@@ -45,7 +45,8 @@ final class SharedGc {
         c.name(),
         2 * k + 1);
     for (int i = 0; i < c.inputCount(); i++) {
-      Preconditions.checkArgument(c.inputWidth(i) == BITS, "%s: input %s is not 64 bits", c.name(), i);
+      Preconditions.checkArgument(
+          c.inputWidth(i) == BITS, "%s: input %s is not 64 bits", c.name(), i);
     }
   }
 
@@ -60,7 +61,9 @@ final class SharedGc {
 
   /** Offline phase of either role: party 0 garbles, party 1 receives. */
   static GcOffline prepare(Party party, GcFunction f, int n) {
-    return party.id() == 0 ? SharedGarbler.prepare(party, f, n) : SharedEvaluator.prepare(party, f, n);
+    return party.id() == 0
+        ? SharedGarbler.prepare(party, f, n)
+        : SharedEvaluator.prepare(party, f, n);
   }
 
   /** Online phase of either role: this party's additive share of the output per instance. */
@@ -74,8 +77,13 @@ final class SharedGc {
   static void checkLength(long[] msg, long expect, String what) {
     if (msg.length != expect) {
       throw new IllegalStateException(
-          "garbled circuit protocol: received " + msg.length + " longs of " + what + ", expected "
-              + expect + " (the parties disagree on the batch size or the circuit)");
+          "garbled circuit protocol: received "
+              + msg.length
+              + " longs of "
+              + what
+              + ", expected "
+              + expect
+              + " (the parties disagree on the batch size or the circuit)");
     }
   }
 }

@@ -20,11 +20,11 @@ import org.polyshare.core.prg.Prg;
  * tweaks {@code (i, 2t)} under its own fresh Δ, so an observer of many garblings gets many hash
  * targets per tweak and the multi-instance margin of the fixed-key hash shrinks by their number.
  * With a uniform nonce per garbling a tweak repeats only if two garblings draw the same nonce:
- * probability at most {@code G²/2^65} over {@code G} garblings (below 2^-25 for a million).
- * A global counter would need state both parties keep in step across sessions and restarts; a
- * tweakable circular-correlation-robust hash ({@code π(π(x) ⊕ T) ⊕ π(x)}) costs two AES calls
- * per hash, halving the engine rate. The nonce costs nothing: {@code base + k} replaces
- * {@code first + k}, and the gate word was XORed in already.
+ * probability at most {@code G²/2^65} over {@code G} garblings (below 2^-25 for a million). A
+ * global counter would need state both parties keep in step across sessions and restarts; a
+ * tweakable circular-correlation-robust hash ({@code π(π(x) ⊕ T) ⊕ π(x)}) costs two AES calls per
+ * hash, halving the engine rate. The nonce costs nothing: {@code base + k} replaces {@code first +
+ * k}, and the gate word was XORed in already.
  */
 final class Tweaks {
   /** Instance numbers of one garbling stay below this (they fill the low half of a word). */

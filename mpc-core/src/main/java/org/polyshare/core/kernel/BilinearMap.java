@@ -64,7 +64,9 @@ public sealed interface BilinearMap permits Elementwise, MatMulShape, Conv2dShap
     return switch (code) {
       case Elementwise.CODE -> new Elementwise(f[o]);
       case MatMulShape.CODE -> new MatMulShape(f[o], f[o + 1], f[o + 2]);
-      default -> new Conv2dShape(f[o], f[o + 1], f[o + 2], f[o + 3], f[o + 4], f[o + 5], f[o + 6], f[o + 7], f[o + 8]);
+      default ->
+          new Conv2dShape(
+              f[o], f[o + 1], f[o + 2], f[o + 3], f[o + 4], f[o + 5], f[o + 6], f[o + 7], f[o + 8]);
     };
   }
 }

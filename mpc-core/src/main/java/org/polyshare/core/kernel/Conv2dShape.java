@@ -12,20 +12,37 @@ public record Conv2dShape(
 
   public Conv2dShape {
     if (batch < 1 || inC < 1 || h < 1 || w < 1 || outC < 1 || kH < 1 || kW < 1) {
-      throw new IllegalArgumentException("conv2d dimensions must be positive: " + describe(batch, inC, h, w, outC, kH, kW, stride, pad));
+      throw new IllegalArgumentException(
+          "conv2d dimensions must be positive: "
+              + describe(batch, inC, h, w, outC, kH, kW, stride, pad));
     }
     if (stride < 1 || pad < 0) {
-      throw new IllegalArgumentException("conv2d needs stride >= 1 and pad >= 0: " + describe(batch, inC, h, w, outC, kH, kW, stride, pad));
+      throw new IllegalArgumentException(
+          "conv2d needs stride >= 1 and pad >= 0: "
+              + describe(batch, inC, h, w, outC, kH, kW, stride, pad));
     }
     if (h + 2 * pad < kH || w + 2 * pad < kW) {
-      throw new IllegalArgumentException("conv2d kernel larger than the padded input: " + describe(batch, inC, h, w, outC, kH, kW, stride, pad));
+      throw new IllegalArgumentException(
+          "conv2d kernel larger than the padded input: "
+              + describe(batch, inC, h, w, outC, kH, kW, stride, pad));
     }
     long in = (long) batch * inC * h * w;
     long wt = (long) outC * inC * kH * kW;
-    long out = (long) batch * outC * (((long) h + 2 * pad - kH) / stride + 1) * (((long) w + 2 * pad - kW) / stride + 1);
-    long cols = (long) inC * kH * kW * (((long) h + 2 * pad - kH) / stride + 1) * (((long) w + 2 * pad - kW) / stride + 1);
+    long out =
+        (long) batch
+            * outC
+            * (((long) h + 2 * pad - kH) / stride + 1)
+            * (((long) w + 2 * pad - kW) / stride + 1);
+    long cols =
+        (long) inC
+            * kH
+            * kW
+            * (((long) h + 2 * pad - kH) / stride + 1)
+            * (((long) w + 2 * pad - kW) / stride + 1);
     if (Math.max(Math.max(in, wt), Math.max(out, cols)) > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("conv2d tensors too large for one array: " + describe(batch, inC, h, w, outC, kH, kW, stride, pad));
+      throw new IllegalArgumentException(
+          "conv2d tensors too large for one array: "
+              + describe(batch, inC, h, w, outC, kH, kW, stride, pad));
     }
   }
 
@@ -104,8 +121,25 @@ public record Conv2dShape(
     return new Conv2dShape(newBatch, inC, h, w, outC, kH, kW, stride, pad);
   }
 
-  private static String describe(int batch, int inC, int h, int w, int outC, int kH, int kW, int stride, int pad) {
-    return "batch=" + batch + " inC=" + inC + " h=" + h + " w=" + w + " outC=" + outC + " kH=" + kH
-        + " kW=" + kW + " stride=" + stride + " pad=" + pad;
+  private static String describe(
+      int batch, int inC, int h, int w, int outC, int kH, int kW, int stride, int pad) {
+    return "batch="
+        + batch
+        + " inC="
+        + inC
+        + " h="
+        + h
+        + " w="
+        + w
+        + " outC="
+        + outC
+        + " kH="
+        + kH
+        + " kW="
+        + kW
+        + " stride="
+        + stride
+        + " pad="
+        + pad;
   }
 }

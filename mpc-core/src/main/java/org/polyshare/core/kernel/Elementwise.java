@@ -34,8 +34,14 @@ public record Elementwise(int n) implements BilinearMap {
   public void applyAdd(long[] left, long[] right, long[] out) {
     if (left.length != n || right.length != n || out.length != n) {
       throw new IllegalArgumentException(
-          "elementwise operands of " + left.length + ", " + right.length + " and " + out.length
-              + " elements, the map needs " + n);
+          "elementwise operands of "
+              + left.length
+              + ", "
+              + right.length
+              + " and "
+              + out.length
+              + " elements, the map needs "
+              + n);
     }
     for (int i = 0; i < n; i++) {
       out[i] += left[i] * right[i];

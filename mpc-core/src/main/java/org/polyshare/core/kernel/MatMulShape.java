@@ -9,10 +9,14 @@ public record MatMulShape(int m, int k, int n) implements BilinearMap {
 
   public MatMulShape {
     if (m < 1 || k < 1 || n < 1) {
-      throw new IllegalArgumentException("matmul dimensions must be positive: m=" + m + " k=" + k + " n=" + n);
+      throw new IllegalArgumentException(
+          "matmul dimensions must be positive: m=" + m + " k=" + k + " n=" + n);
     }
-    if ((long) m * k > Integer.MAX_VALUE - 8 || (long) k * n > Integer.MAX_VALUE - 8 || (long) m * n > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("matmul operands too large for one array: m=" + m + " k=" + k + " n=" + n);
+    if ((long) m * k > Integer.MAX_VALUE - 8
+        || (long) k * n > Integer.MAX_VALUE - 8
+        || (long) m * n > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          "matmul operands too large for one array: m=" + m + " k=" + k + " n=" + n);
     }
   }
 
@@ -40,8 +44,14 @@ public record MatMulShape(int m, int k, int n) implements BilinearMap {
   public void applyAdd(long[] left, long[] right, long[] out) {
     if (left.length != leftNumel() || right.length != rightNumel() || out.length != outputNumel()) {
       throw new IllegalArgumentException(
-          "matmul operands of " + left.length + ", " + right.length + " and " + out.length
-              + " elements do not match " + this);
+          "matmul operands of "
+              + left.length
+              + ", "
+              + right.length
+              + " and "
+              + out.length
+              + " elements do not match "
+              + this);
     }
     RingGemm.multiplyAdd(left, 0, right, 0, out, 0, m, k, n);
   }

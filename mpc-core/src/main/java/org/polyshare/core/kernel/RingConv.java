@@ -27,7 +27,8 @@ public final class RingConv {
     conv2dInto(RingThreads.shared(), input, weights, out, s);
   }
 
-  static void conv2dInto(RingThreads pool, long[] input, long[] weights, long[] out, Conv2dShape s) {
+  static void conv2dInto(
+      RingThreads pool, long[] input, long[] weights, long[] out, Conv2dShape s) {
     check(input, weights, out, s);
     Arrays.fill(out, 0L);
     accumulate(pool, input, weights, out, s);
@@ -44,11 +45,25 @@ public final class RingConv {
   }
 
   private static void check(long[] input, long[] weights, long[] out, Conv2dShape s) {
-    if (input.length != s.inputNumel() || weights.length != s.weightNumel() || out.length != s.outputNumel()) {
+    if (input.length != s.inputNumel()
+        || weights.length != s.weightNumel()
+        || out.length != s.outputNumel()) {
       throw new IllegalArgumentException(
-          "conv2d operand sizes (input " + input.length + ", weights " + weights.length + ", output "
-              + out.length + ") do not match " + s + " (expects " + s.inputNumel() + ", "
-              + s.weightNumel() + ", " + s.outputNumel() + ")");
+          "conv2d operand sizes (input "
+              + input.length
+              + ", weights "
+              + weights.length
+              + ", output "
+              + out.length
+              + ") do not match "
+              + s
+              + " (expects "
+              + s.inputNumel()
+              + ", "
+              + s.weightNumel()
+              + ", "
+              + s.outputNumel()
+              + ")");
     }
   }
 
@@ -57,7 +72,8 @@ public final class RingConv {
    * own patch buffer, its GEMMs inline); otherwise image by image, the im2col split over input
    * channels (disjoint rows of the patch matrix) and the GEMM over its rows (output channels).
    */
-  private static void accumulate(RingThreads pool, long[] input, long[] weights, long[] out, Conv2dShape s) {
+  private static void accumulate(
+      RingThreads pool, long[] input, long[] weights, long[] out, Conv2dShape s) {
     int plane = s.outH() * s.outW();
     int kk = s.patchSize();
     boolean pointwise = s.kH() == 1 && s.kW() == 1 && s.stride() == 1 && s.pad() == 0;
@@ -65,12 +81,15 @@ public final class RingConv {
     int outImage = s.outC() * plane;
     if (s.batch() > 1 && s.batch() >= pool.threads()) {
       int grain = RingGemm.grain((long) s.outC() * kk * plane);
-      pool.forEachBlock(s.batch(), grain, (b0, b1) -> {
-        long[] cols = pointwise ? null : new long[kk * plane];
-        for (int b = b0; b < b1; b++) {
-          image(RingThreads.INLINE, input, weights, out, s, b * inImage, b * outImage, cols);
-        }
-      });
+      pool.forEachBlock(
+          s.batch(),
+          grain,
+          (b0, b1) -> {
+            long[] cols = pointwise ? null : new long[kk * plane];
+            for (int b = b0; b < b1; b++) {
+              image(RingThreads.INLINE, input, weights, out, s, b * inImage, b * outImage, cols);
+            }
+          });
       return;
     }
     long[] cols = pointwise ? null : new long[kk * plane];
@@ -79,8 +98,15 @@ public final class RingConv {
     }
   }
 
-  private static void image(RingThreads pool, long[] input, long[] weights, long[] out, Conv2dShape s,
-      int inOff, int outOff, long[] cols) {
+  private static void image(
+      RingThreads pool,
+      long[] input,
+      long[] weights,
+      long[] out,
+      Conv2dShape s,
+      int inOff,
+      int outOff,
+      long[] cols) {
     int plane = s.outH() * s.outW();
     int kk = s.patchSize();
     if (cols == null) {
@@ -89,7 +115,9 @@ public final class RingConv {
       return;
     }
     int perChannel = s.kH() * s.kW() * plane;
-    pool.forEachBlock(s.inC(), Math.max(1, IM2COL_GRAIN / perChannel),
+    pool.forEachBlock(
+        s.inC(),
+        Math.max(1, IM2COL_GRAIN / perChannel),
         (c0, c1) -> im2col(input, inOff, s, cols, c0, c1));
     RingGemm.multiplyAdd(pool, weights, 0, cols, 0, out, outOff, s.outC(), kk, plane);
   }
@@ -98,7 +126,10 @@ public final class RingConv {
     im2col(input, off, s, cols, 0, s.inC());
   }
 
-  /** Rows of input channels {@code [c0, c1)} of one image's patch matrix: row {@code (c, ky, kx)}, column {@code (oy, ox)}. */
+  /**
+   * Rows of input channels {@code [c0, c1)} of one image's patch matrix: row {@code (c, ky, kx)},
+   * column {@code (oy, ox)}.
+   */
   static void im2col(long[] input, int off, Conv2dShape s, long[] cols, int c0, int c1) {
     int h = s.h();
     int w = s.w();
@@ -166,8 +197,9 @@ public final class RingConv {
                   if (ix < 0 || ix >= s.w()) {
                     continue;
                   }
-                  acc += input[((b * s.inC() + c) * s.h() + iy) * s.w() + ix]
-                      * weights[((o * s.inC() + c) * s.kH() + ky) * s.kW() + kx];
+                  acc +=
+                      input[((b * s.inC() + c) * s.h() + iy) * s.w() + ix]
+                          * weights[((o * s.inC() + c) * s.kH() + ky) * s.kW() + kx];
                 }
               }
             }
@@ -180,14 +212,29 @@ public final class RingConv {
   }
 
   /**
-   * Sum pooling (the linear part of average pooling): window {@code k×k}, stride, no padding,
-   * input {@code [batch, channels, h, w]}; output {@code [batch, channels, (h−k)/stride+1, (w−k)/stride+1]}.
+   * Sum pooling (the linear part of average pooling): window {@code k×k}, stride, no padding, input
+   * {@code [batch, channels, h, w]}; output {@code [batch, channels, (h−k)/stride+1,
+   * (w−k)/stride+1]}.
    */
-  public static long[] sumPool2d(long[] input, int batch, int channels, int h, int w, int k, int stride) {
+  public static long[] sumPool2d(
+      long[] input, int batch, int channels, int h, int w, int k, int stride) {
     if (k < 1 || stride < 1 || k > h || k > w || input.length != batch * channels * h * w) {
       throw new IllegalArgumentException(
-          "sum pool: window " + k + " stride " + stride + " does not fit input [" + batch + "," + channels + ","
-              + h + "," + w + "] of " + input.length + " elements");
+          "sum pool: window "
+              + k
+              + " stride "
+              + stride
+              + " does not fit input ["
+              + batch
+              + ","
+              + channels
+              + ","
+              + h
+              + ","
+              + w
+              + "] of "
+              + input.length
+              + " elements");
     }
     int oh = (h - k) / stride + 1;
     int ow = (w - k) / stride + 1;

@@ -6,16 +6,17 @@ package org.polyshare.core.kernel;
  * <p>Loop order i-p-j ("axpy" form): the innermost loop runs over contiguous rows of B and of C,
  * which HotSpot's superword pass vectorizes ({@code vpmullq} on AVX-512DQ). The micro-kernel
  * updates four rows of C from four rows of B at once: each B element loaded feeds four rows and
- * each C load/store carries four multiply-adds (16 MACs per 4 B loads + 4 C load/stores, against
- * 1 + 2 for a plain axpy); measured ~25% faster than one C row at a time. Columns are cut into
- * blocks of {@value #NB} (a C row segment stays in L1) and the reduction into blocks of
- * {@value #KB} rows (a B panel of {@code KB · NB · 8} bytes = 256 KiB stays in L2 while all m rows
- * of A pass over it). Products run over the kernel pool ({@link RingThreads}), split into row or
- * column blocks; the result is bit-identical for every thread count (each C element's sum is exact).
+ * each C load/store carries four multiply-adds (16 MACs per 4 B loads + 4 C load/stores, against 1
+ * + 2 for a plain axpy); measured ~25% faster than one C row at a time. Columns are cut into blocks
+ * of {@value #NB} (a C row segment stays in L1) and the reduction into blocks of {@value #KB} rows
+ * (a B panel of {@code KB · NB · 8} bytes = 256 KiB stays in L2 while all m rows of A pass over
+ * it). Products run over the kernel pool ({@link RingThreads}), split into row or column blocks;
+ * the result is bit-identical for every thread count (each C element's sum is exact).
  */
 public final class RingGemm {
   static final int NB = 512;
   static final int KB = 64;
+
   /** Multiply-adds below which a block is not worth a hand-off (~30 µs of one core). */
   static final long MIN_BLOCK_MACS = 1L << 16;
 
@@ -34,15 +35,16 @@ public final class RingGemm {
   }
 
   static void multiplyInto(RingThreads pool, long[] a, long[] b, long[] c, MatMulShape s) {
-    check(a.length >= s.leftNumel() && b.length >= s.rightNumel() && c.length >= s.outputNumel(), s);
+    check(
+        a.length >= s.leftNumel() && b.length >= s.rightNumel() && c.length >= s.outputNumel(), s);
     java.util.Arrays.fill(c, 0, s.outputNumel(), 0L);
     multiplyAdd(pool, a, 0, b, 0, c, 0, s.m(), s.k(), s.n());
   }
 
   /**
-   * {@code C += A · B} on sub-arrays: A at {@code aOff} ({@code m×k}), B at {@code bOff}
-   * ({@code k×n}), C at {@code cOff} ({@code m×n}), all dense row-major; over the
-   * {@linkplain RingThreads#shared() process pool}.
+   * {@code C += A · B} on sub-arrays: A at {@code aOff} ({@code m×k}), B at {@code bOff} ({@code
+   * k×n}), C at {@code cOff} ({@code m×n}), all dense row-major; over the {@linkplain
+   * RingThreads#shared() process pool}.
    */
   public static void multiplyAdd(
       long[] a, int aOff, long[] b, int bOff, long[] c, int cOff, int m, int k, int n) {
@@ -50,16 +52,29 @@ public final class RingGemm {
   }
 
   /**
-   * {@link #multiplyAdd} over {@code pool}. Rows of C are cut into contiguous blocks of whole
-   * 4-row quads (the micro-kernel's unit) when there are at least as many quads as threads, else
-   * columns into blocks of whole 8-column groups (a dense layer at batch 1 has one row); each block
-   * is an independent sub-product writing its own part of C, and below {@value #MIN_BLOCK_MACS}
+   * {@link #multiplyAdd} over {@code pool}. Rows of C are cut into contiguous blocks of whole 4-row
+   * quads (the micro-kernel's unit) when there are at least as many quads as threads, else columns
+   * into blocks of whole 8-column groups (a dense layer at batch 1 has one row); each block is an
+   * independent sub-product writing its own part of C, and below {@value #MIN_BLOCK_MACS}
    * multiply-adds per block the product runs inline.
    */
-  static void multiplyAdd(RingThreads pool,
-      long[] a, int aOff, long[] b, int bOff, long[] c, int cOff, int m, int k, int n) {
-    if (aOff < 0 || bOff < 0 || cOff < 0
-        || aOff + (long) m * k > a.length || bOff + (long) k * n > b.length || cOff + (long) m * n > c.length) {
+  static void multiplyAdd(
+      RingThreads pool,
+      long[] a,
+      int aOff,
+      long[] b,
+      int bOff,
+      long[] c,
+      int cOff,
+      int m,
+      int k,
+      int n) {
+    if (aOff < 0
+        || bOff < 0
+        || cOff < 0
+        || aOff + (long) m * k > a.length
+        || bOff + (long) k * n > b.length
+        || cOff + (long) m * n > c.length) {
       throw new IllegalArgumentException(
           "gemm operands too short for m=" + m + " k=" + k + " n=" + n + " at the given offsets");
     }
@@ -69,33 +84,50 @@ public final class RingGemm {
     int quads = (m + 3) / 4;
     if (quads >= pool.threads()) {
       int grain = grain(4L * k * n);
-      pool.forEachBlock(quads, grain, (q0, q1) -> {
-        int i0 = 4 * q0;
-        int i1 = Math.min(m, 4 * q1);
-        serial(a, aOff + i0 * k, b, bOff, n, c, cOff + i0 * n, n, i1 - i0, k, n);
-      });
+      pool.forEachBlock(
+          quads,
+          grain,
+          (q0, q1) -> {
+            int i0 = 4 * q0;
+            int i1 = Math.min(m, 4 * q1);
+            serial(a, aOff + i0 * k, b, bOff, n, c, cOff + i0 * n, n, i1 - i0, k, n);
+          });
     } else {
       int groups = (n + 7) / 8;
       int grain = grain(8L * m * k);
-      pool.forEachBlock(groups, grain, (g0, g1) -> {
-        int j0 = 8 * g0;
-        int j1 = Math.min(n, 8 * g1);
-        serial(a, aOff, b, bOff + j0, n, c, cOff + j0, n, m, k, j1 - j0);
-      });
+      pool.forEachBlock(
+          groups,
+          grain,
+          (g0, g1) -> {
+            int j0 = 8 * g0;
+            int j1 = Math.min(n, 8 * g1);
+            serial(a, aOff, b, bOff + j0, n, c, cOff + j0, n, m, k, j1 - j0);
+          });
     }
   }
 
   /** Least items per block so that one block does {@value #MIN_BLOCK_MACS} multiply-adds. */
   static int grain(long macsPerItem) {
-    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (MIN_BLOCK_MACS + macsPerItem - 1) / macsPerItem));
+    return (int)
+        Math.max(1, Math.min(Integer.MAX_VALUE, (MIN_BLOCK_MACS + macsPerItem - 1) / macsPerItem));
   }
 
   /**
-   * The single-thread product {@code C += A · B}: A dense {@code m×k} at {@code aOff}, B {@code k×n}
-   * with row stride {@code ldb}, C {@code m×n} with row stride {@code ldc}.
+   * The single-thread product {@code C += A · B}: A dense {@code m×k} at {@code aOff}, B {@code
+   * k×n} with row stride {@code ldb}, C {@code m×n} with row stride {@code ldc}.
    */
-  private static void serial(long[] a, int aOff, long[] b, int bOff, int ldb, long[] c, int cOff, int ldc,
-      int m, int k, int n) {
+  private static void serial(
+      long[] a,
+      int aOff,
+      long[] b,
+      int bOff,
+      int ldb,
+      long[] c,
+      int cOff,
+      int ldc,
+      int m,
+      int k,
+      int n) {
     for (int jj = 0; jj < n; jj += NB) {
       int len = Math.min(NB, n - jj);
       for (int pp = 0; pp < k; pp += KB) {
@@ -121,8 +153,19 @@ public final class RingGemm {
           int p = pp;
           for (; p + 3 < pEnd; p += 4) {
             int b0 = bOff + p * ldb + jj;
-            axpy4(c, cStart, b, b0, b0 + ldb, b0 + 2 * ldb, b0 + 3 * ldb,
-                a[aRow + p], a[aRow + p + 1], a[aRow + p + 2], a[aRow + p + 3], len);
+            axpy4(
+                c,
+                cStart,
+                b,
+                b0,
+                b0 + ldb,
+                b0 + 2 * ldb,
+                b0 + 3 * ldb,
+                a[aRow + p],
+                a[aRow + p + 1],
+                a[aRow + p + 2],
+                a[aRow + p + 3],
+                len);
           }
           for (; p < pEnd; p++) {
             axpy1(c, cStart, b, bOff + p * ldb + jj, a[aRow + p], len);
@@ -134,7 +177,16 @@ public final class RingGemm {
 
   /** {@code C[r][j] += Σ_q A[r][q] · B[q][j]} for 4 rows r of C and 4 rows q of B. */
   private static void kernel4x4(
-      long[] c, int c0, int cStride, long[] b, int b0, int bStride, long[] a, int a0, int aStride, int len) {
+      long[] c,
+      int c0,
+      int cStride,
+      long[] b,
+      int b0,
+      int bStride,
+      long[] a,
+      int a0,
+      int aStride,
+      int len) {
     long a00 = a[a0];
     long a01 = a[a0 + 1];
     long a02 = a[a0 + 2];
@@ -173,8 +225,18 @@ public final class RingGemm {
   }
 
   private static void axpy4(
-      long[] c, int cOff, long[] b, int b0, int b1, int b2, int b3,
-      long a0, long a1, long a2, long a3, int len) {
+      long[] c,
+      int cOff,
+      long[] b,
+      int b0,
+      int b1,
+      int b2,
+      int b3,
+      long a0,
+      long a1,
+      long a2,
+      long a3,
+      int len) {
     for (int j = 0; j < len; j++) {
       c[cOff + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
     }
@@ -187,8 +249,8 @@ public final class RingGemm {
   }
 
   /**
-   * The transpose of a row-major {@code rows × cols} matrix, e.g. a PyTorch dense weight
-   * {@code [out, in]} to the {@code [in, out]} right operand of {@code x · W^T}.
+   * The transpose of a row-major {@code rows × cols} matrix, e.g. a PyTorch dense weight {@code
+   * [out, in]} to the {@code [in, out]} right operand of {@code x · W^T}.
    */
   public static long[] transpose(long[] a, int rows, int cols) {
     if ((long) rows * cols != a.length) {

@@ -8,18 +8,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The kernels' thread pool: {@code threads − 1} fixed daemon workers plus the calling thread.
- * One per process ({@link #shared()}, sized once at startup by {@link #configure} from
- * {@code --threads}, all cores by default); no thread is created per call.
+ * The kernels' thread pool: {@code threads − 1} fixed daemon workers plus the calling thread. One
+ * per process ({@link #shared()}, sized once at startup by {@link #configure} from {@code
+ * --threads}, all cores by default); no thread is created per call.
  *
- * <p>{@link #forEachBlock} cuts {@code [0, count)} into at most {@code threads} contiguous blocks of
- * at least {@code grain} items. The blocks are claimed from one counter by the caller and by the
+ * <p>{@link #forEachBlock} cuts {@code [0, count)} into at most {@code threads} contiguous blocks
+ * of at least {@code grain} items. The blocks are claimed from one counter by the caller and by the
  * helpers it queued, so a caller never waits for a block nobody has started: it runs the unclaimed
  * ones itself. That makes nested calls (a kernel inside a block) and concurrent callers (both
  * parties of an in-process run share the pool) deadlock-free, and a busy pool degrades to the
- * single-thread path rather than stalling it. The block bounds depend only on {@code count},
- * {@code grain} and the thread count, never on scheduling; the kernels' blocks write disjoint
- * outputs, and ring arithmetic is exact, so results are bit-identical for every thread count.
+ * single-thread path rather than stalling it. The block bounds depend only on {@code count}, {@code
+ * grain} and the thread count, never on scheduling; the kernels' blocks write disjoint outputs, and
+ * ring arithmetic is exact, so results are bit-identical for every thread count.
  */
 public final class RingThreads implements AutoCloseable {
   /** A contiguous block {@code [from, to)} of the work. */
@@ -48,12 +48,18 @@ public final class RingThreads implements AutoCloseable {
       this.helpers = null;
     } else {
       AtomicInteger id = new AtomicInteger();
-      this.helpers = new ThreadPoolExecutor(threads - 1, threads - 1, 0L, TimeUnit.MILLISECONDS,
-          new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "ring-kernel-" + id.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          });
+      this.helpers =
+          new ThreadPoolExecutor(
+              threads - 1,
+              threads - 1,
+              0L,
+              TimeUnit.MILLISECONDS,
+              new LinkedBlockingQueue<>(),
+              r -> {
+                Thread t = new Thread(r, "ring-kernel-" + id.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
       helpers.prestartAllCoreThreads();
     }
   }
@@ -69,8 +75,12 @@ public final class RingThreads implements AutoCloseable {
     int n = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
     synchronized (LOCK) {
       if (shared != null && shared.threads != n) {
-        throw new IllegalStateException("kernel pool already runs " + shared.threads
-            + " threads; --threads " + n + " must be set once, before the first kernel call");
+        throw new IllegalStateException(
+            "kernel pool already runs "
+                + shared.threads
+                + " threads; --threads "
+                + n
+                + " must be set once, before the first kernel call");
       }
       configured = n;
     }
@@ -84,7 +94,9 @@ public final class RingThreads implements AutoCloseable {
     }
     synchronized (LOCK) {
       if (shared == null) {
-        shared = new RingThreads(configured > 0 ? configured : Runtime.getRuntime().availableProcessors());
+        shared =
+            new RingThreads(
+                configured > 0 ? configured : Runtime.getRuntime().availableProcessors());
       }
       return shared;
     }
@@ -109,18 +121,19 @@ public final class RingThreads implements AutoCloseable {
     AtomicInteger next = new AtomicInteger();
     CountDownLatch done = new CountDownLatch(blocks);
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    Runnable claim = () -> {
-      int b;
-      while ((b = next.getAndIncrement()) < blocks) {
-        try {
-          body.run(bound(b, blocks, count), bound(b + 1, blocks, count));
-        } catch (Throwable t) {
-          failure.compareAndSet(null, t);
-        } finally {
-          done.countDown();
-        }
-      }
-    };
+    Runnable claim =
+        () -> {
+          int b;
+          while ((b = next.getAndIncrement()) < blocks) {
+            try {
+              body.run(bound(b, blocks, count), bound(b + 1, blocks, count));
+            } catch (Throwable t) {
+              failure.compareAndSet(null, t);
+            } finally {
+              done.countDown();
+            }
+          }
+        };
     for (int h = 1; h < blocks; h++) {
       helpers.execute(claim);
     }
@@ -155,7 +168,10 @@ public final class RingThreads implements AutoCloseable {
     return (int) Math.max(1, Math.min(threads, byGrain));
   }
 
-  /** Start of block {@code b} of {@code blocks} over {@code count}: an even split (sizes differ by at most one). */
+  /**
+   * Start of block {@code b} of {@code blocks} over {@code count}: an even split (sizes differ by
+   * at most one).
+   */
   static int bound(int b, int blocks, int count) {
     return (int) ((long) count * b / blocks);
   }
@@ -165,7 +181,9 @@ public final class RingThreads implements AutoCloseable {
     return helpers == null ? 0 : helpers.getPoolSize();
   }
 
-  /** Stops the helpers of a private pool; the {@link #shared()} pool lives as long as the process. */
+  /**
+   * Stops the helpers of a private pool; the {@link #shared()} pool lives as long as the process.
+   */
   @Override
   public void close() {
     if (this == shared) {

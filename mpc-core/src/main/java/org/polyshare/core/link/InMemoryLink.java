@@ -3,8 +3,8 @@ package org.polyshare.core.link;
 import java.time.Duration;
 
 /**
- * Both ends of a link inside one JVM, for two parties on two threads. Sends copy the payload, as
- * a socket would, so neither side can observe the other's later writes.
+ * Both ends of a link inside one JVM, for two parties on two threads. Sends copy the payload, as a
+ * socket would, so neither side can observe the other's later writes.
  */
 public final class InMemoryLink implements PartyLink {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);

@@ -16,11 +16,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A mailbox facing a network peer is bounded. It refuses a tag outside its {@link TagSet}
  * (nobody would read it), and it caps the bytes queued unread: at half the cap it asks the
  * transport to stop reading ({@link Flow#reading}, TCP back-pressure reaches the sender) and lets
- * it read again below a quarter. A receiver waiting for a tag that is not queued resumes reading
- * — what it waits for is behind the queue — and then the full cap applies: a frame under another
- * tag that would take the queue past it is refused, because the peer has sent more than this end
- * reads before the message it waits for (a flood, or a protocol out of step). The transport ends
- * the link.
+ * it read again below a quarter. A receiver waiting for a tag that is not queued resumes reading —
+ * what it waits for is behind the queue — and then the full cap applies: a frame under another tag
+ * that would take the queue past it is refused, because the peer has sent more than this end reads
+ * before the message it waits for (a flood, or a protocol out of step). The transport ends the
+ * link.
  */
 public final class Mailbox {
   /** Turns the transport's reading off and on (for Netty: the channel's auto-read). */
@@ -28,7 +28,7 @@ public final class Mailbox {
   public interface Flow {
     void reading(boolean on);
 
-    Flow NONE = on -> { };
+    Flow NONE = on -> {};
   }
 
   /** Bytes charged per queued message beyond its payload (queue node, array header, map entry). */
@@ -67,8 +67,8 @@ public final class Mailbox {
   /**
    * Queues {@code payload} under {@code tag}.
    *
-   * @throws LinkException the tag is not expected, or the queue would pass its cap; the caller
-   *     ends the link with this message (it names no data, only tags and sizes)
+   * @throws LinkException the tag is not expected, or the queue would pass its cap; the caller ends
+   *     the link with this message (it names no data, only tags and sizes)
    */
   public void deliver(int tag, Object payload, String peerName) {
     long size = sizeOf(payload) + OVERHEAD;
@@ -78,16 +78,29 @@ public final class Mailbox {
         return;
       }
       if (!expected.contains(tag)) {
-        throw new LinkException("refused tag " + TagSet.hex(tag) + " from " + peerName + ": nothing here reads it"
-            + " (this end reads " + expected + ")");
+        throw new LinkException(
+            "refused tag "
+                + TagSet.hex(tag)
+                + " from "
+                + peerName
+                + ": nothing here reads it"
+                + " (this end reads "
+                + expected
+                + ")");
       }
       // Over the cap with a receiver waiting for another tag: the peer sent more than this end
       // reads before what it waits for. Without a waiting receiver reading is paused already and
       // only bytes read before the pause still arrive (bounded by one read and one frame).
       if (starving > 0 && tag != lastWanted && queued > 0 && queued + size > maxQueuedBytes) {
-        throw new LinkException(peerName + " sent more than " + maxQueuedBytes + " bytes that are not read: "
-            + describeQueued() + " wait unread" + (starving > 0 ? " while this end waits for tag " + TagSet.hex(lastWanted) : "")
-            + " (a flood, or the two ends' protocols are out of step)");
+        throw new LinkException(
+            peerName
+                + " sent more than "
+                + maxQueuedBytes
+                + " bytes that are not read: "
+                + describeQueued()
+                + " wait unread"
+                + (starving > 0 ? " while this end waits for tag " + TagSet.hex(lastWanted) : "")
+                + " (a flood, or the two ends' protocols are out of step)");
       }
       queues.computeIfAbsent(tag, t -> new ArrayDeque<>()).addLast(payload);
       queued += size;
@@ -160,11 +173,18 @@ public final class Mailbox {
               "link to " + peerName + " is closed (" + failure.getMessage() + ")", failure);
         }
         if (nanos <= 0) {
-          throw new LinkTimeoutException("no message with tag " + tag + " from " + peerName + " within "
-              + timeout.toMillis() + " ms; the peer is stalled or gone");
+          throw new LinkTimeoutException(
+              "no message with tag "
+                  + tag
+                  + " from "
+                  + peerName
+                  + " within "
+                  + timeout.toMillis()
+                  + " ms; the peer is stalled or gone");
         }
         if (paused) {
-          paused = false; // what this receiver waits for is behind the queue: read on, up to the cap
+          paused =
+              false; // what this receiver waits for is behind the queue: read on, up to the cap
           flow.reading(true);
         }
         starving++;
@@ -177,7 +197,8 @@ public final class Mailbox {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LinkClosedException("interrupted while waiting for tag " + tag + " from " + peerName);
+      throw new LinkClosedException(
+          "interrupted while waiting for tag " + tag + " from " + peerName);
     } finally {
       lock.unlock();
     }
@@ -195,7 +216,12 @@ public final class Mailbox {
       for (Object p : e.getValue()) {
         bytes += sizeOf(p);
       }
-      j.add(e.getValue().size() + " message(s), " + bytes + " bytes under tag " + TagSet.hex(e.getKey()));
+      j.add(
+          e.getValue().size()
+              + " message(s), "
+              + bytes
+              + " bytes under tag "
+              + TagSet.hex(e.getKey()));
     }
     return j.toString();
   }
@@ -209,7 +235,11 @@ public final class Mailbox {
       return l;
     }
     throw new LinkException(
-        "protocol error: expected ring elements under tag " + tag + " from " + peerName + ", got bytes");
+        "protocol error: expected ring elements under tag "
+            + tag
+            + " from "
+            + peerName
+            + ", got bytes");
   }
 
   public static byte[] asBytes(Object payload, int tag, String peerName) {
@@ -217,6 +247,10 @@ public final class Mailbox {
       return b;
     }
     throw new LinkException(
-        "protocol error: expected bytes under tag " + tag + " from " + peerName + ", got ring elements");
+        "protocol error: expected bytes under tag "
+            + tag
+            + " from "
+            + peerName
+            + ", got ring elements");
   }
 }

@@ -32,8 +32,9 @@ public record NetworkProfile(String name, long bitsPerSecond, Duration roundTrip
       case "loopback", "none" -> LOOPBACK;
       case "lan" -> LAN;
       case "wan" -> WAN;
-      default -> throw new IllegalArgumentException(
-          "unknown network profile '" + name + "'; use loopback, lan or wan");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown network profile '" + name + "'; use loopback, lan or wan");
     };
   }
 

@@ -8,8 +8,8 @@ import java.time.Duration;
  * <p>Protocol code is sequential, so the interface is blocking: {@code send} queues a message and
  * returns; {@code receive*} waits for the next message under that tag, at most {@link #timeout()},
  * then throws {@link LinkTimeoutException}. Messages under one tag arrive in the order sent; tags
- * let independent streams interleave. A peer that closes or fails makes pending and later
- * receives throw {@link LinkClosedException} instead of waiting out the timeout.
+ * let independent streams interleave. A peer that closes or fails makes pending and later receives
+ * throw {@link LinkClosedException} instead of waiting out the timeout.
  *
  * <p>Implementations: {@link InMemoryLink} (two threads in one JVM) and the Netty/TLS link.
  */
@@ -30,7 +30,9 @@ public interface PartyLink extends AutoCloseable {
   /** The bound on every blocking receive. */
   Duration timeout();
 
-  /** Byte, message and round counters since the link was opened (or last {@link LinkStats#reset}). */
+  /**
+   * Byte, message and round counters since the link was opened (or last {@link LinkStats#reset}).
+   */
   LinkStats stats();
 
   /** A short description of the peer, for error messages (never secret). */

@@ -6,14 +6,15 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A {@link PartyLink} decorator that emulates a network profile in the sending direction.
  *
- * <p>Model: one FIFO wire per direction. A message of {@code b} bytes starts when the wire is
- * free, occupies it for {@code 8b / bandwidth}, and reaches the peer half a round trip after it
- * left: {@code depart = max(now, wireFree) + 8b/bw}, {@code arrive = depart + rtt/2}. The message
- * is handed to the underlying link at {@code arrive}, so the receiver cannot see it earlier. Like
- * a socket with a send buffer of {@link #SEND_BUFFER_BYTES}, a send returns at once while the
- * wire's backlog fits in the buffer and otherwise blocks until it does (so a fast sender cannot
- * pile gigabytes into the emulated wire; what is queued stays bounded). Wrap both ends to shape both directions.
- * The real link's own latency adds on top, so shaped timings are upper bounds of the profile.
+ * <p>Model: one FIFO wire per direction. A message of {@code b} bytes starts when the wire is free,
+ * occupies it for {@code 8b / bandwidth}, and reaches the peer half a round trip after it left:
+ * {@code depart = max(now, wireFree) + 8b/bw}, {@code arrive = depart + rtt/2}. The message is
+ * handed to the underlying link at {@code arrive}, so the receiver cannot see it earlier. Like a
+ * socket with a send buffer of {@link #SEND_BUFFER_BYTES}, a send returns at once while the wire's
+ * backlog fits in the buffer and otherwise blocks until it does (so a fast sender cannot pile
+ * gigabytes into the emulated wire; what is queued stays bounded). Wrap both ends to shape both
+ * directions. The real link's own latency adds on top, so shaped timings are upper bounds of the
+ * profile.
  *
  * <p>Messages reach the inner link strictly in send order (one wire thread takes them from a FIFO
  * queue, arrival times being non-decreasing): the receiving mailboxes rely on per-tag order.
@@ -29,7 +30,7 @@ public final class ShapedLink extends ForwardingPartyLink {
 
   private record InFlight(long arriveAt, Runnable deliver) {}
 
-  private static final InFlight END = new InFlight(0, () -> { });
+  private static final InFlight END = new InFlight(0, () -> {});
 
   /** Emulated send buffer: the backlog (not yet on the wire) a send may leave without blocking. */
   public static final long SEND_BUFFER_BYTES = 4L << 20;
@@ -40,8 +41,10 @@ public final class ShapedLink extends ForwardingPartyLink {
     super(inner);
     this.profile = profile;
     this.halfRttNanos = profile.roundTrip().toNanos() / 2;
-    this.bufferNanos = profile.bitsPerSecond() == 0
-        ? Long.MAX_VALUE : SEND_BUFFER_BYTES * 8L * 1_000_000_000L / profile.bitsPerSecond();
+    this.bufferNanos =
+        profile.bitsPerSecond() == 0
+            ? Long.MAX_VALUE
+            : SEND_BUFFER_BYTES * 8L * 1_000_000_000L / profile.bitsPerSecond();
     this.wire = new Thread(this::deliverInOrder, "shaped-wire-" + delegate.peerName());
     wire.setDaemon(true);
     wire.start();

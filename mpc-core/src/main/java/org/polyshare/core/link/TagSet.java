@@ -12,7 +12,8 @@ public final class TagSet {
   public record Family(String name, int first, int last) {
     public Family {
       if (first > last) {
-        throw new IllegalArgumentException("empty tag range for " + name + ": " + first + " > " + last);
+        throw new IllegalArgumentException(
+            "empty tag range for " + name + ": " + first + " > " + last);
       }
     }
 
@@ -31,12 +32,14 @@ public final class TagSet {
 
     @Override
     public String toString() {
-      return name + (first == last ? " (" + hex(first) + ")" : " (" + hex(first) + "–" + hex(last) + ")");
+      return name
+          + (first == last ? " (" + hex(first) + ")" : " (" + hex(first) + "–" + hex(last) + ")");
     }
   }
 
   /** Every non-negative tag: what an in-process link or a test link reads. */
-  public static final TagSet ANY = new TagSet(List.of(new Family("any protocol tag", 0, Integer.MAX_VALUE)));
+  public static final TagSet ANY =
+      new TagSet(List.of(new Family("any protocol tag", 0, Integer.MAX_VALUE)));
 
   /** No protocol tag at all (a link whose peer must send nothing but control frames). */
   public static final TagSet NONE = new TagSet(List.of());

@@ -17,7 +17,8 @@ public final class TwoParties {
   private TwoParties() {}
 
   /** The two parties' results. */
-  public record Result<T>(T party0, T party1, LinkStats.Snapshot stats0, LinkStats.Snapshot stats1) {}
+  public record Result<T>(
+      T party0, T party1, LinkStats.Snapshot stats0, LinkStats.Snapshot stats1) {}
 
   public static <T> Result<T> run(Function<PartyLink, T> party0, Function<PartyLink, T> party1) {
     return run(InMemoryLink.DEFAULT_TIMEOUT, party0, party1);
@@ -48,7 +49,8 @@ public final class TwoParties {
       if (failure instanceof Error err) {
         throw err;
       }
-      return new Result<>(o0.value, o1.value, links[0].stats().snapshot(), links[1].stats().snapshot());
+      return new Result<>(
+          o0.value, o1.value, links[0].stats().snapshot(), links[1].stats().snapshot());
     } finally {
       links[0].close();
       links[1].close();
@@ -65,7 +67,8 @@ public final class TwoParties {
       return new Outcome<>(null, e.getCause());
     } catch (TimeoutException e) {
       f.cancel(true);
-      return new Outcome<>(null, new LinkTimeoutException("in-process party did not finish in time"));
+      return new Outcome<>(
+          null, new LinkTimeoutException("in-process party did not finish in time"));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Outcome<>(null, new IllegalStateException("interrupted", e));

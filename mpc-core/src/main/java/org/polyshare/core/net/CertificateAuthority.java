@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -31,7 +32,6 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -44,11 +44,11 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A small certificate authority for one PolyShare deployment (Bouncy Castle). It issues an EC
- * P-256 key and certificate per {@link Role}, with the role in the subject ({@code OU=<role>},
- * {@code CN=polyshare-<role>}) and the deployment's host names and IP addresses as subject
- * alternative names, so TLS can check both who the peer is and where it runs. Files are PEM;
- * keys are unencrypted PKCS#8 and written owner-readable only.
+ * A small certificate authority for one PolyShare deployment (Bouncy Castle). It issues an EC P-256
+ * key and certificate per {@link Role}, with the role in the subject ({@code OU=<role>}, {@code
+ * CN=polyshare-<role>}) and the deployment's host names and IP addresses as subject alternative
+ * names, so TLS can check both who the peer is and where it runs. Files are PEM; keys are
+ * unencrypted PKCS#8 and written owner-readable only.
  */
 public final class CertificateAuthority {
   public static final String CA_CERT = "ca.pem";
@@ -71,22 +71,36 @@ public final class CertificateAuthority {
   public static CertificateAuthority create(String name) {
     try {
       KeyPair kp = newKeyPair();
-      X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
-          .addRDN(BCStyle.O, "PolyShare").addRDN(BCStyle.CN, "PolyShare CA " + name).build();
+      X500Name subject =
+          new X500NameBuilder(BCStyle.INSTANCE)
+              .addRDN(BCStyle.O, "PolyShare")
+              .addRDN(BCStyle.CN, "PolyShare CA " + name)
+              .build();
       Instant now = Instant.now();
-      var builder = new JcaX509v3CertificateBuilder(subject, serial(), Date.from(now.minusSeconds(300)),
-          Date.from(now.plus(CA_VALIDITY)), subject, kp.getPublic());
+      var builder =
+          new JcaX509v3CertificateBuilder(
+              subject,
+              serial(),
+              Date.from(now.minusSeconds(300)),
+              Date.from(now.plus(CA_VALIDITY)),
+              subject,
+              kp.getPublic());
       var ext = new JcaX509ExtensionUtils();
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-      builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
+      builder.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      builder.addExtension(
+          Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
       return new CertificateAuthority(kp, sign(builder, kp.getPrivate()));
     } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
-      throw new IllegalStateException("cannot create a certificate authority: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot create a certificate authority: " + e.getMessage(), e);
     }
   }
 
-  /** The CA stored in {@code dir} ({@code ca.pem}, {@code ca-key.pem}), to issue more certificates. */
+  /**
+   * The CA stored in {@code dir} ({@code ca.pem}, {@code ca-key.pem}), to issue more certificates.
+   */
   public static CertificateAuthority load(Path dir) {
     X509Certificate cert = TlsIdentity.readCertificate(dir.resolve(CA_CERT));
     try (Reader r = Files.newBufferedReader(dir.resolve(CA_KEY), StandardCharsets.US_ASCII);
@@ -98,7 +112,8 @@ public final class CertificateAuthority {
       PrivateKey key = new JcaPEMKeyConverter().getPrivateKey(info);
       return new CertificateAuthority(new KeyPair(cert.getPublicKey(), key), cert);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read the CA key " + dir.resolve(CA_KEY) + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read the CA key " + dir.resolve(CA_KEY) + ": " + e.getMessage(), e);
     }
   }
 
@@ -130,33 +145,53 @@ public final class CertificateAuthority {
     }
   }
 
-  /** Issues a key and certificate for {@code role} into {@code dir/<role>.pem} and {@code dir/<role>-key.pem}. */
+  /**
+   * Issues a key and certificate for {@code role} into {@code dir/<role>.pem} and {@code
+   * dir/<role>-key.pem}.
+   */
   public void issue(Role role, List<String> hosts, Path dir) {
     if (hosts.isEmpty()) {
-      throw new IllegalArgumentException("give at least one host name or IP address for the certificates");
+      throw new IllegalArgumentException(
+          "give at least one host name or IP address for the certificates");
     }
     try {
       KeyPair kp = newKeyPair();
-      X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
-          .addRDN(BCStyle.O, "PolyShare").addRDN(BCStyle.OU, role.id()).addRDN(BCStyle.CN, role.commonName())
-          .build();
+      X500Name subject =
+          new X500NameBuilder(BCStyle.INSTANCE)
+              .addRDN(BCStyle.O, "PolyShare")
+              .addRDN(BCStyle.OU, role.id())
+              .addRDN(BCStyle.CN, role.commonName())
+              .build();
       Instant now = Instant.now();
-      var builder = new JcaX509v3CertificateBuilder(certificate, serial(), Date.from(now.minusSeconds(300)),
-          Date.from(now.plus(LEAF_VALIDITY)), subject, kp.getPublic());
+      var builder =
+          new JcaX509v3CertificateBuilder(
+              certificate,
+              serial(),
+              Date.from(now.minusSeconds(300)),
+              Date.from(now.plus(LEAF_VALIDITY)),
+              subject,
+              kp.getPublic());
       var ext = new JcaX509ExtensionUtils();
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-      builder.addExtension(Extension.extendedKeyUsage, false,
-          new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+      builder.addExtension(
+          Extension.extendedKeyUsage,
+          false,
+          new ExtendedKeyUsage(
+              new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
       builder.addExtension(Extension.subjectAlternativeName, false, alternativeNames(hosts));
-      builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
-      builder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
+      builder.addExtension(
+          Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
+      builder.addExtension(
+          Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
       X509Certificate cert = sign(builder, keys.getPrivate());
       Files.createDirectories(dir);
       writePem(dir.resolve(role.id() + ".pem"), cert, false);
-      writePem(dir.resolve(role.id() + "-key.pem"), new JcaPKCS8Generator(kp.getPrivate(), null), true);
+      writePem(
+          dir.resolve(role.id() + "-key.pem"), new JcaPKCS8Generator(kp.getPrivate(), null), true);
     } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
-      throw new IllegalStateException("cannot issue the certificate of " + role.displayName() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot issue the certificate of " + role.displayName() + ": " + e.getMessage(), e);
     }
   }
 
@@ -167,9 +202,10 @@ public final class CertificateAuthority {
       if (host.isEmpty()) {
         continue;
       }
-      names.add(InetAddresses.isInetAddress(host)
-          ? new GeneralName(GeneralName.iPAddress, host)
-          : new GeneralName(GeneralName.dNSName, host));
+      names.add(
+          InetAddresses.isInetAddress(host)
+              ? new GeneralName(GeneralName.iPAddress, host)
+              : new GeneralName(GeneralName.dNSName, host));
     }
     return new GeneralNames(names.toArray(new GeneralName[0]));
   }
@@ -186,7 +222,8 @@ public final class CertificateAuthority {
 
   private static X509Certificate sign(JcaX509v3CertificateBuilder builder, PrivateKey key)
       throws OperatorCreationException, GeneralSecurityException {
-    X509CertificateHolder holder = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key));
+    X509CertificateHolder holder =
+        builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key));
     return new JcaX509CertificateConverter().getCertificate(holder);
   }
 
@@ -194,7 +231,9 @@ public final class CertificateAuthority {
     Files.deleteIfExists(file);
     if (secret) {
       try {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException e) {
         Files.createFile(file);
       }

@@ -1,8 +1,8 @@
 package org.polyshare.core.net;
 
 /**
- * Messages on a party↔dealer link, after the {@link Hello} exchange (the party's hello carries
- * the session id and the SHA-256 of its first plan; the dealer's asserts neither).
+ * Messages on a party↔dealer link, after the {@link Hello} exchange (the party's hello carries the
+ * session id and the SHA-256 of its first plan; the dealer's asserts neither).
  *
  * <pre>
  *   party → dealer  TAG_SECRET bytes  first, once: the session secret party 0 drew and handed to
@@ -14,9 +14,9 @@ package org.polyshare.core.net;
  *   either way      TAG_ERROR bytes   the reason the session ends (plan mismatch, peer gone, ...)
  * </pre>
  *
- * A session is a sequence of batches; both parties send batch k, the dealer compares them
- * (mismatch → error to both, naming both hashes and sizes) and deals batch k to both. Session
- * state such as fixed weight masks lives across batches.
+ * A session is a sequence of batches; both parties send batch k, the dealer compares them (mismatch
+ * → error to both, naming both hashes and sizes) and deals batch k to both. Session state such as
+ * fixed weight masks lives across batches.
  */
 public final class DealerProtocol {
   private DealerProtocol() {}
@@ -27,6 +27,7 @@ public final class DealerProtocol {
 
   /** Bounds of a session secret's length in bytes (at least 128 bits). */
   public static final int MIN_SECRET_BYTES = 16;
+
   public static final int MAX_SECRET_BYTES = 64;
 
   /** The end-of-session marker sent under {@link #TAG_PLAN}. */

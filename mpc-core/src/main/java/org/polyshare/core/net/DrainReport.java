@@ -21,7 +21,12 @@ public record DrainReport(int finished, int ended, Duration took) {
 
   @Override
   public String toString() {
-    return finished + " session(s) finished, " + ended + " ended by the drain, in " + took.toMillis() + " ms";
+    return finished
+        + " session(s) finished, "
+        + ended
+        + " ended by the drain, in "
+        + took.toMillis()
+        + " ms";
   }
 
   /** Polls {@code idle} every 20 ms until it holds or {@code timeout} passed; true if it held. */

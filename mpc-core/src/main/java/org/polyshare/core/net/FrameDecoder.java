@@ -8,15 +8,15 @@ import java.util.function.Supplier;
 
 /**
  * Turns the byte stream into {@link Frame}s. The payload is copied straight from each arriving
- * buffer into a {@code long[]}/{@code byte[]} that grows with what has arrived — doubling from
- * 64 KiB, the last step exactly to the declared size — so a header declaring 256 MiB costs
- * memory only as the peer really sends it (at most twice the bytes received, plus 64 KiB).
- * Every incoming buffer is released here, so a broken stream cannot leak.
+ * buffer into a {@code long[]}/{@code byte[]} that grows with what has arrived — doubling from 64
+ * KiB, the last step exactly to the declared size — so a header declaring 256 MiB costs memory only
+ * as the peer really sends it (at most twice the bytes received, plus 64 KiB). Every incoming
+ * buffer is released here, so a broken stream cannot leak.
  *
- * <p>The header is validated before anything is allocated: a length above the cap, an unknown
- * kind, a ring-element payload that is not a whole number of longs or a reserved negative tag is
- * reported once as a {@link FrameException} through {@code exceptionCaught}; everything after it
- * is dropped (the link is closed by the handler behind).
+ * <p>The header is validated before anything is allocated: a length above the cap, an unknown kind,
+ * a ring-element payload that is not a whole number of longs or a reserved negative tag is reported
+ * once as a {@link FrameException} through {@code exceptionCaught}; everything after it is dropped
+ * (the link is closed by the handler behind).
  */
 public final class FrameDecoder extends ChannelInboundHandlerAdapter {
   /** First allocation for a payload, in bytes. */
@@ -88,7 +88,9 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
     }
     long payload = length - 5;
     if (payload > maxPayload) {
-      fail(ctx, "frame of " + payload + " payload bytes exceeds the limit of " + maxPayload + " bytes");
+      fail(
+          ctx,
+          "frame of " + payload + " payload bytes exceeds the limit of " + maxPayload + " bytes");
       return;
     }
     if (t < 0 && !Frames.isControlTag(t)) {
@@ -185,7 +187,8 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
     longs = null;
     bytes = null;
     ctx.fireExceptionCaught(
-        new FrameException("malformed frame from " + peerName.get() + ": " + problem + "; closing the link"));
+        new FrameException(
+            "malformed frame from " + peerName.get() + ": " + problem + "; closing the link"));
   }
 
   /** True once a malformed frame was seen; all later input is discarded. */

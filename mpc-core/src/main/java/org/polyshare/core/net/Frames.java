@@ -55,10 +55,16 @@ public final class Frames {
 
   /** The frame header alone, for a payload written separately in pieces. */
   static ByteBuf header(ByteBufAllocator alloc, int tag, byte kind, int payloadBytes) {
-    return alloc.directBuffer(HEADER_BYTES).writeIntLE(5 + payloadBytes).writeIntLE(tag).writeByte(kind);
+    return alloc
+        .directBuffer(HEADER_BYTES)
+        .writeIntLE(5 + payloadBytes)
+        .writeIntLE(tag)
+        .writeByte(kind);
   }
 
-  /** Ring elements {@code [from, from + count)} as a direct buffer (a slice of a frame's payload). */
+  /**
+   * Ring elements {@code [from, from + count)} as a direct buffer (a slice of a frame's payload).
+   */
   static ByteBuf longs(ByteBufAllocator alloc, long[] data, int from, int count) {
     int bytes = count * 8;
     ByteBuf buf = alloc.directBuffer(bytes);

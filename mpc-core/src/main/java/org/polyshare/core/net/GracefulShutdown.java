@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
 /**
  * SIGTERM for a server process: a JVM shutdown hook that drains the server (stop accepting, let
  * running sessions finish up to the drain timeout, end the rest with an error to their peers) and
- * then ends the JVM with the {@link DrainReport#exitCode}. A shutdown hook cannot call
- * {@code System.exit}; {@code Runtime.halt} sets the status the supervisor sees, which would be
- * 143 for any SIGTERM otherwise.
+ * then ends the JVM with the {@link DrainReport#exitCode}. A shutdown hook cannot call {@code
+ * System.exit}; {@code Runtime.halt} sets the status the supervisor sees, which would be 143 for
+ * any SIGTERM otherwise.
  *
  * <p>When the server stops on its own first (e.g. after {@code --max-sessions}), the main thread
  * calls {@link #serverStopped} and the hook, run by that exit, does nothing.
@@ -33,33 +33,40 @@ public final class GracefulShutdown {
    * Installs the hook. {@code drain} is the server's drain method; {@code name} prefixes the log
    * lines, e.g. {@code "dealer"}.
    */
-  public static GracefulShutdown install(String name, Function<Duration, DrainReport> drain, Duration timeout) {
+  public static GracefulShutdown install(
+      String name, Function<Duration, DrainReport> drain, Duration timeout) {
     GracefulShutdown g = new GracefulShutdown();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      if (!g.state.compareAndSet(SERVING, DRAINING)) {
-        return;
-      }
-      LOG.info("{}: shutting down: no new connections; running sessions may finish within {} s (--drain-timeout)",
-          name, timeout.toSeconds());
-      int code;
-      try {
-        DrainReport r = drain.apply(timeout);
-        code = r.exitCode();
-        LOG.info("{}: drained: {}; exit code {}", name, r, code);
-      } catch (RuntimeException e) {
-        code = 1;
-        LOG.error("{}: the drain failed: {}", name, e.toString());
-      }
-      System.out.flush();
-      System.err.flush();
-      Runtime.getRuntime().halt(code);
-    }, name + "-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  if (!g.state.compareAndSet(SERVING, DRAINING)) {
+                    return;
+                  }
+                  LOG.info(
+                      "{}: shutting down: no new connections; running sessions may finish within {} s (--drain-timeout)",
+                      name,
+                      timeout.toSeconds());
+                  int code;
+                  try {
+                    DrainReport r = drain.apply(timeout);
+                    code = r.exitCode();
+                    LOG.info("{}: drained: {}; exit code {}", name, r, code);
+                  } catch (RuntimeException e) {
+                    code = 1;
+                    LOG.error("{}: the drain failed: {}", name, e.toString());
+                  }
+                  System.out.flush();
+                  System.err.flush();
+                  Runtime.getRuntime().halt(code);
+                },
+                name + "-shutdown"));
     return g;
   }
 
   /**
-   * The server stopped on its own: the hook will not drain. If a drain already runs, this waits
-   * for it to end the JVM (and never returns), so the caller does not close what it drains.
+   * The server stopped on its own: the hook will not drain. If a drain already runs, this waits for
+   * it to end the JVM (and never returns), so the caller does not close what it drains.
    */
   public void serverStopped() throws InterruptedException {
     if (!state.compareAndSet(SERVING, STOPPED)) {

@@ -16,8 +16,8 @@ public record Hello(int version, Role role, String sessionId, byte[] planHash) {
   /**
    * Version of the frame format, handshake and dealer protocol spoken by this build. 2: correlation
    * requests carry a bilinear map (one triple kind, one fixed-mask kind). 3: a party sends the
-   * session secret to the dealer before its first plan; party 0 sends the architecture, the
-   * session id and its secret to party 1.
+   * session secret to the dealer before its first plan; party 0 sends the architecture, the session
+   * id and its secret to party 1.
    */
   public static final int PROTOCOL_VERSION = 3;
 
@@ -31,7 +31,8 @@ public record Hello(int version, Role role, String sessionId, byte[] planHash) {
       planHash = new byte[0];
     }
     if (sessionId.length() > MAX_SESSION_ID) {
-      throw new IllegalArgumentException("session id longer than " + MAX_SESSION_ID + " characters");
+      throw new IllegalArgumentException(
+          "session id longer than " + MAX_SESSION_ID + " characters");
     }
   }
 
@@ -65,7 +66,8 @@ public record Hello(int version, Role role, String sessionId, byte[] planHash) {
       byte[] hash = new byte[b.getShort() & 0xFFFF];
       b.get(hash);
       if (b.hasRemaining()) {
-        throw new HandshakeException("hello from " + peer + " has " + b.remaining() + " trailing bytes");
+        throw new HandshakeException(
+            "hello from " + peer + " has " + b.remaining() + " trailing bytes");
       }
       return new Hello(version, Role.values()[r], new String(sid, StandardCharsets.UTF_8), hash);
     } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
@@ -80,28 +82,58 @@ public record Hello(int version, Role role, String sessionId, byte[] planHash) {
   List<String> mismatches(Hello peer, Role certifiedPeerRole) {
     List<String> out = new ArrayList<>();
     if (peer.version != version) {
-      out.add("protocol version mismatch: " + role.displayName() + " speaks version " + version + ", "
-          + peer.role.displayName() + " speaks version " + peer.version);
+      out.add(
+          "protocol version mismatch: "
+              + role.displayName()
+              + " speaks version "
+              + version
+              + ", "
+              + peer.role.displayName()
+              + " speaks version "
+              + peer.version);
     }
     if (peer.role != certifiedPeerRole) {
-      out.add("role mismatch: certificate says " + certifiedPeerRole.displayName()
-          + " but the hello claims " + peer.role.displayName());
+      out.add(
+          "role mismatch: certificate says "
+              + certifiedPeerRole.displayName()
+              + " but the hello claims "
+              + peer.role.displayName());
     }
     if (!sessionId.isEmpty() && !peer.sessionId.isEmpty() && !sessionId.equals(peer.sessionId)) {
-      out.add("session id mismatch: " + role.displayName() + " has '" + sessionId + "', "
-          + peer.role.displayName() + " has '" + peer.sessionId + "'");
+      out.add(
+          "session id mismatch: "
+              + role.displayName()
+              + " has '"
+              + sessionId
+              + "', "
+              + peer.role.displayName()
+              + " has '"
+              + peer.sessionId
+              + "'");
     }
-    if (planHash.length > 0 && peer.planHash.length > 0 && !java.util.Arrays.equals(planHash, peer.planHash)) {
-      out.add("plan mismatch: " + role.displayName() + " has plan hash " + planHashHex() + ", "
-          + peer.role.displayName() + " has plan hash " + peer.planHashHex());
+    if (planHash.length > 0
+        && peer.planHash.length > 0
+        && !java.util.Arrays.equals(planHash, peer.planHash)) {
+      out.add(
+          "plan mismatch: "
+              + role.displayName()
+              + " has plan hash "
+              + planHashHex()
+              + ", "
+              + peer.role.displayName()
+              + " has plan hash "
+              + peer.planHashHex());
     }
     return out;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Hello h && h.version == version && h.role == role
-        && h.sessionId.equals(sessionId) && java.util.Arrays.equals(h.planHash, planHash);
+    return o instanceof Hello h
+        && h.version == version
+        && h.role == role
+        && h.sessionId.equals(sessionId)
+        && java.util.Arrays.equals(h.planHash, planHash);
   }
 
   @Override
@@ -111,6 +143,14 @@ public record Hello(int version, Role role, String sessionId, byte[] planHash) {
 
   @Override
   public String toString() {
-    return "Hello[v" + version + ", " + role.id() + ", session '" + sessionId + "', plan " + planHashHex() + "]";
+    return "Hello[v"
+        + version
+        + ", "
+        + role.id()
+        + ", session '"
+        + sessionId
+        + "', plan "
+        + planHashHex()
+        + "]";
   }
 }

@@ -39,8 +39,16 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
   CompletableFuture<Hello> exchange(Hello mine) {
     synchronized (this) {
       if (this.mine != null) {
-        return this.mine.equals(mine) ? agreed : CompletableFuture.failedFuture(new IllegalStateException(
-            "the hello exchange with " + link.peerName() + " already ran with " + this.mine + ", not " + mine));
+        return this.mine.equals(mine)
+            ? agreed
+            : CompletableFuture.failedFuture(
+                new IllegalStateException(
+                    "the hello exchange with "
+                        + link.peerName()
+                        + " already ran with "
+                        + this.mine
+                        + ", not "
+                        + mine));
       }
       this.mine = mine;
     }
@@ -51,7 +59,9 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
     } catch (LinkException e) {
       linkFailed(e);
     } catch (RejectedExecutionException e) {
-      linkFailed(new HandshakeException("handshake with " + link.peerName() + " failed: the transport is shut down"));
+      linkFailed(
+          new HandshakeException(
+              "handshake with " + link.peerName() + " failed: the transport is shut down"));
     }
     return agreed;
   }
@@ -64,7 +74,12 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
     }
     if (f.tag() != Frames.TAG_HELLO) {
       if (peer == null) {
-        refuse("protocol error: " + link.peerName() + " sent a message (tag " + f.tag() + ") before its hello");
+        refuse(
+            "protocol error: "
+                + link.peerName()
+                + " sent a message (tag "
+                + f.tag()
+                + ") before its hello");
       } else {
         ctx.fireChannelRead(msg); // after the peer's hello, while ours is still being checked
       }
@@ -96,7 +111,8 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
     List<String> problems = m.mismatches(peer, link.peerRole());
     if (!problems.isEmpty()) {
       String why = String.join("; ", problems);
-      link.refuse(why, new HandshakeException("handshake with " + link.peerName() + " refused: " + why));
+      link.refuse(
+          why, new HandshakeException("handshake with " + link.peerName() + " refused: " + why));
       return;
     }
     ctx.pipeline().remove(this);
@@ -105,19 +121,29 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
 
   private void expire() {
     if (!agreed.isDone()) {
-      link.refuse("no hello within " + timeoutMs + " ms", new HandshakeException("handshake with " + link.peerName()
-          + " failed: no hello within " + timeoutMs + " ms (is it a PolyShare process of the same version?)"));
+      link.refuse(
+          "no hello within " + timeoutMs + " ms",
+          new HandshakeException(
+              "handshake with "
+                  + link.peerName()
+                  + " failed: no hello within "
+                  + timeoutMs
+                  + " ms (is it a PolyShare process of the same version?)"));
     }
   }
 
   private void refuse(String why) {
-    link.refuse(why, new HandshakeException("handshake with " + link.peerName() + " refused: " + why));
+    link.refuse(
+        why, new HandshakeException("handshake with " + link.peerName() + " refused: " + why));
   }
 
   /** The link failed (peer gone, ERROR frame, refusal): the exchange fails with the reason. */
   void linkFailed(LinkException cause) {
-    agreed.completeExceptionally(cause instanceof HandshakeException ? cause
-        : new HandshakeException("handshake with " + link.peerName() + " failed: " + LinkErrors.rootMessage(cause),
-            cause));
+    agreed.completeExceptionally(
+        cause instanceof HandshakeException
+            ? cause
+            : new HandshakeException(
+                "handshake with " + link.peerName() + " failed: " + LinkErrors.rootMessage(cause),
+                cause));
   }
 }

@@ -18,12 +18,12 @@ import org.polyshare.core.link.LinkTimeoutException;
  * authenticated links of a {@link LinkServer} and runs each one's pre-session — the hello exchange
  * and the peer's first protocol message — on the event loop, without a thread of its own, within
  * the handshake timeout counted from the moment TLS completed. Only then is the link handed to
- * {@link Admission#admit}. A peer that connects and stalls, or trickles its first message, holds
- * no session slot and no thread, and is cut at the deadline with an error naming the timeout.
- * At most {@code maxPending} pre-sessions run at once; connections beyond are turned away.
+ * {@link Admission#admit}. A peer that connects and stalls, or trickles its first message, holds no
+ * session slot and no thread, and is cut at the deadline with an error naming the timeout. At most
+ * {@code maxPending} pre-sessions run at once; connections beyond are turned away.
  *
- * <p>{@link #stopAccepting} closes the listening socket and refuses the pre-sessions still
- * running: the first step of a graceful shutdown ({@link DrainReport}).
+ * <p>{@link #stopAccepting} closes the listening socket and refuses the pre-sessions still running:
+ * the first step of a graceful shutdown ({@link DrainReport}).
  */
 public final class LinkAcceptor implements AutoCloseable {
   /** What the service does with the connections. */
@@ -59,7 +59,8 @@ public final class LinkAcceptor implements AutoCloseable {
    * @param mine the hello this end sends (asserting no session id or plan, so any client may come)
    * @param name prefix of the acceptor's thread names, e.g. {@code "dealer"}
    */
-  public LinkAcceptor(LinkServer server, Hello mine, int maxPending, String name, Admission admission) {
+  public LinkAcceptor(
+      LinkServer server, Hello mine, int maxPending, String name, Admission admission) {
     if (maxPending < 1) {
       throw new IllegalArgumentException("maxPending must be >= 1, got " + maxPending);
     }
@@ -116,7 +117,8 @@ public final class LinkAcceptor implements AutoCloseable {
       return;
     }
     if (pending.size() >= maxPending) {
-      String why = "too many connections (" + maxPending + ") are still in their handshake; try again later";
+      String why =
+          "too many connections (" + maxPending + ") are still in their handshake; try again later";
       link.abort(why);
       admission.refused("turned away " + link.peerName() + ": " + why, null);
       return;
@@ -124,10 +126,22 @@ public final class LinkAcceptor implements AutoCloseable {
     long ms = server.options().handshakeTimeout().toMillis();
     ScheduledFuture<?> deadline;
     try {
-      deadline = link.channel().eventLoop().schedule(() -> {
-        String why = "no hello and first request within " + ms + " ms of connecting (pre-session timeout)";
-        link.refuse(why, new LinkTimeoutException("pre-session with " + link.peerName() + " cut: " + why));
-      }, ms, TimeUnit.MILLISECONDS);
+      deadline =
+          link.channel()
+              .eventLoop()
+              .schedule(
+                  () -> {
+                    String why =
+                        "no hello and first request within "
+                            + ms
+                            + " ms of connecting (pre-session timeout)";
+                    link.refuse(
+                        why,
+                        new LinkTimeoutException(
+                            "pre-session with " + link.peerName() + " cut: " + why));
+                  },
+                  ms,
+                  TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       link.close(); // the transport is shutting down
       return;
@@ -135,21 +149,27 @@ public final class LinkAcceptor implements AutoCloseable {
     pending.add(link);
     link.handshakeAsync(mine)
         .thenCompose(h -> link.firstMessage())
-        .whenCompleteAsync((v, err) -> {
-          deadline.cancel(false);
-          pending.remove(link);
-          if (err != null) {
-            Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-            admission.refused(c.getMessage(), c); // the link failed, told its peer and closed itself
-            return;
-          }
-          String s = stopReason;
-          if (s != null) {
-            link.abort(s);
-            return;
-          }
-          admission.admit(link);
-        }, inlineWhenStopped());
+        .whenCompleteAsync(
+            (v, err) -> {
+              deadline.cancel(false);
+              pending.remove(link);
+              if (err != null) {
+                Throwable c =
+                    err instanceof CompletionException && err.getCause() != null
+                        ? err.getCause()
+                        : err;
+                admission.refused(
+                    c.getMessage(), c); // the link failed, told its peer and closed itself
+                return;
+              }
+              String s = stopReason;
+              if (s != null) {
+                link.abort(s);
+                return;
+              }
+              admission.admit(link);
+            },
+            inlineWhenStopped());
   }
 
   /** The admission thread, or the completing thread once it is shut down (to end the link). */
@@ -189,12 +209,13 @@ public final class LinkAcceptor implements AutoCloseable {
   }
 
   /**
-   * Waits until the accept loop and the admission in progress, if any, have ended (after
-   * {@link #stopAccepting}), at most {@code d} for each: after true, no more {@link Admission#admit}.
+   * Waits until the accept loop and the admission in progress, if any, have ended (after {@link
+   * #stopAccepting}), at most {@code d} for each: after true, no more {@link Admission#admit}.
    */
   public boolean awaitStopped(Duration d) throws InterruptedException {
     loop.join(Math.max(1, d.toMillis()));
-    return !loop.isAlive() && admitter.awaitTermination(Math.max(1, d.toMillis()), TimeUnit.MILLISECONDS);
+    return !loop.isAlive()
+        && admitter.awaitTermination(Math.max(1, d.toMillis()), TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -26,12 +26,17 @@ final class LinkErrors {
       return le;
     }
     if (c instanceof NotSslRecordException) {
-      return new HandshakeException("TLS failure with " + peerName + ": it does not speak TLS (plain text or"
-          + " garbage bytes on the wire)", c);
+      return new HandshakeException(
+          "TLS failure with "
+              + peerName
+              + ": it does not speak TLS (plain text or"
+              + " garbage bytes on the wire)",
+          c);
     }
     if (c instanceof SSLException) {
       String m = rootMessage(c);
-      return new HandshakeException("TLS failure with " + peerName + ": " + tlsHint(m, c) + " [" + m + "]", c);
+      return new HandshakeException(
+          "TLS failure with " + peerName + ": " + tlsHint(m, c) + " [" + m + "]", c);
     }
     if (c instanceof IOException) {
       return new LinkClosedException("connection to " + peerName + " failed: " + c.getMessage(), c);
@@ -40,8 +45,11 @@ final class LinkErrors {
   }
 
   private static String tlsHint(String m, Throwable c) {
-    if (hasCause(c, CertPathValidatorException.class) || hasCause(c, CertPathBuilderException.class)
-        || m.contains("certification path") || m.contains("PKIX") || m.contains("signature check failed")) {
+    if (hasCause(c, CertPathValidatorException.class)
+        || hasCause(c, CertPathBuilderException.class)
+        || m.contains("certification path")
+        || m.contains("PKIX")
+        || m.contains("signature check failed")) {
       return "its certificate is not signed by our CA (use certificates from one `dealer certs` run)";
     }
     if (m.contains("alert")) {
@@ -68,7 +76,9 @@ final class LinkErrors {
   /** The innermost message that says more than its wrapper's {@code toString}. */
   static String rootMessage(Throwable t) {
     Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c && c.getMessage() != null
+    while (c.getCause() != null
+        && c.getCause() != c
+        && c.getMessage() != null
         && c.getMessage().equals(String.valueOf(c.getCause()))) {
       c = c.getCause();
     }

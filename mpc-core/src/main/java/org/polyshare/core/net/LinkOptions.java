@@ -7,12 +7,12 @@ import java.time.Duration;
  *
  * @param timeout bound on every blocking receive, and on a send blocked by back-pressure
  * @param connectTimeout bound on one TCP connect attempt (connect retries until its own deadline)
- * @param handshakeTimeout bound on the TLS handshake, on the hello exchange and, at a service, on
- *     a client's first request (the pre-session phase: kept short, see {@link LinkAcceptor})
+ * @param handshakeTimeout bound on the TLS handshake, on the hello exchange and, at a service, on a
+ *     client's first request (the pre-session phase: kept short, see {@link LinkAcceptor})
  * @param maxPayload largest accepted payload in bytes; a bigger incoming frame ends the link
  * @param maxQueuedBytes cap on received bytes waiting unread; reading pauses at half of it, and a
- *     peer that fills it with messages this end does not read loses the link (see
- *     {@link org.polyshare.core.link.Mailbox})
+ *     peer that fills it with messages this end does not read loses the link (see {@link
+ *     org.polyshare.core.link.Mailbox})
  * @param lowWaterMark a blocked sender resumes when fewer bytes than this are queued
  * @param highWaterMark senders block while more bytes than this are queued (the peer is slow)
  */
@@ -29,45 +29,73 @@ public record LinkOptions(
   public static final long DEFAULT_MAX_QUEUED = 128L << 20;
 
   public LinkOptions {
-    if (maxPayload <= 0 || maxQueuedBytes <= 0 || lowWaterMark <= 0 || highWaterMark < lowWaterMark) {
+    if (maxPayload <= 0
+        || maxQueuedBytes <= 0
+        || lowWaterMark <= 0
+        || highWaterMark < lowWaterMark) {
       throw new IllegalArgumentException(
           "need maxPayload > 0, maxQueuedBytes > 0 and 0 < lowWaterMark <= highWaterMark");
     }
-    if (timeout.isNegative() || timeout.isZero() || connectTimeout.isNegative() || connectTimeout.isZero()
-        || handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+    if (timeout.isNegative()
+        || timeout.isZero()
+        || connectTimeout.isNegative()
+        || connectTimeout.isZero()
+        || handshakeTimeout.isNegative()
+        || handshakeTimeout.isZero()) {
       throw new IllegalArgumentException("link timeouts must be positive");
     }
   }
 
   public static LinkOptions defaults() {
-    return new LinkOptions(Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(10),
-        Frames.DEFAULT_MAX_PAYLOAD, DEFAULT_MAX_QUEUED, 1 << 20, 4 << 20);
+    return new LinkOptions(
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        Frames.DEFAULT_MAX_PAYLOAD,
+        DEFAULT_MAX_QUEUED,
+        1 << 20,
+        4 << 20);
   }
 
   public LinkOptions withTimeout(Duration t) {
-    return new LinkOptions(t, connectTimeout, handshakeTimeout, maxPayload, maxQueuedBytes, lowWaterMark,
+    return new LinkOptions(
+        t,
+        connectTimeout,
+        handshakeTimeout,
+        maxPayload,
+        maxQueuedBytes,
+        lowWaterMark,
         highWaterMark);
   }
 
   public LinkOptions withConnectTimeout(Duration t) {
-    return new LinkOptions(timeout, t, handshakeTimeout, maxPayload, maxQueuedBytes, lowWaterMark, highWaterMark);
+    return new LinkOptions(
+        timeout, t, handshakeTimeout, maxPayload, maxQueuedBytes, lowWaterMark, highWaterMark);
   }
 
   public LinkOptions withHandshakeTimeout(Duration t) {
-    return new LinkOptions(timeout, connectTimeout, t, maxPayload, maxQueuedBytes, lowWaterMark, highWaterMark);
+    return new LinkOptions(
+        timeout, connectTimeout, t, maxPayload, maxQueuedBytes, lowWaterMark, highWaterMark);
   }
 
   public LinkOptions withMaxPayload(int bytes) {
-    return new LinkOptions(timeout, connectTimeout, handshakeTimeout, bytes, maxQueuedBytes, lowWaterMark,
+    return new LinkOptions(
+        timeout,
+        connectTimeout,
+        handshakeTimeout,
+        bytes,
+        maxQueuedBytes,
+        lowWaterMark,
         highWaterMark);
   }
 
   public LinkOptions withMaxQueuedBytes(long bytes) {
-    return new LinkOptions(timeout, connectTimeout, handshakeTimeout, maxPayload, bytes, lowWaterMark,
-        highWaterMark);
+    return new LinkOptions(
+        timeout, connectTimeout, handshakeTimeout, maxPayload, bytes, lowWaterMark, highWaterMark);
   }
 
   public LinkOptions withWaterMarks(int low, int high) {
-    return new LinkOptions(timeout, connectTimeout, handshakeTimeout, maxPayload, maxQueuedBytes, low, high);
+    return new LinkOptions(
+        timeout, connectTimeout, handshakeTimeout, maxPayload, maxQueuedBytes, low, high);
   }
 }

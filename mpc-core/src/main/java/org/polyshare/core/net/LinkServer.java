@@ -14,8 +14,8 @@ import org.polyshare.core.link.LinkTimeoutException;
 /**
  * A listening socket handing out authenticated links. Each connection runs TLS and the role check
  * on the event loop; {@link #accept} returns the next one that passed, or throws the reason the
- * next one was refused (so a listener waiting for exactly one peer reports it; a server that
- * serves many catches it and accepts again).
+ * next one was refused (so a listener waiting for exactly one peer reports it; a server that serves
+ * many catches it and accepts again).
  */
 public final class LinkServer implements AutoCloseable {
   static final AttributeKey<NettyLink> LINK = AttributeKey.valueOf("polyshare.link");
@@ -35,14 +35,18 @@ public final class LinkServer implements AutoCloseable {
 
   void track(NettyLink link) {
     pending.add(link);
-    link.ready.whenComplete((l, err) -> {
-      if (err != null) {
-        arrivals.add(err instanceof LinkException le ? le : new HandshakeException(String.valueOf(err), err));
-        pending.remove(link);
-      } else {
-        arrivals.add(link);
-      }
-    });
+    link.ready.whenComplete(
+        (l, err) -> {
+          if (err != null) {
+            arrivals.add(
+                err instanceof LinkException le
+                    ? le
+                    : new HandshakeException(String.valueOf(err), err));
+            pending.remove(link);
+          } else {
+            arrivals.add(link);
+          }
+        });
   }
 
   /** The bound port (useful after listening on port 0). */
@@ -65,7 +69,8 @@ public final class LinkServer implements AutoCloseable {
       throw new LinkClosedException("interrupted while waiting for a connection on port " + port());
     }
     if (next == null) {
-      throw new LinkTimeoutException("no peer connected to port " + port() + " within " + timeout.toMillis() + " ms");
+      throw new LinkTimeoutException(
+          "no peer connected to port " + port() + " within " + timeout.toMillis() + " ms");
     }
     if (next instanceof LinkException e) {
       throw e instanceof HandshakeException

@@ -7,13 +7,15 @@ import org.polyshare.core.link.TagSet.Family;
 /**
  * The registry of message tags by protocol family, and which families each end of a link reads —
  * decided by the certified roles at its two ends, so no protocol code has to declare anything per
- * link. A frame under a tag outside the reader's families ends the link (nothing would read it).
- * A new protocol family that talks between the parties registers its range here.
+ * link. A frame under a tag outside the reader's families ends the link (nothing would read it). A
+ * new protocol family that talks between the parties registers its range here.
  */
 public final class LinkTags {
   private LinkTags() {}
 
-  /** Tags below 2^16: the arithmetic protocols ({@code protocol.Tags}, 100–199) and test traffic. */
+  /**
+   * Tags below 2^16: the arithmetic protocols ({@code protocol.Tags}, 100–199) and test traffic.
+   */
   public static final Family CORE = new Family("arithmetic protocols", 0, 0xFFFF);
 
   /** Garbled circuits and their benchmarks: {@code 0x4743xxxx} ("GC"). */
@@ -29,12 +31,14 @@ public final class LinkTags {
   public static final TagSet BETWEEN_PARTIES = TagSet.of(CORE, GARBLED_CIRCUITS, SESSION, PHASE);
 
   /** What the dealer reads from a party: its session secret, then plan batches. */
-  public static final TagSet AT_DEALER = TagSet.of(
-      Family.single("session secret", DealerProtocol.TAG_SECRET),
-      Family.single("dealer plans", DealerProtocol.TAG_PLAN));
+  public static final TagSet AT_DEALER =
+      TagSet.of(
+          Family.single("session secret", DealerProtocol.TAG_SECRET),
+          Family.single("dealer plans", DealerProtocol.TAG_PLAN));
 
   /** What a party reads from the dealer: the dealt stream. */
-  public static final TagSet FROM_DEALER = TagSet.of(Family.single("dealt correlations", DealerProtocol.TAG_DEAL));
+  public static final TagSet FROM_DEALER =
+      TagSet.of(Family.single("dealt correlations", DealerProtocol.TAG_DEAL));
 
   /** The tags {@code local} reads from a peer holding {@code peer}'s certificate. */
   public static TagSet readBy(Role local, Role peer) {

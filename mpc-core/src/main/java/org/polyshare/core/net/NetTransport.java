@@ -50,11 +50,15 @@ public final class NetTransport implements AutoCloseable {
   private NetTransport(int threads) {
     this.epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    this.group = new MultiThreadIoEventLoopGroup(threads, r -> {
-      Thread t = new Thread(r, "polyshare-net");
-      t.setDaemon(true);
-      return t;
-    }, io);
+    this.group =
+        new MultiThreadIoEventLoopGroup(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "polyshare-net");
+              t.setDaemon(true);
+              return t;
+            },
+            io);
   }
 
   /** Event loops for a handful of links (one thread per two cores, at least two). */
@@ -74,12 +78,18 @@ public final class NetTransport implements AutoCloseable {
   /**
    * Connects to {@code host:port}, retrying refused or timed-out attempts until {@code deadline}
    * has passed (the peer may start a little later), then runs TLS and checks that the peer's
-   * certificate is for {@code expectedPeer}. The returned link still needs {@link NettyLink#handshake}.
+   * certificate is for {@code expectedPeer}. The returned link still needs {@link
+   * NettyLink#handshake}.
    *
    * @throws LinkTimeoutException if no connection could be made before the deadline
    * @throws HandshakeException if TLS or the role check failed (not retried)
    */
-  public NettyLink connect(String host, int port, TlsIdentity me, Role expectedPeer, LinkOptions options,
+  public NettyLink connect(
+      String host,
+      int port,
+      TlsIdentity me,
+      Role expectedPeer,
+      LinkOptions options,
       Duration deadline) {
     long end = System.nanoTime() + deadline.toNanos();
     String where = expectedPeer.displayName() + " at " + host + ":" + port;
@@ -88,30 +98,44 @@ public final class NetTransport implements AutoCloseable {
     while (true) {
       long left = end - System.nanoTime();
       if (attempts > 0 && left <= 0) {
-        throw new LinkTimeoutException("could not connect to " + where + " within " + deadline.toMillis()
-            + " ms after " + attempts + " attempts (last: " + describe(last) + "); is it running and reachable?");
+        throw new LinkTimeoutException(
+            "could not connect to "
+                + where
+                + " within "
+                + deadline.toMillis()
+                + " ms after "
+                + attempts
+                + " attempts (last: "
+                + describe(last)
+                + "); is it running and reachable?");
       }
       attempts++;
-      int attemptMs = (int) Math.max(50, Math.min(options.connectTimeout().toMillis(), left / 1_000_000));
-      Bootstrap b = new Bootstrap()
-          .group(group)
-          .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
-          .option(ChannelOption.TCP_NODELAY, true)
-          .option(ChannelOption.SO_KEEPALIVE, true)
-          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, attemptMs)
-          .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
-              new WriteBufferWaterMark(options.lowWaterMark(), options.highWaterMark()))
-          .handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              SslHandler ssl = me.clientContext().newHandler(ch.alloc(), host, port);
-              ssl.setHandshakeTimeoutMillis(options.handshakeTimeout().toMillis());
-              ch.pipeline().addLast("tls", ssl);
-              NettyLink link = new NettyLink(ch, options, me.role(), Set.of(expectedPeer), host + ":" + port);
-              ch.attr(LinkServer.LINK).set(link);
-              link.installHandlers();
-            }
-          });
+      int attemptMs =
+          (int) Math.max(50, Math.min(options.connectTimeout().toMillis(), left / 1_000_000));
+      Bootstrap b =
+          new Bootstrap()
+              .group(group)
+              .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+              .option(ChannelOption.TCP_NODELAY, true)
+              .option(ChannelOption.SO_KEEPALIVE, true)
+              .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, attemptMs)
+              .option(
+                  ChannelOption.WRITE_BUFFER_WATER_MARK,
+                  new WriteBufferWaterMark(options.lowWaterMark(), options.highWaterMark()))
+              .handler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      SslHandler ssl = me.clientContext().newHandler(ch.alloc(), host, port);
+                      ssl.setHandshakeTimeoutMillis(options.handshakeTimeout().toMillis());
+                      ch.pipeline().addLast("tls", ssl);
+                      NettyLink link =
+                          new NettyLink(
+                              ch, options, me.role(), Set.of(expectedPeer), host + ":" + port);
+                      ch.attr(LinkServer.LINK).set(link);
+                      link.installHandlers();
+                    }
+                  });
       ChannelFuture f = b.connect(host, port);
       f.awaitUninterruptibly(attemptMs + 1000L);
       if (!f.isSuccess()) {
@@ -136,32 +160,48 @@ public final class NetTransport implements AutoCloseable {
     return listen(new InetSocketAddress(port), me, acceptedPeers, options);
   }
 
-  public LinkServer listen(InetSocketAddress address, TlsIdentity me, Set<Role> acceptedPeers, LinkOptions options) {
+  public LinkServer listen(
+      InetSocketAddress address, TlsIdentity me, Set<Role> acceptedPeers, LinkOptions options) {
     LinkServer server = new LinkServer(options);
-    Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    ServerBootstrap b = new ServerBootstrap()
-        .group(group)
-        .channel(type)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.SO_KEEPALIVE, true)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-            new WriteBufferWaterMark(options.lowWaterMark(), options.highWaterMark()))
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            SslHandler ssl = me.serverContext().newHandler(ch.alloc());
-            ssl.setHandshakeTimeoutMillis(options.handshakeTimeout().toMillis());
-            ch.pipeline().addLast("tls", ssl);
-            NettyLink link = new NettyLink(ch, options, me.role(), acceptedPeers, String.valueOf(ch.remoteAddress()));
-            ch.attr(LinkServer.LINK).set(link);
-            link.installHandlers();
-            server.track(link);
-          }
-        });
+    Class<? extends ServerChannel> type =
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(group)
+            .channel(type)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.SO_KEEPALIVE, true)
+            .childOption(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(options.lowWaterMark(), options.highWaterMark()))
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    SslHandler ssl = me.serverContext().newHandler(ch.alloc());
+                    ssl.setHandshakeTimeoutMillis(options.handshakeTimeout().toMillis());
+                    ch.pipeline().addLast("tls", ssl);
+                    NettyLink link =
+                        new NettyLink(
+                            ch,
+                            options,
+                            me.role(),
+                            acceptedPeers,
+                            String.valueOf(ch.remoteAddress()));
+                    ch.attr(LinkServer.LINK).set(link);
+                    link.installHandlers();
+                    server.track(link);
+                  }
+                });
     ChannelFuture bound = b.bind(address).awaitUninterruptibly();
     if (!bound.isSuccess()) {
-      throw new LinkClosedException("cannot listen on " + address + ": " + describe(bound.cause())
-          + " (port in use or not permitted?)", bound.cause());
+      throw new LinkClosedException(
+          "cannot listen on "
+              + address
+              + ": "
+              + describe(bound.cause())
+              + " (port in use or not permitted?)",
+          bound.cause());
     }
     server.bound(bound.channel());
     return server;
@@ -177,11 +217,20 @@ public final class NetTransport implements AutoCloseable {
       }
       throw new HandshakeException("TLS with " + where + " failed: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
-      link.fail(new HandshakeException("no TLS handshake with " + where + " within "
-          + options.handshakeTimeout().toMillis() + " ms"));
+      link.fail(
+          new HandshakeException(
+              "no TLS handshake with "
+                  + where
+                  + " within "
+                  + options.handshakeTimeout().toMillis()
+                  + " ms"));
       link.channel().close();
-      throw new HandshakeException("no TLS handshake with " + where + " within "
-          + options.handshakeTimeout().toMillis() + " ms (is it a PolyShare process speaking TLS?)");
+      throw new HandshakeException(
+          "no TLS handshake with "
+              + where
+              + " within "
+              + options.handshakeTimeout().toMillis()
+              + " ms (is it a PolyShare process speaking TLS?)");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       link.channel().close();

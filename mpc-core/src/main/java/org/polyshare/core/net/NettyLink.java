@@ -32,17 +32,17 @@ import org.polyshare.core.link.PartyLink;
  * TLS-authenticated and its peer's certified {@link Role} checked. Call {@link #handshake} before
  * any protocol message to agree on version, session and plan.
  *
- * <p>The channel's pipeline, in order: {@code tls} (TLS 1.3, mutual), {@code role}
- * ({@link RoleCheckHandler}: the peer's certified role, then it removes itself), {@code frames}
- * ({@link FrameDecoder}), {@code hello} ({@link HelloHandler}: the hello exchange, then it removes
- * itself) and {@code link} (this class: frames into the {@link Mailbox}, failures into errors).
+ * <p>The channel's pipeline, in order: {@code tls} (TLS 1.3, mutual), {@code role} ({@link
+ * RoleCheckHandler}: the peer's certified role, then it removes itself), {@code frames} ({@link
+ * FrameDecoder}), {@code hello} ({@link HelloHandler}: the hello exchange, then it removes itself)
+ * and {@code link} (this class: frames into the {@link Mailbox}, failures into errors).
  *
  * <p>Sends encode straight into a pooled direct buffer on the caller's thread and block, at most
- * {@link #timeout()}, while the channel is above its write high-water mark (the peer is not
- * keeping up). Receives wait on a per-tag {@link Mailbox}, which reads only the tags
- * {@link LinkTags} gives for the two roles and pauses reading when too much waits unread. Any
- * failure — peer gone, TLS alert, malformed frame, an error frame from the peer — fails every
- * pending and later call with a message naming the peer and the problem.
+ * {@link #timeout()}, while the channel is above its write high-water mark (the peer is not keeping
+ * up). Receives wait on a per-tag {@link Mailbox}, which reads only the tags {@link LinkTags} gives
+ * for the two roles and pauses reading when too much waits unread. Any failure — peer gone, TLS
+ * alert, malformed frame, an error frame from the peer — fails every pending and later call with a
+ * message naming the peer and the problem.
  */
 public final class NettyLink implements PartyLink {
   private final Channel channel;
@@ -52,14 +52,17 @@ public final class NettyLink implements PartyLink {
   private final Mailbox inbox;
   private final LinkStats stats = new LinkStats();
   private final HelloHandler hello;
+
   /** Ring elements per piece of a large frame (256 KiB). */
   private static final int CHUNK_LONGS = 32 * 1024;
 
   private final ReentrantLock sendLock = new ReentrantLock();
   private final ReentrantLock writeLock = new ReentrantLock();
   private final Condition writableAgain = writeLock.newCondition();
+
   /** Completes once TLS is up and the peer's role checked. */
   final CompletableFuture<NettyLink> ready = new CompletableFuture<>();
+
   /** Completes when the first protocol message of the peer is queued. */
   private final CompletableFuture<Void> firstMessage = new CompletableFuture<>();
 
@@ -69,14 +72,22 @@ public final class NettyLink implements PartyLink {
   private volatile LinkException failure;
   private volatile boolean closedLocally;
 
-  NettyLink(Channel channel, LinkOptions options, Role localRole, Set<Role> acceptedPeers, String address) {
+  NettyLink(
+      Channel channel,
+      LinkOptions options,
+      Role localRole,
+      Set<Role> acceptedPeers,
+      String address) {
     this.channel = channel;
     this.options = options;
     this.localRole = localRole;
     this.acceptedPeers = List.copyOf(new TreeSet<>(acceptedPeers));
     this.peerName = TlsIdentity.describeRoles(this.acceptedPeers) + " at " + address;
-    this.inbox = new Mailbox(LinkTags.readBy(localRole, this.acceptedPeers), options.maxQueuedBytes(),
-        on -> channel.config().setAutoRead(on));
+    this.inbox =
+        new Mailbox(
+            LinkTags.readBy(localRole, this.acceptedPeers),
+            options.maxQueuedBytes(),
+            on -> channel.config().setAutoRead(on));
     this.hello = new HelloHandler(this, options.handshakeTimeout().toMillis());
   }
 
@@ -127,32 +138,47 @@ public final class NettyLink implements PartyLink {
    */
   public Hello handshake(Hello mine) {
     try {
-      return handshakeAsync(mine).get(options.handshakeTimeout().toMillis() + 1000L, TimeUnit.MILLISECONDS);
+      return handshakeAsync(mine)
+          .get(options.handshakeTimeout().toMillis() + 1000L, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
       }
-      throw new HandshakeException("handshake with " + peerName + " failed: " + e.getCause(), e.getCause());
+      throw new HandshakeException(
+          "handshake with " + peerName + " failed: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
       abort("no hello within " + options.handshakeTimeout().toMillis() + " ms");
-      throw new HandshakeException("handshake with " + peerName + " failed: no hello within "
-          + options.handshakeTimeout().toMillis() + " ms");
+      throw new HandshakeException(
+          "handshake with "
+              + peerName
+              + " failed: no hello within "
+              + options.handshakeTimeout().toMillis()
+              + " ms");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LinkClosedException("interrupted during the handshake with " + peerName);
     }
   }
 
-  /** {@link #handshake} without blocking: completes with the peer's hello, bounded by the handshake timeout. */
+  /**
+   * {@link #handshake} without blocking: completes with the peer's hello, bounded by the handshake
+   * timeout.
+   */
   public CompletableFuture<Hello> handshakeAsync(Hello mine) {
     if (mine.role() != localRole) {
-      throw new IllegalArgumentException("hello claims " + mine.role().displayName() + " but this end is "
-          + localRole.displayName());
+      throw new IllegalArgumentException(
+          "hello claims "
+              + mine.role().displayName()
+              + " but this end is "
+              + localRole.displayName());
     }
-    return hello.exchange(mine).thenApply(h -> {
-      peerHello = h;
-      return h;
-    });
+    return hello
+        .exchange(mine)
+        .thenApply(
+            h -> {
+              peerHello = h;
+              return h;
+            });
   }
 
   /** Completes when the peer's first protocol message (after its hello) has arrived. */
@@ -191,11 +217,13 @@ public final class NettyLink implements PartyLink {
       buf.release();
       checkOpen();
     }
-    io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<? super Void>> onFailure = f -> {
-      if (!f.isSuccess()) {
-        fail(LinkErrors.translate(f.cause(), peerName));
-      }
-    };
+    io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<? super Void>>
+        onFailure =
+            f -> {
+              if (!f.isSuccess()) {
+                fail(LinkErrors.translate(f.cause(), peerName));
+              }
+            };
     (flush ? channel.writeAndFlush(buf) : channel.write(buf)).addListener(onFailure);
   }
 
@@ -244,8 +272,8 @@ public final class NettyLink implements PartyLink {
   }
 
   /**
-   * Ends the link on purpose and tells the peer why: it receives an error frame and fails with
-   * a {@link PeerAbortedException} carrying {@code reason}. Never put secrets in the reason.
+   * Ends the link on purpose and tells the peer why: it receives an error frame and fails with a
+   * {@link PeerAbortedException} carrying {@code reason}. Never put secrets in the reason.
    */
   public void abort(String reason) {
     if (!fail(new LinkClosedException("link to " + peerName + " aborted locally: " + reason))) {
@@ -288,7 +316,8 @@ public final class NettyLink implements PartyLink {
       channel.close();
       return;
     }
-    ByteBuf frame = Frames.encode(channel.alloc(), Frames.TAG_ERROR, reason.getBytes(StandardCharsets.UTF_8));
+    ByteBuf frame =
+        Frames.encode(channel.alloc(), Frames.TAG_ERROR, reason.getBytes(StandardCharsets.UTF_8));
     channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
     try {
       // a peer that never reads must not keep the connection open
@@ -337,15 +366,22 @@ public final class NettyLink implements PartyLink {
 
   private void checkSize(long payload) {
     if (payload > options.maxPayload()) {
-      throw new FrameException("message of " + payload + " bytes to " + peerName + " exceeds the frame limit of "
-          + options.maxPayload() + " bytes; split it or raise the limit on both ends");
+      throw new FrameException(
+          "message of "
+              + payload
+              + " bytes to "
+              + peerName
+              + " exceeds the frame limit of "
+              + options.maxPayload()
+              + " bytes; split it or raise the limit on both ends");
     }
   }
 
   private void checkOpen() {
     LinkException f = failure;
     if (f != null) {
-      throw new LinkClosedException("link to " + peerName + " is closed (" + f.getMessage() + ")", f);
+      throw new LinkClosedException(
+          "link to " + peerName + " is closed (" + f.getMessage() + ")", f);
     }
   }
 
@@ -383,8 +419,12 @@ public final class NettyLink implements PartyLink {
         if (nanos <= 0) {
           long now = channel.bytesBeforeWritable();
           if (now >= backlog) {
-            throw new LinkTimeoutException("could not send to " + peerName + ": nothing drained in "
-                + options.timeout().toMillis() + " ms, its receive window stayed full (the peer is stalled or not reading)");
+            throw new LinkTimeoutException(
+                "could not send to "
+                    + peerName
+                    + ": nothing drained in "
+                    + options.timeout().toMillis()
+                    + " ms, its receive window stayed full (the peer is stalled or not reading)");
           }
           backlog = now;
           nanos = options.timeout().toNanos();
@@ -409,7 +449,9 @@ public final class NettyLink implements PartyLink {
     }
   }
 
-  /** Fails the link with {@code cause}; false when it had already failed (the first failure wins). */
+  /**
+   * Fails the link with {@code cause}; false when it had already failed (the first failure wins).
+   */
   boolean fail(LinkException cause) {
     synchronized (this) {
       if (failure != null) {
@@ -430,7 +472,10 @@ public final class NettyLink implements PartyLink {
     sendFrame(Frames.encode(channel.alloc(), tag, payload), -1);
   }
 
-  /** The last handler: frames into the mailbox, the peer's ERROR frame and transport failures into link failures. */
+  /**
+   * The last handler: frames into the mailbox, the peer's ERROR frame and transport failures into
+   * link failures.
+   */
   private final class Handler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -439,7 +484,8 @@ public final class NettyLink implements PartyLink {
         return;
       }
       if (f.tag() == Frames.TAG_ERROR) {
-        String reason = f.payload() instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : "(no reason)";
+        String reason =
+            f.payload() instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : "(no reason)";
         fail(new PeerAbortedException(peerName + " ended the link: " + reason));
         ctx.close();
         return;
@@ -461,9 +507,11 @@ public final class NettyLink implements PartyLink {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      fail(closedLocally
-          ? new LinkClosedException("link to " + peerName + " was closed locally")
-          : new LinkClosedException("connection to " + peerName + " was lost: the peer closed it or died"));
+      fail(
+          closedLocally
+              ? new LinkClosedException("link to " + peerName + " was closed locally")
+              : new LinkClosedException(
+                  "connection to " + peerName + " was lost: the peer closed it or died"));
       signalWriters();
       ctx.fireChannelInactive();
     }
@@ -472,7 +520,9 @@ public final class NettyLink implements PartyLink {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       LinkException e = LinkErrors.translate(cause, peerName);
       if (e instanceof FrameException) {
-        refuse("refused a frame: " + e.getMessage(), e); // tell the peer what was wrong with its stream
+        refuse(
+            "refused a frame: " + e.getMessage(),
+            e); // tell the peer what was wrong with its stream
         return;
       }
       fail(e);

@@ -13,16 +13,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link CorrelationSource} fed by the dealer process over a TLS {@link NettyLink}: the
- * networked twin of {@code InProcessDealer}'s sources. It submits plan batches
- * ({@link DealerProtocol}), receives one {@link DealerMessage} per request as the dealer streams
- * them, and expands each with {@link CorrelationExpander} on the caller's thread — the same
- * expansion as in process, so equal dealer seeds give equal correlations.
+ * A {@link CorrelationSource} fed by the dealer process over a TLS {@link NettyLink}: the networked
+ * twin of {@code InProcessDealer}'s sources. It submits plan batches ({@link DealerProtocol}),
+ * receives one {@link DealerMessage} per request as the dealer streams them, and expands each with
+ * {@link CorrelationExpander} on the caller's thread — the same expansion as in process, so equal
+ * dealer seeds give equal correlations.
  *
- * <p>{@link #next} serves the submitted plan in order and checks each request against it; a
- * request beyond the submitted plan is sent as a one-request batch (correct, but one dealer round
- * trip each: submit whole plans, and prefetch with {@code PrefetchingCorrelationSource} to keep
- * the dealer out of the online phase). Not thread-safe: one protocol thread per party.
+ * <p>{@link #next} serves the submitted plan in order and checks each request against it; a request
+ * beyond the submitted plan is sent as a one-request batch (correct, but one dealer round trip
+ * each: submit whole plans, and prefetch with {@code PrefetchingCorrelationSource} to keep the
+ * dealer out of the online phase). Not thread-safe: one protocol thread per party.
  *
  * <pre>{@code
  * RemoteCorrelationSource src = RemoteCorrelationSource.connect(net, "dealer-host", 7100,
@@ -44,23 +44,38 @@ public final class RemoteCorrelationSource implements CorrelationSource, AutoClo
   }
 
   /**
-   * Connects to the dealer (retrying until {@code deadline}: it may start later), authenticates
-   * it, joins {@code sessionId} proving it holds {@code sessionSecret} (party 0 drew it and
-   * handed it to party 1 over their link; the dealer pairs only the two holders) and submits
-   * {@code firstPlan}, whose hash the dealer compares with the other party's.
+   * Connects to the dealer (retrying until {@code deadline}: it may start later), authenticates it,
+   * joins {@code sessionId} proving it holds {@code sessionSecret} (party 0 drew it and handed it
+   * to party 1 over their link; the dealer pairs only the two holders) and submits {@code
+   * firstPlan}, whose hash the dealer compares with the other party's.
    */
-  public static RemoteCorrelationSource connect(NetTransport net, String host, int port, TlsIdentity me,
-      String sessionId, byte[] sessionSecret, CorrelationPlan firstPlan, LinkOptions options, Duration deadline) {
+  public static RemoteCorrelationSource connect(
+      NetTransport net,
+      String host,
+      int port,
+      TlsIdentity me,
+      String sessionId,
+      byte[] sessionSecret,
+      CorrelationPlan firstPlan,
+      LinkOptions options,
+      Duration deadline) {
     if (me.role() == Role.DEALER) {
-      throw new IllegalArgumentException("a correlation source belongs to a party; got the dealer's identity");
+      throw new IllegalArgumentException(
+          "a correlation source belongs to a party; got the dealer's identity");
     }
     if (sessionId == null || sessionId.isBlank()) {
-      throw new IllegalArgumentException("a dealer session needs a non-empty session id shared by both parties");
+      throw new IllegalArgumentException(
+          "a dealer session needs a non-empty session id shared by both parties");
     }
-    if (sessionSecret == null || sessionSecret.length < DealerProtocol.MIN_SECRET_BYTES
+    if (sessionSecret == null
+        || sessionSecret.length < DealerProtocol.MIN_SECRET_BYTES
         || sessionSecret.length > DealerProtocol.MAX_SECRET_BYTES) {
-      throw new IllegalArgumentException("a dealer session needs a secret of " + DealerProtocol.MIN_SECRET_BYTES
-          + " to " + DealerProtocol.MAX_SECRET_BYTES + " bytes");
+      throw new IllegalArgumentException(
+          "a dealer session needs a secret of "
+              + DealerProtocol.MIN_SECRET_BYTES
+              + " to "
+              + DealerProtocol.MAX_SECRET_BYTES
+              + " bytes");
     }
     NettyLink link = net.connect(host, port, me, Role.DEALER, options, deadline);
     try {
@@ -78,7 +93,8 @@ public final class RemoteCorrelationSource implements CorrelationSource, AutoClo
   /** Wraps an already handshaken link to the dealer (the caller submits the first plan). */
   public static RemoteCorrelationSource over(NettyLink dealerLink) {
     if (dealerLink.peerRole() != Role.DEALER) {
-      throw new IllegalArgumentException("link peer is " + dealerLink.peerName() + ", not the dealer");
+      throw new IllegalArgumentException(
+          "link peer is " + dealerLink.peerName() + ", not the dealer");
     }
     return new RemoteCorrelationSource(dealerLink, dealerLink.localRole().partyIndex());
   }
@@ -90,7 +106,10 @@ public final class RemoteCorrelationSource implements CorrelationSource, AutoClo
     }
     link.send(DealerProtocol.TAG_PLAN, plan.encode());
     submitted.addAll(plan.requests());
-    LOG.debug("party {}: submitted a plan batch of {} requests to the dealer ({} pending)", partyId, plan.size(),
+    LOG.debug(
+        "party {}: submitted a plan batch of {} requests to the dealer ({} pending)",
+        partyId,
+        plan.size(),
         submitted.size());
   }
 
@@ -106,11 +125,20 @@ public final class RemoteCorrelationSource implements CorrelationSource, AutoClo
     }
     CorrelationRequest planned = submitted.pollFirst();
     if (!planned.equals(request)) {
-      throw new IllegalStateException("party " + partyId + " asked for " + request
-          + " but the plan submitted to the dealer has " + planned + " next");
+      throw new IllegalStateException(
+          "party "
+              + partyId
+              + " asked for "
+              + request
+              + " but the plan submitted to the dealer has "
+              + planned
+              + " next");
     }
     long[] encoded = link.receiveLongs(DealerProtocol.TAG_DEAL);
-    LOG.trace("party {}: dealer message of {} words for a {} request", partyId, encoded.length,
+    LOG.trace(
+        "party {}: dealer message of {} words for a {} request",
+        partyId,
+        encoded.length,
         request.getClass().getSimpleName());
     DealerMessage m = DealerMessage.decode(encoded);
     return CorrelationExpander.expand(partyId, request, m);
@@ -137,7 +165,10 @@ public final class RemoteCorrelationSource implements CorrelationSource, AutoClo
       return;
     }
     closed = true;
-    LOG.debug("party {}: leaving the dealer session ({} bytes received)", partyId, link.stats().bytesReceived());
+    LOG.debug(
+        "party {}: leaving the dealer session ({} bytes received)",
+        partyId,
+        link.stats().bytesReceived());
     try {
       if (link.isOpen()) {
         link.send(DealerProtocol.TAG_PLAN, DealerProtocol.BYE);

@@ -3,9 +3,9 @@ package org.polyshare.core.net;
 import java.util.Locale;
 
 /**
- * Who a process is. The role is written into its certificate (subject {@code OU=<role>},
- * {@code CN=polyshare-<role>}) by {@link CertificateAuthority} and checked by the other end of
- * every link after the TLS handshake, so a party cannot pose as the dealer or as the other party.
+ * Who a process is. The role is written into its certificate (subject {@code OU=<role>}, {@code
+ * CN=polyshare-<role>}) by {@link CertificateAuthority} and checked by the other end of every link
+ * after the TLS handshake, so a party cannot pose as the dealer or as the other party.
  */
 public enum Role {
   DEALER("dealer"),
@@ -18,7 +18,10 @@ public enum Role {
     this.id = id;
   }
 
-  /** The short name used in certificates and file names: {@code dealer}, {@code party0}, {@code party1}. */
+  /**
+   * The short name used in certificates and file names: {@code dealer}, {@code party0}, {@code
+   * party1}.
+   */
   public String id() {
     return id;
   }

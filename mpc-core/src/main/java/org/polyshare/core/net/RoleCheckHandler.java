@@ -36,9 +36,16 @@ final class RoleCheckHandler extends ChannelInboundHandlerAdapter {
     }
     Role r = certifiedRole(ctx);
     if (r == null || !accepted.contains(r)) {
-      String why = "refused the peer at " + ctx.channel().remoteAddress() + ": its certificate is for "
-          + (r == null ? "no PolyShare role" : r.displayName()) + " but " + link.localRole().displayName()
-          + " expects " + TlsIdentity.describeRoles(accepted) + " here";
+      String why =
+          "refused the peer at "
+              + ctx.channel().remoteAddress()
+              + ": its certificate is for "
+              + (r == null ? "no PolyShare role" : r.displayName())
+              + " but "
+              + link.localRole().displayName()
+              + " expects "
+              + TlsIdentity.describeRoles(accepted)
+              + " here";
       link.refuse(why, new HandshakeException(why));
       return;
     }
@@ -50,7 +57,9 @@ final class RoleCheckHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     // only reachable if application data overtook the handshake's completion
     ReferenceCountUtil.release(msg);
-    link.fail(new HandshakeException("protocol error: " + link.peerName() + " sent data before authentication"));
+    link.fail(
+        new HandshakeException(
+            "protocol error: " + link.peerName() + " sent data before authentication"));
     ctx.close();
   }
 

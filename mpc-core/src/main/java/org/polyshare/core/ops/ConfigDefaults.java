@@ -18,13 +18,13 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * picocli's default values from the properties file named by {@code --config FILE}: for a command
- * that mixes in {@link ConfigOption}, an option without a flag on the command line takes the
- * file's value for its key (the long name without {@code --}), else its own default. Flags win
- * because picocli applies defaults first and the parsed arguments over them.
+ * that mixes in {@link ConfigOption}, an option without a flag on the command line takes the file's
+ * value for its key (the long name without {@code --}), else its own default. Flags win because
+ * picocli applies defaults first and the parsed arguments over them.
  *
- * <p>The file has to be known before parsing starts, so {@link #install} finds {@code --config}
- * in the raw arguments; picocli then parses everything, {@code --config} included. A key that
- * names no option of the command is refused before the command runs, with the valid keys.
+ * <p>The file has to be known before parsing starts, so {@link #install} finds {@code --config} in
+ * the raw arguments; picocli then parses everything, {@code --config} included. A key that names no
+ * option of the command is refused before the command runs, with the valid keys.
  */
 public final class ConfigDefaults implements IDefaultValueProvider {
   static final String OPTION = "--config";
@@ -37,7 +37,10 @@ public final class ConfigDefaults implements IDefaultValueProvider {
     this.file = file;
   }
 
-  /** Installs the provider on {@code cmd} (and its subcommands) for the file {@code args} name, if any. */
+  /**
+   * Installs the provider on {@code cmd} (and its subcommands) for the file {@code args} name, if
+   * any.
+   */
   public static CommandLine install(CommandLine cmd, String... args) {
     Path file = fileIn(args);
     if (file != null) {
@@ -46,7 +49,9 @@ public final class ConfigDefaults implements IDefaultValueProvider {
     return cmd;
   }
 
-  /** The value of the first {@code --config FILE} or {@code --config=FILE} in {@code args}, or null. */
+  /**
+   * The value of the first {@code --config FILE} or {@code --config=FILE} in {@code args}, or null.
+   */
   static Path fileIn(String[] args) {
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--")) {
@@ -101,7 +106,8 @@ public final class ConfigDefaults implements IDefaultValueProvider {
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       p.load(r);
     } catch (IOException e) {
-      throw new ParameterException(command.commandLine(), "cannot read config file " + file + ": " + e);
+      throw new ParameterException(
+          command.commandLine(), "cannot read config file " + file + ": " + e);
     }
     Map<String, String> m = new TreeMap<>();
     for (String k : p.stringPropertyNames()) {
@@ -119,8 +125,16 @@ public final class ConfigDefaults implements IDefaultValueProvider {
     }
     for (String k : values.keySet()) {
       if (!valid.contains(k)) {
-        throw new ParameterException(command.commandLine(), "config file " + file + ": unknown key '" + k + "' for '"
-            + command.qualifiedName() + "'; valid keys: " + String.join(", ", valid));
+        throw new ParameterException(
+            command.commandLine(),
+            "config file "
+                + file
+                + ": unknown key '"
+                + k
+                + "' for '"
+                + command.qualifiedName()
+                + "'; valid keys: "
+                + String.join(", ", valid));
       }
     }
   }

@@ -7,20 +7,29 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code --log-level} and {@code --log-format}, mixed into a CLI's top command and inherited by
- * its subcommands ({@code dealer --log-level debug serve …} and {@code dealer serve --log-level
- * debug …} alike). Each applies at once, when parsed, through {@link LogSetup}.
+ * {@code --log-level} and {@code --log-format}, mixed into a CLI's top command and inherited by its
+ * subcommands ({@code dealer --log-level debug serve …} and {@code dealer serve --log-level debug
+ * …} alike). Each applies at once, when parsed, through {@link LogSetup}.
  */
 public final class LogOptions {
-  @Option(names = "--log-level", paramLabel = "LEVEL", scope = ScopeType.INHERIT, converter = LevelConverter.class,
-      description = "diagnostics on stderr from this level up: TRACE, DEBUG, INFO, WARN, ERROR or OFF (default: INFO)")
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      scope = ScopeType.INHERIT,
+      converter = LevelConverter.class,
+      description =
+          "diagnostics on stderr from this level up: TRACE, DEBUG, INFO, WARN, ERROR or OFF (default: INFO)")
   void level(Level l) {
     if (l != null) {
       LogSetup.level(l);
     }
   }
 
-  @Option(names = "--log-format", paramLabel = "FORMAT", scope = ScopeType.INHERIT, converter = FormatConverter.class,
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      scope = ScopeType.INHERIT,
+      converter = FormatConverter.class,
       description = "text (default) or json (one JSON object per line)")
   void format(LogSetup.Format f) {
     if (f != null) {

@@ -19,15 +19,16 @@ import org.slf4j.LoggerFactory;
  * output: results, tables, reports), a root level, and one of two formats —
  *
  * <ul>
- *   <li>{@code text}: {@code 2026-12-01T13:43:08.123Z INFO  DealerServer [dealer-session] session=s1@3f9c - message}
+ *   <li>{@code text}: {@code 2026-12-01T13:43:08.123Z INFO DealerServer [dealer-session]
+ *       session=s1@3f9c - message}
  *   <li>{@code json}: one JSON object per line ({@code timestamp} in epoch ms, {@code level},
- *       {@code threadName}, {@code loggerName}, {@code mdc} with the session, {@code formattedMessage},
- *       {@code throwable}).
+ *       {@code threadName}, {@code loggerName}, {@code mdc} with the session, {@code
+ *       formattedMessage}, {@code throwable}).
  * </ul>
  *
- * The session shows through the MDC key {@link #SESSION} (see {@link SessionMdc}). {@link
- * Default} is found by Logback's service loader, so a process that never parses
- * {@code --log-level} still gets INFO in text (not Logback's DEBUG default).
+ * The session shows through the MDC key {@link #SESSION} (see {@link SessionMdc}). {@link Default}
+ * is found by Logback's service loader, so a process that never parses {@code --log-level} still
+ * gets INFO in text (not Logback's DEBUG default).
  */
 public final class LogSetup {
   private LogSetup() {}
@@ -37,7 +38,8 @@ public final class LogSetup {
 
   /** Log line formats. */
   public enum Format {
-    TEXT, JSON;
+    TEXT,
+    JSON;
 
     /** {@code text} or {@code json}, any case. */
     public static Format parse(String s) {
@@ -50,8 +52,11 @@ public final class LogSetup {
     }
   }
 
-  static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level %logger{0} [%thread]"
-      + "%replace( session=%X{" + SESSION + "}){' session=$', ''} - %msg%n%ex";
+  static final String PATTERN =
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level %logger{0} [%thread]"
+          + "%replace( session=%X{"
+          + SESSION
+          + "}){' session=$', ''} - %msg%n%ex";
 
   private static Level level = Level.INFO;
   private static Format format = Format.TEXT;
@@ -60,8 +65,8 @@ public final class LogSetup {
   public static Level parseLevel(String s) {
     Level l = Level.toLevel(s.toUpperCase(Locale.ROOT), null);
     if (l == null || l == Level.ALL) {
-      throw new IllegalArgumentException("log level must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF; got '" + s
-          + "'");
+      throw new IllegalArgumentException(
+          "log level must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF; got '" + s + "'");
     }
     return l;
   }
@@ -88,8 +93,10 @@ public final class LogSetup {
 
   private static LoggerContext context() {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
-      throw new IllegalStateException("logging is not backed by Logback (SLF4J bound to "
-          + LoggerFactory.getILoggerFactory().getClass().getName() + ")");
+      throw new IllegalStateException(
+          "logging is not backed by Logback (SLF4J bound to "
+              + LoggerFactory.getILoggerFactory().getClass().getName()
+              + ")");
     }
     return ctx;
   }

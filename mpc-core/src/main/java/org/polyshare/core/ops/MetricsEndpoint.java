@@ -14,10 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /metrics} (Prometheus text format) and {@code GET /health} over the JDK's HTTP
- * server. Scrapes are rare and cheap, so two threads and a queue of 16 serve them; past that the
- * accepting thread runs the request itself, which slows further accepts instead of queueing
- * without bound.
+ * {@code GET /metrics} (Prometheus text format) and {@code GET /health} over the JDK's HTTP server.
+ * Scrapes are rare and cheap, so two threads and a queue of 16 serve them; past that the accepting
+ * thread runs the request itself, which slows further accepts instead of queueing without bound.
  */
 public final class MetricsEndpoint implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsEndpoint.class);
@@ -32,31 +31,43 @@ public final class MetricsEndpoint implements AutoCloseable {
   }
 
   /**
-   * Serves {@code metrics} at {@code address}; {@code health} is the body of {@code /health}
-   * (a small JSON object), answered with 200 while the endpoint runs.
+   * Serves {@code metrics} at {@code address}; {@code health} is the body of {@code /health} (a
+   * small JSON object), answered with 200 while the endpoint runs.
    */
-  public static MetricsEndpoint start(InetSocketAddress address, ServiceMetrics metrics, Supplier<String> health) {
+  public static MetricsEndpoint start(
+      InetSocketAddress address, ServiceMetrics metrics, Supplier<String> health) {
     HttpServer s;
     try {
       s = HttpServer.create(address, 16);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot listen for metrics on " + address + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot listen for metrics on " + address + ": " + e.getMessage(), e);
     }
-    ThreadPoolExecutor ex = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(16), r -> {
-      Thread t = new Thread(r, "metrics-http");
-      t.setDaemon(true);
-      return t;
-    }, new ThreadPoolExecutor.CallerRunsPolicy());
+    ThreadPoolExecutor ex =
+        new ThreadPoolExecutor(
+            1,
+            2,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(16),
+            r -> {
+              Thread t = new Thread(r, "metrics-http");
+              t.setDaemon(true);
+              return t;
+            },
+            new ThreadPoolExecutor.CallerRunsPolicy());
     s.setExecutor(ex);
     s.createContext("/metrics", x -> answer(x, PROMETHEUS_TEXT, metrics::scrape));
     s.createContext("/health", x -> answer(x, "application/json", health));
     s.start();
     MetricsEndpoint e = new MetricsEndpoint(s, ex);
-    LOG.info("metrics on http://{}:{}/metrics, health on /health", address.getHostString(), e.port());
+    LOG.info(
+        "metrics on http://{}:{}/metrics, health on /health", address.getHostString(), e.port());
     return e;
   }
 
-  private static void answer(HttpExchange x, String type, Supplier<String> body) throws IOException {
+  private static void answer(HttpExchange x, String type, Supplier<String> body)
+      throws IOException {
     try (x) {
       if (!"GET".equals(x.getRequestMethod()) && !"HEAD".equals(x.getRequestMethod())) {
         x.getResponseHeaders().set("Allow", "GET, HEAD");

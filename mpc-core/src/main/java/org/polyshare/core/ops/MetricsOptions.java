@@ -6,12 +6,19 @@ import picocli.CommandLine.Option;
 
 /** {@code --metrics-port} and {@code --metrics-bind} of a server command. */
 public final class MetricsOptions {
-  @Option(names = "--metrics-port", paramLabel = "PORT",
-      description = "serve /metrics (Prometheus text format) and /health over HTTP on this port (default: none)")
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "serve /metrics (Prometheus text format) and /health over HTTP on this port (default: none)")
   Integer port;
 
-  @Option(names = "--metrics-bind", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
-      description = "address the metrics port listens on (default: ${DEFAULT-VALUE}; 127.0.0.1 keeps it local)")
+  @Option(
+      names = "--metrics-bind",
+      paramLabel = "ADDRESS",
+      defaultValue = "0.0.0.0",
+      description =
+          "address the metrics port listens on (default: ${DEFAULT-VALUE}; 127.0.0.1 keeps it local)")
   String bind;
 
   /** The endpoint for {@code metrics}, or null without {@code --metrics-port}. */

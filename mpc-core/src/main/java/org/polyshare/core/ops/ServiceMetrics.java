@@ -16,14 +16,16 @@ import org.polyshare.core.net.PeerAbortedException;
  * The meters every PolyShare server has, in a Prometheus registry tagged {@code service=NAME}:
  *
  * <ul>
- *   <li>{@code polyshare_sessions_started_total}, {@code _finished_total}, {@code _failed_total{reason}}
+ *   <li>{@code polyshare_sessions_started_total}, {@code _finished_total}, {@code
+ *       _failed_total{reason}}
  *   <li>{@code polyshare_sessions_active} (gauge)
  *   <li>{@code polyshare_connections_refused_total{reason}}: {@link Refusal}
- *   <li>{@code polyshare_traffic_bytes_total{link, direction}}: payload bytes per link kind, sent / received
+ *   <li>{@code polyshare_traffic_bytes_total{link, direction}}: payload bytes per link kind, sent /
+ *       received
  * </ul>
  *
- * Each server side adds its own (the dealer's material, party 0's inferences). Hooks are cheap
- * (a counter increment) and called once per session or connection, never per message.
+ * Each server side adds its own (the dealer's material, party 0's inferences). Hooks are cheap (a
+ * counter increment) and called once per session or connection, never per message.
  */
 public class ServiceMetrics {
   /** Why a connection was refused before a session began. */
@@ -42,20 +44,27 @@ public class ServiceMetrics {
     }
   }
 
-  protected final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  protected final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Counter started;
   private final Counter finished;
 
   protected ServiceMetrics(String service) {
     registry.config().commonTags("service", service);
-    started = Counter.builder("polyshare.sessions.started").description("sessions begun").register(registry);
-    finished = Counter.builder("polyshare.sessions.finished").description("sessions that ended normally")
-        .register(registry);
+    started =
+        Counter.builder("polyshare.sessions.started")
+            .description("sessions begun")
+            .register(registry);
+    finished =
+        Counter.builder("polyshare.sessions.finished")
+            .description("sessions that ended normally")
+            .register(registry);
   }
 
   /** Exposes {@code current} as the number of sessions running now. */
   public void trackActive(IntSupplier current) {
-    Gauge.builder("polyshare.sessions.active", current, IntSupplier::getAsInt).strongReference(true)
+    Gauge.builder("polyshare.sessions.active", current, IntSupplier::getAsInt)
+        .strongReference(true)
         .description("sessions running now")
         .register(registry);
   }
@@ -68,39 +77,58 @@ public class ServiceMetrics {
     finished.increment();
   }
 
-  /** A session that ended in failure; {@code reason} is a short lower-case tag ({@link #reasonOf}). */
+  /**
+   * A session that ended in failure; {@code reason} is a short lower-case tag ({@link #reasonOf}).
+   */
   public void sessionFailed(String reason) {
-    Counter.builder("polyshare.sessions.failed").description("sessions that ended in failure").tag("reason", reason)
-        .register(registry).increment();
+    Counter.builder("polyshare.sessions.failed")
+        .description("sessions that ended in failure")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
   }
 
   public void refused(Refusal why) {
-    Counter.builder("polyshare.connections.refused").description("connections refused before a session began")
-        .tag("reason", why.tag()).register(registry).increment();
+    Counter.builder("polyshare.connections.refused")
+        .description("connections refused before a session began")
+        .tag("reason", why.tag())
+        .register(registry)
+        .increment();
   }
 
   /**
    * A refusal before admission read off its cause: none is the acceptor turning a connection away
-   * ({@link Refusal#BUSY}), a TLS or role failure is {@link Refusal#CERTIFICATE}, the rest
-   * (hello, pre-session timeout) {@link Refusal#HANDSHAKE}.
+   * ({@link Refusal#BUSY}), a TLS or role failure is {@link Refusal#CERTIFICATE}, the rest (hello,
+   * pre-session timeout) {@link Refusal#HANDSHAKE}.
    */
   public void refused(Throwable cause) {
-    refused(cause == null ? Refusal.BUSY
-        : cause instanceof HandshakeException ? Refusal.CERTIFICATE : Refusal.HANDSHAKE);
+    refused(
+        cause == null
+            ? Refusal.BUSY
+            : cause instanceof HandshakeException ? Refusal.CERTIFICATE : Refusal.HANDSHAKE);
   }
 
-  /** Adds one link's payload traffic; {@code link} names its kind ({@code peer}, {@code dealer}, {@code party}). */
+  /**
+   * Adds one link's payload traffic; {@code link} names its kind ({@code peer}, {@code dealer},
+   * {@code party}).
+   */
   public void traffic(String link, LinkStats stats) {
     bytes(link, "sent").increment(stats.bytesSent());
     bytes(link, "received").increment(stats.bytesReceived());
   }
 
   private Counter bytes(String link, String direction) {
-    return Counter.builder("polyshare.traffic").baseUnit("bytes").description("payload bytes on the service's links")
-        .tag("link", link).tag("direction", direction).register(registry);
+    return Counter.builder("polyshare.traffic")
+        .baseUnit("bytes")
+        .description("payload bytes on the service's links")
+        .tag("link", link)
+        .tag("direction", direction)
+        .register(registry);
   }
 
-  /** A failure's tag from its exception: timeout, peer_aborted, link, refused, protocol or internal. */
+  /**
+   * A failure's tag from its exception: timeout, peer_aborted, link, refused, protocol or internal.
+   */
   public static String reasonOf(RuntimeException e) {
     if (e instanceof LinkTimeoutException) {
       return "timeout";

@@ -3,9 +3,9 @@ package org.polyshare.core.ops;
 import org.slf4j.MDC;
 
 /**
- * The session a thread works for, in the logging MDC under {@link LogSetup#SESSION}, so every
- * line it logs names the session. Only public ids go here: the id both parties and the dealer
- * already print; never a secret.
+ * The session a thread works for, in the logging MDC under {@link LogSetup#SESSION}, so every line
+ * it logs names the session. Only public ids go here: the id both parties and the dealer already
+ * print; never a secret.
  */
 public final class SessionMdc implements AutoCloseable {
   private final String previous;

@@ -13,8 +13,13 @@ import picocli.CommandLine.TypeConversionException;
  * benchmark share the pool, so their ratio compares like with like.
  */
 public final class ThreadOptions {
-  @Option(names = "--threads", paramLabel = "N", scope = ScopeType.INHERIT, converter = Count.class,
-      description = "threads of the ring kernels (GEMM, convolution), the caller included; 0 = all cores (default)")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      scope = ScopeType.INHERIT,
+      converter = Count.class,
+      description =
+          "threads of the ring kernels (GEMM, convolution), the caller included; 0 = all cores (default)")
   void threads(Integer n) {
     if (n != null) {
       RingThreads.configure(n);
@@ -32,7 +37,8 @@ public final class ThreadOptions {
       } catch (NumberFormatException e) {
         // reported below
       }
-      throw new TypeConversionException("'" + value + "' is not a thread count (0 = all cores, or 1, 2, ...)");
+      throw new TypeConversionException(
+          "'" + value + "' is not a thread count (0 = all cores, or 1, 2, ...)");
     }
   }
 }

@@ -15,23 +15,30 @@ import org.polyshare.core.kernel.RingThreads;
  *
  * <p>The JDK's {@code AES/CTR/NoPadding} runs on AES-NI when given large buffers, so output is
  * produced in chunks of {@value #CHUNK_BYTES} bytes and unpacked to {@code long}s little-endian.
- * Two PRGs from the same seed produce the same stream; that is what seed compression relies on.
- * A large {@link #fill} is split over the kernel pool: counter mode is seekable, so each block of
+ * Two PRGs from the same seed produce the same stream; that is what seed compression relies on. A
+ * large {@link #fill} is split over the kernel pool: counter mode is seekable, so each block of
  * whole chunks runs its own cipher started at that chunk's counter, and the stream is the same
  * bytes in the same order at every thread count. Not thread-safe.
  */
 public final class Prg {
   private static final int CHUNK_BYTES = 1 << 15;
   private static final int CHUNK_LONGS = CHUNK_BYTES >>> 3;
+
   /** Chunks per parallel block (1 MiB of keystream): below that a fill runs on the caller. */
   private static final int BLOCK_CHUNKS = 32;
+
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final SecretKeySpec key;
   private Cipher cipher;
-  /** Keystream bytes the cipher has produced so far: a multiple of the chunk, hence of the AES block. */
+
+  /**
+   * Keystream bytes the cipher has produced so far: a multiple of the chunk, hence of the AES
+   * block.
+   */
   private long produced;
+
   private final byte[] zeros = new byte[CHUNK_BYTES];
   private final byte[] buf = new byte[CHUNK_BYTES];
   private int pos = CHUNK_BYTES;
@@ -41,12 +48,15 @@ public final class Prg {
     cipher = cipherAt(key, 0);
   }
 
-  /** AES-CTR from keystream byte {@code offset} (a multiple of 16): the counter is the block index. */
+  /**
+   * AES-CTR from keystream byte {@code offset} (a multiple of 16): the counter is the block index.
+   */
   private static Cipher cipherAt(SecretKeySpec key, long offset) {
     byte[] iv = new byte[16];
     long block = offset >>> 4;
     for (int i = 0; i < 8; i++) {
-      iv[15 - i] = (byte) (block >>> (8 * i)); // big-endian 128-bit counter, as the JDK increments it
+      iv[15 - i] =
+          (byte) (block >>> (8 * i)); // big-endian 128-bit counter, as the JDK increments it
     }
     try {
       Cipher c = Cipher.getInstance("AES/CTR/NoPadding");
@@ -87,22 +97,25 @@ public final class Prg {
     fillSerial(out, off, head);
     int bulk = off + head;
     long base = produced;
-    pool.forEachBlock(chunks, BLOCK_CHUNKS, (c0, c1) -> {
-      Cipher c = cipherAt(key, base + (long) c0 * CHUNK_BYTES);
-      byte[] zero = new byte[CHUNK_BYTES];
-      byte[] stream = new byte[CHUNK_BYTES];
-      for (int ch = c0; ch < c1; ch++) {
-        try {
-          c.update(zero, 0, CHUNK_BYTES, stream, 0);
-        } catch (ShortBufferException e) {
-          throw new AssertionError(e);
-        }
-        int o = bulk + ch * CHUNK_LONGS;
-        for (int k = 0; k < CHUNK_LONGS; k++) {
-          out[o + k] = (long) LONGS.get(stream, k << 3);
-        }
-      }
-    });
+    pool.forEachBlock(
+        chunks,
+        BLOCK_CHUNKS,
+        (c0, c1) -> {
+          Cipher c = cipherAt(key, base + (long) c0 * CHUNK_BYTES);
+          byte[] zero = new byte[CHUNK_BYTES];
+          byte[] stream = new byte[CHUNK_BYTES];
+          for (int ch = c0; ch < c1; ch++) {
+            try {
+              c.update(zero, 0, CHUNK_BYTES, stream, 0);
+            } catch (ShortBufferException e) {
+              throw new AssertionError(e);
+            }
+            int o = bulk + ch * CHUNK_LONGS;
+            for (int k = 0; k < CHUNK_LONGS; k++) {
+              out[o + k] = (long) LONGS.get(stream, k << 3);
+            }
+          }
+        });
     produced = base + (long) chunks * CHUNK_BYTES;
     cipher = cipherAt(key, produced);
     pos = CHUNK_BYTES;

@@ -4,7 +4,10 @@ import com.google.common.base.Preconditions;
 import java.security.SecureRandom;
 import java.util.Arrays;
 
-/** A 128-bit PRG seed. Fresh seeds come from the platform CSPRNG; {@link #toString} never shows the bytes. */
+/**
+ * A 128-bit PRG seed. Fresh seeds come from the platform CSPRNG; {@link #toString} never shows the
+ * bytes.
+ */
 public final class Seed {
   public static final int BYTES = 16;
   private static final SecureRandom RANDOM = new SecureRandom();

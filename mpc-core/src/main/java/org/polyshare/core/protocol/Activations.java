@@ -1,18 +1,18 @@
 package org.polyshare.core.protocol;
 
-import org.polyshare.core.ring.RingTensor;
-
 import org.polyshare.core.kernel.RingConv;
+import org.polyshare.core.ring.RingTensor;
 
 /** Pooling and the polynomial activation of PolyKervNets on shares. */
 public final class Activations {
   private Activations() {}
 
   /**
-   * Average pooling, window {@code k×k}, stride, no padding, NCHW: the window sums are local;
-   * the division by {@code k²} is a public fixed-point multiplication ({@link Arithmetic#mulPublic}).
+   * Average pooling, window {@code k×k}, stride, no padding, NCHW: the window sums are local; the
+   * division by {@code k²} is a public fixed-point multiplication ({@link Arithmetic#mulPublic}).
    */
-  public static long[] avgPool(Party p, long[] x, int batch, int channels, int h, int w, int k, int stride) {
+  public static long[] avgPool(
+      Party p, long[] x, int batch, int channels, int h, int w, int k, int stride) {
     long[] sums = RingConv.sumPool2d(x, batch, channels, h, w, k, stride);
     return Arithmetic.mulPublic(p, sums, 1.0 / (k * k));
   }
@@ -40,11 +40,11 @@ public final class Activations {
   }
 
   /**
-   * Shares of {@code (x + c)^d} for an integer {@code d ≥ 1} and a shared scalar {@code c}
-   * (party 0 passes its share, e.g. the model's {@code c_p}; party 1 its share, e.g. 0). Square
-   * and multiply over the bits of {@code d} ({@link PowerChain}, which also lists the
-   * correlations this draws); every product is truncated. {@code d = 2} costs one square pair and
-   * one truncation (two rounds).
+   * Shares of {@code (x + c)^d} for an integer {@code d ≥ 1} and a shared scalar {@code c} (party 0
+   * passes its share, e.g. the model's {@code c_p}; party 1 its share, e.g. 0). Square and multiply
+   * over the bits of {@code d} ({@link PowerChain}, which also lists the correlations this draws);
+   * every product is truncated. {@code d = 2} costs one square pair and one truncation (two
+   * rounds).
    */
   public static long[] power(Party p, long[] x, long cShare, int d) {
     PowerChain chain = PowerChain.of(d);

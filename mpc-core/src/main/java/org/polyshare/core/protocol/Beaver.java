@@ -13,11 +13,11 @@ import org.polyshare.core.ring.RingTensor;
  * the fixed-point forms).
  *
  * <p>For a bilinear map {@code ⊗} (elementwise, matmul, conv) and a triple {@code C = A ⊗ B}, the
- * parties open {@code E = X − A} and {@code F = Y − B} in one message; then
- * {@code X ⊗ Y = C + E ⊗ B + A ⊗ F + E ⊗ F}, and party i's share is
- * {@code C_i + E ⊗ B_i + A_i ⊗ F (+ E ⊗ F for i = 0)} = {@code C_i + E ⊗ (B_i + [i=0]F) + A_i ⊗ F}:
- * two local products per party. {@code E}, {@code F} are uniform since {@code A}, {@code B} are.
- * Squares use a pair {@code (r, r²)}: open {@code d = x − r}, {@code x² = r² + 2dr + d²}.
+ * parties open {@code E = X − A} and {@code F = Y − B} in one message; then {@code X ⊗ Y = C + E ⊗
+ * B + A ⊗ F + E ⊗ F}, and party i's share is {@code C_i + E ⊗ B_i + A_i ⊗ F (+ E ⊗ F for i = 0)} =
+ * {@code C_i + E ⊗ (B_i + [i=0]F) + A_i ⊗ F}: two local products per party. {@code E}, {@code F}
+ * are uniform since {@code A}, {@code B} are. Squares use a pair {@code (r, r²)}: open {@code d = x
+ * − r}, {@code x² = r² + 2dr + d²}.
  *
  * <p>Methods named {@code ...Raw} return the product with {@code 2f} fractional bits; the others
  * truncate it back to {@code f} in the party's truncation mode.
@@ -37,8 +37,17 @@ public final class Beaver {
   public static long[] productRaw(Party p, BilinearMap map, long[] x, long[] y) {
     if (x.length != map.leftNumel() || y.length != map.rightNumel()) {
       throw new IllegalArgumentException(
-          "operands of " + x.length + " and " + y.length + " elements do not fit " + map + " (needs "
-              + map.leftNumel() + " and " + map.rightNumel() + ")");
+          "operands of "
+              + x.length
+              + " and "
+              + y.length
+              + " elements do not fit "
+              + map
+              + " (needs "
+              + map.leftNumel()
+              + " and "
+              + map.rightNumel()
+              + ")");
     }
     BeaverTriples t = p.correlations().triple(map);
     int n = x.length;
@@ -107,7 +116,10 @@ public final class Beaver {
     return productRaw(p, s, x, w);
   }
 
-  /** Shares of {@code conv(X, W)}, both shared (generic triple; weights re-masked each call), truncated. */
+  /**
+   * Shares of {@code conv(X, W)}, both shared (generic triple; weights re-masked each call),
+   * truncated.
+   */
   public static long[] conv2d(Party p, long[] x, long[] w, Conv2dShape s) {
     return product(p, s, x, w);
   }
@@ -137,7 +149,8 @@ public final class Beaver {
 
   static void checkLen(long[] x, int expected, String what) {
     if (x.length != expected) {
-      throw new IllegalArgumentException(what + " has " + x.length + " elements, the shape needs " + expected);
+      throw new IllegalArgumentException(
+          what + " has " + x.length + " elements, the shape needs " + expected);
     }
   }
 }

@@ -13,25 +13,24 @@ import org.polyshare.core.ring.RingTensor;
  * cost is one ring convolution (or GEMM) per party.
  *
  * <p>Setup (once per session): the dealer gives shares of a uniform mask {@code B}; the parties
- * open {@code F = W − B}, which hides {@code W}. Party i keeps {@code W'_i}: {@code W'_0 = F + B_0},
- * {@code W'_1 = B_1} (so {@code W'_0 + W'_1 = W}).
+ * open {@code F = W − B}, which hides {@code W}. Party i keeps {@code W'_i}: {@code W'_0 = F +
+ * B_0}, {@code W'_1 = B_1} (so {@code W'_0 + W'_1 = W}).
  *
- * <p>Offline (per inference, input-independent): a fresh {@code A} shaped like the input and
- * {@code C = A ⊗ B} from the dealer; party i precomputes {@code D_i = A_i ⊗ F + C_i}.
+ * <p>Offline (per inference, input-independent): a fresh {@code A} shaped like the input and {@code
+ * C = A ⊗ B} from the dealer; party i precomputes {@code D_i = A_i ⊗ F + C_i}.
  *
- * <p>Online: open {@code E = X − A} (one round; uniform since A is fresh) and set
- * {@code Z_i = E ⊗ W'_i + D_i}. Then {@code Z_0 + Z_1 = E ⊗ W + A ⊗ F + A ⊗ B = E ⊗ W + A ⊗ W
- * = X ⊗ W} by bilinearity. Each {@code A} must be used once: reusing it would open
- * {@code X − X'}. The result has {@code 2f} fractional bits ({@link #applyRaw}) unless truncated.
+ * <p>Online: open {@code E = X − A} (one round; uniform since A is fresh) and set {@code Z_i = E ⊗
+ * W'_i + D_i}. Then {@code Z_0 + Z_1 = E ⊗ W + A ⊗ F + A ⊗ B = E ⊗ W + A ⊗ W = X ⊗ W} by
+ * bilinearity. Each {@code A} must be used once: reusing it would open {@code X − X'}. The result
+ * has {@code 2f} fractional bits ({@link #applyRaw}) unless truncated.
  *
- * <p><b>Owner-held weights</b> ({@link #owned}): when party 0 knows W
- * in the clear (the model owner), it alone does the online product. Setup is the same opening of
- * {@code F}; offline is the same {@code D_i}. Online, party 1 sends {@code X_1 − A_1} to party 0
- * only (uniform to party 0 since {@code A_1} is fresh and unknown to it), party 0 forms
- * {@code E} and sets {@code Z_0 = E ⊗ W + D_0}, party 1 sets {@code Z_1 = D_1}; again
- * {@code Z_0 + Z_1 = E ⊗ W + A ⊗ F + A ⊗ B = X ⊗ W}. Party 1 does no online product at all and
- * learns nothing online; this is Delphi's layout with the dealer in place of homomorphic
- * encryption.
+ * <p><b>Owner-held weights</b> ({@link #owned}): when party 0 knows W in the clear (the model
+ * owner), it alone does the online product. Setup is the same opening of {@code F}; offline is the
+ * same {@code D_i}. Online, party 1 sends {@code X_1 − A_1} to party 0 only (uniform to party 0
+ * since {@code A_1} is fresh and unknown to it), party 0 forms {@code E} and sets {@code Z_0 = E ⊗
+ * W + D_0}, party 1 sets {@code Z_1 = D_1}; again {@code Z_0 + Z_1 = E ⊗ W + A ⊗ F + A ⊗ B = X ⊗
+ * W}. Party 1 does no online product at all and learns nothing online; this is Delphi's layout with
+ * the dealer in place of homomorphic encryption.
  */
 public final class FixedWeightLinear {
   private final int maskId;
@@ -52,7 +51,8 @@ public final class FixedWeightLinear {
     }
   }
 
-  private FixedWeightLinear(int maskId, BilinearMap map, long[] opened, long[] weightShare, boolean ownerHeld) {
+  private FixedWeightLinear(
+      int maskId, BilinearMap map, long[] opened, long[] weightShare, boolean ownerHeld) {
     this.maskId = maskId;
     this.map = map;
     this.opened = opened;
@@ -81,14 +81,17 @@ public final class FixedWeightLinear {
     int numel = map.rightNumel();
     if (p.isFirst()) {
       if (weights == null) {
-        throw new IllegalArgumentException("party 0 must pass its plaintext weights to an owner-held layer");
+        throw new IllegalArgumentException(
+            "party 0 must pass its plaintext weights to an owner-held layer");
       }
       Beaver.checkLen(weights, numel, "layer weights");
     } else if (weights != null) {
-      throw new IllegalArgumentException("party 1 must pass null weights to an owner-held layer (party 0 holds them)");
+      throw new IllegalArgumentException(
+          "party 1 must pass null weights to an owner-held layer (party 0 holds them)");
     }
     WeightMaskShare mask = p.correlations().weightMask(maskId, numel);
-    long[] mine = p.isFirst() ? Arithmetic.sub(weights, mask.b()) : Arithmetic.sub(new long[numel], mask.b());
+    long[] mine =
+        p.isFirst() ? Arithmetic.sub(weights, mask.b()) : Arithmetic.sub(new long[numel], mask.b());
     long[] f = Sharing.open(p, Tags.FIXED_WEIGHT_SETUP, mine);
     return new FixedWeightLinear(maskId, map, f, p.isFirst() ? weights.clone() : null, true);
   }
@@ -104,19 +107,21 @@ public final class FixedWeightLinear {
   }
 
   /** {@link #owned} for a conv layer. */
-  public static FixedWeightLinear ownedConv(Party p, int maskId, long[] weights, Conv2dShape shape) {
+  public static FixedWeightLinear ownedConv(
+      Party p, int maskId, long[] weights, Conv2dShape shape) {
     return owned(p, maskId, weights, shape);
   }
 
   /** {@link #owned} for a dense layer. */
-  public static FixedWeightLinear ownedMatMul(Party p, int maskId, long[] weights, MatMulShape shape) {
+  public static FixedWeightLinear ownedMatMul(
+      Party p, int maskId, long[] weights, MatMulShape shape) {
     return owned(p, maskId, weights, shape);
   }
 
   /**
-   * The same layer (same weights, mask and opened {@code F}) for another batch size: the mask is
-   * on the weights only, so one session setup serves any batch. For a dense layer the batch is
-   * {@code m}.
+   * The same layer (same weights, mask and opened {@code F}) for another batch size: the mask is on
+   * the weights only, so one session setup serves any batch. For a dense layer the batch is {@code
+   * m}.
    */
   public FixedWeightLinear withBatch(int batch) {
     return new FixedWeightLinear(maskId, map.withBatch(batch), opened, weightShare, ownerHeld);
@@ -156,7 +161,8 @@ public final class FixedWeightLinear {
   public long[] applyRaw(Party p, Prepared prep, long[] x) {
     Beaver.checkLen(x, inputNumel(), "layer input");
     if (prep.used) {
-      throw new IllegalStateException("prepared fixed-weight material is single-use; call prepare() again");
+      throw new IllegalStateException(
+          "prepared fixed-weight material is single-use; call prepare() again");
     }
     prep.used = true;
     long[] e;
@@ -186,8 +192,8 @@ public final class FixedWeightLinear {
 
   /**
    * Tensor form of {@link #apply(Party, Prepared, long[])}: the input shaped like the layer input
-   * (any shape with that many elements), the output shaped like the map's output
-   * ({@code [batch, outC, outH, outW]} for a conv, {@code [m, n]} for a dense layer).
+   * (any shape with that many elements), the output shaped like the map's output ({@code [batch,
+   * outC, outH, outW]} for a conv, {@code [m, n]} for a dense layer).
    */
   public RingTensor apply(Party p, Prepared prep, RingTensor x) {
     return RingTensor.of(apply(p, prep, x.data()), map.outputShape());

@@ -7,64 +7,74 @@ import org.polyshare.core.correlation.FusedPowerTuples;
 import org.polyshare.core.fss.Dcf;
 
 /**
- * Truncate and raise to a power with ONE opening: from shares of {@code z} (2f fractional bits,
- * any additive constant such as PolyKerv's {@code cp·2^f} already folded in by party 0) each
- * party gets its share of {@code t^d}, {@code t = ⌊z / 2^f⌋ (+ β)}, for any degree
- * {@code d ∈ [1, 8]}; the output sits at {@code d·f} fractional bits.
+ * Truncate and raise to a power with ONE opening: from shares of {@code z} (2f fractional bits, any
+ * additive constant such as PolyKerv's {@code cp·2^f} already folded in by party 0) each party gets
+ * its share of {@code t^d}, {@code t = ⌊z / 2^f⌋ (+ β)}, for any degree {@code d ∈ [1, 8]}; the
+ * output sits at {@code d·f} fractional bits.
  *
  * <p><b>Construction.</b> As in {@link Truncation}: {@code y = z + 2^62 ∈ [0, 2^63)} (party 0 adds
  * the constant), the dealer's uniform {@code r} with shares of {@code u = r >>> f} and the bit
- * {@code m = msb r}; open {@code c = y + r} (uniform whatever y is). With the public
- * {@code a = (c >>> f) − 2^(62−f)} and {@code s = 1 − msb(c)}, {@code K = 2^(64−f)}, the
- * truncation identity of {@link Truncation} reads, over the integers,
- * <pre>  ⌊z/2^f⌋ + β = a − v,   v = u − s·K·m,   β = [(y mod 2^f) + (r mod 2^f) ≥ 2^f] ∈ {0, 1}.</pre>
- * Powers of v stay linear in dealer-shared values once c is public: if {@code s = 0},
- * {@code v^j = u^j}; if {@code s = 1}, {@code v = u − K·m} with {@code m ∈ {0, 1}}, so
- * {@code v^j = u^j + m·((u − K)^j − u^j)}. Hence {@code v^j = u^j + s·g_j} with the dealer-shared
- * {@code g_j = m·((u − K)^j − u^j)} ({@code g_1 = −K·m}), an identity over the integers and so
- * mod 2^64. The binomial theorem, with public coefficients,
+ * {@code m = msb r}; open {@code c = y + r} (uniform whatever y is). With the public {@code a = (c
+ * >>> f) − 2^(62−f)} and {@code s = 1 − msb(c)}, {@code K = 2^(64−f)}, the truncation identity of
+ * {@link Truncation} reads, over the integers,
+ *
+ * <pre>  ⌊z/2^f⌋ + β = a − v,   v = u − s·K·m,   β = [(y mod 2^f) + (r mod 2^f) ≥ 2^f] ∈ {0, 1}.
+ * </pre>
+ *
+ * Powers of v stay linear in dealer-shared values once c is public: if {@code s = 0}, {@code v^j =
+ * u^j}; if {@code s = 1}, {@code v = u − K·m} with {@code m ∈ {0, 1}}, so {@code v^j = u^j + m·((u
+ * − K)^j − u^j)}. Hence {@code v^j = u^j + s·g_j} with the dealer-shared {@code g_j = m·((u − K)^j
+ * − u^j)} ({@code g_1 = −K·m}), an identity over the integers and so mod 2^64. The binomial
+ * theorem, with public coefficients,
+ *
  * <pre>  (a − v)^d = Σ_{j=0..d} C(d, j)·a^(d−j)·(−1)^j·v^j,</pre>
+ *
  * is then a local linear combination of shares ({@code v^0 = 1} is added by party 0 alone).
  *
- * <p><b>Exact</b> (the party's mode {@code EXACT}). The borrow β is removed with the DCF of
- * {@link Truncation#exact}: β = {@code [c mod 2^f < r mod 2^f]}, a comparison of a public f-bit
- * point with the dealer's threshold. Then {@code ⌊z/2^f⌋ = a − w}, {@code w = v + β}, and since
- * {@code β^k = β} for k ≥ 1, {@code w^j = v^j + β·Σ_{l<j} C(j, l)·v^l} with
- * {@code β·v^l = β·u^l + s·β·g_l} ({@code β·v^0 = β}). So the DCF carries the vector payload
- * {@code (1, u, …, u^(d−1), g_1, …, g_(d−1))} (width {@code 2d − 1}) and its outputs are shares of
- * β times each: still no extra round.
+ * <p><b>Exact</b> (the party's mode {@code EXACT}). The borrow β is removed with the DCF of {@link
+ * Truncation#exact}: β = {@code [c mod 2^f < r mod 2^f]}, a comparison of a public f-bit point with
+ * the dealer's threshold. Then {@code ⌊z/2^f⌋ = a − w}, {@code w = v + β}, and since {@code β^k =
+ * β} for k ≥ 1, {@code w^j = v^j + β·Σ_{l<j} C(j, l)·v^l} with {@code β·v^l = β·u^l + s·β·g_l}
+ * ({@code β·v^0 = β}). So the DCF carries the vector payload {@code (1, u, …, u^(d−1), g_1, …,
+ * g_(d−1))} (width {@code 2d − 1}) and its outputs are shares of β times each: still no extra
+ * round.
  *
  * <p><b>Error bound.</b> Every step is an identity in Z_2^64 given {@code z ∈ [−2^62, 2^62)} (the
  * wrap rule needs {@code y ∈ [0, 2^63)}). So with {@code T = ⌊z/2^f⌋}:
+ *
  * <ul>
  *   <li>exact: the result is {@code T^d mod 2^64}, exactly, for every such z — a deterministic
  *       function of z;
- *   <li>dealer: the result is {@code (T + β)^d mod 2^64} with {@code β ∈ {0, 1}}. When
- *       {@code (|T| + 1)^d < 2^63} (no wrap of the power itself) the error against {@code T^d} is
- *       {@code (T + 1)^d − T^d = Σ_{j<d} C(d, j)·T^j}, at most {@code (|T| + 1)^d − |T|^d ≤
- *       d·(|T| + 1)^(d−1)} in magnitude: in real terms, for {@code x = T·2^−f}, at most
- *       {@code d·(|x| + 2^−f)^(d−1)·2^−f} — one ulp of t carried through the power, never more,
- *       and never catastrophic.
+ *   <li>dealer: the result is {@code (T + β)^d mod 2^64} with {@code β ∈ {0, 1}}. When {@code (|T|
+ *       + 1)^d < 2^63} (no wrap of the power itself) the error against {@code T^d} is {@code (T +
+ *       1)^d − T^d = Σ_{j<d} C(d, j)·T^j}, at most {@code (|T| + 1)^d − |T|^d ≤ d·(|T| + 1)^(d−1)}
+ *       in magnitude: in real terms, for {@code x = T·2^−f}, at most {@code d·(|x| +
+ *       2^−f)^(d−1)·2^−f} — one ulp of t carried through the power, never more, and never
+ *       catastrophic.
  * </ul>
- * The power is exact ring arithmetic; no further error arises in it (the caller's later
- * truncation of the {@code d·f}-bit output adds its own).
+ *
+ * The power is exact ring arithmetic; no further error arises in it (the caller's later truncation
+ * of the {@code d·f}-bit output adds its own).
  *
  * <p><b>Cost.</b> One round: each party sends its masked share ({@code 8} bytes per element each
  * way). Dealer: {@code 16·d} bytes per element to one party (the 2d dependent values); exact adds
  * the DCF correction words to both ({@code 8·(f·(2 + w) + w) + f/4} bytes per element, w = 2d − 1;
- * 668 B at f = 16, d = 2, against 396 B for one exact truncation). Local work: {@code O(d²)} multiply-adds per element (f levels of
- * batched AES more when exact).
+ * 668 B at f = 16, d = 2, against 396 B for one exact truncation). Local work: {@code O(d²)}
+ * multiply-adds per element (f levels of batched AES more when exact).
  */
 public final class FusedPower {
   private FusedPower() {}
 
-  /** Whether the fused path serves {@code mode}: it needs the dealer's tuples (not {@code LOCAL}). */
+  /**
+   * Whether the fused path serves {@code mode}: it needs the dealer's tuples (not {@code LOCAL}).
+   */
   public static boolean supports(TruncationMode mode) {
     return mode == TruncationMode.DEALER || mode == TruncationMode.EXACT;
   }
 
   /** The correlation requests of one fused power of {@code n} elements (none for n = 0). */
-  public static List<CorrelationRequest> requests(TruncationMode mode, int n, int fracBits, int degree) {
+  public static List<CorrelationRequest> requests(
+      TruncationMode mode, int n, int fracBits, int degree) {
     if (n < 0) {
       throw new IllegalArgumentException("fused power of " + n + " elements");
     }
@@ -73,8 +83,8 @@ public final class FusedPower {
   }
 
   /**
-   * Shares of {@code (⌊z/2^f⌋ (+β))^degree} in the party's truncation mode (exact without β);
-   * see the class comment. One round, one message of {@code 8·n} bytes each way.
+   * Shares of {@code (⌊z/2^f⌋ (+β))^degree} in the party's truncation mode (exact without β); see
+   * the class comment. One round, one message of {@code 8·n} bytes each way.
    */
   public static long[] power(Party p, long[] z, int fracBits, int degree) {
     TruncationMode mode = p.truncationMode();
@@ -86,8 +96,10 @@ public final class FusedPower {
     CorrelationRequest.FusedPower req = request(mode, n, fracBits, degree);
     Correlation got = p.correlations().next(req);
     if (!(got instanceof FusedPowerTuples t)) {
-      throw new IllegalStateException("correlation source returned " + got.getClass().getSimpleName()
-          + " where fused power tuples were requested");
+      throw new IllegalStateException(
+          "correlation source returned "
+              + got.getClass().getSimpleName()
+              + " where fused power tuples were requested");
     }
     int f = fracBits;
     int d = degree;
@@ -141,7 +153,8 @@ public final class FusedPower {
         for (int l = 1; l < d; l++) {
           bv[l] = beta[base + l] + (sel & beta[base + d - 1 + l]);
         }
-        // v^j → w^j = v^j + Σ_{l<j} C(j,l)·β·v^l, from the highest j down (bv holds β·v^l, not v^l).
+        // v^j → w^j = v^j + Σ_{l<j} C(j,l)·β·v^l, from the highest j down (bv holds β·v^l, not
+        // v^l).
         for (int j = d; j >= 1; j--) {
           long acc = 0;
           for (int l = 0; l < j; l++) {
@@ -167,7 +180,8 @@ public final class FusedPower {
   private static void checkMode(TruncationMode mode) {
     if (!supports(mode)) {
       throw new IllegalArgumentException(
-          "fused truncate-and-power needs the dealer's tuples (truncation mode DEALER or EXACT), not " + mode);
+          "fused truncate-and-power needs the dealer's tuples (truncation mode DEALER or EXACT), not "
+              + mode);
     }
   }
 

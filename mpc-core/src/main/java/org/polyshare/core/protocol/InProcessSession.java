@@ -10,8 +10,8 @@ import org.polyshare.core.link.TwoParties;
 import org.polyshare.core.ring.FixedPoint;
 
 /**
- * Both parties and the dealer in one JVM: two threads over an {@link InMemoryLink} pair, each
- * party with its source from one shared {@link InProcessDealer}. For tests, benchmarks and demos.
+ * Both parties and the dealer in one JVM: two threads over an {@link InMemoryLink} pair, each party
+ * with its source from one shared {@link InProcessDealer}. For tests, benchmarks and demos.
  */
 public final class InProcessSession {
   private final FixedPoint fp;
@@ -43,22 +43,21 @@ public final class InProcessSession {
 
   /**
    * The correlation plan of a computation: runs {@code body} once on both parties (typically on
-   * zero inputs — plans depend on shapes only) and returns the requests it made, checking that
-   * both parties made the same ones.
+   * zero inputs — plans depend on shapes only) and returns the requests it made, checking that both
+   * parties made the same ones.
    */
   public CorrelationPlan recordPlan(Function<Party, ?> body) {
     TwoParties.Result<CorrelationPlan> r =
-        TwoParties.run(
-            timeout,
-            link -> record(0, link, body),
-            link -> record(1, link, body));
+        TwoParties.run(timeout, link -> record(0, link, body), link -> record(1, link, body));
     if (!r.party0().equals(r.party1())) {
-      throw new IllegalStateException("the two parties made different correlation requests; the computation is not symmetric");
+      throw new IllegalStateException(
+          "the two parties made different correlation requests; the computation is not symmetric");
     }
     return r.party0();
   }
 
-  private CorrelationPlan record(int id, org.polyshare.core.link.PartyLink link, Function<Party, ?> body) {
+  private CorrelationPlan record(
+      int id, org.polyshare.core.link.PartyLink link, Function<Party, ?> body) {
     PrefetchingCorrelationSource src = new PrefetchingCorrelationSource(dealer.source(id));
     // Only the correlation requests the body makes matter here, not what it computes.
     var unused = body.apply(new Party(id, link, src, fp, mode));

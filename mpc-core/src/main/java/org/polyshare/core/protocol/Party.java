@@ -25,12 +25,20 @@ public final class Party {
   }
 
   public Party(
-      int id, PartyLink link, CorrelationSource correlations, FixedPoint fp, TruncationMode truncationMode) {
+      int id,
+      PartyLink link,
+      CorrelationSource correlations,
+      FixedPoint fp,
+      TruncationMode truncationMode) {
     if (id != 0 && id != 1) {
-      throw new IllegalArgumentException("party id must be 0 (model owner) or 1 (client), got " + id);
+      throw new IllegalArgumentException(
+          "party id must be 0 (model owner) or 1 (client), got " + id);
     }
     if (link == null || correlations == null || fp == null || truncationMode == null) {
-      throw new IllegalArgumentException("party " + id + " needs a link, a correlation source, a fixed-point codec and a truncation mode");
+      throw new IllegalArgumentException(
+          "party "
+              + id
+              + " needs a link, a correlation source, a fixed-point codec and a truncation mode");
     }
     if (correlations.partyId() != id) {
       throw new IllegalArgumentException(

@@ -6,15 +6,15 @@ import java.util.List;
 import org.polyshare.core.correlation.CorrelationRequest;
 
 /**
- * The square-and-multiply schedule of {@code b^d}, {@code d ≥ 1}, written once for every party
- * that needs it: the secure power ({@link Activations#power}), the correlations it draws
- * ({@link #requests}), and the plaintext int64 reference ({@link #ring}).
+ * The square-and-multiply schedule of {@code b^d}, {@code d ≥ 1}, written once for every party that
+ * needs it: the secure power ({@link Activations#power}), the correlations it draws ({@link
+ * #requests}), and the plaintext int64 reference ({@link #ring}).
  *
  * <p>Over the bits of {@code d} from the lowest: a set bit takes the current base into the result
  * (the first one for free, later ones by a product), and between bits the base is squared. Every
  * product is truncated by {@code f} bits. So {@code d = 2} is one square, {@code d = 3} a square
- * and a product, {@code d = 8} three squares; in general {@code ⌊log2 d⌋} squares and
- * {@code popcount(d) − 1} products.
+ * and a product, {@code d = 8} three squares; in general {@code ⌊log2 d⌋} squares and {@code
+ * popcount(d) − 1} products.
  */
 public final class PowerChain {
   /** One step of the schedule. */
@@ -80,7 +80,8 @@ public final class PowerChain {
       if (s == Step.TAKE) {
         continue;
       }
-      out.add(s == Step.SQUARE ? new CorrelationRequest.Squares(n) : new CorrelationRequest.Triples(n));
+      out.add(
+          s == Step.SQUARE ? new CorrelationRequest.Squares(n) : new CorrelationRequest.Triples(n));
       out.addAll(Truncation.requests(mode, n, fracBits));
     }
     return out;
@@ -102,40 +103,44 @@ public final class PowerChain {
 
   /** The secure power on shares (see {@link Beaver#mul}, {@link Beaver#square}). */
   public long[] secure(Party p, long[] base) {
-    return apply(base, new Products() {
-      @Override
-      public long[] multiply(long[] a, long[] b) {
-        return Beaver.mul(p, a, b);
-      }
+    return apply(
+        base,
+        new Products() {
+          @Override
+          public long[] multiply(long[] a, long[] b) {
+            return Beaver.mul(p, a, b);
+          }
 
-      @Override
-      public long[] square(long[] a) {
-        return Beaver.square(p, a);
-      }
-    });
+          @Override
+          public long[] square(long[] a) {
+            return Beaver.square(p, a);
+          }
+        });
   }
 
   /** The plaintext int64 reference: each product an exact arithmetic shift by {@code f}. */
   public long[] ring(long[] base, int f) {
-    return apply(base, new Products() {
-      @Override
-      public long[] multiply(long[] a, long[] b) {
-        long[] out = new long[a.length];
-        for (int i = 0; i < out.length; i++) {
-          out[i] = a[i] * b[i] >> f;
-        }
-        return out;
-      }
+    return apply(
+        base,
+        new Products() {
+          @Override
+          public long[] multiply(long[] a, long[] b) {
+            long[] out = new long[a.length];
+            for (int i = 0; i < out.length; i++) {
+              out[i] = a[i] * b[i] >> f;
+            }
+            return out;
+          }
 
-      @Override
-      public long[] square(long[] a) {
-        long[] out = new long[a.length];
-        for (int i = 0; i < out.length; i++) {
-          out[i] = a[i] * a[i] >> f;
-        }
-        return out;
-      }
-    });
+          @Override
+          public long[] square(long[] a) {
+            long[] out = new long[a.length];
+            for (int i = 0; i < out.length; i++) {
+              out[i] = a[i] * a[i] >> f;
+            }
+            return out;
+          }
+        });
   }
 
   @Override

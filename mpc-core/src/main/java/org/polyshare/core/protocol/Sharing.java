@@ -15,15 +15,20 @@ public final class Sharing {
   private Sharing() {}
 
   /**
-   * Secret-shares {@code n} elements owned by {@code owner}. The owner passes its secret, the
-   * other party passes {@code null}. One message of 16 bytes, owner to peer.
+   * Secret-shares {@code n} elements owned by {@code owner}. The owner passes its secret, the other
+   * party passes {@code null}. One message of 16 bytes, owner to peer.
    */
   public static long[] share(Party p, int owner, long[] secret, int n) {
     checkOwner(owner);
     if (p.id() == owner) {
       if (secret == null || secret.length != n) {
         throw new IllegalArgumentException(
-            "party " + owner + " shares " + n + " elements but passed " + (secret == null ? "no data" : secret.length + " elements"));
+            "party "
+                + owner
+                + " shares "
+                + n
+                + " elements but passed "
+                + (secret == null ? "no data" : secret.length + " elements"));
       }
       Seed seed = Seed.random();
       long[] r = new Prg(seed).nextLongs(n);
@@ -35,7 +40,8 @@ public final class Sharing {
     }
     byte[] seed = p.link().receiveBytes(Tags.SHARE);
     if (seed.length != Seed.BYTES) {
-      throw new IllegalStateException("protocol error: share seed of " + seed.length + " bytes from " + p.link().peerName());
+      throw new IllegalStateException(
+          "protocol error: share seed of " + seed.length + " bytes from " + p.link().peerName());
     }
     return new Prg(Seed.of(seed)).nextLongs(n);
   }
@@ -53,7 +59,8 @@ public final class Sharing {
     }
     byte[] seed = p.link().receiveBytes(Tags.SHARE);
     if (seed.length != Seed.BYTES) {
-      throw new IllegalStateException("protocol error: share seed of " + seed.length + " bytes from " + p.link().peerName());
+      throw new IllegalStateException(
+          "protocol error: share seed of " + seed.length + " bytes from " + p.link().peerName());
     }
     return new InputMask(owner, new Prg(Seed.of(seed)).nextLongs(n));
   }
@@ -72,7 +79,11 @@ public final class Sharing {
     }
     if (secret == null || secret.length != mask.r.length) {
       throw new IllegalArgumentException(
-          "party " + mask.owner + " shares " + mask.r.length + " elements but passed "
+          "party "
+              + mask.owner
+              + " shares "
+              + mask.r.length
+              + " elements but passed "
               + (secret == null ? "no data" : secret.length + " elements"));
     }
     long[] out = new long[secret.length];
@@ -147,8 +158,15 @@ public final class Sharing {
     long[] other = p.link().receiveLongs(tag);
     if (other.length != expected) {
       throw new IllegalStateException(
-          "protocol error under tag " + tag + ": expected " + expected + " ring elements from "
-              + p.link().peerName() + ", got " + other.length + " (the parties' op sequences diverge)");
+          "protocol error under tag "
+              + tag
+              + ": expected "
+              + expected
+              + " ring elements from "
+              + p.link().peerName()
+              + ", got "
+              + other.length
+              + " (the parties' op sequences diverge)");
     }
     return other;
   }

@@ -12,14 +12,18 @@ public final class Tags {
   public static final int SHARE = 101;
   public static final int OPEN = 102;
   public static final int REVEAL = 103;
+
   /** The Beaver product over any bilinear map (elementwise, matmul, conv2d). */
   public static final int PRODUCT = 104;
+
   public static final int SQUARE = 105;
   public static final int TRUNCATE = 108;
   public static final int FIXED_WEIGHT_SETUP = 109;
   public static final int FIXED_WEIGHT_ONLINE = 110;
+
   /** The masked input of an FSS ReLU ({@code org.polyshare.core.fss.FssRelu}). */
   public static final int FSS_RELU = 111;
+
   /** The single opening of a fused truncate-and-power ({@link FusedPower}). */
   public static final int FUSED_POWER = 112;
 }

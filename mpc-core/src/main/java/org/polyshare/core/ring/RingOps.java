@@ -1,6 +1,9 @@
 package org.polyshare.core.ring;
 
-/** Elementwise kernels over Z_2^64 on raw arrays; Java's wrapping {@code long} arithmetic is the ring. */
+/**
+ * Elementwise kernels over Z_2^64 on raw arrays; Java's wrapping {@code long} arithmetic is the
+ * ring.
+ */
 public final class RingOps {
   private RingOps() {}
 

@@ -114,7 +114,9 @@ public final class RingTensor {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RingTensor t && Arrays.equals(shape, t.shape) && Arrays.equals(data, t.data);
+    return o instanceof RingTensor t
+        && Arrays.equals(shape, t.shape)
+        && Arrays.equals(data, t.data);
   }
 
   @Override

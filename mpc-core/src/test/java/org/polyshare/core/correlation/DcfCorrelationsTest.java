@@ -8,7 +8,10 @@ import org.polyshare.core.fss.Dcf;
 import org.polyshare.core.fss.DcfKeys;
 import org.polyshare.core.prg.Seed;
 
-/** The dealer's DCF-carrying kinds: shares reconstruct to the stated values, keys to the stated comparisons. */
+/**
+ * The dealer's DCF-carrying kinds: shares reconstruct to the stated values, keys to the stated
+ * comparisons.
+ */
 class DcfCorrelationsTest {
 
   private static Correlation[] deal(CorrelationRequest r, Dealer dealer) {
@@ -77,11 +80,21 @@ class DcfCorrelationsTest {
     CorrelationRequest r = new CorrelationRequest.ExactTruncation(10, 16);
     DealerMessage short1 = new DealerMessage(Seed.random(), new long[5]);
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> CorrelationExpander.expand(0, r, short1));
-    assertEquals("dealer message for " + r + " has 5 correction longs, expected "
-        + DcfKeys.correctionLength(16, 10) + " (DCF keys) or " + (DcfKeys.correctionLength(16, 10) + 20)
-        + " (tuple correction and DCF keys)", e.getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> CorrelationExpander.expand(1, new CorrelationRequest.FssRelu(10, 30), DealerMessage.seedOnly(Seed.random())));
+        assertThrows(
+            IllegalArgumentException.class, () -> CorrelationExpander.expand(0, r, short1));
+    assertEquals(
+        "dealer message for "
+            + r
+            + " has 5 correction longs, expected "
+            + DcfKeys.correctionLength(16, 10)
+            + " (DCF keys) or "
+            + (DcfKeys.correctionLength(16, 10) + 20)
+            + " (tuple correction and DCF keys)",
+        e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            CorrelationExpander.expand(
+                1, new CorrelationRequest.FssRelu(10, 30), DealerMessage.seedOnly(Seed.random())));
   }
 }

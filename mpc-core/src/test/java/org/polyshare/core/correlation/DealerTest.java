@@ -59,12 +59,14 @@ class DealerTest {
     MatMulShape ms = new MatMulShape(3, 17, 5);
     BeaverTriples m0 = s0.matmulTriple(ms);
     BeaverTriples m1 = s1.matmulTriple(ms);
-    assertArrayEquals(RingGemm.multiply(sum(m0.a(), m1.a()), sum(m0.b(), m1.b()), ms), sum(m0.c(), m1.c()));
+    assertArrayEquals(
+        RingGemm.multiply(sum(m0.a(), m1.a()), sum(m0.b(), m1.b()), ms), sum(m0.c(), m1.c()));
 
     Conv2dShape cs = new Conv2dShape(2, 3, 7, 6, 4, 3, 3, 2, 1);
     BeaverTriples c0 = s0.convTriple(cs);
     BeaverTriples c1 = s1.convTriple(cs);
-    assertArrayEquals(RingConv.conv2d(sum(c0.a(), c1.a()), sum(c0.b(), c1.b()), cs), sum(c0.c(), c1.c()));
+    assertArrayEquals(
+        RingConv.conv2d(sum(c0.a(), c1.a()), sum(c0.b(), c1.b()), cs), sum(c0.c(), c1.c()));
 
     WeightMaskShare w0 = s0.weightMask(7, cs.weightNumel());
     WeightMaskShare w1 = s1.weightMask(7, cs.weightNumel());
@@ -107,7 +109,9 @@ class DealerTest {
     }
     InProcessDealer.Traffic p0 = d.trafficTo(0);
     InProcessDealer.Traffic p1 = d.trafficTo(1);
-    System.out.printf("dealer traffic for %d batches of %d triples: party 0 %d B, party 1 %d B%n", batches, n, p0.bytes(), p1.bytes());
+    System.out.printf(
+        "dealer traffic for %d batches of %d triples: party 0 %d B, party 1 %d B%n",
+        batches, n, p0.bytes(), p1.bytes());
     // Each batch: 16-byte seed to both; n corrections (8n bytes) to exactly one, alternating.
     assertEquals(batches, p0.messages());
     assertEquals(batches / 2, p0.messagesWithCorrection());
@@ -122,8 +126,10 @@ class DealerTest {
   void divergingPlansFailWithBothRequestsNamed() {
     InProcessDealer d = new InProcessDealer();
     d.source(0).triples(5);
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> d.source(1).squares(5));
-    assertTrue(e.getMessage().contains("Triples") && e.getMessage().contains("Squares"), e.getMessage());
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> d.source(1).squares(5));
+    assertTrue(
+        e.getMessage().contains("Triples") && e.getMessage().contains("Squares"), e.getMessage());
   }
 
   @Test
@@ -131,7 +137,9 @@ class DealerTest {
     Dealer dealer = new Dealer();
     Conv2dShape cs = Conv2dShape.of(1, 2, 5, 2, 3, 1, 1);
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> dealer.deal(new CorrelationRequest.FixedMask(3, cs)));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> dealer.deal(new CorrelationRequest.FixedMask(3, cs)));
     assertTrue(e.getMessage().contains("never dealt"), e.getMessage());
   }
 
@@ -159,14 +167,22 @@ class DealerTest {
     assertEquals(
         CorrelationPlan.of(new CorrelationRequest.Triples(1)).sha256Hex(),
         com.google.common.hash.Hashing.sha256()
-            .newHasher().putLong(1).putLong(3).putLong(1).putLong(1).putLong(1).hash().toString());
+            .newHasher()
+            .putLong(1)
+            .putLong(3)
+            .putLong(1)
+            .putLong(1)
+            .putLong(1)
+            .hash()
+            .toString());
   }
 
   @Test
   void prefetchedCorrelationsAreServedInPlanOrderAndCheckedAgainstIt() {
     InProcessDealer d = new InProcessDealer();
     PrefetchingCorrelationSource p0 = new PrefetchingCorrelationSource(d.source(0));
-    CorrelationPlan plan = CorrelationPlan.of(new CorrelationRequest.Triples(4), new CorrelationRequest.Squares(3));
+    CorrelationPlan plan =
+        CorrelationPlan.of(new CorrelationRequest.Triples(4), new CorrelationRequest.Squares(3));
     p0.prefetch(plan);
     assertEquals(2, p0.buffered());
     assertEquals(2, d.trafficTo(0).messages(), "fetched offline");
@@ -177,7 +193,9 @@ class DealerTest {
     }
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> p0.squares(4));
     assertTrue(e.getMessage().contains("prefetched plan"), e.getMessage());
-    assertEquals(List.of(new CorrelationRequest.Triples(4), new CorrelationRequest.Squares(4)), p0.recorded().requests());
+    assertEquals(
+        List.of(new CorrelationRequest.Triples(4), new CorrelationRequest.Squares(4)),
+        p0.recorded().requests());
   }
 
   @Test

@@ -14,12 +14,13 @@ import org.polyshare.core.prg.Seed;
  * excluded), compares the frequency of ones between the two groups with the two-proportion
  * chi-square {@code (c_A − c_B)² / (2K·p̂(1 − p̂))}; also each group's frequency against 1/2 with
  * {@code (2c − K)²/K}. If a key is uniform whatever α is, each term is asymptotically χ²(1) and
- * independent of the others, so a sum over m positions is χ²(m); the test rejects above the
- * χ²(m) quantile of 1 − 10^-9 (Wilson–Hilferty, z = 6.0): 10^-9 per sum, eighteen sums (three
- * key shapes — 16 and 64 bits scalar, 40 bits with the FSS ReLU's payload (1, α) — two parties,
- * one two-sample and two uniformity sums each), so a false alarm about once in 5·10^7 runs. The test is on marginal bit frequencies: that is what a leak of
- * threshold bits into key bits shows up as. The same statistic on a key that leaks even ONE bit of α (or the
- * unmasked control-bit corrections of a broken generator) exceeds it by far.
+ * independent of the others, so a sum over m positions is χ²(m); the test rejects above the χ²(m)
+ * quantile of 1 − 10^-9 (Wilson–Hilferty, z = 6.0): 10^-9 per sum, eighteen sums (three key shapes
+ * — 16 and 64 bits scalar, 40 bits with the FSS ReLU's payload (1, α) — two parties, one two-sample
+ * and two uniformity sums each), so a false alarm about once in 5·10^7 runs. The test is on
+ * marginal bit frequencies: that is what a leak of threshold bits into key bits shows up as. The
+ * same statistic on a key that leaks even ONE bit of α (or the unmasked control-bit corrections of
+ * a broken generator) exceeds it by far.
  */
 class DcfKeyPrivacyTest {
   private static final int K = 4000;
@@ -59,7 +60,9 @@ class DcfKeyPrivacyTest {
     return p;
   }
 
-  /** Ones per bit position over the K keys of {@code keys}, optionally corrupted by {@code leak}. */
+  /**
+   * Ones per bit position over the K keys of {@code keys}, optionally corrupted by {@code leak}.
+   */
   private static long[] ones(DcfKeys keys, long alpha, Leak leak) {
     long[] c = null;
     for (int k = 0; k < keys.count; k++) {
@@ -113,8 +116,8 @@ class DcfKeyPrivacyTest {
   }
 
   /**
-   * Max of the statistics over the limit (≤ 1 means "looks independent of α"). Width 2 carries
-   * the FSS ReLU's payload {@code (1, α)}: a secret payload tied to the threshold.
+   * Max of the statistics over the limit (≤ 1 means "looks independent of α"). Width 2 carries the
+   * FSS ReLU's payload {@code (1, α)}: a secret payload tied to the threshold.
    */
   private static double worstRatio(int n, int width, Leak leak, Prg rng) {
     long alphaA = 0;
@@ -132,8 +135,10 @@ class DcfKeyPrivacyTest {
       double lim = limit(ca.length);
       double t = twoSample(ca, cb);
       double u = Math.max(uniform(ca), uniform(cb));
-      System.out.printf("n = %d, width %d, party %d: %d key bits, two-sample χ² %.0f, uniformity χ² %.0f,"
-          + " limit %.0f%n", n, width, party, ca.length, t, u, lim);
+      System.out.printf(
+          "n = %d, width %d, party %d: %d key bits, two-sample χ² %.0f, uniformity χ² %.0f,"
+              + " limit %.0f%n",
+          n, width, party, ca.length, t, u, lim);
       worst = Math.max(worst, Math.max(t, u) / lim);
     }
     return worst;
@@ -156,8 +161,16 @@ class DcfKeyPrivacyTest {
     Prg rng = new Prg(Seed.random());
     for (int[] nw : new int[][] {{16, 1}, {64, 1}, {40, 2}}) {
       double r = worstRatio(nw[0], nw[1], NONE, rng);
-      assertTrue(r <= 1, "n = " + nw[0] + ", width " + nw[1] + ": a key's bits depend on the"
-          + " threshold (statistic " + r + " x the 1e-9 limit)");
+      assertTrue(
+          r <= 1,
+          "n = "
+              + nw[0]
+              + ", width "
+              + nw[1]
+              + ": a key's bits depend on the"
+              + " threshold (statistic "
+              + r
+              + " x the 1e-9 limit)");
     }
   }
 
@@ -170,16 +183,17 @@ class DcfKeyPrivacyTest {
     Leak oneBit = (b, alpha, n) -> b[b.length - 64] = ((alpha >>> (n - 1)) & 1) != 0;
     assertTrue(worstRatio(16, oneBit, rng) > 1, "a one-bit leak went unnoticed");
     // A generator that forgets to mask the control-bit corrections: t_CW^L = a ⊕ 1, t_CW^R = a.
-    Leak unmaskedT = (b, alpha, n) -> {
-      int p = 127;
-      for (int level = 0; level < n; level++) {
-        p += 127 + 64;
-        boolean a = ((alpha >>> (n - 1 - level)) & 1) != 0;
-        b[p] = !a;
-        b[p + 1] = a;
-        p += 2;
-      }
-    };
+    Leak unmaskedT =
+        (b, alpha, n) -> {
+          int p = 127;
+          for (int level = 0; level < n; level++) {
+            p += 127 + 64;
+            boolean a = ((alpha >>> (n - 1 - level)) & 1) != 0;
+            b[p] = !a;
+            b[p + 1] = a;
+            p += 2;
+          }
+        };
     assertTrue(worstRatio(16, unmaskedT, rng) > 1, "unmasked t-corrections went unnoticed");
   }
 }

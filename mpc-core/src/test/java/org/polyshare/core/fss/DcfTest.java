@@ -46,12 +46,14 @@ class DcfTest {
     }
     for (long[] beta : new long[][] {payload, null}) {
       DcfKeys[] keys = Dcf.generate(n, alpha, beta, dealerRng);
-      atEveryPoint(keys, (y, point) -> {
-        for (int a = 0; a < 256; a++) {
-          long want = expected(beta == null ? 1L : beta[a], point, a);
-          assertEquals(want, y[a], "x = " + point + ", alpha = " + a);
-        }
-      });
+      atEveryPoint(
+          keys,
+          (y, point) -> {
+            for (int a = 0; a < 256; a++) {
+              long want = expected(beta == null ? 1L : beta[a], point, a);
+              assertEquals(want, y[a], "x = " + point + ", alpha = " + a);
+            }
+          });
     }
   }
 
@@ -66,17 +68,22 @@ class DcfTest {
       long[] payload = dealerRng.nextLongs(256 * w);
       DcfKeys[] keys = Dcf.generate(8, w, alpha, payload, dealerRng);
       assertEquals(w, keys[0].width());
-      atEveryPoint(keys, (y, point) -> {
-        for (int a = 0; a < 256; a++) {
-          for (int e = 0; e < w; e++) {
-            assertEquals(expected(payload[a * w + e], point, a), y[a * w + e],
-                "width " + w + ", x = " + point + ", alpha = " + a + ", component " + e);
-          }
-        }
-      });
+      atEveryPoint(
+          keys,
+          (y, point) -> {
+            for (int a = 0; a < 256; a++) {
+              for (int e = 0; e < w; e++) {
+                assertEquals(
+                    expected(payload[a * w + e], point, a),
+                    y[a * w + e],
+                    "width " + w + ", x = " + point + ", alpha = " + a + ", component " + e);
+              }
+            }
+          });
       DcfKeys back = DcfKeys.decode(keys[0].encode());
       assertArrayEquals(keys[0].encode(), back.encode());
-      assertEquals(8L * (4 + 2 * 256) + (long) (DcfKeys.bytesPerKey(8, w) - 16) * 256, keys[0].wireBytes());
+      assertEquals(
+          8L * (4 + 2 * 256) + (long) (DcfKeys.bytesPerKey(8, w) - 16) * 256, keys[0].wireBytes());
     }
   }
 

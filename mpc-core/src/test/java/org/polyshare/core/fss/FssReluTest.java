@@ -23,9 +23,15 @@ class FssReluTest {
   private static final int CHUNK = 1 << 15;
 
   /** Secure ⌊ReLU(x)/2^shift⌋ of uniformly shared x, in chunks (layers) of one session. */
-  private static long[] secureRelu(InProcessSession session, long[] x, int bits, int shift, long seed) {
-    TwoParties.Result<long[]> r = SharedRuns.onShares(session, x, seed,
-        (p, mine) -> SharedRuns.inChunks(mine, CHUNK, part -> FssRelu.relu(p, part, bits, shift)));
+  private static long[] secureRelu(
+      InProcessSession session, long[] x, int bits, int shift, long seed) {
+    TwoParties.Result<long[]> r =
+        SharedRuns.onShares(
+            session,
+            x,
+            seed,
+            (p, mine) ->
+                SharedRuns.inChunks(mine, CHUNK, part -> FssRelu.relu(p, part, bits, shift)));
     int layers = (x.length + CHUNK - 1) / CHUNK;
     assertEquals((shift == 0 ? 1 : 2) * layers, r.stats0().rounds(), "online rounds per layer");
     return SharedRuns.reveal(r);
@@ -35,7 +41,10 @@ class FssReluTest {
     return new InProcessSession(new FixedPoint(16), TruncationMode.EXACT);
   }
 
-  /** Values in [−2^bits, 2^bits): all of them or the two ends and zero's neighbourhood, then uniform and log-scale. */
+  /**
+   * Values in [−2^bits, 2^bits): all of them or the two ends and zero's neighbourhood, then uniform
+   * and log-scale.
+   */
   private static long[] values(int n, int bits, long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
     long lim = 1L << bits;
@@ -67,7 +76,8 @@ class FssReluTest {
     for (int i = 0; i < x.length; i++) {
       long want = Math.max(x[i], 0) >> shift;
       if (y[i] != want) {
-        throw new AssertionError(what + ": element " + i + ", x = " + x[i] + ": want " + want + ", got " + y[i]);
+        throw new AssertionError(
+            what + ": element " + i + ", x = " + x[i] + ": want " + want + ", got " + y[i]);
       }
     }
   }
@@ -107,11 +117,30 @@ class FssReluTest {
     for (int bits : new int[] {3, 16, 40, 62}) {
       long lim = 1L << bits;
       long[] rs = {
-        -1L, -2L, -lim, -lim - 1, -lim + 1, -2 * lim, -2 * lim + 1, Long.MIN_VALUE, Long.MIN_VALUE + 1,
-        Long.MIN_VALUE - 1, Long.MIN_VALUE + lim - 1, 0, 1, lim - 1, lim, Long.MIN_VALUE | (lim - 1),
-        rnd.nextLong(), rnd.nextLong() | Long.MIN_VALUE, rnd.nextLong() & -lim, (rnd.nextLong() & -lim) - 1
+        -1L,
+        -2L,
+        -lim,
+        -lim - 1,
+        -lim + 1,
+        -2 * lim,
+        -2 * lim + 1,
+        Long.MIN_VALUE,
+        Long.MIN_VALUE + 1,
+        Long.MIN_VALUE - 1,
+        Long.MIN_VALUE + lim - 1,
+        0,
+        1,
+        lim - 1,
+        lim,
+        Long.MIN_VALUE | (lim - 1),
+        rnd.nextLong(),
+        rnd.nextLong() | Long.MIN_VALUE,
+        rnd.nextLong() & -lim,
+        (rnd.nextLong() & -lim) - 1
       };
-      long[] xs = {-lim, -lim + 1, -1, 0, 1, lim - 2, lim - 1, rnd.nextLong(-lim, lim), rnd.nextLong(-lim, lim)};
+      long[] xs = {
+        -lim, -lim + 1, -1, 0, 1, lim - 2, lim - 1, rnd.nextLong(-lim, lim), rnd.nextLong(-lim, lim)
+      };
       int n = rs.length * xs.length;
       long[] r = new long[n];
       long[] x = new long[n];
@@ -193,7 +222,9 @@ class FssReluTest {
     assertEquals(8L * n, r.stats0().bytesSent(), "one ring element per ReLU");
   }
 
-  /** Dealer bytes: one width-2 k-bit key per ReLU to each party, the 4 mask values to one of them. */
+  /**
+   * Dealer bytes: one width-2 k-bit key per ReLU to each party, the 4 mask values to one of them.
+   */
   @Test
   void dealerBytesPerRelu() {
     int n = 1000;
@@ -206,23 +237,33 @@ class FssReluTest {
       assertEquals(DcfKeys.bytesPerKey(bits, 2) - 16, relu / (double) n, 0.01);
       long trunc = 8L * DcfKeys.correctionLength(16, n);
       assertEquals(2 * (16 + relu) + 32L * n + 2 * (16 + trunc) + 16L * n, t0.bytes() + t1.bytes());
-      System.out.printf("FSS ReLU k = %d: %.1f B/ReLU/party of DCF keys, + %.1f B with the exact"
-          + " truncation by 16; %.1f B/ReLU in all (both parties)%n", bits, relu / (double) n,
-          (relu + trunc) / (double) n, (t0.bytes() + t1.bytes()) / (double) n);
+      System.out.printf(
+          "FSS ReLU k = %d: %.1f B/ReLU/party of DCF keys, + %.1f B with the exact"
+              + " truncation by 16; %.1f B/ReLU in all (both parties)%n",
+          bits,
+          relu / (double) n,
+          (relu + trunc) / (double) n,
+          (t0.bytes() + t1.bytes()) / (double) n);
     }
   }
 
   @Test
   void requestsAndTheirEncoding() {
-    assertEquals(List.of(new CorrelationRequest.FssRelu(9, 40), new CorrelationRequest.ExactTruncation(9, 16)),
+    assertEquals(
+        List.of(
+            new CorrelationRequest.FssRelu(9, 40), new CorrelationRequest.ExactTruncation(9, 16)),
         FssRelu.requests(9, 40, 16));
     assertEquals(List.of(new CorrelationRequest.FssRelu(9, 40)), FssRelu.requests(9, 40, 0));
     assertEquals(
         FssRelu.requests(7, 30, 12),
         session().recordPlan(p -> FssRelu.relu(p, new long[7], 30, 12)).requests());
     CorrelationRequest r = new CorrelationRequest.FssRelu(123, 40);
-    assertEquals(r, org.polyshare.core.correlation.CorrelationPlan.decode(
-        org.polyshare.core.correlation.CorrelationPlan.of(r).encode()).requests().get(0));
+    assertEquals(
+        r,
+        org.polyshare.core.correlation.CorrelationPlan.decode(
+                org.polyshare.core.correlation.CorrelationPlan.of(r).encode())
+            .requests()
+            .get(0));
     assertThrows(IllegalArgumentException.class, () -> new CorrelationRequest.FssRelu(1, 63));
     assertTrue(new CorrelationRequest.FssRelu(1, 62).encode()[0] == 11);
   }

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code aes_128.txt}: input 0 is the key, input 1 the plaintext, output the ciphertext. Bit
- * order, found by plain evaluation: wire j of each 128-bit value is bit j of the value read as a
- * big-endian integer (wire 0 = least significant bit of byte 15), which is exactly
- * {@link Bits#fromHex} of the usual hex spelling.
+ * {@code aes_128.txt}: input 0 is the key, input 1 the plaintext, output the ciphertext. Bit order,
+ * found by plain evaluation: wire j of each 128-bit value is bit j of the value read as a
+ * big-endian integer (wire 0 = least significant bit of byte 15), which is exactly {@link
+ * Bits#fromHex} of the usual hex spelling.
  */
 class BristolAesTest {
   static Circuit aes;
@@ -72,7 +72,10 @@ class BristolAesTest {
         rnd.nextBytes(key);
         rnd.nextBytes(pt);
       }
-      in[k] = new long[][] {Bits.fromHex(hex.formatHex(key), 128), Bits.fromHex(hex.formatHex(pt), 128)};
+      in[k] =
+          new long[][] {
+            Bits.fromHex(hex.formatHex(key), 128), Bits.fromHex(hex.formatHex(pt), 128)
+          };
       expect[k] = hex.formatHex(jdkAes(key, pt));
     }
     assertEquals("69c4e0d86a7b0430d8cdb78070b4c55a", expect[0]);

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 
 class CircuitBuilderTest {
 
-  /** inputs x, y, c (1 bit); outputs x+y, x−y, x<y unsigned, x<y signed, c?y:x, x>>5, x>>>5, x<<7. */
+  /**
+   * inputs x, y, c (1 bit); outputs x+y, x−y, x<y unsigned, x<y signed, c?y:x, x>>5, x>>>5, x<<7.
+   */
   static Circuit wordOps(int w) {
     CircuitBuilder b = new CircuitBuilder("word-ops");
     int[] x = b.input(w);
@@ -27,8 +29,14 @@ class CircuitBuilderTest {
 
   static long[] expected(long x, long y, long c) {
     return new long[] {
-      x + y, x - y, Long.compareUnsigned(x, y) < 0 ? 1 : 0, x < y ? 1 : 0, c == 1 ? y : x, x >> 5,
-      x >>> 5, x << 7
+      x + y,
+      x - y,
+      Long.compareUnsigned(x, y) < 0 ? 1 : 0,
+      x < y ? 1 : 0,
+      c == 1 ? y : x,
+      x >> 5,
+      x >>> 5,
+      x << 7
     };
   }
 

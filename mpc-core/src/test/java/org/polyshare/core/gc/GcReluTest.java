@@ -17,8 +17,22 @@ class GcReluTest {
   /** Values that stress the adder, the sign and the shift, plus random ones of every magnitude. */
   static long[] testValues(int n, long seed) {
     long[] special = {
-      0, 1, -1, 2, -2, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1, Long.MAX_VALUE - 1,
-      1L << 16, -(1L << 16), (1L << 16) - 1, -(1L << 16) + 1, 1L << 62, -(1L << 62), 0x5555_5555L
+      0,
+      1,
+      -1,
+      2,
+      -2,
+      Long.MAX_VALUE,
+      Long.MIN_VALUE,
+      Long.MIN_VALUE + 1,
+      Long.MAX_VALUE - 1,
+      1L << 16,
+      -(1L << 16),
+      (1L << 16) - 1,
+      -(1L << 16) + 1,
+      1L << 62,
+      -(1L << 62),
+      0x5555_5555L
     };
     Random rnd = new Random(seed);
     long[] x = new long[n];
@@ -79,7 +93,9 @@ class GcReluTest {
       }
       // Binomial(4096, 1/2), sd 32; |ones − 2048| ≥ 224 (7 sd) has probability 2.7e-12 per bit,
       // 1.7e-10 over the 64 bits (exact binomial tail): a false alarm once in ~10^10 runs
-      assertTrue(Math.abs(ones - n / 2) < 224, "bit " + bit + " of party 1's share is set " + ones + " times");
+      assertTrue(
+          Math.abs(ones - n / 2) < 224,
+          "bit " + bit + " of party 1's share is set " + ones + " times");
     }
   }
 
@@ -93,7 +109,8 @@ class GcReluTest {
         equalToResult++;
       }
     }
-    assertTrue(equalToResult <= 1, "party 1's share equals the plain result " + equalToResult + " times");
+    assertTrue(
+        equalToResult <= 1, "party 1's share equals the plain result " + equalToResult + " times");
     assertNotEquals(s[0][0], s[0][1]);
   }
 
@@ -182,7 +199,8 @@ class GcReluTest {
         for (int i = 0; i < window; i++) {
           max = Math.max(max, x[g * window + i]);
         }
-        assertEquals(max >> shift, r.party0()[g] + r.party1()[g], "window " + g + " shift " + shift);
+        assertEquals(
+            max >> shift, r.party0()[g] + r.party1()[g], "window " + g + " shift " + shift);
       }
     }
   }

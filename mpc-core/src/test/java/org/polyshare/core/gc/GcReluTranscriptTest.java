@@ -22,9 +22,9 @@ import org.polyshare.core.ring.FixedPoint;
  * depend on party 0's circuit input, and its random parts must be uniform.
  *
  * <p>Each statistic is a chi-square over bytes: a 64- or 128-bit value is cut into 8 or 16 bytes,
- * each byte position is a 256-category histogram, and the statistic sums {@code (obs − E)²/E}
- * over categories and positions (255 degrees of freedom per position; bytes of a uniform value
- * are independent uniform bytes). The thresholds are the chi-square quantiles with a false-alarm
+ * each byte position is a 256-category histogram, and the statistic sums {@code (obs − E)²/E} over
+ * categories and positions (255 degrees of freedom per position; bytes of a uniform value are
+ * independent uniform bytes). The thresholds are the chi-square quantiles with a false-alarm
  * probability of 10⁻⁹ each (scipy {@code chi2.isf(1e-9, df)}), so the class fails a correct
  * implementation about once in 3·10⁸ runs.
  */
@@ -32,6 +32,7 @@ class GcReluTranscriptTest {
   private static final int SHIFT = 16;
   private static final int N = 2048; // ReLUs per session: 8 chunks of 256
   private static final int SESSIONS = 2; // per fixed input
+
   /** Party 0's circuit input a, fixed in every instance; the two differ in every bit. */
   private static final long[] INPUTS = {0x0123_4567_89ab_cdefL, ~0x0123_4567_89ab_cdefL};
 
@@ -74,9 +75,9 @@ class GcReluTranscriptTest {
   }
 
   /**
-   * One session of N ReLUs in which party 0's circuit input is {@code a} in every instance:
-   * party 1 picks its online share {@code x1 = a − x0 + s} after the offline phase (s is its own
-   * offline randomness), so that {@code a = x0 + x1 − s}. Returns party 1's recording link.
+   * One session of N ReLUs in which party 0's circuit input is {@code a} in every instance: party 1
+   * picks its online share {@code x1 = a − x0 + s} after the offline phase (s is its own offline
+   * randomness), so that {@code a = x0 + x1 − s}. Returns party 1's recording link.
    */
   private static RecordingLink evaluatorView(long a, SplittableRandom rnd) {
     long[] x0 = new long[N];
@@ -86,25 +87,27 @@ class GcReluTranscriptTest {
     InProcessDealer dealer = new InProcessDealer();
     RecordingLink[] rec = new RecordingLink[1];
     long[][] s = new long[1][];
-    TwoParties.Result<long[]> r = TwoParties.run(
-        link -> {
-          Party p = new Party(0, link, dealer.source(0), FixedPoint.defaults());
-          return GcRelu.online(p, GcRelu.prepare(p, N, SHIFT), x0);
-        },
-        link -> {
-          rec[0] = new RecordingLink(link);
-          Party p = new Party(1, rec[0], dealer.source(1), FixedPoint.defaults());
-          GcRelu.Offline off = GcRelu.prepare(p, N, SHIFT);
-          s[0] = ((EvaluatorMaterial) off.material).s();
-          long[] x1 = new long[N];
-          for (int g = 0; g < N; g++) {
-            x1[g] = a - x0[g] + s[0][g];
-          }
-          return GcRelu.online(p, off, x1);
-        });
+    TwoParties.Result<long[]> r =
+        TwoParties.run(
+            link -> {
+              Party p = new Party(0, link, dealer.source(0), FixedPoint.defaults());
+              return GcRelu.online(p, GcRelu.prepare(p, N, SHIFT), x0);
+            },
+            link -> {
+              rec[0] = new RecordingLink(link);
+              Party p = new Party(1, rec[0], dealer.source(1), FixedPoint.defaults());
+              GcRelu.Offline off = GcRelu.prepare(p, N, SHIFT);
+              s[0] = ((EvaluatorMaterial) off.material).s();
+              long[] x1 = new long[N];
+              for (int g = 0; g < N; g++) {
+                x1[g] = a - x0[g] + s[0][g];
+              }
+              return GcRelu.online(p, off, x1);
+            });
     // a real session: the shares add up to ReLU(x) >> SHIFT for x = a + s
     for (int g = 0; g < N; g++) {
-      assertEquals(Math.max(a + s[0][g], 0) >> SHIFT, r.party0()[g] + r.party1()[g], "instance " + g);
+      assertEquals(
+          Math.max(a + s[0][g], 0) >> SHIFT, r.party0()[g] + r.party1()[g], "instance " + g);
     }
     return rec[0];
   }
@@ -132,9 +135,9 @@ class GcReluTranscriptTest {
 
   /**
    * Online, party 0 sends the active label {@code Z ⊕ a_j·Δ} of each bit of its input a; its
-   * point-and-permute (colour) bit, the label's lowest bit, is {@code lsb(Z) ⊕ a_j} since
-   * lsb(Δ) = 1. With a fresh uniform Z it is a uniform bit whatever a is. The 64 colours of an
-   * instance, as a 64-bit word, for each of the two fixed inputs: 2 inputs × 8 bytes × 255 df.
+   * point-and-permute (colour) bit, the label's lowest bit, is {@code lsb(Z) ⊕ a_j} since lsb(Δ) =
+   * 1. With a fresh uniform Z it is a uniform bit whatever a is. The 64 colours of an instance, as
+   * a 64-bit word, for each of the two fixed inputs: 2 inputs × 8 bytes × 255 df.
    */
   @Test
   void garblerInputColoursSeenByTheEvaluatorDoNotDependOnTheInput() {
@@ -158,14 +161,20 @@ class GcReluTranscriptTest {
       }
       stat += chi2(counts, total);
     }
-    assertTrue(stat < CHI2_4080, "colour bits of party 0's input labels depend on its input or are"
-        + " not uniform: chi-square " + stat + " over 4080 df (threshold " + CHI2_4080 + ")");
+    assertTrue(
+        stat < CHI2_4080,
+        "colour bits of party 0's input labels depend on its input or are"
+            + " not uniform: chi-square "
+            + stat
+            + " over 4080 df (threshold "
+            + CHI2_4080
+            + ")");
   }
 
   /**
    * Offline, party 0 sends per s-bit the OT correction {@code D = m0 ⊕ m1 ⊕ Δ} ({@link LabelOt}):
-   * uniform, as {@code m0 ⊕ m1} of a fresh random OT is. A garbler that sent Δ itself, or a
-   * biased D, gives constant or skewed bytes. 16 bytes × 255 df.
+   * uniform, as {@code m0 ⊕ m1} of a fresh random OT is. A garbler that sent Δ itself, or a biased
+   * D, gives constant or skewed bytes. 16 bytes × 255 df.
    */
   @Test
   void otCorrectionsDAreUniform() {
@@ -188,14 +197,19 @@ class GcReluTranscriptTest {
     }
     assertEquals((long) INPUTS.length * SESSIONS * N * SharedGc.BITS, total);
     double stat = chi2(counts, total);
-    assertTrue(stat < CHI2_4080, "OT corrections D are not uniform: chi-square " + stat
-        + " over 4080 df (threshold " + CHI2_4080 + ")");
+    assertTrue(
+        stat < CHI2_4080,
+        "OT corrections D are not uniform: chi-square "
+            + stat
+            + " over 4080 df (threshold "
+            + CHI2_4080
+            + ")");
   }
 
   /**
-   * The decoding word of each instance (the lowest bits of the 64 output zero-labels) is
-   * uniform: a garbler whose output labels carry a fixed colour would reveal the masked output's
-   * bits through the decoding alone. 8 bytes × 255 df.
+   * The decoding word of each instance (the lowest bits of the 64 output zero-labels) is uniform: a
+   * garbler whose output labels carry a fixed colour would reveal the masked output's bits through
+   * the decoding alone. 8 bytes × 255 df.
    */
   @Test
   void decodingWordsAreUniform() {
@@ -214,7 +228,12 @@ class GcReluTranscriptTest {
       }
     }
     double stat = chi2(counts, total);
-    assertTrue(stat < CHI2_2040, "decoding words are not uniform: chi-square " + stat
-        + " over 2040 df (threshold " + CHI2_2040 + ")");
+    assertTrue(
+        stat < CHI2_2040,
+        "decoding words are not uniform: chi-square "
+            + stat
+            + " over 2040 df (threshold "
+            + CHI2_2040
+            + ")");
   }
 }

@@ -48,8 +48,16 @@ class RingKernelTest {
       int h = k + rnd.nextInt(9);
       int w = k + rnd.nextInt(9);
       Conv2dShape s =
-          new Conv2dShape(1 + rnd.nextInt(3), 1 + rnd.nextInt(4), h, w, 1 + rnd.nextInt(5), k,
-              k == 1 ? 1 : k - rnd.nextInt(2), 1 + rnd.nextInt(3), rnd.nextInt(3));
+          new Conv2dShape(
+              1 + rnd.nextInt(3),
+              1 + rnd.nextInt(4),
+              h,
+              w,
+              1 + rnd.nextInt(5),
+              k,
+              k == 1 ? 1 : k - rnd.nextInt(2),
+              1 + rnd.nextInt(3),
+              rnd.nextInt(3));
       long[] x = random(rnd, s.inputNumel());
       long[] wt = random(rnd, s.weightNumel());
       assertArrayEquals(RingConv.conv2dDirect(x, wt, s), RingConv.conv2d(x, wt, s), s.toString());
@@ -91,16 +99,20 @@ class RingKernelTest {
       }
       m.applyAdd(a, b, out);
       assertArrayEquals(expect, out, m + ": applyAdd adds onto the output");
-      assertEquals(m.outputNumel(), java.util.Arrays.stream(m.outputShape()).reduce(1, (x, y) -> x * y));
+      assertEquals(
+          m.outputNumel(), java.util.Arrays.stream(m.outputShape()).reduce(1, (x, y) -> x * y));
       long[] e = m.encode();
       int[] f = new int[e.length + 1];
       for (int i = 0; i < e.length; i++) {
         f[i + 1] = (int) e[i];
       }
       assertEquals(m, BilinearMap.decode(f, 1));
-      assertThrows(IllegalArgumentException.class, () -> BilinearMap.decode(java.util.Arrays.copyOf(f, f.length - 1), 1));
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> BilinearMap.decode(java.util.Arrays.copyOf(f, f.length - 1), 1));
     }
-    assertArrayEquals(new long[] {6, 14}, new Elementwise(2).apply(new long[] {2, 7}, new long[] {3, 2}));
+    assertArrayEquals(
+        new long[] {6, 14}, new Elementwise(2).apply(new long[] {2, 7}, new long[] {3, 2}));
     assertThrows(IllegalArgumentException.class, () -> BilinearMap.decode(new int[] {9, 1}, 0));
     assertThrows(UnsupportedOperationException.class, () -> new Elementwise(3).withBatch(2));
   }
@@ -119,7 +131,8 @@ class RingKernelTest {
     for (int i = 0; i < 16; i++) {
       x[i] = i;
     }
-    assertArrayEquals(new long[] {0 + 1 + 4 + 5, 2 + 3 + 6 + 7, 8 + 9 + 12 + 13, 10 + 11 + 14 + 15},
+    assertArrayEquals(
+        new long[] {0 + 1 + 4 + 5, 2 + 3 + 6 + 7, 8 + 9 + 12 + 13, 10 + 11 + 14 + 15},
         RingConv.sumPool2d(x, 1, 1, 4, 4, 2, 2));
   }
 }

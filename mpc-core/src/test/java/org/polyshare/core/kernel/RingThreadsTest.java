@@ -34,9 +34,18 @@ class RingThreadsTest {
     return c;
   }
 
-  /** Shapes large enough to be split at 2 and 3 threads: row blocks, column blocks (m < 4·threads), odd sizes. */
+  /**
+   * Shapes large enough to be split at 2 and 3 threads: row blocks, column blocks (m < 4·threads),
+   * odd sizes.
+   */
   private static final int[][] GEMMS = {
-    {1, 1, 1}, {5, 3, 7}, {13, 67, 300}, {2, 129, 1001}, {1, 577, 1000}, {33, 65, 515}, {9, 70, 1031},
+    {1, 1, 1},
+    {5, 3, 7},
+    {13, 67, 300},
+    {2, 129, 1001},
+    {1, 577, 1000},
+    {33, 65, 515},
+    {9, 70, 1031},
   };
 
   @Test
@@ -61,7 +70,10 @@ class RingThreadsTest {
           RingGemm.multiplyAdd(pool, aPad, 5, b, 0, big, 3, m, k, n);
           RingGemm.multiplyAdd(pool, aPad, 5, b, 0, big, 3, m, k, n);
           for (int i = 0; i < m * n; i++) {
-            assertEquals(2 * expect[i], big[3 + i], "accumulated gemm element " + i + " at " + t + " threads");
+            assertEquals(
+                2 * expect[i],
+                big[3 + i],
+                "accumulated gemm element " + i + " at " + t + " threads");
           }
           assertEquals(0L, big[0] | big[1] | big[2], "gemm wrote before its output offset");
         }
@@ -72,17 +84,25 @@ class RingThreadsTest {
   @Test
   void theTestShapesReallySplit() {
     try (RingThreads pool = new RingThreads(3)) {
-      // 13x67x300: 4 row quads of 80,400 MACs each, so 3 blocks; 2x129x1001: 126 column groups, 3 blocks.
+      // 13x67x300: 4 row quads of 80,400 MACs each, so 3 blocks; 2x129x1001: 126 column groups, 3
+      // blocks.
       assertEquals(3, pool.blocks(4, RingGemm.grain(4L * 67 * 300)));
       assertEquals(3, pool.blocks(126, RingGemm.grain(8L * 2 * 129)));
       assertEquals(1, pool.blocks(2, RingGemm.grain(4L * 3 * 7)), "a tiny product stays inline");
     }
   }
 
-  /** batch, inC, hw, outC, k, stride, pad: batch-split, channel-split, pointwise and strided odd shapes. */
+  /**
+   * batch, inC, hw, outC, k, stride, pad: batch-split, channel-split, pointwise and strided odd
+   * shapes.
+   */
   private static final int[][] CONVS = {
-    {1, 16, 15, 32, 3, 1, 1}, {3, 8, 20, 16, 3, 1, 1}, {1, 64, 9, 33, 1, 1, 0}, {1, 7, 31, 24, 5, 2, 2},
-    {2, 3, 17, 5, 3, 2, 0}, {1, 1, 1, 1, 1, 1, 0},
+    {1, 16, 15, 32, 3, 1, 1},
+    {3, 8, 20, 16, 3, 1, 1},
+    {1, 64, 9, 33, 1, 1, 0},
+    {1, 7, 31, 24, 5, 2, 2},
+    {2, 3, 17, 5, 3, 2, 0},
+    {1, 1, 1, 1, 1, 1, 0},
   };
 
   @Test
@@ -100,7 +120,8 @@ class RingThreadsTest {
           assertArrayEquals(expect, out, s + " at " + t + " threads");
           RingConv.conv2dAdd(pool, input, weights, out, s);
           for (int i = 0; i < out.length; i++) {
-            assertEquals(2 * expect[i], out[i], s + " accumulated, element " + i + " at " + t + " threads");
+            assertEquals(
+                2 * expect[i], out[i], s + " accumulated, element " + i + " at " + t + " threads");
           }
         }
       }
@@ -113,12 +134,15 @@ class RingThreadsTest {
       for (int count : new int[] {1, 2, 3, 4, 10, 1001}) {
         int[] hits = new int[count];
         ConcurrentHashMap<Integer, Integer> pieces = new ConcurrentHashMap<>();
-        pool.forEachBlock(count, 1, (from, to) -> {
-          pieces.put(from, to);
-          for (int i = from; i < to; i++) {
-            hits[i]++;
-          }
-        });
+        pool.forEachBlock(
+            count,
+            1,
+            (from, to) -> {
+              pieces.put(from, to);
+              for (int i = from; i < to; i++) {
+                hits[i]++;
+              }
+            });
         for (int i = 0; i < count; i++) {
           assertEquals(1, hits[i], "item " + i + " of " + count);
         }
@@ -137,16 +161,18 @@ class RingThreadsTest {
       long[] b = random(rnd, 67 * 300);
       long[] expect = naiveGemm(a, b, 13, 67, 300);
       AtomicLong wrong = new AtomicLong();
-      Runnable caller = () -> {
-        long[] c = new long[13 * 300];
-        for (int r = 0; r < 100; r++) {
-          RingGemm.multiplyInto(pool, a, b, c, new MatMulShape(13, 67, 300));
-          if (!java.util.Arrays.equals(expect, c)) {
-            wrong.incrementAndGet();
-          }
-        }
-      };
-      // Two parties of an in-process run share one pool; each also nests nothing but must not stall.
+      Runnable caller =
+          () -> {
+            long[] c = new long[13 * 300];
+            for (int r = 0; r < 100; r++) {
+              RingGemm.multiplyInto(pool, a, b, c, new MatMulShape(13, 67, 300));
+              if (!java.util.Arrays.equals(expect, c)) {
+                wrong.incrementAndGet();
+              }
+            }
+          };
+      // Two parties of an in-process run share one pool; each also nests nothing but must not
+      // stall.
       Thread other = new Thread(caller);
       other.start();
       caller.run();
@@ -161,22 +187,28 @@ class RingThreadsTest {
   void nestedBlocksRunInlineWithoutDeadlock() {
     try (RingThreads pool = new RingThreads(2)) {
       long[] sums = new long[4];
-      pool.forEachBlock(4, 1, (from, to) -> {
-        for (int i = from; i < to; i++) {
-          int row = i;
-          long[] part = new long[8];
-          pool.forEachBlock(8, 1, (f, t) -> {
-            for (int j = f; j < t; j++) {
-              part[j] = row * 8L + j;
+      pool.forEachBlock(
+          4,
+          1,
+          (from, to) -> {
+            for (int i = from; i < to; i++) {
+              int row = i;
+              long[] part = new long[8];
+              pool.forEachBlock(
+                  8,
+                  1,
+                  (f, t) -> {
+                    for (int j = f; j < t; j++) {
+                      part[j] = row * 8L + j;
+                    }
+                  });
+              long acc = 0;
+              for (long p : part) {
+                acc += p;
+              }
+              sums[row] = acc;
             }
           });
-          long acc = 0;
-          for (long p : part) {
-            acc += p;
-          }
-          sums[row] = acc;
-        }
-      });
       for (int i = 0; i < 4; i++) {
         assertEquals(64L * i + 28, sums[i], "nested sum " + i);
       }
@@ -186,12 +218,18 @@ class RingThreadsTest {
   @Test
   void aBlockFailureReachesTheCaller() {
     try (RingThreads pool = new RingThreads(3)) {
-      IllegalStateException e = assertThrows(IllegalStateException.class, () ->
-          pool.forEachBlock(9, 1, (from, to) -> {
-            if (from > 0) {
-              throw new IllegalStateException("block " + from);
-            }
-          }));
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () ->
+                  pool.forEachBlock(
+                      9,
+                      1,
+                      (from, to) -> {
+                        if (from > 0) {
+                          throw new IllegalStateException("block " + from);
+                        }
+                      }));
       assertTrue(e.getMessage().startsWith("block "), e.getMessage());
     }
   }
@@ -202,7 +240,8 @@ class RingThreadsTest {
     assertSame(shared, RingThreads.shared());
     RingThreads.configure(shared.threads()); // the same size again is fine
     IllegalStateException e =
-        assertThrows(IllegalStateException.class, () -> RingThreads.configure(shared.threads() + 1));
+        assertThrows(
+            IllegalStateException.class, () -> RingThreads.configure(shared.threads() + 1));
     assertTrue(e.getMessage().contains("--threads"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> RingThreads.configure(-1));
     assertThrows(IllegalArgumentException.class, () -> new RingThreads(0));

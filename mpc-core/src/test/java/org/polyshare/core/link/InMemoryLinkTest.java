@@ -58,14 +58,16 @@ class InMemoryLinkTest {
   void peerCloseWakesAWaitingReceiveButKeepsQueuedMessages() throws Exception {
     InMemoryLink[] l = InMemoryLink.pair(Duration.ofSeconds(30));
     l[0].send(1, new long[] {42});
-    Thread closer = new Thread(() -> {
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException ignored) {
-        Thread.currentThread().interrupt();
-      }
-      l[0].close();
-    });
+    Thread closer =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(50);
+              } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+              }
+              l[0].close();
+            });
     closer.start();
     assertArrayEquals(new long[] {42}, l[1].receiveLongs(1));
     long t0 = System.nanoTime();

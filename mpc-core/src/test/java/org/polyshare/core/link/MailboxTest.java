@@ -34,8 +34,11 @@ class MailboxTest {
   @Test
   void anUnexpectedTagIsRefusedWithTheTagsThisEndReads() {
     Mailbox m = new Mailbox(TAGS, CAP, Mailbox.Flow.NONE);
-    LinkException e = assertThrows(LinkException.class, () -> m.deliver(42, new byte[1], "party 1"));
-    assertTrue(e.getMessage().contains("refused tag 0x2a from party 1") && e.getMessage().contains("test (0x1–0x9)"),
+    LinkException e =
+        assertThrows(LinkException.class, () -> m.deliver(42, new byte[1], "party 1"));
+    assertTrue(
+        e.getMessage().contains("refused tag 0x2a from party 1")
+            && e.getMessage().contains("test (0x1–0x9)"),
         e.getMessage());
   }
 
@@ -47,7 +50,9 @@ class MailboxTest {
     assertEquals(List.of(), flow.calls());
     m.deliver(3, new byte[250], "p"); // half the cap: pause
     assertEquals(List.of(false), flow.calls());
-    for (int i = 0; i < 4; i++) { // bytes read before the pause took effect still queue, past the cap
+    for (int i = 0;
+        i < 4;
+        i++) { // bytes read before the pause took effect still queue, past the cap
       m.deliver(4, new byte[250], "p");
     }
     assertTrue(m.queuedBytes() > CAP);
@@ -66,18 +71,23 @@ class MailboxTest {
     Mailbox m = new Mailbox(TAGS, CAP, flow);
     m.deliver(7, new byte[250], "p");
     m.deliver(7, new byte[250], "p"); // paused
-    CompletableFuture<Object> waiting = CompletableFuture.supplyAsync(() -> m.take(5, Duration.ofSeconds(10), "p"));
+    CompletableFuture<Object> waiting =
+        CompletableFuture.supplyAsync(() -> m.take(5, Duration.ofSeconds(10), "p"));
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (flow.calls().size() < 2 && System.nanoTime() < end) {
       Thread.sleep(5);
     }
-    assertEquals(List.of(false, true), flow.calls(), "what the receiver waits for is behind the queue");
+    assertEquals(
+        List.of(false, true), flow.calls(), "what the receiver waits for is behind the queue");
     m.deliver(7, new byte[250], "p");
     m.deliver(7, new byte[250], "p"); // at the cap
-    LinkException e = assertThrows(LinkException.class, () -> m.deliver(8, new byte[250], "party 1"));
-    assertTrue(e.getMessage().contains("party 1 sent more than " + CAP + " bytes that are not read")
-        && e.getMessage().contains("4 message(s), 1000 bytes under tag 0x7")
-        && e.getMessage().contains("waits for tag 0x5"), e.getMessage());
+    LinkException e =
+        assertThrows(LinkException.class, () -> m.deliver(8, new byte[250], "party 1"));
+    assertTrue(
+        e.getMessage().contains("party 1 sent more than " + CAP + " bytes that are not read")
+            && e.getMessage().contains("4 message(s), 1000 bytes under tag 0x7")
+            && e.getMessage().contains("waits for tag 0x5"),
+        e.getMessage());
     // the awaited tag itself is never refused for the cap
     m.deliver(5, new byte[250], "p");
     assertEquals(250, ((byte[]) waiting.get(5, TimeUnit.SECONDS)).length);

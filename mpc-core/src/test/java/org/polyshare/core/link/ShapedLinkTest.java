@@ -79,7 +79,8 @@ class ShapedLinkTest {
       a.send(1, new long[1 << 17]);
     }
     long ms = (System.nanoTime() - t0) / 1_000_000;
-    long floor = (24L - ShapedLink.SEND_BUFFER_BYTES / (1 << 20) - 1) * (1 << 20) * 8 * 1000 / 100_000_000L;
+    long floor =
+        (24L - ShapedLink.SEND_BUFFER_BYTES / (1 << 20) - 1) * (1 << 20) * 8 * 1000 / 100_000_000L;
     assertTrue(ms >= floor, "24 MiB of sends returned after " + ms + " ms, below " + floor);
     a.close();
   }

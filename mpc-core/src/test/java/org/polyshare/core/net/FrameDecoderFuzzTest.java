@@ -64,7 +64,9 @@ class FrameDecoderFuzzTest {
   }
 
   private static ByteBuf encode(int tag, Object payload) {
-    return payload instanceof long[] l ? Frames.encode(ALLOC, tag, l) : Frames.encode(ALLOC, tag, (byte[]) payload);
+    return payload instanceof long[] l
+        ? Frames.encode(ALLOC, tag, l)
+        : Frames.encode(ALLOC, tag, (byte[]) payload);
   }
 
   /**
@@ -167,7 +169,10 @@ class FrameDecoderFuzzTest {
           stream.writeBytes(b);
         }
         default -> { // a valid frame with a few bytes flipped or cut
-          ByteBuf f = encode(rnd.nextInt(1000), rnd.nextBoolean() ? new long[rnd.nextInt(8)] : new byte[rnd.nextInt(40)]);
+          ByteBuf f =
+              encode(
+                  rnd.nextInt(1000),
+                  rnd.nextBoolean() ? new long[rnd.nextInt(8)] : new byte[rnd.nextInt(40)]);
           int flips = 1 + rnd.nextInt(3);
           for (int i = 0; i < flips; i++) {
             int at = rnd.nextInt(f.writerIndex());

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.polyshare.core.link.LinkException;
 
-/** Every refusal before protocol work: TLS trust, certified role, hello fields. Both sides fail clearly. */
+/**
+ * Every refusal before protocol work: TLS trust, certified role, hello fields. Both sides fail
+ * clearly.
+ */
 class HandshakeTest {
   private static NetTransport net;
   private static final LinkOptions OPT = NetFixtures.fastOptions();
@@ -31,22 +34,31 @@ class HandshakeTest {
   /** Outcome of one attempt: what each side threw (null = succeeded). */
   private record Outcome(Throwable server, Throwable client) {}
 
-  private static Outcome attempt(TlsIdentity serverId, Set<Role> serverAccepts, Hello serverHello,
-      TlsIdentity clientId, Role clientExpects, Hello clientHello) throws Exception {
+  private static Outcome attempt(
+      TlsIdentity serverId,
+      Set<Role> serverAccepts,
+      Hello serverHello,
+      TlsIdentity clientId,
+      Role clientExpects,
+      Hello clientHello)
+      throws Exception {
     try (LinkServer s = net.listen(0, serverId, serverAccepts, OPT)) {
-      CompletableFuture<Throwable> server = CompletableFuture.supplyAsync(() -> {
-        try {
-          NettyLink l = s.accept(Duration.ofSeconds(5));
-          l.handshake(serverHello);
-          l.close();
-          return null;
-        } catch (RuntimeException e) {
-          return e;
-        }
-      });
+      CompletableFuture<Throwable> server =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  NettyLink l = s.accept(Duration.ofSeconds(5));
+                  l.handshake(serverHello);
+                  l.close();
+                  return null;
+                } catch (RuntimeException e) {
+                  return e;
+                }
+              });
       Throwable client = null;
       try {
-        NettyLink l = net.connect("localhost", s.port(), clientId, clientExpects, OPT, Duration.ofSeconds(5));
+        NettyLink l =
+            net.connect("localhost", s.port(), clientId, clientExpects, OPT, Duration.ofSeconds(5));
         l.handshake(clientHello);
         l.close();
       } catch (RuntimeException e) {
@@ -68,8 +80,10 @@ class HandshakeTest {
   private static void assertTlsRefusalOnBothSides(Outcome o) {
     assertRefused(o.server(), "TLS failure");
     assertRefused(o.client(), "TLS failure");
-    assertTrue(o.server().getMessage().contains("not signed by our CA")
-        || o.client().getMessage().contains("not signed by our CA"), o.server() + " / " + o.client());
+    assertTrue(
+        o.server().getMessage().contains("not signed by our CA")
+            || o.client().getMessage().contains("not signed by our CA"),
+        o.server() + " / " + o.client());
   }
 
   private static Hello hello(Role r) {
@@ -78,8 +92,14 @@ class HandshakeTest {
 
   @Test
   void matchingPeersPass() throws Exception {
-    Outcome o = attempt(NetFixtures.identity(Role.PARTY0), Set.of(Role.PARTY1), hello(Role.PARTY0),
-        NetFixtures.identity(Role.PARTY1), Role.PARTY0, hello(Role.PARTY1));
+    Outcome o =
+        attempt(
+            NetFixtures.identity(Role.PARTY0),
+            Set.of(Role.PARTY1),
+            hello(Role.PARTY0),
+            NetFixtures.identity(Role.PARTY1),
+            Role.PARTY0,
+            hello(Role.PARTY1));
     assertEquals(null, o.server());
     assertEquals(null, o.client());
   }
@@ -87,24 +107,42 @@ class HandshakeTest {
   @Test
   void clientCertificateFromAnotherCaIsRefused() throws Exception {
     TlsIdentity stranger = TlsIdentity.load(NetFixtures.otherCaCerts(), Role.PARTY1);
-    Outcome o = attempt(NetFixtures.identity(Role.PARTY0), Set.of(Role.PARTY1), hello(Role.PARTY0),
-        stranger, Role.PARTY0, hello(Role.PARTY1));
+    Outcome o =
+        attempt(
+            NetFixtures.identity(Role.PARTY0),
+            Set.of(Role.PARTY1),
+            hello(Role.PARTY0),
+            stranger,
+            Role.PARTY0,
+            hello(Role.PARTY1));
     assertTlsRefusalOnBothSides(o);
   }
 
   @Test
   void serverCertificateFromAnotherCaIsRefused() throws Exception {
     TlsIdentity stranger = TlsIdentity.load(NetFixtures.otherCaCerts(), Role.DEALER);
-    Outcome o = attempt(stranger, Set.of(Role.PARTY0, Role.PARTY1), Hello.of(Role.DEALER, "", null),
-        NetFixtures.identity(Role.PARTY0), Role.DEALER, hello(Role.PARTY0));
+    Outcome o =
+        attempt(
+            stranger,
+            Set.of(Role.PARTY0, Role.PARTY1),
+            Hello.of(Role.DEALER, "", null),
+            NetFixtures.identity(Role.PARTY0),
+            Role.DEALER,
+            hello(Role.PARTY0));
     assertTlsRefusalOnBothSides(o);
   }
 
   @Test
   void partyCertificateWhereTheOtherPartyIsExpectedIsRefused() throws Exception {
     // a process holding party 0's certificate dials party 0's listener, which expects party 1
-    Outcome o = attempt(NetFixtures.identity(Role.PARTY0), Set.of(Role.PARTY1), hello(Role.PARTY0),
-        NetFixtures.identity(Role.PARTY0), Role.PARTY0, hello(Role.PARTY0));
+    Outcome o =
+        attempt(
+            NetFixtures.identity(Role.PARTY0),
+            Set.of(Role.PARTY1),
+            hello(Role.PARTY0),
+            NetFixtures.identity(Role.PARTY0),
+            Role.PARTY0,
+            hello(Role.PARTY0));
     assertRefused(o.server(), "certificate is for party 0", "expects party 1");
     assertRefused(o.client(), "certificate is for party 0", "expects party 1");
   }
@@ -112,25 +150,44 @@ class HandshakeTest {
   @Test
   void partyCertificatePresentedAsDealerIsRefused() throws Exception {
     // the "dealer" a party dials holds party 1's certificate
-    Outcome o = attempt(NetFixtures.identity(Role.PARTY1), Set.of(Role.PARTY0), hello(Role.PARTY1),
-        NetFixtures.identity(Role.PARTY0), Role.DEALER, hello(Role.PARTY0));
+    Outcome o =
+        attempt(
+            NetFixtures.identity(Role.PARTY1),
+            Set.of(Role.PARTY0),
+            hello(Role.PARTY1),
+            NetFixtures.identity(Role.PARTY0),
+            Role.DEALER,
+            hello(Role.PARTY0));
     assertRefused(o.client(), "certificate is for party 1", "expects dealer");
     assertRefused(o.server(), "certificate is for party 1", "expects dealer");
   }
 
   @Test
   void versionMismatchNamesBothVersions() throws Exception {
-    Outcome o = attempt(NetFixtures.identity(Role.PARTY0), Set.of(Role.PARTY1), hello(Role.PARTY0),
-        NetFixtures.identity(Role.PARTY1), Role.PARTY0, new Hello(99, Role.PARTY1, "sess", new byte[] {1, 2}));
+    Outcome o =
+        attempt(
+            NetFixtures.identity(Role.PARTY0),
+            Set.of(Role.PARTY1),
+            hello(Role.PARTY0),
+            NetFixtures.identity(Role.PARTY1),
+            Role.PARTY0,
+            new Hello(99, Role.PARTY1, "sess", new byte[] {1, 2}));
     for (Throwable t : new Throwable[] {o.server(), o.client()}) {
-      assertRefused(t, "protocol version mismatch", "version " + Hello.PROTOCOL_VERSION, "version 99");
+      assertRefused(
+          t, "protocol version mismatch", "version " + Hello.PROTOCOL_VERSION, "version 99");
     }
   }
 
   @Test
   void sessionAndPlanMismatchNameBothValues() throws Exception {
-    Outcome o = attempt(NetFixtures.identity(Role.PARTY0), Set.of(Role.PARTY1), Hello.of(Role.PARTY0, "alpha", new byte[] {1}),
-        NetFixtures.identity(Role.PARTY1), Role.PARTY0, Hello.of(Role.PARTY1, "beta", new byte[] {2}));
+    Outcome o =
+        attempt(
+            NetFixtures.identity(Role.PARTY0),
+            Set.of(Role.PARTY1),
+            Hello.of(Role.PARTY0, "alpha", new byte[] {1}),
+            NetFixtures.identity(Role.PARTY1),
+            Role.PARTY0,
+            Hello.of(Role.PARTY1, "beta", new byte[] {2}));
     for (Throwable t : new Throwable[] {o.server(), o.client()}) {
       assertRefused(t, "session id mismatch", "'alpha'", "'beta'", "plan mismatch", "01", "02");
     }

@@ -23,20 +23,25 @@ class LinkErrorsTest {
     e.initCause(new CertPathValidatorException("whatever the provider says"));
     LinkException t = LinkErrors.translate(new DecoderException(e), PEER);
     assertInstanceOf(HandshakeException.class, t);
-    assertTrue(t.getMessage().contains("TLS failure with " + PEER) && t.getMessage().contains("not signed by our CA"),
+    assertTrue(
+        t.getMessage().contains("TLS failure with " + PEER)
+            && t.getMessage().contains("not signed by our CA"),
         t.getMessage());
   }
 
   @Test
   void plainTextOnTheTlsPortAlertsAndBrokenConnections() {
-    LinkException notTls = LinkErrors.translate(new NotSslRecordException("not an SSL/TLS record"), PEER);
+    LinkException notTls =
+        LinkErrors.translate(new NotSslRecordException("not an SSL/TLS record"), PEER);
     assertTrue(notTls.getMessage().contains("does not speak TLS"), notTls.getMessage());
-    LinkException alert = LinkErrors.translate(new SSLHandshakeException("Received fatal alert: bad_certificate"),
-        PEER);
+    LinkException alert =
+        LinkErrors.translate(
+            new SSLHandshakeException("Received fatal alert: bad_certificate"), PEER);
     assertTrue(alert.getMessage().contains("it rejected our certificate"), alert.getMessage());
     LinkException io = LinkErrors.translate(new IOException("Connection reset by peer"), PEER);
     assertInstanceOf(LinkClosedException.class, io);
-    assertTrue(io.getMessage().contains("connection to " + PEER + " failed: Connection reset by peer"),
+    assertTrue(
+        io.getMessage().contains("connection to " + PEER + " failed: Connection reset by peer"),
         io.getMessage());
     LinkException own = new FrameException("malformed");
     assertSame(own, LinkErrors.translate(new DecoderException(own), PEER));

@@ -75,7 +75,8 @@ class NettyLinkTest {
       long t0 = System.nanoTime();
       LinkTimeoutException e = assertThrows(LinkTimeoutException.class, () -> l[0].receiveLongs(3));
       assertTrue((System.nanoTime() - t0) / 1e6 < 2000);
-      assertTrue(e.getMessage().contains("tag 3") && e.getMessage().contains("party 1"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("tag 3") && e.getMessage().contains("party 1"), e.getMessage());
     } finally {
       l[0].close();
       l[1].close();
@@ -89,10 +90,12 @@ class NettyLinkTest {
     Thread.sleep(100);
     long t0 = System.nanoTime();
     l[1].channel().close(); // abrupt: no error frame
-    ExecutionException e = assertThrows(ExecutionException.class, () -> waiting.get(5, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> waiting.get(5, TimeUnit.SECONDS));
     assertTrue((System.nanoTime() - t0) / 1e6 < 5000);
     assertTrue(e.getCause() instanceof LinkClosedException, String.valueOf(e.getCause()));
-    assertTrue(e.getCause().getMessage().contains("party 1") && e.getCause().getMessage().contains("lost"),
+    assertTrue(
+        e.getCause().getMessage().contains("party 1") && e.getCause().getMessage().contains("lost"),
         e.getCause().getMessage());
     assertThrows(LinkClosedException.class, () -> l[0].send(1, new long[1]));
     l[0].close();
@@ -105,11 +108,14 @@ class NettyLinkTest {
     try {
       l[0].channel().config().setAutoRead(false); // party 0 stops reading its socket
       long[] chunk = new long[64 << 10];
-      LinkTimeoutException e = assertThrows(LinkTimeoutException.class, () -> {
-        for (int i = 0; i < 10_000; i++) {
-          l[1].send(1, chunk);
-        }
-      });
+      LinkTimeoutException e =
+          assertThrows(
+              LinkTimeoutException.class,
+              () -> {
+                for (int i = 0; i < 10_000; i++) {
+                  l[1].send(1, chunk);
+                }
+              });
       assertTrue(e.getMessage().contains("not reading"), e.getMessage());
     } finally {
       l[0].close();
@@ -121,9 +127,19 @@ class NettyLinkTest {
   void oversizedFrameEndsTheLinkOnBothSides() {
     NettyLink server = null;
     NettyLink client = null;
-    try (LinkServer s = net.listen(0, NetFixtures.identity(Role.PARTY0), Set.of(Role.PARTY1), OPT.withMaxPayload(1024))) {
-      CompletableFuture<NettyLink> acc = CompletableFuture.supplyAsync(() -> s.accept(Duration.ofSeconds(5)));
-      client = net.connect("localhost", s.port(), NetFixtures.identity(Role.PARTY1), Role.PARTY0, OPT, Duration.ofSeconds(5));
+    try (LinkServer s =
+        net.listen(
+            0, NetFixtures.identity(Role.PARTY0), Set.of(Role.PARTY1), OPT.withMaxPayload(1024))) {
+      CompletableFuture<NettyLink> acc =
+          CompletableFuture.supplyAsync(() -> s.accept(Duration.ofSeconds(5)));
+      client =
+          net.connect(
+              "localhost",
+              s.port(),
+              NetFixtures.identity(Role.PARTY1),
+              Role.PARTY0,
+              OPT,
+              Duration.ofSeconds(5));
       server = acc.join();
       client.send(1, new long[200]); // 1600 bytes > 1024 allowed by the receiver
       NettyLink srv = server;
@@ -172,7 +188,8 @@ class NettyLinkTest {
       new SplittableRandom(4).nextBytes(junk);
       out.write(junk);
       out.flush();
-      HandshakeException e = assertThrows(HandshakeException.class, () -> s.accept(Duration.ofSeconds(5)));
+      HandshakeException e =
+          assertThrows(HandshakeException.class, () -> s.accept(Duration.ofSeconds(5)));
       assertTrue(e.getMessage().contains("TLS"), e.getMessage());
     }
   }
@@ -184,8 +201,17 @@ class NettyLinkTest {
       port = ss.getLocalPort();
     }
     long t0 = System.nanoTime();
-    LinkTimeoutException e = assertThrows(LinkTimeoutException.class, () -> net.connect("127.0.0.1", port,
-        NetFixtures.identity(Role.PARTY0), Role.DEALER, OPT, Duration.ofMillis(800)));
+    LinkTimeoutException e =
+        assertThrows(
+            LinkTimeoutException.class,
+            () ->
+                net.connect(
+                    "127.0.0.1",
+                    port,
+                    NetFixtures.identity(Role.PARTY0),
+                    Role.DEALER,
+                    OPT,
+                    Duration.ofMillis(800)));
     double ms = (System.nanoTime() - t0) / 1e6;
     assertTrue(ms >= 700 && ms < 4000, "took " + ms + " ms");
     assertTrue(e.getMessage().contains("dealer at 127.0.0.1:" + port), e.getMessage());
@@ -197,15 +223,25 @@ class NettyLinkTest {
     try (ServerSocket ss = new ServerSocket(0)) {
       port = ss.getLocalPort();
     }
-    CompletableFuture<NettyLink> client = CompletableFuture.supplyAsync(() -> net.connect("localhost", port,
-        NetFixtures.identity(Role.PARTY1), Role.PARTY0, OPT, Duration.ofSeconds(5)));
+    CompletableFuture<NettyLink> client =
+        CompletableFuture.supplyAsync(
+            () ->
+                net.connect(
+                    "localhost",
+                    port,
+                    NetFixtures.identity(Role.PARTY1),
+                    Role.PARTY0,
+                    OPT,
+                    Duration.ofSeconds(5)));
     Thread.sleep(600);
-    try (LinkServer s = net.listen(port, NetFixtures.identity(Role.PARTY0), Set.of(Role.PARTY1), OPT)) {
+    try (LinkServer s =
+        net.listen(port, NetFixtures.identity(Role.PARTY0), Set.of(Role.PARTY1), OPT)) {
       NettyLink server = s.accept(Duration.ofSeconds(5));
       NettyLink c = client.get(5, TimeUnit.SECONDS);
       // a protocol message only after the hello exchange (see aMessageBeforeTheHelloIsRefused)
-      CompletableFuture<Hello> serverHello = CompletableFuture.supplyAsync(() -> server.handshake(
-          Hello.of(Role.PARTY0, "retry", PLAN)));
+      CompletableFuture<Hello> serverHello =
+          CompletableFuture.supplyAsync(
+              () -> server.handshake(Hello.of(Role.PARTY0, "retry", PLAN)));
       assertEquals(Role.PARTY0, c.handshake(Hello.of(Role.PARTY1, "retry", PLAN)).role());
       assertEquals(Role.PARTY1, serverHello.get(5, TimeUnit.SECONDS).role());
       c.send(2, new byte[] {1});
@@ -217,15 +253,25 @@ class NettyLinkTest {
 
   @Test
   void aMessageBeforeTheHelloIsRefused() throws Exception {
-    try (LinkServer s = net.listen(0, NetFixtures.identity(Role.PARTY0), Set.of(Role.PARTY1), OPT)) {
-      CompletableFuture<NettyLink> acc = CompletableFuture.supplyAsync(() -> s.accept(Duration.ofSeconds(5)));
-      NettyLink c = net.connect("localhost", s.port(), NetFixtures.identity(Role.PARTY1), Role.PARTY0, OPT,
-          Duration.ofSeconds(5));
+    try (LinkServer s =
+        net.listen(0, NetFixtures.identity(Role.PARTY0), Set.of(Role.PARTY1), OPT)) {
+      CompletableFuture<NettyLink> acc =
+          CompletableFuture.supplyAsync(() -> s.accept(Duration.ofSeconds(5)));
+      NettyLink c =
+          net.connect(
+              "localhost",
+              s.port(),
+              NetFixtures.identity(Role.PARTY1),
+              Role.PARTY0,
+              OPT,
+              Duration.ofSeconds(5));
       NettyLink server = acc.get(5, TimeUnit.SECONDS);
       c.send(2, new byte[] {1}); // no hello first
-      HandshakeException e0 = assertThrows(HandshakeException.class,
-          () -> server.handshake(Hello.of(Role.PARTY0, "", null)));
-      assertTrue(e0.getMessage().contains("sent a message (tag 2) before its hello"), e0.getMessage());
+      HandshakeException e0 =
+          assertThrows(
+              HandshakeException.class, () -> server.handshake(Hello.of(Role.PARTY0, "", null)));
+      assertTrue(
+          e0.getMessage().contains("sent a message (tag 2) before its hello"), e0.getMessage());
       LinkException e1 = assertThrows(LinkException.class, () -> c.receiveBytes(2));
       assertTrue(e1.getCause() instanceof PeerAbortedException, String.valueOf(e1.getCause()));
       assertTrue(e1.getMessage().contains("before its hello"), e1.getMessage());

@@ -43,7 +43,10 @@ class PeerLimitsTest {
 
   /** A frame header alone: {@code payload} bytes of {@code kind} announced under {@code tag}. */
   private static ByteBuf header(int tag, byte kind, long payload) {
-    return Unpooled.buffer(Frames.HEADER_BYTES).writeIntLE((int) (5 + payload)).writeIntLE(tag).writeByte(kind);
+    return Unpooled.buffer(Frames.HEADER_BYTES)
+        .writeIntLE((int) (5 + payload))
+        .writeIntLE(tag)
+        .writeByte(kind);
   }
 
   /** Heap bytes this thread has allocated so far (HotSpot's per-thread allocation counter). */
@@ -56,7 +59,8 @@ class PeerLimitsTest {
   void aHeaderClaiming256MiBThenATrickleCostsLittleMemory() {
     for (byte kind : new byte[] {Frames.KIND_BYTES, Frames.KIND_LONGS}) {
       FrameDecoder decoder = new FrameDecoder(Frames.DEFAULT_MAX_PAYLOAD, () -> "the peer");
-      EmbeddedChannel ch = new EmbeddedChannel(decoder); // decodes on this thread: its allocations are ours
+      EmbeddedChannel ch =
+          new EmbeddedChannel(decoder); // decodes on this thread: its allocations are ours
       long before = allocatedByThisThread();
       ch.writeInbound(header(7, kind, Frames.DEFAULT_MAX_PAYLOAD));
       int sent = 0;
@@ -68,15 +72,17 @@ class PeerLimitsTest {
       // the buffer starts at 64 KiB and at most doubles what has arrived; the old decoder allocated
       // the whole 256 MiB on the header
       assertEquals(FrameDecoder.INITIAL_BYTES, decoder.allocatedBytes(), "kind " + kind);
-      assertTrue(allocated < (4 << 20), "kind " + kind + ": " + allocated + " bytes allocated for " + sent
-          + " bytes received");
+      assertTrue(
+          allocated < (4 << 20),
+          "kind " + kind + ": " + allocated + " bytes allocated for " + sent + " bytes received");
       assertTrue(ch.inboundMessages().isEmpty(), "no frame yet");
       // as real bytes arrive the buffer grows with them, never beyond twice what arrived
       byte[] mib = new byte[1 << 20];
       for (int i = 0; i < 3; i++) {
         ch.writeInbound(Unpooled.wrappedBuffer(mib));
         sent += mib.length;
-        assertTrue(decoder.allocatedBytes() <= 2L * sent, decoder.allocatedBytes() + " for " + sent);
+        assertTrue(
+            decoder.allocatedBytes() <= 2L * sent, decoder.allocatedBytes() + " for " + sent);
       }
       ch.finishAndReleaseAll();
     }
@@ -86,7 +92,8 @@ class PeerLimitsTest {
   void aGrowingBufferStillDecodesExactly() {
     FrameDecoder decoder = new FrameDecoder(Frames.DEFAULT_MAX_PAYLOAD, () -> "the peer");
     EmbeddedChannel ch = new EmbeddedChannel(decoder);
-    long[] data = new java.util.SplittableRandom(11).longs(100_003).toArray(); // ~800 KiB: four growth steps
+    long[] data =
+        new java.util.SplittableRandom(11).longs(100_003).toArray(); // ~800 KiB: four growth steps
     ByteBuf whole = Frames.encode(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, 9, data);
     while (whole.isReadable()) { // odd piece sizes: elements straddle pieces
       ch.writeInbound(whole.readRetainedSlice(Math.min(whole.readableBytes(), 4093)));
@@ -127,22 +134,34 @@ class PeerLimitsTest {
     NettyLink[] victim = NetFixtures.partyPair(net, capped, "flooded", PLAN);
     NettyLink[] bystander = NetFixtures.partyPair(net, capped, "bystander", PLAN);
     try {
-      CompletableFuture<long[]> waiting = CompletableFuture.supplyAsync(() -> victim[0].receiveLongs(5));
+      CompletableFuture<long[]> waiting =
+          CompletableFuture.supplyAsync(() -> victim[0].receiveLongs(5));
       long[] mib = new long[128 << 10];
       long t0 = System.nanoTime();
-      LinkException flood = assertThrows(LinkException.class, () -> {
-        for (int i = 0; i < 1000; i++) { // 1000 MiB under tag 7, which party 0 does not read now
-          victim[1].send(7, mib);
-        }
-        victim[1].receiveLongs(5); // the refusal, if every send got out before it
-      });
-      ExecutionException e = assertThrows(ExecutionException.class, () -> waiting.get(10, TimeUnit.SECONDS));
-      assertTrue((System.nanoTime() - t0) / 1e9 < 15, "ended by the cap, not by the receive timeout");
+      LinkException flood =
+          assertThrows(
+              LinkException.class,
+              () -> {
+                for (int i = 0;
+                    i < 1000;
+                    i++) { // 1000 MiB under tag 7, which party 0 does not read now
+                  victim[1].send(7, mib);
+                }
+                victim[1].receiveLongs(5); // the refusal, if every send got out before it
+              });
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> waiting.get(10, TimeUnit.SECONDS));
+      assertTrue(
+          (System.nanoTime() - t0) / 1e9 < 15, "ended by the cap, not by the receive timeout");
       String why = e.getCause().getMessage();
-      assertTrue(why.contains("sent more than 8388608 bytes that are not read") && why.contains("under tag 0x7")
-          && why.contains("waits for tag 0x5"), why);
+      assertTrue(
+          why.contains("sent more than 8388608 bytes that are not read")
+              && why.contains("under tag 0x7")
+              && why.contains("waits for tag 0x5"),
+          why);
       assertTrue(victim[0].stats().bytesReceived() == 0, "nothing was handed to the protocol");
-      assertTrue(flood.getMessage().contains("not read") || flood.getMessage().contains("closed"),
+      assertTrue(
+          flood.getMessage().contains("not read") || flood.getMessage().contains("closed"),
           flood.getMessage());
       // the other link on the same transport is untouched
       bystander[1].send(5, new long[] {42});
@@ -158,15 +177,18 @@ class PeerLimitsTest {
   @Test
   void anUnreadTagWithNobodyWaitingIsBackPressuredNotBuffered() throws Exception {
     int cap = 8 << 20;
-    NettyLink[] l = NetFixtures.partyPair(net, OPT.withTimeout(Duration.ofSeconds(20)).withMaxQueuedBytes(cap),
-        "paused", PLAN);
+    NettyLink[] l =
+        NetFixtures.partyPair(
+            net, OPT.withTimeout(Duration.ofSeconds(20)).withMaxQueuedBytes(cap), "paused", PLAN);
     try {
       long[] mib = new long[128 << 10];
-      CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
-        for (int i = 0; i < 40; i++) {
-          l[1].send(7, mib);
-        }
-      });
+      CompletableFuture<Void> sender =
+          CompletableFuture.runAsync(
+              () -> {
+                for (int i = 0; i < 40; i++) {
+                  l[1].send(7, mib);
+                }
+              });
       Thread.sleep(1000);
       assertFalse(sender.isDone(), "40 MiB cannot all be taken while party 0 reads nothing");
       long queued = l[0].queuedBytes();
@@ -187,8 +209,10 @@ class PeerLimitsTest {
     try {
       l[1].send(0x1234_5678, new long[] {1});
       LinkException e0 = assertThrows(LinkException.class, () -> l[0].receiveLongs(5));
-      assertTrue(e0.getMessage().contains("refused tag 0x12345678 from party 1") && e0.getMessage().contains(
-          "nothing here reads it"), e0.getMessage());
+      assertTrue(
+          e0.getMessage().contains("refused tag 0x12345678 from party 1")
+              && e0.getMessage().contains("nothing here reads it"),
+          e0.getMessage());
       LinkException e1 = assertThrows(LinkException.class, () -> l[1].receiveLongs(5));
       assertTrue(e1.getCause() instanceof PeerAbortedException, String.valueOf(e1.getCause()));
       assertTrue(e1.getMessage().contains("refused tag 0x12345678"), e1.getMessage());
@@ -200,18 +224,28 @@ class PeerLimitsTest {
 
   @Test
   void theDealerRefusesWhatOnlyADealerSends() throws Exception {
-    try (LinkServer s = net.listen(0, NetFixtures.identity(Role.DEALER), Set.of(Role.PARTY0, Role.PARTY1), OPT)) {
-      CompletableFuture<NettyLink> acc = CompletableFuture.supplyAsync(() -> {
-        NettyLink d = s.accept(Duration.ofSeconds(5));
-        d.handshake(Hello.of(Role.DEALER, "", null));
-        return d;
-      });
-      NettyLink p = net.connect("localhost", s.port(), NetFixtures.identity(Role.PARTY0), Role.DEALER, OPT,
-          Duration.ofSeconds(5));
+    try (LinkServer s =
+        net.listen(0, NetFixtures.identity(Role.DEALER), Set.of(Role.PARTY0, Role.PARTY1), OPT)) {
+      CompletableFuture<NettyLink> acc =
+          CompletableFuture.supplyAsync(
+              () -> {
+                NettyLink d = s.accept(Duration.ofSeconds(5));
+                d.handshake(Hello.of(Role.DEALER, "", null));
+                return d;
+              });
+      NettyLink p =
+          net.connect(
+              "localhost",
+              s.port(),
+              NetFixtures.identity(Role.PARTY0),
+              Role.DEALER,
+              OPT,
+              Duration.ofSeconds(5));
       p.handshake(Hello.of(Role.PARTY0, "s", PLAN));
       NettyLink dealer = acc.get(10, TimeUnit.SECONDS);
       p.send(DealerProtocol.TAG_DEAL, new long[] {1}); // a party never sends dealt correlations
-      LinkException e = assertThrows(LinkException.class, () -> dealer.receiveLongs(DealerProtocol.TAG_PLAN));
+      LinkException e =
+          assertThrows(LinkException.class, () -> dealer.receiveLongs(DealerProtocol.TAG_PLAN));
       assertTrue(e.getMessage().contains("refused tag 0x2 from party 0"), e.getMessage());
       p.close();
       dealer.close();

@@ -2,8 +2,8 @@ package org.polyshare.core.ops;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.LoggerContextListener;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggerContextListener;
 import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
 import java.nio.charset.StandardCharsets;
@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every log event of this JVM while open, rendered as the processes render it: the text line
- * (with the full stack trace) and the JSON line. Attach with {@link #start}; {@link #close}
- * detaches it and restores the root level.
+ * Every log event of this JVM while open, rendered as the processes render it: the text line (with
+ * the full stack trace) and the JSON line. Attach with {@link #start}; {@link #close} detaches it
+ * and restores the root level.
  */
 public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
   private final List<String> lines = new ArrayList<>();
@@ -40,29 +40,30 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     root.addAppender(this);
     // a CLI run in the same JVM reconfigures logging (LogSetup resets the context, which detaches
     // every appender): come back after each reset, so a capture opened earlier keeps capturing
-    resetListener = new LoggerContextListener() {
-      @Override
-      public boolean isResetResistant() {
-        return true;
-      }
+    resetListener =
+        new LoggerContextListener() {
+          @Override
+          public boolean isResetResistant() {
+            return true;
+          }
 
-      @Override
-      public void onReset(LoggerContext c) {
-        // the reset stopped and detached this appender
-        LogCapture.this.start();
-        root.setLevel(level);
-        root.addAppender(LogCapture.this);
-      }
+          @Override
+          public void onReset(LoggerContext c) {
+            // the reset stopped and detached this appender
+            LogCapture.this.start();
+            root.setLevel(level);
+            root.addAppender(LogCapture.this);
+          }
 
-      @Override
-      public void onStart(LoggerContext c) {}
+          @Override
+          public void onStart(LoggerContext c) {}
 
-      @Override
-      public void onStop(LoggerContext c) {}
+          @Override
+          public void onStop(LoggerContext c) {}
 
-      @Override
-      public void onLevelChange(ch.qos.logback.classic.Logger l, Level lv) {}
-    };
+          @Override
+          public void onLevelChange(ch.qos.logback.classic.Logger l, Level lv) {}
+        };
     ctx.addListener(resetListener);
   }
 

@@ -17,14 +17,15 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code --log-level} / {@code --log-format} on a command line, and the lines they give on stderr. */
+/**
+ * {@code --log-level} / {@code --log-format} on a command line, and the lines they give on stderr.
+ */
 class LogSetupTest {
   private static final Logger LOG = LoggerFactory.getLogger(LogSetupTest.class);
 
   @Command(name = "tool", subcommands = Sub.class)
   static final class Tool implements Runnable {
-    @CommandLine.Mixin
-    LogOptions logging;
+    @CommandLine.Mixin LogOptions logging;
 
     @Override
     public void run() {}
@@ -71,7 +72,9 @@ class LogSetupTest {
       assertTrue(l.contains("\"mdc\": {\"session\":\"s1@0a1b\"}"), l);
       assertTrue(l.contains("\"timestamp\":"), l);
     }
-    assertTrue(lines.get(0).contains("\"level\":\"DEBUG\"") && lines.get(0).contains("\"formattedMessage\":\"hello 42\""),
+    assertTrue(
+        lines.get(0).contains("\"level\":\"DEBUG\"")
+            && lines.get(0).contains("\"formattedMessage\":\"hello 42\""),
         lines.get(0));
     assertTrue(lines.get(1).contains("\"formattedMessage\":\"quote \\\" and done\""), lines.get(1));
   }
@@ -81,15 +84,25 @@ class LogSetupTest {
     // inherited: given before the subcommand, on the top command
     List<String> lines = stderrOf("--log-level", "INFO", "sub");
     assertEquals(1, lines.size(), String.join("\n", lines));
-    assertTrue(lines.get(0).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  LogSetupTest \\[main]"
-        + " session=s1@0a1b - quote \" and done"), lines.get(0));
+    assertTrue(
+        lines
+            .get(0)
+            .matches(
+                "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  LogSetupTest \\[main]"
+                    + " session=s1@0a1b - quote \" and done"),
+        lines.get(0));
   }
 
   @Test
   void aBadLevelIsAUsageErrorNamingTheLevels() {
     StringWriter err = new StringWriter();
-    int code = new CommandLine(new Tool()).setErr(new PrintWriter(err)).execute("sub", "--log-level", "loud");
+    int code =
+        new CommandLine(new Tool())
+            .setErr(new PrintWriter(err))
+            .execute("sub", "--log-level", "loud");
     assertEquals(2, code);
-    assertTrue(err.toString().contains("TRACE, DEBUG, INFO, WARN, ERROR, OFF; got 'loud'"), err.toString());
+    assertTrue(
+        err.toString().contains("TRACE, DEBUG, INFO, WARN, ERROR, OFF; got 'loud'"),
+        err.toString());
   }
 }

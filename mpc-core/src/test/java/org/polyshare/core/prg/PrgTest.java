@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Arrays;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -61,7 +61,8 @@ class PrgTest {
   private static long[] ctrStream(byte[] key, int longs) throws Exception {
     Cipher ctr = Cipher.getInstance("AES/CTR/NoPadding");
     ctr.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(new byte[16]));
-    ByteBuffer bytes = ByteBuffer.wrap(ctr.doFinal(new byte[8 * longs])).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer bytes =
+        ByteBuffer.wrap(ctr.doFinal(new byte[8 * longs])).order(ByteOrder.LITTLE_ENDIAN);
     long[] out = new long[longs];
     bytes.asLongBuffer().get(out);
     return out;
@@ -83,10 +84,19 @@ class PrgTest {
           prg.fill(pool, bulk, 1, big);
           long after = prg.nextLong();
           long[] want = Arrays.copyOfRange(expect, prefix, prefix + big);
-          assertArrayEquals(Arrays.copyOfRange(expect, 0, prefix), head, "prefix " + prefix + " at " + t + " threads");
-          assertArrayEquals(want, Arrays.copyOfRange(bulk, 1, 1 + big), "bulk after " + prefix + " at " + t + " threads");
+          assertArrayEquals(
+              Arrays.copyOfRange(expect, 0, prefix),
+              head,
+              "prefix " + prefix + " at " + t + " threads");
+          assertArrayEquals(
+              want,
+              Arrays.copyOfRange(bulk, 1, 1 + big),
+              "bulk after " + prefix + " at " + t + " threads");
           assertEquals(0L, bulk[0] | bulk[big + 1], "fill wrote outside its range");
-          assertEquals(expect[prefix + big], after, "the stream after the bulk, prefix " + prefix + ", " + t + " threads");
+          assertEquals(
+              expect[prefix + big],
+              after,
+              "the stream after the bulk, prefix " + prefix + ", " + t + " threads");
         }
       }
     }

@@ -20,8 +20,13 @@ class ExactTruncationTest {
 
   /** Uniform shares of {@code x}, truncated by {@code bits} in chunks within ONE session. */
   private static long[] truncateShared(InProcessSession session, long[] x, int bits, long seed) {
-    TwoParties.Result<long[]> r = SharedRuns.onShares(session, x, seed,
-        (p, mine) -> SharedRuns.inChunks(mine, CHUNK, part -> Truncation.truncate(p, part, bits)));
+    TwoParties.Result<long[]> r =
+        SharedRuns.onShares(
+            session,
+            x,
+            seed,
+            (p, mine) ->
+                SharedRuns.inChunks(mine, CHUNK, part -> Truncation.truncate(p, part, bits)));
     assertEquals((x.length + CHUNK - 1) / CHUNK, r.stats0().rounds(), "one round per truncation");
     return SharedRuns.reveal(r);
   }
@@ -37,8 +42,25 @@ class ExactTruncationTest {
     long lim = 1L << 62;
     long step = 1L << bits;
     long[] edges = {
-      0, 1, -1, step, step - 1, step + 1, -step, -step - 1, -step + 1, lim - 1, lim - 2, -lim, -lim + 1,
-      lim - step, lim - step - 1, -lim + step, -lim + step - 1, Long.MAX_VALUE >> 1, (lim - 1) & -step
+      0,
+      1,
+      -1,
+      step,
+      step - 1,
+      step + 1,
+      -step,
+      -step - 1,
+      -step + 1,
+      lim - 1,
+      lim - 2,
+      -lim,
+      -lim + 1,
+      lim - step,
+      lim - step - 1,
+      -lim + step,
+      -lim + step - 1,
+      Long.MAX_VALUE >> 1,
+      (lim - 1) & -step
     };
     int k = 0;
     for (long e : edges) {
@@ -64,8 +86,20 @@ class ExactTruncationTest {
   private static void assertFloor(long[] x, long[] t, int bits) {
     for (int i = 0; i < x.length; i++) {
       if (t[i] != x[i] >> bits) {
-        throw new AssertionError("shift " + bits + ": floor(" + x[i] + " / 2^" + bits + ") = "
-            + (x[i] >> bits) + " but the secure truncation gave " + t[i] + " (element " + i + ")");
+        throw new AssertionError(
+            "shift "
+                + bits
+                + ": floor("
+                + x[i]
+                + " / 2^"
+                + bits
+                + ") = "
+                + (x[i] >> bits)
+                + " but the secure truncation gave "
+                + t[i]
+                + " (element "
+                + i
+                + ")");
       }
     }
   }
@@ -85,8 +119,8 @@ class ExactTruncationTest {
   }
 
   /**
-   * The point of exactness: the same secret truncated many times in one session (fresh masks
-   * each time) gives the same result, while the dealer mode — same inputs — does not.
+   * The point of exactness: the same secret truncated many times in one session (fresh masks each
+   * time) gives the same result, while the dealer mode — same inputs — does not.
    */
   @Test
   void repeatedTruncationsOfTheSameInputAreBitIdentical() {
@@ -125,7 +159,8 @@ class ExactTruncationTest {
       if (mode == TruncationMode.EXACT) {
         assertTrue(allSame);
       } else {
-        // 12 repetitions of 4096 values each with a fair borrow coin: equal only with prob 2^-45000.
+        // 12 repetitions of 4096 values each with a fair borrow coin: equal only with prob
+        // 2^-45000.
         assertFalse(allSame, "the dealer mode's dropped borrow should vary between repetitions");
       }
     }
@@ -145,16 +180,21 @@ class ExactTruncationTest {
     assertEquals(1, t1.messagesWithCorrection());
     assertEquals(2 * (16 + words) + 16L * n, t0.bytes() + t1.bytes());
     assertEquals(16 + words + 16L * n, Math.max(t0.bytes(), t1.bytes()), "corrected party");
-    assertEquals(8 * (3 * F + 1) + F / 4.0, words / (double) n, 0.01, "key bytes per element and party");
-    System.out.printf("exact truncation f=%d: %.1f B/element/party of DCF keys, %.1f B/element in all%n",
+    assertEquals(
+        8 * (3 * F + 1) + F / 4.0, words / (double) n, 0.01, "key bytes per element and party");
+    System.out.printf(
+        "exact truncation f=%d: %.1f B/element/party of DCF keys, %.1f B/element in all%n",
         F, words / (double) n, (t0.bytes() + t1.bytes()) / (double) n);
   }
 
   @Test
   void requestsPerMode() {
-    assertEquals(List.of(new CorrelationRequest.Truncation(7, 16)), Truncation.requests(TruncationMode.DEALER, 7, 16));
     assertEquals(
-        List.of(new CorrelationRequest.ExactTruncation(7, 16)), Truncation.requests(TruncationMode.EXACT, 7, 16));
+        List.of(new CorrelationRequest.Truncation(7, 16)),
+        Truncation.requests(TruncationMode.DEALER, 7, 16));
+    assertEquals(
+        List.of(new CorrelationRequest.ExactTruncation(7, 16)),
+        Truncation.requests(TruncationMode.EXACT, 7, 16));
     assertEquals(List.of(), Truncation.requests(TruncationMode.LOCAL, 7, 16));
     assertEquals(List.of(), Truncation.requests(TruncationMode.EXACT, 0, 16));
     // The plan recorded from a run is exactly what requests() predicts.
@@ -168,7 +208,11 @@ class ExactTruncationTest {
   void requestEncodingRoundTrips() {
     CorrelationRequest r = new CorrelationRequest.ExactTruncation(123, 16);
     assertArrayEquals(new long[] {10, 123, 16}, r.encode());
-    assertEquals(r, org.polyshare.core.correlation.CorrelationPlan.decode(
-        org.polyshare.core.correlation.CorrelationPlan.of(r).encode()).requests().get(0));
+    assertEquals(
+        r,
+        org.polyshare.core.correlation.CorrelationPlan.decode(
+                org.polyshare.core.correlation.CorrelationPlan.of(r).encode())
+            .requests()
+            .get(0));
   }
 }

@@ -13,9 +13,9 @@ import org.polyshare.core.link.TwoParties;
 import org.polyshare.core.ring.FixedPoint;
 
 /**
- * The fused truncate-and-power against the plaintext ring formula: exact mode gives
- * {@code ⌊z/2^f⌋^d mod 2^64} bit for bit, dealer mode {@code (⌊z/2^f⌋ + β)^d} with β ∈ {0, 1};
- * one round, 8 bytes per element each way.
+ * The fused truncate-and-power against the plaintext ring formula: exact mode gives {@code
+ * ⌊z/2^f⌋^d mod 2^64} bit for bit, dealer mode {@code (⌊z/2^f⌋ + β)^d} with β ∈ {0, 1}; one round,
+ * 8 bytes per element each way.
  */
 class FusedPowerTest {
   private static final int F = 16;
@@ -62,8 +62,25 @@ class FusedPowerTest {
     long lim = 1L << 62;
     long step = 1L << f;
     long[] edges = {
-      -lim, -lim + 1, lim - 1, lim - 2, lim - step, lim - step - 1, -lim + step, -lim + step - 1,
-      0, 1, -1, step, step - 1, step + 1, -step, -step - 1, -step + 1, 2 * step - 1, -2 * step
+      -lim,
+      -lim + 1,
+      lim - 1,
+      lim - 2,
+      lim - step,
+      lim - step - 1,
+      -lim + step,
+      -lim + step - 1,
+      0,
+      1,
+      -1,
+      step,
+      step - 1,
+      step + 1,
+      -step,
+      -step - 1,
+      -step + 1,
+      2 * step - 1,
+      -2 * step
     };
     System.arraycopy(edges, 0, z, 0, edges.length);
     for (int i = edges.length; i < n; i++) {
@@ -94,7 +111,8 @@ class FusedPowerTest {
       long t = z[i] >> f;
       long lo = pow(t, d);
       long hi = pow(t + 1, d);
-      assertTrue(got[i] == lo || got[i] == hi,
+      assertTrue(
+          got[i] == lo || got[i] == hi,
           "f=" + f + " d=" + d + " element " + i + " (z=" + z[i] + ") is neither T^d nor (T+1)^d");
       if (lo == hi) {
         ambiguous++;
@@ -105,7 +123,9 @@ class FusedPowerTest {
     // β = [y_low + r_low ≥ 2^f] with uniform r_low: probability (1 − 2^−f)/2 for uniform y_low.
     double rate = carried / (double) (z.length - ambiguous);
     double expected = (1 - Math.pow(2, -f)) / 2;
-    assertTrue(Math.abs(rate - expected) < 0.05, "borrow rate " + rate + " at f=" + f + " d=" + d + ", expected " + expected);
+    assertTrue(
+        Math.abs(rate - expected) < 0.05,
+        "borrow rate " + rate + " at f=" + f + " d=" + d + ", expected " + expected);
   }
 
   @Test
@@ -133,7 +153,10 @@ class FusedPowerTest {
       for (int d = 1; d <= CorrelationRequest.FusedPower.MAX_DEGREE; d++) {
         long[] got = fused(TruncationMode.EXACT, z, f, d, 40 + d);
         for (int i = 0; i < z.length; i++) {
-          assertEquals(pow(z[i] >> f, d), got[i], "f=" + f + " d=" + d + " element " + i + " (z=" + z[i] + ")");
+          assertEquals(
+              pow(z[i] >> f, d),
+              got[i],
+              "f=" + f + " d=" + d + " element " + i + " (z=" + z[i] + ")");
         }
       }
     }
@@ -151,7 +174,8 @@ class FusedPowerTest {
 
   @Test
   void realValuesSquareWithinTheStatedBound() {
-    // z at 2f bits for x = ±3.7 and friends; dealer error ≤ d·(|x| + 2^−f)^(d−1)·2^−f in real terms.
+    // z at 2f bits for x = ±3.7 and friends; dealer error ≤ d·(|x| + 2^−f)^(d−1)·2^−f in real
+    // terms.
     FixedPoint fp = new FixedPoint(F);
     double[] xs = {-3.7, -1, -0.001, 0, 0.5, 2.25, 7.9};
     long[] z = new long[xs.length];
@@ -162,8 +186,10 @@ class FusedPowerTest {
       long[] got = fused(mode, z, F, 2, 70);
       for (int i = 0; i < xs.length; i++) {
         double real = got[i] / Math.pow(2, 2 * F);
-        double bound = mode == TruncationMode.EXACT ? 2 * Math.pow(2, -F) * Math.abs(xs[i]) + Math.pow(2, -2 * F)
-            : 2 * (Math.abs(xs[i]) + 2 * Math.pow(2, -F)) * Math.pow(2, -F);
+        double bound =
+            mode == TruncationMode.EXACT
+                ? 2 * Math.pow(2, -F) * Math.abs(xs[i]) + Math.pow(2, -2 * F)
+                : 2 * (Math.abs(xs[i]) + 2 * Math.pow(2, -F)) * Math.pow(2, -F);
         assertTrue(Math.abs(real - xs[i] * xs[i]) <= bound, mode + " x=" + xs[i] + " got " + real);
       }
     }
@@ -175,12 +201,15 @@ class FusedPowerTest {
     int n = 1000;
     for (int d = 1; d <= CorrelationRequest.FusedPower.MAX_DEGREE; d++) {
       org.polyshare.core.correlation.Dealer.Dealt plain =
-          new org.polyshare.core.correlation.Dealer().deal(new CorrelationRequest.FusedPower(n, F, d, false));
-      // 2d dependent values per element to the corrected party (party 0 first), seed only to the other.
+          new org.polyshare.core.correlation.Dealer()
+              .deal(new CorrelationRequest.FusedPower(n, F, d, false));
+      // 2d dependent values per element to the corrected party (party 0 first), seed only to the
+      // other.
       assertEquals(2L * d * n, plain.toParty0().correction().length, "d=" + d);
       assertTrue(!plain.toParty1().hasCorrection(), "d=" + d);
       org.polyshare.core.correlation.Dealer.Dealt exact =
-          new org.polyshare.core.correlation.Dealer().deal(new CorrelationRequest.FusedPower(n, F, d, true));
+          new org.polyshare.core.correlation.Dealer()
+              .deal(new CorrelationRequest.FusedPower(n, F, d, true));
       int keyWords = org.polyshare.core.fss.DcfKeys.correctionLength(F, 2 * d - 1, n);
       assertEquals(2L * d * n + keyWords, exact.toParty0().correction().length, "d=" + d);
       assertEquals(keyWords, exact.toParty1().correction().length, "d=" + d);
@@ -199,11 +228,13 @@ class FusedPowerTest {
       org.polyshare.core.correlation.Dealer dealer = new org.polyshare.core.correlation.Dealer();
       for (int batch = 0; batch < 2; batch++) { // the corrected party alternates
         org.polyshare.core.correlation.Dealer.Dealt dealt = dealer.deal(req);
-        org.polyshare.core.correlation.FusedPowerTuples[] t = new org.polyshare.core.correlation.FusedPowerTuples[2];
+        org.polyshare.core.correlation.FusedPowerTuples[] t =
+            new org.polyshare.core.correlation.FusedPowerTuples[2];
         for (int party = 0; party < 2; party++) {
           var wire = org.polyshare.core.correlation.DealerMessage.decode(dealt.to(party).encode());
-          t[party] = (org.polyshare.core.correlation.FusedPowerTuples)
-              org.polyshare.core.correlation.CorrelationExpander.expand(party, req, wire);
+          t[party] =
+              (org.polyshare.core.correlation.FusedPowerTuples)
+                  org.polyshare.core.correlation.CorrelationExpander.expand(party, req, wire);
         }
         long[] dep0 = t[0].dependent();
         long[] dep1 = t[1].dependent();
@@ -230,11 +261,17 @@ class FusedPowerTest {
     CorrelationRequest.FusedPower req = new CorrelationRequest.FusedPower(5, 16, 3, true);
     assertEquals(List.of(12L, 5L, 16L, 3L, 1L), Arrays.stream(req.encode()).boxed().toList());
     assertEquals(req, CorrelationRequest.decode(req.encode()));
-    assertThrows(IllegalArgumentException.class, () -> CorrelationRequest.decode(new long[] {12, 5, 16, 3, 2}));
-    assertEquals(List.of(new CorrelationRequest.FusedPower(7, 16, 2, false)),
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> CorrelationRequest.decode(new long[] {12, 5, 16, 3, 2}));
+    assertEquals(
+        List.of(new CorrelationRequest.FusedPower(7, 16, 2, false)),
         FusedPower.requests(TruncationMode.DEALER, 7, 16, 2));
-    assertThrows(IllegalArgumentException.class, () -> FusedPower.requests(TruncationMode.LOCAL, 7, 16, 2));
-    assertThrows(IllegalArgumentException.class, () -> new CorrelationRequest.FusedPower(1, 16, 9, false));
-    assertThrows(IllegalArgumentException.class, () -> new CorrelationRequest.FusedPower(1, 16, 0, false));
+    assertThrows(
+        IllegalArgumentException.class, () -> FusedPower.requests(TruncationMode.LOCAL, 7, 16, 2));
+    assertThrows(
+        IllegalArgumentException.class, () -> new CorrelationRequest.FusedPower(1, 16, 9, false));
+    assertThrows(
+        IllegalArgumentException.class, () -> new CorrelationRequest.FusedPower(1, 16, 0, false));
   }
 }

@@ -18,12 +18,12 @@ import org.polyshare.core.link.TwoParties;
 import org.polyshare.core.ring.FixedPoint;
 
 /**
- * What a party receives during an op (masked openings) must be uniform whatever the secret, and
- * a fresh mask must hide each opening. For each op, each observer (party 0 and party 1) and two
- * very different secrets, the secret is the <em>other</em> party's input (the observer holds
- * zeros, so only masking stands between it and the secret), and the op runs twice on the same
- * input in one session. Checked, each with a chi-square test on one byte position (all 8, so the
- * middle bits too) of the received ring elements:
+ * What a party receives during an op (masked openings) must be uniform whatever the secret, and a
+ * fresh mask must hide each opening. For each op, each observer (party 0 and party 1) and two very
+ * different secrets, the secret is the <em>other</em> party's input (the observer holds zeros, so
+ * only masking stands between it and the secret), and the op runs twice on the same input in one
+ * session. Checked, each with a chi-square test on one byte position (all 8, so the middle bits
+ * too) of the received ring elements:
  *
  * <ul>
  *   <li>the values received in the first run are uniform (a zero or weak mask shows the secret);
@@ -58,11 +58,15 @@ class OpenedValuesUniformityTest {
 
     /** Everything received since message {@code from}, flattened. */
     long[] since(int from) {
-      return received.subList(from, received.size()).stream().flatMapToLong(Arrays::stream).toArray();
+      return received.subList(from, received.size()).stream()
+          .flatMapToLong(Arrays::stream)
+          .toArray();
     }
   }
 
-  /** An op under test: set up once per party (may exchange messages), then applied to input shares. */
+  /**
+   * An op under test: set up once per party (may exchange messages), then applied to input shares.
+   */
   private interface Op extends Function<Party, UnaryOperator<long[]>> {}
 
   /** What {@code observer} received in each of two runs of {@code op} on the same input. */
@@ -73,23 +77,26 @@ class OpenedValuesUniformityTest {
     FixedPoint fp = FixedPoint.defaults();
     RecordingLink[] rec = new RecordingLink[1];
     long[][] views = new long[2][];
-    Function<Integer, Function<PartyLink, long[]>> side = id -> link -> {
-      PartyLink l = id == observer ? (rec[0] = new RecordingLink(link)) : link;
-      Party p = new Party(id, l, dealer.source(id), fp);
-      long[] x = new long[N];
-      if (id != observer) {
-        Arrays.fill(x, secret); // the secret is the non-observer's input; the observer holds zeros
-      }
-      UnaryOperator<long[]> apply = op.apply(p);
-      for (int run = 0; run < 2; run++) {
-        int mark = id == observer ? rec[0].received.size() : 0;
-        long[] unused = apply.apply(x.clone()); // only what the observer receives matters
-        if (id == observer) {
-          views[run] = rec[0].since(mark);
-        }
-      }
-      return null;
-    };
+    Function<Integer, Function<PartyLink, long[]>> side =
+        id ->
+            link -> {
+              PartyLink l = id == observer ? (rec[0] = new RecordingLink(link)) : link;
+              Party p = new Party(id, l, dealer.source(id), fp);
+              long[] x = new long[N];
+              if (id != observer) {
+                Arrays.fill(
+                    x, secret); // the secret is the non-observer's input; the observer holds zeros
+              }
+              UnaryOperator<long[]> apply = op.apply(p);
+              for (int run = 0; run < 2; run++) {
+                int mark = id == observer ? rec[0].received.size() : 0;
+                long[] unused = apply.apply(x.clone()); // only what the observer receives matters
+                if (id == observer) {
+                  views[run] = rec[0].since(mark);
+                }
+              }
+              return null;
+            };
     TwoParties.run(side.apply(0), side.apply(1));
     return new Views(views[0], views[1]);
   }
@@ -116,10 +123,14 @@ class OpenedValuesUniformityTest {
     return worst;
   }
 
-  /** The worst chi-square of {@code op} over both checks for {@code observer} and {@code secret}. */
+  /**
+   * The worst chi-square of {@code op} over both checks for {@code observer} and {@code secret}.
+   */
   private static double[] worst(int observer, long secret, Op op) {
     Views v = observe(observer, secret, op);
-    assertTrue(v.first().length >= N, "observer " + observer + " received only " + v.first().length + " values");
+    assertTrue(
+        v.first().length >= N,
+        "observer " + observer + " received only " + v.first().length + " values");
     assertEquals(v.first().length, v.second().length, "both runs open as many values");
     long[] diff = new long[v.first().length];
     for (int i = 0; i < diff.length; i++) {
@@ -132,10 +143,26 @@ class OpenedValuesUniformityTest {
     for (int observer = 0; observer < 2; observer++) {
       for (long secret : SECRETS) {
         double[] w = worst(observer, secret, op);
-        assertTrue(w[0] < CHI2_LIMIT, name + ", observer party " + observer + ", secret " + Long.toHexString(secret)
-            + ": received values are not uniform (worst byte chi2 " + w[0] + ")");
-        assertTrue(w[1] < CHI2_LIMIT, name + ", observer party " + observer + ", secret " + Long.toHexString(secret)
-            + ": two openings of the same secret differ non-uniformly: a mask is reused (worst byte chi2 " + w[1] + ")");
+        assertTrue(
+            w[0] < CHI2_LIMIT,
+            name
+                + ", observer party "
+                + observer
+                + ", secret "
+                + Long.toHexString(secret)
+                + ": received values are not uniform (worst byte chi2 "
+                + w[0]
+                + ")");
+        assertTrue(
+            w[1] < CHI2_LIMIT,
+            name
+                + ", observer party "
+                + observer
+                + ", secret "
+                + Long.toHexString(secret)
+                + ": two openings of the same secret differ non-uniformly: a mask is reused (worst byte chi2 "
+                + w[1]
+                + ")");
       }
     }
   }
@@ -149,14 +176,20 @@ class OpenedValuesUniformityTest {
   void fixedWeightOpeningsAreUniformToBothParties() {
     // A 1x1 conv over N pixels: the opened E = X − A (both parties), or X_1 − A_1 (owner-held).
     Conv2dShape s = new Conv2dShape(1, 1, N / 256, 256, 1, 1, 1, 1, 0);
-    assertUniform("fixed-weight conv", p -> {
-      FixedWeightLinear layer = FixedWeightLinear.conv(p, 0, new long[] {p.id() == 0 ? 3 : 0}, s);
-      return x -> layer.apply(p, x);
-    });
-    assertUniform("owner-held conv", p -> {
-      FixedWeightLinear layer = FixedWeightLinear.ownedConv(p, 0, p.id() == 0 ? new long[] {3} : null, s);
-      return x -> layer.apply(p, x);
-    });
+    assertUniform(
+        "fixed-weight conv",
+        p -> {
+          FixedWeightLinear layer =
+              FixedWeightLinear.conv(p, 0, new long[] {p.id() == 0 ? 3 : 0}, s);
+          return x -> layer.apply(p, x);
+        });
+    assertUniform(
+        "owner-held conv",
+        p -> {
+          FixedWeightLinear layer =
+              FixedWeightLinear.ownedConv(p, 0, p.id() == 0 ? new long[] {3} : null, s);
+          return x -> layer.apply(p, x);
+        });
   }
 
   @Test
@@ -186,10 +219,17 @@ class OpenedValuesUniformityTest {
   void theChecksCatchZeroAndReusedMasks() {
     long secret = SECRETS[1];
     double[] good = worst(0, secret, opening(true, false));
-    assertTrue(good[0] < CHI2_LIMIT && good[1] < CHI2_LIMIT, "a fresh mask passes: " + Arrays.toString(good));
-    assertTrue(worst(0, secret, opening(false, true))[0] > CHI2_LIMIT, "a zero mask must be caught");
+    assertTrue(
+        good[0] < CHI2_LIMIT && good[1] < CHI2_LIMIT,
+        "a fresh mask passes: " + Arrays.toString(good));
+    assertTrue(
+        worst(0, secret, opening(false, true))[0] > CHI2_LIMIT, "a zero mask must be caught");
     double[] reused = worst(1, secret, opening(false, false));
-    assertTrue(reused[0] < CHI2_LIMIT, "a reused uniform mask looks uniform once: " + Arrays.toString(reused));
-    assertTrue(reused[1] > CHI2_LIMIT, "a reused mask must be caught by the difference: " + Arrays.toString(reused));
+    assertTrue(
+        reused[0] < CHI2_LIMIT,
+        "a reused uniform mask looks uniform once: " + Arrays.toString(reused));
+    assertTrue(
+        reused[1] > CHI2_LIMIT,
+        "a reused mask must be caught by the difference: " + Arrays.toString(reused));
   }
 }

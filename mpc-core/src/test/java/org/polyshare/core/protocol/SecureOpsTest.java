@@ -14,8 +14,8 @@ import org.polyshare.core.ring.FixedPoint;
 
 /**
  * Every op, secure vs a plaintext double reference computed on the same (already encoded) inputs.
- * Bounds are in ulps (2^-f) of the result and are derived in each test; the double reference's
- * own rounding is covered by a relative slack of 1e-12.
+ * Bounds are in ulps (2^-f) of the result and are derived in each test; the double reference's own
+ * rounding is covered by a relative slack of 1e-12.
  */
 class SecureOpsTest {
   private static final FixedPoint FP = FixedPoint.defaults();
@@ -42,7 +42,19 @@ class SecureOpsTest {
       double bound = ulps * ULP + 1e-12 * Math.abs(expect[i]);
       worst = Math.max(worst, err / ULP);
       if (err > bound) {
-        throw new AssertionError(what + ": element " + i + " expected " + expect[i] + " got " + actual[i] + " (" + err / ULP + " ulps > " + ulps + ")");
+        throw new AssertionError(
+            what
+                + ": element "
+                + i
+                + " expected "
+                + expect[i]
+                + " got "
+                + actual[i]
+                + " ("
+                + err / ULP
+                + " ulps > "
+                + ulps
+                + ")");
       }
     }
     System.out.printf("%s: max error %.3f ulps (bound %.3f)%n", what, worst, ulps);
@@ -55,11 +67,13 @@ class SecureOpsTest {
 
   private static double[] secure(double[] x, double[] y, BinaryOp op) {
     TwoParties.Result<long[]> r =
-        session().run(p -> {
-          long[] xs = Sharing.share(p, 0, p.id() == 0 ? FP.encode(x) : null, x.length);
-          long[] ys = Sharing.share(p, 1, p.id() == 1 ? FP.encode(y) : null, y.length);
-          return Sharing.open(p, op.apply(p, xs, ys));
-        });
+        session()
+            .run(
+                p -> {
+                  long[] xs = Sharing.share(p, 0, p.id() == 0 ? FP.encode(x) : null, x.length);
+                  long[] ys = Sharing.share(p, 1, p.id() == 1 ? FP.encode(y) : null, y.length);
+                  return Sharing.open(p, op.apply(p, xs, ys));
+                });
     assertArrayEquals(r.party0(), r.party1(), "both parties open the same value");
     return FP.decode(r.party0());
   }
@@ -69,18 +83,23 @@ class SecureOpsTest {
     SplittableRandom rnd = new SplittableRandom(1);
     double[] x = values(rnd, 1000, 1000);
     TwoParties.Result<long[][]> r =
-        session().run(p -> {
-          long[] s = Sharing.share(p, 1, p.id() == 1 ? FP.encode(x) : null, x.length);
-          long sent = p.link().stats().bytesSent();
-          long[] opened = Sharing.open(p, s);
-          long[] only1 = Sharing.revealTo(p, 1, s);
-          Sharing.InputMask mask = Sharing.prepareInput(p, 1, x.length);
-          long before = p.link().stats().bytesSent();
-          long[] s2 = Sharing.shareInput(p, mask, p.id() == 1 ? FP.encode(x) : null);
-          assertEquals(before, p.link().stats().bytesSent(), "online input sharing sends nothing");
-          assertThrows(IllegalStateException.class, () -> Sharing.shareInput(p, mask, p.id() == 1 ? FP.encode(x) : null));
-          return new long[][] {s, opened, only1, {sent}, Sharing.open(p, s2)};
-        });
+        session()
+            .run(
+                p -> {
+                  long[] s = Sharing.share(p, 1, p.id() == 1 ? FP.encode(x) : null, x.length);
+                  long sent = p.link().stats().bytesSent();
+                  long[] opened = Sharing.open(p, s);
+                  long[] only1 = Sharing.revealTo(p, 1, s);
+                  Sharing.InputMask mask = Sharing.prepareInput(p, 1, x.length);
+                  long before = p.link().stats().bytesSent();
+                  long[] s2 = Sharing.shareInput(p, mask, p.id() == 1 ? FP.encode(x) : null);
+                  assertEquals(
+                      before, p.link().stats().bytesSent(), "online input sharing sends nothing");
+                  assertThrows(
+                      IllegalStateException.class,
+                      () -> Sharing.shareInput(p, mask, p.id() == 1 ? FP.encode(x) : null));
+                  return new long[][] {s, opened, only1, {sent}, Sharing.open(p, s2)};
+                });
     assertArrayEquals(FP.encode(x), r.party0()[1]);
     assertArrayEquals(FP.encode(x), r.party1()[2]);
     assertEquals(null, r.party0()[2]);
@@ -113,34 +132,63 @@ class SecureOpsTest {
   void matmulAndConvWithGenericTriplesAndWithFixedWeightMasks() {
     SplittableRandom rnd = new SplittableRandom(3);
     for (int trial = 0; trial < 4; trial++) {
-      MatMulShape ms = new MatMulShape(1 + rnd.nextInt(4), 1 + rnd.nextInt(70), 1 + rnd.nextInt(30));
+      MatMulShape ms =
+          new MatMulShape(1 + rnd.nextInt(4), 1 + rnd.nextInt(70), 1 + rnd.nextInt(30));
       double[] x = values(rnd, ms.leftNumel(), 8);
       double[] w = values(rnd, ms.rightNumel(), 1);
       double[] expect = matmulDouble(x, w, ms);
       // Weights from party 0 in both forms; products are exact, one truncation.
-      assertClose(expect, secure(w, x, (p, ws, xs) -> Beaver.matmul(p, xs, ws, ms)), 1, "matmul " + ms);
-      assertClose(expect, secure(w, x, (p, ws, xs) -> {
-        FixedWeightLinear layer = FixedWeightLinear.matmul(p, trialMask(), ws, ms);
-        layer.apply(p, xs); // a first inference, then a second one with the same mask
-        return layer.apply(p, xs);
-      }), 1, "fixed-weight matmul " + ms);
+      assertClose(
+          expect, secure(w, x, (p, ws, xs) -> Beaver.matmul(p, xs, ws, ms)), 1, "matmul " + ms);
+      assertClose(
+          expect,
+          secure(
+              w,
+              x,
+              (p, ws, xs) -> {
+                FixedWeightLinear layer = FixedWeightLinear.matmul(p, trialMask(), ws, ms);
+                layer.apply(p, xs); // a first inference, then a second one with the same mask
+                return layer.apply(p, xs);
+              }),
+          1,
+          "fixed-weight matmul " + ms);
 
       int k = 1 + rnd.nextInt(3);
-      Conv2dShape cs = new Conv2dShape(1 + rnd.nextInt(2), 1 + rnd.nextInt(4), k + rnd.nextInt(7),
-          k + rnd.nextInt(7), 1 + rnd.nextInt(4), k, k, 1 + rnd.nextInt(2), rnd.nextInt(2));
+      Conv2dShape cs =
+          new Conv2dShape(
+              1 + rnd.nextInt(2),
+              1 + rnd.nextInt(4),
+              k + rnd.nextInt(7),
+              k + rnd.nextInt(7),
+              1 + rnd.nextInt(4),
+              k,
+              k,
+              1 + rnd.nextInt(2),
+              rnd.nextInt(2));
       double[] img = values(rnd, cs.inputNumel(), 8);
       double[] kern = values(rnd, cs.weightNumel(), 1);
       double[] ref = convDouble(img, kern, cs);
-      assertClose(ref, secure(kern, img, (p, ws, xs) -> Beaver.conv2d(p, xs, ws, cs)), 1, "conv2d " + cs);
-      assertClose(ref, secure(kern, img, (p, ws, xs) -> {
-        FixedWeightLinear layer = FixedWeightLinear.conv(p, 0, ws, cs);
-        FixedWeightLinear.Prepared first = layer.prepare(p);
-        FixedWeightLinear.Prepared second = layer.prepare(p);
-        layer.apply(p, first, xs);
-        long[] out = layer.apply(p, second, xs);
-        assertThrows(IllegalStateException.class, () -> layer.apply(p, first, xs), "prepared material is single-use");
-        return out;
-      }), 1, "fixed-weight conv2d " + cs);
+      assertClose(
+          ref, secure(kern, img, (p, ws, xs) -> Beaver.conv2d(p, xs, ws, cs)), 1, "conv2d " + cs);
+      assertClose(
+          ref,
+          secure(
+              kern,
+              img,
+              (p, ws, xs) -> {
+                FixedWeightLinear layer = FixedWeightLinear.conv(p, 0, ws, cs);
+                FixedWeightLinear.Prepared first = layer.prepare(p);
+                FixedWeightLinear.Prepared second = layer.prepare(p);
+                layer.apply(p, first, xs);
+                long[] out = layer.apply(p, second, xs);
+                assertThrows(
+                    IllegalStateException.class,
+                    () -> layer.apply(p, first, xs),
+                    "prepared material is single-use");
+                return out;
+              }),
+          1,
+          "fixed-weight conv2d " + cs);
     }
   }
 
@@ -155,28 +203,50 @@ class SecureOpsTest {
     double[] w = values(rnd, ms.rightNumel(), 1);
     double[] mmRef = matmulDouble(x, w, ms);
     TwoParties.Result<long[][]> r =
-        session().run(p -> {
-          FixedWeightLinear conv = FixedWeightLinear.ownedConv(p, 1, p.id() == 0 ? FP.encode(kern) : null, cs);
-          FixedWeightLinear dense = FixedWeightLinear.ownedMatMul(p, 2, p.id() == 0 ? FP.encode(w) : null, ms);
-          long[] xs = Sharing.share(p, 1, p.id() == 1 ? FP.encode(img) : null, img.length);
-          long[] ys = Sharing.share(p, 1, p.id() == 1 ? FP.encode(x) : null, x.length);
-          FixedWeightLinear.Prepared pc = conv.prepare(p);
-          FixedWeightLinear.Prepared pd = dense.prepare(p);
-          long before = p.link().stats().bytesSent();
-          long[] zc = conv.applyRaw(p, pc, xs);
-          long sent = p.link().stats().bytesSent() - before;
-          long[] zd = dense.apply(p, pd, ys);
-          // The same session setup serves another batch size (the mask is on the weights only).
-          long[] firstImage = Sharing.share(p, 1, p.id() == 1 ? java.util.Arrays.copyOf(FP.encode(img), cs.inputNumel() / 2) : null, cs.inputNumel() / 2);
-          long[] zb = conv.withBatch(1).apply(p, firstImage);
-          return new long[][] {Sharing.open(p, Truncation.truncate(p, zc)), Sharing.open(p, zd), {sent}, Sharing.open(p, zb)};
-        });
+        session()
+            .run(
+                p -> {
+                  FixedWeightLinear conv =
+                      FixedWeightLinear.ownedConv(p, 1, p.id() == 0 ? FP.encode(kern) : null, cs);
+                  FixedWeightLinear dense =
+                      FixedWeightLinear.ownedMatMul(p, 2, p.id() == 0 ? FP.encode(w) : null, ms);
+                  long[] xs = Sharing.share(p, 1, p.id() == 1 ? FP.encode(img) : null, img.length);
+                  long[] ys = Sharing.share(p, 1, p.id() == 1 ? FP.encode(x) : null, x.length);
+                  FixedWeightLinear.Prepared pc = conv.prepare(p);
+                  FixedWeightLinear.Prepared pd = dense.prepare(p);
+                  long before = p.link().stats().bytesSent();
+                  long[] zc = conv.applyRaw(p, pc, xs);
+                  long sent = p.link().stats().bytesSent() - before;
+                  long[] zd = dense.apply(p, pd, ys);
+                  // The same session setup serves another batch size (the mask is on the weights
+                  // only).
+                  long[] firstImage =
+                      Sharing.share(
+                          p,
+                          1,
+                          p.id() == 1
+                              ? java.util.Arrays.copyOf(FP.encode(img), cs.inputNumel() / 2)
+                              : null,
+                          cs.inputNumel() / 2);
+                  long[] zb = conv.withBatch(1).apply(p, firstImage);
+                  return new long[][] {
+                    Sharing.open(p, Truncation.truncate(p, zc)),
+                    Sharing.open(p, zd),
+                    {sent},
+                    Sharing.open(p, zb)
+                  };
+                });
     double[] convRef = SecureOpsTest.convDouble(img, kern, cs);
     assertClose(convRef, FP.decode(r.party0()[0]), 1, "owner-held conv " + cs);
-    assertClose(java.util.Arrays.copyOf(convRef, convRef.length / 2), FP.decode(r.party0()[3]), 1, "owner-held conv, batch 1 of the same layer");
+    assertClose(
+        java.util.Arrays.copyOf(convRef, convRef.length / 2),
+        FP.decode(r.party0()[3]),
+        1,
+        "owner-held conv, batch 1 of the same layer");
     assertClose(mmRef, FP.decode(r.party0()[1]), 1, "owner-held matmul " + ms);
     assertEquals(0, r.party0()[2][0], "party 0 sends nothing in the online linear step");
-    assertEquals(8L * cs.inputNumel(), r.party1()[2][0], "party 1 sends its masked input share once");
+    assertEquals(
+        8L * cs.inputNumel(), r.party1()[2][0], "party 1 sends its masked input share once");
   }
 
   private static int trialMask() {
@@ -209,7 +279,9 @@ class SecureOpsTest {
                   int iy = oy * s.stride() - s.pad() + ky;
                   int ix = ox * s.stride() - s.pad() + kx;
                   if (iy >= 0 && iy < s.h() && ix >= 0 && ix < s.w()) {
-                    acc += x[((b * s.inC() + c) * s.h() + iy) * s.w() + ix] * w[((o * s.inC() + c) * s.kH() + ky) * s.kW() + kx];
+                    acc +=
+                        x[((b * s.inC() + c) * s.h() + iy) * s.w() + ix]
+                            * w[((o * s.inC() + c) * s.kH() + ky) * s.kW() + kx];
                   }
                 }
               }
@@ -250,7 +322,11 @@ class SecureOpsTest {
       }
       // Constant 1/k² carries f+g bits: error <= 1 + |sum|·2^(-g-1) ulps.
       double bound = 1 + maxAvg * Math.scalb(1.0, -Arithmetic.guardBits(FP.fracBits()) - 1);
-      assertClose(expect, secure(x, x, (p, a, b) -> Activations.avgPool(p, a, batch, ch, h, h, k, stride)), bound, "avgpool k=" + k);
+      assertClose(
+          expect,
+          secure(x, x, (p, a, b) -> Activations.avgPool(p, a, batch, ch, h, h, k, stride)),
+          bound,
+          "avgpool k=" + k);
     }
     // Global average pooling over a non-square plane.
     double[] g = values(rnd, 2 * 3 * 4 * 6, 50);
@@ -261,7 +337,11 @@ class SecureOpsTest {
       }
     }
     double gBound = 1 + 24 * 50 * Math.scalb(1.0, -Arithmetic.guardBits(FP.fracBits()) - 1);
-    assertClose(gExpect, secure(g, g, (p, a, b) -> Activations.globalAvgPool(p, a, 2, 3, 4, 6)), gBound, "global avgpool 4x6");
+    assertClose(
+        gExpect,
+        secure(g, g, (p, a, b) -> Activations.globalAvgPool(p, a, 2, 3, 4, 6)),
+        gBound,
+        "global avgpool 4x6");
 
     double[] y = values(rnd, 5000, 1000);
     double[] expect = new double[y.length];
@@ -269,12 +349,20 @@ class SecureOpsTest {
       expect[i] = -0.3 * y[i];
     }
     double bound = 1 + 1000 * Math.scalb(1.0, -Arithmetic.guardBits(FP.fracBits()) - 1);
-    assertClose(expect, secure(y, y, (p, a, b) -> Arithmetic.mulPublic(p, a, -0.3)), bound, "mulPublic(-0.3)");
+    assertClose(
+        expect,
+        secure(y, y, (p, a, b) -> Arithmetic.mulPublic(p, a, -0.3)),
+        bound,
+        "mulPublic(-0.3)");
     double[] sum = new double[y.length];
     for (int i = 0; i < y.length; i++) {
       sum[i] = y[i] + y[i] - 1.5;
     }
-    assertClose(sum, secure(y, y, (p, a, b) -> Arithmetic.addPublic(p, Arithmetic.add(a, b), FP.encode(-1.5))), 0, "add + public");
+    assertClose(
+        sum,
+        secure(y, y, (p, a, b) -> Arithmetic.addPublic(p, Arithmetic.add(a, b), FP.encode(-1.5))),
+        0,
+        "add + public");
   }
 
   @Test
@@ -291,7 +379,12 @@ class SecureOpsTest {
       }
       int degree = d;
       double bound = powerErrorBound(maxBase, d) / ULP;
-      assertClose(expect, secure(x, x, (p, a, b) -> Activations.power(p, a, p.id() == 0 ? FP.encode(c) : 0, degree)), bound, "(x+c)^" + d);
+      assertClose(
+          expect,
+          secure(
+              x, x, (p, a, b) -> Activations.power(p, a, p.id() == 0 ? FP.encode(c) : 0, degree)),
+          bound,
+          "(x+c)^" + d);
     }
   }
 
@@ -331,14 +424,23 @@ class SecureOpsTest {
     Conv2dShape cs = new Conv2dShape(2, 3, 4, 4, 5, 3, 3, 1, 1);
     double[] k = values(new SplittableRandom(9), cs.weightNumel(), 1);
     TwoParties.Result<org.polyshare.core.ring.RingTensor> r =
-        session().run(p -> {
-          org.polyshare.core.ring.RingTensor x =
-              Sharing.share(p, 1, p.id() == 1 ? FP.encode(v, 2, 3, 4, 4) : null, 2, 3, 4, 4);
-          org.polyshare.core.ring.RingTensor sq = Activations.power(p, Beaver.mul(p, x, x), 0, 1);
-          FixedWeightLinear layer = FixedWeightLinear.ownedConv(p, 0, p.id() == 0 ? FP.encode(k) : null, cs);
-          org.polyshare.core.ring.RingTensor out = layer.apply(p, layer.prepare(p), Truncation.truncate(p, sq.copy().mulScalarInPlace(FP.one())));
-          return Sharing.open(p, out);
-        });
+        session()
+            .run(
+                p -> {
+                  org.polyshare.core.ring.RingTensor x =
+                      Sharing.share(
+                          p, 1, p.id() == 1 ? FP.encode(v, 2, 3, 4, 4) : null, 2, 3, 4, 4);
+                  org.polyshare.core.ring.RingTensor sq =
+                      Activations.power(p, Beaver.mul(p, x, x), 0, 1);
+                  FixedWeightLinear layer =
+                      FixedWeightLinear.ownedConv(p, 0, p.id() == 0 ? FP.encode(k) : null, cs);
+                  org.polyshare.core.ring.RingTensor out =
+                      layer.apply(
+                          p,
+                          layer.prepare(p),
+                          Truncation.truncate(p, sq.copy().mulScalarInPlace(FP.one())));
+                  return Sharing.open(p, out);
+                });
     assertArrayEquals(new int[] {2, 5, 4, 4}, r.party0().shape());
     double[] squares = new double[v.length];
     for (int i = 0; i < v.length; i++) {
@@ -346,7 +448,8 @@ class SecureOpsTest {
     }
     // Two truncations before the conv (each < 1 ulp on x²), then one after it; the conv sums
     // 27 weights |w| <= 1 times the input error: bound 27·2 + 1 ulps.
-    assertClose(convDouble(squares, k, cs), FP.decode(r.party0().data()), 55, "tensor forms: conv(x²)");
+    assertClose(
+        convDouble(squares, k, cs), FP.decode(r.party0().data()), 55, "tensor forms: conv(x²)");
   }
 
   @Test
@@ -367,10 +470,14 @@ class SecureOpsTest {
   @Test
   void badInputsFailWithClearMessages() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> session().run(p -> Beaver.mul(p, new long[3], new long[4])));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> session().run(p -> Beaver.mul(p, new long[3], new long[4])));
     assertTrue(e.getMessage().contains("lengths differ"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> session().run(p -> Activations.power(p, new long[1], 0, 0)));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> session().run(p -> Activations.power(p, new long[1], 0, 0)));
     assertTrue(e.getMessage().contains("degree"), e.getMessage());
   }
 }

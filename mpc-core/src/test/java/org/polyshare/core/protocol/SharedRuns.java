@@ -14,8 +14,8 @@ public final class SharedRuns {
   private SharedRuns() {}
 
   /**
-   * Shares {@code x = x0 + x1} with {@code x1} uniform from {@code seed} and runs {@code step}
-   * on each party's share in one run of {@code session}.
+   * Shares {@code x = x0 + x1} with {@code x1} uniform from {@code seed} and runs {@code step} on
+   * each party's share in one run of {@code session}.
    */
   public static TwoParties.Result<long[]> onShares(
       InProcessSession session, long[] x, long seed, BiFunction<Party, long[], long[]> step) {

@@ -11,10 +11,16 @@ import org.polyshare.core.ring.FixedPoint;
 class TruncationTest {
   private static final int F = 16;
 
-  /** Shares {@code x = x0 + x1} with a uniform {@code x1}, truncates in {@code mode}, reconstructs. */
+  /**
+   * Shares {@code x = x0 + x1} with a uniform {@code x1}, truncates in {@code mode}, reconstructs.
+   */
   private static long[] truncateShared(long[] x, TruncationMode mode, int bits, long seed) {
-    TwoParties.Result<long[]> r = SharedRuns.onShares(new InProcessSession(new FixedPoint(F), mode),
-        x, seed, (p, mine) -> Truncation.truncate(p, mine, bits));
+    TwoParties.Result<long[]> r =
+        SharedRuns.onShares(
+            new InProcessSession(new FixedPoint(F), mode),
+            x,
+            seed,
+            (p, mine) -> Truncation.truncate(p, mine, bits));
     assertEquals(mode == TruncationMode.DEALER ? 1 : 0, r.stats0().rounds(), "rounds");
     return SharedRuns.reveal(r);
   }
@@ -42,7 +48,8 @@ class TruncationTest {
       plusOne += diff;
     }
     // The omitted borrow fires when the low f bits of y and r overflow: about half the time.
-    System.out.printf("dealer truncation: %d values, %.4f carried one ulp%n", n, plusOne / (double) n);
+    System.out.printf(
+        "dealer truncation: %d values, %.4f carried one ulp%n", n, plusOne / (double) n);
     assertTrue(plusOne > 0.45 * n && plusOne < 0.55 * n, "borrow rate " + plusOne / (double) n);
   }
 
@@ -80,7 +87,8 @@ class TruncationTest {
       if (Math.abs(diff) > 1) {
         large++;
         long wrap = 1L << (64 - F);
-        assertTrue(Math.abs(Math.abs(diff) - wrap) <= 1, "a large error is a wrap of 2^(64-f): " + diff);
+        assertTrue(
+            Math.abs(Math.abs(diff) - wrap) <= 1, "a large error is a wrap of 2^(64-f): " + diff);
       }
     }
     double sigma = Math.sqrt(expected);
@@ -89,7 +97,8 @@ class TruncationTest {
         large, n, large / (double) n, expected, expected / n, (large - expected) / sigma);
     // Deterministic (seeded shares, no dealer), and with λ ≈ 12,500 a Poisson count 6.5 sd off
     // would be a false alarm under 1e-10 for any seed.
-    assertTrue(Math.abs(large - expected) < 6.5 * sigma, "observed " + large + " vs expected " + expected);
+    assertTrue(
+        Math.abs(large - expected) < 6.5 * sigma, "observed " + large + " vs expected " + expected);
 
     // Small values: the same protocol is then almost always right to one ulp.
     long[] small = new long[n];

@@ -23,13 +23,15 @@ class FixedPointTest {
   @Test
   void rejectsNanInfinityAndOutOfRange() {
     FixedPoint fp = new FixedPoint(16);
-    IllegalArgumentException nan = assertThrows(IllegalArgumentException.class, () -> fp.encode(Double.NaN));
+    IllegalArgumentException nan =
+        assertThrows(IllegalArgumentException.class, () -> fp.encode(Double.NaN));
     assertTrue(nan.getMessage().contains("NaN"));
     IllegalArgumentException inf =
         assertThrows(IllegalArgumentException.class, () -> fp.encode(Double.POSITIVE_INFINITY));
     assertTrue(inf.getMessage().contains("2^47"), inf.getMessage());
     IllegalArgumentException big =
-        assertThrows(IllegalArgumentException.class, () -> fp.encode(new double[] {1, Math.scalb(1.0, 47)}));
+        assertThrows(
+            IllegalArgumentException.class, () -> fp.encode(new double[] {1, Math.scalb(1.0, 47)}));
     assertTrue(big.getMessage().startsWith("element 1"), big.getMessage());
     assertEquals(Math.scalb(1.0, 47) - 1, fp.decode(fp.encode(Math.scalb(1.0, 47) - 1)));
   }

@@ -22,7 +22,9 @@ class RingTensorTest {
         assertThrows(IllegalArgumentException.class, () -> RingTensor.of(new long[5], 2, 3));
     assertTrue(e.getMessage().contains("[2, 3]"), e.getMessage());
     IllegalArgumentException m =
-        assertThrows(IllegalArgumentException.class, () -> RingTensor.zeros(2, 3).add(RingTensor.zeros(3, 2)));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> RingTensor.zeros(2, 3).add(RingTensor.zeros(3, 2)));
     assertTrue(m.getMessage().contains("shape mismatch"), m.getMessage());
   }
 }
