@@ -351,6 +351,9 @@ public final class PartyService implements AutoCloseable {
       // The detail (which may name activations, weights or biases) stays in this log; the client
       // gets a code and a fixed sentence only (SessionStart has already told it when it refused).
       failed.incrementAndGet();
+      if (e instanceof SessionStart.PlanMismatchException) {
+        metrics.refused(ServiceMetrics.Refusal.PLAN_MISMATCH);
+      }
       metrics.sessionFailed(e, peer.stats());
       LOG.warn(
           String.format(

@@ -105,7 +105,7 @@ final class SessionStart {
     if (!Arrays.equals(theirs, plan.sha256())) {
       throw PeerError.PLAN_MISMATCH.abort(
           peer,
-          new IllegalStateException(
+          new PlanMismatchException(
               "plan mismatch: party 0 has plan hash "
                   + plan.sha256Hex()
                   + " for "
@@ -170,5 +170,14 @@ final class SessionStart {
               "party 0 sent a session secret of " + secret.length + " bytes, not " + SECRET_BYTES));
     }
     return new Joined(arch, sm, plan, new Dealer(named, secret));
+  }
+
+  /** Party 1's plan is not the one party 0 runs (another model, architecture or truncation). */
+  static final class PlanMismatchException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    PlanMismatchException(String message) {
+      super(message);
+    }
   }
 }

@@ -13,10 +13,12 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.core.net.NetFixtures;
 import org.polyshare.core.net.NetTransport;
 import org.polyshare.core.net.Role;
 import org.polyshare.core.ops.MetricsEndpoint;
+import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.dealer.DealerMetrics;
 import org.polyshare.dealer.DealerServer;
 import org.polyshare.models.zoo.Zoo;
@@ -102,12 +104,17 @@ class ServiceMetricsTest {
                       "localhost",
                       dealer.port(),
                       NetFixtures.certs(),
-                      "tiny-relu",
+                      null,
                       null,
                       "other",
                       1,
                       T,
-                      T),
+                      T,
+                      NetworkProfile.LOOPBACK,
+                      null,
+                      null,
+                      // another truncation than the service's: another plan, refused by party 0
+                      TruncationMode.DEALER),
                   net,
                   null,
                   p -> {}));
