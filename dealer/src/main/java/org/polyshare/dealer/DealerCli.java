@@ -177,7 +177,7 @@ public final class DealerCli implements Runnable {
         }
         String warning = CertBundles.check(certs, Role.DEALER);
         if (warning != null) {
-          System.err.println("dealer serve: " + warning);
+          LOG.warn("dealer serve: {}", warning);
         }
         identity = TlsIdentity.load(certs, Role.DEALER);
       } catch (IllegalArgumentException e) {

@@ -397,11 +397,12 @@ public final class PartyCli implements Runnable {
               + " (copy that directory alone to this host)");
     }
     if (Files.exists(dir.resolve(org.polyshare.core.net.CertificateAuthority.CA_KEY))) {
-      System.err.println(
-          "warning: "
-              + dir
-              + " also holds the CA key, which lets its holder issue certificates for"
-              + " any role; re-create the certificates with `dealer certs` and give each host only its own bundle");
+      org.slf4j.LoggerFactory.getLogger(PartyCli.class)
+          .warn(
+              "{} also holds the CA key, which lets its holder issue certificates for any role;"
+                  + " re-create the certificates with `dealer certs` and give each host only its own"
+                  + " bundle",
+              dir);
     }
   }
 
