@@ -116,7 +116,8 @@ class PeerErrorTest {
                 net,
                 NetFixtures.identity(Role.PARTY0),
                 model,
-                options,
+                // the client truncates as the party path does by default
+                options.withTruncation(PartyRunner.TRUNCATION),
                 0,
                 new PartyService.Settings("localhost", dealer.port(), T, T, 1, 1, 10, null),
                 new PartyMetrics())) {
