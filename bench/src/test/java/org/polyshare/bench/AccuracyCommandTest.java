@@ -128,15 +128,16 @@ class AccuracyCommandTest {
   }
 
   @Test
-  void processesModeRefusesLocalTruncation() {
+  void anUnknownTruncationIsRefusedByName() {
+    // every mode runs in both modes now (the party CLI takes --truncation); a wrong name is refused
     java.io.StringWriter err = new java.io.StringWriter();
     int code =
         new CommandLine(new AccuracyCommand())
             .setErr(new java.io.PrintWriter(err))
             .execute(
-                "--model", "lenet5-pkn-mnist", "--data", dir.toString(), "--truncation", "LOCAL");
+                "--model", "lenet5-pkn-mnist", "--data", dir.toString(), "--truncation", "ROUNDED");
     assertTrue(code != 0);
-    assertTrue(err.toString().contains("--mode in_process"), err.toString());
+    assertTrue(err.toString().contains("ROUNDED"), err.toString());
   }
 
   @Test
