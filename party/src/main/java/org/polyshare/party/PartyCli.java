@@ -157,6 +157,14 @@ public final class PartyCli implements Runnable {
     String truncation;
 
     @Option(
+        names = "--relu",
+        defaultValue = "gc",
+        description =
+            "ReLU and max-pool by gc (garbled circuits, Delphi-style; default) or fss (the dealer's"
+                + " DCF keys); both parties must run the same (a mismatch is refused as a plan mismatch)")
+    String relu;
+
+    @Option(
         names = "--timeout",
         defaultValue = "120",
         description = "seconds any receive may wait (default: ${DEFAULT-VALUE})")
@@ -200,7 +208,8 @@ public final class PartyCli implements Runnable {
                 org.polyshare.core.link.NetworkProfile.named(net),
                 new ClientInput.Options(index, mean, std),
                 expectArchitecture,
-                org.polyshare.core.protocol.TruncationMode.named(truncation));
+                org.polyshare.core.protocol.TruncationMode.named(truncation),
+                org.polyshare.models.secure.ReluMode.parse(relu));
       } catch (IllegalArgumentException e) {
         System.err.println("party run: " + e.getMessage());
         return 2;
@@ -280,6 +289,14 @@ public final class PartyCli implements Runnable {
     int maxInferences;
 
     @Option(
+        names = "--relu",
+        defaultValue = "gc",
+        description =
+            "ReLU and max-pool by gc (garbled circuits, Delphi-style; default) or fss (the dealer's"
+                + " DCF keys); both parties must run the same (a mismatch is refused as a plan mismatch)")
+    String relu;
+
+    @Option(
         names = "--timeout",
         defaultValue = "120",
         description = "seconds any receive may wait (default: ${DEFAULT-VALUE})")
@@ -311,7 +328,12 @@ public final class PartyCli implements Runnable {
       PartyService.Settings settings;
       org.polyshare.core.net.TlsIdentity identity;
       org.polyshare.models.graph.Model m;
+      org.polyshare.models.secure.SecureModel.Options options;
       try {
+        options =
+            PartyRunner.options(
+                org.polyshare.core.protocol.TruncationMode.named(truncation),
+                org.polyshare.models.secure.ReluMode.parse(relu));
         if (id != 0) {
           throw new IllegalArgumentException(
               "only party 0 (the model owner) serves; party 1 runs 'party run --id 1 --peer HOST:PORT'");
@@ -342,13 +364,7 @@ public final class PartyCli implements Runnable {
       try (NetTransport transport = NetTransport.create();
           PartyService service =
               new PartyService(
-                  transport,
-                  identity,
-                  m,
-                  PartyRunner.options(org.polyshare.core.protocol.TruncationMode.named(truncation)),
-                  listen,
-                  settings,
-                  new PartyMetrics());
+                  transport, identity, m, options, listen, settings, new PartyMetrics());
           MetricsEndpoint endpoint =
               metricsOptions.start(
                   service.metrics(),

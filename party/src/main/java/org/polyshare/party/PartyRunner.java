@@ -30,6 +30,7 @@ import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.onnx.OnnxImporter;
+import org.polyshare.models.secure.ReluMode;
 import org.polyshare.models.secure.SecureModel;
 import org.polyshare.models.zoo.Zoo;
 import org.slf4j.Logger;
@@ -62,6 +63,14 @@ public final class PartyRunner {
   }
 
   /**
+   * Secure-model options of the party path in {@code mode} with ReLU (and max-pool) by {@code
+   * relu}: both parties must run the same; the plan hash refuses a mismatch.
+   */
+  public static SecureModel.Options options(TruncationMode mode, ReluMode relu) {
+    return options(mode).withRelu(relu == null ? ReluMode.GC : relu);
+  }
+
+  /**
    * What to run. Exactly one of {@code peerHost}/{@code listenPort} reaches the other party ({@code
    * listenPort} 0 = ephemeral, announced through {@code onListening}). {@code model}: at party 0 a
    * zoo name or ONNX file (the weights); at party 1 null (party 0 sends the architecture), an
@@ -86,7 +95,48 @@ public final class PartyRunner {
       NetworkProfile net,
       ClientInput.Options inputOptions,
       String expectArchitecture,
-      TruncationMode truncation) {
+      TruncationMode truncation,
+      ReluMode relu) {
+    /** ReLU by garbled circuits (the default, {@code --relu gc}). */
+    public Config(
+        int id,
+        String peerHost,
+        int peerPort,
+        Integer listenPort,
+        String dealerHost,
+        int dealerPort,
+        Path certs,
+        String model,
+        Path input,
+        String session,
+        int inferences,
+        Duration timeout,
+        Duration connectDeadline,
+        NetworkProfile net,
+        ClientInput.Options inputOptions,
+        String expectArchitecture,
+        TruncationMode truncation) {
+      this(
+          id,
+          peerHost,
+          peerPort,
+          listenPort,
+          dealerHost,
+          dealerPort,
+          certs,
+          model,
+          input,
+          session,
+          inferences,
+          timeout,
+          connectDeadline,
+          net,
+          inputOptions,
+          expectArchitecture,
+          truncation,
+          ReluMode.GC);
+    }
+
     /** The party path's truncation: {@link #TRUNCATION}. */
     public Config(
         int id,
@@ -234,6 +284,9 @@ public final class PartyRunner {
       if (truncation == null) {
         truncation = TRUNCATION;
       }
+      if (relu == null) {
+        relu = ReluMode.GC;
+      }
       if (net == null) {
         throw new IllegalArgumentException("a network profile is required (loopback for none)");
       }
@@ -320,7 +373,7 @@ public final class PartyRunner {
     TlsIdentity identity = TlsIdentity.load(c.certs(), Role.PARTY0);
     Model model = loadModel(c.model(), 0);
     Architecture arch = Architecture.of(model);
-    SecureModel sm = SecureModel.compile(model, 1, options(c.truncation()));
+    SecureModel sm = SecureModel.compile(model, 1, options(c.truncation(), c.relu()));
     CorrelationPlan plan = sm.plan(c.inferences());
     LOG.info(
         "party 0: model '{}', plan of {} correlation requests ({})",
@@ -393,7 +446,11 @@ public final class PartyRunner {
       double[][][] inputs = new double[1][][];
       SessionStart.Joined j =
           SessionStart.join(
-              peer, c.inferences(), pin, options(c.truncation()), a -> inputs[0] = inputsOf(c, a));
+              peer,
+              c.inferences(),
+              pin,
+              options(c.truncation(), c.relu()),
+              a -> inputs[0] = inputsOf(c, a));
       Model model = j.secure().model();
       LOG.info(
           "party 1: architecture of '{}' from party 0 (sha256 {}), plan of {} correlation requests ({})",

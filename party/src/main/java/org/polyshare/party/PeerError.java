@@ -14,7 +14,8 @@ enum PeerError {
       "party 0 refused the session request: wrong number of inferences (see its limits)"),
   PLAN_MISMATCH(
       "plan-mismatch",
-      "the parties' plans differ: they compiled another architecture or inference count"),
+      "the parties' plans differ: they compiled another architecture, inference count,"
+          + " --truncation or --relu"),
   ARCHITECTURE_REFUSED("architecture-refused", "party 1 refused the architecture party 0 sent"),
   MALFORMED("malformed", "the peer sent a malformed session message"),
   CLIENT_ENDED("client-ended", "party 1 ended the session"),

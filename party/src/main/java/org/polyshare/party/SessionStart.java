@@ -26,6 +26,11 @@ import org.polyshare.models.secure.SecureModel;
  *
  * Either side that refuses aborts the link with a {@link PeerError} (code + fixed sentence) and
  * throws the detail locally.
+ *
+ * <p>The truncation ({@code --truncation}) and the ReLU mode ({@code --relu gc|fss}, ReLU and
+ * max-pool) are not sent: each party gives its own, as each party decides what it is willing to
+ * run. Both change the correlations drawn, so they enter the plan hash, and a party 1 that chose
+ * otherwise than party 0 is refused here as a plan mismatch, never switched silently.
  */
 final class SessionStart {
   private SessionStart() {}
@@ -112,8 +117,13 @@ final class SessionStart {
                   + inferences
                   + " inferences of architecture "
                   + arch.sha256Hex()
-                  + ", party 1 compiled plan hash "
-                  + HexFormat.of().formatHex(theirs)));
+                  + " (truncation "
+                  + sm.options().truncation().name().toLowerCase(java.util.Locale.ROOT)
+                  + ", ReLU "
+                  + sm.options().relu().name().toLowerCase(java.util.Locale.ROOT)
+                  + "), party 1 compiled plan hash "
+                  + HexFormat.of().formatHex(theirs)
+                  + ": both parties must give the same --truncation and --relu"));
     }
     Dealer d = new Dealer(sessionId, newSecret());
     peer.send(TAG_SESSION_ID, sessionId.getBytes(StandardCharsets.UTF_8));
@@ -172,7 +182,10 @@ final class SessionStart {
     return new Joined(arch, sm, plan, new Dealer(named, secret));
   }
 
-  /** Party 1's plan is not the one party 0 runs (another model, architecture or truncation). */
+  /**
+   * Party 1's plan is not the one party 0 runs (another model, architecture, truncation or ReLU
+   * mode).
+   */
   static final class PlanMismatchException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 

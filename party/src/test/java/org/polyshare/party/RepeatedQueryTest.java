@@ -2,6 +2,7 @@ package org.polyshare.party;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -24,6 +25,7 @@ import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.dealer.DealerServer;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
+import org.polyshare.models.secure.ReluMode;
 import org.polyshare.models.secure.RingForward;
 import org.polyshare.models.zoo.Zoo;
 
@@ -58,13 +60,13 @@ class RepeatedQueryTest {
     net.close();
   }
 
-  @ParameterizedTest(name = "{0}")
-  @CsvSource({"tiny-pkn", "lenet5-pkn", "tiny-relu"})
-  void theSameInputGivesBitIdenticalLogitsEqualToTheExactReference(String name, @TempDir Path dir)
-      throws Exception {
+  @ParameterizedTest(name = "{0} --relu {1}")
+  @CsvSource({"tiny-pkn, gc", "lenet5-pkn, gc", "tiny-relu, gc", "tiny-relu, fss"})
+  void theSameInputGivesBitIdenticalLogitsEqualToTheExactReference(
+      String name, String relu, @TempDir Path dir) throws Exception {
     Model model = Zoo.load(name);
     double[] x = input(model);
-    double[][] logits = session(name, file(dir, x), null);
+    double[][] logits = session(name, file(dir, x), null, ReluMode.parse(relu), null);
     double[] want = new RingForward(model, 1).forward(new double[][] {x})[0];
     for (int k = 0; k < QUERIES; k++) {
       assertArrayEquals(
@@ -77,12 +79,43 @@ class RepeatedQueryTest {
   void dealerTruncationVariesAcrossQueriesSoTheCheckCanFail(String name, @TempDir Path dir)
       throws Exception {
     Model model = Zoo.load(name);
-    double[][] logits = session(name, file(dir, input(model)), TruncationMode.DEALER);
+    double[][] logits = session(name, file(dir, input(model)), TruncationMode.DEALER, null, null);
     boolean differ = false;
     for (int k = 1; k < QUERIES; k++) {
       differ |= !java.util.Arrays.equals(logits[0], logits[k]);
     }
     assertTrue(differ, name + ": " + QUERIES + " dealer-truncated queries were all bit-identical");
+  }
+
+  /**
+   * Party 0 chooses the ReLU mode; a party 1 given another is refused by the plan hash at session
+   * start, both sides naming the options to align (never a silent switch to party 0's mode).
+   */
+  @ParameterizedTest(name = "party 0 --relu {0}, party 1 --relu {1}")
+  @CsvSource({"fss, gc", "gc, fss"})
+  void aReluModeMismatchIsRefusedAtSessionStart(String relu0, String relu1, @TempDir Path dir)
+      throws Exception {
+    Model model = Zoo.load("tiny-relu");
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () ->
+                session(
+                    "tiny-relu",
+                    file(dir, input(model)),
+                    null,
+                    ReluMode.parse(relu0),
+                    ReluMode.parse(relu1)));
+    String all = messages(e);
+    assertTrue(all.contains("plans differ") && all.contains("--relu"), all);
+  }
+
+  private static String messages(Throwable e) {
+    StringBuilder b = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      b.append(t.getMessage()).append(" | ");
+    }
+    return b.toString();
   }
 
   /** One input inside the published range (party 1 refuses others). */
@@ -102,8 +135,12 @@ class RepeatedQueryTest {
     return p;
   }
 
-  /** A session of {@link #QUERIES} inferences of the same input; party 1's logits per query. */
-  private static double[][] session(String model, Path input, TruncationMode mode)
+  /**
+   * A session of {@link #QUERIES} inferences of the same input; party 1's logits per query. Party 0
+   * runs ReLU by {@code relu0}, party 1 by {@code relu1} (null: the same as party 0).
+   */
+  private static double[][] session(
+      String model, Path input, TruncationMode mode, ReluMode relu0, ReluMode relu1)
       throws Exception {
     CompletableFuture<Integer> listening = new CompletableFuture<>();
     CompletableFuture<PartyRunner.Report> p0 =
@@ -127,7 +164,8 @@ class RepeatedQueryTest {
                         NetworkProfile.LOOPBACK,
                         null,
                         null,
-                        mode),
+                        mode,
+                        relu0),
                     net,
                     new PrintStream(new ByteArrayOutputStream()),
                     listening::complete));
@@ -151,7 +189,8 @@ class RepeatedQueryTest {
                 NetworkProfile.LOOPBACK,
                 null,
                 null,
-                mode),
+                mode,
+                relu1 == null ? relu0 : relu1),
             net,
             new PrintStream(new ByteArrayOutputStream()),
             p -> {});

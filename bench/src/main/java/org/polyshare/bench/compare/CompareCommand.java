@@ -6,13 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.polyshare.bench.harness.Report;
 import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
-import org.polyshare.models.onnx.ModelSource;
 import org.polyshare.models.secure.ReluMode;
 import org.polyshare.models.secure.SecureModel;
 import org.polyshare.models.zoo.Zoo;
@@ -128,8 +126,7 @@ public final class CompareCommand implements Callable<Integer> {
       paramLabel = "gc,fss",
       description =
           "how the -relu variant evaluates ReLU, one run each: gc (garbled circuits),"
-              + " fss (function secret sharing with the dealer); default gc,fss in process, gc in"
-              + " separate JVMs (the party CLI runs garbled ReLU)")
+              + " fss (function secret sharing with the dealer; max-pool too); default gc,fss")
   List<String> reluArms;
 
   @Option(names = "--no-progress", description = "no progress bar on stderr")
@@ -139,66 +136,10 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--corrupt-result", hidden = true)
   String corruptVariant;
 
-  private static final List<String> ARCHITECTURES = List.of("lenet5", "tiny", "resnet18", "vgg16");
-
-  /** {relu, pkn}: the zoo pair of --model, or the user's --relu and --pkn files. */
-  private String[] variants() {
-    if (pknFile != null || reluFile != null) {
-      if (model != null || pknFile == null || reluFile == null) {
-        throw new IllegalArgumentException(
-            "give either --model or both --pkn FILE.onnx and" + " --relu FILE.onnx");
-      }
-      for (String f : new String[] {reluFile, pknFile}) {
-        if (!ModelSource.isFile(f)) {
-          throw new IllegalArgumentException("--pkn and --relu take ONNX files, got '" + f + "'");
-        }
-      }
-      // absolute: the separate-JVM parties run in another working directory
-      return new String[] {
-        Path.of(reluFile).toAbsolutePath().toString(), Path.of(pknFile).toAbsolutePath().toString()
-      };
-    }
-    if (model == null) {
-      throw new IllegalArgumentException(
-          "give --model (lenet5, tiny, resnet18 or vgg16) or"
-              + " --pkn FILE.onnx --relu FILE.onnx");
-    }
-    String arch = model.toLowerCase(Locale.ROOT).replaceAll("-(relu|pkn)$", "");
-    if (!ARCHITECTURES.contains(arch)) {
-      throw new IllegalArgumentException(
-          "unknown --model '" + model + "'; use one of " + ARCHITECTURES);
-    }
-    return new String[] {arch + "-relu", arch + "-pkn"};
-  }
-
-  /** The ReLU arms to run, in order; FSS only in process (the party CLI has no FSS arm yet). */
-  private List<ReluMode> arms() {
-    if (reluArms == null || reluArms.isEmpty()) {
-      return inProcess ? List.of(ReluMode.GC, ReluMode.FSS) : List.of(ReluMode.GC);
-    }
-    List<ReluMode> out = new ArrayList<>();
-    for (String s : reluArms) {
-      ReluMode m = ReluMode.parse(s);
-      if (out.contains(m)) {
-        throw new IllegalArgumentException("--relu-arms names " + s + " twice");
-      }
-      if (m == ReluMode.FSS && !inProcess) {
-        throw new IllegalArgumentException(
-            "--relu-arms fss runs in process only (add --in-process):"
-                + " the party processes evaluate ReLU by garbled circuits");
-      }
-      out.add(m);
-    }
-    return out;
-  }
-
   @Override
   public Integer call() throws IOException, InterruptedException {
-    String[] variants = variants();
-    String arch =
-        model != null
-            ? model.toLowerCase(Locale.ROOT).replaceAll("-(relu|pkn)$", "")
-            : Path.of(pknFile).getFileName().toString().replaceFirst("(?i)\\.onnx$", "");
+    String[] variants = CompareVariants.variants(model, reluFile, pknFile);
+    String arch = CompareVariants.architecture(model, pknFile);
     if (batch < 1 || repeat < 1 || warmup < 0 || timeoutSeconds < 1) {
       throw new IllegalArgumentException(
           "--batch and --repeat must be >= 1, --warmup >= 0, --timeout >= 1");
@@ -210,7 +151,7 @@ public final class CompareCommand implements Callable<Integer> {
               + " use --in-process for --batch "
               + batch);
     }
-    List<ReluMode> arms = arms();
+    List<ReluMode> arms = CompareVariants.arms(reluArms);
     PrintWriter stdout = spec.commandLine().getOut();
     String mode =
         inProcess
@@ -239,33 +180,27 @@ public final class CompareCommand implements Callable<Integer> {
         if (!pknRun) {
           f = owner.fracBits();
         }
-        Architecture published = Architecture.of(owner);
-        List<double[][]> inputs = new ArrayList<>();
-        for (int k = 0; k < warmup + repeat; k++) {
-          double[][] xs = Zoo.sampleInputs(owner, batch, seed * 1_000_003L + k);
-          for (double[] x : xs) {
-            published.inputRange().clamp(x); // party 1 refuses values outside the calibrated range
-          }
-          inputs.add(xs);
-        }
+        List<double[][]> inputs = CompareVariants.inputs(owner, warmup + repeat, batch, seed);
         InProcessRunner.Run run;
         if (inProcess) {
           run =
               runner.run(
                   owner,
-                  published.model(),
+                  Architecture.of(owner).model(),
                   inputs,
                   warmup,
                   progress,
                   label,
                   SecureModel.Options.defaults().withRelu(relu));
         } else {
-          progress.begin(name + ": launching party processes (setup)");
+          progress.begin(label + ": launching party processes (setup)");
           List<double[]> single = new ArrayList<>();
           for (double[][] x : inputs) {
             single.add(x[0]);
           }
-          run = PartyReports.measurements(jvms.run(name, single, progress, name, warmup), warmup);
+          run =
+              PartyReports.measurements(
+                  jvms.relu(relu).run(name, single, progress, label, warmup), warmup);
           progress.step();
         }
         List<ReferenceCheck.Outcome> checks = new ArrayList<>();
@@ -279,13 +214,7 @@ public final class CompareCommand implements Callable<Integer> {
         results[v] = new VariantResult(label, run.reps(), checks);
       }
     }
-    List<ReluArm> reluResults = new ArrayList<>();
-    for (int i = 0; i < arms.size(); i++) {
-      ReluMode m = arms.get(i);
-      // the two-way (GC only) report keeps its exact former shape
-      double perRelu = arms.size() > 1 ? ReluArm.dealerBytesPerRelu(m, f) : -1;
-      reluResults.add(new ReluArm(m, results[i], perRelu));
-    }
+    List<ReluArm> reluResults = ReluArm.of(arms, results, f);
     ComparisonReport report =
         new ComparisonReport(
             arch, net, batch, repeat, warmup, mode, reluResults, results[arms.size()]);

@@ -1,5 +1,6 @@
 package org.polyshare.bench.compare;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.polyshare.core.correlation.CorrelationRequest;
 import org.polyshare.core.correlation.InProcessDealer;
@@ -26,6 +27,19 @@ public record ReluArm(ReluMode relu, VariantResult result, double dealerBytesPer
   /** The JSON key of this arm's ratios over PKN (the GC arm keeps the original key). */
   public String ratioKey() {
     return relu == ReluMode.GC ? "ratios_relu_over_pkn" : "ratios_relu_fss_over_pkn";
+  }
+
+  /**
+   * The arms' results, {@code results[i]} of {@code arms.get(i)}; the dealer bytes per ReLU at
+   * {@code fracBits} only with more than one arm (the two-way, GC-only report keeps its shape).
+   */
+  static List<ReluArm> of(List<ReluMode> arms, VariantResult[] results, int fracBits) {
+    List<ReluArm> out = new ArrayList<>();
+    for (int i = 0; i < arms.size(); i++) {
+      ReluMode m = arms.get(i);
+      out.add(new ReluArm(m, results[i], arms.size() > 1 ? dealerBytesPerRelu(m, fracBits) : -1));
+    }
+    return out;
   }
 
   /** The dealer's bytes to both parties per ReLU of {@code mode}, from a fresh dealer. */

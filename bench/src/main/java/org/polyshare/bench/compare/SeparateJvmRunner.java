@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.core.protocol.TruncationMode;
+import org.polyshare.models.secure.ReluMode;
 
 /**
  * Runs one variant as three JVMs on this host, over TLS on loopback: {@code dealer serve} and two
@@ -44,6 +45,9 @@ public final class SeparateJvmRunner implements AutoCloseable {
 
   /** The parties' {@code --truncation}: dealer, as the in-process runner's default, unless set. */
   private TruncationMode truncation = TruncationMode.DEALER;
+
+  /** The parties' {@code --relu}: gc unless set. */
+  private ReluMode relu = ReluMode.GC;
 
   /** Child JVMs still running, stopped by a shutdown hook if this JVM is interrupted (Ctrl-C). */
   private static final List<Process> CHILDREN = Collections.synchronizedList(new ArrayList<>());
@@ -152,7 +156,9 @@ public final class SeparateJvmRunner implements AutoCloseable {
     Reports r =
         runParties(
             model,
-            "compare-" + model,
+            "compare-"
+                + model
+                + (relu == ReluMode.GC ? "" : "-" + relu.name().toLowerCase(Locale.ROOT)),
             input,
             inputs.size(),
             k -> {
@@ -200,6 +206,14 @@ public final class SeparateJvmRunner implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Runs the parties' sessions with ReLU and max-pool by {@code mode} (both get {@code --relu}).
+   */
+  public SeparateJvmRunner relu(ReluMode mode) {
+    this.relu = mode;
+    return this;
+  }
+
   public Reports runParties(
       String model, String session, Path input, int inferences, IntConsumer onInference)
       throws IOException, InterruptedException {
@@ -220,6 +234,8 @@ public final class SeparateJvmRunner implements AutoCloseable {
             "120",
             "--truncation",
             truncation.name().toLowerCase(java.util.Locale.ROOT),
+            "--relu",
+            relu.name().toLowerCase(java.util.Locale.ROOT),
             "--threads",
             Integer.toString(org.polyshare.core.kernel.RingThreads.shared().threads()));
     List<String> a0 =

@@ -225,13 +225,6 @@ class CompareCommandTest {
   }
 
   @Test
-  void fssArmIsRefusedInSeparateJvms() {
-    Run r = run("compare", "--model", "tiny", "--relu-arms", "gc,fss", "--no-progress");
-    assertTrue(r.exit() != 0);
-    assertTrue(r.err().contains("--relu-arms fss runs in process only"), r.err());
-  }
-
-  @Test
   void aCorruptedSecureResultFailsTheCheck(@TempDir Path dir) throws Exception {
     Run r =
         run(
@@ -349,7 +342,10 @@ class CompareCommandTest {
     JsonObject report = json(dir, "compare-tiny-lan");
     assertTrue(report.get("mode").getAsString().startsWith("separate JVMs"));
     assertTrue(report.get("passed").getAsBoolean());
-    for (int i = 0; i < 2; i++) {
+    // the default arms in separate JVMs too: GC, FSS (the parties get --relu fss), then PKN
+    assertEquals(3, report.getAsJsonArray("variants").size());
+    assertEquals("tiny-relu+fss", variant(report, 1).get("model").getAsString());
+    for (int i = 0; i < 3; i++) {
       JsonObject med = variant(report, i).getAsJsonObject("median");
       assertTrue(med.get("online_ms").getAsDouble() >= med.get("online_rounds").getAsLong() * 0.25);
       assertTrue(

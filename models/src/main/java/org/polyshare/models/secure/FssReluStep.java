@@ -9,6 +9,7 @@ import org.polyshare.core.protocol.Party;
 import org.polyshare.models.calib.Headroom;
 import org.polyshare.models.calib.HeadroomException;
 import org.polyshare.models.graph.Layer;
+import org.polyshare.models.graph.MaxPool;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.graph.Relu;
 
@@ -46,7 +47,9 @@ final class FssReluStep {
 
   /**
    * Refuses {@code model} when, on the calibration samples of {@code report}, the input of some
-   * ReLU comes within {@code marginBits} of 2^{@value #BITS} at its scale.
+   * ReLU comes within {@code marginBits} of 2^{@value #BITS} at its scale, or the input of some
+   * max-pool within {@code marginBits} of 2^({@value #BITS} − 1) (a difference of two cells must
+   * stay below 2^{@value #BITS}).
    */
   static void checkBound(Model model, Headroom.Report report, int marginBits) {
     Map<String, Headroom.LayerHeadroom> rows = new HashMap<>();
@@ -54,32 +57,42 @@ final class FssReluStep {
       rows.put(r.layer(), r);
     }
     for (Layer l : model.layers()) {
-      if (!(l instanceof Relu relu)) {
+      String input;
+      int bound;
+      if (l instanceof Relu relu) {
+        input = relu.input();
+        bound = BITS;
+      } else if (l instanceof MaxPool mp) {
+        input = mp.input();
+        bound = BITS - 1;
+      } else {
         continue;
       }
-      Headroom.LayerHeadroom in = rows.get(relu.input());
+      Headroom.LayerHeadroom in = rows.get(input);
       if (in == null) {
         throw new IllegalStateException(
             "headroom report of '"
                 + model.name()
                 + "' has no row for '"
-                + relu.input()
-                + "', the input of ReLU '"
-                + relu.name()
+                + input
+                + "', the input of "
+                + l.kind()
+                + " '"
+                + l.name()
                 + "'");
       }
-      if (in.limitBits() <= BITS) {
-        continue; // the guard itself held this row to 2^BITS or less
+      if (in.limitBits() <= bound) {
+        continue; // the guard itself held this row to 2^bound or less
       }
       double left =
           in.maxAbs() > 0
-              ? BITS - in.scaleBits() - Math.log(in.maxAbs()) / Math.log(2)
+              ? bound - in.scaleBits() - Math.log(in.maxAbs()) / Math.log(2)
               : Headroom.UNBOUNDED;
       if (!(left >= marginBits)) {
         throw new HeadroomException(
             model.name(),
             new Headroom.LayerHeadroom(
-                in.layer(), in.kind(), in.maxAbs(), in.scaleBits(), BITS, left),
+                in.layer(), in.kind(), in.maxAbs(), in.scaleBits(), bound, left),
             marginBits);
       }
     }

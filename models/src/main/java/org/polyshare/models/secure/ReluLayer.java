@@ -10,36 +10,22 @@ import org.polyshare.core.protocol.Party;
  * A ReLU not fused into a product (e.g. after a residual Add): the garbled ReLU with shift 0, or in
  * the FSS arm {@link FssReluStep} with shift 0 (one online round). All of its cost is activation.
  */
-final class ReluLayer extends SecureLayer {
+final class ReluLayer extends ActivationLayer {
   private final ReluMode relu;
-  private final List<CorrelationRequest> requests;
 
   ReluLayer(Program.Step step, Lowering low) {
     this(step, low, ReluMode.GC);
   }
 
   ReluLayer(Program.Step step, Lowering low, ReluMode relu) {
-    super(step, low);
+    super(step, low, requests(relu, low.batch() * step.outNumel()));
     this.relu = relu;
-    this.requests =
-        relu == ReluMode.FSS
-            ? FssReluStep.requests(n(), 0)
-            : List.of(new CorrelationRequest.RandomOt(64 * n()));
   }
 
-  @Override
-  List<CorrelationRequest> linearRequests() {
-    return List.of();
-  }
-
-  @Override
-  List<CorrelationRequest> activationRequests() {
-    return requests;
-  }
-
-  @Override
-  boolean hasActivation() {
-    return true;
+  private static List<CorrelationRequest> requests(ReluMode relu, int n) {
+    return relu == ReluMode.FSS
+        ? FssReluStep.requests(n, 0)
+        : List.of(new CorrelationRequest.RandomOt(64 * n));
   }
 
   @Override
@@ -55,10 +41,9 @@ final class ReluLayer extends SecureLayer {
 
           @Override
           void offlineActivation(Party q) {
-            if (fss()) {
-              return; // the keys are drawn online from the prefetched store; nothing to precompute
-            }
-            gc = GcRelu.prepare(q, n(), 0);
+            if (relu == ReluMode.GC) {
+              gc = GcRelu.prepare(q, n(), 0);
+            } // FSS: the keys are drawn online from the prefetched store; nothing to precompute
           }
 
           @Override
@@ -68,13 +53,9 @@ final class ReluLayer extends SecureLayer {
 
           @Override
           long[] onlineActivation(Party q, long[] x) {
-            return fss() ? FssReluStep.online(q, x, 0) : GcRelu.online(q, gc, x);
+            return relu == ReluMode.FSS ? FssReluStep.online(q, x, 0) : GcRelu.online(q, gc, x);
           }
         };
-  }
-
-  private boolean fss() {
-    return relu == ReluMode.FSS;
   }
 
   @Override

@@ -1,13 +1,17 @@
 package org.polyshare.models.secure;
 
 /**
- * How the secure model evaluates ReLU (plain and fused into a product; max-pool stays garbled).
- * Part of the plan: the two arms draw different correlations, so their plan hashes differ.
+ * How the secure model evaluates ReLU (plain and fused into a product) and max-pool (a tree of
+ * comparisons). Part of the plan: the two arms draw different correlations, so their plan hashes
+ * differ.
  */
 public enum ReluMode {
   /** Garbled circuits, as Delphi does without a third party (the default). */
   GC,
-  /** Function secret sharing with the dealer's DCF keys ({@link FssReluStep}). */
+  /**
+   * Function secret sharing with the dealer's DCF keys ({@link FssReluStep}; max-pool as {@code b +
+   * ReLU(a − b)}, {@link MaxPoolLayer}).
+   */
   FSS;
 
   /**

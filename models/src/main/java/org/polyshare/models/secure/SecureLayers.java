@@ -25,7 +25,10 @@ final class SecureLayers {
     return of(program, low, ReluMode.GC);
   }
 
-  /** As {@link #of(Program, SecureLayer.Lowering)} with ReLUs (plain and fused) in {@code relu}. */
+  /**
+   * As {@link #of(Program, SecureLayer.Lowering)} with ReLUs (plain and fused) and max-pools in
+   * {@code relu}.
+   */
   static List<SecureLayer> of(Program program, SecureLayer.Lowering low, ReluMode relu) {
     List<SecureLayer> out = new ArrayList<>();
     for (int i = 0; i < program.steps.size(); i++) {
@@ -52,7 +55,7 @@ final class SecureLayers {
     } else if (l instanceof GlobalAvgPool) {
       return new GlobalAvgPoolLayer(s, low);
     } else if (l instanceof MaxPool) {
-      return new MaxPoolLayer(s, low);
+      return new MaxPoolLayer(s, low, relu);
     } else if (l instanceof Add) {
       return new AddLayer(s, low);
     } else if (l instanceof Flatten) {

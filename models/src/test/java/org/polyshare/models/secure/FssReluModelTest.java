@@ -100,11 +100,8 @@ class FssReluModelTest {
       assertEquals(reluLayers, keyBatches, name + ": one key batch per ReLU layer");
       assertEquals(gc.reluCount(), keys, name + ": one key pair per ReLU");
       assertEquals(gc.reluCount(), fss.reluCount());
-      // max-pool stays garbled: the FSS plan's random OTs are exactly the max-pool windows'
-      long gcOts = ots(gc.inferenceRequests());
-      long fssOts = ots(fss.inferenceRequests());
-      assertEquals(
-          gcOts - 64 * gc.reluCount(), fssOts, name + ": only the ReLUs left the garbled circuits");
+      // max-pool goes through FSS too (the zoo has none): no garbling OT is left in the FSS plan
+      assertEquals(0, ots(fss.inferenceRequests()), name + ": no garbled circuit in the FSS arm");
       System.out.printf(
           "%s: %d ReLUs in %d FSS key batches, k = %d%n", name, keys, keyBatches, FssReluStep.BITS);
     }
