@@ -1,20 +1,20 @@
 package org.polyshare.bench;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.OperatingSystemMXBean;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.polyshare.bench.fss.FssBench;
+import org.polyshare.bench.harness.MicroBenchOptions;
 import org.polyshare.bench.harness.Repetitions;
-import org.polyshare.bench.harness.Report;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code bench fss --relu N}: the dealer-assisted FSS ReLU's key generation and per-party key
- * evaluation rate ({@link FssBench}); this class only parses and prints. Rates are per core (thread
- * CPU time); other load on a shared machine disturbs them, so the load average is shown.
+ * evaluation rate ({@link FssBench}); this class only parses and prints. Rates are per core: the
+ * evaluation runs on the measuring thread alone and is timed in its CPU time; other load on a
+ * shared machine disturbs them, so the load average is shown.
  */
 @Command(
     name = "fss",
@@ -35,41 +35,16 @@ final class FssCommand implements Callable<Integer> {
           "inputs lie in [-2^bits, 2^bits) (default ${DEFAULT-VALUE}, the secure models' bound)")
   int bits;
 
-  @Option(
-      names = "--reps",
-      defaultValue = "5",
-      description = "measured repetitions (default ${DEFAULT-VALUE})")
-  int reps;
-
-  @Option(
-      names = "--warmup",
-      defaultValue = "3",
-      description = "unmeasured warm-up repetitions (default ${DEFAULT-VALUE})")
-  int warmup;
-
-  @Option(
-      names = "--seed",
-      defaultValue = "1",
-      description = "seed of the random test inputs (not of any secret) (default ${DEFAULT-VALUE})")
-  long seed;
-
-  @Option(names = "--json", description = "also write the results as JSON to this file")
-  Path json;
+  @Mixin MicroBenchOptions options;
 
   @Override
   public Integer call() throws IOException {
-    Repetitions repetitions = new Repetitions(warmup, reps);
-    FssBench bench = new FssBench(relu, bits, seed);
+    Repetitions repetitions = options.repetitions();
+    FssBench bench = new FssBench(relu, bits, options.seed());
     System.out.println(bench.title(repetitions));
-    Report r = bench.report(bench.run(repetitions));
-    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    r.put("load_average_1min", os.getSystemLoadAverage())
-        .put("cpus", (long) os.getAvailableProcessors());
-    r.print(System.out);
-    if (json != null) {
-      r.writeJson(json);
-      System.out.println("wrote " + json);
-    }
+    List<FssBench.Rep> runs = bench.run(repetitions);
+    System.out.println(bench.rateLine(runs));
+    options.finish(bench.report(runs), System.out);
     return 0;
   }
 }

@@ -48,6 +48,8 @@ class FssCommandTest {
         j.get("key_bytes_per_relu_party1").getAsDouble());
     assertTrue(both >= 2 * perParty && both <= 2 * perParty + 64, "key bytes per ReLU " + both);
     assertTrue(j.get("eval_relu_per_second_per_core_party0").getAsDouble() > 0);
+    // the evaluation walks one child a level: 2 AES blocks per level and key, and 1 at the leaf
+    assertEquals(2 * 62 + 1, j.get("aes_blocks_per_relu_party").getAsLong());
   }
 
   @Test

@@ -10,6 +10,7 @@ import org.polyshare.core.correlation.CorrelationRequest;
 import org.polyshare.core.correlation.FssReluKeys;
 import org.polyshare.core.correlation.InProcessDealer;
 import org.polyshare.core.fss.FssRelu;
+import org.polyshare.core.kernel.RingThreads;
 
 /**
  * The FSS ReLU's two costs apart, through the library ({@link FssRelu}): the dealer's key
@@ -25,6 +26,9 @@ public final class FssBench {
    */
   public record Rep(
       long keygenNanos, long eval0Nanos, long eval1Nanos, long keyBytes0, long keyBytes1) {}
+
+  /** Evaluation on the measuring thread alone, so that its CPU time is the per-core cost. */
+  private static final RingThreads ONE_CORE = new RingThreads(1);
 
   private final int n;
   private final int bits;
@@ -64,9 +68,9 @@ public final class FssBench {
       c[i] = x[i] + (1L << bits) + r0[i] + r1[i];
     }
     long t1 = Cpu.threadNanos();
-    long[] y0 = FssRelu.evaluate(0, k0, c);
+    long[] y0 = FssRelu.evaluate(0, k0, c, ONE_CORE);
     long t2 = Cpu.threadNanos();
-    long[] y1 = FssRelu.evaluate(1, k1, c);
+    long[] y1 = FssRelu.evaluate(1, k1, c, ONE_CORE);
     long t3 = Cpu.threadNanos();
     for (int i = 0; i < n; i++) {
       long want = Math.max(x[i], 0);
@@ -94,6 +98,19 @@ public final class FssBench {
         n, bits, reps.warmup(), reps.measured());
   }
 
+  /**
+   * The headline: median evaluation ReLU/s per core of each party (one thread, its CPU time), next
+   * to the issue's target, and the AES blocks behind it.
+   */
+  public String rateLine(List<Rep> reps) {
+    double e0 = Medians.median(reps, Rep::eval0Nanos);
+    double e1 = Medians.median(reps, Rep::eval1Nanos);
+    return String.format(
+        "evaluation: %.2f M ReLU/s per core (party 0), %.2f M (party 1); target >= 2 M;"
+            + " %d AES blocks per ReLU and party (2 per level of %d, 1 leaf)",
+        n / (e0 / 1e9) / 1e6, n / (e1 / 1e9) / 1e6, 2 * bits + 1, bits);
+  }
+
   public Report report(List<Rep> reps) {
     double keygen = Medians.median(reps, Rep::keygenNanos);
     double e0 = Medians.median(reps, Rep::eval0Nanos);
@@ -110,6 +127,7 @@ public final class FssBench {
         .put("eval_relu_per_second_per_core_party1", n / (e1 / 1e9))
         .put("eval_relu_per_second_per_core_best", n / (best0 / 1e9))
         .put("eval_ns_per_relu_party0", e0 / n)
+        .put("aes_blocks_per_relu_party", (long) (2 * bits + 1))
         .put("key_bytes_party0", last.keyBytes0())
         .put("key_bytes_party1", last.keyBytes1())
         .put("key_bytes_per_relu_party0", (double) last.keyBytes0() / n)

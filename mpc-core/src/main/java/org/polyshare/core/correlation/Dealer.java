@@ -118,7 +118,7 @@ public final class Dealer {
       head[n + i] = (r >>> 63) - msbU[i];
     }
     long[] words =
-        Dcf.generate(f, lowMask, null, own0[1], own0[2], own1[1], own1[2])[0].correctionWords();
+        Dcf.generate(f, 1, lowMask, null, own0[1], own0[2], own1[1], own1[2])[0].correctionWords();
     long[] corrected = Arrays.copyOf(head, head.length + words.length);
     System.arraycopy(words, 0, corrected, head.length, words.length);
     DealerMessage mp = new DealerMessage(p == 0 ? s0 : s1, corrected);

@@ -1,5 +1,6 @@
 package org.polyshare.core.fss;
 
+import org.polyshare.core.kernel.RingThreads;
 import org.polyshare.core.prg.Prg;
 
 /**
@@ -48,8 +49,11 @@ import org.polyshare.core.prg.Prg;
  * pseudorandom value). So the key is simulatable by uniform strings.
  *
  * <p><b>Cost.</b> Generation expands both parties' seeds of a whole batch in ONE AES call of {@code
- * 6·count} blocks per level; evaluation one call of {@code 3·count} blocks per level. Keys: see
- * {@link DcfKeys}.
+ * 2·(2 + 2⌈w/2⌉)·count} blocks per level at w ≥ 2 ({@code 6·count} at w = 1); evaluation walks one
+ * child and expands only it: one call of {@code (1 + ⌈w/2⌉)·count} blocks per level ({@code
+ * 2·count} at w = 1 and 2), in parallel blocks of keys. Per key and party that is {@code 2·bits}
+ * AES blocks plus, at w ≥ 2, one for the leaf, and about {@code 10 + 3w} word operations a level.
+ * Keys: see {@link DcfKeys}.
  */
 public final class Dcf {
   private Dcf() {}
@@ -85,18 +89,6 @@ public final class Dcf {
         java.util.Arrays.copyOfRange(hi, 0, count),
         java.util.Arrays.copyOfRange(lo, count, 2 * count),
         java.util.Arrays.copyOfRange(hi, count, 2 * count));
-  }
-
-  /** As {@link #generate(int, int, long[], long[], long[], long[], long[], long[])} at width 1. */
-  public static DcfKeys[] generate(
-      int bits,
-      long[] alpha,
-      long[] payload,
-      long[] root0Lo,
-      long[] root0Hi,
-      long[] root1Lo,
-      long[] root1Hi) {
-    return generate(bits, 1, alpha, payload, root0Lo, root0Hi, root1Lo, root1Hi);
   }
 
   /**
@@ -216,68 +208,102 @@ public final class Dcf {
     };
   }
 
+  /** Keys per block of a parallel evaluation: enough to keep each AES call long. */
+  static final int GRAIN = 2048;
+
+  private static final ThreadLocal<TreePrg> PRGS = ThreadLocal.withInitial(TreePrg::new);
+
   /**
    * Party {@code keys.party()}'s shares of {@code β_k·[x[k] < α_k]}, one point per key; component j
-   * of key k at {@code k·width + j}.
+   * of key k at {@code k·width + j}. The keys are split into contiguous blocks evaluated in
+   * parallel on the {@link RingThreads#shared()} pool (each block level by level, one AES call per
+   * level); the result does not depend on the split.
    */
   public static long[] evaluate(DcfKeys keys, long[] x) {
-    return evaluate(keys, x, new TreePrg());
+    return evaluate(keys, x, RingThreads.shared());
   }
 
+  /** As {@link #evaluate(DcfKeys, long[])} on {@code pool} ({@code RingThreads(1)}: one core). */
+  public static long[] evaluate(DcfKeys keys, long[] x, RingThreads pool) {
+    long[] out = checkedOutput(keys, x);
+    pool.forEachBlock(
+        keys.count, GRAIN, (from, to) -> evaluate(keys, x, from, to, out, PRGS.get()));
+    return out;
+  }
+
+  /** On the calling thread with {@code prg} (tests count its AES calls). */
   static long[] evaluate(DcfKeys keys, long[] x, TreePrg prg) {
+    long[] out = checkedOutput(keys, x);
+    evaluate(keys, x, 0, keys.count, out, prg);
+    return out;
+  }
+
+  private static long[] checkedOutput(DcfKeys keys, long[] x) {
+    if (x.length != keys.count) {
+      throw new IllegalArgumentException(
+          "DCF evaluation needs one point per key: "
+              + keys.count
+              + " keys, "
+              + x.length
+              + " points");
+    }
+    for (long v : x) {
+      checkRange(keys.bits, v, "point");
+    }
+    return new long[keys.count * keys.width];
+  }
+
+  /**
+   * Keys {@code [from, to)} into {@code acc[from·w, to·w)}: per level ONE {@link
+   * TreePrg#expandChild} call over the block (the child x's bit picks, {@code 1 + ⌈w/2⌉} AES blocks
+   * a key), then primitive loops; the arrays are allocated once per block, not per level.
+   */
+  private static void evaluate(DcfKeys keys, long[] x, int from, int to, long[] acc, TreePrg prg) {
     int count = keys.count;
     int bits = keys.bits;
     int w = keys.width;
-    if (x.length != count) {
-      throw new IllegalArgumentException(
-          "DCF evaluation needs one point per key: " + count + " keys, " + x.length + " points");
-    }
-    for (int k = 0; k < count; k++) {
-      checkRange(bits, x[k], "point");
-    }
-    long[] sLo = keys.rootLo.clone();
-    long[] sHi = keys.rootHi.clone();
-    long[] t = new long[count];
+    int m = to - from;
+    long[] sLo = java.util.Arrays.copyOfRange(keys.rootLo, from, to);
+    long[] sHi = java.util.Arrays.copyOfRange(keys.rootHi, from, to);
+    long[] t = new long[m];
     java.util.Arrays.fill(t, keys.party);
-    long[] acc = new long[count * w];
-    long[] childLo = new long[2 * count];
-    long[] childHi = new long[2 * count];
-    long[] v = new long[2 * count * w];
+    long[] childLo = new long[m];
+    long[] childHi = new long[m];
+    long[] v = new long[m * w];
     long[] cwSeedLo = keys.cwSeedLo;
     long[] cwSeedHi = keys.cwSeedHi;
     long[] cwValue = keys.cwValue;
     long[] cwT = keys.cwT;
     for (int level = 0; level < bits; level++) {
       int pos = bits - 1 - level;
-      prg.expand(sLo, sHi, count, childLo, childHi, v, w);
-      int base = level * count;
-      for (int k = 0; k < count; k++) {
-        int c = (int) (x[k] >>> pos) & 1;
-        int idx = 2 * k + c;
-        int j = base + k;
-        long m = -t[k];
+      prg.expandChild(sLo, sHi, x, from, pos, m, childLo, childHi, v, w);
+      int base = level * count + from;
+      for (int i = 0; i < m; i++) {
+        int c = (int) (x[from + i] >>> pos) & 1;
+        int j = base + i;
+        long mask = -t[i];
+        int a = (from + i) * w;
         for (int e = 0; e < w; e++) {
-          acc[k * w + e] += v[idx * w + e] + (m & cwValue[j * w + e]);
+          acc[a + e] += v[i * w + e] + (mask & cwValue[j * w + e]);
         }
         long tCw = (cwT[j >>> 5] >>> (((j & 31) << 1) + c)) & 1L;
-        long lo = childLo[idx];
-        sLo[k] = (lo & ~1L) ^ (m & cwSeedLo[j]);
-        sHi[k] = childHi[idx] ^ (m & cwSeedHi[j]);
-        t[k] = (lo & 1L) ^ (t[k] & tCw);
+        long lo = childLo[i];
+        sLo[i] = (lo & ~1L) ^ (mask & cwSeedLo[j]);
+        sHi[i] = childHi[i] ^ (mask & cwSeedHi[j]);
+        t[i] = (lo & 1L) ^ (t[i] & tCw);
       }
     }
-    long[] conv = convert(prg, sLo, sHi, count, w);
+    long[] conv = convert(prg, sLo, sHi, m, w);
     long[] cwFinal = keys.cwFinal;
     boolean negate = keys.party == 1;
-    for (int k = 0; k < count; k++) {
-      long m = -t[k];
+    for (int i = 0; i < m; i++) {
+      long mask = -t[i];
       for (int e = 0; e < w; e++) {
-        int ke = k * w + e;
-        long y = acc[ke] + conv[ke] + (m & cwFinal[ke]);
+        int ke = (from + i) * w + e;
+        long y = acc[ke] + conv[i * w + e] + (mask & cwFinal[ke]);
         acc[ke] = negate ? -y : y;
       }
     }
-    return acc;
   }
 
   /**

@@ -182,17 +182,8 @@ public final class DcfKeys {
     int count = (int) w[3];
     checkShape(bits, width, party, count);
     if (w.length != encodedLength(bits, width, count)) {
-      throw new IllegalArgumentException(
-          "DCF key message has "
-              + w.length
-              + " words, expected "
-              + encodedLength(bits, width, count)
-              + " for "
-              + count
-              + " keys of "
-              + bits
-              + " bits, width "
-              + width);
+      throw sizeMismatch(
+          "key message", w.length, encodedLength(bits, width, count), bits, width, count);
     }
     int[] p = {HEADER};
     long[] rootLo = take(w, p, count);
@@ -250,17 +241,13 @@ public final class DcfKeys {
     if (rootHi.length != count
         || offset < 0
         || w.length - offset != correctionLength(bits, width, count)) {
-      throw new IllegalArgumentException(
-          "DCF correction words: "
-              + (w.length - offset)
-              + " longs, expected "
-              + correctionLength(bits, width, count)
-              + " for "
-              + count
-              + " keys of "
-              + bits
-              + " bits, width "
-              + width);
+      throw sizeMismatch(
+          "correction words",
+          w.length - offset,
+          correctionLength(bits, width, count),
+          bits,
+          width,
+          count);
     }
     for (int k = 0; k < count; k++) {
       rootLo[k] &= ~1L;
@@ -279,6 +266,24 @@ public final class DcfKeys {
         take(w, p, levels * width),
         take(w, p, tWords(bits, count)),
         take(w, p, count * width));
+  }
+
+  /** A message of {@code got} longs where {@code count} keys of this shape need {@code want}. */
+  private static IllegalArgumentException sizeMismatch(
+      String what, long got, long want, int bits, int width, int count) {
+    return new IllegalArgumentException(
+        "DCF "
+            + what
+            + " of "
+            + got
+            + " longs, expected "
+            + want
+            + " for "
+            + count
+            + " keys of "
+            + bits
+            + " bits, width "
+            + width);
   }
 
   private static long[] take(long[] w, int[] pos, int n) {

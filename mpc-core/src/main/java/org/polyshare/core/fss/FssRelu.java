@@ -3,6 +3,7 @@ package org.polyshare.core.fss;
 import java.util.List;
 import org.polyshare.core.correlation.CorrelationRequest;
 import org.polyshare.core.correlation.FssReluKeys;
+import org.polyshare.core.kernel.RingThreads;
 import org.polyshare.core.protocol.Party;
 import org.polyshare.core.protocol.Tags;
 import org.polyshare.core.protocol.Truncation;
@@ -32,8 +33,10 @@ import org.polyshare.core.protocol.Truncation;
  * The dealer shares {@code r, u, m, r·u, r·m} (seed-compressed) and, per element, ONE DCF key pair
  * on k-bit inputs with threshold {@code r mod 2^k} and the two-word payload {@code (1, r)}: shares
  * of β and of β·r from one tree walk. Every identity is exact, so the shares reconstruct to {@code
- * ReLU(x)} exactly. The n keys of a layer are one DCF batch: k + 1 AES calls per party for the
- * whole layer (one per level of 4n blocks, one for the leaves' second word).
+ * ReLU(x)} exactly. The n keys of a layer are one DCF batch, split into blocks of keys over the
+ * kernel pool: per block k + 1 AES calls (one per level of 2 blocks a key — the walked child's seed
+ * and its two value words — and one for the leaves' second word), so {@code 2k + 1 = 125} AES
+ * blocks per ReLU and party at k = 62.
  *
  * <p><b>Truncation.</b> {@code ⌊ReLU(x)/2^f⌋ = ReLU(⌊x/2^f⌋)}; folding the floor into the same
  * opening would need the product of the sign borrow and the truncation borrow, which no linear
@@ -70,9 +73,10 @@ public final class FssRelu {
    * x} of values in {@code [−2^bits, 2^bits)}; exact. One round, two with a shift.
    */
   public static long[] relu(Party p, long[] x, int bits, int shift) {
-    return relu(p, x, bits, shift, new TreePrg());
+    return relu(p, x, bits, shift, null);
   }
 
+  /** With {@code prg} on the calling thread, or (null) in parallel on the shared kernel pool. */
   static long[] relu(Party p, long[] x, int bits, int shift, TreePrg prg) {
     if (bits < 1 || bits > 62) {
       throw new IllegalArgumentException(
@@ -107,21 +111,35 @@ public final class FssRelu {
     for (int i = 0; i < n; i++) {
       c[i] = masked[i] + other[i];
     }
-    long[] out = evaluate(p.id(), k, c, prg);
+    long[] out =
+        prg == null ? evaluate(p.id(), k, c, RingThreads.shared()) : evaluate(p.id(), k, c, prg);
     return shift == 0 ? out : Truncation.exact(p, out, shift);
   }
 
   /**
    * Party {@code party}'s shares of {@code ReLU(x)} from the opened {@code c = x + 2^k + r} and its
-   * material; no communication. See the class comment for the algebra.
+   * material; no communication. See the class comment for the algebra. The DCF runs in parallel on
+   * the shared kernel pool.
    */
   public static long[] evaluate(int party, FssReluKeys k, long[] c) {
-    return evaluate(party, k, c, new TreePrg());
+    return evaluate(party, k, c, RingThreads.shared());
+  }
+
+  /**
+   * As {@link #evaluate(int, FssReluKeys, long[])} on {@code pool} ({@code RingThreads(1)}: one
+   * core).
+   */
+  public static long[] evaluate(int party, FssReluKeys k, long[] c, RingThreads pool) {
+    return combine(party, k, c, Dcf.evaluate(k.keys(), points(party, k, c), pool));
   }
 
   static long[] evaluate(int party, FssReluKeys k, long[] c, TreePrg prg) {
+    return combine(party, k, c, Dcf.evaluate(k.keys(), points(party, k, c), prg));
+  }
+
+  /** The DCF's points: the opened values' low k bits, after checking the material fits. */
+  private static long[] points(int party, FssReluKeys k, long[] c) {
     int n = c.length;
-    int bits = k.bits();
     if (k.size() != n || k.keys().party() != party) {
       throw new IllegalArgumentException(
           "FSS ReLU: "
@@ -134,15 +152,20 @@ public final class FssRelu {
               + k.size()
               + " ReLUs)");
     }
-    boolean first = party == 0;
     long[] points = new long[n];
-    long low = (1L << bits) - 1;
+    long low = (1L << k.bits()) - 1;
     for (int i = 0; i < n; i++) {
       points[i] = c[i] & low;
     }
-    // y[2i] = share of β_i, y[2i + 1] = share of β_i·r_i.
+    return points;
+  }
+
+  /** The shares of ReLU from the DCF's {@code y[2i] = ⟨β_i⟩, y[2i + 1] = ⟨β_i·r_i⟩}. */
+  private static long[] combine(int party, FssReluKeys k, long[] c, long[] y) {
+    int n = c.length;
+    int bits = k.bits();
+    boolean first = party == 0;
     long[] r = k.r();
-    long[] y = Dcf.evaluate(k.keys(), points, prg);
     long[] u = k.rShifted();
     long[] m = k.msb();
     long[] ru = k.rTimesShifted();

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.ObjIntConsumer;
 import org.junit.jupiter.api.Test;
+import org.polyshare.core.kernel.RingThreads;
 import org.polyshare.core.prg.Prg;
 import org.polyshare.core.prg.Seed;
 
@@ -190,6 +191,26 @@ class DcfTest {
     TreePrg prg = new TreePrg();
     Dcf.evaluate(keys[0], dealerRng.nextLongs(5000), prg);
     assertEquals(64, prg.cipherCalls());
+  }
+
+  /**
+   * Split over a pool (uneven blocks of a count not divisible by the thread count), the evaluation
+   * equals the one-thread walk word for word, at width 1 and at the ReLU's width 2.
+   */
+  @Test
+  void parallelBlocksGiveTheSameSharesAsOneThread() {
+    int count = 3 * Dcf.GRAIN + 7;
+    try (RingThreads pool = new RingThreads(3)) {
+      assertEquals(3, pool.blocks(count, Dcf.GRAIN));
+      for (int w : new int[] {1, 2}) {
+        long[] alpha = dealerRng.nextLongs(count);
+        DcfKeys[] keys = Dcf.generate(64, w, alpha, dealerRng.nextLongs(count * w), dealerRng);
+        long[] x = dealerRng.nextLongs(count);
+        for (DcfKeys k : keys) {
+          assertArrayEquals(Dcf.evaluate(k, x, new TreePrg()), Dcf.evaluate(k, x, pool));
+        }
+      }
+    }
   }
 
   @Test
