@@ -50,6 +50,18 @@ class FssReluModelTest {
     }
   }
 
+  /**
+   * VGG-16 (CIFAR, 276,480 ReLUs, 13 key batches) in the exact FSS arm: one inference, bit-exact.
+   * In process both parties' keys of the inference are held at once (≈ 2 × 0.57 GB).
+   */
+  @Test
+  void vgg16ReluExactArmEqualsTheInt64Forward() {
+    Model model = ZooCache.get("vgg16-relu");
+    double[][] xs = Zoo.sampleInputs(model, 1, 31);
+    SecureRun.Outcome o = SecureRun.run(model, Zoo.architecture("vgg16-relu"), xs, 1, FSS_EXACT);
+    assertArrayEquals(new RingForward(model, 1).forward(xs)[0], o.logits()[0], "vgg16-relu");
+  }
+
   @Test
   void dealerTruncationArmIsWithinTheTruncationUlpsOfTheInt64Forward() {
     Model model = ZooCache.get("lenet5-relu");
