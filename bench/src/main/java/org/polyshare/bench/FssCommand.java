@@ -1,14 +1,15 @@
 package org.polyshare.bench;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.OperatingSystemMXBean;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.polyshare.bench.cli.RepetitionOptions;
+import org.polyshare.bench.cli.ReportOutput;
+import org.polyshare.bench.cli.SeedOption;
 import org.polyshare.bench.fss.FssBench;
 import org.polyshare.bench.harness.Repetitions;
 import org.polyshare.bench.harness.Report;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,41 +36,19 @@ final class FssCommand implements Callable<Integer> {
           "inputs lie in [-2^bits, 2^bits) (default ${DEFAULT-VALUE}, the secure models' bound)")
   int bits;
 
-  @Option(
-      names = "--reps",
-      defaultValue = "5",
-      description = "measured repetitions (default ${DEFAULT-VALUE})")
-  int reps;
+  @Mixin RepetitionOptions repetitions = new RepetitionOptions(5, 3);
 
-  @Option(
-      names = "--warmup",
-      defaultValue = "3",
-      description = "unmeasured warm-up repetitions (default ${DEFAULT-VALUE})")
-  int warmup;
+  @Mixin SeedOption seed;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "1",
-      description = "seed of the random test inputs (not of any secret) (default ${DEFAULT-VALUE})")
-  long seed;
-
-  @Option(names = "--json", description = "also write the results as JSON to this file")
-  Path json;
+  @Mixin ReportOutput output;
 
   @Override
   public Integer call() throws IOException {
-    Repetitions repetitions = new Repetitions(warmup, reps);
-    FssBench bench = new FssBench(relu, bits, seed);
+    Repetitions repetitions = this.repetitions.repetitions();
+    FssBench bench = new FssBench(relu, bits, seed.seed());
     System.out.println(bench.title(repetitions));
     Report r = bench.report(bench.run(repetitions));
-    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    r.put("load_average_1min", os.getSystemLoadAverage())
-        .put("cpus", (long) os.getAvailableProcessors());
-    r.print(System.out);
-    if (json != null) {
-      r.writeJson(json);
-      System.out.println("wrote " + json);
-    }
-    return 0;
+    ReportOutput.withMachineLoad(r);
+    return output.emit(r);
   }
 }
