@@ -148,13 +148,7 @@ public final class PartyCli implements Runnable {
         description = "number of inferences (default: ${DEFAULT-VALUE})")
     int inferences;
 
-    @Option(
-        names = "--truncation",
-        defaultValue = "exact",
-        description =
-            "exact (default: party 1's logits a function of weights and input alone), dealer (fewer dealer"
-                + " bytes; the dropped borrow randomises the low bits) or local; both parties must run the same")
-    String truncation;
+    @CommandLine.Mixin TruncationOption truncation;
 
     @Option(
         names = "--timeout",
@@ -200,7 +194,7 @@ public final class PartyCli implements Runnable {
                 org.polyshare.core.link.NetworkProfile.named(net),
                 new ClientInput.Options(index, mean, std),
                 expectArchitecture,
-                org.polyshare.core.protocol.TruncationMode.named(truncation));
+                truncation.mode());
       } catch (IllegalArgumentException e) {
         System.err.println("party run: " + e.getMessage());
         return 2;
@@ -240,13 +234,7 @@ public final class PartyCli implements Runnable {
     @Option(names = "--dealer", required = true, description = "HOST:PORT of the dealer")
     String dealer;
 
-    @Option(
-        names = "--truncation",
-        defaultValue = "exact",
-        description =
-            "exact (default: party 1's logits a function of weights and input alone), dealer (fewer dealer"
-                + " bytes; the dropped borrow randomises the low bits) or local; both parties must run the same")
-    String truncation;
+    @CommandLine.Mixin TruncationOption truncation;
 
     @Option(
         names = "--certs",
@@ -345,7 +333,7 @@ public final class PartyCli implements Runnable {
                   transport,
                   identity,
                   m,
-                  PartyRunner.options(org.polyshare.core.protocol.TruncationMode.named(truncation)),
+                  PartyRunner.options(truncation.mode()),
                   listen,
                   settings,
                   new PartyMetrics());
