@@ -3,9 +3,12 @@ package org.polyshare.bench;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.polyshare.bench.cli.RepetitionOptions;
+import org.polyshare.bench.cli.ReportOutput;
+import org.polyshare.bench.cli.SeedOption;
 import org.polyshare.bench.fss.FssBench;
-import org.polyshare.bench.harness.MicroBenchOptions;
 import org.polyshare.bench.harness.Repetitions;
+import org.polyshare.bench.harness.Report;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,16 +38,21 @@ final class FssCommand implements Callable<Integer> {
           "inputs lie in [-2^bits, 2^bits) (default ${DEFAULT-VALUE}, the secure models' bound)")
   int bits;
 
-  @Mixin MicroBenchOptions options;
+  @Mixin RepetitionOptions repetitions = new RepetitionOptions(5, 3);
+
+  @Mixin SeedOption seed;
+
+  @Mixin ReportOutput output;
 
   @Override
   public Integer call() throws IOException {
-    Repetitions repetitions = options.repetitions();
-    FssBench bench = new FssBench(relu, bits, options.seed());
+    Repetitions repetitions = this.repetitions.repetitions();
+    FssBench bench = new FssBench(relu, bits, seed.seed());
     System.out.println(bench.title(repetitions));
     List<FssBench.Rep> runs = bench.run(repetitions);
     System.out.println(bench.rateLine(runs));
-    options.finish(bench.report(runs), System.out);
-    return 0;
+    Report r = bench.report(runs);
+    ReportOutput.withMachineLoad(r);
+    return output.emit(r);
   }
 }

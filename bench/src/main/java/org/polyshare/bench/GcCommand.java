@@ -1,12 +1,13 @@
 package org.polyshare.bench;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.polyshare.bench.cli.RepetitionOptions;
+import org.polyshare.bench.cli.ReportOutput;
+import org.polyshare.bench.cli.SeedOption;
 import org.polyshare.bench.gc.CircuitBench;
 import org.polyshare.bench.gc.SharedBench;
 import org.polyshare.bench.harness.Repetitions;
@@ -16,6 +17,7 @@ import org.polyshare.core.gc.GcMaxPool;
 import org.polyshare.core.gc.GcRelu;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -84,45 +86,24 @@ final class GcCommand implements Callable<Integer> {
           "ReLU: right shift (fixed-point truncation) folded into the circuit (default ${DEFAULT-VALUE})")
   int shift;
 
-  @Option(
-      names = "--reps",
-      defaultValue = "5",
-      description = "measured repetitions (default ${DEFAULT-VALUE})")
-  int reps;
+  @Mixin RepetitionOptions repetitions = new RepetitionOptions(5, 3);
 
-  @Option(
-      names = "--warmup",
-      defaultValue = "3",
-      description = "unmeasured warm-up repetitions (default ${DEFAULT-VALUE})")
-  int warmup;
+  @Mixin SeedOption seed;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "1",
-      description = "seed of the random test inputs (not of any secret) (default ${DEFAULT-VALUE})")
-  long seed;
-
-  @Option(names = "--json", description = "also write the results as JSON to this file")
-  Path json;
+  @Mixin ReportOutput output;
 
   @Override
   public Integer call() throws IOException {
-    Repetitions repetitions = new Repetitions(warmup, reps);
+    Repetitions repetitions = this.repetitions.repetitions();
     Report r = mode.circuit != null ? circuit(repetitions) : shared(repetitions);
-    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    r.put("load_average_1min", os.getSystemLoadAverage())
-        .put("cpus", (long) os.getAvailableProcessors());
-    r.print(System.out);
-    if (json != null) {
-      r.writeJson(json);
-      System.out.println("wrote " + json);
-    }
-    return 0;
+    ReportOutput.withMachineLoad(r);
+    return output.emit(r);
   }
 
   private Report circuit(Repetitions repetitions) {
     CircuitBench bench =
-        new CircuitBench(BristolReader.read(mode.circuit), inputs, instances, capacity, seed);
+        new CircuitBench(
+            BristolReader.read(mode.circuit), inputs, instances, capacity, seed.seed());
     System.out.println(bench.title(repetitions));
     List<CircuitBench.Rep> runs = bench.run(repetitions);
     System.out.print(bench.outputLines(runs.get(runs.size() - 1)));
@@ -137,8 +118,8 @@ final class GcCommand implements Callable<Integer> {
     int n = pool ? mode.maxpool : mode.relu;
     SharedBench bench =
         pool
-            ? new SharedBench(GcMaxPool.function(window, shift), "window", shift, n, seed)
-            : new SharedBench(GcRelu.function(shift), "relu", shift, n, seed);
+            ? new SharedBench(GcMaxPool.function(window, shift), "window", shift, n, seed.seed())
+            : new SharedBench(GcRelu.function(shift), "relu", shift, n, seed.seed());
     System.out.printf(
         "bench gc --%s %d%s --shift %d: %d AND gates per %s, %d warm-up + %d measured reps%n",
         pool ? "maxpool" : "relu",
@@ -147,8 +128,8 @@ final class GcCommand implements Callable<Integer> {
         shift,
         bench.andGates(),
         pool ? "window" : "relu",
-        warmup,
-        reps);
+        repetitions.warmup(),
+        repetitions.measured());
     return bench.report(bench.run(repetitions));
   }
 }

@@ -1,9 +1,9 @@
 package org.polyshare.bench;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.polyshare.bench.cli.ReportOutput;
 import org.polyshare.bench.harness.PhaseCost;
 import org.polyshare.bench.harness.PhaseTimer;
 import org.polyshare.bench.harness.Report;
@@ -12,6 +12,7 @@ import org.polyshare.core.kernel.MatMulShape;
 import org.polyshare.core.kernel.RingConv;
 import org.polyshare.core.kernel.RingGemm;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -59,8 +60,7 @@ final class KernelsCommand implements Callable<Integer> {
       description = "measuring time per kernel after 1 s warm-up (default ${DEFAULT-VALUE})")
   double seconds;
 
-  @Option(names = "--json", description = "also write the results as JSON to this file")
-  Path json;
+  @Mixin ReportOutput output;
 
   /** One kernel's measurement: {@code calls} calls of {@code macs} multiply-adds each. */
   record KernelRate(String kernel, String shape, long macs, long calls, PhaseCost cost) {
@@ -105,12 +105,7 @@ final class KernelsCommand implements Callable<Integer> {
             s.macs(),
             () -> RingConv.conv2dInto(x, w, o, s))
         .putInto(r);
-    r.print(System.out);
-    if (json != null) {
-      r.writeJson(json);
-      System.out.println("wrote " + json);
-    }
-    return 0;
+    return output.emit(r);
   }
 
   /** Runs {@code kernel} for 1 s unmeasured, then for {@code --seconds} (at least once), timed. */

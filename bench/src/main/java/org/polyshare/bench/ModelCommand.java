@@ -1,19 +1,21 @@
 package org.polyshare.bench;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.polyshare.bench.cli.RepetitionOptions;
+import org.polyshare.bench.cli.ReportOutput;
+import org.polyshare.bench.cli.TruncationOption;
 import org.polyshare.bench.harness.Medians;
-import org.polyshare.bench.harness.Repetitions;
 import org.polyshare.bench.harness.Report;
 import org.polyshare.bench.model.ModelBenchmark;
 import org.polyshare.bench.model.ModelBenchmark.Rep;
 import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.models.secure.SecureModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,27 +43,11 @@ final class ModelCommand implements Callable<Integer> {
       description = "inputs per inference (default ${DEFAULT-VALUE})")
   int batch;
 
-  @Option(
-      names = "--reps",
-      defaultValue = "3",
-      description = "measured repetitions (default ${DEFAULT-VALUE})")
-  int reps;
+  @Mixin RepetitionOptions repetitions = new RepetitionOptions(3, 2);
 
-  @Option(
-      names = "--warmup",
-      defaultValue = "2",
-      description = "unmeasured warm-up repetitions (default ${DEFAULT-VALUE})")
-  int warmup;
+  @Mixin TruncationOption truncation;
 
-  @Option(
-      names = "--truncation",
-      defaultValue = "dealer",
-      description =
-          "dealer (one round, <= 1 ulp, randomised), exact (one round, exact floor, DCF keys from the dealer) or local (default ${DEFAULT-VALUE})")
-  String truncation;
-
-  @Option(names = "--json", description = "also write the results as JSON to this file")
-  Path json;
+  @Mixin ReportOutput output;
 
   /** One layer over the measured repetitions: median times, bytes and rounds of party 1's link. */
   record LayerRow(
@@ -74,27 +60,14 @@ final class ModelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    TruncationMode mode =
-        switch (truncation.toLowerCase(Locale.ROOT)) {
-          case "dealer" -> TruncationMode.DEALER;
-          case "exact" -> TruncationMode.EXACT;
-          case "local" -> TruncationMode.LOCAL;
-          default ->
-              throw new IllegalArgumentException(
-                  "--truncation must be dealer, exact or local, got " + truncation);
-        };
+    TruncationMode mode = truncation.mode();
     ModelBenchmark.Run run =
         ModelBenchmark.run(
-            new ModelBenchmark.Settings(model, batch, new Repetitions(warmup, reps), mode));
+            new ModelBenchmark.Settings(model, batch, repetitions.repetitions(), mode));
     List<LayerRow> layers = layers(run.reps());
     System.out.print(table(layers));
     Report r = report(run, layers);
-    r.print(System.out);
-    if (json != null) {
-      r.writeJson(json);
-      System.out.println("wrote " + json);
-    }
-    return 0;
+    return output.emit(r);
   }
 
   static List<LayerRow> layers(List<Rep> reps) {

@@ -1,17 +1,18 @@
 package org.polyshare.bench;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import org.polyshare.bench.harness.Medians;
-import org.polyshare.bench.harness.PhaseCost;
+import org.polyshare.bench.cli.RepetitionOptions;
+import org.polyshare.bench.cli.ReportOutput;
+import org.polyshare.bench.cli.SeedOption;
+import org.polyshare.bench.cli.TruncationOption;
 import org.polyshare.bench.harness.Repetitions;
-import org.polyshare.bench.harness.Report;
 import org.polyshare.bench.ops.LinearMode;
 import org.polyshare.bench.ops.OpCase;
+import org.polyshare.bench.ops.OpReport;
 import org.polyshare.bench.ops.OpRunner;
 import org.polyshare.bench.ops.OpRunner.OpRep;
 import org.polyshare.bench.ops.Ops;
@@ -20,6 +21,7 @@ import org.polyshare.core.kernel.MatMulShape;
 import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.core.ring.FixedPoint;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -127,12 +129,7 @@ final class OpsCommand implements Callable<Integer> {
           "matmul/conv2d: owner (fixed weight mask, party 0 holds W and computes alone), fixed (fixed weight mask, shared W, both compute) or beaver (generic triple) (default ${DEFAULT-VALUE})")
   LinearMode linear;
 
-  @Option(
-      names = "--truncation",
-      defaultValue = "dealer",
-      description =
-          "dealer (one round, <= 1 ulp, randomised), exact (one round, exact floor, DCF keys from the dealer) or local (default ${DEFAULT-VALUE})")
-  String truncation;
+  @Mixin TruncationOption truncation;
 
   @Option(
       names = "--frac-bits",
@@ -140,46 +137,23 @@ final class OpsCommand implements Callable<Integer> {
       description = "fixed-point fractional bits (default ${DEFAULT-VALUE})")
   int fracBits;
 
-  @Option(
-      names = "--reps",
-      defaultValue = "7",
-      description = "measured repetitions (default ${DEFAULT-VALUE})")
-  int reps;
+  @Mixin RepetitionOptions repetitions = new RepetitionOptions(7, 4);
 
-  @Option(
-      names = "--warmup",
-      defaultValue = "4",
-      description = "unmeasured warm-up repetitions (default ${DEFAULT-VALUE})")
-  int warmup;
+  @Mixin SeedOption seed;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "1",
-      description = "seed of the random test data (not of any secret) (default ${DEFAULT-VALUE})")
-  long seed;
-
-  @Option(names = "--json", description = "also write the results as JSON to this file")
-  Path json;
+  @Mixin ReportOutput output;
 
   @Override
   public Integer call() throws IOException {
-    Repetitions repetitions = new Repetitions(warmup, reps);
+    Repetitions reps = repetitions.repetitions();
     FixedPoint fp = new FixedPoint(fracBits);
-    TruncationMode mode =
-        switch (truncation.toLowerCase(Locale.ROOT)) {
-          case "dealer" -> TruncationMode.DEALER;
-          case "exact" -> TruncationMode.EXACT;
-          case "local" -> TruncationMode.LOCAL;
-          default ->
-              throw new IllegalArgumentException(
-                  "--truncation must be dealer, exact or local, got " + truncation);
-        };
+    TruncationMode mode = truncation.mode();
     OpCase c = opCase();
-    SplittableRandom rnd = new SplittableRandom(seed);
-    double[] xd = randomEncodable(fp, rnd, c.inputLength(), c.inputBound());
-    double[] wd = randomEncodable(fp, rnd, c.weightLength(), c.weightBound());
-    boolean isLinear = op == Op.matmul || op == Op.conv2d;
-    String title =
+    SplittableRandom rnd = new SplittableRandom(seed.seed());
+    double[] xd = OpReport.randomEncodable(fp, rnd, c.inputLength(), c.inputBound());
+    double[] wd = OpReport.randomEncodable(fp, rnd, c.weightLength(), c.weightBound());
+    String linearName = op == Op.matmul || op == Op.conv2d ? linear.name() : null;
+    System.out.println(
         String.format(
             Locale.ROOT,
             "bench ops --op %s  %s  f=%d truncation=%s%s, %d warm-up + %d measured reps",
@@ -187,95 +161,11 @@ final class OpsCommand implements Callable<Integer> {
             c.shape(),
             fracBits,
             mode.name().toLowerCase(Locale.ROOT),
-            isLinear ? " linear=" + linear : "",
-            warmup,
-            reps);
-    System.out.println(title);
-
-    List<OpRep> runs = new OpRunner(c, fp, mode, fp.encode(xd), fp.encode(wd)).run(repetitions);
-    Report r = report(c, runs, fp, xd, wd, mode, isLinear);
-    r.print(System.out);
-    if (json != null) {
-      r.writeJson(json);
-      System.out.println("wrote " + json);
-    }
-    return 0;
-  }
-
-  /**
-   * Values drawn from {@code [-bound, bound]}, rounded to the fixed-point grid so both sides see
-   * the same data.
-   */
-  private static double[] randomEncodable(
-      FixedPoint fp, SplittableRandom rnd, int n, double bound) {
-    double[] v = new double[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = fp.decode(fp.encode((rnd.nextDouble() * 2 - 1) * bound));
-    }
-    return v;
-  }
-
-  private Report report(
-      OpCase c,
-      List<OpRep> runs,
-      FixedPoint fp,
-      double[] xd,
-      double[] wd,
-      TruncationMode mode,
-      boolean isLinear) {
-    OpRep last = runs.get(runs.size() - 1);
-    double[] expect = c.reference(xd, wd);
-    double[] got = fp.decode(last.opened());
-    double maxErr = 0;
-    double maxAbs = 0;
-    for (int i = 0; i < expect.length; i++) {
-      maxErr = Math.max(maxErr, Math.abs(expect[i] - got[i]) * fp.one());
-      maxAbs = Math.max(maxAbs, Math.abs(expect[i]));
-    }
-    double off = Medians.median(runs, x -> x.offline().wallMs());
-    double on = Medians.median(runs, x -> x.online().wallMs());
-    double lin = Medians.median(runs, x -> x.linear().wallMs());
-    double pt = Medians.median(runs, x -> x.plaintext().wallMs());
-    double onCpu = Medians.median(runs, x -> x.online().cpuMs());
-    double linCpu = Medians.median(runs, x -> x.linear().cpuMs());
-    double ptCpu = Medians.median(runs, x -> x.plaintext().cpuMs());
-    Report r =
-        new Report("")
-            .put("op", op.name())
-            .put("shape", c.shape())
-            .put("frac_bits", (long) fracBits)
-            .put("truncation", mode.name().toLowerCase(Locale.ROOT))
-            .put("linear", isLinear ? linear.name() : "n/a")
-            .put("reps", (long) reps)
-            .put("offline_ms", off)
-            .put("online_ms", on);
-    if (lin > 0) {
-      r.put("online_linear_ms", lin);
-    }
-    r.put("plaintext_int64_ms", pt).put("online_over_plaintext", on / pt);
-    if (lin > 0) {
-      r.put("online_linear_over_plaintext", lin / pt);
-    }
-    // Traffic is deterministic: the last repetition's.
-    for (int p = 0; p < 2; p++) {
-      PhaseCost online = last.party(p).online();
-      r.put("party" + p + "_online_bytes_sent", online.bytesSent())
-          .put("party" + p + "_online_bytes_received", online.bytesReceived())
-          .put("party" + p + "_online_rounds", online.rounds())
-          .put("party" + p + "_dealer_bytes_offline", last.party(p).dealerBytes());
-    }
-    // CPU time of the busiest thread: less sensitive to other load on a shared machine.
-    r.put("online_cpu_ms", onCpu);
-    if (lin > 0) {
-      r.put("online_linear_cpu_ms", linCpu);
-    }
-    r.put("plaintext_int64_cpu_ms", ptCpu).put("online_cpu_over_plaintext_cpu", onCpu / ptCpu);
-    if (lin > 0) {
-      r.put("online_linear_cpu_over_plaintext_cpu", linCpu / ptCpu);
-    }
-    return r.put("max_error_ulps", maxErr)
-        .put("max_abs_result", maxAbs)
-        .put("threads", "2 party threads (secure), 1 thread (plaintext)");
+            linearName != null ? " linear=" + linear : "",
+            reps.warmup(),
+            reps.measured()));
+    List<OpRep> runs = new OpRunner(c, fp, mode, fp.encode(xd), fp.encode(wd)).run(reps);
+    return output.emit(OpReport.of(op.name(), c, runs, fp, xd, wd, mode, linearName));
   }
 
   private OpCase opCase() {

@@ -148,13 +148,7 @@ public final class PartyCli implements Runnable {
         description = "number of inferences (default: ${DEFAULT-VALUE})")
     int inferences;
 
-    @Option(
-        names = "--truncation",
-        defaultValue = "exact",
-        description =
-            "exact (default: party 1's logits a function of weights and input alone), dealer (fewer dealer"
-                + " bytes; the dropped borrow randomises the low bits) or local; both parties must run the same")
-    String truncation;
+    @CommandLine.Mixin TruncationOption truncation;
 
     @Option(
         names = "--relu",
@@ -208,7 +202,7 @@ public final class PartyCli implements Runnable {
                 org.polyshare.core.link.NetworkProfile.named(net),
                 new ClientInput.Options(index, mean, std),
                 expectArchitecture,
-                org.polyshare.core.protocol.TruncationMode.named(truncation),
+                truncation.mode(),
                 org.polyshare.models.secure.ReluMode.parse(relu));
       } catch (IllegalArgumentException e) {
         System.err.println("party run: " + e.getMessage());
@@ -249,13 +243,7 @@ public final class PartyCli implements Runnable {
     @Option(names = "--dealer", required = true, description = "HOST:PORT of the dealer")
     String dealer;
 
-    @Option(
-        names = "--truncation",
-        defaultValue = "exact",
-        description =
-            "exact (default: party 1's logits a function of weights and input alone), dealer (fewer dealer"
-                + " bytes; the dropped borrow randomises the low bits) or local; both parties must run the same")
-    String truncation;
+    @CommandLine.Mixin TruncationOption truncation;
 
     @Option(
         names = "--certs",
@@ -332,8 +320,7 @@ public final class PartyCli implements Runnable {
       try {
         options =
             PartyRunner.options(
-                org.polyshare.core.protocol.TruncationMode.named(truncation),
-                org.polyshare.models.secure.ReluMode.parse(relu));
+                truncation.mode(), org.polyshare.models.secure.ReluMode.parse(relu));
         if (id != 0) {
           throw new IllegalArgumentException(
               "only party 0 (the model owner) serves; party 1 runs 'party run --id 1 --peer HOST:PORT'");

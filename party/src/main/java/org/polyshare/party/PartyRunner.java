@@ -175,77 +175,7 @@ public final class PartyRunner {
           TRUNCATION);
     }
 
-    /** No architecture pin beyond {@code model}. */
-    public Config(
-        int id,
-        String peerHost,
-        int peerPort,
-        Integer listenPort,
-        String dealerHost,
-        int dealerPort,
-        Path certs,
-        String model,
-        Path input,
-        String session,
-        int inferences,
-        Duration timeout,
-        Duration connectDeadline,
-        NetworkProfile net,
-        ClientInput.Options inputOptions) {
-      this(
-          id,
-          peerHost,
-          peerPort,
-          listenPort,
-          dealerHost,
-          dealerPort,
-          certs,
-          model,
-          input,
-          session,
-          inferences,
-          timeout,
-          connectDeadline,
-          net,
-          inputOptions,
-          null);
-    }
-
-    /** Default reading of {@code input}. */
-    public Config(
-        int id,
-        String peerHost,
-        int peerPort,
-        Integer listenPort,
-        String dealerHost,
-        int dealerPort,
-        Path certs,
-        String model,
-        Path input,
-        String session,
-        int inferences,
-        Duration timeout,
-        Duration connectDeadline,
-        NetworkProfile net) {
-      this(
-          id,
-          peerHost,
-          peerPort,
-          listenPort,
-          dealerHost,
-          dealerPort,
-          certs,
-          model,
-          input,
-          session,
-          inferences,
-          timeout,
-          connectDeadline,
-          net,
-          ClientInput.Options.defaults());
-    }
-
-    /** Unshaped links. */
+    /** Unshaped links, the default reading of {@code input}, no pin beyond {@code model}. */
     public Config(
         int id,
         String peerHost,
@@ -274,7 +204,10 @@ public final class PartyRunner {
           inferences,
           timeout,
           connectDeadline,
-          NetworkProfile.LOOPBACK);
+          NetworkProfile.LOOPBACK,
+          ClientInput.Options.defaults(),
+          null,
+          TRUNCATION);
     }
 
     public Config {
@@ -397,37 +330,8 @@ public final class PartyRunner {
               n -> n == c.inferences(),
               "party 0 runs " + c.inferences() + " (use the same --inferences)",
               c.session());
-      try (RemoteCorrelationSource dealer =
-          RemoteCorrelationSource.connect(
-              net,
-              c.dealerHost(),
-              c.dealerPort(),
-              identity,
-              o.dealer().sessionId(),
-              o.dealer().secret(),
-              plan,
-              options,
-              c.connectDeadline())) {
-        MDC.put(LogSetup.SESSION, o.dealer().sessionId());
-        LOG.info(
-            "party 0: joined dealer session '{}' at {}:{}",
-            o.dealer().sessionId(),
-            c.dealerHost(),
-            c.dealerPort());
-        return runSession(
-            0,
-            model,
-            sm,
-            plan,
-            peer,
-            dealer,
-            null,
-            c.inferences(),
-            c.net(),
-            o.dealer().sessionId(),
-            out,
-            t0);
-      }
+      return joinDealerAndRun(
+          c, net, identity, options, o.dealer(), model, sm, plan, peer, null, out, t0);
     }
   }
 
@@ -458,37 +362,70 @@ public final class PartyRunner {
           j.architecture().sha256Hex(),
           j.plan().size(),
           j.plan().sha256Hex().substring(0, 16));
-      try (RemoteCorrelationSource dealer =
-          RemoteCorrelationSource.connect(
-              net,
-              c.dealerHost(),
-              c.dealerPort(),
-              identity,
-              j.dealer().sessionId(),
-              j.dealer().secret(),
-              j.plan(),
-              options,
-              c.connectDeadline())) {
-        MDC.put(LogSetup.SESSION, j.dealer().sessionId());
-        LOG.info(
-            "party 1: joined dealer session '{}' at {}:{}",
-            j.dealer().sessionId(),
+      return joinDealerAndRun(
+          c,
+          net,
+          identity,
+          options,
+          j.dealer(),
+          model,
+          j.secure(),
+          j.plan(),
+          peer,
+          inputs[0],
+          out,
+          t0);
+    }
+  }
+
+  /**
+   * Joins the dealer session party 0 named in the session start and runs the session's phases over
+   * {@code peer}.
+   */
+  private static Report joinDealerAndRun(
+      Config c,
+      NetTransport net,
+      TlsIdentity identity,
+      LinkOptions options,
+      SessionStart.Dealer ticket,
+      Model model,
+      SecureModel sm,
+      CorrelationPlan plan,
+      NettyLink peer,
+      double[][] inputs,
+      PrintStream out,
+      long t0) {
+    try (RemoteCorrelationSource dealer =
+        RemoteCorrelationSource.connect(
+            net,
             c.dealerHost(),
-            c.dealerPort());
-        return runSession(
-            1,
-            model,
-            j.secure(),
-            j.plan(),
-            peer,
-            dealer,
-            inputs[0],
-            c.inferences(),
-            c.net(),
-            j.dealer().sessionId(),
-            out,
-            t0);
-      }
+            c.dealerPort(),
+            identity,
+            ticket.sessionId(),
+            ticket.secret(),
+            plan,
+            options,
+            c.connectDeadline())) {
+      MDC.put(LogSetup.SESSION, ticket.sessionId());
+      LOG.info(
+          "party {}: joined dealer session '{}' at {}:{}",
+          c.id(),
+          ticket.sessionId(),
+          c.dealerHost(),
+          c.dealerPort());
+      return runSession(
+          c.id(),
+          model,
+          sm,
+          plan,
+          peer,
+          dealer,
+          inputs,
+          c.inferences(),
+          c.net(),
+          ticket.sessionId(),
+          out,
+          t0);
     }
   }
 

@@ -62,40 +62,35 @@ import org.polyshare.models.onnx.proto.OnnxProto.ValueInfoProto;
  * the node and the op.
  */
 public final class OnnxImporter {
+  /**
+   * The ops that become layers (or vanish: Identity-like ones, a final softmax), and every op the
+   * constant folder evaluates on static inputs ({@link ConstantFolder#OPS}).
+   */
   public static final Set<String> SUPPORTED_OPS =
-      Set.of(
-          "Conv",
-          "Gemm",
-          "MatMul",
-          "Add",
-          "Sub",
-          "Mul",
-          "Div",
-          "Pow",
-          "BatchNormalization",
-          "AveragePool",
-          "GlobalAveragePool",
-          "Flatten",
-          "Reshape",
-          "Relu",
-          "MaxPool",
-          "Identity",
-          "Dropout",
-          "Constant",
-          "Pad",
-          "Softmax",
-          "LogSoftmax",
-          "Shape",
-          "Gather",
-          "Unsqueeze",
-          "Squeeze",
-          "Concat",
-          "Cast",
-          "Transpose",
-          "Range",
-          "ConstantOfShape",
-          "Neg",
-          "Slice");
+      union(
+          Set.of(
+              "Conv",
+              "Gemm",
+              "MatMul",
+              "Pow",
+              "BatchNormalization",
+              "AveragePool",
+              "GlobalAveragePool",
+              "Flatten",
+              "Relu",
+              "MaxPool",
+              "Dropout",
+              "Constant",
+              "Pad",
+              "Softmax",
+              "LogSoftmax"),
+          ConstantFolder.OPS);
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> u = new HashSet<>(a);
+    u.addAll(b);
+    return Set.copyOf(u);
+  }
 
   private final Map<String, Tensor> constants = new HashMap<>();
 
@@ -1014,30 +1009,31 @@ public final class OnnxImporter {
       replaceLast(
           pk, new PolyKerv(name(out), pk.input(), pk.conv(), combine(pk.cp(), k, false), 1), out);
     } else if (p instanceof Linear lin) {
-      replaceLast(
-          lin,
-          new Linear(
-              name(out),
-              lin.input(),
-              lin.inFeatures(),
-              lin.outFeatures(),
-              lin.weight(),
-              combine(lin.bias(), k, false)),
-          out);
+      replaceLast(lin, refit(lin, out, lin.weight(), combine(lin.bias(), k, false)), out);
     } else if (p instanceof BatchNorm bn) {
       replaceLast(
-          bn,
-          new BatchNorm(
-              name(out),
-              bn.input(),
-              bn.channels(),
-              bn.gamma(),
-              fit(combine(bn.beta(), k, false), bn.channels()),
-              bn.mean(),
-              bn.var(),
-              bn.eps()),
-          out);
-    } else if (p instanceof PolyAct pa && pa.degree() == 1) {
+          bn, refit(bn, out, bn.gamma(), fit(combine(bn.beta(), k, false), bn.channels())), out);
+    } else {
+      addShift(p instanceof PolyAct pa && pa.degree() == 1 ? pa : null, out, layer, k);
+    }
+  }
+
+  /** Adds per-channel k to the activation {@code layer} (the value {@code value}). */
+  private void addConstantTo(NodeProto n, String out, String layer, String value, double[] k) {
+    Layer last = layers.get(layers.size() - 1);
+    addShift(
+        last.name().equals(layer) && last instanceof PolyAct pa && pa.degree() == 1 ? pa : null,
+        out,
+        layer,
+        k);
+  }
+
+  /**
+   * {@code out = layer + k} (per channel): folded into the shift of {@code pa}, the degree-1 {@link
+   * PolyAct} that produced {@code layer}, or a new degree-1 PolyAct when there is none (null).
+   */
+  private void addShift(PolyAct pa, String out, String layer, double[] k) {
+    if (pa != null) {
       replaceLast(
           pa,
           new PolyAct(
@@ -1048,18 +1044,15 @@ public final class OnnxImporter {
     }
   }
 
-  /** Adds per-channel k to the activation {@code layer} (the value {@code value}). */
-  private void addConstantTo(NodeProto n, String out, String layer, String value, double[] k) {
-    Layer last = layers.get(layers.size() - 1);
-    if (last.name().equals(layer) && last instanceof PolyAct pa && pa.degree() == 1) {
-      replaceLast(
-          pa,
-          new PolyAct(
-              name(out), pa.input(), pa.scale(), combine(pa.shift(), k, false), 1, pa.outScale()),
-          out);
-    } else {
-      emit(out, new PolyAct(name(out), layer, new double[] {1}, k, 1, new double[] {1}));
-    }
+  /** {@code lin} renamed to {@code out} with a new weight and bias. */
+  private Linear refit(Linear lin, String out, double[] weight, double[] bias) {
+    return new Linear(name(out), lin.input(), lin.inFeatures(), lin.outFeatures(), weight, bias);
+  }
+
+  /** {@code bn} renamed to {@code out} with a new scale and shift. */
+  private BatchNorm refit(BatchNorm bn, String out, double[] gamma, double[] beta) {
+    return new BatchNorm(
+        name(out), bn.input(), bn.channels(), gamma, beta, bn.mean(), bn.var(), bn.eps());
   }
 
   private void mulConstant(NodeProto n, String out, int act, double[] raw) {
@@ -1089,26 +1082,16 @@ public final class OnnxImporter {
     } else if (p instanceof Linear lin) {
       replaceLast(
           lin,
-          new Linear(
-              name(out),
-              lin.input(),
-              lin.inFeatures(),
-              lin.outFeatures(),
-              perRow(lin.weight(), k, lin.outFeatures()),
-              combine(lin.bias(), k, true)),
+          refit(lin, out, perRow(lin.weight(), k, lin.outFeatures()), combine(lin.bias(), k, true)),
           out);
     } else if (p instanceof BatchNorm bn) {
       replaceLast(
           bn,
-          new BatchNorm(
-              name(out),
-              bn.input(),
-              bn.channels(),
+          refit(
+              bn,
+              out,
               fit(combine(bn.gamma(), k, true), bn.channels()),
-              fit(combine(bn.beta(), k, true), bn.channels()),
-              bn.mean(),
-              bn.var(),
-              bn.eps()),
+              fit(combine(bn.beta(), k, true), bn.channels())),
           out);
     } else if (p instanceof PolyAct pa && pa.degree() == 1) {
       replaceLast(

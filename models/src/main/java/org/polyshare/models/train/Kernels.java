@@ -192,50 +192,7 @@ final class Kernels {
     for (; m + 3 < mDim; m += 4) {
       int n = 0;
       for (; n + 3 < nDim; n += 4) {
-        double c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-        double c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-        int a0 = ao + m * am;
-        for (int k = 0; k < kDim; k++, a0 += ak) {
-          int bk = bo + k * ldb + n;
-          double b0 = b[bk], b1 = b[bk + 1], b2 = b[bk + 2], b3 = b[bk + 3];
-          double x0 = a[a0], x1 = a[a0 + am], x2 = a[a0 + 2 * am], x3 = a[a0 + 3 * am];
-          c00 += x0 * b0;
-          c01 += x0 * b1;
-          c02 += x0 * b2;
-          c03 += x0 * b3;
-          c10 += x1 * b0;
-          c11 += x1 * b1;
-          c12 += x1 * b2;
-          c13 += x1 * b3;
-          c20 += x2 * b0;
-          c21 += x2 * b1;
-          c22 += x2 * b2;
-          c23 += x2 * b3;
-          c30 += x3 * b0;
-          c31 += x3 * b1;
-          c32 += x3 * b2;
-          c33 += x3 * b3;
-        }
-        int r = co + m * ldc + n;
-        c[r] += c00;
-        c[r + 1] += c01;
-        c[r + 2] += c02;
-        c[r + 3] += c03;
-        r += ldc;
-        c[r] += c10;
-        c[r + 1] += c11;
-        c[r + 2] += c12;
-        c[r + 3] += c13;
-        r += ldc;
-        c[r] += c20;
-        c[r + 1] += c21;
-        c[r + 2] += c22;
-        c[r + 3] += c23;
-        r += ldc;
-        c[r] += c30;
-        c[r + 1] += c31;
-        c[r + 2] += c32;
-        c[r + 3] += c33;
+        tile(kDim, a, ao + m * am, am, ak, b, bo + n, ldb, 1, c, co + m * ldc + n, ldc);
       }
       for (; n < nDim; n++) {
         for (int mm = m; mm < m + 4; mm++) {
@@ -273,52 +230,9 @@ final class Kernels {
       int ldc) {
     int m = 0;
     for (; m + 3 < mDim; m += 4) {
-      int a0 = ao + m * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
       int n = 0;
       for (; n + 3 < nDim; n += 4) {
-        int b0 = bo + n * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
-        double c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-        double c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-        for (int k = 0; k < kDim; k++) {
-          double y0 = b[b0 + k], y1 = b[b1 + k], y2 = b[b2 + k], y3 = b[b3 + k];
-          double x0 = a[a0 + k], x1 = a[a1 + k], x2 = a[a2 + k], x3 = a[a3 + k];
-          c00 += x0 * y0;
-          c01 += x0 * y1;
-          c02 += x0 * y2;
-          c03 += x0 * y3;
-          c10 += x1 * y0;
-          c11 += x1 * y1;
-          c12 += x1 * y2;
-          c13 += x1 * y3;
-          c20 += x2 * y0;
-          c21 += x2 * y1;
-          c22 += x2 * y2;
-          c23 += x2 * y3;
-          c30 += x3 * y0;
-          c31 += x3 * y1;
-          c32 += x3 * y2;
-          c33 += x3 * y3;
-        }
-        int r = co + m * ldc + n;
-        c[r] += c00;
-        c[r + 1] += c01;
-        c[r + 2] += c02;
-        c[r + 3] += c03;
-        r += ldc;
-        c[r] += c10;
-        c[r + 1] += c11;
-        c[r + 2] += c12;
-        c[r + 3] += c13;
-        r += ldc;
-        c[r] += c20;
-        c[r + 1] += c21;
-        c[r + 2] += c22;
-        c[r + 3] += c23;
-        r += ldc;
-        c[r] += c30;
-        c[r + 1] += c31;
-        c[r + 2] += c32;
-        c[r + 3] += c33;
+        tile(kDim, a, ao + m * lda, lda, 1, b, bo + n * ldb, 1, ldb, c, co + m * ldc + n, ldc);
       }
       for (; n < nDim; n++) {
         for (int mm = m; mm < m + 4; mm++) {
@@ -331,5 +245,66 @@ final class Kernels {
         c[co + m * ldc + n] += dot(kDim, a, ao + m * lda, b, bo + n * ldb);
       }
     }
+  }
+
+  /**
+   * One 4×4 tile {@code C[r + i·ldc + j] += Σ_k A(i, k) · B(k, j)}, i, j < 4, with {@code A(i, k) =
+   * a[a0 + i·am + k·ak]} and {@code B(k, j) = b[b0 + k·bk + j·bn]}: the strides make it serve
+   * {@code A·B}, {@code Aᵀ·B} and {@code A·Bᵀ}. Each output sums over k ascending.
+   */
+  private static void tile(
+      int kDim,
+      double[] a,
+      int a0,
+      int am,
+      int ak,
+      double[] b,
+      int b0,
+      int bk,
+      int bn,
+      double[] c,
+      int r,
+      int ldc) {
+    double c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+    double c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+    for (int k = 0, ai = a0, bi = b0; k < kDim; k++, ai += ak, bi += bk) {
+      double y0 = b[bi], y1 = b[bi + bn], y2 = b[bi + 2 * bn], y3 = b[bi + 3 * bn];
+      double x0 = a[ai], x1 = a[ai + am], x2 = a[ai + 2 * am], x3 = a[ai + 3 * am];
+      c00 += x0 * y0;
+      c01 += x0 * y1;
+      c02 += x0 * y2;
+      c03 += x0 * y3;
+      c10 += x1 * y0;
+      c11 += x1 * y1;
+      c12 += x1 * y2;
+      c13 += x1 * y3;
+      c20 += x2 * y0;
+      c21 += x2 * y1;
+      c22 += x2 * y2;
+      c23 += x2 * y3;
+      c30 += x3 * y0;
+      c31 += x3 * y1;
+      c32 += x3 * y2;
+      c33 += x3 * y3;
+    }
+    c[r] += c00;
+    c[r + 1] += c01;
+    c[r + 2] += c02;
+    c[r + 3] += c03;
+    r += ldc;
+    c[r] += c10;
+    c[r + 1] += c11;
+    c[r + 2] += c12;
+    c[r + 3] += c13;
+    r += ldc;
+    c[r] += c20;
+    c[r + 1] += c21;
+    c[r + 2] += c22;
+    c[r + 3] += c23;
+    r += ldc;
+    c[r] += c30;
+    c[r + 1] += c31;
+    c[r + 2] += c32;
+    c[r + 3] += c33;
   }
 }

@@ -92,27 +92,10 @@ public final class CorrelationExpander {
     int f = t.fracBits();
     long[][] own = exactOwn(prg, n);
     int keyWords = DcfKeys.correctionLength(f, n);
+    long[] both = dependentBeforeKeys(prg, corr, 2 * n, keyWords, t, "tuple correction");
+    long[] shifted = java.util.Arrays.copyOfRange(both, 0, n);
+    long[] msb = java.util.Arrays.copyOfRange(both, n, 2 * n);
     int have = corr == null ? 0 : corr.length;
-    long[] shifted;
-    long[] msb;
-    if (have == keyWords) {
-      shifted = prg.nextLongs(n);
-      msb = prg.nextLongs(n);
-    } else if (have == keyWords + 2L * n) {
-      shifted = java.util.Arrays.copyOfRange(corr, 0, n);
-      msb = java.util.Arrays.copyOfRange(corr, n, 2 * n);
-    } else {
-      throw new IllegalArgumentException(
-          "dealer message for "
-              + t
-              + " has "
-              + have
-              + " correction longs, expected "
-              + keyWords
-              + " (DCF keys) or "
-              + (keyWords + 2L * n)
-              + " (tuple correction and DCF keys)");
-    }
     DcfKeys keys = DcfKeys.fromCorrections(f, partyId, own[1], own[2], corr, have - keyWords);
     return new ExactTruncationTuples(f, own[0], shifted, msb, keys);
   }
@@ -137,24 +120,8 @@ public final class CorrelationExpander {
     int bits = t.bits();
     long[][] own = exactOwn(prg, n);
     int keyWords = DcfKeys.correctionLength(bits, 2, n);
+    long[] dep = dependentBeforeKeys(prg, corr, 4 * n, keyWords, t, "mask correction");
     int have = corr == null ? 0 : corr.length;
-    long[] dep;
-    if (have == keyWords) {
-      dep = prg.nextLongs(4 * n);
-    } else if (have == keyWords + 4L * n) {
-      dep = java.util.Arrays.copyOfRange(corr, 0, 4 * n);
-    } else {
-      throw new IllegalArgumentException(
-          "dealer message for "
-              + t
-              + " has "
-              + have
-              + " correction longs, expected "
-              + keyWords
-              + " (DCF keys) or "
-              + (keyWords + 4L * n)
-              + " (mask correction and DCF keys)");
-    }
     DcfKeys keys = DcfKeys.fromCorrections(bits, 2, partyId, own[1], own[2], corr, have - keyWords);
     return new FssReluKeys(
         bits,
@@ -178,31 +145,44 @@ public final class CorrelationExpander {
     long[][] own = t.exact() ? exactOwn(prg, n) : new long[][] {prg.nextLongs(n)};
     int dep = 2 * t.degree() * n;
     int keyWords = t.exact() ? DcfKeys.correctionLength(f, t.borrowWidth(), n) : 0;
+    long[] dependent = dependentBeforeKeys(prg, corr, dep, keyWords, t, "dependent values");
     int have = corr == null ? 0 : corr.length;
-    long[] dependent;
-    if (have == keyWords) {
-      dependent = prg.nextLongs(dep);
-    } else if (have == keyWords + (long) dep) {
-      dependent = java.util.Arrays.copyOfRange(corr, 0, dep);
-    } else {
-      throw new IllegalArgumentException(
-          "dealer message for "
-              + t
-              + " has "
-              + have
-              + " correction longs, expected "
-              + keyWords
-              + " or "
-              + (keyWords + (long) dep)
-              + " (dependent values"
-              + (t.exact() ? " and DCF keys)" : ")"));
-    }
     DcfKeys keys =
         t.exact()
             ? DcfKeys.fromCorrections(
                 f, t.borrowWidth(), partyId, own[1], own[2], corr, have - keyWords)
             : null;
     return new FusedPowerTuples(f, t.degree(), own[0], dependent, keys);
+  }
+
+  /**
+   * The {@code dep} dependent longs of a correlation whose correction may end with {@code keyWords}
+   * DCF correction words (both parties get those): drawn from the seed when the correction holds
+   * only the key words, else the correction's first {@code dep} longs (the corrected party).
+   */
+  private static long[] dependentBeforeKeys(
+      Prg prg, long[] corr, int dep, int keyWords, CorrelationRequest request, String what) {
+    int have = corr == null ? 0 : corr.length;
+    if (have == keyWords) {
+      return prg.nextLongs(dep);
+    }
+    if (have == keyWords + (long) dep) {
+      return java.util.Arrays.copyOfRange(corr, 0, dep);
+    }
+    String keys = keyWords > 0 ? " (DCF keys)" : "";
+    throw new IllegalArgumentException(
+        "dealer message for "
+            + request
+            + " has "
+            + have
+            + " correction longs, expected "
+            + keyWords
+            + keys
+            + " or "
+            + (keyWords + (long) dep)
+            + " ("
+            + what
+            + (keyWords > 0 ? " and DCF keys)" : ")"));
   }
 
   static long[] otChoices(Prg prg, int n) {

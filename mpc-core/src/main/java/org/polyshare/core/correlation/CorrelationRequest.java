@@ -71,9 +71,7 @@ public sealed interface CorrelationRequest {
   record Truncation(int n, int fracBits) implements CorrelationRequest {
     public Truncation {
       positive(n, "truncation tuple count");
-      if (fracBits < 1 || fracBits > 62) {
-        throw new IllegalArgumentException("truncation shift must be in [1, 62], got " + fracBits);
-      }
+      truncationShift(fracBits);
     }
 
     @Override
@@ -96,9 +94,7 @@ public sealed interface CorrelationRequest {
   record ExactTruncation(int n, int fracBits) implements CorrelationRequest {
     public ExactTruncation {
       positive(n, "exact truncation tuple count");
-      if (fracBits < 1 || fracBits > 62) {
-        throw new IllegalArgumentException("truncation shift must be in [1, 62], got " + fracBits);
-      }
+      truncationShift(fracBits);
     }
 
     @Override
@@ -151,9 +147,7 @@ public sealed interface CorrelationRequest {
 
     public FusedPower {
       positive(n, "fused power tuple count");
-      if (fracBits < 1 || fracBits > 62) {
-        throw new IllegalArgumentException("truncation shift must be in [1, 62], got " + fracBits);
-      }
+      truncationShift(fracBits);
       if (degree < 1 || degree > MAX_DEGREE) {
         throw new IllegalArgumentException(
             "fused power degree must be in [1, " + MAX_DEGREE + "], got " + degree);
@@ -185,9 +179,7 @@ public sealed interface CorrelationRequest {
    */
   record WeightMask(int maskId, int numel) implements CorrelationRequest {
     public WeightMask {
-      if (maskId < 0) {
-        throw new IllegalArgumentException("mask id must be >= 0, got " + maskId);
-      }
+      validMaskId(maskId);
       positive(numel, "weight mask size");
     }
 
@@ -208,9 +200,7 @@ public sealed interface CorrelationRequest {
    */
   record FixedMask(int maskId, BilinearMap map) implements CorrelationRequest {
     public FixedMask {
-      if (maskId < 0) {
-        throw new IllegalArgumentException("mask id must be >= 0, got " + maskId);
-      }
+      validMaskId(maskId);
       if (map == null) {
         throw new IllegalArgumentException("a fixed-mask request needs its bilinear map");
       }
@@ -285,6 +275,18 @@ public sealed interface CorrelationRequest {
     long[] out = Arrays.copyOf(head, head.length + tail.length);
     System.arraycopy(tail, 0, out, head.length, tail.length);
     return out;
+  }
+
+  private static void truncationShift(int fracBits) {
+    if (fracBits < 1 || fracBits > 62) {
+      throw new IllegalArgumentException("truncation shift must be in [1, 62], got " + fracBits);
+    }
+  }
+
+  private static void validMaskId(int maskId) {
+    if (maskId < 0) {
+      throw new IllegalArgumentException("mask id must be >= 0, got " + maskId);
+    }
   }
 
   private static void positive(int n, String what) {

@@ -84,9 +84,23 @@ public final class Dealer {
     Correlation fromP = raw(p, request, s[p]);
     Correlation fromU = raw(1 - p, request, s[1 - p]);
     long[] correction = correction(request, fromP, fromU);
-    DealerMessage mp = new DealerMessage(s[p], correction);
-    DealerMessage mu = DealerMessage.seedOnly(s[1 - p]);
-    return p == 0 ? new Dealt(mp, mu) : new Dealt(mu, mp);
+    return corrected(p, new DealerMessage(s[p], correction), DealerMessage.seedOnly(s[1 - p]));
+  }
+
+  /**
+   * A DCF-keyed batch: the corrected party {@code p} gets {@code head ‖ words}, the other party
+   * {@code words} alone (the correction words are common to both keys).
+   */
+  private static Dealt withKeys(int p, Seed s0, Seed s1, long[] head, long[] words) {
+    long[] both = Arrays.copyOf(head, head.length + words.length);
+    System.arraycopy(words, 0, both, head.length, words.length);
+    return corrected(
+        p, new DealerMessage(p == 0 ? s0 : s1, both), new DealerMessage(p == 0 ? s1 : s0, words));
+  }
+
+  /** Party {@code p}'s message is {@code forP}, the other party's {@code forOther}. */
+  private static Dealt corrected(int p, DealerMessage forP, DealerMessage forOther) {
+    return p == 0 ? new Dealt(forP, forOther) : new Dealt(forOther, forP);
   }
 
   /**
@@ -119,11 +133,7 @@ public final class Dealer {
     }
     long[] words =
         Dcf.generate(f, 1, lowMask, null, own0[1], own0[2], own1[1], own1[2])[0].correctionWords();
-    long[] corrected = Arrays.copyOf(head, head.length + words.length);
-    System.arraycopy(words, 0, corrected, head.length, words.length);
-    DealerMessage mp = new DealerMessage(p == 0 ? s0 : s1, corrected);
-    DealerMessage mu = new DealerMessage(p == 0 ? s1 : s0, words);
-    return p == 0 ? new Dealt(mp, mu) : new Dealt(mu, mp);
+    return withKeys(p, s0, s1, head, words);
   }
 
   /**
@@ -160,11 +170,7 @@ public final class Dealer {
     long[] words =
         Dcf.generate(bits, 2, alpha, payload, own0[1], own0[2], own1[1], own1[2])[0]
             .correctionWords();
-    long[] corrected = Arrays.copyOf(head, head.length + words.length);
-    System.arraycopy(words, 0, corrected, head.length, words.length);
-    DealerMessage mp = new DealerMessage(p == 0 ? s0 : s1, corrected);
-    DealerMessage mu = new DealerMessage(p == 0 ? s1 : s0, words);
-    return p == 0 ? new Dealt(mp, mu) : new Dealt(mu, mp);
+    return withKeys(p, s0, s1, head, words);
   }
 
   /**
@@ -224,17 +230,12 @@ public final class Dealer {
       }
     }
     if (!t.exact()) {
-      DealerMessage mp = new DealerMessage(p == 0 ? s0 : s1, head);
-      DealerMessage mu = DealerMessage.seedOnly(p == 0 ? s1 : s0);
-      return p == 0 ? new Dealt(mp, mu) : new Dealt(mu, mp);
+      return corrected(
+          p, new DealerMessage(p == 0 ? s0 : s1, head), DealerMessage.seedOnly(p == 0 ? s1 : s0));
     }
     long[] words =
         Dcf.generate(f, w, alpha, payload, own0[1], own0[2], own1[1], own1[2])[0].correctionWords();
-    long[] corrected = Arrays.copyOf(head, head.length + words.length);
-    System.arraycopy(words, 0, corrected, head.length, words.length);
-    DealerMessage mp = new DealerMessage(p == 0 ? s0 : s1, corrected);
-    DealerMessage mu = new DealerMessage(p == 0 ? s1 : s0, words);
-    return p == 0 ? new Dealt(mp, mu) : new Dealt(mu, mp);
+    return withKeys(p, s0, s1, head, words);
   }
 
   /** Number of fixed weight masks registered in this session. */

@@ -231,26 +231,29 @@ public final class Mailbox {
   }
 
   public static long[] asLongs(Object payload, int tag, String peerName) {
-    if (payload instanceof long[] l) {
-      return l;
-    }
-    throw new LinkException(
-        "protocol error: expected ring elements under tag "
-            + tag
-            + " from "
-            + peerName
-            + ", got bytes");
+    return as(long[].class, payload, tag, peerName);
   }
 
   public static byte[] asBytes(Object payload, int tag, String peerName) {
-    if (payload instanceof byte[] b) {
-      return b;
+    return as(byte[].class, payload, tag, peerName);
+  }
+
+  /**
+   * {@code payload} as {@code type}; the other payload kind under {@code tag} is a protocol error.
+   */
+  private static <T> T as(Class<T> type, Object payload, int tag, String peerName) {
+    if (type.isInstance(payload)) {
+      return type.cast(payload);
     }
+    boolean ring = type == long[].class;
     throw new LinkException(
-        "protocol error: expected bytes under tag "
+        "protocol error: expected "
+            + (ring ? "ring elements" : "bytes")
+            + " under tag "
             + tag
             + " from "
             + peerName
-            + ", got ring elements");
+            + ", got "
+            + (ring ? "bytes" : "ring elements"));
   }
 }

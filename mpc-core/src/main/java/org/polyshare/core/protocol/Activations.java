@@ -1,7 +1,6 @@
 package org.polyshare.core.protocol;
 
 import org.polyshare.core.kernel.RingConv;
-import org.polyshare.core.ring.RingTensor;
 
 /** Pooling and the polynomial activation of PolyKervNets on shares. */
 public final class Activations {
@@ -32,11 +31,6 @@ public final class Activations {
       return Arithmetic.mulPublic(p, sums, 1.0 / plane);
     }
     return avgPool(p, x, batch, channels, h, w, h, 1);
-  }
-
-  /** Tensor form of {@link #power(Party, long[], long, int)}. */
-  public static RingTensor power(Party p, RingTensor x, long cShare, int d) {
-    return RingTensor.of(power(p, x.data(), cShare, d), x.shape());
   }
 
   /**

@@ -6,7 +6,6 @@ import org.polyshare.core.kernel.BilinearMap;
 import org.polyshare.core.kernel.Conv2dShape;
 import org.polyshare.core.kernel.Elementwise;
 import org.polyshare.core.kernel.MatMulShape;
-import org.polyshare.core.ring.RingTensor;
 
 /**
  * Products of two shared operands with dealer triples, one round each (plus one for truncation in
@@ -126,19 +125,6 @@ public final class Beaver {
 
   public static long[] conv2dRaw(Party p, long[] x, long[] w, Conv2dShape s) {
     return productRaw(p, s, x, w);
-  }
-
-  /** Tensor form of {@link #mul(Party, long[], long[])}: same shapes in, same shape out. */
-  public static RingTensor mul(Party p, RingTensor x, RingTensor y) {
-    if (!x.sameShape(y)) {
-      throw new IllegalArgumentException("mul: shape mismatch " + x + " vs " + y);
-    }
-    return RingTensor.of(mul(p, x.data(), y.data()), x.shape());
-  }
-
-  /** Tensor form of {@link #square(Party, long[])}. */
-  public static RingTensor square(Party p, RingTensor x) {
-    return RingTensor.of(square(p, x.data()), x.shape());
   }
 
   static void addInPlace(long[] z, long[] c) {

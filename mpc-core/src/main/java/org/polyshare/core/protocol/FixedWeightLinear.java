@@ -5,7 +5,6 @@ import org.polyshare.core.correlation.WeightMaskShare;
 import org.polyshare.core.kernel.BilinearMap;
 import org.polyshare.core.kernel.Conv2dShape;
 import org.polyshare.core.kernel.MatMulShape;
-import org.polyshare.core.ring.RingTensor;
 
 /**
  * A layer {@code X ⊗ W} (conv or dense: a {@link BilinearMap} with the weights on the right) whose
@@ -188,14 +187,5 @@ public final class FixedWeightLinear {
   /** Offline and online together (convenience when phases need not be separated). */
   public long[] apply(Party p, long[] x) {
     return apply(p, prepare(p), x);
-  }
-
-  /**
-   * Tensor form of {@link #apply(Party, Prepared, long[])}: the input shaped like the layer input
-   * (any shape with that many elements), the output shaped like the map's output ({@code [batch,
-   * outC, outH, outW]} for a conv, {@code [m, n]} for a dense layer).
-   */
-  public RingTensor apply(Party p, Prepared prep, RingTensor x) {
-    return RingTensor.of(apply(p, prep, x.data()), map.outputShape());
   }
 }

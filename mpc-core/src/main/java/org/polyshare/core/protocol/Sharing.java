@@ -2,7 +2,6 @@ package org.polyshare.core.protocol;
 
 import org.polyshare.core.prg.Prg;
 import org.polyshare.core.prg.Seed;
-import org.polyshare.core.ring.RingTensor;
 
 /**
  * Creating and opening additive shares.
@@ -109,19 +108,9 @@ public final class Sharing {
     }
   }
 
-  /** Tensor form of {@link #share}; the non-owner passes {@code null} and the shape. */
-  public static RingTensor share(Party p, int owner, RingTensor secret, int... shape) {
-    int n = Math.toIntExact(org.polyshare.core.ring.Shapes.numel(shape));
-    return RingTensor.of(share(p, owner, secret == null ? null : secret.data(), n), shape);
-  }
-
   /** Opens shares to both parties: one message each way, one round. */
   public static long[] open(Party p, long[] share) {
     return open(p, Tags.OPEN, share);
-  }
-
-  public static RingTensor open(Party p, RingTensor share) {
-    return RingTensor.of(open(p, share.data()), share.shape());
   }
 
   /** Opens {@code share} only to {@code receiver}; the other party gets {@code null}. */

@@ -5,7 +5,6 @@ import org.polyshare.core.correlation.CorrelationRequest;
 import org.polyshare.core.correlation.ExactTruncationTuples;
 import org.polyshare.core.correlation.TruncationTuples;
 import org.polyshare.core.fss.Dcf;
-import org.polyshare.core.ring.RingTensor;
 
 /**
  * Scaling shared values down by {@code 2^f} (after a fixed-point product).
@@ -80,11 +79,6 @@ public final class Truncation {
       case EXACT -> List.of(new CorrelationRequest.ExactTruncation(n, bits));
       case LOCAL -> List.of();
     };
-  }
-
-  /** Tensor form of {@link #truncate(Party, long[])}. */
-  public static RingTensor truncate(Party p, RingTensor x) {
-    return RingTensor.of(truncate(p, x.data()), x.shape());
   }
 
   /** Dealer-assisted truncation; see the class comment. One round, one message each way. */

@@ -97,10 +97,6 @@ public final class FixedPoint {
     return out;
   }
 
-  public RingTensor encode(double[] values, int... shape) {
-    return RingTensor.of(encode(values), shape);
-  }
-
   @Override
   public String toString() {
     return "FixedPoint(f=" + fracBits + ")";
