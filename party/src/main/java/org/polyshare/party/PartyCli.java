@@ -149,6 +149,14 @@ public final class PartyCli implements Runnable {
     int inferences;
 
     @Option(
+        names = "--batch",
+        defaultValue = "1",
+        description =
+            "inputs per inference, run together in one secure evaluation (both parties give the same;"
+                + " party 1 then reads inferences x batch inputs) (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(
         names = "--truncation",
         defaultValue = "exact",
         description =
@@ -200,7 +208,8 @@ public final class PartyCli implements Runnable {
                 org.polyshare.core.link.NetworkProfile.named(net),
                 new ClientInput.Options(index, mean, std),
                 expectArchitecture,
-                org.polyshare.core.protocol.TruncationMode.named(truncation));
+                org.polyshare.core.protocol.TruncationMode.named(truncation),
+                batch);
       } catch (IllegalArgumentException e) {
         System.err.println("party run: " + e.getMessage());
         return 2;
@@ -280,6 +289,12 @@ public final class PartyCli implements Runnable {
     int maxInferences;
 
     @Option(
+        names = "--max-batch",
+        defaultValue = "16",
+        description = "most inputs per inference a client may ask for (default: ${DEFAULT-VALUE})")
+    int maxBatch;
+
+    @Option(
         names = "--timeout",
         defaultValue = "120",
         description = "seconds any receive may wait (default: ${DEFAULT-VALUE})")
@@ -330,7 +345,8 @@ public final class PartyCli implements Runnable {
                 concurrent,
                 maxSessions,
                 maxInferences,
-                org.polyshare.core.link.NetworkProfile.named(net));
+                org.polyshare.core.link.NetworkProfile.named(net),
+                maxBatch);
         checkCerts(certs, org.polyshare.core.net.Role.PARTY0);
         identity =
             org.polyshare.core.net.TlsIdentity.load(certs, org.polyshare.core.net.Role.PARTY0);
