@@ -317,7 +317,9 @@ public final class PartyRunner {
       LinkStats.Snapshot offlineTraffic,
       LinkStats.Snapshot onlineTraffic,
       long dealerBytes,
-      List<SecureModel.LayerReport> layers) {
+      List<SecureModel.LayerReport> layers,
+      long startedAtMillis,
+      long finishedAtMillis) {
     /** The first (at batch 1 the only) input's logits; null at party 0. */
     public double[] logits() {
       return batchLogits == null ? null : batchLogits[0];
@@ -551,6 +553,7 @@ public final class PartyRunner {
     double setupMs = (System.nanoTime() - t0) / 1e6;
     List<Inference> out = new ArrayList<>();
     for (int k = 0; k < inferences; k++) {
+      long startedAt = System.currentTimeMillis();
       long dealt = dealer.stats().bytesReceived();
       source.beginBatch();
       session.offline();
@@ -573,7 +576,9 @@ public final class PartyRunner {
               r.offlineTraffic(),
               r.onlineTraffic(),
               dealt,
-              r.layers()));
+              r.layers(),
+              startedAt,
+              System.currentTimeMillis()));
       String line =
           String.format(
               Locale.ROOT,
@@ -697,6 +702,10 @@ public final class PartyRunner {
           .append(i.onlineTraffic().bytesSent())
           .append(", \"dealer_bytes\": ")
           .append(i.dealerBytes())
+          .append(", \"started_at_ms\": ")
+          .append(i.startedAtMillis())
+          .append(", \"finished_at_ms\": ")
+          .append(i.finishedAtMillis())
           .append(", \"layers\": [");
       for (int j = 0; j < i.layers().size(); j++) {
         SecureModel.LayerReport l = i.layers().get(j);
