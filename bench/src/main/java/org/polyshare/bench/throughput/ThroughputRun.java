@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -78,8 +79,14 @@ public final class ThroughputRun {
             "the clients need " + jar + "; build it with 'mvn -B -ntp -DskipTests package'");
       }
       Path work = Files.createTempDirectory("polyshare-throughput-");
-      return clients(
-          s, model, s.services(), s.dealer(), s.certs(), work, args -> launch(s, jar, args), log);
+      try {
+        return clients(
+            s, model, s.services(), s.dealer(), s.certs(), work, args -> launch(s, jar, args), log);
+      } finally {
+        try (var files = Files.walk(work)) { // inputs and client reports only
+          files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
     }
     try (SeparateJvmRunner runner =
         new SeparateJvmRunner(root, s.net(), s.timeout(), s.jvmOptions())
