@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       GcCommand.class,
       FssCommand.class,
       AccuracyCommand.class,
+      ThroughputCommand.class,
       org.polyshare.bench.compare.CompareCommand.class,
     })
 public final class BenchCli implements Runnable {

@@ -151,6 +151,14 @@ public final class PartyCli implements Runnable {
     @CommandLine.Mixin TruncationOption truncation;
 
     @Option(
+        names = "--batch",
+        defaultValue = "1",
+        description =
+            "inputs per inference, run together in one secure evaluation (both parties give the same;"
+                + " party 1 then reads inferences x batch inputs) (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(
         names = "--relu",
         defaultValue = "gc",
         description =
@@ -203,7 +211,8 @@ public final class PartyCli implements Runnable {
                 new ClientInput.Options(index, mean, std),
                 expectArchitecture,
                 truncation.mode(),
-                org.polyshare.models.secure.ReluMode.parse(relu));
+                org.polyshare.models.secure.ReluMode.parse(relu),
+                batch);
       } catch (IllegalArgumentException e) {
         System.err.println("party run: " + e.getMessage());
         return 2;
@@ -285,6 +294,12 @@ public final class PartyCli implements Runnable {
     String relu;
 
     @Option(
+        names = "--max-batch",
+        defaultValue = "16",
+        description = "most inputs per inference a client may ask for (default: ${DEFAULT-VALUE})")
+    int maxBatch;
+
+    @Option(
         names = "--timeout",
         defaultValue = "120",
         description = "seconds any receive may wait (default: ${DEFAULT-VALUE})")
@@ -339,7 +354,8 @@ public final class PartyCli implements Runnable {
                 concurrent,
                 maxSessions,
                 maxInferences,
-                org.polyshare.core.link.NetworkProfile.named(net));
+                org.polyshare.core.link.NetworkProfile.named(net),
+                maxBatch);
         checkCerts(certs, org.polyshare.core.net.Role.PARTY0);
         identity =
             org.polyshare.core.net.TlsIdentity.load(certs, org.polyshare.core.net.Role.PARTY0);

@@ -96,8 +96,93 @@ public final class PartyRunner {
       ClientInput.Options inputOptions,
       String expectArchitecture,
       TruncationMode truncation,
-      ReluMode relu) {
-    /** ReLU by garbled circuits (the default, {@code --relu gc}). */
+      ReluMode relu,
+      int batch) {
+    /** ReLU by {@code relu}, one input per inference. */
+    public Config(
+        int id,
+        String peerHost,
+        int peerPort,
+        Integer listenPort,
+        String dealerHost,
+        int dealerPort,
+        Path certs,
+        String model,
+        Path input,
+        String session,
+        int inferences,
+        Duration timeout,
+        Duration connectDeadline,
+        NetworkProfile net,
+        ClientInput.Options inputOptions,
+        String expectArchitecture,
+        TruncationMode truncation,
+        ReluMode relu) {
+      this(
+          id,
+          peerHost,
+          peerPort,
+          listenPort,
+          dealerHost,
+          dealerPort,
+          certs,
+          model,
+          input,
+          session,
+          inferences,
+          timeout,
+          connectDeadline,
+          net,
+          inputOptions,
+          expectArchitecture,
+          truncation,
+          relu,
+          1);
+    }
+
+    /** ReLU by garbled circuits, {@code batch} inputs per inference. */
+    public Config(
+        int id,
+        String peerHost,
+        int peerPort,
+        Integer listenPort,
+        String dealerHost,
+        int dealerPort,
+        Path certs,
+        String model,
+        Path input,
+        String session,
+        int inferences,
+        Duration timeout,
+        Duration connectDeadline,
+        NetworkProfile net,
+        ClientInput.Options inputOptions,
+        String expectArchitecture,
+        TruncationMode truncation,
+        int batch) {
+      this(
+          id,
+          peerHost,
+          peerPort,
+          listenPort,
+          dealerHost,
+          dealerPort,
+          certs,
+          model,
+          input,
+          session,
+          inferences,
+          timeout,
+          connectDeadline,
+          net,
+          inputOptions,
+          expectArchitecture,
+          truncation,
+          ReluMode.GC,
+          batch);
+    }
+
+    /** ReLU by garbled circuits (the default, {@code --relu gc}), one input per inference. */
     public Config(
         int id,
         String peerHost,
@@ -134,7 +219,8 @@ public final class PartyRunner {
           inputOptions,
           expectArchitecture,
           truncation,
-          ReluMode.GC);
+          ReluMode.GC,
+          1);
     }
 
     /** The party path's truncation: {@link #TRUNCATION}. */
@@ -230,6 +316,9 @@ public final class PartyRunner {
       if (inferences < 1) {
         throw new IllegalArgumentException("--inferences must be >= 1");
       }
+      if (batch < 1) {
+        throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+      }
       if (id == 0 && model == null) {
         throw new IllegalArgumentException(
             "party 0 needs --model (a zoo name or FILE.onnx with its weights)");
@@ -246,20 +335,36 @@ public final class PartyRunner {
     }
   }
 
-  /** One inference's outcome at this party (logits only at party 1). */
+  /**
+   * One inference's outcome at this party: the costs are the whole batch's; {@code batchLogits} and
+   * {@code predictions} hold one entry per input of the batch (party 1 only: null and empty at
+   * party 0).
+   */
   public record Inference(
-      double[] logits,
-      int prediction,
+      double[][] batchLogits,
+      int[] predictions,
       double offlineMs,
       double onlineMs,
       LinkStats.Snapshot offlineTraffic,
       LinkStats.Snapshot onlineTraffic,
       long dealerBytes,
-      List<SecureModel.LayerReport> layers) {}
+      List<SecureModel.LayerReport> layers,
+      long startedAtMillis,
+      long finishedAtMillis) {
+    /** The first (at batch 1 the only) input's logits; null at party 0. */
+    public double[] logits() {
+      return batchLogits == null ? null : batchLogits[0];
+    }
+
+    /** The first (at batch 1 the only) input's predicted class; -1 at party 0. */
+    public int prediction() {
+      return predictions.length == 0 ? -1 : predictions[0];
+    }
+  }
 
   /**
    * Everything this party measured. {@code compiled} is the model this party ran: at party 1 the
-   * weightless model of the architecture party 0 sent.
+   * weightless model of the architecture party 0 sent; {@code batch} inputs per inference.
    */
   public record Report(
       int party,
@@ -270,7 +375,8 @@ public final class PartyRunner {
       double setupMs,
       long dealerBytesReceived,
       List<Inference> inferences,
-      Model compiled) {}
+      Model compiled,
+      int batch) {}
 
   /** Party 0's model by zoo name or ONNX file (with its weights). */
   static Model loadModel(String nameOrFile, int partyId) {
@@ -306,7 +412,7 @@ public final class PartyRunner {
     TlsIdentity identity = TlsIdentity.load(c.certs(), Role.PARTY0);
     Model model = loadModel(c.model(), 0);
     Architecture arch = Architecture.of(model);
-    SecureModel sm = SecureModel.compile(model, 1, options(c.truncation(), c.relu()));
+    SecureModel sm = SecureModel.compile(model, c.batch(), options(c.truncation(), c.relu()));
     CorrelationPlan plan = sm.plan(c.inferences());
     LOG.info(
         "party 0: model '{}', plan of {} correlation requests ({})",
@@ -326,9 +432,10 @@ public final class PartyRunner {
           SessionStart.offer(
               peer,
               arch,
-              sm,
+              b -> b == c.batch() ? sm : null,
               n -> n == c.inferences(),
               "party 0 runs " + c.inferences() + " (use the same --inferences)",
+              "party 0 runs batches of " + c.batch() + " (use the same --batch)",
               c.session());
       return joinDealerAndRun(
           c, net, identity, options, o.dealer(), model, sm, plan, peer, null, out, t0);
@@ -352,6 +459,7 @@ public final class PartyRunner {
           SessionStart.join(
               peer,
               c.inferences(),
+              c.batch(),
               pin,
               options(c.truncation(), c.relu()),
               a -> inputs[0] = inputsOf(c, a));
@@ -436,14 +544,15 @@ public final class PartyRunner {
    */
   private static double[][] inputsOf(Config c, Architecture arch) {
     Model model = arch.model();
+    int count = Math.multiplyExact(c.inferences(), c.batch()); // inference k: inputs kB .. kB+B-1
     if (c.input() == null) {
-      double[][] xs = Zoo.sampleInputs(model, c.inferences(), 42);
+      double[][] xs = Zoo.sampleInputs(model, count, 42);
       for (double[] x : xs) {
         arch.inputRange().clamp(x);
       }
       return xs;
     }
-    double[][] xs = ClientInput.load(c.input(), model, c.inferences(), c.inputOptions());
+    double[][] xs = ClientInput.load(c.input(), model, count, c.inputOptions());
     for (int k = 0; k < xs.length; k++) {
       arch.inputRange().check(xs[k], k);
     }
@@ -474,10 +583,12 @@ public final class PartyRunner {
     ShapedCorrelationSource source =
         new ShapedCorrelationSource(dealer, () -> dealer.stats().bytesReceived(), net);
     Party party = new Party(id, link, source, model.fixedPoint(), sm.options().truncation());
+    int batch = sm.batch();
     SecureModel.Session session = sm.open(party);
     double setupMs = (System.nanoTime() - t0) / 1e6;
     List<Inference> out = new ArrayList<>();
     for (int k = 0; k < inferences; k++) {
+      long startedAt = System.currentTimeMillis();
       long dealt = dealer.stats().bytesReceived();
       source.beginBatch();
       session.offline();
@@ -485,19 +596,24 @@ public final class PartyRunner {
       // Both finish the offline phase before either starts the online one, so that the
       // online clock does not include waiting for the other party's offline work.
       phaseBarrier(link);
-      SecureModel.Result r = session.online(inputs == null ? null : new double[][] {inputs[k]});
-      double[] logits = r.logits() == null ? null : r.logits()[0];
-      int pred = logits == null ? -1 : argmax(logits);
+      SecureModel.Result r = session.online(inputs == null ? null : batchOf(inputs, k, batch));
+      double[][] logits = r.logits();
+      int[] preds = new int[logits == null ? 0 : logits.length];
+      for (int j = 0; j < preds.length; j++) {
+        preds[j] = argmax(logits[j]);
+      }
       out.add(
           new Inference(
               logits,
-              pred,
+              preds,
               r.offlineNanos() / 1e6,
               r.onlineNanos() / 1e6,
               r.offlineTraffic(),
               r.onlineTraffic(),
               dealt,
-              r.layers()));
+              r.layers(),
+              startedAt,
+              System.currentTimeMillis()));
       String line =
           String.format(
               Locale.ROOT,
@@ -509,7 +625,7 @@ public final class PartyRunner {
               r.onlineTraffic().rounds(),
               (r.onlineTraffic().bytesSent() + r.onlineTraffic().bytesReceived()) / 1e6);
       if (results != null) {
-        results.println(line + (logits == null ? "" : ", prediction: class " + pred));
+        results.println(line + predictionText(preds));
         results.flush();
       } else {
         LOG.debug(line);
@@ -528,7 +644,23 @@ public final class PartyRunner {
         setupMs,
         dealer.stats().bytesReceived(),
         out,
-        sm.model());
+        sm.model(),
+        batch);
+  }
+
+  /** Inference {@code k}'s inputs: {@code kB .. kB+B-1}. */
+  private static double[][] batchOf(double[][] inputs, int k, int batch) {
+    return java.util.Arrays.copyOfRange(inputs, k * batch, (k + 1) * batch);
+  }
+
+  private static String predictionText(int[] preds) {
+    if (preds.length == 0) {
+      return "";
+    }
+    if (preds.length == 1) {
+      return ", prediction: class " + preds[0];
+    }
+    return ", predictions: classes " + java.util.Arrays.toString(preds);
   }
 
   private static final int TAG_PHASE = 0x5048_4153;
@@ -581,6 +713,8 @@ public final class PartyRunner {
         .append(r.planRequests())
         .append(",\n  \"setup_ms\": ")
         .append(num(r.setupMs()))
+        .append(",\n  \"batch\": ")
+        .append(r.batch())
         .append(",\n  \"dealer_bytes_received\": ")
         .append(r.dealerBytesReceived())
         .append(",\n  \"inferences\": [");
@@ -603,6 +737,10 @@ public final class PartyRunner {
           .append(i.onlineTraffic().bytesSent())
           .append(", \"dealer_bytes\": ")
           .append(i.dealerBytes())
+          .append(", \"started_at_ms\": ")
+          .append(i.startedAtMillis())
+          .append(", \"finished_at_ms\": ")
+          .append(i.finishedAtMillis())
           .append(", \"layers\": [");
       for (int j = 0; j < i.layers().size(); j++) {
         SecureModel.LayerReport l = i.layers().get(j);
@@ -630,16 +768,35 @@ public final class PartyRunner {
             .append("}");
       }
       b.append("]");
-      if (i.logits() != null) {
-        b.append(", \"prediction\": ").append(i.prediction()).append(", \"logits\": [");
-        for (int j = 0; j < i.logits().length; j++) {
-          b.append(j == 0 ? "" : ", ").append(num(i.logits()[j]));
+      if (i.batchLogits() != null && r.batch() == 1) {
+        b.append(", \"prediction\": ").append(i.prediction()).append(", \"logits\": ");
+        logits(b, i.logits());
+      } else if (i.batchLogits() != null) {
+        b.append(", \"results\": [");
+        for (int j = 0; j < i.batchLogits().length; j++) {
+          b.append(j == 0 ? "" : ", ")
+              .append("{\"input\": ")
+              .append(k * r.batch() + j)
+              .append(", \"prediction\": ")
+              .append(i.predictions()[j])
+              .append(", \"logits\": ");
+          logits(b, i.batchLogits()[j]);
+          b.append("}");
         }
         b.append("]");
       }
       b.append("}");
     }
     return b.append("\n  ]\n}\n").toString();
+  }
+
+  /** Logits in full (shortest round-trip) precision: a reader gets the exact decoded values. */
+  private static void logits(StringBuilder b, double[] v) {
+    b.append("[");
+    for (int j = 0; j < v.length; j++) {
+      b.append(j == 0 ? "" : ", ").append(Double.isFinite(v[j]) ? Double.toString(v[j]) : "null");
+    }
+    b.append("]");
   }
 
   private static String num(double v) {

@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -47,7 +48,10 @@ import org.slf4j.MDC;
  * {@link #drain} is the graceful shutdown.
  */
 public final class PartyService implements AutoCloseable {
-  /** Service settings. {@code maxSessions} 0 = serve until closed. */
+  /**
+   * Service settings. {@code maxSessions} 0 = serve until closed; {@code maxBatch}: the most inputs
+   * a client may send in one inference (each batch size is compiled once, on first request).
+   */
   public record Settings(
       String dealerHost,
       int dealerPort,
@@ -56,8 +60,34 @@ public final class PartyService implements AutoCloseable {
       int concurrent,
       int maxSessions,
       int maxInferences,
-      NetworkProfile net) {
+      NetworkProfile net,
+      int maxBatch) {
+    /** Batches of one input only. */
+    public Settings(
+        String dealerHost,
+        int dealerPort,
+        Duration timeout,
+        Duration connectDeadline,
+        int concurrent,
+        int maxSessions,
+        int maxInferences,
+        NetworkProfile net) {
+      this(
+          dealerHost,
+          dealerPort,
+          timeout,
+          connectDeadline,
+          concurrent,
+          maxSessions,
+          maxInferences,
+          net,
+          1);
+    }
+
     public Settings {
+      if (maxBatch < 1) {
+        throw new IllegalArgumentException("--max-batch must be >= 1, got " + maxBatch);
+      }
       if (concurrent < 1) {
         throw new IllegalArgumentException("--concurrent must be >= 1, got " + concurrent);
       }
@@ -79,7 +109,8 @@ public final class PartyService implements AutoCloseable {
   private final NetTransport net;
   private final TlsIdentity identity;
   private final Model model;
-  private final SecureModel secure;
+  private final SecureModel.Options options;
+  private final Map<Integer, SecureModel> secure = new ConcurrentHashMap<>();
   private final Architecture architecture;
   private final Settings settings;
   private static final Logger LOG = LoggerFactory.getLogger(PartyService.class);
@@ -139,7 +170,8 @@ public final class PartyService implements AutoCloseable {
     this.net = net;
     this.identity = identity;
     this.model = model;
-    this.secure = SecureModel.compile(model, 1, options);
+    this.options = options;
+    secure.put(1, SecureModel.compile(model, 1, options));
     this.architecture = Architecture.of(model);
     this.settings = settings;
     this.metrics = metrics;
@@ -293,9 +325,10 @@ public final class PartyService implements AutoCloseable {
           SessionStart.offer(
               peer,
               architecture,
-              secure,
+              this::compiled,
               n -> n <= settings.maxInferences(),
               "this service runs 1 to " + settings.maxInferences() + " per session",
+              "this service runs batches of 1 to " + settings.maxBatch() + " inputs",
               sessionId);
       try (RemoteCorrelationSource dealer =
           RemoteCorrelationSource.connect(
@@ -315,7 +348,7 @@ public final class PartyService implements AutoCloseable {
               PartyRunner.runSession(
                   0,
                   model,
-                  secure,
+                  o.secure(),
                   o.plan(),
                   peer,
                   dealer,
@@ -338,11 +371,12 @@ public final class PartyService implements AutoCloseable {
         LOG.info(
             String.format(
                 Locale.ROOT,
-                "party 0: session '%s' with %s done: %d inference(s), offline %.1f ms,"
+                "party 0: session '%s' with %s done: %d inference(s) of batch %d, offline %.1f ms,"
                     + " online %.1f ms, %.1f ms in all",
                 sessionId,
                 peer.peerName(),
                 o.inferences(),
+                o.secure().batch(),
                 offline,
                 online,
                 (System.nanoTime() - t0) / 1e6));
@@ -368,6 +402,14 @@ public final class PartyService implements AutoCloseable {
       MDC.remove(LogSetup.SESSION);
       peer.close();
     }
+  }
+
+  /** The secure model for batches of {@code batch} inputs, or null beyond {@code maxBatch}. */
+  private SecureModel compiled(int batch) {
+    if (batch > settings.maxBatch()) {
+      return null;
+    }
+    return secure.computeIfAbsent(batch, b -> SecureModel.compile(model, b, options));
   }
 
   /**

@@ -11,7 +11,8 @@ import org.polyshare.core.net.NettyLink;
 enum PeerError {
   BAD_REQUEST(
       "bad-request",
-      "party 0 refused the session request: wrong number of inferences (see its limits)"),
+      "party 0 refused the session request: wrong number of inferences or batch size (see its"
+          + " limits)"),
   PLAN_MISMATCH(
       "plan-mismatch",
       "the parties' plans differ: they compiled another architecture, inference count,"

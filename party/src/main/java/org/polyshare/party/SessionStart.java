@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
 import org.polyshare.core.correlation.CorrelationPlan;
 import org.polyshare.core.net.NettyLink;
@@ -17,7 +18,7 @@ import org.polyshare.models.secure.SecureModel;
  * submit to the dealer binds what the two run.
  *
  * <pre>
- *   1 → 0  TAG_SESSION_REQUEST  long[] {inferences}
+ *   1 → 0  TAG_SESSION_REQUEST  long[] {inferences} or {inferences, batch} (batch &gt; 1: inputs per inference)
  *   0 → 1  TAG_ARCHITECTURE     bytes  Architecture.encode() (shapes, degrees, f, input range; no weights)
  *   1 → 0  TAG_PLAN_HASH        bytes  SHA-256 of the plan party 1 compiled for that many inferences
  *   0 → 1  TAG_SESSION_ID       bytes  the dealer session id (UTF-8)
@@ -56,8 +57,8 @@ final class SessionStart {
     }
   }
 
-  /** What party 0 agreed to run. */
-  record Offered(int inferences, CorrelationPlan plan, Dealer dealer) {}
+  /** What party 0 agreed to run: {@code inferences} of {@code secure.batch()} inputs each. */
+  record Offered(int inferences, SecureModel secure, CorrelationPlan plan, Dealer dealer) {}
 
   /** What party 1 received and compiled. */
   record Joined(
@@ -80,18 +81,21 @@ final class SessionStart {
   }
 
   /**
-   * Party 0's side. {@code allowed} decides the inference counts it serves ({@code tooMany} is the
-   * local message when it refuses); {@code sessionId} is the dealer session it names.
+   * Party 0's side. {@code allowed} decides the inference counts it serves ({@code refusal} is the
+   * local message when it refuses); {@code compiled} gives the secure model for a requested batch,
+   * or null to refuse it ({@code batchRefusal}); {@code sessionId} is the dealer session it names.
    */
   static Offered offer(
       NettyLink peer,
       Architecture arch,
-      SecureModel sm,
+      IntFunction<SecureModel> compiled,
       IntPredicate allowed,
       String refusal,
+      String batchRefusal,
       String sessionId) {
     long[] req = peer.receiveLongs(TAG_SESSION_REQUEST);
-    if (req.length != 1
+    if (req.length < 1
+        || req.length > 2
         || req[0] < 1
         || req[0] > Integer.MAX_VALUE
         || !allowed.test((int) req[0])) {
@@ -102,6 +106,14 @@ final class SessionStart {
                   + (req.length == 1 ? Long.toString(req[0]) : "a malformed number of")
                   + " inferences; "
                   + refusal));
+    }
+    long batch = req.length == 2 ? req[1] : 1;
+    SecureModel sm = batch >= 1 && batch <= Integer.MAX_VALUE ? compiled.apply((int) batch) : null;
+    if (sm == null) {
+      throw PeerError.BAD_REQUEST.abort(
+          peer,
+          new IllegalStateException(
+              "party 1 asks for batches of " + batch + " inputs; " + batchRefusal));
     }
     int inferences = (int) req[0];
     CorrelationPlan plan = sm.plan(inferences);
@@ -128,21 +140,25 @@ final class SessionStart {
     Dealer d = new Dealer(sessionId, newSecret());
     peer.send(TAG_SESSION_ID, sessionId.getBytes(StandardCharsets.UTF_8));
     peer.send(TAG_SESSION_SECRET, d.secret());
-    return new Offered(inferences, plan, d);
+    return new Offered(inferences, sm, plan, d);
   }
 
   /**
-   * Party 1's side: asks for {@code inferences}, receives the architecture, checks it against
-   * {@code pin}, lets {@code accept} refuse it (e.g. its input is outside the published range:
-   * throw {@link IllegalArgumentException}), compiles the plan and answers with its hash.
+   * Party 1's side: asks for {@code inferences} of {@code batch} inputs each, receives the
+   * architecture, checks it against {@code pin}, lets {@code accept} refuse it (e.g. its input is
+   * outside the published range: throw {@link IllegalArgumentException}), compiles the plan and
+   * answers with its hash.
    */
   static Joined join(
       NettyLink peer,
       int inferences,
+      int batch,
       ArchitecturePin pin,
       SecureModel.Options options,
       Consumer<Architecture> accept) {
-    peer.send(TAG_SESSION_REQUEST, new long[] {inferences});
+    // batch 1 keeps the one-element request every party 0 understands
+    peer.send(
+        TAG_SESSION_REQUEST, batch == 1 ? new long[] {inferences} : new long[] {inferences, batch});
     Architecture arch;
     try {
       arch = Architecture.decode(peer.receiveBytes(TAG_ARCHITECTURE));
@@ -161,7 +177,7 @@ final class SessionStart {
     } catch (IllegalArgumentException e) {
       throw PeerError.CLIENT_ENDED.abort(peer, e);
     }
-    SecureModel sm = SecureModel.compile(arch.model(), 1, options);
+    SecureModel sm = SecureModel.compile(arch.model(), batch, options);
     CorrelationPlan plan = sm.plan(inferences);
     peer.send(TAG_PLAN_HASH, plan.sha256());
     byte[] id = peer.receiveBytes(TAG_SESSION_ID);

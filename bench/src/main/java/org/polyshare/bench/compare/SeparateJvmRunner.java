@@ -127,6 +127,11 @@ public final class SeparateJvmRunner implements AutoCloseable {
   }
 
   private List<String> command(Path jar, List<String> args) {
+    return javaCommand(jvmOptions, jar, args);
+  }
+
+  /** {@code java OPTIONS -jar JAR ARGS} with this JVM's java. */
+  public static List<String> javaCommand(List<String> jvmOptions, Path jar, List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
@@ -134,6 +139,28 @@ public final class SeparateJvmRunner implements AutoCloseable {
     cmd.add(jar.toString());
     cmd.addAll(args);
     return cmd;
+  }
+
+  /** A {@code bin/party} JVM with {@code args}, its output collected (stopped on close). */
+  public Jvm launchParty(List<String> args, String name) throws IOException {
+    return Jvm.launch(command(partyJar, args), name);
+  }
+
+  /** The dealer this runner started, as {@code HOST:PORT}. */
+  public String dealerAddress() {
+    return "127.0.0.1:" + dealerPort;
+  }
+
+  /**
+   * The certificates made for this run: one bundle per role ({@code dealer}, {@code party0}, ...).
+   */
+  public Path certs() {
+    return certs;
+  }
+
+  /** The parties' {@code --truncation}. */
+  public TruncationMode truncationMode() {
+    return truncation;
   }
 
   /** The two party reports of one variant, read from their {@code --json} files. */
@@ -315,7 +342,7 @@ public final class SeparateJvmRunner implements AutoCloseable {
   }
 
   /** A child JVM whose output lines are collected (and kept for error messages). */
-  private static final class Jvm {
+  public static final class Jvm {
     final Process process;
     final String name;
     final List<String> lines = Collections.synchronizedList(new ArrayList<>());
@@ -325,7 +352,7 @@ public final class SeparateJvmRunner implements AutoCloseable {
       this.name = name;
     }
 
-    static Jvm launch(List<String> cmd, String name) throws IOException {
+    public static Jvm launch(List<String> cmd, String name) throws IOException {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       CHILDREN.add(p);
       p.onExit().thenRun(() -> CHILDREN.remove(p));
@@ -349,7 +376,7 @@ public final class SeparateJvmRunner implements AutoCloseable {
       return j;
     }
 
-    String tail() {
+    public String tail() {
       synchronized (lines) {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
       }
@@ -367,7 +394,7 @@ public final class SeparateJvmRunner implements AutoCloseable {
       return n;
     }
 
-    int awaitNumber(Pattern p, Duration max) throws InterruptedException {
+    public int awaitNumber(Pattern p, Duration max) throws InterruptedException {
       long end = System.nanoTime() + max.toNanos();
       while (System.nanoTime() < end) {
         synchronized (lines) {
@@ -395,7 +422,7 @@ public final class SeparateJvmRunner implements AutoCloseable {
               + tail());
     }
 
-    void awaitExit(Duration max) throws InterruptedException {
+    public void awaitExit(Duration max) throws InterruptedException {
       if (!process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         throw new IllegalStateException(
@@ -413,7 +440,7 @@ public final class SeparateJvmRunner implements AutoCloseable {
       }
     }
 
-    void destroy() {
+    public void destroy() {
       if (process.isAlive()) {
         process.destroy();
         try {

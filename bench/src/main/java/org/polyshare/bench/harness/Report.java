@@ -74,12 +74,7 @@ public final class Report {
       sb.append(title).append('\n');
     }
     for (Map.Entry<String, Object> e : values.entrySet()) {
-      Object v = e.getValue();
-      String s =
-          v instanceof Double d
-              ? String.format(Locale.ROOT, d != 0 && Math.abs(d) < 1 ? "%.3g" : "%.3f", d)
-              : String.valueOf(v);
-      sb.append(String.format(Locale.ROOT, "  %-40s %s%n", e.getKey(), s));
+      sb.append(String.format(Locale.ROOT, "  %-40s %s%n", e.getKey(), format(e.getValue())));
     }
     return sb.toString();
   }
@@ -96,6 +91,31 @@ public final class Report {
           .append(++i < values.size() ? ",\n" : "\n");
     }
     return sb.append("}\n").toString();
+  }
+
+  /**
+   * The title as a heading, then a Markdown table of the values (formatted as in {@link #text}).
+   */
+  public String markdown() {
+    StringBuilder sb = new StringBuilder();
+    if (title != null && !title.isEmpty()) {
+      sb.append("### ").append(title).append("\n\n");
+    }
+    sb.append("| field | value |\n|---|---:|\n");
+    for (Map.Entry<String, Object> e : values.entrySet()) {
+      sb.append("| `")
+          .append(e.getKey())
+          .append("` | ")
+          .append(format(e.getValue()))
+          .append(" |\n");
+    }
+    return sb.toString();
+  }
+
+  private static String format(Object v) {
+    return v instanceof Double d
+        ? String.format(Locale.ROOT, d != 0 && Math.abs(d) < 1 ? "%.3g" : "%.3f", d)
+        : String.valueOf(v);
   }
 
   public void print(PrintStream out) {
