@@ -584,7 +584,10 @@ public final class PartyRunner {
         new ShapedCorrelationSource(dealer, () -> dealer.stats().bytesReceived(), net);
     Party party = new Party(id, link, source, model.fixedPoint(), sm.options().truncation());
     int batch = sm.batch();
-    SecureModel.Session session = sm.open(party);
+    // Streamed offline: one layer's dealer material and offline work at a time (ResNet-18's FSS
+    // keys of a whole inference would be ≈ 1.3 GB per party); the dealer link's bounded mailbox
+    // holds back what the dealer streams ahead.
+    SecureModel.Session session = sm.open(party).streamOffline(true);
     double setupMs = (System.nanoTime() - t0) / 1e6;
     List<Inference> out = new ArrayList<>();
     for (int k = 0; k < inferences; k++) {
@@ -592,11 +595,11 @@ public final class PartyRunner {
       long dealt = dealer.stats().bytesReceived();
       source.beginBatch();
       session.offline();
-      dealt = dealer.stats().bytesReceived() - dealt;
       // Both finish the offline phase before either starts the online one, so that the
       // online clock does not include waiting for the other party's offline work.
       phaseBarrier(link);
       SecureModel.Result r = session.online(inputs == null ? null : batchOf(inputs, k, batch));
+      dealt = dealer.stats().bytesReceived() - dealt; // streamed, the dealer serves during online
       double[][] logits = r.logits();
       int[] preds = new int[logits == null ? 0 : logits.length];
       for (int j = 0; j < preds.length; j++) {

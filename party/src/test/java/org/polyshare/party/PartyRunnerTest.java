@@ -115,6 +115,8 @@ class PartyRunnerTest {
       }
       assertEquals(PartyRunner.argmax(plain), r1.inferences().get(k).prediction());
       assertTrue(r1.inferences().get(k).onlineTraffic().rounds() > 0);
+      // streamed offline: the dealer's messages for an inference arrive while it runs
+      assertTrue(r1.inferences().get(k).dealerBytes() > 0, "no dealer bytes in inference " + k);
     }
     assertEquals(r0.planHash(), r1.planHash());
     assertTrue(

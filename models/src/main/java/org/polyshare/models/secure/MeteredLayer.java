@@ -54,7 +54,7 @@ final class MeteredLayer {
   }
 
   final class Inference {
-    private final SecureLayer.Inference inner;
+    private SecureLayer.Inference inner; // the layer's offline material, dropped after online
     private final LayerCost offline;
     private final LayerCost offlineActivation;
     private SecureModel.LayerReport report;
@@ -77,6 +77,7 @@ final class MeteredLayer {
       LayerCost linear = lin.stop();
       Meter act = Meter.start(stats);
       long[] y = inner.onlineActivation(q, z);
+      inner = null;
       LayerCost activation = layer.hasActivation() ? act.stop() : LayerCost.ZERO;
       report =
           new SecureModel.LayerReport(

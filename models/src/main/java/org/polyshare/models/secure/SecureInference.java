@@ -8,40 +8,68 @@ import org.polyshare.core.protocol.Party;
 import org.polyshare.core.protocol.Sharing;
 
 /**
- * One inference of a {@link SecureModel.Session}: the offline phase at construction (each layer's
- * correlations fetched into a store, in plan order, and its offline steps), the online phase in
- * {@link #run} on a party that draws from that store only. Single use.
+ * One inference of a {@link SecureModel.Session}, single use. Each layer's offline step fetches its
+ * correlations into a store, in plan order, and prepares them; the online phase in {@link #run}
+ * draws from that store only and never contacts the dealer.
+ *
+ * <p>Batch offline: every layer's offline step runs at construction, so the offline and online
+ * phases are measured apart, but the whole inference's material is held at once (ResNet-18's FSS
+ * keys: ≈ 1.3 GB per party). Streamed: layer i's offline step runs just before its online step, in
+ * the same order (the dealer sees the same requests), and its material is dropped after it, so at
+ * most one layer's material is held; the offline cost is then the sum of the layers' offline steps.
+ * Both parties must use the same mode: an offline step may exchange messages between them.
  */
 final class SecureInference {
   private final Program program;
   private final List<SecureLayer> layers;
+  private final List<MeteredLayer.Session> sessions;
   private final Party party;
   private final int batch;
+  private final boolean streamed;
   private final PrefetchedCorrelations store;
   private final Party q;
   private final List<MeteredLayer.Inference> steps = new ArrayList<>();
-  private final long offlineNanos;
-  private final LinkStats.Snapshot offlineTraffic;
+  private long offlineNanos;
+  private LinkStats.Snapshot offlineTraffic = new LinkStats.Snapshot(0, 0, 0, 0, 0);
+  private int liveMaterials;
+  private int peakLiveMaterials;
 
   SecureInference(
       Program program,
       List<SecureLayer> layers,
       List<MeteredLayer.Session> sessions,
       Party party,
-      int batch) {
+      int batch,
+      boolean streamed) {
     this.program = program;
     this.layers = layers;
+    this.sessions = sessions;
     this.party = party;
     this.batch = batch;
+    this.streamed = streamed;
     this.store = new PrefetchedCorrelations(party.id());
     this.q = new Party(party.id(), party.link(), store, party.fixedPoint(), party.truncationMode());
+    if (!streamed) {
+      for (int i = 0; i < layers.size(); i++) {
+        steps.add(offline(i));
+      }
+    }
+  }
+
+  /** Layer {@code i}'s offline step, its cost added to the inference's offline cost. */
+  private MeteredLayer.Inference offline(int i) {
     long start = System.nanoTime();
     LinkStats.Snapshot s0 = party.link().stats().snapshot();
-    for (MeteredLayer.Session s : sessions) {
-      steps.add(s.offline(party, store, q));
-    }
-    offlineNanos = System.nanoTime() - start;
-    offlineTraffic = party.link().stats().snapshot().minus(s0);
+    MeteredLayer.Inference step = sessions.get(i).offline(party, store, q);
+    offlineNanos += System.nanoTime() - start;
+    offlineTraffic = plus(offlineTraffic, party.link().stats().snapshot().minus(s0));
+    peakLiveMaterials = Math.max(peakLiveMaterials, ++liveMaterials);
+    return step;
+  }
+
+  /** Most layers' offline material held at once (1 when streamed, every layer in batch mode). */
+  int peakLiveMaterials() {
+    return peakLiveMaterials;
   }
 
   SecureModel.Result run(double[][] inputs) {
@@ -57,7 +85,9 @@ final class SecureInference {
       throw new IllegalArgumentException("party 0 supplies the weights, not an input");
     }
     long start = System.nanoTime();
+    long offlineBefore = offlineNanos;
     LinkStats.Snapshot s0 = party.link().stats().snapshot();
+    LinkStats.Snapshot offline0 = offlineTraffic;
     int inSize = program.model.inputSize();
     long[] out =
         Sharing.share(
@@ -69,13 +99,17 @@ final class SecureInference {
     List<SecureModel.LayerReport> reports = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) {
       SecureLayer l = layers.get(i);
-      out = steps.get(i).online(q, acts.inputs(l));
+      MeteredLayer.Inference step = streamed ? offline(i) : steps.set(i, null);
+      out = step.online(q, acts.inputs(l));
+      liveMaterials--; // the step dropped its material; no reference to it is left here
       acts.put(l, out);
-      reports.add(steps.get(i).report());
+      reports.add(step.report());
     }
     long[] y = Sharing.revealTo(q, 1, out);
-    long online = System.nanoTime() - start;
-    LinkStats.Snapshot onlineTraffic = party.link().stats().snapshot().minus(s0);
+    // streamed offline steps ran inside this interval: the online phase is the rest of it
+    long online = System.nanoTime() - start - (offlineNanos - offlineBefore);
+    LinkStats.Snapshot onlineTraffic =
+        party.link().stats().snapshot().minus(s0).minus(offlineTraffic.minus(offline0));
     if (store.remaining() != 0) {
       throw new IllegalStateException(
           store.remaining()
@@ -93,5 +127,14 @@ final class SecureInference {
         online,
         offlineTraffic,
         onlineTraffic);
+  }
+
+  private static LinkStats.Snapshot plus(LinkStats.Snapshot a, LinkStats.Snapshot b) {
+    return new LinkStats.Snapshot(
+        a.bytesSent() + b.bytesSent(),
+        a.bytesReceived() + b.bytesReceived(),
+        a.messagesSent() + b.messagesSent(),
+        a.messagesReceived() + b.messagesReceived(),
+        a.rounds() + b.rounds());
   }
 }

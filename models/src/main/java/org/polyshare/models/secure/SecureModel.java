@@ -271,6 +271,8 @@ public final class SecureModel {
     private final Party party;
     private final List<MeteredLayer.Session> sessions = new ArrayList<>();
     private SecureInference pending;
+    private boolean streamed;
+    private int peakLiveMaterials;
 
     private Session(Party party) {
       this.party = party;
@@ -283,12 +285,27 @@ public final class SecureModel {
       return party;
     }
 
+    /**
+     * Streamed offline ({@link SecureInference}): each layer's offline step runs just before its
+     * online step, so one layer's material is held instead of the inference's; the offline cost is
+     * the layers' sum. Same dealer requests in the same order. Both parties must choose alike.
+     */
+    public Session streamOffline(boolean on) {
+      this.streamed = on;
+      return this;
+    }
+
+    /** Most layers' offline material held at once in the last inference run. */
+    int peakLiveMaterials() {
+      return peakLiveMaterials;
+    }
+
     /** Offline phase of the next inference: all its correlations and input-free work. */
     public void offline() {
       if (pending != null) {
         throw new IllegalStateException("offline material for the next inference already exists");
       }
-      pending = new SecureInference(program, layers, sessions, party, batch);
+      pending = new SecureInference(program, layers, sessions, party, batch, streamed);
     }
 
     /**
@@ -301,7 +318,9 @@ public final class SecureModel {
       }
       SecureInference inf = pending;
       pending = null; // single use
-      return inf.run(inputs);
+      Result r = inf.run(inputs);
+      peakLiveMaterials = inf.peakLiveMaterials();
+      return r;
     }
   }
 }

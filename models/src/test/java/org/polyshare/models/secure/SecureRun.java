@@ -18,7 +18,9 @@ final class SecureRun {
       List<SecureModel.Result> party0,
       List<SecureModel.Result> party1,
       double[][] logits,
-      boolean dealerQuietOnline) {
+      boolean dealerQuietOnline,
+      InProcessDealer.Traffic[] dealerTraffic,
+      int[] peakLiveMaterials) {
     SecureModel.Result last1() {
       return party1.get(party1.size() - 1);
     }
@@ -26,6 +28,17 @@ final class SecureRun {
 
   static Outcome run(
       Model owner, Model clientView, double[][] inputs, int batch, SecureModel.Options options) {
+    return run(owner, clientView, inputs, batch, options, false);
+  }
+
+  /** As above, each party's session streaming its offline steps if {@code streamed}. */
+  static Outcome run(
+      Model owner,
+      Model clientView,
+      double[][] inputs,
+      int batch,
+      SecureModel.Options options,
+      boolean streamed) {
     if (inputs.length % batch != 0) {
       throw new IllegalArgumentException("inputs must fill whole batches");
     }
@@ -35,25 +48,29 @@ final class SecureRun {
     InProcessSession session =
         new InProcessSession(owner.fixedPoint(), options.truncation(), Duration.ofSeconds(120));
     boolean[] quiet = {true};
+    int[] peaks = new int[2];
     TwoParties.Result<List<SecureModel.Result>> r =
         session.run(
             p -> {
-              SecureModel.Session s = sm0.open(p);
+              SecureModel.Session s = sm0.open(p).streamOffline(streamed);
               List<SecureModel.Result> out = new ArrayList<>();
               for (int k = 0; k < rounds; k++) {
                 s.offline();
                 out.add(s.online(null));
+                peaks[0] = Math.max(peaks[0], s.peakLiveMaterials());
               }
               return out;
             },
             p -> {
-              SecureModel.Session s = sm1.open(p);
+              SecureModel.Session s = sm1.open(p).streamOffline(streamed);
               List<SecureModel.Result> out = new ArrayList<>();
               for (int k = 0; k < rounds; k++) {
                 s.offline(); // strictly before this batch's input is touched
                 InProcessDealer.Traffic before = session.dealer().trafficTo(1);
                 out.add(s.online(Arrays.copyOfRange(inputs, k * batch, (k + 1) * batch)));
-                quiet[0] &= before.equals(session.dealer().trafficTo(1));
+                // streamed, the dealer serves each layer just before its online step
+                quiet[0] &= streamed || before.equals(session.dealer().trafficTo(1));
+                peaks[1] = Math.max(peaks[1], s.peakLiveMaterials());
               }
               return out;
             });
@@ -61,7 +78,10 @@ final class SecureRun {
     for (int k = 0; k < rounds; k++) {
       System.arraycopy(r.party1().get(k).logits(), 0, logits, k * batch, batch);
     }
-    return new Outcome(r.party0(), r.party1(), logits, quiet[0]);
+    InProcessDealer.Traffic[] dealt = {
+      session.dealer().trafficTo(0), session.dealer().trafficTo(1)
+    };
+    return new Outcome(r.party0(), r.party1(), logits, quiet[0], dealt, peaks);
   }
 
   private SecureRun() {}
