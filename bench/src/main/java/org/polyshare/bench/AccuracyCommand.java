@@ -1,6 +1,5 @@
 package org.polyshare.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -10,6 +9,7 @@ import org.polyshare.bench.accuracy.AccuracyReport;
 import org.polyshare.bench.accuracy.DifferingPrediction;
 import org.polyshare.bench.accuracy.IdxDataset;
 import org.polyshare.bench.accuracy.InProcessAccuracy;
+import org.polyshare.bench.accuracy.ModelArgument;
 import org.polyshare.bench.accuracy.ProcessesAccuracy;
 import org.polyshare.bench.accuracy.Scores;
 import org.polyshare.bench.accuracy.SecurePass;
@@ -20,8 +20,6 @@ import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.data.Mnist;
 import org.polyshare.models.eval.PlainEvaluator;
 import org.polyshare.models.graph.Model;
-import org.polyshare.models.onnx.OnnxImporter;
-import org.polyshare.models.train.TrainedModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -131,10 +129,7 @@ final class AccuracyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Model model =
-        Files.exists(modelFile) || !TrainedModels.names().contains(modelFile.toString())
-            ? OnnxImporter.read(modelFile)
-            : TrainedModels.load(modelFile.toString());
+    Model model = ModelArgument.load(modelFile.toString());
     if (fracBits != null) {
       model = model.withFracBits(fracBits);
     }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       FssCommand.class,
       AccuracyCommand.class,
       org.polyshare.bench.compare.CompareCommand.class,
+      org.polyshare.bench.tradeoff.TradeoffCommand.class,
     })
 public final class BenchCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
