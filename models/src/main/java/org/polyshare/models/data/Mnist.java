@@ -1,13 +1,12 @@
 package org.polyshare.models.data;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The MNIST train and test sets as read from a directory of IDX files (plain or gzipped), images
- * scaled to [0, 1] and normalised with the usual MNIST mean and standard deviation.
+ * scaled to [0, 1] and normalised with the usual MNIST mean and standard deviation. {@link Split}
+ * is the split type of every {@link IdxImages} set (Fashion-MNIST too).
  */
 public final class Mnist {
 
@@ -16,7 +15,7 @@ public final class Mnist {
    */
   public static final double MEAN = 0.1307, STD = 0.3081;
 
-  public static final int ROWS = 28, COLS = 28, CLASSES = 10;
+  public static final int ROWS = IdxImages.ROWS, COLS = IdxImages.COLS, CLASSES = IdxImages.CLASSES;
 
   /**
    * One split: {@code n} images (normalised doubles, 1×28×28 for MNIST, any equal size for
@@ -51,103 +50,27 @@ public final class Mnist {
     }
   }
 
+  /** The MNIST files and normalisation. */
+  public static final IdxImages SET =
+      new IdxImages("MNIST", MEAN, STD, "bin/models data mnist --out ");
+
   private Mnist() {}
 
   public static Split train(Path dir) throws IOException {
-    return load(dir, "train");
+    return SET.train(dir);
   }
 
   public static Split test(Path dir) throws IOException {
-    return load(dir, "t10k");
+    return SET.test(dir);
   }
 
   /** True when {@code dir} holds all four MNIST IDX files. */
   public static boolean present(Path dir) {
-    for (String p : List.of("train", "t10k")) {
-      if (find(dir, p, "images", 3) == null || find(dir, p, "labels", 1) == null) {
-        return false;
-      }
-    }
-    return true;
+    return SET.present(dir);
   }
 
   /** Loads {@code prefix} ("train" or "t10k") from {@code dir}. */
   public static Split load(Path dir, String prefix) throws IOException {
-    Path imgFile = find(dir, prefix, "images", 3);
-    Path lblFile = find(dir, prefix, "labels", 1);
-    if (imgFile == null || lblFile == null) {
-      throw new IOException(
-          "MNIST "
-              + prefix
-              + " files not found in "
-              + dir
-              + " (expected "
-              + prefix
-              + "-images-idx3-ubyte and "
-              + prefix
-              + "-labels-idx1-ubyte, optionally .gz);"
-              + " fetch them with `bin/models data mnist --out "
-              + dir
-              + "`");
-    }
-    Idx.UByteArray img = Idx.read(imgFile, 3);
-    Idx.UByteArray lbl = Idx.read(lblFile, 1);
-    if (img.dims()[1] != ROWS || img.dims()[2] != COLS) {
-      throw new IOException(
-          "malformed MNIST images "
-              + imgFile
-              + ": images are "
-              + img.dims()[1]
-              + "x"
-              + img.dims()[2]
-              + ", expected 28x28");
-    }
-    if (img.count() != lbl.count()) {
-      throw new IOException(
-          "MNIST "
-              + prefix
-              + ": "
-              + img.count()
-              + " images but "
-              + lbl.count()
-              + " labels ("
-              + imgFile
-              + ", "
-              + lblFile
-              + ")");
-    }
-    int n = img.count();
-    double[] x = new double[n * ROWS * COLS];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (img.unsigned(i) / 255.0 - MEAN) / STD;
-    }
-    int[] y = new int[n];
-    for (int i = 0; i < n; i++) {
-      y[i] = lbl.unsigned(i);
-      if (y[i] >= CLASSES) {
-        throw new IOException(
-            "malformed MNIST labels "
-                + lblFile
-                + ": label "
-                + y[i]
-                + " at index "
-                + i
-                + " is not a digit 0..9");
-      }
-    }
-    return new Split(n, x, y);
-  }
-
-  private static Path find(Path dir, String prefix, String kind, int rank) {
-    String base = prefix + "-" + kind;
-    for (String sep : List.of("-", ".")) {
-      for (String gz : List.of("", ".gz")) {
-        Path p = dir.resolve(base + sep + "idx" + rank + "-ubyte" + gz);
-        if (Files.isRegularFile(p)) {
-          return p;
-        }
-      }
-    }
-    return null;
+    return SET.load(dir, prefix);
   }
 }
