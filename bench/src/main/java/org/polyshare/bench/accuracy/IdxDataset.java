@@ -3,31 +3,28 @@ package org.polyshare.bench.accuracy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.polyshare.models.data.FashionMnist;
+import org.polyshare.models.data.IdxImages;
 import org.polyshare.models.data.Mnist;
 
 /**
- * A labelled 28×28 IDX image set ({@code t10k-images-idx3-ubyte[.gz]} and its labels): MNIST or
- * Fashion-MNIST, which share the layout. Each is normalised with its own training-set pixel mean
- * and standard deviation, as its models were trained.
+ * The labelled 28×28 IDX image sets a bench command may be given: MNIST or Fashion-MNIST, which
+ * share the layout; each read through its {@link IdxImages}, normalised with its own training-set
+ * pixel mean and standard deviation, as its models were trained.
  */
 public enum IdxDataset {
-  MNIST("MNIST", Mnist.MEAN, Mnist.STD),
-  /** Fashion-MNIST's training pixels in [0, 1]: mean 0.2860, standard deviation 0.3530. */
-  FASHION_MNIST("Fashion-MNIST", 0.2860, 0.3530);
+  MNIST(Mnist.SET),
+  FASHION_MNIST(FashionMnist.SET);
 
-  private final String title;
-  private final double mean;
-  private final double std;
+  private final IdxImages set;
 
-  IdxDataset(String title, double mean, double std) {
-    this.title = title;
-    this.mean = mean;
-    this.std = std;
+  IdxDataset(IdxImages set) {
+    this.set = set;
   }
 
   /** The name in reports: {@code MNIST} or {@code Fashion-MNIST}. */
   public String title() {
-    return title;
+    return set.name();
   }
 
   /** {@code mnist} or {@code fashion-mnist} (any case, '_' for '-'). */
@@ -50,18 +47,8 @@ public enum IdxDataset {
         : MNIST;
   }
 
-  /** The test split of {@code dir}, normalised with this data set's mean and deviation. */
+  /** The test split of {@code dir}. */
   public Mnist.Split test(Path dir) throws IOException {
-    Mnist.Split s = Mnist.test(dir);
-    if (this == MNIST) {
-      return s;
-    }
-    // The reader normalises with MNIST's constants; undo that and apply this set's.
-    double[] x = s.images();
-    double[] y = new double[x.length];
-    for (int i = 0; i < x.length; i++) {
-      y[i] = (x[i] * Mnist.STD + Mnist.MEAN - mean) / std;
-    }
-    return new Mnist.Split(s.n(), y, s.labels());
+    return set.test(dir);
   }
 }
