@@ -7,9 +7,14 @@ import java.util.Locale;
 /**
  * A plot axis: maps values of {@code [lo, hi]} linearly — or linearly in log10 when {@code log} —
  * onto pixels {@code [from, to]} ({@code to < from} for a y axis, whose pixels grow downwards), and
- * gives round tick values: 1-2-5 steps on a linear axis, powers of ten on a log one.
+ * gives round tick values: 1-2-5 steps (at least {@code minStep}) on a linear axis, powers of ten
+ * on a log one.
  */
-public record Axis(double lo, double hi, boolean log, double from, double to) {
+public record Axis(double lo, double hi, boolean log, double from, double to, double minStep) {
+  public Axis(double lo, double hi, boolean log, double from, double to) {
+    this(lo, hi, log, from, to, 0);
+  }
+
   public Axis {
     if (!(hi > lo) || (log && !(lo > 0))) {
       throw new IllegalArgumentException(
@@ -56,8 +61,11 @@ public record Axis(double lo, double hi, boolean log, double from, double to) {
   public List<Double> ticks() {
     List<Double> out = new ArrayList<>();
     if (log) {
-      for (double v = lo; v <= hi * (1 + 1e-9); v *= 10) {
-        out.add(v);
+      // one tick per decade, or per few decades when they are many (at most about 8 ticks)
+      int decades = (int) Math.round(Math.log10(hi / lo));
+      int every = Math.max(1, (decades + 7) / 8);
+      for (int k = 0; k <= decades; k += every) {
+        out.add(lo * Math.pow(10, k));
       }
       return out;
     }
@@ -65,6 +73,7 @@ public record Axis(double lo, double hi, boolean log, double from, double to) {
     double mag = Math.pow(10, Math.floor(Math.log10(raw)));
     double step =
         raw / mag < 1.5 ? mag : raw / mag < 3.5 ? 2 * mag : raw / mag < 7.5 ? 5 * mag : 10 * mag;
+    step = Math.max(step, minStep);
     for (double v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step) {
       out.add(Math.abs(v) < 1e-12 * step ? 0 : v);
     }
