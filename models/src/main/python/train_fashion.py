@@ -220,6 +220,13 @@ def train(args):
             loss_sum += loss.item() * len(idx)
             correct += (out.argmax(1) == yb).sum().item()
             seen += len(idx)
+            step = i // args.batch + 1
+            if step % 50 == 0:
+                print(
+                    "  epoch %d step %d loss %.4f acc %.4f (%.0f s)"
+                    % (epoch, step, loss_sum / seen, correct / seen, time.time() - start),
+                    flush=True,
+                )
             if not math.isfinite(loss.item()):
                 sys.exit("loss diverged at epoch %d step %d" % (epoch, i // args.batch))
         test_acc = evaluate(model, xte, yte)
@@ -282,6 +289,201 @@ def write_logits(path, x, y, logits):
             )
 
 
+# ---- Sisyphus: escaping activations in a deep plain polynomial stack ------------------------
+
+FRAC_BITS = 16
+MARGIN_BITS = 8  # Headroom.DEFAULT_MARGIN_BITS
+# A conv, PolyKerv, BatchNorm or PolyAct value v is held at 2f fractional bits before its
+# truncation, exact while |v| * 2^(2f) < 2^62 (org.polyshare.models.calib.Headroom); the guard
+# refuses a layer with fewer than MARGIN_BITS bits left: |v| must stay below 2^(62 - 2f - margin).
+HEADROOM_LIMIT = 2.0 ** (62 - 2 * FRAC_BITS - MARGIN_BITS)
+FLOAT_CAP = 3.0e38  # a non-finite or float32-overflowing maximum is recorded as this
+
+
+class PlainStack(nn.Module):
+    """depth conv3x3 layers (two of stride 2), each followed by the arm's activation, then GAP, fc.
+
+    Arms: pkn-nobn (conv + cp)^2; pkn-bn (bn(conv) + cp)^2; rpkn-nobn ap * (conv + cp)^2.
+    """
+
+    def __init__(self, arm, depth, width):
+        super().__init__()
+        self.convs, self.bns, self.acts = nn.ModuleList(), nn.ModuleList(), nn.ModuleList()
+        cin = 1
+        for i in range(depth):
+            stride = 2 if i in (0, 2) else 1
+            self.convs.append(nn.Conv2d(cin, width, 3, stride, 1, bias=False))
+            self.bns.append(nn.BatchNorm2d(width) if arm == "pkn-bn" else nn.Identity())
+            self.acts.append(ScaledSquare(width, 1.0) if arm == "rpkn-nobn" else Square(width))
+            cin = width
+        self.fc = nn.Linear(width, 10)
+
+    def forward(self, x, record=None):
+        for conv, bn, act in zip(self.convs, self.bns, self.acts):
+            x = act(bn(conv(x)))
+            if record is not None:
+                record.append(x.detach().abs().max().item())
+        return self.fc(F.adaptive_avg_pool2d(x, 1).flatten(1))
+
+    def calibrate(self, x):
+        """Scales each conv so its output has unit standard deviation on x (a bounded start)."""
+        with torch.no_grad():
+            for conv, bn, act in zip(self.convs, self.bns, self.acts):
+                conv.weight /= conv(x).std()
+                x = act(bn(conv(x)))
+
+
+def sisyphus(args):
+    """Records per layer the largest |activation| the training forward passes meet, per epoch.
+
+    An epoch here is one pass over a chunk of args.limit training images (chunk k holds images
+    k*limit .. (k+1)*limit - 1 of the 60,000), so the history has a point every few steps.
+    """
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    xtr, ytr = load(args.data, "train")
+    model = PlainStack(args.arm, args.depth, args.width)
+    model.calibrate(xtr[: args.probe])
+    opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9)
+    layers = ["pk%d" % (i + 1) for i in range(args.depth)]
+    epochs = []
+    start = time.time()
+    escaped_at = None
+    for epoch in range(1, args.epochs + 1):
+        model.train()
+        lo = ((epoch - 1) * args.limit) % len(xtr)
+        xs, ys = xtr[lo : lo + args.limit], ytr[lo : lo + args.limit]
+        peak = [0.0] * args.depth
+        loss_sum, seen = 0.0, 0
+        for i in range(0, len(xs), args.batch):
+            rec = []
+            loss = F.cross_entropy(model(xs[i : i + args.batch], rec), ys[i : i + args.batch])
+            peak = [max(p, v if math.isfinite(v) else FLOAT_CAP) for p, v in zip(peak, rec)]
+            if not math.isfinite(loss.item()):
+                loss_sum = float("nan")
+                break
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), args.clip)
+            opt.step()
+            loss_sum += loss.item() * len(ys[i : i + args.batch])
+            seen += len(ys[i : i + args.batch])
+        finite = math.isfinite(loss_sum)
+        peak = [min(p, FLOAT_CAP) for p in peak]
+        escaped = not finite or max(peak) > HEADROOM_LIMIT
+        row = {
+            "epoch": epoch,
+            "max_abs": peak,
+            "train_loss": round(loss_sum / seen, 4) if finite else FLOAT_CAP,
+            "escaped": escaped,
+        }
+        epochs.append(row)
+        print(json.dumps(row), flush=True)
+        if escaped and escaped_at is None:
+            escaped_at = epoch
+        if not finite or (escaped_at is not None and epoch >= escaped_at + args.after_escape):
+            break
+    result = {
+        "run": args.run or args.arm,
+        "arch": "%d x (conv3x3 %d ch %s) -> GAP -> fc (Fashion-MNIST 28x28)"
+        % (args.depth, args.width, ARM_FORMS[args.arm]),
+        "layers": layers,
+        "epochs": epochs,
+        "fixed_point_bits": FRAC_BITS,
+        "headroom_limit": HEADROOM_LIMIT,
+        "note": (
+            "train_fashion.py sisyphus --arm %s --depth %d --width %d --epochs %d --lr %g"
+            " --batch %d --clip %g --seed %d: SGD momentum 0.9, gradient norm clipped, no weight"
+            " decay; an epoch is one pass over the next %d training images (a subset: chunk k of the"
+            " 60,000); each conv scaled at the start to unit output std on the first %d images;"
+            " max_abs per layer is the largest |activation output| the epoch's training forward"
+            " passes met (BatchNorm in training mode);"
+            " headroom_limit = 2^(62 - 2*16 - 8), the largest |value| the guard accepts after a"
+            " conv/PolyKerv/PolyAct (Headroom: exact truncation below 2^62 at 2f = 32 fractional"
+            " bits, 8 bits margin); escaped = some layer above it or a non-finite loss (a non-finite"
+            " max or loss is recorded as %g); %.0f s wall."
+            % (
+                args.arm, args.depth, args.width, args.epochs, args.lr, args.batch, args.clip, args.seed,
+                args.limit, args.probe, FLOAT_CAP, time.time() - start,
+            )
+        ),
+    }
+    with open(args.out, "w") as f:
+        json.dump(result, f, indent=1)
+        f.write("\n")
+
+
+ARM_FORMS = {
+    "pkn-nobn": "(conv + cp)^2, no BatchNorm",
+    "pkn-bn": "(BatchNorm(conv) + cp)^2",
+    "rpkn-nobn": "ap*(conv + cp)^2, no BatchNorm",
+}
+
+
+ARM_TEXT = {
+    "relu": "ReLU",
+    "pkn": "PKN: every activation is a PolyKerv `(conv + cp)^2` (per-channel `cp`)",
+    "rpkn": "R-PKN: every activation is `ap*(conv + cp)^2` (per-channel `ap`, `cp`)",
+}
+
+
+def card(args):
+    """Writes the model card (markdown) of a trained model from its summary JSON."""
+    with open(args.summary) as f:
+        s = json.load(f)
+    name = os.path.basename(s["out"])
+    size = os.path.getsize(args.onnx or s["out"])
+    w = s["widths"].split(",")
+    lines = [
+        "# %s" % name,
+        "",
+        "A ResNet-8 for Fashion-MNIST (28x28x1, ten classes): stem conv 3x3 %s ch, then three"
+        " residual blocks of %s, %s and %s channels at 14x14, 7x7 and 4x4 (each block"
+        " `x + bn(conv(act(bn(conv(x)))))`, its first conv of stride 2, a 1x1 stride-2 conv"
+        " shortcut), global average pool, linear 10. Activation arm: %s; one activation after the"
+        " stem and one inside each block, none after the residual Add. Every conv trained with a"
+        " BatchNorm after it; the export (PyTorch eval mode) folds each BatchNorm into its conv."
+        " %d parameters; f = 16 fractional bits." % (w[0], w[0], w[1], w[2], ARM_TEXT[s["arm"]], s["params"]),
+        "",
+        "Made with Debian's python3-torch (%s), from the repository root:" % torch.__version__,
+        "",
+        "```sh",
+        "/usr/bin/python3 models/src/main/python/train_fashion.py train --arm %s --epochs %d"
+        " --flip --lr %g --seed %d --out %s \\" % (s["arm"], s["epochs"], s["lr"], s["seed"], name),
+        "    --logits %s.logits --summary %s.json" % (name[:-5], name[:-5]),
+        "```",
+        "",
+        "Data: the 60,000 training and 10,000 test images of Debian's dataset-fashion-mnist,"
+        " normalised with mean %.4f, std %.4f; random horizontal flips. SGD (Nesterov momentum"
+        " 0.9, weight decay 5e-4), batch %d, one-cycle learning rate peaking at %g, gradient norm"
+        " clipped at 5, one thread (`torch.set_num_threads(1)`)." % (MEAN, STD, s["batch"], s["lr"]),
+        "",
+        "| epoch | train loss | train acc | test acc | wall s | CPU s |",
+        "|---|---|---|---|---|---|",
+    ]
+    for h in s["history"]:
+        lines.append(
+            "| %d | %.4f | %.2f%% | %.2f%% | %.0f | %.0f |"
+            % (h["epoch"], h["train_loss"], 100 * h["train_acc"], 100 * h["test_acc"], h["wall_s"], h["cpu_s"])
+        )
+    lines += [
+        "",
+        "**Test accuracy %.2f%%** on the 10,000 Fashion-MNIST test images (PyTorch, float32)."
+        % (100 * s["test_acc"]),
+        "Training took %.0f s wall and %.0f s CPU on the 2-core machine shared with other jobs"
+        " (load average %.1f at the start, %.1f at the end: the process got about %.0f%% of one"
+        " core)." % (s["wall_s"], s["cpu_s"], s["loadavg_start"][0], s["loadavg_end"][0],
+                     100 * s["cpu_s"] / s["wall_s"]),
+        "",
+        "PyTorch's logits for the first 64 test images are `models/src/test/resources/fashion/%s.logits`;"
+        " `FashionModelsTest` checks the Java plaintext evaluator against them." % name[:-5],
+        "Size %d KB. Load it in code with `TrainedModels.load(\"%s\")`." % (round(size / 1024), name[:-5]),
+        "",
+    ]
+    with open(args.out, "w") as f:
+        f.write("\n".join(lines))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -302,9 +504,28 @@ def main():
     t.add_argument("--logits", help="write PyTorch's logits of the first test images here")
     t.add_argument("--logits-n", type=int, default=64)
     t.add_argument("--summary", help="write the summary JSON here")
+    y = sub.add_parser("sisyphus", help="train a deep plain PKN and record max |activation|")
+    y.add_argument("--arm", choices=sorted(ARM_FORMS), required=True)
+    y.add_argument("--run", help="the run's name in the JSON (default: the arm)")
+    y.add_argument("--data", default=DEFAULT_DATA)
+    y.add_argument("--out", required=True)
+    y.add_argument("--depth", type=int, default=8)
+    y.add_argument("--width", type=int, default=16)
+    y.add_argument("--epochs", type=int, default=15)
+    y.add_argument("--after-escape", type=int, default=2, help="epochs to go on after escaping")
+    y.add_argument("--batch", type=int, default=64)
+    y.add_argument("--lr", type=float, default=0.02)
+    y.add_argument("--limit", type=int, default=5000)
+    y.add_argument("--probe", type=int, default=500)
+    y.add_argument("--clip", type=float, default=1.0, help="gradient norm clip")
+    y.add_argument("--seed", type=int, default=1)
+    y.add_argument("--threads", type=int, default=1)
+    c = sub.add_parser("card", help="write a model card from a train --summary JSON")
+    c.add_argument("--summary", required=True)
+    c.add_argument("--onnx", help="the ONNX file (default: the summary's out)")
+    c.add_argument("--out", required=True)
     args = ap.parse_args()
-    if args.cmd == "train":
-        train(args)
+    {"train": train, "sisyphus": sisyphus, "card": card}[args.cmd](args)
 
 
 if __name__ == "__main__":
