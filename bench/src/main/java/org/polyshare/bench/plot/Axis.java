@@ -84,7 +84,7 @@ public record Axis(double lo, double hi, boolean log, double from, double to, do
   public String label(double v) {
     if (log) {
       int e = (int) Math.round(Math.log10(v));
-      return e >= -2 && e <= 3 ? trim(v) : "1e" + e;
+      return e >= 0 && e <= 3 ? Long.toString(Math.round(Math.pow(10, e))) : "1e" + e;
     }
     return trim(v);
   }
