@@ -1,53 +1,46 @@
 package org.polyshare.bench;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.polyshare.bench.accuracy.AccuracyReport;
+import org.polyshare.bench.accuracy.DifferingPrediction;
+import org.polyshare.bench.accuracy.IdxDataset;
 import org.polyshare.bench.accuracy.InProcessAccuracy;
+import org.polyshare.bench.accuracy.ModelArgument;
+import org.polyshare.bench.accuracy.ProcessesAccuracy;
 import org.polyshare.bench.accuracy.Scores;
 import org.polyshare.bench.accuracy.SecurePass;
-import org.polyshare.bench.compare.PartyReports;
-import org.polyshare.bench.compare.SeparateJvmRunner;
 import org.polyshare.bench.harness.PhaseTimer;
 import org.polyshare.bench.harness.Report;
-import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.data.Mnist;
 import org.polyshare.models.eval.PlainEvaluator;
 import org.polyshare.models.graph.Model;
-import org.polyshare.models.onnx.OnnxExporter;
-import org.polyshare.models.onnx.OnnxImporter;
-import org.polyshare.models.train.TrainedModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bench accuracy}: the MNIST test set through the secure two-party protocol and through the
- * plaintext (double) evaluator; reports both accuracies, the number of images whose top-1
- * prediction differs, the largest logit error and the time per image.
+ * {@code bench accuracy}: the test set of an IDX image data set (MNIST or Fashion-MNIST) through
+ * the secure two-party protocol and through the plaintext (double) evaluator; reports both
+ * accuracies, the images whose top-1 prediction differs — each marked a near-tie or not ({@link
+ * DifferingPrediction}) — the largest logit error and the time per image.
  *
- * <p>Mode {@code processes} (default): a dealer JVM and two {@code party run} JVMs over mutual TLS
- * on loopback (fresh certificates, ephemeral ports), through {@link SeparateJvmRunner}. Party 0
- * loads the ONNX model; party 1 gets no model, only the images as its text input file, in chunks of
- * {@code --chunk} images per pair of party processes (one dealer session each), batch 1.
- *
- * <p>Mode {@code in_process}: both parties are threads of this JVM over an in-memory link, with an
- * in-process dealer — the same protocol code the party processes run, without sockets. Party 0 gets
- * the model, party 1 only its architecture (no weights) and the images.
+ * <p>Mode {@code processes} (default, {@link ProcessesAccuracy}): a dealer JVM and two {@code party
+ * run} JVMs over mutual TLS on loopback, in chunks of {@code --chunk} images per pair of party
+ * processes, batch 1. Mode {@code in_process} ({@link InProcessAccuracy}): both parties as threads
+ * of this JVM; party 0 gets the model, party 1 only its architecture (no weights) and the images.
  */
 @Command(
     name = "accuracy",
     mixinStandardHelpOptions = true,
     description =
-        "MNIST test set through the secure protocol vs plaintext: accuracies, differing"
-            + " top-1 predictions, max logit error, time per image.")
+        "An IDX test set (MNIST, Fashion-MNIST) through the secure protocol vs plaintext:"
+            + " accuracies, differing top-1 predictions (near-ties marked), max logit error,"
+            + " time per image.")
 final class AccuracyCommand implements Callable<Integer> {
   enum Mode {
     processes,
@@ -67,8 +60,18 @@ final class AccuracyCommand implements Callable<Integer> {
       names = "--data",
       required = true,
       paramLabel = "DIR",
-      description = "MNIST IDX directory (models data mnist --out DIR).")
+      description =
+          "IDX directory holding t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz]"
+              + " (models data mnist|fashion-mnist --out DIR).")
   Path data;
+
+  @Option(
+      names = "--dataset",
+      paramLabel = "mnist|fashion-mnist",
+      description =
+          "Which data set --data holds (its normalisation, its name in the report);"
+              + " default: fashion-mnist if the directory's name says fashion, else mnist.")
+  String dataset;
 
   @Option(
       names = "--limit",
@@ -118,16 +121,20 @@ final class AccuracyCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
   Path json;
 
+  @Option(
+      names = "--md",
+      paramLabel = "FILE",
+      description = "Also write the results as Markdown (with the differing predictions).")
+  Path markdown;
+
   @Override
   public Integer call() throws Exception {
-    Model model =
-        Files.exists(modelFile) || !TrainedModels.names().contains(modelFile.toString())
-            ? OnnxImporter.read(modelFile)
-            : TrainedModels.load(modelFile.toString());
+    Model model = ModelArgument.load(modelFile.toString());
     if (fracBits != null) {
       model = model.withFracBits(fracBits);
     }
-    Mnist.Split test = Mnist.test(data).head(limit);
+    IdxDataset set = dataset != null ? IdxDataset.named(dataset) : IdxDataset.guess(data);
+    Mnist.Split test = set.test(data).head(limit);
     int n = test.n();
     int b = mode == Mode.in_process ? Math.min(batch, n) : 1;
 
@@ -143,30 +150,47 @@ final class AccuracyCommand implements Callable<Integer> {
     if (mode == Mode.in_process) {
       InProcessAccuracy.run(model, architectureOnly(model), test, b, truncation, secure);
     } else {
-      processes(model, test, secure);
+      ProcessesAccuracy.run(
+          model, test, chunk, Duration.ofSeconds(timeoutSeconds), truncation, secure);
     }
     double secureMs = secureTime.stop().wallMs();
-    Report r =
-        report(
-            model, Scores.of(plain, secure.logits(), test.labels()), b, secure, secureMs, plainMs);
+    double[][] logits = secure.logits();
+    List<DifferingPrediction> differing = DifferingPrediction.of(model, test, plain, logits);
+    Report r = report(model, set, Scores.of(plain, logits, test.labels()), b, secure, secureMs);
+    AccuracyReport full = new AccuracyReport(r, differing);
+    r.put("plaintext_ms_per_image", plainMs / n)
+        .put("differing_near_ties", (long) differing.size() - full.unexplained())
+        .put("differing_beyond_error_bound", full.unexplained());
     r.print(System.out);
+    System.out.print(full.differingMarkdown());
     if (json != null) {
-      r.writeJson(json);
+      Report.write(json, full.json());
+    }
+    if (markdown != null) {
+      Report.write(markdown, full.markdown());
+    }
+    if (full.unexplained() > 0) {
+      System.err.println(
+          "bench accuracy: "
+              + full.unexplained()
+              + " differing prediction(s) with a top-2 gap beyond twice the error bound");
+      return 1;
     }
     return 0;
   }
 
   private Report report(
-      Model model, Scores s, int b, SecurePass secure, double secureMs, double plainMs) {
+      Model model, IdxDataset set, Scores s, int b, SecurePass secure, double secureMs) {
     int n = s.images();
     return new Report(
             String.format(
                 Locale.ROOT,
-                "bench accuracy: model %s (%s), %d MNIST test images,"
+                "bench accuracy: model %s (%s), %d %s test images,"
                     + " mode %s, f = %d, truncation %s, batch %d; %s",
                 model.name(),
                 modelFile,
                 n,
+                set.title(),
                 mode,
                 model.fracBits(),
                 truncation,
@@ -176,6 +200,7 @@ final class AccuracyCommand implements Callable<Integer> {
                     : "times on party 1's clock"))
         .put("model", model.name())
         .put("file", modelFile.toString())
+        .put("dataset", set.title())
         .put("images", (long) n)
         .put("mode", mode.name())
         .put("frac_bits", (long) model.fracBits())
@@ -189,81 +214,7 @@ final class AccuracyCommand implements Callable<Integer> {
         .put("max_abs_logit", s.maxAbsLogit())
         .put("secure_ms_per_image", secureMs / n)
         .put("offline_ms_per_image", secure.offlineNanos() / 1e6 / n)
-        .put("online_ms_per_image", secure.onlineNanos() / 1e6 / n)
-        .put("plaintext_ms_per_image", plainMs / n);
-  }
-
-  /**
-   * Three JVMs per chunk of images: the dealer lives across chunks, each chunk is one dealer
-   * session of two fresh party processes. Offline time per image is the slower party's (both must
-   * finish it), online time party 1's (it holds the result), as {@code bench compare}. The one
-   * place that launches the party processes and decides what each is given.
-   */
-  private void processes(Model model, Mnist.Split test, SecurePass secure) throws Exception {
-    if (chunk < 1) {
-      throw new IllegalArgumentException("--chunk must be >= 1, got " + chunk);
-    }
-    int n = test.n();
-    System.err.printf(
-        "secure inference of %d images (mode processes: dealer + 2 party JVMs,"
-            + " TLS on loopback, f = %d, batch 1, %s truncation, chunks of %d)%n",
-        n, model.fracBits(), truncation, chunk);
-    try (SeparateJvmRunner jvms =
-        new SeparateJvmRunner(
-                SeparateJvmRunner.projectRoot(),
-                NetworkProfile.LOOPBACK,
-                Duration.ofSeconds(timeoutSeconds),
-                List.of())
-            .truncation(truncation)) {
-      // Party 0 loads the model from ONNX; party 1 gets no model (party 0 sends it the
-      // architecture).
-      Path onnx = jvms.workDir().resolve("model.onnx");
-      OnnxExporter.write(model, onnx);
-      for (int lo = 0; lo < n; lo += chunk) {
-        int m = Math.min(chunk, n - lo);
-        List<double[]> images = new ArrayList<>(m);
-        for (int j = 0; j < m; j++) {
-          images.add(test.image(lo + j));
-        }
-        Path input = jvms.workDir().resolve("images.txt");
-        SeparateJvmRunner.writeInputs(input, images);
-        int done = lo;
-        SeparateJvmRunner.Reports r =
-            jvms.runParties(
-                onnx.toString(),
-                "accuracy-" + lo,
-                input,
-                m,
-                k -> {
-                  if (k % 50 == 49 || k == m - 1) {
-                    System.err.printf("\r  %d / %d images", done + k + 1, n);
-                  }
-                });
-        JsonArray inf0 = r.party0().getAsJsonArray("inferences");
-        JsonArray inf1 = r.party1().getAsJsonArray("inferences");
-        if (inf0.size() != m || inf1.size() != m) {
-          throw new IllegalStateException(
-              "party reports hold "
-                  + inf0.size()
-                  + " and "
-                  + inf1.size()
-                  + " inferences, expected "
-                  + m);
-        }
-        for (int j = 0; j < m; j++) {
-          JsonObject a = inf0.get(j).getAsJsonObject();
-          JsonObject c = inf1.get(j).getAsJsonObject();
-          secure.addTimes(
-              (long)
-                  (1e6
-                      * Math.max(
-                          a.get("offline_ms").getAsDouble(), c.get("offline_ms").getAsDouble())),
-              (long) (1e6 * c.get("online_ms").getAsDouble()));
-          secure.logits(lo + j, PartyReports.logits(c));
-        }
-      }
-      System.err.println();
-    }
+        .put("online_ms_per_image", secure.onlineNanos() / 1e6 / n);
   }
 
   /** What the client may know: the public architecture, a model with no parameter arrays. */

@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
       AccuracyCommand.class,
       ThroughputCommand.class,
       org.polyshare.bench.compare.CompareCommand.class,
+      org.polyshare.bench.tradeoff.TradeoffCommand.class,
+      org.polyshare.bench.sisyphus.SisyphusCommand.class,
     })
 public final class BenchCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

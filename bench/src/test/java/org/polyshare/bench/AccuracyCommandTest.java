@@ -140,6 +140,46 @@ class AccuracyCommandTest {
     assertTrue(err.toString().contains("ROUNDED"), err.toString());
   }
 
+  /** Fashion-MNIST has MNIST's IDX layout; the directory's name selects its normalisation. */
+  @Test
+  void aFashionMnistDirectoryIsReadWithItsOwnNormalisationAndNamed() throws Exception {
+    Path fashion = dir.resolve("fashion-mnist");
+    Files.createDirectories(fashion);
+    byte[] px = new byte[2 * 784];
+    px[0] = (byte) 255; // image 0: one white pixel, the rest black
+    Files.write(fashion.resolve("t10k-images-idx3-ubyte"), idx(new int[] {2, 28, 28}, px));
+    Files.write(fashion.resolve("t10k-labels-idx1-ubyte"), idx(new int[] {2}, new byte[] {3, 4}));
+    org.polyshare.models.data.Mnist.Split s =
+        org.polyshare.bench.accuracy.IdxDataset.guess(fashion).test(fashion);
+    assertEquals((1 - 0.2860) / 0.3530, s.image(0)[0], 1e-12);
+    assertEquals(-0.2860 / 0.3530, s.image(0)[1], 1e-12);
+    Path onnx = dir.resolve("m.onnx");
+    OnnxExporter.write(Zoo.load("lenet5-pkn"), onnx);
+    Path json = dir.resolve("f.json");
+    Path md = dir.resolve("f.md");
+    int code =
+        new CommandLine(new AccuracyCommand())
+            .execute(
+                "--model",
+                onnx.toString(),
+                "--data",
+                fashion.toString(),
+                "--batch",
+                "2",
+                "--mode",
+                "in_process",
+                "--json",
+                json.toString(),
+                "--md",
+                md.toString());
+    assertEquals(0, code);
+    String j = Files.readString(json);
+    assertTrue(j.contains("\"dataset\": \"Fashion-MNIST\""), j);
+    assertTrue(j.contains("\"differing\": ["), j);
+    assertEquals(0, (int) field(j, "differing_beyond_error_bound"), j);
+    assertTrue(Files.readString(md).contains("2 Fashion-MNIST test images"));
+  }
+
   @Test
   void reportsSecureAgainstPlaintextOnMnistShapedImages() throws Exception {
     int n = 12;

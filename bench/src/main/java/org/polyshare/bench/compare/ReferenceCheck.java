@@ -91,7 +91,10 @@ public final class ReferenceCheck {
     return best;
   }
 
-  private static double margin(double[] v, int top) {
+  /**
+   * {@code v[top]} minus the largest other value: the top-1 margin when {@code top} is the argmax.
+   */
+  public static double margin(double[] v, int top) {
     double second = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < v.length; i++) {
       if (i != top) {
