@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Real sessions (dealer, party 0 as a service, party 1 as a client; one JVM, loopback TLS) with
  * every logger at TRACE: no captured line, in text or JSON form, carries a seed the dealer issued,
- * a weight, an input, an activation, a logit or a private key of the run.
+ * a per-session dealer secret party 0 drew (hex or Base64), a weight, an input, an activation, a
+ * logit or a private key of the run.
  */
 class LogLeakTest {
   private static final String MODEL = "tiny-pkn";
@@ -33,6 +34,8 @@ class LogLeakTest {
   @Test
   void noLineAtAnyLevelCarriesASecretOfTheRun() throws Exception {
     List<byte[]> seeds = new CopyOnWriteArrayList<>();
+    List<byte[]> sessionSecrets = new CopyOnWriteArrayList<>();
+    SessionStart.drawnSecrets = sessionSecrets::add;
     Model model = Zoo.load(MODEL);
     int inferences = 2;
     double[][] inputs = Zoo.sampleInputs(model, inferences, 42); // party 1's demo inputs
@@ -105,10 +108,13 @@ class LogLeakTest {
         awaitFailed(service, 1);
       }
       lines = capture.lines();
+    } finally {
+      SessionStart.drawnSecrets = x -> {};
     }
 
     LeakScan secrets = new LeakScan().weights(model);
     seeds.forEach(secrets::seed);
+    sessionSecrets.forEach(secrets::sessionSecret);
     for (int k = 0; k < inferences; k++) {
       secrets.values("input " + k, inputs[k], model.fixedPoint());
       secrets.values("logits " + k, report.inferences().get(k).logits(), model.fixedPoint());
@@ -120,6 +126,8 @@ class LogLeakTest {
     }
 
     assertTrue(seeds.size() >= 2, "the dealer issued seeds: " + seeds.size());
+    // the served session's (the refused client fails at its plan hash, before a secret is drawn)
+    assertEquals(1, sessionSecrets.size(), "party 0 drew one session secret");
     assertTrue(lines.size() > 100, "TRACE captured the run: " + lines.size() + " lines");
     assertTrue(lines.stream().anyMatch(l -> l.contains("TRACE")), "TRACE lines were captured");
     List<String> found = secrets.findings(lines);
@@ -135,6 +143,7 @@ class LogLeakTest {
   void theScanFindsSecretsPlantedInDebugLines() {
     Model model = Zoo.load(MODEL);
     Seed seed = Seed.random();
+    byte[] sessionSecret = SessionStart.newSecret();
     double[] input = Zoo.sampleInputs(model, 1, 7)[0];
     double weight = firstWeight(model);
     List<String> lines;
@@ -143,19 +152,30 @@ class LogLeakTest {
       log.debug("dealt seed {}", java.util.HexFormat.of().formatHex(seed.bytes()));
       log.trace("weight {}", weight);
       log.debug("input value {}", String.format(java.util.Locale.ROOT, "%.4f", input[3]));
+      log.debug("joined {}", java.util.HexFormat.of().formatHex(sessionSecret));
+      log.trace("secret {}", java.util.Base64.getEncoder().encodeToString(sessionSecret));
       log.info("an ordinary line: port 40123, 16 requests, 0.04 s, 41.0 ms");
       lines = capture.lines();
     }
     LeakScan secrets =
-        new LeakScan().weights(model).seed(seed.bytes()).values("input", input, model.fixedPoint());
+        new LeakScan()
+            .weights(model)
+            .seed(seed.bytes())
+            .sessionSecret(sessionSecret)
+            .values("input", input, model.fixedPoint());
     List<String> found = secrets.findings(lines);
     // each planted line is found in its text and its JSON form; the ordinary line is not
     assertTrue(found.stream().anyMatch(f -> f.startsWith("seed ")), String.join("\n", found));
     assertTrue(found.stream().anyMatch(f -> f.startsWith("weight ")), String.join("\n", found));
+    for (String form : new String[] {"joined ", "secret "}) {
+      assertTrue(
+          found.stream().anyMatch(f -> f.startsWith("session secret ") && f.contains(form)),
+          form + "\n" + String.join("\n", found));
+    }
     assertTrue(found.stream().anyMatch(f -> f.startsWith("input[3]")), String.join("\n", found));
     assertTrue(found.stream().noneMatch(f -> f.contains("ordinary")), String.join("\n", found));
     assertEquals(
-        6,
+        10,
         found.stream()
             .filter(f -> !f.contains("ordinary"))
             .map(f -> f.substring(f.indexOf(": ")))
