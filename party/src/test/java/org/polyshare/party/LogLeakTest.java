@@ -10,11 +10,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.polyshare.core.net.NetFixtures;
-import org.polyshare.core.net.NetTransport;
-import org.polyshare.core.net.Role;
 import org.polyshare.core.ops.LogCapture;
 import org.polyshare.core.prg.Seed;
-import org.polyshare.dealer.DealerMetrics;
 import org.polyshare.dealer.DealerServer;
 import org.polyshare.models.eval.PlainEvaluator;
 import org.polyshare.models.graph.Model;
@@ -41,8 +38,7 @@ class LogLeakTest {
     double[][] inputs = Zoo.sampleInputs(model, inferences, 42); // party 1's demo inputs
     PartyRunner.Report report;
     List<String> lines;
-    try (LogCapture capture = LogCapture.start(Level.TRACE);
-        NetTransport net = NetTransport.create(2)) {
+    try (LogCapture capture = LogCapture.start(Level.TRACE)) {
       DealerServer.Settings settings =
           DealerServer.Settings.defaults()
               .withPairTimeout(T)
@@ -53,59 +49,21 @@ class LogLeakTest {
                         seeds.add(s.bytes());
                         return s;
                       });
-      try (DealerServer dealer =
-              new DealerServer(
-                  net, NetFixtures.identity(Role.DEALER), 0, settings, new DealerMetrics());
-          PartyService service =
-              new PartyService(
-                  net,
-                  NetFixtures.identity(Role.PARTY0),
-                  model,
-                  0,
-                  new PartyService.Settings("localhost", dealer.port(), T, T, 1, 0, 10, null),
-                  new PartyMetrics())) {
+      try (LoopbackDealer dealer = LoopbackDealer.started(settings);
+          PartyService service = dealer.service(model, T, 1, 0, 10)) {
+        Parties client = dealer.parties(MODEL).timeout(T);
         report =
-            PartyRunner.run(
-                new PartyRunner.Config(
-                    1,
-                    "localhost",
-                    service.port(),
-                    null,
-                    "localhost",
-                    dealer.port(),
-                    NetFixtures.certs(),
-                    MODEL,
-                    null,
-                    "leak",
-                    inferences,
-                    T,
-                    T),
-                net,
-                null,
-                p -> {});
+            client
+                .clientModel(MODEL)
+                .session("leak")
+                .inferences(inferences)
+                .runClient(service.port());
         // and a refused client (another model), so the failure paths log too
         assertThrows(
             RuntimeException.class,
-            () ->
-                PartyRunner.run(
-                    new PartyRunner.Config(
-                        1,
-                        "localhost",
-                        service.port(),
-                        null,
-                        "localhost",
-                        dealer.port(),
-                        NetFixtures.certs(),
-                        "tiny-relu",
-                        null,
-                        "other",
-                        1,
-                        T,
-                        T),
-                    net,
-                    null,
-                    p -> {}));
-        awaitFailed(service, 1);
+            () -> client.clientModel("tiny-relu").session("other").runClient(service.port()));
+        Await.until(() -> service.failedSessions() >= 1, T);
+        assertEquals(1, service.failedSessions());
       }
       lines = capture.lines();
     } finally {
@@ -194,13 +152,5 @@ class LogLeakTest {
       }
     }
     throw new AssertionError("no conv layer in " + m.name());
-  }
-
-  private static void awaitFailed(PartyService s, int n) throws InterruptedException {
-    long end = System.nanoTime() + T.toNanos();
-    while (s.failedSessions() < n && System.nanoTime() < end) {
-      Thread.sleep(20);
-    }
-    assertEquals(n, s.failedSessions());
   }
 }

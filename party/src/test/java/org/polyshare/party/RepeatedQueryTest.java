@@ -4,25 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.polyshare.core.link.NetworkProfile;
-import org.polyshare.core.net.NetFixtures;
-import org.polyshare.core.net.NetTransport;
-import org.polyshare.core.net.Role;
 import org.polyshare.core.protocol.TruncationMode;
-import org.polyshare.dealer.DealerServer;
-import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.secure.RingForward;
 import org.polyshare.models.zoo.Zoo;
@@ -37,34 +25,17 @@ import org.polyshare.models.zoo.Zoo;
 class RepeatedQueryTest {
   private static final Duration T = Duration.ofSeconds(60);
   private static final int QUERIES = 6;
-  private static NetTransport net;
-  private static DealerServer dealer;
 
-  @BeforeAll
-  static void start() {
-    net = NetTransport.create(2);
-    dealer =
-        new DealerServer(
-            net,
-            NetFixtures.identity(Role.DEALER),
-            0,
-            DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(20)),
-            new PrintStream(new ByteArrayOutputStream()));
-  }
-
-  @AfterAll
-  static void stop() {
-    dealer.close();
-    net.close();
-  }
+  @RegisterExtension
+  static final LoopbackDealer dealer = new LoopbackDealer(Duration.ofSeconds(20));
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({"tiny-pkn", "lenet5-pkn", "tiny-relu"})
   void theSameInputGivesBitIdenticalLogitsEqualToTheExactReference(String name, @TempDir Path dir)
       throws Exception {
     Model model = Zoo.load(name);
-    double[] x = input(model);
-    double[][] logits = session(name, file(dir, x), null);
+    double[] x = Demo.inputs(model, 1, 7)[0];
+    double[][] logits = session(name, Demo.file(dir, "x.txt", x), PartyRunner.TRUNCATION);
     double[] want = new RingForward(model, 1).forward(new double[][] {x})[0];
     for (int k = 0; k < QUERIES; k++) {
       assertArrayEquals(
@@ -77,7 +48,8 @@ class RepeatedQueryTest {
   void dealerTruncationVariesAcrossQueriesSoTheCheckCanFail(String name, @TempDir Path dir)
       throws Exception {
     Model model = Zoo.load(name);
-    double[][] logits = session(name, file(dir, input(model)), TruncationMode.DEALER);
+    double[][] logits =
+        session(name, Demo.file(dir, "x.txt", Demo.inputs(model, 1, 7)[0]), TruncationMode.DEALER);
     boolean differ = false;
     for (int k = 1; k < QUERIES; k++) {
       differ |= !java.util.Arrays.equals(logits[0], logits[k]);
@@ -85,77 +57,18 @@ class RepeatedQueryTest {
     assertTrue(differ, name + ": " + QUERIES + " dealer-truncated queries were all bit-identical");
   }
 
-  /** One input inside the published range (party 1 refuses others). */
-  private static double[] input(Model model) {
-    double[] x = Zoo.sampleInputs(model, 1, 7)[0];
-    Architecture.of(model).inputRange().clamp(x);
-    return x;
-  }
-
-  private static Path file(Path dir, double[] x) throws Exception {
-    StringBuilder b = new StringBuilder();
-    for (double v : x) {
-      b.append(v).append('\n');
-    }
-    Path p = dir.resolve("x.txt");
-    Files.writeString(p, b);
-    return p;
-  }
-
   /** A session of {@link #QUERIES} inferences of the same input; party 1's logits per query. */
   private static double[][] session(String model, Path input, TruncationMode mode)
       throws Exception {
-    CompletableFuture<Integer> listening = new CompletableFuture<>();
-    CompletableFuture<PartyRunner.Report> p0 =
-        CompletableFuture.supplyAsync(
-            () ->
-                PartyRunner.run(
-                    new PartyRunner.Config(
-                        0,
-                        null,
-                        0,
-                        0,
-                        "localhost",
-                        dealer.port(),
-                        NetFixtures.certs(),
-                        model,
-                        null,
-                        null,
-                        QUERIES,
-                        T,
-                        T,
-                        NetworkProfile.LOOPBACK,
-                        null,
-                        null,
-                        mode),
-                    net,
-                    new PrintStream(new ByteArrayOutputStream()),
-                    listening::complete));
-    int port = listening.get(60, TimeUnit.SECONDS);
     PartyRunner.Report r1 =
-        PartyRunner.run(
-            new PartyRunner.Config(
-                1,
-                "localhost",
-                port,
-                null,
-                "localhost",
-                dealer.port(),
-                NetFixtures.certs(),
-                null,
-                input,
-                null,
-                QUERIES,
-                T,
-                T,
-                NetworkProfile.LOOPBACK,
-                null,
-                null,
-                mode),
-            net,
-            new PrintStream(new ByteArrayOutputStream()),
-            p -> {});
-    p0.get(60, TimeUnit.SECONDS);
+        dealer
+            .parties(model)
+            .input(input)
+            .inferences(QUERIES)
+            .timeout(T)
+            .truncation(mode)
+            .run()
+            .party1();
     assertEquals(QUERIES, r1.inferences().size());
     double[][] out = new double[QUERIES][];
     for (int k = 0; k < QUERIES; k++) {

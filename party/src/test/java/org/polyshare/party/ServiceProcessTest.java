@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.polyshare.core.net.NetFixtures;
 import org.polyshare.core.net.NetTransport;
+import org.polyshare.core.ops.ChildJvm;
 import org.polyshare.dealer.DealerCli;
 
 /**
@@ -45,13 +46,13 @@ class ServiceProcessTest {
         "port = 0\ncerts = "
             + certs.toString().replace("\\", "\\\\")
             + "\nlog-format = json\nmetrics-port = 0\nmetrics-bind = 127.0.0.1\n");
-    Jvm dealer = Jvm.launch(DealerCli.class, "serve", "--config", config.toString());
-    Jvm service = null;
+    ChildJvm dealer = ChildJvm.launch(DealerCli.class, "serve", "--config", config.toString());
+    ChildJvm service = null;
     try {
       int dealerPort = dealer.awaitNumber(Pattern.compile("dealer listening on port (\\d+)"));
       int dealerMetrics = dealer.awaitNumber(METRICS);
       service =
-          Jvm.launch(
+          ChildJvm.launch(
               PartyCli.class,
               "serve",
               "--listen",
