@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.polyshare.core.link.LinkException;
@@ -28,17 +27,10 @@ class PartyServeShutdownTest {
   static final LoopbackDealer dealer = new LoopbackDealer(Duration.ofSeconds(30));
 
   private static ChildJvm serve(int drainSeconds) throws Exception {
-    return ChildJvm.launch(
+    return ServeJvm.launch(
         "simple",
-        PartyCli.class,
-        "serve",
-        "--listen",
-        "0",
-        "--dealer",
-        "localhost:" + dealer.port(),
-        "--certs",
-        NetFixtures.certs().toString(),
-        "--model",
+        dealer.port(),
+        NetFixtures.certs(),
         "tiny-pkn",
         "--timeout",
         "60",
@@ -56,7 +48,7 @@ class PartyServeShutdownTest {
   void aRunningSessionFinishesWithinTheDrainAndTheExitCodeIsZero() throws Exception {
     ChildJvm service = serve(60);
     try {
-      int port = service.awaitNumber(Pattern.compile("serving model 'tiny-pkn' on port (\\d+)"));
+      int port = ServeJvm.port(service, "tiny-pkn");
       CompletableFuture<PartyRunner.Report> client =
           CompletableFuture.supplyAsync(
               () ->
@@ -88,7 +80,7 @@ class PartyServeShutdownTest {
   void aSessionOutlastingTheDrainIsEndedClearlyAndTheExitCodeIsThree() throws Exception {
     ChildJvm service = serve(1);
     try {
-      int port = service.awaitNumber(Pattern.compile("serving model 'tiny-pkn' on port (\\d+)"));
+      int port = ServeJvm.port(service, "tiny-pkn");
       // a client that asks for its session and then does nothing: the session waits for it
       NettyLink stuck =
           dealer.stalledSession(

@@ -150,17 +150,10 @@ class ProcessKillTest {
   @Test
   void theServiceOutlivesAKilledClient() throws Exception {
     ChildJvm service =
-        ChildJvm.launch(
+        ServeJvm.launch(
             "simple",
-            PartyCli.class,
-            "serve",
-            "--listen",
-            "0",
-            "--dealer",
-            "localhost:" + dealerPort,
-            "--certs",
-            certs.toString(),
-            "--model",
+            dealerPort,
+            certs,
             "tiny-pkn",
             "--max-sessions",
             "2",
@@ -171,7 +164,7 @@ class ProcessKillTest {
     ChildJvm doomed = null;
     ChildJvm next = null;
     try {
-      int port = service.awaitNumber(Pattern.compile("serving model 'tiny-pkn' on port (\\d+)"));
+      int port = ServeJvm.port(service, "tiny-pkn");
       doomed = party(1, "--peer", "localhost:" + port, "doomed", 2_000);
       doomed.awaitNumber(Pattern.compile("party 1: inference 5:"));
       doomed.process().destroyForcibly();

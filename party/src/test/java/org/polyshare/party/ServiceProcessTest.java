@@ -52,16 +52,10 @@ class ServiceProcessTest {
       int dealerPort = dealer.awaitNumber(Pattern.compile("dealer listening on port (\\d+)"));
       int dealerMetrics = dealer.awaitNumber(METRICS);
       service =
-          ChildJvm.launch(
-              PartyCli.class,
-              "serve",
-              "--listen",
-              "0",
-              "--dealer",
-              "localhost:" + dealerPort,
-              "--certs",
-              certs.toString(),
-              "--model",
+          ServeJvm.launch(
+              "paranoid",
+              dealerPort,
+              certs,
               "tiny-pkn",
               "--metrics-port",
               "0",
@@ -73,8 +67,7 @@ class ServiceProcessTest {
               "30",
               "--connect-deadline",
               "30");
-      int servicePort =
-          service.awaitNumber(Pattern.compile("serving model 'tiny-pkn' on port (\\d+)"));
+      int servicePort = ServeJvm.port(service, "tiny-pkn");
       int serviceMetrics = service.awaitNumber(METRICS);
 
       Duration t = Duration.ofSeconds(30);
