@@ -1,5 +1,7 @@
 package org.polyshare.dealer;
 
+import org.polyshare.core.net.FixedRefusal;
+
 /**
  * What the dealer tells a party when it refuses it or ends its session: a code and a fixed
  * sentence, never a value (no session id, secret, hash, size or exception text). The detail goes to
@@ -19,16 +21,14 @@ enum DealerRefusal {
   INTERNAL("internal", "the dealer ended the session on an internal error"),
   SHUTTING_DOWN("shutting-down", "the dealer is shutting down");
 
-  private final String code;
-  private final String sentence;
+  private final FixedRefusal refusal;
 
   DealerRefusal(String code, String sentence) {
-    this.code = code;
-    this.sentence = sentence;
+    this.refusal = new FixedRefusal("dealer", code, sentence);
   }
 
   /** The text sent to the party: {@code dealer/CODE: sentence}. */
   String wire() {
-    return "dealer/" + code + ": " + sentence;
+    return refusal.wire();
   }
 }

@@ -6,22 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.polyshare.core.correlation.BeaverTriples;
@@ -36,6 +28,7 @@ import org.polyshare.core.net.NetTransport;
 import org.polyshare.core.net.RemoteCorrelationSource;
 import org.polyshare.core.net.Role;
 import org.polyshare.core.net.TlsIdentity;
+import org.polyshare.core.ops.ChildJvm;
 
 /**
  * The dealer CLI as a real separate JVM ({@code java -cp <test classpath> DealerCli}): certificates
@@ -43,77 +36,28 @@ import org.polyshare.core.net.TlsIdentity;
  * loopback TLS; then the dealer is killed between two batches of a session.
  */
 class DealerProcessTest {
-  private static NetTransport net;
+  private static final NetTransport net = NetFixtures.transport();
   private static final LinkOptions OPT = NetFixtures.fastOptions();
 
-  @BeforeAll
-  static void start() {
-    net = NetTransport.create(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    net.close();
-  }
-
   /** A started JVM and the lines it printed (collected on a daemon thread). */
-  private record Jvm(Process process, List<String> lines) {
-    String output() {
-      synchronized (lines) {
-        return String.join("\n", lines);
-      }
-    }
+  private static ChildJvm launch(String... args) throws IOException {
+    return ChildJvm.launch(DealerCli.class, args);
   }
 
-  private static Jvm launch(String... args) throws IOException {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-Dio.netty.leakDetection.level=paranoid",
-                "-cp",
-                System.getProperty("java.class.path"),
-                DealerCli.class.getName()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                  lines.add(line);
-                }
-              } catch (IOException ignored) {
-                // process ended
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
-    return new Jvm(p, lines);
+  private static int awaitPort(ChildJvm dealer) throws InterruptedException {
+    return dealer.awaitNumber(Pattern.compile("dealer listening on port (\\d+)"));
   }
 
-  private static int awaitPort(Jvm dealer) throws InterruptedException {
-    Pattern listening = Pattern.compile("dealer listening on port (\\d+)");
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < end) {
-      synchronized (dealer.lines()) {
-        for (String l : dealer.lines()) {
-          Matcher m = listening.matcher(l);
-          if (m.find()) {
-            return Integer.parseInt(m.group(1));
-          }
-        }
-      }
-      if (!dealer.process().isAlive()) {
-        break;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("dealer did not start:\n" + dealer.output());
+  /** {@code dealer serve} on an ephemeral port with the bundles' dealer certificate. */
+  private static ChildJvm serveWithDrain(Path certs, int drainSeconds) throws IOException {
+    return launch(
+        "serve",
+        "--port",
+        "0",
+        "--certs",
+        certs.resolve("dealer").toString(),
+        "--drain-timeout",
+        String.valueOf(drainSeconds));
   }
 
   private static Path bundles;
@@ -162,7 +106,7 @@ class DealerProcessTest {
   @Test
   void dealerProcessServesSessionsAndItsDeathIsReportedFast(@TempDir Path dir) throws Exception {
     Path certs = dir.resolve("certs");
-    Jvm mk = launch("certs", "--out", certs.toString(), "--hosts", "localhost,127.0.0.1");
+    ChildJvm mk = launch("certs", "--out", certs.toString(), "--hosts", "localhost,127.0.0.1");
     assertTrue(mk.process().waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, mk.process().exitValue(), mk.output());
     // one bundle per role (the CA certificate and that role's pair, nothing else), the CA key apart
@@ -184,13 +128,13 @@ class DealerProcessTest {
         "PKCS#8 PEM");
 
     // the whole output given to one process is refused, naming the bundle to give it
-    Jvm whole = launch("serve", "--port", "0", "--certs", certs.toString());
+    ChildJvm whole = launch("serve", "--port", "0", "--certs", certs.toString());
     assertTrue(whole.process().waitFor(30, TimeUnit.SECONDS));
     Thread.sleep(200); // the reader thread drains the last lines
     assertEquals(2, whole.process().exitValue(), whole.output());
     assertTrue(whole.output().contains("--certs " + certs.resolve("dealer")), whole.output());
 
-    Jvm dealer =
+    ChildJvm dealer =
         launch(
             "serve",
             "--port",
@@ -246,15 +190,7 @@ class DealerProcessTest {
   @Test
   void sigtermLetsARunningSessionFinishThenExitsZero() throws Exception {
     Path certs = bundles();
-    Jvm dealer =
-        launch(
-            "serve",
-            "--port",
-            "0",
-            "--certs",
-            certs.resolve("dealer").toString(),
-            "--drain-timeout",
-            "30");
+    ChildJvm dealer = serveWithDrain(certs, 30);
     try {
       int port = awaitPort(dealer);
       RemoteCorrelationSource[] s =
@@ -301,15 +237,7 @@ class DealerProcessTest {
   @Test
   void sigtermEndsASessionThatOutlastsTheDrainTimeoutWithAClearError() throws Exception {
     Path certs = bundles();
-    Jvm dealer =
-        launch(
-            "serve",
-            "--port",
-            "0",
-            "--certs",
-            certs.resolve("dealer").toString(),
-            "--drain-timeout",
-            "1");
+    ChildJvm dealer = serveWithDrain(certs, 1);
     try {
       int port = awaitPort(dealer);
       RemoteCorrelationSource[] s =
@@ -345,7 +273,7 @@ class DealerProcessTest {
     }
   }
 
-  private static void awaitLine(Jvm j, String fragment) throws InterruptedException {
+  private static void awaitLine(ChildJvm j, String fragment) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < end) {
       if (j.output().contains(fragment)) {
@@ -358,7 +286,7 @@ class DealerProcessTest {
 
   @Test
   void serveWithoutCertificatesExplainsWhatToDo(@TempDir Path dir) throws Exception {
-    Jvm j = launch("serve", "--port", "0", "--certs", dir.resolve("none").toString());
+    ChildJvm j = launch("serve", "--port", "0", "--certs", dir.resolve("none").toString());
     assertTrue(j.process().waitFor(30, TimeUnit.SECONDS));
     j.process().getInputStream().close();
     Thread.sleep(100);

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import io.netty.util.ResourceLeakDetector;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -55,12 +53,7 @@ class DealerServerTest {
             .withPairTimeout(Duration.ofSeconds(1))
             .withSeeds(session -> DealerSessions.seeds(session.hashCode()));
     dealer =
-        new DealerServer(
-            net,
-            NetFixtures.identity(Role.DEALER),
-            0,
-            settings,
-            new PrintStream(new ByteArrayOutputStream(), true));
+        new DealerServer(net, NetFixtures.identity(Role.DEALER), 0, settings, new DealerMetrics());
   }
 
   @AfterAll

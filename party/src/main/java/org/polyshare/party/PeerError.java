@@ -1,5 +1,6 @@
 package org.polyshare.party;
 
+import org.polyshare.core.net.FixedRefusal;
 import org.polyshare.core.net.NettyLink;
 
 /**
@@ -22,17 +23,15 @@ enum PeerError {
   CLIENT_ENDED("client-ended", "party 1 ended the session"),
   INTERNAL("internal", "party 0 ended the session on an internal error; its log has the detail");
 
-  private final String code;
-  private final String sentence;
+  private final FixedRefusal refusal;
 
   PeerError(String code, String sentence) {
-    this.code = code;
-    this.sentence = sentence;
+    this.refusal = new FixedRefusal("party", code, sentence);
   }
 
   /** The text the peer receives: {@code party/CODE: sentence}. */
   String wire() {
-    return "party/" + code + ": " + sentence;
+    return refusal.wire();
   }
 
   /** Aborts {@code peer} with this error (if the link is still up) and returns it for throwing. */

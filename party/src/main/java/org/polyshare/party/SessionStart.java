@@ -74,9 +74,16 @@ final class SessionStart {
     return "s-" + HexFormat.of().formatHex(b);
   }
 
+  /**
+   * Sees every secret party 0 draws; a no-op but in the log-leak test, which needs the secret to
+   * scan the logs of a real session for it (the secret never leaves the party and dealer links).
+   */
+  static volatile Consumer<byte[]> drawnSecrets = s -> {};
+
   static byte[] newSecret() {
     byte[] s = new byte[SECRET_BYTES];
     RANDOM.nextBytes(s);
+    drawnSecrets.accept(s.clone());
     return s;
   }
 

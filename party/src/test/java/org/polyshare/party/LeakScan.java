@@ -35,12 +35,27 @@ final class LeakScan {
   private final Map<String, String> substrings = new HashMap<>();
   private final Map<String, String> tokens = new HashMap<>();
 
-  /** A seed's bytes as hex (both cases), Base64, Arrays.toString, and its two 64-bit halves. */
+  /** A seed's bytes in every form {@link #bytes} searches. */
   LeakScan seed(byte[] b) {
-    String what = "seed " + HexFormat.of().formatHex(b, 0, 2) + "…";
+    return bytes("seed", b);
+  }
+
+  /** A per-session dealer secret's bytes in every form {@link #bytes} searches. */
+  LeakScan sessionSecret(byte[] b) {
+    return bytes("session secret", b);
+  }
+
+  /**
+   * Secret bytes as hex (both cases), Base64 (standard, URL-safe, either with or without padding),
+   * Arrays.toString, and their 64-bit words as decimal and hex.
+   */
+  private LeakScan bytes(String kind, byte[] b) {
+    String what = kind + " " + HexFormat.of().formatHex(b, 0, 2) + "…";
     substrings.put(HexFormat.of().formatHex(b), what);
     substrings.put(HexFormat.of().withUpperCase().formatHex(b), what);
-    substrings.put(Base64.getEncoder().encodeToString(b), what);
+    for (Base64.Encoder e : new Base64.Encoder[] {Base64.getEncoder(), Base64.getUrlEncoder()}) {
+      substrings.put(e.withoutPadding().encodeToString(b), what);
+    }
     substrings.put(Arrays.toString(b), what);
     for (ByteOrder order : new ByteOrder[] {ByteOrder.BIG_ENDIAN, ByteOrder.LITTLE_ENDIAN}) {
       ByteBuffer buf = ByteBuffer.wrap(b).order(order);

@@ -10,11 +10,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.polyshare.core.net.NetFixtures;
-import org.polyshare.core.net.NetTransport;
-import org.polyshare.core.net.Role;
 import org.polyshare.core.ops.LogCapture;
 import org.polyshare.core.prg.Seed;
-import org.polyshare.dealer.DealerMetrics;
 import org.polyshare.dealer.DealerServer;
 import org.polyshare.models.eval.PlainEvaluator;
 import org.polyshare.models.graph.Model;
@@ -24,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Real sessions (dealer, party 0 as a service, party 1 as a client; one JVM, loopback TLS) with
  * every logger at TRACE: no captured line, in text or JSON form, carries a seed the dealer issued,
- * a weight, an input, an activation, a logit or a private key of the run.
+ * a per-session dealer secret party 0 drew (hex or Base64), a weight, an input, an activation, a
+ * logit or a private key of the run.
  */
 class LogLeakTest {
   private static final String MODEL = "tiny-pkn";
@@ -33,13 +31,14 @@ class LogLeakTest {
   @Test
   void noLineAtAnyLevelCarriesASecretOfTheRun() throws Exception {
     List<byte[]> seeds = new CopyOnWriteArrayList<>();
+    List<byte[]> sessionSecrets = new CopyOnWriteArrayList<>();
+    SessionStart.drawnSecrets = sessionSecrets::add;
     Model model = Zoo.load(MODEL);
     int inferences = 2;
     double[][] inputs = Zoo.sampleInputs(model, inferences, 42); // party 1's demo inputs
     PartyRunner.Report report;
     List<String> lines;
-    try (LogCapture capture = LogCapture.start(Level.TRACE);
-        NetTransport net = NetTransport.create(2)) {
+    try (LogCapture capture = LogCapture.start(Level.TRACE)) {
       DealerServer.Settings settings =
           DealerServer.Settings.defaults()
               .withPairTimeout(T)
@@ -50,65 +49,30 @@ class LogLeakTest {
                         seeds.add(s.bytes());
                         return s;
                       });
-      try (DealerServer dealer =
-              new DealerServer(
-                  net, NetFixtures.identity(Role.DEALER), 0, settings, new DealerMetrics());
-          PartyService service =
-              new PartyService(
-                  net,
-                  NetFixtures.identity(Role.PARTY0),
-                  model,
-                  0,
-                  new PartyService.Settings("localhost", dealer.port(), T, T, 1, 0, 10, null),
-                  new PartyMetrics())) {
+      try (LoopbackDealer dealer = LoopbackDealer.started(settings);
+          PartyService service = dealer.service(model, T, 1, 0, 10)) {
+        Parties client = dealer.parties(MODEL).timeout(T);
         report =
-            PartyRunner.run(
-                new PartyRunner.Config(
-                    1,
-                    "localhost",
-                    service.port(),
-                    null,
-                    "localhost",
-                    dealer.port(),
-                    NetFixtures.certs(),
-                    MODEL,
-                    null,
-                    "leak",
-                    inferences,
-                    T,
-                    T),
-                net,
-                null,
-                p -> {});
+            client
+                .clientModel(MODEL)
+                .session("leak")
+                .inferences(inferences)
+                .runClient(service.port());
         // and a refused client (another model), so the failure paths log too
         assertThrows(
             RuntimeException.class,
-            () ->
-                PartyRunner.run(
-                    new PartyRunner.Config(
-                        1,
-                        "localhost",
-                        service.port(),
-                        null,
-                        "localhost",
-                        dealer.port(),
-                        NetFixtures.certs(),
-                        "tiny-relu",
-                        null,
-                        "other",
-                        1,
-                        T,
-                        T),
-                    net,
-                    null,
-                    p -> {}));
-        awaitFailed(service, 1);
+            () -> client.clientModel("tiny-relu").session("other").runClient(service.port()));
+        Await.until(() -> service.failedSessions() >= 1, T);
+        assertEquals(1, service.failedSessions());
       }
       lines = capture.lines();
+    } finally {
+      SessionStart.drawnSecrets = x -> {};
     }
 
     LeakScan secrets = new LeakScan().weights(model);
     seeds.forEach(secrets::seed);
+    sessionSecrets.forEach(secrets::sessionSecret);
     for (int k = 0; k < inferences; k++) {
       secrets.values("input " + k, inputs[k], model.fixedPoint());
       secrets.values("logits " + k, report.inferences().get(k).logits(), model.fixedPoint());
@@ -120,6 +84,8 @@ class LogLeakTest {
     }
 
     assertTrue(seeds.size() >= 2, "the dealer issued seeds: " + seeds.size());
+    // the served session's (the refused client fails at its plan hash, before a secret is drawn)
+    assertEquals(1, sessionSecrets.size(), "party 0 drew one session secret");
     assertTrue(lines.size() > 100, "TRACE captured the run: " + lines.size() + " lines");
     assertTrue(lines.stream().anyMatch(l -> l.contains("TRACE")), "TRACE lines were captured");
     List<String> found = secrets.findings(lines);
@@ -135,6 +101,7 @@ class LogLeakTest {
   void theScanFindsSecretsPlantedInDebugLines() {
     Model model = Zoo.load(MODEL);
     Seed seed = Seed.random();
+    byte[] sessionSecret = SessionStart.newSecret();
     double[] input = Zoo.sampleInputs(model, 1, 7)[0];
     double weight = firstWeight(model);
     List<String> lines;
@@ -143,19 +110,30 @@ class LogLeakTest {
       log.debug("dealt seed {}", java.util.HexFormat.of().formatHex(seed.bytes()));
       log.trace("weight {}", weight);
       log.debug("input value {}", String.format(java.util.Locale.ROOT, "%.4f", input[3]));
+      log.debug("joined {}", java.util.HexFormat.of().formatHex(sessionSecret));
+      log.trace("secret {}", java.util.Base64.getEncoder().encodeToString(sessionSecret));
       log.info("an ordinary line: port 40123, 16 requests, 0.04 s, 41.0 ms");
       lines = capture.lines();
     }
     LeakScan secrets =
-        new LeakScan().weights(model).seed(seed.bytes()).values("input", input, model.fixedPoint());
+        new LeakScan()
+            .weights(model)
+            .seed(seed.bytes())
+            .sessionSecret(sessionSecret)
+            .values("input", input, model.fixedPoint());
     List<String> found = secrets.findings(lines);
     // each planted line is found in its text and its JSON form; the ordinary line is not
     assertTrue(found.stream().anyMatch(f -> f.startsWith("seed ")), String.join("\n", found));
     assertTrue(found.stream().anyMatch(f -> f.startsWith("weight ")), String.join("\n", found));
+    for (String form : new String[] {"joined ", "secret "}) {
+      assertTrue(
+          found.stream().anyMatch(f -> f.startsWith("session secret ") && f.contains(form)),
+          form + "\n" + String.join("\n", found));
+    }
     assertTrue(found.stream().anyMatch(f -> f.startsWith("input[3]")), String.join("\n", found));
     assertTrue(found.stream().noneMatch(f -> f.contains("ordinary")), String.join("\n", found));
     assertEquals(
-        6,
+        10,
         found.stream()
             .filter(f -> !f.contains("ordinary"))
             .map(f -> f.substring(f.indexOf(": ")))
@@ -174,13 +152,5 @@ class LogLeakTest {
       }
     }
     throw new AssertionError("no conv layer in " + m.name());
-  }
-
-  private static void awaitFailed(PartyService s, int n) throws InterruptedException {
-    long end = System.nanoTime() + T.toNanos();
-    while (s.failedSessions() < n && System.nanoTime() < end) {
-      Thread.sleep(20);
-    }
-    assertEquals(n, s.failedSessions());
   }
 }

@@ -4,116 +4,38 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.polyshare.core.net.NetFixtures;
-import org.polyshare.core.net.NetTransport;
-import org.polyshare.core.net.Role;
-import org.polyshare.dealer.DealerServer;
 import org.polyshare.models.arch.Architecture;
-import org.polyshare.models.eval.PlainEvaluator;
 import org.polyshare.models.graph.Model;
-import org.polyshare.models.secure.ErrorBound;
 import org.polyshare.models.zoo.Zoo;
 
 /** Both parties on threads of this JVM, the dealer service too, all links over loopback TLS. */
 class PartyRunnerTest {
-  private static NetTransport net;
-  private static DealerServer dealer;
-
-  @BeforeAll
-  static void start() {
-    net = NetTransport.create(2);
-    dealer =
-        new DealerServer(
-            net,
-            NetFixtures.identity(Role.DEALER),
-            0,
-            DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(10)),
-            new PrintStream(new ByteArrayOutputStream()));
-  }
-
-  @AfterAll
-  static void stop() {
-    dealer.close();
-    net.close();
-  }
+  @RegisterExtension
+  static final LoopbackDealer dealer = new LoopbackDealer(Duration.ofSeconds(10));
 
   @ParameterizedTest
   @ValueSource(strings = {"tiny-pkn", "tiny-relu"})
   void twoPartiesMatchThePlaintextModel(String name) throws Exception {
     int inferences = 2;
-    Path certs = NetFixtures.certs();
-    CompletableFuture<Integer> listening = new CompletableFuture<>();
-    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-    Duration t = Duration.ofSeconds(30);
-    CompletableFuture<PartyRunner.Report> p0 =
-        CompletableFuture.supplyAsync(
-            () ->
-                PartyRunner.run(
-                    new PartyRunner.Config(
-                        0,
-                        null,
-                        0,
-                        0,
-                        "localhost",
-                        dealer.port(),
-                        certs,
-                        name,
-                        null,
-                        "runner-" + name,
-                        inferences,
-                        t,
-                        t),
-                    net,
-                    quiet,
-                    listening::complete));
-    int port = listening.get(60, TimeUnit.SECONDS);
-    PartyRunner.Report r1 =
-        PartyRunner.run(
-            new PartyRunner.Config(
-                1,
-                "localhost",
-                port,
-                null,
-                "localhost",
-                dealer.port(),
-                certs,
-                name,
-                null,
-                "runner-" + name,
-                inferences,
-                t,
-                t),
-            net,
-            quiet,
-            x -> {});
-    PartyRunner.Report r0 = p0.get(60, TimeUnit.SECONDS);
+    Parties.Outcome o =
+        dealer
+            .parties(name)
+            .clientModel(name)
+            .session("runner-" + name)
+            .inferences(inferences)
+            .run();
+    PartyRunner.Report r0 = o.party0();
+    PartyRunner.Report r1 = o.party1();
 
     Model model = Zoo.load(name);
-    double[][] xs = Zoo.sampleInputs(model, inferences, 42); // the demo inputs party 1 used,
-    for (double[] x : xs) {
-      Architecture.of(model).inputRange().clamp(x); // clamped into the range party 0 published
-    }
-    double bound = ErrorBound.logits(model, xs);
+    // the demo inputs party 1 used, clamped into the range party 0 published
+    Demo.assertMatchesPlaintext(model, r1, Demo.inputs(model, inferences));
     for (int k = 0; k < inferences; k++) {
       assertNull(r0.inferences().get(k).logits(), "party 0 learns no logits");
-      double[] secure = r1.inferences().get(k).logits();
-      double[] plain = PlainEvaluator.forward(model, xs[k]);
-      for (int j = 0; j < plain.length; j++) {
-        assertTrue(
-            Math.abs(secure[j] - plain[j]) <= bound,
-            name + " logit " + j + ": " + secure[j] + " vs " + plain[j] + " (bound " + bound + ")");
-      }
-      assertEquals(PartyRunner.argmax(plain), r1.inferences().get(k).prediction());
       assertTrue(r1.inferences().get(k).onlineTraffic().rounds() > 0);
       // streamed offline: the dealer's messages for an inference arrive while it runs
       assertTrue(r1.inferences().get(k).dealerBytes() > 0, "no dealer bytes in inference " + k);

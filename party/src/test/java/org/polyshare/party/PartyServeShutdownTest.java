@@ -4,23 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.polyshare.core.link.LinkException;
 import org.polyshare.core.net.DrainReport;
-import org.polyshare.core.net.Hello;
 import org.polyshare.core.net.NetFixtures;
-import org.polyshare.core.net.NetTransport;
 import org.polyshare.core.net.NettyLink;
-import org.polyshare.core.net.Role;
-import org.polyshare.dealer.DealerServer;
+import org.polyshare.core.ops.ChildJvm;
 
 /**
  * {@code party serve} as a real JVM stopped with SIGTERM: a running session of many inferences
@@ -29,39 +22,15 @@ import org.polyshare.dealer.DealerServer;
  */
 class PartyServeShutdownTest {
   private static final Duration T = Duration.ofSeconds(60);
-  private static NetTransport net;
-  private static DealerServer dealer;
 
-  @BeforeAll
-  static void start() {
-    net = NetTransport.create(2);
-    dealer =
-        new DealerServer(
-            net,
-            NetFixtures.identity(Role.DEALER),
-            0,
-            DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(30)),
-            new PrintStream(new ByteArrayOutputStream()));
-  }
+  @RegisterExtension
+  static final LoopbackDealer dealer = new LoopbackDealer(Duration.ofSeconds(30));
 
-  @AfterAll
-  static void stop() {
-    dealer.close();
-    net.close();
-  }
-
-  private static Jvm serve(int drainSeconds) throws Exception {
-    return Jvm.launch(
+  private static ChildJvm serve(int drainSeconds) throws Exception {
+    return ServeJvm.launch(
         "simple",
-        PartyCli.class,
-        "serve",
-        "--listen",
-        "0",
-        "--dealer",
-        "localhost:" + dealer.port(),
-        "--certs",
-        NetFixtures.certs().toString(),
-        "--model",
+        dealer.port(),
+        NetFixtures.certs(),
         "tiny-pkn",
         "--timeout",
         "60",
@@ -69,7 +38,7 @@ class PartyServeShutdownTest {
         String.valueOf(drainSeconds));
   }
 
-  private static void sigterm(Jvm j) {
+  private static void sigterm(ChildJvm j) {
     j.process()
         .toHandle()
         .destroy(); // SIGTERM (Process.destroy would also close our end of its output)
@@ -77,35 +46,22 @@ class PartyServeShutdownTest {
 
   @Test
   void aRunningSessionFinishesWithinTheDrainAndTheExitCodeIsZero() throws Exception {
-    Jvm service = serve(60);
+    ChildJvm service = serve(60);
     try {
-      int port = service.awaitNumber(Pattern.compile("serving model 'tiny-pkn' on port (\\d+)"));
+      int port = ServeJvm.port(service, "tiny-pkn");
       CompletableFuture<PartyRunner.Report> client =
           CompletableFuture.supplyAsync(
               () ->
-                  PartyRunner.run(
-                      new PartyRunner.Config(
-                          1,
-                          "localhost",
-                          port,
-                          null,
-                          "localhost",
-                          dealer.port(),
-                          NetFixtures.certs(),
-                          "tiny-pkn",
-                          null,
-                          "draining",
-                          200,
-                          T,
-                          T),
-                      net,
-                      new PrintStream(new ByteArrayOutputStream()),
-                      p -> {}));
+                  dealer
+                      .parties("tiny-pkn")
+                      .clientModel("tiny-pkn")
+                      .session("draining")
+                      .inferences(200)
+                      .timeout(T)
+                      .runClient(port));
       // SIGTERM once the session runs: party 0 has named the dealer session
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (dealer.activeSessions() == 0 && System.nanoTime() < end && !client.isDone()) {
-        Thread.sleep(10);
-      }
+      Await.until(
+          () -> dealer.server().activeSessions() > 0 || client.isDone(), Duration.ofSeconds(60));
       sigterm(service);
       PartyRunner.Report r = client.get(180, TimeUnit.SECONDS);
       assertEquals(200, r.inferences().size(), "every inference of the running session");
@@ -122,21 +78,13 @@ class PartyServeShutdownTest {
 
   @Test
   void aSessionOutlastingTheDrainIsEndedClearlyAndTheExitCodeIsThree() throws Exception {
-    Jvm service = serve(1);
+    ChildJvm service = serve(1);
     try {
-      int port = service.awaitNumber(Pattern.compile("serving model 'tiny-pkn' on port (\\d+)"));
+      int port = ServeJvm.port(service, "tiny-pkn");
       // a client that asks for its session and then does nothing: the session waits for it
       NettyLink stuck =
-          net.connect(
-              "localhost",
-              port,
-              NetFixtures.identity(Role.PARTY1),
-              Role.PARTY0,
-              NetFixtures.fastOptions().withTimeout(Duration.ofSeconds(30)),
-              Duration.ofSeconds(10));
-      stuck.handshake(Hello.of(Role.PARTY1, "stuck", null));
-      stuck.send(SessionStart.TAG_SESSION_REQUEST, new long[] {1});
-      stuck.receiveBytes(SessionStart.TAG_ARCHITECTURE);
+          dealer.stalledSession(
+              port, NetFixtures.fastOptions().withTimeout(Duration.ofSeconds(30)), "stuck");
       long t0 = System.nanoTime();
       sigterm(service);
       LinkException e = assertThrows(LinkException.class, () -> stuck.receiveLongs(1));

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,20 +15,17 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.polyshare.core.link.LinkException;
 import org.polyshare.core.net.Hello;
 import org.polyshare.core.net.LinkOptions;
 import org.polyshare.core.net.NetFixtures;
-import org.polyshare.core.net.NetTransport;
 import org.polyshare.core.net.NettyLink;
 import org.polyshare.core.net.Role;
 import org.polyshare.core.ops.LogCapture;
-import org.polyshare.dealer.DealerServer;
 import org.polyshare.models.arch.Architecture;
-import org.polyshare.models.eval.PlainEvaluator;
 import org.polyshare.models.graph.Model;
-import org.polyshare.models.secure.ErrorBound;
 import org.polyshare.models.zoo.Zoo;
 
 /**
@@ -40,36 +34,21 @@ import org.polyshare.models.zoo.Zoo;
 class PartyServiceTest {
   private static final String MODEL = "tiny-pkn";
   private static final Duration T = Duration.ofSeconds(30);
-  private static NetTransport net;
-  private static DealerServer dealer;
+
+  @RegisterExtension
+  static final LoopbackDealer dealer = new LoopbackDealer(Duration.ofSeconds(10));
+
   private static PartyService service;
   private static final LogCapture serviceLog = LogCapture.start(Level.INFO);
 
   @BeforeAll
   static void start() {
-    net = NetTransport.create(2);
-    dealer =
-        new DealerServer(
-            net,
-            NetFixtures.identity(Role.DEALER),
-            0,
-            DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(10)),
-            new PrintStream(new ByteArrayOutputStream()));
-    service =
-        new PartyService(
-            net,
-            NetFixtures.identity(Role.PARTY0),
-            Zoo.load(MODEL),
-            0,
-            new PartyService.Settings("localhost", dealer.port(), T, T, 2, 0, 100, null),
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    service = dealer.service(Zoo.load(MODEL), T, 2, 0, 100);
   }
 
   @AfterAll
   static void stop() {
     service.close();
-    dealer.close();
-    net.close();
   }
 
   private static String log() {
@@ -78,50 +57,29 @@ class PartyServiceTest {
 
   private static PartyRunner.Report client(
       String model, Path input, String session, int inferences) {
-    return PartyRunner.run(
-        new PartyRunner.Config(
-            1,
-            "localhost",
-            service.port(),
-            null,
-            "localhost",
-            dealer.port(),
-            NetFixtures.certs(),
-            model,
-            input,
-            session,
-            inferences,
-            T,
-            T),
-        net,
-        new PrintStream(new ByteArrayOutputStream()),
-        p -> {});
+    return client(service.port(), model, input, session, inferences);
+  }
+
+  private static PartyRunner.Report client(
+      int port, String model, Path input, String session, int inferences) {
+    return dealer
+        .parties(MODEL)
+        .clientModel(model)
+        .input(input)
+        .session(session)
+        .inferences(inferences)
+        .timeout(T)
+        .runClient(port);
   }
 
   /** Party 1's demo inputs: clamped into the range party 0 published. */
   private static double[][] demo(int n) {
-    Model model = Zoo.load(MODEL);
-    double[][] xs = Zoo.sampleInputs(model, n, 42);
-    for (double[] x : xs) {
-      Architecture.of(model).inputRange().clamp(x);
-    }
-    return xs;
+    return Demo.inputs(Zoo.load(MODEL), n);
   }
 
   /** Party 1's logits against the plaintext model on the inputs it used. */
   private static void assertMatchesPlaintext(PartyRunner.Report r, double[][] xs) {
-    Model model = Zoo.load(MODEL);
-    double bound = ErrorBound.logits(model, xs);
-    assertEquals(xs.length, r.inferences().size());
-    for (int k = 0; k < xs.length; k++) {
-      double[] secure = r.inferences().get(k).logits();
-      double[] plain = PlainEvaluator.forward(model, xs[k]);
-      for (int j = 0; j < plain.length; j++) {
-        assertTrue(
-            Math.abs(secure[j] - plain[j]) <= bound,
-            "logit " + j + ": " + secure[j] + " vs " + plain[j] + " (bound " + bound + ")");
-      }
-    }
+    Demo.assertMatchesPlaintext(Zoo.load(MODEL), r, xs);
   }
 
   @Test
@@ -181,33 +139,12 @@ class PartyServiceTest {
         e.getMessage());
     // a client that connects, says hello and vanishes before asking for a session: refused, no
     // session
-    var shy =
-        net.connect(
-            "localhost",
-            service.port(),
-            NetFixtures.identity(Role.PARTY1),
-            Role.PARTY0,
-            NetFixtures.fastOptions(),
-            Duration.ofSeconds(5));
+    var shy = dealer.dial(service.port(), NetFixtures.fastOptions());
     shy.handshake(Hello.of(Role.PARTY1, "shy", null));
     shy.close();
     // a client that asks for its session and vanishes: a failed session
-    var gone =
-        net.connect(
-            "localhost",
-            service.port(),
-            NetFixtures.identity(Role.PARTY1),
-            Role.PARTY0,
-            NetFixtures.fastOptions(),
-            Duration.ofSeconds(5));
-    gone.handshake(Hello.of(Role.PARTY1, "gone", null));
-    gone.send(SessionStart.TAG_SESSION_REQUEST, new long[] {1});
-    gone.receiveBytes(SessionStart.TAG_ARCHITECTURE);
-    gone.close();
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (service.failedSessions() < failedBefore + 2 && System.nanoTime() < end) {
-      Thread.sleep(20);
-    }
+    dealer.stalledSession(service.port(), NetFixtures.fastOptions(), "gone").close();
+    Await.until(() -> service.failedSessions() >= failedBefore + 2, Duration.ofSeconds(20));
     assertEquals(failedBefore + 2, service.failedSessions(), log());
     assertTrue(log().contains("failed after"), log());
     assertTrue(log().contains("refused a connection: connection to party 1"), log());
@@ -217,51 +154,19 @@ class PartyServiceTest {
 
   @Test
   void slowClientsCannotKeepALegitimateOneOut() throws Exception {
-    try (PartyService one =
-        new PartyService(
-            net,
-            NetFixtures.identity(Role.PARTY0),
-            Zoo.load(MODEL),
-            0,
-            new PartyService.Settings("localhost", dealer.port(), T, T, 1, 0, 100, null),
-            new PrintStream(new ByteArrayOutputStream()))) {
+    try (PartyService one = dealer.service(Zoo.load(MODEL), T, 1, 0, 100)) {
       // one --concurrent slot; three clients that authenticate and then stall: two never say hello,
       // one says hello and never asks for its session
       LinkOptions patient = NetFixtures.fastOptions().withTimeout(Duration.ofSeconds(30));
       List<NettyLink> slow = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        slow.add(
-            net.connect(
-                "localhost",
-                one.port(),
-                NetFixtures.identity(Role.PARTY1),
-                Role.PARTY0,
-                patient,
-                Duration.ofSeconds(5)));
+        slow.add(dealer.dial(one.port(), patient));
       }
       CompletableFuture<Hello> saidHello =
           CompletableFuture.supplyAsync(
               () -> slow.get(2).handshake(Hello.of(Role.PARTY1, "slow", null)));
       long t0 = System.nanoTime();
-      PartyRunner.Report r =
-          PartyRunner.run(
-              new PartyRunner.Config(
-                  1,
-                  "localhost",
-                  one.port(),
-                  null,
-                  "localhost",
-                  dealer.port(),
-                  NetFixtures.certs(),
-                  MODEL,
-                  null,
-                  "legit",
-                  1,
-                  T,
-                  T),
-              net,
-              new PrintStream(new ByteArrayOutputStream()),
-              p -> {});
+      PartyRunner.Report r = client(one.port(), MODEL, null, "legit", 1);
       assertMatchesPlaintext(r, Zoo.sampleInputs(Zoo.load(MODEL), 1, 42));
       assertTrue(
           slow.stream().allMatch(NettyLink::isOpen), "served while the slow ones still sat there");
@@ -283,28 +188,12 @@ class PartyServiceTest {
 
   @Test
   void drainStopsAcceptingAndEndsWhatOutlastsItWithAClearError() throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PartyService one =
-        new PartyService(
-            net,
-            NetFixtures.identity(Role.PARTY0),
-            Zoo.load(MODEL),
-            0,
-            new PartyService.Settings("localhost", dealer.port(), T, T, 2, 0, 100, null),
-            new PrintStream(out, true, StandardCharsets.UTF_8));
+    PartyService one = dealer.service(Zoo.load(MODEL), T, 2, 0, 100);
     try {
       // a session that runs (party 0 has joined the dealer) but whose client never goes on
       var stuck =
-          net.connect(
-              "localhost",
-              one.port(),
-              NetFixtures.identity(Role.PARTY1),
-              Role.PARTY0,
-              NetFixtures.fastOptions().withTimeout(Duration.ofSeconds(30)),
-              Duration.ofSeconds(5));
-      stuck.handshake(Hello.of(Role.PARTY1, "stuck", null));
-      stuck.send(SessionStart.TAG_SESSION_REQUEST, new long[] {1});
-      stuck.receiveBytes(SessionStart.TAG_ARCHITECTURE);
+          dealer.stalledSession(
+              one.port(), NetFixtures.fastOptions().withTimeout(Duration.ofSeconds(30)), "stuck");
       assertEquals(1, one.activeSessions());
       long t0 = System.nanoTime();
       org.polyshare.core.net.DrainReport r = one.drain(Duration.ofSeconds(1));
@@ -322,13 +211,8 @@ class PartyServiceTest {
       assertThrows(
           LinkException.class,
           () ->
-              net.connect(
-                      "localhost",
-                      one.port(),
-                      NetFixtures.identity(Role.PARTY1),
-                      Role.PARTY0,
-                      NetFixtures.fastOptions(),
-                      Duration.ofSeconds(1))
+              dealer
+                  .dial(one.port(), NetFixtures.fastOptions())
                   .handshake(Hello.of(Role.PARTY1, "late", null)));
       assertTrue(one.awaitFinished(Duration.ofSeconds(10)), "the service stopped");
       assertEquals(0, one.activeSessions());
@@ -339,76 +223,20 @@ class PartyServiceTest {
 
   @Test
   void aClientBeyondTheConcurrencyLimitIsTurnedAwayAtOnce() throws Exception {
-    try (PartyService one =
-        new PartyService(
-            net,
-            NetFixtures.identity(Role.PARTY0),
-            Zoo.load(MODEL),
-            0,
-            new PartyService.Settings("localhost", dealer.port(), T, T, 1, 0, 100, null),
-            new PrintStream(new ByteArrayOutputStream()))) {
+    try (PartyService one = dealer.service(Zoo.load(MODEL), T, 1, 0, 100)) {
       // a client that asks for its session and then sits in the only session slot
-      var idle =
-          net.connect(
-              "localhost",
-              one.port(),
-              NetFixtures.identity(Role.PARTY1),
-              Role.PARTY0,
-              NetFixtures.fastOptions(),
-              Duration.ofSeconds(5));
-      idle.handshake(org.polyshare.core.net.Hello.of(Role.PARTY1, "idle", null));
-      idle.send(SessionStart.TAG_SESSION_REQUEST, new long[] {1});
-      idle.receiveBytes(SessionStart.TAG_ARCHITECTURE); // it holds the slot now
+      // it holds the slot once it has read the architecture
+      var idle = dealer.stalledSession(one.port(), NetFixtures.fastOptions(), "idle");
       long t0 = System.nanoTime();
       RuntimeException busy =
-          assertThrows(
-              RuntimeException.class,
-              () ->
-                  PartyRunner.run(
-                      new PartyRunner.Config(
-                          1,
-                          "localhost",
-                          one.port(),
-                          null,
-                          "localhost",
-                          dealer.port(),
-                          NetFixtures.certs(),
-                          MODEL,
-                          null,
-                          "late",
-                          1,
-                          T,
-                          T),
-                      net,
-                      new PrintStream(new ByteArrayOutputStream()),
-                      p -> {}));
+          assertThrows(RuntimeException.class, () -> client(one.port(), MODEL, null, "late", 1));
       assertTrue(busy.getMessage().contains("busy"), busy.getMessage());
       assertTrue(
           System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "turned away only after a wait");
       idle.close();
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while ((one.failedSessions() < 1 || one.activeSessions() > 0) && System.nanoTime() < end) {
-        Thread.sleep(20);
-      }
-      PartyRunner.Report r =
-          PartyRunner.run(
-              new PartyRunner.Config(
-                  1,
-                  "localhost",
-                  one.port(),
-                  null,
-                  "localhost",
-                  dealer.port(),
-                  NetFixtures.certs(),
-                  MODEL,
-                  null,
-                  "then",
-                  1,
-                  T,
-                  T),
-              net,
-              new PrintStream(new ByteArrayOutputStream()),
-              p -> {});
+      Await.until(
+          () -> one.failedSessions() >= 1 && one.activeSessions() == 0, Duration.ofSeconds(20));
+      PartyRunner.Report r = client(one.port(), MODEL, null, "then", 1);
       assertMatchesPlaintext(r, demo(1));
     }
   }

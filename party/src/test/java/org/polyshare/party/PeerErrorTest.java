@@ -5,23 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.polyshare.core.link.LinkException;
-import org.polyshare.core.net.NetFixtures;
-import org.polyshare.core.net.NetTransport;
-import org.polyshare.core.net.Role;
 import org.polyshare.core.ops.LogCapture;
-import org.polyshare.dealer.DealerServer;
 import org.polyshare.models.graph.Layer;
 import org.polyshare.models.graph.Linear;
 import org.polyshare.models.graph.Model;
@@ -35,26 +28,9 @@ import org.polyshare.models.zoo.Zoo;
  */
 class PeerErrorTest {
   private static final Duration T = Duration.ofSeconds(30);
-  private static NetTransport net;
-  private static DealerServer dealer;
 
-  @BeforeAll
-  static void start() {
-    net = NetTransport.create(2);
-    dealer =
-        new DealerServer(
-            net,
-            NetFixtures.identity(Role.DEALER),
-            0,
-            DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(10)),
-            new PrintStream(new ByteArrayOutputStream()));
-  }
-
-  @AfterAll
-  static void stop() {
-    dealer.close();
-    net.close();
-  }
+  @RegisterExtension
+  static final LoopbackDealer dealer = new LoopbackDealer(Duration.ofSeconds(10));
 
   /** tiny-pkn with its classifier layer changed by {@code edit}. */
   private static Model withClassifier(UnaryOperator<Linear> edit) {
@@ -67,7 +43,7 @@ class PeerErrorTest {
   }
 
   @Test
-  void headroomFailureReachesTheClientAsAFixedSentence() {
+  void headroomFailureReachesTheClientAsAFixedSentence() throws Exception {
     Model escaping =
         withClassifier(
             lin -> {
@@ -81,7 +57,7 @@ class PeerErrorTest {
   }
 
   @Test
-  void unencodableWeightReachesTheClientAsAFixedSentence() {
+  void unencodableWeightReachesTheClientAsAFixedSentence() throws Exception {
     Model huge =
         withClassifier(
             lin -> {
@@ -93,7 +69,7 @@ class PeerErrorTest {
   }
 
   @Test
-  void unencodableBiasReachesTheClientAsAFixedSentence() {
+  void unencodableBiasReachesTheClientAsAFixedSentence() throws Exception {
     Model huge =
         withClassifier(
             lin -> {
@@ -109,46 +85,18 @@ class PeerErrorTest {
    * detail} (the error really happened), the client's error no number at all beyond the party
    * names, and in particular none of the numbers in the service's error line.
    */
-  private static void check(Model model, SecureModel.Options options, String detail) {
+  private static void check(Model model, SecureModel.Options options, String detail)
+      throws InterruptedException {
     try (LogCapture serviceLog = LogCapture.start(Level.INFO);
+        // the client truncates as the party path does by default
         PartyService service =
-            new PartyService(
-                net,
-                NetFixtures.identity(Role.PARTY0),
-                model,
-                // the client truncates as the party path does by default
-                options.withTruncation(PartyRunner.TRUNCATION),
-                0,
-                new PartyService.Settings("localhost", dealer.port(), T, T, 1, 1, 10, null),
-                new PartyMetrics())) {
+            dealer.service(model, options.withTruncation(PartyRunner.TRUNCATION), T, 1, 1, 10)) {
       LinkException e =
           assertThrows(
               LinkException.class,
-              () ->
-                  PartyRunner.run(
-                      new PartyRunner.Config(
-                          1,
-                          "localhost",
-                          service.port(),
-                          null,
-                          "localhost",
-                          dealer.port(),
-                          NetFixtures.certs(),
-                          null,
-                          null,
-                          null,
-                          1,
-                          T,
-                          T),
-                      net,
-                      new PrintStream(new ByteArrayOutputStream()),
-                      p -> {}));
+              () -> dealer.parties("tiny-pkn").timeout(T).runClient(service.port()));
+      Await.until(() -> serviceLog.text().contains("failed after"), T);
       String log = serviceLog.text();
-      long end = System.nanoTime() + T.toNanos();
-      while (!log.contains("failed after") && System.nanoTime() < end) {
-        Thread.onSpinWait();
-        log = serviceLog.text();
-      }
       assertTrue(
           log.contains(detail),
           "the service's log should have the detail '" + detail + "':\n" + log);

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.polyshare.core.net.NetFixtures;
+import org.polyshare.core.ops.ChildJvm;
 import org.polyshare.dealer.DealerCli;
 
 /**
@@ -22,7 +23,7 @@ import org.polyshare.dealer.DealerCli;
  */
 class ProcessKillTest {
   private static final int TIMEOUT_S = 60;
-  private static Jvm dealer;
+  private static ChildJvm dealer;
   private static int dealerPort;
   private static Path certs;
 
@@ -30,7 +31,8 @@ class ProcessKillTest {
   static void startDealer() throws Exception {
     certs = NetFixtures.certs();
     dealer =
-        Jvm.launch("simple", DealerCli.class, "serve", "--port", "0", "--certs", certs.toString());
+        ChildJvm.launch(
+            "simple", DealerCli.class, "serve", "--port", "0", "--certs", certs.toString());
     dealerPort = dealer.awaitNumber(Pattern.compile("dealer listening on port (\\d+)"));
   }
 
@@ -39,16 +41,16 @@ class ProcessKillTest {
     dealer.process().destroyForcibly();
   }
 
-  private static Jvm party(
+  private static ChildJvm party(
       int id, String peerOption, String peerValue, String session, int inferences)
       throws Exception {
     return party(dealerPort, id, peerOption, peerValue, session, inferences);
   }
 
-  private static Jvm party(
+  private static ChildJvm party(
       int dealerAt, int id, String peerOption, String peerValue, String session, int inferences)
       throws Exception {
-    return Jvm.launch(
+    return ChildJvm.launch(
         "simple",
         PartyCli.class,
         "run",
@@ -76,13 +78,13 @@ class ProcessKillTest {
   @ValueSource(ints = {0, 1})
   void theSurvivorFailsFastWithAClearError(int victim) throws Exception {
     String session = "kill" + victim;
-    Jvm p0 = party(0, "--listen", "0", session, 2_000);
-    Jvm p1 = null;
+    ChildJvm p0 = party(0, "--listen", "0", session, 2_000);
+    ChildJvm p1 = null;
     try {
       int port = p0.awaitNumber(Pattern.compile("listening for party 1 on port (\\d+)"));
       p1 = party(1, "--peer", "localhost:" + port, session, 2_000);
-      Jvm killed = victim == 0 ? p0 : p1;
-      Jvm survivor = victim == 0 ? p1 : p0;
+      ChildJvm killed = victim == 0 ? p0 : p1;
+      ChildJvm survivor = victim == 0 ? p1 : p0;
       // well into the session: both parties are in their loop of offline + online phases
       survivor.awaitNumber(Pattern.compile("party " + (1 - victim) + ": inference 5:"));
       long t0 = System.nanoTime();
@@ -114,10 +116,11 @@ class ProcessKillTest {
 
   @Test
   void aDealerKilledMidSessionEndsBothPartiesFast() throws Exception {
-    Jvm ownDealer =
-        Jvm.launch("simple", DealerCli.class, "serve", "--port", "0", "--certs", certs.toString());
-    Jvm p0 = null;
-    Jvm p1 = null;
+    ChildJvm ownDealer =
+        ChildJvm.launch(
+            "simple", DealerCli.class, "serve", "--port", "0", "--certs", certs.toString());
+    ChildJvm p0 = null;
+    ChildJvm p1 = null;
     try {
       int at = ownDealer.awaitNumber(Pattern.compile("dealer listening on port (\\d+)"));
       p0 = party(at, 0, "--listen", "0", "dealer-dies", 2_000);
@@ -125,7 +128,7 @@ class ProcessKillTest {
       p1 = party(at, 1, "--peer", "localhost:" + port, "dealer-dies", 2_000);
       p1.awaitNumber(Pattern.compile("party 1: inference 5:"));
       ownDealer.process().destroyForcibly();
-      for (Jvm p : new Jvm[] {p0, p1}) {
+      for (ChildJvm p : new ChildJvm[] {p0, p1}) {
         assertTrue(
             p.process().waitFor(TIMEOUT_S / 2, TimeUnit.SECONDS),
             "a party hangs without its dealer:\n" + p.output());
@@ -136,7 +139,7 @@ class ProcessKillTest {
       String both = p0.output() + "\n" + p1.output();
       assertTrue(Pattern.compile("party \\d: .*dealer.*(lost|closed)").matcher(both).find(), both);
     } finally {
-      for (Jvm j : new Jvm[] {ownDealer, p0, p1}) {
+      for (ChildJvm j : new ChildJvm[] {ownDealer, p0, p1}) {
         if (j != null) {
           j.process().destroyForcibly();
         }
@@ -146,18 +149,11 @@ class ProcessKillTest {
 
   @Test
   void theServiceOutlivesAKilledClient() throws Exception {
-    Jvm service =
-        Jvm.launch(
+    ChildJvm service =
+        ServeJvm.launch(
             "simple",
-            PartyCli.class,
-            "serve",
-            "--listen",
-            "0",
-            "--dealer",
-            "localhost:" + dealerPort,
-            "--certs",
-            certs.toString(),
-            "--model",
+            dealerPort,
+            certs,
             "tiny-pkn",
             "--max-sessions",
             "2",
@@ -165,10 +161,10 @@ class ProcessKillTest {
             "2000",
             "--timeout",
             String.valueOf(TIMEOUT_S));
-    Jvm doomed = null;
-    Jvm next = null;
+    ChildJvm doomed = null;
+    ChildJvm next = null;
     try {
-      int port = service.awaitNumber(Pattern.compile("serving model 'tiny-pkn' on port (\\d+)"));
+      int port = ServeJvm.port(service, "tiny-pkn");
       doomed = party(1, "--peer", "localhost:" + port, "doomed", 2_000);
       doomed.awaitNumber(Pattern.compile("party 1: inference 5:"));
       doomed.process().destroyForcibly();
@@ -185,7 +181,7 @@ class ProcessKillTest {
               .find(),
           service.output());
     } finally {
-      for (Jvm j : new Jvm[] {service, doomed, next}) {
+      for (ChildJvm j : new ChildJvm[] {service, doomed, next}) {
         if (j != null) {
           j.process().destroyForcibly();
         }

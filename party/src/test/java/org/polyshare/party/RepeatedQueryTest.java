@@ -5,25 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.polyshare.core.link.NetworkProfile;
-import org.polyshare.core.net.NetFixtures;
-import org.polyshare.core.net.NetTransport;
-import org.polyshare.core.net.Role;
 import org.polyshare.core.protocol.TruncationMode;
-import org.polyshare.dealer.DealerServer;
-import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.secure.ReluMode;
 import org.polyshare.models.secure.RingForward;
@@ -39,34 +27,21 @@ import org.polyshare.models.zoo.Zoo;
 class RepeatedQueryTest {
   private static final Duration T = Duration.ofSeconds(60);
   private static final int QUERIES = 6;
-  private static NetTransport net;
-  private static DealerServer dealer;
 
-  @BeforeAll
-  static void start() {
-    net = NetTransport.create(2);
-    dealer =
-        new DealerServer(
-            net,
-            NetFixtures.identity(Role.DEALER),
-            0,
-            DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(20)),
-            new PrintStream(new ByteArrayOutputStream()));
-  }
-
-  @AfterAll
-  static void stop() {
-    dealer.close();
-    net.close();
-  }
+  @RegisterExtension
+  static final LoopbackDealer dealer = new LoopbackDealer(Duration.ofSeconds(20));
 
   @ParameterizedTest(name = "{0} --relu {1}")
   @CsvSource({"tiny-pkn, gc", "lenet5-pkn, gc", "tiny-relu, gc", "tiny-relu, fss"})
   void theSameInputGivesBitIdenticalLogitsEqualToTheExactReference(
       String name, String relu, @TempDir Path dir) throws Exception {
     Model model = Zoo.load(name);
-    double[] x = input(model);
-    double[][] logits = session(name, file(dir, x), null, ReluMode.parse(relu), null);
+    double[] x = Demo.inputs(model, 1, 7)[0];
+    double[][] logits =
+        session(
+            dealer.parties(name).relu(ReluMode.parse(relu)),
+            Demo.file(dir, "x.txt", x),
+            PartyRunner.TRUNCATION);
     double[] want = new RingForward(model, 1).forward(new double[][] {x})[0];
     for (int k = 0; k < QUERIES; k++) {
       assertArrayEquals(
@@ -79,7 +54,11 @@ class RepeatedQueryTest {
   void dealerTruncationVariesAcrossQueriesSoTheCheckCanFail(String name, @TempDir Path dir)
       throws Exception {
     Model model = Zoo.load(name);
-    double[][] logits = session(name, file(dir, input(model)), TruncationMode.DEALER, null, null);
+    double[][] logits =
+        session(
+            dealer.parties(name),
+            Demo.file(dir, "x.txt", Demo.inputs(model, 1, 7)[0]),
+            TruncationMode.DEALER);
     boolean differ = false;
     for (int k = 1; k < QUERIES; k++) {
       differ |= !java.util.Arrays.equals(logits[0], logits[k]);
@@ -96,16 +75,15 @@ class RepeatedQueryTest {
   void aReluModeMismatchIsRefusedAtSessionStart(String relu0, String relu1, @TempDir Path dir)
       throws Exception {
     Model model = Zoo.load("tiny-relu");
+    Path input = Demo.file(dir, "x.txt", Demo.inputs(model, 1, 7)[0]);
     Exception e =
         assertThrows(
             Exception.class,
             () ->
                 session(
-                    "tiny-relu",
-                    file(dir, input(model)),
-                    null,
-                    ReluMode.parse(relu0),
-                    ReluMode.parse(relu1)));
+                    dealer.parties("tiny-relu").relu(ReluMode.parse(relu0), ReluMode.parse(relu1)),
+                    input,
+                    PartyRunner.TRUNCATION));
     String all = messages(e);
     assertTrue(all.contains("plans differ") && all.contains("--relu"), all);
   }
@@ -118,83 +96,11 @@ class RepeatedQueryTest {
     return b.toString();
   }
 
-  /** One input inside the published range (party 1 refuses others). */
-  private static double[] input(Model model) {
-    double[] x = Zoo.sampleInputs(model, 1, 7)[0];
-    Architecture.of(model).inputRange().clamp(x);
-    return x;
-  }
-
-  private static Path file(Path dir, double[] x) throws Exception {
-    StringBuilder b = new StringBuilder();
-    for (double v : x) {
-      b.append(v).append('\n');
-    }
-    Path p = dir.resolve("x.txt");
-    Files.writeString(p, b);
-    return p;
-  }
-
-  /**
-   * A session of {@link #QUERIES} inferences of the same input; party 1's logits per query. Party 0
-   * runs ReLU by {@code relu0}, party 1 by {@code relu1} (null: the same as party 0).
-   */
-  private static double[][] session(
-      String model, Path input, TruncationMode mode, ReluMode relu0, ReluMode relu1)
+  /** A session of {@link #QUERIES} inferences of the same input; party 1's logits per query. */
+  private static double[][] session(Parties parties, Path input, TruncationMode mode)
       throws Exception {
-    CompletableFuture<Integer> listening = new CompletableFuture<>();
-    CompletableFuture<PartyRunner.Report> p0 =
-        CompletableFuture.supplyAsync(
-            () ->
-                PartyRunner.run(
-                    new PartyRunner.Config(
-                        0,
-                        null,
-                        0,
-                        0,
-                        "localhost",
-                        dealer.port(),
-                        NetFixtures.certs(),
-                        model,
-                        null,
-                        null,
-                        QUERIES,
-                        T,
-                        T,
-                        NetworkProfile.LOOPBACK,
-                        null,
-                        null,
-                        mode,
-                        relu0),
-                    net,
-                    new PrintStream(new ByteArrayOutputStream()),
-                    listening::complete));
-    int port = listening.get(60, TimeUnit.SECONDS);
     PartyRunner.Report r1 =
-        PartyRunner.run(
-            new PartyRunner.Config(
-                1,
-                "localhost",
-                port,
-                null,
-                "localhost",
-                dealer.port(),
-                NetFixtures.certs(),
-                null,
-                input,
-                null,
-                QUERIES,
-                T,
-                T,
-                NetworkProfile.LOOPBACK,
-                null,
-                null,
-                mode,
-                relu1 == null ? relu0 : relu1),
-            net,
-            new PrintStream(new ByteArrayOutputStream()),
-            p -> {});
-    p0.get(60, TimeUnit.SECONDS);
+        parties.input(input).inferences(QUERIES).timeout(T).truncation(mode).run().party1();
     assertEquals(QUERIES, r1.inferences().size());
     double[][] out = new double[QUERIES][];
     for (int k = 0; k < QUERIES; k++) {

@@ -13,13 +13,8 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.polyshare.core.link.NetworkProfile;
-import org.polyshare.core.net.NetFixtures;
-import org.polyshare.core.net.NetTransport;
-import org.polyshare.core.net.Role;
 import org.polyshare.core.ops.MetricsEndpoint;
 import org.polyshare.core.protocol.TruncationMode;
-import org.polyshare.dealer.DealerMetrics;
 import org.polyshare.dealer.DealerServer;
 import org.polyshare.models.zoo.Zoo;
 
@@ -50,75 +45,32 @@ class ServiceMetricsTest {
   @Test
   void aSessionShowsInTheCountersOfBothServices() throws Exception {
     InetSocketAddress local = new InetSocketAddress("127.0.0.1", 0);
-    try (NetTransport net = NetTransport.create(2);
-        DealerServer dealer =
-            new DealerServer(
-                net,
-                NetFixtures.identity(Role.DEALER),
-                0,
-                DealerServer.Settings.defaults().withPairTimeout(T),
-                new DealerMetrics());
-        PartyService service =
-            new PartyService(
-                net,
-                NetFixtures.identity(Role.PARTY0),
-                Zoo.load("tiny-pkn"),
-                0,
-                new PartyService.Settings("localhost", dealer.port(), T, T, 1, 0, 10, null),
-                new PartyMetrics());
+    try (LoopbackDealer loopback =
+            LoopbackDealer.started(DealerServer.Settings.defaults().withPairTimeout(T));
+        PartyService service = loopback.service(Zoo.load("tiny-pkn"), T, 1, 0, 10);
         MetricsEndpoint dealerHttp =
-            MetricsEndpoint.start(local, dealer.metrics(), () -> "{\"status\": \"up\"}");
+            MetricsEndpoint.start(
+                local, loopback.server().metrics(), () -> "{\"status\": \"up\"}");
         MetricsEndpoint partyHttp =
             MetricsEndpoint.start(
                 local,
                 service.metrics(),
                 () -> "{\"status\": \"up\", \"sessions\": " + service.activeSessions() + "}")) {
+      Parties client = loopback.parties("tiny-pkn");
       PartyRunner.Report r =
-          PartyRunner.run(
-              new PartyRunner.Config(
-                  1,
-                  "localhost",
-                  service.port(),
-                  null,
-                  "localhost",
-                  dealer.port(),
-                  NetFixtures.certs(),
-                  "tiny-pkn",
-                  null,
-                  "metrics",
-                  2,
-                  T,
-                  T),
-              net,
-              null,
-              p -> {});
+          client.clientModel("tiny-pkn").session("metrics").inferences(2).runClient(service.port());
+      // another truncation than the service's: another plan, refused by party 0
       assertThrows(
           RuntimeException.class,
           () ->
-              PartyRunner.run(
-                  new PartyRunner.Config(
-                      1,
-                      "localhost",
-                      service.port(),
-                      null,
-                      "localhost",
-                      dealer.port(),
-                      NetFixtures.certs(),
-                      null,
-                      null,
-                      "other",
-                      1,
-                      T,
-                      T,
-                      NetworkProfile.LOOPBACK,
-                      null,
-                      null,
-                      // another truncation than the service's: another plan, refused by party 0
-                      TruncationMode.DEALER),
-                  net,
-                  null,
-                  p -> {}));
-      awaitCounts(service, dealer);
+              client.session("other").truncation(TruncationMode.DEALER).runClient(service.port()));
+      DealerServer dealer = loopback.server();
+      Await.until(
+          () ->
+              service.completedSessions() >= 1
+                  && service.failedSessions() >= 1
+                  && dealer.completedSessions() >= 1,
+          T);
 
       HttpResponse<String> health = get(partyHttp.port(), "/health");
       assertEquals(200, health.statusCode());
@@ -177,14 +129,6 @@ class ServiceMetricsTest {
                   HttpResponse.BodyHandlers.ofString())
               .statusCode());
       assertEquals(404, get(partyHttp.port(), "/metrics/else").statusCode());
-    }
-  }
-
-  private static void awaitCounts(PartyService s, DealerServer d) throws InterruptedException {
-    long end = System.nanoTime() + T.toNanos();
-    while ((s.completedSessions() < 1 || s.failedSessions() < 1 || d.completedSessions() < 1)
-        && System.nanoTime() < end) {
-      Thread.sleep(20);
     }
   }
 }

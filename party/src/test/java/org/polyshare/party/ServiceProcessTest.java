@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.polyshare.core.net.NetFixtures;
 import org.polyshare.core.net.NetTransport;
+import org.polyshare.core.ops.ChildJvm;
 import org.polyshare.dealer.DealerCli;
 
 /**
@@ -45,22 +46,16 @@ class ServiceProcessTest {
         "port = 0\ncerts = "
             + certs.toString().replace("\\", "\\\\")
             + "\nlog-format = json\nmetrics-port = 0\nmetrics-bind = 127.0.0.1\n");
-    Jvm dealer = Jvm.launch(DealerCli.class, "serve", "--config", config.toString());
-    Jvm service = null;
+    ChildJvm dealer = ChildJvm.launch(DealerCli.class, "serve", "--config", config.toString());
+    ChildJvm service = null;
     try {
       int dealerPort = dealer.awaitNumber(Pattern.compile("dealer listening on port (\\d+)"));
       int dealerMetrics = dealer.awaitNumber(METRICS);
       service =
-          Jvm.launch(
-              PartyCli.class,
-              "serve",
-              "--listen",
-              "0",
-              "--dealer",
-              "localhost:" + dealerPort,
-              "--certs",
-              certs.toString(),
-              "--model",
+          ServeJvm.launch(
+              "paranoid",
+              dealerPort,
+              certs,
               "tiny-pkn",
               "--metrics-port",
               "0",
@@ -72,8 +67,7 @@ class ServiceProcessTest {
               "30",
               "--connect-deadline",
               "30");
-      int servicePort =
-          service.awaitNumber(Pattern.compile("serving model 'tiny-pkn' on port (\\d+)"));
+      int servicePort = ServeJvm.port(service, "tiny-pkn");
       int serviceMetrics = service.awaitNumber(METRICS);
 
       Duration t = Duration.ofSeconds(30);

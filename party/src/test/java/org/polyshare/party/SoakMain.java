@@ -2,8 +2,6 @@ package org.polyshare.party;
 
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Locale;
@@ -11,9 +9,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import org.polyshare.core.net.NetFixtures;
-import org.polyshare.core.net.NetTransport;
-import org.polyshare.core.net.Role;
 import org.polyshare.dealer.DealerServer;
 import org.polyshare.models.eval.PlainEvaluator;
 import org.polyshare.models.graph.Model;
@@ -64,59 +59,25 @@ public final class SoakMain {
     int perSession = Integer.parseInt(args[1]);
     String name = "tiny-pkn";
     Model model = Zoo.load(name);
-    double[][] xs = Zoo.sampleInputs(model, perSession, 42); // the demo inputs every client uses,
-    for (double[] x : xs) {
-      org.polyshare.models.arch.Architecture.of(model)
-          .inputRange()
-          .clamp(x); // clamped into the published range
-    }
+    double[][] xs = Demo.inputs(model, perSession); // the demo inputs every client uses
     double[][] plain = new double[perSession][];
     for (int k = 0; k < perSession; k++) {
       plain[k] = PlainEvaluator.forward(model, xs[k]);
     }
     double bound = ErrorBound.logits(model, xs);
-    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
     Duration t = Duration.ofSeconds(30);
     int mismatches = 0;
     int done = 0;
     long heapAt100 = -1;
     long t0 = System.nanoTime();
-    try (NetTransport net = NetTransport.create(2);
-        DealerServer dealer =
-            new DealerServer(
-                net,
-                NetFixtures.identity(Role.DEALER),
-                0,
-                DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(10)),
-                quiet);
-        PartyService service =
-            new PartyService(
-                net,
-                NetFixtures.identity(Role.PARTY0),
-                model,
-                0,
-                new PartyService.Settings("localhost", dealer.port(), t, t, 1, 0, perSession, null),
-                quiet)) {
+    try (LoopbackDealer dealer =
+            LoopbackDealer.started(
+                DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(10)));
+        PartyService service = dealer.service(model, t, 1, 0, perSession)) {
+      Parties client =
+          dealer.parties(name).clientModel(name).session("soak").inferences(perSession).timeout(t);
       for (int s = 0; s < sessions; s++) {
-        PartyRunner.Report r =
-            PartyRunner.run(
-                new PartyRunner.Config(
-                    1,
-                    "localhost",
-                    service.port(),
-                    null,
-                    "localhost",
-                    dealer.port(),
-                    NetFixtures.certs(),
-                    name,
-                    null,
-                    "soak",
-                    perSession,
-                    t,
-                    t),
-                net,
-                quiet,
-                p -> {});
+        PartyRunner.Report r = client.runClient(service.port());
         for (int k = 0; k < perSession; k++) {
           double[] secure = r.inferences().get(k).logits();
           for (int j = 0; j < secure.length; j++) {
@@ -131,11 +92,9 @@ public final class SoakMain {
         }
       }
       // the service logs a session's end after the client returns: wait for the last one
-      long end = System.nanoTime() + 10_000_000_000L;
-      while (service.completedSessions() + service.failedSessions() < sessions
-          && System.nanoTime() < end) {
-        Thread.sleep(10);
-      }
+      Await.until(
+          () -> service.completedSessions() + service.failedSessions() >= sessions,
+          Duration.ofSeconds(10));
       long heapAtEnd = usedHeapAfterGc();
       System.out.printf(
           Locale.ROOT,

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.polyshare.core.ops.ChildJvm;
 import org.polyshare.dealer.DealerCli;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.eval.PlainEvaluator;
@@ -24,14 +25,14 @@ import org.polyshare.models.zoo.Zoo;
  */
 class ThreeProcessTest {
 
-  private static Jvm launch(Class<?> main, String... args) throws IOException {
-    return Jvm.launch(main, args);
+  private static ChildJvm launch(Class<?> main, String... args) throws IOException {
+    return ChildJvm.launch(main, args);
   }
 
   @Test
   void dealerAndTwoPartyProcessesRunASecureInference(@TempDir Path dir) throws Exception {
     Path certs = dir.resolve("certs");
-    Jvm mk = launch(DealerCli.class, "certs", "--out", certs.toString());
+    ChildJvm mk = launch(DealerCli.class, "certs", "--out", certs.toString());
     assertTrue(mk.process().waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, mk.process().exitValue(), mk.output());
 
@@ -45,11 +46,11 @@ class ThreeProcessTest {
     Path input = dir.resolve("input.txt");
     Files.writeString(input, text);
 
-    Jvm dealer =
+    ChildJvm dealer =
         launch(
             DealerCli.class, "serve", "--port", "0", "--certs", certs.resolve("dealer").toString());
-    Jvm p0 = null;
-    Jvm p1 = null;
+    ChildJvm p0 = null;
+    ChildJvm p1 = null;
     try {
       int dealerPort = dealer.awaitNumber(Pattern.compile("dealer listening on port (\\d+)"));
       p0 =
@@ -111,11 +112,11 @@ class ThreeProcessTest {
       // The dealer closes a session when both parties' goodbyes arrive, which may be after the
       // parties have exited: wait for it (bounded) rather than racing the teardown below.
       dealer.awaitNumber(Pattern.compile("session 'three' done"));
-      for (Jvm j : List.of(dealer, p0, p1)) {
+      for (ChildJvm j : List.of(dealer, p0, p1)) {
         assertFalse(j.output().contains("LEAK"), j.output());
       }
     } finally {
-      for (Jvm j : new Jvm[] {p0, p1, dealer}) {
+      for (ChildJvm j : new ChildJvm[] {p0, p1, dealer}) {
         if (j != null) {
           j.process().destroyForcibly();
         }

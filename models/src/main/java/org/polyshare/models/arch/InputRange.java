@@ -2,7 +2,6 @@ package org.polyshare.models.arch;
 
 import java.util.Locale;
 import org.polyshare.models.graph.Model;
-import org.polyshare.models.secure.SecureModel;
 import org.polyshare.models.zoo.Zoo;
 
 /**
@@ -14,10 +13,13 @@ import org.polyshare.models.zoo.Zoo;
  */
 public record InputRange(double lo, double hi) {
   /**
-   * Seed of the headroom guard's calibration inputs ({@code SecureModel.checkHeadroom} and {@code
-   * models inspect} draw {@code Zoo.sampleInputs(model, n, GUARD_SEED)}).
+   * How far the published range reaches beyond the calibration inputs, as a fraction of their span
+   * on each side: {@code [lo - MARGIN·(hi - lo), hi + MARGIN·(hi - lo)]}. A fresh value of the
+   * calibration distribution exceeds the largest of n calibration values with probability 1/(n +
+   * 1), and then only by a little (n is 2,048 for tiny, 25,088 for LeNet-5); 1/8 of the span lets
+   * those through, while an input scaled wrongly (unnormalised pixels 0..255, or ×10) is refused.
    */
-  static final long GUARD_SEED = 0x6a7d;
+  public static final double MARGIN = 0.125;
 
   public InputRange {
     if (!Double.isFinite(lo) || !Double.isFinite(hi) || !(lo <= hi)) {
@@ -27,18 +29,35 @@ public record InputRange(double lo, double hi) {
   }
 
   /**
-   * The range the headroom guard checked {@code model} on: symmetric, ±(the largest |value| of its
-   * N(0, 1) calibration inputs). Depends on the input shape only, not on the weights.
+   * The range of {@code model}'s calibration set ({@link Zoo#calibrationInputs}, the inputs its
+   * weights were calibrated on) widened by {@link #MARGIN}. A PolyShare model has one input tensor
+   * ({@code Model.INPUT}), so this is that tensor's range, over all its values.
    */
   public static InputRange calibrated(Model model) {
-    double m = 0;
-    for (double[] x :
-        Zoo.sampleInputs(model, SecureModel.Options.defaults().calibrationSamples(), GUARD_SEED)) {
+    return over(Zoo.calibrationInputs(model), MARGIN);
+  }
+
+  /**
+   * The range over every value of {@code inputs}, widened on each side by {@code margin} times the
+   * span.
+   */
+  public static InputRange over(double[][] inputs, double margin) {
+    if (!(margin >= 0)) {
+      throw new IllegalArgumentException("an input range margin must be >= 0, got " + margin);
+    }
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (double[] x : inputs) {
       for (double v : x) {
-        m = Math.max(m, Math.abs(v));
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
       }
     }
-    return new InputRange(-m, m);
+    if (lo > hi) {
+      throw new IllegalArgumentException("an input range needs at least one calibration value");
+    }
+    double pad = margin * (hi - lo);
+    return new InputRange(lo - pad, hi + pad);
   }
 
   /** Whether {@code v} lies in the range (NaN never does). */

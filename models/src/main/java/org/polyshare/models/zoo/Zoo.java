@@ -33,6 +33,15 @@ public final class Zoo {
     return m.inputSize() <= 1024 ? 32 : 6;
   }
 
+  /**
+   * The inputs the zoo's weights are {@linkplain Calibrator calibrated} on: {@link
+   * #calibrationSamples} N(0, 1) draws from a fixed seed. They depend on the input shape only, so a
+   * zoo model exported to ONNX and read back has the same set.
+   */
+  public static double[][] calibrationInputs(Model m) {
+    return sampleInputs(m, calibrationSamples(m), SEED + 1);
+  }
+
   public record Entry(String name, String description, Supplier<Model> architecture) {}
 
   private static final ImmutableMap<String, Entry> ENTRIES;
@@ -88,8 +97,7 @@ public final class Zoo {
       return ModelSource.readFile(name);
     }
     Model m = architecture(name);
-    return Calibrator.calibrate(
-        randomize(m, SEED), sampleInputs(m, calibrationSamples(m), SEED + 1));
+    return Calibrator.calibrate(randomize(m, SEED), calibrationInputs(m));
   }
 
   /** He-normal weights, zero biases, from {@code seed}. */

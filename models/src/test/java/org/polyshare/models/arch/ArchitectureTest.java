@@ -121,15 +121,57 @@ class ArchitectureTest {
   }
 
   @Test
-  void theCalibratedRangeIsWhatTheHeadroomGuardChecked() {
+  void theCalibratedRangeIsTheCalibrationSetsRangeWithItsMargin() {
     for (String name : List.of("tiny-pkn", "lenet5-pkn")) {
       Model m = Zoo.load(name);
+      double[][] set = Zoo.calibrationInputs(m);
+      assertEquals(Zoo.calibrationSamples(m), set.length, name);
+      double lo = Double.POSITIVE_INFINITY;
+      double hi = Double.NEGATIVE_INFINITY;
+      for (double[] x : set) {
+        for (double v : x) {
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
+      }
+      double pad = InputRange.MARGIN * (hi - lo);
+      InputRange r = Architecture.of(m).inputRange();
+      assertEquals(lo - pad, r.lo(), 1e-12, name);
+      assertEquals(hi + pad, r.hi(), 1e-12, name);
+      for (double[] x : set) {
+        r.check(x, 0); // every calibration input is accepted
+      }
+      // the headroom guard's samples lie inside the range it publishes
       double guard =
           SecureModel.checkHeadroom(m, SecureModel.Options.defaults()).layers().get(0).maxAbs();
-      InputRange r = Architecture.of(m).inputRange();
-      assertEquals(guard, r.hi(), name);
-      assertEquals(-guard, r.lo(), name);
+      assertTrue(guard <= Math.min(-r.lo(), r.hi()), name + ": guard " + guard + " vs " + r);
     }
+  }
+
+  @Test
+  void theRangeOverInputsIsWidenedBySpanTimesMargin() {
+    InputRange r = InputRange.over(new double[][] {{0, 1}, {2, -2}}, 0.25);
+    assertEquals(-3, r.lo());
+    assertEquals(3, r.hi());
+    assertThrows(IllegalArgumentException.class, () -> InputRange.over(new double[][] {{}}, 0.1));
+    assertThrows(IllegalArgumentException.class, () -> InputRange.over(new double[][] {{1}}, -1));
+  }
+
+  @Test
+  void justBeyondTheCalibratedRangeIsRefusedAndJustInsideAccepted() {
+    Model m = Zoo.load("tiny-pkn");
+    InputRange r = Architecture.of(m).inputRange();
+    double[] x = new double[m.inputSize()];
+    x[5] = r.hi();
+    x[6] = r.lo();
+    r.check(x, 0);
+    x[5] = Math.nextUp(r.hi());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.check(x, 2));
+    assertTrue(
+        e.getMessage().contains("input 2, value 5")
+            && e.getMessage().contains("outside the range " + r)
+            && e.getMessage().contains("calibrated for"),
+        e.getMessage());
   }
 
   @Test

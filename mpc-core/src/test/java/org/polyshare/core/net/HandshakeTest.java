@@ -8,8 +8,6 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.polyshare.core.link.LinkException;
 
@@ -18,18 +16,8 @@ import org.polyshare.core.link.LinkException;
  * clearly.
  */
 class HandshakeTest {
-  private static NetTransport net;
+  private static final NetTransport net = NetFixtures.transport();
   private static final LinkOptions OPT = NetFixtures.fastOptions();
-
-  @BeforeAll
-  static void start() {
-    net = NetTransport.create(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    net.close();
-  }
 
   /** Outcome of one attempt: what each side threw (null = succeeded). */
   private record Outcome(Throwable server, Throwable client) {}

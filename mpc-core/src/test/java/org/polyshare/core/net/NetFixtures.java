@@ -17,6 +17,20 @@ public final class NetFixtures {
 
   private static Path certs;
   private static Path otherCa;
+  private static NetTransport transport;
+
+  /**
+   * One transport (two event-loop threads) shared by the test classes of this JVM, closed when the
+   * JVM exits; a test that must see a transport close makes its own.
+   */
+  public static synchronized NetTransport transport() {
+    if (transport == null) {
+      NetTransport t = NetTransport.create(2);
+      Runtime.getRuntime().addShutdownHook(new Thread(t::close, "close-test-transport"));
+      transport = t;
+    }
+    return transport;
+  }
 
   /** One certificate directory (CA + dealer + both parties) per JVM. */
   public static synchronized Path certs() {

@@ -15,8 +15,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.polyshare.core.link.LinkException;
 
@@ -27,19 +25,9 @@ import org.polyshare.core.link.LinkException;
  * waits for something behind it; a tag outside every protocol family is refused.
  */
 class PeerLimitsTest {
-  private static NetTransport net;
+  private static final NetTransport net = NetFixtures.transport();
   private static final LinkOptions OPT = NetFixtures.fastOptions();
   private static final byte[] PLAN = {5, 6, 7};
-
-  @BeforeAll
-  static void start() {
-    net = NetTransport.create(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    net.close();
-  }
 
   /** A frame header alone: {@code payload} bytes of {@code kind} announced under {@code tag}. */
   private static ByteBuf header(int tag, byte kind, long payload) {

@@ -1,4 +1,4 @@
-package org.polyshare.party;
+package org.polyshare.core.ops;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,15 +13,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A child JVM running one of our CLIs on the test class path, its output collected line by line.
+ * A child JVM running one of our mains on the test class path, its output collected line by line
+ * (shared by the dealer and party process tests).
  */
-record Jvm(Process process, List<String> lines) {
+public record ChildJvm(Process process, List<String> lines) {
   /** With Netty's leak detector at PARANOID. */
-  static Jvm launch(Class<?> main, String... args) throws IOException {
+  public static ChildJvm launch(Class<?> main, String... args) throws IOException {
     return launch("paranoid", main, args);
   }
 
-  static Jvm launch(String leakDetection, Class<?> main, String... args) throws IOException {
+  public static ChildJvm launch(String leakDetection, Class<?> main, String... args)
+      throws IOException {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -50,10 +52,10 @@ record Jvm(Process process, List<String> lines) {
             });
     t.setDaemon(true);
     t.start();
-    return new Jvm(p, lines);
+    return new ChildJvm(p, lines);
   }
 
-  String output() {
+  public String output() {
     synchronized (lines) {
       return String.join("\n", lines);
     }
@@ -63,7 +65,7 @@ record Jvm(Process process, List<String> lines) {
    * Waits (≤ 60 s) for a line matching {@code p}; returns the number in its group 1, or 0 without
    * one.
    */
-  int awaitNumber(Pattern p) throws InterruptedException {
+  public int awaitNumber(Pattern p) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < end) {
       synchronized (lines) {
