@@ -30,7 +30,10 @@ import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.onnx.OnnxImporter;
+import org.polyshare.models.secure.LayerReport;
 import org.polyshare.models.secure.SecureModel;
+import org.polyshare.models.secure.SecureOptions;
+import org.polyshare.models.secure.SecureResult;
 import org.polyshare.models.zoo.Zoo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,8 +60,8 @@ public final class PartyRunner {
   public static final TruncationMode TRUNCATION = TruncationMode.EXACT;
 
   /** Secure-model options of the party path in {@code mode}. */
-  public static SecureModel.Options options(TruncationMode mode) {
-    return SecureModel.Options.defaults().withTruncation(mode);
+  public static SecureOptions options(TruncationMode mode) {
+    return SecureOptions.defaults().withTruncation(mode);
   }
 
   /**
@@ -269,7 +272,7 @@ public final class PartyRunner {
       LinkStats.Snapshot offlineTraffic,
       LinkStats.Snapshot onlineTraffic,
       long dealerBytes,
-      List<SecureModel.LayerReport> layers) {}
+      List<LayerReport> layers) {}
 
   /**
    * Everything this party measured. {@code compiled} is the model this party ran: at party 1 the
@@ -491,7 +494,7 @@ public final class PartyRunner {
       // Both finish the offline phase before either starts the online one, so that the
       // online clock does not include waiting for the other party's offline work.
       phaseBarrier(link);
-      SecureModel.Result r = session.online(inputs == null ? null : new double[][] {inputs[k]});
+      SecureResult r = session.online(inputs == null ? null : new double[][] {inputs[k]});
       double[] logits = r.logits() == null ? null : r.logits()[0];
       int pred = logits == null ? -1 : argmax(logits);
       out.add(
@@ -611,7 +614,7 @@ public final class PartyRunner {
           .append(i.dealerBytes())
           .append(", \"layers\": [");
       for (int j = 0; j < i.layers().size(); j++) {
-        SecureModel.LayerReport l = i.layers().get(j);
+        LayerReport l = i.layers().get(j);
         b.append(j == 0 ? "" : ", ")
             .append("{\"layer\": \"")
             .append(escape(l.layer()))

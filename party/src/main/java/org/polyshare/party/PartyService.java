@@ -28,6 +28,7 @@ import org.polyshare.core.ops.ServiceMetrics;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.secure.SecureModel;
+import org.polyshare.models.secure.SecureOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -128,7 +129,7 @@ public final class PartyService implements AutoCloseable {
       NetTransport net,
       TlsIdentity identity,
       Model model,
-      SecureModel.Options options,
+      SecureOptions options,
       int port,
       Settings settings,
       PartyMetrics metrics) {

@@ -10,6 +10,7 @@ import org.polyshare.core.correlation.CorrelationPlan;
 import org.polyshare.core.net.NettyLink;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.secure.SecureModel;
+import org.polyshare.models.secure.SecureOptions;
 
 /**
  * The session start on the authenticated party link, right after the hello. Party 1 holds no model:
@@ -130,7 +131,7 @@ final class SessionStart {
       NettyLink peer,
       int inferences,
       ArchitecturePin pin,
-      SecureModel.Options options,
+      SecureOptions options,
       Consumer<Architecture> accept) {
     peer.send(TAG_SESSION_REQUEST, new long[] {inferences});
     Architecture arch;

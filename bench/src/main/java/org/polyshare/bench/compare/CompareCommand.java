@@ -14,7 +14,7 @@ import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.onnx.ModelSource;
 import org.polyshare.models.secure.ReluMode;
-import org.polyshare.models.secure.SecureModel;
+import org.polyshare.models.secure.SecureOptions;
 import org.polyshare.models.zoo.Zoo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -258,7 +258,7 @@ public final class CompareCommand implements Callable<Integer> {
                   warmup,
                   progress,
                   label,
-                  SecureModel.Options.defaults().withRelu(relu));
+                  SecureOptions.defaults().withRelu(relu));
         } else {
           progress.begin(name + ": launching party processes (setup)");
           List<double[]> single = new ArrayList<>();

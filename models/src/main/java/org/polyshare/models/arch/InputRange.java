@@ -2,7 +2,7 @@ package org.polyshare.models.arch;
 
 import java.util.Locale;
 import org.polyshare.models.graph.Model;
-import org.polyshare.models.secure.SecureModel;
+import org.polyshare.models.secure.SecureOptions;
 import org.polyshare.models.zoo.Zoo;
 
 /**
@@ -33,7 +33,7 @@ public record InputRange(double lo, double hi) {
   public static InputRange calibrated(Model model) {
     double m = 0;
     for (double[] x :
-        Zoo.sampleInputs(model, SecureModel.Options.defaults().calibrationSamples(), GUARD_SEED)) {
+        Zoo.sampleInputs(model, SecureOptions.defaults().calibrationSamples(), GUARD_SEED)) {
       for (double v : x) {
         m = Math.max(m, Math.abs(v));
       }

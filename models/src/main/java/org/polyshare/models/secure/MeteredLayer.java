@@ -57,7 +57,7 @@ final class MeteredLayer {
     private final SecureLayer.Inference inner;
     private final LayerCost offline;
     private final LayerCost offlineActivation;
-    private SecureModel.LayerReport report;
+    private LayerReport report;
 
     private Inference(SecureLayer.Inference inner, LayerCost offline, LayerCost offlineActivation) {
       this.inner = inner;
@@ -79,7 +79,7 @@ final class MeteredLayer {
       long[] y = inner.onlineActivation(q, z);
       LayerCost activation = layer.hasActivation() ? act.stop() : LayerCost.ZERO;
       report =
-          new SecureModel.LayerReport(
+          new LayerReport(
               layer.name(),
               layer.kind(),
               offline,
@@ -90,7 +90,7 @@ final class MeteredLayer {
       return y;
     }
 
-    SecureModel.LayerReport report() {
+    LayerReport report() {
       return report;
     }
   }

@@ -44,7 +44,7 @@ final class SecureInference {
     offlineTraffic = party.link().stats().snapshot().minus(s0);
   }
 
-  SecureModel.Result run(double[][] inputs) {
+  SecureResult run(double[][] inputs) {
     boolean client = party.id() == 1;
     if (client && (inputs == null || inputs.length != batch)) {
       throw new IllegalArgumentException(
@@ -66,7 +66,7 @@ final class SecureInference {
             client ? Encoding.encodeBatch(q.fixedPoint(), inputs, inSize) : null,
             batch * inSize);
     LiveTensors acts = new LiveTensors(layers, out);
-    List<SecureModel.LayerReport> reports = new ArrayList<>();
+    List<LayerReport> reports = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) {
       SecureLayer l = layers.get(i);
       out = steps.get(i).online(q, acts.inputs(l));
@@ -86,7 +86,7 @@ final class SecureInference {
     }
     double[][] outputs =
         client ? program.outputs(Encoding.decodeBatch(q.fixedPoint(), y, batch)) : null;
-    return new SecureModel.Result(
+    return new SecureResult(
         outputs,
         Collections.unmodifiableList(reports),
         offlineNanos,

@@ -17,6 +17,7 @@ import org.polyshare.models.graph.Linear;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.graph.PolyKerv;
 import org.polyshare.models.secure.SecureModel;
+import org.polyshare.models.secure.SecureOptions;
 import org.polyshare.models.zoo.Zoo;
 
 class ArchitectureTest {
@@ -125,7 +126,7 @@ class ArchitectureTest {
     for (String name : List.of("tiny-pkn", "lenet5-pkn")) {
       Model m = Zoo.load(name);
       double guard =
-          SecureModel.checkHeadroom(m, SecureModel.Options.defaults()).layers().get(0).maxAbs();
+          SecureModel.checkHeadroom(m, SecureOptions.defaults()).layers().get(0).maxAbs();
       InputRange r = Architecture.of(m).inputRange();
       assertEquals(guard, r.hi(), name);
       assertEquals(-guard, r.lo(), name);

@@ -15,17 +15,17 @@ import org.polyshare.models.graph.Model;
  */
 final class SecureRun {
   record Outcome(
-      List<SecureModel.Result> party0,
-      List<SecureModel.Result> party1,
+      List<SecureResult> party0,
+      List<SecureResult> party1,
       double[][] logits,
       boolean dealerQuietOnline) {
-    SecureModel.Result last1() {
+    SecureResult last1() {
       return party1.get(party1.size() - 1);
     }
   }
 
   static Outcome run(
-      Model owner, Model clientView, double[][] inputs, int batch, SecureModel.Options options) {
+      Model owner, Model clientView, double[][] inputs, int batch, SecureOptions options) {
     if (inputs.length % batch != 0) {
       throw new IllegalArgumentException("inputs must fill whole batches");
     }
@@ -35,11 +35,11 @@ final class SecureRun {
     InProcessSession session =
         new InProcessSession(owner.fixedPoint(), options.truncation(), Duration.ofSeconds(120));
     boolean[] quiet = {true};
-    TwoParties.Result<List<SecureModel.Result>> r =
+    TwoParties.Result<List<SecureResult>> r =
         session.run(
             p -> {
               SecureModel.Session s = sm0.open(p);
-              List<SecureModel.Result> out = new ArrayList<>();
+              List<SecureResult> out = new ArrayList<>();
               for (int k = 0; k < rounds; k++) {
                 s.offline();
                 out.add(s.online(null));
@@ -48,7 +48,7 @@ final class SecureRun {
             },
             p -> {
               SecureModel.Session s = sm1.open(p);
-              List<SecureModel.Result> out = new ArrayList<>();
+              List<SecureResult> out = new ArrayList<>();
               for (int k = 0; k < rounds; k++) {
                 s.offline(); // strictly before this batch's input is touched
                 InProcessDealer.Traffic before = session.dealer().trafficTo(1);

@@ -25,6 +25,28 @@ class TrafficFingerprintTest {
     assertEquals(expected.strip(), TrafficFingerprint.light(false).strip());
   }
 
+  /**
+   * With the fused PolyKerv off, every message is as recorded before the fused path existed ({@code
+   * secure/traffic-fingerprint-chain.txt}, the pins of the square-and-multiply lowering).
+   */
+  @Test
+  void theChainLoweringIsUnchanged() throws Exception {
+    String expected;
+    try (InputStream in = getClass().getResourceAsStream("/secure/traffic-fingerprint-chain.txt")) {
+      expected = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertEquals(
+        expected.strip(),
+        TrafficFingerprint.light(false, SecureOptions.defaults().withFusedPolyKerv(false)).strip());
+  }
+
+  @Test
+  @EnabledIfSystemProperty(named = "fingerprint.light", matches = ".+")
+  void writeLightFingerprints() throws Exception {
+    java.nio.file.Files.writeString(
+        Path.of(System.getProperty("fingerprint.light")), TrafficFingerprint.light(false));
+  }
+
   @Test
   @EnabledIfSystemProperty(named = "fingerprint.out", matches = ".+")
   void writeFingerprints() throws Exception {
