@@ -121,23 +121,15 @@ public final class SecureModel {
     int f = program.model.fracBits();
     if (party.fixedPoint().fracBits() != f) {
       throw new IllegalArgumentException(
-          "party "
-              + party.id()
-              + " uses "
-              + party.fixedPoint()
-              + " but model '"
-              + program.model.name()
-              + "' runs at f = "
-              + f);
+          String.format(
+              "party %d uses %s but model '%s' runs at f = %d",
+              party.id(), party.fixedPoint(), program.model.name(), f));
     }
     if (party.truncationMode() != options.truncation()) {
       throw new IllegalArgumentException(
-          "party "
-              + party.id()
-              + " truncates in mode "
-              + party.truncationMode()
-              + " but the plan was made for "
-              + options.truncation());
+          String.format(
+              "party %d truncates in mode %s but the plan was made for %s",
+              party.id(), party.truncationMode(), options.truncation()));
     }
     if (party.id() == 0 && options.headroomGuard()) {
       checkHeadroom(program.model, options);
