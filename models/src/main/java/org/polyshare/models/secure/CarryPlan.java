@@ -224,7 +224,7 @@ public final class CarryPlan {
   public Headroom.Report headroom(Model m, Headroom.Report r) {
     List<Headroom.LayerHeadroom> out = new ArrayList<>();
     for (Headroom.LayerHeadroom row : r.layers()) {
-      Layer l = layer(m, row.layer());
+      Layer l = m.has(row.layer()) ? m.layer(row.layer()) : null;
       int scale = row.scaleBits();
       if (l != null && !(l instanceof Flatten)) {
         scale += excess(l.inputs().get(0));
@@ -239,15 +239,6 @@ public final class CarryPlan {
               row.layer(), row.kind(), row.maxAbs(), scale, row.limitBits(), bits));
     }
     return new Headroom.Report(r.model(), r.fracBits(), r.samples(), out);
-  }
-
-  private static Layer layer(Model m, String name) {
-    for (Layer l : m.layers()) {
-      if (l.name().equals(name)) {
-        return l;
-      }
-    }
-    return null;
   }
 
   /** One line per PolyKerv: form, openings online, input shift and the reason. */

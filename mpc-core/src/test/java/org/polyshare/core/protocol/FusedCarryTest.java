@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.polyshare.core.correlation.CorrelationRequest;
-import org.polyshare.core.link.TwoParties;
 import org.polyshare.core.ring.FixedPoint;
 
 /**
@@ -54,35 +52,27 @@ class FusedCarryTest {
   /** Secure: fused power, local product with the public W, party 0 adds B, one truncation. */
   private static long[] carried(
       TruncationMode mode, long[] z, long[] w, long[] b, int f, int dp, long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    long[] z1 = new long[z.length];
-    long[] z0 = new long[z.length];
-    for (int i = 0; i < z.length; i++) {
-      z1[i] = rnd.nextLong();
-      z0[i] = z[i] - z1[i];
-    }
-    TwoParties.Result<long[]> r =
-        new InProcessSession(new FixedPoint(Math.max(8, f)), mode) // shifts are explicit
-            .run(
-                p -> {
-                  long[] mine = p.id() == 0 ? z0 : z1;
-                  long[] out = new long[mine.length];
-                  for (int from = 0; from < mine.length; from += CHUNK) {
-                    int to = Math.min(mine.length, from + CHUNK);
-                    long[] pw = FusedPower.power(p, Arrays.copyOfRange(mine, from, to), f, dp);
+    // the session's f is unused: every shift here is explicit
+    InProcessSession session = new InProcessSession(new FixedPoint(Math.max(8, f)), mode);
+    return SharedRuns.reveal(
+        SharedRuns.onShares(
+            session,
+            z,
+            seed,
+            (p, share) -> {
+              int[] at = {0};
+              return SharedRuns.inChunks(
+                  share,
+                  CHUNK,
+                  part -> {
+                    long[] pw = FusedPower.power(p, part, f, dp);
                     for (int i = 0; i < pw.length; i++) {
-                      pw[i] = pw[i] * w[from + i] + (p.isFirst() ? b[from + i] : 0);
+                      pw[i] = pw[i] * w[at[0] + i] + (p.isFirst() ? b[at[0] + i] : 0);
                     }
-                    long[] y = Truncation.truncate(p, pw, dp * f);
-                    System.arraycopy(y, 0, out, from, y.length);
-                  }
-                  return out;
-                });
-    long[] out = new long[z.length];
-    for (int i = 0; i < z.length; i++) {
-      out[i] = r.party0()[i] + r.party1()[i];
-    }
-    return out;
+                    at[0] += pw.length;
+                    return Truncation.truncate(p, pw, dp * f);
+                  });
+            }));
   }
 
   private static BigInteger big(long v) {
