@@ -13,7 +13,8 @@ import org.polyshare.bench.harness.Report;
 import org.polyshare.bench.model.ModelBenchmark;
 import org.polyshare.bench.model.ModelBenchmark.Rep;
 import org.polyshare.core.protocol.TruncationMode;
-import org.polyshare.models.secure.SecureModel;
+import org.polyshare.models.secure.LayerReport;
+import org.polyshare.models.secure.SecureResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -72,11 +73,11 @@ final class ModelCommand implements Callable<Integer> {
 
   static List<LayerRow> layers(List<Rep> reps) {
     List<LayerRow> rows = new ArrayList<>();
-    SecureModel.Result last = reps.get(reps.size() - 1).party1();
+    SecureResult last = reps.get(reps.size() - 1).party1();
     for (int i = 0; i < last.layers().size(); i++) {
       int j = i;
-      SecureModel.LayerReport a = reps.get(reps.size() - 1).party0().layers().get(j);
-      SecureModel.LayerReport b = last.layers().get(j);
+      LayerReport a = reps.get(reps.size() - 1).party0().layers().get(j);
+      LayerReport b = last.layers().get(j);
       rows.add(
           new LayerRow(
               b.layer(),
@@ -90,8 +91,8 @@ final class ModelCommand implements Callable<Integer> {
   }
 
   private static double slower(Rep x, int layer, boolean offline) {
-    SecureModel.LayerReport a = x.party0().layers().get(layer);
-    SecureModel.LayerReport b = x.party1().layers().get(layer);
+    LayerReport a = x.party0().layers().get(layer);
+    LayerReport b = x.party1().layers().get(layer);
     return offline
         ? Math.max(a.offlineNanos(), b.offlineNanos()) / 1e6
         : Math.max(a.onlineNanos(), b.onlineNanos()) / 1e6;
@@ -134,8 +135,8 @@ final class ModelCommand implements Callable<Integer> {
         Medians.median(
             reps, x -> Math.max(x.party0().onlineNanos(), x.party1().onlineNanos()) / 1e6);
     double plain = Medians.median(reps, x -> x.plaintext().wallMs());
-    SecureModel.Result last0 = reps.get(reps.size() - 1).party0();
-    SecureModel.Result last1 = reps.get(reps.size() - 1).party1();
+    SecureResult last0 = reps.get(reps.size() - 1).party0();
+    SecureResult last1 = reps.get(reps.size() - 1).party1();
     double err = 0;
     boolean top1 = true;
     for (int i = 0; i < s.batch(); i++) {

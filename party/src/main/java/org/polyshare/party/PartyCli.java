@@ -331,7 +331,7 @@ public final class PartyCli implements Runnable {
       PartyService.Settings settings;
       org.polyshare.core.net.TlsIdentity identity;
       org.polyshare.models.graph.Model m;
-      org.polyshare.models.secure.SecureModel.Options options;
+      org.polyshare.models.secure.SecureOptions options;
       try {
         options =
             PartyRunner.options(

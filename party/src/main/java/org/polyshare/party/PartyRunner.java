@@ -30,8 +30,11 @@ import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.onnx.OnnxImporter;
+import org.polyshare.models.secure.LayerReport;
 import org.polyshare.models.secure.ReluMode;
 import org.polyshare.models.secure.SecureModel;
+import org.polyshare.models.secure.SecureOptions;
+import org.polyshare.models.secure.SecureResult;
 import org.polyshare.models.zoo.Zoo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,15 +61,15 @@ public final class PartyRunner {
   public static final TruncationMode TRUNCATION = TruncationMode.EXACT;
 
   /** Secure-model options of the party path in {@code mode}. */
-  public static SecureModel.Options options(TruncationMode mode) {
-    return SecureModel.Options.defaults().withTruncation(mode);
+  public static SecureOptions options(TruncationMode mode) {
+    return SecureOptions.defaults().withTruncation(mode);
   }
 
   /**
    * Secure-model options of the party path in {@code mode} with ReLU (and max-pool) by {@code
    * relu}: both parties must run the same; the plan hash refuses a mismatch.
    */
-  public static SecureModel.Options options(TruncationMode mode, ReluMode relu) {
+  public static SecureOptions options(TruncationMode mode, ReluMode relu) {
     return options(mode).withRelu(relu == null ? ReluMode.GC : relu);
   }
 
@@ -348,7 +351,7 @@ public final class PartyRunner {
       LinkStats.Snapshot offlineTraffic,
       LinkStats.Snapshot onlineTraffic,
       long dealerBytes,
-      List<SecureModel.LayerReport> layers,
+      List<LayerReport> layers,
       long startedAtMillis,
       long finishedAtMillis) {
     /** The first (at batch 1 the only) input's logits; null at party 0. */
@@ -598,7 +601,7 @@ public final class PartyRunner {
       // Both finish the offline phase before either starts the online one, so that the
       // online clock does not include waiting for the other party's offline work.
       phaseBarrier(link);
-      SecureModel.Result r = session.online(inputs == null ? null : batchOf(inputs, k, batch));
+      SecureResult r = session.online(inputs == null ? null : batchOf(inputs, k, batch));
       dealt = dealer.stats().bytesReceived() - dealt; // streamed, the dealer serves during online
       double[][] logits = r.logits();
       int[] preds = new int[logits == null ? 0 : logits.length];
@@ -746,7 +749,7 @@ public final class PartyRunner {
           .append(i.finishedAtMillis())
           .append(", \"layers\": [");
       for (int j = 0; j < i.layers().size(); j++) {
-        SecureModel.LayerReport l = i.layers().get(j);
+        LayerReport l = i.layers().get(j);
         b.append(j == 0 ? "" : ", ")
             .append("{\"layer\": \"")
             .append(escape(l.layer()))

@@ -29,6 +29,7 @@ import org.polyshare.core.ops.ServiceMetrics;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.secure.SecureModel;
+import org.polyshare.models.secure.SecureOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -109,7 +110,7 @@ public final class PartyService implements AutoCloseable {
   private final NetTransport net;
   private final TlsIdentity identity;
   private final Model model;
-  private final SecureModel.Options options;
+  private final SecureOptions options;
   private final Map<Integer, SecureModel> secure = new ConcurrentHashMap<>();
   private final Architecture architecture;
   private final Settings settings;
@@ -159,7 +160,7 @@ public final class PartyService implements AutoCloseable {
       NetTransport net,
       TlsIdentity identity,
       Model model,
-      SecureModel.Options options,
+      SecureOptions options,
       int port,
       Settings settings,
       PartyMetrics metrics) {

@@ -11,6 +11,7 @@ import org.polyshare.core.correlation.CorrelationPlan;
 import org.polyshare.core.net.NettyLink;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.secure.SecureModel;
+import org.polyshare.models.secure.SecureOptions;
 
 /**
  * The session start on the authenticated party link, right after the hello. Party 1 holds no model:
@@ -161,7 +162,7 @@ final class SessionStart {
       int inferences,
       int batch,
       ArchitecturePin pin,
-      SecureModel.Options options,
+      SecureOptions options,
       Consumer<Architecture> accept) {
     // batch 1 keeps the one-element request every party 0 understands
     peer.send(

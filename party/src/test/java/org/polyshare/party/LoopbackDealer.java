@@ -13,7 +13,7 @@ import org.polyshare.core.net.Role;
 import org.polyshare.dealer.DealerMetrics;
 import org.polyshare.dealer.DealerServer;
 import org.polyshare.models.graph.Model;
-import org.polyshare.models.secure.SecureModel;
+import org.polyshare.models.secure.SecureOptions;
 
 /**
  * A real dealer service on loopback TLS with the test certificates, for one test class
@@ -86,7 +86,7 @@ final class LoopbackDealer implements BeforeAllCallback, AfterAllCallback, AutoC
    */
   PartyService service(
       Model model,
-      SecureModel.Options options,
+      SecureOptions options,
       Duration t,
       int concurrent,
       int maxSessions,

@@ -18,7 +18,7 @@ import org.polyshare.core.ops.LogCapture;
 import org.polyshare.models.graph.Layer;
 import org.polyshare.models.graph.Linear;
 import org.polyshare.models.graph.Model;
-import org.polyshare.models.secure.SecureModel;
+import org.polyshare.models.secure.SecureOptions;
 import org.polyshare.models.zoo.Zoo;
 
 /**
@@ -53,7 +53,7 @@ class PeerErrorTest {
               }
               return lin.withParams(w, lin.bias());
             });
-    check(escaping, SecureModel.Options.defaults(), "headroom");
+    check(escaping, SecureOptions.defaults(), "headroom");
   }
 
   @Test
@@ -65,7 +65,7 @@ class PeerErrorTest {
               w[5] = 7.654321e40;
               return lin.withParams(w, lin.bias());
             });
-    check(huge, SecureModel.Options.defaults().withGuard(false), "7.654321E40");
+    check(huge, SecureOptions.defaults().withGuard(false), "7.654321E40");
   }
 
   @Test
@@ -77,7 +77,7 @@ class PeerErrorTest {
               b[3] = 9.87654e25;
               return lin.withParams(lin.weight(), b);
             });
-    check(huge, SecureModel.Options.defaults().withGuard(false), "9.87654E25");
+    check(huge, SecureOptions.defaults().withGuard(false), "9.87654E25");
   }
 
   /**
@@ -85,7 +85,7 @@ class PeerErrorTest {
    * detail} (the error really happened), the client's error no number at all beyond the party
    * names, and in particular none of the numbers in the service's error line.
    */
-  private static void check(Model model, SecureModel.Options options, String detail)
+  private static void check(Model model, SecureOptions options, String detail)
       throws InterruptedException {
     try (LogCapture serviceLog = LogCapture.start(Level.INFO);
         // the client truncates as the party path does by default

@@ -6,6 +6,8 @@ import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.models.data.Mnist;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.secure.SecureModel;
+import org.polyshare.models.secure.SecureOptions;
+import org.polyshare.models.secure.SecureResult;
 
 /**
  * {@code bench accuracy --mode in_process}: both parties as threads of this JVM over an in-memory
@@ -25,7 +27,7 @@ public final class InProcessAccuracy {
       TruncationMode truncation,
       SecurePass secure) {
     int n = test.n();
-    SecureModel.Options opts = SecureModel.Options.defaults().withTruncation(truncation);
+    SecureOptions opts = SecureOptions.defaults().withTruncation(truncation);
     SecureModel sm0 = SecureModel.compile(owner, batch, opts);
     SecureModel sm1 = SecureModel.compile(client, batch, opts);
     int batches = (n + batch - 1) / batch;
@@ -52,7 +54,7 @@ public final class InProcessAccuracy {
               in[j] = test.image(Math.min(lo + j, n - 1));
             }
             s.offline();
-            SecureModel.Result res = s.online(in);
+            SecureResult res = s.online(in);
             secure.addTimes(res.offlineNanos(), res.onlineNanos());
             for (int j = 0; j < batch && lo + j < n; j++) {
               secure.logits(lo + j, res.logits()[j]);

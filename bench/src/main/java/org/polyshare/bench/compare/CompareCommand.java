@@ -12,7 +12,7 @@ import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.secure.ReluMode;
-import org.polyshare.models.secure.SecureModel;
+import org.polyshare.models.secure.SecureOptions;
 import org.polyshare.models.zoo.Zoo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -191,7 +191,7 @@ public final class CompareCommand implements Callable<Integer> {
                   warmup,
                   progress,
                   label,
-                  SecureModel.Options.defaults().withRelu(relu));
+                  SecureOptions.defaults().withRelu(relu));
         } else {
           progress.begin(label + ": launching party processes (setup)");
           List<double[]> single = new ArrayList<>();

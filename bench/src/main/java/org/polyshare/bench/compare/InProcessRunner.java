@@ -15,7 +15,10 @@ import org.polyshare.core.link.ShapedLink;
 import org.polyshare.core.link.TwoParties;
 import org.polyshare.core.protocol.Party;
 import org.polyshare.models.graph.Model;
+import org.polyshare.models.secure.LayerReport;
 import org.polyshare.models.secure.SecureModel;
+import org.polyshare.models.secure.SecureOptions;
+import org.polyshare.models.secure.SecureResult;
 
 /**
  * Runs one variant in one JVM: party 0 and party 1 on two threads ({@link TwoPartyRun}) over an
@@ -29,7 +32,7 @@ final class InProcessRunner {
   record Run(List<Measurement> reps, List<double[][]> logits) {}
 
   /** One party's inference: its result and the dealer's bytes to it in the offline phase. */
-  private record PartyRep(SecureModel.Result result, long dealerBytes) {}
+  private record PartyRep(SecureResult result, long dealerBytes) {}
 
   /** What one party saw: the session setup and the measured inferences. */
   private record PartyTrace(PhaseCost setup, List<PartyRep> reps) {}
@@ -49,7 +52,7 @@ final class InProcessRunner {
       int warmup,
       Progress progress,
       String label) {
-    return run(owner, clientView, inputs, warmup, progress, label, SecureModel.Options.defaults());
+    return run(owner, clientView, inputs, warmup, progress, label, SecureOptions.defaults());
   }
 
   /** As above, evaluated with {@code options} (e.g. the FSS ReLU arm). */
@@ -60,7 +63,7 @@ final class InProcessRunner {
       int warmup,
       Progress progress,
       String label,
-      SecureModel.Options options) {
+      SecureOptions options) {
     int batch = inputs.get(0).length;
     Repetitions reps = new Repetitions(warmup, inputs.size() - warmup);
     SecureModel sm0 = SecureModel.compile(owner, batch, options);
@@ -114,7 +117,7 @@ final class InProcessRunner {
                 ctx.barrier().await();
                 shown.step();
                 shown.begin(label + ": " + reps.label(k) + " online");
-                SecureModel.Result res = session.online(id == 1 ? inputs.get(k) : null);
+                SecureResult res = session.online(id == 1 ? inputs.get(k) : null);
                 ctx.barrier().await();
                 shown.step();
                 return new PartyRep(res, dealerBytes);
@@ -127,13 +130,13 @@ final class InProcessRunner {
   }
 
   private static Measurement measurement(PartyTrace t0, PartyTrace t1, int k) {
-    SecureModel.Result r0 = t0.reps().get(k).result();
-    SecureModel.Result r1 = t1.reps().get(k).result();
-    SecureModel.Result slowerOffline = r0.offlineNanos() >= r1.offlineNanos() ? r0 : r1;
+    SecureResult r0 = t0.reps().get(k).result();
+    SecureResult r1 = t1.reps().get(k).result();
+    SecureResult slowerOffline = r0.offlineNanos() >= r1.offlineNanos() ? r0 : r1;
     LayerSplit split = new LayerSplit();
     for (int i = 0; i < r1.layers().size(); i++) {
-      SecureModel.LayerReport a = r0.layers().get(i);
-      SecureModel.LayerReport b = r1.layers().get(i);
+      LayerReport a = r0.layers().get(i);
+      LayerReport b = r1.layers().get(i);
       split.add(
           b.layer(),
           b.kind(),

@@ -7,7 +7,7 @@ import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.secure.ReluMode;
-import org.polyshare.models.secure.SecureModel;
+import org.polyshare.models.secure.SecureOptions;
 import org.polyshare.models.zoo.Zoo;
 
 /**
@@ -44,7 +44,7 @@ public record OnlineCost(double onlineMs, long onlineBytes, long onlineRounds, b
                   warmup,
                   progress,
                   label,
-                  SecureModel.Options.defaults().withRelu(relu));
+                  SecureOptions.defaults().withRelu(relu));
       List<ReferenceCheck.Outcome> checks = new ArrayList<>();
       for (int k = 0; k < run.logits().size(); k++) {
         checks.add(ReferenceCheck.check(owner, inputs.get(warmup + k), run.logits().get(k)));

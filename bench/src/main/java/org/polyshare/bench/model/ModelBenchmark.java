@@ -16,6 +16,8 @@ import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.secure.RingForward;
 import org.polyshare.models.secure.SecureModel;
+import org.polyshare.models.secure.SecureOptions;
+import org.polyshare.models.secure.SecureResult;
 import org.polyshare.models.zoo.Zoo;
 
 /**
@@ -36,8 +38,8 @@ public final class ModelBenchmark {
   /**
    * One repetition: each party's secure result (per-layer costs inside) and the plaintext forward.
    */
-  public record Rep(SecureModel.Result party0, SecureModel.Result party1, PhaseCost plaintext) {
-    public SecureModel.Result party(int id) {
+  public record Rep(SecureResult party0, SecureResult party1, PhaseCost plaintext) {
+    public SecureResult party(int id) {
       return id == 0 ? party0 : party1;
     }
   }
@@ -52,7 +54,7 @@ public final class ModelBenchmark {
       double[][] secureOutputs,
       double[][] int64Outputs) {}
 
-  private record Side(PhaseCost setup, List<SecureModel.Result> results, long[] ring) {}
+  private record Side(PhaseCost setup, List<SecureResult> results, long[] ring) {}
 
   public static Run run(Settings s) {
     if (s.batch() < 1) {
@@ -64,7 +66,7 @@ public final class ModelBenchmark {
     double[][] xs = Zoo.sampleInputs(model, s.batch(), 2024);
     RingForward plain = new RingForward(model, s.batch());
     long[] encoded = model.fixedPoint().encode(flatten(xs));
-    SecureModel.Options opt = SecureModel.Options.defaults().withTruncation(s.truncation());
+    SecureOptions opt = SecureOptions.defaults().withTruncation(s.truncation());
     SecureModel sm0 = SecureModel.compile(model, s.batch(), opt);
     SecureModel sm1 = SecureModel.compile(arch, s.batch(), opt);
     InProcessDealer dealer = new InProcessDealer();
@@ -107,7 +109,7 @@ public final class ModelBenchmark {
     PhaseTimer setup = PhaseTimer.start(ctx.link().stats());
     SecureModel.Session session = sm.open(p);
     PhaseCost setupCost = setup.stop();
-    List<SecureModel.Result> results = new ArrayList<>();
+    List<SecureResult> results = new ArrayList<>();
     long[] ring = null;
     for (int k = 0; k < s.reps().total(); k++) {
       barrier.await();

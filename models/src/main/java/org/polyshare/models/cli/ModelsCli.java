@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.calib.Headroom;
 import org.polyshare.models.data.Mnist;
@@ -15,6 +16,8 @@ import org.polyshare.models.graph.Model;
 import org.polyshare.models.graph.Params;
 import org.polyshare.models.onnx.OnnxExporter;
 import org.polyshare.models.onnx.OnnxFormatException;
+import org.polyshare.models.secure.CarryPlan;
+import org.polyshare.models.secure.SecureOptions;
 import org.polyshare.models.zoo.ModelSource;
 import org.polyshare.models.zoo.Zoo;
 import picocli.CommandLine;
@@ -165,6 +168,17 @@ public final class ModelsCli implements Runnable {
       System.out.println();
       Headroom.Report r = Headroom.measure(m, xs);
       System.out.print(r.format());
+      CarryPlan plan =
+          CarryPlan.of(m, SecureOptions.defaults().withTruncation(TruncationMode.EXACT));
+      if (!plan.kervs().isEmpty()) {
+        Headroom.LayerHeadroom t = plan.headroom(m, r).tightest();
+        System.out.printf(
+            "%nPolyKerv lowering (party path: fused, exact truncation; scales up to 2^%d):%n",
+            CarryPlan.SCALE_LIMIT);
+        System.out.print(plan.format());
+        System.out.printf(
+            "at the compiled scales: tightest %s with %.1f bits%n", t.layer(), t.headroomBits());
+      }
       Headroom.LayerHeadroom low = r.firstBelow(Headroom.DEFAULT_MARGIN_BITS);
       if (low != null) {
         // exit code 3, as `models train` when activations escape

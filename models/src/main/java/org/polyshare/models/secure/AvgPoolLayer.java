@@ -16,7 +16,8 @@ import org.polyshare.models.graph.AvgPool;
  * 0}, or ceil mode, the divisors differ per output position (the window's cells inside the input,
  * or inside the padded input); they depend on the geometry alone, so they are public: position
  * {@code o} is multiplied by {@code round(2^(f+g)/d_o)}, then all are truncated by {@code f+g} at
- * once. Error ≤ 1 + |x|·2^(−g−1) ulps, as for one constant.
+ * once. Error ≤ 1 + |x|·2^(−g−1) ulps, as for one constant. A power-of-two pool may read a carried
+ * power ({@link CarryPlan}): its truncation then also removes the input's extra bits.
  */
 final class AvgPoolLayer extends SecureLayer {
   private final AvgPool pool;
@@ -43,9 +44,13 @@ final class AvgPoolLayer extends SecureLayer {
       }
     }
     this.divisor = one;
+    if (carryIn > 0 && (one == 0 || Arithmetic.exactShift(1.0 / one) <= 0)) {
+      throw new IllegalStateException(
+          "pool '" + pool.name() + "' reads a carried power but its divisor is not a power of two");
+    }
     if (one > 0) {
       constants = null;
-      bits = Arithmetic.mulPublicShift(f, 1.0 / one);
+      bits = Arithmetic.mulPublicShift(f, 1.0 / one) + carryIn;
     } else {
       bits = f + Arithmetic.guardBits(f);
       long[] perPosition = new long[d.length];
@@ -54,6 +59,21 @@ final class AvgPoolLayer extends SecureLayer {
       }
       constants = spread(perPosition, n());
     }
+  }
+
+  /**
+   * {@code s} when every window of {@code pool} on {@code inShape} divides by the same {@code 2^s}
+   * (its division is then a truncation by s alone), else 0.
+   */
+  static int exactShift(AvgPool pool, int[] inShape) {
+    PoolGeometry g = PoolGeometry.of(inShape, pool.window(), pool.name());
+    int[] d = pool.countIncludePad() ? g.padded : g.inside;
+    for (int v : d) {
+      if (v != d[0]) {
+        return 0;
+      }
+    }
+    return Arithmetic.exactShift(1.0 / d[0]);
   }
 
   /** The per-position constants repeated over channels and samples. */
@@ -81,7 +101,9 @@ final class AvgPoolLayer extends SecureLayer {
   long[] online(Party q, long[][] in) {
     long[] s = sums(in[0]);
     if (constants == null) {
-      return Arithmetic.mulPublic(q, s, 1.0 / divisor);
+      return carryIn > 0
+          ? Truncation.truncate(q, s, bits)
+          : Arithmetic.mulPublic(q, s, 1.0 / divisor);
     }
     for (int i = 0; i < s.length; i++) {
       s[i] *= constants[i];
@@ -93,7 +115,7 @@ final class AvgPoolLayer extends SecureLayer {
   long[] ring(long[][] in) {
     long[] s = sums(in[0]);
     if (constants == null) {
-      return RingOps.scaleShift(s, 1.0 / divisor, f);
+      return carryIn > 0 ? RingOps.shift(s, bits) : RingOps.scaleShift(s, 1.0 / divisor, f);
     }
     for (int i = 0; i < s.length; i++) {
       s[i] *= constants[i];

@@ -14,7 +14,6 @@ final class BatchNormLayer extends SecureLayer {
   private final Encoded scale;
   private final Encoded shift;
   private final int per;
-  private final List<CorrelationRequest> requests;
 
   BatchNormLayer(Program.Step step, Lowering low) {
     super(step, low);
@@ -22,34 +21,22 @@ final class BatchNormLayer extends SecureLayer {
     this.per = Encoding.spatial(step.inShape());
     this.scale = new Encoded(() -> Encoding.perElement(fp.encode(bn.scale()), per, n()));
     this.shift = new Encoded(() -> Encoding.perElement(fp.encode(bn.shift()), per, n()));
-    this.requests = Lists.concat(List.of(new CorrelationRequest.Triples(n())), truncation(n(), f));
-  }
-
-  @Override
-  List<CorrelationRequest> linearRequests() {
-    return requests;
+    requests(
+        List.of(),
+        Lists.concat(List.of(new CorrelationRequest.Triples(n())), truncation(n(), f)),
+        List.of(),
+        false);
   }
 
   @Override
   long[] online(Party q, long[][] in) {
     boolean owner = q.id() == 0;
     long[] z = Beaver.mul(q, in[0], owner ? scale.get() : new long[n()]);
-    if (owner) {
-      long[] t = shift.get();
-      for (int k = 0; k < z.length; k++) {
-        z[k] += t[k];
-      }
-    }
-    return z;
+    return owner ? RingOps.addInPlace(z, shift.get()) : z;
   }
 
   @Override
   long[] ring(long[][] in) {
-    long[] z = RingOps.mulShift(in[0], scale.get(), f);
-    long[] t = shift.get();
-    for (int k = 0; k < z.length; k++) {
-      z[k] += t[k];
-    }
-    return z;
+    return RingOps.addInPlace(RingOps.mulShift(in[0], scale.get(), f), shift.get());
   }
 }

@@ -13,14 +13,14 @@ import org.polyshare.core.protocol.Truncation;
  * reading it is fused, the garbled ReLU with shift f ({@link GcRelu}): the circuit takes the 2f-bit
  * product and truncates by wiring, exactly (floor). In the FSS arm the fused ReLU is {@link
  * FssReluStep} with shift f: the ReLU on the 2f-scale product, then its exact truncation (two
- * online rounds, the same floor).
+ * online rounds, the same floor). A layer reading a carried power ({@link CarryPlan}, {@code e}
+ * extra bits) truncates by {@code f + e} in the same opening.
  */
 final class LinearLayer extends SecureLayer {
   private final OwnedProduct product;
   private final boolean fusedRelu;
   private final boolean fss;
-  private final List<CorrelationRequest> linearRequests;
-  private final List<CorrelationRequest> activationRequests;
+  private final int shift;
 
   LinearLayer(Program.Step step, Lowering low, OwnedProduct product) {
     this(step, low, product, ReluMode.GC);
@@ -31,34 +31,21 @@ final class LinearLayer extends SecureLayer {
     this.product = product;
     this.fusedRelu = step.fusedRelu() != null;
     this.fss = fusedRelu && relu == ReluMode.FSS;
-    if (fusedRelu) {
-      linearRequests = List.of(product.inferenceRequest());
-      activationRequests =
-          fss ? FssReluStep.requests(n(), f) : List.of(new CorrelationRequest.RandomOt(64 * n()));
-    } else {
-      linearRequests = Lists.concat(List.of(product.inferenceRequest()), truncation(n(), f));
-      activationRequests = List.of();
+    this.shift = f + carryIn;
+    if (fusedRelu && carryIn != 0) {
+      throw new IllegalStateException("a fused ReLU cannot read a carried power");
     }
-  }
-
-  @Override
-  List<CorrelationRequest> sessionRequests() {
-    return List.of(product.sessionRequest());
-  }
-
-  @Override
-  List<CorrelationRequest> linearRequests() {
-    return linearRequests;
-  }
-
-  @Override
-  List<CorrelationRequest> activationRequests() {
-    return activationRequests;
-  }
-
-  @Override
-  boolean hasActivation() {
-    return fusedRelu;
+    List<CorrelationRequest> session = List.of(product.sessionRequest());
+    List<CorrelationRequest> fixedMask = List.of(product.inferenceRequest());
+    if (fusedRelu) {
+      requests(
+          session,
+          fixedMask,
+          fss ? FssReluStep.requests(n(), f) : List.of(new CorrelationRequest.RandomOt(64 * n())),
+          true);
+    } else {
+      requests(session, Lists.concat(fixedMask, truncation(n(), shift)), List.of(), false);
+    }
   }
 
   @Override
@@ -70,14 +57,8 @@ final class LinearLayer extends SecureLayer {
   Session open(Party party) {
     FixedWeightLinear fw = product.open(party);
     return () ->
-        new Inference() {
-          private FixedWeightLinear.Prepared prepared;
+        new OwnedProduct.Inference(product, fw) {
           private GcOffline relu;
-
-          @Override
-          void offlineLinear(Party q) {
-            prepared = fw.prepare(q);
-          }
 
           @Override
           void offlineActivation(Party q) {
@@ -88,8 +69,8 @@ final class LinearLayer extends SecureLayer {
 
           @Override
           long[] onlineLinear(Party q, long[][] in) {
-            long[] z = product.apply(q, fw, prepared, in[0]);
-            return fusedRelu ? z : Truncation.truncate(q, z);
+            long[] z = super.onlineLinear(q, in);
+            return fusedRelu ? z : Truncation.truncate(q, z, shift);
           }
 
           @Override
@@ -105,6 +86,6 @@ final class LinearLayer extends SecureLayer {
   @Override
   long[] ring(long[][] in) {
     long[] z = product.ring(in[0]);
-    return fusedRelu ? RingOps.reluShift(z, f) : RingOps.shift(z, f);
+    return fusedRelu ? RingOps.reluShift(z, f) : RingOps.shift(z, shift);
   }
 }

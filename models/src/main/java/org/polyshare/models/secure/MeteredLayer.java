@@ -57,7 +57,7 @@ final class MeteredLayer {
     private SecureLayer.Inference inner; // the layer's offline material, dropped after online
     private final LayerCost offline;
     private final LayerCost offlineActivation;
-    private SecureModel.LayerReport report;
+    private LayerReport report;
 
     private Inference(SecureLayer.Inference inner, LayerCost offline, LayerCost offlineActivation) {
       this.inner = inner;
@@ -80,7 +80,7 @@ final class MeteredLayer {
       inner = null;
       LayerCost activation = layer.hasActivation() ? act.stop() : LayerCost.ZERO;
       report =
-          new SecureModel.LayerReport(
+          new LayerReport(
               layer.name(),
               layer.kind(),
               offline,
@@ -91,7 +91,7 @@ final class MeteredLayer {
       return y;
     }
 
-    SecureModel.LayerReport report() {
+    LayerReport report() {
       return report;
     }
   }

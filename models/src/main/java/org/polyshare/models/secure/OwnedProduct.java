@@ -13,7 +13,9 @@ import org.polyshare.models.graph.Linear;
  * The owner-held product of a Conv2d or Linear and its bias at 2f bits ({@link
  * FixedWeightLinear#owned}): online, party 1 sends its masked share and party 0 alone does one ring
  * conv/GEMM with its plaintext weights, then adds the bias (and a PolyKerv's cp) before the
- * truncation. The part that {@link LinearLayer} and {@link PolyKervLayer} share.
+ * truncation. The part that {@link LinearLayer} and {@link PolyKervLayer} share. When the input is
+ * a carried power ({@link CarryPlan}, {@code e} extra bits) the product sits at {@code 2f + e} bits
+ * and so does the bias (its 2f encoding shifted up, exactly).
  */
 final class OwnedProduct {
   private final int maskId;
@@ -35,23 +37,32 @@ final class OwnedProduct {
   static OwnedProduct conv(
       int maskId, Conv2d c, double[] cp, Program.Step s, SecureLayer.Lowering low) {
     FixedPoint fp = low.fp();
+    int e = low.carryIn(s);
     return new OwnedProduct(
         maskId,
         Encoding.convShape(c, s.inShape(), low.batch()),
         new Encoded(() -> fp.encode(c.weight())),
-        new Encoded(() -> Encoding.bias2f(fp, c.bias(), cp)),
+        new Encoded(() -> shiftUp(Encoding.bias2f(fp, c.bias(), cp), e)),
         Encoding.spatial(s.outShape()));
   }
 
+  private static long[] shiftUp(long[] v, int bits) {
+    for (int i = 0; i < v.length; i++) {
+      v[i] <<= bits;
+    }
+    return v;
+  }
+
   /** A dense layer {@code X[batch, in] · Wᵀ[in, out]}. */
-  static OwnedProduct linear(int maskId, Linear lin, SecureLayer.Lowering low) {
+  static OwnedProduct linear(int maskId, Linear lin, Program.Step s, SecureLayer.Lowering low) {
     FixedPoint fp = low.fp();
+    int e = low.carryIn(s);
     return new OwnedProduct(
         maskId,
         new MatMulShape(low.batch(), lin.inFeatures(), lin.outFeatures()),
         new Encoded(
             () -> fp.encode(Encoding.transpose(lin.weight(), lin.outFeatures(), lin.inFeatures()))),
-        new Encoded(() -> Encoding.bias2f(fp, lin.bias(), null)),
+        new Encoded(() -> shiftUp(Encoding.bias2f(fp, lin.bias(), null), e)),
         1);
   }
 
@@ -82,5 +93,30 @@ final class OwnedProduct {
     long[] z = map.apply(x, weights.get());
     Encoding.addPerChannel(z, bias2f.get(), perChannel);
     return z;
+  }
+
+  /**
+   * One inference of a layer built on the product: the offline precomputation and the online
+   * product (bias added); the layer adds its activation part.
+   */
+  abstract static class Inference extends SecureLayer.Inference {
+    private final OwnedProduct product;
+    private final FixedWeightLinear fw;
+    private FixedWeightLinear.Prepared prepared;
+
+    Inference(OwnedProduct product, FixedWeightLinear fw) {
+      this.product = product;
+      this.fw = fw;
+    }
+
+    @Override
+    void offlineLinear(Party q) {
+      prepared = fw.prepare(q);
+    }
+
+    @Override
+    long[] onlineLinear(Party q, long[][] in) {
+      return product.apply(q, fw, prepared, in[0]);
+    }
   }
 }

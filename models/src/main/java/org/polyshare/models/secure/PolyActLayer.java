@@ -25,8 +25,6 @@ final class PolyActLayer extends SecureLayer {
 
   private final Encoded shift;
   private final Encoded outScale;
-  private final List<CorrelationRequest> linearRequests;
-  private final List<CorrelationRequest> activationRequests;
 
   PolyActLayer(Program.Step step, Lowering low) {
     super(step, low);
@@ -42,9 +40,11 @@ final class PolyActLayer extends SecureLayer {
         allOnes(p.outScale())
             ? null
             : new Encoded(() -> Encoding.perElement(fp.encode(p.outScale()), per, n()));
-    this.linearRequests = scale == null ? List.of() : product();
-    this.activationRequests =
-        Lists.concat(chain.requests(n(), f, mode), outScale == null ? List.of() : product());
+    requests(
+        List.of(),
+        scale == null ? List.of() : product(),
+        Lists.concat(chain.requests(n(), f, mode), outScale == null ? List.of() : product()),
+        true);
   }
 
   private static boolean allOnes(double[] v) {
@@ -62,21 +62,6 @@ final class PolyActLayer extends SecureLayer {
   }
 
   @Override
-  List<CorrelationRequest> linearRequests() {
-    return linearRequests;
-  }
-
-  @Override
-  List<CorrelationRequest> activationRequests() {
-    return activationRequests;
-  }
-
-  @Override
-  boolean hasActivation() {
-    return true;
-  }
-
-  @Override
   Session open(Party party) {
     return () ->
         new Inference() {
@@ -87,13 +72,7 @@ final class PolyActLayer extends SecureLayer {
                 scale == null
                     ? in[0].clone()
                     : Beaver.mul(q, in[0], owner ? scale.get() : new long[n()]);
-            if (owner) {
-              long[] t = shift.get();
-              for (int i = 0; i < base.length; i++) {
-                base[i] += t[i];
-              }
-            }
-            return base;
+            return owner ? RingOps.addInPlace(base, shift.get()) : base;
           }
 
           @Override
@@ -109,11 +88,7 @@ final class PolyActLayer extends SecureLayer {
   @Override
   long[] ring(long[][] in) {
     long[] base = scale == null ? in[0].clone() : RingOps.mulShift(in[0], scale.get(), f);
-    long[] t = shift.get();
-    for (int i = 0; i < base.length; i++) {
-      base[i] += t[i];
-    }
-    long[] y = chain.ring(base, f);
+    long[] y = chain.ring(RingOps.addInPlace(base, shift.get()), f);
     return outScale == null ? y : RingOps.mulShift(y, outScale.get(), f);
   }
 }

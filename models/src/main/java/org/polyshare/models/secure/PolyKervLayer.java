@@ -10,24 +10,28 @@ import org.polyshare.core.protocol.Truncation;
 import org.polyshare.models.graph.PolyKerv;
 
 /**
- * A PolyKerv {@code (conv(x) + cp)^dp}: the owner-held conv with {@code bias + cp} added at 2f
- * bits, one truncation, then the power by square-and-multiply ({@link PowerChain}), each product
- * truncated. The activation part is the truncation and the power.
+ * A PolyKerv {@code (conv(x) + cp)^dp}: the owner-held conv with {@code bias + cp} added at {@code
+ * s + f} bits ({@code s = f}, or {@code f + e} when the input is a carried power with e extra
+ * bits), then the activation in the form its {@link CarryPlan} gives:
  *
- * <p><b>Fused</b> ({@link SecureModel.Options#fusedPolyKerv}, DEALER or EXACT mode, {@code dp ≤
- * 2}): the truncation and the power are one opening ({@link FusedPower}: shares of {@code
- * ⌊z/2^f⌋^dp}, plus the dropped borrow in DEALER mode), then one truncation by {@code (dp − 1)·f}
- * back to f bits: for dp = 2, two openings instead of three. Its ring form, {@code (⌊z/2^f⌋)² >>
- * f}, is the chain's, so {@link #ring} and the headroom bound are unchanged. A higher degree keeps
- * the chain: the fused power's {@code dp·f}-bit output needs more headroom than the chain's
- * truncated products, which the guard does not yet check.
+ * <ul>
+ *   <li>carried: one opening, {@link FusedPower} with shift s: shares of {@code t^dp}, {@code t =
+ *       ⌊z/2^s⌋} (plus the dropped borrow in DEALER mode), left at {@code dp·f} bits for the
+ *       readers' truncation;
+ *   <li>fused: the same, then one truncation by {@code (dp − 1)·f};
+ *   <li>chain: a truncation by s, then square-and-multiply ({@link PowerChain}), each product
+ *       truncated.
+ * </ul>
+ *
+ * Ring form ({@link #ring}): the same points, each an exact shift, and the power {@code t^dp} in
+ * wrapping long arithmetic, which is what the fused power computes exactly in EXACT mode.
  */
 final class PolyKervLayer extends SecureLayer {
   private final OwnedProduct product;
   private final PowerChain chain;
   private final int dp;
-  private final boolean fused;
-  private final List<CorrelationRequest> activationRequests;
+  private final int shift;
+  private final CarryPlan.Form form;
 
   PolyKervLayer(Program.Step step, Lowering low, int maskId) {
     super(step, low);
@@ -35,65 +39,53 @@ final class PolyKervLayer extends SecureLayer {
     this.product = OwnedProduct.conv(maskId, p.conv(), p.cp(), step, low);
     this.chain = PowerChain.of(p.dp());
     this.dp = p.dp();
-    this.fused = low.fusedPolyKerv() && FusedPower.supports(mode) && dp <= 2;
-    this.activationRequests =
-        fused
-            ? Lists.concat(
-                FusedPower.requests(mode, n(), f, dp),
-                dp > 1 ? truncation(n(), (dp - 1) * f) : List.of())
-            : Lists.concat(truncation(n(), f), chain.requests(n(), f, mode));
-  }
-
-  @Override
-  List<CorrelationRequest> sessionRequests() {
-    return List.of(product.sessionRequest());
-  }
-
-  @Override
-  List<CorrelationRequest> linearRequests() {
-    return List.of(product.inferenceRequest());
-  }
-
-  @Override
-  List<CorrelationRequest> activationRequests() {
-    return activationRequests;
-  }
-
-  @Override
-  boolean hasActivation() {
-    return true;
+    this.shift = f + carryIn;
+    this.form = low.carry() == null ? CarryPlan.Form.CHAIN : low.carry().kerv(p.name()).form();
+    List<CorrelationRequest> activation =
+        switch (form) {
+          case CARRIED -> FusedPower.requests(mode, n(), shift, dp);
+          case FUSED ->
+              Lists.concat(
+                  FusedPower.requests(mode, n(), shift, dp),
+                  dp > 1 ? truncation(n(), (dp - 1) * f) : List.of());
+          case CHAIN -> Lists.concat(truncation(n(), shift), chain.requests(n(), f, mode));
+        };
+    requests(
+        List.of(product.sessionRequest()), List.of(product.inferenceRequest()), activation, true);
   }
 
   @Override
   Session open(Party party) {
     FixedWeightLinear fw = product.open(party);
     return () ->
-        new Inference() {
-          private FixedWeightLinear.Prepared prepared;
-
-          @Override
-          void offlineLinear(Party q) {
-            prepared = fw.prepare(q);
-          }
-
-          @Override
-          long[] onlineLinear(Party q, long[][] in) {
-            return product.apply(q, fw, prepared, in[0]);
-          }
-
+        new OwnedProduct.Inference(product, fw) {
           @Override
           long[] onlineActivation(Party q, long[] z) {
-            if (fused) {
-              long[] power = FusedPower.power(q, z, f, dp);
-              return dp > 1 ? Truncation.truncate(q, power, (dp - 1) * f) : power;
+            if (form == CarryPlan.Form.CHAIN) {
+              return chain.secure(q, Truncation.truncate(q, z, shift));
             }
-            return chain.secure(q, Truncation.truncate(q, z));
+            long[] power = FusedPower.power(q, z, shift, dp);
+            return form == CarryPlan.Form.FUSED && dp > 1
+                ? Truncation.truncate(q, power, (dp - 1) * f)
+                : power;
           }
         };
   }
 
   @Override
   long[] ring(long[][] in) {
-    return chain.ring(RingOps.shift(product.ring(in[0]), f), f);
+    long[] t = RingOps.shift(product.ring(in[0]), shift);
+    if (form == CarryPlan.Form.CHAIN) {
+      return chain.ring(t, f);
+    }
+    for (int i = 0; i < t.length; i++) {
+      long b = t[i];
+      long pw = b;
+      for (int j = 1; j < dp; j++) {
+        pw *= b;
+      }
+      t[i] = pw;
+    }
+    return form == CarryPlan.Form.FUSED && dp > 1 ? RingOps.shift(t, (dp - 1) * f) : t;
   }
 }

@@ -1,7 +1,6 @@
 package org.polyshare.models.secure;
 
 import java.util.List;
-import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.core.ring.FixedPoint;
 import org.polyshare.models.graph.Model;
 
@@ -17,12 +16,24 @@ public final class RingForward {
   private final FixedPoint fp;
   private final List<SecureLayer> layers;
 
+  /** The int64 forward of the default lowering ({@link SecureOptions#defaults}). */
   public RingForward(Model model, int batch) {
+    this(model, batch, SecureOptions.defaults());
+  }
+
+  /**
+   * The int64 forward with the truncation points of {@code options}: its PolyKerv lowering ({@link
+   * CarryPlan}: chain, fused or carried) and so its truncation mode's support for fusing.
+   */
+  public RingForward(Model model, int batch, SecureOptions options) {
     this.program = Program.of(model);
     this.fp = program.model.fixedPoint();
     this.layers =
         SecureLayers.of(
-            program, new SecureLayer.Lowering(program.model, batch, fp, TruncationMode.DEALER));
+            program,
+            new SecureLayer.Lowering(
+                program.model, batch, fp, options.truncation(), options.fusedPolyKerv()),
+            options.relu());
   }
 
   public Model model() {

@@ -14,6 +14,14 @@ final class RingOps {
     return z;
   }
 
+  /** {@code z += t} elementwise, in place (a public or party-0 shift added to shares or values). */
+  static long[] addInPlace(long[] z, long[] t) {
+    for (int i = 0; i < z.length; i++) {
+      z[i] += t[i];
+    }
+    return z;
+  }
+
   /** {@code ReLU(z) >> f}, as the garbled ReLU computes it (floor of the non-negative part). */
   static long[] reluShift(long[] z, int f) {
     long[] out = new long[z.length];

@@ -72,7 +72,7 @@ final class SecureInference {
     return peakLiveMaterials;
   }
 
-  SecureModel.Result run(double[][] inputs) {
+  SecureResult run(double[][] inputs) {
     boolean client = party.id() == 1;
     if (client && (inputs == null || inputs.length != batch)) {
       throw new IllegalArgumentException(
@@ -96,7 +96,7 @@ final class SecureInference {
             client ? Encoding.encodeBatch(q.fixedPoint(), inputs, inSize) : null,
             batch * inSize);
     LiveTensors acts = new LiveTensors(layers, out);
-    List<SecureModel.LayerReport> reports = new ArrayList<>();
+    List<LayerReport> reports = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) {
       SecureLayer l = layers.get(i);
       MeteredLayer.Inference step = streamed ? offline(i) : steps.set(i, null);
@@ -120,7 +120,7 @@ final class SecureInference {
     }
     double[][] outputs =
         client ? program.outputs(Encoding.decodeBatch(q.fixedPoint(), y, batch)) : null;
-    return new SecureModel.Result(
+    return new SecureResult(
         outputs,
         Collections.unmodifiableList(reports),
         offlineNanos,

@@ -23,17 +23,32 @@ import org.polyshare.models.graph.Model;
  */
 abstract class SecureLayer {
   /**
-   * What lowering a layer needs besides its step: the batch and the arithmetic, and whether
-   * PolyKerv layers take the fused one-opening path.
+   * What lowering a layer needs besides its step: the batch and the arithmetic, whether PolyKerv
+   * layers take the fused one-opening path, and the {@link CarryPlan} made from that (null until
+   * {@link SecureLayers#of} makes it).
    */
   record Lowering(
-      Model model, int batch, FixedPoint fp, TruncationMode mode, boolean fusedPolyKerv) {
-    Lowering(Model model, int batch, FixedPoint fp, TruncationMode mode) {
-      this(model, batch, fp, mode, false);
+      Model model,
+      int batch,
+      FixedPoint fp,
+      TruncationMode mode,
+      boolean fusedPolyKerv,
+      CarryPlan carry) {
+    Lowering(Model model, int batch, FixedPoint fp, TruncationMode mode, boolean fusedPolyKerv) {
+      this(model, batch, fp, mode, fusedPolyKerv, null);
+    }
+
+    Lowering withCarry(CarryPlan plan) {
+      return new Lowering(model, batch, fp, mode, fusedPolyKerv, plan);
     }
 
     int f() {
       return fp.fracBits();
+    }
+
+    /** Extra fractional bits (beyond f) the step's first input arrives with: a carried power. */
+    int carryIn(Program.Step step) {
+      return carry == null ? 0 : carry.excess(step.layer().inputs().get(0));
     }
   }
 
@@ -43,12 +58,38 @@ abstract class SecureLayer {
   final FixedPoint fp;
   final TruncationMode mode;
 
+  /**
+   * Extra fractional bits of the input (a carried power), which this layer's truncation removes.
+   */
+  final int carryIn;
+
+  private List<CorrelationRequest> session = List.of();
+  private List<CorrelationRequest> linear = List.of();
+  private List<CorrelationRequest> activation = List.of();
+  private boolean activationPart;
+
   SecureLayer(Program.Step step, Lowering low) {
     this.step = step;
     this.batch = low.batch();
     this.f = low.f();
     this.fp = low.fp();
     this.mode = low.mode();
+    this.carryIn = low.carryIn(step);
+  }
+
+  /**
+   * Sets the layer's requests and whether its activation part is reported apart (constructors call
+   * it once; layers that override the getters need not).
+   */
+  final void requests(
+      List<CorrelationRequest> sessionPart,
+      List<CorrelationRequest> linearPart,
+      List<CorrelationRequest> activationPart,
+      boolean hasActivationPart) {
+    this.session = sessionPart;
+    this.linear = linearPart;
+    this.activation = activationPart;
+    this.activationPart = hasActivationPart;
   }
 
   /** The name its output goes by (a fused ReLU's name when there is one). */
@@ -71,20 +112,22 @@ abstract class SecureLayer {
 
   /** Requests of the session setup (weight masks). */
   List<CorrelationRequest> sessionRequests() {
-    return List.of();
+    return session;
   }
 
   /** Per inference, fetched first: the requests of the linear part. */
-  abstract List<CorrelationRequest> linearRequests();
+  List<CorrelationRequest> linearRequests() {
+    return linear;
+  }
 
   /** Per inference, fetched after {@link #linearRequests}: those of the activation part. */
   List<CorrelationRequest> activationRequests() {
-    return List.of();
+    return activation;
   }
 
   /** Whether the layer has a non-linear part whose cost is reported apart. */
   boolean hasActivation() {
-    return false;
+    return activationPart;
   }
 
   /** Garbled-circuit ReLUs per inference. */

@@ -29,7 +29,11 @@ final class SecureLayers {
    * As {@link #of(Program, SecureLayer.Lowering)} with ReLUs (plain and fused) and max-pools in
    * {@code relu}.
    */
-  static List<SecureLayer> of(Program program, SecureLayer.Lowering low, ReluMode relu) {
+  static List<SecureLayer> of(Program program, SecureLayer.Lowering lowering, ReluMode relu) {
+    SecureLayer.Lowering low =
+        lowering.carry() != null
+            ? lowering
+            : lowering.withCarry(CarryPlan.of(program, lowering.mode(), lowering.fusedPolyKerv()));
     List<SecureLayer> out = new ArrayList<>();
     for (int i = 0; i < program.steps.size(); i++) {
       out.add(of(program.steps.get(i), i, low, relu));
@@ -43,7 +47,7 @@ final class SecureLayers {
     if (l instanceof Conv2d c) {
       return new LinearLayer(s, low, OwnedProduct.conv(index, c, null, s, low), relu);
     } else if (l instanceof Linear lin) {
-      return new LinearLayer(s, low, OwnedProduct.linear(index, lin, low), relu);
+      return new LinearLayer(s, low, OwnedProduct.linear(index, lin, s, low), relu);
     } else if (l instanceof PolyKerv) {
       return new PolyKervLayer(s, low, index);
     } else if (l instanceof BatchNorm) {

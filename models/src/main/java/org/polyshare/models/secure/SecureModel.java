@@ -4,9 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.polyshare.core.correlation.CorrelationPlan;
 import org.polyshare.core.correlation.CorrelationRequest;
-import org.polyshare.core.link.LinkStats;
 import org.polyshare.core.protocol.Party;
-import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.models.calib.Headroom;
 import org.polyshare.models.calib.HeadroomException;
 import org.polyshare.models.graph.Model;
@@ -22,7 +20,7 @@ import org.polyshare.models.zoo.Zoo;
  * CorrelationPlan plan = sm.plan(1);                   // what the dealer serves, from shapes
  * SecureModel.Session s = sm.open(party);              // guard (party 0), weight masks
  * s.offline();                                         // all dealer material + precomputation
- * SecureModel.Result r = s.online(inputsOrNull);       // party 1: inputs → outputs
+ * SecureResult r = s.online(inputsOrNull);              // party 1: inputs → outputs
  * }</pre>
  *
  * This class orchestrates only: each layer kind is a {@link SecureLayer} (requests, setup, offline
@@ -30,143 +28,33 @@ import org.polyshare.models.zoo.Zoo;
  * The online phase never contacts the dealer.
  */
 public final class SecureModel {
-  /**
-   * Evaluation options. {@code relu}: the ReLU arm (garbled circuits or FSS). {@code
-   * fusedPolyKerv}: a PolyKerv of degree ≤ 2 truncates and raises to its power in ONE opening
-   * ({@link org.polyshare.core.protocol.FusedPower}), then truncates the power once (off by
-   * default; needs the DEALER or EXACT truncation mode).
-   */
-  public record Options(
-      TruncationMode truncation,
-      boolean headroomGuard,
-      int marginBits,
-      int calibrationSamples,
-      ReluMode relu,
-      boolean fusedPolyKerv) {
-    public Options {
-      if (relu == null) {
-        throw new IllegalArgumentException("the ReLU mode is required (gc or fss)");
-      }
-    }
-
-    /** The garbled-circuit ReLU arm, PolyKerv unfused. */
-    public Options(
-        TruncationMode truncation, boolean headroomGuard, int marginBits, int calibrationSamples) {
-      this(truncation, headroomGuard, marginBits, calibrationSamples, ReluMode.GC, false);
-    }
-
-    public static Options defaults() {
-      return new Options(TruncationMode.DEALER, true, Headroom.DEFAULT_MARGIN_BITS, 4);
-    }
-
-    public Options withGuard(boolean on) {
-      return new Options(truncation, on, marginBits, calibrationSamples, relu, fusedPolyKerv);
-    }
-
-    public Options withTruncation(TruncationMode m) {
-      return new Options(m, headroomGuard, marginBits, calibrationSamples, relu, fusedPolyKerv);
-    }
-
-    public Options withRelu(ReluMode m) {
-      return new Options(
-          truncation, headroomGuard, marginBits, calibrationSamples, m, fusedPolyKerv);
-    }
-
-    public Options withFusedPolyKerv(boolean on) {
-      return new Options(truncation, headroomGuard, marginBits, calibrationSamples, relu, on);
-    }
-  }
-
-  /**
-   * One layer's costs at one party. {@code offline} includes the session setup; the activation
-   * parts are the layer's non-linearity (truncation and power, a garbled ReLU or max-pool), zero
-   * for layers without one; {@code onlineLinear} is the product (and bias) before it, whose CPU
-   * time separates party 0's owner-held product from the wait inside the activation.
-   */
-  public record LayerReport(
-      String layer,
-      String kind,
-      LayerCost offline,
-      LayerCost offlineActivation,
-      LayerCost online,
-      LayerCost onlineLinear,
-      LayerCost onlineActivation) {
-    public long offlineNanos() {
-      return offline.wallNanos();
-    }
-
-    public long onlineNanos() {
-      return online.wallNanos();
-    }
-
-    public long offlineBytes() {
-      return offline.bytes();
-    }
-
-    public long onlineBytes() {
-      return online.bytes();
-    }
-
-    public long onlineRounds() {
-      return online.rounds();
-    }
-
-    public long offlineActivationNanos() {
-      return offlineActivation.wallNanos();
-    }
-
-    public long onlineActivationNanos() {
-      return onlineActivation.wallNanos();
-    }
-
-    public long onlineActivationBytes() {
-      return onlineActivation.bytes();
-    }
-
-    public long onlineActivationRounds() {
-      return onlineActivation.rounds();
-    }
-
-    public long onlineLinearCpuNanos() {
-      return onlineLinear.cpuNanos();
-    }
-  }
-
-  /** Outputs (party 1; null at party 0) and this party's per-layer costs. */
-  public record Result(
-      double[][] logits,
-      List<LayerReport> layers,
-      long offlineNanos,
-      long onlineNanos,
-      LinkStats.Snapshot offlineTraffic,
-      LinkStats.Snapshot onlineTraffic) {}
-
   private final Program program;
   private final List<SecureLayer> layers;
   private final int batch;
-  private final Options options;
+  private final SecureOptions options;
+  private final CarryPlan carry;
 
-  private SecureModel(Program program, int batch, Options options) {
+  private SecureModel(Program program, int batch, SecureOptions options) {
     this.program = program;
     this.batch = batch;
     this.options = options;
-    this.layers =
-        SecureLayers.of(
-            program,
-            new SecureLayer.Lowering(
-                program.model,
-                batch,
-                program.model.fixedPoint(),
-                options.truncation(),
-                options.fusedPolyKerv()),
-            options.relu());
+    this.carry = CarryPlan.of(program, options.truncation(), options.fusedPolyKerv());
+    SecureLayer.Lowering low =
+        new SecureLayer.Lowering(
+            program.model,
+            batch,
+            program.model.fixedPoint(),
+            options.truncation(),
+            options.fusedPolyKerv(),
+            carry);
+    this.layers = SecureLayers.of(program, low, options.relu());
   }
 
   public static SecureModel compile(Model model, int batch) {
-    return compile(model, batch, Options.defaults());
+    return compile(model, batch, SecureOptions.defaults());
   }
 
-  public static SecureModel compile(Model model, int batch, Options options) {
+  public static SecureModel compile(Model model, int batch, SecureOptions options) {
     if (batch < 1) {
       throw new IllegalArgumentException("batch must be >= 1, got " + batch);
     }
@@ -187,8 +75,13 @@ public final class SecureModel {
     return batch;
   }
 
-  public Options options() {
+  public SecureOptions options() {
     return options;
+  }
+
+  /** How each PolyKerv is lowered (carried, fused or chain) and why. */
+  public CarryPlan carryPlan() {
+    return carry;
   }
 
   /** Session part of the plan: one weight mask per linear layer. */
@@ -228,23 +121,15 @@ public final class SecureModel {
     int f = program.model.fracBits();
     if (party.fixedPoint().fracBits() != f) {
       throw new IllegalArgumentException(
-          "party "
-              + party.id()
-              + " uses "
-              + party.fixedPoint()
-              + " but model '"
-              + program.model.name()
-              + "' runs at f = "
-              + f);
+          String.format(
+              "party %d uses %s but model '%s' runs at f = %d",
+              party.id(), party.fixedPoint(), program.model.name(), f));
     }
     if (party.truncationMode() != options.truncation()) {
       throw new IllegalArgumentException(
-          "party "
-              + party.id()
-              + " truncates in mode "
-              + party.truncationMode()
-              + " but the plan was made for "
-              + options.truncation());
+          String.format(
+              "party %d truncates in mode %s but the plan was made for %s",
+              party.id(), party.truncationMode(), options.truncation()));
     }
     if (party.id() == 0 && options.headroomGuard()) {
       checkHeadroom(program.model, options);
@@ -252,10 +137,18 @@ public final class SecureModel {
     return new Session(party);
   }
 
-  /** The guard: throws {@link HeadroomException} naming the first layer below the margin. */
-  public static Headroom.Report checkHeadroom(Model model, Options options) {
+  /**
+   * The guard: throws {@link HeadroomException} naming the first layer below the margin at the
+   * scales the compiled lowering gives ({@link CarryPlan#headroom}: a carried power widens its
+   * readers).
+   */
+  public static Headroom.Report checkHeadroom(Model model, SecureOptions options) {
     Headroom.Report r =
-        Headroom.measure(model, Zoo.sampleInputs(model, options.calibrationSamples(), 0x6a7d));
+        CarryPlan.of(model, options)
+            .headroom(
+                model,
+                Headroom.measure(
+                    model, Zoo.sampleInputs(model, options.calibrationSamples(), 0x6a7d)));
     Headroom.LayerHeadroom t = r.firstBelow(options.marginBits());
     if (t != null) {
       throw new HeadroomException(model.name(), t, options.marginBits());
@@ -312,13 +205,13 @@ public final class SecureModel {
      * Online phase: party 1 passes {@code batch} inputs and gets the outputs; party 0 passes null.
      * Runs {@link #offline} first if it was not called.
      */
-    public Result online(double[][] inputs) {
+    public SecureResult online(double[][] inputs) {
       if (pending == null) {
         offline();
       }
       SecureInference inf = pending;
       pending = null; // single use
-      Result r = inf.run(inputs);
+      SecureResult r = inf.run(inputs);
       peakLiveMaterials = inf.peakLiveMaterials();
       return r;
     }

@@ -17,6 +17,7 @@ import org.polyshare.models.graph.Linear;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.graph.PolyKerv;
 import org.polyshare.models.secure.SecureModel;
+import org.polyshare.models.secure.SecureOptions;
 import org.polyshare.models.zoo.Zoo;
 
 class ArchitectureTest {
@@ -143,7 +144,7 @@ class ArchitectureTest {
       }
       // the headroom guard's samples lie inside the range it publishes
       double guard =
-          SecureModel.checkHeadroom(m, SecureModel.Options.defaults()).layers().get(0).maxAbs();
+          SecureModel.checkHeadroom(m, SecureOptions.defaults()).layers().get(0).maxAbs();
       assertTrue(guard <= Math.min(-r.lo(), r.hi()), name + ": guard " + guard + " vs " + r);
     }
   }

@@ -29,6 +29,8 @@ import org.polyshare.models.graph.Model;
 import org.polyshare.models.graph.PolyKerv;
 import org.polyshare.models.secure.RingForward;
 import org.polyshare.models.secure.SecureModel;
+import org.polyshare.models.secure.SecureOptions;
+import org.polyshare.models.secure.SecureResult;
 
 /**
  * The PyTorch corpus ({@code models/src/test/python/make_corpus.py}): small PKN, R-PKN and ReLU
@@ -223,7 +225,7 @@ class OnnxCorpusTest {
     Model clientView = Architecture.decode(Architecture.of(owner).encode()).model();
     assertTrue(
         Architecture.holdsNoWeights(clientView), owner.name() + ": the client view holds weights");
-    SecureModel.Options opt = SecureModel.Options.defaults();
+    SecureOptions opt = SecureOptions.defaults();
     SecureModel sm0 = SecureModel.compile(owner, batch, opt);
     SecureModel sm1 = SecureModel.compile(clientView, batch, opt);
     assertEquals(
@@ -232,7 +234,7 @@ class OnnxCorpusTest {
         owner.name() + ": party 1's plan from the architecture differs from party 0's");
     InProcessSession session =
         new InProcessSession(owner.fixedPoint(), opt.truncation(), Duration.ofSeconds(120));
-    TwoParties.Result<SecureModel.Result> r =
+    TwoParties.Result<SecureResult> r =
         session.run(
             p -> {
               SecureModel.Session s = sm0.open(p);

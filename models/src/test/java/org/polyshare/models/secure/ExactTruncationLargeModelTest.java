@@ -26,8 +26,8 @@ import org.polyshare.models.zoo.ZooCache;
  */
 @EnabledIfSystemProperty(named = "polyshare.large", matches = "true")
 class ExactTruncationLargeModelTest {
-  private static final SecureModel.Options EXACT =
-      SecureModel.Options.defaults().withTruncation(TruncationMode.EXACT);
+  private static final SecureOptions EXACT =
+      SecureOptions.defaults().withTruncation(TruncationMode.EXACT);
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"vgg16-pkn", "resnet18-pkn"})

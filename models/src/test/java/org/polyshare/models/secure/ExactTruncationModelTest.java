@@ -18,8 +18,8 @@ import org.polyshare.models.zoo.ZooCache;
  * points): equal to the bit, and hence identical across repeated queries of one input.
  */
 class ExactTruncationModelTest {
-  private static final SecureModel.Options EXACT =
-      SecureModel.Options.defaults().withTruncation(TruncationMode.EXACT);
+  private static final SecureOptions EXACT =
+      SecureOptions.defaults().withTruncation(TruncationMode.EXACT);
 
   /**
    * The large zoo models do not fit an end-to-end EXACT run in the test heap (ResNet-18's keys are
@@ -94,7 +94,7 @@ class ExactTruncationModelTest {
             Zoo.architecture("lenet5-pkn"),
             xs,
             1,
-            SecureModel.Options.defaults().withTruncation(TruncationMode.DEALER));
+            SecureOptions.defaults().withTruncation(TruncationMode.DEALER));
     boolean allSame = true;
     for (double[] l : o.logits()) {
       allSame &= Arrays.equals(l, o.logits()[0]);

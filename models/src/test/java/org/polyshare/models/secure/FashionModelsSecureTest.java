@@ -34,7 +34,7 @@ class FashionModelsSecureTest {
   @MethodSource("models")
   void headroomGuardAcceptsTheModel(String name) {
     Model m = TrainedModels.load(name);
-    Headroom.Report r = SecureModel.checkHeadroom(m, SecureModel.Options.defaults());
+    Headroom.Report r = SecureModel.checkHeadroom(m, SecureOptions.defaults());
     System.out.print(r.format());
     assertTrue(r.tightest().headroomBits() >= Headroom.DEFAULT_MARGIN_BITS, r.format());
   }
@@ -64,7 +64,7 @@ class FashionModelsSecureTest {
       range.check(xs[i], i);
     }
     Model client = Architecture.of(m).model();
-    SecureRun.Outcome o = SecureRun.run(m, client, xs, n, SecureModel.Options.defaults());
+    SecureRun.Outcome o = SecureRun.run(m, client, xs, n, SecureOptions.defaults());
     for (int i = 0; i < n; i++) {
       double[] plain = PlainEvaluator.forward(m, xs[i]);
       double worst = 0;

@@ -20,8 +20,8 @@ import org.polyshare.models.zoo.Zoo;
  * window, and no garbling OTs.
  */
 class FssMaxPoolTest {
-  private static final SecureModel.Options FSS_EXACT =
-      SecureModel.Options.defaults().withRelu(ReluMode.FSS).withTruncation(TruncationMode.EXACT);
+  private static final SecureOptions FSS_EXACT =
+      SecureOptions.defaults().withRelu(ReluMode.FSS).withTruncation(TruncationMode.EXACT);
 
   /** conv → ReLU → 3x3/2 max-pool (pads −∞, ceil) → conv → ReLU → 2x2 max-pool (zero pads) → fc. */
   static Model lenetWithMaxPools() {

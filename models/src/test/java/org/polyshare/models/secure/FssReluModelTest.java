@@ -28,9 +28,8 @@ import org.polyshare.models.zoo.ZooCache;
  * (stated bound: 2^10 ulp per logit).
  */
 class FssReluModelTest {
-  private static final SecureModel.Options FSS =
-      SecureModel.Options.defaults().withRelu(ReluMode.FSS);
-  private static final SecureModel.Options FSS_EXACT = FSS.withTruncation(TruncationMode.EXACT);
+  private static final SecureOptions FSS = SecureOptions.defaults().withRelu(ReluMode.FSS);
+  private static final SecureOptions FSS_EXACT = FSS.withTruncation(TruncationMode.EXACT);
 
   @Test
   void exactArmEqualsTheInt64ForwardBitForBit() {
@@ -126,9 +125,8 @@ class FssReluModelTest {
     List<String> rows = new ArrayList<>();
     long[] rounds = new long[2];
     int i = 0;
-    for (SecureModel.Options o : new SecureModel.Options[] {SecureModel.Options.defaults(), FSS}) {
-      SecureModel.Result r =
-          SecureRun.run(model, Zoo.architecture("lenet5-relu"), xs, 1, o).last1();
+    for (SecureOptions o : new SecureOptions[] {SecureOptions.defaults(), FSS}) {
+      SecureResult r = SecureRun.run(model, Zoo.architecture("lenet5-relu"), xs, 1, o).last1();
       rounds[i++] = r.onlineTraffic().rounds();
       rows.add(
           String.format(

@@ -13,15 +13,16 @@ import org.polyshare.models.zoo.Zoo;
 import org.polyshare.models.zoo.ZooCache;
 
 /**
- * The fused PolyKerv path ({@link SecureModel.Options#fusedPolyKerv}): with EXACT truncation the
- * secure logits equal the int64 forward bit for bit, as the unfused path's do; with DEALER they
- * meet the same error bound; and each degree-2 PolyKerv costs one opening fewer online.
+ * The fused PolyKerv path ({@link SecureOptions#fusedPolyKerv}, the default): with EXACT truncation
+ * the secure logits equal the int64 forward of the same lowering bit for bit, as the unfused path's
+ * do; with DEALER they meet the same error bound; and each PolyKerv costs the openings its {@link
+ * CarryPlan} says (one when carried), 16 B per element and one round per opening saved.
  */
 class FusedPolyKervModelTest {
   private static final String[] MODELS = {"tiny-pkn", "lenet5-pkn"};
 
   private static long polyKervs(Model model) {
-    return model.layers().stream().filter(l -> l instanceof PolyKerv pk && pk.dp() == 2).count();
+    return model.layers().stream().filter(l -> l instanceof PolyKerv).count();
   }
 
   private static long fusedRequests(SecureModel sm) {
@@ -31,63 +32,69 @@ class FusedPolyKervModelTest {
   }
 
   @Test
-  void exactFusedLogitsEqualTheInt64ForwardAndSaveOneRoundPerPolyKerv() {
-    SecureModel.Options exact = SecureModel.Options.defaults().withTruncation(TruncationMode.EXACT);
+  void exactFusedLogitsEqualTheInt64ForwardAndSaveTheOpeningsThePlanSays() {
+    SecureOptions fused = SecureOptions.defaults().withTruncation(TruncationMode.EXACT);
+    SecureOptions chain = fused.withFusedPolyKerv(false);
     for (String name : MODELS) {
       Model model = ZooCache.get(name);
       int batch = 4;
       double[][] xs = Zoo.sampleInputs(model, batch, 909);
       long kervs = polyKervs(model);
-      assertTrue(kervs > 0, name + " has degree-2 PolyKervs");
-      assertEquals(
-          0, fusedRequests(SecureModel.compile(model, batch, exact)), "default is unfused");
-      assertEquals(
-          kervs, fusedRequests(SecureModel.compile(model, batch, exact.withFusedPolyKerv(true))));
+      assertTrue(kervs > 0, name + " has PolyKervs");
+      assertEquals(0, fusedRequests(SecureModel.compile(model, batch, chain)), "off: the chain");
+      SecureModel sm = SecureModel.compile(model, batch, fused);
+      assertEquals(kervs, fusedRequests(sm), "the default fuses every PolyKerv of " + name);
 
-      SecureRun.Outcome before = SecureRun.run(model, Zoo.architecture(name), xs, batch, exact);
-      SecureRun.Outcome after =
-          SecureRun.run(model, Zoo.architecture(name), xs, batch, exact.withFusedPolyKerv(true));
-      double[][] reference = new RingForward(model, batch).forward(xs);
+      SecureRun.Outcome before = SecureRun.run(model, Zoo.architecture(name), xs, batch, chain);
+      SecureRun.Outcome after = SecureRun.run(model, Zoo.architecture(name), xs, batch, fused);
+      double[][] chainRef = new RingForward(model, batch, chain).forward(xs);
+      double[][] fusedRef = new RingForward(model, batch, fused).forward(xs);
       for (int k = 0; k < batch; k++) {
-        assertArrayEquals(reference[k], before.logits()[k], name + ": unfused input " + k);
+        assertArrayEquals(chainRef[k], before.logits()[k], name + ": unfused input " + k);
         assertArrayEquals(
-            reference[k],
+            fusedRef[k],
             after.logits()[k],
             name + ": fused input " + k + " differs from the int64 forward");
       }
-      SecureModel.Result b = before.last1();
-      SecureModel.Result a = after.last1();
+      SecureResult b = before.last1();
+      SecureResult a = after.last1();
       long bBytes = b.onlineTraffic().bytesSent() + b.onlineTraffic().bytesReceived();
       long aBytes = a.onlineTraffic().bytesSent() + a.onlineTraffic().bytesReceived();
       System.out.printf(
-          "%s exact, batch %d: online %d B / %d rounds unfused -> %d B / %d rounds fused"
-              + " (%d PolyKervs)%n",
+          "%s exact, batch %d: online %d B / %d rounds unfused -> %d B / %d rounds fused%n%s",
           name,
           batch,
           bBytes,
           b.onlineTraffic().rounds(),
           aBytes,
           a.onlineTraffic().rounds(),
-          kervs);
-      // One opening (8 B per element each way) and one round fewer per degree-2 PolyKerv.
-      assertEquals(
-          b.onlineTraffic().rounds() - kervs, a.onlineTraffic().rounds(), name + " rounds");
-      long elements = 0;
-      for (CorrelationRequest r :
-          SecureModel.compile(model, batch, exact.withFusedPolyKerv(true)).inferenceRequests()) {
-        if (r instanceof CorrelationRequest.FusedPower fp) {
-          elements += fp.n();
-        }
+          sm.carryPlan().format());
+      long savedOpenings = 0;
+      long savedElements = 0;
+      CarryPlan unfused = SecureModel.compile(model, batch, chain).carryPlan();
+      for (CarryPlan.Kerv k : sm.carryPlan().kervs()) {
+        int saved = unfused.kerv(k.layer()).openings() - k.openings();
+        assertTrue(saved > 0, k + " saves an opening");
+        savedOpenings += saved;
+        savedElements +=
+            (long) saved
+                * batch
+                * model.shape(k.layer())[0]
+                * model.shape(k.layer())[1]
+                * model.shape(k.layer())[2];
       }
       assertEquals(
-          bBytes - 16 * elements, aBytes, name + " bytes: 16 B per PolyKerv element fewer");
+          b.onlineTraffic().rounds() - savedOpenings,
+          a.onlineTraffic().rounds(),
+          name + " rounds: one per opening saved");
+      assertEquals(bBytes - 16 * savedElements, aBytes, name + " bytes: 16 B per element saved");
       assertTrue(after.dealerQuietOnline(), "the online phase must not touch the dealer");
     }
   }
 
   @Test
   void dealerFusedLogitsMeetTheErrorBound() {
-    SecureModel.Options fused = SecureModel.Options.defaults().withFusedPolyKerv(true);
+    SecureOptions fused = SecureOptions.defaults();
     for (String name : MODELS) {
       Model model = ZooCache.get(name);
       double[][] xs = Zoo.sampleInputs(model, 50, 1234);

@@ -33,8 +33,7 @@ class HeadroomGuardTest {
     double[][] xs = Zoo.sampleInputs(m, 2, 99);
     HeadroomException e =
         assertThrows(
-            HeadroomException.class,
-            () -> SecureRun.run(m, m, xs, 2, SecureModel.Options.defaults()));
+            HeadroomException.class, () -> SecureRun.run(m, m, xs, 2, SecureOptions.defaults()));
     String msg = e.getMessage();
     assertTrue(
         msg.contains("'" + e.layer().layer() + "'")
@@ -48,8 +47,7 @@ class HeadroomGuardTest {
   void withoutTheGuardTheSameModelGivesGarbage() {
     Model m = escaping();
     double[][] xs = Zoo.sampleInputs(m, 2, 99);
-    SecureRun.Outcome o =
-        SecureRun.run(m, m, xs, 2, SecureModel.Options.defaults().withGuard(false));
+    SecureRun.Outcome o = SecureRun.run(m, m, xs, 2, SecureOptions.defaults().withGuard(false));
     double worstRelative = 0;
     for (int i = 0; i < xs.length; i++) {
       double[] plain = PlainEvaluator.forward(m, xs[i]);
@@ -74,7 +72,7 @@ class HeadroomGuardTest {
   void calibratedZooModelsPassTheGuard() {
     for (String n : new String[] {"tiny-pkn", "lenet5-pkn", "lenet5-relu"}) {
       Model m = org.polyshare.models.zoo.ZooCache.get(n);
-      Headroom.Report r = SecureModel.checkHeadroom(m, SecureModel.Options.defaults());
+      Headroom.Report r = SecureModel.checkHeadroom(m, SecureOptions.defaults());
       assertTrue(r.tightest().headroomBits() >= Headroom.DEFAULT_MARGIN_BITS, r.format());
     }
   }

@@ -55,7 +55,7 @@ class NewLayerKindsTest {
     for (boolean log : new boolean[] {false, true}) {
       Model m = mixed(log);
       double[][] xs = Zoo.sampleInputs(m, 6, 3);
-      SecureRun.Outcome o = SecureRun.run(m, m, xs, 6, SecureModel.Options.defaults());
+      SecureRun.Outcome o = SecureRun.run(m, m, xs, 6, SecureOptions.defaults());
       SecureModelTest.check(m.name() + (log ? " log-softmax" : " softmax"), m, xs, o.logits());
       assertTrue(o.dealerQuietOnline());
       double[][] ring = new RingForward(m, xs.length).forward(xs);
@@ -97,7 +97,7 @@ class NewLayerKindsTest {
             .build();
     for (Model net : new Model[] {minusInf, zeroPads}) {
       double[][] xs = Zoo.sampleInputs(net, 4, 9);
-      SecureRun.Outcome o = SecureRun.run(net, net, xs, 4, SecureModel.Options.defaults());
+      SecureRun.Outcome o = SecureRun.run(net, net, xs, 4, SecureOptions.defaults());
       double[][] ring = new RingForward(net, 4).forward(xs);
       for (int i = 0; i < xs.length; i++) {
         assertArrayEquals(ring[i], o.logits()[i], 0.0, net.name() + " input " + i);
@@ -125,7 +125,7 @@ class NewLayerKindsTest {
                 .add(new Flatten("flat", "ap"))
                 .build();
         double[][] xs = Zoo.sampleInputs(m, 3, 5);
-        SecureRun.Outcome o = SecureRun.run(m, m, xs, 3, SecureModel.Options.defaults());
+        SecureRun.Outcome o = SecureRun.run(m, m, xs, 3, SecureOptions.defaults());
         double[][] ring = new RingForward(m, 3).forward(xs);
         for (int i = 0; i < xs.length; i++) {
           double[] plain = PlainEvaluator.forward(m, xs[i]);
@@ -169,7 +169,7 @@ class NewLayerKindsTest {
             new CorrelationRequest.Truncation(6, 16)),
         SecureModel.compile(general, 2).inferenceRequests());
     double[][] xs = Zoo.sampleInputs(general, 2, 1);
-    SecureRun.Outcome o = SecureRun.run(general, general, xs, 2, SecureModel.Options.defaults());
+    SecureRun.Outcome o = SecureRun.run(general, general, xs, 2, SecureOptions.defaults());
     double[][] ring = new RingForward(general, 2).forward(xs);
     for (int i = 0; i < 2; i++) {
       double[] plain = PlainEvaluator.forward(general, xs[i]);

@@ -79,14 +79,14 @@ class SecureModelTest {
       double[][] xs = Zoo.sampleInputs(model, 100, 1234);
       int batch = name.equals("lenet5-relu") ? 10 : 100;
       SecureRun.Outcome o =
-          SecureRun.run(model, Zoo.architecture(name), xs, batch, SecureModel.Options.defaults());
-      for (SecureModel.Result r : o.party0()) {
+          SecureRun.run(model, Zoo.architecture(name), xs, batch, SecureOptions.defaults());
+      for (SecureResult r : o.party0()) {
         assertNull(r.logits(), "party 0 learns nothing");
       }
       check(name, model, xs, o.logits());
       assertTrue(o.dealerQuietOnline(), "the online phase must not touch the dealer");
       long rounds = 0;
-      for (SecureModel.LayerReport r : o.last1().layers()) {
+      for (LayerReport r : o.last1().layers()) {
         rounds += r.onlineRounds();
       }
       assertTrue(rounds > 0 && o.last1().onlineNanos() > 0, "per-layer report is filled in");
@@ -99,10 +99,10 @@ class SecureModelTest {
       Model model = ZooCache.get(name);
       double[][] xs = Zoo.sampleInputs(model, 5, 4321);
       SecureRun.Outcome o =
-          SecureRun.run(model, Zoo.architecture(name), xs, 5, SecureModel.Options.defaults());
+          SecureRun.run(model, Zoo.architecture(name), xs, 5, SecureOptions.defaults());
       check(name, model, xs, o.logits());
       assertTrue(o.dealerQuietOnline());
-      SecureModel.Result r = o.last1();
+      SecureResult r = o.last1();
       System.out.printf(
           "%s batch 5: offline %.2f s, online %.2f s, online traffic %d B%n",
           name,
@@ -152,7 +152,7 @@ class SecureModelTest {
             Zoo.randomize(arch, 5), Zoo.sampleInputs(arch, 32, 6));
     assertEquals(10, m.foldBatchNorm().layers().size(), "bn1 folds, bn2 (after PolyKerv) stays");
     double[][] xs = Zoo.sampleInputs(m, 20, 77);
-    SecureRun.Outcome o = SecureRun.run(m, arch, xs, 20, SecureModel.Options.defaults());
+    SecureRun.Outcome o = SecureRun.run(m, arch, xs, 20, SecureOptions.defaults());
     check("all-kinds", m, xs, o.logits());
   }
 
@@ -184,9 +184,8 @@ class SecureModelTest {
   @Test
   void localTruncationModeRunsWithItsOwnPlan() {
     Model model = ZooCache.get("tiny-pkn");
-    SecureModel.Options local =
-        SecureModel.Options.defaults()
-            .withTruncation(org.polyshare.core.protocol.TruncationMode.LOCAL);
+    SecureOptions local =
+        SecureOptions.defaults().withTruncation(org.polyshare.core.protocol.TruncationMode.LOCAL);
     SecureModel sm = SecureModel.compile(model, 100, local);
     assertTrue(
         sm.inferenceRequests().stream()

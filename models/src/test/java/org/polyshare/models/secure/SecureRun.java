@@ -15,19 +15,19 @@ import org.polyshare.models.graph.Model;
  */
 final class SecureRun {
   record Outcome(
-      List<SecureModel.Result> party0,
-      List<SecureModel.Result> party1,
+      List<SecureResult> party0,
+      List<SecureResult> party1,
       double[][] logits,
       boolean dealerQuietOnline,
       InProcessDealer.Traffic[] dealerTraffic,
       int[] peakLiveMaterials) {
-    SecureModel.Result last1() {
+    SecureResult last1() {
       return party1.get(party1.size() - 1);
     }
   }
 
   static Outcome run(
-      Model owner, Model clientView, double[][] inputs, int batch, SecureModel.Options options) {
+      Model owner, Model clientView, double[][] inputs, int batch, SecureOptions options) {
     return run(owner, clientView, inputs, batch, options, false);
   }
 
@@ -37,7 +37,7 @@ final class SecureRun {
       Model clientView,
       double[][] inputs,
       int batch,
-      SecureModel.Options options,
+      SecureOptions options,
       boolean streamed) {
     if (inputs.length % batch != 0) {
       throw new IllegalArgumentException("inputs must fill whole batches");
@@ -49,11 +49,11 @@ final class SecureRun {
         new InProcessSession(owner.fixedPoint(), options.truncation(), Duration.ofSeconds(120));
     boolean[] quiet = {true};
     int[] peaks = new int[2];
-    TwoParties.Result<List<SecureModel.Result>> r =
+    TwoParties.Result<List<SecureResult>> r =
         session.run(
             p -> {
               SecureModel.Session s = sm0.open(p).streamOffline(streamed);
-              List<SecureModel.Result> out = new ArrayList<>();
+              List<SecureResult> out = new ArrayList<>();
               for (int k = 0; k < rounds; k++) {
                 s.offline();
                 out.add(s.online(null));
@@ -63,7 +63,7 @@ final class SecureRun {
             },
             p -> {
               SecureModel.Session s = sm1.open(p).streamOffline(streamed);
-              List<SecureModel.Result> out = new ArrayList<>();
+              List<SecureResult> out = new ArrayList<>();
               for (int k = 0; k < rounds; k++) {
                 s.offline(); // strictly before this batch's input is touched
                 InProcessDealer.Traffic before = session.dealer().trafficTo(1);

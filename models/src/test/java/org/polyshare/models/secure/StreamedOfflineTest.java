@@ -17,8 +17,8 @@ import org.polyshare.models.zoo.ZooCache;
  * randomness each run draws, so bit equality is the right check.
  */
 class StreamedOfflineTest {
-  private static final SecureModel.Options EXACT =
-      SecureModel.Options.defaults().withTruncation(TruncationMode.EXACT);
+  private static final SecureOptions EXACT =
+      SecureOptions.defaults().withTruncation(TruncationMode.EXACT);
 
   @Test
   void tinyReluFss() {
@@ -35,7 +35,7 @@ class StreamedOfflineTest {
     check("tiny-relu", EXACT.withRelu(ReluMode.GC));
   }
 
-  private static void check(String name, SecureModel.Options options) {
+  private static void check(String name, SecureOptions options) {
     Model model = ZooCache.get(name);
     Model client = Zoo.architecture(name);
     int batch = 2;
@@ -52,8 +52,8 @@ class StreamedOfflineTest {
       assertEquals(layers, whole.peakLiveMaterials()[p], name + ": batch offline holds all");
       assertEquals(1, streamed.peakLiveMaterials()[p], name + ": streamed holds one layer");
     }
-    SecureModel.Result a = whole.last1();
-    SecureModel.Result b = streamed.last1();
+    SecureResult a = whole.last1();
+    SecureResult b = streamed.last1();
     assertEquals(bytes(a.offlineTraffic()), bytes(b.offlineTraffic()), name + ": offline bytes");
     assertEquals(bytes(a.onlineTraffic()), bytes(b.onlineTraffic()), name + ": online bytes");
     for (int i = 0; i < layers; i++) {

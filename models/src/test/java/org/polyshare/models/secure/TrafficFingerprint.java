@@ -23,10 +23,9 @@ import org.polyshare.models.zoo.ZooCache;
 final class TrafficFingerprint {
   private TrafficFingerprint() {}
 
-  static String planOnly(String name, int batch, TruncationMode mode) {
-    SecureModel sm =
-        SecureModel.compile(
-            Zoo.architecture(name), batch, SecureModel.Options.defaults().withTruncation(mode));
+  static String planOnly(String name, int batch, SecureOptions opt) {
+    TruncationMode mode = opt.truncation();
+    SecureModel sm = SecureModel.compile(Zoo.architecture(name), batch, opt);
     return String.format(
         Locale.ROOT,
         "%s batch %d %s: plan(2) %s, %d requests%n",
@@ -38,7 +37,11 @@ final class TrafficFingerprint {
   }
 
   static String of(Model model, Model arch, int batch, TruncationMode mode) {
-    SecureModel.Options opt = SecureModel.Options.defaults().withTruncation(mode);
+    return of(model, arch, batch, SecureOptions.defaults().withTruncation(mode));
+  }
+
+  static String of(Model model, Model arch, int batch, SecureOptions opt) {
+    TruncationMode mode = opt.truncation();
     SecureModel sm0 = SecureModel.compile(model, batch, opt);
     SecureModel sm1 = SecureModel.compile(arch, batch, opt);
     double[][] xs = Zoo.sampleInputs(model, batch, 99);
@@ -71,7 +74,7 @@ final class TrafficFingerprint {
     List<String> out = new ArrayList<>();
     for (int k = 0; k < 2; k++) {
       s.offline();
-      SecureModel.Result res = s.online(xs);
+      SecureResult res = s.online(xs);
       out.add(
           "inference "
               + k
@@ -79,7 +82,7 @@ final class TrafficFingerprint {
               + t(res.offlineTraffic())
               + " online "
               + t(res.onlineTraffic()));
-      for (SecureModel.LayerReport l : res.layers()) {
+      for (LayerReport l : res.layers()) {
         out.add(
             String.format(
                 Locale.ROOT,
@@ -145,24 +148,35 @@ final class TrafficFingerprint {
    * runs of VGG-16 and ResNet-18 PKN at batch 1.
    */
   static String light(boolean large) {
+    return light(large, SecureOptions.defaults());
+  }
+
+  /** {@link #light(boolean)} with {@code base}'s lowering (each run in its own truncation mode). */
+  static String light(boolean large, SecureOptions base) {
+    SecureOptions dealer = base.withTruncation(TruncationMode.DEALER);
     StringBuilder sb = new StringBuilder();
     for (String n : new String[] {"tiny-pkn", "tiny-relu", "lenet5-pkn", "lenet5-relu"}) {
-      sb.append(of(ZooCache.get(n), Zoo.architecture(n), 2, TruncationMode.DEALER));
+      sb.append(of(ZooCache.get(n), Zoo.architecture(n), 2, dealer));
     }
-    sb.append(of(ZooCache.get("tiny-pkn"), Zoo.architecture("tiny-pkn"), 2, TruncationMode.LOCAL));
+    sb.append(
+        of(
+            ZooCache.get("tiny-pkn"),
+            Zoo.architecture("tiny-pkn"),
+            2,
+            base.withTruncation(TruncationMode.LOCAL)));
     Model arch = allKinds();
     Model m =
         org.polyshare.models.calib.Calibrator.calibrate(
             Zoo.randomize(arch, 5), Zoo.sampleInputs(arch, 32, 6));
-    sb.append(of(m, arch, 3, TruncationMode.DEALER));
+    sb.append(of(m, arch, 3, dealer));
     for (String n : large ? new String[] {"vgg16-pkn", "resnet18-pkn"} : new String[0]) {
-      sb.append(of(ZooCache.get(n), Zoo.architecture(n), 1, TruncationMode.DEALER));
+      sb.append(of(ZooCache.get(n), Zoo.architecture(n), 1, dealer));
     }
     for (String n : Zoo.names()) {
       // the modes recorded before the restructure; EXACT's plans are pinned by its own tests
       for (TruncationMode tm : new TruncationMode[] {TruncationMode.DEALER, TruncationMode.LOCAL}) {
-        sb.append(planOnly(n, 1, tm));
-        sb.append(planOnly(n, 3, tm));
+        sb.append(planOnly(n, 1, base.withTruncation(tm)));
+        sb.append(planOnly(n, 3, base.withTruncation(tm)));
       }
     }
     return sb.toString();

@@ -25,6 +25,60 @@ class TrafficFingerprintTest {
     assertEquals(expected.strip(), TrafficFingerprint.light(false).strip());
   }
 
+  /**
+   * With the fused PolyKerv off, every message is as recorded before the fused path existed ({@code
+   * secure/traffic-fingerprint-chain.txt}, the pins of the square-and-multiply lowering).
+   */
+  @Test
+  void theChainLoweringIsUnchanged() throws Exception {
+    String expected;
+    try (InputStream in = getClass().getResourceAsStream("/secure/traffic-fingerprint-chain.txt")) {
+      expected = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertEquals(
+        expected.strip(),
+        TrafficFingerprint.light(false, SecureOptions.defaults().withFusedPolyKerv(false)).strip());
+  }
+
+  /**
+   * Online bytes and rounds of the chain and the fused lowering, batch 1, for the comma-separated
+   * zoo models in {@code -Dfingerprint.online} (DEALER: the same online messages as EXACT, whose
+   * DCF keys are offline material).
+   */
+  @Test
+  @EnabledIfSystemProperty(named = "fingerprint.online", matches = ".+")
+  void printOnlineCounts() {
+    SecureOptions fused = SecureOptions.defaults();
+    for (String name : System.getProperty("fingerprint.online").split(",")) {
+      org.polyshare.models.graph.Model model = org.polyshare.models.zoo.ZooCache.get(name);
+      double[][] xs = org.polyshare.models.zoo.Zoo.sampleInputs(model, 1, 7);
+      for (SecureOptions o : new SecureOptions[] {fused.withFusedPolyKerv(false), fused}) {
+        SecureRun.Outcome r =
+            SecureRun.run(model, org.polyshare.models.zoo.Zoo.architecture(name), xs, 1, o);
+        org.polyshare.core.link.LinkStats.Snapshot t1 = r.last1().onlineTraffic();
+        org.polyshare.core.link.LinkStats.Snapshot t0 =
+            r.party0().get(r.party0().size() - 1).onlineTraffic();
+        System.out.printf(
+            "ONLINE %s %s: %d B (0->1 %d, 1->0 %d), rounds p0 %d p1 %d%n",
+            name,
+            o.fusedPolyKerv() ? "fused" : "chain",
+            t1.bytesSent() + t1.bytesReceived(),
+            t1.bytesReceived(),
+            t1.bytesSent(),
+            t0.rounds(),
+            t1.rounds());
+      }
+      System.out.print(SecureModel.compile(model, 1, fused).carryPlan().format());
+    }
+  }
+
+  @Test
+  @EnabledIfSystemProperty(named = "fingerprint.light", matches = ".+")
+  void writeLightFingerprints() throws Exception {
+    java.nio.file.Files.writeString(
+        Path.of(System.getProperty("fingerprint.light")), TrafficFingerprint.light(false));
+  }
+
   @Test
   @EnabledIfSystemProperty(named = "fingerprint.out", matches = ".+")
   void writeFingerprints() throws Exception {

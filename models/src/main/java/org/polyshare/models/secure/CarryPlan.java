@@ -1,0 +1,263 @@
+package org.polyshare.models.secure;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.polyshare.core.protocol.FusedPower;
+import org.polyshare.core.protocol.PowerChain;
+import org.polyshare.core.protocol.TruncationMode;
+import org.polyshare.models.calib.Headroom;
+import org.polyshare.models.graph.AvgPool;
+import org.polyshare.models.graph.Conv2d;
+import org.polyshare.models.graph.Flatten;
+import org.polyshare.models.graph.Layer;
+import org.polyshare.models.graph.Linear;
+import org.polyshare.models.graph.Model;
+import org.polyshare.models.graph.PolyKerv;
+
+/**
+ * How each PolyKerv {@code (conv + cp)^dp} is lowered, and at how many fractional bits every tensor
+ * travels. Three forms, cheapest first:
+ *
+ * <ul>
+ *   <li>{@link Form#CARRIED}: one opening ({@link FusedPower}) gives shares of {@code t^dp}, {@code
+ *       t = ⌊z/2^s⌋}, left at {@code dp·f} bits; every reader truncates by {@code dp·f} in the
+ *       opening it makes anyway (a conv, linear or PolyKerv: its product sits at {@code (dp+1)·f}
+ *       bits; a power-of-two average pool: its sum at {@code dp·f}). So the PolyKerv costs one
+ *       round trip: the masked input and one opening.
+ *   <li>{@link Form#FUSED}: the same opening, then a second truncation by {@code (dp−1)·f}, when a
+ *       reader needs f bits (an Add, a BatchNorm, the output...) or the carry's scale does not fit.
+ *   <li>{@link Form#CHAIN}: truncation, then square-and-multiply with a truncated product each
+ *       ({@link org.polyshare.core.protocol.PowerChain}): LOCAL truncation (no dealer tuples), the
+ *       fused path switched off, or a power whose {@code dp·f} bits do not fit.
+ * </ul>
+ *
+ * <p><b>The scale budget.</b> The plan is a function of the architecture alone (party 1 compiles it
+ * without weights), so the guard's per-layer choice is made on scales: a ring value at {@code σ}
+ * fractional bits may be at most {@link #SCALE_LIMIT} {@code = 62 − margin − 4} (the margin of
+ * {@link Headroom#DEFAULT_MARGIN_BITS}, 4 bits for activations up to 16). At f = 16: dp = 2 carries
+ * (48 bits), dp = 3 fuses with a second truncation (power at 48, the carry's product at 64 would
+ * not fit), dp ≥ 4 keeps the chain; at f = 8 dp ≤ 5 carries. Party 0's guard then measures the real
+ * values at the compiled scales ({@link #headroom}) and refuses a model that does not fit.
+ *
+ * <p><b>Error of the carry.</b> Let the PolyKerv's pre-activation be {@code z} at {@code s + f}
+ * bits, {@code x = z·2^−(s+f)}; exactly (EXACT truncation) {@code t = ⌊z/2^s⌋}, so {@code t·2^−f =
+ * x − δ}, {@code 0 ≤ δ < 2^−f} (DEALER: {@code |δ| < 2^−f}). The power {@code P = t^dp} is exact
+ * ring arithmetic while {@code |t|^dp < 2^63}: {@code P·2^−dp·f = (x − δ)^dp}. The reader forms
+ * {@code Y = Σ_k W_k·P_k + B} with encoded weights {@code W_k = ŵ_k·2^f} and bias {@code B =
+ * b̂·2^((dp+1)f)}, all exact integers while {@code |Y| < 2^62}, and one truncation gives {@code y =
+ * ⌊Y / 2^(dp·f)⌋}. Hence, with {@code ŷ = Σ_k ŵ_k·x_k^dp + b̂},
+ *
+ * <pre>  |y·2^−f − ŷ| ≤ 2^−f + Σ_k |ŵ_k|·((|x_k| + 2^−f)^dp − |x_k|^dp),</pre>
+ *
+ * the input truncation carried through the power and the weights, and one ulp at the end. The
+ * second-truncation path ({@link Form#FUSED}) adds {@code Σ_k |ŵ_k|·2^−f} on top (the power's own
+ * floor, weighted): the carry is never less accurate. In EXACT mode {@code y} is exactly {@code ⌊(Σ
+ * W_k·⌊z_k/2^s⌋^dp + B) / 2^(dp·f)⌋}, a deterministic function of the weights and the input; {@link
+ * SecureLayer#ring} computes the same, so the secure logits equal the int64 forward bit for bit.
+ */
+public final class CarryPlan {
+  /** Activation allowance of the static budget: values up to 2^4 in magnitude. */
+  static final int ACTIVATION_BITS = 4;
+
+  /** The widest fractional scale the plan gives a ring value. */
+  public static final int SCALE_LIMIT = 62 - Headroom.DEFAULT_MARGIN_BITS - ACTIVATION_BITS;
+
+  /** The lowering of one PolyKerv. */
+  public enum Form {
+    CARRIED,
+    FUSED,
+    CHAIN
+  }
+
+  /** One PolyKerv's lowering: its form, its openings online, and why. */
+  public record Kerv(String layer, int degree, int inputShift, Form form, String why) {
+    /** Openings of the activation part (the conv's masked input not counted; a product is two). */
+    public int openings() {
+      return switch (form) {
+        case CARRIED -> 1;
+        case FUSED -> degree > 1 ? 2 : 1;
+        case CHAIN -> 1 + 2 * products(degree);
+      };
+    }
+
+    private static int products(int degree) {
+      int n = 0;
+      for (PowerChain.Step s : PowerChain.of(degree).steps()) {
+        n += s == PowerChain.Step.TAKE ? 0 : 1;
+      }
+      return n;
+    }
+  }
+
+  private final Map<String, Integer> excess;
+  private final Map<String, Kerv> kervs;
+  private final int f;
+
+  private CarryPlan(Map<String, Integer> excess, Map<String, Kerv> kervs, int f) {
+    this.excess = excess;
+    this.kervs = kervs;
+    this.f = f;
+  }
+
+  /** The plan {@link SecureModel#compile} makes for {@code model} under {@code options}. */
+  public static CarryPlan of(Model model, SecureOptions options) {
+    return of(Program.of(model), options.truncation(), options.fusedPolyKerv());
+  }
+
+  static CarryPlan of(Program program, TruncationMode mode, boolean fusedOn) {
+    Model m = program.model;
+    int f = m.fracBits();
+    Map<String, Program.Step> steps = new HashMap<>();
+    for (Program.Step s : program.steps) {
+      steps.put(s.layer().name(), s);
+    }
+    Map<String, Integer> excess = new HashMap<>();
+    Map<String, Kerv> kervs = new java.util.LinkedHashMap<>();
+    excess.put(Model.INPUT, 0);
+    for (Program.Step s : program.steps) {
+      Layer l = s.layer();
+      int in = excess.getOrDefault(l.inputs().get(0), 0);
+      int out = 0;
+      if (l instanceof PolyKerv p) {
+        Kerv k = decide(p, in, f, mode, fusedOn, m, steps);
+        kervs.put(p.name(), k);
+        out = k.form() == Form.CARRIED ? (p.dp() - 1) * f : 0;
+      } else if (l instanceof Flatten) {
+        out = in;
+      }
+      excess.put(s.outputName(), out);
+    }
+    return new CarryPlan(excess, Collections.unmodifiableMap(kervs), f);
+  }
+
+  private static Kerv decide(
+      PolyKerv p,
+      int in,
+      int f,
+      TruncationMode mode,
+      boolean fusedOn,
+      Model m,
+      Map<String, Program.Step> steps) {
+    int d = p.dp();
+    String name = p.name();
+    if (!fusedOn) {
+      return new Kerv(name, d, f + in, Form.CHAIN, "fused PolyKerv off");
+    }
+    if (!FusedPower.supports(mode)) {
+      return new Kerv(name, d, f + in, Form.CHAIN, mode + " truncation has no dealer tuples");
+    }
+    if (d * f > SCALE_LIMIT) {
+      return new Kerv(
+          name, d, f + in, Form.CHAIN, "the power at " + d * f + " bits exceeds " + SCALE_LIMIT);
+    }
+    if (d == 1) {
+      return new Kerv(name, d, f + in, Form.FUSED, "degree 1: the opening is the truncation");
+    }
+    if ((d + 1) * f > SCALE_LIMIT) {
+      return new Kerv(
+          name,
+          d,
+          f + in,
+          Form.FUSED,
+          "a reader's product at " + (d + 1) * f + " bits would exceed " + SCALE_LIMIT);
+    }
+    String blocker = blocker(name, m, steps);
+    return blocker == null
+        ? new Kerv(name, d, f + in, Form.CARRIED, "readers truncate by " + d * f)
+        : new Kerv(name, d, f + in, Form.FUSED, blocker);
+  }
+
+  /** Why {@code tensor}'s readers cannot take a carried value, or null when they all can. */
+  private static String blocker(String tensor, Model m, Map<String, Program.Step> steps) {
+    List<Layer> readers = m.consumers(tensor);
+    if (readers.isEmpty()) {
+      return "it is the output";
+    }
+    for (Layer r : readers) {
+      Program.Step s = steps.get(r.name());
+      boolean absorbs =
+          r instanceof PolyKerv
+              || ((r instanceof Conv2d || r instanceof Linear)
+                  && s != null
+                  && s.fusedRelu() == null)
+              || (r instanceof AvgPool a
+                  && AvgPoolLayer.exactShift(a, m.shape(a.inputs().get(0))) > 0);
+      if (r instanceof Flatten) {
+        String inner = blocker(r.name(), m, steps);
+        if (inner != null) {
+          return inner;
+        }
+      } else if (!absorbs) {
+        return "read by " + r.kind() + " '" + r.name() + "', which needs f bits";
+      }
+    }
+    return null;
+  }
+
+  /** Extra fractional bits (beyond f) of the tensor {@code name}: 0 unless a carry. */
+  int excess(String name) {
+    return excess.getOrDefault(name, 0);
+  }
+
+  /** The lowering of the PolyKerv {@code name}. */
+  Kerv kerv(String name) {
+    Kerv k = kervs.get(name);
+    if (k == null) {
+      throw new IllegalArgumentException("no PolyKerv '" + name + "' in the plan");
+    }
+    return k;
+  }
+
+  /** Every PolyKerv's lowering, in evaluation order. */
+  public List<Kerv> kervs() {
+    return List.copyOf(kervs.values());
+  }
+
+  /**
+   * The guard's rows at the compiled scales: a reader of a carried tensor holds its product {@code
+   * e} bits wider, and a fused PolyKerv its power at {@code dp·f} bits (bounded with the row's
+   * max|v|, which covers the output).
+   */
+  public Headroom.Report headroom(Model m, Headroom.Report r) {
+    List<Headroom.LayerHeadroom> out = new ArrayList<>();
+    for (Headroom.LayerHeadroom row : r.layers()) {
+      Layer l = m.has(row.layer()) ? m.layer(row.layer()) : null;
+      int scale = row.scaleBits();
+      if (l != null && !(l instanceof Flatten)) {
+        scale += excess(l.inputs().get(0));
+        Kerv k = kervs.get(l.name());
+        if (k != null && k.form() != Form.CHAIN) {
+          scale = Math.max(scale, k.degree() * f);
+        }
+      }
+      double bits = row.headroomBits() - (scale - row.scaleBits());
+      out.add(
+          new Headroom.LayerHeadroom(
+              row.layer(), row.kind(), row.maxAbs(), scale, row.limitBits(), bits));
+    }
+    return new Headroom.Report(r.model(), r.fracBits(), r.samples(), out);
+  }
+
+  /** One line per PolyKerv: form, openings online, input shift and the reason. */
+  public String format() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            "%-22s %-8s %3s %8s %5s  %s%n", "PolyKerv", "form", "dp", "openings", "shift", "why"));
+    for (Kerv k : kervs.values()) {
+      sb.append(
+          String.format(
+              "%-22s %-8s %3d %8d %5d  %s%n",
+              k.layer(),
+              k.form().name().toLowerCase(java.util.Locale.ROOT),
+              k.degree(),
+              k.openings(),
+              k.inputShift(),
+              k.why()));
+    }
+    return sb.toString();
+  }
+}
