@@ -34,7 +34,9 @@ final class SecureInference {
     this.party = party;
     this.batch = batch;
     this.store = new PrefetchedCorrelations(party.id());
-    this.q = new Party(party.id(), party.link(), store, party.fixedPoint(), party.truncationMode());
+    this.q =
+        new Party(party.id(), party.link(), store, party.fixedPoint(), party.truncationMode())
+            .withMaterialStore(party.materialStore());
     long start = System.nanoTime();
     LinkStats.Snapshot s0 = party.link().stats().snapshot();
     for (MeteredLayer.Session s : sessions) {
