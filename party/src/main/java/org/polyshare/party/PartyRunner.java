@@ -27,6 +27,7 @@ import org.polyshare.core.ops.LogSetup;
 import org.polyshare.core.ops.SessionMdc;
 import org.polyshare.core.protocol.Party;
 import org.polyshare.core.protocol.TruncationMode;
+import org.polyshare.core.store.MaterialStore;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.onnx.OnnxImporter;
@@ -273,7 +274,8 @@ public final class PartyRunner {
 
   /**
    * Everything this party measured. {@code compiled} is the model this party ran: at party 1 the
-   * weightless model of the architecture party 0 sent.
+   * weightless model of the architecture party 0 sent. {@code memory}: the process's peak heap and
+   * resident set and the session's material store, at the session's end.
    */
   public record Report(
       int party,
@@ -284,7 +286,8 @@ public final class PartyRunner {
       double setupMs,
       long dealerBytesReceived,
       List<Inference> inferences,
-      Model compiled) {}
+      Model compiled,
+      MemoryUsage memory) {}
 
   /** Party 0's model by zoo name or ONNX file (with its weights). */
   static Model loadModel(String nameOrFile, int partyId) {
@@ -474,12 +477,48 @@ public final class PartyRunner {
       String sessionId,
       PrintStream results,
       long t0) {
+    // Garbled tables and labels wait in files between the phases, removed when used and, with
+    // whatever is left after a failure, when the session ends.
+    try (MaterialStore store = MaterialStore.temporary()) {
+      return runSession(
+          store,
+          id,
+          model,
+          sm,
+          plan,
+          peer,
+          dealer,
+          inputs,
+          inferences,
+          net,
+          sessionId,
+          results,
+          t0);
+    }
+  }
+
+  private static Report runSession(
+      MaterialStore store,
+      int id,
+      Model model,
+      SecureModel sm,
+      CorrelationPlan plan,
+      NettyLink peer,
+      RemoteCorrelationSource dealer,
+      double[][] inputs,
+      int inferences,
+      NetworkProfile net,
+      String sessionId,
+      PrintStream results,
+      long t0) {
     // Network profile: this process shapes what it sends to its peer (the peer shapes the
     // other direction) and what it receives from the dealer.
     PartyLink link = ShapedLink.wrap(peer, net);
     ShapedCorrelationSource source =
         new ShapedCorrelationSource(dealer, () -> dealer.stats().bytesReceived(), net);
-    Party party = new Party(id, link, source, model.fixedPoint(), sm.options().truncation());
+    Party party =
+        new Party(id, link, source, model.fixedPoint(), sm.options().truncation())
+            .withMaterialStore(store);
     SecureModel.Session session = sm.open(party);
     double setupMs = (System.nanoTime() - t0) / 1e6;
     List<Inference> out = new ArrayList<>();
@@ -534,7 +573,8 @@ public final class PartyRunner {
         setupMs,
         dealer.stats().bytesReceived(),
         out,
-        sm.model());
+        sm.model(),
+        MemoryUsage.of(store));
   }
 
   private static final int TAG_PHASE = 0x5048_4153;
@@ -589,6 +629,8 @@ public final class PartyRunner {
         .append(num(r.setupMs()))
         .append(",\n  \"dealer_bytes_received\": ")
         .append(r.dealerBytesReceived())
+        .append(",\n  \"memory\": ")
+        .append(r.memory().json())
         .append(",\n  \"inferences\": [");
     for (int k = 0; k < r.inferences().size(); k++) {
       Inference i = r.inferences().get(k);

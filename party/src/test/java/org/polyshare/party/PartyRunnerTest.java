@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.polyshare.core.net.NetFixtures;
 import org.polyshare.core.net.NetTransport;
 import org.polyshare.core.net.Role;
+import org.polyshare.core.store.MaterialStore;
 import org.polyshare.dealer.DealerServer;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.eval.PlainEvaluator;
@@ -28,9 +30,12 @@ import org.polyshare.models.zoo.Zoo;
 class PartyRunnerTest {
   private static NetTransport net;
   private static DealerServer dealer;
+  private static Path materials;
 
   @BeforeAll
-  static void start() {
+  static void start() throws Exception {
+    materials = Files.createTempDirectory("polyshare-runner-materials");
+    MaterialStore.useDirectory(materials); // as `party run --material-dir` does
     net = NetTransport.create(2);
     dealer =
         new DealerServer(
@@ -42,7 +47,9 @@ class PartyRunnerTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
+    MaterialStore.useDirectory(null);
+    Files.delete(materials);
     dealer.close();
     net.close();
   }
@@ -121,5 +128,17 @@ class PartyRunnerTest {
         Architecture.holdsNoWeights(r1.compiled()), "party 1 ran a model with weight arrays");
     assertTrue(r1.dealerBytesReceived() > 0 && r0.dealerBytesReceived() > 0);
     assertTrue(PartyRunner.toJson(r1).contains("\"prediction\": "));
+    for (PartyRunner.Report r : new PartyRunner.Report[] {r0, r1}) {
+      MemoryUsage m = r.memory();
+      assertTrue(m.materialFileBacked() && m.peakHeapBytes() > 0, m.toString());
+      // GC material (party 1's tables, party 0's labels) went to the files; a PKN keeps none
+      assertEquals(name.endsWith("-relu"), m.materialPeakBytes() > 0, m.toString());
+      assertTrue(
+          PartyRunner.toJson(r)
+              .contains("\"material_store_peak_bytes\": " + m.materialPeakBytes()));
+    }
+    try (var left = Files.list(materials)) {
+      assertEquals(0, left.count(), "each session removed its material directory");
+    }
   }
 }

@@ -276,7 +276,7 @@ public final class CompareCommand implements Callable<Integer> {
           }
           checks.add(ReferenceCheck.check(owner, inputs.get(warmup + k), logits));
         }
-        results[v] = new VariantResult(label, run.reps(), checks);
+        results[v] = new VariantResult(label, run.reps(), checks, run.memory());
       }
     }
     List<ReluArm> reluResults = new ArrayList<>();

@@ -25,8 +25,15 @@ import org.polyshare.models.secure.SecureModel;
  * phase, the parties meeting at the barrier between phases so that each phase is timed on its own.
  */
 final class InProcessRunner {
-  /** One run's measurements and party 1's logits per repetition (warm-ups dropped). */
-  record Run(List<Measurement> reps, List<double[][]> logits) {}
+  /**
+   * One run's measurements and party 1's logits per repetition (warm-ups dropped), and each party
+   * process's memory where the parties ran as processes of their own.
+   */
+  record Run(List<Measurement> reps, List<double[][]> logits, List<PartyMemory> memory) {
+    Run(List<Measurement> reps, List<double[][]> logits) {
+      this(reps, logits, List.of());
+    }
+  }
 
   /** One party's inference: its result and the dealer's bytes to it in the offline phase. */
   private record PartyRep(SecureModel.Result result, long dealerBytes) {}

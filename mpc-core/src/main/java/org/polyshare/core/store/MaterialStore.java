@@ -48,9 +48,25 @@ public final class MaterialStore implements AutoCloseable {
     this.segmentLongs = segmentBytes / 8;
   }
 
-  /** A store in a fresh directory under the system's temporary directory. */
+  private static volatile Path defaultParent;
+
+  /**
+   * Sets where {@link #temporary} stores go in this process (the party CLI's {@code
+   * --material-dir}, one setting per process like {@code java.io.tmpdir}); null restores the
+   * temporary directory.
+   */
+  public static void useDirectory(Path parentOrNull) {
+    defaultParent = parentOrNull;
+  }
+
+  /**
+   * A store in a fresh directory under the directory {@link #useDirectory} set, else under the
+   * system's temporary directory.
+   */
   public static MaterialStore temporary() {
-    return under(Path.of(System.getProperty("java.io.tmpdir")), DEFAULT_SEGMENT_BYTES);
+    Path p = defaultParent;
+    return under(
+        p != null ? p : Path.of(System.getProperty("java.io.tmpdir")), DEFAULT_SEGMENT_BYTES);
   }
 
   /**
@@ -66,11 +82,6 @@ public final class MaterialStore implements AutoCloseable {
       throw new UncheckedIOException(
           "cannot create a material directory under " + parent + ": " + e.getMessage(), e);
     }
-  }
-
-  /** {@link #under} with {@code parent} the given directory, or the temporary one if null. */
-  public static MaterialStore in(Path parentOrNull) {
-    return parentOrNull == null ? temporary() : under(parentOrNull, DEFAULT_SEGMENT_BYTES);
   }
 
   /** Material on the Java heap: no directory, no files (segments of {@code segmentBytes}). */
