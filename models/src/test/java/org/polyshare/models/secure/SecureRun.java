@@ -7,6 +7,7 @@ import java.util.List;
 import org.polyshare.core.correlation.InProcessDealer;
 import org.polyshare.core.link.TwoParties;
 import org.polyshare.core.protocol.InProcessSession;
+import org.polyshare.core.store.MaterialStore;
 import org.polyshare.models.graph.Model;
 
 /**
@@ -26,6 +27,18 @@ final class SecureRun {
 
   static Outcome run(
       Model owner, Model clientView, double[][] inputs, int batch, SecureModel.Options options) {
+    return run(
+        owner, clientView, inputs, batch, options, MaterialStore.onHeap(), MaterialStore.onHeap());
+  }
+
+  /** As above, party i keeping its garbled material in {@code stores[i]}. */
+  static Outcome run(
+      Model owner,
+      Model clientView,
+      double[][] inputs,
+      int batch,
+      SecureModel.Options options,
+      MaterialStore... stores) {
     if (inputs.length % batch != 0) {
       throw new IllegalArgumentException("inputs must fill whole batches");
     }
@@ -38,7 +51,7 @@ final class SecureRun {
     TwoParties.Result<List<SecureModel.Result>> r =
         session.run(
             p -> {
-              SecureModel.Session s = sm0.open(p);
+              SecureModel.Session s = sm0.open(p.withMaterialStore(stores[0]));
               List<SecureModel.Result> out = new ArrayList<>();
               for (int k = 0; k < rounds; k++) {
                 s.offline();
@@ -47,7 +60,7 @@ final class SecureRun {
               return out;
             },
             p -> {
-              SecureModel.Session s = sm1.open(p);
+              SecureModel.Session s = sm1.open(p.withMaterialStore(stores[1]));
               List<SecureModel.Result> out = new ArrayList<>();
               for (int k = 0; k < rounds; k++) {
                 s.offline(); // strictly before this batch's input is touched
