@@ -14,6 +14,7 @@ import org.polyshare.core.link.PartyLink;
 import org.polyshare.core.link.ShapedLink;
 import org.polyshare.core.link.TwoParties;
 import org.polyshare.core.protocol.Party;
+import org.polyshare.core.store.MaterialStore;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.secure.SecureModel;
 
@@ -100,7 +101,9 @@ final class InProcessRunner {
     PartyLink link = ShapedLink.wrap(ctx.link(), net);
     ShapedCorrelationSource source =
         new ShapedCorrelationSource(dealer.source(id), () -> dealer.trafficTo(id).bytes(), net);
-    Party party = new Party(id, link, source, sm.model().fixedPoint());
+    // GC material in files, as the party processes keep it: the two parties share this heap
+    MaterialStore store = MaterialStore.temporary();
+    Party party = new Party(id, link, source, sm.model().fixedPoint()).withMaterialStore(store);
     Progress shown = id == 1 ? progress : Progress.silent();
     try {
       ctx.barrier().await();
@@ -130,6 +133,7 @@ final class InProcessRunner {
     } finally {
       // Both are done (the last barrier): let in-flight messages land, then stop the wire.
       link.close();
+      store.close();
     }
   }
 
