@@ -41,7 +41,7 @@ public final class Mailbox {
   private final long maxQueuedBytes;
   private final Flow flow;
   private long queued;
-  private long peakQueued;
+  private volatile long peakQueued; // written under the lock, read without it
   private boolean paused;
   private int starving; // receivers waiting for a tag that is not queued
   private int lastWanted;
@@ -150,12 +150,7 @@ public final class Mailbox {
 
   /** The most bytes ever queued unread at once (as {@link #queuedBytes}): what the cap bounded. */
   public long peakQueuedBytes() {
-    lock.lock();
-    try {
-      return peakQueued;
-    } finally {
-      lock.unlock();
-    }
+    return peakQueued;
   }
 
   /**

@@ -87,26 +87,31 @@ public final class LongFile implements AutoCloseable {
 
   /** Writes {@code src[off, off + len)} to longs {@code [at, at + len)}. */
   public void put(long at, long[] src, int off, int len) {
-    check(at, len);
-    while (len > 0) {
-      int s = (int) (at / segmentLongs);
-      int i = (int) (at % segmentLongs);
-      int n = (int) Math.min(len, segmentLongs - i);
-      segments[s].put(i, src, off, n);
-      at += n;
-      off += n;
-      len -= n;
-    }
+    bulk(PUT, at, src, off, len);
   }
 
   /** Reads longs {@code [at, at + len)} into {@code dst[off, off + len)}. */
   public void get(long at, long[] dst, int off, int len) {
+    bulk(GET, at, dst, off, len);
+  }
+
+  /** A bulk transfer between a segment and an array: {@link #PUT} or {@link #GET}. */
+  @FunctionalInterface
+  private interface Bulk {
+    void apply(LongBuffer segment, int index, long[] array, int off, int len);
+  }
+
+  private static final Bulk PUT = (s, i, a, off, len) -> s.put(i, a, off, len);
+  private static final Bulk GET = (s, i, a, off, len) -> s.get(i, a, off, len);
+
+  /** {@code op} over longs {@code [at, at + len)}, one call per segment the range touches. */
+  private void bulk(Bulk op, long at, long[] array, int off, int len) {
     check(at, len);
     while (len > 0) {
       int s = (int) (at / segmentLongs);
       int i = (int) (at % segmentLongs);
       int n = (int) Math.min(len, segmentLongs - i);
-      segments[s].get(i, dst, off, n);
+      op.apply(segments[s], i, array, off, n);
       at += n;
       off += n;
       len -= n;

@@ -8,14 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.polyshare.core.correlation.InProcessDealer;
 import org.polyshare.core.link.LinkException;
 import org.polyshare.core.link.TwoParties;
+import org.polyshare.core.protocol.InProcessSession;
 import org.polyshare.core.protocol.Party;
+import org.polyshare.core.protocol.SharedRuns;
+import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.core.ring.FixedPoint;
 import org.polyshare.core.store.MaterialStore;
 
@@ -48,38 +50,30 @@ class GcMaterialStoreTest {
     return new Side(y, held, off.heapBytes(), off.storedBytes(), store.bytes(), files);
   }
 
-  private Side[] run(GcFunction f, int n, long[] x0, long[] x1) {
-    InProcessDealer dealer = new InProcessDealer();
+  /** Both parties on shares of {@code x} ({@code n} instances), each with a store of its own. */
+  private Side[] run(GcFunction f, int n, long[] x) {
+    Side[] sides = new Side[2];
     try (MaterialStore s0 = MaterialStore.under(parent, 1 << 20);
         MaterialStore s1 = MaterialStore.under(parent, 1 << 20)) {
-      TwoParties.Result<Side> r =
-          TwoParties.run(
-              link ->
-                  side(new Party(0, link, dealer.source(0), FixedPoint.defaults()), s0, f, n, x0),
-              link ->
-                  side(new Party(1, link, dealer.source(1), FixedPoint.defaults()), s1, f, n, x1));
-      return new Side[] {r.party0(), r.party1()};
+      MaterialStore[] stores = {s0, s1};
+      SharedRuns.onShares(
+          new InProcessSession(FixedPoint.defaults(), TruncationMode.DEALER),
+          x,
+          11,
+          (p, share) -> {
+            sides[p.id()] = side(p, stores[p.id()], f, n, share);
+            return sides[p.id()].y();
+          });
     }
-  }
-
-  private static long[][] shares(long[] x, long seed) {
-    Random rnd = new Random(seed);
-    long[] x0 = new long[x.length];
-    long[] x1 = new long[x.length];
-    for (int i = 0; i < x.length; i++) {
-      x0[i] = rnd.nextLong();
-      x1[i] = x[i] - x0[i];
-    }
-    return new long[][] {x0, x1};
+    return sides;
   }
 
   @Test
   void reluFromFilesMatchesPlaintextAndLeavesNothing() throws IOException {
     for (int shift : new int[] {0, 16}) {
       long[] x = GcReluTest.testValues(700, shift); // three chunks, the last partial
-      long[][] sh = shares(x, shift);
       GcFunction f = GcRelu.function(shift);
-      Side[] s = run(f, x.length, sh[0], sh[1]);
+      Side[] s = run(f, x.length, x);
       for (int i = 0; i < x.length; i++) {
         assertEquals(Math.max(x[i], 0) >> shift, s[0].y()[i] + s[1].y()[i], "x = " + x[i]);
       }
@@ -93,9 +87,8 @@ class GcMaterialStoreTest {
     int w = 4;
     int n = 300;
     long[] x = GcReluTest.testValues(n * w, 3);
-    long[][] sh = shares(x, 5);
     GcFunction f = GcMaxPool.function(w, 0);
-    Side[] s = run(f, n, sh[0], sh[1]);
+    Side[] s = run(f, n, x);
     for (int g = 0; g < n; g++) {
       long m = Long.MIN_VALUE;
       for (int i = 0; i < w; i++) {
