@@ -136,6 +136,14 @@ public final class PartyCli implements Runnable {
     Path json;
 
     @Option(
+        names = "--material-dir",
+        description =
+            "where garbled tables and labels wait between the offline and online phases (a fresh"
+                + " subdirectory, removed at the session's end; default: the system's temporary"
+                + " directory)")
+    Path materialDir;
+
+    @Option(
         names = "--session",
         description =
             "dealer session id (default: party 0 draws a random one and names it to"
@@ -217,6 +225,7 @@ public final class PartyCli implements Runnable {
         System.err.println("party run: " + e.getMessage());
         return 2;
       }
+      org.polyshare.core.store.MaterialStore.useDirectory(materialDir);
       try (NetTransport net = NetTransport.create()) {
         PartyRunner.Report r = PartyRunner.run(config, net, System.out, port -> {});
         if (json != null) {

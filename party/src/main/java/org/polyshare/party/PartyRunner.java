@@ -27,6 +27,7 @@ import org.polyshare.core.ops.LogSetup;
 import org.polyshare.core.ops.SessionMdc;
 import org.polyshare.core.protocol.Party;
 import org.polyshare.core.protocol.TruncationMode;
+import org.polyshare.core.store.MaterialStore;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.onnx.OnnxImporter;
@@ -367,7 +368,9 @@ public final class PartyRunner {
 
   /**
    * Everything this party measured. {@code compiled} is the model this party ran: at party 1 the
-   * weightless model of the architecture party 0 sent; {@code batch} inputs per inference.
+   * weightless model of the architecture party 0 sent; {@code batch} inputs per inference. {@code
+   * memory}: the process's peak heap and resident set and the session's material store, at the
+   * session's end.
    */
   public record Report(
       int party,
@@ -379,7 +382,8 @@ public final class PartyRunner {
       long dealerBytesReceived,
       List<Inference> inferences,
       Model compiled,
-      int batch) {}
+      int batch,
+      MemoryUsage memory) {}
 
   /** Party 0's model by zoo name or ONNX file (with its weights). */
   static Model loadModel(String nameOrFile, int partyId) {
@@ -580,12 +584,48 @@ public final class PartyRunner {
       String sessionId,
       PrintStream results,
       long t0) {
+    // Garbled tables and labels wait in files between the phases, removed when used and, with
+    // whatever is left after a failure, when the session ends.
+    try (MaterialStore store = MaterialStore.temporary()) {
+      return runSession(
+          store,
+          id,
+          model,
+          sm,
+          plan,
+          peer,
+          dealer,
+          inputs,
+          inferences,
+          net,
+          sessionId,
+          results,
+          t0);
+    }
+  }
+
+  private static Report runSession(
+      MaterialStore store,
+      int id,
+      Model model,
+      SecureModel sm,
+      CorrelationPlan plan,
+      NettyLink peer,
+      RemoteCorrelationSource dealer,
+      double[][] inputs,
+      int inferences,
+      NetworkProfile net,
+      String sessionId,
+      PrintStream results,
+      long t0) {
     // Network profile: this process shapes what it sends to its peer (the peer shapes the
     // other direction) and what it receives from the dealer.
     PartyLink link = ShapedLink.wrap(peer, net);
     ShapedCorrelationSource source =
         new ShapedCorrelationSource(dealer, () -> dealer.stats().bytesReceived(), net);
-    Party party = new Party(id, link, source, model.fixedPoint(), sm.options().truncation());
+    Party party =
+        new Party(id, link, source, model.fixedPoint(), sm.options().truncation())
+            .withMaterialStore(store);
     int batch = sm.batch();
     // Streamed offline: one layer's dealer material and offline work at a time (ResNet-18's FSS
     // keys of a whole inference would be ≈ 1.3 GB per party); the dealer link's bounded mailbox
@@ -651,7 +691,8 @@ public final class PartyRunner {
         dealer.stats().bytesReceived(),
         out,
         sm.model(),
-        batch);
+        batch,
+        MemoryUsage.of(store));
   }
 
   /** Inference {@code k}'s inputs: {@code kB .. kB+B-1}. */
@@ -723,6 +764,8 @@ public final class PartyRunner {
         .append(r.batch())
         .append(",\n  \"dealer_bytes_received\": ")
         .append(r.dealerBytesReceived())
+        .append(",\n  \"memory\": ")
+        .append(r.memory().json())
         .append(",\n  \"inferences\": [");
     for (int k = 0; k < r.inferences().size(); k++) {
       Inference i = r.inferences().get(k);

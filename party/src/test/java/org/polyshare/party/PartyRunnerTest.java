@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.polyshare.core.store.MaterialStore;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.zoo.Zoo;
@@ -16,6 +21,20 @@ import org.polyshare.models.zoo.Zoo;
 class PartyRunnerTest {
   @RegisterExtension
   static final LoopbackDealer dealer = new LoopbackDealer(Duration.ofSeconds(10));
+
+  private static Path materials;
+
+  @BeforeAll
+  static void start() throws Exception {
+    materials = Files.createTempDirectory("polyshare-runner-materials");
+    MaterialStore.useDirectory(materials); // as `party run --material-dir` does
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    MaterialStore.useDirectory(null);
+    Files.delete(materials);
+  }
 
   @ParameterizedTest
   @ValueSource(strings = {"tiny-pkn", "tiny-relu"})
@@ -45,5 +64,17 @@ class PartyRunnerTest {
         Architecture.holdsNoWeights(r1.compiled()), "party 1 ran a model with weight arrays");
     assertTrue(r1.dealerBytesReceived() > 0 && r0.dealerBytesReceived() > 0);
     assertTrue(PartyRunner.toJson(r1).contains("\"prediction\": "));
+    for (PartyRunner.Report r : new PartyRunner.Report[] {r0, r1}) {
+      MemoryUsage m = r.memory();
+      assertTrue(m.materialFileBacked() && m.peakHeapBytes() > 0, m.toString());
+      // GC material (party 1's tables, party 0's labels) went to the files; a PKN keeps none
+      assertEquals(name.endsWith("-relu"), m.materialPeakBytes() > 0, m.toString());
+      assertTrue(
+          PartyRunner.toJson(r)
+              .contains("\"material_store_peak_bytes\": " + m.materialPeakBytes()));
+    }
+    try (var left = Files.list(materials)) {
+      assertEquals(0, left.count(), "each session removed its material directory");
+    }
   }
 }

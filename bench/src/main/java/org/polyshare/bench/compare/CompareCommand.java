@@ -211,7 +211,7 @@ public final class CompareCommand implements Callable<Integer> {
           }
           checks.add(ReferenceCheck.check(owner, inputs.get(warmup + k), logits));
         }
-        results[v] = new VariantResult(label, run.reps(), checks);
+        results[v] = new VariantResult(label, run.reps(), checks, run.memory());
       }
     }
     List<ReluArm> reluResults = ReluArm.of(arms, results, f);

@@ -178,6 +178,7 @@ public record ComparisonReport(
       sb.append(check(a.result())).append(" | ");
     }
     sb.append(check(pkn)).append(" |".repeat(relus.size())).append(" |\n");
+    sb.append(PartyMemory.markdown(variants()));
     return sb.toString();
   }
 
@@ -342,7 +343,8 @@ public record ComparisonReport(
           .append(c.top1Mismatches())
           .append('}');
     }
-    sb.append("],\n     \"median\": ").append(metricsJson(v::median)).append(",\n     \"reps\": [");
+    sb.append("],\n     \"memory\": ").append(PartyMemory.json(v.memory()));
+    sb.append(",\n     \"median\": ").append(metricsJson(v::median)).append(",\n     \"reps\": [");
     for (int i = 0; i < v.reps().size(); i++) {
       Measurement m = v.reps().get(i);
       sb.append(i == 0 ? "\n       " : ",\n       ").append(metricsJson(f -> f.applyAsDouble(m)));

@@ -14,6 +14,7 @@ import org.polyshare.core.link.PartyLink;
 import org.polyshare.core.link.ShapedLink;
 import org.polyshare.core.link.TwoParties;
 import org.polyshare.core.protocol.Party;
+import org.polyshare.core.store.MaterialStore;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.secure.LayerReport;
 import org.polyshare.models.secure.SecureModel;
@@ -28,8 +29,15 @@ import org.polyshare.models.secure.SecureResult;
  * phase, the parties meeting at the barrier between phases so that each phase is timed on its own.
  */
 final class InProcessRunner {
-  /** One run's measurements and party 1's logits per repetition (warm-ups dropped). */
-  record Run(List<Measurement> reps, List<double[][]> logits) {}
+  /**
+   * One run's measurements and party 1's logits per repetition (warm-ups dropped), and each party
+   * process's memory where the parties ran as processes of their own.
+   */
+  record Run(List<Measurement> reps, List<double[][]> logits, List<PartyMemory> memory) {
+    Run(List<Measurement> reps, List<double[][]> logits) {
+      this(reps, logits, List.of());
+    }
+  }
 
   /** One party's inference: its result and the dealer's bytes to it in the offline phase. */
   private record PartyRep(SecureResult result, long dealerBytes) {}
@@ -96,7 +104,9 @@ final class InProcessRunner {
     PartyLink link = ShapedLink.wrap(ctx.link(), net);
     ShapedCorrelationSource source =
         new ShapedCorrelationSource(dealer.source(id), () -> dealer.trafficTo(id).bytes(), net);
-    Party party = new Party(id, link, source, sm.model().fixedPoint());
+    // GC material in files, as the party processes keep it: the two parties share this heap
+    MaterialStore store = MaterialStore.temporary();
+    Party party = new Party(id, link, source, sm.model().fixedPoint()).withMaterialStore(store);
     Progress shown = id == 1 ? progress : Progress.silent();
     try {
       ctx.barrier().await();
@@ -126,6 +136,7 @@ final class InProcessRunner {
     } finally {
       // Both are done (the last barrier): let in-flight messages land, then stop the wire.
       link.close();
+      store.close();
     }
   }
 

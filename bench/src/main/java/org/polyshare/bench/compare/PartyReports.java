@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Reads the two {@code party run --json} reports of a {@link SeparateJvmRunner} run into the
- * measurements the in-process runner produces, per inference.
+ * measurements the in-process runner produces, per inference, and each party's memory ({@link
+ * PartyMemory}).
  */
 public final class PartyReports {
   private PartyReports() {}
@@ -65,7 +66,14 @@ public final class PartyReports {
               maxOf(a, b, "online_rounds")));
       logits.add(new double[][] {logits(b)});
     }
-    return new InProcessRunner.Run(reps, logits);
+    List<PartyMemory> memory = new ArrayList<>();
+    for (PartyMemory m :
+        new PartyMemory[] {PartyMemory.of(0, r.party0()), PartyMemory.of(1, r.party1())}) {
+      if (m != null) {
+        memory.add(m);
+      }
+    }
+    return new InProcessRunner.Run(reps, logits, memory);
   }
 
   private static long maxOf(JsonObject a, JsonObject b, String key) {

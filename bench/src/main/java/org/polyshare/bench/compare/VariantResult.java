@@ -5,9 +5,19 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 import org.polyshare.bench.harness.Medians;
 
-/** All measured repetitions of one variant, with the plaintext check of each repetition. */
+/**
+ * All measured repetitions of one variant, with the plaintext check of each repetition, and the
+ * party processes' memory (separate JVMs; empty in process).
+ */
 public record VariantResult(
-    String model, List<Measurement> reps, List<ReferenceCheck.Outcome> checks) {
+    String model,
+    List<Measurement> reps,
+    List<ReferenceCheck.Outcome> checks,
+    List<PartyMemory> memory) {
+
+  public VariantResult(String model, List<Measurement> reps, List<ReferenceCheck.Outcome> checks) {
+    this(model, reps, checks, List.of());
+  }
 
   public boolean passed() {
     return !checks.isEmpty() && checks.stream().allMatch(ReferenceCheck.Outcome::passed);

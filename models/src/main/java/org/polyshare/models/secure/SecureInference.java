@@ -48,7 +48,9 @@ final class SecureInference {
     this.batch = batch;
     this.streamed = streamed;
     this.store = new PrefetchedCorrelations(party.id());
-    this.q = new Party(party.id(), party.link(), store, party.fixedPoint(), party.truncationMode());
+    this.q =
+        new Party(party.id(), party.link(), store, party.fixedPoint(), party.truncationMode())
+            .withMaterialStore(party.materialStore());
     if (!streamed) {
       for (int i = 0; i < layers.size(); i++) {
         steps.add(offline(i));

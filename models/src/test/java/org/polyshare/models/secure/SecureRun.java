@@ -7,6 +7,7 @@ import java.util.List;
 import org.polyshare.core.correlation.InProcessDealer;
 import org.polyshare.core.link.TwoParties;
 import org.polyshare.core.protocol.InProcessSession;
+import org.polyshare.core.store.MaterialStore;
 import org.polyshare.models.graph.Model;
 
 /**
@@ -39,6 +40,26 @@ final class SecureRun {
       int batch,
       SecureOptions options,
       boolean streamed) {
+    return run(
+        owner,
+        clientView,
+        inputs,
+        batch,
+        options,
+        streamed,
+        MaterialStore.onHeap(),
+        MaterialStore.onHeap());
+  }
+
+  /** As above, party i keeping its garbled material in {@code stores[i]}. */
+  static Outcome run(
+      Model owner,
+      Model clientView,
+      double[][] inputs,
+      int batch,
+      SecureOptions options,
+      boolean streamed,
+      MaterialStore... stores) {
     if (inputs.length % batch != 0) {
       throw new IllegalArgumentException("inputs must fill whole batches");
     }
@@ -52,7 +73,8 @@ final class SecureRun {
     TwoParties.Result<List<SecureResult>> r =
         session.run(
             p -> {
-              SecureModel.Session s = sm0.open(p).streamOffline(streamed);
+              SecureModel.Session s =
+                  sm0.open(p.withMaterialStore(stores[0])).streamOffline(streamed);
               List<SecureResult> out = new ArrayList<>();
               for (int k = 0; k < rounds; k++) {
                 s.offline();
@@ -62,7 +84,8 @@ final class SecureRun {
               return out;
             },
             p -> {
-              SecureModel.Session s = sm1.open(p).streamOffline(streamed);
+              SecureModel.Session s =
+                  sm1.open(p.withMaterialStore(stores[1])).streamOffline(streamed);
               List<SecureResult> out = new ArrayList<>();
               for (int k = 0; k < rounds; k++) {
                 s.offline(); // strictly before this batch's input is touched

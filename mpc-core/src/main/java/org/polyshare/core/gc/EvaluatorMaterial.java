@@ -1,12 +1,15 @@
 package org.polyshare.core.gc;
 
+import org.polyshare.core.store.LongFile;
+
 /**
- * Party 1's offline material for {@code n} instances: its random {@code s} (one word per value),
- * the active labels of {@code s} and of party 0's {@code u}, the decoding words, the garbled tables
- * per chunk of {@link SharedGc#CHUNK} instances, and the garbling's tweak nonce.
+ * Party 1's offline material for {@code n} instances: on the heap its random {@code s} (one word
+ * per value) and the decoding words (one per instance), and the garbling's tweak nonce; in the
+ * material store, per chunk of {@link SharedGc#CHUNK} instances, one record (see {@link
+ * SharedEvaluator}): the garbled tables, the active labels of {@code s}, those of party 0's {@code
+ * u}.
  */
-record EvaluatorMaterial(
-    long[] s, long[] sActive, long[] uActive, long[] decode, long[][] tables, long nonce)
+record EvaluatorMaterial(long[] s, long[] decode, LongFile chunks, long nonce)
     implements GcMaterial {
   @Override
   public int partyId() {
@@ -15,10 +18,16 @@ record EvaluatorMaterial(
 
   @Override
   public long storedBytes() {
-    long longs = s.length + sActive.length + uActive.length + decode.length;
-    for (long[] t : tables) {
-      longs += t.length;
-    }
-    return 8 * longs;
+    return 8L * (s.length + decode.length + chunks.length());
+  }
+
+  @Override
+  public long heapBytes() {
+    return 8L * (s.length + decode.length);
+  }
+
+  @Override
+  public void close() {
+    chunks.close();
   }
 }

@@ -19,7 +19,8 @@ import org.polyshare.core.protocol.Party;
 public final class GcMaxPool {
   private static final SharedGc.Tags TAGS = SharedGc.Tags.of(0x4743_4d00);
   private static final int BITS = SharedGc.BITS;
-  private static final Map<Long, Circuit> CIRCUITS = new ConcurrentHashMap<>();
+
+  /** One function (and so one circuit) per window and shift, built on first use. */
   private static final Map<Long, GcFunction> FUNCTIONS = new ConcurrentHashMap<>();
 
   private GcMaxPool() {}
@@ -28,12 +29,7 @@ public final class GcMaxPool {
    * The max circuit for windows of {@code window} values and a right shift of {@code shiftBits}.
    */
   public static Circuit circuit(int window, int shiftBits) {
-    Preconditions.checkArgument(
-        window >= 1 && window <= 1024, "window must be in [1, 1024], got %s", window);
-    Preconditions.checkArgument(
-        shiftBits >= 0 && shiftBits < BITS, "shift must be in [0, 63], got %s", shiftBits);
-    return CIRCUITS.computeIfAbsent(
-        ((long) window << 8) | shiftBits, key -> build(window, shiftBits));
+    return function(window, shiftBits).circuit();
   }
 
   private static Circuit build(int window, int shift) {
@@ -69,9 +65,13 @@ public final class GcMaxPool {
 
   /** The max family's shared-input function for windows of {@code window} values. */
   public static GcFunction function(int window, int shiftBits) {
-    Circuit c = circuit(window, shiftBits);
+    Preconditions.checkArgument(
+        window >= 1 && window <= 1024, "window must be in [1, 1024], got %s", window);
+    Preconditions.checkArgument(
+        shiftBits >= 0 && shiftBits < BITS, "shift must be in [0, 63], got %s", shiftBits);
     return FUNCTIONS.computeIfAbsent(
-        ((long) window << 8) | shiftBits, key -> new GcFunction(c, window, TAGS));
+        ((long) window << 8) | shiftBits,
+        key -> new GcFunction(build(window, shiftBits), window, TAGS));
   }
 
   /**

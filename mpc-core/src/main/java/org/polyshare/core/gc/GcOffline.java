@@ -7,9 +7,11 @@ import org.polyshare.core.protocol.Party;
  * One party's precomputed garbled-circuit material for {@code n} instances of a {@link GcFunction}
  * (ReLU or max-pool alike): party 0 holds a {@link GarblerMaterial}, party 1 an {@link
  * EvaluatorMaterial}. Single use: one online call consumes it (evaluating a garbled circuit on two
- * inputs leaks).
+ * inputs leaks) and removes its file from the party's {@link
+ * org.polyshare.core.store.MaterialStore}; {@link #close} does the same for material that will not
+ * be used.
  */
-public class GcOffline {
+public class GcOffline implements AutoCloseable {
   final GcFunction function;
   final int n;
   final GcMaterial material;
@@ -45,9 +47,23 @@ public class GcOffline {
     return used;
   }
 
-  /** Bytes of precomputed material this party holds (memory, not traffic). */
+  /** Bytes of precomputed material this party holds (heap and file, not traffic). */
   public final long storedBytes() {
     return material.storedBytes();
+  }
+
+  /**
+   * The part of {@link #storedBytes} on the Java heap: a few words per instance (masks, decoding
+   * words, the evaluator's {@code s}), nothing per gate; the rest is in the material store.
+   */
+  public final long heapBytes() {
+    return material.heapBytes();
+  }
+
+  /** Removes this material's file (after use, or unused); idempotent. */
+  @Override
+  public final void close() {
+    material.close();
   }
 
   /**

@@ -31,7 +31,8 @@ import org.polyshare.core.protocol.Party;
 public final class GcRelu {
   private static final SharedGc.Tags TAGS = SharedGc.Tags.of(0x4743_5200);
   private static final int BITS = SharedGc.BITS;
-  private static final ConcurrentMap<Integer, Circuit> CIRCUITS = new ConcurrentHashMap<>();
+
+  /** One function (and so one circuit) per shift, built on first use. */
   private static final ConcurrentMap<Integer, GcFunction> FUNCTIONS = new ConcurrentHashMap<>();
 
   private GcRelu() {}
@@ -44,9 +45,7 @@ public final class GcRelu {
    * {@code 189 − shiftBits}.
    */
   public static Circuit circuit(int shiftBits) {
-    Preconditions.checkArgument(
-        shiftBits >= 0 && shiftBits < BITS, "shift must be in [0, 63], got %s", shiftBits);
-    return CIRCUITS.computeIfAbsent(shiftBits, GcRelu::buildCircuit);
+    return function(shiftBits).circuit();
   }
 
   private static Circuit buildCircuit(int shift) {
@@ -76,7 +75,9 @@ public final class GcRelu {
 
   /** The ReLU family's shared-input function for a right shift of {@code shiftBits}. */
   public static GcFunction function(int shiftBits) {
-    return FUNCTIONS.computeIfAbsent(shiftBits, sh -> new GcFunction(circuit(sh), 1, TAGS));
+    Preconditions.checkArgument(
+        shiftBits >= 0 && shiftBits < BITS, "shift must be in [0, 63], got %s", shiftBits);
+    return FUNCTIONS.computeIfAbsent(shiftBits, sh -> new GcFunction(buildCircuit(sh), 1, TAGS));
   }
 
   /**

@@ -1,20 +1,32 @@
 package org.polyshare.core.gc;
 
 import com.google.common.base.Preconditions;
-import java.util.Arrays;
 import org.polyshare.core.correlation.RandomOts;
 import org.polyshare.core.link.PartyLink;
 import org.polyshare.core.prg.Prg;
 import org.polyshare.core.prg.Seed;
 import org.polyshare.core.protocol.Party;
+import org.polyshare.core.store.LongFile;
 
 /**
  * Party 1 of the shared-input protocol ({@link SharedGc}): receives the garbled tables offline;
  * online, sends its masked share ({@link #exchange}) and evaluates ({@link #evaluate}, local work
  * only, so a caller can time the engine apart from the link).
+ *
+ * <p>Each chunk's tables are written to the party's material store as they arrive, so the Java heap
+ * holds one chunk at a time, whatever the layer's size. The store keeps one record per chunk of
+ * {@code m} instances, at {@code first·(4·ANDs + 2·64k + 128)} longs: the tables ({@code 4·ANDs·m}
+ * longs, the layout of {@link Garbler}), the active labels of {@code s} ({@code 2·64k·m}, instance
+ * {@code q}, word {@code i}, bit {@code j} at {@code ((q·k + i)·64 + j)·2}) and of {@code u}
+ * ({@code 2·64·m}).
  */
 public final class SharedEvaluator {
   private SharedEvaluator() {}
+
+  /** Longs of one instance's record in the store: tables, then s-labels, then u-labels. */
+  private static long recordLongs(GcFunction f) {
+    return 4L * f.circuit.andCount() + 2L * f.k * SharedGc.BITS + 2L * SharedGc.BITS;
+  }
 
   /** Offline: random OTs, masked choices, then every chunk's tables, D and decoding words. */
   public static GcOffline prepare(Party party, GcFunction f, int n) {
@@ -28,46 +40,45 @@ public final class SharedEvaluator {
           f,
           0,
           new EvaluatorMaterial(
-              new long[0], new long[0], new long[0], new long[0], new long[0][], 0));
+              new long[0], new long[0], party.materialStore().create("gc-evaluator", 0), 0));
     }
-    RandomOts ots = party.correlations().randomOts(kb * n);
-    if (ots.count() != kb * n || ots.isSender()) {
-      throw new IllegalStateException(
-          "party 1 got "
-              + ots.count()
-              + " random OTs as "
-              + (ots.isSender() ? "sender" : "receiver")
-              + "; the garbled circuit needs "
-              + kb * n
-              + " with party 1 as receiver");
-    }
+    RandomOts ots = SharedGc.randomOts(party, kb * n);
     PartyLink link = party.link();
     long[] s = party.localPrg().nextLongs(n * k);
     link.send(f.tags.e(), LabelOt.maskedChoices(ots, s));
     Prg uPrg = new Prg(Seed.of(link.receiveBytes(f.tags.seed())));
     long nonce = Tweaks.freshNonce(uPrg);
-    long[] uActive = new long[2 * SharedGc.BITS * n];
-    long[] sActive = new long[2 * kb * n];
     long[] decode = new long[n];
     int cap = Math.min(SharedGc.CHUNK, n);
-    long[][] tables = new long[(n + cap - 1) / cap][];
-    for (int first = 0, chunk = 0; first < n; first += cap, chunk++) {
-      int m = Math.min(cap, n - first);
-      int andLongs = 4 * f.circuit.andCount() * m;
-      long[] msg = link.receiveLongs(f.tags.tables());
-      SharedGc.checkLength(msg, (long) andLongs + 2L * kb * m + m, "garbled tables");
-      uPrg.fill(uActive, 2 * SharedGc.BITS * first, 2 * SharedGc.BITS * m);
-      LabelOt.receiverLabels(ots, s, first * kb, m * kb, msg, andLongs, sActive, 2 * first * kb);
-      System.arraycopy(msg, andLongs + 2 * kb * m, decode, first, m);
-      // keep only the tables: D and the decoding words are consumed
-      tables[chunk] = andLongs == msg.length ? msg : Arrays.copyOf(msg, andLongs);
+    long[] uActive = new long[2 * SharedGc.BITS * cap];
+    LongFile chunks = party.materialStore().create("gc-evaluator", recordLongs(f) * n);
+    try {
+      for (int first = 0; first < n; first += cap) {
+        int m = Math.min(cap, n - first);
+        int andLongs = 4 * f.circuit.andCount() * m;
+        long[] msg = link.receiveLongs(f.tags.tables());
+        SharedGc.checkLength(msg, (long) andLongs + 2L * kb * m + m, "garbled tables");
+        // D becomes the active s-labels in place (element by element, LabelOt), then tables and
+        // labels go to the store; the decoding words stay on the heap.
+        LabelOt.receiverLabels(ots, s, first * kb, m * kb, msg, andLongs, msg, andLongs);
+        System.arraycopy(msg, andLongs + 2 * kb * m, decode, first, m);
+        long at = recordLongs(f) * first;
+        chunks.put(at, msg, 0, andLongs + 2 * kb * m);
+        uPrg.fill(uActive, 0, 2 * SharedGc.BITS * m);
+        chunks.put(at + andLongs + 2L * kb * m, uActive, 0, 2 * SharedGc.BITS * m);
+      }
+    } catch (RuntimeException e) {
+      chunks.close();
+      throw e;
     }
-    return new GcOffline(f, n, new EvaluatorMaterial(s, sActive, uActive, decode, tables, nonce));
+    return new GcOffline(f, n, new EvaluatorMaterial(s, decode, chunks, nonce));
   }
 
   /** Online, both steps: this party's share {@code f(x) − r} per instance. */
   static long[] online(Party party, GcOffline offline, SharedGc.Tags family, long[] myShare) {
-    return evaluate(offline, exchange(party, offline, family, myShare));
+    try (GcOffline used = offline) {
+      return evaluate(used, exchange(party, used, family, myShare));
+    }
   }
 
   /**
@@ -98,7 +109,8 @@ public final class SharedEvaluator {
 
   /**
    * Online, second step: evaluates every instance on the active labels {@link #exchange} returned
-   * and decodes; local work only.
+   * and decodes, reading the tables chunk by chunk from the store; local work only. Removes the
+   * material's file.
    */
   public static long[] evaluate(GcOffline offline, long[] aActive) {
     if (!(offline.material instanceof EvaluatorMaterial mat)) {
@@ -106,8 +118,15 @@ public final class SharedEvaluator {
           "party 0's garbled-circuit material cannot be evaluated; party 1 evaluates");
     }
     Preconditions.checkState(offline.isUsed(), "call exchange before evaluate");
+    try (GcOffline used = offline) {
+      return evaluate(used, mat, aActive);
+    }
+  }
+
+  private static long[] evaluate(GcOffline offline, EvaluatorMaterial mat, long[] aActive) {
     final int n = offline.n;
-    final int kb = offline.function.k * SharedGc.BITS;
+    final GcFunction f = offline.function;
+    final int kb = f.k * SharedGc.BITS;
     Preconditions.checkArgument(
         aActive.length == 2L * kb * n,
         "%s label longs given, %s expected",
@@ -117,33 +136,35 @@ public final class SharedEvaluator {
     if (n == 0) {
       return y;
     }
-    Evaluator ev =
-        new Evaluator(offline.function.circuit, Math.min(SharedGc.CHUNK, n), mat.nonce());
-    final long[] sActive = mat.sActive();
-    final long[] uActive = mat.uActive();
-    int chunk = 0;
-    for (int first = 0; first < n; first += ev.capacity(), chunk++) {
+    Evaluator ev = new Evaluator(f.circuit, Math.min(SharedGc.CHUNK, n), mat.nonce());
+    final long record = recordLongs(f);
+    final long[] rec = new long[(int) (record * ev.capacity())];
+    for (int first = 0; first < n; first += ev.capacity()) {
       int m = Math.min(ev.capacity(), n - first);
+      mat.chunks().get(record * first, rec, 0, (int) (record * m));
+      final int sOff = 4 * f.circuit.andCount() * m;
+      final int uOff = sOff + 2 * kb * m;
       for (int t = 0; t < kb; t++) {
         long[] la = ev.inputLabels(t);
         long[] ls = ev.inputLabels(kb + SharedGc.BITS + t);
         for (int q = 0; q < m; q++) {
           int src = ((first + q) * kb + t) * 2;
+          int sq = sOff + (q * kb + t) * 2;
           la[2 * q] = aActive[src];
           la[2 * q + 1] = aActive[src + 1];
-          ls[2 * q] = sActive[src];
-          ls[2 * q + 1] = sActive[src + 1];
+          ls[2 * q] = rec[sq];
+          ls[2 * q + 1] = rec[sq + 1];
         }
       }
       for (int j = 0; j < SharedGc.BITS; j++) {
         long[] lu = ev.inputLabels(kb + j);
         for (int q = 0; q < m; q++) {
-          int src = ((first + q) * SharedGc.BITS + j) * 2;
-          lu[2 * q] = uActive[src];
-          lu[2 * q + 1] = uActive[src + 1];
+          int src = uOff + (q * SharedGc.BITS + j) * 2;
+          lu[2 * q] = rec[src];
+          lu[2 * q + 1] = rec[src + 1];
         }
       }
-      ev.evaluate(m, first, mat.tables()[chunk], 0);
+      ev.evaluate(m, first, rec, 0);
       for (int q = 0; q < m; q++) {
         long w = 0;
         for (int j = 0; j < SharedGc.BITS; j++) {

@@ -6,6 +6,7 @@ import org.polyshare.core.link.PartyLink;
 import org.polyshare.core.prg.Prg;
 import org.polyshare.core.prg.Seed;
 import org.polyshare.core.protocol.Party;
+import org.polyshare.core.store.LongFile;
 
 /**
  * Party 0 of the shared-input protocol ({@link SharedGc}): garbles offline, sends its input labels
@@ -25,12 +26,14 @@ public final class SharedGarbler {
   private final long[] e;
   private final long dLo;
   private final long dHi;
-  private final long[] aZero;
+  private final LongFile aZero;
   private final long[] mask;
+  private final Prg prg;
   private final Prg uPrg;
   private final Garbler gb;
   private final long[] uLabels;
   private final long[] sZero;
+  private final long[] aChunk;
   private int first;
   private long[] pending;
 
@@ -42,34 +45,24 @@ public final class SharedGarbler {
     this.f = f;
     this.n = n;
     this.kb = f.k * SharedGc.BITS;
-    Prg prg = party.localPrg();
+    this.prg = party.localPrg();
     long[] delta = Garbler.randomDelta(prg);
     this.dLo = delta[0];
     this.dHi = delta[1];
     if (n == 0) {
       this.ots = null;
       this.e = null;
-      this.aZero = new long[0];
+      this.aZero = party.materialStore().create("gc-garbler", 0);
       this.mask = new long[0];
       this.uPrg = null;
       this.gb = null;
       this.uLabels = null;
       this.sZero = null;
+      this.aChunk = null;
       return;
     }
-    this.ots = party.correlations().randomOts(kb * n);
-    if (ots.count() != kb * n || !ots.isSender()) {
-      throw new IllegalStateException(
-          "party 0 got "
-              + ots.count()
-              + " random OTs as "
-              + (ots.isSender() ? "sender" : "receiver")
-              + "; the garbled circuit needs "
-              + kb * n
-              + " with party 0 as sender");
-    }
+    this.ots = SharedGc.randomOts(party, kb * n);
     this.mask = prg.nextLongs(n);
-    this.aZero = prg.nextLongs(2 * kb * n);
     PartyLink link = party.link();
     Seed uSeed = Seed.random();
     link.send(f.tags.seed(), uSeed.bytes());
@@ -80,6 +73,9 @@ public final class SharedGarbler {
     this.gb = new Garbler(f.circuit, Math.min(SharedGc.CHUNK, n), dLo, dHi, nonce);
     this.uLabels = new long[2 * SharedGc.BITS * gb.capacity()];
     this.sZero = new long[2 * kb * gb.capacity()];
+    this.aChunk = new long[2 * kb * gb.capacity()];
+    // zero-labels of a, drawn chunk by chunk as garbled; kept for the online phase
+    this.aZero = party.materialStore().create("gc-garbler", 2L * kb * n);
   }
 
   /**
@@ -92,11 +88,21 @@ public final class SharedGarbler {
   /** All offline steps. */
   static GcOffline prepare(Party party, GcFunction f, int n) {
     SharedGarbler g = start(party, f, n);
-    while (g.hasNextChunk()) {
-      g.garbleChunk();
-      g.sendChunk();
+    try {
+      while (g.hasNextChunk()) {
+        g.garbleChunk();
+        g.sendChunk();
+      }
+      return g.finish();
+    } catch (RuntimeException e) {
+      g.abandon();
+      throw e;
     }
-    return g.finish();
+  }
+
+  /** Removes the zero-labels' file of a garbling that will not finish (a failed link). */
+  public void abandon() {
+    aZero.close();
   }
 
   public boolean hasNextChunk() {
@@ -115,16 +121,17 @@ public final class SharedGarbler {
     long[] msg = new long[andLongs + 2 * kb * m + m];
     // s-wires: zero-label m_e, D to the message (LabelOt)
     LabelOt.senderLabels(ots, e, dLo, dHi, first * kb, m * kb, sZero, 0, msg, andLongs);
+    prg.fill(aChunk, 0, 2 * kb * m);
+    aZero.put(2L * kb * first, aChunk, 0, 2 * kb * m);
     for (int t = 0; t < kb; t++) {
       long[] la = gb.inputLabels(t);
       long[] ls = gb.inputLabels(kb + SharedGc.BITS + t);
       for (int q = 0; q < m; q++) {
-        int src = ((first + q) * kb + t) * 2;
-        int sz = (q * kb + t) * 2;
-        la[2 * q] = aZero[src];
-        la[2 * q + 1] = aZero[src + 1];
-        ls[2 * q] = sZero[sz];
-        ls[2 * q + 1] = sZero[sz + 1];
+        int src = (q * kb + t) * 2;
+        la[2 * q] = aChunk[src];
+        la[2 * q + 1] = aChunk[src + 1];
+        ls[2 * q] = sZero[src];
+        ls[2 * q + 1] = sZero[src + 1];
       }
     }
     uPrg.fill(uLabels, 0, 2 * SharedGc.BITS * m);
@@ -167,36 +174,50 @@ public final class SharedGarbler {
 
   /**
    * Online: receives {@code x1 − s}, forms {@code a = x0 + x1 − s} and sends its active labels
-   * {@code A0 ⊕ a·Δ}; returns this party's share {@code r}. Consumes {@code offline}.
+   * {@code A0 ⊕ a·Δ}; returns this party's share {@code r}. Consumes {@code offline} and removes
+   * its file.
    */
   public static long[] online(Party party, GcOffline offline, long[] myShare) {
     return online(party, offline, offline.function.tags, myShare);
   }
 
   static long[] online(Party party, GcOffline offline, SharedGc.Tags family, long[] myShare) {
-    GarblerMaterial mat = offline.consume(party, family, myShare, GarblerMaterial.class);
-    final int n = offline.n;
-    if (n == 0) {
-      return new long[0];
+    try (GcOffline used = offline) {
+      GarblerMaterial mat = used.consume(party, family, myShare, GarblerMaterial.class);
+      final int n = used.n;
+      if (n == 0) {
+        return new long[0];
+      }
+      final int words = n * used.function.k;
+      PartyLink link = party.link();
+      long[] d = link.receiveLongs(family.masked());
+      SharedGc.checkLength(d, words, "masked shares");
+      link.send(family.labels(), activeLabels(mat, myShare, d, words));
+      return mat.mask();
     }
-    final int words = n * offline.function.k;
-    PartyLink link = party.link();
-    long[] d = link.receiveLongs(family.masked());
-    SharedGc.checkLength(d, words, "masked shares");
-    long[] labels = new long[2 * SharedGc.BITS * words];
-    final long[] z = mat.aZero();
+  }
+
+  /** {@code A0 ⊕ a·Δ} per bit of {@code a = x0 + d}, reading the zero-labels block by block. */
+  private static long[] activeLabels(GarblerMaterial mat, long[] x0, long[] d, int words) {
+    final int per = 2 * SharedGc.BITS;
+    long[] labels = new long[per * words];
+    long[] z = new long[per * Math.min(words, SharedGc.CHUNK)];
     final long lo = mat.deltaLo();
     final long hi = mat.deltaHi();
-    for (int w = 0; w < words; w++) {
-      long a = myShare[w] + d[w];
-      for (int j = 0; j < SharedGc.BITS; j++) {
-        int idx = (w * SharedGc.BITS + j) * 2;
-        long bit = -((a >>> j) & 1L);
-        labels[idx] = z[idx] ^ (bit & lo);
-        labels[idx + 1] = z[idx + 1] ^ (bit & hi);
+    for (int w0 = 0; w0 < words; w0 += SharedGc.CHUNK) {
+      int m = Math.min(SharedGc.CHUNK, words - w0);
+      mat.aZero().get((long) per * w0, z, 0, per * m);
+      for (int w = 0; w < m; w++) {
+        long a = x0[w0 + w] + d[w0 + w];
+        for (int j = 0; j < SharedGc.BITS; j++) {
+          int zi = (w * SharedGc.BITS + j) * 2;
+          int idx = per * w0 + zi;
+          long bit = -((a >>> j) & 1L);
+          labels[idx] = z[zi] ^ (bit & lo);
+          labels[idx + 1] = z[zi + 1] ^ (bit & hi);
+        }
       }
     }
-    link.send(family.labels(), labels);
-    return mat.mask().clone();
+    return labels;
   }
 }

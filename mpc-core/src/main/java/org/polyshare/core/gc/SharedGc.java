@@ -1,6 +1,7 @@
 package org.polyshare.core.gc;
 
 import com.google.common.base.Preconditions;
+import org.polyshare.core.correlation.RandomOts;
 import org.polyshare.core.protocol.Party;
 
 /**
@@ -36,6 +37,30 @@ final class SharedGc {
     static Tags of(int base) {
       return new Tags(base + 1, base + 2, base + 3, base + 4, base + 5);
     }
+  }
+
+  /**
+   * The {@code count} random OTs of one batch from {@code party}'s source: party 0 must be their
+   * sender, party 1 their receiver.
+   */
+  static RandomOts randomOts(Party party, int count) {
+    RandomOts ots = party.correlations().randomOts(count);
+    boolean sender = party.id() == 0;
+    if (ots.count() != count || ots.isSender() != sender) {
+      throw new IllegalStateException(
+          "party "
+              + party.id()
+              + " got "
+              + ots.count()
+              + " random OTs as "
+              + (ots.isSender() ? "sender" : "receiver")
+              + "; the garbled circuit needs "
+              + count
+              + " with party "
+              + party.id()
+              + (sender ? " as sender" : " as receiver"));
+    }
+    return ots;
   }
 
   static void checkCircuit(Circuit c, int k) {

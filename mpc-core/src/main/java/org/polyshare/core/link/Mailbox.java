@@ -41,6 +41,7 @@ public final class Mailbox {
   private final long maxQueuedBytes;
   private final Flow flow;
   private long queued;
+  private volatile long peakQueued; // written under the lock, read without it
   private boolean paused;
   private int starving; // receivers waiting for a tag that is not queued
   private int lastWanted;
@@ -104,6 +105,7 @@ public final class Mailbox {
       }
       queues.computeIfAbsent(tag, t -> new ArrayDeque<>()).addLast(payload);
       queued += size;
+      peakQueued = Math.max(peakQueued, queued);
       if (!paused && starving == 0 && queued >= maxQueuedBytes / 2) {
         paused = true;
         flow.reading(false);
@@ -144,6 +146,11 @@ public final class Mailbox {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** The most bytes ever queued unread at once (as {@link #queuedBytes}): what the cap bounded. */
+  public long peakQueuedBytes() {
+    return peakQueued;
   }
 
   /**

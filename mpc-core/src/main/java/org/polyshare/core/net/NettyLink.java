@@ -367,6 +367,11 @@ public final class NettyLink implements PartyLink {
     return inbox.queuedBytes();
   }
 
+  /** The most received bytes ever waiting unread at once (bounded by the queue cap). */
+  public long peakQueuedBytes() {
+    return inbox.peakQueuedBytes();
+  }
+
   private void checkTag(int tag) {
     if (tag < 0) {
       throw new IllegalArgumentException("tags below 0 are reserved for link control, got " + tag);

@@ -5,6 +5,7 @@ import org.polyshare.core.link.PartyLink;
 import org.polyshare.core.prg.Prg;
 import org.polyshare.core.prg.Seed;
 import org.polyshare.core.ring.FixedPoint;
+import org.polyshare.core.store.MaterialStore;
 
 /**
  * One party's view of a two-party session: its id (0 = model owner, 1 = client), the link to the
@@ -19,6 +20,7 @@ public final class Party {
   private final FixedPoint fp;
   private final TruncationMode truncationMode;
   private Prg localPrg;
+  private MaterialStore materialStore;
 
   public Party(int id, PartyLink link, CorrelationSource correlations, FixedPoint fp) {
     this(id, link, correlations, fp, TruncationMode.DEALER);
@@ -75,7 +77,30 @@ public final class Party {
   public Party withTruncation(TruncationMode mode) {
     Party p = new Party(id, link, correlations, fp, mode);
     p.localPrg = localPrg();
+    p.materialStore = materialStore;
     return p;
+  }
+
+  /**
+   * The same party keeping its large precomputed material (garbled tables, labels) in {@code
+   * store}; the caller owns the store and closes it at session end.
+   */
+  public Party withMaterialStore(MaterialStore store) {
+    if (store == null) {
+      throw new IllegalArgumentException("material store is null");
+    }
+    Party p = new Party(id, link, correlations, fp, truncationMode);
+    p.localPrg = localPrg();
+    p.materialStore = store;
+    return p;
+  }
+
+  /** Where large precomputed material goes: the store given, else the Java heap. */
+  public MaterialStore materialStore() {
+    if (materialStore == null) {
+      materialStore = MaterialStore.onHeap();
+    }
+    return materialStore;
   }
 
   /** True for party 0, which adds public constants to its share. */

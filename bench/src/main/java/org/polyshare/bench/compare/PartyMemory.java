@@ -1,0 +1,83 @@
+package org.polyshare.bench.compare;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.util.List;
+
+/**
+ * One party process's memory at the end of its session, from the {@code "memory"} object of its
+ * {@code party run --json} report: peak heap (sum of the heap pools' peaks), the heap limit, peak
+ * resident set ({@code VmHWM}, -1 where unknown) and the peak of its garbled-material store.
+ * Separate-JVM runs only: in process the two parties share one heap.
+ */
+public record PartyMemory(
+    int party, long peakHeapBytes, long maxHeapBytes, long peakRssBytes, long materialPeakBytes) {
+
+  /** The memory of {@code report}, or null for a report without one (an older party). */
+  static PartyMemory of(int party, JsonObject report) {
+    JsonElement m = report.get("memory");
+    if (m == null || !m.isJsonObject()) {
+      return null;
+    }
+    JsonObject o = m.getAsJsonObject();
+    return new PartyMemory(
+        party,
+        get(o, "peak_heap_bytes"),
+        get(o, "max_heap_bytes"),
+        get(o, "peak_rss_bytes"),
+        get(o, "material_store_peak_bytes"));
+  }
+
+  private static long get(JsonObject o, String key) {
+    JsonElement e = o.get(key);
+    return e == null || e.isJsonNull() ? -1 : e.getAsLong();
+  }
+
+  /** A Markdown table, one row per party of each variant that has them; empty if none has. */
+  static String markdown(List<VariantResult> variants) {
+    StringBuilder sb = new StringBuilder();
+    for (VariantResult v : variants) {
+      for (PartyMemory p : v.memory()) {
+        sb.append("| ")
+            .append(v.model())
+            .append(" | party ")
+            .append(p.party())
+            .append(" | ")
+            .append(ComparisonReport.bytes(p.peakHeapBytes()))
+            .append(" | ")
+            .append(ComparisonReport.bytes(p.maxHeapBytes()))
+            .append(" | ")
+            .append(ComparisonReport.bytes(p.peakRssBytes()))
+            .append(" | ")
+            .append(ComparisonReport.bytes(p.materialPeakBytes()))
+            .append(" |\n");
+      }
+    }
+    return sb.isEmpty()
+        ? ""
+        : "\n| memory | party | peak heap | heap limit | peak RSS | material store peak |\n"
+            + "|---|---|---:|---:|---:|---:|\n"
+            + sb;
+  }
+
+  /** The JSON array of a variant's party memories. */
+  static String json(List<PartyMemory> ms) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < ms.size(); i++) {
+      PartyMemory p = ms.get(i);
+      sb.append(i == 0 ? "" : ", ")
+          .append("{\"party\": ")
+          .append(p.party())
+          .append(", \"peak_heap_bytes\": ")
+          .append(p.peakHeapBytes())
+          .append(", \"max_heap_bytes\": ")
+          .append(p.maxHeapBytes())
+          .append(", \"peak_rss_bytes\": ")
+          .append(p.peakRssBytes() < 0 ? "null" : Long.toString(p.peakRssBytes()))
+          .append(", \"material_store_peak_bytes\": ")
+          .append(p.materialPeakBytes())
+          .append('}');
+    }
+    return sb.append(']').toString();
+  }
+}

@@ -1,0 +1,44 @@
+package org.polyshare.bench.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonParser;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PartyMemoryTest {
+  @Test
+  void aPartyReportsMemoryReachesTheComparisonPerParty() {
+    PartyMemory p1 =
+        PartyMemory.of(
+            1,
+            JsonParser.parseString(
+                    "{\"memory\": {\"peak_heap_bytes\": 1073741824, \"max_heap_bytes\": 2147483648,"
+                        + " \"peak_rss_bytes\": 3221225472, \"material_store_peak_bytes\": 524288000,"
+                        + " \"material_store\": \"files\"}}")
+                .getAsJsonObject());
+    PartyMemory p0 =
+        PartyMemory.of(
+            0,
+            JsonParser.parseString(
+                    "{\"memory\": {\"peak_heap_bytes\": 10, \"max_heap_bytes\": 20,"
+                        + " \"material_store_peak_bytes\": 0, \"material_store\": \"files\"}}")
+                .getAsJsonObject());
+    assertEquals(new PartyMemory(1, 1L << 30, 2L << 30, 3L << 30, 500L << 20), p1);
+    assertEquals(-1, p0.peakRssBytes(), "no VmHWM (not Linux): unknown");
+    assertNull(PartyMemory.of(0, JsonParser.parseString("{}").getAsJsonObject()));
+
+    VariantResult v = new VariantResult("resnet18-relu", List.of(), List.of(), List.of(p0, p1));
+    String md = PartyMemory.markdown(List.of(v));
+    assertTrue(
+        md.contains("| resnet18-relu | party 1 | 1.0 GiB | 2.0 GiB | 3.0 GiB | 500.0 MiB |"), md);
+    assertTrue(md.contains("| resnet18-relu | party 0 | 10 B | 20 B | n/a | 0 B |"), md);
+    assertEquals("", PartyMemory.markdown(List.of(new VariantResult("x", List.of(), List.of()))));
+    String json = PartyMemory.json(v.memory());
+    assertEquals(
+        2, JsonParser.parseString(json).getAsJsonArray().size(), "one object per party: " + json);
+    assertTrue(json.contains("\"peak_rss_bytes\": null"), json);
+  }
+}
