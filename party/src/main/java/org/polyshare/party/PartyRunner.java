@@ -36,6 +36,7 @@ import org.polyshare.models.secure.ReluMode;
 import org.polyshare.models.secure.SecureModel;
 import org.polyshare.models.secure.SecureOptions;
 import org.polyshare.models.secure.SecureResult;
+import org.polyshare.models.secure.SecureSession;
 import org.polyshare.models.zoo.Zoo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -630,7 +631,7 @@ public final class PartyRunner {
     // Streamed offline: one layer's dealer material and offline work at a time (ResNet-18's FSS
     // keys of a whole inference would be ≈ 1.3 GB per party); the dealer link's bounded mailbox
     // holds back what the dealer streams ahead.
-    SecureModel.Session session = sm.open(party).streamOffline(true);
+    SecureSession session = sm.open(party).streamOffline(true);
     double setupMs = (System.nanoTime() - t0) / 1e6;
     List<Inference> out = new ArrayList<>();
     for (int k = 0; k < inferences; k++) {

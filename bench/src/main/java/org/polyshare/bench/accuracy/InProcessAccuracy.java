@@ -8,6 +8,7 @@ import org.polyshare.models.graph.Model;
 import org.polyshare.models.secure.SecureModel;
 import org.polyshare.models.secure.SecureOptions;
 import org.polyshare.models.secure.SecureResult;
+import org.polyshare.models.secure.SecureSession;
 
 /**
  * {@code bench accuracy --mode in_process}: both parties as threads of this JVM over an in-memory
@@ -38,7 +39,7 @@ public final class InProcessAccuracy {
         n, owner.fracBits(), truncation, batch);
     session.run(
         p -> {
-          SecureModel.Session s = sm0.open(p);
+          SecureSession s = sm0.open(p);
           for (int k = 0; k < batches; k++) {
             s.offline();
             s.online(null);
@@ -46,7 +47,7 @@ public final class InProcessAccuracy {
           return 0;
         },
         p -> {
-          SecureModel.Session s = sm1.open(p);
+          SecureSession s = sm1.open(p);
           for (int k = 0; k < batches; k++) {
             int lo = k * batch;
             double[][] in = new double[batch][];

@@ -20,6 +20,7 @@ import org.polyshare.models.secure.LayerReport;
 import org.polyshare.models.secure.SecureModel;
 import org.polyshare.models.secure.SecureOptions;
 import org.polyshare.models.secure.SecureResult;
+import org.polyshare.models.secure.SecureSession;
 
 /**
  * Runs one variant in one JVM: party 0 and party 1 on two threads ({@link TwoPartyRun}) over an
@@ -111,7 +112,7 @@ final class InProcessRunner {
     try {
       ctx.barrier().await();
       PhaseTimer t = PhaseTimer.start(link.stats());
-      SecureModel.Session session = sm.open(party);
+      SecureSession session = sm.open(party);
       PhaseCost setup = t.stop();
       ctx.barrier().await();
       shown.step();

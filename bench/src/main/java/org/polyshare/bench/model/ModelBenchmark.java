@@ -18,6 +18,7 @@ import org.polyshare.models.secure.RingForward;
 import org.polyshare.models.secure.SecureModel;
 import org.polyshare.models.secure.SecureOptions;
 import org.polyshare.models.secure.SecureResult;
+import org.polyshare.models.secure.SecureSession;
 import org.polyshare.models.zoo.Zoo;
 
 /**
@@ -107,7 +108,7 @@ public final class ModelBenchmark {
             ctx.id(), ctx.link(), dealer.source(ctx.id()), sm.model().fixedPoint(), s.truncation());
     Barrier barrier = ctx.barrier();
     PhaseTimer setup = PhaseTimer.start(ctx.link().stats());
-    SecureModel.Session session = sm.open(p);
+    SecureSession session = sm.open(p);
     PhaseCost setupCost = setup.stop();
     List<SecureResult> results = new ArrayList<>();
     long[] ring = null;

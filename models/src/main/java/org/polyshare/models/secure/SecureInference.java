@@ -8,7 +8,7 @@ import org.polyshare.core.protocol.Party;
 import org.polyshare.core.protocol.Sharing;
 
 /**
- * One inference of a {@link SecureModel.Session}, single use. Each layer's offline step fetches its
+ * One inference of a {@link SecureSession}, single use. Each layer's offline step fetches its
  * correlations into a store, in plan order, and prepares them; the online phase in {@link #run}
  * draws from that store only and never contacts the dealer.
  *

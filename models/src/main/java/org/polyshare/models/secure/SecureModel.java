@@ -18,7 +18,7 @@ import org.polyshare.models.zoo.Zoo;
  * <pre>{@code
  * SecureModel sm = SecureModel.compile(model, batch);   // both; party 1 may pass the architecture
  * CorrelationPlan plan = sm.plan(1);                   // what the dealer serves, from shapes
- * SecureModel.Session s = sm.open(party);              // guard (party 0), weight masks
+ * SecureSession s = sm.open(party);                   // guard (party 0), weight masks
  * s.offline();                                         // all dealer material + precomputation
  * SecureResult r = s.online(inputsOrNull);              // party 1: inputs → outputs
  * }</pre>
@@ -117,7 +117,7 @@ public final class SecureModel {
    * Opens a session: party 0 first checks the headroom guard (before any message), then both set up
    * every layer (the masked weights). Party 1's weights are ignored.
    */
-  public Session open(Party party) {
+  public SecureSession open(Party party) {
     int f = program.model.fracBits();
     if (party.fixedPoint().fracBits() != f) {
       throw new IllegalArgumentException(
@@ -134,7 +134,7 @@ public final class SecureModel {
     if (party.id() == 0 && options.headroomGuard()) {
       checkHeadroom(program.model, options);
     }
-    return new Session(party);
+    return new SecureSession(this, party);
   }
 
   /**
@@ -159,61 +159,11 @@ public final class SecureModel {
     return r;
   }
 
-  /** One party's session: layers set up; offline/online per inference. */
-  public final class Session {
-    private final Party party;
-    private final List<MeteredLayer.Session> sessions = new ArrayList<>();
-    private SecureInference pending;
-    private boolean streamed;
-    private int peakLiveMaterials;
+  Program program() {
+    return program;
+  }
 
-    private Session(Party party) {
-      this.party = party;
-      for (SecureLayer l : layers) {
-        sessions.add(new MeteredLayer(l).open(party));
-      }
-    }
-
-    public Party party() {
-      return party;
-    }
-
-    /**
-     * Streamed offline ({@link SecureInference}): each layer's offline step runs just before its
-     * online step, so one layer's material is held instead of the inference's; the offline cost is
-     * the layers' sum. Same dealer requests in the same order. Both parties must choose alike.
-     */
-    public Session streamOffline(boolean on) {
-      this.streamed = on;
-      return this;
-    }
-
-    /** Most layers' offline material held at once in the last inference run. */
-    int peakLiveMaterials() {
-      return peakLiveMaterials;
-    }
-
-    /** Offline phase of the next inference: all its correlations and input-free work. */
-    public void offline() {
-      if (pending != null) {
-        throw new IllegalStateException("offline material for the next inference already exists");
-      }
-      pending = new SecureInference(program, layers, sessions, party, batch, streamed);
-    }
-
-    /**
-     * Online phase: party 1 passes {@code batch} inputs and gets the outputs; party 0 passes null.
-     * Runs {@link #offline} first if it was not called.
-     */
-    public SecureResult online(double[][] inputs) {
-      if (pending == null) {
-        offline();
-      }
-      SecureInference inf = pending;
-      pending = null; // single use
-      SecureResult r = inf.run(inputs);
-      peakLiveMaterials = inf.peakLiveMaterials();
-      return r;
-    }
+  List<SecureLayer> layers() {
+    return layers;
   }
 }

@@ -31,6 +31,7 @@ import org.polyshare.models.secure.RingForward;
 import org.polyshare.models.secure.SecureModel;
 import org.polyshare.models.secure.SecureOptions;
 import org.polyshare.models.secure.SecureResult;
+import org.polyshare.models.secure.SecureSession;
 
 /**
  * The PyTorch corpus ({@code models/src/test/python/make_corpus.py}): small PKN, R-PKN and ReLU
@@ -237,12 +238,12 @@ class OnnxCorpusTest {
     TwoParties.Result<SecureResult> r =
         session.run(
             p -> {
-              SecureModel.Session s = sm0.open(p);
+              SecureSession s = sm0.open(p);
               s.offline();
               return s.online(null);
             },
             p -> {
-              SecureModel.Session s = sm1.open(p);
+              SecureSession s = sm1.open(p);
               s.offline();
               return s.online(inputs);
             });

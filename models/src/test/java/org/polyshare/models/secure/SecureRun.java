@@ -73,8 +73,7 @@ final class SecureRun {
     TwoParties.Result<List<SecureResult>> r =
         session.run(
             p -> {
-              SecureModel.Session s =
-                  sm0.open(p.withMaterialStore(stores[0])).streamOffline(streamed);
+              SecureSession s = sm0.open(p.withMaterialStore(stores[0])).streamOffline(streamed);
               List<SecureResult> out = new ArrayList<>();
               for (int k = 0; k < rounds; k++) {
                 s.offline();
@@ -84,8 +83,7 @@ final class SecureRun {
               return out;
             },
             p -> {
-              SecureModel.Session s =
-                  sm1.open(p.withMaterialStore(stores[1])).streamOffline(streamed);
+              SecureSession s = sm1.open(p.withMaterialStore(stores[1])).streamOffline(streamed);
               List<SecureResult> out = new ArrayList<>();
               for (int k = 0; k < rounds; k++) {
                 s.offline(); // strictly before this batch's input is touched

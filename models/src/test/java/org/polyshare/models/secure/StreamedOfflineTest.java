@@ -10,11 +10,11 @@ import org.polyshare.models.zoo.Zoo;
 import org.polyshare.models.zoo.ZooCache;
 
 /**
- * Streamed offline ({@link SecureModel.Session#streamOffline}) against batch offline: the same
- * logits bit for bit, the same dealer traffic to each party, the same party-link bytes per phase,
- * and one layer's material held at a time instead of every layer's. Exact truncation everywhere
- * makes the logits a function of the inputs alone (the int64 forward's), independent of the fresh
- * randomness each run draws, so bit equality is the right check.
+ * Streamed offline ({@link SecureSession#streamOffline}) against batch offline: the same logits bit
+ * for bit, the same dealer traffic to each party, the same party-link bytes per phase, and one
+ * layer's material held at a time instead of every layer's. Exact truncation everywhere makes the
+ * logits a function of the inputs alone (the int64 forward's), independent of the fresh randomness
+ * each run draws, so bit equality is the right check.
  */
 class StreamedOfflineTest {
   private static final SecureOptions EXACT =

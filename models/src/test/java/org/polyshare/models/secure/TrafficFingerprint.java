@@ -70,7 +70,7 @@ final class TrafficFingerprint {
     return sb.toString();
   }
 
-  private static List<String> runParty(SecureModel.Session s, LinkStats stats, double[][] xs) {
+  private static List<String> runParty(SecureSession s, LinkStats stats, double[][] xs) {
     List<String> out = new ArrayList<>();
     for (int k = 0; k < 2; k++) {
       s.offline();
