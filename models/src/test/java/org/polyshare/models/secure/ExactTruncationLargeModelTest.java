@@ -3,7 +3,6 @@ package org.polyshare.models.secure;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.polyshare.core.protocol.TruncationMode;
@@ -16,15 +15,9 @@ import org.polyshare.models.zoo.ZooCache;
  * arms) queried twice on the same input in one session with {@link TruncationMode#EXACT} give
  * bit-identical logits, equal to the int64 forward with exact floor truncations ({@link
  * RingForward}). {@link ExactTruncationModelTest} covers the small models on every run and the
- * large plans by construction; this run takes minutes and ResNet-18's keys about 0.2 GB per party
- * per inference, so it runs on demand only:
- *
- * <pre>
- * mvn -B -ntp -o test -pl models -am -Dtest=ExactTruncationLargeModelTest \
- *     -Dpolyshare.large=true -Dsurefire.failIfNoSpecifiedTests=false
- * </pre>
+ * large plans by construction. Both models together take about 30 s on 2 cores (ResNet-18's keys
+ * are about 0.2 GB per party per inference), so this runs in every build.
  */
-@EnabledIfSystemProperty(named = "polyshare.large", matches = "true")
 class ExactTruncationLargeModelTest {
   private static final SecureOptions EXACT =
       SecureOptions.defaults().withTruncation(TruncationMode.EXACT);
