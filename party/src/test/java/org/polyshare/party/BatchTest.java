@@ -27,6 +27,7 @@ import org.polyshare.core.net.Role;
 import org.polyshare.dealer.DealerServer;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
+import org.polyshare.models.secure.ReluMode;
 import org.polyshare.models.secure.RingForward;
 import org.polyshare.models.zoo.Zoo;
 
@@ -186,6 +187,7 @@ class BatchTest {
         null,
         null,
         PartyRunner.TRUNCATION,
+        ReluMode.GC,
         batch);
   }
 
