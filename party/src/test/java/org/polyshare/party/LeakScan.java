@@ -136,8 +136,10 @@ final class LeakScan {
   List<String> findings(List<String> lines) {
     List<String> found = new ArrayList<>();
     for (String line : lines) {
+      // a JSON log line writes '/' as "\/": a Base64 secret holding '/' must still be found
+      String plain = line.replace("\\/", "/");
       for (Map.Entry<String, String> s : substrings.entrySet()) {
-        if (line.contains(s.getKey())) {
+        if (plain.contains(s.getKey())) {
           found.add(s.getValue() + ": " + line.strip());
         }
       }

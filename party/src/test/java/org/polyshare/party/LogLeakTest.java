@@ -102,6 +102,9 @@ class LogLeakTest {
     Model model = Zoo.load(MODEL);
     Seed seed = Seed.random();
     byte[] sessionSecret = SessionStart.newSecret();
+    // Base64 "////…" every run: the JSON encoder writes '/' as "\/", which the scan must see
+    // through
+    java.util.Arrays.fill(sessionSecret, 0, 3, (byte) 0xff);
     double[] input = Zoo.sampleInputs(model, 1, 7)[0];
     double weight = firstWeight(model);
     List<String> lines;
