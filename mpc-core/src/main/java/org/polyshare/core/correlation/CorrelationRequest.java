@@ -1,6 +1,5 @@
 package org.polyshare.core.correlation;
 
-import java.util.Arrays;
 import org.polyshare.core.kernel.BilinearMap;
 import org.polyshare.core.kernel.Elementwise;
 
@@ -17,11 +16,15 @@ import org.polyshare.core.kernel.Elementwise;
  */
 public sealed interface CorrelationRequest {
 
-  /** Stable wire code of the kind. */
-  int kind();
+  /** Stable wire code of the kind (from the one table of codes, {@code RequestCodec}). */
+  default int kind() {
+    return RequestCodec.kind(this);
+  }
 
   /** Canonical encoding: {@code [kind, fields...]}. */
-  long[] encode();
+  default long[] encode() {
+    return RequestCodec.encode(this);
+  }
 
   /**
    * A Beaver triple over a bilinear map: {@code A} like the left operand, {@code B} like the right,
@@ -38,32 +41,12 @@ public sealed interface CorrelationRequest {
     public Triples(int n) {
       this(new Elementwise(n));
     }
-
-    @Override
-    public int kind() {
-      return 1;
-    }
-
-    @Override
-    public long[] encode() {
-      return concat(new long[] {kind()}, map.encode());
-    }
   }
 
   /** {@code n} square pairs {@code (r, r²)}. */
   record Squares(int n) implements CorrelationRequest {
     public Squares {
       positive(n, "square pair count");
-    }
-
-    @Override
-    public int kind() {
-      return 2;
-    }
-
-    @Override
-    public long[] encode() {
-      return new long[] {kind(), n};
     }
   }
 
@@ -72,16 +55,6 @@ public sealed interface CorrelationRequest {
     public Truncation {
       positive(n, "truncation tuple count");
       truncationShift(fracBits);
-    }
-
-    @Override
-    public int kind() {
-      return 3;
-    }
-
-    @Override
-    public long[] encode() {
-      return new long[] {kind(), n, fracBits};
     }
   }
 
@@ -95,16 +68,6 @@ public sealed interface CorrelationRequest {
     public ExactTruncation {
       positive(n, "exact truncation tuple count");
       truncationShift(fracBits);
-    }
-
-    @Override
-    public int kind() {
-      return 10;
-    }
-
-    @Override
-    public long[] encode() {
-      return new long[] {kind(), n, fracBits};
     }
   }
 
@@ -121,16 +84,6 @@ public sealed interface CorrelationRequest {
         throw new IllegalArgumentException(
             "FSS ReLU input bound must be 2^bits with bits in [1, 62], got " + bits);
       }
-    }
-
-    @Override
-    public int kind() {
-      return 11;
-    }
-
-    @Override
-    public long[] encode() {
-      return new long[] {kind(), n, bits};
     }
   }
 
@@ -161,16 +114,6 @@ public sealed interface CorrelationRequest {
     public int borrowWidth() {
       return 2 * degree - 1;
     }
-
-    @Override
-    public int kind() {
-      return 12;
-    }
-
-    @Override
-    public long[] encode() {
-      return new long[] {kind(), n, fracBits, degree, exact ? 1 : 0};
-    }
   }
 
   /**
@@ -181,16 +124,6 @@ public sealed interface CorrelationRequest {
     public WeightMask {
       validMaskId(maskId);
       positive(numel, "weight mask size");
-    }
-
-    @Override
-    public int kind() {
-      return 6;
-    }
-
-    @Override
-    public long[] encode() {
-      return new long[] {kind(), maskId, numel};
     }
   }
 
@@ -205,16 +138,6 @@ public sealed interface CorrelationRequest {
         throw new IllegalArgumentException("a fixed-mask request needs its bilinear map");
       }
     }
-
-    @Override
-    public int kind() {
-      return 7;
-    }
-
-    @Override
-    public long[] encode() {
-      return concat(new long[] {kind(), maskId}, map.encode());
-    }
   }
 
   /** {@code n} random OTs on 128-bit strings; party 0 is the sender, party 1 the receiver. */
@@ -222,59 +145,11 @@ public sealed interface CorrelationRequest {
     public RandomOt {
       positive(n, "random OT count");
     }
-
-    @Override
-    public int kind() {
-      return 9;
-    }
-
-    @Override
-    public long[] encode() {
-      return new long[] {kind(), n};
-    }
   }
 
   /** Inverse of {@link #encode}; rejects unknown kinds and wrong lengths with a clear message. */
   static CorrelationRequest decode(long[] e) {
-    if (e.length == 0) {
-      throw new IllegalArgumentException("empty correlation request encoding");
-    }
-    int kind = (int) e[0];
-    int[] f = new int[e.length - 1];
-    for (int i = 1; i < e.length; i++) {
-      if (e[i] < Integer.MIN_VALUE || e[i] > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(
-            "correlation request field out of int range: " + Arrays.toString(e));
-      }
-      f[i - 1] = (int) e[i];
-    }
-    CorrelationRequest r =
-        switch (kind) {
-          case 1 -> new Triples(BilinearMap.decode(f, 0));
-          case 2 -> f.length == 1 ? new Squares(f[0]) : null;
-          case 3 -> f.length == 2 ? new Truncation(f[0], f[1]) : null;
-          case 6 -> f.length == 2 ? new WeightMask(f[0], f[1]) : null;
-          case 7 -> f.length >= 1 ? new FixedMask(f[0], BilinearMap.decode(f, 1)) : null;
-          case 9 -> f.length == 1 ? new RandomOt(f[0]) : null;
-          case 10 -> f.length == 2 ? new ExactTruncation(f[0], f[1]) : null;
-          case 11 -> f.length == 2 ? new FssRelu(f[0], f[1]) : null;
-          case 12 ->
-              f.length == 4 && (f[3] == 0 || f[3] == 1)
-                  ? new FusedPower(f[0], f[1], f[2], f[3] == 1)
-                  : null;
-          default -> throw new IllegalArgumentException("unknown correlation request kind " + kind);
-        };
-    if (r == null) {
-      throw new IllegalArgumentException(
-          "correlation request of kind " + kind + " has the wrong number of fields: " + f.length);
-    }
-    return r;
-  }
-
-  private static long[] concat(long[] head, long[] tail) {
-    long[] out = Arrays.copyOf(head, head.length + tail.length);
-    System.arraycopy(tail, 0, out, head.length, tail.length);
-    return out;
+    return RequestCodec.decode(e);
   }
 
   private static void truncationShift(int fracBits) {

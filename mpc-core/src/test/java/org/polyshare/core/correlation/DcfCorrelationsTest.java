@@ -21,6 +21,15 @@ class DcfCorrelationsTest {
     };
   }
 
+  /** {@code n} DCF inputs of {@code bits} bits, {@code i·step mod 2^bits}. */
+  private static long[] probes(int n, long step, int bits) {
+    long[] x = new long[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (i * step) & ((1L << bits) - 1);
+    }
+    return x;
+  }
+
   @Test
   void exactTruncationTuplesAndTheirBorrowKeys() {
     Dealer dealer = new Dealer();
@@ -30,10 +39,7 @@ class DcfCorrelationsTest {
       Correlation[] c = deal(new CorrelationRequest.ExactTruncation(n, f), dealer);
       ExactTruncationTuples a = (ExactTruncationTuples) c[0];
       ExactTruncationTuples b = (ExactTruncationTuples) c[1];
-      long[] x = new long[n];
-      for (int i = 0; i < n; i++) {
-        x[i] = (i * 37L) & ((1L << f) - 1);
-      }
+      long[] x = probes(n, 37, f);
       long[] y0 = Dcf.evaluate(a.borrow(), x);
       long[] y1 = Dcf.evaluate(b.borrow(), x);
       for (int i = 0; i < n; i++) {
@@ -54,10 +60,7 @@ class DcfCorrelationsTest {
       Correlation[] c = deal(new CorrelationRequest.FssRelu(n, k), dealer);
       FssReluKeys a = (FssReluKeys) c[0];
       FssReluKeys b = (FssReluKeys) c[1];
-      long[] x = new long[n];
-      for (int i = 0; i < n; i++) {
-        x[i] = (i * 3511L) & ((1L << k) - 1);
-      }
+      long[] x = probes(n, 3511, k);
       long[] y0 = Dcf.evaluate(a.keys(), x);
       long[] y1 = Dcf.evaluate(b.keys(), x);
       for (int i = 0; i < n; i++) {
