@@ -1,6 +1,8 @@
 package org.polyshare.bench;
 
+import java.util.List;
 import org.polyshare.core.ops.LogOptions;
+import org.polyshare.core.ops.RootCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,17 +30,10 @@ import picocli.CommandLine.Command;
       org.polyshare.bench.tradeoff.TradeoffCommand.class,
       org.polyshare.bench.sisyphus.SisyphusCommand.class,
     })
-public final class BenchCli implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
+public final class BenchCli extends RootCommand {
   @CommandLine.Mixin LogOptions logging;
 
   @CommandLine.Mixin org.polyshare.core.ops.ThreadOptions threads;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
@@ -48,14 +43,7 @@ public final class BenchCli implements Runnable {
    * The command line with bad-input errors printed as one clear line (exit code 2), not a trace.
    */
   public static CommandLine commandLine() {
-    return new CommandLine(new BenchCli())
-        .setExecutionExceptionHandler(
-            (e, cmd, parsed) -> {
-              if (e instanceof IllegalArgumentException) {
-                cmd.getErr().println("bench " + cmd.getCommandName() + ": " + e.getMessage());
-                return 2;
-              }
-              throw e;
-            });
+    return RootCommand.oneLineErrors(
+        new CommandLine(new BenchCli()), "bench", List.of(IllegalArgumentException.class));
   }
 }

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.polyshare.core.net.DrainReport;
 import org.polyshare.core.net.GracefulShutdown;
 import org.polyshare.core.net.LinkOptions;
 import org.polyshare.core.net.NetTransport;
@@ -15,6 +14,7 @@ import org.polyshare.core.ops.ConfigOption;
 import org.polyshare.core.ops.LogOptions;
 import org.polyshare.core.ops.MetricsEndpoint;
 import org.polyshare.core.ops.MetricsOptions;
+import org.polyshare.core.ops.RootCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -34,14 +34,11 @@ import picocli.CommandLine.Option;
       LinkBench.class,
       CommandLine.HelpCommand.class
     })
-public final class DealerCli implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
+public final class DealerCli extends RootCommand {
   @CommandLine.Mixin LogOptions logging;
 
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: certs or serve");
+  public DealerCli() {
+    super("certs or serve");
   }
 
   public static void main(String[] args) {
@@ -208,15 +205,7 @@ public final class DealerCli implements Runnable {
       }
       GracefulShutdown shutdown =
           GracefulShutdown.install(
-              "dealer",
-              t -> {
-                DrainReport r = server.drain(t);
-                if (endpoint != null) {
-                  endpoint.close();
-                }
-                return r;
-              },
-              Duration.ofSeconds(drainTimeoutSeconds));
+              "dealer", server::drain, Duration.ofSeconds(drainTimeoutSeconds), endpoint);
       LOG.info(
           "dealer listening on port {} ({}, TLS 1.3, mutual authentication)",
           server.port(),

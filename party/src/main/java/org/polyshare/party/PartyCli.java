@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.polyshare.core.ops.ConfigDefaults;
 import org.polyshare.core.ops.LogOptions;
+import org.polyshare.core.ops.RootCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,16 +16,13 @@ import picocli.CommandLine.Command;
     description =
         "One party of PolyShare secure inference (party 0 = model owner, party 1 = client).",
     subcommands = {RunCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
-public final class PartyCli implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
+public final class PartyCli extends RootCommand {
   @CommandLine.Mixin LogOptions logging;
 
   @CommandLine.Mixin org.polyshare.core.ops.ThreadOptions threads;
 
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run or serve");
+  public PartyCli() {
+    super("run or serve");
   }
 
   public static void main(String[] args) {

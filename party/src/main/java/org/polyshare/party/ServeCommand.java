@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.polyshare.core.link.LinkException;
-import org.polyshare.core.net.DrainReport;
 import org.polyshare.core.net.GracefulShutdown;
 import org.polyshare.core.net.NetTransport;
 import org.polyshare.core.ops.ConfigOption;
@@ -159,15 +158,7 @@ final class ServeCommand implements Callable<Integer> {
                 () -> "{\"status\": \"up\", \"sessions\": " + service.activeSessions() + "}")) {
       GracefulShutdown shutdown =
           GracefulShutdown.install(
-              "party 0",
-              t -> {
-                DrainReport r = service.drain(t);
-                if (endpoint != null) {
-                  endpoint.close();
-                }
-                return r;
-              },
-              Duration.ofSeconds(drainTimeoutSeconds));
+              "party 0", service::drain, Duration.ofSeconds(drainTimeoutSeconds), endpoint);
       while (!service.awaitFinished(Duration.ofHours(1))) {
         // serving
       }

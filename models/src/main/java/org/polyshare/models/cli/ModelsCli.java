@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.polyshare.core.ops.RootCommand;
 import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.calib.Headroom;
@@ -40,31 +41,18 @@ import picocli.CommandLine.Parameters;
       DataCommand.class,
       TrainCommand.class
     })
-public final class ModelsCli implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
-
+public final class ModelsCli extends RootCommand {
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
 
   /** Bad input (unknown model, malformed ONNX, unreadable file) is one clear line, exit code 2. */
   public static CommandLine commandLine() {
-    return new CommandLine(new ModelsCli())
-        .setExecutionExceptionHandler(
-            (e, cmd, parsed) -> {
-              if (e instanceof IllegalArgumentException
-                  || e instanceof OnnxFormatException
-                  || e instanceof UncheckedIOException) {
-                cmd.getErr().println("models " + cmd.getCommandName() + ": " + e.getMessage());
-                return 2;
-              }
-              throw e;
-            });
+    return RootCommand.oneLineErrors(
+        new CommandLine(new ModelsCli()),
+        "models",
+        List.of(
+            IllegalArgumentException.class, OnnxFormatException.class, UncheckedIOException.class));
   }
 
   @Command(name = "list", description = "List the zoo models.")

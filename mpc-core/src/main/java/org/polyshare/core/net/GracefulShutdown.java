@@ -65,6 +65,31 @@ public final class GracefulShutdown {
   }
 
   /**
+   * As above, then closes {@code afterDrain} (e.g. the metrics endpoint; null for none) before the
+   * JVM ends.
+   */
+  public static GracefulShutdown install(
+      String name,
+      Function<Duration, DrainReport> drain,
+      Duration timeout,
+      AutoCloseable afterDrain) {
+    return install(
+        name,
+        t -> {
+          DrainReport r = drain.apply(t);
+          if (afterDrain != null) {
+            try {
+              afterDrain.close();
+            } catch (Exception e) {
+              LOG.warn("{}: closing {} after the drain failed: {}", name, afterDrain, e.toString());
+            }
+          }
+          return r;
+        },
+        timeout);
+  }
+
+  /**
    * The server stopped on its own: the hook will not drain. If a drain already runs, this waits for
    * it to end the JVM (and never returns), so the caller does not close what it drains.
    */
