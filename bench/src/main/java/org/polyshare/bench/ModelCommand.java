@@ -13,6 +13,7 @@ import org.polyshare.bench.harness.Report;
 import org.polyshare.bench.model.ModelBenchmark;
 import org.polyshare.bench.model.ModelBenchmark.Rep;
 import org.polyshare.core.protocol.TruncationMode;
+import org.polyshare.models.eval.PlainEvaluator;
 import org.polyshare.models.secure.LayerReport;
 import org.polyshare.models.secure.SecureResult;
 import picocli.CommandLine.Command;
@@ -145,7 +146,7 @@ final class ModelCommand implements Callable<Integer> {
       for (int k = 0; k < sec.length; k++) {
         err = Math.max(err, Math.abs(sec[k] - ring[k]));
       }
-      top1 &= argmax(sec) == argmax(ring);
+      top1 &= PlainEvaluator.argmax(sec) == PlainEvaluator.argmax(ring);
     }
     Report r =
         new Report(
@@ -188,15 +189,5 @@ final class ModelCommand implements Callable<Integer> {
 
   private static long bytes(org.polyshare.core.link.LinkStats.Snapshot t) {
     return t.bytesSent() + t.bytesReceived();
-  }
-
-  private static int argmax(double[] v) {
-    int b = 0;
-    for (int i = 1; i < v.length; i++) {
-      if (v[i] > v[b]) {
-        b = i;
-      }
-    }
-    return b;
   }
 }

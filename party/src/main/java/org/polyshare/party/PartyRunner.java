@@ -103,43 +103,6 @@ public final class PartyRunner {
       TruncationMode truncation,
       ReluMode relu,
       int batch) {
-    /** Unshaped links, the default reading of {@code input}, no pin beyond {@code model}. */
-    public Config(
-        int id,
-        String peerHost,
-        int peerPort,
-        Integer listenPort,
-        String dealerHost,
-        int dealerPort,
-        Path certs,
-        String model,
-        Path input,
-        String session,
-        int inferences,
-        Duration timeout,
-        Duration connectDeadline) {
-      this(
-          id,
-          peerHost,
-          peerPort,
-          listenPort,
-          dealerHost,
-          dealerPort,
-          certs,
-          model,
-          input,
-          session,
-          inferences,
-          timeout,
-          connectDeadline,
-          NetworkProfile.LOOPBACK,
-          ClientInput.Options.defaults(),
-          null,
-          TRUNCATION,
-          ReluMode.GC,
-          1);
-    }
-
     public Config {
       if (inputOptions == null) {
         inputOptions = ClientInput.Options.defaults();
@@ -576,13 +539,7 @@ public final class PartyRunner {
   }
 
   static int argmax(double[] v) {
-    int best = 0;
-    for (int i = 1; i < v.length; i++) {
-      if (v[i] > v[best]) {
-        best = i;
-      }
-    }
-    return best;
+    return org.polyshare.models.eval.PlainEvaluator.argmax(v);
   }
 
   /** The report as JSON (no secrets: party 0's report has no logits). */

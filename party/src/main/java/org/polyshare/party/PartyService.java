@@ -1,6 +1,5 @@
 package org.polyshare.party;
 
-import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -63,28 +62,6 @@ public final class PartyService implements AutoCloseable {
       int maxInferences,
       NetworkProfile net,
       int maxBatch) {
-    /** Batches of one input only. */
-    public Settings(
-        String dealerHost,
-        int dealerPort,
-        Duration timeout,
-        Duration connectDeadline,
-        int concurrent,
-        int maxSessions,
-        int maxInferences,
-        NetworkProfile net) {
-      this(
-          dealerHost,
-          dealerPort,
-          timeout,
-          connectDeadline,
-          concurrent,
-          maxSessions,
-          maxInferences,
-          net,
-          1);
-    }
-
     public Settings {
       if (maxBatch < 1) {
         throw new IllegalArgumentException("--max-batch must be >= 1, got " + maxBatch);
@@ -127,35 +104,10 @@ public final class PartyService implements AutoCloseable {
   private final AtomicLong accepted = new AtomicLong();
 
   /**
-   * Loads nothing itself: {@code model} carries party 0's weights. Starts listening at once.
-   *
-   * @deprecated the service logs through SLF4J now and {@code log} is unused; use {@link
-   *     #PartyService(NetTransport, TlsIdentity, Model, int, Settings, PartyMetrics)}
+   * Loads nothing itself: {@code model} carries party 0's weights, evaluated with {@code options}
+   * (the party path's: {@link PartyRunner#options}). Starts listening at once, counting into {@code
+   * metrics}.
    */
-  @Deprecated
-  public PartyService(
-      NetTransport net,
-      TlsIdentity identity,
-      Model model,
-      int port,
-      Settings settings,
-      PrintStream log) {
-    this(net, identity, model, port, settings, new PartyMetrics());
-  }
-
-  /** As above, counting into {@code metrics}. */
-  public PartyService(
-      NetTransport net,
-      TlsIdentity identity,
-      Model model,
-      int port,
-      Settings settings,
-      PartyMetrics metrics) {
-    this(
-        net, identity, model, PartyRunner.options(PartyRunner.TRUNCATION), port, settings, metrics);
-  }
-
-  /** With evaluation options other than the defaults (tests: the headroom guard off). */
   public PartyService(
       NetTransport net,
       TlsIdentity identity,

@@ -6,28 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.polyshare.core.link.LinkException;
-import org.polyshare.core.link.NetworkProfile;
-import org.polyshare.core.net.NetFixtures;
-import org.polyshare.core.net.NetTransport;
-import org.polyshare.core.net.Role;
-import org.polyshare.dealer.DealerServer;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
-import org.polyshare.models.secure.ReluMode;
 import org.polyshare.models.secure.RingForward;
 import org.polyshare.models.zoo.Zoo;
 
@@ -38,27 +27,9 @@ import org.polyshare.models.zoo.Zoo;
  */
 class BatchTest {
   private static final Duration T = Duration.ofSeconds(60);
-  private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
-  private static NetTransport net;
-  private static DealerServer dealer;
 
-  @BeforeAll
-  static void start() {
-    net = NetTransport.create(2);
-    dealer =
-        new DealerServer(
-            net,
-            NetFixtures.identity(Role.DEALER),
-            0,
-            DealerServer.Settings.defaults().withPairTimeout(Duration.ofSeconds(20)),
-            QUIET);
-  }
-
-  @AfterAll
-  static void stop() {
-    dealer.close();
-    net.close();
-  }
+  @RegisterExtension
+  static final LoopbackDealer dealer = new LoopbackDealer(Duration.ofSeconds(20));
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"tiny-pkn", "tiny-relu"})
@@ -106,14 +77,10 @@ class BatchTest {
     double[][] xs = inputs(model, 4);
     Path file = file(dir, xs);
     try (PartyService service =
-        new PartyService(
-            net,
-            NetFixtures.identity(Role.PARTY0),
+        dealer.service(
             model,
             PartyRunner.options(PartyRunner.TRUNCATION),
-            0,
-            new PartyService.Settings("localhost", dealer.port(), T, T, 2, 0, 10, null, 2),
-            new PartyMetrics())) {
+            new PartyService.Settings("localhost", dealer.port(), T, T, 2, 0, 10, null, 2))) {
       // two inferences of batch 2: inputs 0,1 then 2,3
       PartyRunner.Report r = client(service.port(), file, 2, 2);
       double[][] want = new RingForward(model, 4).forward(xs);
@@ -133,62 +100,19 @@ class BatchTest {
   /** Party 0 and party 1 of {@code party run}, both with the same --inferences and --batch. */
   private static PartyRunner.Report pair(String model, Path input, int inferences, int batch)
       throws Exception {
-    CompletableFuture<Integer> listening = new CompletableFuture<>();
-    CompletableFuture<PartyRunner.Report> p0 =
-        CompletableFuture.supplyAsync(
-            () ->
-                PartyRunner.run(
-                    config(0, null, 0, 0, model, null, inferences, batch),
-                    net,
-                    QUIET,
-                    listening::complete));
-    int port = listening.get(60, TimeUnit.SECONDS);
-    PartyRunner.Report r1 =
-        PartyRunner.run(
-            config(1, "localhost", port, null, null, input, inferences, batch),
-            net,
-            QUIET,
-            p -> {});
-    PartyRunner.Report r0 = p0.get(60, TimeUnit.SECONDS);
-    assertNull(r0.inferences().get(0).batchLogits(), "party 0 learns no logits");
-    assertEquals(r0.planHash(), r1.planHash());
-    return r1;
+    Parties.Outcome o = parties(model, input, inferences, batch).run();
+    assertNull(o.party0().inferences().get(0).batchLogits(), "party 0 learns no logits");
+    assertEquals(o.party0().planHash(), o.party1().planHash());
+    return o.party1();
   }
 
+  /** Party 1 alone against a service at {@code port}. */
   private static PartyRunner.Report client(int port, Path input, int inferences, int batch) {
-    return PartyRunner.run(
-        config(1, "localhost", port, null, null, input, inferences, batch), net, QUIET, p -> {});
+    return parties("tiny-pkn", input, inferences, batch).runClient(port);
   }
 
-  private static PartyRunner.Config config(
-      int id,
-      String peerHost,
-      int peerPort,
-      Integer listen,
-      String model,
-      Path input,
-      int inferences,
-      int batch) {
-    return new PartyRunner.Config(
-        id,
-        peerHost,
-        peerPort,
-        listen,
-        "localhost",
-        dealer.port(),
-        NetFixtures.certs(),
-        model,
-        input,
-        null,
-        inferences,
-        T,
-        T,
-        NetworkProfile.LOOPBACK,
-        null,
-        null,
-        PartyRunner.TRUNCATION,
-        ReluMode.GC,
-        batch);
+  private static Parties parties(String model, Path input, int inferences, int batch) {
+    return dealer.parties(model).input(input).inferences(inferences).batch(batch).timeout(T);
   }
 
   /** {@code n} different inputs inside the published range. */

@@ -91,15 +91,17 @@ final class LoopbackDealer implements BeforeAllCallback, AfterAllCallback, AutoC
       int concurrent,
       int maxSessions,
       int maxInferences) {
-    return new PartyService(
-        net,
-        NetFixtures.identity(Role.PARTY0),
+    return service(
         model,
         options,
-        0,
         new PartyService.Settings(
-            "localhost", port(), t, t, concurrent, maxSessions, maxInferences, null),
-        new PartyMetrics());
+            "localhost", port(), t, t, concurrent, maxSessions, maxInferences, null, 1));
+  }
+
+  /** Party 0 as a service of {@code model} with {@code settings} (naming this dealer). */
+  PartyService service(Model model, SecureOptions options, PartyService.Settings settings) {
+    return new PartyService(
+        net, NetFixtures.identity(Role.PARTY0), model, options, 0, settings, new PartyMetrics());
   }
 
   /** As above with the party path's truncation. */

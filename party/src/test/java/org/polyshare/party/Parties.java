@@ -33,6 +33,7 @@ final class Parties {
   private Path input;
   private String session;
   private int inferences = 1;
+  private int batch = 1;
   private Duration timeout = Duration.ofSeconds(30);
   private TruncationMode truncation = PartyRunner.TRUNCATION;
   private ReluMode relu0 = ReluMode.GC;
@@ -52,6 +53,7 @@ final class Parties {
     p.input = input;
     p.session = session;
     p.inferences = inferences;
+    p.batch = batch;
     p.timeout = timeout;
     p.truncation = truncation;
     p.relu0 = relu0;
@@ -83,6 +85,11 @@ final class Parties {
 
   Parties inferences(int n) {
     return with(p -> p.inferences = n);
+  }
+
+  /** Both parties' {@code --batch}: inputs per inference (default 1). */
+  Parties batch(int b) {
+    return with(p -> p.batch = b);
   }
 
   /** Receive timeout and connect deadline of both parties (default 30 s). */
@@ -145,7 +152,7 @@ final class Parties {
         id == 1 ? expect : null,
         truncation,
         id == 0 ? relu0 : relu1,
-        1);
+        batch);
   }
 
   /** Party 1 alone against party 0 (or a service) at {@code peerPort}; its output discarded. */

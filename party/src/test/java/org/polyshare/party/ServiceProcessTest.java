@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.core.net.NetFixtures;
 import org.polyshare.core.net.NetTransport;
 import org.polyshare.core.ops.ChildJvm;
@@ -86,7 +87,13 @@ class ServiceProcessTest {
                 "proc",
                 1,
                 t,
-                t),
+                t,
+                NetworkProfile.LOOPBACK,
+                null,
+                null,
+                null,
+                null,
+                1),
             net,
             null,
             p -> {});

@@ -82,13 +82,7 @@ public final class ReferenceCheck {
 
   /** The index of the largest value (the first of equal ones): the predicted class. */
   public static int argmax(double[] v) {
-    int best = 0;
-    for (int i = 1; i < v.length; i++) {
-      if (v[i] > v[best]) {
-        best = i;
-      }
-    }
-    return best;
+    return PlainEvaluator.argmax(v);
   }
 
   /**

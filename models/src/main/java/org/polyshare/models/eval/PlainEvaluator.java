@@ -33,6 +33,17 @@ public final class PlainEvaluator {
     void onLayer(Layer layer, double[] output, double[] convOut);
   }
 
+  /** The predicted class of {@code logits}: the index of the largest (the first of equal ones). */
+  public static int argmax(double[] logits) {
+    int best = 0;
+    for (int i = 1; i < logits.length; i++) {
+      if (logits[i] > logits[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
   /** Logits of one sample; {@code input} is the per-sample tensor, row-major. */
   public static double[] forward(Model model, double[] input) {
     return forward(model, input, null);

@@ -232,9 +232,21 @@ public final class OnnxExporter {
   }
 
   private static ValueInfoProto valueInfo(String name, int[] shape) {
+    long[] dims = new long[shape.length];
+    for (int i = 0; i < shape.length; i++) {
+      dims[i] = shape[i];
+    }
+    return valueInfo(name, "N", dims);
+  }
+
+  /**
+   * A float tensor {@code name} of shape {@code [batch, perSample...]}, the batch dimension the
+   * symbol {@code batch} (tests build their probe graphs with it too).
+   */
+  static ValueInfoProto valueInfo(String name, String batch, long... perSample) {
     TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
-    s.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
-    for (int d : shape) {
+    s.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(batch));
+    for (long d : perSample) {
       s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
     }
     return ValueInfoProto.newBuilder()

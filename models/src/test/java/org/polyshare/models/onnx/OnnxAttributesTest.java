@@ -35,7 +35,6 @@ import org.polyshare.models.onnx.proto.OnnxProto.ModelProto;
 import org.polyshare.models.onnx.proto.OnnxProto.NodeProto;
 import org.polyshare.models.onnx.proto.OnnxProto.OperatorSetIdProto;
 import org.polyshare.models.onnx.proto.OnnxProto.TensorProto;
-import org.polyshare.models.onnx.proto.OnnxProto.TensorShapeProto;
 import org.polyshare.models.onnx.proto.OnnxProto.TypeProto;
 import org.polyshare.models.onnx.proto.OnnxProto.ValueInfoProto;
 
@@ -189,17 +188,7 @@ class OnnxAttributesTest {
   }
 
   static ValueInfoProto input(String name, long... perSample) {
-    TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
-    s.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
-    for (long d : perSample) {
-      s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-    }
-    return ValueInfoProto.newBuilder()
-        .setName(name)
-        .setType(
-            TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(s)))
-        .build();
+    return OnnxExporter.valueInfo(name, "N", perSample);
   }
 
   static ModelProto model(

@@ -25,8 +25,6 @@ import org.polyshare.models.onnx.proto.OnnxProto.GraphProto;
 import org.polyshare.models.onnx.proto.OnnxProto.ModelProto;
 import org.polyshare.models.onnx.proto.OnnxProto.NodeProto;
 import org.polyshare.models.onnx.proto.OnnxProto.OperatorSetIdProto;
-import org.polyshare.models.onnx.proto.OnnxProto.TensorShapeProto;
-import org.polyshare.models.onnx.proto.OnnxProto.TypeProto;
 import org.polyshare.models.onnx.proto.OnnxProto.ValueInfoProto;
 
 /** Import of graphs shaped like PyTorch exports, checked against ONNX Runtime; error messages. */
@@ -59,17 +57,7 @@ class OnnxImporterTest {
   }
 
   static ValueInfoProto value(String name, long... dims) {
-    TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
-    s.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"));
-    for (long d : dims) {
-      s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-    }
-    return ValueInfoProto.newBuilder()
-        .setName(name)
-        .setType(
-            TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(s)))
-        .build();
+    return OnnxExporter.valueInfo(name, "batch", dims);
   }
 
   /**

@@ -2,6 +2,7 @@ package org.polyshare.models.secure;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.polyshare.models.eval.PlainEvaluator.argmax;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -75,13 +76,5 @@ class FashionModelsSecureTest {
       assertEquals(argmax(plain), argmax(o.logits()[i]), name + " image " + i);
       System.out.printf("%s image %d: max |secure − plain| logit %.3g%n", name, i, worst);
     }
-  }
-
-  private static int argmax(double[] v) {
-    int a = 0;
-    for (int i = 1; i < v.length; i++) {
-      a = v[i] > v[a] ? i : a;
-    }
-    return a;
   }
 }

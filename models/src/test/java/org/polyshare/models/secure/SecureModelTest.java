@@ -3,6 +3,7 @@ package org.polyshare.models.secure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.polyshare.models.eval.PlainEvaluator.argmax;
 
 import org.junit.jupiter.api.Test;
 import org.polyshare.models.eval.PlainEvaluator;
@@ -11,16 +12,6 @@ import org.polyshare.models.zoo.Zoo;
 import org.polyshare.models.zoo.ZooCache;
 
 class SecureModelTest {
-
-  static int argmax(double[] v) {
-    int best = 0;
-    for (int i = 1; i < v.length; i++) {
-      if (v[i] > v[best]) {
-        best = i;
-      }
-    }
-    return best;
-  }
 
   /** Top-1 minus top-2 of the logits. */
   static double margin(double[] v) {
@@ -129,24 +120,7 @@ class SecureModelTest {
    */
   @Test
   void everyLayerKindRunsSecurely() {
-    Model.Builder b = Model.builder("all-kinds", 2, 8, 8);
-    b.conv("c1", 4, 3, 1, 1).batchNorm("bn1").relu("r1");
-    b.add(
-        new org.polyshare.models.graph.PolyKerv(
-            "pk",
-            "r1",
-            new org.polyshare.models.graph.Conv2d(
-                "pk", "r1", 4, 4, 3, 3, 1, 1, new double[144], null),
-            new double[] {0.5, 1.0, -0.5, 0.25},
-            3));
-    b.batchNorm("bn2");
-    b.add("sum", "bn2", "r1")
-        .relu("r2")
-        .avgPool("pool", 2, 2)
-        .globalAvgPool("gap")
-        .flatten("flat")
-        .linear("fc", 10);
-    Model arch = b.build();
+    Model arch = TrafficFingerprint.allKinds();
     Model m =
         org.polyshare.models.calib.Calibrator.calibrate(
             Zoo.randomize(arch, 5), Zoo.sampleInputs(arch, 32, 6));

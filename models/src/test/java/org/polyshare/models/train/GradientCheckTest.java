@@ -92,40 +92,50 @@ class GradientCheckTest {
     }
   }
 
+  /** {@code c} with its weights drawn from {@code seed}. */
+  private static TrainConv2d initialised(TrainConv2d c, long seed) {
+    c.init(new SplittableRandom(seed));
+    return c;
+  }
+
+  private static TrainLinear initialised(TrainLinear l, long seed) {
+    l.init(new SplittableRandom(seed));
+    return l;
+  }
+
   @Test
   void conv2dPaddedStrided() {
-    TrainConv2d c = new TrainConv2d("conv", 2, 3, 3, 2, 1);
-    c.init(new SplittableRandom(1));
-    check(c, new int[] {2, 7, 6}, 11);
+    check(initialised(new TrainConv2d("conv", 2, 3, 3, 2, 1), 1), new int[] {2, 7, 6}, 11);
   }
 
   @Test
   void conv2dCoveringWholeInputIsDense() {
-    TrainConv2d c = new TrainConv2d("dense", 3, 5, 4, 1, 0);
-    c.init(new SplittableRandom(2));
-    check(c, new int[] {3, 4, 4}, 12);
+    check(initialised(new TrainConv2d("dense", 3, 5, 4, 1, 0), 2), new int[] {3, 4, 4}, 12);
   }
 
   @Test
   void polyKervWithSharedCp() {
-    TrainPolyKerv p = new TrainPolyKerv("pk", 2, 4, 3, 1, 1, new double[] {0.7}, 2, false);
-    p.init(new SplittableRandom(3));
-    check(p, new int[] {2, 5, 5}, 13);
+    check(
+        initialised(new TrainPolyKerv("pk", 2, 4, 3, 1, 1, new double[] {0.7}, 2, false), 3),
+        new int[] {2, 5, 5},
+        13);
   }
 
   @Test
   void polyKervCubicWithPerChannelCp() {
-    TrainPolyKerv p =
-        new TrainPolyKerv("pk3", 2, 3, 3, 1, 0, new double[] {0.5, -0.2, 1.0}, 3, false);
-    p.init(new SplittableRandom(4));
-    check(p, new int[] {2, 5, 5}, 14);
+    check(
+        initialised(
+            new TrainPolyKerv("pk3", 2, 3, 3, 1, 0, new double[] {0.5, -0.2, 1.0}, 3, false), 4),
+        new int[] {2, 5, 5},
+        14);
   }
 
   @Test
   void polyKervWithBatchNorm() {
-    TrainPolyKerv p = new TrainPolyKerv("pkbn", 2, 4, 3, 1, 1, new double[] {1.0}, 2, true);
-    p.init(new SplittableRandom(5));
-    check(p, new int[] {2, 4, 4}, 15);
+    check(
+        initialised(new TrainPolyKerv("pkbn", 2, 4, 3, 1, 1, new double[] {1.0}, 2, true), 5),
+        new int[] {2, 4, 4},
+        15);
   }
 
   @Test
@@ -144,9 +154,7 @@ class GradientCheckTest {
 
   @Test
   void linear() {
-    TrainLinear l = new TrainLinear("fc", 7, 5);
-    l.init(new SplittableRandom(6));
-    check(l, new int[] {7}, 19);
+    check(initialised(new TrainLinear("fc", 7, 5), 6), new int[] {7}, 19);
   }
 
   @Test
