@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 import org.polyshare.bench.harness.Json;
+import org.polyshare.bench.harness.Markdown;
 import org.polyshare.core.link.NetworkProfile;
 
 /**
@@ -27,27 +28,6 @@ public record ComparisonReport(
       throw new IllegalArgumentException("a comparison needs at least one ReLU arm");
     }
     relus = List.copyOf(relus);
-  }
-
-  /** The two-way comparison: the garbled-circuit ReLU arm against PKN. */
-  public ComparisonReport(
-      String architecture,
-      NetworkProfile net,
-      int batch,
-      int repeat,
-      int warmup,
-      String mode,
-      VariantResult relu,
-      VariantResult pkn) {
-    this(
-        architecture,
-        net,
-        batch,
-        repeat,
-        warmup,
-        mode,
-        List.of(new ReluArm(org.polyshare.models.secure.ReluMode.GC, relu, -1)),
-        pkn);
   }
 
   /** The first ReLU arm's result. */
@@ -193,21 +173,15 @@ public record ComparisonReport(
               "| layer | kind | online ms | of which activation ms | online bytes | rounds | offline activation ms |\n")
           .append("|---|---|---:|---:|---:|---:|---:|\n");
       for (Measurement.LayerRow r : v.medianRep().layers()) {
-        sb.append("| ")
-            .append(r.layer())
-            .append(" | ")
-            .append(r.kind())
-            .append(" | ")
-            .append(num(r.onlineMs()))
-            .append(" | ")
-            .append(num(r.onlineActivationMs()))
-            .append(" | ")
-            .append(bytes(r.onlineBytes()))
-            .append(" | ")
-            .append(r.onlineRounds())
-            .append(" | ")
-            .append(num(r.offlineActivationMs()))
-            .append(" |\n");
+        sb.append(
+            Markdown.row(
+                r.layer(),
+                r.kind(),
+                num(r.onlineMs()),
+                num(r.onlineActivationMs()),
+                bytes(r.onlineBytes()),
+                r.onlineRounds(),
+                num(r.offlineActivationMs())));
       }
     }
     return sb.toString();
@@ -329,19 +303,20 @@ public record ComparisonReport(
     for (int i = 0; i < v.checks().size(); i++) {
       ReferenceCheck.Outcome c = v.checks().get(i);
       sb.append(i == 0 ? "" : ", ")
-          .append("{\"passed\": ")
-          .append(c.passed())
-          .append(", \"inputs\": ")
-          .append(c.inputs())
-          .append(", \"max_error\": ")
-          .append(Json.num(c.maxError()))
-          .append(", \"bound\": ")
-          .append(Json.num(c.bound()))
-          .append(", \"tolerance\": ")
-          .append(Json.num(c.tolerance()))
-          .append(", \"top1_mismatches\": ")
-          .append(c.top1Mismatches())
-          .append('}');
+          .append(
+              Json.object(
+                  "passed",
+                  c.passed(),
+                  "inputs",
+                  c.inputs(),
+                  "max_error",
+                  c.maxError(),
+                  "bound",
+                  c.bound(),
+                  "tolerance",
+                  c.tolerance(),
+                  "top1_mismatches",
+                  c.top1Mismatches()));
     }
     sb.append("],\n     \"memory\": ").append(PartyMemory.json(v.memory()));
     sb.append(",\n     \"median\": ").append(metricsJson(v::median)).append(",\n     \"reps\": [");
@@ -354,21 +329,22 @@ public record ComparisonReport(
     for (int i = 0; i < rows.size(); i++) {
       Measurement.LayerRow r = rows.get(i);
       sb.append(i == 0 ? "\n       " : ",\n       ")
-          .append("{\"layer\": ")
-          .append(Json.str(r.layer()))
-          .append(", \"kind\": ")
-          .append(Json.str(r.kind()))
-          .append(", \"online_ms\": ")
-          .append(Json.num(r.onlineMs()))
-          .append(", \"online_activation_ms\": ")
-          .append(Json.num(r.onlineActivationMs()))
-          .append(", \"online_bytes\": ")
-          .append(r.onlineBytes())
-          .append(", \"online_rounds\": ")
-          .append(r.onlineRounds())
-          .append(", \"offline_activation_ms\": ")
-          .append(Json.num(r.offlineActivationMs()))
-          .append('}');
+          .append(
+              Json.object(
+                  "layer",
+                  r.layer(),
+                  "kind",
+                  r.kind(),
+                  "online_ms",
+                  r.onlineMs(),
+                  "online_activation_ms",
+                  r.onlineActivationMs(),
+                  "online_bytes",
+                  r.onlineBytes(),
+                  "online_rounds",
+                  r.onlineRounds(),
+                  "offline_activation_ms",
+                  r.offlineActivationMs()));
     }
     return sb.append("]}").toString();
   }

@@ -54,17 +54,10 @@ final class InProcessRunner {
     this.timeout = timeout;
   }
 
-  Run run(
-      Model owner,
-      Model clientView,
-      List<double[][]> inputs,
-      int warmup,
-      Progress progress,
-      String label) {
-    return run(owner, clientView, inputs, warmup, progress, label, SecureOptions.defaults());
-  }
-
-  /** As above, evaluated with {@code options} (e.g. the FSS ReLU arm). */
+  /**
+   * One inference per entry of {@code inputs}, the first {@code warmup} not measured, evaluated
+   * with {@code options} (e.g. the FSS ReLU arm).
+   */
   Run run(
       Model owner,
       Model clientView,

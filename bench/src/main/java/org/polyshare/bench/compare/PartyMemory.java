@@ -3,6 +3,8 @@ package org.polyshare.bench.compare;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.List;
+import org.polyshare.bench.harness.Json;
+import org.polyshare.bench.harness.Markdown;
 
 /**
  * One party process's memory at the end of its session, from the {@code "memory"} object of its
@@ -38,19 +40,14 @@ public record PartyMemory(
     StringBuilder sb = new StringBuilder();
     for (VariantResult v : variants) {
       for (PartyMemory p : v.memory()) {
-        sb.append("| ")
-            .append(v.model())
-            .append(" | party ")
-            .append(p.party())
-            .append(" | ")
-            .append(ComparisonReport.bytes(p.peakHeapBytes()))
-            .append(" | ")
-            .append(ComparisonReport.bytes(p.maxHeapBytes()))
-            .append(" | ")
-            .append(ComparisonReport.bytes(p.peakRssBytes()))
-            .append(" | ")
-            .append(ComparisonReport.bytes(p.materialPeakBytes()))
-            .append(" |\n");
+        sb.append(
+            Markdown.row(
+                v.model(),
+                "party " + p.party(),
+                ComparisonReport.bytes(p.peakHeapBytes()),
+                ComparisonReport.bytes(p.maxHeapBytes()),
+                ComparisonReport.bytes(p.peakRssBytes()),
+                ComparisonReport.bytes(p.materialPeakBytes())));
       }
     }
     return sb.isEmpty()
@@ -66,17 +63,18 @@ public record PartyMemory(
     for (int i = 0; i < ms.size(); i++) {
       PartyMemory p = ms.get(i);
       sb.append(i == 0 ? "" : ", ")
-          .append("{\"party\": ")
-          .append(p.party())
-          .append(", \"peak_heap_bytes\": ")
-          .append(p.peakHeapBytes())
-          .append(", \"max_heap_bytes\": ")
-          .append(p.maxHeapBytes())
-          .append(", \"peak_rss_bytes\": ")
-          .append(p.peakRssBytes() < 0 ? "null" : Long.toString(p.peakRssBytes()))
-          .append(", \"material_store_peak_bytes\": ")
-          .append(p.materialPeakBytes())
-          .append('}');
+          .append(
+              Json.object(
+                  "party",
+                  p.party(),
+                  "peak_heap_bytes",
+                  p.peakHeapBytes(),
+                  "max_heap_bytes",
+                  p.maxHeapBytes(),
+                  "peak_rss_bytes",
+                  p.peakRssBytes() < 0 ? null : p.peakRssBytes(),
+                  "material_store_peak_bytes",
+                  p.materialPeakBytes()));
     }
     return sb.append(']').toString();
   }

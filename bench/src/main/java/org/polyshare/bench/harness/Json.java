@@ -27,6 +27,25 @@ public final class Json {
     return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "null";
   }
 
+  /**
+   * A flat object {@code {"k1": v1, "k2": v2, ...}} from alternating keys and values, each value as
+   * {@link #value} writes it and a Java null as JSON {@code null}.
+   */
+  public static String object(Object... keysAndValues) {
+    if (keysAndValues.length % 2 != 0) {
+      throw new IllegalArgumentException("a JSON object needs a value for every key");
+    }
+    StringBuilder sb = new StringBuilder("{");
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      Object v = keysAndValues[i + 1];
+      sb.append(i == 0 ? "" : ", ")
+          .append(str(String.valueOf(keysAndValues[i])))
+          .append(": ")
+          .append(v == null ? "null" : value(v));
+    }
+    return sb.append('}').toString();
+  }
+
   /** Any report value: numbers and booleans bare, everything else as a string. */
   public static String value(Object v) {
     if (v instanceof Double || v instanceof Float) {
