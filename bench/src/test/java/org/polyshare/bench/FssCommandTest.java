@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,18 +16,7 @@ class FssCommandTest {
   @TempDir Path dir;
 
   private JsonObject run(String... args) throws Exception {
-    Path json = dir.resolve("fss.json");
-    String[] all = new String[args.length + 7];
-    all[0] = "fss";
-    System.arraycopy(args, 0, all, 1, args.length);
-    System.arraycopy(
-        new String[] {"--reps", "1", "--warmup", "0", "--json", json.toString()},
-        0,
-        all,
-        args.length + 1,
-        6);
-    assertEquals(0, BenchCli.commandLine().execute(all), String.join(" ", all));
-    return JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    return BenchRun.json(dir.resolve("fss.json"), "fss", 0, args);
   }
 
   @Test

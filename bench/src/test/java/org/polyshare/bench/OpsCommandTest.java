@@ -1,6 +1,5 @@
 package org.polyshare.bench;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -40,16 +39,7 @@ class OpsCommandTest {
     int i = 0;
     for (String[] c : cases) {
       Path json = dir.resolve("r" + i++ + ".json");
-      String[] args = new String[c.length + 7];
-      args[0] = "ops";
-      System.arraycopy(c, 0, args, 1, c.length);
-      System.arraycopy(
-          new String[] {"--reps", "1", "--warmup", "1", "--json", json.toString()},
-          0,
-          args,
-          c.length + 1,
-          6);
-      assertEquals(0, BenchCli.commandLine().execute(args), String.join(" ", args));
+      BenchRun.json(json, "ops", 1, c);
       String text = Files.readString(json);
       Matcher m = Pattern.compile("\"max_error_ulps\": ([0-9.eE+-]+)").matcher(text);
       assertTrue(m.find(), text);

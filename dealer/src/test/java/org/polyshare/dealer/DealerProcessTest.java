@@ -193,14 +193,8 @@ class DealerProcessTest {
     ChildJvm dealer = serveWithDrain(certs, 30);
     try {
       int port = awaitPort(dealer);
-      RemoteCorrelationSource[] s =
-          join(port, certs, "draining", CorrelationPlan.of(new CorrelationRequest.Squares(8)));
-      s[0].squares(8);
-      s[1].squares(8);
-      dealer
-          .process()
-          .toHandle()
-          .destroy(); // SIGTERM (Process.destroy would also close our end of its output)
+      RemoteCorrelationSource[] s = runningSession(port, certs, "draining");
+      sigterm(dealer);
       awaitLine(dealer, "shutting down");
       // no new sessions...
       assertThrows(
@@ -240,16 +234,9 @@ class DealerProcessTest {
     ChildJvm dealer = serveWithDrain(certs, 1);
     try {
       int port = awaitPort(dealer);
-      RemoteCorrelationSource[] s =
-          join(port, certs, "slow", CorrelationPlan.of(new CorrelationRequest.Squares(8)));
-      s[0].squares(8);
-      s[1].squares(8);
+      RemoteCorrelationSource[] s = runningSession(port, certs, "slow");
       long t0 = System.nanoTime();
-      dealer
-          .process()
-          .toHandle()
-          .destroy(); // SIGTERM (Process.destroy would also close our end of its output); the
-      // parties take longer than the drain allows
+      sigterm(dealer); // the parties take longer than the drain allows
       // a party waiting for its next batch is told why the session ended, without waiting out its
       // timeout
       LinkException e = assertThrows(LinkException.class, () -> s[0].triples(3));
@@ -271,6 +258,21 @@ class DealerProcessTest {
     } finally {
       dealer.process().destroyForcibly();
     }
+  }
+
+  /** Both parties of {@code session} joined, its first batch (8 square pairs) taken. */
+  private static RemoteCorrelationSource[] runningSession(int port, Path certs, String session)
+      throws Exception {
+    RemoteCorrelationSource[] s =
+        join(port, certs, session, CorrelationPlan.of(new CorrelationRequest.Squares(8)));
+    s[0].squares(8);
+    s[1].squares(8);
+    return s;
+  }
+
+  /** SIGTERM ({@code Process.destroy} would also close our end of its output). */
+  private static void sigterm(ChildJvm j) {
+    j.process().toHandle().destroy();
   }
 
   private static void awaitLine(ChildJvm j, String fragment) throws InterruptedException {

@@ -281,20 +281,18 @@ class DealerServerTest {
     }
   }
 
+  /** A raw link to the shared dealer under {@code id}, before its hello. */
+  private static NettyLink dialDealer(TlsIdentity id) {
+    return net.connect("localhost", dealer.port(), id, Role.DEALER, OPT, Duration.ofSeconds(3));
+  }
+
   @Test
   void aConnectionWithoutASecretIsRefused() {
     LinkException e =
         assertThrows(
             LinkException.class,
             () -> {
-              NettyLink l =
-                  net.connect(
-                      "localhost",
-                      dealer.port(),
-                      NetFixtures.identity(Role.PARTY1),
-                      Role.DEALER,
-                      OPT,
-                      Duration.ofSeconds(3));
+              NettyLink l = dialDealer(NetFixtures.identity(Role.PARTY1));
               l.handshake(org.polyshare.core.net.Hello.of(Role.PARTY1, "no-secret", new byte[32]));
               l.send(org.polyshare.core.net.DealerProtocol.TAG_SECRET, new byte[8]);
               l.receiveLongs(org.polyshare.core.net.DealerProtocol.TAG_DEAL);
@@ -309,14 +307,7 @@ class DealerServerTest {
         assertThrows(
             LinkException.class,
             () -> {
-              NettyLink l =
-                  net.connect(
-                      "localhost",
-                      dealer.port(),
-                      impostor,
-                      Role.DEALER,
-                      OPT,
-                      Duration.ofSeconds(3));
+              NettyLink l = dialDealer(impostor);
               l.handshake(org.polyshare.core.net.Hello.of(Role.DEALER, "x", new byte[] {1}));
             });
     assertTrue(e.getMessage().contains("certificate is for dealer"), e.getMessage());

@@ -1,6 +1,8 @@
 package org.polyshare.dealer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Supplier;
 import org.polyshare.core.correlation.BeaverTriples;
@@ -58,39 +60,28 @@ final class DealerSessions {
 
   /** Every array of a correlation, in a fixed order, for exact comparison. */
   static List<long[]> arrays(Correlation c) {
-    List<long[]> out = new ArrayList<>();
     if (c instanceof BeaverTriples t) {
-      out.add(t.a());
-      out.add(t.b());
-      out.add(t.c());
+      return Arrays.asList(t.a(), t.b(), t.c());
     } else if (c instanceof SquarePairs s) {
-      out.add(s.r());
-      out.add(s.r2());
+      return Arrays.asList(s.r(), s.r2());
     } else if (c instanceof TruncationTuples t) {
-      out.add(t.r());
-      out.add(t.rShifted());
-      out.add(t.msb());
+      return Arrays.asList(t.r(), t.rShifted(), t.msb());
     } else if (c instanceof ExactTruncationTuples t) {
-      out.add(t.r());
-      out.add(t.rShifted());
-      out.add(t.msb());
-      out.add(t.borrow().encode());
+      return Arrays.asList(t.r(), t.rShifted(), t.msb(), t.borrow().encode());
     } else if (c instanceof FssReluKeys k) {
-      for (long[] a :
-          new long[][] {k.r(), k.rShifted(), k.msb(), k.rTimesShifted(), k.rTimesMsb()}) {
-        out.add(a);
-      }
-      out.add(k.keys().encode());
+      return Arrays.asList(
+          k.r(), k.rShifted(), k.msb(), k.rTimesShifted(), k.rTimesMsb(), k.keys().encode());
     } else if (c instanceof WeightMaskShare w) {
-      out.add(w.b());
+      return Collections.singletonList(w.b());
     } else if (c instanceof FixedMaskTriple f) {
-      out.add(f.a());
-      out.add(f.c());
+      return Arrays.asList(f.a(), f.c());
     } else if (c instanceof RandomOts o) {
+      List<long[]> out = new ArrayList<>();
       for (long[] a : new long[][] {o.m0(), o.m1(), o.choices(), o.chosen()}) {
         out.add(a == null ? new long[0] : a);
       }
+      return out;
     }
-    return out;
+    return List.of();
   }
 }

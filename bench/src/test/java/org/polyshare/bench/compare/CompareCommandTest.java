@@ -3,44 +3,26 @@ package org.polyshare.bench.compare;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.polyshare.bench.compare.BenchCliRun.compare;
+import static org.polyshare.bench.compare.BenchCliRun.json;
+import static org.polyshare.bench.compare.BenchCliRun.run;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.polyshare.bench.BenchCli;
 import org.polyshare.models.eval.PlainEvaluator;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.zoo.Zoo;
 import org.w3c.dom.Document;
-import picocli.CommandLine;
 
 /** {@code bench compare} end to end on small models, in-process (lenet5/tiny, one repetition). */
 class CompareCommandTest {
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cli = BenchCli.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
-  private static JsonObject json(Path dir, String base) throws Exception {
-    return JsonParser.parseString(Files.readString(dir.resolve(base + ".json"))).getAsJsonObject();
-  }
 
   private static JsonObject variant(JsonObject report, int i) {
     return report.getAsJsonArray("variants").get(i).getAsJsonObject();
@@ -49,21 +31,14 @@ class CompareCommandTest {
   @Test
   void lenet5InProcessComparesBothVariantsChecksThemAndWritesParseableReports(@TempDir Path dir)
       throws Exception {
-    Run r =
-        run(
-            "compare",
+    BenchCliRun r =
+        compare(
+            dir,
             "--model",
             "lenet5",
-            "--repeat",
-            "1",
-            "--warmup",
-            "0",
             "--in-process",
             "--relu-arms",
             "gc",
-            "--no-progress",
-            "--out",
-            dir.toString(),
             "--json",
             dir.resolve("extra.json").toString());
     assertEquals(0, r.exit(), r.err());
@@ -137,36 +112,8 @@ class CompareCommandTest {
   void threeWayAddsTheFssArmAndLeavesTheGcArmsNumbersAlone(@TempDir Path dir) throws Exception {
     Path two = dir.resolve("two");
     Path three = dir.resolve("three");
-    assertEquals(
-        0,
-        run(
-                "compare",
-                "--model",
-                "tiny",
-                "--repeat",
-                "1",
-                "--warmup",
-                "0",
-                "--in-process",
-                "--relu-arms",
-                "gc",
-                "--no-progress",
-                "--out",
-                two.toString())
-            .exit());
-    Run r =
-        run(
-            "compare",
-            "--model",
-            "tiny",
-            "--repeat",
-            "1",
-            "--warmup",
-            "0",
-            "--in-process",
-            "--no-progress",
-            "--out",
-            three.toString());
+    assertEquals(0, compare(two, "--model", "tiny", "--in-process", "--relu-arms", "gc").exit());
+    BenchCliRun r = compare(three, "--model", "tiny", "--in-process");
     assertEquals(0, r.exit(), r.err());
     assertTrue(
         r.out()
@@ -226,21 +173,14 @@ class CompareCommandTest {
 
   @Test
   void aCorruptedSecureResultFailsTheCheck(@TempDir Path dir) throws Exception {
-    Run r =
-        run(
-            "compare",
+    BenchCliRun r =
+        compare(
+            dir,
             "--model",
             "tiny",
-            "--repeat",
-            "1",
-            "--warmup",
-            "0",
             "--in-process",
             "--relu-arms",
             "gc",
-            "--no-progress",
-            "--out",
-            dir.toString(),
             "--corrupt-result",
             "tiny-pkn");
     assertEquals(1, r.exit(), r.out());
@@ -282,21 +222,7 @@ class CompareCommandTest {
 
   @Test
   void theWanProfileShapesPartyAndDealerLinks(@TempDir Path dir) throws Exception {
-    Run r =
-        run(
-            "compare",
-            "--model",
-            "tiny",
-            "--net",
-            "wan",
-            "--repeat",
-            "1",
-            "--warmup",
-            "0",
-            "--in-process",
-            "--no-progress",
-            "--out",
-            dir.toString());
+    BenchCliRun r = compare(dir, "--model", "tiny", "--net", "wan", "--in-process");
     assertEquals(0, r.exit(), r.err());
     JsonObject report = json(dir, "compare-tiny-wan");
     double rtt = report.getAsJsonObject("net").get("round_trip_ms").getAsDouble();
@@ -317,25 +243,14 @@ class CompareCommandTest {
 
   @Test
   void separateJvmsDealerAndTwoPartiesOverTls(@TempDir Path dir) throws Exception {
-    Path root = SeparateJvmRunner.projectRoot();
-    Assumptions.assumeTrue(
-        Files.isRegularFile(root.resolve("party/target/polyshare-party.jar"))
-            && Files.isRegularFile(root.resolve("dealer/target/polyshare-dealer.jar")),
-        "needs the packaged dealer and party jars (mvn package / verify)");
-    Run r =
-        run(
-            "compare",
+    BenchCliRun.assumePackagedJars();
+    BenchCliRun r =
+        compare(
+            dir,
             "--model",
             "tiny",
             "--net",
             "lan",
-            "--repeat",
-            "1",
-            "--warmup",
-            "0",
-            "--no-progress",
-            "--out",
-            dir.toString(),
             "--jvm-opt=-Xmx256m",
             "--jvm-opt=-XX:TieredStopAtLevel=1");
     assertEquals(0, r.exit(), r.out() + r.err());
@@ -355,12 +270,12 @@ class CompareCommandTest {
 
   @Test
   void badOptionsFailClearly() {
-    Run sep = run("compare", "--model", "tiny", "--batch", "2", "--no-progress");
+    BenchCliRun sep = run("compare", "--model", "tiny", "--batch", "2", "--no-progress");
     assertEquals(2, sep.exit());
     assertTrue(
         sep.err().contains("separate-JVM mode runs batch 1") && sep.err().contains("--in-process"),
         sep.err());
-    Run bad = run("compare", "--model", "alexnet", "--in-process");
+    BenchCliRun bad = run("compare", "--model", "alexnet", "--in-process");
     assertEquals(2, bad.exit());
     assertTrue(bad.err().contains("unknown --model"), bad.err());
     assertEquals(2, run("compare", "--model", "tiny", "--net", "moon", "--in-process").exit());

@@ -8,21 +8,16 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.polyshare.bench.BenchCli;
-import org.polyshare.bench.compare.SeparateJvmRunner;
+import org.polyshare.bench.compare.BenchCliRun;
 
 /** {@code bench throughput} run tiny: real dealer, service and client JVMs over loopback TLS. */
 class ThroughputCommandTest {
   @Test
   void twoClientsOfTwoQueriesOverTwoReplicasAllAnsweredExactly(@TempDir Path dir) throws Exception {
-    Path root = SeparateJvmRunner.projectRoot();
-    Assumptions.assumeTrue(
-        Files.isRegularFile(root.resolve("party/target/polyshare-party.jar"))
-            && Files.isRegularFile(root.resolve("dealer/target/polyshare-dealer.jar")),
-        "needs the packaged dealer and party jars (mvn package / verify)");
+    BenchCliRun.assumePackagedJars();
     Path json = dir.resolve("tp.json");
     Path md = dir.resolve("tp.md");
     int exit =

@@ -56,6 +56,23 @@ class HandshakeTest {
     }
   }
 
+  /** A client dialling party 0, which serves {@code serverHello} and accepts party 1 only. */
+  private static Outcome toParty0(Hello serverHello, TlsIdentity clientId, Hello clientHello)
+      throws Exception {
+    return attempt(
+        NetFixtures.identity(Role.PARTY0),
+        Set.of(Role.PARTY1),
+        serverHello,
+        clientId,
+        Role.PARTY0,
+        clientHello);
+  }
+
+  /** As above with party 0's usual hello. */
+  private static Outcome toParty0(TlsIdentity clientId, Hello clientHello) throws Exception {
+    return toParty0(hello(Role.PARTY0), clientId, clientHello);
+  }
+
   private static void assertRefused(Throwable t, String... fragments) {
     assertNotNull(t, "expected a refusal");
     assertTrue(t instanceof LinkException, "not a link exception: " + t);
@@ -80,14 +97,7 @@ class HandshakeTest {
 
   @Test
   void matchingPeersPass() throws Exception {
-    Outcome o =
-        attempt(
-            NetFixtures.identity(Role.PARTY0),
-            Set.of(Role.PARTY1),
-            hello(Role.PARTY0),
-            NetFixtures.identity(Role.PARTY1),
-            Role.PARTY0,
-            hello(Role.PARTY1));
+    Outcome o = toParty0(NetFixtures.identity(Role.PARTY1), hello(Role.PARTY1));
     assertEquals(null, o.server());
     assertEquals(null, o.client());
   }
@@ -95,14 +105,7 @@ class HandshakeTest {
   @Test
   void clientCertificateFromAnotherCaIsRefused() throws Exception {
     TlsIdentity stranger = TlsIdentity.load(NetFixtures.otherCaCerts(), Role.PARTY1);
-    Outcome o =
-        attempt(
-            NetFixtures.identity(Role.PARTY0),
-            Set.of(Role.PARTY1),
-            hello(Role.PARTY0),
-            stranger,
-            Role.PARTY0,
-            hello(Role.PARTY1));
+    Outcome o = toParty0(stranger, hello(Role.PARTY1));
     assertTlsRefusalOnBothSides(o);
   }
 
@@ -123,14 +126,7 @@ class HandshakeTest {
   @Test
   void partyCertificateWhereTheOtherPartyIsExpectedIsRefused() throws Exception {
     // a process holding party 0's certificate dials party 0's listener, which expects party 1
-    Outcome o =
-        attempt(
-            NetFixtures.identity(Role.PARTY0),
-            Set.of(Role.PARTY1),
-            hello(Role.PARTY0),
-            NetFixtures.identity(Role.PARTY0),
-            Role.PARTY0,
-            hello(Role.PARTY0));
+    Outcome o = toParty0(NetFixtures.identity(Role.PARTY0), hello(Role.PARTY0));
     assertRefused(o.server(), "certificate is for party 0", "expects party 1");
     assertRefused(o.client(), "certificate is for party 0", "expects party 1");
   }
@@ -153,12 +149,8 @@ class HandshakeTest {
   @Test
   void versionMismatchNamesBothVersions() throws Exception {
     Outcome o =
-        attempt(
-            NetFixtures.identity(Role.PARTY0),
-            Set.of(Role.PARTY1),
-            hello(Role.PARTY0),
+        toParty0(
             NetFixtures.identity(Role.PARTY1),
-            Role.PARTY0,
             new Hello(99, Role.PARTY1, "sess", new byte[] {1, 2}));
     for (Throwable t : new Throwable[] {o.server(), o.client()}) {
       assertRefused(
@@ -169,12 +161,9 @@ class HandshakeTest {
   @Test
   void sessionAndPlanMismatchNameBothValues() throws Exception {
     Outcome o =
-        attempt(
-            NetFixtures.identity(Role.PARTY0),
-            Set.of(Role.PARTY1),
+        toParty0(
             Hello.of(Role.PARTY0, "alpha", new byte[] {1}),
             NetFixtures.identity(Role.PARTY1),
-            Role.PARTY0,
             Hello.of(Role.PARTY1, "beta", new byte[] {2}));
     for (Throwable t : new Throwable[] {o.server(), o.client()}) {
       assertRefused(t, "session id mismatch", "'alpha'", "'beta'", "plan mismatch", "01", "02");
