@@ -76,11 +76,10 @@ final class DealerSessions {
       out.add(t.msb());
       out.add(t.borrow().encode());
     } else if (c instanceof FssReluKeys k) {
-      for (long[] a :
-          new long[][] {k.r(), k.rShifted(), k.msb(), k.rTimesShifted(), k.rTimesMsb()}) {
-        out.add(a);
-      }
-      out.add(k.keys().encode());
+      out.add(k.r());
+      out.add(k.dependent());
+      out.add(k.sign().correctionWords());
+      out.add(k.borrow() == null ? new long[0] : k.borrow().correctionWords());
     } else if (c instanceof WeightMaskShare w) {
       out.add(w.b());
     } else if (c instanceof FixedMaskTriple f) {
