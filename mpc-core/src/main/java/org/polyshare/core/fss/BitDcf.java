@@ -111,7 +111,7 @@ public final class BitDcf {
           "bit-DCF flips or root seeds do not match " + count + " thresholds");
     }
     for (int k = 0; k < count; k++) {
-      checkRange(bits, alpha[k], "threshold");
+      Dcf.checkRange(bits, alpha[k], "threshold");
       if (flip != null && (flip[k] & ~1L) != 0) {
         throw new IllegalArgumentException("bit-DCF flip " + flip[k] + " is not a bit");
       }
@@ -123,7 +123,16 @@ public final class BitDcf {
     for (int from = 0; from < count; from += GEN_CHUNK) {
       int to = Math.min(count, from + GEN_CHUNK);
       generateChunk(
-          bits, digitBits, alpha, flip, root0Lo, root0Hi, root1Lo, root1Hi, rng, cw, aes, from, to);
+          bits,
+          digitBits,
+          alpha,
+          flip,
+          new long[][] {root0Lo, root0Hi, root1Lo, root1Hi},
+          rng,
+          cw,
+          aes,
+          from,
+          to);
     }
     return new BitDcfKeys[] {
       new BitDcfKeys(bits, digitBits, 0, count, root0Lo, root0Hi, cw),
@@ -131,16 +140,16 @@ public final class BitDcf {
     };
   }
 
-  /** Keys {@code [from, to)}: per level one cipher call of {@code 2·A·m} blocks. */
+  /**
+   * Keys {@code [from, to)}, {@code roots = {root0Lo, root0Hi, root1Lo, root1Hi}}: per level one
+   * cipher call of {@code 2·A·m} blocks.
+   */
   private static void generateChunk(
       int bits,
       int digitBits,
       long[] alpha,
       long[] flip,
-      long[] root0Lo,
-      long[] root0Hi,
-      long[] root1Lo,
-      long[] root1Hi,
+      long[][] roots,
       Prg rng,
       long[] cw,
       Aes aes,
@@ -154,10 +163,10 @@ public final class BitDcf {
     long[] sLo = new long[2 * m];
     long[] sHi = new long[2 * m];
     long[] t = new long[2 * m];
-    System.arraycopy(root0Lo, from, sLo, 0, m);
-    System.arraycopy(root1Lo, from, sLo, m, m);
-    System.arraycopy(root0Hi, from, sHi, 0, m);
-    System.arraycopy(root1Hi, from, sHi, m, m);
+    System.arraycopy(roots[0], from, sLo, 0, m);
+    System.arraycopy(roots[2], from, sLo, m, m);
+    System.arraycopy(roots[1], from, sHi, 0, m);
+    System.arraycopy(roots[3], from, sHi, m, m);
     java.util.Arrays.fill(t, m, 2 * m, 1L);
     long[] pathXor = new long[m];
     long[] d = new long[2 * m];
@@ -240,17 +249,7 @@ public final class BitDcf {
   }
 
   private static long[] checkedOutput(BitDcfKeys keys, long[] x) {
-    if (x.length != keys.count) {
-      throw new IllegalArgumentException(
-          "DCF evaluation needs one point per key: "
-              + keys.count
-              + " keys, "
-              + x.length
-              + " points");
-    }
-    for (long v : x) {
-      checkRange(keys.bits, v, "point");
-    }
+    Dcf.checkPoints(keys.count, keys.bits, x);
     return new long[(keys.count + 63) >>> 6];
   }
 
@@ -297,19 +296,6 @@ public final class BitDcf {
     for (int i = 0; i < m; i++) {
       int k = from + i;
       out[k >>> 6] |= ((y[i] >>> 1) & 1L) << (k & 63);
-    }
-  }
-
-  private static void checkRange(int bits, long value, String what) {
-    if (bits < 64 && value >>> bits != 0) {
-      throw new IllegalArgumentException(
-          "DCF "
-              + what
-              + " "
-              + Long.toUnsignedString(value)
-              + " does not fit in "
-              + bits
-              + " bits");
     }
   }
 
