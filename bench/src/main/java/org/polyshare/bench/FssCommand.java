@@ -38,6 +38,14 @@ final class FssCommand implements Callable<Integer> {
           "inputs lie in [-2^bits, 2^bits) (default ${DEFAULT-VALUE}, the secure models' bound)")
   int bits;
 
+  @Option(
+      names = "--shift",
+      defaultValue = "0",
+      description =
+          "truncation folded into the ReLU (output floor(ReLU(x)/2^shift); the models' fused ReLU"
+              + " uses f = 16; default ${DEFAULT-VALUE}: the plain ReLU)")
+  int shift;
+
   @Mixin RepetitionOptions repetitions = new RepetitionOptions(5, 3);
 
   @Mixin SeedOption seed;
@@ -47,7 +55,7 @@ final class FssCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Repetitions repetitions = this.repetitions.repetitions();
-    FssBench bench = new FssBench(relu, bits, seed.seed());
+    FssBench bench = new FssBench(relu, bits, shift, seed.seed());
     System.out.println(bench.title(repetitions));
     List<FssBench.Rep> runs = bench.run(repetitions);
     System.out.println(bench.rateLine(runs));

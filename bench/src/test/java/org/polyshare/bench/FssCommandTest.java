@@ -24,19 +24,30 @@ class FssCommandTest {
     int n = 2000;
     JsonObject j = run("--relu", Integer.toString(n));
     assertEquals(n + " relus, all equal", j.get("checked_against_plain").getAsString());
-    // per ReLU and party the DCF key's correction words, 8·(4k + 2) + k/4 B at k = 62 (FssRelu's
-    // class comment), plus the seed-compressed mask shares' corrections and message headers
-    double perParty = 8 * (4 * 62 + 2) + 62 / 4.0;
+    // per ReLU and party the sign key's correction blocks, 16·4 B for each of the 31 2-bit digits
+    // at k = 62 (FssRelu's class comment), plus the seed-compressed ρ, ρ·r (16 B, to one party)
+    // and the messages' seeds
+    long perParty = 64 * 31;
+    assertEquals(perParty, j.get("dcf_key_bytes_per_relu_party").getAsLong());
     double both = j.get("key_bytes_per_relu").getAsDouble();
     System.out.printf(
         "FSS key bytes per ReLU at k = 62: %.2f (party 0 %.2f, party 1 %.2f)%n",
         both,
         j.get("key_bytes_per_relu_party0").getAsDouble(),
         j.get("key_bytes_per_relu_party1").getAsDouble());
-    assertTrue(both >= 2 * perParty && both <= 2 * perParty + 64, "key bytes per ReLU " + both);
+    // the two messages' seeds and headers: a few dozen bytes per batch
+    assertEquals(2 * perParty + 16 + 32.0 / n, both, 32.0 / n, "key bytes per ReLU");
     assertTrue(j.get("eval_relu_per_second_per_core_party0").getAsDouble() > 0);
-    // the evaluation walks one child a level: 2 AES blocks per level and key, and 1 at the leaf
-    assertEquals(2 * 62 + 1, j.get("aes_blocks_per_relu_party").getAsLong());
+    // one AES block per 2-bit digit and key
+    assertEquals(31, j.get("aes_blocks_per_relu_party").getAsLong());
+  }
+
+  @Test
+  void theFoldedTruncationAddsTheBorrowKey() throws Exception {
+    JsonObject j = run("--relu", "700", "--shift", "16");
+    assertEquals("700 relus, all equal", j.get("checked_against_plain").getAsString());
+    assertEquals(31 + 8, j.get("aes_blocks_per_relu_party").getAsLong());
+    assertEquals(64 * (31 + 8), j.get("dcf_key_bytes_per_relu_party").getAsLong());
   }
 
   @Test
@@ -50,5 +61,7 @@ class FssCommandTest {
   void badSizesAreRefused() {
     assertNotEquals(0, BenchCli.commandLine().execute("fss", "--relu", "10", "--bits", "63"));
     assertNotEquals(0, BenchCli.commandLine().execute("fss", "--relu", "0"));
+    assertNotEquals(
+        0, BenchCli.commandLine().execute("fss", "--relu", "10", "--bits", "8", "--shift", "9"));
   }
 }

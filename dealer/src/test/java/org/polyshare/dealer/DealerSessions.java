@@ -70,7 +70,10 @@ final class DealerSessions {
       return Arrays.asList(t.r(), t.rShifted(), t.msb(), t.borrow().encode());
     } else if (c instanceof FssReluKeys k) {
       return Arrays.asList(
-          k.r(), k.rShifted(), k.msb(), k.rTimesShifted(), k.rTimesMsb(), k.keys().encode());
+          k.r(),
+          k.dependent(),
+          k.sign().correctionWords(),
+          k.borrow() == null ? new long[0] : k.borrow().correctionWords());
     } else if (c instanceof WeightMaskShare w) {
       return Collections.singletonList(w.b());
     } else if (c instanceof FixedMaskTriple f) {

@@ -10,8 +10,8 @@ import org.polyshare.models.secure.ReluMode;
 /**
  * One ReLU arm of the comparison: how ReLU was evaluated, its measured result, and the dealer's
  * bytes per ReLU (both parties) for that arm's per-ReLU correlations: 64 random OTs for a garbled
- * ReLU (its tables travel between the parties, in the offline bytes), the DCF key pair with its
- * mask shares and the exact truncation by f for an FSS ReLU.
+ * ReLU (its tables travel between the parties, in the offline bytes), the bit-DCF key pairs (sign,
+ * and the borrow of the folded truncation by f) with their mask shares for an FSS ReLU.
  */
 public record ReluArm(ReluMode relu, VariantResult result, double dealerBytesPerRelu) {
   /** The column label. */

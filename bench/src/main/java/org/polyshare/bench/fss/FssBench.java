@@ -9,16 +9,20 @@ import org.polyshare.bench.harness.Report;
 import org.polyshare.core.correlation.CorrelationRequest;
 import org.polyshare.core.correlation.FssReluKeys;
 import org.polyshare.core.correlation.InProcessDealer;
+import org.polyshare.core.fss.BitDcf;
+import org.polyshare.core.fss.BitDcfKeys;
 import org.polyshare.core.fss.FssRelu;
 import org.polyshare.core.kernel.RingThreads;
 
 /**
  * The FSS ReLU's two costs apart, through the library ({@link FssRelu}): the dealer's key
  * generation for {@code n} ReLUs (both parties' material, one {@link InProcessDealer} request), and
- * each party's local key evaluation on the opened {@code c = x + 2^k + r} (no link: the one opening
- * round is a ring element each way and is not what is measured). Rates are ReLUs per second of the
- * measuring thread's CPU time, i.e. per core. Every repetition checks that the two parties' outputs
- * reconstruct to {@code ReLU(x)} for all n.
+ * each party's local work on the opened {@code c = x + 2^k + r}: the key evaluation ({@link
+ * FssRelu#openingShares}) plus the linear output step ({@link FssRelu#output}) after the bits are
+ * opened (no link: the two opening rounds carry 8 B and 1–2 bits each way and are not what is
+ * measured). Rates are ReLUs per second of the measuring thread's CPU time, i.e. per core. Every
+ * repetition checks that the two parties' outputs reconstruct to {@code ⌊ReLU(x)/2^shift⌋} for all
+ * n.
  */
 public final class FssBench {
   /**
@@ -32,9 +36,10 @@ public final class FssBench {
 
   private final int n;
   private final int bits;
+  private final int shift;
   private final long seed;
 
-  public FssBench(int n, int bits, long seed) {
+  public FssBench(int n, int bits, int shift, long seed) {
     if (n < 1) {
       throw new IllegalArgumentException("--relu must be >= 1, got " + n);
     }
@@ -42,7 +47,11 @@ public final class FssBench {
       throw new IllegalArgumentException("--bits must be in [1, 62], got " + bits);
     }
     this.n = n;
+    if (shift < 0 || shift > bits) {
+      throw new IllegalArgumentException("--shift must be in [0, --bits], got " + shift);
+    }
     this.bits = bits;
+    this.shift = shift;
     this.seed = seed;
   }
 
@@ -51,7 +60,7 @@ public final class FssBench {
   }
 
   private Rep once(int k) {
-    CorrelationRequest request = new CorrelationRequest.FssRelu(n, bits);
+    CorrelationRequest request = new CorrelationRequest.FssRelu(n, bits, shift);
     InProcessDealer dealer = new InProcessDealer();
     long t0 = Cpu.threadNanos();
     FssReluKeys k0 = (FssReluKeys) dealer.source(0).next(request);
@@ -68,12 +77,21 @@ public final class FssBench {
       c[i] = x[i] + (1L << bits) + r0[i] + r1[i];
     }
     long t1 = Cpu.threadNanos();
-    long[] y0 = FssRelu.evaluate(0, k0, c, ONE_CORE);
+    long[] e0 = FssRelu.openingShares(0, k0, c, ONE_CORE);
     long t2 = Cpu.threadNanos();
-    long[] y1 = FssRelu.evaluate(1, k1, c, ONE_CORE);
+    long[] e1 = FssRelu.openingShares(1, k1, c, ONE_CORE);
     long t3 = Cpu.threadNanos();
+    long[] opened = new long[e0.length];
+    for (int i = 0; i < opened.length; i++) {
+      opened[i] = e0[i] ^ e1[i];
+    }
+    long t4 = Cpu.threadNanos();
+    long[] y0 = FssRelu.output(0, k0, c, opened);
+    long t5 = Cpu.threadNanos();
+    long[] y1 = FssRelu.output(1, k1, c, opened);
+    long t6 = Cpu.threadNanos();
     for (int i = 0; i < n; i++) {
-      long want = Math.max(x[i], 0);
+      long want = Math.max(x[i], 0) >> shift;
       if (y0[i] + y1[i] != want) {
         throw new IllegalStateException(
             "FSS ReLU "
@@ -89,13 +107,18 @@ public final class FssBench {
       }
     }
     return new Rep(
-        keygen, t2 - t1, t3 - t2, dealer.trafficTo(0).bytes(), dealer.trafficTo(1).bytes());
+        keygen,
+        t2 - t1 + t5 - t4,
+        t3 - t2 + t6 - t5,
+        dealer.trafficTo(0).bytes(),
+        dealer.trafficTo(1).bytes());
   }
 
   public String title(Repetitions reps) {
     return String.format(
-        "bench fss --relu %d --bits %d: one DCF key pair per ReLU, %d warm-up + %d measured reps",
-        n, bits, reps.warmup(), reps.measured());
+        "bench fss --relu %d --bits %d --shift %d: bit-DCF keys (sign%s), %d warm-up + %d measured"
+            + " reps",
+        n, bits, shift, shift == 0 ? "" : " and borrow", reps.warmup(), reps.measured());
   }
 
   /**
@@ -107,8 +130,20 @@ public final class FssBench {
     double e1 = Medians.median(reps, Rep::eval1Nanos);
     return String.format(
         "evaluation: %.2f M ReLU/s per core (party 0), %.2f M (party 1); target >= 2 M;"
-            + " %d AES blocks per ReLU and party (2 per level of %d, 1 leaf)",
-        n / (e0 / 1e9) / 1e6, n / (e1 / 1e9) / 1e6, 2 * bits + 1, bits);
+            + " %d AES blocks per ReLU and party (one per %d-bit digit)",
+        n / (e0 / 1e9) / 1e6, n / (e1 / 1e9) / 1e6, aesBlocks(), BitDcf.DIGIT_BITS);
+  }
+
+  /** The bit-DCF correction blocks per ReLU, the same to each party. */
+  private long dcfKeyBytes() {
+    int d = BitDcf.DIGIT_BITS;
+    return BitDcfKeys.bytesPerKey(bits, d) + (shift == 0 ? 0 : BitDcfKeys.bytesPerKey(shift, d));
+  }
+
+  /** One block per digit of the sign's k bits and of the borrow's f bits. */
+  private long aesBlocks() {
+    int d = BitDcf.DIGIT_BITS;
+    return (bits + d - 1) / d + (shift + d - 1) / d;
   }
 
   public Report report(List<Rep> reps) {
@@ -120,6 +155,8 @@ public final class FssBench {
     return new Report("FSS ReLU: dealer key generation and per-party key evaluation (thread CPU)")
         .put("relus", (long) n)
         .put("input_bits", (long) bits)
+        .put("shift", (long) shift)
+        .put("online_rounds", 2L)
         .put("checked_against_plain", n + " relus, all equal")
         .put("cpu_time_measured", Cpu.supported())
         .put("keygen_relu_per_second", n / (keygen / 1e9))
@@ -127,7 +164,8 @@ public final class FssBench {
         .put("eval_relu_per_second_per_core_party1", n / (e1 / 1e9))
         .put("eval_relu_per_second_per_core_best", n / (best0 / 1e9))
         .put("eval_ns_per_relu_party0", e0 / n)
-        .put("aes_blocks_per_relu_party", (long) (2 * bits + 1))
+        .put("aes_blocks_per_relu_party", aesBlocks())
+        .put("dcf_key_bytes_per_relu_party", dcfKeyBytes())
         .put("key_bytes_party0", last.keyBytes0())
         .put("key_bytes_party1", last.keyBytes1())
         .put("key_bytes_per_relu_party0", (double) last.keyBytes0() / n)

@@ -15,9 +15,10 @@ import org.polyshare.models.graph.Relu;
 
 /**
  * The FSS arm of a ReLU ({@link ReluMode#FSS}), shared by {@link ReluLayer} and the fused ReLU of
- * {@link LinearLayer}: {@link FssRelu} with shift f on the 2f-scale product (ReLU, then the exact
- * truncation: two online rounds) or shift 0 on a plain ReLU (one round). Exact, so the secure
- * output equals the int64 reference {@code z > 0 ? z >> f : 0} bit for bit.
+ * {@link LinearLayer}: {@link FssRelu} with shift f on the 2f-scale product (the exact truncation
+ * folded into the ReLU) or shift 0 on a plain ReLU; two online rounds either way (the masked input,
+ * then the masked sign and borrow bits). Exact, so the secure output equals the int64 reference
+ * {@code z > 0 ? z >> f : 0} bit for bit.
  *
  * <p><b>Input bound.</b> A fixed {@code k = }{@value #BITS}: the DCF compares {@code x + 2^k} with
  * {@code k}-bit keys, which is correct for {@code x ∈ [−2^62, 2^62)}. The plan must come from
@@ -27,7 +28,8 @@ import org.polyshare.models.graph.Relu;
  * checked again by {@link #checkBound} against 2^62 rather than the ring's 2^63, with the same
  * margin; the model is refused, naming the layer, when its input could exceed the bound. Without
  * the guard values outside the bound give garbage, as an overflowing product does. Cost of the
- * fixed bound: 2015.5 B of key per ReLU and party at k = 62 (1306 B at 40).
+ * fixed bound: 1984 B of sign key per ReLU and party at k = 62 (1280 B at 40), 512 B more for the
+ * borrow key at f = 16; 31 AES blocks per ReLU and party for the sign (8 for the borrow).
  */
 final class FssReluStep {
   /** The DCF input bits: ReLU inputs must lie in {@code [−2^BITS, 2^BITS)}. */

@@ -12,9 +12,9 @@ import org.polyshare.core.protocol.Truncation;
  * A Conv2d or Linear ({@link OwnedProduct}), then either a dealer truncation by f or, when the ReLU
  * reading it is fused, the garbled ReLU with shift f ({@link GcRelu}): the circuit takes the 2f-bit
  * product and truncates by wiring, exactly (floor). In the FSS arm the fused ReLU is {@link
- * FssReluStep} with shift f: the ReLU on the 2f-scale product, then its exact truncation (two
- * online rounds, the same floor). A layer reading a carried power ({@link CarryPlan}, {@code e}
- * extra bits) truncates by {@code f + e} in the same opening.
+ * FssReluStep} with shift f: the ReLU on the 2f-scale product with its exact truncation folded in
+ * (two online rounds, the same floor). A layer reading a carried power ({@link CarryPlan}, {@code
+ * e} extra bits) truncates by {@code f + e} in the same opening.
  */
 final class LinearLayer extends SecureLayer {
   private final OwnedProduct product;

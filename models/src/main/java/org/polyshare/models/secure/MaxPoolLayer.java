@@ -18,14 +18,14 @@ import org.polyshare.models.graph.MaxPool;
  * ceil-mode window, which takes no part), or 0 for a zero {@code Pad} folded into the pool.
  *
  * <p><b>FSS</b>: {@code max(a, b) = b + ReLU(a − b)}, a tree over the window: each level pairs the
- * surviving cells of every window and runs ONE {@link FssReluStep} batch over all the pairs (one
- * online round), an odd cell passing up unchanged, so a window of w cells takes {@code ⌈log2 w⌉}
- * rounds and {@code w − 1} DCF keys. No truncation: the difference of two scale-f values is at
- * scale f, and the FSS ReLU's output shares are fresh (its own output mask). The −∞ cells cannot
- * enter a difference (it would wrap), so each is replaced by a copy of a real cell of its window
- * (max is idempotent); a zero pad stays the public 0. Input bound: the difference must lie in
- * {@code [−2^62, 2^62)}, so inputs in {@code [−2^61, 2^61)}, checked by {@link
- * FssReluStep#checkBound}. All of its cost is activation.
+ * surviving cells of every window and runs ONE {@link FssReluStep} batch over all the pairs (two
+ * online rounds: the masked differences, then their masked sign bits), an odd cell passing up
+ * unchanged, so a window of w cells takes {@code 2·⌈log2 w⌉} rounds and {@code w − 1} DCF keys. No
+ * truncation: the difference of two scale-f values is at scale f, and the FSS ReLU's output shares
+ * are fresh (its own output mask). The −∞ cells cannot enter a difference (it would wrap), so each
+ * is replaced by a copy of a real cell of its window (max is idempotent); a zero pad stays the
+ * public 0. Input bound: the difference must lie in {@code [−2^62, 2^62)}, so inputs in {@code
+ * [−2^61, 2^61)}, checked by {@link FssReluStep#checkBound}. All of its cost is activation.
  */
 final class MaxPoolLayer extends ActivationLayer {
   /** The largest window the max circuit takes. */

@@ -8,7 +8,7 @@ import org.polyshare.core.protocol.Party;
 
 /**
  * A ReLU not fused into a product (e.g. after a residual Add): the garbled ReLU with shift 0, or in
- * the FSS arm {@link FssReluStep} with shift 0 (one online round). All of its cost is activation.
+ * the FSS arm {@link FssReluStep} with shift 0 (two online rounds). All of its cost is activation.
  */
 final class ReluLayer extends ActivationLayer {
   private final ReluMode relu;

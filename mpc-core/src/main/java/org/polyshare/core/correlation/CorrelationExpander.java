@@ -1,5 +1,7 @@
 package org.polyshare.core.correlation;
 
+import org.polyshare.core.fss.BitDcf;
+import org.polyshare.core.fss.BitDcfKeys;
 import org.polyshare.core.fss.DcfKeys;
 import org.polyshare.core.kernel.BilinearMap;
 import org.polyshare.core.prg.Prg;
@@ -109,28 +111,39 @@ public final class CorrelationExpander {
   }
 
   /**
-   * FSS ReLU: the seed gives {@code r} and the roots of the party's {@code n} DCF keys ({@link
-   * #exactOwn}); the uncorrected party then draws {@code r>>>bits, msb, r·(r>>>bits), r·msb}. The
-   * corrected party's correction carries those four ({@code 4n} longs) before the common DCF
-   * correction words.
+   * The seed-derived part of an FSS ReLU share, in order: {@code r}, the sign keys' roots and
+   * (shift > 0) the borrow keys' roots.
+   */
+  static long[][] fssReluOwn(Prg prg, CorrelationRequest.FssRelu t) {
+    long[][] own = exactOwn(prg, t.n());
+    if (t.shift() == 0) {
+      return own;
+    }
+    return new long[][] {own[0], own[1], own[2], prg.nextLongs(t.n()), prg.nextLongs(t.n())};
+  }
+
+  /**
+   * FSS ReLU: the seed gives {@link #fssReluOwn}; the uncorrected party then draws its dependent
+   * values, the corrected party's correction carries them before the common key corrections.
    */
   private static FssReluKeys fssRelu(
       int partyId, CorrelationRequest.FssRelu t, Prg prg, long[] corr) {
     int n = t.n();
     int bits = t.bits();
-    long[][] own = exactOwn(prg, n);
-    int keyWords = DcfKeys.correctionLength(bits, 2, n);
-    long[] dep = dependentBeforeKeys(prg, corr, 4 * n, keyWords, t, "mask correction");
-    int have = corr == null ? 0 : corr.length;
-    DcfKeys keys = DcfKeys.fromCorrections(bits, 2, partyId, own[1], own[2], corr, have - keyWords);
-    return new FssReluKeys(
-        bits,
-        own[0],
-        java.util.Arrays.copyOfRange(dep, 0, n),
-        java.util.Arrays.copyOfRange(dep, n, 2 * n),
-        java.util.Arrays.copyOfRange(dep, 2 * n, 3 * n),
-        java.util.Arrays.copyOfRange(dep, 3 * n, 4 * n),
-        keys);
+    int f = t.shift();
+    int d = BitDcf.DIGIT_BITS;
+    long[][] own = fssReluOwn(prg, t);
+    int signWords = BitDcfKeys.correctionLength(bits, d, n);
+    int keyWords = signWords + (f == 0 ? 0 : BitDcfKeys.correctionLength(f, d, n));
+    int dep = FssReluKeys.dependentPerElement(f) * n;
+    long[] dependent = dependentBeforeKeys(prg, corr, dep, keyWords, t, "mask correction");
+    int at = corr.length - keyWords;
+    BitDcfKeys sign = BitDcfKeys.fromCorrections(bits, d, partyId, own[1], own[2], corr, at);
+    BitDcfKeys borrow =
+        f == 0
+            ? null
+            : BitDcfKeys.fromCorrections(f, d, partyId, own[3], own[4], corr, at + signWords);
+    return new FssReluKeys(bits, f, own[0], dependent, sign, borrow);
   }
 
   /**

@@ -72,18 +72,27 @@ public sealed interface CorrelationRequest {
   }
 
   /**
-   * {@code n} FSS ReLU keys for inputs {@code |x| < 2^bits}: shares of a uniform input mask {@code
-   * r}, of {@code r >>> bits}, {@code msb r}, {@code r·(r >>> bits)} and {@code r·msb r}, and a DCF
-   * key pair per element on {@code bits}-bit inputs with threshold {@code r mod 2^bits} and the
-   * two-word payload {@code (1, r)} (see {@code org.polyshare.core.fss.FssRelu}).
+   * {@code n} FSS ReLUs for inputs {@code |x| < 2^bits}, output {@code ⌊ReLU(x)/2^shift⌋}: shares
+   * of a uniform input mask {@code r}, of the dependent values of {@link FssReluKeys} and bit-DCF
+   * key pairs for the sign (on {@code bits} bits) and, when {@code shift > 0}, for the truncation's
+   * borrow (on {@code shift} bits); see {@code org.polyshare.core.fss.FssRelu}.
    */
-  record FssRelu(int n, int bits) implements CorrelationRequest {
+  record FssRelu(int n, int bits, int shift) implements CorrelationRequest {
     public FssRelu {
       positive(n, "FSS ReLU count");
       if (bits < 1 || bits > 62) {
         throw new IllegalArgumentException(
             "FSS ReLU input bound must be 2^bits with bits in [1, 62], got " + bits);
       }
+      if (shift < 0 || shift > bits) {
+        throw new IllegalArgumentException(
+            "FSS ReLU shift must be in [0, " + bits + "] (the input bits), got " + shift);
+      }
+    }
+
+    /** A plain ReLU (no truncation). */
+    public FssRelu(int n, int bits) {
+      this(n, bits, 0);
     }
   }
 

@@ -50,7 +50,12 @@ public interface CorrelationSource {
 
   /** Material for {@code n} FSS ReLUs on inputs below {@code 2^bits} in magnitude. */
   default FssReluKeys fssRelu(int n, int bits) {
-    return cast(next(new CorrelationRequest.FssRelu(n, bits)), FssReluKeys.class);
+    return fssRelu(n, bits, 0);
+  }
+
+  /** As {@link #fssRelu(int, int)} with the truncation by {@code shift} folded in. */
+  default FssReluKeys fssRelu(int n, int bits, int shift) {
+    return cast(next(new CorrelationRequest.FssRelu(n, bits, shift)), FssReluKeys.class);
   }
 
   default BeaverTriples matmulTriple(MatMulShape shape) {

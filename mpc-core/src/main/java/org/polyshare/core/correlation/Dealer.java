@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.polyshare.core.fss.Dcf;
+import org.polyshare.core.fss.FssReluDealing;
 import org.polyshare.core.prg.Prg;
 import org.polyshare.core.prg.Seed;
 
@@ -137,40 +138,26 @@ public final class Dealer {
   }
 
   /**
-   * FSS ReLU: the mask {@code r} and its four dependent values seed-compressed (correction to one
-   * party, alternating), and {@code n} DCF keys (threshold {@code r mod 2^bits}, width-2 payload
-   * {@code (1, r)}) whose roots come from the parties' seeds; the common correction words go to
-   * both.
+   * FSS ReLU: the mask {@code r} and the bit-DCF roots from each party's seed, the dependent values
+   * seed-compressed (correction to one party, alternating), the keys' correction blocks ({@link
+   * FssReluDealing}, which draws the secret mask bits and path blocks from a third, dealer-only
+   * seed) to both.
    */
   private Dealt fssRelu(CorrelationRequest.FssRelu t, Seed s0, Seed s1) {
-    int n = t.n();
-    int bits = t.bits();
     int p = (int) (arithmeticBatches++ & 1);
     Prg prg0 = new Prg(s0);
     Prg prg1 = new Prg(s1);
-    long[][] own0 = CorrelationExpander.exactOwn(prg0, n);
-    long[][] own1 = CorrelationExpander.exactOwn(prg1, n);
-    long[] depU = (p == 0 ? prg1 : prg0).nextLongs(4 * n);
-    long[] alpha = new long[n];
-    long[] payload = new long[2 * n];
-    long[] head = new long[4 * n];
-    long mask = (1L << bits) - 1;
-    for (int i = 0; i < n; i++) {
-      long r = own0[0][i] + own1[0][i];
-      long u = r >>> bits;
-      long m = r >>> 63;
-      alpha[i] = r & mask;
-      payload[2 * i] = 1;
-      payload[2 * i + 1] = r;
-      head[i] = u - depU[i];
-      head[n + i] = m - depU[n + i];
-      head[2 * n + i] = r * u - depU[2 * n + i];
-      head[3 * n + i] = r * m - depU[3 * n + i];
+    long[][] own0 = CorrelationExpander.fssReluOwn(prg0, t);
+    long[][] own1 = CorrelationExpander.fssReluOwn(prg1, t);
+    long[] head =
+        (p == 0 ? prg1 : prg0).nextLongs(FssReluKeys.dependentPerElement(t.shift()) * t.n());
+    FssReluDealing.Dealt d =
+        FssReluDealing.deal(t.bits(), t.shift(), own0, own1, new Prg(seeds.get()));
+    long[] target = d.dependent();
+    for (int i = 0; i < head.length; i++) {
+      head[i] = target[i] - head[i];
     }
-    long[] words =
-        Dcf.generate(bits, 2, alpha, payload, own0[1], own0[2], own1[1], own1[2])[0]
-            .correctionWords();
-    return withKeys(p, s0, s1, head, words);
+    return withKeys(p, s0, s1, head, d.words());
   }
 
   /**

@@ -67,8 +67,8 @@ final class RequestCodec {
           new Row<>(
               11,
               FssRelu.class,
-              r -> longs(r.n(), r.bits()),
-              f -> f.length == 2 ? new FssRelu(f[0], f[1]) : null),
+              r -> longs(r.n(), r.bits(), r.shift()),
+              f -> f.length == 3 ? new FssRelu(f[0], f[1], f[2]) : null),
           new Row<>(
               12,
               FusedPower.class,

@@ -239,18 +239,19 @@ public final class Dcf {
   }
 
   private static long[] checkedOutput(DcfKeys keys, long[] x) {
-    if (x.length != keys.count) {
+    checkPoints(keys.count, keys.bits, x);
+    return new long[keys.count * keys.width];
+  }
+
+  /** One point per key, each below {@code 2^bits}; refuses otherwise with the reason. */
+  static void checkPoints(int count, int bits, long[] x) {
+    if (x.length != count) {
       throw new IllegalArgumentException(
-          "DCF evaluation needs one point per key: "
-              + keys.count
-              + " keys, "
-              + x.length
-              + " points");
+          "DCF evaluation needs one point per key: " + count + " keys, " + x.length + " points");
     }
     for (long v : x) {
-      checkRange(keys.bits, v, "point");
+      checkRange(bits, v, "point");
     }
-    return new long[keys.count * keys.width];
   }
 
   /**
@@ -323,7 +324,7 @@ public final class Dcf {
     return conv;
   }
 
-  private static void checkRange(int bits, long value, String what) {
+  static void checkRange(int bits, long value, String what) {
     if (bits < 64 && value >>> bits != 0) {
       throw new IllegalArgumentException(
           "DCF "

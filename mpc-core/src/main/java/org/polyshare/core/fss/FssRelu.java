@@ -6,183 +6,227 @@ import org.polyshare.core.correlation.FssReluKeys;
 import org.polyshare.core.kernel.RingThreads;
 import org.polyshare.core.protocol.Party;
 import org.polyshare.core.protocol.Tags;
-import org.polyshare.core.protocol.Truncation;
 
 /**
- * ReLU with the dealer by function secret sharing: the parties open the masked input once and
- * evaluate DCF keys locally (the one-comparison ReLU of Boyle et al., Eurocrypt 2021, in the form
- * of PolyShare's exact truncation); an optional exact truncation follows in a second round.
+ * ReLU with the dealer by function secret sharing, the truncation by f folded in: shares of {@code
+ * ⌊ReLU(x)/2^f⌋} exactly, in two online rounds (the masked input, then two masked bits), with
+ * one-bit {@link BitDcf} keys (one AES block per 2 input bits).
  *
  * <p><b>Sign.</b> For {@code x ∈ [−2^k, 2^k)} ({@code k = bits ≤ 62}) let {@code y = x + 2^k ∈ [0,
- * 2^(k+1)) ⊂ [0, 2^63)} (party 0 adds the constant) and open {@code c = y + r} with the dealer's
- * uniform {@code r}. Then {@code d = [x ≥ 0] = ⌊y / 2^k⌋}, and the exact-truncation identity (see
- * {@link Truncation}) gives it linearly in dealer-shared values: with {@code P = c >>> k}, {@code W
- * = (1 − msb c)·2^(64−k)} (public), {@code u = r >>> k}, {@code m = msb r} and the borrow {@code β
- * = [c mod 2^k < r mod 2^k]},
+ * 2^(k+1)) ⊂ [0, 2^63)} (party 0 adds the constant) and open {@code c = y + r} (mod 2^64) with the
+ * dealer's uniform {@code r}. Since {@code y < 2^(k+1)}, {@code y = (c − r) mod 2^(k+1)}, so its
+ * bit k, which is {@code d = [x ≥ 0]}, is
  *
- * <pre>  d = P − u − β + W·m.</pre>
+ * <pre>  d = c_k ⊕ r_k ⊕ β,   β = [c mod 2^k < r mod 2^k]</pre>
  *
- * The top-bit wrap of {@code y + r} past 2^64 is the {@code W·m} term, so every r works, including
- * the wrap-around masks.
+ * (the borrow of the low k bits into bit k). Every r works, the wrap of {@code y + r} past 2^64
+ * included: only bits ≤ k enter. The sign key compares {@code c mod 2^k} with the threshold {@code
+ * r mod 2^k} and has the flip {@code ρ ⊕ r_k} (ρ a secret dealer bit), so with party 0 adding
+ * {@code c_k} the parties hold XOR shares of {@code e = d ⊕ ρ}.
  *
- * <p><b>ReLU.</b> In Z_2^64 {@code x = c − 2^k − r}, so {@code ReLU(x) = d·x = (c − 2^k)·d − r·d},
- * the first term linear in d's shares (c is public) and
+ * <p><b>Truncation.</b> Write {@code A = c >>> f} and {@code w} for the wrap of {@code y + r};
+ * because {@code y < 2^63}, {@code w = msb(r)·(1 − msb(c))}, and in the integers {@code ⌊(y +
+ * r)/2^f⌋ = ⌊y/2^f⌋ + (r >>> f) + β'} with {@code β' = [c mod 2^f < r mod 2^f]}. So, mod 2^64,
  *
- * <pre>  r·d = P·r − r·u − β·r + W·(r·m).</pre>
+ * <pre>  ⌊y/2^f⌋ = A − u − β' + W·m,   u = r >>> f,  m = msb r,  W = (1 − msb c)·2^(64−f)</pre>
  *
- * The dealer shares {@code r, u, m, r·u, r·m} (seed-compressed) and, per element, ONE DCF key pair
- * on k-bit inputs with threshold {@code r mod 2^k} and the two-word payload {@code (1, r)}: shares
- * of β and of β·r from one tree walk. Every identity is exact, so the shares reconstruct to {@code
- * ReLU(x)} exactly. The n keys of a layer are one DCF batch, split into blocks of keys over the
- * kernel pool: per block k + 1 AES calls (one per level of 2 blocks a key — the walked child's seed
- * and its two value words — and one for the leaves' second word), so {@code 2k + 1 = 125} AES
- * blocks per ReLU and party at k = 62.
+ * (W = 0 at f = 0, where also β' = 0, u = r). The borrow key (on f bits, threshold {@code r mod
+ * 2^f}, flip ρ') gives XOR shares of {@code e' = β' ⊕ ρ'}.
  *
- * <p><b>Truncation.</b> {@code ⌊ReLU(x)/2^f⌋ = ReLU(⌊x/2^f⌋)}; folding the floor into the same
- * opening would need the product of the sign borrow and the truncation borrow, which no linear
- * combination of dealer values gives. So a shift {@code f > 0} runs {@link Truncation#exact} on the
- * ReLU's output: a second round, exact. Two online rounds, one ring element each way per round per
- * element.
+ * <p><b>Second round.</b> The parties open e and e' (one bit each way each); both are uniform
+ * whatever x is (one-time pads ρ, ρ'). With them public, {@code d = e ⊕ ρ = e + (1 − 2e)·ρ} and
+ * {@code β' = e' + (1 − 2e')·ρ'} are linear in arithmetic shares of ρ and ρ', and so is every
+ * product the output needs: for f ≤ k, {@code ⌊x/2^f⌋ = ⌊y/2^f⌋ − 2^(k−f)} and
  *
- * <p><b>Privacy.</b> The opened {@code c} is uniform (r is), the DCF keys each alone are
- * pseudorandom, and the output shares are fresh: nothing depends on x but the output.
+ * <pre>
+ * ⌊ReLU(x)/2^f⌋ = d·⌊x/2^f⌋ = (A − 2^(k−f))·d − d·u − d·β' + W·d·m,
+ *   d·u = e·u + (1 − 2e)·ρu,   d·m = e·m + (1 − 2e)·ρm,
+ *   d·β' = e·e' + e(1 − 2e')·ρ' + e'(1 − 2e)·ρ + (1 − 2e)(1 − 2e')·ρρ'
+ * </pre>
  *
- * <p><b>Cost per element and party</b> (dealer bytes): the key's correction words, {@code 8·(4k +
- * 2) + k/4} B (1306 B at k = 40, 2015.5 B at k = 62; two scalar keys would be 1956 and 3023 B),
- * plus 32 B of mask correction to one party; then the exact truncation's 396 B at f = 16.
+ * from the dealer's shares of {@code ρ, u, ρu, m, ρm, ρ', ρρ'} ({@code ρ, ρr} at f = 0, where the
+ * output is {@code d·(c − 2^k − r)}). Every identity holds exactly in Z_2^64: the shares
+ * reconstruct to {@code ⌊ReLU(x)/2^f⌋} bit for bit, for every mask.
+ *
+ * <p><b>Privacy.</b> The opened c is uniform (r is), e and e' are uniform bits, each party's keys
+ * alone are pseudorandom ({@link BitDcf}); nothing else is sent.
+ *
+ * <p><b>Cost per element and party.</b> Online: 8 B and 2 bits each way (1 bit at f = 0), two
+ * rounds. Evaluation: {@code ⌈k/2⌉ + ⌈f/2⌉} AES blocks (31 + 8 at k = 62, f = 16). Dealer bytes:
+ * {@code 64·(⌈k/2⌉ + ⌈f/2⌉)} B of key corrections (2496 B at k = 62, f = 16; 1984 B at f = 0) plus
+ * 56 B (16 B at f = 0) of mask correction to one party.
  */
 public final class FssRelu {
   private FssRelu() {}
 
-  /** The requests of one ReLU layer of {@code n} elements: the keys, then the truncation's. */
+  /** The request of one ReLU layer of {@code n} elements, output shifted by {@code shift}. */
   public static List<CorrelationRequest> requests(int n, int bits, int shift) {
     if (n < 0 || shift < 0) {
       throw new IllegalArgumentException("FSS ReLU of " + n + " elements with shift " + shift);
     }
-    if (n == 0) {
-      return List.of();
-    }
-    CorrelationRequest keys = new CorrelationRequest.FssRelu(n, bits);
-    return shift == 0
-        ? List.of(keys)
-        : List.of(keys, new CorrelationRequest.ExactTruncation(n, shift));
+    return n == 0 ? List.of() : List.of(new CorrelationRequest.FssRelu(n, bits, shift));
   }
 
   /**
-   * Shares of {@code ⌊ReLU(x)/2^shift⌋} ({@code shift = 0}: of {@code ReLU(x)}) for shares {@code
-   * x} of values in {@code [−2^bits, 2^bits)}; exact. One round, two with a shift.
+   * Shares of {@code ⌊ReLU(x)/2^shift⌋} for shares {@code x} of values in {@code [−2^bits,
+   * 2^bits)}; exact, two rounds. The keys are evaluated on the shared kernel pool.
    */
   public static long[] relu(Party p, long[] x, int bits, int shift) {
-    return relu(p, x, bits, shift, null);
-  }
-
-  /** With {@code prg} on the calling thread, or (null) in parallel on the shared kernel pool. */
-  static long[] relu(Party p, long[] x, int bits, int shift, TreePrg prg) {
-    if (bits < 1 || bits > 62) {
+    if (bits < 1 || bits > 62 || shift < 0 || shift > bits) {
       throw new IllegalArgumentException(
-          "FSS ReLU input bound must be 2^bits with bits in [1, 62], got " + bits);
+          "FSS ReLU needs bits in [1, 62] and shift in [0, bits], got bits "
+              + bits
+              + ", shift "
+              + shift);
     }
     int n = x.length;
     if (n == 0) {
       return new long[0];
     }
-    FssReluKeys k = p.correlations().fssRelu(n, bits);
-    boolean first = p.isFirst();
-    long offset = first ? 1L << bits : 0L;
+    FssReluKeys k = p.correlations().fssRelu(n, bits, shift);
+    long offset = p.isFirst() ? 1L << bits : 0L;
     long[] r = k.r();
     long[] masked = new long[n];
     for (int i = 0; i < n; i++) {
       masked[i] = x[i] + offset + r[i];
     }
-    p.link().send(Tags.FSS_RELU, masked);
-    long[] other = p.link().receiveLongs(Tags.FSS_RELU);
-    if (other.length != n) {
+    long[] c = exchange(p, Tags.FSS_RELU, masked, "masked ReLU inputs");
+    for (int i = 0; i < n; i++) {
+      c[i] += masked[i];
+    }
+    long[] mine = openingShares(p.id(), k, c, RingThreads.shared());
+    long[] opened = exchange(p, Tags.FSS_RELU_BITS, mine, "words of masked ReLU sign bits");
+    for (int i = 0; i < opened.length; i++) {
+      opened[i] ^= mine[i];
+    }
+    return output(p.id(), k, c, opened);
+  }
+
+  private static long[] exchange(Party p, int tag, long[] mine, String what) {
+    p.link().send(tag, mine);
+    long[] other = p.link().receiveLongs(tag);
+    if (other.length != mine.length) {
       throw new IllegalStateException(
           "protocol error under tag "
-              + Tags.FSS_RELU
+              + tag
               + ": expected "
-              + n
-              + " masked ReLU inputs from "
+              + mine.length
+              + " "
+              + what
+              + " from "
               + p.link().peerName()
               + ", got "
               + other.length);
     }
-    long[] c = new long[n];
-    for (int i = 0; i < n; i++) {
-      c[i] = masked[i] + other[i];
-    }
-    long[] out =
-        prg == null ? evaluate(p.id(), k, c, RingThreads.shared()) : evaluate(p.id(), k, c, prg);
-    return shift == 0 ? out : Truncation.exact(p, out, shift);
+    return other;
+  }
+
+  /** Words of each packed bit vector of {@code n} elements. */
+  static int words(int n) {
+    return (n + 63) >>> 6;
   }
 
   /**
-   * Party {@code party}'s shares of {@code ReLU(x)} from the opened {@code c = x + 2^k + r} and its
-   * material; no communication. See the class comment for the algebra. The DCF runs in parallel on
-   * the shared kernel pool.
+   * Party {@code party}'s XOR shares of {@code e = d ⊕ ρ} (words {@code [0, ⌈n/64⌉)}, bit i of
+   * element i) and, at shift > 0, of {@code e' = β' ⊕ ρ'} (the next ⌈n/64⌉ words), from the opened
+   * {@code c = x + 2^k + r}; no communication. The keys run on {@code pool} ({@code
+   * RingThreads(1)}: one core).
    */
-  public static long[] evaluate(int party, FssReluKeys k, long[] c) {
-    return evaluate(party, k, c, RingThreads.shared());
-  }
-
-  /**
-   * As {@link #evaluate(int, FssReluKeys, long[])} on {@code pool} ({@code RingThreads(1)}: one
-   * core).
-   */
-  public static long[] evaluate(int party, FssReluKeys k, long[] c, RingThreads pool) {
-    return combine(party, k, c, Dcf.evaluate(k.keys(), points(party, k, c), pool));
-  }
-
-  static long[] evaluate(int party, FssReluKeys k, long[] c, TreePrg prg) {
-    return combine(party, k, c, Dcf.evaluate(k.keys(), points(party, k, c), prg));
-  }
-
-  /** The DCF's points: the opened values' low k bits, after checking the material fits. */
-  private static long[] points(int party, FssReluKeys k, long[] c) {
+  public static long[] openingShares(int party, FssReluKeys k, long[] c, RingThreads pool) {
     int n = c.length;
-    if (k.size() != n || k.keys().party() != party) {
+    if (k.size() != n || k.sign().party() != party) {
       throw new IllegalArgumentException(
           "FSS ReLU: "
               + n
               + " openings for party "
               + party
               + "'s "
-              + k.keys()
+              + k.sign()
               + " ("
               + k.size()
               + " ReLUs)");
     }
+    int bits = k.bits();
+    int f = k.shift();
+    int words = words(n);
     long[] points = new long[n];
-    long low = (1L << k.bits()) - 1;
+    long low = (1L << bits) - 1;
     for (int i = 0; i < n; i++) {
       points[i] = c[i] & low;
     }
-    return points;
-  }
-
-  /** The shares of ReLU from the DCF's {@code y[2i] = ⟨β_i⟩, y[2i + 1] = ⟨β_i·r_i⟩}. */
-  private static long[] combine(int party, FssReluKeys k, long[] c, long[] y) {
-    int n = c.length;
-    int bits = k.bits();
-    boolean first = party == 0;
-    long[] r = k.r();
-    long[] u = k.rShifted();
-    long[] m = k.msb();
-    long[] ru = k.rTimesShifted();
-    long[] rm = k.rTimesMsb();
-    int up = 64 - bits;
-    long[] out = new long[n];
-    for (int i = 0; i < n; i++) {
-      long ci = c[i];
-      long pub = ci >>> bits;
-      long noTopBit = (ci >> 63) ^ -1L; // W = (1 − msb c)·2^(64−k) as a mask on the shifted terms
-      long d = (m[i] << up & noTopBit) - u[i] - y[2 * i];
-      long rd = pub * r[i] - ru[i] - y[2 * i + 1] + (rm[i] << up & noTopBit);
-      if (first) {
-        d += pub;
+    long[] sign = BitDcf.evaluate(k.sign(), points, pool);
+    long[] out = java.util.Arrays.copyOf(sign, f == 0 ? words : 2 * words);
+    if (party == 0) {
+      for (int i = 0; i < n; i++) {
+        out[i >>> 6] ^= ((c[i] >>> bits) & 1L) << (i & 63);
       }
-      out[i] = (ci - (1L << bits)) * d - rd;
+    }
+    if (f > 0) {
+      long lowF = (1L << f) - 1;
+      for (int i = 0; i < n; i++) {
+        points[i] = c[i] & lowF;
+      }
+      System.arraycopy(BitDcf.evaluate(k.borrow(), points, pool), 0, out, words, words);
     }
     return out;
+  }
+
+  /**
+   * Party {@code party}'s shares of {@code ⌊ReLU(x)/2^f⌋} from the opened c and the opened bits
+   * {@code e, e'} (layout of {@link #openingShares}); local, linear (the class comment's algebra).
+   */
+  public static long[] output(int party, FssReluKeys k, long[] c, long[] opened) {
+    int n = c.length;
+    int f = k.shift();
+    int words = words(n);
+    if (k.size() != n || opened.length != (f == 0 ? words : 2 * words)) {
+      throw new IllegalArgumentException(
+          "FSS ReLU: "
+              + opened.length
+              + " words of opened bits for "
+              + n
+              + " openings of "
+              + k.size()
+              + " ReLUs with shift "
+              + f);
+    }
+    boolean first = party == 0;
+    long top = 1L << k.bits();
+    long[] r = k.r();
+    long[] dep = k.dependent();
+    long[] out = new long[n];
+    if (f == 0) {
+      for (int i = 0; i < n; i++) {
+        long e = (opened[i >>> 6] >>> (i & 63)) & 1L;
+        long d = signed(dep[i], e) + (first ? e : 0);
+        long dr = e * r[i] + signed(dep[n + i], e);
+        out[i] = (c[i] - top) * d - dr;
+      }
+      return out;
+    }
+    long offset = top >>> f;
+    long wrap = 1L << (64 - f);
+    for (int i = 0; i < n; i++) {
+      long e = (opened[i >>> 6] >>> (i & 63)) & 1L;
+      long e2 = (opened[words + (i >>> 6)] >>> (i & 63)) & 1L;
+      long ci = c[i];
+      long rho = dep[i];
+      long d = signed(rho, e) + (first ? e : 0);
+      long du = e * dep[n + i] + signed(dep[2 * n + i], e);
+      long dm = e * dep[3 * n + i] + signed(dep[4 * n + i], e);
+      long db =
+          e * signed(dep[5 * n + i], e2)
+              + e2 * signed(rho, e)
+              + signed(signed(dep[6 * n + i], e), e2)
+              + (first ? e & e2 : 0);
+      long w = ci < 0 ? 0 : wrap;
+      out[i] = ((ci >>> f) - offset) * d - du - db + w * dm;
+    }
+    return out;
+  }
+
+  /** {@code (1 − 2b)·z} for a bit b: z, or −z when b = 1. */
+  private static long signed(long z, long b) {
+    return (z ^ -b) + b;
   }
 }

@@ -17,9 +17,10 @@ public record Hello(int version, Role role, String sessionId, byte[] planHash) {
    * Version of the frame format, handshake and dealer protocol spoken by this build. 2: correlation
    * requests carry a bilinear map (one triple kind, one fixed-mask kind). 3: a party sends the
    * session secret to the dealer before its first plan; party 0 sends the architecture, the session
-   * id and its secret to party 1.
+   * id and its secret to party 1. 4: the FSS ReLU request carries its shift and its keys are
+   * bit-DCF keys (two rounds: masked input, masked sign and borrow bits).
    */
-  public static final int PROTOCOL_VERSION = 3;
+  public static final int PROTOCOL_VERSION = 4;
 
   private static final int MAX_SESSION_ID = 256;
 

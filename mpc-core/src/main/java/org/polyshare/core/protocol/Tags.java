@@ -24,6 +24,9 @@ public final class Tags {
   /** The masked input of an FSS ReLU ({@code org.polyshare.core.fss.FssRelu}). */
   public static final int FSS_RELU = 111;
 
+  /** The masked sign (and borrow) bits of an FSS ReLU's second round. */
+  public static final int FSS_RELU_BITS = 131;
+
   /** The single opening of a fused truncate-and-power ({@link FusedPower}). */
   public static final int FUSED_POWER = 112;
 }

@@ -1,11 +1,15 @@
 package org.polyshare.core.correlation;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.polyshare.core.fss.BitDcf;
 import org.polyshare.core.fss.Dcf;
 import org.polyshare.core.fss.DcfKeys;
+import org.polyshare.core.kernel.RingThreads;
 import org.polyshare.core.prg.Seed;
 
 /**
@@ -51,29 +55,55 @@ class DcfCorrelationsTest {
     }
   }
 
+  /**
+   * The dealt FSS ReLU material reconstructs to the documented values and the keys compare with the
+   * documented thresholds and flips: {@code ρ} is recovered from the shares (a bit) and the sign
+   * key must give {@code [x < r mod 2^k] ⊕ ρ ⊕ r_k}.
+   */
   @Test
   void fssReluMaterial() {
     Dealer dealer = new Dealer();
     int n = 300;
     int k = 20;
-    for (int batch = 0; batch < 2; batch++) {
-      Correlation[] c = deal(new CorrelationRequest.FssRelu(n, k), dealer);
+    for (int shift : new int[] {0, 8, 8}) {
+      Correlation[] c = deal(new CorrelationRequest.FssRelu(n, k, shift), dealer);
       FssReluKeys a = (FssReluKeys) c[0];
       FssReluKeys b = (FssReluKeys) c[1];
-      long[] x = probes(n, 3511, k);
-      long[] y0 = Dcf.evaluate(a.keys(), x);
-      long[] y1 = Dcf.evaluate(b.keys(), x);
+      long[] x = new long[n];
+      long[] xf = new long[n];
+      for (int i = 0; i < n; i++) {
+        x[i] = (i * 3511L) & ((1L << k) - 1);
+        xf[i] = x[i] & ((1L << shift) - 1);
+      }
+      long[] s0 = BitDcf.evaluate(a.sign(), x, RingThreads.shared());
+      long[] s1 = BitDcf.evaluate(b.sign(), x, RingThreads.shared());
+      long[] b0 = shift == 0 ? null : BitDcf.evaluate(a.borrow(), xf, RingThreads.shared());
+      long[] b1 = shift == 0 ? null : BitDcf.evaluate(b.borrow(), xf, RingThreads.shared());
+      long[] d = new long[a.dependent().length];
+      for (int j = 0; j < d.length; j++) {
+        d[j] = a.dependent()[j] + b.dependent()[j];
+      }
       for (int i = 0; i < n; i++) {
         long r = a.r()[i] + b.r()[i];
-        long u = r >>> k;
-        long m = r >>> 63;
-        assertEquals(u, a.rShifted()[i] + b.rShifted()[i]);
-        assertEquals(m, a.msb()[i] + b.msb()[i]);
-        assertEquals(r * u, a.rTimesShifted()[i] + b.rTimesShifted()[i]);
-        assertEquals(r * m, a.rTimesMsb()[i] + b.rTimesMsb()[i]);
+        long rho = d[i];
+        assertTrue(rho == 0 || rho == 1, "ρ is a bit");
+        long signBit = ((s0[i >>> 6] ^ s1[i >>> 6]) >>> (i & 63)) & 1;
         long beta = x[i] < (r & ((1L << k) - 1)) ? 1L : 0L;
-        assertEquals(beta, y0[2 * i] + y1[2 * i]);
-        assertEquals(beta * r, y0[2 * i + 1] + y1[2 * i + 1]);
+        assertEquals(beta ^ rho ^ ((r >>> k) & 1), signBit, "sign key " + i);
+        if (shift == 0) {
+          assertEquals(rho * r, d[n + i]);
+          continue;
+        }
+        long u = r >>> shift;
+        long m = r >>> 63;
+        long rho2 = d[5 * n + i];
+        assertTrue(rho2 == 0 || rho2 == 1, "ρ' is a bit");
+        assertArrayEquals(
+            new long[] {u, rho * u, m, rho * m, rho * rho2},
+            new long[] {d[n + i], d[2 * n + i], d[3 * n + i], d[4 * n + i], d[6 * n + i]});
+        long borrowBit = ((b0[i >>> 6] ^ b1[i >>> 6]) >>> (i & 63)) & 1;
+        long betaF = xf[i] < (r & ((1L << shift) - 1)) ? 1L : 0L;
+        assertEquals(betaF ^ rho2, borrowBit, "borrow key " + i);
       }
     }
   }

@@ -16,11 +16,11 @@ import org.polyshare.core.prg.Seed;
  * {@code (2c − K)²/K}. If a key is uniform whatever α is, each term is asymptotically χ²(1) and
  * independent of the others, so a sum over m positions is χ²(m); the test rejects above the χ²(m)
  * quantile of 1 − 10^-9 (Wilson–Hilferty, z = 6.0): 10^-9 per sum, eighteen sums (three key shapes
- * — 16 and 64 bits scalar, 40 bits with the FSS ReLU's payload (1, α) — two parties, one two-sample
- * and two uniformity sums each), so a false alarm about once in 5·10^7 runs. The test is on
- * marginal bit frequencies: that is what a leak of threshold bits into key bits shows up as. The
- * same statistic on a key that leaks even ONE bit of α (or the unmasked control-bit corrections of
- * a broken generator) exceeds it by far.
+ * — 16 and 64 bits scalar, 40 bits with a payload (1, α) — two parties, one two-sample and two
+ * uniformity sums each) and twelve for the FSS ReLU's bit-DCF keys (16 and 62 bits), so a false
+ * alarm about once in 3·10^7 runs. The test is on marginal bit frequencies: that is what a leak of
+ * threshold bits into key bits shows up as. The same statistic on a key that leaks even ONE bit of
+ * α (or the unmasked control-bit corrections of a broken generator) exceeds it by far.
  */
 class DcfKeyPrivacyTest {
   private static final int K = 4000;
@@ -64,10 +64,15 @@ class DcfKeyPrivacyTest {
    * Ones per bit position over the K keys of {@code keys}, optionally corrupted by {@code leak}.
    */
   private static long[] ones(DcfKeys keys, long alpha, Leak leak) {
+    return ones(keys.count, k -> keyBits(keys, k), alpha, keys.bits, leak);
+  }
+
+  private static long[] ones(
+      int count, java.util.function.IntFunction<boolean[]> bitsOf, long alpha, int n, Leak leak) {
     long[] c = null;
-    for (int k = 0; k < keys.count; k++) {
-      boolean[] b = keyBits(keys, k);
-      leak.apply(b, alpha, keys.bits);
+    for (int k = 0; k < count; k++) {
+      boolean[] b = bitsOf.apply(k);
+      leak.apply(b, alpha, n);
       if (c == null) {
         c = new long[b.length];
       }
@@ -154,6 +159,71 @@ class DcfKeyPrivacyTest {
       }
     }
     return p;
+  }
+
+  /** A bit-DCF key as bits: its root (the two constant low bits dropped), every block. */
+  private static boolean[] bitKeyBits(BitDcfKeys keys, int k) {
+    int per = 2 << keys.digitBits;
+    int levels = BitDcfKeys.levels(keys.bits, keys.digitBits);
+    boolean[] out = new boolean[126 + levels * per * 64];
+    int p = put(out, 0, keys.rootLo[k] >>> 2, 62);
+    p = put(out, p, keys.rootHi[k], 64);
+    for (int level = 0; level < levels; level++) {
+      int j = (level * keys.count + k) * per;
+      for (int i = 0; i < per; i++) {
+        p = put(out, p, keys.cw[j + i], 64);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * As {@link #worstRatio(int, int, Leak, Prg)} for bit-DCF keys (2-bit digits): threshold 0 with
+   * flip 0 against threshold 2^n − 1 with flip 1, so the secret flip is tested too.
+   */
+  private static double worstRatioBit(int n, Leak leak, Prg rng) {
+    long alphaA = 0;
+    long alphaB = n == 64 ? -1L : (1L << n) - 1;
+    long[] a = new long[K];
+    long[] b = new long[K];
+    long[] ones = new long[K];
+    Arrays.fill(a, alphaA);
+    Arrays.fill(b, alphaB);
+    Arrays.fill(ones, 1L);
+    BitDcfKeys[] ka = BitDcf.generate(n, 2, a, null, rng);
+    BitDcfKeys[] kb = BitDcf.generate(n, 2, b, ones, rng);
+    double worst = 0;
+    for (int party = 0; party < 2; party++) {
+      BitDcfKeys pa = ka[party];
+      BitDcfKeys pb = kb[party];
+      long[] ca = ones(K, k -> bitKeyBits(pa, k), alphaA, n, leak);
+      long[] cb = ones(K, k -> bitKeyBits(pb, k), alphaB, n, leak);
+      double lim = limit(ca.length);
+      double t = twoSample(ca, cb);
+      double u = Math.max(uniform(ca), uniform(cb));
+      System.out.printf(
+          "bit DCF n = %d, party %d: %d key bits, two-sample χ² %.0f, uniformity χ² %.0f,"
+              + " limit %.0f%n",
+          n, party, ca.length, t, u, lim);
+      worst = Math.max(worst, Math.max(t, u) / lim);
+    }
+    return worst;
+  }
+
+  /**
+   * The FSS ReLU's keys (bit DCF at 16 and 62 bits): independent of threshold and flip; twelve more
+   * sums at 10^-9 each. And the statistic has power on them: the low bit of the last block replaced
+   * by α's top bit is caught.
+   */
+  @Test
+  void eachBitDcfKeyAloneIsIndependentOfThresholdAndFlip() {
+    Prg rng = new Prg(Seed.random());
+    for (int n : new int[] {16, 62}) {
+      double r = worstRatioBit(n, NONE, rng);
+      assertTrue(r <= 1, "bit DCF n = " + n + ": key bits depend on α or φ (" + r + " x limit)");
+    }
+    Leak oneBit = (b, alpha, n) -> b[b.length - 64] = ((alpha >>> (n - 1)) & 1) != 0;
+    assertTrue(worstRatioBit(16, oneBit, rng) > 1, "a one-bit leak went unnoticed");
   }
 
   @Test

@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.polyshare.core.correlation.CorrelationRequest;
 import org.polyshare.core.correlation.FssReluKeys;
-import org.polyshare.core.correlation.InProcessDealer;
+import org.polyshare.core.kernel.RingThreads;
 import org.polyshare.core.link.TwoParties;
 import org.polyshare.core.prg.Prg;
 import org.polyshare.core.prg.Seed;
@@ -33,7 +32,7 @@ class FssReluTest {
             (p, mine) ->
                 SharedRuns.inChunks(mine, CHUNK, part -> FssRelu.relu(p, part, bits, shift)));
     int layers = (x.length + CHUNK - 1) / CHUNK;
-    assertEquals((shift == 0 ? 1 : 2) * layers, r.stats0().rounds(), "online rounds per layer");
+    assertEquals(2 * layers, r.stats0().rounds(), "online rounds per layer");
     return SharedRuns.reveal(r);
   }
 
@@ -106,16 +105,20 @@ class FssReluTest {
 
   /**
    * The algebra on masks chosen to hit every wrap case: r near 2^64 (y + r wraps for almost every
-   * y), r near 2^63 (msb r = 1 with and without a wrap), r mod 2^k at 0, 1 and 2^k − 1 (the
-   * borrow's threshold at its ends), against x at the edges of the range. The material is dealt
-   * here by hand from those r, independently of the {@code Dealer}'s code.
+   * y), r near 2^63 (msb r = 1 with and without a wrap), r mod 2^k and r mod 2^f at 0, 1 and their
+   * top (the thresholds at their ends), against x at the edges of the range, with and without the
+   * folded shift, and both values of each secret mask bit. The material is dealt here by hand from
+   * those r, independently of {@link FssReluDealing}.
    */
   @Test
   void wrapAroundMasksChosenByHand() {
     Prg rng = new Prg(Seed.random());
     SplittableRandom rnd = new SplittableRandom(5);
-    for (int bits : new int[] {3, 16, 40, 62}) {
+    for (int[] bs : new int[][] {{3, 0}, {3, 2}, {16, 0}, {16, 16}, {40, 16}, {62, 0}, {62, 16}}) {
+      int bits = bs[0];
+      int shift = bs[1];
       long lim = 1L << bits;
+      long lf = 1L << shift;
       long[] rs = {
         -1L,
         -2L,
@@ -132,6 +135,9 @@ class FssReluTest {
         1,
         lim - 1,
         lim,
+        lf - 1,
+        lf,
+        -lf,
         Long.MIN_VALUE | (lim - 1),
         rnd.nextLong(),
         rnd.nextLong() | Long.MIN_VALUE,
@@ -139,132 +145,165 @@ class FssReluTest {
         (rnd.nextLong() & -lim) - 1
       };
       long[] xs = {
-        -lim, -lim + 1, -1, 0, 1, lim - 2, lim - 1, rnd.nextLong(-lim, lim), rnd.nextLong(-lim, lim)
+        -lim,
+        -lim + 1,
+        -lf,
+        -lf + 1,
+        -1,
+        0,
+        1,
+        lf - 1,
+        Math.min(lf, lim - 1),
+        lim - 2,
+        lim - 1,
+        rnd.nextLong(-lim, lim),
+        rnd.nextLong(-lim, lim)
       };
-      int n = rs.length * xs.length;
+      int n = 4 * rs.length * xs.length;
       long[] r = new long[n];
       long[] x = new long[n];
-      for (int i = 0; i < rs.length; i++) {
-        for (int j = 0; j < xs.length; j++) {
-          r[i * xs.length + j] = rs[i];
-          x[i * xs.length + j] = xs[j];
-        }
+      long[] coins = new long[n];
+      for (int i = 0; i < n; i++) {
+        r[i] = rs[(i >>> 2) / xs.length];
+        x[i] = xs[(i >>> 2) % xs.length];
+        coins[i] = i & 3; // both values of ρ and of ρ'
       }
-      FssReluKeys[] keys = dealByHand(bits, r, rng);
+      FssReluKeys[] keys = dealByHand(bits, shift, r, coins, rng);
       long[] c = new long[n];
       for (int i = 0; i < n; i++) {
         c[i] = x[i] + lim + r[i];
       }
-      long[] y0 = FssRelu.evaluate(0, keys[0], c);
-      long[] y1 = FssRelu.evaluate(1, keys[1], c);
-      long[] y = new long[n];
-      for (int i = 0; i < n; i++) {
-        y[i] = y0[i] + y1[i];
-      }
-      assertReluFloor(x, y, 0, "k = " + bits + " (r = " + Arrays.toString(rs) + ")");
+      long[] y = evaluate(keys, c);
+      assertReluFloor(x, y, shift, "k = " + bits + ", f = " + shift);
     }
   }
 
-  /** The dealer's job done independently: random splits of the five values, fresh DCF keys. */
-  private static FssReluKeys[] dealByHand(int bits, long[] r, Prg rng) {
-    int n = r.length;
-    long[][] whole = new long[5][n];
-    long[] alpha = new long[n];
-    long[] payload = new long[2 * n];
-    for (int i = 0; i < n; i++) {
-      long u = r[i] >>> bits;
-      long m = r[i] >>> 63;
-      whole[0][i] = r[i];
-      whole[1][i] = u;
-      whole[2][i] = m;
-      whole[3][i] = r[i] * u;
-      whole[4][i] = r[i] * m;
-      alpha[i] = r[i] & ((1L << bits) - 1);
-      payload[2 * i] = 1;
-      payload[2 * i + 1] = r[i];
+  /** Both parties' local steps around the opening of the bits, no link. */
+  private static long[] evaluate(FssReluKeys[] keys, long[] c) {
+    RingThreads one = new RingThreads(1);
+    long[] e0 = FssRelu.openingShares(0, keys[0], c, one);
+    long[] e1 = FssRelu.openingShares(1, keys[1], c, one);
+    long[] opened = new long[e0.length];
+    for (int i = 0; i < opened.length; i++) {
+      opened[i] = e0[i] ^ e1[i];
     }
-    long[][] s0 = new long[5][];
-    long[][] s1 = new long[5][n];
-    for (int j = 0; j < 5; j++) {
-      s0[j] = rng.nextLongs(n);
-      for (int i = 0; i < n; i++) {
-        s1[j][i] = whole[j][i] - s0[j][i];
-      }
+    long[] y0 = FssRelu.output(0, keys[0], c, opened);
+    long[] y1 = FssRelu.output(1, keys[1], c, opened);
+    for (int i = 0; i < c.length; i++) {
+      y0[i] += y1[i];
     }
-    DcfKeys[] k = Dcf.generate(bits, 2, alpha, payload, rng);
-    return new FssReluKeys[] {
-      new FssReluKeys(bits, s0[0], s0[1], s0[2], s0[3], s0[4], k[0]),
-      new FssReluKeys(bits, s1[0], s1[1], s1[2], s1[3], s1[4], k[1])
-    };
-  }
-
-  /** The evaluation is batched: k + 1 AES calls per party for a whole layer, whatever its size. */
-  @Test
-  void oneCipherCallPerLevelForTheWholeLayer() {
-    int n = 5000;
-    int bits = 40;
-    long[] x = values(n, bits, 3);
-    InProcessSession session = session();
-    long[] calls = new long[2];
-    TwoParties.Result<long[]> r =
-        session.run(
-            p -> {
-              TreePrg prg = new TreePrg();
-              long[] y = FssRelu.relu(p, p.id() == 0 ? x : new long[n], bits, 0, prg);
-              calls[p.id()] = prg.cipherCalls();
-              return y;
-            });
-    assertEquals(bits + 1, calls[0]);
-    assertEquals(bits + 1, calls[1]);
-    long[] y = SharedRuns.reveal(r);
-    assertReluFloor(x, y, 0, "batched");
-    assertEquals(1, r.stats0().messagesSent(), "one message each way");
-    assertEquals(8L * n, r.stats0().bytesSent(), "one ring element per ReLU");
+    return y0;
   }
 
   /**
-   * Dealer bytes: one width-2 k-bit key per ReLU to each party, the 4 mask values to one of them.
+   * The dealer's job done independently: random splits of r and of the dependent values, fresh
+   * bit-DCF keys; {@code coins[i]} bit 0 is ρ, bit 1 is ρ'.
+   */
+  private static FssReluKeys[] dealByHand(int bits, int shift, long[] r, long[] coins, Prg rng) {
+    int n = r.length;
+    int per = FssReluKeys.dependentPerElement(shift);
+    long[] dep = new long[per * n];
+    long[] signAlpha = new long[n];
+    long[] signFlip = new long[n];
+    long[] borrowAlpha = new long[n];
+    long[] borrowFlip = new long[n];
+    for (int i = 0; i < n; i++) {
+      long rho = coins[i] & 1;
+      long rho2 = coins[i] >>> 1;
+      long u = r[i] >>> shift;
+      long m = r[i] >>> 63;
+      long[] v =
+          shift == 0
+              ? new long[] {rho, rho * r[i]}
+              : new long[] {rho, u, rho * u, m, rho * m, rho2, rho * rho2};
+      for (int j = 0; j < per; j++) {
+        dep[j * n + i] = v[j];
+      }
+      signAlpha[i] = r[i] & ((1L << bits) - 1);
+      signFlip[i] = rho ^ ((r[i] >>> bits) & 1);
+      borrowAlpha[i] = r[i] & ((1L << shift) - 1);
+      borrowFlip[i] = rho2;
+    }
+    long[] r0 = rng.nextLongs(n);
+    long[] dep0 = rng.nextLongs(per * n);
+    long[] r1 = new long[n];
+    long[] dep1 = new long[per * n];
+    for (int i = 0; i < n; i++) {
+      r1[i] = r[i] - r0[i];
+    }
+    for (int i = 0; i < per * n; i++) {
+      dep1[i] = dep[i] - dep0[i];
+    }
+    BitDcfKeys[] sign = BitDcf.generate(bits, 2, signAlpha, signFlip, rng);
+    BitDcfKeys[] borrow =
+        shift == 0 ? new BitDcfKeys[2] : BitDcf.generate(shift, 2, borrowAlpha, borrowFlip, rng);
+    return new FssReluKeys[] {
+      new FssReluKeys(bits, shift, r0, dep0, sign[0], borrow[0]),
+      new FssReluKeys(bits, shift, r1, dep1, sign[1], borrow[1])
+    };
+  }
+
+  /** Online: the masked input (8 B) in one message, the masked bits in a second, each way. */
+  @Test
+  void twoMessagesEachWayOfOneRingElementAndTwoBits() {
+    int n = 5000;
+    int bits = 40;
+    long[] x = values(n, bits, 3);
+    for (int shift : new int[] {0, 16}) {
+      TwoParties.Result<long[]> r =
+          session().run(p -> FssRelu.relu(p, p.id() == 0 ? x : new long[n], bits, shift));
+      assertReluFloor(x, SharedRuns.reveal(r), shift, "f = " + shift);
+      assertEquals(2, r.stats0().messagesSent(), "two messages each way");
+      int bitWords = (shift == 0 ? 1 : 2) * ((n + 63) / 64);
+      assertEquals(8L * n + 8L * bitWords, r.stats0().bytesSent(), "8 B and the masked bits");
+    }
+  }
+
+  /**
+   * Dealer bytes: the sign and (shift > 0) borrow keys' correction blocks to each party, the
+   * dependent values to one of them, a seed each.
    */
   @Test
   void dealerBytesPerRelu() {
     int n = 1000;
     for (int bits : new int[] {40, 62}) {
-      InProcessSession session = session();
-      secureRelu(session, values(n, bits, 9), bits, 16, 10);
-      InProcessDealer.Traffic t0 = session.dealer().trafficTo(0);
-      InProcessDealer.Traffic t1 = session.dealer().trafficTo(1);
-      long relu = 8L * DcfKeys.correctionLength(bits, 2, n);
-      assertEquals(DcfKeys.bytesPerKey(bits, 2) - 16, relu / (double) n, 0.01);
-      long trunc = 8L * DcfKeys.correctionLength(16, n);
-      assertEquals(2 * (16 + relu) + 32L * n + 2 * (16 + trunc) + 16L * n, t0.bytes() + t1.bytes());
-      System.out.printf(
-          "FSS ReLU k = %d: %.1f B/ReLU/party of DCF keys, + %.1f B with the exact"
-              + " truncation by 16; %.1f B/ReLU in all (both parties)%n",
-          bits,
-          relu / (double) n,
-          (relu + trunc) / (double) n,
-          (t0.bytes() + t1.bytes()) / (double) n);
+      for (int shift : new int[] {0, 16}) {
+        InProcessSession session = session();
+        secureRelu(session, values(n, bits, 9), bits, shift, 10);
+        long t0 = session.dealer().trafficTo(0).bytes();
+        long t1 = session.dealer().trafficTo(1).bytes();
+        long keys =
+            BitDcfKeys.bytesPerKey(bits, 2) + (shift == 0 ? 0 : BitDcfKeys.bytesPerKey(16, 2));
+        long dep = 8L * FssReluKeys.dependentPerElement(shift);
+        assertEquals(2 * 16 + (2 * keys + dep) * n, t0 + t1);
+        assertEquals(64L * ((bits + 1) / 2 + shift / 2), keys);
+        System.out.printf(
+            "FSS ReLU k = %d, f = %d: %d B/ReLU/party of DCF keys; %.1f B/ReLU in all (both"
+                + " parties)%n",
+            bits, shift, keys, (t0 + t1) / (double) n);
+      }
     }
   }
 
   @Test
   void requestsAndTheirEncoding() {
-    assertEquals(
-        List.of(
-            new CorrelationRequest.FssRelu(9, 40), new CorrelationRequest.ExactTruncation(9, 16)),
-        FssRelu.requests(9, 40, 16));
+    assertEquals(List.of(new CorrelationRequest.FssRelu(9, 40, 16)), FssRelu.requests(9, 40, 16));
     assertEquals(List.of(new CorrelationRequest.FssRelu(9, 40)), FssRelu.requests(9, 40, 0));
     assertEquals(
         FssRelu.requests(7, 30, 12),
         session().recordPlan(p -> FssRelu.relu(p, new long[7], 30, 12)).requests());
-    CorrelationRequest r = new CorrelationRequest.FssRelu(123, 40);
-    assertEquals(
-        r,
-        org.polyshare.core.correlation.CorrelationPlan.decode(
-                org.polyshare.core.correlation.CorrelationPlan.of(r).encode())
-            .requests()
-            .get(0));
+    for (CorrelationRequest r :
+        List.of(
+            new CorrelationRequest.FssRelu(123, 40), new CorrelationRequest.FssRelu(5, 62, 16))) {
+      assertEquals(
+          r,
+          org.polyshare.core.correlation.CorrelationPlan.decode(
+                  org.polyshare.core.correlation.CorrelationPlan.of(r).encode())
+              .requests()
+              .get(0));
+    }
     assertThrows(IllegalArgumentException.class, () -> new CorrelationRequest.FssRelu(1, 63));
+    assertThrows(IllegalArgumentException.class, () -> new CorrelationRequest.FssRelu(1, 8, 9));
     assertTrue(new CorrelationRequest.FssRelu(1, 62).encode()[0] == 11);
   }
 }

@@ -1,0 +1,212 @@
+package org.polyshare.core.fss;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.polyshare.core.kernel.RingThreads;
+import org.polyshare.core.prg.Prg;
+import org.polyshare.core.prg.Seed;
+
+class BitDcfTest {
+  private final Prg dealerRng = new Prg(Seed.random());
+
+  private static long bit(long[] words, int k) {
+    return (words[k >>> 6] >>> (k & 63)) & 1L;
+  }
+
+  private static long expected(long x, long alpha, long flip) {
+    return (Long.compareUnsigned(x, alpha) < 0 ? 1L : 0L) ^ flip;
+  }
+
+  private static long[] flips(Prg rng, int count) {
+    long[] f = rng.nextLongs(count);
+    for (int k = 0; k < count; k++) {
+      f[k] &= 1L;
+    }
+    return f;
+  }
+
+  /** n = 8: every threshold (one key each), every point, every digit width, random flips. */
+  @Test
+  void exhaustiveAtEightBits() {
+    for (int d = 1; d <= 4; d++) {
+      long[] alpha = new long[256];
+      for (int a = 0; a < 256; a++) {
+        alpha[a] = a;
+      }
+      long[] flip = flips(dealerRng, 256);
+      BitDcfKeys[] keys = BitDcf.generate(8, d, alpha, flip, dealerRng);
+      long[] x = new long[256];
+      for (int point = 0; point < 256; point++) {
+        Arrays.fill(x, point);
+        long[] y0 = BitDcf.evaluate(keys[0], x, new BitDcf.Aes());
+        long[] y1 = BitDcf.evaluate(keys[1], x, new BitDcf.Aes());
+        for (int a = 0; a < 256; a++) {
+          assertEquals(
+              expected(point, a, flip[a]),
+              bit(y0, a) ^ bit(y1, a),
+              "digits of " + d + " bits, x = " + point + ", α = " + a);
+        }
+      }
+    }
+  }
+
+  /**
+   * 10^6 random 64-bit points (the first batch: every pair of edge values and {@code α − 1, α, α +
+   * 1} around random thresholds, wrapping past 0 and 2^64 − 1), and the widths the FSS ReLU uses
+   * (62-bit signs, 16-bit borrows).
+   */
+  @Test
+  void aMillionRandomPointsAtTheWidthsInUse() {
+    SplittableRandom rnd = new SplittableRandom(20261201L);
+    long[] edges = {0L, 1L, 2L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1, -2L, -1L};
+    int batch = 1 << 16;
+    long mismatches = 0;
+    long checked = 0;
+    for (int n : new int[] {64, 62, 16}) {
+      long mask = n == 64 ? -1L : (1L << n) - 1;
+      for (int round = 0; round < (n == 64 ? 16 : 2); round++) {
+        long[] alpha = new long[batch];
+        long[] x = new long[batch];
+        for (int k = 0; k < batch; k++) {
+          alpha[k] = rnd.nextLong() & mask;
+          x[k] = rnd.nextLong() & mask;
+        }
+        if (round == 0) {
+          int k = 0;
+          for (long a : edges) {
+            for (long p : edges) {
+              alpha[k] = a & mask;
+              x[k++] = p & mask;
+            }
+          }
+          for (; k < 30_000; k += 3) {
+            long a = rnd.nextLong() & mask;
+            alpha[k] = alpha[k + 1] = alpha[k + 2] = a;
+            x[k] = a;
+            x[k + 1] = (a - 1) & mask;
+            x[k + 2] = (a + 1) & mask;
+          }
+        }
+        long[] flip = flips(dealerRng, batch);
+        BitDcfKeys[] keys = BitDcf.generate(n, BitDcf.DIGIT_BITS, alpha, flip, dealerRng);
+        long[] y0 = BitDcf.evaluate(keys[0], x, RingThreads.shared());
+        long[] y1 = BitDcf.evaluate(keys[1], x, RingThreads.shared());
+        for (int k = 0; k < batch; k++) {
+          if ((bit(y0, k) ^ bit(y1, k)) != expected(x[k], alpha[k], flip[k])) {
+            mismatches++;
+          }
+        }
+        checked += batch;
+      }
+    }
+    assertEquals(0, mismatches, "bit-DCF outputs that do not reconstruct to [x < α] ⊕ φ");
+    assertEquals(16 * batch + 4L * batch, checked);
+  }
+
+  /** Every width 1..64 (odd ones pad the top digit), every digit width, small odd batches. */
+  @Test
+  void everyWidthAgreesOnRandomPoints() {
+    SplittableRandom rnd = new SplittableRandom(7);
+    for (int d = 1; d <= 4; d++) {
+      for (int n = 1; n <= 64; n++) {
+        int count = 1 + rnd.nextInt(100);
+        long mask = n == 64 ? -1L : (1L << n) - 1;
+        long[] alpha = new long[count];
+        long[] x = new long[count];
+        for (int k = 0; k < count; k++) {
+          alpha[k] = rnd.nextLong() & mask;
+          x[k] = rnd.nextInt(4) == 0 ? alpha[k] : rnd.nextLong() & mask;
+        }
+        BitDcfKeys[] keys = BitDcf.generate(n, d, alpha, null, dealerRng);
+        long[] y0 = BitDcf.evaluate(keys[0], x, new BitDcf.Aes());
+        long[] y1 = BitDcf.evaluate(keys[1], x, new BitDcf.Aes());
+        for (int k = 0; k < count; k++) {
+          assertEquals(
+              expected(x[k], alpha[k], 0),
+              bit(y0, k) ^ bit(y1, k),
+              "n = " + n + ", " + d + "-bit digits, key " + k);
+        }
+      }
+    }
+  }
+
+  @Test
+  void oneCipherCallOfOneBlockAKeyPerLevel() {
+    long[] alpha = new long[5000];
+    for (int k = 0; k < alpha.length; k++) {
+      alpha[k] = dealerRng.nextLong() >>> 2;
+    }
+    BitDcfKeys[] keys = BitDcf.generate(62, 2, alpha, null, dealerRng);
+    BitDcf.Aes aes = new BitDcf.Aes();
+    long[] x = new long[5000];
+    BitDcf.evaluate(keys[0], x, aes);
+    assertEquals(31, aes.calls(), "31 levels of 2-bit digits, one call each");
+    assertEquals(1984, BitDcfKeys.bytesPerKey(62, 2));
+    assertEquals(512, BitDcfKeys.bytesPerKey(16, 2));
+    assertEquals(5000L * 1984, keys[1].wireBytes());
+  }
+
+  /** Over a pool (uneven blocks), the outputs equal the one-thread walk word for word. */
+  @Test
+  void parallelBlocksGiveTheSameBitsAsOneThread() {
+    int count = 3 * BitDcf.GRAIN + 7;
+    try (RingThreads pool = new RingThreads(3)) {
+      long[] alpha = dealerRng.nextLongs(count);
+      BitDcfKeys[] keys = BitDcf.generate(64, 2, alpha, flips(dealerRng, count), dealerRng);
+      long[] x = dealerRng.nextLongs(count);
+      for (BitDcfKeys k : keys) {
+        assertArrayEquals(BitDcf.evaluate(k, x, new BitDcf.Aes()), BitDcf.evaluate(k, x, pool));
+      }
+    }
+  }
+
+  /** The correction blocks and each party's roots rebuild keys that evaluate identically. */
+  @Test
+  void keysRebuiltFromTheirCorrectionWordsAgree() {
+    int count = 100;
+    long[] alpha = new long[count];
+    for (int k = 0; k < count; k++) {
+      alpha[k] = dealerRng.nextLong() & 0xFFFF;
+    }
+    long[] lo0 = dealerRng.nextLongs(count);
+    long[] hi0 = dealerRng.nextLongs(count);
+    long[] lo1 = dealerRng.nextLongs(count);
+    long[] hi1 = dealerRng.nextLongs(count);
+    BitDcfKeys[] keys =
+        BitDcf.generate(16, 2, alpha, null, lo0.clone(), hi0, lo1.clone(), hi1, dealerRng);
+    long[] words = keys[0].correctionWords();
+    long[] padded = new long[words.length + 3];
+    System.arraycopy(words, 0, padded, 3, words.length);
+    BitDcfKeys again = BitDcfKeys.fromCorrections(16, 2, 1, lo1, hi1, padded, 3);
+    long[] x = dealerRng.nextLongs(count);
+    for (int k = 0; k < count; k++) {
+      x[k] &= 0xFFFF;
+    }
+    assertArrayEquals(
+        BitDcf.evaluate(keys[1], x, new BitDcf.Aes()), BitDcf.evaluate(again, x, new BitDcf.Aes()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> BitDcfKeys.fromCorrections(16, 2, 1, lo1, hi1, padded, 4));
+  }
+
+  @Test
+  void refusesValuesWiderThanTheKeyAndNonBitFlips() {
+    BitDcfKeys[] keys = BitDcf.generate(8, 2, new long[] {3}, null, dealerRng);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> BitDcf.evaluate(keys[0], new long[] {256}, new BitDcf.Aes()));
+    assertEquals("DCF point 256 does not fit in 8 bits", e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> BitDcf.generate(8, 2, new long[] {1}, new long[] {2}, dealerRng));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> BitDcf.generate(8, 5, new long[] {1}, null, dealerRng));
+  }
+}
