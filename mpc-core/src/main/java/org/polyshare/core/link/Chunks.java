@@ -71,6 +71,16 @@ public final class Chunks {
     };
   }
 
+  /**
+   * {@link #sink} for a link end that counts the message in {@code stats} now: one message of
+   * {@code 8·length} bytes, whatever its pieces.
+   */
+  public static ChunkSink counted(LinkStats stats, int tag, int length, ChunkSink piece) {
+    ChunkSink sink = sink(tag, length, piece);
+    stats.onSend(8L * length);
+    return sink;
+  }
+
   /** Sends {@code data} through {@code sink} in pieces of {@code chunk} elements (one if empty). */
   public static void putAll(ChunkSink sink, long[] data, int chunk) {
     if (data.length == 0) {
@@ -84,12 +94,18 @@ public final class Chunks {
 
   /**
    * Takes pieces from {@code next} (each a blocking receive with the link's timeout) until {@code
-   * length} elements have arrived, handing each to {@code listener}.
+   * length} elements have arrived, handing each to {@code listener}; then counts one message in
+   * {@code stats}.
    *
    * @throws LinkException a piece runs past {@code length}: the two ends' protocols diverge
    */
   public static void receive(
-      int tag, int length, Supplier<long[]> next, ChunkListener listener, String peerName) {
+      LinkStats stats,
+      int tag,
+      int length,
+      Supplier<long[]> next,
+      ChunkListener listener,
+      String peerName) {
     int at = 0;
     do {
       long[] piece = next.get();
@@ -110,5 +126,6 @@ public final class Chunks {
       listener.piece(piece, at);
       at += piece.length;
     } while (at < length);
+    stats.onReceive(8L * length);
   }
 }

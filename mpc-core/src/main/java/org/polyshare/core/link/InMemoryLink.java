@@ -58,27 +58,25 @@ public final class InMemoryLink implements PartyLink {
   @Override
   public ChunkSink openChunked(int tag, int length) {
     checkOpen();
-    ChunkSink sink =
-        Chunks.sink(
-            tag,
-            length,
-            (src, from, count) -> {
-              checkOpen();
-              peer.inbox.deliver(tag, Arrays.copyOfRange(src, from, from + count));
-            });
-    stats.onSend(8L * length);
-    return sink;
+    return Chunks.counted(
+        stats,
+        tag,
+        length,
+        (src, from, count) -> {
+          checkOpen();
+          peer.inbox.deliver(tag, Arrays.copyOfRange(src, from, from + count));
+        });
   }
 
   @Override
   public void receiveLongs(int tag, int length, ChunkListener listener) {
     Chunks.receive(
+        stats,
         tag,
         length,
         () -> Mailbox.asLongs(inbox.take(tag, timeout, peer.name), tag, peer.name),
         listener,
         peer.name);
-    stats.onReceive(8L * length);
   }
 
   @Override

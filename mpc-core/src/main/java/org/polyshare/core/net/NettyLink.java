@@ -206,16 +206,14 @@ public final class NettyLink implements PartyLink {
   public ChunkSink openChunked(int tag, int length) {
     checkTag(tag);
     checkOpen();
-    ChunkSink sink =
-        Chunks.sink(
-            tag,
-            length,
-            (src, from, count) -> {
-              checkSize(8L * count);
-              sendLongs(tag, src, from, count);
-            });
-    stats.onSend(8L * length);
-    return sink;
+    return Chunks.counted(
+        stats,
+        tag,
+        length,
+        (src, from, count) -> {
+          checkSize(8L * count);
+          sendLongs(tag, src, from, count);
+        });
   }
 
   @Override
@@ -296,12 +294,12 @@ public final class NettyLink implements PartyLink {
   public void receiveLongs(int tag, int length, ChunkListener listener) {
     checkTag(tag);
     Chunks.receive(
+        stats,
         tag,
         length,
         () -> Mailbox.asLongs(inbox.take(tag, options.timeout(), peerName), tag, peerName),
         listener,
         peerName);
-    stats.onReceive(8L * length);
   }
 
   @Override
