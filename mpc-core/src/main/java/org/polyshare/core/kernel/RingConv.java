@@ -122,6 +122,76 @@ public final class RingConv {
     RingGemm.multiplyAdd(pool, weights, 0, cols, 0, out, outOff, s.outC(), kk, plane);
   }
 
+  /**
+   * {@code out += } the convolution of input channels {@code [c0, c1)} of image {@code image} with
+   * their weights: the k-block {@code [c0·kH·kW, c1·kH·kW)} of that image's GEMM (a column block of
+   * the weights, the same rows of the patch matrix). Over any partition of the channels the blocks
+   * add up to {@link #conv2dAdd} of the image, bit for bit, so a receiver can convolve the channels
+   * that have arrived while the rest are on the wire. {@code cols} is scratch from {@link
+   * #patchScratch} (rows outside the block are left alone).
+   */
+  public static void conv2dAddChannels(
+      long[] input,
+      long[] weights,
+      long[] out,
+      Conv2dShape s,
+      int image,
+      int c0,
+      int c1,
+      long[] cols) {
+    check(input, weights, out, s);
+    if (image < 0 || image >= s.batch() || c0 < 0 || c1 > s.inC() || c0 > c1) {
+      throw new IllegalArgumentException(
+          "channels [" + c0 + ", " + c1 + ") of image " + image + " are outside " + s);
+    }
+    RingThreads pool = RingThreads.shared();
+    int plane = s.outH() * s.outW();
+    int kk = s.patchSize();
+    int perChannel = s.kH() * s.kW();
+    int inOff = image * s.inC() * s.h() * s.w();
+    int outOff = image * s.outC() * plane;
+    if (isPointwise(s)) {
+      RingGemm.multiplyAdd(
+          pool,
+          weights,
+          c0,
+          s.inC(),
+          input,
+          inOff + c0 * plane,
+          out,
+          outOff,
+          s.outC(),
+          c1 - c0,
+          plane);
+      return;
+    }
+    pool.forEachBlock(
+        c1 - c0,
+        Math.max(1, IM2COL_GRAIN / (perChannel * plane)),
+        (b0, b1) -> im2col(input, inOff, s, cols, c0 + b0, c0 + b1));
+    RingGemm.multiplyAdd(
+        pool,
+        weights,
+        c0 * perChannel,
+        kk,
+        cols,
+        c0 * perChannel * plane,
+        out,
+        outOff,
+        s.outC(),
+        (c1 - c0) * perChannel,
+        plane);
+  }
+
+  /** Scratch for {@link #conv2dAddChannels}: one image's patch matrix, none for a 1×1 conv. */
+  public static long[] patchScratch(Conv2dShape s) {
+    return isPointwise(s) ? null : new long[s.patchSize() * s.outH() * s.outW()];
+  }
+
+  private static boolean isPointwise(Conv2dShape s) {
+    return s.kH() == 1 && s.kW() == 1 && s.stride() == 1 && s.pad() == 0;
+  }
+
   static void im2col(long[] input, int off, Conv2dShape s, long[] cols) {
     im2col(input, off, s, cols, 0, s.inC());
   }

@@ -69,10 +69,37 @@ public final class RingGemm {
       int m,
       int k,
       int n) {
+    multiplyAdd(pool, a, aOff, k, b, bOff, c, cOff, m, k, n);
+  }
+
+  /**
+   * {@code C += A · B} where A is the {@code m×k} block at {@code aOff} of a row-major matrix with
+   * {@code lda ≥ k} columns (a column block: the weights of some input channels); B and C dense.
+   * With the k-blocks of a product applied one by one, {@code Σ_blocks A[:, block]·B[block, :]} is
+   * the whole product, bit for bit (ring sums are exact in any order).
+   */
+  public static void multiplyAddStrided(
+      long[] a, int aOff, int lda, long[] b, int bOff, long[] c, int cOff, int m, int k, int n) {
+    multiplyAdd(RingThreads.shared(), a, aOff, lda, b, bOff, c, cOff, m, k, n);
+  }
+
+  static void multiplyAdd(
+      RingThreads pool,
+      long[] a,
+      int aOff,
+      int lda,
+      long[] b,
+      int bOff,
+      long[] c,
+      int cOff,
+      int m,
+      int k,
+      int n) {
     if (aOff < 0
         || bOff < 0
         || cOff < 0
-        || aOff + (long) m * k > a.length
+        || lda < k
+        || (m > 0 && aOff + (long) (m - 1) * lda + k > a.length)
         || bOff + (long) k * n > b.length
         || cOff + (long) m * n > c.length) {
       throw new IllegalArgumentException(
@@ -90,7 +117,7 @@ public final class RingGemm {
           (q0, q1) -> {
             int i0 = 4 * q0;
             int i1 = Math.min(m, 4 * q1);
-            serial(a, aOff + i0 * k, b, bOff, n, c, cOff + i0 * n, n, i1 - i0, k, n);
+            serial(a, aOff + i0 * lda, lda, b, bOff, n, c, cOff + i0 * n, n, i1 - i0, k, n);
           });
     } else {
       int groups = (n + 7) / 8;
@@ -101,7 +128,7 @@ public final class RingGemm {
           (g0, g1) -> {
             int j0 = 8 * g0;
             int j1 = Math.min(n, 8 * g1);
-            serial(a, aOff, b, bOff + j0, n, c, cOff + j0, n, m, k, j1 - j0);
+            serial(a, aOff, lda, b, bOff + j0, n, c, cOff + j0, n, m, k, j1 - j0);
           });
     }
   }
@@ -113,12 +140,14 @@ public final class RingGemm {
   }
 
   /**
-   * The single-thread product {@code C += A · B}: A dense {@code m×k} at {@code aOff}, B {@code
-   * k×n} with row stride {@code ldb}, C {@code m×n} with row stride {@code ldc}.
+   * The single-thread product {@code C += A · B}: A {@code m×k} at {@code aOff} with row stride
+   * {@code lda}, B {@code k×n} with row stride {@code ldb}, C {@code m×n} with row stride {@code
+   * ldc}.
    */
   private static void serial(
       long[] a,
       int aOff,
+      int lda,
       long[] b,
       int bOff,
       int ldb,
@@ -134,21 +163,21 @@ public final class RingGemm {
         int pEnd = Math.min(k, pp + KB);
         int i = 0;
         for (; i + 3 < m; i += 4) {
-          int aRow = aOff + i * k;
+          int aRow = aOff + i * lda;
           int cStart = cOff + i * ldc + jj;
           int p = pp;
           for (; p + 3 < pEnd; p += 4) {
-            kernel4x4(c, cStart, ldc, b, bOff + p * ldb + jj, ldb, a, aRow + p, k, len);
+            kernel4x4(c, cStart, ldc, b, bOff + p * ldb + jj, ldb, a, aRow + p, lda, len);
           }
           for (; p < pEnd; p++) {
             int bRow = bOff + p * ldb + jj;
             for (int r = 0; r < 4; r++) {
-              axpy1(c, cStart + r * ldc, b, bRow, a[aRow + r * k + p], len);
+              axpy1(c, cStart + r * ldc, b, bRow, a[aRow + r * lda + p], len);
             }
           }
         }
         for (; i < m; i++) {
-          int aRow = aOff + i * k;
+          int aRow = aOff + i * lda;
           int cStart = cOff + i * ldc + jj;
           int p = pp;
           for (; p + 3 < pEnd; p += 4) {

@@ -34,6 +34,21 @@ public abstract class ForwardingPartyLink implements PartyLink {
   }
 
   @Override
+  public ChunkSink openChunked(int tag, int length) {
+    return delegate.openChunked(tag, length);
+  }
+
+  @Override
+  public void receiveLongs(int tag, int length, ChunkListener listener) {
+    delegate.receiveLongs(tag, length, listener);
+  }
+
+  @Override
+  public int chunkLongs() {
+    return delegate.chunkLongs();
+  }
+
+  @Override
   public Duration timeout() {
     return delegate.timeout();
   }

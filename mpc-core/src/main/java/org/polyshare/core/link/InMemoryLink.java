@@ -1,6 +1,7 @@
 package org.polyshare.core.link;
 
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * Both ends of a link inside one JVM, for two parties on two threads. Sends copy the payload, as a
@@ -52,6 +53,30 @@ public final class InMemoryLink implements PartyLink {
     checkOpen();
     stats.onSend(data.length);
     peer.inbox.deliver(tag, data.clone());
+  }
+
+  @Override
+  public ChunkSink openChunked(int tag, int length) {
+    checkOpen();
+    return Chunks.counted(
+        stats,
+        tag,
+        length,
+        (src, from, count) -> {
+          checkOpen();
+          peer.inbox.deliver(tag, Arrays.copyOfRange(src, from, from + count));
+        });
+  }
+
+  @Override
+  public void receiveLongs(int tag, int length, ChunkListener listener) {
+    Chunks.receive(
+        stats,
+        tag,
+        length,
+        () -> Mailbox.asLongs(inbox.take(tag, timeout, peer.name), tag, peer.name),
+        listener,
+        peer.name);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.polyshare.core.link;
 
+import java.util.Arrays;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.LockSupport;
 
@@ -15,6 +16,11 @@ import java.util.concurrent.locks.LockSupport;
  * gigabytes into the emulated wire; what is queued stays bounded). Wrap both ends to shape both
  * directions. The real link's own latency adds on top, so shaped timings are upper bounds of the
  * profile.
+ *
+ * <p>A chunked message ({@link #openChunked}) is shaped piece by piece: each piece occupies the
+ * wire for its own bytes and reaches the peer half a round trip after it left, so the first piece
+ * of a large message arrives after {@code 8·piece/bandwidth + rtt/2} rather than after the whole
+ * message, as on a real wire.
  *
  * <p>Messages reach the inner link strictly in send order (one wire thread takes them from a FIFO
  * queue, arrival times being non-decreasing): the receiving mailboxes rely on per-tag order.
@@ -111,6 +117,25 @@ public final class ShapedLink extends ForwardingPartyLink {
   public void send(int tag, byte[] data) {
     byte[] copy = data.clone();
     schedule(copy.length, () -> delegate.send(tag, copy));
+  }
+
+  @Override
+  public ChunkSink openChunked(int tag, int length) {
+    ChunkSink[] inner = new ChunkSink[1]; // opened on the wire thread when the first piece arrives
+    return Chunks.sink(
+        tag,
+        length,
+        (src, from, count) -> {
+          long[] copy = Arrays.copyOfRange(src, from, from + count);
+          schedule(
+              8L * count,
+              () -> {
+                if (inner[0] == null) {
+                  inner[0] = delegate.openChunked(tag, length);
+                }
+                inner[0].put(copy, 0, count);
+              });
+        });
   }
 
   /** Lets messages already on the wire arrive (bounded by the timeout), then closes. */

@@ -8,10 +8,12 @@ import java.util.function.Supplier;
 
 /**
  * Turns the byte stream into {@link Frame}s. The payload is copied straight from each arriving
- * buffer into a {@code long[]}/{@code byte[]} that grows with what has arrived — doubling from 64
+ * buffer into a {@code long[]}/{@code byte[]} that grows with what has arrived — doubling from 128
  * KiB, the last step exactly to the declared size — so a header declaring 256 MiB costs memory only
- * as the peer really sends it (at most twice the bytes received, plus 64 KiB). Every incoming
- * buffer is released here, so a broken stream cannot leak.
+ * as the peer really sends it (at most twice the bytes received, plus 128 KiB). The first step is a
+ * default piece of a chunked message ({@link org.polyshare.core.link.Chunks#DEFAULT_BYTES}), so
+ * such a piece decodes with no growth copy. Every incoming buffer is released here, so a broken
+ * stream cannot leak.
  *
  * <p>The header is validated before anything is allocated: a length above the cap, an unknown kind,
  * a ring-element payload that is not a whole number of longs or a reserved negative tag is reported
@@ -20,7 +22,7 @@ import java.util.function.Supplier;
  */
 public final class FrameDecoder extends ChannelInboundHandlerAdapter {
   /** First allocation for a payload, in bytes. */
-  static final int INITIAL_BYTES = 64 << 10;
+  static final int INITIAL_BYTES = org.polyshare.core.link.Chunks.DEFAULT_BYTES;
 
   private final int maxPayload;
   private final Supplier<String> peerName;

@@ -39,12 +39,20 @@ public final class Frames {
 
   /** A direct buffer holding the whole frame of ring elements. */
   public static ByteBuf encode(ByteBufAllocator alloc, int tag, long[] data) {
-    int payload = Math.multiplyExact(data.length, 8);
+    return encode(alloc, tag, data, 0, data.length);
+  }
+
+  /** A direct buffer holding the frame of ring elements {@code data[from, from + count)}. */
+  public static ByteBuf encode(ByteBufAllocator alloc, int tag, long[] data, int from, int count) {
+    int payload = Math.multiplyExact(count, 8);
     ByteBuf buf = alloc.directBuffer(HEADER_BYTES + payload);
     try {
       buf.writeIntLE(5 + payload).writeIntLE(tag).writeByte(KIND_LONGS);
       int at = buf.writerIndex();
-      buf.nioBuffer(at, payload).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(data);
+      buf.nioBuffer(at, payload)
+          .order(ByteOrder.LITTLE_ENDIAN)
+          .asLongBuffer()
+          .put(data, from, count);
       buf.writerIndex(at + payload);
       return buf;
     } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package org.polyshare.core.net;
 
 import java.time.Duration;
+import org.polyshare.core.link.Chunks;
 
 /**
  * Settings of a Netty link.
@@ -15,6 +16,9 @@ import java.time.Duration;
  *     org.polyshare.core.link.Mailbox})
  * @param lowWaterMark a blocked sender resumes when fewer bytes than this are queued
  * @param highWaterMark senders block while more bytes than this are queued (the peer is slow)
+ * @param chunkBytes piece size of chunked messages ({@link
+ *     org.polyshare.core.link.PartyLink#sendChunked}), 0 = one piece per message; default from
+ *     {@link org.polyshare.core.link.Chunks#PROPERTY}
  */
 public record LinkOptions(
     Duration timeout,
@@ -23,7 +27,8 @@ public record LinkOptions(
     int maxPayload,
     long maxQueuedBytes,
     int lowWaterMark,
-    int highWaterMark) {
+    int highWaterMark,
+    int chunkBytes) {
 
   /** Default cap on unread received bytes per link: 128 MiB (reading pauses at 64 MiB). */
   public static final long DEFAULT_MAX_QUEUED = 128L << 20;
@@ -32,9 +37,11 @@ public record LinkOptions(
     if (maxPayload <= 0
         || maxQueuedBytes <= 0
         || lowWaterMark <= 0
-        || highWaterMark < lowWaterMark) {
+        || highWaterMark < lowWaterMark
+        || chunkBytes < 0) {
       throw new IllegalArgumentException(
-          "need maxPayload > 0, maxQueuedBytes > 0 and 0 < lowWaterMark <= highWaterMark");
+          "need maxPayload > 0, maxQueuedBytes > 0, 0 < lowWaterMark <= highWaterMark and"
+              + " chunkBytes >= 0");
     }
     if (timeout.isNegative()
         || timeout.isZero()
@@ -54,7 +61,8 @@ public record LinkOptions(
         Frames.DEFAULT_MAX_PAYLOAD,
         DEFAULT_MAX_QUEUED,
         1 << 20,
-        4 << 20);
+        4 << 20,
+        Integer.getInteger(Chunks.PROPERTY, Chunks.DEFAULT_BYTES));
   }
 
   public LinkOptions withTimeout(Duration t) {
@@ -65,17 +73,32 @@ public record LinkOptions(
         maxPayload,
         maxQueuedBytes,
         lowWaterMark,
-        highWaterMark);
+        highWaterMark,
+        chunkBytes);
   }
 
   public LinkOptions withConnectTimeout(Duration t) {
     return new LinkOptions(
-        timeout, t, handshakeTimeout, maxPayload, maxQueuedBytes, lowWaterMark, highWaterMark);
+        timeout,
+        t,
+        handshakeTimeout,
+        maxPayload,
+        maxQueuedBytes,
+        lowWaterMark,
+        highWaterMark,
+        chunkBytes);
   }
 
   public LinkOptions withHandshakeTimeout(Duration t) {
     return new LinkOptions(
-        timeout, connectTimeout, t, maxPayload, maxQueuedBytes, lowWaterMark, highWaterMark);
+        timeout,
+        connectTimeout,
+        t,
+        maxPayload,
+        maxQueuedBytes,
+        lowWaterMark,
+        highWaterMark,
+        chunkBytes);
   }
 
   public LinkOptions withMaxPayload(int bytes) {
@@ -86,16 +109,44 @@ public record LinkOptions(
         bytes,
         maxQueuedBytes,
         lowWaterMark,
-        highWaterMark);
+        highWaterMark,
+        chunkBytes);
   }
 
   public LinkOptions withMaxQueuedBytes(long bytes) {
     return new LinkOptions(
-        timeout, connectTimeout, handshakeTimeout, maxPayload, bytes, lowWaterMark, highWaterMark);
+        timeout,
+        connectTimeout,
+        handshakeTimeout,
+        maxPayload,
+        bytes,
+        lowWaterMark,
+        highWaterMark,
+        chunkBytes);
   }
 
   public LinkOptions withWaterMarks(int low, int high) {
     return new LinkOptions(
-        timeout, connectTimeout, handshakeTimeout, maxPayload, maxQueuedBytes, low, high);
+        timeout,
+        connectTimeout,
+        handshakeTimeout,
+        maxPayload,
+        maxQueuedBytes,
+        low,
+        high,
+        chunkBytes);
+  }
+
+  /** The same options with pieces of {@code bytes} for chunked messages (0 = off). */
+  public LinkOptions withChunkBytes(int bytes) {
+    return new LinkOptions(
+        timeout,
+        connectTimeout,
+        handshakeTimeout,
+        maxPayload,
+        maxQueuedBytes,
+        lowWaterMark,
+        highWaterMark,
+        bytes);
   }
 }

@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.polyshare.core.link.ChunkListener;
+import org.polyshare.core.link.ChunkSink;
+import org.polyshare.core.link.Chunks;
 import org.polyshare.core.link.LinkClosedException;
 import org.polyshare.core.link.LinkException;
 import org.polyshare.core.link.LinkStats;
@@ -190,13 +193,50 @@ public final class NettyLink implements PartyLink {
   public void send(int tag, long[] data) {
     checkTag(tag);
     checkSize(8L * data.length);
+    checkOpen();
+    stats.onSend(8L * data.length);
+    sendLongs(tag, data, 0, data.length);
+  }
+
+  /**
+   * Each piece is a frame of its own, written and flushed at once: it reaches the peer while the
+   * caller prepares the next (see {@link #sendLongs}).
+   */
+  @Override
+  public ChunkSink openChunked(int tag, int length) {
+    checkTag(tag);
+    checkOpen();
+    return Chunks.counted(
+        stats,
+        tag,
+        length,
+        (src, from, count) -> {
+          checkSize(8L * count);
+          sendLongs(tag, src, from, count);
+        });
+  }
+
+  @Override
+  public int chunkLongs() {
+    return Chunks.longsOf(options.chunkBytes());
+  }
+
+  /** The frame of {@code data[from, from + count)}; not counted in the stats (the caller does). */
+  private void sendLongs(int tag, long[] data, int from, int count) {
+    if (count <= CHUNK_LONGS) {
+      awaitWritable();
+      ByteBuf frame = Frames.encode(channel.alloc(), tag, data, from, count);
+      sendLock.lock();
+      try {
+        write(frame, true);
+      } finally {
+        sendLock.unlock();
+      }
+      return;
+    }
     sendLock.lock();
     try {
       awaitWritable();
-      if (data.length <= CHUNK_LONGS) {
-        sendFrame(Frames.encode(channel.alloc(), tag, data), 8L * data.length);
-        return;
-      }
       // A large frame goes out as header + 256 KiB pieces: pooled buffers instead of one huge
       // unpooled allocation, and back-pressure applies between pieces. The send lock keeps the
       // pieces of one frame together. Pieces are written unflushed and the frame is flushed once,
@@ -205,15 +245,13 @@ public final class NettyLink implements PartyLink {
       // though, so the queue is also flushed whenever it has reached the high-water mark, before
       // waiting for it to fall to the low one: a frame of M bytes takes at most
       // 1 + M / (high - low) flushes (3 for 8 MiB at the default 4 MiB / 1 MiB marks).
-      stats.onSend(8L * data.length);
-      write(Frames.header(channel.alloc(), tag, Frames.KIND_LONGS, 8 * data.length), false);
-      for (int from = 0; from < data.length; from += CHUNK_LONGS) {
+      write(Frames.header(channel.alloc(), tag, Frames.KIND_LONGS, 8 * count), false);
+      for (int at = from, end = from + count; at < end; at += CHUNK_LONGS) {
         if (!channel.isWritable()) {
           channel.flush();
           awaitWritable();
         }
-        int n = Math.min(CHUNK_LONGS, data.length - from);
-        write(Frames.longs(channel.alloc(), data, from, n), false);
+        write(Frames.longs(channel.alloc(), data, at, Math.min(CHUNK_LONGS, end - at)), false);
       }
       channel.flush();
     } finally {
@@ -250,6 +288,18 @@ public final class NettyLink implements PartyLink {
     long[] l = Mailbox.asLongs(inbox.take(tag, options.timeout(), peerName), tag, peerName);
     stats.onReceive(8L * l.length);
     return l;
+  }
+
+  @Override
+  public void receiveLongs(int tag, int length, ChunkListener listener) {
+    checkTag(tag);
+    Chunks.receive(
+        stats,
+        tag,
+        length,
+        () -> Mailbox.asLongs(inbox.take(tag, options.timeout(), peerName), tag, peerName),
+        listener,
+        peerName);
   }
 
   @Override

@@ -3,6 +3,7 @@ package org.polyshare.core.protocol;
 import org.polyshare.core.correlation.FixedMaskTriple;
 import org.polyshare.core.correlation.WeightMaskShare;
 import org.polyshare.core.kernel.BilinearMap;
+import org.polyshare.core.kernel.BlockedProduct;
 import org.polyshare.core.kernel.Conv2dShape;
 import org.polyshare.core.kernel.MatMulShape;
 
@@ -164,18 +165,41 @@ public final class FixedWeightLinear {
           "prepared fixed-weight material is single-use; call prepare() again");
     }
     prep.used = true;
-    long[] e;
     if (!ownerHeld) {
-      e = Sharing.open(p, Tags.FIXED_WEIGHT_ONLINE, Arithmetic.sub(x, prep.a));
-    } else if (p.isFirst()) {
-      e = Arithmetic.sub(x, prep.a);
-      Beaver.addInPlace(e, Sharing.receive(p, Tags.FIXED_WEIGHT_ONLINE, e.length));
-    } else {
-      p.link().send(Tags.FIXED_WEIGHT_ONLINE, Arithmetic.sub(x, prep.a));
+      long[] e = Sharing.open(p, Tags.FIXED_WEIGHT_ONLINE, Arithmetic.sub(x, prep.a));
+      long[] z = prep.d.clone();
+      map.applyAdd(e, weightShare, z);
+      return z;
+    }
+    if (!p.isFirst()) {
+      p.link().sendChunked(Tags.FIXED_WEIGHT_ONLINE, Arithmetic.sub(x, prep.a));
       return prep.d.clone();
     }
+    return ownerOnline(p, prep, x);
+  }
+
+  /**
+   * Party 0's online product, overlapped with the wire: party 1's {@code X_1 − A_1} arrives in
+   * pieces; each completes a prefix of {@code E = (X_0 − A_0) + (X_1 − A_1)}, and the product is
+   * linear in E, so {@link BlockedProduct} applies {@code E ⊗ W} block by block (conv: runs of
+   * input channels; matmul: rows or k-blocks) as soon as a block's elements are in — the same sum
+   * as one product, bit for bit.
+   */
+  private long[] ownerOnline(Party p, Prepared prep, long[] x) {
+    long[] e = Arithmetic.sub(x, prep.a);
     long[] z = prep.d.clone();
-    map.applyAdd(e, weightShare, z);
+    BlockedProduct product = new BlockedProduct(map, weightShare, z, p.link().chunkLongs());
+    p.link()
+        .receiveLongs(
+            Tags.FIXED_WEIGHT_ONLINE,
+            e.length,
+            (piece, at) -> {
+              for (int i = 0; i < piece.length; i++) {
+                e[at + i] += piece[i];
+              }
+              product.advance(e, at + piece.length);
+            });
+    product.finish(e);
     return z;
   }
 

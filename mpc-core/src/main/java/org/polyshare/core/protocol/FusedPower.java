@@ -101,76 +101,111 @@ public final class FusedPower {
               + got.getClass().getSimpleName()
               + " where fused power tuples were requested");
     }
-    int f = fracBits;
-    int d = degree;
     long[] r = t.r();
     long offset = p.isFirst() ? 1L << 62 : 0L;
     long[] masked = new long[n];
     for (int i = 0; i < n; i++) {
       masked[i] = z[i] + offset + r[i];
     }
-    long[] other = Sharing.exchange(p, Tags.FUSED_POWER, masked);
-    long[] c = masked; // reused: c = masked + other
-    for (int i = 0; i < n; i++) {
-      c[i] += other[i];
-    }
+    p.link().sendChunked(Tags.FUSED_POWER, masked);
+    long[] c = masked; // reused (the link copied what it sent): c = masked + other
+    Terms terms = new Terms(t, fracBits, degree, req.borrowWidth(), p.isFirst());
+    long[] out = new long[n];
+    // DEALER: the power of each piece is computed as it arrives, overlapping the wire. EXACT: the
+    // borrow DCF runs over the whole batch once c is complete.
     boolean exact = req.exact();
-    int w = req.borrowWidth();
-    long[] beta = null;
+    p.link()
+        .receiveLongs(
+            Tags.FUSED_POWER,
+            n,
+            (piece, at) -> {
+              for (int i = 0; i < piece.length; i++) {
+                c[at + i] += piece[i];
+              }
+              if (!exact) {
+                terms.power(c, null, out, at, at + piece.length);
+              }
+            });
     if (exact) {
       long[] low = new long[n];
-      long lowMask = (1L << f) - 1;
+      long lowMask = (1L << fracBits) - 1;
       for (int i = 0; i < n; i++) {
         low[i] = c[i] & lowMask;
       }
-      beta = Dcf.evaluate(t.borrow(), low);
-    }
-    long[][] binom = binomials(d);
-    long[] dep = t.dependent();
-    long bigK = 1L << (64 - f);
-    long unshift = 1L << (62 - f);
-    long one = p.isFirst() ? 1L : 0L;
-    long[] vPow = new long[d + 1];
-    long[] bv = new long[d];
-    long[] aPow = new long[d + 1];
-    long[] out = new long[n];
-    aPow[0] = 1;
-    vPow[0] = one;
-    for (int i = 0; i < n; i++) {
-      long ci = c[i];
-      long sel = (ci >> 63) ^ -1L; // all ones iff msb(c) = 0, i.e. s = 1
-      long a = (ci >>> f) - unshift;
-      for (int j = 1; j <= d; j++) {
-        aPow[j] = aPow[j - 1] * a;
-      }
-      vPow[1] = dep[i] - (sel & bigK * dep[n + i]);
-      for (int j = 2; j <= d; j++) {
-        vPow[j] = dep[j * n + i] + (sel & dep[(d + j - 1) * n + i]);
-      }
-      if (exact) {
-        int base = i * w;
-        bv[0] = beta[base];
-        for (int l = 1; l < d; l++) {
-          bv[l] = beta[base + l] + (sel & beta[base + d - 1 + l]);
-        }
-        // v^j → w^j = v^j + Σ_{l<j} C(j,l)·β·v^l, from the highest j down (bv holds β·v^l, not
-        // v^l).
-        for (int j = d; j >= 1; j--) {
-          long acc = 0;
-          for (int l = 0; l < j; l++) {
-            acc += binom[j][l] * bv[l];
-          }
-          vPow[j] += acc;
-        }
-      }
-      long sum = 0;
-      for (int j = 0; j <= d; j++) {
-        long term = binom[d][j] * aPow[d - j] * vPow[j];
-        sum += (j & 1) == 0 ? term : -term;
-      }
-      out[i] = sum;
+      terms.power(c, Dcf.evaluate(t.borrow(), low), out, 0, n);
     }
     return out;
+  }
+
+  /**
+   * The local part: from the public {@code c} (and the borrow shares {@code beta} when exact), each
+   * party's share of {@code (a − w)^d} element by element (see the class comment); any split of the
+   * elements gives the same result.
+   */
+  private static final class Terms {
+    private final int f;
+    private final int d;
+    private final int w;
+    private final long[][] binom;
+    private final long[] dep;
+    private final int n;
+    private final long[] vPow;
+    private final long[] bv;
+    private final long[] aPow;
+
+    Terms(FusedPowerTuples t, int fracBits, int degree, int borrowWidth, boolean first) {
+      this.f = fracBits;
+      this.d = degree;
+      this.w = borrowWidth;
+      this.binom = binomials(degree);
+      this.dep = t.dependent();
+      this.n = t.r().length;
+      this.vPow = new long[d + 1];
+      this.bv = new long[d];
+      this.aPow = new long[d + 1];
+      aPow[0] = 1;
+      vPow[0] = first ? 1L : 0L;
+    }
+
+    /** {@code out[i0, i1)} from {@code c[i0, i1)}; {@code beta} null in DEALER mode. */
+    void power(long[] c, long[] beta, long[] out, int i0, int i1) {
+      long bigK = 1L << (64 - f);
+      long unshift = 1L << (62 - f);
+      for (int i = i0; i < i1; i++) {
+        long ci = c[i];
+        long sel = (ci >> 63) ^ -1L; // all ones iff msb(c) = 0, i.e. s = 1
+        long a = (ci >>> f) - unshift;
+        for (int j = 1; j <= d; j++) {
+          aPow[j] = aPow[j - 1] * a;
+        }
+        vPow[1] = dep[i] - (sel & bigK * dep[n + i]);
+        for (int j = 2; j <= d; j++) {
+          vPow[j] = dep[j * n + i] + (sel & dep[(d + j - 1) * n + i]);
+        }
+        if (beta != null) {
+          int base = i * w;
+          bv[0] = beta[base];
+          for (int l = 1; l < d; l++) {
+            bv[l] = beta[base + l] + (sel & beta[base + d - 1 + l]);
+          }
+          // v^j → w^j = v^j + Σ_{l<j} C(j,l)·β·v^l, from the highest j down (bv holds β·v^l, not
+          // v^l).
+          for (int j = d; j >= 1; j--) {
+            long acc = 0;
+            for (int l = 0; l < j; l++) {
+              acc += binom[j][l] * bv[l];
+            }
+            vPow[j] += acc;
+          }
+        }
+        long sum = 0;
+        for (int j = 0; j <= d; j++) {
+          long term = binom[d][j] * aPow[d - j] * vPow[j];
+          sum += (j & 1) == 0 ? term : -term;
+        }
+        out[i] = sum;
+      }
+    }
   }
 
   private static CorrelationRequest.FusedPower request(TruncationMode mode, int n, int f, int d) {

@@ -12,6 +12,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.polyshare.core.correlation.InProcessDealer;
 import org.polyshare.core.kernel.Conv2dShape;
+import org.polyshare.core.link.ChunkListener;
 import org.polyshare.core.link.ForwardingPartyLink;
 import org.polyshare.core.link.PartyLink;
 import org.polyshare.core.link.TwoParties;
@@ -54,6 +55,17 @@ class OpenedValuesUniformityTest {
       long[] l = delegate.receiveLongs(tag);
       received.add(l.clone());
       return l;
+    }
+
+    @Override
+    public void receiveLongs(int tag, int length, ChunkListener listener) {
+      delegate.receiveLongs(
+          tag,
+          length,
+          (piece, at) -> {
+            received.add(piece.clone());
+            listener.piece(piece, at);
+          });
     }
 
     /** Everything received since message {@code from}, flattened. */
