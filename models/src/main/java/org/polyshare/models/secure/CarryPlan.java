@@ -62,6 +62,17 @@ import org.polyshare.models.graph.PolyKerv;
  * floor, weighted): the carry is never less accurate. In EXACT mode {@code y} is exactly {@code ⌊(Σ
  * W_k·⌊z_k/2^s⌋^dp + B) / 2^(dp·f)⌋}, a deterministic function of the weights and the input; {@link
  * SecureLayer#ring} computes the same, so the secure logits equal the int64 forward bit for bit.
+ *
+ * <p><b>Folded Adds</b> ({@link AddFold}). A residual Add whose operands both arrive above f bits
+ * (a product read by the Add alone, left untruncated; a PolyKerv's power) shifts each up to the
+ * larger scale {@code f + s} and truncates the sum once by s. With exact integer operands {@code
+ * A·2^a + B·2^b} (a, b the shifts up), the left shifts are exact while the sum stays below 2^62
+ * (the budget: {@code f + s ≤ SCALE_LIMIT}, else the Add is refused, keeps its operands at f bits
+ * and says why), so the output is {@code ⌊(A·2^a + B·2^b) / 2^s⌋} (plus β ≤ 1 ulp with the dealer):
+ * one floor where the unfolded Add had one per operand, so its error is at most one ulp against the
+ * operands' exact sum, never more than the two truncations it replaces. On ResNet-18 it carries the
+ * stem's power into the first Add and keeps each 1x1 shortcut raw at 2f, so the shortcut costs no
+ * opening and no round of its own.
  */
 public final class CarryPlan {
   /** Activation allowance of the static budget: values up to 2^4 in magnitude. */
