@@ -1,28 +1,55 @@
 package org.polyshare.models.secure;
 
 import java.util.List;
-import org.polyshare.core.correlation.CorrelationRequest;
-import org.polyshare.core.protocol.Arithmetic;
 import org.polyshare.core.protocol.Party;
+import org.polyshare.core.protocol.Truncation;
 
-/** A residual Add: share-wise, local. */
+/**
+ * A residual Add. Local when both operands are at f bits. Folded ({@link CarryPlan.AddFold}) when
+ * they arrive above f bits (a product left untruncated, a carried power): each is shifted up to the
+ * common scale {@code f + s} — a left shift of a share is a share of the shifted value, exactly, as
+ * long as the sum stays in range, which the plan's scale budget and the headroom guard check — and
+ * the sum is truncated by {@code s} in one opening. That one opening replaces the operands' own
+ * truncations (a product's, a downsample conv's, a PolyKerv's second one), so ResNet's Add costs
+ * the round its main branch spent anyway and the shortcut none; and one floor replaces two.
+ */
 final class AddLayer extends SecureLayer {
+  private final CarryPlan.AddFold fold;
+
   AddLayer(Program.Step step, Lowering low) {
     super(step, low);
-  }
-
-  @Override
-  List<CorrelationRequest> linearRequests() {
-    return List.of();
+    this.fold =
+        low.carry() == null
+            ? new CarryPlan.AddFold(step.layer().name(), 0, 0, 0, "local")
+            : low.carry().add(step.layer().name());
+    requests(
+        List.of(), fold.shift() > 0 ? truncation(n(), fold.shift()) : List.of(), List.of(), false);
   }
 
   @Override
   long[] online(Party q, long[][] in) {
-    return Arithmetic.add(in[0], in[1]);
+    long[] sum = aligned(in);
+    return fold.shift() > 0 ? Truncation.truncate(q, sum, fold.shift()) : sum;
   }
 
   @Override
   long[] ring(long[][] in) {
-    return Arithmetic.add(in[0], in[1]);
+    long[] sum = aligned(in);
+    return fold.shift() > 0 ? RingOps.shift(sum, fold.shift()) : sum;
+  }
+
+  /**
+   * {@code (a << leftUp) + (b << rightUp)}, a fresh array (the operands may have other readers).
+   */
+  private long[] aligned(long[][] in) {
+    long[] a = in[0];
+    long[] b = in[1];
+    int lu = fold.leftUp();
+    int ru = fold.rightUp();
+    long[] out = new long[a.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (a[i] << lu) + (b[i] << ru);
+    }
+    return out;
   }
 }

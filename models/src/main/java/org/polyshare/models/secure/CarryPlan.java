@@ -3,13 +3,18 @@ package org.polyshare.models.secure;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.polyshare.core.protocol.FusedPower;
 import org.polyshare.core.protocol.PowerChain;
 import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.models.calib.Headroom;
+import org.polyshare.models.graph.Add;
 import org.polyshare.models.graph.AvgPool;
+import org.polyshare.models.graph.BatchNorm;
 import org.polyshare.models.graph.Conv2d;
 import org.polyshare.models.graph.Flatten;
 import org.polyshare.models.graph.Layer;
@@ -57,6 +62,17 @@ import org.polyshare.models.graph.PolyKerv;
  * floor, weighted): the carry is never less accurate. In EXACT mode {@code y} is exactly {@code ⌊(Σ
  * W_k·⌊z_k/2^s⌋^dp + B) / 2^(dp·f)⌋}, a deterministic function of the weights and the input; {@link
  * SecureLayer#ring} computes the same, so the secure logits equal the int64 forward bit for bit.
+ *
+ * <p><b>Folded Adds</b> ({@link AddFold}). A residual Add whose operands both arrive above f bits
+ * (a product read by the Add alone, left untruncated; a PolyKerv's power) shifts each up to the
+ * larger scale {@code f + s} and truncates the sum once by s. With exact integer operands {@code
+ * A·2^a + B·2^b} (a, b the shifts up), the left shifts are exact while the sum stays below 2^62
+ * (the budget: {@code f + s ≤ SCALE_LIMIT}, else the Add is refused, keeps its operands at f bits
+ * and says why), so the output is {@code ⌊(A·2^a + B·2^b) / 2^s⌋} (plus β ≤ 1 ulp with the dealer):
+ * one floor where the unfolded Add had one per operand, so its error is at most one ulp against the
+ * operands' exact sum, never more than the two truncations it replaces. On ResNet-18 it carries the
+ * stem's power into the first Add and keeps each 1x1 shortcut raw at 2f, so the shortcut costs no
+ * opening and no round of its own.
  */
 public final class CarryPlan {
   /** Activation allowance of the static budget: values up to 2^4 in magnitude. */
@@ -92,13 +108,29 @@ public final class CarryPlan {
     }
   }
 
+  /**
+   * A residual Add whose operands arrive above f bits and are summed there: each is shifted up to
+   * the common scale {@code f + shift} (exact: a left shift of a share is a share of the shifted
+   * value), then ONE truncation by {@code shift} brings the sum to f bits. {@code shift = 0}: both
+   * operands are at f bits and the Add is local.
+   */
+  public record AddFold(String layer, int shift, int leftUp, int rightUp, String why) {
+    /** Truncation openings of the Add online (0 or 1). */
+    public int openings() {
+      return shift > 0 ? 1 : 0;
+    }
+  }
+
   private final Map<String, Integer> excess;
   private final Map<String, Kerv> kervs;
+  private final Map<String, AddFold> adds;
   private final int f;
 
-  private CarryPlan(Map<String, Integer> excess, Map<String, Kerv> kervs, int f) {
+  private CarryPlan(
+      Map<String, Integer> excess, Map<String, Kerv> kervs, Map<String, AddFold> adds, int f) {
     this.excess = excess;
     this.kervs = kervs;
+    this.adds = adds;
     this.f = f;
   }
 
@@ -108,29 +140,127 @@ public final class CarryPlan {
   }
 
   static CarryPlan of(Program program, TruncationMode mode, boolean fusedOn) {
+    // An Add refused (its sum would not fit) makes its operands f-bit tensors, which changes the
+    // producers' lowering: plan again without it. Terminates: each pass refuses one more Add.
+    Map<String, String> refused = new HashMap<>();
+    while (true) {
+      CarryPlan p = attempt(program, mode, fusedOn, refused);
+      if (p != null) {
+        return p;
+      }
+    }
+  }
+
+  /** The plan with the Adds in {@code refused} kept at f bits; null (and one more refused) else. */
+  private static CarryPlan attempt(
+      Program program, TruncationMode mode, boolean fusedOn, Map<String, String> refused) {
     Model m = program.model;
     int f = m.fracBits();
     Map<String, Program.Step> steps = new HashMap<>();
     for (Program.Step s : program.steps) {
-      steps.put(s.layer().name(), s);
+      steps.put(s.outputName(), s);
+    }
+    Set<String> folding = new HashSet<>();
+    if (fusedOn && FusedPower.supports(mode)) {
+      for (Program.Step s : program.steps) {
+        if (s.layer() instanceof Add a
+            && !refused.containsKey(a.name())
+            && aboveF(a.left(), a, m, steps)
+            && aboveF(a.right(), a, m, steps)) {
+          folding.add(a.name());
+        }
+      }
     }
     Map<String, Integer> excess = new HashMap<>();
-    Map<String, Kerv> kervs = new java.util.LinkedHashMap<>();
+    Map<String, Kerv> kervs = new LinkedHashMap<>();
+    Map<String, AddFold> adds = new LinkedHashMap<>();
     excess.put(Model.INPUT, 0);
     for (Program.Step s : program.steps) {
       Layer l = s.layer();
       int in = excess.getOrDefault(l.inputs().get(0), 0);
       int out = 0;
       if (l instanceof PolyKerv p) {
-        Kerv k = decide(p, in, f, mode, fusedOn, m, steps);
+        Kerv k = decide(p, in, f, mode, fusedOn, m, steps, folding);
         kervs.put(p.name(), k);
         out = k.form() == Form.CARRIED ? (p.dp() - 1) * f : 0;
       } else if (l instanceof Flatten) {
         out = in;
+      } else if (isProduct(s) && soleReaderIn(s.outputName(), m, folding)) {
+        out = f + in; // left raw at 2f + in bits: the Add truncates the sum
+      } else if (l instanceof Add a) {
+        AddFold fold = fold(a, excess, f, refused.get(a.name()));
+        if (fold == null) {
+          refused.put(
+              a.name(),
+              "the sum at "
+                  + (f + Math.max(excess.get(a.left()), excess.get(a.right())))
+                  + " bits would exceed "
+                  + SCALE_LIMIT);
+          return null;
+        }
+        adds.put(a.name(), fold);
       }
       excess.put(s.outputName(), out);
     }
-    return new CarryPlan(excess, Collections.unmodifiableMap(kervs), f);
+    return new CarryPlan(
+        excess, Collections.unmodifiableMap(kervs), Collections.unmodifiableMap(adds), f);
+  }
+
+  /** A Conv2d or Linear whose product is not read by a fused ReLU. */
+  private static boolean isProduct(Program.Step s) {
+    return (s.layer() instanceof Conv2d || s.layer() instanceof Linear) && s.fusedRelu() == null;
+  }
+
+  private static boolean soleReaderIn(String tensor, Model m, Set<String> folding) {
+    List<Layer> readers = m.consumers(tensor);
+    return readers.size() == 1 && folding.contains(readers.get(0).name());
+  }
+
+  /**
+   * Whether the Add's operand {@code tensor} can arrive above f bits: a product read by this Add
+   * alone (its truncation moves into the Add's), or a PolyKerv's power (carried when its other
+   * readers absorb it too).
+   */
+  private static boolean aboveF(String tensor, Add a, Model m, Map<String, Program.Step> steps) {
+    Program.Step s = steps.get(tensor);
+    if (s == null) {
+      return false;
+    }
+    if (s.layer() instanceof PolyKerv) {
+      return true;
+    }
+    List<Layer> readers = m.consumers(tensor);
+    return isProduct(s) && readers.size() == 1 && readers.get(0).name().equals(a.name());
+  }
+
+  /** The Add's fold over its operands' scales, or null when the sum does not fit. */
+  private static AddFold fold(Add a, Map<String, Integer> excess, int f, String refusal) {
+    int el = excess.getOrDefault(a.left(), 0);
+    int er = excess.getOrDefault(a.right(), 0);
+    int s = Math.max(el, er);
+    if (s == 0) {
+      return new AddFold(
+          a.name(), 0, 0, 0, refusal != null ? "operands at f bits: " + refusal : "local");
+    }
+    if (f + s > SCALE_LIMIT) {
+      return null;
+    }
+    return new AddFold(
+        a.name(),
+        s,
+        s - el,
+        s - er,
+        "one truncation by "
+            + s
+            + " of "
+            + a.left()
+            + " (at "
+            + (f + el)
+            + ") + "
+            + a.right()
+            + " (at "
+            + (f + er)
+            + ")");
   }
 
   private static Kerv decide(
@@ -140,7 +270,8 @@ public final class CarryPlan {
       TruncationMode mode,
       boolean fusedOn,
       Model m,
-      Map<String, Program.Step> steps) {
+      Map<String, Program.Step> steps,
+      Set<String> folding) {
     int d = p.dp();
     String name = p.name();
     if (!fusedOn) {
@@ -164,14 +295,15 @@ public final class CarryPlan {
           Form.FUSED,
           "a reader's product at " + (d + 1) * f + " bits would exceed " + SCALE_LIMIT);
     }
-    String blocker = blocker(name, m, steps);
+    String blocker = blocker(name, m, steps, folding);
     return blocker == null
         ? new Kerv(name, d, f + in, Form.CARRIED, "readers truncate by " + d * f)
         : new Kerv(name, d, f + in, Form.FUSED, blocker);
   }
 
   /** Why {@code tensor}'s readers cannot take a carried value, or null when they all can. */
-  private static String blocker(String tensor, Model m, Map<String, Program.Step> steps) {
+  private static String blocker(
+      String tensor, Model m, Map<String, Program.Step> steps, Set<String> folding) {
     List<Layer> readers = m.consumers(tensor);
     if (readers.isEmpty()) {
       return "it is the output";
@@ -180,13 +312,14 @@ public final class CarryPlan {
       Program.Step s = steps.get(r.name());
       boolean absorbs =
           r instanceof PolyKerv
+              || folding.contains(r.name())
               || ((r instanceof Conv2d || r instanceof Linear)
                   && s != null
                   && s.fusedRelu() == null)
               || (r instanceof AvgPool a
                   && AvgPoolLayer.exactShift(a, m.shape(a.inputs().get(0))) > 0);
       if (r instanceof Flatten) {
-        String inner = blocker(r.name(), m, steps);
+        String inner = blocker(r.name(), m, steps, folding);
         if (inner != null) {
           return inner;
         }
@@ -211,6 +344,17 @@ public final class CarryPlan {
     return k;
   }
 
+  /** The fold of the Add {@code name}: local (shift 0) unless its operands arrive above f bits. */
+  AddFold add(String name) {
+    AddFold a = adds.get(name);
+    return a != null ? a : new AddFold(name, 0, 0, 0, "local");
+  }
+
+  /** Every residual Add's fold, in evaluation order. */
+  public List<AddFold> adds() {
+    return List.copyOf(adds.values());
+  }
+
   /** Every PolyKerv's lowering, in evaluation order. */
   public List<Kerv> kervs() {
     return List.copyOf(kervs.values());
@@ -226,8 +370,11 @@ public final class CarryPlan {
     for (Headroom.LayerHeadroom row : r.layers()) {
       Layer l = m.has(row.layer()) ? m.layer(row.layer()) : null;
       int scale = row.scaleBits();
-      if (l != null && !(l instanceof Flatten)) {
-        scale += excess(l.inputs().get(0));
+      AddFold fold = adds.get(row.layer());
+      if (fold != null) {
+        scale += fold.shift(); // the sum before its truncation
+      } else if (l != null && !(l instanceof Flatten)) {
+        scale += excess(productInput(m, l));
         Kerv k = kervs.get(l.name());
         if (k != null && k.form() != Form.CHAIN) {
           scale = Math.max(scale, k.degree() * f);
@@ -241,7 +388,26 @@ public final class CarryPlan {
     return new Headroom.Report(r.model(), r.fracBits(), r.samples(), out);
   }
 
-  /** One line per PolyKerv: form, openings online, input shift and the reason. */
+  /**
+   * The tensor whose extra bits set {@code l}'s scale: its input, or for a BatchNorm folded into
+   * the product before it ({@link Model#foldBatchNorm}) that product's input (the folded product is
+   * what holds the value).
+   */
+  private static String productInput(Model m, Layer l) {
+    String in = l.inputs().get(0);
+    if (l instanceof BatchNorm && m.has(in) && m.consumers(in).size() == 1) {
+      Layer p = m.layer(in);
+      if (p instanceof Conv2d || p instanceof Linear) {
+        return p.inputs().get(0);
+      }
+    }
+    return in;
+  }
+
+  /**
+   * One line per PolyKerv (form, openings online, input shift and the reason), then one per
+   * residual Add (folded or local, its truncation shift and why).
+   */
   public String format() {
     StringBuilder sb = new StringBuilder();
     sb.append(
@@ -257,6 +423,22 @@ public final class CarryPlan {
               k.openings(),
               k.inputShift(),
               k.why()));
+    }
+    if (!adds.isEmpty()) {
+      sb.append(
+          String.format(
+              "%-22s %-8s %3s %8s %5s  %s%n", "Add", "form", "", "openings", "shift", "why"));
+      for (AddFold a : adds.values()) {
+        sb.append(
+            String.format(
+                "%-22s %-8s %3s %8d %5d  %s%n",
+                a.layer(),
+                a.shift() > 0 ? "folded" : "local",
+                "",
+                a.openings(),
+                a.shift(),
+                a.why()));
+      }
     }
     return sb.toString();
   }

@@ -14,13 +14,18 @@ import org.polyshare.core.protocol.Truncation;
  * product and truncates by wiring, exactly (floor). In the FSS arm the fused ReLU is {@link
  * FssReluStep} with shift f: the ReLU on the 2f-scale product with its exact truncation folded in
  * (two online rounds, the same floor). A layer reading a carried power ({@link CarryPlan}, {@code
- * e} extra bits) truncates by {@code f + e} in the same opening.
+ * e} extra bits) truncates by {@code f + e} in the same opening. A product whose only reader is a
+ * folded Add ({@link CarryPlan.AddFold}) is left raw at {@code 2f + e} bits: the Add truncates the
+ * sum once.
  */
 final class LinearLayer extends SecureLayer {
   private final OwnedProduct product;
   private final boolean fusedRelu;
   private final boolean fss;
   private final int shift;
+
+  /** Left untruncated for a folded Add. */
+  private final boolean raw;
 
   LinearLayer(Program.Step step, Lowering low, OwnedProduct product) {
     this(step, low, product, ReluMode.GC);
@@ -32,6 +37,7 @@ final class LinearLayer extends SecureLayer {
     this.fusedRelu = step.fusedRelu() != null;
     this.fss = fusedRelu && relu == ReluMode.FSS;
     this.shift = f + carryIn;
+    this.raw = !fusedRelu && low.carry() != null && low.carry().excess(step.outputName()) > 0;
     if (fusedRelu && carryIn != 0) {
       throw new IllegalStateException("a fused ReLU cannot read a carried power");
     }
@@ -44,7 +50,11 @@ final class LinearLayer extends SecureLayer {
           fss ? FssReluStep.requests(n(), f) : List.of(new CorrelationRequest.RandomOt(64 * n())),
           true);
     } else {
-      requests(session, Lists.concat(fixedMask, truncation(n(), shift)), List.of(), false);
+      requests(
+          session,
+          raw ? fixedMask : Lists.concat(fixedMask, truncation(n(), shift)),
+          List.of(),
+          false);
     }
   }
 
@@ -70,7 +80,7 @@ final class LinearLayer extends SecureLayer {
           @Override
           long[] onlineLinear(Party q, long[][] in) {
             long[] z = super.onlineLinear(q, in);
-            return fusedRelu ? z : Truncation.truncate(q, z, shift);
+            return fusedRelu || raw ? z : Truncation.truncate(q, z, shift);
           }
 
           @Override
@@ -86,6 +96,9 @@ final class LinearLayer extends SecureLayer {
   @Override
   long[] ring(long[][] in) {
     long[] z = product.ring(in[0]);
-    return fusedRelu ? RingOps.reluShift(z, f) : RingOps.shift(z, shift);
+    if (fusedRelu) {
+      return RingOps.reluShift(z, f);
+    }
+    return raw ? z : RingOps.shift(z, shift);
   }
 }

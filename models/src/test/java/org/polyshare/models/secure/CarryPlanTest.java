@@ -19,19 +19,50 @@ class CarryPlanTest {
   }
 
   @Test
-  void resNetCarriesEveryBlockPolyKervButTheStemWhoseAddNeedsFBits() {
+  void resNetCarriesEveryPolyKervAndFoldsTheTruncationsOfEachAddWithAShortcutIntoOne() {
     Model m = Zoo.architecture("resnet18-pkn");
     SecureOptions o = SecureOptions.defaults().withTruncation(TruncationMode.EXACT);
-    CarryPlan.Kerv stem = kerv(m, o, "stem");
-    assertEquals(CarryPlan.Form.FUSED, stem.form());
-    assertTrue(stem.why().contains("Add 'l1b0_add'"), stem.why());
-    assertEquals(2, stem.openings());
-    CarryPlan.Kerv conv1 = kerv(m, o, "l2b0_conv1");
-    assertEquals(CarryPlan.Form.CARRIED, conv1.form());
-    assertEquals(1, conv1.openings());
-    for (CarryPlan.Kerv k : CarryPlan.of(m, o).kervs()) {
-      assertEquals(16, k.inputShift(), k + ": no block PolyKerv reads a carried tensor");
+    CarryPlan plan = CarryPlan.of(m, o);
+    for (CarryPlan.Kerv k : plan.kervs()) {
+      assertEquals(CarryPlan.Form.CARRIED, k.form(), k.toString());
+      assertEquals(1, k.openings(), k.toString());
     }
+    assertEquals(32, plan.kerv("l1b0_conv1").inputShift(), "it reads the stem's power at 2f");
+    assertEquals(16, plan.kerv("l1b1_conv1").inputShift(), "an Add's output is at f bits");
+    // the stem's power (32 bits) shifts up 16 to meet l1b0_conv2's raw product (48 bits)
+    CarryPlan.AddFold first = plan.add("l1b0_add");
+    assertEquals(32, first.shift());
+    assertEquals(0, first.leftUp());
+    assertEquals(16, first.rightUp());
+    for (String block : new String[] {"l2b0", "l3b0", "l4b0"}) {
+      CarryPlan.AddFold a = plan.add(block + "_add");
+      assertEquals(32, a.shift(), a.toString());
+      assertEquals(16, a.rightUp(), a + ": the 1x1 shortcut's product is at 2f");
+      assertEquals(16, plan.excess(block + "_down"), "the shortcut stays raw at 2f");
+      assertEquals(32, plan.excess(block + "_conv2"), "the main branch at 3f: it reads a power");
+    }
+    for (String block : new String[] {"l1b1", "l2b1", "l3b1", "l4b1"}) {
+      assertEquals(0, plan.add(block + "_add").shift(), "an identity skip at f bits: local");
+      assertEquals(0, plan.excess(block + "_conv2"), "its conv truncates in its own opening");
+    }
+    CarryPlan off = CarryPlan.of(m, o.withFusedPolyKerv(false));
+    assertTrue(off.adds().stream().allMatch(a -> a.shift() == 0), "off: every Add is local");
+  }
+
+  @Test
+  void anAddWhoseSumWouldNotFitKeepsItsOperandsAtFBitsAndSaysWhy() {
+    // at f = 26 a product sits at 52 bits, past the limit of 50: the Add refuses the fold
+    Model.Builder b = Model.builder("wide", 2, 4, 4).fracBits(26);
+    b.conv("a", 2, 3, 1, 1).conv("main", "a", 2, 3, 1, 1).conv("side", "a", 2, 1, 1, 0);
+    b.add("sum", "main", "side").flatten("flat").linear("fc", 3);
+    CarryPlan plan = CarryPlan.of(b.build(), SecureOptions.defaults());
+    CarryPlan.AddFold sum = plan.add("sum");
+    assertEquals(0, sum.shift(), sum.toString());
+    assertTrue(sum.why().contains("the sum at 52 bits would exceed 50"), sum.why());
+    assertEquals(0, plan.excess("main"));
+    assertEquals(0, plan.excess("side"));
+    assertTrue(
+        plan.format().matches("(?s).*\\nsum +local +0 +0 +operands at f bits.*"), plan.format());
   }
 
   @Test
