@@ -86,6 +86,14 @@ final class GcCommand implements Callable<Integer> {
           "ReLU: right shift (fixed-point truncation) folded into the circuit (default ${DEFAULT-VALUE})")
   int shift;
 
+  @Option(
+      names = "--store",
+      defaultValue = "file",
+      description =
+          "ReLU/max-pool: where the parties keep garbled material, file (memory-mapped, as a party"
+              + " process) or heap (default ${DEFAULT-VALUE})")
+  SharedBench.Store store;
+
   @Mixin RepetitionOptions repetitions = new RepetitionOptions(5, 3);
 
   @Mixin SeedOption seed;
@@ -118,14 +126,17 @@ final class GcCommand implements Callable<Integer> {
     int n = pool ? mode.maxpool : mode.relu;
     SharedBench bench =
         pool
-            ? new SharedBench(GcMaxPool.function(window, shift), "window", shift, n, seed.seed())
-            : new SharedBench(GcRelu.function(shift), "relu", shift, n, seed.seed());
+            ? new SharedBench(
+                GcMaxPool.function(window, shift), "window", shift, n, seed.seed(), store)
+            : new SharedBench(GcRelu.function(shift), "relu", shift, n, seed.seed(), store);
     System.out.printf(
-        "bench gc --%s %d%s --shift %d: %d AND gates per %s, %d warm-up + %d measured reps%n",
+        "bench gc --%s %d%s --shift %d --store %s: %d AND gates per %s, %d warm-up + %d measured"
+            + " reps%n",
         pool ? "maxpool" : "relu",
         n,
         pool ? " --window " + window : "",
         shift,
+        store,
         bench.andGates(),
         pool ? "window" : "relu",
         repetitions.warmup(),

@@ -45,6 +45,13 @@ final class ModelCommand implements Callable<Integer> {
       description = "inputs per inference (default ${DEFAULT-VALUE})")
   int batch;
 
+  @Option(
+      names = "--streamed",
+      description =
+          "streamed offline, as party processes run it: each layer's offline step just before its"
+              + " online step (one layer's material held; offline time is the layers' sum)")
+  boolean streamed;
+
   @Mixin RepetitionOptions repetitions = new RepetitionOptions(3, 2);
 
   @Mixin TruncationOption truncation;
@@ -65,7 +72,7 @@ final class ModelCommand implements Callable<Integer> {
     TruncationMode mode = truncation.mode();
     ModelBenchmark.Run run =
         ModelBenchmark.run(
-            new ModelBenchmark.Settings(model, batch, repetitions.repetitions(), mode));
+            new ModelBenchmark.Settings(model, batch, repetitions.repetitions(), mode, streamed));
     List<LayerRow> layers = layers(run.reps());
     System.out.print(table(layers));
     Report r = report(run, layers);
@@ -164,6 +171,7 @@ final class ModelCommand implements Callable<Integer> {
         .put("parameters", run.model().parameterCount())
         .put("batch", (long) s.batch())
         .put("truncation", s.truncation().name())
+        .put("offline", s.streamed() ? "streamed" : "batch")
         .put("reps", (long) s.reps().measured())
         .put("warmup", (long) s.reps().warmup());
     r.put("setup_ms", Math.max(run.setup0().wallMs(), run.setup1().wallMs()))

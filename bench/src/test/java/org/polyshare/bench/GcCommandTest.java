@@ -30,6 +30,20 @@ class GcCommandTest {
   }
 
   @Test
+  void bothStoresHoldTheSameMaterial() throws Exception {
+    for (String store : new String[] {"file", "heap"}) {
+      JsonObject j = run("--relu", "300", "--store", store);
+      assertEquals(store, j.get("store").getAsString());
+      assertEquals("300 relus, all equal", j.get("checked_against_plain").getAsString());
+      // party 1 per ReLU: 173 ANDs × 4 longs of tables, 64 s-labels and 64 u-labels of 2 longs
+      assertEquals(
+          300L * (4 * 173 + 2 * 64 + 2 * 64) * 8, j.get("evaluator_store_peak_bytes").getAsLong());
+      // party 0 per ReLU: the 64 zero-labels of a
+      assertEquals(300L * 2 * 64 * 8, j.get("garbler_store_peak_bytes").getAsLong());
+    }
+  }
+
+  @Test
   void maxPoolChecksEveryWindow() throws Exception {
     JsonObject j = run("--maxpool", "40", "--window", "2");
     assertEquals("40 windows, all equal", j.get("checked_against_plain").getAsString());

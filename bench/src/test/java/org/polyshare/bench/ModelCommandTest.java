@@ -1,5 +1,6 @@
 package org.polyshare.bench;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,5 +53,23 @@ class ModelCommandTest {
     assertTrue(
         BenchCli.commandLine().execute("model", "--model", "tiny-pkn", "--truncation", "rounded")
             != 0);
+  }
+
+  @Test
+  void streamedOfflineMovesNoBytesBetweenThePhases() {
+    Object[][] seen = new Object[2][];
+    for (boolean streamed : new boolean[] {false, true}) {
+      ModelBenchmark.Run run =
+          ModelBenchmark.run(
+              new ModelBenchmark.Settings(
+                  "tiny-relu", 1, new Repetitions(0, 1), TruncationMode.DEALER, streamed));
+      var r = ModelCommand.report(run, ModelCommand.layers(run.reps())).values();
+      assertEquals(streamed ? "streamed" : "batch", r.get("offline"));
+      assertEquals(true, r.get("top1_agrees"));
+      seen[streamed ? 1 : 0] = new Object[] {r.get("offline_bytes"), r.get("online_bytes")};
+    }
+    // rounds are not compared: a streamed layer's offline messages fall between online ones and
+    // split what counts as one round of online sends (tiny-relu: 3 batch, 4 streamed)
+    assertArrayEquals(seen[0], seen[1], "offline bytes, online bytes");
   }
 }

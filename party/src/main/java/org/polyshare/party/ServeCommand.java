@@ -112,6 +112,14 @@ final class ServeCommand implements Callable<Integer> {
               + " take to finish before they are ended; exit code 0 if none had to be, 3 otherwise (default: ${DEFAULT-VALUE})")
   int drainTimeoutSeconds;
 
+  @Option(
+      names = "--material-dir",
+      description =
+          "where garbled tables and labels wait between the offline and online phases (a fresh"
+              + " subdirectory per session, removed at its end; default: the system's temporary"
+              + " directory)")
+  java.nio.file.Path materialDir;
+
   @Override
   public Integer call() throws Exception {
     PartyService.Settings settings;
@@ -148,6 +156,7 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("party serve: " + e.getMessage());
       return 2;
     }
+    org.polyshare.core.store.MaterialStore.useDirectory(materialDir);
     try (NetTransport transport = NetTransport.create();
         PartyService service =
             new PartyService(

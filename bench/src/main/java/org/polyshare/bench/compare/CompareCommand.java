@@ -155,7 +155,7 @@ public final class CompareCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     String mode =
         inProcess
-            ? "in-process (2 party threads + dealer; every link shaped per profile)"
+            ? "in-process (2 party threads + dealer, streamed offline; links shaped per profile)"
             : "separate JVMs (dealer + 2 parties, TLS on loopback; every link shaped per profile)";
     int runs = arms.size() + 1;
     int total = runs * (1 + 2 * (warmup + repeat));

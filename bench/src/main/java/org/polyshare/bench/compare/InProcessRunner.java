@@ -105,7 +105,9 @@ final class InProcessRunner {
     try {
       ctx.barrier().await();
       PhaseTimer t = PhaseTimer.start(link.stats());
-      SecureSession session = sm.open(party);
+      // streamed offline, as the party processes run it (PartyRunner): one layer's material at a
+      // time, so both parties fit one heap and the two modes measure the same offline
+      SecureSession session = sm.open(party).streamOffline(true);
       PhaseCost setup = t.stop();
       ctx.barrier().await();
       shown.step();
@@ -117,11 +119,12 @@ final class InProcessRunner {
                 long dealt = dealer.trafficTo(id).bytes();
                 source.beginBatch();
                 session.offline();
-                long dealerBytes = dealer.trafficTo(id).bytes() - dealt;
                 ctx.barrier().await();
                 shown.step();
                 shown.begin(label + ": " + reps.label(k) + " online");
                 SecureResult res = session.online(id == 1 ? inputs.get(k) : null);
+                // streamed, the dealer serves during the online phase too
+                long dealerBytes = dealer.trafficTo(id).bytes() - dealt;
                 ctx.barrier().await();
                 shown.step();
                 return new PartyRep(res, dealerBytes);

@@ -20,6 +20,7 @@ import org.polyshare.core.link.PartyLink;
 import org.polyshare.core.link.TwoParties;
 import org.polyshare.core.protocol.Party;
 import org.polyshare.core.ring.FixedPoint;
+import org.polyshare.core.store.MaterialStore;
 
 /**
  * {@code bench gc --relu} and {@code --maxpool}: the shared-input protocol of a {@link GcFunction}
@@ -28,15 +29,30 @@ import org.polyshare.core.ring.FixedPoint;
  * engine is timed from here, around {@link SharedGarbler#garbleChunk} and {@link
  * SharedEvaluator#evaluate}, which do no link traffic. Results are checked against {@code max(0,
  * window…) >> shift} in the clear.
+ *
+ * <p>Each party keeps its material in a {@link MaterialStore} of the chosen {@link Store}: memory
+ * mapped files in the temporary directory, as a party process does, or heap arrays behind the same
+ * interface, so one run can set the two side by side.
  */
 public final class SharedBench {
   private static final Duration TIMEOUT = Duration.ofSeconds(600);
+
+  /** Where the parties keep garbled material: {@code file} (memory-mapped) or {@code heap}. */
+  public enum Store {
+    file,
+    heap;
+
+    MaterialStore open() {
+      return this == file ? MaterialStore.temporary() : MaterialStore.onHeap();
+    }
+  }
 
   /**
    * One party's phases: {@code engine} is the garbling engine inside offline (party 0) or the
    * evaluation inside online (party 1); {@code storedBytes} the material it kept.
    */
-  public record Phases(PhaseCost offline, PhaseCost online, PhaseCost engine, long storedBytes) {}
+  public record Phases(
+      PhaseCost offline, PhaseCost online, PhaseCost engine, long storedBytes, long storePeak) {}
 
   /** One repetition: both parties, the dealer's bytes to both, both output shares. */
   public record Rep(Phases party0, Phases party1, long dealerBytes, long[] share0, long[] share1) {
@@ -58,9 +74,10 @@ public final class SharedBench {
   private final long[] x;
   private final long[] x0;
   private final long[] x1;
+  private final Store store;
 
   /** {@code unit}: what one instance is in the report's keys ({@code relu}, {@code window}). */
-  public SharedBench(GcFunction f, String unit, int shift, int instances, long seed) {
+  public SharedBench(GcFunction f, String unit, int shift, int instances, long seed, Store store) {
     if (instances < 1) {
       throw new IllegalArgumentException("--relu and --maxpool must be >= 1");
     }
@@ -68,6 +85,7 @@ public final class SharedBench {
     this.unit = unit;
     this.shift = shift;
     this.n = instances;
+    this.store = store;
     int values = n * f.valuesPerInstance();
     SplittableRandom rnd = new SplittableRandom(seed);
     x = new long[values];
@@ -113,9 +131,16 @@ public final class SharedBench {
   }
 
   private Side party(TwoPartyRun.PartyContext ctx, InProcessDealer dealer, long[] share) {
+    try (MaterialStore s = store.open()) {
+      return party(ctx, dealer, share, s);
+    }
+  }
+
+  private Side party(
+      TwoPartyRun.PartyContext ctx, InProcessDealer dealer, long[] share, MaterialStore s) {
     int id = ctx.id();
     PartyLink link = ctx.link();
-    Party p = new Party(id, link, dealer.source(id), FixedPoint.defaults());
+    Party p = new Party(id, link, dealer.source(id), FixedPoint.defaults()).withMaterialStore(s);
     ctx.barrier().await();
     PhaseTimer offline = PhaseTimer.start(link.stats());
     PhaseCost engine = PhaseCost.NONE;
@@ -145,7 +170,8 @@ public final class SharedBench {
       engine = eval.stop();
     }
     PhaseCost onlineCost = online.stop();
-    return new Side(new Phases(offlineCost, onlineCost, engine, material.storedBytes()), y);
+    return new Side(
+        new Phases(offlineCost, onlineCost, engine, material.storedBytes(), s.peakBytes()), y);
   }
 
   public Report report(List<Rep> runs) {
@@ -157,7 +183,7 @@ public final class SharedBench {
       garble.add(r.party0().engine());
       evaluate.add(r.party1().engine());
     }
-    Report r = new Report("").put(unit + "s", (long) n);
+    Report r = new Report("").put(unit + "s", (long) n).put("store", store.name());
     if (unit.equals("window")) {
       r.put("window", (long) f.valuesPerInstance());
     }
@@ -176,6 +202,8 @@ public final class SharedBench {
         .put("online_bytes_per_" + unit, (double) (on.bytes01() + on.bytes10()) / n)
         .put("online_rounds", on.rounds())
         .put("garbler_stored_bytes_per_" + unit, (double) last.party0().storedBytes() / n)
-        .put("evaluator_stored_bytes_per_" + unit, (double) last.party1().storedBytes() / n);
+        .put("evaluator_stored_bytes_per_" + unit, (double) last.party1().storedBytes() / n)
+        .put("garbler_store_peak_bytes", last.party0().storePeak())
+        .put("evaluator_store_peak_bytes", last.party1().storePeak());
   }
 }

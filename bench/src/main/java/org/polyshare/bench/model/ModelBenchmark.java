@@ -34,7 +34,16 @@ public final class ModelBenchmark {
 
   private ModelBenchmark() {}
 
-  public record Settings(String model, int batch, Repetitions reps, TruncationMode truncation) {}
+  /**
+   * @param streamed offline as the party processes run it ({@link SecureSession#streamOffline}):
+   *     each layer's offline step just before its online step
+   */
+  public record Settings(
+      String model, int batch, Repetitions reps, TruncationMode truncation, boolean streamed) {
+    public Settings(String model, int batch, Repetitions reps, TruncationMode truncation) {
+      this(model, batch, reps, truncation, false);
+    }
+  }
 
   /**
    * One repetition: each party's secure result (per-layer costs inside) and the plaintext forward.
@@ -108,7 +117,7 @@ public final class ModelBenchmark {
             ctx.id(), ctx.link(), dealer.source(ctx.id()), sm.model().fixedPoint(), s.truncation());
     Barrier barrier = ctx.barrier();
     PhaseTimer setup = PhaseTimer.start(ctx.link().stats());
-    SecureSession session = sm.open(p);
+    SecureSession session = sm.open(p).streamOffline(s.streamed());
     PhaseCost setupCost = setup.stop();
     List<SecureResult> results = new ArrayList<>();
     long[] ring = null;

@@ -2,6 +2,8 @@ package org.polyshare.core.gc;
 
 import static org.polyshare.core.prg.FixedKeyAes.LONGS;
 
+import org.polyshare.core.store.LongFile;
+
 /**
  * Evaluates half-gates garbled circuits made by {@link Garbler}, many instances at once, with the
  * same label and table layout. With active labels {@code Wa}, {@code Wb} and {@code sa = lsb(Wa)},
@@ -31,6 +33,14 @@ public final class Evaluator extends HalfGates {
   /** Evaluates instances {@code firstInstance .. +n−1} (the garbler's numbers) on their tables. */
   public void evaluate(int n, long firstInstance, long[] tables, int tablesOff) {
     sweep(n, firstInstance, tables, tablesOff);
+  }
+
+  /**
+   * As {@link #evaluate(int, long, long[], int)} with the tables in a material file from long
+   * {@code at}, read gate by gate into a reused buffer.
+   */
+  public void evaluate(int n, long firstInstance, LongFile tables, long at) {
+    sweep(n, firstInstance, tables, at);
   }
 
   /** INV gates copy the active label: the garbler flipped the meaning (zero-label ⊕ Δ). */

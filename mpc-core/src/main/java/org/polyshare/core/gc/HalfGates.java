@@ -3,6 +3,7 @@ package org.polyshare.core.gc;
 import com.google.common.base.Preconditions;
 import java.nio.charset.StandardCharsets;
 import org.polyshare.core.prg.FixedKeyAes;
+import org.polyshare.core.store.LongFile;
 
 /**
  * What the two sides of half-gates garbling share: the label slots of many instances of one {@link
@@ -26,6 +27,9 @@ abstract sealed class HalfGates permits Garbler, Evaluator {
   private static final byte[] KEY = "PolyShare GC key".getBytes(StandardCharsets.US_ASCII);
 
   final FixedKeyAes aes = new FixedKeyAes(KEY);
+
+  /** One AND gate's tables read from a file (evaluator), made on first use. */
+  private long[] gateTables;
 
   /**
    * @param blockBytes AES input bytes per instance and AND gate (64 garbling, 32 evaluating)
@@ -78,14 +82,40 @@ abstract sealed class HalfGates permits Garbler, Evaluator {
    * tables are at {@code tablesOff + 4·t·n} (written by the garbler, read by the evaluator).
    */
   final void sweep(int n, long firstInstance, long[] tables, int tablesOff) {
-    Preconditions.checkArgument(n > 0 && n <= capacity, "n = %s outside [1, %s]", n, capacity);
-    Tweaks.checkInstances(firstInstance, n);
     Preconditions.checkArgument(
         tablesOff >= 0 && tablesOff + tableLongs(n) <= tables.length,
         "table array too short: need %s longs from %s, have %s",
         tableLongs(n),
         tablesOff,
         tables.length);
+    sweep(n, firstInstance, tables, tablesOff, null, 0);
+  }
+
+  /**
+   * As {@link #sweep(int, long, long[], int)} with the tables in {@code file} from long {@code at}:
+   * each AND gate's {@code 4n} longs (8 KiB for 256 instances) are copied into one reused buffer
+   * just before the gate, so the gate loop reads a primitive array that sits in L1 and the chunk's
+   * tables pass through the cache once. (Copying a whole chunk's tables first — 1.4 MB for 256
+   * ReLUs — evicts them from L2 before the gates reach them and so reads memory twice.)
+   */
+  final void sweep(int n, long firstInstance, LongFile file, long at) {
+    Preconditions.checkArgument(
+        at >= 0 && at + tableLongs(n) <= file.length(),
+        "table file too short: need %s longs from %s, have %s",
+        tableLongs(n),
+        at,
+        file.length());
+    if (gateTables == null) {
+      gateTables = new long[4 * capacity];
+    }
+    sweep(n, firstInstance, gateTables, 0, file, at);
+  }
+
+  /** The sweep: AND gate {@code t}'s tables from {@code file} (if not null) or {@code tables}. */
+  private void sweep(
+      int n, long firstInstance, long[] tables, int tablesOff, LongFile file, long at) {
+    Preconditions.checkArgument(n > 0 && n <= capacity, "n = %s outside [1, %s]", n, capacity);
+    Tweaks.checkInstances(firstInstance, n);
     final byte[] ops = circuit.ops();
     final int[] s0 = circuit.slotIn0();
     final int[] s1 = circuit.slotIn1();
@@ -105,7 +135,12 @@ abstract sealed class HalfGates permits Garbler, Evaluator {
         }
         case Circuit.INV -> invGate(a, o, len);
         default -> {
-          andGate(a, sl[s1[g]], o, n, firstInstance, t, tables, tablesOff + 4 * t * n);
+          if (file != null) {
+            file.get(at + 4L * t * n, tables, 0, 4 * n);
+            andGate(a, sl[s1[g]], o, n, firstInstance, t, tables, 0);
+          } else {
+            andGate(a, sl[s1[g]], o, n, firstInstance, t, tables, tablesOff + 4 * t * n);
+          }
           t++;
         }
       }

@@ -23,6 +23,9 @@ import org.polyshare.core.store.LongFile;
 public final class SharedEvaluator {
   private SharedEvaluator() {}
 
+  /** Longs of stored labels read per block when loading them into the engine (64 KiB). */
+  private static final int LABEL_BLOCK = 8192;
+
   /** Longs of one instance's record in the store: tables, then s-labels, then u-labels. */
   private static long recordLongs(GcFunction f) {
     return 4L * f.circuit.andCount() + 2L * f.k * SharedGc.BITS + 2L * SharedGc.BITS;
@@ -138,33 +141,23 @@ public final class SharedEvaluator {
     }
     Evaluator ev = new Evaluator(f.circuit, Math.min(SharedGc.CHUNK, n), mat.nonce());
     final long record = recordLongs(f);
-    final long[] rec = new long[(int) (record * ev.capacity())];
+    final long[] block = new long[Math.max(LABEL_BLOCK, 2 * kb)];
     for (int first = 0; first < n; first += ev.capacity()) {
       int m = Math.min(ev.capacity(), n - first);
-      mat.chunks().get(record * first, rec, 0, (int) (record * m));
-      final int sOff = 4 * f.circuit.andCount() * m;
-      final int uOff = sOff + 2 * kb * m;
+      final long at = record * first;
+      final long sAt = at + 4L * f.circuit.andCount() * m;
+      final long uAt = sAt + 2L * kb * m;
       for (int t = 0; t < kb; t++) {
         long[] la = ev.inputLabels(t);
-        long[] ls = ev.inputLabels(kb + SharedGc.BITS + t);
         for (int q = 0; q < m; q++) {
           int src = ((first + q) * kb + t) * 2;
-          int sq = sOff + (q * kb + t) * 2;
           la[2 * q] = aActive[src];
           la[2 * q + 1] = aActive[src + 1];
-          ls[2 * q] = rec[sq];
-          ls[2 * q + 1] = rec[sq + 1];
         }
       }
-      for (int j = 0; j < SharedGc.BITS; j++) {
-        long[] lu = ev.inputLabels(kb + j);
-        for (int q = 0; q < m; q++) {
-          int src = uOff + (q * SharedGc.BITS + j) * 2;
-          lu[2 * q] = rec[src];
-          lu[2 * q + 1] = rec[src + 1];
-        }
-      }
-      ev.evaluate(m, first, rec, 0);
+      loadLabels(ev, mat.chunks(), sAt, m, kb, kb + SharedGc.BITS, block);
+      loadLabels(ev, mat.chunks(), uAt, m, SharedGc.BITS, kb, block);
+      ev.evaluate(m, first, mat.chunks(), at);
       for (int q = 0; q < m; q++) {
         long w = 0;
         for (int j = 0; j < SharedGc.BITS; j++) {
@@ -174,5 +167,28 @@ public final class SharedEvaluator {
       }
     }
     return y;
+  }
+
+  /**
+   * Loads {@code width} input bits per instance into the engine's inputs {@code firstBit ..}: the
+   * labels of instance {@code q}, bit {@code t} are stored at {@code at + (q·width + t)·2}. Reads
+   * whole instances in blocks that fit {@code block} (a small, reused buffer), so the transpose
+   * into the engine's slot arrays runs over a cached primitive array.
+   */
+  private static void loadLabels(
+      Evaluator ev, LongFile file, long at, int m, int width, int firstBit, long[] block) {
+    final int per = 2 * width;
+    final int step = block.length / per;
+    for (int q0 = 0; q0 < m; q0 += step) {
+      int b = Math.min(step, m - q0);
+      file.get(at + (long) per * q0, block, 0, per * b);
+      for (int t = 0; t < width; t++) {
+        long[] l = ev.inputLabels(firstBit + t);
+        for (int q = 0; q < b; q++) {
+          l[2 * (q0 + q)] = block[q * per + 2 * t];
+          l[2 * (q0 + q) + 1] = block[q * per + 2 * t + 1];
+        }
+      }
+    }
   }
 }
