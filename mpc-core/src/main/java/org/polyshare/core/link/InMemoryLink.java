@@ -174,7 +174,9 @@ public final class InMemoryLink implements PartyLink {
         length,
         (src, from, count) -> {
           checkOpen();
-          peer.inbox.deliver(tag, Arrays.copyOfRange(src, from, from + count));
+          long[] piece = Arrays.copyOfRange(src, from, from + count);
+          peer.admit(8L * count, this);
+          peer.inbox.deliver(tag, piece);
         });
   }
 
@@ -184,7 +186,11 @@ public final class InMemoryLink implements PartyLink {
         stats,
         tag,
         length,
-        () -> Mailbox.asLongs(inbox.take(tag, timeout, peer.name), tag, peer.name),
+        () -> {
+          long[] piece = Mailbox.asLongs(inbox.take(tag, timeout, peer.name), tag, peer.name);
+          drained(8L * piece.length);
+          return piece;
+        },
         listener,
         peer.name);
   }

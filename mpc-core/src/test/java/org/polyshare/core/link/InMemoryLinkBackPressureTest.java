@@ -46,6 +46,33 @@ class InMemoryLinkBackPressureTest {
   }
 
   @Test
+  void aChunkedMessageIsHeldToTheCapPieceByPiece() throws Exception {
+    InMemoryLink[] l = InMemoryLink.pair(Duration.ofSeconds(20), CAP);
+    int n = 1000; // 8000 B in pieces of 40 longs (320 B): three pieces fit the cap
+    long[] data = new long[n];
+    for (int i = 0; i < n; i++) {
+      data[i] = 7L * i;
+    }
+    CompletableFuture<Void> sender =
+        CompletableFuture.runAsync(
+            () -> {
+              ChunkSink sink = l[0].openChunked(4, n);
+              for (int at = 0; at < n; at += 40) {
+                sink.put(data, at, 40);
+              }
+            });
+    Thread.sleep(200);
+    assertFalse(sender.isDone(), "the sender waits for the reader, it does not queue 8000 B");
+    assertEquals(3 * 320, l[1].queuedBytes());
+    long[] got = new long[n];
+    l[1].receiveLongs(4, n, (piece, at) -> System.arraycopy(piece, 0, got, at, piece.length));
+    sender.get(10, TimeUnit.SECONDS);
+    assertArrayEquals(data, got);
+    assertEquals(3 * 320, l[1].peakQueuedBytes());
+    assertEquals(0, l[1].queuedBytes());
+  }
+
+  @Test
   void aSenderWaitsUntilTheReaderTakesAMessage() throws Exception {
     InMemoryLink[] l = InMemoryLink.pair(Duration.ofSeconds(20), CAP);
     l[0].send(1, new byte[600]);
