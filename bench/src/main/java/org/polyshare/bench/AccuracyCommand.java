@@ -3,7 +3,6 @@ package org.polyshare.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.polyshare.bench.accuracy.AccuracyReport;
 import org.polyshare.bench.accuracy.DifferingPrediction;
@@ -11,6 +10,8 @@ import org.polyshare.bench.accuracy.IdxDataset;
 import org.polyshare.bench.accuracy.InProcessAccuracy;
 import org.polyshare.bench.accuracy.ModelArgument;
 import org.polyshare.bench.accuracy.ProcessesAccuracy;
+import org.polyshare.bench.accuracy.ReluModeConverter;
+import org.polyshare.bench.accuracy.RunHeader;
 import org.polyshare.bench.accuracy.Scores;
 import org.polyshare.bench.accuracy.SecurePass;
 import org.polyshare.bench.harness.PhaseTimer;
@@ -20,6 +21,7 @@ import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.data.Mnist;
 import org.polyshare.models.eval.PlainEvaluator;
 import org.polyshare.models.graph.Model;
+import org.polyshare.models.secure.ReluMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,8 +33,9 @@ import picocli.CommandLine.Option;
  *
  * <p>Mode {@code processes} (default, {@link ProcessesAccuracy}): a dealer JVM and two {@code party
  * run} JVMs over mutual TLS on loopback, in chunks of {@code --chunk} images per pair of party
- * processes, batch 1. Mode {@code in_process} ({@link InProcessAccuracy}): both parties as threads
- * of this JVM; party 0 gets the model, party 1 only its architecture (no weights) and the images.
+ * processes, {@code --batch} images per secure inference. Mode {@code in_process} ({@link
+ * InProcessAccuracy}): both parties as threads of this JVM; party 0 gets the model, party 1 only
+ * its architecture (no weights) and the images.
  */
 @Command(
     name = "accuracy",
@@ -82,16 +85,25 @@ final class AccuracyCommand implements Callable<Integer> {
   @Option(
       names = "--batch",
       defaultValue = "100",
-      description = "Images per secure inference (default ${DEFAULT-VALUE}).")
+      description = "Images per secure inference, both modes (default ${DEFAULT-VALUE}).")
   int batch;
+
+  @Option(
+      names = "--relu",
+      defaultValue = "gc",
+      paramLabel = "gc|fss",
+      converter = ReluModeConverter.class,
+      description =
+          "ReLU and max-pool by gc (garbled circuits; default) or fss (the dealer's DCF keys).")
+  ReluMode relu;
 
   @Option(
       names = "--mode",
       defaultValue = "processes",
       description =
           "processes (default): dealer + party 0 + party 1 JVMs over mutual TLS on"
-              + " loopback, batch 1, the given --truncation; in_process: two party threads over an"
-              + " in-memory link with an in-process dealer (any --batch, --truncation).")
+              + " loopback; in_process: two party threads over an in-memory link with an"
+              + " in-process dealer. Both take --batch, --truncation and --relu.")
   Mode mode;
 
   @Option(
@@ -127,6 +139,10 @@ final class AccuracyCommand implements Callable<Integer> {
       description = "Also write the results as Markdown (with the differing predictions).")
   Path markdown;
 
+  private RunHeader header;
+  private int runBatch;
+  private double plainMsPerImage;
+
   @Override
   public Integer call() throws Exception {
     Model model = ModelArgument.load(modelFile.toString());
@@ -136,39 +152,49 @@ final class AccuracyCommand implements Callable<Integer> {
     IdxDataset set = dataset != null ? IdxDataset.named(dataset) : IdxDataset.guess(data);
     Mnist.Split test = set.test(data).head(limit);
     int n = test.n();
-    int b = mode == Mode.in_process ? Math.min(batch, n) : 1;
+    int b = Math.max(1, Math.min(batch, n));
+    runBatch = b;
+    header =
+        new RunHeader(
+            model,
+            modelFile.toString(),
+            set,
+            mode.name(),
+            mode == Mode.processes,
+            truncation,
+            relu);
 
     PhaseTimer plainTime = PhaseTimer.start();
     double[][] plain = new double[n][];
     for (int i = 0; i < n; i++) {
       plain[i] = PlainEvaluator.forward(model, test.image(i));
     }
-    double plainMs = plainTime.stop().wallMs();
+    plainMsPerImage = plainTime.stop().wallMs() / n;
 
     SecurePass secure = new SecurePass(n);
     PhaseTimer secureTime = PhaseTimer.start();
+    long t0 = System.nanoTime();
+    int inferences;
     if (mode == Mode.in_process) {
-      InProcessAccuracy.run(model, architectureOnly(model), test, b, truncation, secure);
+      InProcessAccuracy.run(model, architectureOnly(model), test, b, truncation, relu, secure);
+      inferences = (n + b - 1) / b;
     } else {
-      ProcessesAccuracy.run(
-          model, test, chunk, Duration.ofSeconds(timeoutSeconds), truncation, secure);
+      ProcessesAccuracy.Settings s =
+          new ProcessesAccuracy.Settings(
+              chunk, b, Duration.ofSeconds(timeoutSeconds), truncation, relu);
+      // after each chunk the --json/--md files hold the prefix done so far
+      inferences =
+          ProcessesAccuracy.run(
+              model,
+              test,
+              s,
+              secure,
+              (k, inf) ->
+                  results(test.head(k), plain, secure, inf, (System.nanoTime() - t0) / 1e6, false));
     }
     double secureMs = secureTime.stop().wallMs();
-    double[][] logits = secure.logits();
-    List<DifferingPrediction> differing = DifferingPrediction.of(model, test, plain, logits);
-    Report r = report(model, set, Scores.of(plain, logits, test.labels()), b, secure, secureMs);
-    AccuracyReport full = new AccuracyReport(r, differing);
-    r.put("plaintext_ms_per_image", plainMs / n)
-        .put("differing_near_ties", (long) differing.size() - full.unexplained())
-        .put("differing_beyond_error_bound", full.unexplained());
-    r.print(System.out);
-    System.out.print(full.differingMarkdown());
-    if (json != null) {
-      Report.write(json, full.json());
-    }
-    if (markdown != null) {
-      Report.write(markdown, full.markdown());
-    }
+    AccuracyReport full = results(test, plain, secure, inferences, secureMs, true);
+    writeFiles(full);
     if (full.unexplained() > 0) {
       System.err.println(
           "bench accuracy: "
@@ -179,42 +205,42 @@ final class AccuracyCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Report report(
-      Model model, IdxDataset set, Scores s, int b, SecurePass secure, double secureMs) {
-    int n = s.images();
-    return new Report(
-            String.format(
-                Locale.ROOT,
-                "bench accuracy: model %s (%s), %d %s test images,"
-                    + " mode %s, f = %d, truncation %s, batch %d; %s",
-                model.name(),
-                modelFile,
-                n,
-                set.title(),
-                mode,
-                model.fracBits(),
-                truncation,
-                b,
-                mode == Mode.processes
-                    ? "offline is the slower party's, online party 1's; secure time includes JVM starts"
-                    : "times on party 1's clock"))
-        .put("model", model.name())
-        .put("file", modelFile.toString())
-        .put("dataset", set.title())
-        .put("images", (long) n)
-        .put("mode", mode.name())
-        .put("frac_bits", (long) model.fracBits())
-        .put("truncation", truncation.name())
-        .put("batch", (long) b)
-        .put("plaintext_accuracy", s.plainAccuracy())
-        .put("secure_accuracy", s.secureAccuracy())
-        .put("differing_predictions", (long) s.differing())
-        .put("max_logit_error", s.maxLogitError())
-        .put("max_logit_error_ulps", s.maxLogitError() * Math.scalb(1.0, model.fracBits()))
-        .put("max_abs_logit", s.maxAbsLogit())
-        .put("secure_ms_per_image", secureMs / n)
-        .put("offline_ms_per_image", secure.offlineNanos() / 1e6 / n)
-        .put("online_ms_per_image", secure.onlineNanos() / 1e6 / n);
+  /** The report of the first {@code test.n()} images (written to the files unless final). */
+  private AccuracyReport results(
+      Mnist.Split test,
+      double[][] plainAll,
+      SecurePass secure,
+      int inferences,
+      double secureMs,
+      boolean last)
+      throws java.io.IOException {
+    int k = test.n();
+    double[][] plain = java.util.Arrays.copyOf(plainAll, k);
+    double[][] logits = secure.logits(k);
+    List<DifferingPrediction> differing =
+        DifferingPrediction.of(header.model(), test, plain, logits);
+    Report r = header.report(Scores.of(plain, logits, test.labels()), runBatch, secure, secureMs);
+    AccuracyReport full = new AccuracyReport(r, differing);
+    r.put("secure_inferences", (long) inferences)
+        .put("plaintext_ms_per_image", plainMsPerImage)
+        .put("differing_near_ties", (long) differing.size() - full.unexplained())
+        .put("differing_beyond_error_bound", full.unexplained());
+    if (last) {
+      r.print(System.out);
+      System.out.print(full.differingMarkdown());
+    } else {
+      writeFiles(full);
+    }
+    return full;
+  }
+
+  private void writeFiles(AccuracyReport full) throws java.io.IOException {
+    if (json != null) {
+      Report.write(json, full.json());
+    }
+    if (markdown != null) {
+      Report.write(markdown, full.markdown());
+    }
   }
 
   /** What the client may know: the public architecture, a model with no parameter arrays. */

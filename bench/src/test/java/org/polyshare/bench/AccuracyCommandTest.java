@@ -34,7 +34,7 @@ class AccuracyCommandTest {
   }
 
   private static double field(String json, String key) {
-    Matcher m = Pattern.compile("\"" + key + "\": ([-0-9.eE]+)").matcher(json);
+    Matcher m = Pattern.compile("\"" + key + "\": ([-+0-9.eE]+)").matcher(json);
     assertTrue(m.find(), key + " missing in " + json);
     return Double.parseDouble(m.group(1));
   }
@@ -84,11 +84,7 @@ class AccuracyCommandTest {
   @Test
   void defaultModeRunsDealerAndPartiesAsSeparateJvms() throws Exception {
     Path mnist = mnistDir();
-    Path root = SeparateJvmRunner.projectRoot();
-    Assumptions.assumeTrue(
-        Files.isRegularFile(root.resolve("party/target/polyshare-party.jar"))
-            && Files.isRegularFile(root.resolve("dealer/target/polyshare-dealer.jar")),
-        "needs the packaged dealer and party jars (mvn package / verify): skipping");
+    assumePackagedJars();
     Path json = dir.resolve("processes.json");
     // two chunks: the dealer serves two sessions, each with its own pair of party JVMs
     int code =
@@ -183,17 +179,7 @@ class AccuracyCommandTest {
   @Test
   void reportsSecureAgainstPlaintextOnMnistShapedImages() throws Exception {
     int n = 12;
-    SplittableRandom rng = new SplittableRandom(5);
-    byte[] px = new byte[n * 784];
-    for (int i = 0; i < px.length; i++) {
-      px[i] = (byte) rng.nextInt(256);
-    }
-    byte[] labels = new byte[n];
-    for (int i = 0; i < n; i++) {
-      labels[i] = (byte) (i % 10);
-    }
-    Files.write(dir.resolve("t10k-images-idx3-ubyte"), idx(new int[] {n, 28, 28}, px));
-    Files.write(dir.resolve("t10k-labels-idx1-ubyte"), idx(new int[] {n}, labels));
+    randomImages(dir, n);
     Model m = Zoo.load("lenet5-pkn");
     Path onnx = dir.resolve("m.onnx");
     OnnxExporter.write(m, onnx);
@@ -222,5 +208,92 @@ class AccuracyCommandTest {
     double err = field(j, "max_logit_error");
     // Fixed point at f = 16 through four squarings: a small relative error, but not zero.
     assertTrue(err > 0 && err < 1e-3 * field(j, "max_abs_logit"), j);
+  }
+
+  private static void assumePackagedJars() {
+    Path root = SeparateJvmRunner.projectRoot();
+    Assumptions.assumeTrue(
+        Files.isRegularFile(root.resolve("party/target/polyshare-party.jar"))
+            && Files.isRegularFile(root.resolve("dealer/target/polyshare-dealer.jar")),
+        "needs the packaged dealer and party jars (mvn package / verify): skipping");
+  }
+
+  /** {@code n} random MNIST-shaped images with labels 0..9 in {@code dir}. */
+  private static void randomImages(Path dir, int n) throws Exception {
+    SplittableRandom rng = new SplittableRandom(5);
+    byte[] px = new byte[n * 784];
+    for (int i = 0; i < px.length; i++) {
+      px[i] = (byte) rng.nextInt(256);
+    }
+    byte[] labels = new byte[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = (byte) (i % 10);
+    }
+    Files.write(dir.resolve("t10k-images-idx3-ubyte"), idx(new int[] {n, 28, 28}, px));
+    Files.write(dir.resolve("t10k-labels-idx1-ubyte"), idx(new int[] {n}, labels));
+  }
+
+  private String run(String... args) throws Exception {
+    Path json = dir.resolve("run-" + System.nanoTime() + ".json");
+    String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+    all[args.length] = "--json";
+    all[args.length + 1] = json.toString();
+    assertEquals(0, new CommandLine(new AccuracyCommand()).execute(all));
+    return Files.readString(json);
+  }
+
+  /**
+   * Processes mode with {@code --batch 4} over 6 images: the party reports hold 2 secure inferences
+   * of 4 (the second padded), the report says so, and each image's secure prediction is checked
+   * against plaintext. {@code --relu} reaches the parties: FSS's online traffic is a fraction of
+   * the garbled circuits' (64 labels of 16 bytes per ReLU input).
+   */
+  @Test
+  void processesModeBatchesImagesAndRunsTheChosenReluArm() throws Exception {
+    assumePackagedJars();
+    String[] common = reluModelOn(6, "--batch", "4", "--chunk", "6", "--timeout", "120", "--relu");
+    String fss = run(append(common, "fss"));
+    String gc = run(append(common, "gc"));
+    for (String j : new String[] {fss, gc}) {
+      assertEquals(6, (int) field(j, "images"), j);
+      assertEquals(4, (int) field(j, "batch"), j);
+      assertEquals(2, (int) field(j, "secure_inferences"), j);
+      assertEquals(0, (int) field(j, "differing_beyond_error_bound"), j);
+      assertTrue(field(j, "max_logit_error") < 0.05, j);
+    }
+    assertTrue(fss.contains("\"relu\": \"fss\""), fss);
+    assertTrue(gc.contains("\"relu\": \"gc\""), gc);
+    assertTrue(
+        2 * field(fss, "online_bytes_per_image") < field(gc, "online_bytes_per_image"), fss + gc);
+  }
+
+  /** In process, {@code --relu} picks the arm too: the same predictions, other online bytes. */
+  @Test
+  void inProcessModeRunsTheChosenReluArm() throws Exception {
+    String[] common = reluModelOn(3, "--batch", "2", "--mode", "in_process", "--relu");
+    String fss = run(append(common, "FSS"));
+    String gc = run(append(common, "gc"));
+    assertEquals(2, (int) field(fss, "secure_inferences"), fss);
+    assertEquals(0, (int) field(fss, "differing_beyond_error_bound"), fss);
+    assertEquals(0, (int) field(gc, "differing_beyond_error_bound"), gc);
+    assertTrue(
+        2 * field(fss, "online_bytes_per_image") < field(gc, "online_bytes_per_image"), fss + gc);
+  }
+
+  /** lenet5-relu as ONNX and {@code n} random images in dir: its --model, --data, then rest. */
+  private String[] reluModelOn(int n, String... rest) throws Exception {
+    randomImages(dir, n);
+    Path onnx = dir.resolve("relu.onnx");
+    OnnxExporter.write(Zoo.load("lenet5-relu"), onnx);
+    String[] head = {"--model", onnx.toString(), "--data", dir.toString()};
+    String[] all = java.util.Arrays.copyOf(head, head.length + rest.length);
+    System.arraycopy(rest, 0, all, head.length, rest.length);
+    return all;
+  }
+
+  private static String[] append(String[] a, String last) {
+    String[] r = java.util.Arrays.copyOf(a, a.length + 1);
+    r[a.length] = last;
+    return r;
   }
 }

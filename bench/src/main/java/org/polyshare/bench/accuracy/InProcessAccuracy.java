@@ -5,6 +5,7 @@ import org.polyshare.core.protocol.InProcessSession;
 import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.models.data.Mnist;
 import org.polyshare.models.graph.Model;
+import org.polyshare.models.secure.ReluMode;
 import org.polyshare.models.secure.SecureModel;
 import org.polyshare.models.secure.SecureOptions;
 import org.polyshare.models.secure.SecureResult;
@@ -26,17 +27,19 @@ public final class InProcessAccuracy {
       Mnist.Split test,
       int batch,
       TruncationMode truncation,
+      ReluMode relu,
       SecurePass secure) {
     int n = test.n();
-    SecureOptions opts = SecureOptions.defaults().withTruncation(truncation);
+    SecureOptions opts = SecureOptions.defaults().withTruncation(truncation).withRelu(relu);
     SecureModel sm0 = SecureModel.compile(owner, batch, opts);
     SecureModel sm1 = SecureModel.compile(client, batch, opts);
     int batches = (n + batch - 1) / batch;
     InProcessSession session =
         new InProcessSession(owner.fixedPoint(), truncation, Duration.ofSeconds(300));
     System.err.printf(
-        "secure inference of %d images (mode in_process, f = %d, truncation %s," + " batch %d)%n",
-        n, owner.fracBits(), truncation, batch);
+        "secure inference of %d images (mode in_process, f = %d, truncation %s, ReLU by %s,"
+            + " batch %d)%n",
+        n, owner.fracBits(), truncation, relu, batch);
     session.run(
         p -> {
           SecureSession s = sm0.open(p);
@@ -57,6 +60,8 @@ public final class InProcessAccuracy {
             s.offline();
             SecureResult res = s.online(in);
             secure.addTimes(res.offlineNanos(), res.onlineNanos());
+            secure.addOnlineBytes(
+                res.onlineTraffic().bytesSent() + res.onlineTraffic().bytesReceived());
             for (int j = 0; j < batch && lo + j < n; j++) {
               secure.logits(lo + j, res.logits()[j]);
             }

@@ -49,6 +49,9 @@ public final class SeparateJvmRunner implements AutoCloseable {
   /** The parties' {@code --relu}: gc unless set. */
   private ReluMode relu = ReluMode.GC;
 
+  /** The parties' {@code --batch}: inputs per secure inference, 1 unless set. */
+  private int batch = 1;
+
   /** Child JVMs still running, stopped by a shutdown hook if this JVM is interrupted (Ctrl-C). */
   private static final List<Process> CHILDREN = Collections.synchronizedList(new ArrayList<>());
 
@@ -241,6 +244,18 @@ public final class SeparateJvmRunner implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Runs {@code size} inputs per secure inference (both get {@code --batch}); party 1's input file
+   * then holds {@code inferences × size} inputs.
+   */
+  public SeparateJvmRunner batch(int size) {
+    if (size < 1) {
+      throw new IllegalArgumentException("batch must be >= 1, got " + size);
+    }
+    this.batch = size;
+    return this;
+  }
+
   public Reports runParties(
       String model, String session, Path input, int inferences, IntConsumer onInference)
       throws IOException, InterruptedException {
@@ -263,6 +278,8 @@ public final class SeparateJvmRunner implements AutoCloseable {
             truncation.name().toLowerCase(java.util.Locale.ROOT),
             "--relu",
             relu.name().toLowerCase(java.util.Locale.ROOT),
+            "--batch",
+            Integer.toString(batch),
             "--threads",
             Integer.toString(org.polyshare.core.kernel.RingThreads.shared().threads()));
     List<String> a0 =
