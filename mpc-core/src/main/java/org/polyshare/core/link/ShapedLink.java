@@ -22,6 +22,10 @@ import java.util.concurrent.locks.LockSupport;
  * of a large message arrives after {@code 8·piece/bandwidth + rtt/2} rather than after the whole
  * message, as on a real wire.
  *
+ * <p>Traffic is counted at this end when the party sends or receives ({@link #stats}), not when the
+ * emulated wire hands a message over: a meter that reads the counters around a phase then sees
+ * exactly that phase's sends, as at an unshaped link, whatever is still in flight.
+ *
  * <p>Messages reach the inner link strictly in send order (one wire thread takes them from a FIFO
  * queue, arrival times being non-decreasing): the receiving mailboxes rely on per-tag order.
  */
@@ -31,6 +35,7 @@ public final class ShapedLink extends ForwardingPartyLink {
   private final LinkedBlockingQueue<InFlight> queue = new LinkedBlockingQueue<>();
   private final long halfRttNanos;
   private long wireFreeAt;
+  private final LinkStats stats = new LinkStats();
   private volatile LinkException failure;
   private volatile boolean closing;
 
@@ -110,19 +115,22 @@ public final class ShapedLink extends ForwardingPartyLink {
   @Override
   public void send(int tag, long[] data) {
     long[] copy = data.clone();
+    stats.onSend(8L * copy.length);
     schedule(8L * copy.length, () -> delegate.send(tag, copy));
   }
 
   @Override
   public void send(int tag, byte[] data) {
     byte[] copy = data.clone();
+    stats.onSend(copy.length);
     schedule(copy.length, () -> delegate.send(tag, copy));
   }
 
   @Override
   public ChunkSink openChunked(int tag, int length) {
     ChunkSink[] inner = new ChunkSink[1]; // opened on the wire thread when the first piece arrives
-    return Chunks.sink(
+    return Chunks.counted(
+        stats,
         tag,
         length,
         (src, from, count) -> {
@@ -136,6 +144,32 @@ public final class ShapedLink extends ForwardingPartyLink {
                 inner[0].put(copy, 0, count);
               });
         });
+  }
+
+  @Override
+  public long[] receiveLongs(int tag) {
+    long[] l = delegate.receiveLongs(tag);
+    stats.onReceive(8L * l.length);
+    return l;
+  }
+
+  @Override
+  public byte[] receiveBytes(int tag) {
+    byte[] b = delegate.receiveBytes(tag);
+    stats.onReceive(b.length);
+    return b;
+  }
+
+  @Override
+  public void receiveLongs(int tag, int length, ChunkListener listener) {
+    delegate.receiveLongs(tag, length, listener);
+    stats.onReceive(8L * length);
+  }
+
+  /** Counted at this end when sent and when received (see the class comment). */
+  @Override
+  public LinkStats stats() {
+    return stats;
   }
 
   /** Lets messages already on the wire arrive (bounded by the timeout), then closes. */

@@ -31,6 +31,29 @@ class ShapedLinkTest {
   }
 
   @Test
+  void trafficIsCountedWhenThePartySendsNotWhenTheWireDelivers() {
+    // A meter reads the counters right after a phase's sends: with 200 ms of emulated latency the
+    // messages are still in flight, yet they belong to this phase (and to one round each way).
+    NetworkProfile p = new NetworkProfile("far", 0, Duration.ofMillis(400));
+    InMemoryLink[] raw = InMemoryLink.pair(Duration.ofSeconds(10));
+    PartyLink a = ShapedLink.wrap(raw[0], p);
+    PartyLink b = ShapedLink.wrap(raw[1], p);
+    a.send(1, new long[100]);
+    a.openChunked(2, 30).put(new long[30], 0, 30);
+    assertEquals(1040, a.stats().bytesSent(), "counted at the send, before delivery");
+    assertEquals(2, a.stats().messagesSent());
+    assertEquals(1, a.stats().rounds());
+    assertEquals(0, raw[1].stats().bytesReceived(), "still on the emulated wire");
+    assertEquals(100, b.receiveLongs(1).length);
+    long[] got = new long[30];
+    b.receiveLongs(2, 30, (piece, at) -> System.arraycopy(piece, 0, got, at, piece.length));
+    assertEquals(1040, b.stats().bytesReceived());
+    assertEquals(2, b.stats().messagesReceived());
+    a.close();
+    b.close();
+  }
+
+  @Test
   void bandwidthBoundsLargeTransfersAndKeepsOrder() {
     // 4 messages of 1 MB at 100 Mbit/s need at least 4 * 80 ms on the wire.
     NetworkProfile p = new NetworkProfile("slow", 100_000_000L, Duration.ZERO);
