@@ -102,13 +102,7 @@ final class RunCommand implements Callable<Integer> {
       description = "write this party's timings (and party 1's logits) as JSON")
   Path json;
 
-  @Option(
-      names = "--material-dir",
-      description =
-          "where garbled tables and labels wait between the offline and online phases (a fresh"
-              + " subdirectory, removed at the session's end; default: the system's temporary"
-              + " directory)")
-  Path materialDir;
+  @CommandLine.Mixin MaterialDirOption materialDir;
 
   @Option(
       names = "--session",
@@ -133,13 +127,7 @@ final class RunCommand implements Callable<Integer> {
               + " party 1 then reads inferences x batch inputs) (default: ${DEFAULT-VALUE})")
   int batch;
 
-  @Option(
-      names = "--relu",
-      defaultValue = "gc",
-      description =
-          "ReLU and max-pool by gc (garbled circuits, Delphi-style; default) or fss (the dealer's"
-              + " DCF keys); both parties must run the same (a mismatch is refused as a plan mismatch)")
-  String relu;
+  @CommandLine.Mixin ReluOption relu;
 
   @Option(
       names = "--timeout",
@@ -186,13 +174,13 @@ final class RunCommand implements Callable<Integer> {
               new ClientInput.Options(index, mean, std),
               expectArchitecture,
               truncation.mode(),
-              org.polyshare.models.secure.ReluMode.parse(relu),
+              relu.mode(),
               batch);
     } catch (IllegalArgumentException e) {
       System.err.println("party run: " + e.getMessage());
       return 2;
     }
-    org.polyshare.core.store.MaterialStore.useDirectory(materialDir);
+    materialDir.apply();
     try (NetTransport net = NetTransport.create()) {
       PartyRunner.Report r = PartyRunner.run(config, net, System.out, port -> {});
       if (json != null) {

@@ -72,13 +72,7 @@ final class ServeCommand implements Callable<Integer> {
       description = "most inferences one session may ask for (default: ${DEFAULT-VALUE})")
   int maxInferences;
 
-  @Option(
-      names = "--relu",
-      defaultValue = "gc",
-      description =
-          "ReLU and max-pool by gc (garbled circuits, Delphi-style; default) or fss (the dealer's"
-              + " DCF keys); both parties must run the same (a mismatch is refused as a plan mismatch)")
-  String relu;
+  @CommandLine.Mixin ReluOption relu;
 
   @Option(
       names = "--max-batch",
@@ -112,13 +106,7 @@ final class ServeCommand implements Callable<Integer> {
               + " take to finish before they are ended; exit code 0 if none had to be, 3 otherwise (default: ${DEFAULT-VALUE})")
   int drainTimeoutSeconds;
 
-  @Option(
-      names = "--material-dir",
-      description =
-          "where garbled tables and labels wait between the offline and online phases (a fresh"
-              + " subdirectory per session, removed at its end; default: the system's temporary"
-              + " directory)")
-  java.nio.file.Path materialDir;
+  @CommandLine.Mixin MaterialDirOption materialDir;
 
   @Override
   public Integer call() throws Exception {
@@ -127,8 +115,7 @@ final class ServeCommand implements Callable<Integer> {
     org.polyshare.models.graph.Model m;
     org.polyshare.models.secure.SecureOptions options;
     try {
-      options =
-          PartyRunner.options(truncation.mode(), org.polyshare.models.secure.ReluMode.parse(relu));
+      options = PartyRunner.options(truncation.mode(), relu.mode());
       if (id != 0) {
         throw new IllegalArgumentException(
             "only party 0 (the model owner) serves; party 1 runs 'party run --id 1 --peer HOST:PORT'");
@@ -156,7 +143,7 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("party serve: " + e.getMessage());
       return 2;
     }
-    org.polyshare.core.store.MaterialStore.useDirectory(materialDir);
+    materialDir.apply();
     try (NetTransport transport = NetTransport.create();
         PartyService service =
             new PartyService(
