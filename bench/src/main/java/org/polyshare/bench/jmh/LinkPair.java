@@ -1,0 +1,107 @@
+package org.polyshare.bench.jmh;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.polyshare.core.link.InMemoryLink;
+import org.polyshare.core.link.PartyLink;
+import org.polyshare.core.net.CertificateAuthority;
+import org.polyshare.core.net.Hello;
+import org.polyshare.core.net.LinkOptions;
+import org.polyshare.core.net.LinkServer;
+import org.polyshare.core.net.NetTransport;
+import org.polyshare.core.net.NettyLink;
+import org.polyshare.core.net.Role;
+import org.polyshare.core.net.TlsIdentity;
+
+/**
+ * Two connected party link ends for a benchmark: {@code "memory"} (an {@link InMemoryLink} pair) or
+ * {@code "netty"} (party 0 listens on an ephemeral loopback port, party 1 connects, TLS 1.3 with
+ * fresh certificates and the hello exchange, as {@code party run} does; default {@link
+ * LinkOptions}).
+ */
+final class LinkPair implements AutoCloseable {
+  private final PartyLink[] ends;
+  private final NetTransport net;
+  private final Path certs;
+
+  private LinkPair(PartyLink[] ends, NetTransport net, Path certs) {
+    this.ends = ends;
+    this.net = net;
+    this.certs = certs;
+  }
+
+  static LinkPair open(String kind) {
+    return switch (kind) {
+      case "memory" -> new LinkPair(InMemoryLink.pair(), null, null);
+      case "netty" -> netty();
+      default -> throw new IllegalArgumentException("link must be netty or memory, got " + kind);
+    };
+  }
+
+  private static LinkPair netty() {
+    Path certs;
+    try {
+      certs = Files.createTempDirectory("polyshare-link-bench");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    CertificateAuthority.createAll(certs, CertificateAuthority.DEFAULT_HOSTS);
+    NetTransport net = NetTransport.create();
+    LinkOptions options = LinkOptions.defaults();
+    byte[] plan = new byte[32];
+    try (LinkServer server =
+        net.listen(0, TlsIdentity.load(certs, Role.PARTY0), Set.of(Role.PARTY1), options)) {
+      CompletableFuture<NettyLink> accepted =
+          CompletableFuture.supplyAsync(
+              () -> {
+                NettyLink l = server.accept(Duration.ofSeconds(30));
+                l.handshake(Hello.of(Role.PARTY0, "link-bench", plan));
+                return l;
+              });
+      NettyLink client =
+          net.connect(
+              "127.0.0.1",
+              server.port(),
+              TlsIdentity.load(certs, Role.PARTY1),
+              Role.PARTY0,
+              options,
+              Duration.ofSeconds(30));
+      client.handshake(Hello.of(Role.PARTY1, "link-bench", plan));
+      NettyLink owner = accepted.get(30, TimeUnit.SECONDS);
+      System.err.println("link benchmark: " + owner.tlsDescription());
+      return new LinkPair(new PartyLink[] {owner, client}, net, certs);
+    } catch (Exception e) {
+      net.close();
+      throw new IllegalStateException("could not open the loopback TLS link pair", e);
+    }
+  }
+
+  /** Party {@code i}'s end. */
+  PartyLink end(int i) {
+    return ends[i];
+  }
+
+  @Override
+  public void close() {
+    ends[0].close();
+    ends[1].close();
+    if (net != null) {
+      net.close();
+    }
+    if (certs != null) {
+      try (Stream<Path> files = Files.walk(certs)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        // temporary certificates only
+      }
+    }
+  }
+}
