@@ -76,7 +76,8 @@ final class LinkPair implements AutoCloseable {
               Duration.ofSeconds(30));
       client.handshake(Hello.of(Role.PARTY1, "link-bench", plan));
       NettyLink owner = accepted.get(30, TimeUnit.SECONDS);
-      System.err.println("link benchmark: " + owner.tlsDescription());
+      System.err.println(
+          "link benchmark: " + owner.tlsDescription() + " (" + owner.tlsEngine() + " engine)");
       return new LinkPair(new PartyLink[] {owner, client}, net, certs);
     } catch (Exception e) {
       net.close();

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -131,6 +132,16 @@ public final class NettyLink implements PartyLink {
     }
     var session = ssl.engine().getSession();
     return session.getProtocol() + " " + session.getCipherSuite();
+  }
+
+  /**
+   * The TLS engine of this end: {@link TlsProvider#OPENSSL} (BoringSSL) or {@link TlsProvider#JDK}.
+   */
+  public TlsProvider tlsEngine() {
+    SslHandler ssl = channel.pipeline().get(SslHandler.class);
+    return ssl != null && ssl.engine() instanceof ReferenceCountedOpenSslEngine
+        ? TlsProvider.OPENSSL
+        : TlsProvider.JDK;
   }
 
   /**

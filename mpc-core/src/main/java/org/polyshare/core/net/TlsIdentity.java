@@ -3,7 +3,6 @@ package org.polyshare.core.net;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +53,12 @@ public final class TlsIdentity {
   }
 
   public static TlsIdentity load(Path caCert, Path cert, Path key, Role role) {
+    return load(caCert, cert, key, role, TlsProvider.configured());
+  }
+
+  /** {@link #load(Path, Path, Path, Role)} with the TLS engine {@code provider}. */
+  public static TlsIdentity load(
+      Path caCert, Path cert, Path key, Role role, TlsProvider provider) {
     for (Path p : List.of(caCert, cert, key)) {
       if (!Files.isReadable(p)) {
         throw new IllegalArgumentException(
@@ -76,7 +81,7 @@ public final class TlsIdentity {
     try {
       SslContext server =
           SslContextBuilder.forServer(cert.toFile(), key.toFile())
-              .sslProvider(SslProvider.JDK)
+              .sslProvider(provider.netty())
               .protocols(PROTOCOLS)
               .ciphers(CIPHERS)
               .trustManager(caCert.toFile())
@@ -84,7 +89,7 @@ public final class TlsIdentity {
               .build();
       SslContext client =
           SslContextBuilder.forClient()
-              .sslProvider(SslProvider.JDK)
+              .sslProvider(provider.netty())
               .protocols(PROTOCOLS)
               .ciphers(CIPHERS)
               .keyManager(cert.toFile(), key.toFile())
