@@ -275,15 +275,16 @@ public final class NettyLink implements PartyLink {
       buf.release();
       checkOpen();
     }
-    io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<? super Void>>
-        onFailure =
-            f -> {
-              if (!f.isSuccess()) {
-                fail(LinkErrors.translate(f.cause(), peerName));
-              }
-            };
-    (flush ? channel.writeAndFlush(buf) : channel.write(buf)).addListener(onFailure);
+    (flush ? channel.writeAndFlush(buf) : channel.write(buf)).addListener(onWriteFailure);
   }
+
+  /** Fails the link when a write fails; one instance for every frame. */
+  private final ChannelFutureListener onWriteFailure =
+      f -> {
+        if (!f.isSuccess()) {
+          fail(LinkErrors.translate(f.cause(), peerName));
+        }
+      };
 
   @Override
   public void send(int tag, byte[] data) {
