@@ -6,16 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.polyshare.core.link.InMemoryLink;
 import org.polyshare.core.link.PartyLink;
 import org.polyshare.core.net.CertificateAuthority;
 import org.polyshare.core.net.Hello;
 import org.polyshare.core.net.LinkOptions;
-import org.polyshare.core.net.LinkServer;
 import org.polyshare.core.net.NetTransport;
 import org.polyshare.core.net.NettyLink;
 import org.polyshare.core.net.Role;
@@ -57,29 +53,19 @@ final class LinkPair implements AutoCloseable {
     NetTransport net = NetTransport.create();
     LinkOptions options = LinkOptions.defaults();
     byte[] plan = new byte[32];
-    try (LinkServer server =
-        net.listen(0, TlsIdentity.load(certs, Role.PARTY0), Set.of(Role.PARTY1), options)) {
-      CompletableFuture<NettyLink> accepted =
-          CompletableFuture.supplyAsync(
-              () -> {
-                NettyLink l = server.accept(Duration.ofSeconds(30));
-                l.handshake(Hello.of(Role.PARTY0, "link-bench", plan));
-                return l;
-              });
-      NettyLink client =
-          net.connect(
-              "127.0.0.1",
-              server.port(),
+    try {
+      NettyLink[] l =
+          net.loopbackPair(
+              TlsIdentity.load(certs, Role.PARTY0),
+              Hello.of(Role.PARTY0, "link-bench", plan),
               TlsIdentity.load(certs, Role.PARTY1),
-              Role.PARTY0,
+              Hello.of(Role.PARTY1, "link-bench", plan),
               options,
               Duration.ofSeconds(30));
-      client.handshake(Hello.of(Role.PARTY1, "link-bench", plan));
-      NettyLink owner = accepted.get(30, TimeUnit.SECONDS);
       System.err.println(
-          "link benchmark: " + owner.tlsDescription() + " (" + owner.tlsEngine() + " engine)");
-      return new LinkPair(new PartyLink[] {owner, client}, net, certs);
-    } catch (Exception e) {
+          "link benchmark: " + l[0].tlsDescription() + " (" + l[0].tlsEngine() + " engine)");
+      return new LinkPair(new PartyLink[] {l[0], l[1]}, net, certs);
+    } catch (RuntimeException e) {
       net.close();
       throw new IllegalStateException("could not open the loopback TLS link pair", e);
     }

@@ -23,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -205,6 +206,46 @@ public final class NetTransport implements AutoCloseable {
     }
     server.bound(bound.channel());
     return server;
+  }
+
+  /**
+   * Both ends of one link on loopback, for benchmarks and tests: {@code listener} listens on an
+   * ephemeral port for {@code dialler}'s role, {@code dialler} connects to {@code localhost}, and
+   * each end runs its hello ({@code listenerHello}, {@code diallerHello}). Returns {@code
+   * {listener's end, dialler's end}}; every step is bounded by {@code deadline}.
+   */
+  public NettyLink[] loopbackPair(
+      TlsIdentity listener,
+      Hello listenerHello,
+      TlsIdentity dialler,
+      Hello diallerHello,
+      LinkOptions options,
+      Duration deadline) {
+    try (LinkServer server = listen(0, listener, Set.of(dialler.role()), options)) {
+      CompletableFuture<NettyLink> accepted =
+          CompletableFuture.supplyAsync(
+              () -> {
+                NettyLink l = server.accept(deadline);
+                l.handshake(listenerHello);
+                return l;
+              });
+      NettyLink d =
+          connect("localhost", server.port(), dialler, listener.role(), options, deadline);
+      d.handshake(diallerHello);
+      return new NettyLink[] {accepted.get(deadline.toMillis(), TimeUnit.MILLISECONDS), d};
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re
+          ? re
+          : new LinkClosedException("loopback link failed: " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new LinkTimeoutException(
+          "the loopback listener did not finish its handshake within "
+              + deadline.toMillis()
+              + " ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LinkClosedException("interrupted while opening a loopback link");
+    }
   }
 
   static NettyLink awaitReady(NettyLink link, LinkOptions options, String where) {

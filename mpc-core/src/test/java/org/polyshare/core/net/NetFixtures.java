@@ -6,10 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /** Certificates and connected link pairs for transport tests (shared with the dealer's tests). */
 public final class NetFixtures {
@@ -64,31 +60,13 @@ public final class NetFixtures {
   /** Party 0 listens, party 1 connects; both handshake. {@code [0]} is party 0's end. */
   public static NettyLink[] partyPair(
       NetTransport net, LinkOptions options, String session, byte[] planHash) {
-    try (LinkServer server = net.listen(0, identity(Role.PARTY0), Set.of(Role.PARTY1), options)) {
-      CompletableFuture<NettyLink> accepted =
-          CompletableFuture.supplyAsync(
-              () -> {
-                NettyLink l = server.accept(Duration.ofSeconds(5));
-                l.handshake(Hello.of(Role.PARTY0, session, planHash));
-                return l;
-              });
-      NettyLink client =
-          net.connect(
-              "localhost",
-              server.port(),
-              identity(Role.PARTY1),
-              Role.PARTY0,
-              options,
-              Duration.ofSeconds(5));
-      client.handshake(Hello.of(Role.PARTY1, session, planHash));
-      return new NettyLink[] {accepted.get(10, TimeUnit.SECONDS), client};
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException re
-          ? re
-          : new IllegalStateException(e.getCause());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return net.loopbackPair(
+        identity(Role.PARTY0),
+        Hello.of(Role.PARTY0, session, planHash),
+        identity(Role.PARTY1),
+        Hello.of(Role.PARTY1, session, planHash),
+        options,
+        Duration.ofSeconds(10));
   }
 
   public static List<Role> parties() {

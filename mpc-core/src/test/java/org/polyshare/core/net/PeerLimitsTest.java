@@ -11,7 +11,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -212,31 +211,21 @@ class PeerLimitsTest {
 
   @Test
   void theDealerRefusesWhatOnlyADealerSends() throws Exception {
-    try (LinkServer s =
-        net.listen(0, NetFixtures.identity(Role.DEALER), Set.of(Role.PARTY0, Role.PARTY1), OPT)) {
-      CompletableFuture<NettyLink> acc =
-          CompletableFuture.supplyAsync(
-              () -> {
-                NettyLink d = s.accept(Duration.ofSeconds(5));
-                d.handshake(Hello.of(Role.DEALER, "", null));
-                return d;
-              });
-      NettyLink p =
-          net.connect(
-              "localhost",
-              s.port(),
-              NetFixtures.identity(Role.PARTY0),
-              Role.DEALER,
-              OPT,
-              Duration.ofSeconds(5));
-      p.handshake(Hello.of(Role.PARTY0, "s", PLAN));
-      NettyLink dealer = acc.get(10, TimeUnit.SECONDS);
-      p.send(DealerProtocol.TAG_DEAL, new long[] {1}); // a party never sends dealt correlations
-      LinkException e =
-          assertThrows(LinkException.class, () -> dealer.receiveLongs(DealerProtocol.TAG_PLAN));
-      assertTrue(e.getMessage().contains("refused tag 0x2 from party 0"), e.getMessage());
-      p.close();
-      dealer.close();
-    }
+    NettyLink[] l =
+        net.loopbackPair(
+            NetFixtures.identity(Role.DEALER),
+            Hello.of(Role.DEALER, "", null),
+            NetFixtures.identity(Role.PARTY0),
+            Hello.of(Role.PARTY0, "s", PLAN),
+            OPT,
+            Duration.ofSeconds(10));
+    NettyLink dealer = l[0];
+    NettyLink p = l[1];
+    p.send(DealerProtocol.TAG_DEAL, new long[] {1}); // a party never sends dealt correlations
+    LinkException e =
+        assertThrows(LinkException.class, () -> dealer.receiveLongs(DealerProtocol.TAG_PLAN));
+    assertTrue(e.getMessage().contains("refused tag 0x2 from party 0"), e.getMessage());
+    p.close();
+    dealer.close();
   }
 }

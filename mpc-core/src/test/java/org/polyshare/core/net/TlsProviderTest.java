@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -49,43 +47,33 @@ class TlsProviderTest {
     NetTransport net = NetFixtures.transport();
     LinkOptions options = NetFixtures.fastOptions();
     byte[] plan = {1, 2, 3};
-    try (LinkServer s =
-        net.listen(0, identity(Role.PARTY0, server), java.util.Set.of(Role.PARTY1), options)) {
-      CompletableFuture<NettyLink> accepted =
-          CompletableFuture.supplyAsync(
-              () -> {
-                NettyLink l = s.accept(Duration.ofSeconds(5));
-                l.handshake(Hello.of(Role.PARTY0, "engines", plan));
-                return l;
-              });
-      NettyLink c =
-          net.connect(
-              "localhost",
-              s.port(),
-              identity(Role.PARTY1, client),
-              Role.PARTY0,
-              options,
-              Duration.ofSeconds(5));
-      c.handshake(Hello.of(Role.PARTY1, "engines", plan));
-      NettyLink o = accepted.get(10, TimeUnit.SECONDS);
-      try {
-        assertEquals(server, o.tlsEngine());
-        assertEquals(client, c.tlsEngine());
-        assertEquals("TLSv1.3 TLS_AES_128_GCM_SHA256", c.tlsDescription());
-        long[] big = new SplittableRandom(5).longs(300_000).toArray(); // 2.4 MB, several pieces
-        c.send(3, new long[] {42});
-        c.send(4, big);
-        assertArrayEquals(new long[] {42}, o.receiveLongs(3));
-        assertArrayEquals(big, o.receiveLongs(4));
-        o.sendChunked(5, big);
-        long[] pieces = new long[big.length];
-        c.receiveLongs(
-            5, big.length, (piece, at) -> System.arraycopy(piece, 0, pieces, at, piece.length));
-        assertArrayEquals(big, pieces);
-      } finally {
-        c.close();
-        o.close();
-      }
+    NettyLink[] l =
+        net.loopbackPair(
+            identity(Role.PARTY0, server),
+            Hello.of(Role.PARTY0, "engines", plan),
+            identity(Role.PARTY1, client),
+            Hello.of(Role.PARTY1, "engines", plan),
+            options,
+            Duration.ofSeconds(10));
+    NettyLink o = l[0];
+    NettyLink c = l[1];
+    try {
+      assertEquals(server, o.tlsEngine());
+      assertEquals(client, c.tlsEngine());
+      assertEquals("TLSv1.3 TLS_AES_128_GCM_SHA256", c.tlsDescription());
+      long[] big = new SplittableRandom(5).longs(300_000).toArray(); // 2.4 MB, several pieces
+      c.send(3, new long[] {42});
+      c.send(4, big);
+      assertArrayEquals(new long[] {42}, o.receiveLongs(3));
+      assertArrayEquals(big, o.receiveLongs(4));
+      o.sendChunked(5, big);
+      long[] pieces = new long[big.length];
+      c.receiveLongs(
+          5, big.length, (piece, at) -> System.arraycopy(piece, 0, pieces, at, piece.length));
+      assertArrayEquals(big, pieces);
+    } finally {
+      c.close();
+      o.close();
     }
   }
 
