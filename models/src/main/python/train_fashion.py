@@ -306,7 +306,7 @@ class PlainStack(nn.Module):
     Arms: pkn-nobn (conv + cp)^2; pkn-bn (bn(conv) + cp)^2; rpkn-nobn ap * (conv + cp)^2.
     """
 
-    def __init__(self, arm, depth, width):
+    def __init__(self, arm, depth, width, ap0=1.0, cp0=0.0):
         super().__init__()
         self.convs, self.bns, self.acts = nn.ModuleList(), nn.ModuleList(), nn.ModuleList()
         cin = 1
@@ -314,7 +314,9 @@ class PlainStack(nn.Module):
             stride = 2 if i in (0, 2) else 1
             self.convs.append(nn.Conv2d(cin, width, 3, stride, 1, bias=False))
             self.bns.append(nn.BatchNorm2d(width) if arm == "pkn-bn" else nn.Identity())
-            self.acts.append(ScaledSquare(width, 1.0) if arm == "rpkn-nobn" else Square(width))
+            self.acts.append(
+                ScaledSquare(width, ap0, cp0) if arm == "rpkn-nobn" else Square(width, cp0)
+            )
             cin = width
         self.fc = nn.Linear(width, 10)
 
@@ -333,6 +335,14 @@ class PlainStack(nn.Module):
                 x = act(bn(conv(x)))
 
 
+def init_text(args):
+    """The squares' start when not the default (ap 1, cp 0), for the run's title."""
+    if args.ap0 == 1.0 and args.cp0 == 0.0:
+        return ""
+    ap = ", ap = %g" % args.ap0 if args.arm == "rpkn-nobn" else ""
+    return ", start cp = %g%s" % (args.cp0, ap)
+
+
 def sisyphus(args):
     """Records per layer the largest |activation| the training forward passes meet, per epoch.
 
@@ -342,7 +352,7 @@ def sisyphus(args):
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     xtr, ytr = load(args.data, "train")
-    model = PlainStack(args.arm, args.depth, args.width)
+    model = PlainStack(args.arm, args.depth, args.width, args.ap0, args.cp0)
     model.calibrate(xtr[: args.probe])
     opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9)
     layers = ["pk%d" % (i + 1) for i in range(args.depth)]
@@ -385,15 +395,15 @@ def sisyphus(args):
             break
     result = {
         "run": args.run or args.arm,
-        "arch": "%d x (conv3x3 %d ch %s) -> GAP -> fc (Fashion-MNIST 28x28)"
-        % (args.depth, args.width, ARM_FORMS[args.arm]),
+        "arch": "%d x (conv3x3 %d ch %s) -> GAP -> fc (Fashion-MNIST 28x28)%s"
+        % (args.depth, args.width, ARM_FORMS[args.arm], init_text(args)),
         "layers": layers,
         "epochs": epochs,
         "fixed_point_bits": FRAC_BITS,
         "headroom_limit": HEADROOM_LIMIT,
         "note": (
             "train_fashion.py sisyphus --arm %s --depth %d --width %d --epochs %d --lr %g"
-            " --batch %d --clip %g --seed %d: SGD momentum 0.9, gradient norm clipped, no weight"
+            " --batch %d --clip %g --seed %d --ap0 %g --cp0 %g: SGD momentum 0.9, gradient norm clipped, no weight"
             " decay; an epoch is one pass over the next %d training images (a subset: chunk k of the"
             " 60,000); each conv scaled at the start to unit output std on the first %d images;"
             " max_abs per layer is the largest |activation output| the epoch's training forward"
@@ -404,7 +414,7 @@ def sisyphus(args):
             " max or loss is recorded as %g); %.0f s wall."
             % (
                 args.arm, args.depth, args.width, args.epochs, args.lr, args.batch, args.clip, args.seed,
-                args.limit, args.probe, FLOAT_CAP, time.time() - start,
+                args.ap0, args.cp0, args.limit, args.probe, FLOAT_CAP, time.time() - start,
             )
         ),
     }
@@ -520,6 +530,8 @@ def main():
     y.add_argument("--clip", type=float, default=1.0, help="gradient norm clip")
     y.add_argument("--seed", type=int, default=1)
     y.add_argument("--threads", type=int, default=1)
+    y.add_argument("--ap0", type=float, default=1.0, help="initial ap of the rpkn arm")
+    y.add_argument("--cp0", type=float, default=0.0, help="initial cp of every square")
     c = sub.add_parser("card", help="write a model card from a train --summary JSON")
     c.add_argument("--summary", required=True)
     c.add_argument("--onnx", help="the ONNX file (default: the summary's out)")

@@ -18,6 +18,12 @@ enum DealerRefusal {
   PEER_QUIT("peer-quit", "the other party ended the session early"),
   MALFORMED("malformed", "a party sent a malformed message"),
   LINK_FAILED("link-failed", "a link of the session failed"),
+  PARTY0_LINK_FAILED("party0-link-failed", "the dealer's link to party 0 closed or broke"),
+  PARTY1_LINK_FAILED("party1-link-failed", "the dealer's link to party 1 closed or broke"),
+  LINK_TIMEOUT("link-timeout", "the dealer timed out waiting for a party's message"),
+  BAD_FRAME(
+      "bad-frame",
+      "a message broke the frame format or passed the frame limit (dealer serve --max-frame-mb)"),
   INTERNAL("internal", "the dealer ended the session on an internal error"),
   SHUTTING_DOWN("shutting-down", "the dealer is shutting down");
 

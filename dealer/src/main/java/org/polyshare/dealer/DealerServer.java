@@ -22,8 +22,10 @@ import org.polyshare.core.correlation.CorrelationPlan;
 import org.polyshare.core.correlation.CorrelationRequest;
 import org.polyshare.core.correlation.Dealer;
 import org.polyshare.core.link.LinkException;
+import org.polyshare.core.link.LinkTimeoutException;
 import org.polyshare.core.net.DealerProtocol;
 import org.polyshare.core.net.DrainReport;
+import org.polyshare.core.net.FrameException;
 import org.polyshare.core.net.Hello;
 import org.polyshare.core.net.LinkAcceptor;
 import org.polyshare.core.net.LinkOptions;
@@ -517,12 +519,30 @@ public final class DealerServer implements AutoCloseable {
           deal(dealer, plan, batch);
         }
       } catch (LinkException e) {
-        end(DealerRefusal.LINK_FAILED, "session '" + id + "' ended: " + e.getMessage());
+        end(linkFailure(e), "session '" + id + "' ended: " + e.getMessage());
       } catch (IllegalArgumentException e) {
         end(DealerRefusal.MALFORMED, "session '" + id + "' ended: " + e.getMessage());
       } catch (RuntimeException e) {
         end(DealerRefusal.INTERNAL, "session '" + id + "' ended by an internal dealer error: " + e);
       }
+    }
+
+    /**
+     * The refusal naming what broke: a bad or oversized frame, a timeout, or which party's link.
+     */
+    private DealerRefusal linkFailure(LinkException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof FrameException) {
+          return DealerRefusal.BAD_FRAME;
+        }
+      }
+      if (e instanceof LinkTimeoutException) {
+        return DealerRefusal.LINK_TIMEOUT;
+      }
+      if (!links[0].isOpen()) {
+        return DealerRefusal.PARTY0_LINK_FAILED;
+      }
+      return links[1].isOpen() ? DealerRefusal.LINK_FAILED : DealerRefusal.PARTY1_LINK_FAILED;
     }
 
     private long[] receivePlan(int p) {
@@ -543,13 +563,15 @@ public final class DealerServer implements AutoCloseable {
       long lastReport = start;
       long bytes = 0;
       int n = plan.size();
+      // pieces within this end's frame limit (the parties' must be at least as large)
+      int piece = Math.min(DealerProtocol.DEAL_PIECE_LONGS, settings.link().maxPayload() / 8);
       for (int i = 0; i < n; i++) {
         CorrelationRequest r = plan.requests().get(i);
         Dealer.Dealt d = dealer.deal(r);
         long[] m0 = d.toParty0().encode();
         long[] m1 = d.toParty1().encode();
-        links[0].send(DealerProtocol.TAG_DEAL, m0);
-        links[1].send(DealerProtocol.TAG_DEAL, m1);
+        DealerProtocol.sendDeal(links[0], m0, piece);
+        DealerProtocol.sendDeal(links[1], m1, piece);
         bytes += 8L * (m0.length + m1.length);
         long now = System.nanoTime();
         if (now - lastReport > settings.progressEvery().toNanos()) {

@@ -361,8 +361,12 @@ public final class SeparateJvmRunner implements AutoCloseable {
         }
         Thread.sleep(200);
       }
-      p1.awaitExit(Duration.ofSeconds(5));
-      p0.awaitExit(Duration.ofSeconds(120));
+      try {
+        p1.awaitExit(Duration.ofSeconds(5));
+        p0.awaitExit(Duration.ofSeconds(120));
+      } catch (IllegalStateException e) {
+        throw withDealerCause(e, session);
+      }
       for (int now = p1.count(INFERENCE); seen < now; seen++) {
         onInference.accept(seen);
       }
@@ -375,6 +379,25 @@ public final class SeparateJvmRunner implements AutoCloseable {
     return new Reports(
         JsonParser.parseString(Files.readString(json0)).getAsJsonObject(),
         JsonParser.parseString(Files.readString(json1)).getAsJsonObject());
+  }
+
+  /**
+   * A party's failure with the dealer's own account of the session appended: a party hears only the
+   * dealer's fixed sentence (no values cross the link), the cause is in the dealer's log.
+   */
+  private IllegalStateException withDealerCause(IllegalStateException e, String session)
+      throws InterruptedException {
+    String failed = "dealer: session '" + session + "' failed";
+    List<String> why = dealer.linesContaining(failed);
+    for (int wait = 0; why.isEmpty() && wait < 20; wait++) {
+      Thread.sleep(100); // the dealer logs before it ends the links; its reader may lag
+      why = dealer.linesContaining(failed);
+    }
+    if (why.isEmpty()) {
+      return e;
+    }
+    return new IllegalStateException(
+        e.getMessage() + "\nthe dealer's log says:\n" + String.join("\n", why), e);
   }
 
   @Override
@@ -431,6 +454,19 @@ public final class SeparateJvmRunner implements AutoCloseable {
       synchronized (lines) {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
       }
+    }
+
+    /** The collected output lines holding {@code text}. */
+    List<String> linesContaining(String text) {
+      List<String> hits = new ArrayList<>();
+      synchronized (lines) {
+        for (String l : lines) {
+          if (l.contains(text)) {
+            hits.add(l);
+          }
+        }
+      }
+      return hits;
     }
 
     int count(Pattern p) {

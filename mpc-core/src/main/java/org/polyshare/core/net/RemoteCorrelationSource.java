@@ -134,7 +134,7 @@ public final class RemoteCorrelationSource implements CorrelationSource, AutoClo
               + planned
               + " next");
     }
-    long[] encoded = link.receiveLongs(DealerProtocol.TAG_DEAL);
+    long[] encoded = DealerProtocol.receiveDeal(link);
     LOG.trace(
         "party {}: dealer message of {} words for a {} request",
         partyId,
