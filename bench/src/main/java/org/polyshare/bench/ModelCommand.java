@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.polyshare.bench.cli.BatchOption;
 import org.polyshare.bench.cli.RepetitionOptions;
 import org.polyshare.bench.cli.ReportOutput;
 import org.polyshare.bench.cli.TruncationOption;
@@ -39,11 +40,7 @@ final class ModelCommand implements Callable<Integer> {
       description = "zoo model (default ${DEFAULT-VALUE}; see `models list`) or FILE.onnx")
   String model;
 
-  @Option(
-      names = "--batch",
-      defaultValue = "1",
-      description = "inputs per inference (default ${DEFAULT-VALUE})")
-  int batch;
+  @Mixin BatchOption batch;
 
   @Option(
       names = "--streamed",
@@ -72,7 +69,8 @@ final class ModelCommand implements Callable<Integer> {
     TruncationMode mode = truncation.mode();
     ModelBenchmark.Run run =
         ModelBenchmark.run(
-            new ModelBenchmark.Settings(model, batch, repetitions.repetitions(), mode, streamed));
+            new ModelBenchmark.Settings(
+                model, batch.batch(), repetitions.repetitions(), mode, streamed));
     List<LayerRow> layers = layers(run.reps());
     System.out.print(table(layers));
     Report r = report(run, layers);

@@ -11,6 +11,7 @@ import org.polyshare.core.net.Role;
 import org.polyshare.core.net.TlsIdentity;
 import org.polyshare.core.ops.ConfigDefaults;
 import org.polyshare.core.ops.ConfigOption;
+import org.polyshare.core.ops.DrainTimeoutOption;
 import org.polyshare.core.ops.LogOptions;
 import org.polyshare.core.ops.MetricsEndpoint;
 import org.polyshare.core.ops.MetricsOptions;
@@ -150,13 +151,7 @@ public final class DealerCli extends RootCommand {
             "seconds the dealer waits for a party's next plan (default: ${DEFAULT-VALUE})")
     int idleTimeoutSeconds;
 
-    @Option(
-        names = "--drain-timeout",
-        defaultValue = "30",
-        description =
-            "on SIGTERM, seconds running sessions may"
-                + " take to finish before they are ended; exit code 0 if none had to be, 3 otherwise (default: ${DEFAULT-VALUE})")
-    int drainTimeoutSeconds;
+    @CommandLine.Mixin DrainTimeoutOption drainTimeout;
 
     @Option(
         names = "--max-frame-mb",
@@ -168,10 +163,7 @@ public final class DealerCli extends RootCommand {
     public Integer call() throws InterruptedException {
       TlsIdentity identity;
       try {
-        if (drainTimeoutSeconds < 0) {
-          throw new IllegalArgumentException(
-              "--drain-timeout must be >= 0 seconds, got " + drainTimeoutSeconds);
-        }
+        drainTimeout.duration(); // refused before anything starts
         String warning = CertBundles.check(certs, Role.DEALER);
         if (warning != null) {
           LOG.warn("dealer serve: {}", warning);
@@ -204,8 +196,7 @@ public final class DealerCli extends RootCommand {
         return 2;
       }
       GracefulShutdown shutdown =
-          GracefulShutdown.install(
-              "dealer", server::drain, Duration.ofSeconds(drainTimeoutSeconds), endpoint);
+          GracefulShutdown.install("dealer", server::drain, drainTimeout.duration(), endpoint);
       LOG.info(
           "dealer listening on port {} ({}, TLS 1.3, mutual authentication)",
           server.port(),

@@ -4,7 +4,6 @@ import static org.polyshare.party.PartyCli.checkCerts;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.polyshare.core.link.LinkException;
 import org.polyshare.core.net.NetTransport;
@@ -129,24 +128,7 @@ final class RunCommand implements Callable<Integer> {
 
   @CommandLine.Mixin ReluOption relu;
 
-  @Option(
-      names = "--timeout",
-      defaultValue = "120",
-      description = "seconds any receive may wait (default: ${DEFAULT-VALUE})")
-  int timeoutSeconds;
-
-  @Option(
-      names = "--net",
-      defaultValue = "loopback",
-      description =
-          "network profile to emulate on this party's links: loopback (none), lan (1 Gbit/s, 0.5 ms RTT) or wan (100 Mbit/s, 40 ms RTT) (default: ${DEFAULT-VALUE})")
-  String net;
-
-  @Option(
-      names = "--connect-deadline",
-      defaultValue = "60",
-      description = "seconds to keep retrying connections (default: ${DEFAULT-VALUE})")
-  int connectSeconds;
+  @CommandLine.Mixin LinkTimingOptions timing;
 
   @Override
   public Integer call() throws Exception {
@@ -168,9 +150,9 @@ final class RunCommand implements Callable<Integer> {
               input,
               session,
               inferences,
-              Duration.ofSeconds(timeoutSeconds),
-              Duration.ofSeconds(connectSeconds),
-              org.polyshare.core.link.NetworkProfile.named(net),
+              timing.timeout(),
+              timing.connectDeadline(),
+              timing.profile(),
               new ClientInput.Options(index, mean, std),
               expectArchitecture,
               truncation.mode(),

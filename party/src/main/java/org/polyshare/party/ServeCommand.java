@@ -9,6 +9,7 @@ import org.polyshare.core.link.LinkException;
 import org.polyshare.core.net.GracefulShutdown;
 import org.polyshare.core.net.NetTransport;
 import org.polyshare.core.ops.ConfigOption;
+import org.polyshare.core.ops.DrainTimeoutOption;
 import org.polyshare.core.ops.MetricsEndpoint;
 import org.polyshare.core.ops.MetricsOptions;
 import org.polyshare.party.PartyCli.HostPort;
@@ -80,31 +81,9 @@ final class ServeCommand implements Callable<Integer> {
       description = "most inputs per inference a client may ask for (default: ${DEFAULT-VALUE})")
   int maxBatch;
 
-  @Option(
-      names = "--timeout",
-      defaultValue = "120",
-      description = "seconds any receive may wait (default: ${DEFAULT-VALUE})")
-  int timeoutSeconds;
+  @CommandLine.Mixin LinkTimingOptions timing;
 
-  @Option(
-      names = "--net",
-      defaultValue = "loopback",
-      description = "network profile to emulate: loopback, lan or wan (default: ${DEFAULT-VALUE})")
-  String net;
-
-  @Option(
-      names = "--connect-deadline",
-      defaultValue = "60",
-      description = "seconds to keep retrying the dealer (default: ${DEFAULT-VALUE})")
-  int connectSeconds;
-
-  @Option(
-      names = "--drain-timeout",
-      defaultValue = "30",
-      description =
-          "on SIGTERM, seconds running sessions may"
-              + " take to finish before they are ended; exit code 0 if none had to be, 3 otherwise (default: ${DEFAULT-VALUE})")
-  int drainTimeoutSeconds;
+  @CommandLine.Mixin DrainTimeoutOption drainTimeout;
 
   @CommandLine.Mixin MaterialDirOption materialDir;
 
@@ -120,21 +99,18 @@ final class ServeCommand implements Callable<Integer> {
         throw new IllegalArgumentException(
             "only party 0 (the model owner) serves; party 1 runs 'party run --id 1 --peer HOST:PORT'");
       }
-      if (drainTimeoutSeconds < 0) {
-        throw new IllegalArgumentException(
-            "--drain-timeout must be >= 0 seconds, got " + drainTimeoutSeconds);
-      }
+      drainTimeout.duration(); // refused before anything starts
       HostPort d = HostPort.parse(dealer, "--dealer");
       settings =
           new PartyService.Settings(
               d.host(),
               d.port(),
-              Duration.ofSeconds(timeoutSeconds),
-              Duration.ofSeconds(connectSeconds),
+              timing.timeout(),
+              timing.connectDeadline(),
               concurrent,
               maxSessions,
               maxInferences,
-              org.polyshare.core.link.NetworkProfile.named(net),
+              timing.profile(),
               maxBatch);
       checkCerts(certs, org.polyshare.core.net.Role.PARTY0);
       identity = org.polyshare.core.net.TlsIdentity.load(certs, org.polyshare.core.net.Role.PARTY0);
@@ -153,8 +129,7 @@ final class ServeCommand implements Callable<Integer> {
                 service.metrics(),
                 () -> "{\"status\": \"up\", \"sessions\": " + service.activeSessions() + "}")) {
       GracefulShutdown shutdown =
-          GracefulShutdown.install(
-              "party 0", service::drain, Duration.ofSeconds(drainTimeoutSeconds), endpoint);
+          GracefulShutdown.install("party 0", service::drain, drainTimeout.duration(), endpoint);
       while (!service.awaitFinished(Duration.ofHours(1))) {
         // serving
       }

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.polyshare.bench.cli.BatchOption;
+import org.polyshare.bench.cli.SeedOption;
 import org.polyshare.bench.harness.Report;
 import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.models.arch.Architecture;
@@ -15,6 +17,7 @@ import org.polyshare.models.secure.ReluMode;
 import org.polyshare.models.secure.SecureOptions;
 import org.polyshare.models.zoo.Zoo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -63,11 +66,7 @@ public final class CompareCommand implements Callable<Integer> {
       description = "network profile: loopback, lan or wan (default ${DEFAULT-VALUE})")
   String netName;
 
-  @Option(
-      names = "--batch",
-      defaultValue = "1",
-      description = "inputs per inference (default ${DEFAULT-VALUE})")
-  int batch;
+  @Mixin BatchOption batchOption;
 
   @Option(
       names = "--repeat",
@@ -104,11 +103,7 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--json", description = "also write the JSON report to this file")
   Path json;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "1",
-      description = "seed of the random test inputs (not of any secret) (default ${DEFAULT-VALUE})")
-  long seed;
+  @Mixin SeedOption seed;
 
   @Option(
       names = "--timeout",
@@ -140,6 +135,7 @@ public final class CompareCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     String[] variants = CompareVariants.variants(model, reluFile, pknFile);
     String arch = CompareVariants.architecture(model, pknFile);
+    int batch = batchOption.batch();
     if (batch < 1 || repeat < 1 || warmup < 0 || timeoutSeconds < 1) {
       throw new IllegalArgumentException(
           "--batch and --repeat must be >= 1, --warmup >= 0, --timeout >= 1");
@@ -180,7 +176,8 @@ public final class CompareCommand implements Callable<Integer> {
         if (!pknRun) {
           f = owner.fracBits();
         }
-        List<double[][]> inputs = CompareVariants.inputs(owner, warmup + repeat, batch, seed);
+        List<double[][]> inputs =
+            CompareVariants.inputs(owner, warmup + repeat, batch, seed.seed());
         InProcessRunner.Run run;
         if (inProcess) {
           run =

@@ -162,10 +162,10 @@ public final class Architecture {
 
   private static Layer strip(Layer l) {
     if (l instanceof Conv2d c) {
-      return shapeOnly(c, c.name(), c.input());
+      return c.shapeOnly(c.name(), c.input());
     } else if (l instanceof PolyKerv p) {
       return new PolyKerv(
-          p.name(), p.input(), shapeOnly(p.conv(), p.name(), p.input()), null, p.dp());
+          p.name(), p.input(), p.conv().shapeOnly(p.name(), p.input()), null, p.dp());
     } else if (l instanceof Linear lin) {
       return Linear.shapeOnly(lin.name(), lin.input(), lin.inFeatures(), lin.outFeatures());
     } else if (l instanceof BatchNorm bn) {
@@ -199,18 +199,6 @@ public final class Architecture {
         && a.shift()[0] == 0
         && (a.scale()[0] == 0 || a.scale()[0] == 1)
         && (a.outScale()[0] == 0 || a.outScale()[0] == 1);
-  }
-
-  private static Conv2d shapeOnly(Conv2d c, String name, String input) {
-    return Conv2d.shapeOnly(
-        name,
-        input,
-        c.inChannels(),
-        c.outChannels(),
-        c.kernelH(),
-        c.kernelW(),
-        c.stride(),
-        c.padding());
   }
 
   private static byte[] encode(Model m, InputRange r) {
@@ -492,7 +480,7 @@ public final class Architecture {
         case "Conv2d", "PolyKerv" -> {
           int[] k = kernel(t[5]);
           Conv2d c =
-              Conv2d.shapeOnly(
+              new Conv2d( // architecture only: no weight, no bias
                   name,
                   in,
                   attr(t[3], "in"),
@@ -500,7 +488,9 @@ public final class Architecture {
                   k[0],
                   k[1],
                   attr(t[6], "stride"),
-                  attr(t[7], "pad"));
+                  attr(t[7], "pad"),
+                  null,
+                  null);
           return kind.equals("Conv2d") ? c : new PolyKerv(name, in, c, null, attr(t[8], "degree"));
         }
         case "Linear" -> {

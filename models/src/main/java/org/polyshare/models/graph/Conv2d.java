@@ -41,18 +41,10 @@ public record Conv2d(
     }
   }
 
-  /** Architecture only: same geometry, no parameters. */
-  public static Conv2d shapeOnly(
-      String name,
-      String input,
-      int inChannels,
-      int outChannels,
-      int kernelH,
-      int kernelW,
-      int stride,
-      int padding) {
+  /** Architecture only: this geometry under another name and input, no parameters. */
+  public Conv2d shapeOnly(String newName, String newInput) {
     return new Conv2d(
-        name, input, inChannels, outChannels, kernelH, kernelW, stride, padding, null, null);
+        newName, newInput, inChannels, outChannels, kernelH, kernelW, stride, padding, null, null);
   }
 
   /** Whether this layer carries its parameters (false: architecture only). */

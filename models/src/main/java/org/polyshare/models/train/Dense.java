@@ -19,7 +19,13 @@ final class Dense {
           for (int i = lo; i < hi; i++) {
             System.arraycopy(b, 0, y, i * out, out);
           }
-          Kernels.gemmNT(hi - lo, out, in, xs, lo * in, in, w, 0, in, y, lo * out, out);
+          Kernels.gemmNT(
+              hi - lo,
+              out,
+              in,
+              new MatView(xs, lo * in, in),
+              new MatView(w, 0, in),
+              new MatView(y, lo * out, out));
         });
     return y;
   }
@@ -47,7 +53,13 @@ final class Dense {
               gb[o] += dy[i * out + o];
             }
           }
-          Kernels.gemmTN(hi - lo, in, n, dy, lo, out, x, 0, in, gw, lo * in, in);
+          Kernels.gemmTN(
+              hi - lo,
+              in,
+              n,
+              new MatView(dy, lo, out),
+              new MatView(x, 0, in),
+              new MatView(gw, lo * in, in));
         });
     if (!inputGrad) {
       return null;
@@ -56,7 +68,13 @@ final class Dense {
     par.forRange(
         n,
         (lo, hi, worker) ->
-            Kernels.gemmNN(hi - lo, in, out, dy, lo * out, out, w, 0, in, dx, lo * in, in));
+            Kernels.gemmNN(
+                hi - lo,
+                in,
+                out,
+                new MatView(dy, lo * out, out),
+                new MatView(w, 0, in),
+                new MatView(dx, lo * in, in)));
     return dx;
   }
 }

@@ -24,7 +24,7 @@ public final class EscapingActivationException extends RuntimeException {
       int fracBits,
       int marginBits,
       String history) {
-    super(message(layer, kind, epoch, step, maxAbs, limit, fracBits, marginBits, history));
+    super(message(layer, kind, epoch, step, escape(maxAbs, limit, fracBits, marginBits), history));
     this.layer = layer;
     this.epoch = epoch;
     this.step = step;
@@ -32,31 +32,26 @@ public final class EscapingActivationException extends RuntimeException {
     this.limit = limit;
   }
 
+  /** How the activations escaped: NaN, infinity, or past the fixed-point limit by how much. */
+  private static String escape(double maxAbs, double limit, int fracBits, int marginBits) {
+    return Double.isNaN(maxAbs)
+        ? "became NaN"
+        : Double.isInfinite(maxAbs)
+            ? "overflowed to infinity"
+            : String.format(
+                "reached max |activation| %.3g, beyond the fixed-point limit %.3g"
+                    + " (2^%d at f = %d: %s)",
+                maxAbs,
+                limit,
+                Math.round(Math.log(limit) / Math.log(2)),
+                fracBits,
+                marginBits == 0
+                    ? "no headroom left in Z_2^64"
+                    : "less than " + marginBits + " bits of headroom left in Z_2^64");
+  }
+
   private static String message(
-      String layer,
-      String kind,
-      int epoch,
-      int step,
-      double maxAbs,
-      double limit,
-      int fracBits,
-      int marginBits,
-      String history) {
-    String what =
-        Double.isNaN(maxAbs)
-            ? "became NaN"
-            : Double.isInfinite(maxAbs)
-                ? "overflowed to infinity"
-                : String.format(
-                    "reached max |activation| %.3g, beyond the fixed-point limit %.3g"
-                        + " (2^%d at f = %d: %s)",
-                    maxAbs,
-                    limit,
-                    Math.round(Math.log(limit) / Math.log(2)),
-                    fracBits,
-                    marginBits == 0
-                        ? "no headroom left in Z_2^64"
-                        : "less than " + marginBits + " bits of headroom left in Z_2^64");
+      String layer, String kind, int epoch, int step, String what, String history) {
     return String.format(
         "escaping activations: layer '%s' (%s) %s at epoch %d, step %d."
             + " Max |activation| per layer at that step: %s. A polynomial network without"

@@ -12,20 +12,9 @@ final class Kernels {
    * Unfolds one {@code [c, h, w]} sample at {@code x[xo..]} into {@code cols[(c·k+i)·k+j][p]},
    * {@code p = oy·ow+ox}, zero outside the padded border.
    */
-  static void im2col(
-      double[] x,
-      int xo,
-      int c,
-      int h,
-      int w,
-      int k,
-      int stride,
-      int pad,
-      int oh,
-      int ow,
-      double[] cols,
-      int co) {
-    int p = oh * ow;
+  static void im2col(double[] x, int xo, ConvWindow g, double[] cols, int co) {
+    int c = g.c(), h = g.h(), w = g.w(), k = g.k(), stride = g.stride(), pad = g.pad();
+    int oh = g.oh(), ow = g.ow(), p = oh * ow;
     for (int ch = 0; ch < c; ch++) {
       for (int ki = 0; ki < k; ki++) {
         for (int kj = 0; kj < k; kj++) {
@@ -51,20 +40,9 @@ final class Kernels {
   /**
    * Adjoint of {@link #im2col}: accumulates {@code cols} back into the sample at {@code dx[xo..]}.
    */
-  static void col2im(
-      double[] cols,
-      int co,
-      int c,
-      int h,
-      int w,
-      int k,
-      int stride,
-      int pad,
-      int oh,
-      int ow,
-      double[] dx,
-      int xo) {
-    int p = oh * ow;
+  static void col2im(double[] cols, int co, ConvWindow g, double[] dx, int xo) {
+    int c = g.c(), h = g.h(), w = g.w(), k = g.k(), stride = g.stride(), pad = g.pad();
+    int oh = g.oh(), ow = g.ow(), p = oh * ow;
     for (int ch = 0; ch < c; ch++) {
       for (int ki = 0; ki < k; ki++) {
         for (int kj = 0; kj < k; kj++) {
@@ -128,7 +106,8 @@ final class Kernels {
     for (int m = 0; m < mRows; m++) {
       java.util.Arrays.fill(out, oo + m * p, oo + (m + 1) * p, bias[m]);
     }
-    gemmNN(mRows, p, kDim, w, 0, kDim, cols, co, p, out, oo, p);
+    gemmNN(
+        mRows, p, kDim, new MatView(w, 0, kDim), new MatView(cols, co, p), new MatView(out, oo, p));
   }
 
   // The three GEMM shapes of training, C += op(A)·op(B) over row-major double[] with offsets and
@@ -136,37 +115,13 @@ final class Kernels {
   // multiply-adds, where a plain axpy/dot pays one load (or more) per multiply-add.
 
   /** {@code C[m][n] += Σ_k A[m][k] · B[k][n]}. */
-  static void gemmNN(
-      int mDim,
-      int nDim,
-      int kDim,
-      double[] a,
-      int ao,
-      int lda,
-      double[] b,
-      int bo,
-      int ldb,
-      double[] c,
-      int co,
-      int ldc) {
-    gemmStridedA(mDim, nDim, kDim, a, ao, lda, 1, b, bo, ldb, c, co, ldc);
+  static void gemmNN(int mDim, int nDim, int kDim, MatView a, MatView b, MatView c) {
+    gemmStridedA(mDim, nDim, kDim, a.v(), a.off(), a.ld(), 1, b, c);
   }
 
   /** {@code C[m][n] += Σ_k A[k][m] · B[k][n]}. */
-  static void gemmTN(
-      int mDim,
-      int nDim,
-      int kDim,
-      double[] a,
-      int ao,
-      int lda,
-      double[] b,
-      int bo,
-      int ldb,
-      double[] c,
-      int co,
-      int ldc) {
-    gemmStridedA(mDim, nDim, kDim, a, ao, 1, lda, b, bo, ldb, c, co, ldc);
+  static void gemmTN(int mDim, int nDim, int kDim, MatView a, MatView b, MatView c) {
+    gemmStridedA(mDim, nDim, kDim, a.v(), a.off(), 1, a.ld(), b, c);
   }
 
   /**
@@ -175,19 +130,9 @@ final class Kernels {
    * tile, then the axpy remainder), which keeps training bit-reproducible.
    */
   private static void gemmStridedA(
-      int mDim,
-      int nDim,
-      int kDim,
-      double[] a,
-      int ao,
-      int am,
-      int ak,
-      double[] b,
-      int bo,
-      int ldb,
-      double[] c,
-      int co,
-      int ldc) {
+      int mDim, int nDim, int kDim, double[] a, int ao, int am, int ak, MatView bv, MatView cv) {
+    double[] b = bv.v(), c = cv.v();
+    int bo = bv.off(), ldb = bv.ld(), co = cv.off(), ldc = cv.ld();
     int m = 0;
     for (; m + 3 < mDim; m += 4) {
       int n = 0;
@@ -215,19 +160,9 @@ final class Kernels {
   }
 
   /** {@code C[m][n] += Σ_k A[m][k] · B[n][k]}. */
-  static void gemmNT(
-      int mDim,
-      int nDim,
-      int kDim,
-      double[] a,
-      int ao,
-      int lda,
-      double[] b,
-      int bo,
-      int ldb,
-      double[] c,
-      int co,
-      int ldc) {
+  static void gemmNT(int mDim, int nDim, int kDim, MatView av, MatView bv, MatView cv) {
+    double[] a = av.v(), b = bv.v(), c = cv.v();
+    int ao = av.off(), lda = av.ld(), bo = bv.off(), ldb = bv.ld(), co = cv.off(), ldc = cv.ld();
     int m = 0;
     for (; m + 3 < mDim; m += 4) {
       int n = 0;

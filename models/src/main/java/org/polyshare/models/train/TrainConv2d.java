@@ -13,7 +13,8 @@ import org.polyshare.models.graph.Layer;
 class TrainConv2d extends TrainLayer {
   final int inC, outC, k, stride, pad;
   final Param weight, bias;
-  private int h, w, oh, ow, kDim, p;
+  private int kDim, p;
+  private ConvWindow window;
   private double[] cols = new double[0];
 
   /**
@@ -56,12 +57,10 @@ class TrainConv2d extends TrainLayer {
   @Override
   void bind(int[] in, Parallel parallel) {
     super.bind(in, parallel);
-    h = in[1];
-    w = in[2];
-    oh = outShape[1];
-    ow = outShape[2];
+    int h = in[1], w = in[2];
+    window = new ConvWindow(inC, h, w, k, stride, pad, outShape[1], outShape[2]);
     kDim = inC * k * k;
-    p = oh * ow;
+    p = outShape[1] * outShape[2];
     int t = parallel.threads();
     dwWorker = new double[t][weight.value.length];
     dbWorker = new double[t][outC];
@@ -86,7 +85,7 @@ class TrainConv2d extends TrainLayer {
           for (int i = lo; i < hi; i++) {
             double[] c = training ? cols : scratch;
             int co = training ? i * kDim * p : 0;
-            Kernels.im2col(x, i * inSize, inC, h, w, k, stride, pad, oh, ow, c, co);
+            Kernels.im2col(x, i * inSize, window, c, co);
             Kernels.gemmForward(outC, kDim, p, wv, bv, c, co, y, i * outSize);
           }
         });
@@ -127,11 +126,23 @@ class TrainConv2d extends TrainLayer {
               }
               db[m] += sum;
             }
-            Kernels.gemmNT(outC, kDim, p, dy, yo, p, cols, co, p, dw, 0, kDim);
+            Kernels.gemmNT(
+                outC,
+                kDim,
+                p,
+                new MatView(dy, yo, p),
+                new MatView(cols, co, p),
+                new MatView(dw, 0, kDim));
             if (dx != null) {
               java.util.Arrays.fill(dcols, 0);
-              Kernels.gemmTN(kDim, p, outC, wv, 0, kDim, dy, yo, p, dcols, 0, p);
-              Kernels.col2im(dcols, 0, inC, h, w, k, stride, pad, oh, ow, dx, i * inSize);
+              Kernels.gemmTN(
+                  kDim,
+                  p,
+                  outC,
+                  new MatView(wv, 0, kDim),
+                  new MatView(dy, yo, p),
+                  new MatView(dcols, 0, p));
+              Kernels.col2im(dcols, 0, window, dx, i * inSize);
             }
           }
         });

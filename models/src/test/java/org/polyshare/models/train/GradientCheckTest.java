@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every layer's backward pass against central finite differences of the scalar {@code L = Σ r ⊙
@@ -61,13 +66,7 @@ class GradientCheckTest {
     double[] dx = l.backward(r.clone(), N);
     double scale = 0;
     for (int i = 0; i < x.length; i++) {
-      double keep = x[i];
-      x[i] = keep + H;
-      double up = loss(l, x, r);
-      x[i] = keep - H;
-      double down = loss(l, x, r);
-      x[i] = keep;
-      double num = (up - down) / (2 * H);
+      double num = centralDifference(l, x, r, x, i);
       scale = Math.max(scale, Math.abs(num));
       assertEquals(num, dx[i], 1e-6 * Math.max(1, Math.abs(num)), l.name + ": dL/dx[" + i + "]");
     }
@@ -76,13 +75,7 @@ class GradientCheckTest {
     for (Param p : params) {
       double[] g = p.grad.clone();
       for (int i = 0; i < p.value.length; i++) {
-        double keep = p.value[i];
-        p.value[i] = keep + H;
-        double up = loss(l, x, r);
-        p.value[i] = keep - H;
-        double down = loss(l, x, r);
-        p.value[i] = keep;
-        double num = (up - down) / (2 * H);
+        double num = centralDifference(l, x, r, p.value, i);
         assertEquals(
             num,
             g[i],
@@ -90,6 +83,19 @@ class GradientCheckTest {
             l.name + ": dL/d" + p.name + "[" + i + "]");
       }
     }
+  }
+
+  /**
+   * {@code dL/dv[i]} by {@code (L(v[i] + H) − L(v[i] − H)) / 2H}, {@code v} being x or a parameter.
+   */
+  private static double centralDifference(TrainLayer l, double[] x, double[] r, double[] v, int i) {
+    double keep = v[i];
+    v[i] = keep + H;
+    double up = loss(l, x, r);
+    v[i] = keep - H;
+    double down = loss(l, x, r);
+    v[i] = keep;
+    return (up - down) / (2 * H);
   }
 
   /** {@code c} with its weights drawn from {@code seed}. */
@@ -113,29 +119,27 @@ class GradientCheckTest {
     check(initialised(new TrainConv2d("dense", 3, 5, 4, 1, 0), 2), new int[] {3, 4, 4}, 12);
   }
 
-  @Test
-  void polyKervWithSharedCp() {
-    check(
-        initialised(new TrainPolyKerv("pk", 2, 4, 3, 1, 1, new double[] {0.7}, 2, false), 3),
-        new int[] {2, 5, 5},
-        13);
+  /** PolyKerv with a shared cp, cubic with per-channel cp, and with its BatchNorm. */
+  static Stream<Arguments> polyKervs() {
+    return Stream.of(
+        Arguments.of(
+            named(new TrainPolyKerv("pk", 2, 4, 3, 1, 1, new double[] {0.7}, 2, false)), 5, 3),
+        Arguments.of(
+            named(new TrainPolyKerv("pk3", 2, 3, 3, 1, 0, new double[] {0.5, -0.2, 1.0}, 3, false)),
+            5,
+            4),
+        Arguments.of(
+            named(new TrainPolyKerv("pkbn", 2, 4, 3, 1, 1, new double[] {1.0}, 2, true)), 4, 5));
   }
 
-  @Test
-  void polyKervCubicWithPerChannelCp() {
-    check(
-        initialised(
-            new TrainPolyKerv("pk3", 2, 3, 3, 1, 0, new double[] {0.5, -0.2, 1.0}, 3, false), 4),
-        new int[] {2, 5, 5},
-        14);
+  private static Named<TrainPolyKerv> named(TrainPolyKerv pk) {
+    return Named.of(pk.name, pk);
   }
 
-  @Test
-  void polyKervWithBatchNorm() {
-    check(
-        initialised(new TrainPolyKerv("pkbn", 2, 4, 3, 1, 1, new double[] {1.0}, 2, true), 5),
-        new int[] {2, 4, 4},
-        15);
+  @ParameterizedTest
+  @MethodSource("polyKervs")
+  void polyKerv(TrainPolyKerv pk, int hw, long initSeed) {
+    check(initialised(pk, initSeed), new int[] {2, hw, hw}, 10 + initSeed);
   }
 
   @Test

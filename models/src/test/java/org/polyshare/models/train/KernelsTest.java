@@ -30,9 +30,10 @@ class KernelsTest {
           double[] b = random(r, off + Math.max(n, k) * ldb);
           double[] c0 = random(r, off + m * ldc);
           double[] nn = c0.clone(), nt = c0.clone(), tn = c0.clone();
-          Kernels.gemmNN(m, n, k, a, off, lda, b, off, ldb, nn, off, ldc);
-          Kernels.gemmNT(m, n, k, a, off, lda, b, off, ldb, nt, off, ldc);
-          Kernels.gemmTN(m, n, k, a, off, lda, b, off, ldb, tn, off, ldc);
+          MatView av = new MatView(a, off, lda), bv = new MatView(b, off, ldb);
+          Kernels.gemmNN(m, n, k, av, bv, new MatView(nn, off, ldc));
+          Kernels.gemmNT(m, n, k, av, bv, new MatView(nt, off, ldc));
+          Kernels.gemmTN(m, n, k, av, bv, new MatView(tn, off, ldc));
           for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
               double sNN = c0[off + i * ldc + j], sNT = sNN, sTN = sNN;
