@@ -5,6 +5,7 @@ import java.util.List;
 import org.polyshare.core.correlation.CorrelationRequest;
 import org.polyshare.core.correlation.InProcessDealer;
 import org.polyshare.core.fss.FssRelu;
+import org.polyshare.models.secure.FssReluWidth;
 import org.polyshare.models.secure.ReluMode;
 
 /**
@@ -48,7 +49,7 @@ public record ReluArm(ReluMode relu, VariantResult result, double dealerBytesPer
     List<CorrelationRequest> requests =
         mode == ReluMode.GC
             ? List.of(new CorrelationRequest.RandomOt(64 * n))
-            : FssRelu.requests(n, ReluMode.FSS_INPUT_BITS, fracBits);
+            : FssRelu.requests(n, FssReluWidth.of(2 * fracBits), fracBits); // a fused ReLU
     InProcessDealer dealer = new InProcessDealer();
     for (CorrelationRequest r : requests) {
       dealer.source(0).next(r);

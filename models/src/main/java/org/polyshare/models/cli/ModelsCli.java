@@ -18,6 +18,7 @@ import org.polyshare.models.graph.Params;
 import org.polyshare.models.onnx.OnnxExporter;
 import org.polyshare.models.onnx.OnnxFormatException;
 import org.polyshare.models.secure.CarryPlan;
+import org.polyshare.models.secure.FssReluWidth;
 import org.polyshare.models.secure.SecureOptions;
 import org.polyshare.models.zoo.ModelSource;
 import org.polyshare.models.zoo.Zoo;
@@ -166,6 +167,13 @@ public final class ModelsCli extends RootCommand {
         System.out.print(plan.format());
         System.out.printf(
             "at the compiled scales: tightest %s with %.1f bits%n", t.layer(), t.headroomBits());
+      }
+      if (!FssReluWidth.sites(m).isEmpty()) {
+        System.out.printf(
+            "%nFSS ReLU widths (--relu fss: k = min(%d, scale + %d + margin %d), in the plan;"
+                + " headroom below 2^k, 2^(k-1) for a max-pool):%n",
+            FssReluWidth.MAX_BITS, FssReluWidth.ACTIVATION_BITS, Headroom.DEFAULT_MARGIN_BITS);
+        System.out.print(FssReluWidth.format(m, r));
       }
       Headroom.LayerHeadroom low = r.firstBelow(Headroom.DEFAULT_MARGIN_BITS);
       if (low != null) {

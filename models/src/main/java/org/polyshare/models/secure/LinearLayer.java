@@ -47,7 +47,9 @@ final class LinearLayer extends SecureLayer {
       requests(
           session,
           fixedMask,
-          fss ? FssReluStep.requests(n(), f) : List.of(new CorrelationRequest.RandomOt(64 * n())),
+          fss
+              ? FssReluStep.requests(n(), 2 * f, f)
+              : List.of(new CorrelationRequest.RandomOt(64 * n())),
           true);
     } else {
       requests(
@@ -88,7 +90,7 @@ final class LinearLayer extends SecureLayer {
             if (!fusedRelu) {
               return z;
             }
-            return fss ? FssReluStep.online(q, z, f) : GcRelu.online(q, relu, z);
+            return fss ? FssReluStep.online(q, z, 2 * f, f) : GcRelu.online(q, relu, z);
           }
         };
   }

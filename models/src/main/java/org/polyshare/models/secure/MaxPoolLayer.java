@@ -24,8 +24,9 @@ import org.polyshare.models.graph.MaxPool;
  * truncation: the difference of two scale-f values is at scale f, and the FSS ReLU's output shares
  * are fresh (its own output mask). The −∞ cells cannot enter a difference (it would wrap), so each
  * is replaced by a copy of a real cell of its window (max is idempotent); a zero pad stays the
- * public 0. Input bound: the difference must lie in {@code [−2^62, 2^62)}, so inputs in {@code
- * [−2^61, 2^61)}, checked by {@link FssReluStep#checkBound}. All of its cost is activation.
+ * public 0. Input bound: the difference (at f bits) must lie in {@code [−2^k, 2^k)}, k = {@link
+ * FssReluWidth#of}{@code (f)}, so inputs in {@code [−2^(k−1), 2^(k−1))}, checked by {@link
+ * FssReluWidth#check}. All of its cost is activation.
  */
 final class MaxPoolLayer extends ActivationLayer {
   /** The largest window the max circuit takes. */
@@ -48,13 +49,16 @@ final class MaxPoolLayer extends ActivationLayer {
   }
 
   private MaxPoolLayer(Program.Step step, Lowering low, ReluMode relu, PoolGeometry g) {
-    super(step, low, requests(relu, g, low.batch() * step.outNumel()));
+    super(step, low, requests(relu, g, low.batch() * step.outNumel(), low.f()));
     MaxPool mp = (MaxPool) step.layer();
     this.geometry = g;
     this.padValue = mp.zeroPads() ? 0 : Long.MIN_VALUE;
     this.windows = n();
     this.relu = relu;
     this.source = relu == ReluMode.FSS ? sources(g, mp) : null;
+    if (carryIn != 0) {
+      throw new IllegalStateException("a max-pool reads values at f bits, not a carried power");
+    }
   }
 
   private static PoolGeometry geometry(Program.Step step) {
@@ -76,13 +80,14 @@ final class MaxPoolLayer extends ActivationLayer {
     return g;
   }
 
-  private static List<CorrelationRequest> requests(ReluMode relu, PoolGeometry g, int windows) {
+  private static List<CorrelationRequest> requests(
+      ReluMode relu, PoolGeometry g, int windows, int f) {
     if (relu == ReluMode.GC) {
       return List.of(new CorrelationRequest.RandomOt(64 * g.window * windows));
     }
     List<CorrelationRequest> out = new ArrayList<>();
     for (int cur = g.window; cur > 1; cur -= cur / 2) {
-      out.addAll(FssReluStep.requests(windows * (cur / 2), 0));
+      out.addAll(FssReluStep.requests(windows * (cur / 2), f, 0));
     }
     return out;
   }
@@ -133,7 +138,7 @@ final class MaxPoolLayer extends ActivationLayer {
           @Override
           long[] onlineActivation(Party q, long[] cells) {
             return relu == ReluMode.FSS
-                ? fssMax(q, cells, windows, geometry.window)
+                ? fssMax(q, cells, windows, geometry.window, f)
                 : GcMaxPool.online(q, max, cells);
           }
         };
@@ -151,9 +156,9 @@ final class MaxPoolLayer extends ActivationLayer {
 
   /**
    * Shares of each window's maximum from shares of its {@code w} cells ({@code cells[g·w + j]}):
-   * the tree of the class comment, one FSS ReLU batch per level.
+   * the tree of the class comment, one FSS ReLU batch per level (differences at {@code f} bits).
    */
-  static long[] fssMax(Party q, long[] cells, int windows, int w) {
+  static long[] fssMax(Party q, long[] cells, int windows, int w, int f) {
     long[] v = cells;
     for (int cur = w; cur > 1; ) {
       int pairs = cur / 2;
@@ -164,7 +169,7 @@ final class MaxPoolLayer extends ActivationLayer {
           diff[d++] = v[a] - v[a + 1];
         }
       }
-      long[] r = FssReluStep.online(q, diff, 0);
+      long[] r = FssReluStep.online(q, diff, f, 0);
       long[] up = new long[windows * next];
       for (int g = 0; g < windows; g++) {
         int a = g * cur;

@@ -8,7 +8,8 @@ import org.polyshare.core.protocol.Party;
 
 /**
  * A ReLU not fused into a product (e.g. after a residual Add): the garbled ReLU with shift 0, or in
- * the FSS arm {@link FssReluStep} with shift 0 (two online rounds). All of its cost is activation.
+ * the FSS arm {@link FssReluStep} with shift 0 on its f-bit input (two online rounds). All of its
+ * cost is activation.
  */
 final class ReluLayer extends ActivationLayer {
   private final ReluMode relu;
@@ -18,13 +19,16 @@ final class ReluLayer extends ActivationLayer {
   }
 
   ReluLayer(Program.Step step, Lowering low, ReluMode relu) {
-    super(step, low, requests(relu, low.batch() * step.outNumel()));
+    super(step, low, requests(relu, low.batch() * step.outNumel(), low.f()));
     this.relu = relu;
+    if (carryIn != 0) {
+      throw new IllegalStateException("a ReLU reads values at f bits, not a carried power");
+    }
   }
 
-  private static List<CorrelationRequest> requests(ReluMode relu, int n) {
+  private static List<CorrelationRequest> requests(ReluMode relu, int n, int f) {
     return relu == ReluMode.FSS
-        ? FssReluStep.requests(n, 0)
+        ? FssReluStep.requests(n, f, 0)
         : List.of(new CorrelationRequest.RandomOt(64 * n));
   }
 
@@ -53,7 +57,7 @@ final class ReluLayer extends ActivationLayer {
 
           @Override
           long[] onlineActivation(Party q, long[] x) {
-            return relu == ReluMode.FSS ? FssReluStep.online(q, x, 0) : GcRelu.online(q, gc, x);
+            return relu == ReluMode.FSS ? FssReluStep.online(q, x, f, 0) : GcRelu.online(q, gc, x);
           }
         };
   }

@@ -15,8 +15,8 @@ public enum ReluMode {
   FSS;
 
   /**
-   * The FSS arm's input bound: ReLU inputs must lie in {@code [−2^62, 2^62)} (see {@link
-   * FssReluStep}).
+   * The FSS arm's widest input bound, {@code [−2^62, 2^62)}: where the plan knows no narrower one
+   * ({@link FssReluWidth} gives each ReLU its width).
    */
   public static final int FSS_INPUT_BITS = 62;
 

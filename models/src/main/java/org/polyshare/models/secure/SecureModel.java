@@ -154,7 +154,7 @@ public final class SecureModel {
       throw new HeadroomException(model.name(), t, options.marginBits());
     }
     if (options.relu() == ReluMode.FSS) {
-      FssReluStep.checkBound(model, r, options.marginBits());
+      FssReluWidth.check(model, r, options.marginBits());
     }
     return r;
   }

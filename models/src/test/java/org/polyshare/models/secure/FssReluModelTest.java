@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.polyshare.core.correlation.CorrelationPlan;
 import org.polyshare.core.correlation.CorrelationRequest;
 import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.models.calib.Headroom;
@@ -95,13 +96,19 @@ class FssReluModelTest {
           Arrays.equals(gc.plan(1).sha256(), fss.plan(1).sha256()), name + ": plan hashes equal");
       long keys = 0;
       int keyBatches = 0;
+      List<Integer> widths = new ArrayList<>();
       for (CorrelationRequest r : fss.inferenceRequests()) {
         if (r instanceof CorrelationRequest.FssRelu k) {
-          assertEquals(FssReluStep.BITS, k.bits());
+          widths.add(k.bits());
           keys += k.n();
           keyBatches++;
         }
       }
+      List<Integer> planned = new ArrayList<>();
+      for (FssReluWidth.Site s : FssReluWidth.sites(arch)) {
+        planned.add(s.bits());
+      }
+      assertEquals(planned, widths, name + ": each key batch at its site's width");
       int reluLayers = 0;
       for (Layer l : arch.layers()) {
         if (l instanceof Relu) {
@@ -114,7 +121,7 @@ class FssReluModelTest {
       // max-pool goes through FSS too (the zoo has none): no garbling OT is left in the FSS plan
       assertEquals(0, ots(fss.inferenceRequests()), name + ": no garbled circuit in the FSS arm");
       System.out.printf(
-          "%s: %d ReLUs in %d FSS key batches, k = %d%n", name, keys, keyBatches, FssReluStep.BITS);
+          "%s: %d ReLUs in %d FSS key batches, k per batch %s%n", name, keys, keyBatches, widths);
     }
   }
 
@@ -143,10 +150,43 @@ class FssReluModelTest {
   }
 
   /**
-   * A ReLU after a sum at scale f is held to 2^62 (not the ring's 2^63) with the guard's margin.
+   * The width k of each ReLU comes from its input's scale: 2f + 6 + 8 = 46 for a ReLU fused into
+   * its product, f + 6 + 8 = 30 for a ReLU after a residual Add, 62 (no narrower bound) where the
+   * budget reaches it; the plan hash binds it.
    */
   @Test
-  void reluInputWithinTheGuardButAboveTheFssBoundIsRefused() {
+  void widthComesFromTheInputScaleAndIsBoundIntoThePlan() {
+    Model resnet = Zoo.architecture("resnet18-relu");
+    int f = resnet.fracBits();
+    int plain = 0;
+    int fused = 0;
+    for (FssReluWidth.Site s : FssReluWidth.sites(resnet)) {
+      boolean afterAdd = resnet.layer(s.input()) instanceof org.polyshare.models.graph.Add;
+      assertEquals(afterAdd ? f : 2 * f, s.scale(), s.layer());
+      assertEquals(afterAdd ? 30 : 46, s.bits(), s.layer());
+      plain += afterAdd ? 1 : 0;
+      fused += afterAdd ? 0 : 1;
+    }
+    assertEquals(8, plain, "resnet18-relu: a ReLU after each block's Add");
+    assertEquals(9, fused, "resnet18-relu: the stem's and each block's first ReLU, fused");
+    for (FssReluWidth.Site s : FssReluWidth.sites(Zoo.architecture("lenet5-relu"))) {
+      assertEquals(46, s.bits(), "lenet5-relu: every ReLU is fused, " + s.layer());
+    }
+    assertEquals(62, FssReluWidth.of(48), "f = 24 fused: the budget reaches 62");
+    assertEquals(62, FssReluWidth.of(60), "capped at the widest");
+    assertFalse(
+        Arrays.equals(
+            CorrelationPlan.of(new CorrelationRequest.FssRelu(10, 46, 16)).sha256(),
+            CorrelationPlan.of(new CorrelationRequest.FssRelu(10, 62, 16)).sha256()),
+        "the width is in the plan hash");
+  }
+
+  /**
+   * A ReLU after a sum (scale f, k = 30) is held to 2^30 with the guard's margin: values up to 2^6
+   * pass, 2^6.5 is refused naming the layer and the bound; far inside the ring's 2^63 either way.
+   */
+  @Test
+  void reluInputBeyondItsWidthIsRefused() {
     Model model = Zoo.architecture("resnet18-relu");
     Relu afterAdd = null;
     for (Layer l : model.layers()) {
@@ -156,31 +196,26 @@ class FssReluModelTest {
       }
     }
     assertTrue(afterAdd != null, "resnet18-relu has a ReLU after a residual Add");
-    int f = model.fracBits();
     int margin = Headroom.DEFAULT_MARGIN_BITS;
-    // headroom 8.5 bits below 2^63 (the guard passes) but 7.5 below 2^62
-    double max = Math.scalb(1.0, 63 - f - margin) / Math.sqrt(2);
-    Headroom.Report report = report(model, afterAdd.input(), max, margin + 0.5);
+    double max = Math.scalb(1.0, FssReluWidth.ACTIVATION_BITS) * Math.sqrt(2);
+    Headroom.Report report = report(model, afterAdd.input(), max);
     HeadroomException e =
-        assertThrows(HeadroomException.class, () -> FssReluStep.checkBound(model, report, margin));
+        assertThrows(HeadroomException.class, () -> FssReluWidth.check(model, report, margin));
     assertTrue(
-        e.getMessage().contains(afterAdd.input()) && e.getMessage().contains("2^62"),
+        e.getMessage().contains(afterAdd.input()) && e.getMessage().contains("below 2^30"),
         e.getMessage());
-    FssReluStep.checkBound(model, report(model, afterAdd.input(), max / 4, margin + 2.5), margin);
+    FssReluWidth.check(model, report(model, afterAdd.input(), max / 2), margin);
   }
 
-  /**
-   * Rows for every ReLU input: {@code tight} at scale f below 2^63, the others products far from
-   * 2^62.
-   */
-  private static Headroom.Report report(Model model, String tight, double max, double headroom) {
+  /** Rows for every ReLU input: {@code tight} with max {@code max}, the others at 1. */
+  private static Headroom.Report report(Model model, String tight, double max) {
     int f = model.fracBits();
     List<Headroom.LayerHeadroom> rows = new ArrayList<>();
     for (Layer l : model.layers()) {
       if (l instanceof Relu r) {
         rows.add(
             r.input().equals(tight)
-                ? new Headroom.LayerHeadroom(tight, "Add", max, f, 63, headroom)
+                ? new Headroom.LayerHeadroom(tight, "Add", max, f, 63, 63 - f - 6.5)
                 : new Headroom.LayerHeadroom(r.input(), "Conv2d", 1.0, 2 * f, 62, 62 - 2 * f));
       }
     }
