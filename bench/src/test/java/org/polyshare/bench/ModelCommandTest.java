@@ -27,10 +27,12 @@ class ModelCommandTest {
         List.of("c1", "pool", "flatten", "fc"),
         layers.stream().map(ModelCommand.LayerRow::name).toList());
     // the bytes and rounds TrafficFingerprintTest pins for tiny-pkn with the fused PolyKerv and its
-    // carry into fc (the default; the square-and-multiply lowering took 14592 bytes in 6 rounds)
+    // carry into fc, party 1's halves of both openings offline (the default; 6400 B in 4 rounds
+    // with both halves online, the square-and-multiply lowering 14592 B in 6 rounds)
     var r = ModelCommand.report(run, layers).values();
-    assertEquals(6400L, r.get("online_bytes"));
-    assertEquals(4L, r.get("online_rounds"));
+    assertEquals(4272L, r.get("online_bytes"));
+    assertEquals(2L, r.get("online_rounds"));
+    assertEquals(2128L, r.get("offline_bytes"), "party 1's early halves: 256 + 10 words");
     assertEquals(true, r.get("top1_agrees"));
     assertTrue((Double) r.get("max_abs_error_vs_int64") <= 4 * Math.scalb(1.0, -16), r.toString());
 
@@ -49,7 +51,7 @@ class ModelCommandTest {
                 "--json",
                 json.toString()));
     assertTrue(
-        Files.readString(json).contains("\"layer.fc.online_bytes\": 672"), Files.readString(json));
+        Files.readString(json).contains("\"layer.fc.online_bytes\": 592"), Files.readString(json));
     assertTrue(
         BenchCli.commandLine().execute("model", "--model", "tiny-pkn", "--truncation", "rounded")
             != 0);

@@ -1,6 +1,7 @@
 package org.polyshare.models.secure;
 
 import java.util.List;
+import java.util.Map;
 import org.polyshare.core.protocol.Party;
 import org.polyshare.core.protocol.Truncation;
 
@@ -11,10 +12,16 @@ import org.polyshare.core.protocol.Truncation;
  * long as the sum stays in range, which the plan's scale budget and the headroom guard check — and
  * the sum is truncated by {@code s} in one opening. That one opening replaces the operands' own
  * truncations (a product's, a downsample conv's, a PolyKerv's second one), so ResNet's Add costs
- * the round its main branch spent anyway and the shortcut none; and one floor replaces two.
+ * the round its main branch spent anyway and the shortcut none; and one floor replaces two. When
+ * both operands are raw owner-held products (a downsampling block's conv2 and 1x1 shortcut), party
+ * 1's share of the sum is fixed offline, so its half of the opening goes offline too ({@link
+ * CarryPlan.EarlyHalf}).
  */
 final class AddLayer extends SecureLayer {
   private final CarryPlan.AddFold fold;
+
+  /** Both operands are raw products: party 1's share of the sum is fixed offline. */
+  private final boolean early;
 
   AddLayer(Program.Step step, Lowering low) {
     super(step, low);
@@ -22,14 +29,55 @@ final class AddLayer extends SecureLayer {
         low.carry() == null
             ? new CarryPlan.AddFold(step.layer().name(), 0, 0, 0, "local")
             : low.carry().add(step.layer().name());
+    this.early = low.carry() != null && low.carry().opensEarly(step.layer().name());
     requests(
         List.of(), fold.shift() > 0 ? truncation(n(), fold.shift()) : List.of(), List.of(), false);
   }
 
   @Override
+  Session open(Party party) {
+    if (fold.shift() == 0) {
+      return super.open(party);
+    }
+    return () ->
+        new Inference() {
+          private long[][] knownIn;
+          private Truncation.Prepared truncation;
+
+          @Override
+          void knownInputs(Map<String, long[]> known) {
+            if (early) {
+              knownIn = new long[][] {known.remove(inputs().get(0)), known.remove(inputs().get(1))};
+            }
+          }
+
+          @Override
+          void offlineLinear(Party q) {
+            truncation = Truncation.prepare(q, n(), fold.shift());
+            if (early) {
+              Truncation.openEarly(q, truncation, q.id() == 0 ? null : partyOneSum(knownIn));
+            }
+            knownIn = null;
+          }
+
+          @Override
+          long[] onlineLinear(Party q, long[][] in) {
+            return Truncation.finish(q, truncation, aligned(in));
+          }
+        };
+  }
+
+  private long[] partyOneSum(long[][] known) {
+    if (known[0] == null || known[1] == null) {
+      throw new IllegalStateException(
+          "Add '" + name() + "': party 1's shares of its raw operands were not fixed offline");
+    }
+    return aligned(known);
+  }
+
+  @Override
   long[] online(Party q, long[][] in) {
-    long[] sum = aligned(in);
-    return fold.shift() > 0 ? Truncation.truncate(q, sum, fold.shift()) : sum;
+    return aligned(in); // local: both operands at f bits
   }
 
   @Override

@@ -121,16 +121,35 @@ public final class CarryPlan {
     }
   }
 
+  /**
+   * An opening whose party-1 half travels offline: it reads owner-held products only (a PolyKerv's
+   * or a Conv2d/Linear's own product, or a folded Add of two raw products), whose party-1 shares
+   * are fixed before the input ({@link OwnedProduct.Inference#knownShare}), so online it is one
+   * message, party 0 to party 1. {@code elements} per input.
+   */
+  public record EarlyHalf(String layer, String opening, int elements) {
+    /** Bytes per input that move from the online to the offline phase. */
+    public long bytes() {
+      return 8L * elements;
+    }
+  }
+
   private final Map<String, Integer> excess;
   private final Map<String, Kerv> kervs;
   private final Map<String, AddFold> adds;
+  private final List<EarlyHalf> early;
   private final int f;
 
   private CarryPlan(
-      Map<String, Integer> excess, Map<String, Kerv> kervs, Map<String, AddFold> adds, int f) {
+      Map<String, Integer> excess,
+      Map<String, Kerv> kervs,
+      Map<String, AddFold> adds,
+      List<EarlyHalf> early,
+      int f) {
     this.excess = excess;
     this.kervs = kervs;
     this.adds = adds;
+    this.early = early;
     this.f = f;
   }
 
@@ -174,6 +193,8 @@ public final class CarryPlan {
     Map<String, Integer> excess = new HashMap<>();
     Map<String, Kerv> kervs = new LinkedHashMap<>();
     Map<String, AddFold> adds = new LinkedHashMap<>();
+    List<EarlyHalf> early = new ArrayList<>();
+    boolean opens = mode != TruncationMode.LOCAL;
     excess.put(Model.INPUT, 0);
     for (Program.Step s : program.steps) {
       Layer l = s.layer();
@@ -183,10 +204,17 @@ public final class CarryPlan {
         Kerv k = decide(p, in, f, mode, fusedOn, m, steps, folding);
         kervs.put(p.name(), k);
         out = k.form() == Form.CARRIED ? (p.dp() - 1) * f : 0;
+        if (opens) {
+          early.add(
+              new EarlyHalf(
+                  p.name(), k.form() == Form.CHAIN ? "truncation" : "fused power", s.outNumel()));
+        }
       } else if (l instanceof Flatten) {
         out = in;
       } else if (isProduct(s) && soleReaderIn(s.outputName(), m, folding)) {
         out = f + in; // left raw at 2f + in bits: the Add truncates the sum
+      } else if (isProduct(s) && opens) {
+        early.add(new EarlyHalf(l.name(), "truncation", s.outNumel()));
       } else if (l instanceof Add a) {
         AddFold fold = fold(a, excess, f, refused.get(a.name()));
         if (fold == null) {
@@ -199,11 +227,29 @@ public final class CarryPlan {
           return null;
         }
         adds.put(a.name(), fold);
+        if (opens
+            && fold.shift() > 0
+            && !a.left().equals(a.right())
+            && rawProduct(a.left(), m, steps, folding)
+            && rawProduct(a.right(), m, steps, folding)) {
+          early.add(new EarlyHalf(a.name(), "truncation", s.outNumel()));
+        }
       }
       excess.put(s.outputName(), out);
     }
     return new CarryPlan(
-        excess, Collections.unmodifiableMap(kervs), Collections.unmodifiableMap(adds), f);
+        excess,
+        Collections.unmodifiableMap(kervs),
+        Collections.unmodifiableMap(adds),
+        List.copyOf(early),
+        f);
+  }
+
+  /** Whether {@code tensor} is a product left raw for the folded Add reading it. */
+  private static boolean rawProduct(
+      String tensor, Model m, Map<String, Program.Step> steps, Set<String> folding) {
+    Program.Step s = steps.get(tensor);
+    return s != null && isProduct(s) && soleReaderIn(tensor, m, folding);
   }
 
   /** A Conv2d or Linear whose product is not read by a fused ReLU. */
@@ -355,6 +401,21 @@ public final class CarryPlan {
     return List.copyOf(adds.values());
   }
 
+  /** The openings whose party-1 half goes offline, in evaluation order. */
+  public List<EarlyHalf> earlyHalves() {
+    return early;
+  }
+
+  /** Whether the opening of the layer {@code name} sends party 1's half offline. */
+  boolean opensEarly(String name) {
+    for (EarlyHalf e : early) {
+      if (e.layer().equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Every PolyKerv's lowering, in evaluation order. */
   public List<Kerv> kervs() {
     return List.copyOf(kervs.values());
@@ -406,7 +467,8 @@ public final class CarryPlan {
 
   /**
    * One line per PolyKerv (form, openings online, input shift and the reason), then one per
-   * residual Add (folded or local, its truncation shift and why).
+   * residual Add (folded or local, its truncation shift and why), then the openings whose party-1
+   * half moved offline and the bytes per input that moved.
    */
   public String format() {
     StringBuilder sb = new StringBuilder();
@@ -439,6 +501,24 @@ public final class CarryPlan {
                 a.shift(),
                 a.why()));
       }
+    }
+    if (!early.isEmpty()) {
+      sb.append(
+          String.format(
+              "%-22s %-12s %9s %10s  %s%n",
+              "Opened early",
+              "opening",
+              "elements",
+              "bytes",
+              "party 1's half offline: its share of the product is fixed before the input"));
+      long total = 0;
+      for (EarlyHalf e : early) {
+        sb.append(
+            String.format(
+                "%-22s %-12s %9d %10d%n", e.layer(), e.opening(), e.elements(), e.bytes()));
+        total += e.bytes();
+      }
+      sb.append(String.format("%-22s %-12s %9s %10d  per input%n", "moved offline", "", "", total));
     }
     return sb.toString();
   }

@@ -16,7 +16,9 @@ import org.polyshare.core.protocol.Truncation;
  * (two online rounds, the same floor). A layer reading a carried power ({@link CarryPlan}, {@code
  * e} extra bits) truncates by {@code f + e} in the same opening. A product whose only reader is a
  * folded Add ({@link CarryPlan.AddFold}) is left raw at {@code 2f + e} bits: the Add truncates the
- * sum once.
+ * sum once. The truncation's opening takes party 1's half offline (its share of the product is
+ * fixed before the input, {@link OwnedProduct.Inference#knownShare}): online it is one message,
+ * party 0 to party 1.
  */
 final class LinearLayer extends SecureLayer {
   private final OwnedProduct product;
@@ -71,6 +73,21 @@ final class LinearLayer extends SecureLayer {
     return () ->
         new OwnedProduct.Inference(product, fw) {
           private GcOffline relu;
+          private Truncation.Prepared truncation;
+
+          @Override
+          void offlineLinear(Party q) {
+            super.offlineLinear(q);
+            if (!fusedRelu && !raw) {
+              truncation = Truncation.prepare(q, n(), shift);
+              Truncation.openEarly(q, truncation, knownShare(q));
+            }
+          }
+
+          @Override
+          long[] knownOutput(Party q) {
+            return raw ? knownShare(q) : null; // raw: the output is the product, bias at party 0
+          }
 
           @Override
           void offlineActivation(Party q) {
@@ -82,7 +99,7 @@ final class LinearLayer extends SecureLayer {
           @Override
           long[] onlineLinear(Party q, long[][] in) {
             long[] z = super.onlineLinear(q, in);
-            return fusedRelu || raw ? z : Truncation.truncate(q, z, shift);
+            return fusedRelu || raw ? z : Truncation.finish(q, truncation, z);
           }
 
           @Override

@@ -37,17 +37,24 @@ final class MeteredLayer {
 
     /**
      * Offline: fetches the layer's requests from {@code party}'s source into {@code store} (linear
-     * part first) and runs the offline steps on {@code q}, which draws from the store.
+     * part first) and runs the offline steps on {@code q}, which draws from the store; {@code
+     * known} holds party 1's offline-fixed output shares, which the layer reads and adds to.
      */
-    Inference offline(Party party, PrefetchedCorrelations store, Party q) {
+    Inference offline(
+        Party party, PrefetchedCorrelations store, Party q, java.util.Map<String, long[]> known) {
       LinkStats stats = party.link().stats();
       Meter whole = Meter.start(stats);
       SecureLayer.Inference inf = inner.inference();
+      inf.knownInputs(known);
       store.fetch(party.correlations(), layer.linearRequests());
       inf.offlineLinear(q);
       Meter act = Meter.start(stats);
       store.fetch(party.correlations(), layer.activationRequests());
       inf.offlineActivation(q);
+      long[] fixed = inf.knownOutput(q);
+      if (fixed != null) {
+        known.put(layer.name(), fixed);
+      }
       LayerCost offlineActivation = act.stop();
       return new Inference(inf, setup.plus(whole.stop()), offlineActivation);
     }

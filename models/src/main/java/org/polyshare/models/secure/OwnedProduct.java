@@ -5,6 +5,7 @@ import org.polyshare.core.kernel.BilinearMap;
 import org.polyshare.core.kernel.MatMulShape;
 import org.polyshare.core.protocol.FixedWeightLinear;
 import org.polyshare.core.protocol.Party;
+import org.polyshare.core.protocol.Truncation;
 import org.polyshare.core.ring.FixedPoint;
 import org.polyshare.models.graph.Conv2d;
 import org.polyshare.models.graph.Linear;
@@ -15,7 +16,9 @@ import org.polyshare.models.graph.Linear;
  * conv/GEMM with its plaintext weights, then adds the bias (and a PolyKerv's cp) before the
  * truncation. The part that {@link LinearLayer} and {@link PolyKervLayer} share. When the input is
  * a carried power ({@link CarryPlan}, {@code e} extra bits) the product sits at {@code 2f + e} bits
- * and so does the bias (its 2f encoding shifted up, exactly).
+ * and so does the bias (its 2f encoding shifted up, exactly). Party 1's share of the product is
+ * fixed offline ({@link Inference#knownShare}), so the opening that reads it — the truncation or
+ * the fused power — takes party 1's half offline and costs one message online, party 0 to party 1.
  */
 final class OwnedProduct {
   private final int maskId;
@@ -117,6 +120,15 @@ final class OwnedProduct {
     @Override
     long[] onlineLinear(Party q, long[][] in) {
       return product.apply(q, fw, prepared, in[0]);
+    }
+
+    /**
+     * After {@link #offlineLinear}: party 1's share of the product (bias included: party 0 adds
+     * it), fixed before the input; null for party 0. The opening that reads the product sends party
+     * 1's half offline with it ({@link Truncation#openEarly}).
+     */
+    long[] knownShare(Party q) {
+      return fw.knownShare(q, prepared);
     }
   }
 }

@@ -23,7 +23,11 @@ import org.polyshare.models.graph.PolyKerv;
  *       truncated.
  * </ul>
  *
- * Ring form ({@link #ring}): the same points, each an exact shift, and the power {@code t^dp} in
+ * The first opening (the fused power's, or the chain's truncation) reads the product, whose party-1
+ * share is fixed offline: party 1's half goes in the offline phase and online the layer costs the
+ * masked input (party 1 to 0) and party 0's half (0 to 1), one round trip.
+ *
+ * <p>Ring form ({@link #ring}): the same points, each an exact shift, and the power {@code t^dp} in
  * wrapping long arithmetic, which is what the fused power computes exactly in EXACT mode.
  */
 final class PolyKervLayer extends SecureLayer {
@@ -59,12 +63,27 @@ final class PolyKervLayer extends SecureLayer {
     FixedWeightLinear fw = product.open(party);
     return () ->
         new OwnedProduct.Inference(product, fw) {
+          private Truncation.Prepared first;
+          private FusedPower.Prepared opening;
+
+          /** The opening of the product, party 1's half sent now (its share is fixed offline). */
+          @Override
+          void offlineActivation(Party q) {
+            if (form == CarryPlan.Form.CHAIN) {
+              first = Truncation.prepare(q, n(), shift);
+              Truncation.openEarly(q, first, knownShare(q));
+            } else {
+              opening = FusedPower.prepare(q, n(), shift, dp);
+              FusedPower.openEarly(q, opening, knownShare(q));
+            }
+          }
+
           @Override
           long[] onlineActivation(Party q, long[] z) {
             if (form == CarryPlan.Form.CHAIN) {
-              return chain.secure(q, Truncation.truncate(q, z, shift));
+              return chain.secure(q, Truncation.finish(q, first, z));
             }
-            long[] power = FusedPower.power(q, z, shift, dp);
+            long[] power = FusedPower.power(q, opening, z);
             return form == CarryPlan.Form.FUSED && dp > 1
                 ? Truncation.truncate(q, power, (dp - 1) * f)
                 : power;

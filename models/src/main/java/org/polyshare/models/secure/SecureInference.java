@@ -2,7 +2,9 @@ package org.polyshare.models.secure;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.polyshare.core.link.LinkStats;
 import org.polyshare.core.protocol.Party;
 import org.polyshare.core.protocol.Sharing;
@@ -29,6 +31,12 @@ final class SecureInference {
   private final PrefetchedCorrelations store;
   private final Party q;
   private final List<MeteredLayer.Inference> steps = new ArrayList<>();
+
+  /**
+   * Party 1's output shares fixed offline (raw products), until the layer reading them took them.
+   */
+  private final Map<String, long[]> known = new HashMap<>();
+
   private long offlineNanos;
   private LinkStats.Snapshot offlineTraffic = new LinkStats.Snapshot(0, 0, 0, 0, 0);
   private int liveMaterials;
@@ -62,7 +70,7 @@ final class SecureInference {
   private MeteredLayer.Inference offline(int i) {
     long start = System.nanoTime();
     LinkStats.Snapshot s0 = party.link().stats().snapshot();
-    MeteredLayer.Inference step = sessions.get(i).offline(party, store, q);
+    MeteredLayer.Inference step = sessions.get(i).offline(party, store, q, known);
     offlineNanos += System.nanoTime() - start;
     offlineTraffic = plus(offlineTraffic, party.link().stats().snapshot().minus(s0));
     peakLiveMaterials = Math.max(peakLiveMaterials, ++liveMaterials);

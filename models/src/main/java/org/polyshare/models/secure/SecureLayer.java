@@ -173,6 +173,21 @@ abstract class SecureLayer {
    * the party's prefetched store, the online steps on its inputs; {@code q} draws from that store.
    */
   abstract static class Inference {
+    /**
+     * Before the offline steps: party 1's shares of earlier outputs that were fixed offline, by
+     * tensor name ({@link #knownOutput}); an opening that reads only such tensors sends party 1's
+     * half offline. Empty at party 0.
+     */
+    void knownInputs(java.util.Map<String, long[]> known) {}
+
+    /**
+     * After the offline steps: party 1's share of this layer's output if it is already fixed (a raw
+     * owner-held product), else null.
+     */
+    long[] knownOutput(Party q) {
+      return null;
+    }
+
     void offlineLinear(Party q) {}
 
     void offlineActivation(Party q) {}

@@ -49,6 +49,45 @@ class CarryPlanTest {
     assertTrue(off.adds().stream().allMatch(a -> a.shift() == 0), "off: every Add is local");
   }
 
+  /**
+   * ResNet-18's openings that read owner-held products only take party 1's half offline: every
+   * PolyKerv's, each identity block's conv2 truncation, each downsampling Add (conv2 + 1x1
+   * shortcut, both raw) and the classifier's. Not the first Add (it reads the stem's power, whose
+   * party-1 share depends on the opened c) nor the pool (it reads an Add's output).
+   */
+  @Test
+  void resNetSendsParty1sHalfOfEveryOpeningOfAProductOffline() {
+    CarryPlan plan = CarryPlan.of(Zoo.architecture("resnet18-pkn"), SecureOptions.defaults());
+    java.util.Map<String, Integer> early = new java.util.LinkedHashMap<>();
+    for (CarryPlan.EarlyHalf e : plan.earlyHalves()) {
+      early.put(e.layer(), e.elements());
+    }
+    for (CarryPlan.Kerv k : plan.kervs()) {
+      assertTrue(early.containsKey(k.layer()), k.layer());
+    }
+    for (String block : new String[] {"l1b1", "l2b1", "l3b1", "l4b1"}) {
+      assertTrue(early.containsKey(block + "_conv2"), block);
+    }
+    for (String block : new String[] {"l2b0", "l3b0", "l4b0"}) {
+      assertTrue(early.containsKey(block + "_add"), block);
+      assertTrue(!early.containsKey(block + "_down"), "a raw product opens nothing itself");
+    }
+    assertTrue(!early.containsKey("l1b0_add"), "the stem's power is not fixed offline");
+    assertTrue(!early.containsKey("gap"));
+    assertEquals(10, early.get("fc"));
+    long bytes = plan.earlyHalves().stream().mapToLong(CarryPlan.EarlyHalf::bytes).sum();
+    // PolyKervs 311,296 + conv2s 122,880 + Adds 57,344 + fc 10 elements, 8 B each
+    assertEquals(8L * (311_296 + 122_880 + 57_344 + 10), bytes);
+    assertTrue(plan.format().contains("moved offline"), plan.format());
+    assertTrue(
+        CarryPlan.of(
+                Zoo.architecture("resnet18-pkn"),
+                SecureOptions.defaults().withTruncation(TruncationMode.LOCAL))
+            .earlyHalves()
+            .isEmpty(),
+        "local truncation opens nothing");
+  }
+
   @Test
   void anAddWhoseSumWouldNotFitKeepsItsOperandsAtFBitsAndSaysWhy() {
     // at f = 26 a product sits at 52 bits, past the limit of 50: the Add refuses the fold
@@ -111,5 +150,6 @@ class CarryPlanTest {
     assertTrue(out.contains("PolyKerv lowering"), out);
     assertTrue(out.matches("(?s).*\\nf6 +carried +2 +1 +32 .*"), out);
     assertTrue(out.contains("at the compiled scales: tightest"), out);
+    assertTrue(out.matches("(?s).*\\nc1 +fused power +4704 +37632\\n.*"), out);
   }
 }

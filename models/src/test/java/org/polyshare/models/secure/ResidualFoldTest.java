@@ -66,25 +66,29 @@ class ResidualFoldTest {
     SecureResult folded = SecureRun.run(model, arch, xs, 1, on).last1();
     long bytes = folded.onlineTraffic().bytesSent() + folded.onlineTraffic().bytesReceived();
     assertEquals(
-        expectedBytes(), bytes, "masked inputs 8 B per element, each opening 16 B per element");
+        expectedBytes(),
+        bytes,
+        "masked inputs 8 B per element, each opening 16 B (8 B with an early half) per element");
   }
 
   /**
    * Party 1's online bytes: input seed, then per layer its masked input (8 B/element in) and each
-   * opening 16 B/element out; the folds leave the stem one opening, b_conv2 and d_conv2 none of
-   * their own, d_down none, and each Add one.
+   * opening 16 B/element, or 8 B (party 0's half only) when it reads owner-held products only and
+   * party 1's half went offline ({@link CarryPlan.EarlyHalf}); the folds leave the stem one
+   * opening, b_conv2 and d_conv2 none of their own, d_down none, and each Add one: b_add's reads
+   * the stem's power (both halves online), d_add's two raw products (early).
    */
   private static long expectedBytes() {
-    long stem = 8 * 128 + 16 * 256;
-    long bConv1 = 8 * 256 + 16 * 256;
+    long stem = 8 * 128 + 8 * 256;
+    long bConv1 = 8 * 256 + 8 * 256;
     long bConv2 = 8 * 256;
     long bAdd = 16 * 256;
-    long dConv1 = 8 * 256 + 16 * 128;
+    long dConv1 = 8 * 256 + 8 * 128;
     long dConv2 = 8 * 128;
     long dDown = 8 * 256;
-    long dAdd = 16 * 128;
+    long dAdd = 8 * 128;
     long gap = 16 * 8; // a 4x4 mean: one truncation by 4
-    long fc = 8 * 8 + 16 * 5;
+    long fc = 8 * 8 + 8 * 5;
     return 16 + stem + bConv1 + bConv2 + bAdd + dConv1 + dConv2 + dDown + dAdd + gap + fc + 8 * 5;
   }
 }

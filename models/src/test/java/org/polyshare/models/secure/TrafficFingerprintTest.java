@@ -26,8 +26,10 @@ class TrafficFingerprintTest {
   }
 
   /**
-   * With the fused PolyKerv off, every message is as recorded before the fused path existed ({@code
-   * secure/traffic-fingerprint-chain.txt}, the pins of the square-and-multiply lowering).
+   * With the fused PolyKerv off, every message is as recorded ({@code
+   * secure/traffic-fingerprint-chain.txt}, the pins of the square-and-multiply lowering; since
+   * protocol 5 the first truncation's party-1 half is offline, {@code -Dfingerprint.chain=FILE}
+   * re-records).
    */
   @Test
   void theChainLoweringIsUnchanged() throws Exception {
@@ -58,15 +60,18 @@ class TrafficFingerprintTest {
         org.polyshare.core.link.LinkStats.Snapshot t1 = r.last1().onlineTraffic();
         org.polyshare.core.link.LinkStats.Snapshot t0 =
             r.party0().get(r.party0().size() - 1).onlineTraffic();
+        org.polyshare.core.link.LinkStats.Snapshot off = r.last1().offlineTraffic();
         System.out.printf(
-            "ONLINE %s %s: %d B (0->1 %d, 1->0 %d), rounds p0 %d p1 %d%n",
+            "ONLINE %s %s: %d B (0->1 %d, 1->0 %d), rounds p0 %d p1 %d; offline: party link %d B, dealer %d B%n",
             name,
             o.fusedPolyKerv() ? "fused" : "chain",
             t1.bytesSent() + t1.bytesReceived(),
             t1.bytesReceived(),
             t1.bytesSent(),
             t0.rounds(),
-            t1.rounds());
+            t1.rounds(),
+            off.bytesSent() + off.bytesReceived(),
+            r.dealerTraffic()[0].bytes() + r.dealerTraffic()[1].bytes());
       }
       System.out.print(SecureModel.compile(model, 1, fused).carryPlan().format());
     }
@@ -77,6 +82,14 @@ class TrafficFingerprintTest {
   void writeLightFingerprints() throws Exception {
     java.nio.file.Files.writeString(
         Path.of(System.getProperty("fingerprint.light")), TrafficFingerprint.light(false));
+  }
+
+  @Test
+  @EnabledIfSystemProperty(named = "fingerprint.chain", matches = ".+")
+  void writeChainFingerprints() throws Exception {
+    java.nio.file.Files.writeString(
+        Path.of(System.getProperty("fingerprint.chain")),
+        TrafficFingerprint.light(false, SecureOptions.defaults().withFusedPolyKerv(false)));
   }
 
   @Test

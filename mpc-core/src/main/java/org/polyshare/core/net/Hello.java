@@ -18,9 +18,11 @@ public record Hello(int version, Role role, String sessionId, byte[] planHash) {
    * requests carry a bilinear map (one triple kind, one fixed-mask kind). 3: a party sends the
    * session secret to the dealer before its first plan; party 0 sends the architecture, the session
    * id and its secret to party 1. 4: the FSS ReLU request carries its shift and its keys are
-   * bit-DCF keys (two rounds: masked input, masked sign and borrow bits).
+   * bit-DCF keys (two rounds: masked input, masked sign and borrow bits). 5: party 1's half of an
+   * opening that reads an owner-held product goes in the offline phase (tag {@code EARLY_HALF}),
+   * the online opening is party 0's half alone.
    */
-  public static final int PROTOCOL_VERSION = 4;
+  public static final int PROTOCOL_VERSION = 5;
 
   private static final int MAX_SESSION_ID = 256;
 

@@ -157,6 +157,17 @@ public final class FixedWeightLinear {
     return new Prepared(t.a(), d);
   }
 
+  /**
+   * This party's share of the product when it is fixed offline: party 1's {@code Z_1 = D_1 = A_1 ⊗
+   * F + C_1} in the owner-held layout, a function of dealer material and the opened F only (no
+   * input). Null for party 0 and for a shared layer, whose shares depend on the input. What {@link
+   * #applyRaw} will return for party 1, so a truncation of the product can send party 1's half of
+   * its opening offline ({@link Truncation#openEarly}).
+   */
+  public long[] knownShare(Party p, Prepared prep) {
+    return ownerHeld && !p.isFirst() ? prep.d.clone() : null;
+  }
+
   /** Online: shares of {@code X ⊗ W} with {@code 2f} fractional bits. One round, one product. */
   public long[] applyRaw(Party p, Prepared prep, long[] x) {
     Beaver.checkLen(x, inputNumel(), "layer input");

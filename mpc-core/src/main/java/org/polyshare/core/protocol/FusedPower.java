@@ -57,10 +57,11 @@ import org.polyshare.core.fss.Dcf;
  * of the {@code d·f}-bit output adds its own).
  *
  * <p><b>Cost.</b> One round: each party sends its masked share ({@code 8} bytes per element each
- * way). Dealer: {@code 16·d} bytes per element to one party (the 2d dependent values); exact adds
- * the DCF correction words to both ({@code 8·(f·(2 + w) + w) + f/4} bytes per element, w = 2d − 1;
- * 668 B at f = 16, d = 2, against 396 B for one exact truncation). Local work: {@code O(d²)}
- * multiply-adds per element (f levels of batched AES more when exact).
+ * way; party 1's goes in the offline phase when its share of z is known before the input, see
+ * {@link #openEarly}). Dealer: {@code 16·d} bytes per element to one party (the 2d dependent
+ * values); exact adds the DCF correction words to both ({@code 8·(f·(2 + w) + w) + f/4} bytes per
+ * element, w = 2d − 1; 668 B at f = 16, d = 2, against 396 B for one exact truncation). Local work:
+ * {@code O(d²)} multiply-adds per element (f levels of batched AES more when exact).
  */
 public final class FusedPower {
   private FusedPower() {}
@@ -87,11 +88,39 @@ public final class FusedPower {
    * the class comment. One round, one message of {@code 8·n} bytes each way.
    */
   public static long[] power(Party p, long[] z, int fracBits, int degree) {
+    return power(p, prepare(p, z.length, fracBits, degree), z);
+  }
+
+  /** One fused power prepared ahead of its opening: its tuples and party 1's early half. */
+  public static final class Prepared {
+    private final CorrelationRequest.FusedPower request;
+    private final FusedPowerTuples tuples;
+    private long[] early;
+    private boolean used;
+
+    private Prepared(CorrelationRequest.FusedPower request, FusedPowerTuples tuples) {
+      this.request = request;
+      this.tuples = tuples;
+    }
+
+    /** Whether party 1's half of the opening went ahead in the offline phase. */
+    public boolean openedEarly() {
+      return early != null;
+    }
+  }
+
+  /**
+   * Offline half: draws the tuples of one fused power of {@code n} elements (the request of {@link
+   * #requests}) in the party's mode. No communication.
+   */
+  public static Prepared prepare(Party p, int n, int fracBits, int degree) {
     TruncationMode mode = p.truncationMode();
     checkMode(mode);
-    int n = z.length;
+    if (n < 0) {
+      throw new IllegalArgumentException("fused power of " + n + " elements");
+    }
     if (n == 0) {
-      return new long[0];
+      return new Prepared(null, null);
     }
     CorrelationRequest.FusedPower req = request(mode, n, fracBits, degree);
     Correlation got = p.correlations().next(req);
@@ -101,31 +130,84 @@ public final class FusedPower {
               + got.getClass().getSimpleName()
               + " where fused power tuples were requested");
     }
-    long[] r = t.r();
-    long offset = p.isFirst() ? 1L << 62 : 0L;
-    long[] masked = new long[n];
-    for (int i = 0; i < n; i++) {
-      masked[i] = z[i] + offset + r[i];
+    return new Prepared(req, t);
+  }
+
+  /**
+   * Offline, when party 1's share of z is fixed before the input (its share of an owner-held
+   * product): party 1 sends its half {@code z_1 + r_1} of the opening now, party 0 (passing null)
+   * receives it; see {@link Truncation#openEarly}, whose privacy argument holds word for word (the
+   * same {@code r}, the same opening). Online, {@link #power(Party, Prepared, long[])} is then one
+   * message, party 0 to party 1.
+   */
+  public static void openEarly(Party p, Prepared prep, long[] share) {
+    if (prep.tuples != null) {
+      prep.early = Truncation.earlyHalf(p, prep.early, prep.tuples.r(), share);
     }
-    p.link().sendChunked(Tags.FUSED_POWER, masked);
-    long[] c = masked; // reused (the link copied what it sent): c = masked + other
-    Terms terms = new Terms(t, fracBits, degree, req.borrowWidth(), p.isFirst());
+  }
+
+  /**
+   * Online half: shares of the power from this party's share of z. One message each way, or after
+   * {@link #openEarly} one message from party 0 to party 1 (party 1's z must then be the share it
+   * sent early). Either way the receiver computes on each piece as it arrives (DEALER).
+   */
+  public static long[] power(Party p, Prepared prep, long[] z) {
+    if (prep.used) {
+      throw new IllegalStateException("a prepared fused power is single-use; prepare another one");
+    }
+    prep.used = true;
+    if (prep.tuples == null) {
+      Beaver.checkLen(z, 0, "fused power input");
+      return new long[0];
+    }
+    FusedPowerTuples t = prep.tuples;
+    int n = t.size();
+    Beaver.checkLen(z, n, "fused power input");
+    int fracBits = t.fracBits();
+    long[] r = t.r();
+    boolean half = prep.early != null;
+    boolean sends = !half || p.isFirst();
+    boolean receives = !half || !p.isFirst();
+    long[] c; // the opened c = masked + other
+    if (half && !p.isFirst()) {
+      c = prep.early.clone();
+    } else {
+      long offset = p.isFirst() ? 1L << 62 : 0L;
+      c = new long[n];
+      for (int i = 0; i < n; i++) {
+        c[i] = z[i] + offset + r[i];
+      }
+    }
+    if (sends) {
+      p.link().sendChunked(Tags.FUSED_POWER, c); // reused below: the link copied what it sent
+    }
+    Terms terms = new Terms(t, fracBits, t.degree(), prep.request.borrowWidth(), p.isFirst());
     long[] out = new long[n];
     // DEALER: the power of each piece is computed as it arrives, overlapping the wire. EXACT: the
     // borrow DCF runs over the whole batch once c is complete.
-    boolean exact = req.exact();
-    p.link()
-        .receiveLongs(
-            Tags.FUSED_POWER,
-            n,
-            (piece, at) -> {
-              for (int i = 0; i < piece.length; i++) {
-                c[at + i] += piece[i];
-              }
-              if (!exact) {
-                terms.power(c, null, out, at, at + piece.length);
-              }
-            });
+    boolean exact = prep.request.exact();
+    if (receives) {
+      p.link()
+          .receiveLongs(
+              Tags.FUSED_POWER,
+              n,
+              (piece, at) -> {
+                for (int i = 0; i < piece.length; i++) {
+                  c[at + i] += piece[i];
+                }
+                if (!exact) {
+                  terms.power(c, null, out, at, at + piece.length);
+                }
+              });
+    } else {
+      long[] early = prep.early;
+      for (int i = 0; i < n; i++) {
+        c[i] += early[i];
+      }
+      if (!exact) {
+        terms.power(c, null, out, 0, n);
+      }
+    }
     if (exact) {
       long[] low = new long[n];
       long lowMask = (1L << fracBits) - 1;

@@ -29,4 +29,10 @@ public final class Tags {
 
   /** The single opening of a fused truncate-and-power ({@link FusedPower}). */
   public static final int FUSED_POWER = 112;
+
+  /**
+   * Party 1's half of a {@link Truncation} or {@link FusedPower} opening sent in the offline phase,
+   * where its share of the opened value is known before the input ({@link Truncation#openEarly}).
+   */
+  public static final int EARLY_HALF = 141;
 }

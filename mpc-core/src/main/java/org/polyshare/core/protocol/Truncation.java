@@ -44,6 +44,19 @@ import org.polyshare.core.fss.Dcf;
  * >> f)}. With uniformly random shares, the signed sum {@code x0 + x1} overflows — and the result
  * is off by {@code ±2^(64−f)} — with probability exactly {@code |x| / 2^64}; otherwise the error is
  * at most one ulp.
+ *
+ * <p><b>Early half</b> ({@link #prepare}, {@link #openEarly}, {@link #finish}). The opening is two
+ * words per element, {@code x_0 + 2^62 + r_0} from party 0 and {@code x_1 + r_1} from party 1. When
+ * {@code x_1} is fixed before the input exists — party 1's share of an owner-held product is the
+ * dealer-derived {@code A_1 ⊗ F + C_1} ({@link FixedWeightLinear}) — party 1 sends its word in the
+ * offline phase and the online opening is one message, party 0 to party 1. The arithmetic is
+ * unchanged, so are the error bounds above. Privacy: each party receives the same words as in the
+ * one-phase opening, only at another time. Party 0's early word {@code x_1 + r_1} is uniform and
+ * independent of party 1's input: {@code r_1} is party 1's additive share of the dealer's uniform
+ * {@code r} (independent of everything party 0 holds, its own share {@code r_0} included), and
+ * {@code x_1} itself depends on no input; together with party 0's online half it gives {@code c},
+ * uniform as before. Party 1's view (party 0's half, online) is exactly the one-phase view, so it
+ * stays independent of the weights.
  */
 public final class Truncation {
   private Truncation() {}
@@ -55,11 +68,7 @@ public final class Truncation {
 
   /** Truncates by {@code bits} ∈ [1, 62] in the party's mode. */
   public static long[] truncate(Party p, long[] x, int bits) {
-    return switch (p.truncationMode()) {
-      case DEALER -> dealer(p, x, bits);
-      case EXACT -> exact(p, x, bits);
-      case LOCAL -> local(p, x, bits);
-    };
+    return finish(p, prepare(p, x.length, bits), x);
   }
 
   /**
@@ -84,12 +93,11 @@ public final class Truncation {
   /** Dealer-assisted truncation; see the class comment. One round, one message each way. */
   public static long[] dealer(Party p, long[] x, int bits) {
     checkBits(bits);
-    int n = x.length;
-    if (n == 0) {
+    if (x.length == 0) {
       return new long[0];
     }
-    TruncationTuples t = p.correlations().truncation(n, bits);
-    return shiftWithWrap(p.isFirst(), open(p, x, t.r()), t.rShifted(), t.msb(), bits);
+    TruncationTuples t = p.correlations().truncation(x.length, bits);
+    return finish(p, Prepared.of(t.r(), t.rShifted(), t.msb(), null, bits), x);
   }
 
   /**
@@ -99,21 +107,150 @@ public final class Truncation {
    */
   public static long[] exact(Party p, long[] x, int bits) {
     checkBits(bits);
-    int n = x.length;
-    if (n == 0) {
+    if (x.length == 0) {
       return new long[0];
     }
-    ExactTruncationTuples t = p.correlations().exactTruncation(n, bits);
-    long[] c = open(p, x, t.r());
-    long[] low = new long[n];
-    long lowMask = (1L << bits) - 1;
-    for (int i = 0; i < n; i++) {
-      low[i] = c[i] & lowMask;
+    ExactTruncationTuples t = p.correlations().exactTruncation(x.length, bits);
+    return finish(p, Prepared.of(t.r(), t.rShifted(), t.msb(), t, bits), x);
+  }
+
+  /**
+   * One truncation of {@code n} elements prepared ahead of its opening: the dealer tuples drawn (in
+   * the party's mode; none for {@code LOCAL}) and, after {@link #openEarly}, party 1's half of the
+   * opening. {@link #finish} completes it online. Single use.
+   */
+  public static final class Prepared {
+    private final int n;
+    private final int bits;
+    private final long[] r;
+    private final long[] rShifted;
+    private final long[] msb;
+    private final ExactTruncationTuples exact;
+
+    /** Party 1's masked half {@code x_1 + r_1}, sent (party 1) or received (party 0) offline. */
+    private long[] early;
+
+    private boolean used;
+
+    private Prepared(
+        int n, int bits, long[] r, long[] rShifted, long[] msb, ExactTruncationTuples exact) {
+      this.n = n;
+      this.bits = bits;
+      this.r = r;
+      this.rShifted = rShifted;
+      this.msb = msb;
+      this.exact = exact;
     }
-    long[] borrow = Dcf.evaluate(t.borrow(), low);
-    long[] out = shiftWithWrap(p.isFirst(), c, t.rShifted(), t.msb(), bits);
-    for (int i = 0; i < n; i++) {
-      out[i] -= borrow[i];
+
+    private static Prepared of(
+        long[] r, long[] rShifted, long[] msb, ExactTruncationTuples exact, int bits) {
+      return new Prepared(r.length, bits, r, rShifted, msb, exact);
+    }
+
+    /** Elements to truncate. */
+    public int size() {
+      return n;
+    }
+
+    /** Whether party 1's half of the opening went ahead in the offline phase. */
+    public boolean openedEarly() {
+      return early != null;
+    }
+
+    private boolean opens() {
+      return r != null;
+    }
+  }
+
+  /**
+   * Offline half of a truncation of {@code n} elements by {@code bits} in the party's mode: draws
+   * its dealer tuples now (the requests of {@link #requests}, in order). No communication.
+   */
+  public static Prepared prepare(Party p, int n, int bits) {
+    checkBits(bits);
+    if (n < 0) {
+      throw new IllegalArgumentException("truncation of " + n + " elements");
+    }
+    if (n == 0 || p.truncationMode() == TruncationMode.LOCAL) {
+      return new Prepared(n, bits, null, null, null, null);
+    }
+    if (p.truncationMode() == TruncationMode.DEALER) {
+      TruncationTuples t = p.correlations().truncation(n, bits);
+      return Prepared.of(t.r(), t.rShifted(), t.msb(), null, bits);
+    }
+    ExactTruncationTuples t = p.correlations().exactTruncation(n, bits);
+    return Prepared.of(t.r(), t.rShifted(), t.msb(), t, bits);
+  }
+
+  /**
+   * Offline, when party 1's share {@code x_1} of the value to truncate is already fixed (a function
+   * of dealer material and opened masks only, e.g. its share of an owner-held product): party 1
+   * passes it and sends its half {@code x_1 + r_1} of the opening now; party 0 passes null and
+   * receives it. Online, {@link #finish} then costs one message, party 0 to party 1. Party 0's view
+   * is unchanged (the same word, only earlier: uniform, since {@code r_1} is party 1's share of the
+   * dealer's uniform r and unknown to party 0); party 1's view is unchanged. No-op when the
+   * truncation opens nothing ({@code LOCAL}, n = 0).
+   */
+  public static void openEarly(Party p, Prepared t, long[] share) {
+    if (!t.opens()) {
+      return;
+    }
+    t.early = earlyHalf(p, t.early, t.r, share);
+  }
+
+  /**
+   * The early-half exchange shared with {@link FusedPower}: party 1 sends {@code share + r} (its
+   * half; party 1 adds no offset) under {@link Tags#EARLY_HALF}, party 0 receives it.
+   */
+  static long[] earlyHalf(Party p, long[] already, long[] r, long[] share) {
+    if (already != null) {
+      throw new IllegalStateException("the early half of this opening was already sent");
+    }
+    if (p.isFirst()) {
+      if (share != null) {
+        throw new IllegalArgumentException(
+            "party 0's share is not known offline: it passes null to openEarly");
+      }
+      return Sharing.receive(p, Tags.EARLY_HALF, r.length);
+    }
+    Beaver.checkLen(share, r.length, "party 1's early share");
+    long[] masked = new long[r.length];
+    for (int i = 0; i < masked.length; i++) {
+      masked[i] = share[i] + r[i];
+    }
+    p.link().send(Tags.EARLY_HALF, masked);
+    return masked;
+  }
+
+  /**
+   * Online half: this party's share of {@code x} truncated (see the class comment). One message
+   * each way, or, after {@link #openEarly}, one message from party 0 to party 1 (party 1's {@code
+   * x} must then be the share it passed there).
+   */
+  public static long[] finish(Party p, Prepared t, long[] x) {
+    Beaver.checkLen(x, t.n, "truncation input");
+    if (t.used) {
+      throw new IllegalStateException("a prepared truncation is single-use; prepare another one");
+    }
+    t.used = true;
+    if (t.n == 0) {
+      return new long[0];
+    }
+    if (!t.opens()) {
+      return local(p, x, t.bits);
+    }
+    long[] c = t.early == null ? open(p, x, t.r) : openHalf(p, x, t.r, t.early, Tags.TRUNCATE);
+    long[] out = shiftWithWrap(p.isFirst(), c, t.rShifted, t.msb, t.bits);
+    if (t.exact != null) {
+      long[] low = new long[t.n];
+      long lowMask = (1L << t.bits) - 1;
+      for (int i = 0; i < t.n; i++) {
+        low[i] = c[i] & lowMask;
+      }
+      long[] borrow = Dcf.evaluate(t.exact.borrow(), low);
+      for (int i = 0; i < t.n; i++) {
+        out[i] -= borrow[i];
+      }
     }
     return out;
   }
@@ -130,6 +267,31 @@ public final class Truncation {
     long[] c = new long[n]; // not in place: the link may still hold the sent array
     for (int i = 0; i < n; i++) {
       c[i] = masked[i] + other[i];
+    }
+    return c;
+  }
+
+  /**
+   * The same {@code c} when party 1's half {@code early} went ahead: party 0 sends its half and
+   * adds the early one; party 1 receives party 0's half and adds it to its own.
+   */
+  private static long[] openHalf(Party p, long[] x, long[] r, long[] early, int tag) {
+    int n = x.length;
+    long[] c = new long[n];
+    if (p.isFirst()) {
+      long[] masked = new long[n];
+      for (int i = 0; i < n; i++) {
+        masked[i] = x[i] + (1L << 62) + r[i];
+      }
+      p.link().send(tag, masked);
+      for (int i = 0; i < n; i++) {
+        c[i] = masked[i] + early[i];
+      }
+    } else {
+      long[] other = Sharing.receive(p, tag, n);
+      for (int i = 0; i < n; i++) {
+        c[i] = early[i] + other[i];
+      }
     }
     return c;
   }
