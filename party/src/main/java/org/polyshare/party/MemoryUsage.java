@@ -21,13 +21,56 @@ import org.polyshare.core.store.MaterialStore;
  * @param materialPeakBytes the most bytes the session's material store held at once
  * @param materialFileBacked whether that store was files ({@code --material-dir} or the temporary
  *     directory) or the heap
+ * @param liveHeapPeakBytes the most heap in use right after a garbage collection ({@link
+ *     LiveHeapPeak}): live data plus garbage that collection left; -1 if unknown
+ * @param peerQueuePeakBytes the most bytes from the other party waiting unread at once in this
+ *     process's link mailbox (bounded by the link's cap: back-pressure); -1 if unknown
+ * @param dealerQueuePeakBytes the same for the dealer's link; -1 if unknown
  */
 public record MemoryUsage(
     long peakHeapBytes,
     long maxHeapBytes,
     long peakRssBytes,
     long materialPeakBytes,
-    boolean materialFileBacked) {
+    boolean materialFileBacked,
+    long liveHeapPeakBytes,
+    long peerQueuePeakBytes,
+    long dealerQueuePeakBytes) {
+
+  /** Heap, RSS and store figures only; the live-heap and queue peaks unknown. */
+  public MemoryUsage(
+      long peakHeapBytes,
+      long maxHeapBytes,
+      long peakRssBytes,
+      long materialPeakBytes,
+      boolean materialFileBacked) {
+    this(
+        peakHeapBytes,
+        maxHeapBytes,
+        peakRssBytes,
+        materialPeakBytes,
+        materialFileBacked,
+        -1,
+        -1,
+        -1);
+  }
+
+  /**
+   * The process's peaks now, {@code store}'s, and the link mailboxes' peaks of unread bytes from
+   * the peer and the dealer (-1 where unknown).
+   */
+  public static MemoryUsage of(MaterialStore store, long peerQueuePeak, long dealerQueuePeak) {
+    MemoryUsage m = of(store);
+    return new MemoryUsage(
+        m.peakHeapBytes,
+        m.maxHeapBytes,
+        m.peakRssBytes,
+        m.materialPeakBytes,
+        m.materialFileBacked,
+        LiveHeapPeak.bytes(),
+        peerQueuePeak,
+        dealerQueuePeak);
+  }
 
   /** The process's peaks now, and {@code store}'s. */
   public static MemoryUsage of(MaterialStore store) {
@@ -60,7 +103,10 @@ public record MemoryUsage(
     return -1;
   }
 
-  /** The JSON object of the party report; {@code peak_rss_bytes} is absent where unknown. */
+  /**
+   * The JSON object of the party report; {@code peak_rss_bytes}, {@code peak_live_heap_bytes} and
+   * the queue peaks are absent where unknown.
+   */
   String json() {
     StringBuilder b =
         new StringBuilder("{\"peak_heap_bytes\": ")
@@ -69,6 +115,15 @@ public record MemoryUsage(
             .append(maxHeapBytes);
     if (peakRssBytes >= 0) {
       b.append(", \"peak_rss_bytes\": ").append(peakRssBytes);
+    }
+    if (liveHeapPeakBytes >= 0) {
+      b.append(", \"peak_live_heap_bytes\": ").append(liveHeapPeakBytes);
+    }
+    if (peerQueuePeakBytes >= 0) {
+      b.append(", \"peer_queue_peak_bytes\": ").append(peerQueuePeakBytes);
+    }
+    if (dealerQueuePeakBytes >= 0) {
+      b.append(", \"dealer_queue_peak_bytes\": ").append(dealerQueuePeakBytes);
     }
     return b.append(", \"material_store_peak_bytes\": ")
         .append(materialPeakBytes)

@@ -212,6 +212,7 @@ public final class PartyRunner {
    * hash, one result line per inference with party 1's predicted class); diagnostics go to the log.
    */
   public static Report run(Config c, NetTransport net, PrintStream out, IntConsumer onListening) {
+    LiveHeapPeak.start();
     try (SessionMdc ignored = SessionMdc.of(c.session())) {
       return c.id() == 0 ? runOwner(c, net, out, onListening) : runClient(c, net, out, onListening);
     }
@@ -495,7 +496,7 @@ public final class PartyRunner {
         out,
         sm.model(),
         batch,
-        MemoryUsage.of(store));
+        MemoryUsage.of(store, peer.peakQueuedBytes(), dealer.link().peakQueuedBytes()));
   }
 
   /** Inference {@code k}'s inputs: {@code kB .. kB+B-1}. */

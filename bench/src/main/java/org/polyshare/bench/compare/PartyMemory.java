@@ -9,11 +9,26 @@ import org.polyshare.bench.harness.Markdown;
 /**
  * One party process's memory at the end of its session, from the {@code "memory"} object of its
  * {@code party run --json} report: peak heap (sum of the heap pools' peaks), the heap limit, peak
- * resident set ({@code VmHWM}, -1 where unknown) and the peak of its garbled-material store.
- * Separate-JVM runs only: in process the two parties share one heap.
+ * resident set ({@code VmHWM}, -1 where unknown) and the peak of its garbled-material store; the
+ * most heap in use right after a collection (live data plus garbage it left) and the most bytes
+ * waiting unread in its link mailboxes from the peer and the dealer (-1 where the party did not
+ * report them). Separate-JVM runs only: in process the two parties share one heap.
  */
 public record PartyMemory(
-    int party, long peakHeapBytes, long maxHeapBytes, long peakRssBytes, long materialPeakBytes) {
+    int party,
+    long peakHeapBytes,
+    long maxHeapBytes,
+    long peakRssBytes,
+    long materialPeakBytes,
+    long liveHeapPeakBytes,
+    long peerQueuePeakBytes,
+    long dealerQueuePeakBytes) {
+
+  /** Without the live-heap and queue peaks (unknown). */
+  public PartyMemory(
+      int party, long peakHeapBytes, long maxHeapBytes, long peakRssBytes, long materialPeakBytes) {
+    this(party, peakHeapBytes, maxHeapBytes, peakRssBytes, materialPeakBytes, -1, -1, -1);
+  }
 
   /** The memory of {@code report}, or null for a report without one (an older party). */
   static PartyMemory of(int party, JsonObject report) {
@@ -27,7 +42,10 @@ public record PartyMemory(
         get(o, "peak_heap_bytes"),
         get(o, "max_heap_bytes"),
         get(o, "peak_rss_bytes"),
-        get(o, "material_store_peak_bytes"));
+        get(o, "material_store_peak_bytes"),
+        get(o, "peak_live_heap_bytes"),
+        get(o, "peer_queue_peak_bytes"),
+        get(o, "dealer_queue_peak_bytes"));
   }
 
   private static long get(JsonObject o, String key) {
@@ -47,13 +65,17 @@ public record PartyMemory(
                 ComparisonReport.bytes(p.peakHeapBytes()),
                 ComparisonReport.bytes(p.maxHeapBytes()),
                 ComparisonReport.bytes(p.peakRssBytes()),
-                ComparisonReport.bytes(p.materialPeakBytes())));
+                ComparisonReport.bytes(p.materialPeakBytes()),
+                ComparisonReport.bytes(p.liveHeapPeakBytes()),
+                ComparisonReport.bytes(p.peerQueuePeakBytes()),
+                ComparisonReport.bytes(p.dealerQueuePeakBytes())));
       }
     }
     return sb.isEmpty()
         ? ""
-        : "\n| memory | party | peak heap | heap limit | peak RSS | material store peak |\n"
-            + "|---|---|---:|---:|---:|---:|\n"
+        : "\n| memory | party | peak heap | heap limit | peak RSS | material store peak"
+            + " | live heap peak | peer queue peak | dealer queue peak |\n"
+            + "|---|---|---:|---:|---:|---:|---:|---:|---:|\n"
             + sb;
   }
 
@@ -72,10 +94,20 @@ public record PartyMemory(
                   "max_heap_bytes",
                   p.maxHeapBytes(),
                   "peak_rss_bytes",
-                  p.peakRssBytes() < 0 ? null : p.peakRssBytes(),
+                  orNull(p.peakRssBytes()),
                   "material_store_peak_bytes",
-                  p.materialPeakBytes()));
+                  p.materialPeakBytes(),
+                  "peak_live_heap_bytes",
+                  orNull(p.liveHeapPeakBytes()),
+                  "peer_queue_peak_bytes",
+                  orNull(p.peerQueuePeakBytes()),
+                  "dealer_queue_peak_bytes",
+                  orNull(p.dealerQueuePeakBytes())));
     }
     return sb.append(']').toString();
+  }
+
+  private static Long orNull(long v) {
+    return v < 0 ? null : v;
   }
 }

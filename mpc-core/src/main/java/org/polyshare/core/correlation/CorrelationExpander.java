@@ -66,9 +66,8 @@ public final class CorrelationExpander {
       int n = o.n();
       if (partyId == 0) {
         noCorrection(corr, request);
-        long[] m0 = prg.nextLongs(2 * n);
-        long[] m1 = prg.nextLongs(2 * n);
-        return new RandomOts(n, m0, m1, null, null);
+        // m0 then m1 from the seed, expanded block by block as the garbler uses them
+        return RandomOts.seededSender(n, msg.seed());
       }
       long[] choices = otChoices(prg, n);
       if (corr == null || corr.length != 2 * n) {

@@ -61,15 +61,7 @@ public final class Dealer {
       return new Dealt(DealerMessage.seedOnly(s0), DealerMessage.seedOnly(s1));
     }
     if (request instanceof CorrelationRequest.RandomOt o) {
-      RandomOts sender = (RandomOts) raw(0, request, s0);
-      long[] choices = CorrelationExpander.otChoices(new Prg(s1), o.n());
-      long[] chosen = new long[2 * o.n()];
-      for (int i = 0; i < o.n(); i++) {
-        long[] m = ((choices[i >>> 6] >>> (i & 63)) & 1L) == 0 ? sender.m0() : sender.m1();
-        chosen[2 * i] = m[2 * i];
-        chosen[2 * i + 1] = m[2 * i + 1];
-      }
-      return new Dealt(DealerMessage.seedOnly(s0), new DealerMessage(s1, chosen));
+      return new Dealt(DealerMessage.seedOnly(s0), new DealerMessage(s1, chosenOts(o.n(), s0, s1)));
     }
     if (request instanceof CorrelationRequest.ExactTruncation t) {
       return exactTruncation(t, s0, s1);
@@ -86,6 +78,31 @@ public final class Dealer {
     Correlation fromU = raw(1 - p, request, s[1 - p]);
     long[] correction = correction(request, fromP, fromU);
     return corrected(p, new DealerMessage(s[p], correction), DealerMessage.seedOnly(s[1 - p]));
+  }
+
+  /**
+   * The receiver's chosen strings {@code m_c} of {@code n} random OTs: sender strings from {@code
+   * s0}, choices from {@code s1}, read in blocks so the sender's 32 bytes per OT are never all
+   * held.
+   */
+  private static long[] chosenOts(int n, Seed s0, Seed s1) {
+    RandomOts sender = RandomOts.seededSender(n, s0);
+    long[] choices = CorrelationExpander.otChoices(new Prg(s1), n);
+    long[] chosen = new long[2 * n];
+    final int block = 1 << 14;
+    long[] m0 = new long[2 * Math.min(block, n)];
+    long[] m1 = new long[m0.length];
+    for (int first = 0; first < n; first += block) {
+      int b = Math.min(block, n - first);
+      sender.readSender(first, b, m0, m1);
+      for (int j = 0; j < b; j++) {
+        int i = first + j;
+        long[] m = ((choices[i >>> 6] >>> (i & 63)) & 1L) == 0 ? m0 : m1;
+        chosen[2 * i] = m[2 * j];
+        chosen[2 * i + 1] = m[2 * j + 1];
+      }
+    }
+    return chosen;
   }
 
   /**

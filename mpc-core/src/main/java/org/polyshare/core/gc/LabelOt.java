@@ -61,20 +61,29 @@ final class LabelOt {
       int dOff) {
     Preconditions.checkArgument(ots.isSender(), "only the OT sender holds both messages");
     checkRange(ots, first, count);
-    final long[] m0 = ots.m0();
-    final long[] m1 = ots.m1();
-    for (int i = 0; i < count; i++) {
-      int t = first + i;
-      int src = 2 * t;
-      long eb = -((e[t >>> 6] >>> (t & 63)) & 1L);
-      long xLo = m0[src] ^ m1[src];
-      long xHi = m0[src + 1] ^ m1[src + 1];
-      zero[zeroOff + 2 * i] = m0[src] ^ (eb & xLo);
-      zero[zeroOff + 2 * i + 1] = m0[src + 1] ^ (eb & xHi);
-      d[dOff + 2 * i] = xLo ^ deltaLo;
-      d[dOff + 2 * i + 1] = xHi ^ deltaHi;
+    // the strings come block by block (a seeded sender expands them only now)
+    final int block = Math.min(count, SENDER_BLOCK);
+    final long[] m0 = new long[2 * block];
+    final long[] m1 = new long[2 * block];
+    for (int i0 = 0; i0 < count; i0 += block) {
+      int b = Math.min(block, count - i0);
+      ots.readSender(first + i0, b, m0, m1);
+      for (int j = 0; j < b; j++) {
+        int i = i0 + j;
+        int t = first + i;
+        long eb = -((e[t >>> 6] >>> (t & 63)) & 1L);
+        long xLo = m0[2 * j] ^ m1[2 * j];
+        long xHi = m0[2 * j + 1] ^ m1[2 * j + 1];
+        zero[zeroOff + 2 * i] = m0[2 * j] ^ (eb & xLo);
+        zero[zeroOff + 2 * i + 1] = m0[2 * j + 1] ^ (eb & xHi);
+        d[dOff + 2 * i] = xLo ^ deltaLo;
+        d[dOff + 2 * i + 1] = xHi ^ deltaHi;
+      }
     }
   }
+
+  /** OTs whose sender strings {@link #senderLabels} reads at once: 2 × 64 KiB. */
+  private static final int SENDER_BLOCK = 4096;
 
   /**
    * Receiver, step 3, for OTs {@code [first, first + count)}: the label of bit {@code b} (of {@code

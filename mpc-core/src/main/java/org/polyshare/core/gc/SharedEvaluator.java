@@ -10,8 +10,9 @@ import org.polyshare.core.store.LongFile;
 
 /**
  * Party 1 of the shared-input protocol ({@link SharedGc}): receives the garbled tables offline;
- * online, sends its masked share ({@link #exchange}) and evaluates ({@link #evaluate}, local work
- * only, so a caller can time the engine apart from the link).
+ * online, sends its masked share and evaluates each chunk as party 0's labels for it arrive ({@link
+ * StreamedEvaluation}), or, for a caller that times the engine apart from the link, in two steps:
+ * {@link #exchange} (the whole label message) then {@link #evaluate} (local work only).
  *
  * <p>Each chunk's tables are written to the party's material store as they arrive, so the Java heap
  * holds one chunk at a time, whatever the layer's size. The store keeps one record per chunk of
@@ -23,11 +24,8 @@ import org.polyshare.core.store.LongFile;
 public final class SharedEvaluator {
   private SharedEvaluator() {}
 
-  /** Longs of stored labels read per block when loading them into the engine (64 KiB). */
-  private static final int LABEL_BLOCK = 8192;
-
   /** Longs of one instance's record in the store: tables, then s-labels, then u-labels. */
-  private static long recordLongs(GcFunction f) {
+  static long recordLongs(GcFunction f) {
     return 4L * f.circuit.andCount() + 2L * f.k * SharedGc.BITS + 2L * SharedGc.BITS;
   }
 
@@ -77,37 +75,55 @@ public final class SharedEvaluator {
     return new GcOffline(f, n, new EvaluatorMaterial(s, decode, chunks, nonce));
   }
 
-  /** Online, both steps: this party's share {@code f(x) − r} per instance. */
+  /**
+   * Online, both steps: sends {@code x1 − s}, then evaluates each chunk as its labels arrive
+   * ({@link StreamedEvaluation}); this party's share {@code f(x) − r} per instance.
+   */
   static long[] online(Party party, GcOffline offline, SharedGc.Tags family, long[] myShare) {
     try (GcOffline used = offline) {
-      return evaluate(used, exchange(party, used, family, myShare));
+      EvaluatorMaterial mat = sendMasked(party, used, family, myShare);
+      if (used.n == 0) {
+        return new long[0];
+      }
+      StreamedEvaluation run = new StreamedEvaluation(used, mat);
+      party.link().receiveLongs(family.labels(), (int) run.expectedLongs(), run);
+      return run.result();
     }
   }
 
   /**
-   * Online, first step: sends {@code x1 − s}, receives party 0's active labels of {@code a}.
-   * Consumes {@code offline}.
+   * Online, first step (timed apart from the engine): sends {@code x1 − s}, receives party 0's
+   * active labels of {@code a} whole. Consumes {@code offline}.
    */
   public static long[] exchange(Party party, GcOffline offline, long[] myShare) {
-    return exchange(party, offline, offline.function.tags, myShare);
+    EvaluatorMaterial mat = sendMasked(party, offline, offline.function.tags, myShare);
+    if (offline.n == 0) {
+      return new long[0];
+    }
+    long[] aActive = new long[2 * SharedGc.BITS * mat.s().length];
+    party
+        .link()
+        .receiveLongs(
+            offline.function.tags.labels(),
+            aActive.length,
+            (piece, at) -> System.arraycopy(piece, 0, aActive, at, piece.length));
+    return aActive;
   }
 
-  private static long[] exchange(
+  /** Consumes {@code offline} and sends {@code x1 − s}; returns the role's material. */
+  private static EvaluatorMaterial sendMasked(
       Party party, GcOffline offline, SharedGc.Tags family, long[] myShare) {
     EvaluatorMaterial mat = offline.consume(party, family, myShare, EvaluatorMaterial.class);
     if (offline.n == 0) {
-      return new long[0];
+      return mat;
     }
     long[] s = mat.s();
     long[] d = new long[s.length];
     for (int w = 0; w < d.length; w++) {
       d[w] = myShare[w] - s[w];
     }
-    PartyLink link = party.link();
-    link.send(family.masked(), d);
-    long[] aActive = link.receiveLongs(family.labels());
-    SharedGc.checkLength(aActive, 2L * SharedGc.BITS * s.length, "input labels");
-    return aActive;
+    party.link().send(family.masked(), d);
+    return mat;
   }
 
   /**
@@ -122,73 +138,16 @@ public final class SharedEvaluator {
     }
     Preconditions.checkState(offline.isUsed(), "call exchange before evaluate");
     try (GcOffline used = offline) {
-      return evaluate(used, mat, aActive);
-    }
-  }
-
-  private static long[] evaluate(GcOffline offline, EvaluatorMaterial mat, long[] aActive) {
-    final int n = offline.n;
-    final GcFunction f = offline.function;
-    final int kb = f.k * SharedGc.BITS;
-    Preconditions.checkArgument(
-        aActive.length == 2L * kb * n,
-        "%s label longs given, %s expected",
-        aActive.length,
-        2L * kb * n);
-    long[] y = new long[n];
-    if (n == 0) {
-      return y;
-    }
-    Evaluator ev = new Evaluator(f.circuit, Math.min(SharedGc.CHUNK, n), mat.nonce());
-    final long record = recordLongs(f);
-    final long[] block = new long[Math.max(LABEL_BLOCK, 2 * kb)];
-    for (int first = 0; first < n; first += ev.capacity()) {
-      int m = Math.min(ev.capacity(), n - first);
-      final long at = record * first;
-      final long sAt = at + 4L * f.circuit.andCount() * m;
-      final long uAt = sAt + 2L * kb * m;
-      for (int t = 0; t < kb; t++) {
-        long[] la = ev.inputLabels(t);
-        for (int q = 0; q < m; q++) {
-          int src = ((first + q) * kb + t) * 2;
-          la[2 * q] = aActive[src];
-          la[2 * q + 1] = aActive[src + 1];
-        }
+      StreamedEvaluation run = new StreamedEvaluation(used, mat);
+      Preconditions.checkArgument(
+          aActive.length == run.expectedLongs(),
+          "%s label longs given, %s expected",
+          aActive.length,
+          run.expectedLongs());
+      if (aActive.length > 0) {
+        run.piece(aActive, 0);
       }
-      loadLabels(ev, mat.chunks(), sAt, m, kb, kb + SharedGc.BITS, block);
-      loadLabels(ev, mat.chunks(), uAt, m, SharedGc.BITS, kb, block);
-      ev.evaluate(m, first, mat.chunks(), at);
-      for (int q = 0; q < m; q++) {
-        long w = 0;
-        for (int j = 0; j < SharedGc.BITS; j++) {
-          w |= ev.outputLsb(j, q) << j;
-        }
-        y[first + q] = w ^ mat.decode()[first + q];
-      }
-    }
-    return y;
-  }
-
-  /**
-   * Loads {@code width} input bits per instance into the engine's inputs {@code firstBit ..}: the
-   * labels of instance {@code q}, bit {@code t} are stored at {@code at + (q·width + t)·2}. Reads
-   * whole instances in blocks that fit {@code block} (a small, reused buffer), so the transpose
-   * into the engine's slot arrays runs over a cached primitive array.
-   */
-  private static void loadLabels(
-      Evaluator ev, LongFile file, long at, int m, int width, int firstBit, long[] block) {
-    final int per = 2 * width;
-    final int step = block.length / per;
-    for (int q0 = 0; q0 < m; q0 += step) {
-      int b = Math.min(step, m - q0);
-      file.get(at + (long) per * q0, block, 0, per * b);
-      for (int t = 0; t < width; t++) {
-        long[] l = ev.inputLabels(firstBit + t);
-        for (int q = 0; q < b; q++) {
-          l[2 * (q0 + q)] = block[q * per + 2 * t];
-          l[2 * (q0 + q) + 1] = block[q * per + 2 * t + 1];
-        }
-      }
+      return run.result();
     }
   }
 }

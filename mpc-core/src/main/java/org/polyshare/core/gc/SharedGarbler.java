@@ -2,6 +2,7 @@ package org.polyshare.core.gc;
 
 import com.google.common.base.Preconditions;
 import org.polyshare.core.correlation.RandomOts;
+import org.polyshare.core.link.ChunkSink;
 import org.polyshare.core.link.PartyLink;
 import org.polyshare.core.prg.Prg;
 import org.polyshare.core.prg.Seed;
@@ -192,15 +193,22 @@ public final class SharedGarbler {
       PartyLink link = party.link();
       long[] d = link.receiveLongs(family.masked());
       SharedGc.checkLength(d, words, "masked shares");
-      link.send(family.labels(), activeLabels(mat, myShare, d, words));
+      sendActiveLabels(
+          link.openChunked(family.labels(), 2 * SharedGc.BITS * words), mat, myShare, d);
       return mat.mask();
     }
   }
 
-  /** {@code A0 ⊕ a·Δ} per bit of {@code a = x0 + d}, reading the zero-labels block by block. */
-  private static long[] activeLabels(GarblerMaterial mat, long[] x0, long[] d, int words) {
+  /**
+   * {@code A0 ⊕ a·Δ} per bit of {@code a = x0 + d}, one block of {@link SharedGc#CHUNK} words at a
+   * time: the zero-labels are read from the store into one reused buffer, turned into active labels
+   * in place and sent as one piece of a chunked message, so the heap holds 256 KiB of labels
+   * whatever the layer's width (1 KiB per word in all) and party 1 evaluates block k while block
+   * k+1 is on the wire.
+   */
+  private static void sendActiveLabels(ChunkSink out, GarblerMaterial mat, long[] x0, long[] d) {
     final int per = 2 * SharedGc.BITS;
-    long[] labels = new long[per * words];
+    final int words = d.length;
     long[] z = new long[per * Math.min(words, SharedGc.CHUNK)];
     final long lo = mat.deltaLo();
     final long hi = mat.deltaHi();
@@ -211,13 +219,12 @@ public final class SharedGarbler {
         long a = x0[w0 + w] + d[w0 + w];
         for (int j = 0; j < SharedGc.BITS; j++) {
           int zi = (w * SharedGc.BITS + j) * 2;
-          int idx = per * w0 + zi;
           long bit = -((a >>> j) & 1L);
-          labels[idx] = z[zi] ^ (bit & lo);
-          labels[idx + 1] = z[zi + 1] ^ (bit & hi);
+          z[zi] ^= bit & lo;
+          z[zi + 1] ^= bit & hi;
         }
       }
+      out.put(z, 0, per * m);
     }
-    return labels;
   }
 }

@@ -49,6 +49,27 @@ public final class Prg {
   }
 
   /**
+   * The stream of {@code seed} from its long number {@code firstLong} on: the same longs that
+   * {@code new Prg(seed)} yields after skipping {@code firstLong}, without producing them (counter
+   * mode is seekable). Lets a consumer read a large seed-expanded batch block by block, in any
+   * order, instead of expanding it whole.
+   */
+  public Prg(Seed seed, long firstLong) {
+    if (firstLong < 0) {
+      throw new IllegalArgumentException("stream position must be non-negative, got " + firstLong);
+    }
+    key = new SecretKeySpec(seed.bytes(), "AES");
+    long start = 8 * firstLong;
+    long chunkStart = start - start % CHUNK_BYTES;
+    cipher = cipherAt(key, chunkStart);
+    produced = chunkStart;
+    if (start != chunkStart) {
+      refill();
+      pos = (int) (start - chunkStart);
+    }
+  }
+
+  /**
    * AES-CTR from keystream byte {@code offset} (a multiple of 16): the counter is the block index.
    */
   private static Cipher cipherAt(SecretKeySpec key, long offset) {

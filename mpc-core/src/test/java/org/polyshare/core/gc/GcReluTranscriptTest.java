@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.polyshare.core.correlation.InProcessDealer;
+import org.polyshare.core.link.ChunkListener;
 import org.polyshare.core.link.ForwardingPartyLink;
 import org.polyshare.core.link.PartyLink;
 import org.polyshare.core.link.TwoParties;
@@ -55,6 +56,20 @@ class GcReluTranscriptTest {
       long[] l = delegate.receiveLongs(tag);
       received.computeIfAbsent(tag, t -> new ArrayList<>()).add(l.clone());
       return l;
+    }
+
+    /** A chunked message is recorded whole, as the evaluator sees it once all pieces are in. */
+    @Override
+    public void receiveLongs(int tag, int length, ChunkListener listener) {
+      long[] whole = new long[length];
+      delegate.receiveLongs(
+          tag,
+          length,
+          (piece, at) -> {
+            System.arraycopy(piece, 0, whole, at, piece.length);
+            listener.piece(piece, at);
+          });
+      received.computeIfAbsent(tag, t -> new ArrayList<>()).add(whole);
     }
 
     List<long[]> messages(int tag) {

@@ -31,6 +31,24 @@ class PrgTest {
   }
 
   @Test
+  void aSeekedStreamIsTheSameStreamFromThatLong() {
+    Seed seed = Seed.random();
+    long[] whole = new Prg(seed).nextLongs(40_000);
+    // chunk boundaries (4096 longs), odd offsets inside a chunk and across a parallel-size fill
+    for (int first : new int[] {0, 1, 3, 4095, 4096, 4097, 12_345, 39_999}) {
+      Prg seeked = new Prg(seed, first);
+      long[] tail = new long[whole.length - first];
+      int half = tail.length / 2;
+      seeked.fill(tail, 0, half);
+      seeked.fill(tail, half, tail.length - half);
+      assertArrayEquals(Arrays.copyOfRange(whole, first, whole.length), tail, "from " + first);
+    }
+    long[] big = new Prg(seed).nextLongs(1 << 20);
+    long[] bigTail = new Prg(seed, 1000).nextLongs((1 << 20) - 1000); // threaded fill
+    assertArrayEquals(Arrays.copyOfRange(big, 1000, big.length), bigTail);
+  }
+
+  @Test
   void firstBlockIsAesOfCounterZero() throws Exception {
     byte[] key = new byte[16];
     for (int i = 0; i < 16; i++) {
