@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -55,16 +54,8 @@ class DealerLargeMessageTest {
   }
 
   private static RemoteCorrelationSource source(int party, String session, CorrelationPlan plan) {
-    return RemoteCorrelationSource.connect(
-        net,
-        "localhost",
-        dealer.port(),
-        NetFixtures.identity(Role.party(party)),
-        session,
-        DealerServerTest.secretOf(session),
-        plan,
-        SMALL_FRAMES,
-        Duration.ofSeconds(3));
+    return DealerServerTest.connect(
+        net, dealer, party, session, DealerServerTest.secretOf(session), plan, SMALL_FRAMES);
   }
 
   @Test

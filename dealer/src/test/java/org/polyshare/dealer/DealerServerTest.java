@@ -77,6 +77,18 @@ class DealerServerTest {
 
   private static RemoteCorrelationSource source(
       int party, String session, byte[] secret, CorrelationPlan plan) {
+    return connect(net, dealer, party, session, secret, plan, OPT);
+  }
+
+  /** Party {@code party}'s source for {@code session} at {@code dealer} on localhost. */
+  static RemoteCorrelationSource connect(
+      NetTransport net,
+      DealerServer dealer,
+      int party,
+      String session,
+      byte[] secret,
+      CorrelationPlan plan,
+      LinkOptions options) {
     return RemoteCorrelationSource.connect(
         net,
         "localhost",
@@ -85,7 +97,7 @@ class DealerServerTest {
         session,
         secret,
         plan,
-        OPT,
+        options,
         Duration.ofSeconds(3));
   }
 
