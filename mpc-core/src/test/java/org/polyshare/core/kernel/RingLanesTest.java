@@ -119,7 +119,6 @@ class RingLanesTest {
   @Test
   void theTestJvmLoadsTheVectorModule() {
     assertTrue(RingKernels.probeLanes() >= 1, "surefire must run with --add-modules");
-    assertEquals(VectorLanes.lanes() >= RingKernels.MIN_LANES, RingKernels.lanes() == VECTOR);
   }
 
   @Test
