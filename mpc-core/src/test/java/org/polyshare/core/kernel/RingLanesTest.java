@@ -50,27 +50,6 @@ class RingLanesTest {
   }
 
   @Test
-  void serialProductIsTheRingProduct() {
-    SplittableRandom rnd = new SplittableRandom(12);
-    int m = 7;
-    int k = 67;
-    int n = 29;
-    long[] a = rnd.longs((long) m * k).toArray();
-    long[] b = rnd.longs((long) k * n).toArray();
-    long[] c = new long[m * n];
-    RingGemm.serial(VECTOR, a, 0, k, b, 0, n, c, 0, n, m, k, n);
-    for (int i = 0; i < m; i++) {
-      for (int j = 0; j < n; j++) {
-        long acc = 0;
-        for (int p = 0; p < k; p++) {
-          acc += a[i * k + p] * b[p * n + j];
-        }
-        assertEquals(acc, c[i * n + j], "C[" + i + "][" + j + "]");
-      }
-    }
-  }
-
-  @Test
   void vectorEqualsScalarOnTheResNet18ConvShapes() {
     SplittableRandom rnd = new SplittableRandom(13);
     // CIFAR ResNet-18: stem, the four stages (first conv strided), the 1x1 shortcuts
