@@ -11,6 +11,7 @@ import org.polyshare.core.kernel.Conv2dShape;
 import org.polyshare.core.kernel.MatMulShape;
 import org.polyshare.core.kernel.RingConv;
 import org.polyshare.core.kernel.RingGemm;
+import org.polyshare.core.kernel.RingKernels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Option;
  * {@code bench kernels}: single-thread multiply-adds per second of the int64 GEMM and conv, by wall
  * clock and by the thread's CPU time. The CPU-time figure is the one to trust on a shared machine,
  * where wall time also counts the time other processes hold the core; JMH ({@code
- * RingKernelBenchmark}) measures wall time only.
+ * RingKernelBenchmark}) measures wall time only. The {@code kernels} line names the implementation
+ * that ran: the Vector API loops and their lane count, or scalar and why.
  */
 @Command(
     name = "kernels",
@@ -96,7 +98,8 @@ final class KernelsCommand implements Callable<Integer> {
     long[] w = rnd.longs(s.weightNumel()).toArray();
     long[] o = new long[s.outputNumel()];
     Report r =
-        new Report("bench kernels: one thread, 1 s warm-up then " + seconds + " s per kernel");
+        new Report("bench kernels: one thread, 1 s warm-up then " + seconds + " s per kernel")
+            .put("kernels", RingKernels.describe());
     measure("gemm", m + "x" + k + "x" + n, g.macs(), () -> RingGemm.multiplyInto(a, b, c, g))
         .putInto(r);
     measure(

@@ -167,10 +167,16 @@ public final class SeparateJvmRunner implements AutoCloseable {
     return javaCommand(jvmOptions, jar, args);
   }
 
-  /** {@code java OPTIONS -jar JAR ARGS} with this JVM's java. */
+  /**
+   * {@code java --add-modules jdk.incubator.vector OPTIONS -jar JAR ARGS} with this JVM's java: the
+   * module gives the ring kernels their Vector API loops (RingKernels); the JVM then prints one
+   * "WARNING: Using incubator modules" line first, which no output reader here matches.
+   */
   public static List<String> javaCommand(List<String> jvmOptions, Path jar, List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("--add-modules");
+    cmd.add("jdk.incubator.vector");
     cmd.addAll(jvmOptions);
     cmd.add("-jar");
     cmd.add(jar.toString());

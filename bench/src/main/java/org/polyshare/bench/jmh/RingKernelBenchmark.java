@@ -28,7 +28,8 @@ import org.polyshare.core.kernel.RingThreads;
  * {@code -f 0}).
  *
  * <pre>
- * java -cp bench/target/polyshare-bench.jar org.openjdk.jmh.Main RingKernelBenchmark -p threads=1,2
+ * java --add-modules jdk.incubator.vector -cp bench/target/polyshare-bench.jar \
+ *     org.openjdk.jmh.Main RingKernelBenchmark -p threads=1,2
  * </pre>
  */
 @State(Scope.Thread)
@@ -36,7 +37,9 @@ import org.polyshare.core.kernel.RingThreads;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class RingKernelBenchmark {
   static final int MACS = 64 * 576 * 1024;
 

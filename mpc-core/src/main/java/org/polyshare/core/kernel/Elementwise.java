@@ -43,9 +43,7 @@ public record Elementwise(int n) implements BilinearMap {
               + " elements, the map needs "
               + n);
     }
-    for (int i = 0; i < n; i++) {
-      out[i] += left[i] * right[i];
-    }
+    RingKernels.lanes().multiplyAdd(left, right, out, n);
   }
 
   /** An elementwise product has no batch axis of its own: refused. */

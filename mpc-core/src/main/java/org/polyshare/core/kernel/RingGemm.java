@@ -3,15 +3,16 @@ package org.polyshare.core.kernel;
 /**
  * Matrix product over Z_2^64 on row-major {@code long[]}: {@code C[m,n] (+)= A[m,k] · B[k,n]}.
  *
- * <p>Loop order i-p-j ("axpy" form): the innermost loop runs over contiguous rows of B and of C,
- * which HotSpot's superword pass vectorizes ({@code vpmullq} on AVX-512DQ). The micro-kernel
+ * <p>Loop order i-p-j ("axpy" form): the innermost loop runs over contiguous rows of B and of C, in
+ * {@link LongLanes}: on the JDK Vector API where {@link RingKernels} finds it (8 long lanes, {@code
+ * vpmullq} on AVX-512DQ), else plain loops left to HotSpot's superword pass. The micro-kernel
  * updates four rows of C from four rows of B at once: each B element loaded feeds four rows and
  * each C load/store carries four multiply-adds (16 MACs per 4 B loads + 4 C load/stores, against 1
- * + 2 for a plain axpy); measured ~25% faster than one C row at a time. Columns are cut into blocks
- * of {@value #NB} (a C row segment stays in L1) and the reduction into blocks of {@value #KB} rows
- * (a B panel of {@code KB · NB · 8} bytes = 256 KiB stays in L2 while all m rows of A pass over
- * it). Products run over the kernel pool ({@link RingThreads}), split into row or column blocks;
- * the result is bit-identical for every thread count (each C element's sum is exact).
+ * + 2 for a plain axpy). Columns are cut into blocks of {@value #NB} (a C row segment stays in L1)
+ * and the reduction into blocks of {@value #KB} rows (a B panel of {@code KB · NB · 8} bytes = 256
+ * KiB stays in L2 while all m rows of A pass over it). Products run over the kernel pool ({@link
+ * RingThreads}), split into row or column blocks; the result is bit-identical for every thread
+ * count (each C element's sum is exact).
  */
 public final class RingGemm {
   static final int NB = 512;
@@ -108,6 +109,7 @@ public final class RingGemm {
     if (m == 0 || n == 0 || k == 0) {
       return;
     }
+    LongLanes lanes = RingKernels.lanes();
     int quads = (m + 3) / 4;
     if (quads >= pool.threads()) {
       int grain = grain(4L * k * n);
@@ -117,7 +119,7 @@ public final class RingGemm {
           (q0, q1) -> {
             int i0 = 4 * q0;
             int i1 = Math.min(m, 4 * q1);
-            serial(a, aOff + i0 * lda, lda, b, bOff, n, c, cOff + i0 * n, n, i1 - i0, k, n);
+            serial(lanes, a, aOff + i0 * lda, lda, b, bOff, n, c, cOff + i0 * n, n, i1 - i0, k, n);
           });
     } else {
       int groups = (n + 7) / 8;
@@ -128,7 +130,7 @@ public final class RingGemm {
           (g0, g1) -> {
             int j0 = 8 * g0;
             int j1 = Math.min(n, 8 * g1);
-            serial(a, aOff, lda, b, bOff + j0, n, c, cOff + j0, n, m, k, j1 - j0);
+            serial(lanes, a, aOff, lda, b, bOff + j0, n, c, cOff + j0, n, m, k, j1 - j0);
           });
     }
   }
@@ -142,9 +144,10 @@ public final class RingGemm {
   /**
    * The single-thread product {@code C += A · B}: A {@code m×k} at {@code aOff} with row stride
    * {@code lda}, B {@code k×n} with row stride {@code ldb}, C {@code m×n} with row stride {@code
-   * ldc}.
+   * ldc}; the column loops run on {@code lanes}.
    */
-  private static void serial(
+  static void serial(
+      LongLanes lanes,
       long[] a,
       int aOff,
       int lda,
@@ -167,12 +170,12 @@ public final class RingGemm {
           int cStart = cOff + i * ldc + jj;
           int p = pp;
           for (; p + 3 < pEnd; p += 4) {
-            kernel4x4(c, cStart, ldc, b, bOff + p * ldb + jj, ldb, a, aRow + p, lda, len);
+            lanes.kernel4x4(c, cStart, ldc, b, bOff + p * ldb + jj, ldb, a, aRow + p, lda, len);
           }
           for (; p < pEnd; p++) {
             int bRow = bOff + p * ldb + jj;
             for (int r = 0; r < 4; r++) {
-              axpy1(c, cStart + r * ldc, b, bRow, a[aRow + r * lda + p], len);
+              lanes.axpy1(c, cStart + r * ldc, b, bRow, a[aRow + r * lda + p], len);
             }
           }
         }
@@ -182,7 +185,7 @@ public final class RingGemm {
           int p = pp;
           for (; p + 3 < pEnd; p += 4) {
             int b0 = bOff + p * ldb + jj;
-            axpy4(
+            lanes.axpy4(
                 c,
                 cStart,
                 b,
@@ -197,83 +200,10 @@ public final class RingGemm {
                 len);
           }
           for (; p < pEnd; p++) {
-            axpy1(c, cStart, b, bOff + p * ldb + jj, a[aRow + p], len);
+            lanes.axpy1(c, cStart, b, bOff + p * ldb + jj, a[aRow + p], len);
           }
         }
       }
-    }
-  }
-
-  /** {@code C[r][j] += Σ_q A[r][q] · B[q][j]} for 4 rows r of C and 4 rows q of B. */
-  private static void kernel4x4(
-      long[] c,
-      int c0,
-      int cStride,
-      long[] b,
-      int b0,
-      int bStride,
-      long[] a,
-      int a0,
-      int aStride,
-      int len) {
-    long a00 = a[a0];
-    long a01 = a[a0 + 1];
-    long a02 = a[a0 + 2];
-    long a03 = a[a0 + 3];
-    int r1 = a0 + aStride;
-    long a10 = a[r1];
-    long a11 = a[r1 + 1];
-    long a12 = a[r1 + 2];
-    long a13 = a[r1 + 3];
-    int r2 = r1 + aStride;
-    long a20 = a[r2];
-    long a21 = a[r2 + 1];
-    long a22 = a[r2 + 2];
-    long a23 = a[r2 + 3];
-    int r3 = r2 + aStride;
-    long a30 = a[r3];
-    long a31 = a[r3 + 1];
-    long a32 = a[r3 + 2];
-    long a33 = a[r3 + 3];
-    int b1 = b0 + bStride;
-    int b2 = b1 + bStride;
-    int b3 = b2 + bStride;
-    int c1 = c0 + cStride;
-    int c2 = c1 + cStride;
-    int c3 = c2 + cStride;
-    for (int j = 0; j < len; j++) {
-      long x0 = b[b0 + j];
-      long x1 = b[b1 + j];
-      long x2 = b[b2 + j];
-      long x3 = b[b3 + j];
-      c[c0 + j] += a00 * x0 + a01 * x1 + a02 * x2 + a03 * x3;
-      c[c1 + j] += a10 * x0 + a11 * x1 + a12 * x2 + a13 * x3;
-      c[c2 + j] += a20 * x0 + a21 * x1 + a22 * x2 + a23 * x3;
-      c[c3 + j] += a30 * x0 + a31 * x1 + a32 * x2 + a33 * x3;
-    }
-  }
-
-  private static void axpy4(
-      long[] c,
-      int cOff,
-      long[] b,
-      int b0,
-      int b1,
-      int b2,
-      int b3,
-      long a0,
-      long a1,
-      long a2,
-      long a3,
-      int len) {
-    for (int j = 0; j < len; j++) {
-      c[cOff + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
-    }
-  }
-
-  private static void axpy1(long[] c, int cOff, long[] b, int b0, long a0, int len) {
-    for (int j = 0; j < len; j++) {
-      c[cOff + j] += a0 * b[b0 + j];
     }
   }
 

@@ -3,11 +3,23 @@ package org.polyshare.core.kernel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The ring kernels against naive oracles. Surefire runs this class twice (mpc-core pom): on the
+ * kernels {@link RingKernels} picks, and with {@code -Dpolyshare.kernels=scalar}.
+ */
 class RingKernelTest {
+  @Test
+  void theForcingPropertyDecidesWhichLoopsThisJvmRuns() {
+    boolean forced = "scalar".equals(System.getProperty(RingKernels.PROPERTY));
+    assumeTrue(forced || RingKernels.probeLanes() >= RingKernels.MIN_LANES, "no wide vectors");
+    assertEquals(forced, RingKernels.lanes() instanceof ScalarLanes, RingKernels.describe());
+  }
+
   private static long[] random(SplittableRandom rnd, int n) {
     long[] x = new long[n];
     for (int i = 0; i < n; i++) {

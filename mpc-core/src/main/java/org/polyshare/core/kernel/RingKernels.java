@@ -1,0 +1,103 @@
+package org.polyshare.core.kernel;
+
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Picks the ring kernels' inner loops once per process: the Vector API ({@link VectorLanes}) when
+ * the JVM runs with {@value #MODULE_FLAG} and the preferred species holds at least {@value
+ * #MIN_LANES} longs, else the scalar loops ({@link ScalarLanes}), with one INFO line saying why.
+ * Below 4 lanes (no AVX-512) the JIT emulates the 64-bit multiply and the vector loop loses to the
+ * scalar one. {@code -D}{@value #PROPERTY}{@code =scalar|vector} forces a choice ({@code vector}
+ * still falls back when the module is absent). The bin scripts and every JVM that PolyShare spawns
+ * add the flag; a plain {@code java -jar} without it runs correctly, only slower.
+ */
+public final class RingKernels {
+  static final String PROPERTY = "polyshare.kernels";
+  static final String MODULE_FLAG = "--add-modules jdk.incubator.vector";
+  static final int MIN_LANES = 4;
+
+  private static final Logger LOG = LoggerFactory.getLogger(RingKernels.class);
+
+  /** The implementation chosen and the reason, for the log and {@code bench kernels}. */
+  record Choice(LongLanes lanes, String reason) {
+    String describe() {
+      return lanes.describe() + (reason.isEmpty() ? "" : " (" + reason + ")");
+    }
+  }
+
+  private static final Choice CHOSEN = chosen();
+
+  private RingKernels() {}
+
+  /** The implementation the kernels of this process run, e.g. {@code vector (8 long lanes)}. */
+  public static String describe() {
+    return CHOSEN.describe();
+  }
+
+  static LongLanes lanes() {
+    return CHOSEN.lanes();
+  }
+
+  private static Choice chosen() {
+    Choice c = choose(System.getProperty(PROPERTY, ""), RingKernels::probeLanes);
+    if (c.lanes() instanceof ScalarLanes) {
+      LOG.info("ring kernels: {}", c.describe());
+    } else {
+      LOG.debug("ring kernels: {}", c.describe());
+    }
+    return c;
+  }
+
+  /** How many long lanes the Vector API offers, or -1 when its module is not in the JVM. */
+  interface Probe {
+    int lanes();
+  }
+
+  /** The choice for the property value {@code forced} ("", scalar, vector) and the probe. */
+  static Choice choose(String forced, Probe probe) {
+    String mode = forced.trim().toLowerCase(Locale.ROOT);
+    if (mode.equals("scalar")) {
+      return new Choice(ScalarLanes.INSTANCE, "forced by -D" + PROPERTY + "=scalar");
+    }
+    String ignored =
+        mode.isEmpty() || mode.equals("vector")
+            ? ""
+            : "; -D" + PROPERTY + "=" + forced + " is neither scalar nor vector, ignored";
+    int lanes = probe.lanes();
+    if (lanes < 0) {
+      return new Choice(
+          ScalarLanes.INSTANCE,
+          "jdk.incubator.vector is not loaded: add "
+              + MODULE_FLAG
+              + " to the java command line"
+              + ignored);
+    }
+    if (lanes < MIN_LANES && !mode.equals("vector")) {
+      return new Choice(
+          ScalarLanes.INSTANCE,
+          "the preferred vector holds "
+              + lanes
+              + " longs, fewer than "
+              + MIN_LANES
+              + ": scalar is faster; -D"
+              + PROPERTY
+              + "=vector forces it"
+              + ignored);
+    }
+    return new Choice(VectorLanes.INSTANCE, ignored.isEmpty() ? "" : ignored.substring(2));
+  }
+
+  /**
+   * The one place that touches {@code jdk.incubator.vector}: without the module, linking {@link
+   * VectorLanes} throws {@link NoClassDefFoundError} (a {@link LinkageError}), caught here.
+   */
+  static int probeLanes() {
+    try {
+      return VectorLanes.lanes();
+    } catch (LinkageError absent) {
+      return -1;
+    }
+  }
+}
