@@ -24,10 +24,10 @@ class FssCommandTest {
     int n = 2000;
     JsonObject j = run("--relu", Integer.toString(n));
     assertEquals(n + " relus, all equal", j.get("checked_against_plain").getAsString());
-    // per ReLU and party the sign key's correction blocks, 16·4 B for each of the 31 2-bit digits
-    // at k = 62 (FssRelu's class comment), plus the seed-compressed ρ, ρ·r (16 B, to one party)
-    // and the messages' seeds
-    long perParty = 64 * 31;
+    // per ReLU and party the sign key's correction blocks, 16 B for each of the 55 inner levels
+    // and the leaf at k = 62 (FssRelu's class comment), plus the seed-compressed ρ, ρ·r (16 B, to
+    // one party) and the messages' seeds
+    long perParty = 16 * 56;
     assertEquals(perParty, j.get("dcf_key_bytes_per_relu_party").getAsLong());
     double both = j.get("key_bytes_per_relu").getAsDouble();
     System.out.printf(
@@ -38,16 +38,16 @@ class FssCommandTest {
     // the two messages' seeds and headers: a few dozen bytes per batch
     assertEquals(2 * perParty + 16 + 32.0 / n, both, 32.0 / n, "key bytes per ReLU");
     assertTrue(j.get("eval_relu_per_second_per_core_party0").getAsDouble() > 0);
-    // one AES block per 2-bit digit and key
-    assertEquals(31, j.get("aes_blocks_per_relu_party").getAsLong());
+    // one AES block per inner level and one for the leaf
+    assertEquals(56, j.get("aes_blocks_per_relu_party").getAsLong());
   }
 
   @Test
   void theFoldedTruncationAddsTheBorrowKey() throws Exception {
     JsonObject j = run("--relu", "700", "--shift", "16");
     assertEquals("700 relus, all equal", j.get("checked_against_plain").getAsString());
-    assertEquals(31 + 8, j.get("aes_blocks_per_relu_party").getAsLong());
-    assertEquals(64 * (31 + 8), j.get("dcf_key_bytes_per_relu_party").getAsLong());
+    assertEquals(56 + 10, j.get("aes_blocks_per_relu_party").getAsLong());
+    assertEquals(16 * (56 + 10), j.get("dcf_key_bytes_per_relu_party").getAsLong());
   }
 
   @Test

@@ -61,7 +61,7 @@ class DealerLargeMessageTest {
   @Test
   void materialLargerThanTheFrameLimitArrivesInPiecesAndWhole() throws Exception {
     String session = "large-fss-keys";
-    CorrelationRequest keys = new CorrelationRequest.FssRelu(200, 40, 16);
+    CorrelationRequest keys = new CorrelationRequest.FssRelu(1000, 40, 16);
     CorrelationRequest small = new CorrelationRequest.Triples(10);
     CorrelationPlan plan = CorrelationPlan.of(keys, small);
     CompletableFuture<RemoteCorrelationSource> c0 =

@@ -9,7 +9,6 @@ import org.polyshare.bench.harness.Report;
 import org.polyshare.core.correlation.CorrelationRequest;
 import org.polyshare.core.correlation.FssReluKeys;
 import org.polyshare.core.correlation.InProcessDealer;
-import org.polyshare.core.fss.BitDcf;
 import org.polyshare.core.fss.BitDcfKeys;
 import org.polyshare.core.fss.FssRelu;
 import org.polyshare.core.kernel.RingThreads;
@@ -130,20 +129,18 @@ public final class FssBench {
     double e1 = Medians.median(reps, Rep::eval1Nanos);
     return String.format(
         "evaluation: %.2f M ReLU/s per core (party 0), %.2f M (party 1); target >= 2 M;"
-            + " %d AES blocks per ReLU and party (one per %d-bit digit)",
-        n / (e0 / 1e9) / 1e6, n / (e1 / 1e9) / 1e6, aesBlocks(), BitDcf.DIGIT_BITS);
+            + " %d AES blocks per ReLU and party (one per input bit, the low 7 in one leaf)",
+        n / (e0 / 1e9) / 1e6, n / (e1 / 1e9) / 1e6, aesBlocks());
   }
 
   /** The bit-DCF correction blocks per ReLU, the same to each party. */
   private long dcfKeyBytes() {
-    int d = BitDcf.DIGIT_BITS;
-    return BitDcfKeys.bytesPerKey(bits, d) + (shift == 0 ? 0 : BitDcfKeys.bytesPerKey(shift, d));
+    return BitDcfKeys.bytesPerKey(bits) + (shift == 0 ? 0 : BitDcfKeys.bytesPerKey(shift));
   }
 
-  /** One block per digit of the sign's k bits and of the borrow's f bits. */
+  /** The sign key's blocks (k bits) and the borrow key's (f bits). */
   private long aesBlocks() {
-    int d = BitDcf.DIGIT_BITS;
-    return (bits + d - 1) / d + (shift + d - 1) / d;
+    return BitDcfKeys.blocksPerKey(bits) + (shift == 0 ? 0 : BitDcfKeys.blocksPerKey(shift));
   }
 
   public Report report(List<Rep> reps) {

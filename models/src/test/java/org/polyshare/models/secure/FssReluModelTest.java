@@ -62,6 +62,20 @@ class FssReluModelTest {
     assertArrayEquals(new RingForward(model, 1).forward(xs)[0], o.logits()[0], "vgg16-relu");
   }
 
+  /**
+   * ResNet-18 (CIFAR, 17 ReLU layers: 9 fused at k = 46, 8 after a residual Add at k = 30) in the
+   * exact FSS arm: one whole inference, bit-exact against the int64 forward, the residual sums'
+   * narrower keys included. In process both parties' keys are held at once (≈ 2 × 0.4 GB).
+   */
+  @Test
+  void resnet18ReluExactArmEqualsTheInt64Forward() {
+    Model model = ZooCache.get("resnet18-relu");
+    double[][] xs = Zoo.sampleInputs(model, 1, 18);
+    SecureRun.Outcome o = SecureRun.run(model, Zoo.architecture("resnet18-relu"), xs, 1, FSS_EXACT);
+    assertArrayEquals(new RingForward(model, 1).forward(xs)[0], o.logits()[0], "resnet18-relu");
+    assertTrue(o.dealerQuietOnline(), "resnet18-relu: the dealer is not contacted online");
+  }
+
   @Test
   void dealerTruncationArmIsWithinTheTruncationUlpsOfTheInt64Forward() {
     Model model = ZooCache.get("lenet5-relu");

@@ -1,6 +1,5 @@
 package org.polyshare.core.correlation;
 
-import org.polyshare.core.fss.BitDcf;
 import org.polyshare.core.fss.BitDcfKeys;
 import org.polyshare.core.fss.DcfKeys;
 import org.polyshare.core.kernel.BilinearMap;
@@ -130,18 +129,17 @@ public final class CorrelationExpander {
     int n = t.n();
     int bits = t.bits();
     int f = t.shift();
-    int d = BitDcf.DIGIT_BITS;
     long[][] own = fssReluOwn(prg, t);
-    int signWords = BitDcfKeys.correctionLength(bits, d, n);
-    int keyWords = signWords + (f == 0 ? 0 : BitDcfKeys.correctionLength(f, d, n));
+    int signWords = BitDcfKeys.correctionLength(bits, n);
+    int keyWords = signWords + (f == 0 ? 0 : BitDcfKeys.correctionLength(f, n));
     int dep = FssReluKeys.dependentPerElement(f) * n;
     long[] dependent = dependentBeforeKeys(prg, corr, dep, keyWords, t, "mask correction");
     int at = corr.length - keyWords;
-    BitDcfKeys sign = BitDcfKeys.fromCorrections(bits, d, partyId, own[1], own[2], corr, at);
+    BitDcfKeys sign = BitDcfKeys.fromCorrections(bits, partyId, own[1], own[2], corr, at);
     BitDcfKeys borrow =
         f == 0
             ? null
-            : BitDcfKeys.fromCorrections(f, d, partyId, own[3], own[4], corr, at + signWords);
+            : BitDcfKeys.fromCorrections(f, partyId, own[3], own[4], corr, at + signWords);
     return new FssReluKeys(bits, f, own[0], dependent, sign, borrow);
   }
 

@@ -2,48 +2,40 @@ package org.polyshare.core.fss;
 
 /**
  * One party's {@link BitDcf} keys for a batch of {@code count} comparisons on {@code bits}-bit
- * inputs, digits of {@code digitBits} bits ({@code arity = 2^digitBits} children a node), as flat
- * primitive arrays:
+ * inputs, as flat primitive arrays:
  *
  * <ul>
- *   <li>{@code rootLo, rootHi} [count]: the party's 126-bit root seed (low two bits of {@code
+ *   <li>{@code rootLo, rootHi} [count]: the party's 124-bit root seed (low four bits of {@code
  *       rootLo} 0); drawn from the party's own dealer seed, never sent;
- *   <li>{@code cw} [levels·count·arity·2]: per level, key and child c one 128-bit correction block
- *       (low word, high word) at {@code ((level·count + k)·arity + c)·2}; its bit 0 corrects the
- *       control bit, bit 1 the output bit, the rest the seed. Level-major, so that an evaluation
- *       reads each level contiguously.
+ *   <li>{@code cw} [(inner + 1)·count·2]: per inner level (one input bit each, {@code inner = bits
+ *       − min(bits, 7)}) and key one 128-bit correction block (low word, high word) at {@code
+ *       (level·count + k)·2}: bits 4–127 correct the seed, bits {@code 2c, 2c + 1} child c's
+ *       control and output bits; then the leaf block (level {@code inner}), one output correction
+ *       bit per value of the low {@code min(bits, 7)} input bits. Level-major, so that an
+ *       evaluation reads each level contiguously.
  * </ul>
  *
  * The correction blocks depend on both parties' seeds and on the threshold: they are what the
- * dealer sends, the same to both parties, {@code 16·arity·⌈bits/digitBits⌉} bytes a key (1984 B at
- * 62 bits, 512 B at 16 bits, for 2-bit digits).
+ * dealer sends, the same to both parties, {@code 16·(inner + 1)} bytes a key (896 B at 62 bits, 640
+ * B at 46, 160 B at 16).
  */
 public final class BitDcfKeys {
   final int bits;
-  final int digitBits;
   final int party;
   final int count;
   final long[] rootLo;
   final long[] rootHi;
   final long[] cw;
 
-  BitDcfKeys(
-      int bits, int digitBits, int party, int count, long[] rootLo, long[] rootHi, long[] cw) {
-    checkShape(bits, digitBits, party, count);
+  BitDcfKeys(int bits, int party, int count, long[] rootLo, long[] rootHi, long[] cw) {
+    checkShape(bits, party, count);
     if (rootLo.length != count
         || rootHi.length != count
-        || cw.length != correctionLength(bits, digitBits, count)) {
+        || cw.length != correctionLength(bits, count)) {
       throw new IllegalArgumentException(
-          "bit-DCF key arrays do not match "
-              + count
-              + " keys of "
-              + bits
-              + " bits in "
-              + digitBits
-              + "-bit digits");
+          "bit-DCF key arrays do not match " + count + " keys of " + bits + " bits");
     }
     this.bits = bits;
-    this.digitBits = digitBits;
     this.party = party;
     this.count = count;
     this.rootLo = rootLo;
@@ -51,45 +43,48 @@ public final class BitDcfKeys {
     this.cw = cw;
   }
 
-  static void checkShape(int bits, int digitBits, int party, int count) {
+  static void checkShape(int bits, int party, int count) {
     if (bits < 1 || bits > 64) {
       throw new IllegalArgumentException("DCF input width must be in [1, 64] bits, got " + bits);
-    }
-    if (digitBits < 1 || digitBits > 4) {
-      throw new IllegalArgumentException(
-          "bit-DCF digits must have 1 to 4 bits (2 to 16 children), got " + digitBits);
     }
     if (party != 0 && party != 1) {
       throw new IllegalArgumentException("DCF key party must be 0 or 1, got " + party);
     }
-    if (count < 0 || 2L * levels(bits, digitBits) * count << digitBits > Integer.MAX_VALUE - 16) {
+    if (count < 0 || 2L * (innerLevels(bits) + 1) * count > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException(
           "bit-DCF batch of " + count + " keys of " + bits + " bits is too large");
     }
   }
 
-  /** Tree levels: one per digit, {@code ⌈bits/digitBits⌉}. */
-  static int levels(int bits, int digitBits) {
-    return (bits + digitBits - 1) / digitBits;
+  /** Input bits resolved by the leaf block: {@code min(bits, 7)}. */
+  static int leafBits(int bits) {
+    return Math.min(bits, BitDcf.LEAF_BITS);
   }
 
-  /** Longs of {@link #correctionWords()}: {@code 2·arity·levels·count}. */
-  public static int correctionLength(int bits, int digitBits, int count) {
-    checkShape(bits, digitBits, 0, count);
-    return (2 * levels(bits, digitBits) * count) << digitBits;
+  /** Binary tree levels above the leaf, one input bit each. */
+  static int innerLevels(int bits) {
+    return bits - leafBits(bits);
   }
 
-  /** Dealer bytes per key and party: {@code 16·arity·levels}. */
-  public static long bytesPerKey(int bits, int digitBits) {
-    return 8L * correctionLength(bits, digitBits, 1);
+  /** AES blocks an evaluation spends per key: one per inner level and one for the leaf. */
+  public static int blocksPerKey(int bits) {
+    checkShape(bits, 0, 0);
+    return innerLevels(bits) + 1;
+  }
+
+  /** Longs of {@link #correctionWords()}: {@code 2·(inner + 1)·count}. */
+  public static int correctionLength(int bits, int count) {
+    checkShape(bits, 0, count);
+    return 2 * (innerLevels(bits) + 1) * count;
+  }
+
+  /** Dealer bytes per key and party: {@code 16·(inner + 1)}. */
+  public static long bytesPerKey(int bits) {
+    return 8L * correctionLength(bits, 1);
   }
 
   public int bits() {
     return bits;
-  }
-
-  public int digitBits() {
-    return digitBits;
   }
 
   public int party() {
@@ -112,13 +107,13 @@ public final class BitDcfKeys {
 
   /**
    * Party {@code party}'s keys from its own roots and the common correction blocks at {@code
-   * w[offset, offset + correctionLength)}; the low two bits of each root are cleared in place, as
+   * w[offset, offset + correctionLength)}; the low four bits of each root are cleared in place, as
    * {@link BitDcf#generate} does.
    */
   public static BitDcfKeys fromCorrections(
-      int bits, int digitBits, int party, long[] rootLo, long[] rootHi, long[] w, int offset) {
+      int bits, int party, long[] rootLo, long[] rootHi, long[] w, int offset) {
     int count = rootLo.length;
-    int len = correctionLength(bits, digitBits, count);
+    int len = correctionLength(bits, count);
     if (rootHi.length != count || offset < 0 || (long) offset + len > w.length) {
       throw new IllegalArgumentException(
           "bit-DCF correction words: "
@@ -134,22 +129,14 @@ public final class BitDcfKeys {
               + " bits");
     }
     for (int k = 0; k < count; k++) {
-      rootLo[k] &= ~3L;
+      rootLo[k] &= ~15L;
     }
     long[] cw = java.util.Arrays.copyOfRange(w, offset, offset + len);
-    return new BitDcfKeys(bits, digitBits, party, count, rootLo, rootHi, cw);
+    return new BitDcfKeys(bits, party, count, rootLo, rootHi, cw);
   }
 
   @Override
   public String toString() {
-    return "BitDcfKeys[party "
-        + party
-        + ", "
-        + count
-        + " keys, "
-        + bits
-        + " bits, "
-        + digitBits
-        + "-bit digits]";
+    return "BitDcfKeys[party " + party + ", " + count + " keys, " + bits + " bits]";
   }
 }

@@ -10,7 +10,7 @@ import org.polyshare.core.protocol.Tags;
 /**
  * ReLU with the dealer by function secret sharing, the truncation by f folded in: shares of {@code
  * ⌊ReLU(x)/2^f⌋} exactly, in two online rounds (the masked input, then two masked bits), with
- * one-bit {@link BitDcf} keys (one AES block per 2 input bits).
+ * one-bit {@link BitDcf} keys (one AES block per input bit, the low 7 in one leaf).
  *
  * <p><b>Sign.</b> For {@code x ∈ [−2^k, 2^k)} ({@code k = bits ≤ 62}) let {@code y = x + 2^k ∈ [0,
  * 2^(k+1)) ⊂ [0, 2^63)} (party 0 adds the constant) and open {@code c = y + r} (mod 2^64) with the
@@ -52,9 +52,9 @@ import org.polyshare.core.protocol.Tags;
  * alone are pseudorandom ({@link BitDcf}); nothing else is sent.
  *
  * <p><b>Cost per element and party.</b> Online: 8 B and 2 bits each way (1 bit at f = 0), two
- * rounds. Evaluation: {@code ⌈k/2⌉ + ⌈f/2⌉} AES blocks (31 + 8 at k = 62, f = 16). Dealer bytes:
- * {@code 64·(⌈k/2⌉ + ⌈f/2⌉)} B of key corrections (2496 B at k = 62, f = 16; 1984 B at f = 0) plus
- * 56 B (16 B at f = 0) of mask correction to one party.
+ * rounds. Evaluation: {@code (k − 6) + (f − 6)} AES blocks (k, f ≥ 7; 56 + 10 at k = 62, f = 16).
+ * Dealer bytes: {@code 16·((k − 6) + (f − 6))} B of key corrections (1056 B at k = 62, f = 16; 896
+ * B at f = 0) plus 56 B (16 B at f = 0) of mask correction to one party.
  */
 public final class FssRelu {
   private FssRelu() {}

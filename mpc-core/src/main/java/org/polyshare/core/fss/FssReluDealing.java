@@ -4,9 +4,9 @@ import org.polyshare.core.prg.Prg;
 
 /**
  * The dealer's side of {@link FssRelu}: from both parties' seed-derived material (mask shares and
- * key roots) it computes the dependent values to share and the bit-DCF correction blocks. Secret
- * bits (the sign mask ρ, the borrow mask ρ') and the DCF path blocks come from {@code secret}, the
- * dealer's own randomness, which no party can replay.
+ * key roots) it computes the dependent values to share and the bit-DCF correction blocks. The
+ * secret bits (the sign mask ρ, the borrow mask ρ') come from {@code secret}, the dealer's own
+ * randomness, which no party can replay.
  */
 public final class FssReluDealing {
   /**
@@ -53,17 +53,13 @@ public final class FssReluDealing {
       dep[5 * n + i] = rho2;
       dep[6 * n + i] = rho * rho2;
     }
-    int d = BitDcf.DIGIT_BITS;
     long[] sign =
-        BitDcf.generate(bits, d, signAlpha, signFlip, own0[1], own0[2], own1[1], own1[2], secret)[0]
-            .cw;
+        BitDcf.generate(bits, signAlpha, signFlip, own0[1], own0[2], own1[1], own1[2])[0].cw;
     if (shift == 0) {
       return new Dealt(dep, sign);
     }
     long[] borrow =
-        BitDcf.generate(
-                shift, d, borrowAlpha, borrowFlip, own0[3], own0[4], own1[3], own1[4], secret)[0]
-            .cw;
+        BitDcf.generate(shift, borrowAlpha, borrowFlip, own0[3], own0[4], own1[3], own1[4])[0].cw;
     long[] words = java.util.Arrays.copyOf(sign, sign.length + borrow.length);
     System.arraycopy(borrow, 0, words, sign.length, borrow.length);
     return new Dealt(dep, words);

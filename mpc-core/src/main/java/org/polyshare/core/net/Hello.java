@@ -20,9 +20,10 @@ public record Hello(int version, Role role, String sessionId, byte[] planHash) {
    * id and its secret to party 1. 4: the FSS ReLU request carries its shift and its keys are
    * bit-DCF keys (two rounds: masked input, masked sign and borrow bits). 5: party 1's half of an
    * opening that reads an owner-held product goes in the offline phase (tag {@code EARLY_HALF}),
-   * the online opening is party 0's half alone.
+   * the online opening is party 0's half alone. 6: bit-DCF keys are binary trees with a 7-bit leaf
+   * (one correction block per inner level and one for the leaf).
    */
-  public static final int PROTOCOL_VERSION = 5;
+  public static final int PROTOCOL_VERSION = 6;
 
   private static final int MAX_SESSION_ID = 256;
 

@@ -30,26 +30,30 @@ class BitDcfTest {
     return f;
   }
 
-  /** n = 8: every threshold (one key each), every point, every digit width, random flips. */
+  /**
+   * n = 1..10: every threshold (one key each), every point, random flips; n = 8 walks one inner
+   * level into the 7-bit leaf, n = 10 three, n ≤ 7 is the leaf alone.
+   */
   @Test
-  void exhaustiveAtEightBits() {
-    for (int d = 1; d <= 4; d++) {
-      long[] alpha = new long[256];
-      for (int a = 0; a < 256; a++) {
+  void exhaustiveUpToTenBits() {
+    for (int n = 1; n <= 10; n++) {
+      int size = 1 << n;
+      long[] alpha = new long[size];
+      for (int a = 0; a < size; a++) {
         alpha[a] = a;
       }
-      long[] flip = flips(dealerRng, 256);
-      BitDcfKeys[] keys = BitDcf.generate(8, d, alpha, flip, dealerRng);
-      long[] x = new long[256];
-      for (int point = 0; point < 256; point++) {
+      long[] flip = flips(dealerRng, size);
+      BitDcfKeys[] keys = BitDcf.generate(n, alpha, flip, dealerRng);
+      long[] x = new long[size];
+      for (int point = 0; point < size; point++) {
         Arrays.fill(x, point);
         long[] y0 = BitDcf.evaluate(keys[0], x, new BitDcf.Aes());
         long[] y1 = BitDcf.evaluate(keys[1], x, new BitDcf.Aes());
-        for (int a = 0; a < 256; a++) {
+        for (int a = 0; a < size; a++) {
           assertEquals(
               expected(point, a, flip[a]),
               bit(y0, a) ^ bit(y1, a),
-              "digits of " + d + " bits, x = " + point + ", α = " + a);
+              "n = " + n + ", x = " + point + ", α = " + a);
         }
       }
     }
@@ -93,7 +97,7 @@ class BitDcfTest {
           }
         }
         long[] flip = flips(dealerRng, batch);
-        BitDcfKeys[] keys = BitDcf.generate(n, BitDcf.DIGIT_BITS, alpha, flip, dealerRng);
+        BitDcfKeys[] keys = BitDcf.generate(n, alpha, flip, dealerRng);
         long[] y0 = BitDcf.evaluate(keys[0], x, RingThreads.shared());
         long[] y1 = BitDcf.evaluate(keys[1], x, RingThreads.shared());
         for (int k = 0; k < batch; k++) {
@@ -108,11 +112,11 @@ class BitDcfTest {
     assertEquals(16 * batch + 4L * batch, checked);
   }
 
-  /** Every width 1..64 (odd ones pad the top digit), every digit width, small odd batches. */
+  /** Every width 1..64 (a leaf alone up to 7), small odd batches, several draws each. */
   @Test
   void everyWidthAgreesOnRandomPoints() {
     SplittableRandom rnd = new SplittableRandom(7);
-    for (int d = 1; d <= 4; d++) {
+    for (int draw = 0; draw < 4; draw++) {
       for (int n = 1; n <= 64; n++) {
         int count = 1 + rnd.nextInt(100);
         long mask = n == 64 ? -1L : (1L << n) - 1;
@@ -122,14 +126,14 @@ class BitDcfTest {
           alpha[k] = rnd.nextLong() & mask;
           x[k] = rnd.nextInt(4) == 0 ? alpha[k] : rnd.nextLong() & mask;
         }
-        BitDcfKeys[] keys = BitDcf.generate(n, d, alpha, null, dealerRng);
+        BitDcfKeys[] keys = BitDcf.generate(n, alpha, null, dealerRng);
         long[] y0 = BitDcf.evaluate(keys[0], x, new BitDcf.Aes());
         long[] y1 = BitDcf.evaluate(keys[1], x, new BitDcf.Aes());
         for (int k = 0; k < count; k++) {
           assertEquals(
               expected(x[k], alpha[k], 0),
               bit(y0, k) ^ bit(y1, k),
-              "n = " + n + ", " + d + "-bit digits, key " + k);
+              "n = " + n + ", draw " + draw + ", key " + k);
         }
       }
     }
@@ -141,14 +145,18 @@ class BitDcfTest {
     for (int k = 0; k < alpha.length; k++) {
       alpha[k] = dealerRng.nextLong() >>> 2;
     }
-    BitDcfKeys[] keys = BitDcf.generate(62, 2, alpha, null, dealerRng);
+    BitDcfKeys[] keys = BitDcf.generate(62, alpha, null, dealerRng);
     BitDcf.Aes aes = new BitDcf.Aes();
     long[] x = new long[5000];
     BitDcf.evaluate(keys[0], x, aes);
-    assertEquals(31, aes.calls(), "31 levels of 2-bit digits, one call each");
-    assertEquals(1984, BitDcfKeys.bytesPerKey(62, 2));
-    assertEquals(512, BitDcfKeys.bytesPerKey(16, 2));
-    assertEquals(5000L * 1984, keys[1].wireBytes());
+    assertEquals(56 * 3, aes.calls(), "55 inner levels and the leaf, one call each per 2048 keys");
+    assertEquals(56, BitDcfKeys.blocksPerKey(62));
+    assertEquals(896, BitDcfKeys.bytesPerKey(62));
+    assertEquals(640, BitDcfKeys.bytesPerKey(46));
+    assertEquals(160, BitDcfKeys.bytesPerKey(16));
+    assertEquals(16, BitDcfKeys.bytesPerKey(7));
+    assertEquals(16, BitDcfKeys.bytesPerKey(1));
+    assertEquals(5000L * 896, keys[1].wireBytes());
   }
 
   /** Over a pool (uneven blocks), the outputs equal the one-thread walk word for word. */
@@ -157,7 +165,7 @@ class BitDcfTest {
     int count = 3 * BitDcf.GRAIN + 7;
     try (RingThreads pool = new RingThreads(3)) {
       long[] alpha = dealerRng.nextLongs(count);
-      BitDcfKeys[] keys = BitDcf.generate(64, 2, alpha, flips(dealerRng, count), dealerRng);
+      BitDcfKeys[] keys = BitDcf.generate(64, alpha, flips(dealerRng, count), dealerRng);
       long[] x = dealerRng.nextLongs(count);
       for (BitDcfKeys k : keys) {
         assertArrayEquals(BitDcf.evaluate(k, x, new BitDcf.Aes()), BitDcf.evaluate(k, x, pool));
@@ -177,12 +185,11 @@ class BitDcfTest {
     long[] hi0 = dealerRng.nextLongs(count);
     long[] lo1 = dealerRng.nextLongs(count);
     long[] hi1 = dealerRng.nextLongs(count);
-    BitDcfKeys[] keys =
-        BitDcf.generate(16, 2, alpha, null, lo0.clone(), hi0, lo1.clone(), hi1, dealerRng);
+    BitDcfKeys[] keys = BitDcf.generate(16, alpha, null, lo0.clone(), hi0, lo1.clone(), hi1);
     long[] words = keys[0].correctionWords();
     long[] padded = new long[words.length + 3];
     System.arraycopy(words, 0, padded, 3, words.length);
-    BitDcfKeys again = BitDcfKeys.fromCorrections(16, 2, 1, lo1, hi1, padded, 3);
+    BitDcfKeys again = BitDcfKeys.fromCorrections(16, 1, lo1, hi1, padded, 3);
     long[] x = dealerRng.nextLongs(count);
     for (int k = 0; k < count; k++) {
       x[k] &= 0xFFFF;
@@ -191,12 +198,12 @@ class BitDcfTest {
         BitDcf.evaluate(keys[1], x, new BitDcf.Aes()), BitDcf.evaluate(again, x, new BitDcf.Aes()));
     assertThrows(
         IllegalArgumentException.class,
-        () -> BitDcfKeys.fromCorrections(16, 2, 1, lo1, hi1, padded, 4));
+        () -> BitDcfKeys.fromCorrections(16, 1, lo1, hi1, padded, 4));
   }
 
   @Test
   void refusesValuesWiderThanTheKeyAndNonBitFlips() {
-    BitDcfKeys[] keys = BitDcf.generate(8, 2, new long[] {3}, null, dealerRng);
+    BitDcfKeys[] keys = BitDcf.generate(8, new long[] {3}, null, dealerRng);
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
@@ -204,9 +211,8 @@ class BitDcfTest {
     assertEquals("DCF point 256 does not fit in 8 bits", e.getMessage());
     assertThrows(
         IllegalArgumentException.class,
-        () -> BitDcf.generate(8, 2, new long[] {1}, new long[] {2}, dealerRng));
+        () -> BitDcf.generate(8, new long[] {1}, new long[] {2}, dealerRng));
     assertThrows(
-        IllegalArgumentException.class,
-        () -> BitDcf.generate(8, 5, new long[] {1}, null, dealerRng));
+        IllegalArgumentException.class, () -> BitDcf.generate(65, new long[] {1}, null, dealerRng));
   }
 }

@@ -161,12 +161,12 @@ class DcfKeyPrivacyTest {
     return p;
   }
 
-  /** A bit-DCF key as bits: its root (the two constant low bits dropped), every block. */
+  /** A bit-DCF key as bits: its root (the four constant low bits dropped), every block. */
   private static boolean[] bitKeyBits(BitDcfKeys keys, int k) {
-    int per = 2 << keys.digitBits;
-    int levels = BitDcfKeys.levels(keys.bits, keys.digitBits);
-    boolean[] out = new boolean[126 + levels * per * 64];
-    int p = put(out, 0, keys.rootLo[k] >>> 2, 62);
+    int per = 2;
+    int levels = BitDcfKeys.innerLevels(keys.bits) + 1;
+    boolean[] out = new boolean[124 + levels * per * 64];
+    int p = put(out, 0, keys.rootLo[k] >>> 4, 60);
     p = put(out, p, keys.rootHi[k], 64);
     for (int level = 0; level < levels; level++) {
       int j = (level * keys.count + k) * per;
@@ -178,8 +178,8 @@ class DcfKeyPrivacyTest {
   }
 
   /**
-   * As {@link #worstRatio(int, int, Leak, Prg)} for bit-DCF keys (2-bit digits): threshold 0 with
-   * flip 0 against threshold 2^n − 1 with flip 1, so the secret flip is tested too.
+   * As {@link #worstRatio(int, int, Leak, Prg)} for bit-DCF keys: threshold 0 with flip 0 against
+   * threshold 2^n − 1 with flip 1, so the secret flip is tested too.
    */
   private static double worstRatioBit(int n, Leak leak, Prg rng) {
     long alphaA = 0;
@@ -190,8 +190,8 @@ class DcfKeyPrivacyTest {
     Arrays.fill(a, alphaA);
     Arrays.fill(b, alphaB);
     Arrays.fill(ones, 1L);
-    BitDcfKeys[] ka = BitDcf.generate(n, 2, a, null, rng);
-    BitDcfKeys[] kb = BitDcf.generate(n, 2, b, ones, rng);
+    BitDcfKeys[] ka = BitDcf.generate(n, a, null, rng);
+    BitDcfKeys[] kb = BitDcf.generate(n, b, ones, rng);
     double worst = 0;
     for (int party = 0; party < 2; party++) {
       BitDcfKeys pa = ka[party];

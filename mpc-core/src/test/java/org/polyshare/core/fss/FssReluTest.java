@@ -234,9 +234,9 @@ class FssReluTest {
     for (int i = 0; i < per * n; i++) {
       dep1[i] = dep[i] - dep0[i];
     }
-    BitDcfKeys[] sign = BitDcf.generate(bits, 2, signAlpha, signFlip, rng);
+    BitDcfKeys[] sign = BitDcf.generate(bits, signAlpha, signFlip, rng);
     BitDcfKeys[] borrow =
-        shift == 0 ? new BitDcfKeys[2] : BitDcf.generate(shift, 2, borrowAlpha, borrowFlip, rng);
+        shift == 0 ? new BitDcfKeys[2] : BitDcf.generate(shift, borrowAlpha, borrowFlip, rng);
     return new FssReluKeys[] {
       new FssReluKeys(bits, shift, r0, dep0, sign[0], borrow[0]),
       new FssReluKeys(bits, shift, r1, dep1, sign[1], borrow[1])
@@ -272,11 +272,11 @@ class FssReluTest {
         secureRelu(session, values(n, bits, 9), bits, shift, 10);
         long t0 = session.dealer().trafficTo(0).bytes();
         long t1 = session.dealer().trafficTo(1).bytes();
-        long keys =
-            BitDcfKeys.bytesPerKey(bits, 2) + (shift == 0 ? 0 : BitDcfKeys.bytesPerKey(16, 2));
+        long keys = BitDcfKeys.bytesPerKey(bits) + (shift == 0 ? 0 : BitDcfKeys.bytesPerKey(16));
         long dep = 8L * FssReluKeys.dependentPerElement(shift);
         assertEquals(2 * 16 + (2 * keys + dep) * n, t0 + t1);
-        assertEquals(64L * ((bits + 1) / 2 + shift / 2), keys);
+        // one block per input bit above the 7-bit leaf, one for the leaf
+        assertEquals(16L * ((bits - 6) + (shift == 0 ? 0 : shift - 6)), keys);
         System.out.printf(
             "FSS ReLU k = %d, f = %d: %d B/ReLU/party of DCF keys; %.1f B/ReLU in all (both"
                 + " parties)%n",
