@@ -42,18 +42,7 @@ class AccuracyCommandTest {
   @Test
   void shippedModelOnRealMnistGivesTheSamePredictionsSecurely() throws Exception {
     Path mnist = mnistDir();
-    String j =
-        run(
-            "--model",
-            "lenet5-pkn-mnist",
-            "--data",
-            mnist.toString(),
-            "--limit",
-            "200",
-            "--batch",
-            "100",
-            "--mode",
-            "in_process");
+    String j = runShipped(mnist, "--limit", "200", "--batch", "100", "--mode", "in_process");
     // 10,000 images gave no differing prediction with a max logit error of 0.007; a flip among
     // these 200 would need a top-2 logit gap below that.
     assertEquals(0, (int) field(j, "differing_predictions"), j);
@@ -80,18 +69,7 @@ class AccuracyCommandTest {
     Path mnist = mnistDir();
     BenchCliRun.assumePackagedJars();
     // two chunks: the dealer serves two sessions, each with its own pair of party JVMs
-    String j =
-        run(
-            "--model",
-            "lenet5-pkn-mnist",
-            "--data",
-            mnist.toString(),
-            "--limit",
-            "20",
-            "--chunk",
-            "10",
-            "--timeout",
-            "120");
+    String j = runShipped(mnist, "--limit", "20", "--chunk", "10", "--timeout", "120");
     assertTrue(j.contains("\"mode\": \"processes\""), j);
     assertEquals(20, (int) field(j, "images"), j);
     // The party processes run the same protocol at the same f: logit errors of the order of
@@ -204,9 +182,7 @@ class AccuracyCommandTest {
   /** Runs {@code bench accuracy args --json FILE}, expects exit code 0; the JSON report. */
   private String run(String... args) throws Exception {
     Path json = dir.resolve("run-" + System.nanoTime() + ".json");
-    String[] all = java.util.Arrays.copyOf(args, args.length + 2);
-    all[args.length] = "--json";
-    all[args.length + 1] = json.toString();
+    String[] all = concat(args, new String[] {"--json", json.toString()});
     assertEquals(0, new CommandLine(new AccuracyCommand()).execute(all));
     return Files.readString(json);
   }
@@ -249,20 +225,29 @@ class AccuracyCommandTest {
         2 * field(fss, "online_bytes_per_image") < field(gc, "online_bytes_per_image"), fss + gc);
   }
 
+  /**
+   * The shipped lenet5-pkn-mnist on the real MNIST test set in {@code mnist}, then {@code rest}.
+   */
+  private String runShipped(Path mnist, String... rest) throws Exception {
+    String[] head = {"--model", "lenet5-pkn-mnist", "--data", mnist.toString()};
+    return run(concat(head, rest));
+  }
+
   /** lenet5-relu as ONNX and {@code n} random images in dir: its --model, --data, then rest. */
   private String[] reluModelOn(int n, String... rest) throws Exception {
     randomImages(dir, n);
     Path onnx = dir.resolve("relu.onnx");
     OnnxExporter.write(Zoo.load("lenet5-relu"), onnx);
-    String[] head = {"--model", onnx.toString(), "--data", dir.toString()};
-    String[] all = java.util.Arrays.copyOf(head, head.length + rest.length);
-    System.arraycopy(rest, 0, all, head.length, rest.length);
-    return all;
+    return concat(new String[] {"--model", onnx.toString(), "--data", dir.toString()}, rest);
   }
 
   private static String[] append(String[] a, String last) {
-    String[] r = java.util.Arrays.copyOf(a, a.length + 1);
-    r[a.length] = last;
+    return concat(a, new String[] {last});
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
     return r;
   }
 }
