@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.polyshare.bench.compare.SeparateJvmRunner;
+import org.polyshare.bench.compare.BenchCliRun;
 import org.polyshare.models.data.Mnist;
 import org.polyshare.models.eval.PlainEvaluator;
 import org.polyshare.models.graph.Model;
@@ -42,24 +42,7 @@ class AccuracyCommandTest {
   @Test
   void shippedModelOnRealMnistGivesTheSamePredictionsSecurely() throws Exception {
     Path mnist = mnistDir();
-    Path json = dir.resolve("mnist.json");
-    int code =
-        new CommandLine(new AccuracyCommand())
-            .execute(
-                "--model",
-                "lenet5-pkn-mnist",
-                "--data",
-                mnist.toString(),
-                "--limit",
-                "200",
-                "--batch",
-                "100",
-                "--mode",
-                "in_process",
-                "--json",
-                json.toString());
-    assertEquals(0, code);
-    String j = Files.readString(json);
+    String j = runShipped(mnist, "--limit", "200", "--batch", "100", "--mode", "in_process");
     // 10,000 images gave no differing prediction with a max logit error of 0.007; a flip among
     // these 200 would need a top-2 logit gap below that.
     assertEquals(0, (int) field(j, "differing_predictions"), j);
@@ -84,26 +67,9 @@ class AccuracyCommandTest {
   @Test
   void defaultModeRunsDealerAndPartiesAsSeparateJvms() throws Exception {
     Path mnist = mnistDir();
-    assumePackagedJars();
-    Path json = dir.resolve("processes.json");
+    BenchCliRun.assumePackagedJars();
     // two chunks: the dealer serves two sessions, each with its own pair of party JVMs
-    int code =
-        new CommandLine(new AccuracyCommand())
-            .execute(
-                "--model",
-                "lenet5-pkn-mnist",
-                "--data",
-                mnist.toString(),
-                "--limit",
-                "20",
-                "--chunk",
-                "10",
-                "--timeout",
-                "120",
-                "--json",
-                json.toString());
-    assertEquals(0, code);
-    String j = Files.readString(json);
+    String j = runShipped(mnist, "--limit", "20", "--chunk", "10", "--timeout", "120");
     assertTrue(j.contains("\"mode\": \"processes\""), j);
     assertEquals(20, (int) field(j, "images"), j);
     // The party processes run the same protocol at the same f: logit errors of the order of
@@ -151,25 +117,19 @@ class AccuracyCommandTest {
     assertEquals(-0.2860 / 0.3530, s.image(0)[1], 1e-12);
     Path onnx = dir.resolve("m.onnx");
     OnnxExporter.write(Zoo.load("lenet5-pkn"), onnx);
-    Path json = dir.resolve("f.json");
     Path md = dir.resolve("f.md");
-    int code =
-        new CommandLine(new AccuracyCommand())
-            .execute(
-                "--model",
-                onnx.toString(),
-                "--data",
-                fashion.toString(),
-                "--batch",
-                "2",
-                "--mode",
-                "in_process",
-                "--json",
-                json.toString(),
-                "--md",
-                md.toString());
-    assertEquals(0, code);
-    String j = Files.readString(json);
+    String j =
+        run(
+            "--model",
+            onnx.toString(),
+            "--data",
+            fashion.toString(),
+            "--batch",
+            "2",
+            "--mode",
+            "in_process",
+            "--md",
+            md.toString());
     assertTrue(j.contains("\"dataset\": \"Fashion-MNIST\""), j);
     assertTrue(j.contains("\"differing\": ["), j);
     assertEquals(0, (int) field(j, "differing_beyond_error_bound"), j);
@@ -183,22 +143,16 @@ class AccuracyCommandTest {
     Model m = Zoo.load("lenet5-pkn");
     Path onnx = dir.resolve("m.onnx");
     OnnxExporter.write(m, onnx);
-    Path json = dir.resolve("acc.json");
-    int code =
-        new CommandLine(new AccuracyCommand())
-            .execute(
-                "--model",
-                onnx.toString(),
-                "--data",
-                dir.toString(),
-                "--batch",
-                "5",
-                "--mode",
-                "in_process",
-                "--json",
-                json.toString());
-    assertEquals(0, code);
-    String j = Files.readString(json);
+    String j =
+        run(
+            "--model",
+            onnx.toString(),
+            "--data",
+            dir.toString(),
+            "--batch",
+            "5",
+            "--mode",
+            "in_process");
     assertEquals(n, (int) field(j, "images"));
     double differ = field(j, "differing_predictions");
     // Accuracies can differ by at most the share of images whose prediction changed.
@@ -208,14 +162,6 @@ class AccuracyCommandTest {
     double err = field(j, "max_logit_error");
     // Fixed point at f = 16 through four squarings: a small relative error, but not zero.
     assertTrue(err > 0 && err < 1e-3 * field(j, "max_abs_logit"), j);
-  }
-
-  private static void assumePackagedJars() {
-    Path root = SeparateJvmRunner.projectRoot();
-    Assumptions.assumeTrue(
-        Files.isRegularFile(root.resolve("party/target/polyshare-party.jar"))
-            && Files.isRegularFile(root.resolve("dealer/target/polyshare-dealer.jar")),
-        "needs the packaged dealer and party jars (mvn package / verify): skipping");
   }
 
   /** {@code n} random MNIST-shaped images with labels 0..9 in {@code dir}. */
@@ -233,11 +179,10 @@ class AccuracyCommandTest {
     Files.write(dir.resolve("t10k-labels-idx1-ubyte"), idx(new int[] {n}, labels));
   }
 
+  /** Runs {@code bench accuracy args --json FILE}, expects exit code 0; the JSON report. */
   private String run(String... args) throws Exception {
     Path json = dir.resolve("run-" + System.nanoTime() + ".json");
-    String[] all = java.util.Arrays.copyOf(args, args.length + 2);
-    all[args.length] = "--json";
-    all[args.length + 1] = json.toString();
+    String[] all = concat(args, new String[] {"--json", json.toString()});
     assertEquals(0, new CommandLine(new AccuracyCommand()).execute(all));
     return Files.readString(json);
   }
@@ -250,7 +195,7 @@ class AccuracyCommandTest {
    */
   @Test
   void processesModeBatchesImagesAndRunsTheChosenReluArm() throws Exception {
-    assumePackagedJars();
+    BenchCliRun.assumePackagedJars();
     String[] common = reluModelOn(6, "--batch", "4", "--chunk", "6", "--timeout", "120", "--relu");
     String fss = run(append(common, "fss"));
     String gc = run(append(common, "gc"));
@@ -280,20 +225,29 @@ class AccuracyCommandTest {
         2 * field(fss, "online_bytes_per_image") < field(gc, "online_bytes_per_image"), fss + gc);
   }
 
+  /**
+   * The shipped lenet5-pkn-mnist on the real MNIST test set in {@code mnist}, then {@code rest}.
+   */
+  private String runShipped(Path mnist, String... rest) throws Exception {
+    String[] head = {"--model", "lenet5-pkn-mnist", "--data", mnist.toString()};
+    return run(concat(head, rest));
+  }
+
   /** lenet5-relu as ONNX and {@code n} random images in dir: its --model, --data, then rest. */
   private String[] reluModelOn(int n, String... rest) throws Exception {
     randomImages(dir, n);
     Path onnx = dir.resolve("relu.onnx");
     OnnxExporter.write(Zoo.load("lenet5-relu"), onnx);
-    String[] head = {"--model", onnx.toString(), "--data", dir.toString()};
-    String[] all = java.util.Arrays.copyOf(head, head.length + rest.length);
-    System.arraycopy(rest, 0, all, head.length, rest.length);
-    return all;
+    return concat(new String[] {"--model", onnx.toString(), "--data", dir.toString()}, rest);
   }
 
   private static String[] append(String[] a, String last) {
-    String[] r = java.util.Arrays.copyOf(a, a.length + 1);
-    r[a.length] = last;
+    return concat(a, new String[] {last});
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
     return r;
   }
 }

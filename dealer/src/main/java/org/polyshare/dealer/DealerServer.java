@@ -34,6 +34,7 @@ import org.polyshare.core.net.NetTransport;
 import org.polyshare.core.net.NettyLink;
 import org.polyshare.core.net.Role;
 import org.polyshare.core.net.TlsIdentity;
+import org.polyshare.core.ops.MeteredAdmission;
 import org.polyshare.core.ops.ServiceMetrics;
 import org.polyshare.core.ops.SessionMdc;
 import org.polyshare.core.prg.Seed;
@@ -135,18 +136,8 @@ public final class DealerServer implements AutoCloseable {
             Hello.of(Role.DEALER, "", null),
             MAX_PENDING,
             "dealer",
-            new LinkAcceptor.Admission() {
-              @Override
-              public void admit(NettyLink link) {
-                workers.submit(() -> DealerServer.this.admit(link));
-              }
-
-              @Override
-              public void refused(String why, Throwable cause) {
-                metrics.refused(cause);
-                LOG.warn("dealer: refused a connection: {}", why);
-              }
-            });
+            new MeteredAdmission(
+                link -> workers.submit(() -> admit(link)), metrics, LOG, "dealer"));
   }
 
   /**

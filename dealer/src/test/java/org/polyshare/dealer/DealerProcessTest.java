@@ -74,32 +74,28 @@ class DealerProcessTest {
     return bundles;
   }
 
+  /** Party {@code role} joins {@code session} at the dealer on {@code port} with its bundle. */
+  private static RemoteCorrelationSource connect(
+      int port, Path certs, Role role, String session, CorrelationPlan plan, Duration deadline) {
+    return RemoteCorrelationSource.connect(
+        net,
+        "localhost",
+        port,
+        TlsIdentity.load(certs.resolve(role.id()), role),
+        session,
+        DealerServerTest.secretOf(session),
+        plan,
+        OPT,
+        deadline);
+  }
+
   private static RemoteCorrelationSource[] join(
       int port, Path certs, String session, CorrelationPlan plan) throws Exception {
+    Duration deadline = Duration.ofSeconds(5);
     CompletableFuture<RemoteCorrelationSource> s0 =
         CompletableFuture.supplyAsync(
-            () ->
-                RemoteCorrelationSource.connect(
-                    net,
-                    "localhost",
-                    port,
-                    TlsIdentity.load(certs.resolve("party0"), Role.PARTY0),
-                    session,
-                    DealerServerTest.secretOf(session),
-                    plan,
-                    OPT,
-                    Duration.ofSeconds(5)));
-    RemoteCorrelationSource s1 =
-        RemoteCorrelationSource.connect(
-            net,
-            "localhost",
-            port,
-            TlsIdentity.load(certs.resolve("party1"), Role.PARTY1),
-            session,
-            DealerServerTest.secretOf(session),
-            plan,
-            OPT,
-            Duration.ofSeconds(5));
+            () -> connect(port, certs, Role.PARTY0, session, plan, deadline));
+    RemoteCorrelationSource s1 = connect(port, certs, Role.PARTY1, session, plan, deadline);
     return new RemoteCorrelationSource[] {s0.get(10, TimeUnit.SECONDS), s1};
   }
 
@@ -189,26 +185,21 @@ class DealerProcessTest {
 
   @Test
   void sigtermLetsARunningSessionFinishThenExitsZero() throws Exception {
-    Path certs = bundles();
-    ChildJvm dealer = serveWithDrain(certs, 30);
-    try {
-      int port = awaitPort(dealer);
-      RemoteCorrelationSource[] s = runningSession(port, certs, "draining");
+    try (Draining d = Draining.start(30, "draining")) {
+      ChildJvm dealer = d.dealer();
+      RemoteCorrelationSource[] s = d.parties();
       sigterm(dealer);
       awaitLine(dealer, "shutting down");
       // no new sessions...
       assertThrows(
           RuntimeException.class,
           () ->
-              RemoteCorrelationSource.connect(
-                  net,
-                  "localhost",
-                  port,
-                  TlsIdentity.load(certs.resolve("party0"), Role.PARTY0),
+              connect(
+                  d.port(),
+                  d.certs(),
+                  Role.PARTY0,
                   "late",
-                  DealerServerTest.secretOf("late"),
                   CorrelationPlan.of(new CorrelationRequest.Squares(1)),
-                  OPT,
                   Duration.ofSeconds(2)));
       // ...but the running one gets its next batch and ends normally
       CompletableFuture<BeaverTriples> t0 = CompletableFuture.supplyAsync(() -> s[0].triples(5));
@@ -223,18 +214,14 @@ class DealerProcessTest {
       assertEquals(DrainReport.EXIT_DRAINED, dealer.process().exitValue(), dealer.output());
       assertTrue(dealer.output().contains("session 'draining' done"), dealer.output());
       assertTrue(dealer.output().contains("1 session(s) finished, 0 ended"), dealer.output());
-    } finally {
-      dealer.process().destroyForcibly();
     }
   }
 
   @Test
   void sigtermEndsASessionThatOutlastsTheDrainTimeoutWithAClearError() throws Exception {
-    Path certs = bundles();
-    ChildJvm dealer = serveWithDrain(certs, 1);
-    try {
-      int port = awaitPort(dealer);
-      RemoteCorrelationSource[] s = runningSession(port, certs, "slow");
+    try (Draining d = Draining.start(1, "slow")) {
+      ChildJvm dealer = d.dealer();
+      RemoteCorrelationSource[] s = d.parties();
       long t0 = System.nanoTime();
       sigterm(dealer); // the parties take longer than the drain allows
       // a party waiting for its next batch is told why the session ended, without waiting out its
@@ -255,19 +242,35 @@ class DealerProcessTest {
           dealer.output());
       s[0].close();
       s[1].close();
-    } finally {
-      dealer.process().destroyForcibly();
     }
   }
 
-  /** Both parties of {@code session} joined, its first batch (8 square pairs) taken. */
-  private static RemoteCorrelationSource[] runningSession(int port, Path certs, String session)
-      throws Exception {
-    RemoteCorrelationSource[] s =
-        join(port, certs, session, CorrelationPlan.of(new CorrelationRequest.Squares(8)));
-    s[0].squares(8);
-    s[1].squares(8);
-    return s;
+  /**
+   * A {@code dealer serve --drain-timeout} JVM with both parties of one session joined and its
+   * first batch (8 square pairs) taken; closing it kills the JVM.
+   */
+  private record Draining(ChildJvm dealer, Path certs, int port, RemoteCorrelationSource[] parties)
+      implements AutoCloseable {
+    static Draining start(int drainSeconds, String session) throws Exception {
+      Path certs = bundles();
+      ChildJvm dealer = serveWithDrain(certs, drainSeconds);
+      try {
+        int port = awaitPort(dealer);
+        RemoteCorrelationSource[] s =
+            join(port, certs, session, CorrelationPlan.of(new CorrelationRequest.Squares(8)));
+        s[0].squares(8);
+        s[1].squares(8);
+        return new Draining(dealer, certs, port, s);
+      } catch (Exception | Error e) {
+        dealer.process().destroyForcibly();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      dealer.process().destroyForcibly();
+    }
   }
 
   /** SIGTERM ({@code Process.destroy} would also close our end of its output). */

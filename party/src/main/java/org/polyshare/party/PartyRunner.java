@@ -391,112 +391,82 @@ public final class PartyRunner {
     // Garbled tables and labels wait in files between the phases, removed when used and, with
     // whatever is left after a failure, when the session ends.
     try (MaterialStore store = MaterialStore.temporary()) {
-      return runSession(
-          store,
+      // Network profile: this process shapes what it sends to its peer (the peer shapes the
+      // other direction) and what it receives from the dealer.
+      PartyLink link = ShapedLink.wrap(peer, net);
+      ShapedCorrelationSource source =
+          new ShapedCorrelationSource(dealer, () -> dealer.stats().bytesReceived(), net);
+      Party party =
+          new Party(id, link, source, model.fixedPoint(), sm.options().truncation())
+              .withMaterialStore(store);
+      int batch = sm.batch();
+      // Streamed offline: one layer's dealer material and offline work at a time (ResNet-18's FSS
+      // keys of a whole inference would be ≈ 1.3 GB per party); the dealer link's bounded mailbox
+      // holds back what the dealer streams ahead.
+      SecureSession session = sm.open(party).streamOffline(true);
+      double setupMs = (System.nanoTime() - t0) / 1e6;
+      List<Inference> out = new ArrayList<>();
+      for (int k = 0; k < inferences; k++) {
+        long startedAt = System.currentTimeMillis();
+        long dealt = dealer.stats().bytesReceived();
+        source.beginBatch();
+        session.offline();
+        // Both finish the offline phase before either starts the online one, so that the
+        // online clock does not include waiting for the other party's offline work.
+        phaseBarrier(link);
+        SecureResult r = session.online(inputs == null ? null : batchOf(inputs, k, batch));
+        dealt = dealer.stats().bytesReceived() - dealt; // streamed, the dealer serves during online
+        double[][] logits = r.logits();
+        int[] preds = new int[logits == null ? 0 : logits.length];
+        for (int j = 0; j < preds.length; j++) {
+          preds[j] = argmax(logits[j]);
+        }
+        out.add(
+            new Inference(
+                logits,
+                preds,
+                r.offlineNanos() / 1e6,
+                r.onlineNanos() / 1e6,
+                r.offlineTraffic(),
+                r.onlineTraffic(),
+                dealt,
+                r.layers(),
+                startedAt,
+                System.currentTimeMillis()));
+        String line =
+            String.format(
+                Locale.ROOT,
+                "party %d: inference %d: offline %.1f ms, online %.1f ms (%d rounds," + " %.2f MB)",
+                id,
+                k,
+                r.offlineNanos() / 1e6,
+                r.onlineNanos() / 1e6,
+                r.onlineTraffic().rounds(),
+                (r.onlineTraffic().bytesSent() + r.onlineTraffic().bytesReceived()) / 1e6);
+        if (results != null) {
+          results.println(line + predictionText(preds));
+          results.flush();
+        } else {
+          LOG.debug(line);
+        }
+      }
+      if (link != peer) {
+        link.close(); // lets the messages still on the emulated wire arrive, then closes the peer
+        // link
+      }
+      return new Report(
           id,
-          model,
-          sm,
-          plan,
-          peer,
-          dealer,
-          inputs,
-          inferences,
-          net,
+          model.name(),
           sessionId,
-          results,
-          t0);
+          plan.sha256Hex(),
+          plan.size(),
+          setupMs,
+          dealer.stats().bytesReceived(),
+          out,
+          sm.model(),
+          batch,
+          MemoryUsage.of(store, peer.peakQueuedBytes(), dealer.link().peakQueuedBytes()));
     }
-  }
-
-  private static Report runSession(
-      MaterialStore store,
-      int id,
-      Model model,
-      SecureModel sm,
-      CorrelationPlan plan,
-      NettyLink peer,
-      RemoteCorrelationSource dealer,
-      double[][] inputs,
-      int inferences,
-      NetworkProfile net,
-      String sessionId,
-      PrintStream results,
-      long t0) {
-    // Network profile: this process shapes what it sends to its peer (the peer shapes the
-    // other direction) and what it receives from the dealer.
-    PartyLink link = ShapedLink.wrap(peer, net);
-    ShapedCorrelationSource source =
-        new ShapedCorrelationSource(dealer, () -> dealer.stats().bytesReceived(), net);
-    Party party =
-        new Party(id, link, source, model.fixedPoint(), sm.options().truncation())
-            .withMaterialStore(store);
-    int batch = sm.batch();
-    // Streamed offline: one layer's dealer material and offline work at a time (ResNet-18's FSS
-    // keys of a whole inference would be ≈ 1.3 GB per party); the dealer link's bounded mailbox
-    // holds back what the dealer streams ahead.
-    SecureSession session = sm.open(party).streamOffline(true);
-    double setupMs = (System.nanoTime() - t0) / 1e6;
-    List<Inference> out = new ArrayList<>();
-    for (int k = 0; k < inferences; k++) {
-      long startedAt = System.currentTimeMillis();
-      long dealt = dealer.stats().bytesReceived();
-      source.beginBatch();
-      session.offline();
-      // Both finish the offline phase before either starts the online one, so that the
-      // online clock does not include waiting for the other party's offline work.
-      phaseBarrier(link);
-      SecureResult r = session.online(inputs == null ? null : batchOf(inputs, k, batch));
-      dealt = dealer.stats().bytesReceived() - dealt; // streamed, the dealer serves during online
-      double[][] logits = r.logits();
-      int[] preds = new int[logits == null ? 0 : logits.length];
-      for (int j = 0; j < preds.length; j++) {
-        preds[j] = argmax(logits[j]);
-      }
-      out.add(
-          new Inference(
-              logits,
-              preds,
-              r.offlineNanos() / 1e6,
-              r.onlineNanos() / 1e6,
-              r.offlineTraffic(),
-              r.onlineTraffic(),
-              dealt,
-              r.layers(),
-              startedAt,
-              System.currentTimeMillis()));
-      String line =
-          String.format(
-              Locale.ROOT,
-              "party %d: inference %d: offline %.1f ms, online %.1f ms (%d rounds," + " %.2f MB)",
-              id,
-              k,
-              r.offlineNanos() / 1e6,
-              r.onlineNanos() / 1e6,
-              r.onlineTraffic().rounds(),
-              (r.onlineTraffic().bytesSent() + r.onlineTraffic().bytesReceived()) / 1e6);
-      if (results != null) {
-        results.println(line + predictionText(preds));
-        results.flush();
-      } else {
-        LOG.debug(line);
-      }
-    }
-    if (link != peer) {
-      link.close(); // lets the messages still on the emulated wire arrive, then closes the peer
-      // link
-    }
-    return new Report(
-        id,
-        model.name(),
-        sessionId,
-        plan.sha256Hex(),
-        plan.size(),
-        setupMs,
-        dealer.stats().bytesReceived(),
-        out,
-        sm.model(),
-        batch,
-        MemoryUsage.of(store, peer.peakQueuedBytes(), dealer.link().peakQueuedBytes()));
   }
 
   /** Inference {@code k}'s inputs: {@code kB .. kB+B-1}. */

@@ -24,6 +24,7 @@ import org.polyshare.core.net.RemoteCorrelationSource;
 import org.polyshare.core.net.Role;
 import org.polyshare.core.net.TlsIdentity;
 import org.polyshare.core.ops.LogSetup;
+import org.polyshare.core.ops.MeteredAdmission;
 import org.polyshare.core.ops.ServiceMetrics;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
@@ -160,18 +161,7 @@ public final class PartyService implements AutoCloseable {
             Hello.of(Role.PARTY0, "", null),
             MAX_PENDING,
             "party0",
-            new LinkAcceptor.Admission() {
-              @Override
-              public void admit(NettyLink link) {
-                PartyService.this.admit(link);
-              }
-
-              @Override
-              public void refused(String why, Throwable cause) {
-                metrics.refused(cause);
-                LOG.warn("party 0: refused a connection: {}", why);
-              }
-            });
+            new MeteredAdmission(this::admit, metrics, LOG, "party 0"));
   }
 
   /**

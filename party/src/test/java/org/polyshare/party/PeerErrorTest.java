@@ -13,6 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.polyshare.core.link.LinkException;
 import org.polyshare.core.ops.LogCapture;
 import org.polyshare.models.graph.Layer;
@@ -56,28 +58,20 @@ class PeerErrorTest {
     check(escaping, SecureOptions.defaults(), "headroom");
   }
 
-  @Test
-  void unencodableWeightReachesTheClientAsAFixedSentence() throws Exception {
+  /** A classifier weight or bias too large for the ring: the service fails while encoding it. */
+  @ParameterizedTest
+  @CsvSource({"weight, 5, 7.654321e40", "bias, 3, 9.87654e25"})
+  void unencodableParameterReachesTheClientAsAFixedSentence(String param, int index, double value)
+      throws Exception {
     Model huge =
         withClassifier(
             lin -> {
               double[] w = lin.weight().clone();
-              w[5] = 7.654321e40;
-              return lin.withParams(w, lin.bias());
-            });
-    check(huge, SecureOptions.defaults().withGuard(false), "7.654321E40");
-  }
-
-  @Test
-  void unencodableBiasReachesTheClientAsAFixedSentence() throws Exception {
-    Model huge =
-        withClassifier(
-            lin -> {
               double[] b = lin.bias().clone();
-              b[3] = 9.87654e25;
-              return lin.withParams(lin.weight(), b);
+              (param.equals("weight") ? w : b)[index] = value;
+              return lin.withParams(w, b);
             });
-    check(huge, SecureOptions.defaults().withGuard(false), "9.87654E25");
+    check(huge, SecureOptions.defaults().withGuard(false), Double.toString(value));
   }
 
   /**

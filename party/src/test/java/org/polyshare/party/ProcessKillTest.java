@@ -107,10 +107,7 @@ class ProcessKillTest {
           "party %d killed: party %d exited %d after %.2f s: %s%n",
           victim, 1 - victim, survivor.process().exitValue(), seconds, last);
     } finally {
-      p0.process().destroyForcibly();
-      if (p1 != null) {
-        p1.process().destroyForcibly();
-      }
+      ChildJvms.destroyAll(p0, p1);
     }
   }
 
@@ -139,11 +136,7 @@ class ProcessKillTest {
       String both = p0.output() + "\n" + p1.output();
       assertTrue(Pattern.compile("party \\d: .*dealer.*(lost|closed)").matcher(both).find(), both);
     } finally {
-      for (ChildJvm j : new ChildJvm[] {ownDealer, p0, p1}) {
-        if (j != null) {
-          j.process().destroyForcibly();
-        }
-      }
+      ChildJvms.destroyAll(ownDealer, p0, p1);
     }
   }
 
@@ -181,11 +174,7 @@ class ProcessKillTest {
               .find(),
           service.output());
     } finally {
-      for (ChildJvm j : new ChildJvm[] {service, doomed, next}) {
-        if (j != null) {
-          j.process().destroyForcibly();
-        }
-      }
+      ChildJvms.destroyAll(service, doomed, next);
     }
   }
 }

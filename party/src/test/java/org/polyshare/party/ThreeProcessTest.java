@@ -116,11 +116,7 @@ class ThreeProcessTest {
         assertFalse(j.output().contains("LEAK"), j.output());
       }
     } finally {
-      for (ChildJvm j : new ChildJvm[] {p0, p1, dealer}) {
-        if (j != null) {
-          j.process().destroyForcibly();
-        }
-      }
+      ChildJvms.destroyAll(p0, p1, dealer);
     }
   }
 }

@@ -1,5 +1,6 @@
 package org.polyshare.bench.accuracy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.polyshare.bench.harness.Json;
@@ -33,24 +34,26 @@ public final class AccuracyReport {
     String head = flat.json();
     // the flat object without its closing "\n}\n"
     StringBuilder sb = new StringBuilder(head.substring(0, head.lastIndexOf('}') - 1));
-    sb.append(",\n  \"differing\": [");
-    for (int i = 0; i < differing.size(); i++) {
-      DifferingPrediction d = differing.get(i);
-      sb.append(i == 0 ? "\n" : ",\n")
-          .append(
-              String.format(
-                  Locale.ROOT,
-                  "    {\"image\": %d, \"label\": %d, \"plaintext\": %d, \"secure\": %d,"
-                      + " \"top2_gap\": %s, \"error_bound\": %s, \"near_tie\": %b}",
-                  d.image(),
-                  d.label(),
-                  d.plain(),
-                  d.secure(),
-                  Json.num(d.gap()),
-                  Json.num(d.bound()),
-                  d.nearTie()));
+    List<String> rows = new ArrayList<>();
+    for (DifferingPrediction d : differing) {
+      rows.add(
+          Json.object(
+              "image",
+              d.image(),
+              "label",
+              d.label(),
+              "plaintext",
+              d.plain(),
+              "secure",
+              d.secure(),
+              "top2_gap",
+              d.gap(),
+              "error_bound",
+              d.bound(),
+              "near_tie",
+              d.nearTie()));
     }
-    return sb.append(differing.isEmpty() ? "]\n}\n" : "\n  ]\n}\n").toString();
+    return sb.append(",\n  \"differing\": ").append(Json.array(rows)).append("\n}\n").toString();
   }
 
   /** The title, a two-column table of the fields and the list of differing predictions. */

@@ -2,10 +2,7 @@ package org.polyshare.bench.compare;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +15,7 @@ import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.polyshare.core.link.NetworkProfile;
+import org.polyshare.core.ops.ProcessLines;
 import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.models.secure.ReluMode;
 
@@ -437,22 +435,7 @@ public final class SeparateJvmRunner implements AutoCloseable {
       CHILDREN.add(p);
       p.onExit().thenRun(() -> CHILDREN.remove(p));
       Jvm j = new Jvm(p, name);
-      Thread t =
-          new Thread(
-              () -> {
-                try (BufferedReader r =
-                    new BufferedReader(
-                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                  for (String line; (line = r.readLine()) != null; ) {
-                    j.lines.add(line);
-                  }
-                } catch (IOException ignored) {
-                  // the process ended
-                }
-              },
-              "compare-" + name.replace(' ', '-') + "-output");
-      t.setDaemon(true);
-      t.start();
+      ProcessLines.collect(p, j.lines, "compare-" + name.replace(' ', '-') + "-output");
       return j;
     }
 

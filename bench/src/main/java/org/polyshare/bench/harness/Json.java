@@ -1,5 +1,6 @@
 package org.polyshare.bench.harness;
 
+import java.util.List;
 import java.util.Locale;
 
 /** The JSON literals of the benchmark reports (flat values; the writers build the structure). */
@@ -44,6 +45,14 @@ public final class Json {
           .append(v == null ? "null" : value(v));
     }
     return sb.append('}').toString();
+  }
+
+  /**
+   * An array of written elements, one a line at the reports' indentation ({@code [\n e1,\n e2\n
+   * ]}), or {@code []}.
+   */
+  public static String array(List<String> elements) {
+    return elements.isEmpty() ? "[]" : "[\n    " + String.join(",\n    ", elements) + "\n  ]";
   }
 
   /** Any report value: numbers and booleans bare, everything else as a string. */

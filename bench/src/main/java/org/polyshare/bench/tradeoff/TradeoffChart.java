@@ -108,26 +108,28 @@ public final class TradeoffChart {
   /** {@code {"net": ..., "points": [{architecture, arm, model, accuracy, ...}]}}. */
   public String json() {
     StringBuilder sb = new StringBuilder("{\n  \"net\": ").append(Json.str(net));
-    sb.append(",\n  \"points\": [");
-    for (int i = 0; i < points.size(); i++) {
-      TradeoffPoint p = points.get(i);
-      sb.append(i == 0 ? "\n" : ",\n")
-          .append(
-              String.format(
-                  Locale.ROOT,
-                  "    {\"architecture\": %s, \"arm\": %s, \"model\": %s, \"accuracy\": %s,"
-                      + " \"accuracy_source\": %s, \"online_ms\": %s, \"online_bytes\": %d,"
-                      + " \"online_rounds\": %d}",
-                  Json.str(p.architecture()),
-                  Json.str(p.arm().label()),
-                  Json.str(p.model()),
-                  Json.num(p.accuracy()),
-                  Json.str(p.accuracySource()),
-                  Json.num(p.onlineMs()),
-                  p.onlineBytes(),
-                  p.onlineRounds()));
+    List<String> rows = new ArrayList<>();
+    for (TradeoffPoint p : points) {
+      rows.add(
+          Json.object(
+              "architecture",
+              p.architecture(),
+              "arm",
+              p.arm().label(),
+              "model",
+              p.model(),
+              "accuracy",
+              p.accuracy(),
+              "accuracy_source",
+              p.accuracySource(),
+              "online_ms",
+              p.onlineMs(),
+              "online_bytes",
+              p.onlineBytes(),
+              "online_rounds",
+              p.onlineRounds()));
     }
-    return sb.append("\n  ]\n}\n").toString();
+    return sb.append(",\n  \"points\": ").append(Json.array(rows)).append("\n}\n").toString();
   }
 
   /** A chart read back from {@link #json()} (to redraw without measuring again). */

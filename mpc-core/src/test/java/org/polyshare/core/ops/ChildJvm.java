@@ -1,9 +1,6 @@
 package org.polyshare.core.ops;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,21 +34,7 @@ public record ChildJvm(Process process, List<String> lines) {
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    Thread t =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                  lines.add(line);
-                }
-              } catch (IOException ignored) {
-                // process ended
-              }
-            });
-    t.setDaemon(true);
-    t.start();
+    ProcessLines.collect(p, lines, main.getSimpleName() + "-output");
     return new ChildJvm(p, lines);
   }
 
