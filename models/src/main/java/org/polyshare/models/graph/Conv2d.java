@@ -70,31 +70,16 @@ public record Conv2d(
 
   @Override
   public Conv2d rewire(String newName, String newInput) {
-    return new Conv2d(
-        newName,
-        newInput,
-        inChannels,
-        outChannels,
-        kernelH,
-        kernelW,
-        stride,
-        padding,
-        weight,
-        bias);
+    return copy(newName, newInput, weight, bias);
   }
 
   /** Same geometry, new parameters. */
   public Conv2d withParams(double[] newWeight, double[] newBias) {
+    return copy(name, input, newWeight, newBias);
+  }
+
+  private Conv2d copy(String name, String input, double[] weight, double[] bias) {
     return new Conv2d(
-        name,
-        input,
-        inChannels,
-        outChannels,
-        kernelH,
-        kernelW,
-        stride,
-        padding,
-        newWeight,
-        newBias);
+        name, input, inChannels, outChannels, kernelH, kernelW, stride, padding, weight, bias);
   }
 }

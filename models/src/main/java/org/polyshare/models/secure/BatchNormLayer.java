@@ -13,14 +13,12 @@ import org.polyshare.models.graph.BatchNorm;
 final class BatchNormLayer extends SecureLayer {
   private final Encoded scale;
   private final Encoded shift;
-  private final int per;
 
   BatchNormLayer(Program.Step step, Lowering low) {
     super(step, low);
     BatchNorm bn = (BatchNorm) step.layer();
-    this.per = Encoding.spatial(step.inShape());
-    this.scale = new Encoded(() -> Encoding.perElement(fp.encode(bn.scale()), per, n()));
-    this.shift = new Encoded(() -> Encoding.perElement(fp.encode(bn.shift()), per, n()));
+    this.scale = perChannel(bn::scale);
+    this.shift = perChannel(bn::shift);
     requests(
         List.of(),
         Lists.concat(List.of(new CorrelationRequest.Triples(n())), truncation(n(), f)),

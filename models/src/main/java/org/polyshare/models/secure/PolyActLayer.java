@@ -29,17 +29,10 @@ final class PolyActLayer extends SecureLayer {
   PolyActLayer(Program.Step step, Lowering low) {
     super(step, low);
     PolyAct p = (PolyAct) step.layer();
-    int per = Encoding.spatial(step.inShape());
     this.chain = PowerChain.of(p.degree());
-    this.scale =
-        allOnes(p.scale())
-            ? null
-            : new Encoded(() -> Encoding.perElement(fp.encode(p.scale()), per, n()));
-    this.shift = new Encoded(() -> Encoding.perElement(fp.encode(p.shift()), per, n()));
-    this.outScale =
-        allOnes(p.outScale())
-            ? null
-            : new Encoded(() -> Encoding.perElement(fp.encode(p.outScale()), per, n()));
+    this.scale = allOnes(p.scale()) ? null : perChannel(p::scale);
+    this.shift = perChannel(p::shift);
+    this.outScale = allOnes(p.outScale()) ? null : perChannel(p::outScale);
     requests(
         List.of(),
         scale == null ? List.of() : product(),

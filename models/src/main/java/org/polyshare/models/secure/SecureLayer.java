@@ -1,6 +1,7 @@
 package org.polyshare.models.secure;
 
 import java.util.List;
+import java.util.function.Supplier;
 import org.polyshare.core.correlation.CorrelationRequest;
 import org.polyshare.core.protocol.Party;
 import org.polyshare.core.protocol.Truncation;
@@ -108,6 +109,15 @@ abstract class SecureLayer {
   /** Output elements of one inference (the batch included). */
   int n() {
     return batch * step.outNumel();
+  }
+
+  /**
+   * Party 0's per-channel {@code values} in fixed point, laid over this layer's {@link #n} elements
+   * (channel {@code (i / spatial) mod C}), encoded on first use.
+   */
+  final Encoded perChannel(Supplier<double[]> values) {
+    int per = Encoding.spatial(step.inShape());
+    return new Encoded(() -> Encoding.perElement(fp.encode(values.get()), per, n()));
   }
 
   /** Requests of the session setup (weight masks). */

@@ -72,29 +72,29 @@ class NewLayerKindsTest {
     }
   }
 
+  /** One max-pool straight on a {@code [c, h, w]} input, flattened. */
+  private static Model maxPoolOnInput(
+      String name, int c, int h, int w, PoolWindow window, boolean zeroPads) {
+    return Model.builder(name, c, h, w)
+        .add(new MaxPool("mp", Model.INPUT, window, zeroPads))
+        .add(new Flatten("flat", "mp"))
+        .build();
+  }
+
   /** The garbled max is exact: with the input shared exactly, secure == int64 bit for bit. */
   @Test
   void paddedDilatedCeilMaxPoolIsBitExact() {
     Model minusInf =
-        Model.builder("max-dilated-ceil", 2, 7, 7)
-            .add(
-                new MaxPool(
-                    "m1",
-                    Model.INPUT,
-                    new PoolWindow(3, 2, 2, new int[] {1, 1, 1, 1}, true),
-                    false))
-            .add(new Flatten("flat", "m1"))
-            .build();
+        maxPoolOnInput(
+            "max-dilated-ceil",
+            2,
+            7,
+            7,
+            new PoolWindow(3, 2, 2, new int[] {1, 1, 1, 1}, true),
+            false);
     Model zeroPads =
-        Model.builder("max-zero-pads", 3, 5, 6)
-            .add(
-                new MaxPool(
-                    "m2",
-                    Model.INPUT,
-                    new PoolWindow(2, 1, 1, new int[] {0, 1, 1, 0}, false),
-                    true))
-            .add(new Flatten("flat", "m2"))
-            .build();
+        maxPoolOnInput(
+            "max-zero-pads", 3, 5, 6, new PoolWindow(2, 1, 1, new int[] {0, 1, 1, 0}, false), true);
     for (Model net : new Model[] {minusInf, zeroPads}) {
       double[][] xs = Zoo.sampleInputs(net, 4, 9);
       SecureRun.Outcome o = SecureRun.run(net, net, xs, 4, SecureOptions.defaults());

@@ -32,26 +32,10 @@ final class SecureRun {
     return run(owner, clientView, inputs, batch, options, false);
   }
 
-  /** As above, each party's session streaming its offline steps if {@code streamed}. */
-  static Outcome run(
-      Model owner,
-      Model clientView,
-      double[][] inputs,
-      int batch,
-      SecureOptions options,
-      boolean streamed) {
-    return run(
-        owner,
-        clientView,
-        inputs,
-        batch,
-        options,
-        streamed,
-        MaterialStore.onHeap(),
-        MaterialStore.onHeap());
-  }
-
-  /** As above, party i keeping its garbled material in {@code stores[i]}. */
+  /**
+   * As above, each party's session streaming its offline steps if {@code streamed}, and party i
+   * keeping its garbled material in {@code stores[i]} (both on the heap when none are given).
+   */
   static Outcome run(
       Model owner,
       Model clientView,
@@ -59,10 +43,14 @@ final class SecureRun {
       int batch,
       SecureOptions options,
       boolean streamed,
-      MaterialStore... stores) {
+      MaterialStore... given) {
     if (inputs.length % batch != 0) {
       throw new IllegalArgumentException("inputs must fill whole batches");
     }
+    MaterialStore[] stores =
+        given.length == 0
+            ? new MaterialStore[] {MaterialStore.onHeap(), MaterialStore.onHeap()}
+            : given;
     int rounds = inputs.length / batch;
     SecureModel sm0 = SecureModel.compile(owner, batch, options);
     SecureModel sm1 = SecureModel.compile(clientView, batch, options);

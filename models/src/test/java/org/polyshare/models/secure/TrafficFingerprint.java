@@ -11,6 +11,7 @@ import org.polyshare.core.link.LinkStats;
 import org.polyshare.core.link.TwoParties;
 import org.polyshare.core.protocol.InProcessSession;
 import org.polyshare.core.protocol.TruncationMode;
+import org.polyshare.models.graph.EveryKindStem;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.zoo.Zoo;
 import org.polyshare.models.zoo.ZooCache;
@@ -115,24 +116,12 @@ final class TrafficFingerprint {
    * Every layer kind and lowering: fused and standalone ReLU, unfolded BN, dp = 3, cp per channel.
    */
   static Model allKinds() {
-    Model.Builder b = Model.builder("all-kinds", 2, 8, 8);
-    b.conv("c1", 4, 3, 1, 1).batchNorm("bn1").relu("r1");
-    b.add(
-        new org.polyshare.models.graph.PolyKerv(
-            "pk",
-            "r1",
-            new org.polyshare.models.graph.Conv2d(
-                "pk", "r1", 4, 4, 3, 3, 1, 1, new double[144], null),
-            new double[] {0.5, 1.0, -0.5, 0.25},
-            3));
-    b.batchNorm("bn2");
-    b.add("sum", "bn2", "r1")
-        .relu("r2")
+    return EveryKindStem.builder("all-kinds")
         .avgPool("pool", 2, 2)
         .globalAvgPool("gap")
         .flatten("flat")
-        .linear("fc", 10);
-    return b.build();
+        .linear("fc", 10)
+        .build();
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.polyshare.core.net;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 import org.polyshare.core.link.Chunks;
 
 /**
@@ -66,87 +67,73 @@ public record LinkOptions(
   }
 
   public LinkOptions withTimeout(Duration t) {
-    return new LinkOptions(
-        t,
-        connectTimeout,
-        handshakeTimeout,
-        maxPayload,
-        maxQueuedBytes,
-        lowWaterMark,
-        highWaterMark,
-        chunkBytes);
+    return with(d -> d.timeout = t);
   }
 
   public LinkOptions withConnectTimeout(Duration t) {
-    return new LinkOptions(
-        timeout,
-        t,
-        handshakeTimeout,
-        maxPayload,
-        maxQueuedBytes,
-        lowWaterMark,
-        highWaterMark,
-        chunkBytes);
+    return with(d -> d.connectTimeout = t);
   }
 
   public LinkOptions withHandshakeTimeout(Duration t) {
-    return new LinkOptions(
-        timeout,
-        connectTimeout,
-        t,
-        maxPayload,
-        maxQueuedBytes,
-        lowWaterMark,
-        highWaterMark,
-        chunkBytes);
+    return with(d -> d.handshakeTimeout = t);
   }
 
   public LinkOptions withMaxPayload(int bytes) {
-    return new LinkOptions(
-        timeout,
-        connectTimeout,
-        handshakeTimeout,
-        bytes,
-        maxQueuedBytes,
-        lowWaterMark,
-        highWaterMark,
-        chunkBytes);
+    return with(d -> d.maxPayload = bytes);
   }
 
   public LinkOptions withMaxQueuedBytes(long bytes) {
-    return new LinkOptions(
-        timeout,
-        connectTimeout,
-        handshakeTimeout,
-        maxPayload,
-        bytes,
-        lowWaterMark,
-        highWaterMark,
-        chunkBytes);
+    return with(d -> d.maxQueuedBytes = bytes);
   }
 
   public LinkOptions withWaterMarks(int low, int high) {
-    return new LinkOptions(
-        timeout,
-        connectTimeout,
-        handshakeTimeout,
-        maxPayload,
-        maxQueuedBytes,
-        low,
-        high,
-        chunkBytes);
+    return with(
+        d -> {
+          d.lowWaterMark = low;
+          d.highWaterMark = high;
+        });
   }
 
   /** The same options with pieces of {@code bytes} for chunked messages (0 = off). */
   public LinkOptions withChunkBytes(int bytes) {
+    return with(d -> d.chunkBytes = bytes);
+  }
+
+  /** A copy of these options with {@code change} applied, checked by the canonical constructor. */
+  private LinkOptions with(Consumer<Draft> change) {
+    Draft d = new Draft(this);
+    change.accept(d);
     return new LinkOptions(
-        timeout,
-        connectTimeout,
-        handshakeTimeout,
-        maxPayload,
-        maxQueuedBytes,
-        lowWaterMark,
-        highWaterMark,
-        bytes);
+        d.timeout,
+        d.connectTimeout,
+        d.handshakeTimeout,
+        d.maxPayload,
+        d.maxQueuedBytes,
+        d.lowWaterMark,
+        d.highWaterMark,
+        d.chunkBytes);
+  }
+
+  /** The components as mutable fields, so each wither names only what it changes. */
+  private static final class Draft {
+    Duration timeout;
+    Duration connectTimeout;
+    Duration handshakeTimeout;
+    int maxPayload;
+    long maxQueuedBytes;
+    int lowWaterMark;
+    int highWaterMark;
+    int chunkBytes;
+
+    Draft(LinkOptions o) {
+      timeout = o.timeout;
+      connectTimeout = o.connectTimeout;
+      handshakeTimeout = o.handshakeTimeout;
+      maxPayload = o.maxPayload;
+      maxQueuedBytes = o.maxQueuedBytes;
+      lowWaterMark = o.lowWaterMark;
+      highWaterMark = o.highWaterMark;
+      chunkBytes = o.chunkBytes;
+    }
   }
 }

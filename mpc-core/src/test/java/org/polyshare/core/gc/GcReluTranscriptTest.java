@@ -4,16 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.polyshare.core.correlation.InProcessDealer;
-import org.polyshare.core.link.ChunkListener;
-import org.polyshare.core.link.ForwardingPartyLink;
-import org.polyshare.core.link.PartyLink;
+import org.polyshare.core.link.RecordingLink;
 import org.polyshare.core.link.TwoParties;
 import org.polyshare.core.protocol.Party;
 import org.polyshare.core.ring.FixedPoint;
@@ -42,40 +38,6 @@ class GcReluTranscriptTest {
 
   /** views[v]: the sessions in which party 0's input is INPUTS[v]. */
   private static final List<List<RecordingLink>> VIEWS = new ArrayList<>();
-
-  /** A link that keeps a copy of every ring-element message it receives, by tag. */
-  private static final class RecordingLink extends ForwardingPartyLink {
-    final Map<Integer, List<long[]>> received = new HashMap<>();
-
-    RecordingLink(PartyLink inner) {
-      super(inner);
-    }
-
-    @Override
-    public long[] receiveLongs(int tag) {
-      long[] l = delegate.receiveLongs(tag);
-      received.computeIfAbsent(tag, t -> new ArrayList<>()).add(l.clone());
-      return l;
-    }
-
-    /** A chunked message is recorded whole, as the evaluator sees it once all pieces are in. */
-    @Override
-    public void receiveLongs(int tag, int length, ChunkListener listener) {
-      long[] whole = new long[length];
-      delegate.receiveLongs(
-          tag,
-          length,
-          (piece, at) -> {
-            System.arraycopy(piece, 0, whole, at, piece.length);
-            listener.piece(piece, at);
-          });
-      received.computeIfAbsent(tag, t -> new ArrayList<>()).add(whole);
-    }
-
-    List<long[]> messages(int tag) {
-      return received.getOrDefault(tag, List.of());
-    }
-  }
 
   @BeforeAll
   static void recordSessions() {

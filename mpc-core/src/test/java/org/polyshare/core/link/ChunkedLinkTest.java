@@ -20,21 +20,6 @@ import org.junit.jupiter.api.Test;
  */
 class ChunkedLinkTest {
 
-  /** A link that cuts chunked messages into pieces of {@code chunk} elements. */
-  private static final class Sized extends ForwardingPartyLink {
-    private final int chunk;
-
-    Sized(PartyLink inner, int chunk) {
-      super(inner);
-      this.chunk = chunk;
-    }
-
-    @Override
-    public int chunkLongs() {
-      return chunk;
-    }
-  }
-
   /** The pieces of one chunked receive, reassembled, with their offsets. */
   private static long[] receive(PartyLink l, int tag, int n, List<Integer> offsets) {
     long[] got = new long[n];
@@ -51,7 +36,7 @@ class ChunkedLinkTest {
   @Test
   void piecesReassembleAndCountAsOneMessage() {
     InMemoryLink[] l = InMemoryLink.pair(Duration.ofSeconds(10));
-    PartyLink a = new Sized(l[0], 1000);
+    PartyLink a = new PieceSizedLink(l[0], 1000);
     long[] data = new SplittableRandom(1).longs(10_001).toArray();
     a.sendChunked(4, data);
     a.sendChunked(4, new long[0]);
@@ -72,7 +57,7 @@ class ChunkedLinkTest {
   @Test
   void aPieceBeyondTheExpectedLengthIsAProtocolError() {
     InMemoryLink[] l = InMemoryLink.pair(Duration.ofSeconds(10));
-    new Sized(l[0], 4).sendChunked(9, new long[10]);
+    new PieceSizedLink(l[0], 4).sendChunked(9, new long[10]);
     LinkException e =
         assertThrows(LinkException.class, () -> receive(l[1], 9, 6, new ArrayList<>()));
     assertTrue(e.getMessage().contains("expected 6 ring elements"), e.getMessage());
@@ -106,7 +91,7 @@ class ChunkedLinkTest {
     // last after 800 ms. Shaping only delays, so the gap is at least the 15 later pieces' wire.
     NetworkProfile p = new NetworkProfile("slow", 10_000_000L, Duration.ZERO);
     InMemoryLink[] raw = InMemoryLink.pair(Duration.ofSeconds(20));
-    PartyLink a = new Sized(ShapedLink.wrap(raw[0], p), 8192);
+    PartyLink a = new PieceSizedLink(ShapedLink.wrap(raw[0], p), 8192);
     long[] data = new SplittableRandom(2).longs(125_000).toArray();
     a.sendChunked(1, data);
     long[] got = new long[data.length];

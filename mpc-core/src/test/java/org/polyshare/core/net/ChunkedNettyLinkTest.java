@@ -12,8 +12,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.polyshare.core.correlation.InProcessDealer;
 import org.polyshare.core.kernel.Conv2dShape;
@@ -31,18 +29,8 @@ import org.polyshare.core.ring.FixedPoint;
  * mid-message ends the receive at once with the "connection lost" error.
  */
 class ChunkedNettyLinkTest {
-  private static NetTransport net;
+  private static final NetTransport net = NetFixtures.transport();
   private static final byte[] PLAN = {5, 6};
-
-  @BeforeAll
-  static void start() {
-    net = NetTransport.create(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    net.close();
-  }
 
   @Test
   void piecesOverTlsReassembleAndCountAsOneMessage() {

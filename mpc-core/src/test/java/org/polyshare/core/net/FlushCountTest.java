@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
-import io.netty.util.ResourceLeakDetector;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,19 +19,8 @@ import org.junit.jupiter.api.Test;
  * the link's flushes, not those TLS issues below it); deterministic, no timing.
  */
 class FlushCountTest {
-  private static NetTransport net;
+  private static final NetTransport net = NetFixtures.transport();
   private static final byte[] PLAN = {4, 3, 2, 1};
-
-  @BeforeAll
-  static void start() {
-    ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
-    net = NetTransport.create(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    net.close();
-  }
 
   /** Counts the flushes that pass it on their way to TLS. */
   private static final class FlushCounter extends ChannelOutboundHandlerAdapter {

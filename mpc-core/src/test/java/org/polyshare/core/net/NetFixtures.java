@@ -69,6 +69,12 @@ public final class NetFixtures {
         Duration.ofSeconds(10));
   }
 
+  /** Party 1 connects to party 0 listening on {@code port} of this host, within five seconds. */
+  public static NettyLink connectAsParty1(NetTransport net, int port, LinkOptions options) {
+    return net.connect(
+        "localhost", port, identity(Role.PARTY1), Role.PARTY0, options, Duration.ofSeconds(5));
+  }
+
   public static List<Role> parties() {
     return List.of(Role.PARTY0, Role.PARTY1);
   }

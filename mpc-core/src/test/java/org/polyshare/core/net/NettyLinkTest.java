@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.Unpooled;
-import io.netty.util.ResourceLeakDetector;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -16,28 +15,15 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.polyshare.core.link.LinkClosedException;
 import org.polyshare.core.link.LinkException;
 import org.polyshare.core.link.LinkTimeoutException;
 
 class NettyLinkTest {
-  private static NetTransport net;
+  private static final NetTransport net = NetFixtures.transport();
   private static final LinkOptions OPT = NetFixtures.fastOptions();
   private static final byte[] PLAN = {1, 2, 3, 4};
-
-  @BeforeAll
-  static void start() {
-    ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
-    net = NetTransport.create(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    net.close();
-  }
 
   @Test
   void ringElementsAndBytesRoundTripWithCounters() {
@@ -132,14 +118,7 @@ class NettyLinkTest {
             0, NetFixtures.identity(Role.PARTY0), Set.of(Role.PARTY1), OPT.withMaxPayload(1024))) {
       CompletableFuture<NettyLink> acc =
           CompletableFuture.supplyAsync(() -> s.accept(Duration.ofSeconds(5)));
-      client =
-          net.connect(
-              "localhost",
-              s.port(),
-              NetFixtures.identity(Role.PARTY1),
-              Role.PARTY0,
-              OPT,
-              Duration.ofSeconds(5));
+      client = NetFixtures.connectAsParty1(net, s.port(), OPT);
       server = acc.join();
       client.send(1, new long[200]); // 1600 bytes > 1024 allowed by the receiver
       NettyLink srv = server;
@@ -224,15 +203,7 @@ class NettyLinkTest {
       port = ss.getLocalPort();
     }
     CompletableFuture<NettyLink> client =
-        CompletableFuture.supplyAsync(
-            () ->
-                net.connect(
-                    "localhost",
-                    port,
-                    NetFixtures.identity(Role.PARTY1),
-                    Role.PARTY0,
-                    OPT,
-                    Duration.ofSeconds(5)));
+        CompletableFuture.supplyAsync(() -> NetFixtures.connectAsParty1(net, port, OPT));
     Thread.sleep(600);
     try (LinkServer s =
         net.listen(port, NetFixtures.identity(Role.PARTY0), Set.of(Role.PARTY1), OPT)) {
@@ -257,14 +228,7 @@ class NettyLinkTest {
         net.listen(0, NetFixtures.identity(Role.PARTY0), Set.of(Role.PARTY1), OPT)) {
       CompletableFuture<NettyLink> acc =
           CompletableFuture.supplyAsync(() -> s.accept(Duration.ofSeconds(5)));
-      NettyLink c =
-          net.connect(
-              "localhost",
-              s.port(),
-              NetFixtures.identity(Role.PARTY1),
-              Role.PARTY0,
-              OPT,
-              Duration.ofSeconds(5));
+      NettyLink c = NetFixtures.connectAsParty1(net, s.port(), OPT);
       NettyLink server = acc.get(5, TimeUnit.SECONDS);
       c.send(2, new byte[] {1}); // no hello first
       HandshakeException e0 =

@@ -40,30 +40,8 @@ class ExactTruncationTest {
     SplittableRandom rnd = new SplittableRandom(seed);
     long[] x = new long[n];
     long lim = 1L << 62;
-    long step = 1L << bits;
-    long[] edges = {
-      0,
-      1,
-      -1,
-      step,
-      step - 1,
-      step + 1,
-      -step,
-      -step - 1,
-      -step + 1,
-      lim - 1,
-      lim - 2,
-      -lim,
-      -lim + 1,
-      lim - step,
-      lim - step - 1,
-      -lim + step,
-      -lim + step - 1,
-      Long.MAX_VALUE >> 1,
-      (lim - 1) & -step
-    };
     int k = 0;
-    for (long e : edges) {
+    for (long e : RingEdges.around(bits, lim, (lim - 1) & -(1L << bits))) {
       x[k++] = e;
     }
     // Runs near the two ends of the range and around zero, so every low-bit pattern is met there.

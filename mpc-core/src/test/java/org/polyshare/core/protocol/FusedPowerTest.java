@@ -23,36 +23,18 @@ class FusedPowerTest {
 
   /** Shares z uniformly, runs the fused power in chunks within one session, reconstructs. */
   private static long[] fused(TruncationMode mode, long[] z, int f, int d, long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    long[] z0 = new long[z.length];
-    long[] z1 = new long[z.length];
-    for (int i = 0; i < z.length; i++) {
-      z1[i] = rnd.nextLong();
-      z0[i] = z[i] - z1[i];
-    }
     TwoParties.Result<long[]> r =
-        new InProcessSession(new FixedPoint(F), mode)
-            .run(
-                p -> {
-                  long[] mine = p.id() == 0 ? z0 : z1;
-                  long[] out = new long[mine.length];
-                  for (int from = 0; from < mine.length; from += CHUNK) {
-                    int to = Math.min(mine.length, from + CHUNK);
-                    long[] part = FusedPower.power(p, Arrays.copyOfRange(mine, from, to), f, d);
-                    System.arraycopy(part, 0, out, from, to - from);
-                  }
-                  return out;
-                });
+        SharedRuns.onShares(
+            new InProcessSession(new FixedPoint(F), mode),
+            z,
+            seed,
+            (p, mine) -> SharedRuns.inChunks(mine, CHUNK, part -> FusedPower.power(p, part, f, d)));
     int chunks = (z.length + CHUNK - 1) / CHUNK;
     assertEquals(chunks, r.stats0().rounds(), "one round per fused power");
     assertEquals(chunks, r.stats1().rounds(), "one round per fused power");
     assertEquals(8L * z.length, r.stats0().bytesSent(), "party 0 sends 8 B per element");
     assertEquals(8L * z.length, r.stats1().bytesSent(), "party 1 sends 8 B per element");
-    long[] out = new long[z.length];
-    for (int i = 0; i < z.length; i++) {
-      out[i] = r.party0()[i] + r.party1()[i];
-    }
-    return out;
+    return SharedRuns.reveal(r);
   }
 
   /** Log-scale values over [−2^62, 2^62) with the range edges and the 2^f boundaries in front. */
@@ -61,27 +43,7 @@ class FusedPowerTest {
     long[] z = new long[n];
     long lim = 1L << 62;
     long step = 1L << f;
-    long[] edges = {
-      -lim,
-      -lim + 1,
-      lim - 1,
-      lim - 2,
-      lim - step,
-      lim - step - 1,
-      -lim + step,
-      -lim + step - 1,
-      0,
-      1,
-      -1,
-      step,
-      step - 1,
-      step + 1,
-      -step,
-      -step - 1,
-      -step + 1,
-      2 * step - 1,
-      -2 * step
-    };
+    long[] edges = RingEdges.around(f, lim, 2 * step - 1, -2 * step);
     System.arraycopy(edges, 0, z, 0, edges.length);
     for (int i = edges.length; i < n; i++) {
       long mag = rnd.nextLong(1L << rnd.nextInt(1, 63));

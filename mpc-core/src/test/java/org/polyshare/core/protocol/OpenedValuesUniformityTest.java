@@ -3,18 +3,15 @@ package org.polyshare.core.protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.polyshare.core.correlation.InProcessDealer;
 import org.polyshare.core.kernel.Conv2dShape;
-import org.polyshare.core.link.ChunkListener;
-import org.polyshare.core.link.ForwardingPartyLink;
 import org.polyshare.core.link.PartyLink;
+import org.polyshare.core.link.RecordingLink;
 import org.polyshare.core.link.TwoParties;
 import org.polyshare.core.ring.FixedPoint;
 
@@ -42,40 +39,6 @@ class OpenedValuesUniformityTest {
   private static final double CHI2_LIMIT = 440;
   private static final long[] SECRETS = {0L, 0x3FFF_0123_4567_89ABL};
 
-  /** A link that keeps a copy of every ring-element message it receives. */
-  private static final class RecordingLink extends ForwardingPartyLink {
-    final List<long[]> received = new ArrayList<>();
-
-    RecordingLink(PartyLink inner) {
-      super(inner);
-    }
-
-    @Override
-    public long[] receiveLongs(int tag) {
-      long[] l = delegate.receiveLongs(tag);
-      received.add(l.clone());
-      return l;
-    }
-
-    @Override
-    public void receiveLongs(int tag, int length, ChunkListener listener) {
-      delegate.receiveLongs(
-          tag,
-          length,
-          (piece, at) -> {
-            received.add(piece.clone());
-            listener.piece(piece, at);
-          });
-    }
-
-    /** Everything received since message {@code from}, flattened. */
-    long[] since(int from) {
-      return received.subList(from, received.size()).stream()
-          .flatMapToLong(Arrays::stream)
-          .toArray();
-    }
-  }
-
   /**
    * An op under test: set up once per party (may exchange messages), then applied to input shares.
    */
@@ -101,7 +64,7 @@ class OpenedValuesUniformityTest {
               }
               UnaryOperator<long[]> apply = op.apply(p);
               for (int run = 0; run < 2; run++) {
-                int mark = id == observer ? rec[0].received.size() : 0;
+                int mark = id == observer ? rec[0].count() : 0;
                 long[] unused = apply.apply(x.clone()); // only what the observer receives matters
                 if (id == observer) {
                   views[run] = rec[0].since(mark);

@@ -16,10 +16,9 @@ import org.polyshare.core.correlation.InProcessDealer;
 import org.polyshare.core.kernel.BilinearMap;
 import org.polyshare.core.kernel.Conv2dShape;
 import org.polyshare.core.kernel.MatMulShape;
-import org.polyshare.core.link.ChunkListener;
-import org.polyshare.core.link.ForwardingPartyLink;
 import org.polyshare.core.link.LinkStats;
 import org.polyshare.core.link.PartyLink;
+import org.polyshare.core.link.PieceSizedLink;
 import org.polyshare.core.link.TwoParties;
 import org.polyshare.core.ring.FixedPoint;
 
@@ -32,33 +31,6 @@ import org.polyshare.core.ring.FixedPoint;
 class OverlapTest {
   private static final FixedPoint FP = new FixedPoint(16);
   private static final int OFF = Integer.MAX_VALUE;
-
-  /** A link with pieces of {@code chunk} elements that counts the pieces it receives. */
-  static final class Pieces extends ForwardingPartyLink {
-    private final int chunk;
-    int received;
-
-    Pieces(PartyLink inner, int chunk) {
-      super(inner);
-      this.chunk = chunk;
-    }
-
-    @Override
-    public int chunkLongs() {
-      return chunk;
-    }
-
-    @Override
-    public void receiveLongs(int tag, int length, ChunkListener listener) {
-      delegate.receiveLongs(
-          tag,
-          length,
-          (piece, at) -> {
-            received++;
-            listener.piece(piece, at);
-          });
-    }
-  }
 
   /** Serves what a dealer source served the first time, again, in the same order. */
   static final class Replay implements CorrelationSource {
@@ -109,9 +81,9 @@ class OverlapTest {
       int chunk,
       int[] pieces,
       Function<Party, long[]> body) {
-    Pieces l = new Pieces(link, chunk);
+    PieceSizedLink l = new PieceSizedLink(link, chunk);
     long[] out = body.apply(new Party(id, l, src[id], FP, mode));
-    pieces[id] = l.received;
+    pieces[id] = l.piecesReceived();
     return out;
   }
 
