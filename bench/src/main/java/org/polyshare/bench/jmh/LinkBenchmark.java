@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.core.link.PartyLink;
 
 /**
@@ -27,13 +28,22 @@ import org.polyshare.core.link.PartyLink;
  * 128 KiB) and receives it piece by piece, as the owner-held linear layers do.
  *
  * <p>{@code longs=1}: the per-message cost (a ping-pong of two 8-byte messages). {@code
- * longs=131072} (1 MiB) and {@code 1048576} (8 MiB): add the per-byte cost; the time per op over
- * the bytes is the link's throughput. Under {@code -prof gc} the allocation per op shows what each
- * message costs the heap (load-independent, unlike the timings: run those on an idle machine).
+ * longs=16384} (128 KiB, one piece of a chunked layer message), {@code 131072} (1 MiB) and {@code
+ * 1048576} (8 MiB, a whole ResNet-18 opening): add the per-byte cost; the time per op over the
+ * bytes is the link's throughput.
+ *
+ * <p>{@code net=lan} wraps both ends in a {@link org.polyshare.core.link.ShapedLink} with the
+ * {@code lan} profile, as {@code bench compare} does in both modes: the same message then costs the
+ * profile's wire time plus what the link adds on top of it, so {@code link=netty} against {@code
+ * link=memory} at {@code net=lan} is the per-message and per-byte price of separate JVMs under the
+ * profile (the emulated wire hands a message to the real link only when it arrives, so the real
+ * link's latency adds to the profile's). Under {@code -prof gc} the allocation per op shows what
+ * each message costs the heap (load-independent, unlike the timings: run those on an idle machine).
  *
  * <pre>
  * java -cp bench/target/polyshare-bench.jar org.openjdk.jmh.Main LinkBenchmark
  * java -cp bench/target/polyshare-bench.jar org.openjdk.jmh.Main LinkBenchmark -p longs=1 -prof gc
+ * java -cp bench/target/polyshare-bench.jar org.openjdk.jmh.Main LinkBenchmark -p net=lan -p chunked=true
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -46,8 +56,11 @@ public class LinkBenchmark {
   @Param({"netty", "memory"})
   public String link;
 
-  @Param({"1", "131072", "1048576"})
+  @Param({"1", "16384", "131072", "1048576"})
   public int longs;
+
+  @Param({"loopback", "lan"})
+  public String net = "loopback";
 
   @Param({"false", "true"})
   public boolean chunked;
@@ -58,7 +71,7 @@ public class LinkBenchmark {
 
   @Setup(Level.Trial)
   public void setup() {
-    pair = LinkPair.open(link);
+    pair = LinkPair.open(link).shaped(NetworkProfile.named(net));
     message = new SplittableRandom(1).longs(longs).toArray();
     echo = new Echo(pair.end(1), longs, chunked);
     echo.start();

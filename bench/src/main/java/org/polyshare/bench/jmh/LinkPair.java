@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.polyshare.core.link.InMemoryLink;
+import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.core.link.PartyLink;
+import org.polyshare.core.link.ShapedLink;
 import org.polyshare.core.net.CertificateAuthority;
 import org.polyshare.core.net.Hello;
 import org.polyshare.core.net.LinkOptions;
@@ -21,7 +23,8 @@ import org.polyshare.core.net.TlsIdentity;
  * Two connected party link ends for a benchmark: {@code "memory"} (an {@link InMemoryLink} pair) or
  * {@code "netty"} (party 0 listens on an ephemeral loopback port, party 1 connects, TLS 1.3 with
  * fresh certificates and the hello exchange, as {@code party run} does; default {@link
- * LinkOptions}).
+ * LinkOptions}). {@link #shaped} wraps both ends in a {@link ShapedLink}, as both runners of {@code
+ * bench compare} do, so the shaped pair shows what the real link adds on top of the profile.
  */
 final class LinkPair implements AutoCloseable {
   private final PartyLink[] ends;
@@ -69,6 +72,18 @@ final class LinkPair implements AutoCloseable {
       net.close();
       throw new IllegalStateException("could not open the loopback TLS link pair", e);
     }
+  }
+
+  /**
+   * This pair with both ends shaped by {@code profile} (each end shapes its own sends, as each
+   * party does); unshaped profiles return the pair as it is. Closing the result closes the inner
+   * links.
+   */
+  LinkPair shaped(NetworkProfile profile) {
+    return new LinkPair(
+        new PartyLink[] {ShapedLink.wrap(ends[0], profile), ShapedLink.wrap(ends[1], profile)},
+        net,
+        certs);
   }
 
   /** Party {@code i}'s end. */
