@@ -15,15 +15,15 @@ import org.polyshare.models.eval.PlainEvaluator;
 import org.polyshare.models.graph.Model;
 
 /**
- * Where each model's test accuracy comes from: a {@code bench accuracy --json} report naming it
- * (its secure accuracy), or else the plaintext accuracy computed on the test set of {@code --data}
- * (which {@code bench accuracy} shows the secure one equals, near-ties aside).
+ * Where each model's test accuracy comes from: the {@code bench accuracy --json} report of its
+ * model file (its secure accuracy), or else the plaintext accuracy computed on the test set of
+ * {@code --data} (which {@code bench accuracy} shows the secure one equals, near-ties aside).
  */
 final class Accuracies {
   /** One accuracy and a description of its source. */
   record Found(double accuracy, String source) {}
 
-  private record Entry(Path file, String model, String modelFile, double accuracy, String what) {}
+  private record Entry(Path file, String modelFile, double accuracy, String what) {}
 
   private final List<Entry> reports = new ArrayList<>();
   private final Path data;
@@ -49,7 +49,6 @@ final class Accuracies {
       reports.add(
           new Entry(
               f,
-              o.get("model").getAsString(),
               o.has("file") ? o.get("file").getAsString() : "",
               o.get("secure_accuracy").getAsDouble(),
               what));
@@ -59,29 +58,41 @@ final class Accuracies {
   }
 
   /**
-   * The accuracy of {@code model} (named {@code arg} on the command line): the report whose model
-   * file or name matches, else computed on {@code --data}; refuses, naming the model, when neither
-   * is given.
+   * The accuracy of {@code model} (named {@code arg} on the command line): the one report whose
+   * model file is {@code arg} or has its file name, else computed on {@code --data}; refuses,
+   * naming the model, when two reports match or none does and there is no {@code --data}. The
+   * report's model name does not tell models apart: every exported ONNX graph is "torch_jit".
    */
   Found of(String arg, Model model) throws IOException {
     String base = Path.of(arg).getFileName().toString();
+    Entry match = null;
     for (Entry e : reports) {
       String reported =
           e.modelFile().isEmpty() ? "" : Path.of(e.modelFile()).getFileName().toString();
-      if (e.modelFile().equals(arg) || reported.equals(base)) {
-        return new Found(e.accuracy(), e.what());
+      if (!e.modelFile().equals(arg) && !reported.equals(base)) {
+        continue;
       }
+      if (match != null) {
+        throw new IllegalArgumentException(
+            "two accuracy reports match model "
+                + arg
+                + ": "
+                + match.file()
+                + " and "
+                + e.file()
+                + "; give only the one for this model");
+      }
+      match = e;
     }
-    for (Entry e : reports) {
-      if (e.model().equals(model.name())) {
-        return new Found(e.accuracy(), e.what());
-      }
+    if (match != null) {
+      return new Found(match.accuracy(), match.what());
     }
     if (data == null) {
       throw new IllegalArgumentException(
           "no accuracy for model "
               + arg
-              + ": give --accuracy REPORT.json (from bench accuracy --model "
+              + ": no --accuracy report has its model file; give --accuracy REPORT.json (from"
+              + " bench accuracy --model "
               + arg
               + " --json REPORT.json) or --data DIR to compute its plaintext accuracy");
     }

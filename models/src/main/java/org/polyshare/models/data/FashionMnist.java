@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -137,33 +136,13 @@ public final class FashionMnist {
   }
 
   private static void run(List<String> cmd) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
-    Process p;
-    try {
-      p = pb.start();
-    } catch (IOException e) {
-      throw new IOException(
-          "cannot run apt-get to install "
-              + DEBIAN_PACKAGE
-              + " ("
-              + e.getMessage()
-              + "); install it by hand or pass its files with --from DIR",
-          e);
-    }
-    byte[] log = p.getInputStream().readAllBytes();
-    if (!p.waitFor(APT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IOException(
-          String.join(" ", cmd) + " did not finish in " + APT_TIMEOUT_SECONDS + " s");
-    }
-    if (p.exitValue() != 0) {
-      throw new IOException(
-          String.join(" ", cmd)
-              + " failed (exit "
-              + p.exitValue()
-              + "): "
-              + new String(log, StandardCharsets.UTF_8).strip());
-    }
+    ExternalCommand.run(
+        pb,
+        APT_TIMEOUT_SECONDS,
+        "cannot run apt-get to install "
+            + DEBIAN_PACKAGE
+            + " (%s); install it by hand or pass its files with --from DIR");
   }
 }

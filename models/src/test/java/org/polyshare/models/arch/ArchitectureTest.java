@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.polyshare.models.graph.BatchNorm;
@@ -127,14 +128,10 @@ class ArchitectureTest {
       Model m = Zoo.load(name);
       double[][] set = Zoo.calibrationInputs(m);
       assertEquals(Zoo.calibrationSamples(m), set.length, name);
-      double lo = Double.POSITIVE_INFINITY;
-      double hi = Double.NEGATIVE_INFINITY;
-      for (double[] x : set) {
-        for (double v : x) {
-          lo = Math.min(lo, v);
-          hi = Math.max(hi, v);
-        }
-      }
+      var values = Arrays.stream(set).flatMapToDouble(Arrays::stream);
+      var stats = values.summaryStatistics();
+      double lo = stats.getMin();
+      double hi = stats.getMax();
       double pad = InputRange.MARGIN * (hi - lo);
       InputRange r = Architecture.of(m).inputRange();
       assertEquals(lo - pad, r.lo(), 1e-12, name);

@@ -94,7 +94,8 @@ class OnnxCorpusTest {
     return Arrays.stream(line.trim().split(" ")).mapToDouble(Double::parseDouble).toArray();
   }
 
-  private static double[][] rows(double[] flat, int n) {
+  /** {@code flat} cut into {@code n} equal rows: a batch, one sample per row. */
+  static double[][] rows(double[] flat, int n) {
     double[][] r = new double[n][];
     int per = flat.length / n;
     for (int i = 0; i < n; i++) {

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -121,7 +120,7 @@ class OnnxNodeCasesTest {
     double[] want = OnnxTensors.toDoubles(yt);
     int batch = (int) inputs.get(0).getDims(0);
     assertEquals(x.length / batch, m.inputSize(), name + ": per-sample input size");
-    double[][] xs = split(x, batch);
+    double[][] xs = OnnxCorpusTest.rows(x, batch);
     double[] got = flatten(PlainEvaluator.forward(m, xs));
     assertEquals(want.length, got.length, name + ": output size");
     for (int i = 0; i < want.length; i++) {
@@ -180,15 +179,6 @@ class OnnxNodeCasesTest {
     synchronized (COUNTS) {
       COUNTS.computeIfAbsent(op, k -> new int[3])[column]++;
     }
-  }
-
-  private static double[][] split(double[] x, int batch) {
-    double[][] r = new double[batch][];
-    int per = x.length / batch;
-    for (int i = 0; i < batch; i++) {
-      r[i] = Arrays.copyOfRange(x, i * per, (i + 1) * per);
-    }
-    return r;
   }
 
   private static double[] flatten(double[][] ys) {
