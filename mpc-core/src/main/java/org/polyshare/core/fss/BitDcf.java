@@ -273,8 +273,15 @@ public final class BitDcf {
 
   /** On the calling thread with {@code aes} (tests count its cipher calls). */
   static long[] evaluate(BitDcfKeys keys, long[] x, Aes aes) {
+    return evaluate(keys, x, aes, LANES);
+  }
+
+  /** As {@link #evaluate(BitDcfKeys, long[], Aes)} with the level pass forced (tests). */
+  static long[] evaluate(BitDcfKeys keys, long[] x, Aes aes, boolean lanes) {
     long[] out = checkedOutput(keys, x);
-    evaluate(keys, x, 0, keys.count, out, aes);
+    for (int f = 0; f < keys.count; f += GRAIN) {
+      walk(keys, x, f, Math.min(keys.count, f + GRAIN), out, aes, lanes);
+    }
     return out;
   }
 
@@ -286,7 +293,25 @@ public final class BitDcf {
   /** Keys {@code [from, to)} ({@code from} a multiple of 64), {@link #GRAIN} keys a walk. */
   private static void evaluate(BitDcfKeys keys, long[] x, int from, int to, long[] out, Aes aes) {
     for (int f = from; f < to; f += GRAIN) {
-      walk(keys, x, f, Math.min(to, f + GRAIN), out, aes);
+      walk(keys, x, f, Math.min(to, f + GRAIN), out, aes, LANES);
+    }
+  }
+
+  /**
+   * True when the inner levels run on the Vector API ({@link BitDcfLanes}): {@code
+   * jdk.incubator.vector} loaded, at least 4 long lanes, and {@code -Dpolyshare.kernels} not {@code
+   * scalar} (the ring kernels' switch).
+   */
+  static final boolean LANES = lanesAvailable();
+
+  private static boolean lanesAvailable() {
+    if ("scalar".equalsIgnoreCase(System.getProperty("polyshare.kernels", "").trim())) {
+      return false;
+    }
+    try {
+      return BitDcfLanes.lanes() >= 4;
+    } catch (LinkageError absent) {
+      return false;
     }
   }
 
@@ -294,9 +319,12 @@ public final class BitDcf {
    * Keys {@code [from, to)}: per level ONE cipher call of one block a key, then one pass that reads
    * the output, applies the correction and writes the next level's input in place. The node state
    * lives in the input buffer itself (the Matyas–Meyer–Oseas feed-forward {@code s ⊕ c} is the
-   * input block), so a level allocates and copies nothing.
+   * input block), so a level allocates and copies nothing. With {@code lanes} the pass is {@link
+   * BitDcfLanes#level}, which keeps the state and the points twice per key (one per word of the
+   * block); the words it computes are the scalar pass's.
    */
-  private static void walk(BitDcfKeys keys, long[] x, int from, int to, long[] out, Aes aes) {
+  private static void walk(
+      BitDcfKeys keys, long[] x, int from, int to, long[] out, Aes aes, boolean lanes) {
     int m = to - from;
     int count = keys.count;
     int bits = keys.bits;
@@ -304,19 +332,31 @@ public final class BitDcf {
     long[] cw = keys.cw;
     long[] rootLo = keys.rootLo;
     long[] rootHi = keys.rootHi;
-    long[] state = aes.state(m); // bit 0: the control bit t, bit 1: the output bit so far
+    int stride = lanes ? 2 : 1;
+    // bit 0: the control bit t, bit 1: the output bit so far; key i at stride·i (and the next)
+    long[] state = aes.state(stride * m);
+    long[] xp = lanes ? aes.points(2 * m) : null;
     byte[] in = aes.input(m);
     long t0 = keys.party;
     for (int i = 0, p = 0; i < m; i++, p += 16) {
       int k = from + i;
       long c = inner == 0 ? LEAF : (x[k] >>> (bits - 1)) & 1L;
       putBlock(in, p, rootLo[k] ^ c, rootHi[k]);
-      state[i] = t0;
+      state[stride * i] = t0;
+      if (lanes) {
+        state[2 * i + 1] = t0;
+        xp[2 * i] = x[k];
+        xp[2 * i + 1] = 0;
+      }
     }
     for (int level = 0; level < inner; level++) {
       byte[] o = aes.permute(m);
       int next = level + 1 < inner ? bits - 2 - level : -1; // the next level's bit, or the leaf
-      int base = (level * count + from) << 1;
+      int base = keys.cwOffset + ((level * count + from) << 1);
+      if (lanes) {
+        BitDcfLanes.level(in, o, cw, base, state, xp, next, m);
+        continue;
+      }
       for (int i = 0, p = 0; i < m; i++, p += 16) {
         long inLo = (long) LONGS.get(in, p);
         int c = (int) inLo & 1;
@@ -335,9 +375,10 @@ public final class BitDcf {
     }
     byte[] o = aes.permute(m);
     int leafMask = (1 << BitDcfKeys.leafBits(bits)) - 1;
-    int base = (inner * count + from) << 1;
+    int base = keys.cwOffset + ((inner * count + from) << 1);
     for (int i = 0, p = 0; i < m; i++, p += 16) {
-      long mask = -(state[i] & 1L);
+      long st = state[stride * i];
+      long mask = -(st & 1L);
       long lo = (long) LONGS.get(o, p) ^ (long) LONGS.get(in, p) ^ (mask & cw[base + 2 * i]);
       long hi =
           (long) LONGS.get(o, p + 8) ^ (long) LONGS.get(in, p + 8) ^ (mask & cw[base + 2 * i + 1]);
@@ -345,7 +386,7 @@ public final class BitDcf {
       long high = -(long) (j >>> 6); // all ones when bit j lies in the high word
       long leafBit = (((lo & ~high) | (hi & high)) >>> (j & 63)) & 1L;
       int k = from + i;
-      out[k >>> 6] |= (((state[i] >>> 1) ^ leafBit) & 1L) << (k & 63);
+      out[k >>> 6] |= (((st >>> 1) ^ leafBit) & 1L) << (k & 63);
     }
   }
 
@@ -370,12 +411,22 @@ public final class BitDcf {
       return in;
     }
 
-    /** A scratch word per key of a walk. */
-    long[] state(int keys) {
-      if (state.length < keys) {
-        state = new long[keys];
+    private long[] points = new long[0];
+
+    /** Scratch words of a walk's state, at least {@code words} long. */
+    long[] state(int words) {
+      if (state.length < words) {
+        state = new long[words];
       }
       return state;
+    }
+
+    /** Scratch words of a walk's points in pairs (the vector pass), at least {@code words}. */
+    long[] points(int words) {
+      if (points.length < words) {
+        points = new long[words];
+      }
+      return points;
     }
 
     /** π of the first {@code blocks} input blocks, in one call. */

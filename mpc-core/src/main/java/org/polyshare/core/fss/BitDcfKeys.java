@@ -27,11 +27,24 @@ public final class BitDcfKeys {
   final long[] rootHi;
   final long[] cw;
 
+  /** Where this batch's blocks start in {@link #cw} (a decoded message is used in place). */
+  final int cwOffset;
+
   BitDcfKeys(int bits, int party, int count, long[] rootLo, long[] rootHi, long[] cw) {
+    this(bits, party, count, rootLo, rootHi, cw, 0);
+    if (cw.length != correctionLength(bits, count)) {
+      throw new IllegalArgumentException(
+          "bit-DCF key arrays do not match " + count + " keys of " + bits + " bits");
+    }
+  }
+
+  private BitDcfKeys(
+      int bits, int party, int count, long[] rootLo, long[] rootHi, long[] cw, int cwOffset) {
     checkShape(bits, party, count);
     if (rootLo.length != count
         || rootHi.length != count
-        || cw.length != correctionLength(bits, count)) {
+        || cwOffset < 0
+        || (long) cwOffset + correctionLength(bits, count) > cw.length) {
       throw new IllegalArgumentException(
           "bit-DCF key arrays do not match " + count + " keys of " + bits + " bits");
     }
@@ -41,6 +54,7 @@ public final class BitDcfKeys {
     this.rootLo = rootLo;
     this.rootHi = rootHi;
     this.cw = cw;
+    this.cwOffset = cwOffset;
   }
 
   static void checkShape(int bits, int party, int count) {
@@ -97,18 +111,19 @@ public final class BitDcfKeys {
 
   /** The dealer's bytes for this batch to this party (the roots come from the party's seed). */
   public long wireBytes() {
-    return 8L * cw.length;
+    return 8L * correctionLength(bits, count);
   }
 
   /** The correction blocks, common to both parties' keys: what the dealer sends. */
   public long[] correctionWords() {
-    return cw.clone();
+    return java.util.Arrays.copyOfRange(cw, cwOffset, cwOffset + correctionLength(bits, count));
   }
 
   /**
    * Party {@code party}'s keys from its own roots and the common correction blocks at {@code
-   * w[offset, offset + correctionLength)}; the low four bits of each root are cleared in place, as
-   * {@link BitDcf#generate} does.
+   * w[offset, offset + correctionLength)}, used in place (not copied: {@code w} must not change
+   * afterwards); the low four bits of each root are cleared in place, as {@link BitDcf#generate}
+   * does.
    */
   public static BitDcfKeys fromCorrections(
       int bits, int party, long[] rootLo, long[] rootHi, long[] w, int offset) {
@@ -131,8 +146,7 @@ public final class BitDcfKeys {
     for (int k = 0; k < count; k++) {
       rootLo[k] &= ~15L;
     }
-    long[] cw = java.util.Arrays.copyOfRange(w, offset, offset + len);
-    return new BitDcfKeys(bits, party, count, rootLo, rootHi, cw);
+    return new BitDcfKeys(bits, party, count, rootLo, rootHi, w, offset);
   }
 
   @Override
