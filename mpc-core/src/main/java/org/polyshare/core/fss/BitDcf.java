@@ -69,7 +69,10 @@ public final class BitDcf {
   /** The leaf's tweak (children use 0 and 1). */
   private static final long LEAF = 2L;
 
-  /** Keys per chunk of the generation and of an evaluation walk: a level's buffers in L2. */
+  /**
+   * Keys per layout block of the corrections ({@link BitDcfKeys}), per chunk of the generation and
+   * per evaluation walk: a level's buffers stay in L2 and a walk streams one contiguous run.
+   */
   static final int GRAIN = 2048;
 
   private static final ThreadLocal<Aes> AES = ThreadLocal.withInitial(Aes::new);
@@ -120,17 +123,14 @@ public final class BitDcf {
     }
     long[] cw = new long[BitDcfKeys.correctionLength(bits, count)];
     Generation g = new Generation(bits, alpha, flip, cw);
-    for (int from = 0; from < count; from += GEN_CHUNK) {
-      g.chunk(root0Lo, root0Hi, root1Lo, root1Hi, from, Math.min(count, from + GEN_CHUNK));
+    for (int from = 0; from < count; from += GRAIN) {
+      g.chunk(root0Lo, root0Hi, root1Lo, root1Hi, from, Math.min(count, from + GRAIN));
     }
     return new BitDcfKeys[] {
       new BitDcfKeys(bits, 0, count, root0Lo, root0Hi, cw),
       new BitDcfKeys(bits, 1, count, root1Lo, root1Hi, cw)
     };
   }
-
-  /** Keys per chunk of the generation: both parties' children of a level in L2 (64 KiB). */
-  private static final int GEN_CHUNK = 1024;
 
   /**
    * The dealer's walk down both parties' paths, a chunk of keys at a time, one cipher call a level.
@@ -143,9 +143,9 @@ public final class BitDcf {
     private final long[] cw;
     private final Aes aes = new Aes();
     // party 0's path block of key i at index i, party 1's at m + i; t as 0 or −1
-    private final long[] sLo = new long[2 * GEN_CHUNK];
-    private final long[] sHi = new long[2 * GEN_CHUNK];
-    private final long[] t = new long[2 * GEN_CHUNK];
+    private final long[] sLo = new long[2 * GRAIN];
+    private final long[] sHi = new long[2 * GRAIN];
+    private final long[] t = new long[2 * GRAIN];
 
     Generation(int bits, long[] alpha, long[] flip, long[] cw) {
       this.bits = bits;
@@ -197,7 +197,7 @@ public final class BitDcf {
           long aBits = (aLo & 3L) ^ 1L;
           long bits4 = a == 1 ? lBits | aBits << 2 : aBits | lBits << 2;
           long cLo = (lLo & ~NOT_SEED) | bits4;
-          int j = (level * count + k) << 1;
+          int j = BitDcfKeys.blockIndex(inner, count, level, k);
           cw[j] = cLo;
           cw[j + 1] = lHi;
           long aCorr = (lLo & ~NOT_SEED) | aBits;
@@ -231,7 +231,7 @@ public final class BitDcf {
         long phi = -(flip == null ? 0 : flip[k]);
         long belowLo = a >= 64 ? -1L : (1L << a) - 1;
         long belowHi = a <= 64 ? 0L : (1L << (a - 64)) - 1;
-        int j = (inner * count + k) << 1;
+        int j = BitDcfKeys.blockIndex(inner, count, inner, k);
         cw[j] =
             (long) LONGS.get(o, p)
                 ^ (long) LONGS.get(o, p + 16)
@@ -263,11 +263,12 @@ public final class BitDcf {
   public static long[] evaluate(BitDcfKeys keys, long[] x, RingThreads pool) {
     long[] out = checkedOutput(keys, x);
     int words = out.length;
+    // whole blocks of GRAIN keys per thread: a block's corrections are one contiguous run
     pool.forEachBlock(
-        words,
-        GRAIN >>> 6,
-        (wFrom, wTo) ->
-            evaluate(keys, x, wFrom << 6, Math.min(keys.count, wTo << 6), out, AES.get()));
+        (keys.count + GRAIN - 1) / GRAIN,
+        1,
+        (bFrom, bTo) ->
+            evaluate(keys, x, bFrom * GRAIN, Math.min(keys.count, bTo * GRAIN), out, AES.get()));
     return out;
   }
 
@@ -290,7 +291,9 @@ public final class BitDcf {
     return new long[(keys.count + 63) >>> 6];
   }
 
-  /** Keys {@code [from, to)} ({@code from} a multiple of 64), {@link #GRAIN} keys a walk. */
+  /**
+   * Keys {@code [from, to)} ({@code from} a multiple of {@link #GRAIN}), one layout block a walk.
+   */
   private static void evaluate(BitDcfKeys keys, long[] x, int from, int to, long[] out, Aes aes) {
     for (int f = from; f < to; f += GRAIN) {
       walk(keys, x, f, Math.min(to, f + GRAIN), out, aes, LANES);
@@ -352,7 +355,7 @@ public final class BitDcf {
     for (int level = 0; level < inner; level++) {
       byte[] o = aes.permute(m);
       int next = level + 1 < inner ? bits - 2 - level : -1; // the next level's bit, or the leaf
-      int base = keys.cwOffset + ((level * count + from) << 1);
+      int base = keys.cwOffset + BitDcfKeys.blockIndex(inner, count, level, from);
       if (lanes) {
         BitDcfLanes.level(in, o, cw, base, state, xp, next, m);
         continue;
@@ -375,7 +378,7 @@ public final class BitDcf {
     }
     byte[] o = aes.permute(m);
     int leafMask = (1 << BitDcfKeys.leafBits(bits)) - 1;
-    int base = keys.cwOffset + ((inner * count + from) << 1);
+    int base = keys.cwOffset + BitDcfKeys.blockIndex(inner, count, inner, from);
     for (int i = 0, p = 0; i < m; i++, p += 16) {
       long st = state[stride * i];
       long mask = -(st & 1L);

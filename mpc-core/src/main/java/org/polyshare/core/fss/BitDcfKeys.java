@@ -8,11 +8,13 @@ package org.polyshare.core.fss;
  *   <li>{@code rootLo, rootHi} [count]: the party's 124-bit root seed (low four bits of {@code
  *       rootLo} 0); drawn from the party's own dealer seed, never sent;
  *   <li>{@code cw} [(inner + 1)·count·2]: per inner level (one input bit each, {@code inner = bits
- *       − min(bits, 7)}) and key one 128-bit correction block (low word, high word) at {@code
- *       (level·count + k)·2}: bits 4–127 correct the seed, bits {@code 2c, 2c + 1} child c's
- *       control and output bits; then the leaf block (level {@code inner}), one output correction
- *       bit per value of the low {@code min(bits, 7)} input bits. Level-major, so that an
- *       evaluation reads each level contiguously.
+ *       − min(bits, 7)}) and key one 128-bit correction block (low word, high word): bits 4–127
+ *       correct the seed, bits {@code 2c, 2c + 1} child c's control and output bits; then the leaf
+ *       block (level {@code inner}), one output correction bit per value of the low {@code
+ *       min(bits, 7)} input bits. Blocked by {@link BitDcf#GRAIN} keys, level-major inside a block
+ *       ({@link #blockIndex}): an evaluation walk over one block reads one level's blocks
+ *       contiguously and the whole walk one contiguous run of memory (one stream for the
+ *       prefetcher, not one per level).
  * </ul>
  *
  * The correction blocks depend on both parties' seeds and on the threshold: they are what the
@@ -78,6 +80,18 @@ public final class BitDcfKeys {
   /** Binary tree levels above the leaf, one input bit each. */
   static int innerLevels(int bits) {
     return bits - leafBits(bits);
+  }
+
+  /**
+   * Index in {@code cw} of key k's block at {@code level} ({@code inner} = the leaf) in a batch of
+   * {@code count} keys with {@code inner} inner levels: block {@code b = k / GRAIN} of {@code m_b =
+   * min(GRAIN, count − b·GRAIN)} keys starts at {@code b·GRAIN·(inner + 1)·2}, and inside it key
+   * {@code i = k mod GRAIN} of level l sits at {@code (l·m_b + i)·2}.
+   */
+  static int blockIndex(int inner, int count, int level, int k) {
+    int first = k - k % BitDcf.GRAIN;
+    int m = Math.min(BitDcf.GRAIN, count - first);
+    return (first * (inner + 1) + level * m + (k - first)) << 1;
   }
 
   /** AES blocks an evaluation spends per key: one per inner level and one for the leaf. */

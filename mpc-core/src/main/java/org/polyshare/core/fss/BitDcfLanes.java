@@ -32,7 +32,7 @@ final class BitDcfLanes {
   private static final LongVector E1 = pairs(1L, 0L);
   private static final LongVector E3 = pairs(3L, 0L);
   private static final LongVector NS = pairs(~15L, -1L);
-  private static final LongVector LEAF_TWEAK = pairs(2L, 0L);
+  private static final LongVector EVEN = pairs(-1L, 0L);
 
   /** Lane j takes lane {@code j & ~1}: the low word's state to both lanes of its key. */
   private static final VectorShuffle<Long> LOW_TO_PAIR = VectorShuffle.fromOp(S, j -> j & ~1);
@@ -63,6 +63,11 @@ final class BitDcfLanes {
       byte[] in, byte[] o, long[] cw, int base, long[] st, long[] xp, int next, int m) {
     int words = 2 * m;
     int bound = words - words % L;
+    // the next tweak, ((x >>> next) & 1) or the leaf's 2, in the low lanes; no vector chosen by
+    // a branch inside the loop (C2 would box it)
+    int nextShift = Math.max(next, 0);
+    long bit = next >= 0 ? 1L : 0L;
+    long leaf = next >= 0 ? 0L : 2L;
     int w = 0;
     for (; w < bound; w += L) {
       LongVector vin = LongVector.fromByteArray(S, in, w << 3, LE);
@@ -80,9 +85,11 @@ final class BitDcfLanes {
           .rearrange(LOW_TO_PAIR)
           .intoArray(st, w);
       LongVector tweak =
-          next >= 0
-              ? LongVector.fromArray(S, xp, w).lanewise(VectorOperators.LSHR, next).and(E1)
-              : LEAF_TWEAK;
+          LongVector.fromArray(S, xp, w)
+              .lanewise(VectorOperators.LSHR, nextShift)
+              .and(bit)
+              .or(leaf)
+              .and(EVEN);
       nw.and(NS).lanewise(VectorOperators.XOR, tweak).intoByteArray(in, w << 3, LE);
     }
     for (int i = w >>> 1, p = w << 3; i < m; i++, p += 16) {

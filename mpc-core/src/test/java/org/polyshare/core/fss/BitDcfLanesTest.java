@@ -115,4 +115,27 @@ class BitDcfLanesTest {
           BitDcf.evaluate(decoded, x, new BitDcf.Aes(), lanes));
     }
   }
+
+  /**
+   * The layout indexes every block of a batch exactly once: blocks of {@link BitDcf#GRAIN} keys,
+   * the last one short, level-major inside.
+   */
+  @Test
+  void layoutIsABijection() {
+    for (int count : new int[] {1, 5, BitDcf.GRAIN, 2 * BitDcf.GRAIN + 7}) {
+      int inner = 9;
+      boolean[] seen = new boolean[BitDcfKeys.correctionLength(16, count) / 2];
+      for (int k = 0; k < count; k++) {
+        for (int level = 0; level <= inner; level++) {
+          int j = BitDcfKeys.blockIndex(inner, count, level, k);
+          assertEquals(0, j & 1, "a block starts at an even long");
+          assertTrue(!seen[j >>> 1], "block (" + level + ", " + k + ") of " + count + " reused");
+          seen[j >>> 1] = true;
+        }
+      }
+      int last = count - 1;
+      assertEquals(
+          (last + 1) * 2 * (inner + 1) - 2, BitDcfKeys.blockIndex(inner, count, inner, last));
+    }
+  }
 }
