@@ -15,15 +15,11 @@ class BitDcfLanesTest {
   private final Prg dealerRng = new Prg(Seed.random());
 
   private static long bit(long[] words, int k) {
-    return (words[k >>> 6] >>> (k & 63)) & 1L;
+    return BitDcfTest.bit(words, k);
   }
 
   private long[] bitsOf(int count) {
-    long[] f = dealerRng.nextLongs(count);
-    for (int k = 0; k < count; k++) {
-      f[k] &= 1L;
-    }
-    return f;
+    return BitDcfTest.flips(dealerRng, count);
   }
 
   @Test
