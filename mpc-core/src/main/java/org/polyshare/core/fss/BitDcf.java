@@ -69,7 +69,10 @@ public final class BitDcf {
   /** The leaf's tweak (children use 0 and 1). */
   private static final long LEAF = 2L;
 
-  /** Keys per chunk of the generation and of an evaluation walk: a level's buffers in L2. */
+  /**
+   * Keys per layout block of the corrections ({@link BitDcfKeys}), per chunk of the generation and
+   * per evaluation walk: a level's buffers stay in L2 and a walk streams one contiguous run.
+   */
   static final int GRAIN = 2048;
 
   private static final ThreadLocal<Aes> AES = ThreadLocal.withInitial(Aes::new);
@@ -120,17 +123,14 @@ public final class BitDcf {
     }
     long[] cw = new long[BitDcfKeys.correctionLength(bits, count)];
     Generation g = new Generation(bits, alpha, flip, cw);
-    for (int from = 0; from < count; from += GEN_CHUNK) {
-      g.chunk(root0Lo, root0Hi, root1Lo, root1Hi, from, Math.min(count, from + GEN_CHUNK));
+    for (int from = 0; from < count; from += GRAIN) {
+      g.chunk(root0Lo, root0Hi, root1Lo, root1Hi, from, Math.min(count, from + GRAIN));
     }
     return new BitDcfKeys[] {
       new BitDcfKeys(bits, 0, count, root0Lo, root0Hi, cw),
       new BitDcfKeys(bits, 1, count, root1Lo, root1Hi, cw)
     };
   }
-
-  /** Keys per chunk of the generation: both parties' children of a level in L2 (64 KiB). */
-  private static final int GEN_CHUNK = 1024;
 
   /**
    * The dealer's walk down both parties' paths, a chunk of keys at a time, one cipher call a level.
@@ -143,9 +143,9 @@ public final class BitDcf {
     private final long[] cw;
     private final Aes aes = new Aes();
     // party 0's path block of key i at index i, party 1's at m + i; t as 0 or −1
-    private final long[] sLo = new long[2 * GEN_CHUNK];
-    private final long[] sHi = new long[2 * GEN_CHUNK];
-    private final long[] t = new long[2 * GEN_CHUNK];
+    private final long[] sLo = new long[2 * GRAIN];
+    private final long[] sHi = new long[2 * GRAIN];
+    private final long[] t = new long[2 * GRAIN];
 
     Generation(int bits, long[] alpha, long[] flip, long[] cw) {
       this.bits = bits;
@@ -197,7 +197,7 @@ public final class BitDcf {
           long aBits = (aLo & 3L) ^ 1L;
           long bits4 = a == 1 ? lBits | aBits << 2 : aBits | lBits << 2;
           long cLo = (lLo & ~NOT_SEED) | bits4;
-          int j = (level * count + k) << 1;
+          int j = BitDcfKeys.blockIndex(inner, count, level, k);
           cw[j] = cLo;
           cw[j + 1] = lHi;
           long aCorr = (lLo & ~NOT_SEED) | aBits;
@@ -231,7 +231,7 @@ public final class BitDcf {
         long phi = -(flip == null ? 0 : flip[k]);
         long belowLo = a >= 64 ? -1L : (1L << a) - 1;
         long belowHi = a <= 64 ? 0L : (1L << (a - 64)) - 1;
-        int j = (inner * count + k) << 1;
+        int j = BitDcfKeys.blockIndex(inner, count, inner, k);
         cw[j] =
             (long) LONGS.get(o, p)
                 ^ (long) LONGS.get(o, p + 16)
@@ -263,18 +263,26 @@ public final class BitDcf {
   public static long[] evaluate(BitDcfKeys keys, long[] x, RingThreads pool) {
     long[] out = checkedOutput(keys, x);
     int words = out.length;
+    // whole blocks of GRAIN keys per thread: a block's corrections are one contiguous run
     pool.forEachBlock(
-        words,
-        GRAIN >>> 6,
-        (wFrom, wTo) ->
-            evaluate(keys, x, wFrom << 6, Math.min(keys.count, wTo << 6), out, AES.get()));
+        (keys.count + GRAIN - 1) / GRAIN,
+        1,
+        (bFrom, bTo) ->
+            evaluate(keys, x, bFrom * GRAIN, Math.min(keys.count, bTo * GRAIN), out, AES.get()));
     return out;
   }
 
   /** On the calling thread with {@code aes} (tests count its cipher calls). */
   static long[] evaluate(BitDcfKeys keys, long[] x, Aes aes) {
+    return evaluate(keys, x, aes, LANES);
+  }
+
+  /** As {@link #evaluate(BitDcfKeys, long[], Aes)} with the level pass forced (tests). */
+  static long[] evaluate(BitDcfKeys keys, long[] x, Aes aes, boolean lanes) {
     long[] out = checkedOutput(keys, x);
-    evaluate(keys, x, 0, keys.count, out, aes);
+    for (int f = 0; f < keys.count; f += GRAIN) {
+      walk(keys, x, f, Math.min(keys.count, f + GRAIN), out, aes, lanes);
+    }
     return out;
   }
 
@@ -283,10 +291,30 @@ public final class BitDcf {
     return new long[(keys.count + 63) >>> 6];
   }
 
-  /** Keys {@code [from, to)} ({@code from} a multiple of 64), {@link #GRAIN} keys a walk. */
+  /**
+   * Keys {@code [from, to)} ({@code from} a multiple of {@link #GRAIN}), one layout block a walk.
+   */
   private static void evaluate(BitDcfKeys keys, long[] x, int from, int to, long[] out, Aes aes) {
     for (int f = from; f < to; f += GRAIN) {
-      walk(keys, x, f, Math.min(to, f + GRAIN), out, aes);
+      walk(keys, x, f, Math.min(to, f + GRAIN), out, aes, LANES);
+    }
+  }
+
+  /**
+   * True when the inner levels run on the Vector API ({@link BitDcfLanes}): {@code
+   * jdk.incubator.vector} loaded, at least 4 long lanes, and {@code -Dpolyshare.kernels} not {@code
+   * scalar} (the ring kernels' switch).
+   */
+  static final boolean LANES = lanesAvailable();
+
+  private static boolean lanesAvailable() {
+    if ("scalar".equalsIgnoreCase(System.getProperty("polyshare.kernels", "").trim())) {
+      return false;
+    }
+    try {
+      return BitDcfLanes.lanes() >= 4;
+    } catch (LinkageError absent) {
+      return false;
     }
   }
 
@@ -294,9 +322,12 @@ public final class BitDcf {
    * Keys {@code [from, to)}: per level ONE cipher call of one block a key, then one pass that reads
    * the output, applies the correction and writes the next level's input in place. The node state
    * lives in the input buffer itself (the Matyas–Meyer–Oseas feed-forward {@code s ⊕ c} is the
-   * input block), so a level allocates and copies nothing.
+   * input block), so a level allocates and copies nothing. With {@code lanes} the pass is {@link
+   * BitDcfLanes#level}, which keeps the state and the points twice per key (one per word of the
+   * block); the words it computes are the scalar pass's.
    */
-  private static void walk(BitDcfKeys keys, long[] x, int from, int to, long[] out, Aes aes) {
+  private static void walk(
+      BitDcfKeys keys, long[] x, int from, int to, long[] out, Aes aes, boolean lanes) {
     int m = to - from;
     int count = keys.count;
     int bits = keys.bits;
@@ -304,19 +335,31 @@ public final class BitDcf {
     long[] cw = keys.cw;
     long[] rootLo = keys.rootLo;
     long[] rootHi = keys.rootHi;
-    long[] state = aes.state(m); // bit 0: the control bit t, bit 1: the output bit so far
+    int stride = lanes ? 2 : 1;
+    // bit 0: the control bit t, bit 1: the output bit so far; key i at stride·i (and the next)
+    long[] state = aes.state(stride * m);
+    long[] xp = lanes ? aes.points(2 * m) : null;
     byte[] in = aes.input(m);
     long t0 = keys.party;
     for (int i = 0, p = 0; i < m; i++, p += 16) {
       int k = from + i;
       long c = inner == 0 ? LEAF : (x[k] >>> (bits - 1)) & 1L;
       putBlock(in, p, rootLo[k] ^ c, rootHi[k]);
-      state[i] = t0;
+      state[stride * i] = t0;
+      if (lanes) {
+        state[2 * i + 1] = t0;
+        xp[2 * i] = x[k];
+        xp[2 * i + 1] = 0;
+      }
     }
     for (int level = 0; level < inner; level++) {
       byte[] o = aes.permute(m);
       int next = level + 1 < inner ? bits - 2 - level : -1; // the next level's bit, or the leaf
-      int base = (level * count + from) << 1;
+      int base = keys.cwOffset + BitDcfKeys.blockIndex(inner, count, level, from);
+      if (lanes) {
+        BitDcfLanes.level(in, o, cw, base, state, xp, next, m);
+        continue;
+      }
       for (int i = 0, p = 0; i < m; i++, p += 16) {
         long inLo = (long) LONGS.get(in, p);
         int c = (int) inLo & 1;
@@ -335,9 +378,10 @@ public final class BitDcf {
     }
     byte[] o = aes.permute(m);
     int leafMask = (1 << BitDcfKeys.leafBits(bits)) - 1;
-    int base = (inner * count + from) << 1;
+    int base = keys.cwOffset + BitDcfKeys.blockIndex(inner, count, inner, from);
     for (int i = 0, p = 0; i < m; i++, p += 16) {
-      long mask = -(state[i] & 1L);
+      long st = state[stride * i];
+      long mask = -(st & 1L);
       long lo = (long) LONGS.get(o, p) ^ (long) LONGS.get(in, p) ^ (mask & cw[base + 2 * i]);
       long hi =
           (long) LONGS.get(o, p + 8) ^ (long) LONGS.get(in, p + 8) ^ (mask & cw[base + 2 * i + 1]);
@@ -345,7 +389,7 @@ public final class BitDcf {
       long high = -(long) (j >>> 6); // all ones when bit j lies in the high word
       long leafBit = (((lo & ~high) | (hi & high)) >>> (j & 63)) & 1L;
       int k = from + i;
-      out[k >>> 6] |= (((state[i] >>> 1) ^ leafBit) & 1L) << (k & 63);
+      out[k >>> 6] |= (((st >>> 1) ^ leafBit) & 1L) << (k & 63);
     }
   }
 
@@ -370,12 +414,22 @@ public final class BitDcf {
       return in;
     }
 
-    /** A scratch word per key of a walk. */
-    long[] state(int keys) {
-      if (state.length < keys) {
-        state = new long[keys];
+    private long[] points = new long[0];
+
+    /** Scratch words of a walk's state, at least {@code words} long. */
+    long[] state(int words) {
+      if (state.length < words) {
+        state = new long[words];
       }
       return state;
+    }
+
+    /** Scratch words of a walk's points in pairs (the vector pass), at least {@code words}. */
+    long[] points(int words) {
+      if (points.length < words) {
+        points = new long[words];
+      }
+      return points;
     }
 
     /** π of the first {@code blocks} input blocks, in one call. */

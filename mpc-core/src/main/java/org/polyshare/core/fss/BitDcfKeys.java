@@ -8,11 +8,13 @@ package org.polyshare.core.fss;
  *   <li>{@code rootLo, rootHi} [count]: the party's 124-bit root seed (low four bits of {@code
  *       rootLo} 0); drawn from the party's own dealer seed, never sent;
  *   <li>{@code cw} [(inner + 1)·count·2]: per inner level (one input bit each, {@code inner = bits
- *       − min(bits, 7)}) and key one 128-bit correction block (low word, high word) at {@code
- *       (level·count + k)·2}: bits 4–127 correct the seed, bits {@code 2c, 2c + 1} child c's
- *       control and output bits; then the leaf block (level {@code inner}), one output correction
- *       bit per value of the low {@code min(bits, 7)} input bits. Level-major, so that an
- *       evaluation reads each level contiguously.
+ *       − min(bits, 7)}) and key one 128-bit correction block (low word, high word): bits 4–127
+ *       correct the seed, bits {@code 2c, 2c + 1} child c's control and output bits; then the leaf
+ *       block (level {@code inner}), one output correction bit per value of the low {@code
+ *       min(bits, 7)} input bits. Blocked by {@link BitDcf#GRAIN} keys, level-major inside a block
+ *       ({@link #blockIndex}): an evaluation walk over one block reads one level's blocks
+ *       contiguously and the whole walk one contiguous run of memory (one stream for the
+ *       prefetcher, not one per level).
  * </ul>
  *
  * The correction blocks depend on both parties' seeds and on the threshold: they are what the
@@ -27,11 +29,24 @@ public final class BitDcfKeys {
   final long[] rootHi;
   final long[] cw;
 
+  /** Where this batch's blocks start in {@link #cw} (a decoded message is used in place). */
+  final int cwOffset;
+
   BitDcfKeys(int bits, int party, int count, long[] rootLo, long[] rootHi, long[] cw) {
+    this(bits, party, count, rootLo, rootHi, cw, 0);
+    if (cw.length != correctionLength(bits, count)) {
+      throw new IllegalArgumentException(
+          "bit-DCF key arrays do not match " + count + " keys of " + bits + " bits");
+    }
+  }
+
+  private BitDcfKeys(
+      int bits, int party, int count, long[] rootLo, long[] rootHi, long[] cw, int cwOffset) {
     checkShape(bits, party, count);
     if (rootLo.length != count
         || rootHi.length != count
-        || cw.length != correctionLength(bits, count)) {
+        || cwOffset < 0
+        || (long) cwOffset + correctionLength(bits, count) > cw.length) {
       throw new IllegalArgumentException(
           "bit-DCF key arrays do not match " + count + " keys of " + bits + " bits");
     }
@@ -41,6 +56,7 @@ public final class BitDcfKeys {
     this.rootLo = rootLo;
     this.rootHi = rootHi;
     this.cw = cw;
+    this.cwOffset = cwOffset;
   }
 
   static void checkShape(int bits, int party, int count) {
@@ -64,6 +80,18 @@ public final class BitDcfKeys {
   /** Binary tree levels above the leaf, one input bit each. */
   static int innerLevels(int bits) {
     return bits - leafBits(bits);
+  }
+
+  /**
+   * Index in {@code cw} of key k's block at {@code level} ({@code inner} = the leaf) in a batch of
+   * {@code count} keys with {@code inner} inner levels: block {@code b = k / GRAIN} of {@code m_b =
+   * min(GRAIN, count − b·GRAIN)} keys starts at {@code b·GRAIN·(inner + 1)·2}, and inside it key
+   * {@code i = k mod GRAIN} of level l sits at {@code (l·m_b + i)·2}.
+   */
+  static int blockIndex(int inner, int count, int level, int k) {
+    int first = k - k % BitDcf.GRAIN;
+    int m = Math.min(BitDcf.GRAIN, count - first);
+    return (first * (inner + 1) + level * m + (k - first)) << 1;
   }
 
   /** AES blocks an evaluation spends per key: one per inner level and one for the leaf. */
@@ -97,18 +125,19 @@ public final class BitDcfKeys {
 
   /** The dealer's bytes for this batch to this party (the roots come from the party's seed). */
   public long wireBytes() {
-    return 8L * cw.length;
+    return 8L * correctionLength(bits, count);
   }
 
   /** The correction blocks, common to both parties' keys: what the dealer sends. */
   public long[] correctionWords() {
-    return cw.clone();
+    return java.util.Arrays.copyOfRange(cw, cwOffset, cwOffset + correctionLength(bits, count));
   }
 
   /**
    * Party {@code party}'s keys from its own roots and the common correction blocks at {@code
-   * w[offset, offset + correctionLength)}; the low four bits of each root are cleared in place, as
-   * {@link BitDcf#generate} does.
+   * w[offset, offset + correctionLength)}, used in place (not copied: {@code w} must not change
+   * afterwards); the low four bits of each root are cleared in place, as {@link BitDcf#generate}
+   * does.
    */
   public static BitDcfKeys fromCorrections(
       int bits, int party, long[] rootLo, long[] rootHi, long[] w, int offset) {
@@ -131,8 +160,7 @@ public final class BitDcfKeys {
     for (int k = 0; k < count; k++) {
       rootLo[k] &= ~15L;
     }
-    long[] cw = java.util.Arrays.copyOfRange(w, offset, offset + len);
-    return new BitDcfKeys(bits, party, count, rootLo, rootHi, cw);
+    return new BitDcfKeys(bits, party, count, rootLo, rootHi, w, offset);
   }
 
   @Override

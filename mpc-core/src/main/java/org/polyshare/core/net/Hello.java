@@ -21,9 +21,10 @@ public record Hello(int version, Role role, String sessionId, byte[] planHash) {
    * bit-DCF keys (two rounds: masked input, masked sign and borrow bits). 5: party 1's half of an
    * opening that reads an owner-held product goes in the offline phase (tag {@code EARLY_HALF}),
    * the online opening is party 0's half alone. 6: bit-DCF keys are binary trees with a 7-bit leaf
-   * (one correction block per inner level and one for the leaf).
+   * (one correction block per inner level and one for the leaf). 7: bit-DCF correction blocks are
+   * blocked by 2048 keys, level-major inside a block (same bytes, another order).
    */
-  public static final int PROTOCOL_VERSION = 6;
+  public static final int PROTOCOL_VERSION = 7;
 
   private static final int MAX_SESSION_ID = 256;
 

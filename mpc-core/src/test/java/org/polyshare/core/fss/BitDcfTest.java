@@ -14,7 +14,7 @@ import org.polyshare.core.prg.Seed;
 class BitDcfTest {
   private final Prg dealerRng = new Prg(Seed.random());
 
-  private static long bit(long[] words, int k) {
+  static long bit(long[] words, int k) {
     return (words[k >>> 6] >>> (k & 63)) & 1L;
   }
 
@@ -22,7 +22,7 @@ class BitDcfTest {
     return (Long.compareUnsigned(x, alpha) < 0 ? 1L : 0L) ^ flip;
   }
 
-  private static long[] flips(Prg rng, int count) {
+  static long[] flips(Prg rng, int count) {
     long[] f = rng.nextLongs(count);
     for (int k = 0; k < count; k++) {
       f[k] &= 1L;

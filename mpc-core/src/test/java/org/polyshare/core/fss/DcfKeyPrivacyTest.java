@@ -169,7 +169,7 @@ class DcfKeyPrivacyTest {
     int p = put(out, 0, keys.rootLo[k] >>> 4, 60);
     p = put(out, p, keys.rootHi[k], 64);
     for (int level = 0; level < levels; level++) {
-      int j = (level * keys.count + k) * per;
+      int j = keys.cwOffset + BitDcfKeys.blockIndex(levels - 1, keys.count, level, k);
       for (int i = 0; i < per; i++) {
         p = put(out, p, keys.cw[j + i], 64);
       }
