@@ -152,10 +152,12 @@ public final class RingThreads implements AutoCloseable {
           }
           running.decrementAndGet();
         };
+    // The caller counts itself before any helper can look, and always claims: its blocks never
+    // wait for a helper.
+    running.incrementAndGet();
     for (int h = 1; h < blocks; h++) {
       helpers.execute(helper);
     }
-    running.incrementAndGet(); // the caller always claims: its blocks never wait for a helper
     try {
       claim.run();
     } finally {
