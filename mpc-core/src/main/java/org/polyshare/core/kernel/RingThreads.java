@@ -20,6 +20,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * single-thread path rather than stalling it. The block bounds depend only on {@code count}, {@code
  * grain} and the thread count, never on scheduling; the kernels' blocks write disjoint outputs, and
  * ring arithmetic is exact, so results are bit-identical for every thread count.
+ *
+ * <p><b>No oversubscription under concurrent callers.</b> The pool counts the threads that are
+ * running blocks ({@code running}: callers and helpers inside a claim loop, single-block calls
+ * included). A helper that would raise that count above {@code threads} returns without claiming
+ * anything, leaving the blocks to their caller. In process both parties call one pool from their
+ * own threads: when both compute, each runs its blocks inline (two busy threads on two cores, not
+ * two callers plus helpers); when one waits on the link, it is not counted, and the helpers work
+ * for the other. Only who runs a block changes, never the blocks, so results stay bit-identical.
  */
 public final class RingThreads implements AutoCloseable {
   /** A contiguous block {@code [from, to)} of the work. */
@@ -37,6 +45,9 @@ public final class RingThreads implements AutoCloseable {
 
   private final int threads;
   private final ThreadPoolExecutor helpers;
+
+  /** Threads running blocks now (callers and helpers); helpers stay out above {@code threads}. */
+  private final AtomicInteger running = new AtomicInteger();
 
   /** A pool of {@code threads} threads in all (the caller included); 1 runs everything inline. */
   public RingThreads(int threads) {
@@ -114,7 +125,7 @@ public final class RingThreads implements AutoCloseable {
     int blocks = blocks(count, grain);
     if (blocks <= 1) {
       if (count > 0) {
-        body.run(0, count);
+        runCounted(body, count);
       }
       return;
     }
@@ -134,10 +145,24 @@ public final class RingThreads implements AutoCloseable {
             }
           }
         };
+    Runnable helper =
+        () -> {
+          if (running.incrementAndGet() <= threads) {
+            claim.run();
+          }
+          running.decrementAndGet();
+        };
+    // The caller counts itself before any helper can look, and always claims: its blocks never
+    // wait for a helper.
+    running.incrementAndGet();
     for (int h = 1; h < blocks; h++) {
-      helpers.execute(claim);
+      helpers.execute(helper);
     }
-    claim.run();
+    try {
+      claim.run();
+    } finally {
+      running.decrementAndGet(); // from here it only waits, leaving its core to others
+    }
     boolean interrupted = false;
     while (true) {
       try {
@@ -157,6 +182,25 @@ public final class RingThreads implements AutoCloseable {
     if (t instanceof Error e) {
       throw e;
     }
+  }
+
+  /** A single-block call: run inline, counted so that helpers see this thread's core as taken. */
+  private void runCounted(Block body, int count) {
+    if (helpers == null) {
+      body.run(0, count);
+      return;
+    }
+    running.incrementAndGet();
+    try {
+      body.run(0, count);
+    } finally {
+      running.decrementAndGet();
+    }
+  }
+
+  /** Threads running blocks right now (for tests). */
+  int running() {
+    return running.get();
   }
 
   /** How many blocks {@link #forEachBlock} uses for {@code count} items of {@code grain}. */

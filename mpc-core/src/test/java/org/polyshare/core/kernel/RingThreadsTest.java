@@ -183,6 +183,71 @@ class RingThreadsTest {
     }
   }
 
+  /** Runs two blocks, the first slow enough that an allowed helper surely claims the second. */
+  private static java.util.Set<Thread> twoBlockThreads(RingThreads pool) {
+    java.util.Set<Thread> ran = ConcurrentHashMap.newKeySet();
+    pool.forEachBlock(
+        2,
+        1,
+        (from, to) -> {
+          ran.add(Thread.currentThread());
+          if (from == 0) {
+            sleep(300);
+          }
+        });
+    return ran;
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void helpersWorkForACallerWhileNoOtherCallerComputes() {
+    try (RingThreads pool = new RingThreads(2)) {
+      java.util.Set<Thread> ran = twoBlockThreads(pool);
+      assertEquals(2, ran.size(), "an idle helper takes the second block");
+      assertEquals(0, pool.running());
+    }
+  }
+
+  @Test
+  void helpersStayOutWhileBothCoresRunCallers() throws Exception {
+    try (RingThreads pool = new RingThreads(2)) {
+      java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      // The other party computes a single-block kernel call: it holds one of the two cores.
+      Thread other =
+          new Thread(
+              () ->
+                  pool.forEachBlock(
+                      1,
+                      1,
+                      (from, to) -> {
+                        inside.countDown();
+                        try {
+                          release.await();
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                      }));
+      other.start();
+      assertTrue(inside.await(10, java.util.concurrent.TimeUnit.SECONDS));
+      java.util.Set<Thread> ran = twoBlockThreads(pool);
+      release.countDown();
+      other.join();
+      assertEquals(
+          java.util.Set.of(Thread.currentThread()),
+          ran,
+          "with both cores running callers, the caller runs its blocks itself");
+      assertEquals(0, pool.running());
+    }
+  }
+
   @Test
   void nestedBlocksRunInlineWithoutDeadlock() {
     try (RingThreads pool = new RingThreads(2)) {
