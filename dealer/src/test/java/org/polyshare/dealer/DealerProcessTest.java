@@ -103,8 +103,7 @@ class DealerProcessTest {
   void dealerProcessServesSessionsAndItsDeathIsReportedFast(@TempDir Path dir) throws Exception {
     Path certs = dir.resolve("certs");
     ChildJvm mk = launch("certs", "--out", certs.toString(), "--hosts", "localhost,127.0.0.1");
-    assertTrue(mk.process().waitFor(30, TimeUnit.SECONDS));
-    assertEquals(0, mk.process().exitValue(), mk.output());
+    mk.assertExits(0, 30);
     // one bundle per role (the CA certificate and that role's pair, nothing else), the CA key apart
     for (Role r : Role.values()) {
       try (var files = Files.list(certs.resolve(r.id()))) {
@@ -188,7 +187,7 @@ class DealerProcessTest {
     try (Draining d = Draining.start(30, "draining")) {
       ChildJvm dealer = d.dealer();
       RemoteCorrelationSource[] s = d.parties();
-      sigterm(dealer);
+      dealer.sigterm();
       awaitLine(dealer, "shutting down");
       // no new sessions...
       assertThrows(
@@ -210,8 +209,7 @@ class DealerProcessTest {
       }
       s[0].close();
       s[1].close();
-      assertTrue(dealer.process().waitFor(20, TimeUnit.SECONDS), dealer.output());
-      assertEquals(DrainReport.EXIT_DRAINED, dealer.process().exitValue(), dealer.output());
+      dealer.assertExits(DrainReport.EXIT_DRAINED, 20);
       assertTrue(dealer.output().contains("session 'draining' done"), dealer.output());
       assertTrue(dealer.output().contains("1 session(s) finished, 0 ended"), dealer.output());
     }
@@ -223,7 +221,7 @@ class DealerProcessTest {
       ChildJvm dealer = d.dealer();
       RemoteCorrelationSource[] s = d.parties();
       long t0 = System.nanoTime();
-      sigterm(dealer); // the parties take longer than the drain allows
+      dealer.sigterm(); // the parties take longer than the drain allows
       // a party waiting for its next batch is told why the session ended, without waiting out its
       // timeout
       LinkException e = assertThrows(LinkException.class, () -> s[0].triples(3));
@@ -234,8 +232,7 @@ class DealerProcessTest {
           "the session id stays in the dealer's log: " + e.getMessage());
       assertTrue(
           (System.nanoTime() - t0) / 1e9 < 10, "ended by the drain, not by a receive timeout");
-      assertTrue(dealer.process().waitFor(20, TimeUnit.SECONDS), dealer.output());
-      assertEquals(DrainReport.EXIT_SESSIONS_ENDED, dealer.process().exitValue(), dealer.output());
+      dealer.assertExits(DrainReport.EXIT_SESSIONS_ENDED, 20);
       assertTrue(dealer.output().contains("0 session(s) finished, 1 ended"), dealer.output());
       assertTrue(
           dealer.output().contains("did not finish within the drain timeout of 1 s"),
@@ -271,11 +268,6 @@ class DealerProcessTest {
     public void close() {
       dealer.process().destroyForcibly();
     }
-  }
-
-  /** SIGTERM ({@code Process.destroy} would also close our end of its output). */
-  private static void sigterm(ChildJvm j) {
-    j.process().toHandle().destroy();
   }
 
   private static void awaitLine(ChildJvm j, String fragment) throws InterruptedException {

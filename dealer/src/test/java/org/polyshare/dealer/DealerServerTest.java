@@ -327,10 +327,7 @@ class DealerServerTest {
 
   @Test
   void absentDealerIsAConnectTimeout() throws Exception {
-    int port;
-    try (java.net.ServerSocket ss = new java.net.ServerSocket(0)) {
-      port = ss.getLocalPort();
-    }
+    int port = NetFixtures.freePort();
     long t0 = System.nanoTime();
     LinkTimeoutException e =
         assertThrows(

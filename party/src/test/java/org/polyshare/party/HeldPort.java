@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.polyshare.core.net.NetFixtures;
 
 /**
  * A loopback port that refuses connections until {@link #forwardTo} opens it as a plain TCP
@@ -26,9 +27,7 @@ final class HeldPort implements AutoCloseable {
 
   /** A free ephemeral port, closed for now. */
   static HeldPort reserve() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return new HeldPort(s.getLocalPort());
-    }
+    return new HeldPort(NetFixtures.freePort());
   }
 
   int port() {

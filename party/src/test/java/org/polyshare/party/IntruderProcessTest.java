@@ -59,8 +59,7 @@ class IntruderProcessTest {
               MODEL,
               "1");
       try {
-        assertTrue(intruder.process().waitFor(120, TimeUnit.SECONDS), intruder.output());
-        assertEquals(0, intruder.process().exitValue(), intruder.output());
+        intruder.assertExits(0, 120);
         assertTrue(
             intruder.output().contains("intruder: refused: ")
                 && intruder.output().contains("dealer/secret-mismatch: "),

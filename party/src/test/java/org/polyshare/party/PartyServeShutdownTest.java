@@ -38,12 +38,6 @@ class PartyServeShutdownTest {
         String.valueOf(drainSeconds));
   }
 
-  private static void sigterm(ChildJvm j) {
-    j.process()
-        .toHandle()
-        .destroy(); // SIGTERM (Process.destroy would also close our end of its output)
-  }
-
   @Test
   void aRunningSessionFinishesWithinTheDrainAndTheExitCodeIsZero() throws Exception {
     ChildJvm service = serve(60);
@@ -62,11 +56,10 @@ class PartyServeShutdownTest {
       // SIGTERM once the session runs: party 0 has named the dealer session
       Await.until(
           () -> dealer.server().activeSessions() > 0 || client.isDone(), Duration.ofSeconds(60));
-      sigterm(service);
+      service.sigterm();
       PartyRunner.Report r = client.get(180, TimeUnit.SECONDS);
       assertEquals(200, r.inferences().size(), "every inference of the running session");
-      assertTrue(service.process().waitFor(30, TimeUnit.SECONDS), service.output());
-      assertEquals(DrainReport.EXIT_DRAINED, service.process().exitValue(), service.output());
+      service.assertExits(DrainReport.EXIT_DRAINED, 30);
       assertTrue(service.output().contains("party 0: shutting down"), service.output());
       assertTrue(
           service.output().contains("1 session(s) finished, 0 ended by the drain"),
@@ -86,7 +79,7 @@ class PartyServeShutdownTest {
           dealer.stalledSession(
               port, NetFixtures.fastOptions().withTimeout(Duration.ofSeconds(30)), "stuck");
       long t0 = System.nanoTime();
-      sigterm(service);
+      service.sigterm();
       LinkException e = assertThrows(LinkException.class, () -> stuck.receiveLongs(1));
       assertTrue(
           e.getMessage().contains("party 0 is shutting down")
@@ -95,9 +88,7 @@ class PartyServeShutdownTest {
       assertTrue(
           (System.nanoTime() - t0) / 1e9 < 20, "ended by the drain, not by a receive timeout");
       stuck.close();
-      assertTrue(service.process().waitFor(30, TimeUnit.SECONDS), service.output());
-      assertEquals(
-          DrainReport.EXIT_SESSIONS_ENDED, service.process().exitValue(), service.output());
+      service.assertExits(DrainReport.EXIT_SESSIONS_ENDED, 30);
       assertTrue(service.output().contains("1 ended by the drain"), service.output());
     } finally {
       service.process().destroyForcibly();

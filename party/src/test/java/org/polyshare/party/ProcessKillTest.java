@@ -1,6 +1,5 @@
 package org.polyshare.party;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -163,10 +162,8 @@ class ProcessKillTest {
       doomed.process().destroyForcibly();
       service.awaitNumber(Pattern.compile("session 'doomed@\\w+' with .* failed after"));
       next = party(1, "--peer", "localhost:" + port, "next", 3);
-      assertTrue(next.process().waitFor(60, TimeUnit.SECONDS), next.output());
-      assertEquals(0, next.process().exitValue(), next.output());
-      assertTrue(service.process().waitFor(30, TimeUnit.SECONDS), service.output());
-      assertEquals(0, service.process().exitValue(), service.output());
+      next.assertExits(0, 60);
+      service.assertExits(0, 30);
       assertTrue(service.output().contains("served 2 sessions (1 failed)"), service.output());
       assertTrue(
           Pattern.compile("session 'next@\\w+' with .* done: 3 inference")

@@ -1,6 +1,5 @@
 package org.polyshare.party;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,8 +31,7 @@ class ThreeProcessTest {
   void dealerAndTwoPartyProcessesRunASecureInference(@TempDir Path dir) throws Exception {
     Path certs = dir.resolve("certs");
     ChildJvm mk = launch(DealerCli.class, "certs", "--out", certs.toString());
-    assertTrue(mk.process().waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, mk.process().exitValue(), mk.output());
+    mk.assertExits(0, 60);
 
     Model model = Zoo.load("tiny-pkn");
     Architecture arch = Architecture.of(model);
@@ -98,10 +95,8 @@ class ThreeProcessTest {
               "30",
               "--connect-deadline",
               "30");
-      assertTrue(p1.process().waitFor(120, TimeUnit.SECONDS), p1.output());
-      assertTrue(p0.process().waitFor(30, TimeUnit.SECONDS), p0.output());
-      assertEquals(0, p1.process().exitValue(), p1.output());
-      assertEquals(0, p0.process().exitValue(), p0.output());
+      p1.assertExits(0, 120);
+      p0.assertExits(0, 30);
       String json1 = Files.readString(dir.resolve("p1.json"));
       String json0 = Files.readString(dir.resolve("p0.json"));
       int expected = PartyRunner.argmax(PlainEvaluator.forward(model, x));

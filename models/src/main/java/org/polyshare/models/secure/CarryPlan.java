@@ -472,34 +472,16 @@ public final class CarryPlan {
    */
   public String format() {
     StringBuilder sb = new StringBuilder();
-    sb.append(
-        String.format(
-            "%-22s %-8s %3s %8s %5s  %s%n", "PolyKerv", "form", "dp", "openings", "shift", "why"));
+    layerRow(sb, "PolyKerv", "form", "dp", "openings", "shift", "why");
     for (Kerv k : kervs.values()) {
-      sb.append(
-          String.format(
-              "%-22s %-8s %3d %8d %5d  %s%n",
-              k.layer(),
-              k.form().name().toLowerCase(java.util.Locale.ROOT),
-              k.degree(),
-              k.openings(),
-              k.inputShift(),
-              k.why()));
+      String form = k.form().name().toLowerCase(java.util.Locale.ROOT);
+      layerRow(sb, k.layer(), form, k.degree(), k.openings(), k.inputShift(), k.why());
     }
     if (!adds.isEmpty()) {
-      sb.append(
-          String.format(
-              "%-22s %-8s %3s %8s %5s  %s%n", "Add", "form", "", "openings", "shift", "why"));
+      layerRow(sb, "Add", "form", "", "openings", "shift", "why");
       for (AddFold a : adds.values()) {
-        sb.append(
-            String.format(
-                "%-22s %-8s %3s %8d %5d  %s%n",
-                a.layer(),
-                a.shift() > 0 ? "folded" : "local",
-                "",
-                a.openings(),
-                a.shift(),
-                a.why()));
+        String form = a.shift() > 0 ? "folded" : "local";
+        layerRow(sb, a.layer(), form, "", a.openings(), a.shift(), a.why());
       }
     }
     if (!early.isEmpty()) {
@@ -521,5 +503,10 @@ public final class CarryPlan {
       sb.append(String.format("%-22s %-12s %9s %10d  per input%n", "moved offline", "", "", total));
     }
     return sb.toString();
+  }
+
+  /** One row of the PolyKerv and Add table: layer, form, dp, openings, shift, why. */
+  private static void layerRow(StringBuilder sb, Object... cells) {
+    sb.append(String.format("%-22s %-8s %3s %8s %5s  %s%n", cells));
   }
 }

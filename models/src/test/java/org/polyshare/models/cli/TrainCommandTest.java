@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.polyshare.models.data.IdxFiles;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.onnx.OnnxImporter;
 import org.polyshare.models.zoo.Zoo;
@@ -19,15 +19,6 @@ import picocli.CommandLine;
 /** The train command end to end on a small MNIST-shaped set of random digits-like images. */
 class TrainCommandTest {
   @TempDir Path dir;
-
-  private static byte[] idx(int[] dims, byte[] data) {
-    ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
-    b.put((byte) 0).put((byte) 0).put((byte) 8).put((byte) dims.length);
-    for (int d : dims) {
-      b.putInt(d);
-    }
-    return b.put(data).array();
-  }
 
   /** Class c lights up a 6-pixel-wide vertical bar at column 2 + 2c, on a dark background. */
   private void write(String prefix, int n, long seed) throws IOException {
@@ -43,8 +34,9 @@ class TrainCommandTest {
         }
       }
     }
-    Files.write(dir.resolve(prefix + "-images-idx3-ubyte"), idx(new int[] {n, 28, 28}, px));
-    Files.write(dir.resolve(prefix + "-labels-idx1-ubyte"), idx(new int[] {n}, labels));
+    Files.write(
+        dir.resolve(prefix + "-images-idx3-ubyte"), IdxFiles.ubytes(new int[] {n, 28, 28}, px));
+    Files.write(dir.resolve(prefix + "-labels-idx1-ubyte"), IdxFiles.ubytes(new int[] {n}, labels));
   }
 
   @BeforeEach

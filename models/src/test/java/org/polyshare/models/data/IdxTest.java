@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.polyshare.models.data.IdxFiles.idx;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -17,17 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class IdxTest {
   @TempDir Path dir;
-
-  /** An IDX file of unsigned bytes with the given dimensions and data. */
-  static byte[] idx(int type, int[] dims, byte[] data) {
-    ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
-    b.put((byte) 0).put((byte) 0).put((byte) type).put((byte) dims.length);
-    for (int d : dims) {
-      b.putInt(d);
-    }
-    b.put(data);
-    return b.array();
-  }
 
   static byte[] ramp(int n) {
     byte[] a = new byte[n];

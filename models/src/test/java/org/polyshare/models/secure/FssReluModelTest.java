@@ -56,10 +56,7 @@ class FssReluModelTest {
    */
   @Test
   void vgg16ReluExactArmEqualsTheInt64Forward() {
-    Model model = ZooCache.get("vgg16-relu");
-    double[][] xs = Zoo.sampleInputs(model, 1, 31);
-    SecureRun.Outcome o = SecureRun.run(model, Zoo.architecture("vgg16-relu"), xs, 1, FSS_EXACT);
-    assertArrayEquals(new RingForward(model, 1).forward(xs)[0], o.logits()[0], "vgg16-relu");
+    oneExactInference("vgg16-relu", 31);
   }
 
   /**
@@ -69,11 +66,20 @@ class FssReluModelTest {
    */
   @Test
   void resnet18ReluExactArmEqualsTheInt64Forward() {
-    Model model = ZooCache.get("resnet18-relu");
-    double[][] xs = Zoo.sampleInputs(model, 1, 18);
-    SecureRun.Outcome o = SecureRun.run(model, Zoo.architecture("resnet18-relu"), xs, 1, FSS_EXACT);
-    assertArrayEquals(new RingForward(model, 1).forward(xs)[0], o.logits()[0], "resnet18-relu");
+    SecureRun.Outcome o = oneExactInference("resnet18-relu", 18);
     assertTrue(o.dealerQuietOnline(), "resnet18-relu: the dealer is not contacted online");
+  }
+
+  /**
+   * One inference of zoo model {@code name} on the sample input drawn with {@code seed}, in the
+   * exact FSS arm; fails unless its logits are the int64 forward's bit for bit.
+   */
+  private static SecureRun.Outcome oneExactInference(String name, long seed) {
+    Model model = ZooCache.get(name);
+    double[][] xs = Zoo.sampleInputs(model, 1, seed);
+    SecureRun.Outcome o = SecureRun.run(model, Zoo.architecture(name), xs, 1, FSS_EXACT);
+    assertArrayEquals(new RingForward(model, 1).forward(xs)[0], o.logits()[0], name);
+    return o;
   }
 
   @Test

@@ -89,4 +89,17 @@ public record CorrelationPlan(List<CorrelationRequest> requests) {
     }
     return sb.toString();
   }
+
+  /**
+   * Fails unless {@code asked} is {@code planned}, the next request of a plan: a computation that
+   * departs from its plan would otherwise be served another kind of correlation. {@code who} asked,
+   * {@code plan} names the plan in the error.
+   */
+  public static void checkNext(
+      CorrelationRequest planned, CorrelationRequest asked, String who, String plan) {
+    if (!planned.equals(asked)) {
+      throw new IllegalStateException(
+          who + " asked for " + asked + " but " + plan + " has " + planned + " next");
+    }
+  }
 }

@@ -45,15 +45,8 @@ public final class PrefetchingCorrelationSource implements CorrelationSource {
     if (buffered.isEmpty()) {
       return inner.next(request);
     }
-    CorrelationRequest planned = plannedRequests.pollFirst();
-    if (!planned.equals(request)) {
-      throw new IllegalStateException(
-          "the computation asked for "
-              + request
-              + " but the prefetched plan has "
-              + planned
-              + " next");
-    }
+    CorrelationPlan.checkNext(
+        plannedRequests.pollFirst(), request, "the computation", "the prefetched plan");
     return buffered.pollFirst();
   }
 

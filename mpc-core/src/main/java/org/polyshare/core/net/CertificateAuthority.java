@@ -13,6 +13,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -76,15 +77,7 @@ public final class CertificateAuthority {
               .addRDN(BCStyle.O, "PolyShare")
               .addRDN(BCStyle.CN, "PolyShare CA " + name)
               .build();
-      Instant now = Instant.now();
-      var builder =
-          new JcaX509v3CertificateBuilder(
-              subject,
-              serial(),
-              Date.from(now.minusSeconds(300)),
-              Date.from(now.plus(CA_VALIDITY)),
-              subject,
-              kp.getPublic());
+      var builder = certificateBuilder(subject, CA_VALIDITY, subject, kp.getPublic());
       var ext = new JcaX509ExtensionUtils();
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
       builder.addExtension(
@@ -162,15 +155,8 @@ public final class CertificateAuthority {
               .addRDN(BCStyle.OU, role.id())
               .addRDN(BCStyle.CN, role.commonName())
               .build();
-      Instant now = Instant.now();
-      var builder =
-          new JcaX509v3CertificateBuilder(
-              certificate,
-              serial(),
-              Date.from(now.minusSeconds(300)),
-              Date.from(now.plus(LEAF_VALIDITY)),
-              subject,
-              kp.getPublic());
+      X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+      var builder = certificateBuilder(issuer, LEAF_VALIDITY, subject, kp.getPublic());
       var ext = new JcaX509ExtensionUtils();
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
@@ -193,6 +179,22 @@ public final class CertificateAuthority {
       throw new IllegalStateException(
           "cannot issue the certificate of " + role.displayName() + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A certificate of {@code subject}'s {@code key} by {@code issuer}, with a fresh serial, valid
+   * for {@code validity} from five minutes ago (a peer's clock may lag).
+   */
+  private static JcaX509v3CertificateBuilder certificateBuilder(
+      X500Name issuer, Duration validity, X500Name subject, PublicKey key) {
+    Instant now = Instant.now();
+    return new JcaX509v3CertificateBuilder(
+        issuer,
+        serial(),
+        Date.from(now.minusSeconds(300)),
+        Date.from(now.plus(validity)),
+        subject,
+        key);
   }
 
   private static GeneralNames alternativeNames(List<String> hosts) {

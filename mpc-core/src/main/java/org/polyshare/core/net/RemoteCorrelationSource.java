@@ -123,17 +123,8 @@ public final class RemoteCorrelationSource implements CorrelationSource, AutoClo
     if (submitted.isEmpty()) {
       submit(CorrelationPlan.of(request));
     }
-    CorrelationRequest planned = submitted.pollFirst();
-    if (!planned.equals(request)) {
-      throw new IllegalStateException(
-          "party "
-              + partyId
-              + " asked for "
-              + request
-              + " but the plan submitted to the dealer has "
-              + planned
-              + " next");
-    }
+    CorrelationPlan.checkNext(
+        submitted.pollFirst(), request, "party " + partyId, "the plan submitted to the dealer");
     long[] encoded = DealerProtocol.receiveDeal(link);
     LOG.trace(
         "party {}: dealer message of {} words for a {} request",

@@ -119,13 +119,9 @@ class BitDcfTest {
     for (int draw = 0; draw < 4; draw++) {
       for (int n = 1; n <= 64; n++) {
         int count = 1 + rnd.nextInt(100);
-        long mask = n == 64 ? -1L : (1L << n) - 1;
         long[] alpha = new long[count];
         long[] x = new long[count];
-        for (int k = 0; k < count; k++) {
-          alpha[k] = rnd.nextLong() & mask;
-          x[k] = rnd.nextInt(4) == 0 ? alpha[k] : rnd.nextLong() & mask;
-        }
+        DcfTest.randomPoints(rnd, n, alpha, x);
         BitDcfKeys[] keys = BitDcf.generate(n, alpha, null, dealerRng);
         long[] y0 = BitDcf.evaluate(keys[0], x, new BitDcf.Aes());
         long[] y1 = BitDcf.evaluate(keys[1], x, new BitDcf.Aes());

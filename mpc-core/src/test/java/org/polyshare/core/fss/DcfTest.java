@@ -20,6 +20,18 @@ class DcfTest {
   }
 
   /**
+   * Fills {@code alpha} and {@code x} with random n-bit thresholds and points, one point in four
+   * equal to its threshold (the boundary a comparison most easily gets wrong).
+   */
+  static void randomPoints(SplittableRandom rnd, int n, long[] alpha, long[] x) {
+    long mask = n == 64 ? -1L : (1L << n) - 1;
+    for (int k = 0; k < alpha.length; k++) {
+      alpha[k] = rnd.nextLong() & mask;
+      x[k] = rnd.nextInt(4) == 0 ? alpha[k] : rnd.nextLong() & mask;
+    }
+  }
+
+  /**
    * Evaluates the 256 key pairs (one per threshold) at every 8-bit point {@code x} and hands the
    * reconstructed outputs {@code y0 + y1} and {@code x} to {@code check}.
    */
@@ -168,13 +180,9 @@ class DcfTest {
     SplittableRandom rnd = new SplittableRandom(7);
     for (int n = 1; n <= 64; n++) {
       int count = 1 + rnd.nextInt(100);
-      long mask = n == 64 ? -1L : (1L << n) - 1;
       long[] alpha = new long[count];
       long[] x = new long[count];
-      for (int k = 0; k < count; k++) {
-        alpha[k] = rnd.nextLong() & mask;
-        x[k] = rnd.nextInt(4) == 0 ? alpha[k] : rnd.nextLong() & mask;
-      }
+      randomPoints(rnd, n, alpha, x);
       DcfKeys[] keys = Dcf.generate(n, alpha, dealerRng);
       long[] y0 = Dcf.evaluate(keys[0], x);
       long[] y1 = Dcf.evaluate(keys[1], x);

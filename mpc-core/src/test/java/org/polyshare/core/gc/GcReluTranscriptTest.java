@@ -111,6 +111,16 @@ class GcReluTranscriptTest {
   }
 
   /**
+   * Fails with {@code what} unless the chi-square {@code stat} over {@code df} is below {@code
+   * limit}.
+   */
+  private static void assertUniform(double stat, double limit, int df, String what) {
+    assertTrue(
+        stat < limit,
+        what + ": chi-square " + stat + " over " + df + " df (threshold " + limit + ")");
+  }
+
+  /**
    * Online, party 0 sends the active label {@code Z ⊕ a_j·Δ} of each bit of its input a; its
    * point-and-permute (colour) bit, the label's lowest bit, is {@code lsb(Z) ⊕ a_j} since lsb(Δ) =
    * 1. With a fresh uniform Z it is a uniform bit whatever a is. The 64 colours of an instance, as
@@ -138,14 +148,11 @@ class GcReluTranscriptTest {
       }
       stat += chi2(counts, total);
     }
-    assertTrue(
-        stat < CHI2_4080,
-        "colour bits of party 0's input labels depend on its input or are"
-            + " not uniform: chi-square "
-            + stat
-            + " over 4080 df (threshold "
-            + CHI2_4080
-            + ")");
+    assertUniform(
+        stat,
+        CHI2_4080,
+        4080,
+        "colour bits of party 0's input labels depend on its input or are not uniform");
   }
 
   /**
@@ -174,13 +181,7 @@ class GcReluTranscriptTest {
     }
     assertEquals((long) INPUTS.length * SESSIONS * N * SharedGc.BITS, total);
     double stat = chi2(counts, total);
-    assertTrue(
-        stat < CHI2_4080,
-        "OT corrections D are not uniform: chi-square "
-            + stat
-            + " over 4080 df (threshold "
-            + CHI2_4080
-            + ")");
+    assertUniform(stat, CHI2_4080, 4080, "OT corrections D are not uniform");
   }
 
   /**
@@ -205,12 +206,6 @@ class GcReluTranscriptTest {
       }
     }
     double stat = chi2(counts, total);
-    assertTrue(
-        stat < CHI2_2040,
-        "decoding words are not uniform: chi-square "
-            + stat
-            + " over 2040 df (threshold "
-            + CHI2_2040
-            + ")");
+    assertUniform(stat, CHI2_2040, 2040, "decoding words are not uniform");
   }
 }

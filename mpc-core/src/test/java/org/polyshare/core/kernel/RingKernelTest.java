@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.polyshare.core.kernel.RingOracles.naiveGemm;
+import static org.polyshare.core.kernel.RingOracles.random;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -20,14 +22,6 @@ class RingKernelTest {
     assertEquals(forced, RingKernels.lanes() instanceof ScalarLanes, RingKernels.describe());
   }
 
-  private static long[] random(SplittableRandom rnd, int n) {
-    long[] x = new long[n];
-    for (int i = 0; i < n; i++) {
-      x[i] = rnd.nextLong();
-    }
-    return x;
-  }
-
   @Test
   void gemmMatchesNaiveProductOverTheRingForRaggedShapes() {
     SplittableRandom rnd = new SplittableRandom(1);
@@ -38,16 +32,7 @@ class RingKernelTest {
       MatMulShape s = new MatMulShape(m, k, n);
       long[] a = random(rnd, m * k);
       long[] b = random(rnd, k * n);
-      long[] expect = new long[m * n];
-      for (int i = 0; i < m; i++) {
-        for (int j = 0; j < n; j++) {
-          long acc = 0;
-          for (int p = 0; p < k; p++) {
-            acc += a[i * k + p] * b[p * n + j];
-          }
-          expect[i * n + j] = acc;
-        }
-      }
+      long[] expect = naiveGemm(a, b, m, k, n);
       assertArrayEquals(expect, RingGemm.multiply(a, b, s), s.toString());
     }
   }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.polyshare.core.kernel.RingOracles.naiveGemm;
+import static org.polyshare.core.kernel.RingOracles.random;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,28 +14,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class RingThreadsTest {
-  private static long[] random(SplittableRandom rnd, int n) {
-    long[] x = new long[n];
-    for (int i = 0; i < n; i++) {
-      x[i] = rnd.nextLong();
-    }
-    return x;
-  }
-
-  private static long[] naiveGemm(long[] a, long[] b, int m, int k, int n) {
-    long[] c = new long[m * n];
-    for (int i = 0; i < m; i++) {
-      for (int j = 0; j < n; j++) {
-        long acc = 0;
-        for (int p = 0; p < k; p++) {
-          acc += a[i * k + p] * b[p * n + j];
-        }
-        c[i * n + j] = acc;
-      }
-    }
-    return c;
-  }
-
   /**
    * Shapes large enough to be split at 2 and 3 threads: row blocks, column blocks (m < 4·threads),
    * odd sizes.

@@ -11,6 +11,10 @@ import org.junit.jupiter.api.Test;
 
 /** Shaping can only delay, so these lower bounds hold however loaded the machine is. */
 class ShapedLinkTest {
+  /** 100 Mbit/s and no latency: the bandwidth alone bounds the transfer. */
+  private static final NetworkProfile SLOW =
+      new NetworkProfile("slow", 100_000_000L, Duration.ZERO);
+
   @Test
   void roundTripTakesAtLeastTheProfilesRtt() {
     NetworkProfile p = new NetworkProfile("test", 0, Duration.ofMillis(20));
@@ -56,9 +60,8 @@ class ShapedLinkTest {
   @Test
   void bandwidthBoundsLargeTransfersAndKeepsOrder() {
     // 4 messages of 1 MB at 100 Mbit/s need at least 4 * 80 ms on the wire.
-    NetworkProfile p = new NetworkProfile("slow", 100_000_000L, Duration.ZERO);
     InMemoryLink[] raw = InMemoryLink.pair(Duration.ofSeconds(10));
-    PartyLink a = ShapedLink.wrap(raw[0], p);
+    PartyLink a = ShapedLink.wrap(raw[0], SLOW);
     long t0 = System.nanoTime();
     for (int i = 0; i < 4; i++) {
       long[] m = new long[125_000];
@@ -94,9 +97,8 @@ class ShapedLinkTest {
   void aSenderFarAheadOfTheWireBlocksLikeAFullSocketBuffer() {
     // 24 MiB at 100 Mbit/s: ~2 s of wire. With a 4 MiB send buffer the last send cannot return
     // before ~20 MiB have left, i.e. after ~1.7 s.
-    NetworkProfile p = new NetworkProfile("slow", 100_000_000L, Duration.ZERO);
     InMemoryLink[] raw = InMemoryLink.pair(Duration.ofSeconds(10));
-    PartyLink a = ShapedLink.wrap(raw[0], p);
+    PartyLink a = ShapedLink.wrap(raw[0], SLOW);
     long t0 = System.nanoTime();
     for (int i = 0; i < 24; i++) {
       a.send(1, new long[1 << 17]);

@@ -2,6 +2,7 @@ package org.polyshare.core.net;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,13 @@ public final class NetFixtures {
       transport = t;
     }
     return transport;
+  }
+
+  /** A loopback port that was free a moment ago and on which nobody listens now. */
+  public static int freePort() throws IOException {
+    try (ServerSocket ss = new ServerSocket(0)) {
+      return ss.getLocalPort();
+    }
   }
 
   /** One certificate directory (CA + dealer + both parties) per JVM. */

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.Unpooled;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Set;
@@ -175,10 +174,7 @@ class NettyLinkTest {
 
   @Test
   void connectGivesUpAtDeadlineWhenNobodyListens() throws Exception {
-    int port;
-    try (ServerSocket ss = new ServerSocket(0)) {
-      port = ss.getLocalPort();
-    }
+    int port = NetFixtures.freePort();
     long t0 = System.nanoTime();
     LinkTimeoutException e =
         assertThrows(
@@ -198,10 +194,7 @@ class NettyLinkTest {
 
   @Test
   void connectRetriesUntilTheListenerAppears() throws Exception {
-    int port;
-    try (ServerSocket ss = new ServerSocket(0)) {
-      port = ss.getLocalPort();
-    }
+    int port = NetFixtures.freePort();
     CompletableFuture<NettyLink> client =
         CompletableFuture.supplyAsync(() -> NetFixtures.connectAsParty1(net, port, OPT));
     Thread.sleep(600);

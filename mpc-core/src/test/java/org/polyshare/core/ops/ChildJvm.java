@@ -1,5 +1,8 @@
 package org.polyshare.core.ops;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,6 +45,20 @@ public record ChildJvm(Process process, List<String> lines) {
     synchronized (lines) {
       return String.join("\n", lines);
     }
+  }
+
+  /** Sends SIGTERM ({@code Process.destroy} would also close our end of its output). */
+  public void sigterm() {
+    process.toHandle().destroy();
+  }
+
+  /**
+   * Fails unless the JVM exits with {@code code} within {@code seconds}; a failure shows its
+   * output.
+   */
+  public void assertExits(int code, long seconds) throws InterruptedException {
+    assertTrue(process.waitFor(seconds, TimeUnit.SECONDS), output());
+    assertEquals(code, process.exitValue(), output());
   }
 
   /**
