@@ -2,6 +2,8 @@ package org.polyshare.models.data;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,29 +15,36 @@ final class ExternalCommand {
 
   /**
    * Starts {@code pb} (its output and errors merged) and waits up to {@code timeoutSeconds}; if it
-   * cannot start, the error says {@code cannotStart} with {@code %s} the reason.
+   * cannot start, the error says {@code cannotStart} with {@code %s} the reason. The output goes to
+   * a temporary file, not a pipe: reading a pipe to its end would wait for every process holding it
+   * (a child the program left behind, too), past any timeout.
    */
   static void run(ProcessBuilder pb, long timeoutSeconds, String cannotStart)
       throws IOException, InterruptedException {
     String cmd = String.join(" ", pb.command());
-    Process p;
+    Path out = Files.createTempFile("polyshare-command", ".log");
     try {
-      p = pb.redirectErrorStream(true).start();
-    } catch (IOException e) {
-      throw new IOException(String.format(cannotStart, e.getMessage()), e);
+      Process p;
+      try {
+        p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      } catch (IOException e) {
+        throw new IOException(String.format(cannotStart, e.getMessage()), e);
+      }
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        throw new IOException(cmd + " did not finish within " + timeoutSeconds + " s");
+      }
+      check(cmd, p.exitValue(), Files.readAllBytes(out));
+    } finally {
+      Files.deleteIfExists(out);
     }
-    byte[] log = p.getInputStream().readAllBytes();
-    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IOException(cmd + " did not finish within " + timeoutSeconds + " s");
-    }
-    if (p.exitValue() != 0) {
+  }
+
+  private static void check(String cmd, int exit, byte[] log) throws IOException {
+    if (exit != 0) {
       throw new IOException(
-          cmd
-              + " failed (exit "
-              + p.exitValue()
-              + "): "
-              + new String(log, StandardCharsets.UTF_8).strip());
+          cmd + " failed (exit " + exit + "): " + new String(log, StandardCharsets.UTF_8).strip());
     }
   }
 }

@@ -52,4 +52,17 @@ class ExternalCommandTest {
                     new ProcessBuilder("sh", "-c", "exec sleep 30 >/dev/null 2>&1"), 1, "%s"));
     assertEquals("sh -c exec sleep 30 >/dev/null 2>&1 did not finish within 1 s", e.getMessage());
   }
+
+  @Test
+  void aProgramPastItsTimeIsStoppedEvenWhileItHoldsItsOutputOpen() {
+    long start = System.nanoTime();
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                ExternalCommand.run(
+                    new ProcessBuilder("sh", "-c", "echo busy; sleep 30"), 1, "%s"));
+    assertEquals("sh -c echo busy; sleep 30 did not finish within 1 s", e.getMessage());
+    assertTrue(System.nanoTime() - start < 20_000_000_000L, "the timeout bounded the wait");
+  }
 }
