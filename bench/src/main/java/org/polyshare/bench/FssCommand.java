@@ -3,9 +3,8 @@ package org.polyshare.bench;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.polyshare.bench.cli.RepetitionOptions;
+import org.polyshare.bench.cli.CaseOptions;
 import org.polyshare.bench.cli.ReportOutput;
-import org.polyshare.bench.cli.SeedOption;
 import org.polyshare.bench.fss.FssBench;
 import org.polyshare.bench.harness.Repetitions;
 import org.polyshare.bench.harness.Report;
@@ -48,21 +47,17 @@ final class FssCommand implements Callable<Integer> {
               + " uses f = 16; default ${DEFAULT-VALUE}: the plain ReLU)")
   int shift;
 
-  @Mixin RepetitionOptions repetitions = new RepetitionOptions(5, 3);
-
-  @Mixin SeedOption seed;
-
-  @Mixin ReportOutput output;
+  @Mixin CaseOptions run = new CaseOptions(5, 3);
 
   @Override
   public Integer call() throws IOException {
-    Repetitions repetitions = this.repetitions.repetitions();
-    FssBench bench = new FssBench(relu, bits, shift, seed.seed());
+    Repetitions repetitions = run.repetitions();
+    FssBench bench = new FssBench(relu, bits, shift, run.seed());
     System.out.println(bench.title(repetitions));
     List<FssBench.Rep> runs = bench.run(repetitions);
     System.out.println(bench.rateLine(runs));
     Report r = bench.report(runs);
     ReportOutput.withMachineLoad(r);
-    return output.emit(r);
+    return run.emit(r);
   }
 }

@@ -5,9 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.polyshare.bench.cli.RepetitionOptions;
+import org.polyshare.bench.cli.CaseOptions;
 import org.polyshare.bench.cli.ReportOutput;
-import org.polyshare.bench.cli.SeedOption;
 import org.polyshare.bench.gc.CircuitBench;
 import org.polyshare.bench.gc.SharedBench;
 import org.polyshare.bench.harness.Repetitions;
@@ -94,24 +93,19 @@ final class GcCommand implements Callable<Integer> {
               + " process) or heap (default ${DEFAULT-VALUE})")
   SharedBench.Store store;
 
-  @Mixin RepetitionOptions repetitions = new RepetitionOptions(5, 3);
-
-  @Mixin SeedOption seed;
-
-  @Mixin ReportOutput output;
+  @Mixin CaseOptions run = new CaseOptions(5, 3);
 
   @Override
   public Integer call() throws IOException {
-    Repetitions repetitions = this.repetitions.repetitions();
+    Repetitions repetitions = run.repetitions();
     Report r = mode.circuit != null ? circuit(repetitions) : shared(repetitions);
     ReportOutput.withMachineLoad(r);
-    return output.emit(r);
+    return run.emit(r);
   }
 
   private Report circuit(Repetitions repetitions) {
     CircuitBench bench =
-        new CircuitBench(
-            BristolReader.read(mode.circuit), inputs, instances, capacity, seed.seed());
+        new CircuitBench(BristolReader.read(mode.circuit), inputs, instances, capacity, run.seed());
     System.out.println(bench.title(repetitions));
     List<CircuitBench.Rep> runs = bench.run(repetitions);
     System.out.print(bench.outputLines(runs.get(runs.size() - 1)));
@@ -127,8 +121,8 @@ final class GcCommand implements Callable<Integer> {
     SharedBench bench =
         pool
             ? new SharedBench(
-                GcMaxPool.function(window, shift), "window", shift, n, seed.seed(), store)
-            : new SharedBench(GcRelu.function(shift), "relu", shift, n, seed.seed(), store);
+                GcMaxPool.function(window, shift), "window", shift, n, run.seed(), store)
+            : new SharedBench(GcRelu.function(shift), "relu", shift, n, run.seed(), store);
     System.out.printf(
         "bench gc --%s %d%s --shift %d --store %s: %d AND gates per %s, %d warm-up + %d measured"
             + " reps%n",

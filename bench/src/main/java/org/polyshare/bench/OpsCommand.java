@@ -5,9 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import org.polyshare.bench.cli.RepetitionOptions;
-import org.polyshare.bench.cli.ReportOutput;
-import org.polyshare.bench.cli.SeedOption;
+import org.polyshare.bench.cli.CaseOptions;
 import org.polyshare.bench.cli.TruncationOption;
 import org.polyshare.bench.harness.Repetitions;
 import org.polyshare.bench.ops.LinearMode;
@@ -137,19 +135,15 @@ final class OpsCommand implements Callable<Integer> {
       description = "fixed-point fractional bits (default ${DEFAULT-VALUE})")
   int fracBits;
 
-  @Mixin RepetitionOptions repetitions = new RepetitionOptions(7, 4);
-
-  @Mixin SeedOption seed;
-
-  @Mixin ReportOutput output;
+  @Mixin CaseOptions run = new CaseOptions(7, 4);
 
   @Override
   public Integer call() throws IOException {
-    Repetitions reps = repetitions.repetitions();
+    Repetitions reps = run.repetitions();
     FixedPoint fp = new FixedPoint(fracBits);
     TruncationMode mode = truncation.mode();
     OpCase c = opCase();
-    SplittableRandom rnd = new SplittableRandom(seed.seed());
+    SplittableRandom rnd = new SplittableRandom(run.seed());
     double[] xd = OpReport.randomEncodable(fp, rnd, c.inputLength(), c.inputBound());
     double[] wd = OpReport.randomEncodable(fp, rnd, c.weightLength(), c.weightBound());
     String linearName = op == Op.matmul || op == Op.conv2d ? linear.name() : null;
@@ -165,7 +159,7 @@ final class OpsCommand implements Callable<Integer> {
             reps.warmup(),
             reps.measured()));
     List<OpRep> runs = new OpRunner(c, fp, mode, fp.encode(xd), fp.encode(wd)).run(reps);
-    return output.emit(OpReport.of(op.name(), c, runs, fp, xd, wd, mode, linearName));
+    return run.emit(OpReport.of(op.name(), c, runs, fp, xd, wd, mode, linearName));
   }
 
   private OpCase opCase() {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.polyshare.bench.cli.ReportOutput;
 import org.polyshare.bench.compare.SeparateJvmRunner;
 import org.polyshare.bench.harness.Report;
 import org.polyshare.bench.throughput.ThroughputResult;
@@ -12,6 +13,7 @@ import org.polyshare.bench.throughput.ThroughputRun;
 import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.core.protocol.TruncationMode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -101,8 +103,7 @@ final class ThroughputCommand implements Callable<Integer> {
       description = "an option for the dealer, service and client JVMs (repeatable)")
   List<String> jvmOptions = new ArrayList<>();
 
-  @Option(names = "--json", description = "also write the results as JSON to this file")
-  Path json;
+  @Mixin ReportOutput output;
 
   @Option(names = "--markdown", description = "also write the results as a Markdown table")
   Path markdown;
@@ -125,11 +126,7 @@ final class ThroughputCommand implements Callable<Integer> {
             jvmOptions);
     ThroughputResult result = ThroughputRun.run(s, SeparateJvmRunner.projectRoot(), System.out);
     Report r = result.report();
-    r.print(System.out);
-    if (json != null) {
-      r.writeJson(json);
-      System.out.println("wrote " + json);
-    }
+    output.emit(r);
     if (markdown != null) {
       Report.write(markdown, r.markdown());
       System.out.println("wrote " + markdown);

@@ -42,8 +42,7 @@ final class RunCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   PeerChoice peer;
 
-  @Option(names = "--dealer", required = true, description = "HOST:PORT of the dealer")
-  String dealer;
+  @CommandLine.Mixin DealerOption dealer;
 
   @Option(
       names = "--certs",
@@ -135,7 +134,7 @@ final class RunCommand implements Callable<Integer> {
     PartyRunner.Config config;
     try {
       checkCerts(certs, org.polyshare.core.net.Role.party(id));
-      HostPort d = HostPort.parse(dealer, "--dealer");
+      HostPort d = dealer.address();
       HostPort p = peer.peer == null ? null : HostPort.parse(peer.peer, "--peer");
       config =
           new PartyRunner.Config(

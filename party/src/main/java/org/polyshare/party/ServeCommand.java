@@ -37,8 +37,7 @@ final class ServeCommand implements Callable<Integer> {
       description = "PORT to accept clients on (0 = any, printed)")
   int listen;
 
-  @Option(names = "--dealer", required = true, description = "HOST:PORT of the dealer")
-  String dealer;
+  @CommandLine.Mixin DealerOption dealer;
 
   @CommandLine.Mixin TruncationOption truncation;
 
@@ -100,7 +99,7 @@ final class ServeCommand implements Callable<Integer> {
             "only party 0 (the model owner) serves; party 1 runs 'party run --id 1 --peer HOST:PORT'");
       }
       drainTimeout.duration(); // refused before anything starts
-      HostPort d = HostPort.parse(dealer, "--dealer");
+      HostPort d = dealer.address();
       settings =
           new PartyService.Settings(
               d.host(),

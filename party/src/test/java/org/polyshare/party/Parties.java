@@ -22,7 +22,7 @@ import org.polyshare.models.secure.ReluMode;
  * party 1 on the caller's thread. A builder: each setter returns a changed copy, so one base can
  * serve several variants.
  */
-final class Parties {
+final class Parties implements Cloneable {
   /** Both reports and what party 0 printed. */
   record Outcome(PartyRunner.Report party0, PartyRunner.Report party1, String out0) {}
 
@@ -45,20 +45,17 @@ final class Parties {
     this.model = model;
   }
 
-  /** A copy with {@code change} applied. */
+  /**
+   * A copy with {@code change} applied: a shallow clone (the fields are values, and the shared
+   * dealer).
+   */
   private Parties with(Consumer<Parties> change) {
-    Parties p = new Parties(dealer, model);
-    p.clientModel = clientModel;
-    p.expect = expect;
-    p.input = input;
-    p.session = session;
-    p.inferences = inferences;
-    p.batch = batch;
-    p.timeout = timeout;
-    p.truncation = truncation;
-    p.relu0 = relu0;
-    p.relu1 = relu1;
-    p.dealerPort = dealerPort;
+    Parties p;
+    try {
+      p = (Parties) clone();
+    } catch (CloneNotSupportedException e) {
+      throw new AssertionError(e);
+    }
     change.accept(p);
     return p;
   }

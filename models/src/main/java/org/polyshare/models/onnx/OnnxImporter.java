@@ -909,18 +909,24 @@ public final class OnnxImporter {
     return r;
   }
 
-  private void addConstOrResidual(NodeProto n, String out) {
+  /**
+   * Which operand of the binary node {@code n} is a constant: 0, else 1, or −1 if neither is (two
+   * activations).
+   */
+  private int constantOperand(NodeProto n) {
     if (n.getInputCount() != 2) {
       throw new OnnxFormatException(describe(n) + " must have 2 inputs");
     }
-    boolean c0 = isConstant(n.getInput(0));
-    boolean c1 = isConstant(n.getInput(1));
-    if (!c0 && !c1) {
+    return isConstant(n.getInput(0)) ? 0 : isConstant(n.getInput(1)) ? 1 : -1;
+  }
+
+  private void addConstOrResidual(NodeProto n, String out) {
+    int k = constantOperand(n);
+    if (k < 0) {
       emit(out, new Add(name(out), activation(n, 0), activation(n, 1)));
       return;
     }
-    int act = c0 ? 1 : 0;
-    addConstant(n, out, act, constants.get(n.getInput(1 - act)).values(), false);
+    addConstant(n, out, 1 - k, constants.get(n.getInput(k)).values(), false);
   }
 
   private void sub(NodeProto n, String out) {
@@ -971,12 +977,8 @@ public final class OnnxImporter {
   }
 
   private void mul(NodeProto n, String out) {
-    if (n.getInputCount() != 2) {
-      throw new OnnxFormatException(describe(n) + " must have 2 inputs");
-    }
-    boolean c0 = isConstant(n.getInput(0));
-    boolean c1 = isConstant(n.getInput(1));
-    if (!c0 && !c1) {
+    int k = constantOperand(n);
+    if (k < 0) {
       if (n.getInput(0).equals(n.getInput(1))) {
         power(n, out, 2);
         return;
@@ -986,8 +988,7 @@ public final class OnnxImporter {
               + ": a product of two different activations is"
               + " not supported (only Mul(x, x), a square, and products with constants)");
     }
-    int act = c0 ? 1 : 0;
-    mulConstant(n, out, act, constants.get(n.getInput(1 - act)).values());
+    mulConstant(n, out, 1 - k, constants.get(n.getInput(k)).values());
   }
 
   private void addConstant(NodeProto n, String out, int act, double[] raw, boolean unused) {

@@ -13,34 +13,24 @@ final class Kernels {
    * {@code p = oy·ow+ox}, zero outside the padded border.
    */
   static void im2col(double[] x, int xo, ConvWindow g, double[] cols, int co) {
-    int c = g.c(), h = g.h(), w = g.w(), k = g.k(), stride = g.stride(), pad = g.pad();
-    int oh = g.oh(), ow = g.ow(), p = oh * ow;
-    for (int ch = 0; ch < c; ch++) {
-      for (int ki = 0; ki < k; ki++) {
-        for (int kj = 0; kj < k; kj++) {
-          int row = co + ((ch * k + ki) * k + kj) * p;
-          for (int oy = 0; oy < oh; oy++) {
-            int iy = oy * stride + ki - pad;
-            int dst = row + oy * ow;
-            if (iy < 0 || iy >= h) {
-              java.util.Arrays.fill(cols, dst, dst + ow, 0.0);
-              continue;
-            }
-            int src = xo + (ch * h + iy) * w;
-            for (int ox = 0; ox < ow; ox++) {
-              int ix = ox * stride + kj - pad;
-              cols[dst + ox] = (ix >= 0 && ix < w) ? x[src + ix] : 0.0;
-            }
-          }
-        }
-      }
-    }
+    unfold(x, xo, g, cols, co, false);
   }
 
   /**
    * Adjoint of {@link #im2col}: accumulates {@code cols} back into the sample at {@code dx[xo..]}.
    */
   static void col2im(double[] cols, int co, ConvWindow g, double[] dx, int xo) {
+    unfold(dx, xo, g, cols, co, true);
+  }
+
+  /**
+   * The index map of both: {@code cols[row(ch,ki,kj) + oy·ow + ox] ~ x[(ch·h + iy)·w + ix]} with
+   * {@code iy = oy·stride + ki − pad}, {@code ix = ox·stride + kj − pad}. Forward copies (zero off
+   * the border); the adjoint adds back (off-border entries dropped). {@code adjoint} is constant
+   * over the call, so the JIT unswitches the branch out of the inner loops.
+   */
+  private static void unfold(
+      double[] x, int xo, ConvWindow g, double[] cols, int co, boolean adjoint) {
     int c = g.c(), h = g.h(), w = g.w(), k = g.k(), stride = g.stride(), pad = g.pad();
     int oh = g.oh(), ow = g.ow(), p = oh * ow;
     for (int ch = 0; ch < c; ch++) {
@@ -49,15 +39,25 @@ final class Kernels {
           int row = co + ((ch * k + ki) * k + kj) * p;
           for (int oy = 0; oy < oh; oy++) {
             int iy = oy * stride + ki - pad;
+            int col = row + oy * ow;
             if (iy < 0 || iy >= h) {
+              if (!adjoint) {
+                java.util.Arrays.fill(cols, col, col + ow, 0.0);
+              }
               continue;
             }
-            int src = row + oy * ow;
-            int dst = xo + (ch * h + iy) * w;
-            for (int ox = 0; ox < ow; ox++) {
-              int ix = ox * stride + kj - pad;
-              if (ix >= 0 && ix < w) {
-                dx[dst + ix] += cols[src + ox];
+            int img = xo + (ch * h + iy) * w;
+            if (adjoint) {
+              for (int ox = 0; ox < ow; ox++) {
+                int ix = ox * stride + kj - pad;
+                if (ix >= 0 && ix < w) {
+                  x[img + ix] += cols[col + ox];
+                }
+              }
+            } else {
+              for (int ox = 0; ox < ow; ox++) {
+                int ix = ox * stride + kj - pad;
+                cols[col + ox] = (ix >= 0 && ix < w) ? x[img + ix] : 0.0;
               }
             }
           }

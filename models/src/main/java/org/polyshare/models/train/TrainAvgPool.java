@@ -29,38 +29,22 @@ final class TrainAvgPool extends TrainLayer {
 
   @Override
   double[] forward(double[] x, int n, boolean training) {
-    int c = inShape[0], h = inShape[1], w = inShape[2], oh = outShape[1], ow = outShape[2];
-    double norm = 1.0 / (k * k);
-    double[] y = new double[n * outSize];
-    par.forRange(
-        n,
-        (lo, hi, worker) -> {
-          for (int i = lo; i < hi; i++) {
-            for (int ch = 0; ch < c; ch++) {
-              int xi = i * inSize + ch * h * w, yi = i * outSize + ch * oh * ow;
-              for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                  double s = 0;
-                  for (int a = 0; a < k; a++) {
-                    int r = xi + (oy * stride + a) * w + ox * stride;
-                    for (int b = 0; b < k; b++) {
-                      s += x[r + b];
-                    }
-                  }
-                  y[yi + oy * ow + ox] = s * norm;
-                }
-              }
-            }
-          }
-        });
-    return y;
+    return pool(x, n, false);
   }
 
   @Override
   double[] backward(double[] dy, int n) {
+    return pool(dy, n, true);
+  }
+
+  /**
+   * Forward {@code y[o] = Σ_window x / k²}, or its adjoint {@code dx[window(o)] += dy[o] / k²}; one
+   * walk over the windows serves both ({@code adjoint} is constant over the call).
+   */
+  private double[] pool(double[] in, int n, boolean adjoint) {
     int c = inShape[0], h = inShape[1], w = inShape[2], oh = outShape[1], ow = outShape[2];
     double norm = 1.0 / (k * k);
-    double[] dx = new double[n * inSize];
+    double[] out = new double[n * (adjoint ? inSize : outSize)];
     par.forRange(
         n,
         (lo, hi, worker) -> {
@@ -69,19 +53,27 @@ final class TrainAvgPool extends TrainLayer {
               int xi = i * inSize + ch * h * w, yi = i * outSize + ch * oh * ow;
               for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
-                  double g = dy[yi + oy * ow + ox] * norm;
+                  int o = yi + oy * ow + ox;
+                  double s = adjoint ? in[o] * norm : 0;
                   for (int a = 0; a < k; a++) {
                     int r = xi + (oy * stride + a) * w + ox * stride;
                     for (int b = 0; b < k; b++) {
-                      dx[r + b] += g;
+                      if (adjoint) {
+                        out[r + b] += s;
+                      } else {
+                        s += in[r + b];
+                      }
                     }
+                  }
+                  if (!adjoint) {
+                    out[o] = s * norm;
                   }
                 }
               }
             }
           }
         });
-    return dx;
+    return out;
   }
 
   @Override

@@ -169,6 +169,46 @@ class OnnxImporterTest {
     assertEquals(3, lin.outFeatures());
   }
 
+  /** Conv → OP(in…) → Flatten → Gemm, with constants k = 0.75 and zero = 0. */
+  private static Model convThen(String op, String... in) {
+    SplittableRandom r = new SplittableRandom(4);
+    GraphProto.Builder g = GraphProto.newBuilder();
+    g.addInput(value("in", 1, 4, 4));
+    g.addInitializer(OnnxTensors.floats("w", rand(r, 2 * 9, 1), 2, 1, 3, 3));
+    g.addInitializer(OnnxTensors.floats("k", new double[] {0.75}));
+    g.addInitializer(OnnxTensors.floats("zero", new double[] {0}));
+    g.addInitializer(OnnxTensors.floats("gw", rand(r, 8 * 3, 1), 8, 3));
+    g.addNode(node("Conv", "c", "in", "w"));
+    g.addNode(node(op, "c_op", in));
+    g.addNode(node("Flatten", "f", "c_op"));
+    g.addNode(node("Gemm", "out", "f", "gw"));
+    g.addOutput(value("out", 3));
+    return OnnxImporter.fromProto(ModelProto.newBuilder().setGraph(g).build(), "g");
+  }
+
+  @Test
+  void aConstantIsFoundInEitherOperandOfAddAndMul() {
+    double[] x = rand(new SplittableRandom(5), 16, 1);
+    double[] xk = PlainEvaluator.forward(convThen("Mul", "c", "k"), x);
+    for (String[] in : new String[][] {{"c", "k"}, {"k", "c"}}) {
+      Conv2d add = (Conv2d) convThen("Add", in).layers().get(0);
+      assertArrayEquals(new double[] {0.75, 0.75}, add.bias(), 1e-7, String.join(",", in));
+      assertArrayEquals(xk, PlainEvaluator.forward(convThen("Mul", in), x), 1e-12);
+    }
+    double[] plain = PlainEvaluator.forward(convThen("Add", "c", "zero"), x);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(0.75 * plain[i], xk[i], 1e-9, "Mul(k) scales the conv by k");
+    }
+    for (String op : new String[] {"Add", "Mul"}) {
+      OnnxFormatException e =
+          assertThrows(OnnxFormatException.class, () -> convThen(op, "c", "k", "k"));
+      assertTrue(e.getMessage().contains("must have 2 inputs"), e.getMessage());
+    }
+    OnnxFormatException two =
+        assertThrows(OnnxFormatException.class, () -> convThen("Mul", "c", "in"));
+    assertTrue(two.getMessage().contains("two different activations"), two.getMessage());
+  }
+
   @Test
   void unsupportedOpIsAnErrorNamingTheNodeAndTheOp() {
     ModelProto p = pytorchStyle();

@@ -156,6 +156,33 @@ class GradientCheckTest {
     check(new TrainAvgPool("pool", 2, 2), new int[] {2, 6, 4}, 18);
   }
 
+  /** The gradient check holds for any linear forward; this pins the forward to the window mean. */
+  @Test
+  void avgPoolForwardIsTheWindowMean() {
+    TrainAvgPool l = new TrainAvgPool("pool", 3, 2);
+    int c = 2, h = 7, w = 5;
+    l.bind(new int[] {c, h, w}, par);
+    double[] x = random(new SplittableRandom(19), N * l.inSize);
+    double[] y = l.forward(x.clone(), N, false);
+    int oh = 3, ow = 2;
+    assertEquals(N * c * oh * ow, y.length);
+    for (int i = 0; i < N; i++) {
+      for (int ch = 0; ch < c; ch++) {
+        for (int oy = 0; oy < oh; oy++) {
+          for (int ox = 0; ox < ow; ox++) {
+            double s = 0;
+            for (int a = 0; a < 3; a++) {
+              for (int b = 0; b < 3; b++) {
+                s += x[((i * c + ch) * h + 2 * oy + a) * w + 2 * ox + b];
+              }
+            }
+            assertEquals(s / 9, y[((i * c + ch) * oh + oy) * ow + ox], 1e-12);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void linear() {
     check(initialised(new TrainLinear("fc", 7, 5), 6), new int[] {7}, 19);

@@ -6,7 +6,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tiled GEMMs (all tile and remainder paths, offsets, leading dimensions) against naive loops.
+ * The tiled GEMMs (all tile and remainder paths, offsets, leading dimensions) against naive loops;
+ * im2col against its definition and col2im as its adjoint.
  */
 class KernelsTest {
   private static double[] random(SplittableRandom r, int n) {
@@ -53,6 +54,45 @@ class KernelsTest {
           }
         }
       }
+    }
+  }
+
+  @Test
+  void im2colMatchesItsDefinitionAndCol2imIsItsAdjoint() {
+    SplittableRandom r = new SplittableRandom(11);
+    int xo = 2, co = 3;
+    for (int[] t : new int[][] {{2, 5, 4, 3, 1, 1}, {1, 6, 7, 3, 2, 1}, {3, 4, 4, 2, 2, 0}}) {
+      int c = t[0], h = t[1], w = t[2], k = t[3], stride = t[4], pad = t[5];
+      int oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1, p = oh * ow;
+      ConvWindow g = new ConvWindow(c, h, w, k, stride, pad, oh, ow);
+      double[] x = random(r, xo + c * h * w);
+      double[] cols = random(r, co + c * k * k * p);
+      Kernels.im2col(x, xo, g, cols, co);
+      double[] y = random(r, co + c * k * k * p);
+      double[] dx = new double[xo + c * h * w];
+      Kernels.col2im(y, co, g, dx, xo);
+      double lhs = 0;
+      for (int ch = 0; ch < c; ch++) {
+        for (int ki = 0; ki < k; ki++) {
+          for (int kj = 0; kj < k; kj++) {
+            for (int oy = 0; oy < oh; oy++) {
+              for (int ox = 0; ox < ow; ox++) {
+                int iy = oy * stride + ki - pad, ix = ox * stride + kj - pad;
+                boolean in = iy >= 0 && iy < h && ix >= 0 && ix < w;
+                int q = co + ((ch * k + ki) * k + kj) * p + oy * ow + ox;
+                assertEquals(in ? x[xo + (ch * h + iy) * w + ix] : 0.0, cols[q]);
+                lhs += cols[q] * y[q];
+              }
+            }
+          }
+        }
+      }
+      // <im2col(x), y> = <x, col2im(y)>
+      double rhs = 0;
+      for (int i = 0; i < c * h * w; i++) {
+        rhs += x[xo + i] * dx[xo + i];
+      }
+      assertEquals(lhs, rhs, 1e-9);
     }
   }
 }

@@ -67,35 +67,14 @@ class BitDcfTest {
   @Test
   void aMillionRandomPointsAtTheWidthsInUse() {
     SplittableRandom rnd = new SplittableRandom(20261201L);
-    long[] edges = {0L, 1L, 2L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1, -2L, -1L};
     int batch = 1 << 16;
     long mismatches = 0;
     long checked = 0;
     for (int n : new int[] {64, 62, 16}) {
-      long mask = n == 64 ? -1L : (1L << n) - 1;
       for (int round = 0; round < (n == 64 ? 16 : 2); round++) {
         long[] alpha = new long[batch];
         long[] x = new long[batch];
-        for (int k = 0; k < batch; k++) {
-          alpha[k] = rnd.nextLong() & mask;
-          x[k] = rnd.nextLong() & mask;
-        }
-        if (round == 0) {
-          int k = 0;
-          for (long a : edges) {
-            for (long p : edges) {
-              alpha[k] = a & mask;
-              x[k++] = p & mask;
-            }
-          }
-          for (; k < 30_000; k += 3) {
-            long a = rnd.nextLong() & mask;
-            alpha[k] = alpha[k + 1] = alpha[k + 2] = a;
-            x[k] = a;
-            x[k + 1] = (a - 1) & mask;
-            x[k + 2] = (a + 1) & mask;
-          }
-        }
+        DcfTest.uniformPoints(rnd, n, round == 0, alpha, x);
         long[] flip = flips(dealerRng, batch);
         BitDcfKeys[] keys = BitDcf.generate(n, alpha, flip, dealerRng);
         long[] y0 = BitDcf.evaluate(keys[0], x, RingThreads.shared());

@@ -137,16 +137,24 @@ class DcfKeyPrivacyTest {
     for (int party = 0; party < 2; party++) {
       long[] ca = ones(ka[party], alphaA, leak);
       long[] cb = ones(kb[party], alphaB, leak);
-      double lim = limit(ca.length);
-      double t = twoSample(ca, cb);
-      double u = Math.max(uniform(ca), uniform(cb));
-      System.out.printf(
-          "n = %d, width %d, party %d: %d key bits, two-sample χ² %.0f, uniformity χ² %.0f,"
-              + " limit %.0f%n",
-          n, width, party, ca.length, t, u, lim);
-      worst = Math.max(worst, Math.max(t, u) / lim);
+      String what = String.format("n = %d, width %d, party %d", n, width, party);
+      worst = Math.max(worst, ratio(what, ca, cb));
     }
     return worst;
+  }
+
+  /**
+   * The larger of the two-sample and the uniformity statistic of the key-bit counts {@code ca} (α =
+   * A) and {@code cb} (α = B), over their limit; printed with {@code what}.
+   */
+  private static double ratio(String what, long[] ca, long[] cb) {
+    double lim = limit(ca.length);
+    double t = twoSample(ca, cb);
+    double u = Math.max(uniform(ca), uniform(cb));
+    System.out.printf(
+        "%s: %d key bits, two-sample χ² %.0f, uniformity χ² %.0f, limit %.0f%n",
+        what, ca.length, t, u, lim);
+    return Math.max(t, u) / lim;
   }
 
   /** Width 1: all ones; width 2: {@code (1, α)}, as the FSS ReLU's {@code (1, r)}. */
@@ -198,14 +206,7 @@ class DcfKeyPrivacyTest {
       BitDcfKeys pb = kb[party];
       long[] ca = ones(K, k -> bitKeyBits(pa, k), alphaA, n, leak);
       long[] cb = ones(K, k -> bitKeyBits(pb, k), alphaB, n, leak);
-      double lim = limit(ca.length);
-      double t = twoSample(ca, cb);
-      double u = Math.max(uniform(ca), uniform(cb));
-      System.out.printf(
-          "bit DCF n = %d, party %d: %d key bits, two-sample χ² %.0f, uniformity χ² %.0f,"
-              + " limit %.0f%n",
-          n, party, ca.length, t, u, lim);
-      worst = Math.max(worst, Math.max(t, u) / lim);
+      worst = Math.max(worst, ratio(String.format("bit DCF n = %d, party %d", n, party), ca, cb));
     }
     return worst;
   }

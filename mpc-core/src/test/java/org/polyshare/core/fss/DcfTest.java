@@ -32,6 +32,41 @@ class DcfTest {
   }
 
   /**
+   * Uniform n-bit thresholds and points; {@code salted}: the first entries replaced by every (edge
+   * threshold, edge point) pair, {@code x = α, α ± 1} around each edge and then around random
+   * thresholds up to entry 30 000, wrapping past 0 and 2^n − 1.
+   */
+  static void uniformPoints(SplittableRandom rnd, int n, boolean salted, long[] alpha, long[] x) {
+    long mask = n == 64 ? -1L : (1L << n) - 1;
+    for (int k = 0; k < alpha.length; k++) {
+      alpha[k] = rnd.nextLong() & mask;
+      x[k] = rnd.nextLong() & mask;
+    }
+    if (!salted) {
+      return;
+    }
+    long[] edges = {0L, 1L, 2L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1, -2L, -1L};
+    int k = 0;
+    for (long a : edges) {
+      for (long p : edges) {
+        alpha[k] = a & mask;
+        x[k++] = p & mask;
+      }
+      for (long d = -1; d <= 1; d++) {
+        alpha[k] = a & mask;
+        x[k++] = (a + d) & mask;
+      }
+    }
+    for (; k < 30_000; k += 3) {
+      long a = rnd.nextLong() & mask;
+      alpha[k] = alpha[k + 1] = alpha[k + 2] = a;
+      x[k] = a;
+      x[k + 1] = (a - 1) & mask;
+      x[k + 2] = (a + 1) & mask;
+    }
+  }
+
+  /**
    * Evaluates the 256 key pairs (one per threshold) at every 8-bit point {@code x} and hands the
    * reconstructed outputs {@code y0 + y1} and {@code x} to {@code check}.
    */
@@ -129,38 +164,12 @@ class DcfTest {
   @Test
   void randomPointsAtSixtyFourBits() {
     SplittableRandom rnd = new SplittableRandom(20261201L);
-    long[] edges = {0L, 1L, 2L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1, -2L, -1L};
     int batch = 1 << 16;
     long mismatches = 0;
     for (int round = 0; round < 16; round++) {
       long[] alpha = new long[batch];
       long[] x = new long[batch];
-      for (int k = 0; k < batch; k++) {
-        alpha[k] = rnd.nextLong();
-        x[k] = rnd.nextLong();
-      }
-      if (round == 0) {
-        // Every (edge threshold, edge point) pair, and points just around random thresholds:
-        // x = α, α ± 1 with α − 1, α + 1 wrapping past 0 and 2^64 − 1.
-        int k = 0;
-        for (long a : edges) {
-          for (long p : edges) {
-            alpha[k] = a;
-            x[k++] = p;
-          }
-          for (long d = -1; d <= 1; d++) {
-            alpha[k] = a;
-            x[k++] = a + d;
-          }
-        }
-        for (; k < 30_000; k += 3) {
-          long a = rnd.nextLong();
-          alpha[k] = alpha[k + 1] = alpha[k + 2] = a;
-          x[k] = a;
-          x[k + 1] = a - 1;
-          x[k + 2] = a + 1;
-        }
-      }
+      uniformPoints(rnd, 64, round == 0, alpha, x);
       long[] payload = dealerRng.nextLongs(batch);
       DcfKeys[] keys = Dcf.generate(64, alpha, payload, dealerRng);
       long[] y0 = Dcf.evaluate(keys[0], x);
