@@ -14,13 +14,17 @@ import org.polyshare.core.protocol.RangeListener;
  * (inside the producer's online step, where the meters count it). Party 0 is unchanged.
  *
  * <p>Order: every owner-held product's masked input travels under one tag, which party 0 reads in
- * program order. So a producer streams to the owner-held products that follow it <em>without
- * another owner-held product in between</em> and read its output alone (a ResNet block's conv1
- * after the previous Add, conv2 after conv1; not the downsample conv, which comes after conv2). The
- * first streams piece by piece, the others (consecutive readers of one tensor) whole when the last
- * piece is in. Their offline steps must have run before the producer's online step: streamed
- * offline runs them ahead ({@link #lookahead}), at both parties alike, so both draw the dealer's
- * batches in the same order.
+ * program order. So a producer streams to the run of layers right after it that are owner-held
+ * products reading its output alone (a ResNet block's conv1 after the previous Add, conv2 after
+ * conv1; not the downsample conv, which comes after conv2). The first streams piece by piece, the
+ * others (consecutive readers of one tensor) whole when the last piece is in.
+ *
+ * <p>Offline: the readers' offline steps (their masks {@code A_1}) must have run before the
+ * producer's online step. With streamed offline party 1 runs them ahead ({@link #lookahead}); party
+ * 0 keeps its schedule (each offline step just before its online step, overlapping party 1's
+ * streaming). Both still fetch the dealer's batches in plan order, and both draw the same batches:
+ * only the readers' offline steps move, ahead of the producer's online step alone, which draws
+ * nothing from the store (its opening was prepared offline).
  */
 final class HandOff {
   private static final int[] NONE = new int[0];
@@ -46,11 +50,8 @@ final class HandOff {
     List<Integer> out = new ArrayList<>();
     for (int j = producer + 1; j < layers.size(); j++) {
       SecureLayer l = layers.get(j);
-      if (!l.streamsMaskedInput()) {
-        continue; // sends nothing under the masked-input tag
-      }
-      if (!l.inputs().equals(only)) {
-        break; // its own masked input must leave first
+      if (!l.streamsMaskedInput() || !l.inputs().equals(only)) {
+        break;
       }
       out.add(j);
     }
@@ -62,7 +63,9 @@ final class HandOff {
     return readers[i];
   }
 
-  /** The last layer whose offline step must have run before layer {@code i}'s online step. */
+  /**
+   * The last layer whose offline step party 1 must have run before layer {@code i}'s online step.
+   */
   int lookahead(int i) {
     int[] r = readers[i];
     return r.length == 0 ? i : r[r.length - 1];

@@ -19,9 +19,10 @@ import org.polyshare.core.protocol.Sharing;
  * phases are measured apart, but the whole inference's material is held at once (ResNet-18's FSS
  * keys: ≈ 1.3 GB per party). Streamed: layer i's offline step runs just before its online step, in
  * the same order (the dealer sees the same requests), and its material is dropped after it, so at
- * most one layer's material is held (plus the readers of a {@link HandOff}, whose offline steps run
- * ahead of their producer's online step); the offline cost is then the sum of the layers' offline
- * steps. Both parties must use the same mode: an offline step may exchange messages between them.
+ * most one layer's material is held (at party 1 plus the readers of a {@link HandOff}, whose
+ * offline steps run ahead of their producer's online step); the offline cost is then the sum of the
+ * layers' offline steps. Both parties must use the same mode: an offline step may exchange messages
+ * between them.
  */
 final class SecureInference {
   private final Program program;
@@ -88,8 +89,8 @@ final class SecureInference {
   }
 
   /**
-   * Most layers' offline material held at once (every layer in batch mode; streamed, 1 plus the
-   * readers a {@link HandOff} runs ahead).
+   * Most layers' offline material held at once (every layer in batch mode; streamed, 1, plus at
+   * party 1 the readers a {@link HandOff} runs ahead).
    */
   int peakLiveMaterials() {
     return peakLiveMaterials;
@@ -122,7 +123,8 @@ final class SecureInference {
     List<LayerReport> reports = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) {
       SecureLayer l = layers.get(i);
-      offlineThrough(handOff.lookahead(i)); // streamed: this layer's and its hand-off readers'
+      // streamed: this layer's offline step, and at party 1 its hand-off readers' too
+      offlineThrough(client ? handOff.lookahead(i) : i);
       MeteredLayer.Inference step = steps.set(i, null);
       if (client && handOff.readers(i).length > 0) {
         List<RangeListener> masked = new ArrayList<>();
