@@ -34,6 +34,12 @@ final class AddLayer extends SecureLayer {
         List.of(), fold.shift() > 0 ? truncation(n(), fold.shift()) : List.of(), List.of(), false);
   }
 
+  /** A folded Add's truncation finishes the sum piece by piece. */
+  @Override
+  boolean handsOffOutput() {
+    return fold.shift() > 0;
+  }
+
   @Override
   Session open(Party party) {
     if (fold.shift() == 0) {
@@ -62,7 +68,7 @@ final class AddLayer extends SecureLayer {
 
           @Override
           long[] onlineLinear(Party q, long[][] in) {
-            return Truncation.finish(q, truncation, aligned(in));
+            return Truncation.finish(q, truncation, aligned(in), handOff());
           }
         };
   }

@@ -62,6 +62,17 @@ final class LinearLayer extends SecureLayer {
     }
   }
 
+  /** The truncation's opening finishes the output piece by piece. */
+  @Override
+  boolean handsOffOutput() {
+    return !fusedRelu && !raw;
+  }
+
+  @Override
+  boolean streamsMaskedInput() {
+    return true;
+  }
+
   @Override
   long reluCount() {
     return fusedRelu ? n() : 0;
@@ -99,7 +110,7 @@ final class LinearLayer extends SecureLayer {
           @Override
           long[] onlineLinear(Party q, long[][] in) {
             long[] z = super.onlineLinear(q, in);
-            return fusedRelu || raw ? z : Truncation.finish(q, truncation, z);
+            return fusedRelu || raw ? z : Truncation.finish(q, truncation, z, handOff());
           }
 
           @Override

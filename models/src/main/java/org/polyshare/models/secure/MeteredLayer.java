@@ -2,6 +2,7 @@ package org.polyshare.models.secure;
 
 import org.polyshare.core.link.LinkStats;
 import org.polyshare.core.protocol.Party;
+import org.polyshare.core.protocol.RangeListener;
 
 /**
  * A {@link SecureLayer} driven through its steps with each phase measured ({@link Meter}): setup;
@@ -72,7 +73,21 @@ final class MeteredLayer {
       this.offlineActivation = offlineActivation;
     }
 
-    /** Online on the layer's inputs (in the order of its {@code inputs()}), measured. */
+    /** See {@link SecureLayer.Inference#handOff(RangeListener)}. */
+    void handOff(RangeListener out) {
+      inner.handOff(out);
+    }
+
+    /** See {@link SecureLayer.Inference#streamInput}. */
+    RangeListener streamInput(Party q) {
+      return inner.streamInput(q);
+    }
+
+    /**
+     * Online on the layer's inputs (in the order of its {@code inputs()}), measured. Party 1's
+     * masked inputs streamed ahead ({@link HandOff}) are counted in the producer's step, where they
+     * leave.
+     */
     long[] online(Party q, long[][] in) {
       if (report != null) {
         throw new IllegalStateException("layer '" + layer.name() + "' already ran this inference");

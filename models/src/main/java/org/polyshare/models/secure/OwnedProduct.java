@@ -5,6 +5,7 @@ import org.polyshare.core.kernel.BilinearMap;
 import org.polyshare.core.kernel.MatMulShape;
 import org.polyshare.core.protocol.FixedWeightLinear;
 import org.polyshare.core.protocol.Party;
+import org.polyshare.core.protocol.RangeListener;
 import org.polyshare.core.protocol.Truncation;
 import org.polyshare.core.ring.FixedPoint;
 import org.polyshare.models.graph.Conv2d;
@@ -120,6 +121,11 @@ final class OwnedProduct {
     @Override
     long[] onlineLinear(Party q, long[][] in) {
       return product.apply(q, fw, prepared, in[0]);
+    }
+
+    @Override
+    RangeListener streamInput(Party q) {
+      return fw.streamInput(q, prepared);
     }
 
     /**

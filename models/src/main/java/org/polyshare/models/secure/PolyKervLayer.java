@@ -58,6 +58,17 @@ final class PolyKervLayer extends SecureLayer {
         List.of(product.sessionRequest()), List.of(product.inferenceRequest()), activation, true);
   }
 
+  /** The carried power is the opening's result, piece by piece. */
+  @Override
+  boolean handsOffOutput() {
+    return form == CarryPlan.Form.CARRIED;
+  }
+
+  @Override
+  boolean streamsMaskedInput() {
+    return true;
+  }
+
   @Override
   Session open(Party party) {
     FixedWeightLinear fw = product.open(party);
@@ -83,10 +94,10 @@ final class PolyKervLayer extends SecureLayer {
             if (form == CarryPlan.Form.CHAIN) {
               return chain.secure(q, Truncation.finish(q, first, z));
             }
-            long[] power = FusedPower.power(q, opening, z);
-            return form == CarryPlan.Form.FUSED && dp > 1
-                ? Truncation.truncate(q, power, (dp - 1) * f)
-                : power;
+            if (form == CarryPlan.Form.FUSED && dp > 1) {
+              return Truncation.truncate(q, FusedPower.power(q, opening, z), (dp - 1) * f);
+            }
+            return FusedPower.power(q, opening, z, handOff());
           }
         };
   }

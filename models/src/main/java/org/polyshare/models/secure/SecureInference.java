@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.polyshare.core.link.LinkStats;
 import org.polyshare.core.protocol.Party;
+import org.polyshare.core.protocol.RangeListener;
 import org.polyshare.core.protocol.Sharing;
 
 /**
@@ -18,8 +19,10 @@ import org.polyshare.core.protocol.Sharing;
  * phases are measured apart, but the whole inference's material is held at once (ResNet-18's FSS
  * keys: ≈ 1.3 GB per party). Streamed: layer i's offline step runs just before its online step, in
  * the same order (the dealer sees the same requests), and its material is dropped after it, so at
- * most one layer's material is held; the offline cost is then the sum of the layers' offline steps.
- * Both parties must use the same mode: an offline step may exchange messages between them.
+ * most one layer's material is held (at party 1 plus the readers of a {@link HandOff}, whose
+ * offline steps run ahead of their producer's online step); the offline cost is then the sum of the
+ * layers' offline steps. Both parties must use the same mode: an offline step may exchange messages
+ * between them.
  */
 final class SecureInference {
   private final Program program;
@@ -27,9 +30,11 @@ final class SecureInference {
   private final List<MeteredLayer.Session> sessions;
   private final Party party;
   private final int batch;
-  private final boolean streamed;
   private final PrefetchedCorrelations store;
   private final Party q;
+  private final HandOff handOff;
+
+  /** Each layer's offline result, taken by its online step (streamed: filled as they run). */
   private final List<MeteredLayer.Inference> steps = new ArrayList<>();
 
   /**
@@ -48,21 +53,27 @@ final class SecureInference {
       List<MeteredLayer.Session> sessions,
       Party party,
       int batch,
-      boolean streamed) {
+      boolean streamed,
+      HandOff handOff) {
     this.program = program;
+    this.handOff = handOff;
     this.layers = layers;
     this.sessions = sessions;
     this.party = party;
     this.batch = batch;
-    this.streamed = streamed;
     this.store = new PrefetchedCorrelations(party.id());
     this.q =
         new Party(party.id(), party.link(), store, party.fixedPoint(), party.truncationMode())
             .withMaterialStore(party.materialStore());
     if (!streamed) {
-      for (int i = 0; i < layers.size(); i++) {
-        steps.add(offline(i));
-      }
+      offlineThrough(layers.size() - 1);
+    }
+  }
+
+  /** Runs the offline steps not yet run, through layer {@code last}, in plan order. */
+  private void offlineThrough(int last) {
+    while (steps.size() <= last) {
+      steps.add(offline(steps.size()));
     }
   }
 
@@ -77,7 +88,10 @@ final class SecureInference {
     return step;
   }
 
-  /** Most layers' offline material held at once (1 when streamed, every layer in batch mode). */
+  /**
+   * Most layers' offline material held at once (every layer in batch mode; streamed, 1, plus at
+   * party 1 the readers a {@link HandOff} runs ahead).
+   */
   int peakLiveMaterials() {
     return peakLiveMaterials;
   }
@@ -109,7 +123,16 @@ final class SecureInference {
     List<LayerReport> reports = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) {
       SecureLayer l = layers.get(i);
-      MeteredLayer.Inference step = streamed ? offline(i) : steps.set(i, null);
+      // streamed: this layer's offline step, and at party 1 its hand-off readers' too
+      offlineThrough(client ? handOff.lookahead(i) : i);
+      MeteredLayer.Inference step = steps.set(i, null);
+      if (client && handOff.readers(i).length > 0) {
+        List<RangeListener> masked = new ArrayList<>();
+        for (int j : handOff.readers(i)) {
+          masked.add(steps.get(j).streamInput(q));
+        }
+        step.handOff(HandOff.fanOut(masked));
+      }
       out = step.online(q, acts.inputs(l));
       liveMaterials--; // the step dropped its material; no reference to it is left here
       acts.put(l, out);

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.polyshare.core.correlation.CorrelationRequest;
 import org.polyshare.core.protocol.Party;
+import org.polyshare.core.protocol.RangeListener;
 import org.polyshare.core.protocol.Truncation;
 import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.core.ring.FixedPoint;
@@ -140,6 +141,22 @@ abstract class SecureLayer {
     return activationPart;
   }
 
+  /**
+   * Whether party 1's share of the output can be handed over range by range during the online step
+   * ({@link Inference#handOff}): the output is what an opening's pieces finish, one by one.
+   */
+  boolean handsOffOutput() {
+    return false;
+  }
+
+  /**
+   * Whether party 1's online step is only its masked input, one message under the fixed-weight tag
+   * (an owner-held product), which can leave ahead ({@link Inference#streamInput}).
+   */
+  boolean streamsMaskedInput() {
+    return false;
+  }
+
   /** Garbled-circuit ReLUs per inference. */
   long reluCount() {
     return 0;
@@ -199,6 +216,33 @@ abstract class SecureLayer {
     }
 
     void offlineLinear(Party q) {}
+
+    private RangeListener handOff = RangeListener.NONE;
+
+    /**
+     * Party 1, before the online step of a layer that {@linkplain #handsOffOutput hands off}: the
+     * online step tells {@link #handOff()} each range of its output share as it is final ({@link
+     * HandOff}).
+     */
+    final void handOff(RangeListener out) {
+      handOff = out;
+    }
+
+    /**
+     * Where the online step tells its output's final ranges: {@link RangeListener#NONE} unless set.
+     */
+    final RangeListener handOff() {
+      return handOff;
+    }
+
+    /**
+     * Party 1, after the offline steps and before the producer of this layer's input runs online:
+     * starts the layer's masked input, fed range by range as its input is made; the online step
+     * then sends nothing. Only for layers that {@linkplain #streamsMaskedInput stream it}.
+     */
+    RangeListener streamInput(Party q) {
+      throw new IllegalStateException("this layer does not stream its masked input");
+    }
 
     void offlineActivation(Party q) {}
 

@@ -33,6 +33,7 @@ public final class SecureModel {
   private final int batch;
   private final SecureOptions options;
   private final CarryPlan carry;
+  private final HandOff handOff;
 
   private SecureModel(Program program, int batch, SecureOptions options) {
     this.program = program;
@@ -48,6 +49,7 @@ public final class SecureModel {
             options.fusedPolyKerv(),
             carry);
     this.layers = SecureLayers.of(program, low, options.relu());
+    this.handOff = HandOff.of(layers, options.handOff());
   }
 
   public static SecureModel compile(Model model, int batch) {
@@ -82,6 +84,11 @@ public final class SecureModel {
   /** How each PolyKerv is lowered (carried, fused or chain) and why. */
   public CarryPlan carryPlan() {
     return carry;
+  }
+
+  /** Where party 1 streams the next layers' masked inputs as an opening arrives. */
+  HandOff handOff() {
+    return handOff;
   }
 
   /** Session part of the plan: one weight mask per linear layer. */

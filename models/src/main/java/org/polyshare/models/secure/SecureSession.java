@@ -50,7 +50,13 @@ public final class SecureSession {
     }
     pending =
         new SecureInference(
-            model.program(), model.layers(), sessions, party, model.batch(), streamed);
+            model.program(),
+            model.layers(),
+            sessions,
+            party,
+            model.batch(),
+            streamed,
+            model.handOff());
   }
 
   /**

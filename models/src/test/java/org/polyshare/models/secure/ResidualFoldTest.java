@@ -17,7 +17,7 @@ import org.polyshare.models.zoo.Zoo;
  * openings it says.
  */
 class ResidualFoldTest {
-  private static Model arch() {
+  static Model arch() {
     Model.Builder b = Model.builder("two-blocks", 2, 8, 8);
     b.polyKerv("stem", 4, 3, 1, 1, 0.5, 2);
     b.polyKerv("b_conv1", "stem", 4, 3, 1, 1, 0.25, 2).conv("b_conv2", 4, 3, 1, 1);
@@ -28,7 +28,7 @@ class ResidualFoldTest {
     return b.build();
   }
 
-  private static Model weighted(Model arch) {
+  static Model weighted(Model arch) {
     return Calibrator.calibrate(Zoo.randomize(arch, 11), Zoo.sampleInputs(arch, 32, 12));
   }
 

@@ -7,7 +7,10 @@ import java.util.function.Supplier;
  * run of ordinary {@code long[]} messages (pieces) under one tag whose lengths add up to n (at
  * least one piece, so n = 0 is one empty piece); per-tag order keeps them together. The link counts
  * the whole run as ONE message of {@code 8n} bytes in its {@link LinkStats}, on both ends, so byte,
- * message and round counts are those of the unchunked send.
+ * message and round counts are those of the unchunked send. The receiving end counts it when its
+ * FIRST piece arrives ({@link #countedOnFirst}): a receiver that sends while later pieces are still
+ * on the wire (the next layer's masked input, streamed as this opening's pieces are used) starts a
+ * new round, as it would after a whole receive.
  *
  * <p>The piece size is the link's {@link PartyLink#chunkLongs()}: the system property {@value
  * #PROPERTY} (bytes; 0 turns chunking off: one piece per message, the receiver computes after the
@@ -93,9 +96,25 @@ public final class Chunks {
   }
 
   /**
+   * {@code listener} behind a count of one received message of {@code 8·length} bytes in {@code
+   * stats}, made when the first piece arrives and before the listener sees it (see the class
+   * comment).
+   */
+  public static ChunkListener countedOnFirst(LinkStats stats, int length, ChunkListener listener) {
+    boolean[] counted = {false};
+    return (piece, at) -> {
+      if (!counted[0]) {
+        counted[0] = true;
+        stats.onReceive(8L * length);
+      }
+      listener.piece(piece, at);
+    };
+  }
+
+  /**
    * Takes pieces from {@code next} (each a blocking receive with the link's timeout) until {@code
-   * length} elements have arrived, handing each to {@code listener}; then counts one message in
-   * {@code stats}.
+   * length} elements have arrived, handing each to {@code listener}; counts one message in {@code
+   * stats} at the first piece ({@link #countedOnFirst}).
    *
    * @throws LinkException a piece runs past {@code length}: the two ends' protocols diverge
    */
@@ -106,6 +125,7 @@ public final class Chunks {
       Supplier<long[]> next,
       ChunkListener listener,
       String peerName) {
+    ChunkListener counted = countedOnFirst(stats, length, listener);
     int at = 0;
     do {
       long[] piece = next.get();
@@ -123,9 +143,8 @@ public final class Chunks {
                 + at
                 + " (the parties' op sequences diverge)");
       }
-      listener.piece(piece, at);
+      counted.piece(piece, at);
       at += piece.length;
     } while (at < length);
-    stats.onReceive(8L * length);
   }
 }

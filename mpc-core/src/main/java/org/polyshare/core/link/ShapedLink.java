@@ -162,8 +162,7 @@ public final class ShapedLink extends ForwardingPartyLink {
 
   @Override
   public void receiveLongs(int tag, int length, ChunkListener listener) {
-    delegate.receiveLongs(tag, length, listener);
-    stats.onReceive(8L * length);
+    delegate.receiveLongs(tag, length, Chunks.countedOnFirst(stats, length, listener));
   }
 
   /** Counted at this end when sent and when received (see the class comment). */

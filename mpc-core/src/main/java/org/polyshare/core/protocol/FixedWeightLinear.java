@@ -6,6 +6,7 @@ import org.polyshare.core.kernel.BilinearMap;
 import org.polyshare.core.kernel.BlockedProduct;
 import org.polyshare.core.kernel.Conv2dShape;
 import org.polyshare.core.kernel.MatMulShape;
+import org.polyshare.core.link.ChunkSink;
 
 /**
  * A layer {@code X ⊗ W} (conv or dense: a {@link BilinearMap} with the weights on the right) whose
@@ -44,6 +45,7 @@ public final class FixedWeightLinear {
     private final long[] a;
     private final long[] d;
     private boolean used;
+    private MaskedInput streamed;
 
     private Prepared(long[] a, long[] d) {
       this.a = a;
@@ -168,6 +170,87 @@ public final class FixedWeightLinear {
     return ownerHeld && !p.isFirst() ? prep.d.clone() : null;
   }
 
+  /**
+   * Party 1 in the owner-held layout, before this layer's online step: starts its one message, the
+   * masked input {@code X_1 − A_1}, to be fed range by range while {@code X_1} is still being made
+   * (the producing layer's opening is arriving). {@link #applyRaw} then sends nothing and returns
+   * the known share. The bytes and the message are those {@link #applyRaw} would send; the message
+   * opens at the first range, so it counts where it leaves.
+   */
+  public MaskedInput streamInput(Party p, Prepared prep) {
+    if (!ownerHeld || p.isFirst()) {
+      throw new IllegalStateException("only party 1 of an owner-held layer streams its input");
+    }
+    if (prep.used || prep.streamed != null) {
+      throw new IllegalStateException("this layer's masked input already left");
+    }
+    prep.streamed = new MaskedInput(p, prep.a);
+    return prep.streamed;
+  }
+
+  /**
+   * Party 1's masked input {@code E_1 = X_1 − A_1} leaving as {@code X_1} is made: each range of
+   * {@code X_1} becomes pieces (at most the link's chunk) of one chunked message under {@link
+   * Tags#FIXED_WEIGHT_ONLINE}, in element order, as party 0's {@link BlockedProduct} consumes it.
+   */
+  public static final class MaskedInput implements RangeListener {
+    private final Party p;
+    private final long[] a;
+    private final long[] piece;
+    private ChunkSink sink;
+    private long[] source;
+    private int sent;
+
+    private MaskedInput(Party p, long[] a) {
+      this.p = p;
+      this.a = a;
+      this.piece = new long[Math.min(a.length, Math.max(1, p.link().chunkLongs()))];
+    }
+
+    @Override
+    public void ready(long[] x, int from, int to) {
+      if (source == null) {
+        source = x;
+        sink = p.link().openChunked(Tags.FIXED_WEIGHT_ONLINE, a.length);
+      }
+      if (x != source || from != sent || to > a.length || x.length != a.length) {
+        throw new IllegalStateException(
+            "masked input fed out of order: elements ["
+                + from
+                + ", "
+                + to
+                + ") of a "
+                + x.length
+                + "-element input after "
+                + sent
+                + " of "
+                + a.length);
+      }
+      if (a.length == 0) {
+        sink.put(piece, 0, 0);
+        return;
+      }
+      for (int i = from; i < to; ) {
+        int len = Math.min(piece.length, to - i);
+        for (int k = 0; k < len; k++) {
+          piece[k] = x[i + k] - a[i + k];
+        }
+        sink.put(piece, 0, len);
+        i += len;
+      }
+      sent = to;
+    }
+
+    /** The input it was fed, once all of it left. */
+    private long[] complete() {
+      if (source == null || sent != a.length) {
+        throw new IllegalStateException(
+            "the streamed masked input is incomplete: " + sent + " of " + a.length + " elements");
+      }
+      return source;
+    }
+  }
+
   /** Online: shares of {@code X ⊗ W} with {@code 2f} fractional bits. One round, one product. */
   public long[] applyRaw(Party p, Prepared prep, long[] x) {
     Beaver.checkLen(x, inputNumel(), "layer input");
@@ -183,7 +266,11 @@ public final class FixedWeightLinear {
       return z;
     }
     if (!p.isFirst()) {
-      p.link().sendChunked(Tags.FIXED_WEIGHT_ONLINE, Arithmetic.sub(x, prep.a));
+      if (prep.streamed == null) {
+        p.link().sendChunked(Tags.FIXED_WEIGHT_ONLINE, Arithmetic.sub(x, prep.a));
+      } else if (prep.streamed.complete() != x) {
+        throw new IllegalStateException("the streamed masked input was made from another tensor");
+      }
       return prep.d.clone();
     }
     return ownerOnline(p, prep, x);

@@ -152,13 +152,24 @@ public final class FusedPower {
    * sent early). Either way the receiver computes on each piece as it arrives (DEALER).
    */
   public static long[] power(Party p, Prepared prep, long[] z) {
+    return power(p, prep, z, RangeListener.NONE);
+  }
+
+  /**
+   * {@link #power(Party, Prepared, long[])}, telling {@code ready} each range of the result as it
+   * is final: piece by piece as the opening arrives (DEALER), or once when it is whole (EXACT's DCF
+   * runs over the batch, or nothing is received).
+   */
+  public static long[] power(Party p, Prepared prep, long[] z, RangeListener ready) {
     if (prep.used) {
       throw new IllegalStateException("a prepared fused power is single-use; prepare another one");
     }
     prep.used = true;
     if (prep.tuples == null) {
       Beaver.checkLen(z, 0, "fused power input");
-      return new long[0];
+      long[] none = new long[0];
+      ready.ready(none, 0, 0);
+      return none;
     }
     FusedPowerTuples t = prep.tuples;
     int n = t.size();
@@ -197,6 +208,7 @@ public final class FusedPower {
                 }
                 if (!exact) {
                   terms.power(c, null, out, at, at + piece.length);
+                  ready.ready(out, at, at + piece.length);
                 }
               });
     } else {
@@ -206,6 +218,7 @@ public final class FusedPower {
       }
       if (!exact) {
         terms.power(c, null, out, 0, n);
+        ready.ready(out, 0, n);
       }
     }
     if (exact) {
@@ -215,6 +228,7 @@ public final class FusedPower {
         low[i] = c[i] & lowMask;
       }
       terms.power(c, Dcf.evaluate(t.borrow(), low), out, 0, n);
+      ready.ready(out, 0, n);
     }
     return out;
   }

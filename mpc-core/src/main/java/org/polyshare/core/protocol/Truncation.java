@@ -228,84 +228,119 @@ public final class Truncation {
    * x} must then be the share it passed there).
    */
   public static long[] finish(Party p, Prepared t, long[] x) {
+    return finish(p, t, x, RangeListener.NONE);
+  }
+
+  /**
+   * {@link #finish(Party, Prepared, long[])}, telling {@code ready} each range of the result as it
+   * is final. Each half of the opening travels as a chunked message and its receiver finishes each
+   * piece as it arrives (DEALER; EXACT's DCF runs over the whole batch); a party that receives
+   * nothing (party 0 after {@link #openEarly}, LOCAL) tells its result once, whole.
+   */
+  public static long[] finish(Party p, Prepared t, long[] x, RangeListener ready) {
     Beaver.checkLen(x, t.n, "truncation input");
     if (t.used) {
       throw new IllegalStateException("a prepared truncation is single-use; prepare another one");
     }
     t.used = true;
+    long[] out;
     if (t.n == 0) {
-      return new long[0];
-    }
-    if (!t.opens()) {
-      return local(p, x, t.bits);
-    }
-    long[] c = t.early == null ? open(p, x, t.r) : openHalf(p, x, t.r, t.early, Tags.TRUNCATE);
-    long[] out = shiftWithWrap(p.isFirst(), c, t.rShifted, t.msb, t.bits);
-    if (t.exact != null) {
-      long[] low = new long[t.n];
-      long lowMask = (1L << t.bits) - 1;
-      for (int i = 0; i < t.n; i++) {
-        low[i] = c[i] & lowMask;
+      out = new long[0];
+    } else if (!t.opens()) {
+      out = local(p, x, t.bits);
+    } else if (t.early != null && !p.isFirst()) {
+      return receiveOpening(p, t, t.early.clone(), ready);
+    } else {
+      long[] mine = sendMasked(p, x, t.r);
+      if (t.early == null) {
+        return receiveOpening(p, t, mine, ready);
       }
-      long[] borrow = Dcf.evaluate(t.exact.borrow(), low);
       for (int i = 0; i < t.n; i++) {
-        out[i] -= borrow[i];
+        mine[i] += t.early[i]; // c: party 0's half and party 1's early one
       }
+      out = new long[t.n];
+      shiftWithWrap(true, mine, t, out, 0, t.n);
+      subtractBorrow(t, mine, out);
     }
+    ready.ready(out, 0, out.length);
     return out;
   }
 
-  /** Opens {@code c = x + 2^62 + r} (party 0 adds the constant): the one round of both modes. */
-  private static long[] open(Party p, long[] x, long[] r) {
+  /** EXACT: subtracts the borrow's shares, from the DCF at the opened {@code c}'s low bits. */
+  private static void subtractBorrow(Prepared t, long[] c, long[] out) {
+    if (t.exact == null) {
+      return;
+    }
+    long[] low = new long[t.n];
+    long lowMask = (1L << t.bits) - 1;
+    for (int i = 0; i < t.n; i++) {
+      low[i] = c[i] & lowMask;
+    }
+    long[] borrow = Dcf.evaluate(t.exact.borrow(), low);
+    for (int i = 0; i < t.n; i++) {
+      out[i] -= borrow[i];
+    }
+  }
+
+  /**
+   * Sends this party's half of the opening, {@code x + 2^62 + r} (party 0 adds the constant), as a
+   * chunked message, so the peer finishes it piece by piece; returns it.
+   */
+  private static long[] sendMasked(Party p, long[] x, long[] r) {
     int n = x.length;
     long offset = p.isFirst() ? 1L << 62 : 0L;
     long[] masked = new long[n];
     for (int i = 0; i < n; i++) {
       masked[i] = x[i] + offset + r[i];
     }
-    long[] other = Sharing.exchange(p, Tags.TRUNCATE, masked);
-    long[] c = new long[n]; // not in place: the link may still hold the sent array
-    for (int i = 0; i < n; i++) {
-      c[i] = masked[i] + other[i];
-    }
-    return c;
+    p.link().sendChunked(Tags.TRUNCATE, masked);
+    return masked;
   }
 
   /**
-   * The same {@code c} when party 1's half {@code early} went ahead: party 0 sends its half and
-   * adds the early one; party 1 receives party 0's half and adds it to its own.
+   * Completes {@code c} (holding this party's half, or party 1's early one) with the peer's half,
+   * piece by piece as it arrives, finishing each piece and telling it to {@code ready} at once
+   * (DEALER; EXACT after the DCF over the whole batch).
    */
-  private static long[] openHalf(Party p, long[] x, long[] r, long[] early, int tag) {
-    int n = x.length;
-    long[] c = new long[n];
-    if (p.isFirst()) {
-      long[] masked = new long[n];
-      for (int i = 0; i < n; i++) {
-        masked[i] = x[i] + (1L << 62) + r[i];
-      }
-      p.link().send(tag, masked);
-      for (int i = 0; i < n; i++) {
-        c[i] = masked[i] + early[i];
-      }
-    } else {
-      long[] other = Sharing.receive(p, tag, n);
-      for (int i = 0; i < n; i++) {
-        c[i] = early[i] + other[i];
-      }
+  private static long[] receiveOpening(Party p, Prepared t, long[] c, RangeListener ready) {
+    int n = t.n;
+    boolean first = p.isFirst();
+    long[] out = new long[n];
+    boolean whole = t.exact != null;
+    p.link()
+        .receiveLongs(
+            Tags.TRUNCATE,
+            n,
+            (piece, at) -> {
+              for (int i = 0; i < piece.length; i++) {
+                c[at + i] += piece[i];
+              }
+              if (!whole) {
+                shiftWithWrap(first, c, t, out, at, at + piece.length);
+                ready.ready(out, at, at + piece.length);
+              }
+            });
+    if (whole) {
+      shiftWithWrap(first, c, t, out, 0, n);
+      subtractBorrow(t, c, out);
+      ready.ready(out, 0, n);
     }
-    return c;
+    return out;
   }
 
   /**
-   * This party's share of {@code (c >>> f) − (r >>> f) + wrap·2^(64−f) − 2^(62−f)} from the opened
-   * {@code c} and its shares of {@code r >>> f} and {@code msb(r)}: {@code ⌊x / 2^f⌋} up to the
-   * borrow β, which the exact mode then subtracts.
+   * {@code out[i0, i1)}: this party's share of {@code (c >>> f) − (r >>> f) + wrap·2^(64−f) −
+   * 2^(62−f)} from the opened {@code c} and its shares of {@code r >>> f} and {@code msb(r)}:
+   * {@code ⌊x / 2^f⌋} up to the borrow β, which the exact mode then subtracts.
    */
-  private static long[] shiftWithWrap(boolean first, long[] c, long[] rs, long[] msb, int bits) {
-    long[] out = new long[c.length];
+  private static void shiftWithWrap(
+      boolean first, long[] c, Prepared t, long[] out, int i0, int i1) {
+    long[] rs = t.rShifted;
+    long[] msb = t.msb;
+    int bits = t.bits;
     int up = 64 - bits;
     long unshift = 1L << (62 - bits);
-    for (int i = 0; i < c.length; i++) {
+    for (int i = i0; i < i1; i++) {
       long ci = c[i];
       // (1 − msb(c)) as a 0/-1 mask selects the wrap term without a branch.
       long noTopBit = (ci >> 63) ^ -1L;
@@ -315,7 +350,6 @@ public final class Truncation {
       }
       out[i] = z;
     }
-    return out;
   }
 
   /** SecureML local truncation; see the class comment. No communication. */

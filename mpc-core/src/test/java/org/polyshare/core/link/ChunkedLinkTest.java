@@ -112,4 +112,41 @@ class ChunkedLinkTest {
     assertEquals(1, raw[0].stats().messagesSent());
     a.close();
   }
+
+  /**
+   * A chunked receive counts at its first piece, so an answer sent while later pieces are still on
+   * the wire (a streamed hand-off) is a new round, as an answer after the whole receive is:
+   * in-memory and shaped, the receiver's rounds are 2 (send, then answer) and its bytes those of
+   * the messages.
+   */
+  @Test
+  void anAnswerSentInsideTheReceiveIsANewRound() {
+    for (NetworkProfile net :
+        new NetworkProfile[] {
+          NetworkProfile.LOOPBACK, new NetworkProfile("slow", 10_000_000L, Duration.ofMillis(2))
+        }) {
+      InMemoryLink[] raw = InMemoryLink.pair(Duration.ofSeconds(10));
+      PartyLink a = new PieceSizedLink(ShapedLink.wrap(raw[0], net), 100);
+      PartyLink b = new PieceSizedLink(ShapedLink.wrap(raw[1], net), 100);
+      b.send(1, new long[] {1});
+      a.receiveLongs(1);
+      a.sendChunked(2, new long[1000]);
+      ChunkSink[] answer = new ChunkSink[1];
+      b.receiveLongs(
+          2,
+          1000,
+          (piece, at) -> {
+            if (answer[0] == null) {
+              answer[0] = b.openChunked(3, 1000);
+            }
+            answer[0].put(piece, 0, piece.length);
+          });
+      long[] back = new long[1000];
+      a.receiveLongs(3, 1000, (piece, at) -> System.arraycopy(piece, 0, back, at, piece.length));
+      assertEquals(new LinkStats.Snapshot(8008, 8000, 2, 1, 2), b.stats().snapshot(), net.name());
+      assertEquals(new LinkStats.Snapshot(8000, 8008, 1, 2, 1), a.stats().snapshot(), net.name());
+      a.close();
+      b.close();
+    }
+  }
 }
