@@ -46,13 +46,6 @@ interface LongLanes {
   /** {@code out[i] += left[i] · right[i]} for {@code i < n}. */
   void multiplyAdd(long[] left, long[] right, long[] out, int n);
 
-  /**
-   * The local sum of the fused truncate-and-power in DEALER mode, for elements {@code [i0, i1)}:
-   * see {@link FusedPowerKernel#power} for the arguments and the formula.
-   */
-  void fusedPower(
-      long[] c, long[] dep, int n, int f, int d, boolean first, long[] out, int i0, int i1);
-
   /** The implementation as a user reads it, e.g. {@code vector (8 long lanes)}. */
   String describe();
 }

@@ -92,39 +92,6 @@ final class ScalarLanes implements LongLanes {
   }
 
   @Override
-  public void fusedPower(
-      long[] c, long[] dep, int n, int f, int d, boolean first, long[] out, int i0, int i1) {
-    int kShift = 64 - f; // K·x = x << (64 − f), also at f = 0 where Java's shift wraps like K
-    long unshift = 1L << (62 - f);
-    long lead = first ? -1L : 0L; // party 0 alone holds v^0 = 1
-    if (d == 2) {
-      int b2 = 2 * n;
-      int b3 = 3 * n;
-      for (int i = i0; i < i1; i++) {
-        long ci = c[i];
-        long sel = ~(ci >> 63); // all ones iff msb(c) = 0
-        long a = (ci >>> f) - unshift;
-        long v1 = dep[i] - (sel & (dep[n + i] << kShift));
-        long v2 = dep[b2 + i] + (sel & dep[b3 + i]);
-        out[i] = ((lead & a) - (v1 << 1)) * a + v2; // first·a² − 2a·v1 + v2
-      }
-      return;
-    }
-    long[] coef = FusedPowerKernel.COEFFICIENTS[d];
-    for (int i = i0; i < i1; i++) {
-      long ci = c[i];
-      long sel = ~(ci >> 63);
-      long a = (ci >>> f) - unshift;
-      long acc = (lead & a) + coef[1] * (dep[i] - (sel & (dep[n + i] << kShift)));
-      for (int j = 2; j <= d; j++) {
-        long vj = dep[j * n + i] + (sel & dep[(d + j - 1) * n + i]);
-        acc = acc * a + coef[j] * vj;
-      }
-      out[i] = acc;
-    }
-  }
-
-  @Override
   public String describe() {
     return "scalar";
   }

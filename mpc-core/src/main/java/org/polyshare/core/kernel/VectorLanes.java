@@ -1,7 +1,6 @@
 package org.polyshare.core.kernel;
 
 import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -164,59 +163,6 @@ final class VectorLanes implements LongLanes {
     }
     for (; i < n; i++) {
       out[i] += left[i] * right[i];
-    }
-  }
-
-  /**
-   * As {@link ScalarLanes#fusedPower}, {@link #lanes()} elements per step; the selector is the sign
-   * of c spread by an arithmetic shift and applied as {@code x & ~sign} (AND_NOT), so no mask
-   * registers are needed.
-   */
-  @Override
-  public void fusedPower(
-      long[] c, long[] dep, int n, int f, int d, boolean first, long[] out, int i0, int i1) {
-    int kShift = 64 - f;
-    LongVector unshift = LongVector.broadcast(S, 1L << (62 - f));
-    LongVector lead = LongVector.broadcast(S, first ? -1L : 0L);
-    int bound = i0 + S.loopBound(i1 - i0);
-    int i = i0;
-    if (d == 2) {
-      int b2 = 2 * n;
-      int b3 = 3 * n;
-      for (; i < bound; i += S.length()) {
-        LongVector ci = LongVector.fromArray(S, c, i);
-        LongVector sign = ci.lanewise(VectorOperators.ASHR, 63);
-        LongVector a = ci.lanewise(VectorOperators.LSHR, f).sub(unshift);
-        LongVector km = LongVector.fromArray(S, dep, n + i).lanewise(VectorOperators.LSHL, kShift);
-        LongVector v1 =
-            LongVector.fromArray(S, dep, i).sub(km.lanewise(VectorOperators.AND_NOT, sign));
-        LongVector g2 =
-            LongVector.fromArray(S, dep, b3 + i).lanewise(VectorOperators.AND_NOT, sign);
-        LongVector v2 = LongVector.fromArray(S, dep, b2 + i).add(g2);
-        lead.and(a).sub(v1.add(v1)).mul(a).add(v2).intoArray(out, i);
-      }
-    } else {
-      long[] coef = FusedPowerKernel.COEFFICIENTS[d];
-      for (; i < bound; i += S.length()) {
-        LongVector ci = LongVector.fromArray(S, c, i);
-        LongVector sign = ci.lanewise(VectorOperators.ASHR, 63);
-        LongVector a = ci.lanewise(VectorOperators.LSHR, f).sub(unshift);
-        LongVector km = LongVector.fromArray(S, dep, n + i).lanewise(VectorOperators.LSHL, kShift);
-        LongVector v1 =
-            LongVector.fromArray(S, dep, i).sub(km.lanewise(VectorOperators.AND_NOT, sign));
-        LongVector acc = lead.and(a).add(v1.mul(coef[1]));
-        for (int j = 2; j <= d; j++) {
-          LongVector gj =
-              LongVector.fromArray(S, dep, (d + j - 1) * n + i)
-                  .lanewise(VectorOperators.AND_NOT, sign);
-          LongVector vj = LongVector.fromArray(S, dep, j * n + i).add(gj);
-          acc = acc.mul(a).add(vj.mul(coef[j]));
-        }
-        acc.intoArray(out, i);
-      }
-    }
-    if (i < i1) {
-      ScalarLanes.INSTANCE.fusedPower(c, dep, n, f, d, first, out, i, i1);
     }
   }
 
