@@ -214,10 +214,7 @@ public final class Truncation {
       return Sharing.receive(p, Tags.EARLY_HALF, r.length);
     }
     Beaver.checkLen(share, r.length, "party 1's early share");
-    long[] masked = new long[r.length];
-    for (int i = 0; i < masked.length; i++) {
-      masked[i] = share[i] + r[i];
-    }
+    long[] masked = masked(p, share, r);
     p.link().send(Tags.EARLY_HALF, masked);
     return masked;
   }
@@ -239,13 +236,27 @@ public final class Truncation {
     if (!t.opens()) {
       return local(p, x, t.bits);
     }
-    long[] c = t.early == null ? open(p, x, t.r) : openHalf(p, x, t.r, t.early, Tags.TRUNCATE);
-    long[] out = shiftWithWrap(p.isFirst(), c, t.rShifted, t.msb, t.bits);
+    // The opened c = mine + other (c = y + r; party 1's half went early if t.early is set) is
+    // never stored: the shift reads both halves, one pass and one array fewer.
+    long[] mine;
+    long[] other;
+    if (t.early == null) {
+      mine = masked(p, x, t.r);
+      other = Sharing.exchange(p, Tags.TRUNCATE, mine);
+    } else if (p.isFirst()) {
+      mine = masked(p, x, t.r);
+      p.link().send(Tags.TRUNCATE, mine); // only read below: the link may still hold it
+      other = t.early;
+    } else {
+      mine = t.early;
+      other = Sharing.receive(p, Tags.TRUNCATE, t.n);
+    }
+    long[] out = shiftWithWrap(p.isFirst(), mine, other, t.rShifted, t.msb, t.bits);
     if (t.exact != null) {
       long[] low = new long[t.n];
       long lowMask = (1L << t.bits) - 1;
       for (int i = 0; i < t.n; i++) {
-        low[i] = c[i] & lowMask;
+        low[i] = (mine[i] + other[i]) & lowMask;
       }
       long[] borrow = Dcf.evaluate(t.exact.borrow(), low);
       for (int i = 0; i < t.n; i++) {
@@ -255,58 +266,28 @@ public final class Truncation {
     return out;
   }
 
-  /** Opens {@code c = x + 2^62 + r} (party 0 adds the constant): the one round of both modes. */
-  private static long[] open(Party p, long[] x, long[] r) {
-    int n = x.length;
+  /** This party's half of the opening: {@code x + 2^62 + r} for party 0, {@code x + r} for 1. */
+  private static long[] masked(Party p, long[] x, long[] r) {
     long offset = p.isFirst() ? 1L << 62 : 0L;
-    long[] masked = new long[n];
-    for (int i = 0; i < n; i++) {
+    long[] masked = new long[x.length];
+    for (int i = 0; i < masked.length; i++) {
       masked[i] = x[i] + offset + r[i];
     }
-    long[] other = Sharing.exchange(p, Tags.TRUNCATE, masked);
-    long[] c = new long[n]; // not in place: the link may still hold the sent array
-    for (int i = 0; i < n; i++) {
-      c[i] = masked[i] + other[i];
-    }
-    return c;
+    return masked;
   }
 
   /**
-   * The same {@code c} when party 1's half {@code early} went ahead: party 0 sends its half and
-   * adds the early one; party 1 receives party 0's half and adds it to its own.
+   * This party's share of {@code (c >>> f) − (r >>> f) + wrap·2^(64−f) − 2^(62−f)} from the two
+   * halves of the opened {@code c = mine + other} and its shares of {@code r >>> f} and {@code
+   * msb(r)}: {@code ⌊x / 2^f⌋} up to the borrow β, which the exact mode then subtracts.
    */
-  private static long[] openHalf(Party p, long[] x, long[] r, long[] early, int tag) {
-    int n = x.length;
-    long[] c = new long[n];
-    if (p.isFirst()) {
-      long[] masked = new long[n];
-      for (int i = 0; i < n; i++) {
-        masked[i] = x[i] + (1L << 62) + r[i];
-      }
-      p.link().send(tag, masked);
-      for (int i = 0; i < n; i++) {
-        c[i] = masked[i] + early[i];
-      }
-    } else {
-      long[] other = Sharing.receive(p, tag, n);
-      for (int i = 0; i < n; i++) {
-        c[i] = early[i] + other[i];
-      }
-    }
-    return c;
-  }
-
-  /**
-   * This party's share of {@code (c >>> f) − (r >>> f) + wrap·2^(64−f) − 2^(62−f)} from the opened
-   * {@code c} and its shares of {@code r >>> f} and {@code msb(r)}: {@code ⌊x / 2^f⌋} up to the
-   * borrow β, which the exact mode then subtracts.
-   */
-  private static long[] shiftWithWrap(boolean first, long[] c, long[] rs, long[] msb, int bits) {
-    long[] out = new long[c.length];
+  private static long[] shiftWithWrap(
+      boolean first, long[] mine, long[] other, long[] rs, long[] msb, int bits) {
+    long[] out = new long[mine.length];
     int up = 64 - bits;
     long unshift = 1L << (62 - bits);
-    for (int i = 0; i < c.length; i++) {
-      long ci = c[i];
+    for (int i = 0; i < out.length; i++) {
+      long ci = mine[i] + other[i];
       // (1 − msb(c)) as a 0/-1 mask selects the wrap term without a branch.
       long noTopBit = (ci >> 63) ^ -1L;
       long z = (msb[i] << up & noTopBit) - rs[i];
