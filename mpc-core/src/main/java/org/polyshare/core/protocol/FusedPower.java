@@ -236,12 +236,14 @@ public final class FusedPower {
   /**
    * The local part: from the public {@code c} (and the borrow shares {@code beta} when exact), each
    * party's share of {@code (a − w)^d} element by element (see the class comment); any split of the
-   * elements gives the same result.
+   * elements gives the same result. DEALER mode runs {@link
+   * org.polyshare.core.kernel.FusedPowerKernel}; exact stays here.
    */
   private static final class Terms {
     private final int f;
     private final int d;
     private final int w;
+    private final boolean first;
     private final long[][] binom;
     private final long[] dep;
     private final int n;
@@ -253,6 +255,7 @@ public final class FusedPower {
       this.f = fracBits;
       this.d = degree;
       this.w = borrowWidth;
+      this.first = first;
       this.binom = binomials(degree);
       this.dep = t.dependent();
       this.n = t.r().length;
@@ -265,6 +268,10 @@ public final class FusedPower {
 
     /** {@code out[i0, i1)} from {@code c[i0, i1)}; {@code beta} null in DEALER mode. */
     void power(long[] c, long[] beta, long[] out, int i0, int i1) {
+      if (beta == null) {
+        org.polyshare.core.kernel.FusedPowerKernel.power(c, dep, n, f, d, first, out, i0, i1);
+        return;
+      }
       long bigK = 1L << (64 - f);
       long unshift = 1L << (62 - f);
       for (int i = i0; i < i1; i++) {
@@ -278,21 +285,19 @@ public final class FusedPower {
         for (int j = 2; j <= d; j++) {
           vPow[j] = dep[j * n + i] + (sel & dep[(d + j - 1) * n + i]);
         }
-        if (beta != null) {
-          int base = i * w;
-          bv[0] = beta[base];
-          for (int l = 1; l < d; l++) {
-            bv[l] = beta[base + l] + (sel & beta[base + d - 1 + l]);
+        int base = i * w;
+        bv[0] = beta[base];
+        for (int l = 1; l < d; l++) {
+          bv[l] = beta[base + l] + (sel & beta[base + d - 1 + l]);
+        }
+        // v^j → w^j = v^j + Σ_{l<j} C(j,l)·β·v^l, from the highest j down (bv holds β·v^l, not
+        // v^l).
+        for (int j = d; j >= 1; j--) {
+          long acc = 0;
+          for (int l = 0; l < j; l++) {
+            acc += binom[j][l] * bv[l];
           }
-          // v^j → w^j = v^j + Σ_{l<j} C(j,l)·β·v^l, from the highest j down (bv holds β·v^l, not
-          // v^l).
-          for (int j = d; j >= 1; j--) {
-            long acc = 0;
-            for (int l = 0; l < j; l++) {
-              acc += binom[j][l] * bv[l];
-            }
-            vPow[j] += acc;
-          }
+          vPow[j] += acc;
         }
         long sum = 0;
         for (int j = 0; j <= d; j++) {
