@@ -29,6 +29,16 @@ import org.polyshare.core.protocol.RangeListener;
 final class HandOff {
   private static final int[] NONE = new int[0];
 
+  /**
+   * The most bytes one hand-off may keep in flight: the opening coming in and the readers' masked
+   * inputs going out. While party 1 streams, party 0 is still sending its opening and reads the
+   * masked inputs only afterwards, so both directions' unread bytes wait in the links' receive
+   * queues; past the queues' capacity (64 MiB, where a link stops reading) each party would block
+   * on the other until the timeout. A quarter of it leaves margin; a larger batch takes the
+   * unstreamed path for that tensor.
+   */
+  static final long MAX_IN_FLIGHT_BYTES = 16L << 20;
+
   /** Per layer, the indices of the readers its output streams to (ascending; empty if none). */
   private final int[][] readers;
 
@@ -41,6 +51,9 @@ final class HandOff {
     int[][] readers = new int[layers.size()][];
     for (int i = 0; i < layers.size(); i++) {
       readers[i] = on && layers.get(i).handsOffOutput() ? readersOf(layers, i) : NONE;
+      if (8L * layers.get(i).n() * (1 + readers[i].length) > MAX_IN_FLIGHT_BYTES) {
+        readers[i] = NONE;
+      }
     }
     return new HandOff(readers);
   }

@@ -51,6 +51,24 @@ class HandOffTest {
         readers(SecureModel.compile(ResidualFoldTest.arch(), 1, off()).handOff(), names, "stem"));
   }
 
+  @Test
+  void aBatchTooLargeToKeepInFlightIsNotStreamed() {
+    SecureModel one = SecureModel.compile(ResidualFoldTest.arch(), 1);
+    List<String> names = new ArrayList<>();
+    for (SecureLayer l : one.layers()) {
+      names.add(l.name());
+    }
+    int stem = names.indexOf("stem");
+    long perInference = 8L * one.layers().get(stem).n() * 2; // the opening and one reader's input
+    int fits = (int) (HandOff.MAX_IN_FLIGHT_BYTES / perInference);
+    assertEquals(
+        List.of("b_conv1"),
+        readers(SecureModel.compile(ResidualFoldTest.arch(), fits).handOff(), names, "stem"));
+    assertEquals(
+        List.of(),
+        readers(SecureModel.compile(ResidualFoldTest.arch(), fits + 1).handOff(), names, "stem"));
+  }
+
   private static List<String> readers(HandOff h, List<String> names, String producer) {
     List<String> out = new ArrayList<>();
     for (int j : h.readers(names.indexOf(producer))) {
