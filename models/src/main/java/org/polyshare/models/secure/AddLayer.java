@@ -3,6 +3,7 @@ package org.polyshare.models.secure;
 import java.util.List;
 import java.util.Map;
 import org.polyshare.core.protocol.Party;
+import org.polyshare.core.protocol.Tags;
 import org.polyshare.core.protocol.Truncation;
 
 /**
@@ -38,6 +39,11 @@ final class AddLayer extends SecureLayer {
   @Override
   boolean handsOffOutput() {
     return fold.shift() > 0;
+  }
+
+  @Override
+  boolean clientSendsOnline(int tag) {
+    return fold.shift() > 0 && !early && tag == Tags.TRUNCATE;
   }
 
   @Override

@@ -3,6 +3,7 @@ package org.polyshare.models.secure;
 import java.util.ArrayList;
 import java.util.List;
 import org.polyshare.core.protocol.RangeListener;
+import org.polyshare.core.protocol.Tags;
 
 /**
  * Party 1 as a pipe: when a layer's output is finished piece by piece by an opening arriving from
@@ -17,7 +18,10 @@ import org.polyshare.core.protocol.RangeListener;
  * program order. So a producer streams to the run of layers right after it that are owner-held
  * products reading its output alone (a ResNet block's conv1 after the previous Add, conv2 after
  * conv1; not the downsample conv, which comes after conv2). The first streams piece by piece, the
- * others (consecutive readers of one tensor) whole when the last piece is in.
+ * others (consecutive readers of one tensor) whole when the last piece is in. A reader whose
+ * offline step waits for party 0 (a garbled ReLU), or sends under a tag on which party 1 also sends
+ * in the producer's online step (an early truncation half after an Add that opens both halves
+ * online), is not streamed: party 1 runs it ahead, so either would cross the two parties' order.
  *
  * <p>Offline: the readers' offline steps (their masks {@code A_1}) must have run before the
  * producer's online step. With streamed offline party 1 runs them ahead ({@link #lookahead}); party
@@ -63,12 +67,25 @@ final class HandOff {
     List<Integer> out = new ArrayList<>();
     for (int j = producer + 1; j < layers.size(); j++) {
       SecureLayer l = layers.get(j);
-      if (!l.streamsMaskedInput() || !l.inputs().equals(only)) {
+      if (!l.streamsMaskedInput()
+          || !l.inputs().equals(only)
+          || l.offlineWaitsForPeer()
+          || sharesATag(layers.get(producer), l)) {
         break;
       }
       out.add(j);
     }
     return out.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** Whether party 1 sends under one tag in the producer's online and the reader's offline step. */
+  private static boolean sharesATag(SecureLayer producer, SecureLayer reader) {
+    for (int tag : new int[] {Tags.TRUNCATE, Tags.FUSED_POWER}) {
+      if (producer.clientSendsOnline(tag) && reader.clientSendsOffline(tag)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The readers layer {@code i}'s output streams to. */

@@ -6,6 +6,7 @@ import org.polyshare.core.gc.GcOffline;
 import org.polyshare.core.gc.GcRelu;
 import org.polyshare.core.protocol.FixedWeightLinear;
 import org.polyshare.core.protocol.Party;
+import org.polyshare.core.protocol.Tags;
 import org.polyshare.core.protocol.Truncation;
 
 /**
@@ -71,6 +72,16 @@ final class LinearLayer extends SecureLayer {
   @Override
   boolean streamsMaskedInput() {
     return true;
+  }
+
+  @Override
+  boolean clientSendsOffline(int tag) {
+    return tag == Tags.TRUNCATE && !fusedRelu && !raw;
+  }
+
+  @Override
+  boolean offlineWaitsForPeer() {
+    return fusedRelu && !fss;
   }
 
   @Override

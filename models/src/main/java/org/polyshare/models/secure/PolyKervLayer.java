@@ -6,6 +6,7 @@ import org.polyshare.core.protocol.FixedWeightLinear;
 import org.polyshare.core.protocol.FusedPower;
 import org.polyshare.core.protocol.Party;
 import org.polyshare.core.protocol.PowerChain;
+import org.polyshare.core.protocol.Tags;
 import org.polyshare.core.protocol.Truncation;
 import org.polyshare.models.graph.PolyKerv;
 
@@ -67,6 +68,11 @@ final class PolyKervLayer extends SecureLayer {
   @Override
   boolean streamsMaskedInput() {
     return true;
+  }
+
+  @Override
+  boolean clientSendsOffline(int tag) {
+    return tag == (form == CarryPlan.Form.CHAIN ? Tags.TRUNCATE : Tags.FUSED_POWER);
   }
 
   @Override

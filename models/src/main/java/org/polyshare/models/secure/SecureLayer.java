@@ -157,6 +157,28 @@ abstract class SecureLayer {
     return false;
   }
 
+  /**
+   * Whether party 1's online step sends party 0 a message under {@code tag} (a folded Add whose
+   * truncation opens both halves online). A {@link HandOff} reader's offline step must not send
+   * under it: party 1 would send the reader's message first, party 0 read it as the producer's.
+   */
+  boolean clientSendsOnline(int tag) {
+    return false;
+  }
+
+  /** Whether party 1's offline step sends party 0 a message under {@code tag} (an early half). */
+  boolean clientSendsOffline(int tag) {
+    return false;
+  }
+
+  /**
+   * Whether the offline step waits for party 0 (a garbled ReLU's exchange). A {@link HandOff}
+   * reader's must not: party 1 runs it ahead, while party 0 waits for party 1's masked input.
+   */
+  boolean offlineWaitsForPeer() {
+    return false;
+  }
+
   /** Garbled-circuit ReLUs per inference. */
   long reluCount() {
     return 0;

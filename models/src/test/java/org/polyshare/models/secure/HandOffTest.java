@@ -51,6 +51,40 @@ class HandOffTest {
         readers(SecureModel.compile(ResidualFoldTest.arch(), 1, off()).handOff(), names, "stem"));
   }
 
+  /**
+   * An identity Add (both halves of its truncation online) read by a plain truncating conv, and a
+   * truncating conv read by a conv with a garbled ReLU: streamed offline, party 1 would run the
+   * reader's offline step ahead, sending the conv's early truncation half before the Add's online
+   * half under the same tag, and waiting for the garbled ReLU's offline exchange while party 0
+   * waits for its masked input. Neither reader is streamed; the logits equal batch offline's.
+   */
+  @Test
+  void aReaderWhoseOfflineStepTalksOnTheProducersTagOrWaitsIsNotStreamed() {
+    Model.Builder b = Model.builder("add-then-convs", 2, 8, 8);
+    b.polyKerv("stem", 4, 3, 1, 1, 0.5, 2);
+    b.polyKerv("b_conv1", "stem", 4, 3, 1, 1, 0.25, 2).conv("b_conv2", 4, 3, 1, 1);
+    b.add("b_add", "b_conv2", "stem");
+    b.conv("after_add", "b_add", 4, 3, 1, 1).conv("relu_conv", 4, 3, 1, 1).relu("relu");
+    b.globalAvgPool("gap").flatten("flat").linear("fc", 5);
+    Model arch = b.build();
+    SecureModel sm = SecureModel.compile(arch, 1, SecureOptions.defaults().withRelu(ReluMode.GC));
+    List<String> names = new ArrayList<>();
+    for (SecureLayer l : sm.layers()) {
+      names.add(l.name());
+    }
+    assertEquals(List.of(), readers(sm.handOff(), names, "b_add"), "its half travels online");
+    assertEquals(List.of(), readers(sm.handOff(), names, "after_add"), "a garbled ReLU reads it");
+    Model model = ResidualFoldTest.weighted(arch);
+    double[][] xs = Zoo.sampleInputs(model, 2, 21);
+    SecureOptions gc =
+        SecureOptions.defaults().withTruncation(TruncationMode.EXACT).withRelu(ReluMode.GC);
+    SecureRun.Outcome whole = SecureRun.run(model, arch, xs, 2, gc, false);
+    SecureRun.Outcome streamed = SecureRun.run(model, arch, xs, 2, gc, true);
+    for (int k = 0; k < 2; k++) {
+      assertArrayEquals(whole.logits()[k], streamed.logits()[k], 0.0, "input " + k);
+    }
+  }
+
   @Test
   void aBatchTooLargeToKeepInFlightIsNotStreamed() {
     SecureModel one = SecureModel.compile(ResidualFoldTest.arch(), 1);
