@@ -261,7 +261,7 @@ public final class FixedWeightLinear {
     prep.used = true;
     if (!ownerHeld) {
       long[] e = Sharing.open(p, Tags.FIXED_WEIGHT_ONLINE, Arithmetic.sub(x, prep.a));
-      long[] z = prep.d.clone();
+      long[] z = prep.d; // single-use (and never handed out): the product accumulates into it
       map.applyAdd(e, weightShare, z);
       return z;
     }
@@ -281,11 +281,14 @@ public final class FixedWeightLinear {
    * pieces; each completes a prefix of {@code E = (X_0 − A_0) + (X_1 − A_1)}, and the product is
    * linear in E, so {@link BlockedProduct} applies {@code E ⊗ W} block by block (conv: runs of
    * input channels; matmul: rows or k-blocks) as soon as a block's elements are in — the same sum
-   * as one product, bit for bit.
+   * as one product, bit for bit. E is formed in the one pass that reads each piece, and the product
+   * accumulates into the single-use {@code D_0} itself: no pass over the input or the output beyond
+   * the product's own.
    */
   private long[] ownerOnline(Party p, Prepared prep, long[] x) {
-    long[] e = Arithmetic.sub(x, prep.a);
-    long[] z = prep.d.clone();
+    long[] a = prep.a;
+    long[] e = new long[a.length];
+    long[] z = prep.d; // single-use, and party 0's D_0 is never handed out (knownShare: null)
     BlockedProduct product = new BlockedProduct(map, weightShare, z, p.link().chunkLongs());
     p.link()
         .receiveLongs(
@@ -293,7 +296,8 @@ public final class FixedWeightLinear {
             e.length,
             (piece, at) -> {
               for (int i = 0; i < piece.length; i++) {
-                e[at + i] += piece[i];
+                int k = at + i;
+                e[k] = x[k] - a[k] + piece[i];
               }
               product.advance(e, at + piece.length);
             });
