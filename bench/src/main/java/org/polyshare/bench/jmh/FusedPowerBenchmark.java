@@ -19,7 +19,8 @@ import org.polyshare.core.kernel.FusedPowerKernel;
 /**
  * The local evaluation of the fused truncate-and-power (DEALER mode) on one ResNet-18 PolyKerv
  * output of 64 × 32 × 32 = 65,536 elements, party 0's side; scores are elements per second, for the
- * degree {@code d} (2 in the zoo, 8 the maximum). The operands (3 MiB at d = 2) sit in the
+ * degree {@code d} (2 in the zoo, 8 the maximum). The opening comes as its two halves (party 0's
+ * own and party 1's early one), as in an inference. The operands (3.5 MiB at d = 2) sit in the
  * last-level cache here; in an inference the dealer's blocks come from memory.
  *
  * <pre>
@@ -36,7 +37,8 @@ public class FusedPowerBenchmark {
   static final int N = 64 * 32 * 32;
   static final int F = 16;
 
-  private long[] c;
+  private long[] mine;
+  private long[] other;
   private long[] dep;
   private long[] out;
 
@@ -46,7 +48,8 @@ public class FusedPowerBenchmark {
   @Setup
   public void setup() {
     SplittableRandom rnd = new SplittableRandom(1);
-    c = rnd.longs(N).toArray();
+    mine = rnd.longs(N).toArray();
+    other = rnd.longs(N).toArray();
     dep = rnd.longs(2L * d * N).toArray();
     out = new long[N];
   }
@@ -54,7 +57,7 @@ public class FusedPowerBenchmark {
   @Benchmark
   @OperationsPerInvocation(N)
   public long[] power() {
-    FusedPowerKernel.power(c, dep, N, F, d, true, out, 0, N);
+    FusedPowerKernel.power(mine, other, 0, dep, N, F, d, true, out, 0, N);
     return out;
   }
 }

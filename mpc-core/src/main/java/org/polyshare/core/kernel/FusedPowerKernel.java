@@ -11,14 +11,18 @@ package org.polyshare.core.kernel;
  *   (a − v)^d = Σ_j (−1)^j·C(d, j)·a^(d−j)·v^j.
  * </pre>
  *
- * The sum runs in Horner form over j ({@code acc ← acc·a + (−1)^j·C(d, j)·v^j}, from {@code acc =
- * v^0·a}): d products by a and d by a coefficient, no per-element scratch. At d = 2 it is one pass
- * in registers, {@code (first·a − 2·v^1)·a + v^2}; above, one pass per j over blocks of {@value
- * #BLOCK} elements whose c and acc (kept in out) stay in L1. Every step is exact in Z_2^64, so the
- * result is bit for bit the binomial sum whatever the order or the split of {@code [0, n)} into
- * ranges.
+ * The opening is never materialised: {@code c = mine + other}, this party's half and the peer's
+ * (or, for party 1 after an early opening, its own early half and party 0's), is summed as it is
+ * read, so the receiver does no separate pass to complete c before the power.
  *
- * <p>Plain loops, no Vector API, on purpose: the loop streams 16·d + 16 bytes of operands per
+ * <p>The sum runs in Horner form over j ({@code acc ← acc·a + (−1)^j·C(d, j)·v^j}, from {@code acc
+ * = v^0·a}): d products by a and d by a coefficient, no per-element scratch. At d = 2 it is one
+ * pass in registers, {@code (first·a − 2·v^1)·a + v^2}; above, one pass per j over blocks of
+ * {@value #BLOCK} elements whose halves and acc (kept in out) stay in L1. Every step is exact in
+ * Z_2^64, so the result is bit for bit the binomial sum whatever the order or the split of {@code
+ * [0, n)} into ranges.
+ *
+ * <p>Plain loops, no Vector API, on purpose: the loop streams 16·d + 24 bytes of operands per
  * element from memory, and a Vector API version, measured at most ~1.5× faster at d = 2 once C2 had
  * compiled it, ran its unintrinsified fallback in the interpreter and C1 for the first inferences
  * of a fresh JVM (~0.3 s at d = 2, ~0.9 s at d = 8, per ResNet-18 inference: the power sees only
@@ -31,34 +35,57 @@ public final class FusedPowerKernel {
   /** {@code COEFFICIENTS[d][j] = (−1)^j·C(d, j)}, for {@code 1 ≤ d ≤ MAX_DEGREE}. */
   private static final long[][] COEFFICIENTS = coefficients();
 
-  /** Elements per block of the general-degree path: c and out, 2 × 4 KiB, sit in L1. */
+  /** Elements per block of the general-degree path: two halves and out, 3 × 4 KiB, sit in L1. */
   private static final int BLOCK = 512;
 
   private FusedPowerKernel() {}
 
   /**
-   * {@code out[i]} for {@code i ∈ [i0, i1)}: this party's share of the power from {@code c[i]} and
-   * {@code dep}, laid out as {@code FusedPowerTuples.dependent()} ({@code 2d} blocks of {@code n}:
-   * block 0 {@code u}, 1 {@code m}, j {@code u^j}, {@code d + j − 1} {@code g_j}, {@code 2 ≤ j ≤
-   * d}). {@code first}: whether this is party 0 (which adds the {@code a^d} term).
+   * {@code out[i]} for {@code i ∈ [i0, i1)}: this party's share of the power from the opening
+   * {@code c[i] = mine[i] + other[otherOff + i − i0]} and {@code dep}, laid out as {@code
+   * FusedPowerTuples.dependent()} ({@code 2d} blocks of {@code n}: block 0 {@code u}, 1 {@code m},
+   * j {@code u^j}, {@code d + j − 1} {@code g_j}, {@code 2 ≤ j ≤ d}). {@code other} holds the range
+   * from {@code otherOff} on (a piece as it arrived, or a whole half with {@code otherOff = i0}).
+   * {@code first}: whether this is party 0 (which adds the {@code a^d} term).
    */
   public static void power(
-      long[] c, long[] dep, int n, int f, int d, boolean first, long[] out, int i0, int i1) {
+      long[] mine,
+      long[] other,
+      int otherOff,
+      long[] dep,
+      int n,
+      int f,
+      int d,
+      boolean first,
+      long[] out,
+      int i0,
+      int i1) {
     if (d < 1 || d > MAX_DEGREE) {
       throw new IllegalArgumentException("fused power of degree " + d + ", not in [1, 8]");
     }
     if (f < 1 || f > 62) {
       throw new IllegalArgumentException("fused power with a shift of " + f + ", not in [1, 62]");
     }
-    if (dep.length != 2L * d * n || c.length < n || out.length < n || i0 < 0 || i0 > i1 || i1 > n) {
+    if (dep.length != 2L * d * n
+        || mine.length < n
+        || out.length < n
+        || i0 < 0
+        || i0 > i1
+        || i1 > n
+        || otherOff < 0
+        || otherOff + (long) (i1 - i0) > other.length) {
       throw new IllegalArgumentException(
           "fused power of "
               + n
               + " elements, degree "
               + d
-              + ": c of "
-              + c.length
-              + ", "
+              + ": halves of "
+              + mine.length
+              + " and "
+              + other.length
+              + " (from "
+              + otherOff
+              + "), "
               + dep.length
               + " dependent longs, out of "
               + out.length
@@ -68,11 +95,22 @@ public final class FusedPowerKernel {
               + i1
               + ")");
     }
-    evaluate(c, dep, n, f, d, first, out, i0, i1);
+    evaluate(mine, other, otherOff - i0, dep, n, f, d, first, out, i0, i1);
   }
 
+  /** {@link #power} after the checks; {@code c[i] = mine[i] + other[i + shift]}. */
   private static void evaluate(
-      long[] c, long[] dep, int n, int f, int d, boolean first, long[] out, int i0, int i1) {
+      long[] mine,
+      long[] other,
+      int shift,
+      long[] dep,
+      int n,
+      int f,
+      int d,
+      boolean first,
+      long[] out,
+      int i0,
+      int i1) {
     int kShift = 64 - f; // K·x = x << (64 − f)
     long unshift = 1L << (62 - f);
     long lead = first ? -1L : 0L; // party 0 alone holds v^0 = 1
@@ -80,7 +118,7 @@ public final class FusedPowerKernel {
       int b2 = 2 * n;
       int b3 = 3 * n;
       for (int i = i0; i < i1; i++) {
-        long ci = c[i];
+        long ci = mine[i] + other[i + shift];
         long sel = ~(ci >> 63); // all ones iff msb(c) = 0
         long a = (ci >>> f) - unshift;
         long v1 = dep[i] - (sel & (dep[n + i] << kShift));
@@ -90,13 +128,13 @@ public final class FusedPowerKernel {
       return;
     }
     // Horner over j in blocks of elements: each pass over a block is one loop the JIT can
-    // vectorise, and the block's c and out stay in L1 across the d passes.
+    // vectorise, and the block's halves and out stay in L1 across the d passes.
     long[] coef = COEFFICIENTS[d];
     for (int b0 = i0; b0 < i1; b0 += BLOCK) {
       int b1 = Math.min(i1, b0 + BLOCK);
       long c1 = coef[1];
       for (int i = b0; i < b1; i++) {
-        long ci = c[i];
+        long ci = mine[i] + other[i + shift];
         long sel = ~(ci >> 63);
         long a = (ci >>> f) - unshift;
         out[i] = (lead & a) + c1 * (dep[i] - (sel & (dep[n + i] << kShift)));
@@ -106,7 +144,7 @@ public final class FusedPowerKernel {
         int gj = (d + j - 1) * n;
         long cj = coef[j];
         for (int i = b0; i < b1; i++) {
-          long ci = c[i];
+          long ci = mine[i] + other[i + shift];
           long sel = ~(ci >> 63);
           long a = (ci >>> f) - unshift;
           out[i] = out[i] * a + cj * (dep[pj + i] + (sel & dep[gj + i]));

@@ -5,6 +5,7 @@ import org.polyshare.core.correlation.Correlation;
 import org.polyshare.core.correlation.CorrelationRequest;
 import org.polyshare.core.correlation.FusedPowerTuples;
 import org.polyshare.core.fss.Dcf;
+import org.polyshare.core.kernel.FusedPowerKernel;
 
 /**
  * Truncate and raise to a power with ONE opening: from shares of {@code z} (2f fractional bits, any
@@ -179,47 +180,51 @@ public final class FusedPower {
     boolean half = prep.early != null;
     boolean sends = !half || p.isFirst();
     boolean receives = !half || !p.isFirst();
-    long[] c; // the opened c = masked + other
+    // This party's half of c: the masked share it sends, or (party 1 after an early opening) the
+    // half it sent offline. DEALER never completes c: the kernel adds the peer's half as it reads.
+    long[] mine;
     if (half && !p.isFirst()) {
-      c = prep.early.clone();
+      mine = prep.early;
     } else {
       long offset = p.isFirst() ? 1L << 62 : 0L;
-      c = new long[n];
+      mine = new long[n];
       for (int i = 0; i < n; i++) {
-        c[i] = z[i] + offset + r[i];
+        mine[i] = z[i] + offset + r[i];
       }
     }
     if (sends) {
-      p.link().sendChunked(Tags.FUSED_POWER, c); // reused below: the link copied what it sent
+      p.link().sendChunked(Tags.FUSED_POWER, mine); // the link copied what it sent
     }
     Terms terms = new Terms(t, fracBits, t.degree(), prep.request.borrowWidth(), p.isFirst());
     long[] out = new long[n];
     // DEALER: the power of each piece is computed as it arrives, overlapping the wire. EXACT: the
     // borrow DCF runs over the whole batch once c is complete.
     boolean exact = prep.request.exact();
+    // EXACT: the opened c = mine + other, completed in place (the early half is kept intact).
+    long[] c = !exact ? null : mine == prep.early ? mine.clone() : mine;
     if (receives) {
       p.link()
           .receiveLongs(
               Tags.FUSED_POWER,
               n,
               (piece, at) -> {
-                for (int i = 0; i < piece.length; i++) {
-                  c[at + i] += piece[i];
-                }
-                if (!exact) {
-                  terms.power(c, null, out, at, at + piece.length);
+                if (exact) {
+                  for (int i = 0; i < piece.length; i++) {
+                    c[at + i] += piece[i];
+                  }
+                } else {
+                  terms.power(mine, piece, 0, out, at, at + piece.length);
                   ready.ready(out, at, at + piece.length);
                 }
               });
-    } else {
+    } else if (exact) {
       long[] early = prep.early;
       for (int i = 0; i < n; i++) {
         c[i] += early[i];
       }
-      if (!exact) {
-        terms.power(c, null, out, 0, n);
-        ready.ready(out, 0, n);
-      }
+    } else {
+      terms.power(mine, prep.early, 0, out, 0, n);
+      ready.ready(out, 0, n);
     }
     if (exact) {
       long[] low = new long[n];
@@ -227,7 +232,7 @@ public final class FusedPower {
       for (int i = 0; i < n; i++) {
         low[i] = c[i] & lowMask;
       }
-      terms.power(c, Dcf.evaluate(t.borrow(), low), out, 0, n);
+      terms.exact(c, Dcf.evaluate(t.borrow(), low), out, 0, n);
       ready.ready(out, 0, n);
     }
     return out;
@@ -236,8 +241,8 @@ public final class FusedPower {
   /**
    * The local part: from the public {@code c} (and the borrow shares {@code beta} when exact), each
    * party's share of {@code (a − w)^d} element by element (see the class comment); any split of the
-   * elements gives the same result. DEALER mode runs {@link
-   * org.polyshare.core.kernel.FusedPowerKernel}; exact stays here.
+   * elements gives the same result. DEALER mode runs {@link FusedPowerKernel} on the two halves of
+   * c; exact stays here.
    */
   private static final class Terms {
     private final int f;
@@ -266,12 +271,16 @@ public final class FusedPower {
       vPow[0] = first ? 1L : 0L;
     }
 
-    /** {@code out[i0, i1)} from {@code c[i0, i1)}; {@code beta} null in DEALER mode. */
-    void power(long[] c, long[] beta, long[] out, int i0, int i1) {
-      if (beta == null) {
-        org.polyshare.core.kernel.FusedPowerKernel.power(c, dep, n, f, d, first, out, i0, i1);
-        return;
-      }
+    /**
+     * DEALER: {@code out[i0, i1)} from the halves of c, {@code mine[i0, i1)} and {@code
+     * other[otherOff, …)}.
+     */
+    void power(long[] mine, long[] other, int otherOff, long[] out, int i0, int i1) {
+      FusedPowerKernel.power(mine, other, otherOff, dep, n, f, d, first, out, i0, i1);
+    }
+
+    /** EXACT: {@code out[i0, i1)} from the opened {@code c[i0, i1)} and the borrow shares. */
+    void exact(long[] c, long[] beta, long[] out, int i0, int i1) {
       long bigK = 1L << (64 - f);
       long unshift = 1L << (62 - f);
       for (int i = i0; i < i1; i++) {

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link FusedPowerKernel} equals the per-element binomial sum over explicit power arrays (the
  * formula of the fused power's class comment, written out as directly as possible) bit for bit:
- * every degree, shifts across [1, 62], both signs of c, both parties, and any split of the elements
- * into ranges.
+ * every degree, shifts across [1, 62], both signs of c, both parties, any split of c into two
+ * halves and of the elements into ranges, the peer's half whole or as pieces at any offset.
  */
 class FusedPowerKernelTest {
   private static final int[] SHIFTS = {1, 2, 8, 15, 16, 17, 31, 32, 33, 48, 61, 62};
@@ -63,6 +63,19 @@ class FusedPowerKernelTest {
     return c;
   }
 
+  /** A random half of each opening: {@code c = mine + (c − mine)}, ring wraps included. */
+  private static long[] half(SplittableRandom rnd, long[] c) {
+    return rnd.longs(c.length).toArray();
+  }
+
+  private static long[] rest(long[] c, long[] mine) {
+    long[] other = new long[c.length];
+    for (int i = 0; i < c.length; i++) {
+      other[i] = c[i] - mine[i];
+    }
+    return other;
+  }
+
   private static long[] expected(long[] c, long[] dep, int n, int f, int d, boolean first) {
     long[] out = new long[n];
     for (int i = 0; i < n; i++) {
@@ -84,9 +97,13 @@ class FusedPowerKernelTest {
         for (boolean first : new boolean[] {true, false}) {
           long[] want = expected(c, dep, n, f, d, first);
           String what = "d=" + d + " f=" + f + " n=" + n + " first=" + first;
+          long[] mine = half(rnd, c);
           long[] out = new long[n];
-          FusedPowerKernel.power(c, dep, n, f, d, first, out, 0, n);
+          FusedPowerKernel.power(mine, rest(c, mine), 0, dep, n, f, d, first, out, 0, n);
           assertArrayEquals(want, out, what);
+          long[] zero = new long[n]; // c whole in one half
+          FusedPowerKernel.power(c, zero, 0, dep, n, f, d, first, out, 0, n);
+          assertArrayEquals(want, out, what + " (c in one half)");
         }
       }
     }
@@ -103,6 +120,9 @@ class FusedPowerKernelTest {
       long[] c = openings(rnd, n);
       long[] dep = rnd.longs(2L * d * n).toArray();
       long[] want = expected(c, dep, n, f, d, first);
+      long[] mine = half(rnd, c);
+      long[] other = rest(c, mine);
+      boolean pieces = trial % 2 == 0; // the peer's half as arrived pieces, or whole
       long[] out = new long[n];
       int at = 0;
       while (at < n) {
@@ -110,7 +130,15 @@ class FusedPowerKernelTest {
         int len = 1 + 2 * (trial % 5 == 0 ? 200 + rnd.nextInt(200) : rnd.nextInt(12));
         int end = Math.min(n, at + len);
         long[] before = out.clone();
-        FusedPowerKernel.power(c, dep, n, f, d, first, out, at, end);
+        if (pieces) {
+          // the piece sits at an odd offset of a longer buffer, as in a reused receive buffer
+          int off = rnd.nextInt(5);
+          long[] piece = new long[off + end - at + rnd.nextInt(3)];
+          System.arraycopy(other, at, piece, off, end - at);
+          FusedPowerKernel.power(mine, piece, off, dep, n, f, d, first, out, at, end);
+        } else {
+          FusedPowerKernel.power(mine, other, at, dep, n, f, d, first, out, at, end);
+        }
         for (int i = 0; i < n; i++) {
           if (i < at || i >= end) {
             assertEquals(before[i], out[i], "outside the range");
@@ -125,25 +153,36 @@ class FusedPowerKernelTest {
   @Test
   void refusesDegreesShiftsAndRangesOutsideTheTuples() {
     long[] c = new long[4];
+    long[] other = new long[4];
     long[] out = new long[4];
     long[] dep2 = new long[16];
     assertThrows(
         IllegalArgumentException.class,
-        () -> FusedPowerKernel.power(c, new long[0], 4, 16, 0, true, out, 0, 4));
+        () -> FusedPowerKernel.power(c, other, 0, new long[0], 4, 16, 0, true, out, 0, 4));
     assertThrows(
         IllegalArgumentException.class,
-        () -> FusedPowerKernel.power(c, new long[72], 4, 16, 9, true, out, 0, 4));
+        () -> FusedPowerKernel.power(c, other, 0, new long[72], 4, 16, 9, true, out, 0, 4));
     assertThrows(
         IllegalArgumentException.class,
-        () -> FusedPowerKernel.power(c, dep2, 4, 0, 2, true, out, 0, 4));
+        () -> FusedPowerKernel.power(c, other, 0, dep2, 4, 0, 2, true, out, 0, 4));
     assertThrows(
         IllegalArgumentException.class,
-        () -> FusedPowerKernel.power(c, new long[15], 4, 16, 2, true, out, 0, 4));
+        () -> FusedPowerKernel.power(c, other, 0, new long[15], 4, 16, 2, true, out, 0, 4));
     assertThrows(
         IllegalArgumentException.class,
-        () -> FusedPowerKernel.power(c, dep2, 4, 16, 2, true, out, 3, 2));
+        () -> FusedPowerKernel.power(c, other, 0, dep2, 4, 16, 2, true, out, 3, 2));
     assertThrows(
         IllegalArgumentException.class,
-        () -> FusedPowerKernel.power(c, dep2, 4, 16, 2, true, out, 0, 5));
+        () -> FusedPowerKernel.power(c, other, 0, dep2, 4, 16, 2, true, out, 0, 5));
+    // the peer's half shorter than the range from its offset
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> FusedPowerKernel.power(c, other, 1, dep2, 4, 16, 2, true, out, 0, 4));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> FusedPowerKernel.power(c, new long[3], 0, dep2, 4, 16, 2, true, out, 0, 4));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> FusedPowerKernel.power(c, other, -1, dep2, 4, 16, 2, true, out, 0, 2));
   }
 }
