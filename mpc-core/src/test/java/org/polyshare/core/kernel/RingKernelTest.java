@@ -61,6 +61,52 @@ class RingKernelTest {
     }
   }
 
+  /**
+   * Every element of the patch matrix, padding included, is written from its definition ({@code
+   * input[c][oy·stride − pad + ky][ox·stride − pad + kx]}, 0 outside), whatever the scratch held:
+   * odd sizes, padding up to wider than the input, both strides, channel ranges at odd offsets.
+   */
+  @Test
+  void im2colWritesEachPatchElementByItsDefinitionOverADirtyScratch() {
+    SplittableRandom rnd = new SplittableRandom(4);
+    for (int trial = 0; trial < 60; trial++) {
+      int k = 1 + rnd.nextInt(5);
+      int pad = rnd.nextInt(k + 2);
+      int h = Math.max(1, k - 2 * pad) + rnd.nextInt(8);
+      int w = Math.max(1, k - 2 * pad) + rnd.nextInt(8);
+      int inC = 1 + rnd.nextInt(5);
+      Conv2dShape s = new Conv2dShape(2, inC, h, w, 1, k, k, 1 + rnd.nextInt(2), pad);
+      long[] x = random(rnd, s.inputNumel());
+      int plane = s.outH() * s.outW();
+      long[] cols = random(rnd, s.patchSize() * plane); // garbage where padding goes
+      int c0 = rnd.nextInt(inC);
+      int c1 = c0 + 1 + rnd.nextInt(inC - c0);
+      long[] before = cols.clone();
+      int image = 1;
+      RingConv.im2col(x, image * inC * h * w, s, cols, c0, c1);
+      for (int c = 0; c < inC; c++) {
+        for (int ky = 0; ky < k; ky++) {
+          for (int kx = 0; kx < k; kx++) {
+            int row = (c * k + ky) * k + kx;
+            for (int oy = 0; oy < s.outH(); oy++) {
+              for (int ox = 0; ox < s.outW(); ox++) {
+                int at = row * plane + oy * s.outW() + ox;
+                int iy = oy * s.stride() - pad + ky;
+                int ix = ox * s.stride() - pad + kx;
+                boolean inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+                long want =
+                    c < c0 || c >= c1
+                        ? before[at]
+                        : inside ? x[((image * inC + c) * h + iy) * w + ix] : 0L;
+                assertEquals(want, cols[at], s + " channels [" + c0 + ", " + c1 + ") at " + at);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void shapesComputeOutputDimsAndRejectNonsense() {
     Conv2dShape s = Conv2dShape.of(2, 64, 32, 64, 3, 1, 1);
