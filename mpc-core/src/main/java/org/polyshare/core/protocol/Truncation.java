@@ -249,32 +249,32 @@ public final class Truncation {
     } else if (!t.opens()) {
       out = local(p, x, t.bits);
     } else if (t.early != null && !p.isFirst()) {
-      return receiveOpening(p, t, t.early.clone(), ready);
+      return receiveOpening(p, t, t.early, ready);
     } else {
       long[] mine = sendMasked(p, x, t.r);
       if (t.early == null) {
         return receiveOpening(p, t, mine, ready);
       }
-      for (int i = 0; i < t.n; i++) {
-        mine[i] += t.early[i]; // c: party 0's half and party 1's early one
-      }
-      out = new long[t.n];
-      shiftWithWrap(true, mine, t, out, 0, t.n);
-      subtractBorrow(t, mine, out);
+      out = new long[t.n]; // c: party 0's half and party 1's early one
+      shiftWithWrap(true, mine, t.early, 0, t, out, 0, t.n);
+      subtractBorrow(t, mine, t.early, out);
     }
     ready.ready(out, 0, out.length);
     return out;
   }
 
-  /** EXACT: subtracts the borrow's shares, from the DCF at the opened {@code c}'s low bits. */
-  private static void subtractBorrow(Prepared t, long[] c, long[] out) {
+  /**
+   * EXACT: subtracts the borrow's shares, from the DCF at the low bits of the opened {@code c =
+   * mine + other}.
+   */
+  private static void subtractBorrow(Prepared t, long[] mine, long[] other, long[] out) {
     if (t.exact == null) {
       return;
     }
     long[] low = new long[t.n];
     long lowMask = (1L << t.bits) - 1;
     for (int i = 0; i < t.n; i++) {
-      low[i] = c[i] & lowMask;
+      low[i] = (mine[i] + other[i]) & lowMask;
     }
     long[] borrow = Dcf.evaluate(t.exact.borrow(), low);
     for (int i = 0; i < t.n; i++) {
@@ -298,31 +298,31 @@ public final class Truncation {
   }
 
   /**
-   * Completes {@code c} (holding this party's half, or party 1's early one) with the peer's half,
-   * piece by piece as it arrives, finishing each piece and telling it to {@code ready} at once
-   * (DEALER; EXACT after the DCF over the whole batch).
+   * Finishes the opening {@code c = mine + peer's half} ({@code mine}: this party's half, or party
+   * 1's early one; read, never written) piece by piece as the peer's half arrives, telling each
+   * piece to {@code ready} at once (DEALER: c is never completed in a pass of its own; EXACT keeps
+   * the peer's half and finishes after the DCF over the whole batch).
    */
-  private static long[] receiveOpening(Party p, Prepared t, long[] c, RangeListener ready) {
+  private static long[] receiveOpening(Party p, Prepared t, long[] mine, RangeListener ready) {
     int n = t.n;
     boolean first = p.isFirst();
     long[] out = new long[n];
-    boolean whole = t.exact != null;
+    long[] peer = t.exact != null ? new long[n] : null;
     p.link()
         .receiveLongs(
             Tags.TRUNCATE,
             n,
             (piece, at) -> {
-              for (int i = 0; i < piece.length; i++) {
-                c[at + i] += piece[i];
-              }
-              if (!whole) {
-                shiftWithWrap(first, c, t, out, at, at + piece.length);
+              if (peer != null) {
+                System.arraycopy(piece, 0, peer, at, piece.length);
+              } else {
+                shiftWithWrap(first, mine, piece, -at, t, out, at, at + piece.length);
                 ready.ready(out, at, at + piece.length);
               }
             });
-    if (whole) {
-      shiftWithWrap(first, c, t, out, 0, n);
-      subtractBorrow(t, c, out);
+    if (peer != null) {
+      shiftWithWrap(first, mine, peer, 0, t, out, 0, n);
+      subtractBorrow(t, mine, peer, out);
       ready.ready(out, 0, n);
     }
     return out;
@@ -330,18 +330,19 @@ public final class Truncation {
 
   /**
    * {@code out[i0, i1)}: this party's share of {@code (c >>> f) − (r >>> f) + wrap·2^(64−f) −
-   * 2^(62−f)} from the opened {@code c} and its shares of {@code r >>> f} and {@code msb(r)}:
-   * {@code ⌊x / 2^f⌋} up to the borrow β, which the exact mode then subtracts.
+   * 2^(62−f)} from the opened {@code c[i] = mine[i] + other[i + shift]} (summed as it is read) and
+   * its shares of {@code r >>> f} and {@code msb(r)}: {@code ⌊x / 2^f⌋} up to the borrow β, which
+   * the exact mode then subtracts.
    */
   private static void shiftWithWrap(
-      boolean first, long[] c, Prepared t, long[] out, int i0, int i1) {
+      boolean first, long[] mine, long[] other, int shift, Prepared t, long[] out, int i0, int i1) {
     long[] rs = t.rShifted;
     long[] msb = t.msb;
     int bits = t.bits;
     int up = 64 - bits;
     long unshift = 1L << (62 - bits);
     for (int i = i0; i < i1; i++) {
-      long ci = c[i];
+      long ci = mine[i] + other[i + shift];
       // (1 − msb(c)) as a 0/-1 mask selects the wrap term without a branch.
       long noTopBit = (ci >> 63) ^ -1L;
       long z = (msb[i] << up & noTopBit) - rs[i];
