@@ -23,9 +23,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bench model}: secure inference of a zoo model in-process, offline and online separately,
- * next to the plaintext int64 forward of the same model in the same run (see {@link
- * ModelBenchmark}). A phase's time is the slower party's, its rounds the larger count; times are
- * medians over the measured repetitions; bytes and rounds are deterministic.
+ * next to the plaintext int64 forward of the same model in the same run, at the run's thread count
+ * and on one thread (see {@link ModelBenchmark}). A phase's time is the slower party's, its rounds
+ * the larger count; times are medians over the measured repetitions, a ratio is of two medians;
+ * bytes and rounds are deterministic.
  */
 @Command(
     name = "model",
@@ -141,6 +142,7 @@ final class ModelCommand implements Callable<Integer> {
         Medians.median(
             reps, x -> Math.max(x.party0().onlineNanos(), x.party1().onlineNanos()) / 1e6);
     double plain = Medians.median(reps, x -> x.plaintext().wallMs());
+    double plain1 = Medians.median(reps, x -> x.plaintext1Thread().wallMs());
     SecureResult last0 = reps.get(reps.size() - 1).party0();
     SecureResult last1 = reps.get(reps.size() - 1).party1();
     double err = 0;
@@ -157,17 +159,19 @@ final class ModelCommand implements Callable<Integer> {
         new Report(
             String.format(
                 Locale.ROOT,
-                "bench model --model %s (%d parameters), batch %d,"
+                "bench model --model %s (%d parameters), batch %d, %d kernel thread(s),"
                     + " truncation %s, %d measured reps after %d warm-up",
                 run.model().name(),
                 run.model().parameterCount(),
                 s.batch(),
+                run.threads(),
                 s.truncation(),
                 s.reps().measured(),
                 s.reps().warmup()));
     r.put("model", run.model().name())
         .put("parameters", run.model().parameterCount())
         .put("batch", (long) s.batch())
+        .put("threads", (long) run.threads())
         .put("truncation", s.truncation().name())
         .put("offline", s.streamed() ? "streamed" : "batch")
         .put("reps", (long) s.reps().measured())
@@ -176,7 +180,9 @@ final class ModelCommand implements Callable<Integer> {
         .put("offline_ms", off)
         .put("online_ms", on)
         .put("plaintext_int64_ms", plain)
-        .put("online_over_plaintext", on / plain);
+        .put("plaintext_int64_1thread_ms", plain1)
+        .put("online_over_plaintext", on / plain)
+        .put("online_over_plaintext_1thread", on / plain1);
     r.put("offline_bytes", bytes(last1.offlineTraffic()))
         .put("online_bytes", bytes(last1.onlineTraffic()))
         .put(
