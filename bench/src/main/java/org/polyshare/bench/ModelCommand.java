@@ -6,11 +6,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.polyshare.bench.cli.BatchOption;
-import org.polyshare.bench.cli.RepetitionOptions;
 import org.polyshare.bench.cli.ReportOutput;
 import org.polyshare.bench.cli.TruncationOption;
 import org.polyshare.bench.harness.Medians;
+import org.polyshare.bench.harness.Repetitions;
 import org.polyshare.bench.harness.Report;
+import org.polyshare.bench.harness.Warmups;
 import org.polyshare.bench.model.ModelBenchmark;
 import org.polyshare.bench.model.ModelBenchmark.Rep;
 import org.polyshare.core.protocol.TruncationMode;
@@ -50,7 +51,19 @@ final class ModelCommand implements Callable<Integer> {
               + " online step (one layer's material held; offline time is the layers' sum)")
   boolean streamed;
 
-  @Mixin RepetitionOptions repetitions = new RepetitionOptions(3, 2);
+  @Option(names = "--reps", description = "measured repetitions (default ${DEFAULT-VALUE})")
+  int reps = 3;
+
+  @Option(
+      names = "--warmup",
+      paramLabel = "N",
+      description =
+          "unmeasured warm-up repetitions (default "
+              + Warmups.POLYNOMIAL
+              + ", or "
+              + Warmups.GC_RELU
+              + " for a model with ReLUs: garbled circuits, seconds to minutes an inference)")
+  Integer warmup;
 
   @Mixin TruncationOption truncation;
 
@@ -68,10 +81,11 @@ final class ModelCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     TruncationMode mode = truncation.mode();
+    int warm = warmup != null ? warmup : ModelBenchmark.defaultWarmup(model, batch.batch());
     ModelBenchmark.Run run =
         ModelBenchmark.run(
             new ModelBenchmark.Settings(
-                model, batch.batch(), repetitions.repetitions(), mode, streamed));
+                model, batch.batch(), new Repetitions(warm, reps), mode, streamed));
     List<LayerRow> layers = layers(run.reps());
     System.out.print(table(layers));
     Report r = report(run, layers);

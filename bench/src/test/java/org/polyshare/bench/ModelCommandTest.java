@@ -93,6 +93,19 @@ class ModelCommandTest {
   }
 
   @Test
+  void aPolynomialModelWarmsUpMoreThanOneWithGarbledReLUs() {
+    assertEquals(5, ModelBenchmark.defaultWarmup("tiny-pkn", 1));
+    assertEquals(1, ModelBenchmark.defaultWarmup("tiny-relu", 1));
+    String help =
+        BenchCli.commandLine()
+            .getSubcommands()
+            .get("model")
+            .getUsageMessage()
+            .replaceAll("\\s+", " "); // unwrapped
+    assertTrue(help.contains("warm-up repetitions (default 5, or 1 for a model with ReLUs"), help);
+  }
+
+  @Test
   void streamedOfflineMovesNoBytesBetweenThePhases() {
     Object[][] seen = new Object[2][];
     for (boolean streamed : new boolean[] {false, true}) {

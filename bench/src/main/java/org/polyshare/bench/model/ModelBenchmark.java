@@ -11,12 +11,14 @@ import org.polyshare.bench.harness.PhaseCost;
 import org.polyshare.bench.harness.PhaseTimer;
 import org.polyshare.bench.harness.Repetitions;
 import org.polyshare.bench.harness.TwoPartyRun;
+import org.polyshare.bench.harness.Warmups;
 import org.polyshare.core.correlation.InProcessDealer;
 import org.polyshare.core.kernel.RingThreads;
 import org.polyshare.core.link.TwoParties;
 import org.polyshare.core.protocol.Party;
 import org.polyshare.core.protocol.TruncationMode;
 import org.polyshare.models.graph.Model;
+import org.polyshare.models.secure.ReluMode;
 import org.polyshare.models.secure.RingForward;
 import org.polyshare.models.secure.SecureModel;
 import org.polyshare.models.secure.SecureOptions;
@@ -176,9 +178,22 @@ public final class ModelBenchmark {
     return new Side(setupCost, results, ring);
   }
 
+  /**
+   * The default warm-up repetitions of {@code model} ({@link Warmups}): a model with ReLUs runs
+   * them as garbled circuits here (seconds to minutes per inference, warm after one), a polynomial
+   * one needs more for a steady median.
+   */
+  public static int defaultWarmup(String model, int batch) {
+    return reluCount(model, batch) > 0 ? Warmups.relu(ReluMode.GC) : Warmups.POLYNOMIAL;
+  }
+
+  private static long reluCount(String model, int batch) {
+    return SecureModel.compile(Zoo.architecture(model), batch).reluCount();
+  }
+
   /** Each party holds ~7 KB of garbled-circuit material per ReLU until the online phase. */
   private static void checkHeap(Settings s) {
-    long relus = SecureModel.compile(Zoo.architecture(s.model()), s.batch()).reluCount();
+    long relus = reluCount(s.model(), s.batch());
     long gcBytes = relus * 2 * 7 * 1024L;
     long heap = Runtime.getRuntime().maxMemory();
     if (gcBytes > heap / 2) {
