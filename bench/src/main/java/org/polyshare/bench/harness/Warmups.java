@@ -8,17 +8,17 @@ import org.polyshare.models.secure.ReluMode;
  * needs several inferences before a median is steady, and a warm-up costs one inference, so the
  * cheap arms warm more.
  *
- * <p>Indicative (2-core VM under load; ResNet-18 in process, one inference per line): the PKN
- * inference JIT-compiles about 3 500 methods in its first inference, 130–170 in the second and
- * third, then 15–90 per inference; its CPU time falls to a steady level from the fifth. The FSS arm
- * is steady from its second inference (AES and DCF loops warm within one). A garbled ReLU inference
+ * <p>Indicative (2-core VM, load ~7; ResNet-18, both parties in one fresh JVM): the PKN inference
+ * JIT-compiles about 3 500 methods in its first inference, 75–170 in the second and third, then
+ * 15–90 per inference; its CPU time falls to a steady level from the fifth. The FSS arm is steady
+ * from its second inference (AES and DCF loops warm within one). A garbled ReLU inference
  * (ResNet-18: ~36 s at {@code lan}) warms its AES loops within itself.
  */
 public final class Warmups {
   /** Polynomial activations (the PKN variant): steady from the 5th inference. */
   public static final int POLYNOMIAL = 5;
 
-  /** FSS ReLU: steady from the 2nd inference; one more for its first-use class loading. */
+  /** FSS ReLU: steady from the 2nd inference; one more as a margin (~3 s an inference). */
   public static final int FSS_RELU = 3;
 
   /** Garbled-circuit ReLU: one inference warms it, and each costs seconds to minutes. */
