@@ -6,11 +6,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.polyshare.bench.cli.BatchOption;
-import org.polyshare.bench.cli.RepetitionOptions;
 import org.polyshare.bench.cli.ReportOutput;
 import org.polyshare.bench.cli.TruncationOption;
 import org.polyshare.bench.harness.Medians;
+import org.polyshare.bench.harness.Repetitions;
 import org.polyshare.bench.harness.Report;
+import org.polyshare.bench.harness.Warmups;
 import org.polyshare.bench.model.ModelBenchmark;
 import org.polyshare.bench.model.ModelBenchmark.Rep;
 import org.polyshare.core.protocol.TruncationMode;
@@ -23,9 +24,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bench model}: secure inference of a zoo model in-process, offline and online separately,
- * next to the plaintext int64 forward of the same model in the same run (see {@link
- * ModelBenchmark}). A phase's time is the slower party's, its rounds the larger count; times are
- * medians over the measured repetitions; bytes and rounds are deterministic.
+ * next to the plaintext int64 forward of the same model in the same run, at the run's thread count
+ * and on one thread (see {@link ModelBenchmark}). A phase's time is the slower party's, its rounds
+ * the larger count; times are medians over the measured repetitions, a ratio is of two medians;
+ * bytes and rounds are deterministic.
  */
 @Command(
     name = "model",
@@ -49,7 +51,19 @@ final class ModelCommand implements Callable<Integer> {
               + " online step (one layer's material held; offline time is the layers' sum)")
   boolean streamed;
 
-  @Mixin RepetitionOptions repetitions = new RepetitionOptions(3, 2);
+  @Option(names = "--reps", description = "measured repetitions (default ${DEFAULT-VALUE})")
+  int reps = 3;
+
+  @Option(
+      names = "--warmup",
+      paramLabel = "N",
+      description =
+          "unmeasured warm-up repetitions (default "
+              + Warmups.POLYNOMIAL
+              + ", or "
+              + Warmups.GC_RELU
+              + " for a model with ReLUs: garbled circuits, seconds to minutes an inference)")
+  Integer warmup;
 
   @Mixin TruncationOption truncation;
 
@@ -67,10 +81,11 @@ final class ModelCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     TruncationMode mode = truncation.mode();
+    int warm = warmup != null ? warmup : ModelBenchmark.defaultWarmup(model, batch.batch());
     ModelBenchmark.Run run =
         ModelBenchmark.run(
             new ModelBenchmark.Settings(
-                model, batch.batch(), repetitions.repetitions(), mode, streamed));
+                model, batch.batch(), new Repetitions(warm, reps), mode, streamed));
     List<LayerRow> layers = layers(run.reps());
     System.out.print(table(layers));
     Report r = report(run, layers);
@@ -141,6 +156,7 @@ final class ModelCommand implements Callable<Integer> {
         Medians.median(
             reps, x -> Math.max(x.party0().onlineNanos(), x.party1().onlineNanos()) / 1e6);
     double plain = Medians.median(reps, x -> x.plaintext().wallMs());
+    double plain1 = Medians.median(reps, x -> x.plaintext1Thread().wallMs());
     SecureResult last0 = reps.get(reps.size() - 1).party0();
     SecureResult last1 = reps.get(reps.size() - 1).party1();
     double err = 0;
@@ -157,17 +173,19 @@ final class ModelCommand implements Callable<Integer> {
         new Report(
             String.format(
                 Locale.ROOT,
-                "bench model --model %s (%d parameters), batch %d,"
+                "bench model --model %s (%d parameters), batch %d, %d kernel thread(s),"
                     + " truncation %s, %d measured reps after %d warm-up",
                 run.model().name(),
                 run.model().parameterCount(),
                 s.batch(),
+                run.threads(),
                 s.truncation(),
                 s.reps().measured(),
                 s.reps().warmup()));
     r.put("model", run.model().name())
         .put("parameters", run.model().parameterCount())
         .put("batch", (long) s.batch())
+        .put("threads", (long) run.threads())
         .put("truncation", s.truncation().name())
         .put("offline", s.streamed() ? "streamed" : "batch")
         .put("reps", (long) s.reps().measured())
@@ -176,7 +194,9 @@ final class ModelCommand implements Callable<Integer> {
         .put("offline_ms", off)
         .put("online_ms", on)
         .put("plaintext_int64_ms", plain)
-        .put("online_over_plaintext", on / plain);
+        .put("plaintext_int64_1thread_ms", plain1)
+        .put("online_over_plaintext", on / plain)
+        .put("online_over_plaintext_1thread", on / plain1);
     r.put("offline_bytes", bytes(last1.offlineTraffic()))
         .put("online_bytes", bytes(last1.onlineTraffic()))
         .put(

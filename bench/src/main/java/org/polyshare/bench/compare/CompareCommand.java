@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.polyshare.bench.cli.BatchOption;
 import org.polyshare.bench.cli.SeedOption;
 import org.polyshare.bench.harness.Report;
+import org.polyshare.bench.harness.Warmups;
 import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
@@ -77,9 +78,16 @@ public final class CompareCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      defaultValue = "1",
-      description = "unmeasured warm-up inferences per variant (default ${DEFAULT-VALUE})")
-  int warmup;
+      paramLabel = "W",
+      description =
+          "unmeasured warm-up inferences of every arm (default per arm: gc "
+              + Warmups.GC_RELU
+              + ", fss "
+              + Warmups.FSS_RELU
+              + ", pkn "
+              + Warmups.POLYNOMIAL
+              + "; the cheap arms need more for a steady median)")
+  Integer warmup;
 
   @Option(
       names = "--in-process",
@@ -136,7 +144,7 @@ public final class CompareCommand implements Callable<Integer> {
     String[] variants = CompareVariants.variants(model, reluFile, pknFile);
     String arch = CompareVariants.architecture(model, pknFile);
     int batch = batchOption.batch();
-    if (batch < 1 || repeat < 1 || warmup < 0 || timeoutSeconds < 1) {
+    if (batch < 1 || repeat < 1 || (warmup != null && warmup < 0) || timeoutSeconds < 1) {
       throw new IllegalArgumentException(
           "--batch and --repeat must be >= 1, --warmup >= 0, --timeout >= 1");
     }
@@ -154,7 +162,11 @@ public final class CompareCommand implements Callable<Integer> {
             ? "in-process (2 party threads + dealer, streamed offline; links shaped per profile)"
             : "separate JVMs (dealer + 2 parties, TLS on loopback; every link shaped per profile)";
     int runs = arms.size() + 1;
-    int total = runs * (1 + 2 * (warmup + repeat));
+    int[] warmups = warmups(arms);
+    int total = 0;
+    for (int w : warmups) {
+      total += 1 + 2 * (w + repeat);
+    }
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
     InProcessRunner runner = new InProcessRunner(net, timeout);
     VariantResult[] results = new VariantResult[runs];
@@ -167,6 +179,7 @@ public final class CompareCommand implements Callable<Integer> {
                     SeparateJvmRunner.projectRoot(), net, timeout, jvmOptions)) {
       for (int v = 0; v < runs; v++) {
         boolean pknRun = v == arms.size();
+        int warm = warmups[v];
         String name = variants[pknRun ? 1 : 0];
         ReluMode relu = pknRun ? ReluMode.GC : arms.get(v);
         // the FSS arm's results go by their own name: "lenet5-relu+fss"
@@ -176,8 +189,7 @@ public final class CompareCommand implements Callable<Integer> {
         if (!pknRun) {
           f = owner.fracBits();
         }
-        List<double[][]> inputs =
-            CompareVariants.inputs(owner, warmup + repeat, batch, seed.seed());
+        List<double[][]> inputs = CompareVariants.inputs(owner, warm, repeat, batch, seed.seed());
         InProcessRunner.Run run;
         if (inProcess) {
           run =
@@ -185,7 +197,7 @@ public final class CompareCommand implements Callable<Integer> {
                   owner,
                   Architecture.of(owner).model(),
                   inputs,
-                  warmup,
+                  warm,
                   progress,
                   label,
                   SecureOptions.defaults().withRelu(relu));
@@ -197,7 +209,7 @@ public final class CompareCommand implements Callable<Integer> {
           }
           run =
               PartyReports.measurements(
-                  jvms.relu(relu).run(name, single, progress, label, warmup), warmup);
+                  jvms.relu(relu).run(name, single, progress, label, warm), warm);
           progress.step();
         }
         List<ReferenceCheck.Outcome> checks = new ArrayList<>();
@@ -206,15 +218,15 @@ public final class CompareCommand implements Callable<Integer> {
           if (label.equals(corruptVariant) && k == 0) {
             logits[0][0] += 0.05 * (1 + Math.abs(logits[0][0]));
           }
-          checks.add(ReferenceCheck.check(owner, inputs.get(warmup + k), logits));
+          checks.add(ReferenceCheck.check(owner, inputs.get(warm + k), logits));
         }
-        results[v] = new VariantResult(label, run.reps(), checks, run.memory());
+        results[v] = new VariantResult(label, warm, run.reps(), checks, run.memory());
       }
     }
     List<ReluArm> reluResults = ReluArm.of(arms, results, f);
     ComparisonReport report =
         new ComparisonReport(
-            arch, net, batch, repeat, warmup, mode, reluResults, results[arms.size()]);
+            arch, net, batch, repeat, warmup != null, mode, reluResults, results[arms.size()]);
     stdout.println(report.markdown());
     if (printLayers) {
       stdout.println(report.layersMarkdown());
@@ -243,5 +255,20 @@ public final class CompareCommand implements Callable<Integer> {
       return 1;
     }
     return 0;
+  }
+
+  /**
+   * The warm-ups of each run, the ReLU {@code arms} in order then the PKN variant: {@code --warmup}
+   * for all, else each arm's default.
+   */
+  int[] warmups(List<ReluMode> arms) {
+    int[] w = new int[arms.size() + 1];
+    for (int v = 0; v < w.length; v++) {
+      w[v] =
+          warmup != null
+              ? warmup
+              : v == arms.size() ? Warmups.POLYNOMIAL : Warmups.relu(arms.get(v));
+    }
+    return w;
   }
 }

@@ -82,13 +82,16 @@ final class CompareVariants {
   }
 
   /**
-   * {@code count} batches of {@code batch} random inputs of {@code owner}, clamped to the range
-   * party 1 accepts (it refuses values outside the calibrated range).
+   * {@code warmup + measured} batches of {@code batch} random inputs of {@code owner}, clamped to
+   * the range party 1 accepts (it refuses values outside the calibrated range): the warm-ups'
+   * first, then the measured ones. Measured batch k is draw k of the seed whatever the warm-up
+   * count, so every arm measures the same inputs; the warm-ups are the draws after them.
    */
-  static List<double[][]> inputs(Model owner, int count, int batch, long seed) {
+  static List<double[][]> inputs(Model owner, int warmup, int measured, int batch, long seed) {
     Architecture published = Architecture.of(owner);
     List<double[][]> inputs = new ArrayList<>();
-    for (int k = 0; k < count; k++) {
+    for (int i = 0; i < warmup + measured; i++) {
+      int k = i < warmup ? measured + i : i - warmup;
       double[][] xs = Zoo.sampleInputs(owner, batch, seed * 1_000_003L + k);
       for (double[] x : xs) {
         published.inputRange().clamp(x);

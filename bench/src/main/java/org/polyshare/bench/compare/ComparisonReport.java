@@ -11,14 +11,16 @@ import org.polyshare.core.link.NetworkProfile;
 /**
  * The ReLU vs PKN comparison of one architecture (one or more ReLU arms: garbled circuits, FSS),
  * and its renderings: a Markdown table, JSON, CSV (per repetition and per layer) and an SVG chart
- * of the latency split. With the GC arm alone every rendering is the two-way comparison's.
+ * of the latency split. With the GC arm alone every rendering is the two-way comparison's. Each
+ * variant carries its warm-up count; {@code warmupGiven}: one {@code --warmup} for all, else each
+ * arm's default ({@link org.polyshare.bench.harness.Warmups}).
  */
 public record ComparisonReport(
     String architecture,
     NetworkProfile net,
     int batch,
     int repeat,
-    int warmup,
+    boolean warmupGiven,
     String mode,
     List<ReluArm> relus,
     VariantResult pkn) {
@@ -111,13 +113,28 @@ public record ComparisonReport(
   public String title() {
     return String.format(
         Locale.ROOT,
-        "bench compare: %s, net %s, batch %d, median of %d (+%d warm-up), %s",
+        "bench compare: %s, net %s, batch %d, median of %d after %s, %s",
         architecture,
         net,
         batch,
         repeat,
-        warmup,
+        warmupGiven
+            ? pkn.warmup() + " warm-up (--warmup, every arm)"
+            : "warm-ups per arm (" + warmupsText() + ")",
         mode);
+  }
+
+  /** {@code gc 1, fss 3, pkn 5}: each arm's warm-up count, in column order. */
+  private String warmupsText() {
+    StringBuilder sb = new StringBuilder();
+    for (ReluArm a : relus) {
+      sb.append(armKey(a)).append(' ').append(a.result().warmup()).append(", ");
+    }
+    return sb.append("pkn ").append(pkn.warmup()).toString();
+  }
+
+  private static String armKey(ReluArm a) {
+    return a.relu().name().toLowerCase(Locale.ROOT);
   }
 
   public String markdown() {
@@ -153,6 +170,11 @@ public record ComparisonReport(
       }
       sb.append("–").append(" |".repeat(relus.size())).append(" |\n");
     }
+    sb.append("| warm-up inferences (unmeasured) | ");
+    for (ReluArm a : relus) {
+      sb.append(a.result().warmup()).append(" | ");
+    }
+    sb.append(pkn.warmup()).append(" |".repeat(relus.size())).append(" |\n");
     sb.append("| check vs plaintext | ");
     for (ReluArm a : relus) {
       sb.append(check(a.result())).append(" | ");
@@ -250,8 +272,14 @@ public record ComparisonReport(
         .append(batch)
         .append(",\n  \"repeat\": ")
         .append(repeat)
-        .append(",\n  \"warmup\": ")
-        .append(warmup)
+        .append(",\n  \"warmups\": {");
+    for (ReluArm a : relus) {
+      sb.append(Json.str(armKey(a))).append(": ").append(a.result().warmup()).append(", ");
+    }
+    sb.append("\"pkn\": ")
+        .append(pkn.warmup())
+        .append("},\n  \"warmup_source\": ")
+        .append(Json.str(warmupGiven ? "--warmup" : "per-arm defaults"))
         .append(",\n  \"mode\": ")
         .append(Json.str(mode))
         .append(",\n  \"passed\": ")
@@ -275,7 +303,7 @@ public record ComparisonReport(
       for (int i = 0; i < relus.size(); i++) {
         ReluArm a = relus.get(i);
         sb.append(i == 0 ? "" : ", ")
-            .append(Json.str(a.relu().name().toLowerCase(Locale.ROOT)))
+            .append(Json.str(armKey(a)))
             .append(": ")
             .append(a.dealerBytesPerRelu() >= 0 ? Json.num(a.dealerBytesPerRelu()) : "null");
       }
@@ -284,10 +312,7 @@ public record ComparisonReport(
     sb.append(",\n  \"variants\": [\n");
     List<VariantResult> vs = variants();
     for (int i = 0; i < vs.size(); i++) {
-      String arm =
-          threeWay() && i < relus.size()
-              ? relus.get(i).relu().name().toLowerCase(Locale.ROOT)
-              : null;
+      String arm = threeWay() && i < relus.size() ? armKey(relus.get(i)) : null;
       sb.append(i == 0 ? "" : ",\n").append(variantJson(vs.get(i), arm));
     }
     sb.append("\n  ]\n}\n");
@@ -299,7 +324,11 @@ public record ComparisonReport(
     if (reluArm != null) {
       sb.append(", \"relu_arm\": ").append(Json.str(reluArm));
     }
-    sb.append(", \"passed\": ").append(v.passed()).append(",\n     \"checks\": [");
+    sb.append(", \"warmup\": ")
+        .append(v.warmup())
+        .append(", \"passed\": ")
+        .append(v.passed())
+        .append(",\n     \"checks\": [");
     for (int i = 0; i < v.checks().size(); i++) {
       ReferenceCheck.Outcome c = v.checks().get(i);
       sb.append(i == 0 ? "" : ", ")

@@ -49,7 +49,7 @@ public record OnlineCost(double onlineMs, long onlineBytes, long onlineRounds, b
       for (int k = 0; k < run.logits().size(); k++) {
         checks.add(ReferenceCheck.check(owner, inputs.get(warmup + k), run.logits().get(k)));
       }
-      VariantResult v = new VariantResult(label, run.reps(), checks);
+      VariantResult v = new VariantResult(label, warmup, run.reps(), checks);
       return new OnlineCost(
           v.median(Measurement::onlineMs),
           (long) v.median(m -> m.onlineBytes()),

@@ -6,17 +6,20 @@ import java.util.function.ToDoubleFunction;
 import org.polyshare.bench.harness.Medians;
 
 /**
- * All measured repetitions of one variant, with the plaintext check of each repetition, and the
- * party processes' memory (separate JVMs; empty in process).
+ * All measured repetitions of one variant after its {@code warmup} unmeasured ones, with the
+ * plaintext check of each repetition, and the party processes' memory (separate JVMs; empty in
+ * process).
  */
 public record VariantResult(
     String model,
+    int warmup,
     List<Measurement> reps,
     List<ReferenceCheck.Outcome> checks,
     List<PartyMemory> memory) {
 
-  public VariantResult(String model, List<Measurement> reps, List<ReferenceCheck.Outcome> checks) {
-    this(model, reps, checks, List.of());
+  public VariantResult(
+      String model, int warmup, List<Measurement> reps, List<ReferenceCheck.Outcome> checks) {
+    this(model, warmup, reps, checks, List.of());
   }
 
   public boolean passed() {

@@ -53,10 +53,17 @@ class CompareCommandTest {
     JsonObject report = json(dir, "compare-lenet5-loopback");
     assertEquals(report, JsonParser.parseString(Files.readString(dir.resolve("extra.json"))));
     assertTrue(report.get("passed").getAsBoolean());
+    // --warmup 0 (BenchCliRun.compare) for every arm, in the title, the table and the JSON
+    assertTrue(r.out().contains("median of 1 after 0 warm-up (--warmup, every arm)"), r.out());
+    assertTrue(r.out().contains("| warm-up inferences (unmeasured) | 0 | 0 | |"), r.out());
+    assertEquals("--warmup", report.get("warmup_source").getAsString());
+    assertEquals(
+        JsonParser.parseString("{\"gc\": 0, \"pkn\": 0}"), report.getAsJsonObject("warmups"));
     assertEquals(2, report.getAsJsonArray("variants").size());
     for (int i = 0; i < 2; i++) {
       JsonObject v = variant(report, i);
       assertEquals(i == 0 ? "lenet5-relu" : "lenet5-pkn", v.get("model").getAsString());
+      assertEquals(0, v.get("warmup").getAsInt());
       assertTrue(v.get("passed").getAsBoolean());
       JsonObject med = v.getAsJsonObject("median");
       double online = med.get("online_ms").getAsDouble();

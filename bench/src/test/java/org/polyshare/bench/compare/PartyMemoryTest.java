@@ -33,7 +33,7 @@ class PartyMemoryTest {
     assertEquals(-1, p0.liveHeapPeakBytes(), "an older party's report: unknown");
     assertNull(PartyMemory.of(0, JsonParser.parseString("{}").getAsJsonObject()));
 
-    VariantResult v = new VariantResult("resnet18-relu", List.of(), List.of(), List.of(p0, p1));
+    VariantResult v = new VariantResult("resnet18-relu", 0, List.of(), List.of(), List.of(p0, p1));
     String md = PartyMemory.markdown(List.of(v));
     assertTrue(
         md.contains(
@@ -41,7 +41,8 @@ class PartyMemoryTest {
                 + " | 2.0 KiB | 4.0 KiB |"),
         md);
     assertTrue(md.contains("| resnet18-relu | party 0 | 10 B | 20 B | n/a | 0 B | n/a |"), md);
-    assertEquals("", PartyMemory.markdown(List.of(new VariantResult("x", List.of(), List.of()))));
+    assertEquals(
+        "", PartyMemory.markdown(List.of(new VariantResult("x", 0, List.of(), List.of()))));
     String json = PartyMemory.json(v.memory());
     assertEquals(
         2, JsonParser.parseString(json).getAsJsonArray().size(), "one object per party: " + json);

@@ -6,6 +6,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The kernels' thread pool: {@code threads − 1} fixed daemon workers plus the calling thread. One
@@ -38,6 +39,9 @@ public final class RingThreads implements AutoCloseable {
 
   /** Everything on the calling thread: for work already inside a block. */
   static final RingThreads INLINE = new RingThreads(1);
+
+  /** The pool {@link #shared()} answers on this thread inside {@link #onCallingThread}. */
+  private static final ThreadLocal<RingThreads> LOCAL = new ThreadLocal<>();
 
   private static final Object LOCK = new Object();
   private static int configured;
@@ -97,8 +101,15 @@ public final class RingThreads implements AutoCloseable {
     }
   }
 
-  /** The process pool: {@link #configure}d size, else all cores. */
+  /**
+   * The process pool: {@link #configure}d size, else all cores; inside {@link #onCallingThread}, on
+   * that thread, the single-thread pool.
+   */
   public static RingThreads shared() {
+    RingThreads local = LOCAL.get();
+    if (local != null) {
+      return local;
+    }
     RingThreads s = shared;
     if (s != null) {
       return s;
@@ -110,6 +121,26 @@ public final class RingThreads implements AutoCloseable {
                 configured > 0 ? configured : Runtime.getRuntime().availableProcessors());
       }
       return shared;
+    }
+  }
+
+  /**
+   * Runs {@code body} with every kernel it calls on the calling thread alone ({@link #shared()}
+   * answers a one-thread pool there): a single-thread figure, e.g. a plaintext reference, in the
+   * same process as a multi-thread run. No thread is created; other threads keep the process pool,
+   * and this thread gets it back on return.
+   */
+  public static <T> T onCallingThread(Supplier<T> body) {
+    RingThreads before = LOCAL.get();
+    LOCAL.set(INLINE);
+    try {
+      return body.get();
+    } finally {
+      if (before == null) {
+        LOCAL.remove();
+      } else {
+        LOCAL.set(before);
+      }
     }
   }
 

@@ -293,6 +293,47 @@ class RingThreadsTest {
     assertThrows(IllegalStateException.class, shared::close);
   }
 
+  @Test
+  void onCallingThreadKeepsEveryBlockOnTheCallerAndThenRestoresThePool() throws Exception {
+    RingThreads process = RingThreads.shared();
+    Thread caller = Thread.currentThread();
+    java.util.Set<Thread> ran = ConcurrentHashMap.newKeySet();
+    RingThreads[] elsewhere = new RingThreads[1];
+    SplittableRandom rnd = new SplittableRandom(11);
+    long[] a = random(rnd, 33 * 65);
+    long[] b = random(rnd, 65 * 515);
+    long[] c =
+        RingThreads.onCallingThread(
+            () -> {
+              assertEquals(1, RingThreads.shared().threads());
+              RingThreads.shared()
+                  .forEachBlock(8, 1, (from, to) -> ran.add(Thread.currentThread()));
+              // nested: still one thread inside, still one thread after the inner call returns
+              RingThreads.onCallingThread(() -> RingThreads.shared().threads());
+              assertEquals(1, RingThreads.shared().threads());
+              Thread other = new Thread(() -> elsewhere[0] = RingThreads.shared());
+              other.start();
+              try {
+                other.join(10_000);
+              } catch (InterruptedException e) {
+                throw new AssertionError(e);
+              }
+              return RingGemm.multiply(a, b, new MatMulShape(33, 65, 515));
+            });
+    assertEquals(java.util.Set.of(caller), ran, "every block on the calling thread");
+    assertSame(process, elsewhere[0], "another thread keeps the process pool meanwhile");
+    assertArrayEquals(naiveGemm(a, b, 33, 65, 515), c);
+    assertSame(process, RingThreads.shared(), "the process pool again on return");
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            RingThreads.onCallingThread(
+                () -> {
+                  throw new IllegalStateException("body");
+                }));
+    assertSame(process, RingThreads.shared(), "restored after a failing body too");
+  }
+
   private static int kernelThreads() {
     int n = 0;
     for (Thread t : Thread.getAllStackTraces().keySet()) {
