@@ -1,5 +1,6 @@
 package org.polyshare.core.ops;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -50,11 +51,7 @@ public final class MetricsEndpoint implements AutoCloseable {
             30,
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(16),
-            r -> {
-              Thread t = new Thread(r, "metrics-http");
-              t.setDaemon(true);
-              return t;
-            },
+            new ThreadFactoryBuilder().setNameFormat("metrics-http").setDaemon(true).build(),
             new ThreadPoolExecutor.CallerRunsPolicy());
     s.setExecutor(ex);
     s.createContext("/metrics", x -> answer(x, PROMETHEUS_TEXT, metrics::scrape));
