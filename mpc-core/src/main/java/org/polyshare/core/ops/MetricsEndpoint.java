@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,14 @@ public final class MetricsEndpoint implements AutoCloseable {
   private MetricsEndpoint(HttpServer server, ThreadPoolExecutor executor) {
     this.server = server;
     this.executor = executor;
+  }
+
+  /**
+   * The {@code /health} body of a session server (the dealer, party 0's service): up, and how many
+   * sessions it is serving now.
+   */
+  public static Supplier<String> sessionsHealth(IntSupplier activeSessions) {
+    return () -> "{\"status\": \"up\", \"sessions\": " + activeSessions.getAsInt() + "}";
   }
 
   /**
