@@ -186,10 +186,7 @@ public final class DealerCli extends RootCommand {
       MetricsEndpoint endpoint;
       try {
         server = new DealerServer(net, identity, port, settings, new DealerMetrics());
-        endpoint =
-            metricsOptions.start(
-                server.metrics(),
-                () -> "{\"status\": \"up\", \"sessions\": " + server.activeSessions() + "}");
+        endpoint = metricsOptions.start(server.metrics(), server::activeSessions);
       } catch (RuntimeException e) {
         System.err.println("dealer serve: " + e.getMessage());
         net.close();

@@ -1,6 +1,7 @@
 package org.polyshare.dealer;
 
 import com.google.common.io.BaseEncoding;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import java.io.PrintStream;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -89,18 +90,10 @@ public final class DealerServer implements AutoCloseable {
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   private final ExecutorService workers =
       Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "dealer-session");
-            t.setDaemon(true);
-            return t;
-          });
+          new ThreadFactoryBuilder().setNameFormat("dealer-session").setDaemon(true).build());
   private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "dealer-timer");
-            t.setDaemon(true);
-            return t;
-          });
+          new ThreadFactoryBuilder().setNameFormat("dealer-timer").setDaemon(true).build());
   private final LinkAcceptor acceptor;
   private final AtomicInteger completed = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();

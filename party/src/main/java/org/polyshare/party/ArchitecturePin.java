@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.Locale;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.zoo.Zoo;
@@ -14,17 +13,13 @@ import org.polyshare.models.zoo.Zoo;
  * local architecture-only file or zoo name, and/or a SHA-256 given with {@code
  * --expect-architecture}. Party 1 never reads a model with weights: an ONNX file (its initializers
  * are party 0's weights) is refused with the way to make the architecture-only file.
+ *
+ * @param local the local architecture (null without one): lets party 1 check its input before
+ *     connecting
+ * @param localSource the {@code --model} it came from
+ * @param expectedSha256 the {@code --expect-architecture} hash in lower-case hex, or null
  */
-final class ArchitecturePin {
-  private final Architecture local;
-  private final String localSource;
-  private final String expectedSha256;
-
-  private ArchitecturePin(Architecture local, String localSource, String expectedSha256) {
-    this.local = local;
-    this.localSource = localSource;
-    this.expectedSha256 = expectedSha256;
-  }
+record ArchitecturePin(Architecture local, String localSource, String expectedSha256) {
 
   /** Pins nothing: party 1 runs whatever architecture party 0 sends. */
   static ArchitecturePin none() {
@@ -95,11 +90,6 @@ final class ArchitecturePin {
     return Architecture.read(p);
   }
 
-  /** The local architecture (null without one): lets party 1 check its input before connecting. */
-  Architecture local() {
-    return local;
-  }
-
   /** Throws, naming both hashes, when {@code received} is not what this pin accepts. */
   void check(Architecture received) {
     String got = received.sha256Hex();
@@ -113,7 +103,7 @@ final class ArchitecturePin {
               + expectedSha256
               + "; refusing to run it");
     }
-    if (local != null && !HexFormat.of().formatHex(local.sha256()).equals(got)) {
+    if (local != null && !local.sha256Hex().equals(got)) {
       throw new IllegalArgumentException(
           "party 0 sent architecture "
               + got

@@ -124,9 +124,7 @@ final class ServeCommand implements Callable<Integer> {
             new PartyService(
                 transport, identity, m, options, listen, settings, new PartyMetrics());
         MetricsEndpoint endpoint =
-            metricsOptions.start(
-                service.metrics(),
-                () -> "{\"status\": \"up\", \"sessions\": " + service.activeSessions() + "}")) {
+            metricsOptions.start(service.metrics(), service::activeSessions)) {
       GracefulShutdown shutdown =
           GracefulShutdown.install("party 0", service::drain, drainTimeout.duration(), endpoint);
       while (!service.awaitFinished(Duration.ofHours(1))) {

@@ -55,7 +55,7 @@ class ServiceMetricsTest {
             MetricsEndpoint.start(
                 local,
                 service.metrics(),
-                () -> "{\"status\": \"up\", \"sessions\": " + service.activeSessions() + "}")) {
+                MetricsEndpoint.sessionsHealth(service::activeSessions))) {
       Parties client = loopback.parties("tiny-pkn");
       PartyRunner.Report r =
           client.clientModel("tiny-pkn").session("metrics").inferences(2).runClient(service.port());

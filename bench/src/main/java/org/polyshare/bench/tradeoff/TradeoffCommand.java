@@ -10,12 +10,14 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.polyshare.bench.accuracy.IdxDataset;
 import org.polyshare.bench.accuracy.ModelArgument;
+import org.polyshare.bench.cli.SeedOption;
 import org.polyshare.bench.compare.OnlineCost;
 import org.polyshare.bench.harness.Report;
 import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.secure.ReluMode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -86,8 +88,7 @@ public final class TradeoffCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "1", description = "unmeasured inferences per point")
   int warmup;
 
-  @Option(names = "--seed", defaultValue = "1", description = "seed of the random inputs")
-  long seed;
+  @Mixin SeedOption seed;
 
   @Option(names = "--timeout", defaultValue = "600", description = "seconds a party may wait")
   long timeoutSeconds;
@@ -163,7 +164,7 @@ public final class TradeoffCommand implements Callable<Integer> {
                 net,
                 warmup,
                 repeat,
-                seed,
+                seed.seed(),
                 Duration.ofSeconds(timeoutSeconds),
                 label);
         if (!c.checked()) {

@@ -1,5 +1,6 @@
 package org.polyshare.models.train;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -33,11 +34,10 @@ public final class Parallel implements AutoCloseable {
             ? null
             : Executors.newFixedThreadPool(
                 threads - 1,
-                r -> {
-                  Thread t = new Thread(r, "polyshare-train");
-                  t.setDaemon(true);
-                  return t;
-                });
+                new ThreadFactoryBuilder()
+                    .setNameFormat("polyshare-train")
+                    .setDaemon(true)
+                    .build());
   }
 
   public int threads() {

@@ -9,6 +9,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import com.google.common.primitives.Floats;
+import com.google.common.primitives.Longs;
 import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.io.InputStream;
@@ -144,12 +146,11 @@ class OnnxAttributesTest {
   }
 
   static AttributeProto ints(String name, long... v) {
-    AttributeProto.Builder b =
-        AttributeProto.newBuilder().setName(name).setType(AttributeType.INTS);
-    for (long x : v) {
-      b.addInts(x);
-    }
-    return b.build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeType.INTS)
+        .addAllInts(Longs.asList(v))
+        .build();
   }
 
   static AttributeProto i(String name, long v) {
@@ -656,11 +657,10 @@ class OnnxAttributesTest {
   }
 
   static AttributeProto floats(String name, float... v) {
-    AttributeProto.Builder b =
-        AttributeProto.newBuilder().setName(name).setType(AttributeType.FLOATS);
-    for (float x : v) {
-      b.addFloats(x);
-    }
-    return b.build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeType.FLOATS)
+        .addAllFloats(Floats.asList(v))
+        .build();
   }
 }

@@ -10,12 +10,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.Test;
-import org.polyshare.core.link.ChunkListener;
 import org.polyshare.core.link.ChunkSink;
-import org.polyshare.core.link.ForwardingPartyLink;
 import org.polyshare.core.link.LinkStats;
 import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.core.link.PartyLink;
+import org.polyshare.core.link.PieceSizedLink;
 import org.polyshare.core.link.ShapedLink;
 import org.polyshare.core.link.TwoParties;
 import org.polyshare.core.protocol.InProcessSession;
@@ -37,10 +36,7 @@ class HandOffTest {
   @Test
   void theReadersStreamedAreTheOwnerHeldProductsReadingTheOutputNext() {
     SecureModel sm = SecureModel.compile(ResidualFoldTest.arch(), 1);
-    List<String> names = new ArrayList<>();
-    for (SecureLayer l : sm.layers()) {
-      names.add(l.name());
-    }
+    List<String> names = names(sm);
     HandOff h = sm.handOff();
     assertEquals(List.of("b_conv1"), readers(h, names, "stem"));
     assertEquals(List.of("b_conv2"), readers(h, names, "b_conv1"));
@@ -68,10 +64,7 @@ class HandOffTest {
     b.globalAvgPool("gap").flatten("flat").linear("fc", 5);
     Model arch = b.build();
     SecureModel sm = SecureModel.compile(arch, 1, SecureOptions.defaults().withRelu(ReluMode.GC));
-    List<String> names = new ArrayList<>();
-    for (SecureLayer l : sm.layers()) {
-      names.add(l.name());
-    }
+    List<String> names = names(sm);
     assertEquals(List.of(), readers(sm.handOff(), names, "b_add"), "its half travels online");
     assertEquals(List.of(), readers(sm.handOff(), names, "after_add"), "a garbled ReLU reads it");
     Model model = ResidualFoldTest.weighted(arch);
@@ -88,10 +81,7 @@ class HandOffTest {
   @Test
   void aBatchTooLargeToKeepInFlightIsNotStreamed() {
     SecureModel one = SecureModel.compile(ResidualFoldTest.arch(), 1);
-    List<String> names = new ArrayList<>();
-    for (SecureLayer l : one.layers()) {
-      names.add(l.name());
-    }
+    List<String> names = names(one);
     int stem = names.indexOf("stem");
     long perInference = 8L * one.layers().get(stem).n() * 2; // the opening and one reader's input
     int fits = (int) (HandOff.MAX_IN_FLIGHT_BYTES / perInference);
@@ -101,6 +91,15 @@ class HandOffTest {
     assertEquals(
         List.of(),
         readers(SecureModel.compile(ResidualFoldTest.arch(), fits + 1).handOff(), names, "stem"));
+  }
+
+  /** The layers' names in program order. */
+  private static List<String> names(SecureModel sm) {
+    List<String> out = new ArrayList<>();
+    for (SecureLayer l : sm.layers()) {
+      out.add(l.name());
+    }
+    return out;
   }
 
   private static List<String> readers(HandOff h, List<String> names, String producer) {
@@ -249,28 +248,17 @@ class HandOffTest {
   }
 
   /** Records chunked pieces received and sent, in order; cuts sends into {@link #CHUNK}. */
-  private static final class Events extends ForwardingPartyLink {
+  private static final class Events extends PieceSizedLink {
     private final List<String> events;
 
     Events(PartyLink inner, List<String> events) {
-      super(inner);
+      super(inner, CHUNK);
       this.events = events;
     }
 
     @Override
-    public int chunkLongs() {
-      return CHUNK;
-    }
-
-    @Override
-    public void receiveLongs(int tag, int length, ChunkListener listener) {
-      delegate.receiveLongs(
-          tag,
-          length,
-          (piece, at) -> {
-            events.add("recv " + tag + " at " + at + " of " + length);
-            listener.piece(piece, at);
-          });
+    protected void received(int tag, int at, int length) {
+      events.add("recv " + tag + " at " + at + " of " + length);
     }
 
     @Override

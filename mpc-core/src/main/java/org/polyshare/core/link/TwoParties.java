@@ -1,5 +1,6 @@
 package org.polyshare.core.link;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -30,11 +31,7 @@ public final class TwoParties {
     ExecutorService pool =
         Executors.newFixedThreadPool(
             2,
-            r -> {
-              Thread t = new Thread(r, "in-process-party");
-              t.setDaemon(true);
-              return t;
-            });
+            new ThreadFactoryBuilder().setNameFormat("in-process-party").setDaemon(true).build());
     try {
       Future<T> f0 = pool.submit(() -> guarded(party0, links[0]));
       Future<T> f1 = pool.submit(() -> guarded(party1, links[1]));

@@ -1,5 +1,6 @@
 package org.polyshare.core.net;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelFuture;
@@ -54,11 +55,7 @@ public final class NetTransport implements AutoCloseable {
     this.group =
         new MultiThreadIoEventLoopGroup(
             threads,
-            r -> {
-              Thread t = new Thread(r, "polyshare-net");
-              t.setDaemon(true);
-              return t;
-            },
+            new ThreadFactoryBuilder().setNameFormat("polyshare-net").setDaemon(true).build(),
             io);
   }
 
@@ -127,14 +124,13 @@ public final class NetTransport implements AutoCloseable {
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                      SslHandler ssl = me.clientContext().newHandler(ch.alloc(), host, port);
-                      ssl.setHandshakeTimeoutMillis(options.handshakeTimeout().toMillis());
-                      ch.pipeline().addLast("tls", ssl);
-                      NettyLink link =
-                          new NettyLink(
-                              ch, options, me.role(), Set.of(expectedPeer), host + ":" + port);
-                      ch.attr(LinkServer.LINK).set(link);
-                      link.installHandlers();
+                      attach(
+                          ch,
+                          me.clientContext().newHandler(ch.alloc(), host, port),
+                          options,
+                          me.role(),
+                          Set.of(expectedPeer),
+                          host + ":" + port);
                     }
                   });
       ChannelFuture f = b.connect(host, port);
@@ -151,6 +147,25 @@ public final class NetTransport implements AutoCloseable {
       NettyLink link = f.channel().attr(LinkServer.LINK).get();
       return awaitReady(link, options, where);
     }
+  }
+
+  /**
+   * A new channel's pipeline, the same on both ends: TLS first (its handshake bounded by {@code
+   * options}), then the link's handlers; the link is kept on the channel ({@link LinkServer#LINK}).
+   */
+  private static NettyLink attach(
+      SocketChannel ch,
+      SslHandler tls,
+      LinkOptions options,
+      Role me,
+      Set<Role> acceptedPeers,
+      String peerName) {
+    tls.setHandshakeTimeoutMillis(options.handshakeTimeout().toMillis());
+    ch.pipeline().addLast("tls", tls);
+    NettyLink link = new NettyLink(ch, options, me, acceptedPeers, peerName);
+    ch.attr(LinkServer.LINK).set(link);
+    link.installHandlers();
+    return link;
   }
 
   /**
@@ -179,19 +194,14 @@ public final class NetTransport implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    SslHandler ssl = me.serverContext().newHandler(ch.alloc());
-                    ssl.setHandshakeTimeoutMillis(options.handshakeTimeout().toMillis());
-                    ch.pipeline().addLast("tls", ssl);
-                    NettyLink link =
-                        new NettyLink(
+                    server.track(
+                        attach(
                             ch,
+                            me.serverContext().newHandler(ch.alloc()),
                             options,
                             me.role(),
                             acceptedPeers,
-                            String.valueOf(ch.remoteAddress()));
-                    ch.attr(LinkServer.LINK).set(link);
-                    link.installHandlers();
-                    server.track(link);
+                            String.valueOf(ch.remoteAddress())));
                   }
                 });
     ChannelFuture bound = b.bind(address).awaitUninterruptibly();

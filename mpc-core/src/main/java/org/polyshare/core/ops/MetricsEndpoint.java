@@ -1,5 +1,6 @@
 package org.polyshare.core.ops;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,14 @@ public final class MetricsEndpoint implements AutoCloseable {
   }
 
   /**
+   * The {@code /health} body of a session server (the dealer, party 0's service): up, and how many
+   * sessions it is serving now.
+   */
+  public static Supplier<String> sessionsHealth(IntSupplier activeSessions) {
+    return () -> "{\"status\": \"up\", \"sessions\": " + activeSessions.getAsInt() + "}";
+  }
+
+  /**
    * Serves {@code metrics} at {@code address}; {@code health} is the body of {@code /health} (a
    * small JSON object), answered with 200 while the endpoint runs.
    */
@@ -50,11 +60,7 @@ public final class MetricsEndpoint implements AutoCloseable {
             30,
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(16),
-            r -> {
-              Thread t = new Thread(r, "metrics-http");
-              t.setDaemon(true);
-              return t;
-            },
+            new ThreadFactoryBuilder().setNameFormat("metrics-http").setDaemon(true).build(),
             new ThreadPoolExecutor.CallerRunsPolicy());
     s.setExecutor(ex);
     s.createContext("/metrics", x -> answer(x, PROMETHEUS_TEXT, metrics::scrape));

@@ -50,33 +50,30 @@ class BristolReaderTest {
     }
   }
 
-  static String error(String text) {
-    return assertThrows(IllegalArgumentException.class, () -> BristolReader.parse(text, "bad.txt"))
-        .getMessage();
+  /** {@code text} is refused with a message holding every fragment. */
+  private static void assertRefused(String text, String... fragments) {
+    String m =
+        assertThrows(IllegalArgumentException.class, () -> BristolReader.parse(text, "bad.txt"))
+            .getMessage();
+    for (String f : fragments) {
+      assertTrue(m.contains(f), "lacks '" + f + "': " + m);
+    }
   }
 
   @Test
   void malformedFilesNameTheLine() {
     String ok = "1 3\n1 2\n1 1\n\n2 1 0 1 2 AND\n";
     assertEquals(1, BristolReader.parse(ok, "ok").andCount());
-    assertTrue(error("").contains("file ends before the header"));
-    assertTrue(error("1 x\n").contains("line 1"));
-    assertTrue(error("1 3\n2 2\n1 1\n").contains("line 2"), "input count vs widths");
-    String m = error("1 3\n1 2\n1 1\n\n2 1 0 7 2 AND\n");
-    assertTrue(m.contains("bad.txt") && m.contains("line 5") && m.contains("wire 7"), m);
-    m = error("1 3\n1 2\n1 1\n\n2 1 0 1 2 NAND\n");
-    assertTrue(m.contains("line 5") && m.contains("unsupported gate 'NAND'"), m);
-    m = error("1 3\n1 2\n1 1\n\n2 1 0 1 AND\n");
-    assertTrue(m.contains("line 5"), m);
-    m = error("2 4\n1 2\n1 1\n\n2 1 0 1 3 AND\n");
-    assertTrue(m.contains("declares 2 gates but the file has 1"), m);
-    m = error("1 4\n1 2\n1 1\n\n2 1 0 1 2 AND\n");
-    assertTrue(m.contains("output wire 3 is never assigned"), m);
-    m = error("2 3\n1 2\n1 1\n\n2 1 0 1 2 AND\n2 1 0 1 2 XOR\n");
-    assertTrue(m.contains("line 6") && m.contains("assigned twice"), m);
-    m = error("1 3\n1 2\n1 1\n\n2 1 0 2 2 XOR\n");
-    assertTrue(m.contains("before it is assigned"), m);
-    m = error("1 3\n1 2\n1 1\n\n1 1 2 2 EQ\n");
-    assertTrue(m.contains("constant 0 or 1"), m);
+    assertRefused("", "file ends before the header");
+    assertRefused("1 x\n", "line 1");
+    assertRefused("1 3\n2 2\n1 1\n", "line 2"); // input count vs widths
+    assertRefused("1 3\n1 2\n1 1\n\n2 1 0 7 2 AND\n", "bad.txt", "line 5", "wire 7");
+    assertRefused("1 3\n1 2\n1 1\n\n2 1 0 1 2 NAND\n", "line 5", "unsupported gate 'NAND'");
+    assertRefused("1 3\n1 2\n1 1\n\n2 1 0 1 AND\n", "line 5");
+    assertRefused("2 4\n1 2\n1 1\n\n2 1 0 1 3 AND\n", "declares 2 gates but the file has 1");
+    assertRefused("1 4\n1 2\n1 1\n\n2 1 0 1 2 AND\n", "output wire 3 is never assigned");
+    assertRefused("2 3\n1 2\n1 1\n\n2 1 0 1 2 AND\n2 1 0 1 2 XOR\n", "line 6", "assigned twice");
+    assertRefused("1 3\n1 2\n1 1\n\n2 1 0 2 2 XOR\n", "before it is assigned");
+    assertRefused("1 3\n1 2\n1 1\n\n1 1 2 2 EQ\n", "constant 0 or 1");
   }
 }

@@ -81,10 +81,15 @@ class HandshakeTest {
     }
   }
 
+  /** Both sides refused, each naming every fragment. */
+  private static void assertRefusedOnBothSides(Outcome o, String... fragments) {
+    assertRefused(o.server(), fragments);
+    assertRefused(o.client(), fragments);
+  }
+
   /** Each side distrusts the other's CA: both fail in TLS, at least one names the CA problem. */
   private static void assertTlsRefusalOnBothSides(Outcome o) {
-    assertRefused(o.server(), "TLS failure");
-    assertRefused(o.client(), "TLS failure");
+    assertRefusedOnBothSides(o, "TLS failure");
     assertTrue(
         o.server().getMessage().contains("not signed by our CA")
             || o.client().getMessage().contains("not signed by our CA"),
@@ -127,8 +132,7 @@ class HandshakeTest {
   void partyCertificateWhereTheOtherPartyIsExpectedIsRefused() throws Exception {
     // a process holding party 0's certificate dials party 0's listener, which expects party 1
     Outcome o = toParty0(NetFixtures.identity(Role.PARTY0), hello(Role.PARTY0));
-    assertRefused(o.server(), "certificate is for party 0", "expects party 1");
-    assertRefused(o.client(), "certificate is for party 0", "expects party 1");
+    assertRefusedOnBothSides(o, "certificate is for party 0", "expects party 1");
   }
 
   @Test
@@ -142,8 +146,7 @@ class HandshakeTest {
             NetFixtures.identity(Role.PARTY0),
             Role.DEALER,
             hello(Role.PARTY0));
-    assertRefused(o.client(), "certificate is for party 1", "expects dealer");
-    assertRefused(o.server(), "certificate is for party 1", "expects dealer");
+    assertRefusedOnBothSides(o, "certificate is for party 1", "expects dealer");
   }
 
   @Test
@@ -152,10 +155,8 @@ class HandshakeTest {
         toParty0(
             NetFixtures.identity(Role.PARTY1),
             new Hello(99, Role.PARTY1, "sess", new byte[] {1, 2}));
-    for (Throwable t : new Throwable[] {o.server(), o.client()}) {
-      assertRefused(
-          t, "protocol version mismatch", "version " + Hello.PROTOCOL_VERSION, "version 99");
-    }
+    assertRefusedOnBothSides(
+        o, "protocol version mismatch", "version " + Hello.PROTOCOL_VERSION, "version 99");
   }
 
   @Test
@@ -165,8 +166,7 @@ class HandshakeTest {
             Hello.of(Role.PARTY0, "alpha", new byte[] {1}),
             NetFixtures.identity(Role.PARTY1),
             Hello.of(Role.PARTY1, "beta", new byte[] {2}));
-    for (Throwable t : new Throwable[] {o.server(), o.client()}) {
-      assertRefused(t, "session id mismatch", "'alpha'", "'beta'", "plan mismatch", "01", "02");
-    }
+    assertRefusedOnBothSides(
+        o, "session id mismatch", "'alpha'", "'beta'", "plan mismatch", "01", "02");
   }
 }
