@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.polyshare.core.link.ChunkListener;
@@ -337,6 +338,9 @@ public final class NettyLink implements PartyLink {
     return peerName;
   }
 
+  /** Set by the first {@link #abort}, which alone sends the reason and closes the channel. */
+  private final AtomicBoolean aborting = new AtomicBoolean();
+
   /** True until the link is closed or failed. */
   public boolean isOpen() {
     return failure == null && channel.isActive();
@@ -347,6 +351,11 @@ public final class NettyLink implements PartyLink {
    * {@link PeerAbortedException} carrying {@code reason}. Never put secrets in the reason.
    */
   public void abort(String reason) {
+    // only the first abort tells the peer why: a later abort or close (the session thread, woken
+    // by this one's failure) must not close the channel before that reason's frame is written
+    if (!aborting.compareAndSet(false, true)) {
+      return;
+    }
     if (!fail(new LinkClosedException("link to " + peerName + " aborted locally: " + reason))) {
       channel.close();
       return;
@@ -402,6 +411,13 @@ public final class NettyLink implements PartyLink {
   public void close() {
     closedLocally = true;
     fail(new LinkClosedException("link to " + peerName + " was closed locally"));
+    if (aborting.get()) {
+      // an abort sends its reason, then closes (within 2 s even if the peer never reads)
+      if (!channel.eventLoop().inEventLoop()) {
+        channel.closeFuture().awaitUninterruptibly(2500);
+      }
+      return;
+    }
     // flush what is queued, then close; wait (bounded) so a process that exits right after
     // close() does not lose its last messages to the event loop's shutdown
     channel.writeAndFlush(channel.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
