@@ -95,22 +95,7 @@ public final class FusedPowerKernel {
               + i1
               + ")");
     }
-    evaluate(mine, other, otherOff - i0, dep, n, f, d, first, out, i0, i1);
-  }
-
-  /** {@link #power} after the checks; {@code c[i] = mine[i] + other[i + shift]}. */
-  private static void evaluate(
-      long[] mine,
-      long[] other,
-      int shift,
-      long[] dep,
-      int n,
-      int f,
-      int d,
-      boolean first,
-      long[] out,
-      int i0,
-      int i1) {
+    int shift = otherOff - i0; // c[i] = mine[i] + other[i + shift]
     int kShift = 64 - f; // K·x = x << (64 − f)
     long unshift = 1L << (62 - f);
     long lead = first ? -1L : 0L; // party 0 alone holds v^0 = 1
