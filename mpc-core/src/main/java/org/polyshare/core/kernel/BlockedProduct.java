@@ -35,7 +35,6 @@ public final class BlockedProduct {
   private final long[] right;
   private final long[] out;
   private final List<Block> blocks = new ArrayList<>();
-  private final long[] cols;
   private final boolean whole;
   private int next;
 
@@ -66,7 +65,6 @@ public final class BlockedProduct {
     this.whole = grainLongs >= map.leftNumel();
     if (whole) {
       blocks.add(new Block(map.leftNumel(), 0, 0, 0));
-      cols = null;
       return;
     }
     if (map instanceof Conv2dShape s) {
@@ -80,10 +78,8 @@ public final class BlockedProduct {
           blocks.add(new Block((b * s.inC() + c1) * channel, b, c0, c1));
         }
       }
-      cols = RingConv.patchScratch(s);
       return;
     }
-    cols = null;
     if (map instanceof MatMulShape s) {
       if (s.k() <= grainLongs) {
         int step = grainLongs / s.k();
@@ -135,7 +131,7 @@ public final class BlockedProduct {
       return;
     }
     if (map instanceof Conv2dShape s) {
-      RingConv.conv2dAddChannels(left, right, out, s, b.unit(), b.from(), b.to(), cols);
+      RingConv.conv2dAddChannels(left, right, out, s, b.unit(), b.from(), b.to());
     } else if (map instanceof MatMulShape s) {
       if (b.unit() < 0) {
         int rows = b.to() - b.from();

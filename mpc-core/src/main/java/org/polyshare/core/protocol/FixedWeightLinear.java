@@ -281,13 +281,12 @@ public final class FixedWeightLinear {
    * pieces; each completes a prefix of {@code E = (X_0 − A_0) + (X_1 − A_1)}, and the product is
    * linear in E, so {@link BlockedProduct} applies {@code E ⊗ W} block by block (conv: runs of
    * input channels; matmul: rows or k-blocks) as soon as a block's elements are in — the same sum
-   * as one product, bit for bit. E is formed in the one pass that reads each piece, and the product
-   * accumulates into the single-use {@code D_0} itself: no pass over the input or the output beyond
-   * the product's own.
+   * as one product, bit for bit. E is formed in the one pass that reads each piece, over the
+   * single-use mask {@code A_0} itself, and the product accumulates into the single-use {@code D_0}
+   * itself: no pass over the input or the output beyond the product's own, and no array of its own.
    */
   private long[] ownerOnline(Party p, Prepared prep, long[] x) {
-    long[] a = prep.a;
-    long[] e = new long[a.length];
+    long[] e = prep.a; // A_0, spent here: E = (X_0 − A_0) + (X_1 − A_1) overwrites it in place
     long[] z = prep.d; // single-use, and party 0's D_0 is never handed out (knownShare: null)
     BlockedProduct product = new BlockedProduct(map, weightShare, z, p.link().chunkLongs());
     p.link()
@@ -297,7 +296,7 @@ public final class FixedWeightLinear {
             (piece, at) -> {
               for (int i = 0; i < piece.length; i++) {
                 int k = at + i;
-                e[k] = x[k] - a[k] + piece[i];
+                e[k] = x[k] - e[k] + piece[i];
               }
               product.advance(e, at + piece.length);
             });

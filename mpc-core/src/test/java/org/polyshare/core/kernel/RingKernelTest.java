@@ -2,6 +2,8 @@ package org.polyshare.core.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.polyshare.core.kernel.RingOracles.naiveGemm;
@@ -59,6 +61,27 @@ class RingKernelTest {
       long[] wt = random(rnd, s.weightNumel());
       assertArrayEquals(RingConv.conv2dDirect(x, wt, s), RingConv.conv2d(x, wt, s), s.toString());
     }
+  }
+
+  /**
+   * A thread keeps its patch matrix between convolutions (one allocation, not one per call) up to
+   * the kept size, and no two threads share one; this class's convolutions run over such reused,
+   * stale matrices of other shapes and still matched the direct convolution.
+   */
+  @Test
+  void eachThreadReusesItsOwnPatchMatrixUpToTheKeptSize() throws Exception {
+    long[] first = RingConv.patches(1000);
+    assertSame(first, RingConv.patches(10), "a smaller request reuses the thread's matrix");
+    long[] grown = RingConv.patches(first.length + 1);
+    assertSame(grown, RingConv.patches(first.length + 1), "a larger one replaces it, then stays");
+    long[] huge = RingConv.patches(RingConv.KEPT_PATCH_LONGS + 1);
+    assertNotSame(huge, RingConv.patches(RingConv.KEPT_PATCH_LONGS + 1), "above the cap: not kept");
+    assertSame(grown, RingConv.patches(1), "the kept matrix survives a larger request");
+    long[][] other = new long[1][];
+    Thread t = new Thread(() -> other[0] = RingConv.patches(10));
+    t.start();
+    t.join();
+    assertNotSame(grown, other[0], "another thread has its own matrix");
   }
 
   /**

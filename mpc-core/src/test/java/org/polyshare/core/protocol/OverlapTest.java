@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
-import org.polyshare.core.correlation.Correlation;
-import org.polyshare.core.correlation.CorrelationRequest;
 import org.polyshare.core.correlation.CorrelationSource;
 import org.polyshare.core.correlation.InProcessDealer;
 import org.polyshare.core.kernel.BilinearMap;
@@ -20,6 +18,7 @@ import org.polyshare.core.link.LinkStats;
 import org.polyshare.core.link.PartyLink;
 import org.polyshare.core.link.PieceSizedLink;
 import org.polyshare.core.link.TwoParties;
+import org.polyshare.core.prg.Seed;
 import org.polyshare.core.ring.FixedPoint;
 
 /**
@@ -32,40 +31,31 @@ class OverlapTest {
   private static final FixedPoint FP = new FixedPoint(16);
   private static final int OFF = Integer.MAX_VALUE;
 
-  /** Serves what a dealer source served the first time, again, in the same order. */
-  static final class Replay implements CorrelationSource {
-    private final CorrelationSource source;
-    private final List<Correlation> served = new ArrayList<>();
-    private int replayed = -1;
-
-    Replay(CorrelationSource source) {
-      this.source = source;
-    }
-
-    void rewind() {
-      replayed = 0;
-    }
-
-    @Override
-    public int partyId() {
-      return source.partyId();
-    }
-
-    @Override
-    public Correlation next(CorrelationRequest request) {
-      if (replayed < 0) {
-        Correlation c = source.next(request);
-        served.add(c);
-        return c;
-      }
-      return served.get(replayed++);
-    }
+  /**
+   * Sources of a dealer whose seeds are a fixed sequence, so two such dealers deal the same
+   * material for the same requests. (Each run draws its own: a protocol may overwrite what it drew,
+   * as party 0's mask A_0 becomes the opened E.)
+   */
+  private static CorrelationSource[] sameDealerSources() {
+    AtomicInteger next = new AtomicInteger();
+    InProcessDealer dealer =
+        new InProcessDealer(
+            () -> {
+              byte[] seed = new byte[Seed.BYTES];
+              ByteBuffer.wrap(seed).putInt(next.getAndIncrement());
+              return Seed.of(seed);
+            });
+    return new CorrelationSource[] {dealer.source(0), dealer.source(1)};
   }
 
   private record Run(long[] out0, long[] out1, LinkStats.Snapshot s0, LinkStats.Snapshot s1) {}
 
   private static Run run(
-      Replay[] src, TruncationMode mode, int chunk, int[] pieces, Function<Party, long[]> body) {
+      CorrelationSource[] src,
+      TruncationMode mode,
+      int chunk,
+      int[] pieces,
+      Function<Party, long[]> body) {
     TwoParties.Result<long[]> r =
         TwoParties.run(
             link -> side(0, link, src, mode, chunk, pieces, body),
@@ -76,7 +66,7 @@ class OverlapTest {
   private static long[] side(
       int id,
       PartyLink link,
-      Replay[] src,
+      CorrelationSource[] src,
       TruncationMode mode,
       int chunk,
       int[] pieces,
@@ -92,14 +82,10 @@ class OverlapTest {
    * checks shares and traffic agree; returns the unchunked run and the pieces party 0 received.
    */
   private static Run compare(TruncationMode mode, int chunk, Function<Party, long[]> body) {
-    InProcessDealer dealer = new InProcessDealer();
-    Replay[] src = {new Replay(dealer.source(0)), new Replay(dealer.source(1))};
     int[] wholePieces = new int[2];
-    Run whole = run(src, mode, OFF, wholePieces, body);
-    src[0].rewind();
-    src[1].rewind();
+    Run whole = run(sameDealerSources(), mode, OFF, wholePieces, body);
     int[] pieces = new int[2];
-    Run chunked = run(src, mode, chunk, pieces, body);
+    Run chunked = run(sameDealerSources(), mode, chunk, pieces, body);
     assertArrayEquals(whole.out0(), chunked.out0(), "party 0's shares");
     assertArrayEquals(whole.out1(), chunked.out1(), "party 1's shares");
     assertEquals(whole.s0(), chunked.s0(), "party 0's bytes, messages and rounds");
