@@ -21,7 +21,11 @@ public interface CorrelationSource {
   /** 0 (model owner) or 1 (client). */
   int partyId();
 
-  /** This party's share of the next batch, which must be {@code request}. */
+  /**
+   * This party's share of the next batch, which must be {@code request}. Its arrays are fresh and
+   * belong to the caller, which may overwrite them (a fixed-weight layer accumulates into {@code
+   * C_i} and forms the opened {@code E} over {@code A_0}); a source must not hand them out again.
+   */
   Correlation next(CorrelationRequest request);
 
   /** Shares of a Beaver triple {@code (A, B, C = A ⊗ B)} over {@code map}. */

@@ -154,7 +154,7 @@ public final class FixedWeightLinear {
   /** Offline: fetch a fresh fixed-mask triple and precompute {@code A_i ⊗ F + C_i}. */
   public Prepared prepare(Party p) {
     FixedMaskTriple t = p.correlations().fixedMask(maskId, map);
-    long[] d = t.c().clone();
+    long[] d = t.c(); // ours to overwrite (CorrelationSource#next)
     map.applyAdd(t.a(), opened, d);
     return new Prepared(t.a(), d);
   }
