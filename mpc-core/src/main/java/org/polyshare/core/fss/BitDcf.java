@@ -302,8 +302,8 @@ public final class BitDcf {
 
   /**
    * True when the inner levels run on the Vector API ({@link BitDcfLanes}): {@code
-   * jdk.incubator.vector} loaded, at least 4 long lanes, and {@code -Dpolyshare.kernels} not {@code
-   * scalar} (the ring kernels' switch).
+   * jdk.incubator.vector} loaded with the API of JDK 17 (checked by running one level), at least 4
+   * long lanes, and {@code -Dpolyshare.kernels} not {@code scalar} (the ring kernels' switch).
    */
   static final boolean LANES = lanesAvailable();
 
@@ -312,8 +312,12 @@ public final class BitDcf {
       return false;
     }
     try {
-      return BitDcfLanes.lanes() >= 4;
-    } catch (LinkageError absent) {
+      if (BitDcfLanes.lanes() < 4) {
+        return false;
+      }
+      BitDcfLanes.selfTest();
+      return true;
+    } catch (LinkageError absentOrOtherApi) {
       return false;
     }
   }

@@ -44,6 +44,25 @@ final class BitDcfLanes {
     return L;
   }
 
+  /**
+   * Runs {@link #level} once over zeros, so that a JDK whose incubating Vector API lacks JDK 17's
+   * byte-array loads (later rounds of the incubator replaced them with memory-segment loads) fails
+   * here, at the probe, with a {@link LinkageError} ({@link NoSuchMethodError}), and {@link BitDcf}
+   * runs its scalar pass, rather than failing inside a DCF evaluation.
+   */
+  static void selfTest() {
+    int m = L;
+    level(
+        new byte[16 * m],
+        new byte[16 * m],
+        new long[2 * m],
+        0,
+        new long[2 * m],
+        new long[2 * m],
+        0,
+        m);
+  }
+
   private static LongVector pairs(long even, long odd) {
     long[] v = new long[L];
     for (int j = 0; j < L; j++) {

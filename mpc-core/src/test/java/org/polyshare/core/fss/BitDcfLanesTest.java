@@ -1,8 +1,10 @@
 package org.polyshare.core.fss;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -25,6 +27,20 @@ class BitDcfLanesTest {
   @Test
   void theVectorModuleIsThere() {
     assertTrue(BitDcfLanes.lanes() >= 2, "the test JVM runs with jdk.incubator.vector");
+  }
+
+  /**
+   * On JDK 17, the API the lanes are written against, the probe's one level runs, so {@link BitDcf}
+   * takes the vector pass wherever there are 4 lanes (a later JDK's API may fail the probe with a
+   * {@link LinkageError}, and the scalar pass runs).
+   */
+  @Test
+  void theProbeRunsOnJdk17sVectorApi() {
+    assumeTrue(Runtime.version().feature() == 17, "the lanes are written against JDK 17's API");
+    assertDoesNotThrow(BitDcfLanes::selfTest);
+    boolean forcedScalar =
+        "scalar".equalsIgnoreCase(System.getProperty("polyshare.kernels", "").trim());
+    assertEquals(BitDcfLanes.lanes() >= 4 && !forcedScalar, BitDcf.LANES);
   }
 
   /**
