@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.polyshare.core.correlation.InProcessDealer;
@@ -78,6 +80,9 @@ class ChunkedNettyLinkTest {
         NetFixtures.partyPair(net, NetFixtures.fastOptions().withChunkBytes(1000), "c2", PLAN);
     InProcessDealer dealer = new InProcessDealer();
     FixedPoint fp = new FixedPoint(16);
+    // one thread per party: both block on each other, so a pool that may run them one after the
+    // other (the default async pool has one worker on 2 cores, and newer JDKs use it) deadlocks
+    ExecutorService parties = Executors.newFixedThreadPool(2);
     try {
       CompletableFuture<long[]>[] side = new CompletableFuture[2];
       for (int id = 0; id < 2; id++) {
@@ -89,7 +94,8 @@ class ChunkedNettyLinkTest {
                   FixedWeightLinear layer =
                       FixedWeightLinear.ownedConv(p, 1, me == 0 ? w : null, s);
                   return layer.applyRaw(p, layer.prepare(p), me == 0 ? x0 : x1);
-                });
+                },
+                parties);
       }
       long[] z0 = side[0].get(30, TimeUnit.SECONDS);
       long[] z1 = side[1].get(30, TimeUnit.SECONDS);
@@ -100,6 +106,7 @@ class ChunkedNettyLinkTest {
       assertArrayEquals(want, z0);
       assertEquals(8L * x.length, l[0].stats().bytesReceived() - 8L * w.length, "input + F");
     } finally {
+      parties.shutdownNow();
       l[0].close();
       l[1].close();
     }
