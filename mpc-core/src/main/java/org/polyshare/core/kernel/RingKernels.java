@@ -8,10 +8,12 @@ import org.slf4j.LoggerFactory;
  * Picks the ring kernels' inner loops once per process: the Vector API ({@link VectorLanes}) when
  * the JVM runs with {@value #MODULE_FLAG} and the preferred species holds at least {@value
  * #MIN_LANES} longs, else the scalar loops ({@link ScalarLanes}), with one INFO line saying why.
- * Below 4 lanes (no AVX-512) the JIT emulates the 64-bit multiply and the vector loop loses to the
- * scalar one. {@code -D}{@value #PROPERTY}{@code =scalar|vector} forces a choice ({@code vector}
- * still falls back when the module is absent). The bin scripts and every JVM that PolyShare spawns
- * add the flag; a plain {@code java -jar} without it runs correctly, only slower.
+ * Below 4 lanes (SSE alone) the JIT's emulated 64-bit multiply makes the vector loop lose to the
+ * scalar one. At 4 (AVX2, which has no {@code vpmullq}) the multiply is emulated too, yet the
+ * vector loop still wins: GEMM 2.66 against 1.67 G multiply-adds/s on one Zen 3 core under JDK 17
+ * (docs/benchmarks.md). {@code -D}{@value #PROPERTY}{@code =scalar|vector} forces a choice ({@code
+ * vector} still falls back when the module is absent). The bin scripts and every JVM that PolyShare
+ * spawns add the flag; a plain {@code java -jar} without it runs correctly, only slower.
  */
 public final class RingKernels {
   static final String PROPERTY = "polyshare.kernels";
