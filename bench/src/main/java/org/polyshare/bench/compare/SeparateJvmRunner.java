@@ -137,7 +137,11 @@ public final class SeparateJvmRunner implements AutoCloseable {
    * PRG expansions: about one plaintext forward of work per inference) while they are online, so at
    * equal priority it takes the parties' cores away in the very phase being compared. At low
    * priority it computes while they wait (on the emulated wire, at the barriers) and otherwise
-   * yields; its messages still arrive ahead of use, bounded by the links' back-pressure.
+   * yields; its messages still arrive ahead of use, bounded by the links' back-pressure. Low
+   * priority is Linux's idle class where {@code chrt} exists: nice 19 still leaves the dealer a
+   * share of a busy core, and on a CPU where party 0's products fill both cores (AVX2, JDK 17) that
+   * share cost ResNet-18's PKN online 217–334 ms against 152–172 ms idle-class
+   * (docs/benchmarks.md).
    */
   public static final String DEALER_NICE = "polyshare.bench.dealerNice";
 
@@ -148,17 +152,31 @@ public final class SeparateJvmRunner implements AutoCloseable {
   }
 
   /**
-   * {@code cmd} under {@code nice -n niceness} where {@code /usr/bin/nice} exists and niceness > 0,
-   * else {@code cmd} as it is.
+   * {@code cmd} at low priority when niceness > 0: under {@code chrt --idle 0} (the idle scheduling
+   * class, run only when no other thread wants the core; niceness has no meaning there) where
+   * {@code /usr/bin/chrt} exists, else under {@code nice -n niceness} where {@code /usr/bin/nice}
+   * exists, else as it is.
    */
   static List<String> lowPriority(int niceness, List<String> cmd) {
-    if (niceness <= 0 || !Files.isExecutable(Path.of("/usr/bin/nice"))) {
+    return lowPriority(
+        niceness, cmd, Files.isExecutable(Path.of(CHRT)), Files.isExecutable(Path.of(NICE)));
+  }
+
+  static final String CHRT = "/usr/bin/chrt";
+  static final String NICE = "/usr/bin/nice";
+
+  static List<String> lowPriority(
+      int niceness, List<String> cmd, boolean hasChrt, boolean hasNice) {
+    if (niceness <= 0 || (!hasChrt && !hasNice)) {
       return cmd;
     }
-    List<String> niced =
-        new ArrayList<>(List.of("/usr/bin/nice", "-n", Integer.toString(niceness)));
-    niced.addAll(cmd);
-    return niced;
+    List<String> low =
+        new ArrayList<>(
+            hasChrt
+                ? List.of(CHRT, "--idle", "0")
+                : List.of(NICE, "-n", Integer.toString(niceness)));
+    low.addAll(cmd);
+    return low;
   }
 
   private List<String> command(Path jar, List<String> args) {
