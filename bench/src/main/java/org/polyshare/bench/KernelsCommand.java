@@ -12,22 +12,25 @@ import org.polyshare.core.kernel.MatMulShape;
 import org.polyshare.core.kernel.RingConv;
 import org.polyshare.core.kernel.RingGemm;
 import org.polyshare.core.kernel.RingKernels;
+import org.polyshare.core.kernel.RingThreads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bench kernels}: single-thread multiply-adds per second of the int64 GEMM and conv, by wall
- * clock and by the thread's CPU time. The CPU-time figure is the one to trust on a shared machine,
- * where wall time also counts the time other processes hold the core; JMH ({@code
- * RingKernelBenchmark}) measures wall time only. The {@code kernels} line names the implementation
- * that ran: the Vector API loops and their lane count, or scalar and why.
+ * {@code bench kernels}: multiply-adds per second of the int64 GEMM and conv over the kernel pool
+ * ({@code --threads}), by wall clock and by the calling thread's CPU time. At {@code --threads 1}
+ * the CPU-time figure is the one to trust on a shared machine, where wall time also counts the time
+ * other processes hold the core; with helpers it leaves out their CPU time, so compare wall figures
+ * there. JMH ({@code RingKernelBenchmark}) measures wall time only. The {@code kernels} line names
+ * the implementation that ran: the Vector API loops and their lane count, or scalar and why.
  */
 @Command(
     name = "kernels",
     mixinStandardHelpOptions = true,
     description =
-        "Int64 GEMM and conv2d throughput (multiply-adds/s, one thread), wall and CPU time.")
+        "Int64 GEMM and conv2d throughput (multiply-adds/s over the kernel threads), wall and"
+            + " the calling thread's CPU time (per core at --threads 1).")
 final class KernelsCommand implements Callable<Integer> {
   @Option(names = "--m", defaultValue = "64", description = "GEMM rows (default ${DEFAULT-VALUE})")
   int m;
@@ -98,8 +101,14 @@ final class KernelsCommand implements Callable<Integer> {
     long[] w = rnd.longs(s.weightNumel()).toArray();
     long[] o = new long[s.outputNumel()];
     Report r =
-        new Report("bench kernels: one thread, 1 s warm-up then " + seconds + " s per kernel")
-            .put("kernels", RingKernels.describe());
+        new Report(
+                "bench kernels: "
+                    + RingThreads.shared().threads()
+                    + " kernel thread(s), 1 s warm-up then "
+                    + seconds
+                    + " s per kernel")
+            .put("kernels", RingKernels.describe())
+            .put("threads", (long) RingThreads.shared().threads());
     measure("gemm", m + "x" + k + "x" + n, g.macs(), () -> RingGemm.multiplyInto(a, b, c, g))
         .putInto(r);
     measure(

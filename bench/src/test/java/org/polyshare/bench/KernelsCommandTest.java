@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.polyshare.core.kernel.RingThreads;
 
 /** {@code bench kernels} on tiny shapes: both kernels measured, rates and calls reported. */
 class KernelsCommandTest {
@@ -36,6 +37,8 @@ class KernelsCommandTest {
                 json.toString()));
     JsonObject j = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
     assertEquals("4x8x4", j.get("gemm_shape").getAsString());
+    // the rates are over the kernel pool, and the report says how many threads that is
+    assertEquals(RingThreads.shared().threads(), j.get("threads").getAsLong(), j.toString());
     for (String k : new String[] {"gemm", "conv2d"}) {
       assertTrue(j.get(k + "_calls").getAsLong() >= 1, j.toString());
       assertTrue(j.get(k + "_wall_G_mac_per_s").getAsDouble() > 0, j.toString());
