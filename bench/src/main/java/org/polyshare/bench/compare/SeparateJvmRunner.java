@@ -140,7 +140,7 @@ public final class SeparateJvmRunner implements AutoCloseable {
    * yields; its messages still arrive ahead of use, bounded by the links' back-pressure. Low
    * priority is Linux's idle class where {@code chrt} exists: nice 19 still leaves the dealer a
    * share of a busy core, and on a CPU where party 0's products fill both cores (AVX2, JDK 17) that
-   * share cost ResNet-18's PKN online 217–334 ms against 152–172 ms idle-class
+   * share cost ResNet-18's PKN online 217–334 ms against 152–175 ms idle-class
    * (docs/benchmarks.md).
    */
   public static final String DEALER_NICE = "polyshare.bench.dealerNice";
