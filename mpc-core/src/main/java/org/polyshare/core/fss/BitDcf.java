@@ -312,12 +312,8 @@ public final class BitDcf {
       return false;
     }
     try {
-      if (BitDcfLanes.lanes() < 4) {
-        return false;
-      }
-      BitDcfLanes.selfTest();
-      return true;
-    } catch (LinkageError absentOrOtherApi) {
+      return BitDcfLanes.lanes() >= 4 && BitDcfLanes.links();
+    } catch (LinkageError absent) {
       return false;
     }
   }

@@ -45,22 +45,27 @@ final class BitDcfLanes {
   }
 
   /**
-   * Runs {@link #level} once over zeros, so that a JDK whose incubating Vector API lacks JDK 17's
-   * byte-array loads (later rounds of the incubator replaced them with memory-segment loads) fails
-   * here, at the probe, with a {@link LinkageError} ({@link NoSuchMethodError}), and {@link BitDcf}
-   * runs its scalar pass, rather than failing inside a DCF evaluation.
+   * Whether {@link #level} links on this JDK: it runs once over zeros, and a JDK whose incubating
+   * Vector API lacks JDK 17's byte-array loads (later rounds of the incubator replaced them with
+   * memory-segment loads) fails here with a {@link LinkageError} ({@link NoSuchMethodError}), so
+   * that {@link BitDcf} runs its scalar pass rather than failing inside a DCF evaluation.
    */
-  static void selfTest() {
+  static boolean links() {
     int m = L;
-    level(
-        new byte[16 * m],
-        new byte[16 * m],
-        new long[2 * m],
-        0,
-        new long[2 * m],
-        new long[2 * m],
-        0,
-        m);
+    try {
+      level(
+          new byte[16 * m],
+          new byte[16 * m],
+          new long[2 * m],
+          0,
+          new long[2 * m],
+          new long[2 * m],
+          0,
+          m);
+      return true;
+    } catch (LinkageError otherApi) {
+      return false;
+    }
   }
 
   private static LongVector pairs(long even, long odd) {
