@@ -13,6 +13,7 @@ import org.polyshare.core.kernel.RingConv;
 import org.polyshare.core.kernel.RingGemm;
 import org.polyshare.core.kernel.RingKernels;
 import org.polyshare.core.kernel.RingThreads;
+import org.polyshare.core.ring.FixedPoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,7 +24,10 @@ import picocli.CommandLine.Option;
  * the CPU-time figure is the one to trust on a shared machine, where wall time also counts the time
  * other processes hold the core; with helpers it leaves out their CPU time, so compare wall figures
  * there. JMH ({@code RingKernelBenchmark}) measures wall time only. The {@code kernels} line names
- * the implementation that ran: the Vector API loops and their lane count, or scalar and why.
+ * the implementation that ran: the Vector API loops and their lane count, or scalar and why, and
+ * whether narrow left operands take the limb kernel. Each kernel runs twice: on uniform operands
+ * (the dealer's and the offline products) and with fixed-point weights on the left ({@code
+ * _weights}: the owner's online product and the plaintext forward).
  */
 @Command(
     name = "kernels",
@@ -100,6 +104,11 @@ final class KernelsCommand implements Callable<Integer> {
     long[] x = rnd.longs(s.inputNumel()).toArray();
     long[] w = rnd.longs(s.weightNumel()).toArray();
     long[] o = new long[s.outputNumel()];
+    // The owner's online product: fixed-point weights |w| < 1 at the default 16 fractional bits
+    // against uniform ring elements (the masked input); the limb kernel's case.
+    long weightBound = 1L << FixedPoint.DEFAULT_FRAC_BITS;
+    long[] aw = rnd.longs(g.leftNumel(), -weightBound + 1, weightBound).toArray();
+    long[] ww = rnd.longs(s.weightNumel(), -weightBound + 1, weightBound).toArray();
     Report r =
         new Report(
                 "bench kernels: "
@@ -116,6 +125,18 @@ final class KernelsCommand implements Callable<Integer> {
             channels + "->" + channels + " " + hw + "x" + hw + " 3x3 pad 1",
             s.macs(),
             () -> RingConv.conv2dInto(x, w, o, s))
+        .putInto(r);
+    measure(
+            "gemm_weights",
+            m + "x" + k + "x" + n + ", |left| < 2^16",
+            g.macs(),
+            () -> RingGemm.multiplyInto(aw, b, c, g))
+        .putInto(r);
+    measure(
+            "conv2d_weights",
+            channels + "->" + channels + " " + hw + "x" + hw + " 3x3 pad 1, |weights| < 2^16",
+            s.macs(),
+            () -> RingConv.conv2dInto(x, ww, o, s))
         .putInto(r);
     return output.emit(r);
   }

@@ -39,7 +39,7 @@ class KernelsCommandTest {
     assertEquals("4x8x4", j.get("gemm_shape").getAsString());
     // the rates are over the kernel pool, and the report says how many threads that is
     assertEquals(RingThreads.shared().threads(), j.get("threads").getAsLong(), j.toString());
-    for (String k : new String[] {"gemm", "conv2d"}) {
+    for (String k : new String[] {"gemm", "conv2d", "gemm_weights", "conv2d_weights"}) {
       assertTrue(j.get(k + "_calls").getAsLong() >= 1, j.toString());
       assertTrue(j.get(k + "_wall_G_mac_per_s").getAsDouble() > 0, j.toString());
     }

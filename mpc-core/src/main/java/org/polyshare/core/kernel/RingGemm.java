@@ -12,7 +12,9 @@ package org.polyshare.core.kernel;
  * and the reduction into blocks of {@value #KB} rows (a B panel of {@code KB · NB · 8} bytes = 256
  * KiB stays in L2 while all m rows of A pass over it). Products run over the kernel pool ({@link
  * RingThreads}), split into row or column blocks; the result is bit-identical for every thread
- * count (each C element's sum is exact).
+ * count (each C element's sum is exact). Where {@link RingKernels#limbs} says so, a product whose
+ * left operand is narrow (fixed-point weights) runs as exact double-precision limb products instead
+ * ({@link LimbGemm}), with the same bits.
  */
 public final class RingGemm {
   static final int NB = 512;
@@ -20,6 +22,9 @@ public final class RingGemm {
 
   /** Multiply-adds below which a block is not worth a hand-off (~30 µs of one core). */
   static final long MIN_BLOCK_MACS = 1L << 16;
+
+  /** Rows of A below which the limb product's packing of B does not pay. */
+  static final int LIMB_MIN_ROWS = 16;
 
   private RingGemm() {}
 
@@ -55,8 +60,9 @@ public final class RingGemm {
   /**
    * {@link #multiplyAdd} over {@code pool}. Rows of C are cut into contiguous blocks of whole 4-row
    * quads (the micro-kernel's unit) when there are at least as many quads as threads, else columns
-   * into blocks of whole 8-column groups (a dense layer at batch 1 has one row); each block is an
-   * independent sub-product writing its own part of C, and below {@value #MIN_BLOCK_MACS}
+   * into blocks of whole 8-column groups (a dense layer at batch 1 has one row; a limb product,
+   * which packs B per block, whenever each thread gets {@value LimbGemm#NB} columns); each block is
+   * an independent sub-product writing its own part of C, and below {@value #MIN_BLOCK_MACS}
    * multiply-adds per block the product runs inline.
    */
   static void multiplyAdd(
@@ -110,8 +116,15 @@ public final class RingGemm {
       return;
     }
     LongLanes lanes = RingKernels.lanes();
+    int alpha = narrowAlpha(a, aOff, lda, m, k, n);
     int quads = (m + 3) / 4;
-    if (quads >= pool.threads()) {
+    // The limb product packs its B panel per block: split its columns when each thread still gets
+    // a whole panel, so no two threads pack the same one.
+    boolean byRows =
+        alpha <= LimbGemm.MAX_ALPHA
+            ? n < pool.threads() * LimbGemm.NB && quads >= pool.threads()
+            : quads >= pool.threads();
+    if (byRows) {
       int grain = grain(4L * k * n);
       pool.forEachBlock(
           quads,
@@ -119,7 +132,21 @@ public final class RingGemm {
           (q0, q1) -> {
             int i0 = 4 * q0;
             int i1 = Math.min(m, 4 * q1);
-            serial(lanes, a, aOff + i0 * lda, lda, b, bOff, n, c, cOff + i0 * n, n, i1 - i0, k, n);
+            block(
+                lanes,
+                alpha,
+                a,
+                aOff + i0 * lda,
+                lda,
+                b,
+                bOff,
+                n,
+                c,
+                cOff + i0 * n,
+                n,
+                i1 - i0,
+                k,
+                n);
           });
     } else {
       int groups = (n + 7) / 8;
@@ -130,8 +157,42 @@ public final class RingGemm {
           (g0, g1) -> {
             int j0 = 8 * g0;
             int j1 = Math.min(n, 8 * g1);
-            serial(lanes, a, aOff, lda, b, bOff + j0, n, c, cOff + j0, n, m, k, j1 - j0);
+            block(lanes, alpha, a, aOff, lda, b, bOff + j0, n, c, cOff + j0, n, m, k, j1 - j0);
           });
+    }
+  }
+
+  /**
+   * The α of {@link LimbGemm#alpha} when the limb product applies ({@link RingKernels#limbs}, a
+   * product large enough to repay its packing, and an A narrow enough), else 64.
+   */
+  private static int narrowAlpha(long[] a, int aOff, int lda, int m, int k, int n) {
+    if (!RingKernels.limbs() || m < LIMB_MIN_ROWS || n < 8) {
+      return 64;
+    }
+    return LimbGemm.alpha(a, aOff, lda, m, k);
+  }
+
+  /** One block of the product: the limb kernel for a narrow A, else the long lanes. */
+  private static void block(
+      LongLanes lanes,
+      int alpha,
+      long[] a,
+      int aOff,
+      int lda,
+      long[] b,
+      int bOff,
+      int ldb,
+      long[] c,
+      int cOff,
+      int ldc,
+      int m,
+      int k,
+      int n) {
+    if (alpha <= LimbGemm.MAX_ALPHA) {
+      LimbGemm.serial(lanes, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n);
+    } else {
+      serial(lanes, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n);
     }
   }
 

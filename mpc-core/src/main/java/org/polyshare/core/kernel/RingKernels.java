@@ -31,11 +31,84 @@ public final class RingKernels {
 
   private static final Choice CHOSEN = chosen();
 
+  static final String LIMBS_PROPERTY = "polyshare.kernels.limbs";
+
+  /** The JDK from which the long lanes, on 4-lane CPUs, match the limb product (measured on 25). */
+  static final int LIMBS_UNTIL_JDK = 25;
+
+  /** Whether narrow-A products take the limb kernel, and why. */
+  record Limbs(boolean on, String reason) {}
+
+  private static final Limbs LIMBS = limbsChoice();
+
   private RingKernels() {}
 
-  /** The implementation the kernels of this process run, e.g. {@code vector (8 long lanes)}. */
+  /**
+   * The implementation the kernels of this process run, e.g. {@code vector (8 long lanes)}, and
+   * whether narrow-operand products take the limb kernel.
+   */
   public static String describe() {
-    return CHOSEN.describe();
+    return CHOSEN.describe() + "; narrow-A products: " + LIMBS.reason();
+  }
+
+  /**
+   * Whether a product whose left operand is narrow (fixed-point weights) runs as three exact double
+   * products ({@link LimbGemm}): by default where the long lanes are 4 wide (AVX2: no {@code
+   * vpmullq}, so the JIT emulates the lane multiply) on a JDK before {@value #LIMBS_UNTIL_JDK}.
+   * Measured on one Zen 3 core, JDK 17 ({@code bench kernels --threads 1}): the GEMM and the
+   * ResNet-18 conv with fixed-point weights 1.4–1.8x faster than the long lanes; on JDK 25 the long
+   * lanes were as fast. {@code -D}{@value #LIMBS_PROPERTY}{@code =on|off} overrides (on needs the
+   * Vector API's 256-bit species). The result is the same bits either way.
+   */
+  static boolean limbs() {
+    return LIMBS.on();
+  }
+
+  private static Limbs limbsChoice() {
+    Limbs c =
+        chooseLimbs(
+            System.getProperty(LIMBS_PROPERTY, ""),
+            CHOSEN.lanes() instanceof VectorLanes && LimbGemm.fits(),
+            CHOSEN.lanes() instanceof VectorLanes ? VectorLanes.lanes() : 0,
+            Runtime.version().feature());
+    LOG.debug("narrow-A products: {}", c.reason());
+    return c;
+  }
+
+  /**
+   * The limb choice for the property value {@code forced} ("", on, off), whether the 256-bit
+   * species is there, the long lanes and the JDK feature version.
+   */
+  static Limbs chooseLimbs(String forced, boolean fits, int longLanes, int jdk) {
+    String mode = forced.trim().toLowerCase(Locale.ROOT);
+    if (mode.equals("off")) {
+      return new Limbs(false, "long lanes (limbs off by -D" + LIMBS_PROPERTY + "=off)");
+    }
+    if (!fits) {
+      return new Limbs(
+          false, "long lanes (the limb kernel needs the Vector API and 256-bit vectors)");
+    }
+    if (mode.equals("on")) {
+      return new Limbs(true, "limbs (forced by -D" + LIMBS_PROPERTY + "=on)");
+    }
+    if (!mode.isEmpty()) {
+      Limbs auto = chooseLimbs("", true, longLanes, jdk);
+      return new Limbs(
+          auto.on(),
+          auto.reason()
+              + "; -D"
+              + LIMBS_PROPERTY
+              + "="
+              + forced
+              + " is neither on nor off, ignored");
+    }
+    if (longLanes != 4) {
+      return new Limbs(false, "long lanes (" + longLanes + " long lanes multiply natively)");
+    }
+    if (jdk >= LIMBS_UNTIL_JDK) {
+      return new Limbs(false, "long lanes (JDK " + jdk + "'s 4-lane long multiply is as fast)");
+    }
+    return new Limbs(true, "limbs (3 exact double products: 4 long lanes, JDK " + jdk + ")");
   }
 
   static LongLanes lanes() {
