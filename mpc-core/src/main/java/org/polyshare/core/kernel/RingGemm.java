@@ -120,10 +120,8 @@ public final class RingGemm {
     int quads = (m + 3) / 4;
     // The limb product packs its B panel per block: split its columns when each thread still gets
     // a whole panel, so no two threads pack the same one.
-    boolean byRows =
-        alpha <= LimbGemm.MAX_ALPHA
-            ? n < pool.threads() * LimbGemm.NB && quads >= pool.threads()
-            : quads >= pool.threads();
+    boolean limbColumns = alpha <= LimbGemm.MAX_ALPHA && n >= pool.threads() * LimbGemm.NB;
+    boolean byRows = quads >= pool.threads() && !limbColumns;
     if (byRows) {
       int grain = grain(4L * k * n);
       pool.forEachBlock(
