@@ -32,6 +32,7 @@ import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.onnx.OnnxImporter;
 import org.polyshare.models.secure.LayerReport;
+import org.polyshare.models.secure.OfflineSchedule;
 import org.polyshare.models.secure.ReluMode;
 import org.polyshare.models.secure.SecureModel;
 import org.polyshare.models.secure.SecureOptions;
@@ -102,8 +103,12 @@ public final class PartyRunner {
       String expectArchitecture,
       TruncationMode truncation,
       ReluMode relu,
-      int batch) {
+      int batch,
+      OfflineSchedule offline) {
     public Config {
+      if (offline == null) {
+        offline = OfflineSchedule.STREAMED;
+      }
       if (inputOptions == null) {
         inputOptions = ClientInput.Options.defaults();
       }
@@ -171,9 +176,9 @@ public final class PartyRunner {
 
   /**
    * Everything this party measured. {@code compiled} is the model this party ran: at party 1 the
-   * weightless model of the architecture party 0 sent; {@code batch} inputs per inference. {@code
-   * memory}: the process's peak heap and resident set and the session's material store, at the
-   * session's end.
+   * weightless model of the architecture party 0 sent; {@code batch} inputs per inference, each
+   * offline phase run by {@code offline}. {@code memory}: the process's peak heap and resident set
+   * and the session's material store, at the session's end.
    */
   public record Report(
       int party,
@@ -186,6 +191,7 @@ public final class PartyRunner {
       List<Inference> inferences,
       Model compiled,
       int batch,
+      OfflineSchedule offline,
       MemoryUsage memory) {}
 
   /** Party 0's model by zoo name or ONNX file (with its weights). */
@@ -342,6 +348,7 @@ public final class PartyRunner {
           inputs,
           c.inferences(),
           c.net(),
+          c.offline(),
           ticket.sessionId(),
           out,
           t0);
@@ -385,6 +392,7 @@ public final class PartyRunner {
       double[][] inputs,
       int inferences,
       NetworkProfile net,
+      OfflineSchedule schedule,
       String sessionId,
       PrintStream results,
       long t0) {
@@ -400,10 +408,10 @@ public final class PartyRunner {
           new Party(id, link, source, model.fixedPoint(), sm.options().truncation())
               .withMaterialStore(store);
       int batch = sm.batch();
-      // Streamed offline: one layer's dealer material and offline work at a time (ResNet-18's FSS
-      // keys of a whole inference would be ≈ 1.3 GB per party); the dealer link's bounded mailbox
-      // holds back what the dealer streams ahead.
-      SecureSession session = sm.open(party).streamOffline(true);
+      // Streamed by default: one layer's dealer material and offline work at a time (ResNet-18's
+      // FSS keys of a whole inference would be ≈ 1.3 GB per party); the dealer link's bounded
+      // mailbox holds back what the dealer streams ahead.
+      SecureSession session = sm.open(party).schedule(schedule);
       double setupMs = (System.nanoTime() - t0) / 1e6;
       List<Inference> out = new ArrayList<>();
       for (int k = 0; k < inferences; k++) {
@@ -412,7 +420,8 @@ public final class PartyRunner {
         source.beginBatch();
         session.offline();
         // Both finish the offline phase before either starts the online one, so that the
-        // online clock does not include waiting for the other party's offline work.
+        // online clock does not include waiting for the other party's offline work (ahead; a
+        // streamed offline phase runs inside the online one).
         phaseBarrier(link);
         SecureResult r = session.online(inputs == null ? null : batchOf(inputs, k, batch));
         dealt = dealer.stats().bytesReceived() - dealt; // streamed, the dealer serves during online
@@ -465,6 +474,7 @@ public final class PartyRunner {
           out,
           sm.model(),
           batch,
+          schedule,
           MemoryUsage.of(store, peer.peakQueuedBytes(), dealer.link().peakQueuedBytes()));
     }
   }
@@ -530,6 +540,9 @@ public final class PartyRunner {
         .append(num(r.setupMs()))
         .append(",\n  \"batch\": ")
         .append(r.batch())
+        .append(",\n  \"offline\": \"")
+        .append(r.offline().name().toLowerCase(Locale.ROOT))
+        .append('"')
         .append(",\n  \"dealer_bytes_received\": ")
         .append(r.dealerBytesReceived())
         .append(",\n  \"memory\": ")

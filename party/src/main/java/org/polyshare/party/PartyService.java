@@ -28,6 +28,7 @@ import org.polyshare.core.ops.MeteredAdmission;
 import org.polyshare.core.ops.ServiceMetrics;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
+import org.polyshare.models.secure.OfflineSchedule;
 import org.polyshare.models.secure.SecureModel;
 import org.polyshare.models.secure.SecureOptions;
 import org.slf4j.Logger;
@@ -298,6 +299,7 @@ public final class PartyService implements AutoCloseable {
                   null,
                   o.inferences(),
                   settings.net(),
+                  OfflineSchedule.STREAMED,
                   sessionId,
                   null,
                   t0);

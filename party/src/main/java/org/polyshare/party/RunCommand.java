@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.polyshare.core.link.LinkException;
 import org.polyshare.core.net.NetTransport;
 import org.polyshare.core.ops.ConfigOption;
+import org.polyshare.models.secure.OfflineSchedule;
 import org.polyshare.party.PartyCli.HostPort;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -127,6 +128,16 @@ final class RunCommand implements Callable<Integer> {
 
   @CommandLine.Mixin ReluOption relu;
 
+  @Option(
+      names = "--offline",
+      defaultValue = "streamed",
+      paramLabel = "streamed|ahead",
+      description =
+          "streamed: each layer's offline step just before its online step, one layer's material"
+              + " held (default); ahead: each inference's whole offline phase before its online"
+              + " phase, so the online time is the online phase alone; both parties give the same")
+  String offline;
+
   @CommandLine.Mixin LinkTimingOptions timing;
 
   @Override
@@ -156,7 +167,8 @@ final class RunCommand implements Callable<Integer> {
               expectArchitecture,
               truncation.mode(),
               relu.mode(),
-              batch);
+              batch,
+              OfflineSchedule.parse(offline));
     } catch (IllegalArgumentException e) {
       System.err.println("party run: " + e.getMessage());
       return 2;

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.core.net.NetFixtures;
 import org.polyshare.core.protocol.TruncationMode;
+import org.polyshare.models.secure.OfflineSchedule;
 import org.polyshare.models.secure.ReluMode;
 
 /**
@@ -38,6 +39,7 @@ final class Parties implements Cloneable {
   private TruncationMode truncation = PartyRunner.TRUNCATION;
   private ReluMode relu0 = ReluMode.GC;
   private ReluMode relu1 = ReluMode.GC;
+  private OfflineSchedule offline = OfflineSchedule.STREAMED;
   private int dealerPort;
 
   Parties(LoopbackDealer dealer, String model) {
@@ -112,6 +114,11 @@ final class Parties implements Cloneable {
         });
   }
 
+  /** Both parties' {@code --offline} (default streamed). */
+  Parties offline(OfflineSchedule s) {
+    return with(p -> p.offline = s);
+  }
+
   /** Party 1 reaches the dealer at this port (e.g. a forwarder) instead of the dealer's own. */
   Parties clientDealerPort(int port) {
     return with(p -> p.dealerPort = port);
@@ -149,7 +156,8 @@ final class Parties implements Cloneable {
         id == 1 ? expect : null,
         truncation,
         id == 0 ? relu0 : relu1,
-        batch);
+        batch,
+        offline);
   }
 
   /** Party 1 alone against party 0 (or a service) at {@code peerPort}; its output discarded. */

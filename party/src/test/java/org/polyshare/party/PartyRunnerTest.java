@@ -11,10 +11,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.polyshare.core.store.MaterialStore;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
+import org.polyshare.models.secure.OfflineSchedule;
 import org.polyshare.models.zoo.Zoo;
 
 /** Both parties on threads of this JVM, the dealer service too, all links over loopback TLS. */
@@ -37,15 +38,16 @@ class PartyRunnerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"tiny-pkn", "tiny-relu"})
-  void twoPartiesMatchThePlaintextModel(String name) throws Exception {
+  @CsvSource({"tiny-pkn, STREAMED", "tiny-relu, STREAMED", "tiny-pkn, AHEAD"})
+  void twoPartiesMatchThePlaintextModel(String name, OfflineSchedule offline) throws Exception {
     int inferences = 2;
     Parties.Outcome o =
         dealer
             .parties(name)
             .clientModel(name)
-            .session("runner-" + name)
+            .session("runner-" + name + "-" + offline)
             .inferences(inferences)
+            .offline(offline)
             .run();
     PartyRunner.Report r0 = o.party0();
     PartyRunner.Report r1 = o.party1();
@@ -56,7 +58,8 @@ class PartyRunnerTest {
     for (int k = 0; k < inferences; k++) {
       assertNull(r0.inferences().get(k).logits(), "party 0 learns no logits");
       assertTrue(r1.inferences().get(k).onlineTraffic().rounds() > 0);
-      // streamed offline: the dealer's messages for an inference arrive while it runs
+      // the dealer's messages for an inference arrive in its offline phase or, streamed, while it
+      // runs
       assertTrue(r1.inferences().get(k).dealerBytes() > 0, "no dealer bytes in inference " + k);
     }
     assertEquals(r0.planHash(), r1.planHash());
@@ -64,6 +67,8 @@ class PartyRunnerTest {
         Architecture.holdsNoWeights(r1.compiled()), "party 1 ran a model with weight arrays");
     assertTrue(r1.dealerBytesReceived() > 0 && r0.dealerBytesReceived() > 0);
     assertTrue(PartyRunner.toJson(r1).contains("\"prediction\": "));
+    assertTrue(
+        PartyRunner.toJson(r0).contains("\"offline\": \"" + offline.name().toLowerCase() + "\""));
     for (PartyRunner.Report r : new PartyRunner.Report[] {r0, r1}) {
       MemoryUsage m = r.memory();
       assertTrue(m.materialFileBacked() && m.peakHeapBytes() > 0, m.toString());

@@ -93,7 +93,8 @@ class ServiceProcessTest {
                 null,
                 null,
                 null,
-                1),
+                1,
+                null),
             net,
             null,
             p -> {});

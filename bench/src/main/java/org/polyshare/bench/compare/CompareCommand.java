@@ -14,6 +14,7 @@ import org.polyshare.bench.harness.Warmups;
 import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
+import org.polyshare.models.secure.OfflineSchedule;
 import org.polyshare.models.secure.ReluMode;
 import org.polyshare.models.secure.SecureOptions;
 import org.polyshare.models.zoo.Zoo;
@@ -96,6 +97,17 @@ public final class CompareCommand implements Callable<Integer> {
   boolean inProcess;
 
   @Option(
+      names = "--offline",
+      defaultValue = "ahead",
+      paramLabel = "ahead|streamed",
+      description =
+          "ahead: each inference's whole offline phase, then its online phase, timed alone"
+              + " (default); streamed: each layer's offline step just before its online step, as"
+              + " `party serve` runs it, where a party's online time is its wall time less its own"
+              + " offline steps (optimistic: they overlap the peer's online work)")
+  String offline;
+
+  @Option(
       names = "--jvm-opt",
       description =
           "separate-JVM mode: an option for the dealer and party JVMs (repeatable), e.g. --jvm-opt=-Xmx8g")
@@ -157,10 +169,15 @@ public final class CompareCommand implements Callable<Integer> {
     }
     List<ReluMode> arms = CompareVariants.arms(reluArms);
     PrintWriter stdout = spec.commandLine().getOut();
+    OfflineSchedule schedule = OfflineSchedule.parse(offline);
+    String phases =
+        schedule == OfflineSchedule.AHEAD ? "offline ahead of online" : "streamed offline";
     String mode =
         inProcess
-            ? "in-process (2 party threads + dealer, streamed offline; links shaped per profile)"
-            : "separate JVMs (dealer + 2 parties, TLS on loopback; every link shaped per profile)";
+            ? "in-process (2 party threads + dealer, " + phases + "; links shaped per profile)"
+            : "separate JVMs (dealer + 2 parties, TLS on loopback, "
+                + phases
+                + "; every link shaped per profile)";
     int runs = arms.size() + 1;
     int[] warmups = warmups(arms);
     int total = 0;
@@ -168,15 +185,15 @@ public final class CompareCommand implements Callable<Integer> {
       total += 1 + 2 * (w + repeat);
     }
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
-    InProcessRunner runner = new InProcessRunner(net, timeout);
+    InProcessRunner runner = new InProcessRunner(net, timeout, schedule);
     VariantResult[] results = new VariantResult[runs];
     int f = 0; // the ReLU variant's fractional bits, for the dealer bytes per FSS ReLU
     try (Progress progress = new Progress(System.err, total, !noProgress);
         SeparateJvmRunner jvms =
             inProcess
                 ? null
-                : new SeparateJvmRunner(
-                    SeparateJvmRunner.projectRoot(), net, timeout, jvmOptions)) {
+                : new SeparateJvmRunner(SeparateJvmRunner.projectRoot(), net, timeout, jvmOptions)
+                    .schedule(schedule)) {
       for (int v = 0; v < runs; v++) {
         boolean pknRun = v == arms.size();
         int warm = warmups[v];

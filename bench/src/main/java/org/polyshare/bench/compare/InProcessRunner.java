@@ -17,6 +17,7 @@ import org.polyshare.core.protocol.Party;
 import org.polyshare.core.store.MaterialStore;
 import org.polyshare.models.graph.Model;
 import org.polyshare.models.secure.LayerReport;
+import org.polyshare.models.secure.OfflineSchedule;
 import org.polyshare.models.secure.SecureModel;
 import org.polyshare.models.secure.SecureOptions;
 import org.polyshare.models.secure.SecureResult;
@@ -48,10 +49,12 @@ final class InProcessRunner {
 
   private final NetworkProfile net;
   private final Duration timeout;
+  private final OfflineSchedule schedule;
 
-  InProcessRunner(NetworkProfile net, Duration timeout) {
+  InProcessRunner(NetworkProfile net, Duration timeout, OfflineSchedule schedule) {
     this.net = net;
     this.timeout = timeout;
+    this.schedule = schedule;
   }
 
   /**
@@ -105,9 +108,7 @@ final class InProcessRunner {
     try {
       ctx.barrier().await();
       PhaseTimer t = PhaseTimer.start(link.stats());
-      // streamed offline, as the party processes run it (PartyRunner): one layer's material at a
-      // time, so both parties fit one heap and the two modes measure the same offline
-      SecureSession session = sm.open(party).streamOffline(true);
+      SecureSession session = sm.open(party).schedule(schedule);
       PhaseCost setup = t.stop();
       ctx.barrier().await();
       shown.step();
@@ -123,7 +124,7 @@ final class InProcessRunner {
                 shown.step();
                 shown.begin(label + ": " + reps.label(k) + " online");
                 SecureResult res = session.online(id == 1 ? inputs.get(k) : null);
-                // streamed, the dealer serves during the online phase too
+                // streamed, the dealer serves during the online phase too: count both phases
                 long dealerBytes = dealer.trafficTo(id).bytes() - dealt;
                 ctx.barrier().await();
                 shown.step();

@@ -6,6 +6,7 @@ import java.util.List;
 import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.models.arch.Architecture;
 import org.polyshare.models.graph.Model;
+import org.polyshare.models.secure.OfflineSchedule;
 import org.polyshare.models.secure.ReluMode;
 import org.polyshare.models.secure.SecureOptions;
 import org.polyshare.models.zoo.Zoo;
@@ -36,7 +37,7 @@ public record OnlineCost(double onlineMs, long onlineBytes, long onlineRounds, b
     }
     try (Progress progress = new Progress(System.err, 1 + 2 * (warmup + repeat), true)) {
       InProcessRunner.Run run =
-          new InProcessRunner(net, timeout)
+          new InProcessRunner(net, timeout, OfflineSchedule.AHEAD)
               .run(
                   owner,
                   published.model(),

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import org.polyshare.core.link.NetworkProfile;
 import org.polyshare.core.ops.ProcessLines;
 import org.polyshare.core.protocol.TruncationMode;
+import org.polyshare.models.secure.OfflineSchedule;
 import org.polyshare.models.secure.ReluMode;
 
 /**
@@ -49,6 +50,9 @@ public final class SeparateJvmRunner implements AutoCloseable {
 
   /** The parties' {@code --batch}: inputs per secure inference, 1 unless set. */
   private int batch = 1;
+
+  /** The parties' {@code --offline}: streamed (as {@code party run} defaults) unless set. */
+  private OfflineSchedule schedule = OfflineSchedule.STREAMED;
 
   /** Child JVMs still running, stopped by a shutdown hook if this JVM is interrupted (Ctrl-C). */
   private static final List<Process> CHILDREN = Collections.synchronizedList(new ArrayList<>());
@@ -300,6 +304,12 @@ public final class SeparateJvmRunner implements AutoCloseable {
     return this;
   }
 
+  /** Runs each inference's offline phase by {@code schedule} (both get {@code --offline}). */
+  public SeparateJvmRunner schedule(OfflineSchedule schedule) {
+    this.schedule = schedule;
+    return this;
+  }
+
   /**
    * Runs {@code size} inputs per secure inference (both get {@code --batch}); party 1's input file
    * then holds {@code inferences × size} inputs.
@@ -336,6 +346,8 @@ public final class SeparateJvmRunner implements AutoCloseable {
             relu.name().toLowerCase(java.util.Locale.ROOT),
             "--batch",
             Integer.toString(batch),
+            "--offline",
+            schedule.name().toLowerCase(java.util.Locale.ROOT),
             "--threads",
             Integer.toString(org.polyshare.core.kernel.RingThreads.shared().threads()));
     List<String> a0 =

@@ -52,6 +52,8 @@ class CompareCommandTest {
 
     JsonObject report = json(dir, "compare-lenet5-loopback");
     assertEquals(report, JsonParser.parseString(Files.readString(dir.resolve("extra.json"))));
+    assertTrue(
+        report.get("mode").getAsString().contains("offline ahead of online"), report.toString());
     assertTrue(report.get("passed").getAsBoolean());
     // --warmup 0 (BenchCliRun.compare) for every arm, in the title, the table and the JSON
     assertTrue(r.out().contains("median of 1 after 0 warm-up (--warmup, every arm)"), r.out());
@@ -229,9 +231,11 @@ class CompareCommandTest {
 
   @Test
   void theWanProfileShapesPartyAndDealerLinks(@TempDir Path dir) throws Exception {
-    BenchCliRun r = compare(dir, "--model", "tiny", "--net", "wan", "--in-process");
+    BenchCliRun r =
+        compare(dir, "--model", "tiny", "--net", "wan", "--in-process", "--offline", "streamed");
     assertEquals(0, r.exit(), r.err());
     JsonObject report = json(dir, "compare-tiny-wan");
+    assertTrue(report.get("mode").getAsString().contains("streamed offline"), report.toString());
     double rtt = report.getAsJsonObject("net").get("round_trip_ms").getAsDouble();
     assertEquals(40.0, rtt, 1e-9);
     for (int i = 0; i < 2; i++) {
@@ -286,5 +290,8 @@ class CompareCommandTest {
     assertEquals(2, bad.exit());
     assertTrue(bad.err().contains("unknown --model"), bad.err());
     assertEquals(2, run("compare", "--model", "tiny", "--net", "moon", "--in-process").exit());
+    BenchCliRun later = run("compare", "--model", "tiny", "--offline", "later", "--in-process");
+    assertEquals(2, later.exit());
+    assertTrue(later.err().contains("expected ahead or streamed"), later.err());
   }
 }

@@ -38,6 +38,11 @@ public final class SecureSession {
     return this;
   }
 
+  /** {@link #streamOffline} by name: streamed for {@link OfflineSchedule#STREAMED}. */
+  public SecureSession schedule(OfflineSchedule schedule) {
+    return streamOffline(schedule == OfflineSchedule.STREAMED);
+  }
+
   /** Most layers' offline material held at once in the last inference run. */
   int peakLiveMaterials() {
     return peakLiveMaterials;
