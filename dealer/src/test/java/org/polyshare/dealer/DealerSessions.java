@@ -36,6 +36,7 @@ final class DealerSessions {
         new CorrelationRequest.Triples(conv),
         new CorrelationRequest.WeightMask(7, conv.weightNumel()),
         new CorrelationRequest.FixedMask(7, conv),
+        new CorrelationRequest.FixedMask(7, conv, true),
         new CorrelationRequest.RandomOt(70),
         new CorrelationRequest.ExactTruncation(40, 16),
         new CorrelationRequest.FssRelu(30, 40));

@@ -75,7 +75,7 @@ final class OwnedProduct {
   }
 
   CorrelationRequest inferenceRequest() {
-    return new CorrelationRequest.FixedMask(maskId, map);
+    return new CorrelationRequest.FixedMask(maskId, map, true);
   }
 
   /** Setup: opens {@code F = W − B}; only party 0 passes its weights. */

@@ -58,7 +58,11 @@ public final class CorrelationExpander {
       return new WeightMaskShare(w.maskId(), prg.nextLongs(w.numel()));
     }
     if (request instanceof CorrelationRequest.FixedMask f) {
-      long[] a = prg.nextLongs(f.map().leftNumel());
+      // owner-held: A masks party 1's share alone, party 0's share of it is zero
+      long[] a =
+          f.ownerHeld() && partyId == 0
+              ? new long[f.map().leftNumel()]
+              : prg.nextLongs(f.map().leftNumel());
       return new FixedMaskTriple(f.maskId(), a, last(prg, corr, f.map().outputNumel(), request));
     }
     if (request instanceof CorrelationRequest.RandomOt o) {

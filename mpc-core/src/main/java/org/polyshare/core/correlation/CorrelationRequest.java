@@ -139,13 +139,23 @@ public sealed interface CorrelationRequest {
   /**
    * Fresh {@code A} (like the map's left operand) and {@code C = A ⊗ B} for the session-fixed right
    * operand {@code B} registered as weight mask {@code maskId}.
+   *
+   * <p>{@code ownerHeld}: the layer's weights are party 0's in the clear, so {@code A} has only to
+   * hide party 1's input share from party 0, which holds {@code X_0} itself. Party 0's share of
+   * {@code A} is then zero (its expansion draws none) and {@code C = A_1 ⊗ B}; party 0's offline
+   * step needs no product ({@code D_0 = C_0}).
    */
-  record FixedMask(int maskId, BilinearMap map) implements CorrelationRequest {
+  record FixedMask(int maskId, BilinearMap map, boolean ownerHeld) implements CorrelationRequest {
     public FixedMask {
       validMaskId(maskId);
       if (map == null) {
         throw new IllegalArgumentException("a fixed-mask request needs its bilinear map");
       }
+    }
+
+    /** The request of a layer whose weights both parties hold as shares. */
+    public FixedMask(int maskId, BilinearMap map) {
+      this(maskId, map, false);
     }
   }
 

@@ -79,7 +79,16 @@ public interface CorrelationSource {
 
   /** Fresh {@code (A, C = A ⊗ B_maskId)} for one inference through a fixed-weight layer. */
   default FixedMaskTriple fixedMask(int maskId, BilinearMap map) {
-    return cast(next(new CorrelationRequest.FixedMask(maskId, map)), FixedMaskTriple.class);
+    return fixedMask(maskId, map, false);
+  }
+
+  /**
+   * As {@link #fixedMask(int, BilinearMap)}; for an {@code ownerHeld} layer party 0's share of
+   * {@code A} is zero ({@link CorrelationRequest.FixedMask}).
+   */
+  default FixedMaskTriple fixedMask(int maskId, BilinearMap map, boolean ownerHeld) {
+    return cast(
+        next(new CorrelationRequest.FixedMask(maskId, map, ownerHeld)), FixedMaskTriple.class);
   }
 
   default FixedMaskTriple convFixedMask(int maskId, Conv2dShape shape) {

@@ -55,8 +55,11 @@ final class RequestCodec {
           new Row<>(
               7,
               FixedMask.class,
-              r -> concat(longs(r.maskId()), r.map().encode()),
-              f -> f.length >= 1 ? new FixedMask(f[0], BilinearMap.decode(f, 1)) : null),
+              r -> concat(longs(r.maskId(), r.ownerHeld() ? 1 : 0), r.map().encode()),
+              f ->
+                  f.length >= 2 && (f[1] == 0 || f[1] == 1)
+                      ? new FixedMask(f[0], BilinearMap.decode(f, 2), f[1] == 1)
+                      : null),
           new Row<>(
               9, RandomOt.class, r -> longs(r.n()), f -> f.length == 1 ? new RandomOt(f[0]) : null),
           new Row<>(

@@ -26,12 +26,18 @@ import org.polyshare.core.link.ChunkSink;
  * has {@code 2f} fractional bits ({@link #applyRaw}) unless truncated.
  *
  * <p><b>Owner-held weights</b> ({@link #owned}): when party 0 knows W in the clear (the model
- * owner), it alone does the online product. Setup is the same opening of {@code F}; offline is the
- * same {@code D_i}. Online, party 1 sends {@code X_1 − A_1} to party 0 only (uniform to party 0
- * since {@code A_1} is fresh and unknown to it), party 0 forms {@code E} and sets {@code Z_0 = E ⊗
- * W + D_0}, party 1 sets {@code Z_1 = D_1}; again {@code Z_0 + Z_1 = E ⊗ W + A ⊗ F + A ⊗ B = X ⊗
- * W}. Party 1 does no online product at all and learns nothing online; this is Delphi's layout with
- * the dealer in place of homomorphic encryption.
+ * owner), it alone does the online product. Setup is the same opening of {@code F}. The mask has
+ * only to hide party 1's share from party 0, which holds {@code X_0} itself, so {@code A = A_1}:
+ * party 0's share of it is zero ({@link
+ * org.polyshare.core.correlation.CorrelationRequest.FixedMask#ownerHeld}), {@code C = A_1 ⊗ B}, and
+ * offline {@code D_0 = C_0} needs no product while {@code D_1 = A_1 ⊗ F + C_1}. Online, party 1
+ * sends {@code X_1 − A_1} to party 0 only (uniform to party 0 since {@code A_1} is fresh and
+ * unknown to it), party 0 forms {@code E = X_0 + (X_1 − A_1) = X − A_1} and sets {@code Z_0 = E ⊗ W
+ * + C_0}, party 1 sets {@code Z_1 = D_1}; then {@code Z_0 + Z_1 = E ⊗ W + A_1 ⊗ F + A_1 ⊗ B = (X −
+ * A_1) ⊗ W + A_1 ⊗ W = X ⊗ W}. Party 0's view is {@code X_0}, the uniform {@code X_1 − A_1} and its
+ * seed-drawn {@code C_0}; party 1's is {@code A_1}, {@code F} and {@code C_1 = A_1 ⊗ B − C_0},
+ * uniform to it since {@code C_0} is. Party 1 does no online product at all and learns nothing
+ * online; this is Delphi's layout with the dealer in place of homomorphic encryption.
  */
 public final class FixedWeightLinear {
   private final int maskId;
@@ -151,11 +157,16 @@ public final class FixedWeightLinear {
     return map.outputNumel();
   }
 
-  /** Offline: fetch a fresh fixed-mask triple and precompute {@code A_i ⊗ F + C_i}. */
+  /**
+   * Offline: fetch a fresh fixed-mask triple and precompute {@code D_i = A_i ⊗ F + C_i}; in the
+   * owner-held layout party 0's {@code A_0} is zero, so its {@code D_0 = C_0} costs no product.
+   */
   public Prepared prepare(Party p) {
-    FixedMaskTriple t = p.correlations().fixedMask(maskId, map);
+    FixedMaskTriple t = p.correlations().fixedMask(maskId, map, ownerHeld);
     long[] d = t.c(); // ours to overwrite (CorrelationSource#next)
-    map.applyAdd(t.a(), opened, d);
+    if (!(ownerHeld && p.isFirst())) {
+      map.applyAdd(t.a(), opened, d);
+    }
     return new Prepared(t.a(), d);
   }
 
@@ -278,15 +289,16 @@ public final class FixedWeightLinear {
 
   /**
    * Party 0's online product, overlapped with the wire: party 1's {@code X_1 − A_1} arrives in
-   * pieces; each completes a prefix of {@code E = (X_0 − A_0) + (X_1 − A_1)}, and the product is
-   * linear in E, so {@link BlockedProduct} applies {@code E ⊗ W} block by block (conv: runs of
-   * input channels; matmul: rows or k-blocks) as soon as a block's elements are in — the same sum
-   * as one product, bit for bit. E is formed in the one pass that reads each piece, over the
-   * single-use mask {@code A_0} itself, and the product accumulates into the single-use {@code D_0}
-   * itself: no pass over the input or the output beyond the product's own, and no array of its own.
+   * pieces; each completes a prefix of {@code E = X_0 + (X_1 − A_1)}, and the product is linear in
+   * E, so {@link BlockedProduct} applies {@code E ⊗ W} block by block (conv: runs of input
+   * channels; matmul: rows or k-blocks) as soon as a block's elements are in — the same sum as one
+   * product, bit for bit. E is formed in the one pass that reads each piece, over the single-use
+   * (zero) mask share {@code A_0} itself, and the product accumulates into the single-use {@code
+   * D_0} itself: no pass over the input or the output beyond the product's own, and no array of its
+   * own.
    */
   private long[] ownerOnline(Party p, Prepared prep, long[] x) {
-    long[] e = prep.a; // A_0, spent here: E = (X_0 − A_0) + (X_1 − A_1) overwrites it in place
+    long[] e = prep.a; // A_0 = 0, spent here: E = X_0 + (X_1 − A_1) overwrites it in place
     long[] z = prep.d; // single-use, and party 0's D_0 is never handed out (knownShare: null)
     BlockedProduct product = new BlockedProduct(map, weightShare, z, p.link().chunkLongs());
     p.link()
@@ -296,7 +308,7 @@ public final class FixedWeightLinear {
             (piece, at) -> {
               for (int i = 0; i < piece.length; i++) {
                 int k = at + i;
-                e[k] = x[k] - e[k] + piece[i];
+                e[k] = x[k] + piece[i];
               }
               product.advance(e, at + piece.length);
             });

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.polyshare.core.kernel.Conv2dShape;
@@ -76,6 +77,12 @@ class DealerTest {
       FixedMaskTriple f1 = s1.convFixedMask(7, cs);
       assertArrayEquals(RingConv.conv2d(sum(f0.a(), f1.a()), bMask, cs), sum(f0.c(), f1.c()));
     }
+    // Owner-held: A is party 1's alone (party 0's share is zero) and C = A_1 ⊗ B.
+    FixedMaskTriple h0 = s0.fixedMask(7, cs, true);
+    FixedMaskTriple h1 = s1.fixedMask(7, cs, true);
+    assertArrayEquals(new long[cs.inputNumel()], h0.a(), "party 0's share of an owner-held A");
+    assertTrue(Arrays.stream(h1.a()).distinct().count() > h1.a().length / 2, "A_1 is drawn");
+    assertArrayEquals(RingConv.conv2d(h1.a(), bMask, cs), sum(h0.c(), h1.c()));
 
     // A count that is not a multiple of 64 (the last choice word is partial) and large enough for
     // a sharp uniformity check of the receiver's choice bits.
@@ -153,6 +160,7 @@ class DealerTest {
                 new CorrelationRequest.Truncation(128, 16),
                 new CorrelationRequest.Squares(128),
                 new CorrelationRequest.FixedMask(1, new MatMulShape(1, 128, 10)),
+                new CorrelationRequest.FixedMask(2, new MatMulShape(1, 128, 10), true),
                 new CorrelationRequest.Triples(new MatMulShape(2, 3, 4)),
                 new CorrelationRequest.Triples(new Conv2dShape(1, 3, 8, 8, 2, 3, 3, 1, 1)),
                 new CorrelationRequest.Triples(9),
