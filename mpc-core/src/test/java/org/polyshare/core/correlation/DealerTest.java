@@ -93,8 +93,10 @@ class DealerTest {
     assertFalse(o1.isSender());
     assertEquals(0L, o1.choices()[n >>> 6] >>> (n & 63), "bits beyond count are zero");
     int ones = 0;
+    long[] sent0 = o0.m0(); // a seeded sender expands its strings on each call: once here
+    long[] sent1 = o0.m1();
     for (int i = 0; i < n; i++) {
-      long[] m = o1.choice(i) == 0 ? o0.m0() : o0.m1();
+      long[] m = o1.choice(i) == 0 ? sent0 : sent1;
       assertEquals(m[2 * i], o1.chosen()[2 * i]);
       assertEquals(m[2 * i + 1], o1.chosen()[2 * i + 1]);
       ones += o1.choice(i);
