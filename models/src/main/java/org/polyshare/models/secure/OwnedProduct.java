@@ -1,8 +1,11 @@
 package org.polyshare.models.secure;
 
+import com.google.common.base.Supplier;
+import com.google.common.base.Suppliers;
 import org.polyshare.core.correlation.CorrelationRequest;
 import org.polyshare.core.kernel.BilinearMap;
 import org.polyshare.core.kernel.MatMulShape;
+import org.polyshare.core.kernel.WeightedProduct;
 import org.polyshare.core.protocol.FixedWeightLinear;
 import org.polyshare.core.protocol.Party;
 import org.polyshare.core.protocol.RangeListener;
@@ -27,6 +30,7 @@ final class OwnedProduct {
   private final Encoded weights;
   private final Encoded bias2f;
   private final int perChannel;
+  private final Supplier<WeightedProduct> plain;
 
   private OwnedProduct(
       int maskId, BilinearMap map, Encoded weights, Encoded bias2f, int perChannel) {
@@ -35,6 +39,7 @@ final class OwnedProduct {
     this.weights = weights;
     this.bias2f = bias2f;
     this.perChannel = perChannel;
+    this.plain = Suppliers.memoize(() -> WeightedProduct.of(map, weights.get()));
   }
 
   /** A conv, with {@code cp} (or null) added to its bias. */
@@ -92,9 +97,9 @@ final class OwnedProduct {
     return z;
   }
 
-  /** The plaintext product and bias at 2f bits. */
+  /** The plaintext product and bias at 2f bits (the owner's kernel: {@link WeightedProduct}). */
   long[] ring(long[] x) {
-    long[] z = map.apply(x, weights.get());
+    long[] z = plain.get().apply(x);
     Encoding.addPerChannel(z, bias2f.get(), perChannel);
     return z;
   }

@@ -22,7 +22,8 @@ import java.util.List;
  *
  * Ring sums are exact in any order, so the result is bit-identical to {@link BilinearMap#applyAdd}.
  * With the grain {@link Integer#MAX_VALUE} (chunking off) there is one block, {@code applyAdd}
- * itself.
+ * itself. A conv made by {@link WeightedProduct} with a {@link WinogradConv} feeds the same channel
+ * runs to one Winograd pass, whose output transform runs at {@link #finish}.
  */
 public final class BlockedProduct {
   /**
@@ -36,12 +37,23 @@ public final class BlockedProduct {
   private final long[] out;
   private final List<Block> blocks = new ArrayList<>();
   private final boolean whole;
+  private final WinogradConv winograd;
+  private WinogradConv.Pass pass;
+  private long[] passLeft;
   private int next;
 
   /**
    * @param grainLongs the target block size in elements of {@code left} (the link's piece size)
    */
   public BlockedProduct(BilinearMap map, long[] right, long[] out, int grainLongs) {
+    this(map, right, null, out, grainLongs);
+  }
+
+  BlockedProduct(BilinearMap map, long[] right, WinogradConv winograd, long[] out, int grainLongs) {
+    if (winograd != null && !winograd.shape().equals(map)) {
+      throw new IllegalArgumentException(
+          "Winograd product of " + winograd.shape() + " for a block product of " + map);
+    }
     if (grainLongs < 1) {
       throw new IllegalArgumentException("block grain must be positive, got " + grainLongs);
     }
@@ -62,7 +74,8 @@ public final class BlockedProduct {
     this.map = map;
     this.right = right;
     this.out = out;
-    this.whole = grainLongs >= map.leftNumel();
+    this.winograd = winograd;
+    this.whole = grainLongs >= map.leftNumel() && winograd == null;
     if (whole) {
       blocks.add(new Block(map.leftNumel(), 0, 0, 0));
       return;
@@ -123,9 +136,22 @@ public final class BlockedProduct {
   /** All of {@code left} is final: applies the remaining blocks. */
   public void finish(long[] left) {
     advance(left, left.length);
+    if (pass != null) {
+      pass.finish();
+    }
   }
 
   private void apply(long[] left, Block b) {
+    if (winograd != null) {
+      if (pass == null) {
+        pass = winograd.begin(left, out);
+        passLeft = left;
+      } else if (left != passLeft) {
+        throw new IllegalArgumentException("a Winograd block product is fed one left operand");
+      }
+      pass.add(b.unit(), b.from(), b.to());
+      return;
+    }
     if (whole) {
       map.applyAdd(left, right, out);
       return;

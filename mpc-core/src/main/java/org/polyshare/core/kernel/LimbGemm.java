@@ -51,10 +51,11 @@ final class LimbGemm {
   private static final double TWO52 = 0x1p52;
 
   private static final long TWO52_BITS = Double.doubleToRawLongBits(TWO52);
-  private static final int SHIFT1 = 22;
-  private static final int SHIFT2 = 43;
-  private static final long MASK0 = (1L << SHIFT1) - 1;
-  private static final long MASK1 = (1L << (SHIFT2 - SHIFT1)) - 1;
+  static final int SHIFT1 = 22;
+  static final int SHIFT2 = 43;
+  static final long MASK0 = (1L << SHIFT1) - 1;
+  static final long MASK1 = (1L << (SHIFT2 - SHIFT1)) - 1;
+  private static final int[] LIMB_SHIFTS = {0, SHIFT1, SHIFT2};
 
   /** Each thread's packed panels (a product runs within one call on one thread). */
   private static final ThreadLocal<Panels> PANELS = ThreadLocal.withInitial(Panels::new);
@@ -136,7 +137,15 @@ final class LimbGemm {
           for (int t = 0; t < w / 8; t++) {
             for (int limb = 0; limb < 3; limb++) {
               tile(
-                  panels.a, panels.b, (limb * NB / 8 + t) * kc * 8, kl, c, cRow + 8 * t, ldc, limb);
+                  panels.a,
+                  0,
+                  panels.b,
+                  (limb * NB / 8 + t) * kc * 8,
+                  kl,
+                  c,
+                  cRow + 8 * t,
+                  ldc,
+                  LIMB_SHIFTS[limb]);
             }
           }
         }
@@ -189,9 +198,13 @@ final class LimbGemm {
     }
   }
 
-  /** {@code C[4×8 at c0] += 2^{s_limb} · (A quad · B limb tile at bo)} over {@code kl} steps. */
-  private static void tile(
-      double[] ap, double[] bp, int bo, int kl, long[] c, int c0, int ldc, int limb) {
+  /**
+   * {@code C[4×8 at c0] += 2^shift · (A quad at ao · B tile at bo)} over {@code kl} steps: A packed
+   * {@code [p][4]}, B {@code [p][8]}, both exact integers whose partial sums stay below 2^51 in
+   * magnitude (the caller's chunk); also the micro-kernel of {@link WinogradConv}.
+   */
+  static void tile(
+      double[] ap, int ao, double[] bp, int bo, int kl, long[] c, int c0, int ldc, int shift) {
     DoubleVector c00 = DoubleVector.broadcast(D, MAGIC);
     DoubleVector c01 = c00;
     DoubleVector c10 = c00;
@@ -202,7 +215,7 @@ final class LimbGemm {
     DoubleVector c31 = c00;
     for (int p = 0; p < kl; p++) {
       int x = bo + 8 * p;
-      int y = 4 * p;
+      int y = ao + 4 * p;
       DoubleVector x0 = DoubleVector.fromArray(D, bp, x);
       DoubleVector x1 = DoubleVector.fromArray(D, bp, x + 4);
       DoubleVector w0 = DoubleVector.broadcast(D, ap[y]);
@@ -218,7 +231,6 @@ final class LimbGemm {
       c30 = x0.fma(w3, c30);
       c31 = x1.fma(w3, c31);
     }
-    int shift = limb == 0 ? 0 : limb == 1 ? SHIFT1 : SHIFT2;
     flush(c, c0, c00, shift);
     flush(c, c0 + 4, c01, shift);
     flush(c, c0 + ldc, c10, shift);

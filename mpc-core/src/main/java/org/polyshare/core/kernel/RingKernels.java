@@ -44,11 +44,14 @@ public final class RingKernels {
   private RingKernels() {}
 
   /**
-   * The implementation the kernels of this process run, e.g. {@code vector (8 long lanes)}, and
-   * whether narrow-operand products take the limb kernel.
+   * The implementation the kernels of this process run, e.g. {@code vector (8 long lanes)}, whether
+   * narrow-operand products take the limb kernel, and with it {@link WinogradConv}.
    */
   public static String describe() {
-    return CHOSEN.describe() + "; narrow-A products: " + LIMBS.reason();
+    return CHOSEN.describe()
+        + "; narrow-A products: "
+        + LIMBS.reason()
+        + (LIMBS.on() ? "; 3x3 stride-1 convs with narrow weights: Winograd F(2x2, 3x3)" : "");
   }
 
   /**

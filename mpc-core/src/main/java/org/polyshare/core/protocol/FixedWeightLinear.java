@@ -6,6 +6,7 @@ import org.polyshare.core.kernel.BilinearMap;
 import org.polyshare.core.kernel.BlockedProduct;
 import org.polyshare.core.kernel.Conv2dShape;
 import org.polyshare.core.kernel.MatMulShape;
+import org.polyshare.core.kernel.WeightedProduct;
 import org.polyshare.core.link.ChunkSink;
 
 /**
@@ -46,6 +47,9 @@ public final class FixedWeightLinear {
   private final long[] weightShare;
   private final boolean ownerHeld;
 
+  /** Party 0's product with its plaintext weights (owner-held layers), made once at setup. */
+  private final WeightedProduct ownerProduct;
+
   /** One inference's input-independent material; single use. */
   public static final class Prepared {
     private final long[] a;
@@ -66,6 +70,8 @@ public final class FixedWeightLinear {
     this.opened = opened;
     this.weightShare = weightShare;
     this.ownerHeld = ownerHeld;
+    this.ownerProduct =
+        ownerHeld && weightShare != null ? WeightedProduct.of(map, weightShare) : null;
   }
 
   /**
@@ -300,7 +306,7 @@ public final class FixedWeightLinear {
   private long[] ownerOnline(Party p, Prepared prep, long[] x) {
     long[] e = prep.a; // A_0 = 0, spent here: E = X_0 + (X_1 − A_1) overwrites it in place
     long[] z = prep.d; // single-use, and party 0's D_0 is never handed out (knownShare: null)
-    BlockedProduct product = new BlockedProduct(map, weightShare, z, p.link().chunkLongs());
+    BlockedProduct product = ownerProduct.blocked(z, p.link().chunkLongs());
     p.link()
         .receiveLongs(
             Tags.FIXED_WEIGHT_ONLINE,

@@ -19,8 +19,10 @@ import org.junit.jupiter.api.Test;
 class LimbGemmTest {
   private static final LongLanes SCALAR = ScalarLanes.INSTANCE;
 
-  /** Entries uniform in {@code (−2^alpha, 2^alpha)}. */
-  private static long[] narrow(SplittableRandom rnd, int n, int alpha) {
+  /**
+   * Entries uniform in {@code (−2^alpha, 2^alpha)} (fixed-point weights; also WinogradConvTest).
+   */
+  static long[] narrow(SplittableRandom rnd, int n, int alpha) {
     long bound = 1L << alpha;
     long[] v = new long[n];
     for (int i = 0; i < n; i++) {
