@@ -13,6 +13,7 @@ import org.polyshare.core.kernel.RingConv;
 import org.polyshare.core.kernel.RingGemm;
 import org.polyshare.core.kernel.RingKernels;
 import org.polyshare.core.kernel.RingThreads;
+import org.polyshare.core.kernel.WeightedProduct;
 import org.polyshare.core.ring.FixedPoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Option;
  * the implementation that ran: the Vector API loops and their lane count, or scalar and why, and
  * whether narrow left operands take the limb kernel. Each kernel runs twice: on uniform operands
  * (the dealer's and the offline products) and with fixed-point weights on the left ({@code
- * _weights}: the owner's online product and the plaintext forward).
+ * _weights}: the owner's online product and the plaintext forward); the conv once more through the
+ * owner's kernel choice ({@code conv2d_owner}: {@link WeightedProduct}, Winograd where it applies).
  */
 @Command(
     name = "kernels",
@@ -137,6 +139,19 @@ final class KernelsCommand implements Callable<Integer> {
             channels + "->" + channels + " " + hw + "x" + hw + " 3x3 pad 1, |weights| < 2^16",
             s.macs(),
             () -> RingConv.conv2dInto(x, ww, o, s))
+        .putInto(r);
+    // The owner's kernel choice for the same conv: Winograd where it applies. Its rate counts the
+    // direct convolution's multiply-adds, so the two rates compare as speeds.
+    WeightedProduct owner = WeightedProduct.of(s, ww);
+    r.put("conv2d_owner_kernel", owner.winograd() ? "winograd F(2x2, 3x3)" : "direct");
+    measure(
+            "conv2d_owner",
+            channels + "->" + channels + " " + hw + "x" + hw + ", the owner's product",
+            s.macs(),
+            () -> {
+              java.util.Arrays.fill(o, 0L);
+              owner.applyAdd(x, o);
+            })
         .putInto(r);
     return output.emit(r);
   }
