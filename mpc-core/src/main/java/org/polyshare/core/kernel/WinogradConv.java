@@ -36,10 +36,10 @@ public final class WinogradConv {
 
   /**
    * Output channels below which the direct kernel wins. The input transform costs the same per
-   * input channel and tile whatever the output count, the sums and the saving grow with it: on one
-   * Zen 3 core (JDK 17, two threads, the owner's blocked product) ResNet-18's 64-channel layer took
-   * 11–13 ms against the direct kernel's 10.5–11, its 128-, 256- and 512-channel layers 5–6, 4 and
-   * 5–6 ms against 8–9.5, 9 and 13–14.
+   * input channel and tile whatever the output count, the sums and the saving grow with it: on a
+   * 2-vCPU Zen 3 guest (JDK 17, both threads, the owner's blocked product) ResNet-18's 64-channel
+   * layer took 11–13 ms against the direct kernel's 10.5–11, its 128-, 256- and 512-channel layers
+   * 5–6, 4 and 5–6 ms against 8–9.5, 9 and 13–14.
    */
   static final int MIN_OUT_CHANNELS = 128;
 
