@@ -105,17 +105,13 @@ public final class WinogradConv {
         || s.outW() % 2 != 0
         || (s.outH() / 2 * (s.outW() / 2)) % 4 != 0
         || s.outC() % 8 != 0
-        || w.length != s.weightNumel()
-        || LimbGemm.alpha(w, 0, w.length, 1, w.length) > MAX_ALPHA) {
+        || w.length != s.weightNumel()) {
       return null;
     }
     int inC = s.inC();
-    long widest = 0;
-    for (long x : w) {
-      widest = Math.max(widest, Math.abs(x));
-    }
-    // Limb 0's 4·conv(L0, g) is summed exactly in a long: |·| ≤ 4 · 9·inC · 2^22 · max|g| < 2^63.
-    if (Math.log(36.0 * inC * widest) / Math.log(2) + 22 >= 62.9) {
+    int alpha = LimbGemm.alpha(w, 0, w.length, 1, w.length);
+    // Limb 0's 4·conv(L0, g) is summed exactly in a long: |·| < 36·inC · 2^22 · 2^α ≤ 2^63.
+    if (alpha > MAX_ALPHA || 64 - Long.numberOfLeadingZeros(36L * inC) + 22 + alpha > 63) {
       return null;
     }
     int groups = s.outC() / 8;
@@ -355,8 +351,6 @@ public final class WinogradConv {
       int ow = shape.outW();
       int plane = shape.outH() * ow;
       int tw = ow / 2;
-      int groups = outC / 8;
-      int stride = mPlane;
       long[] r = new long[8];
       long[] y0 = new long[4];
       long[] y1 = new long[4];
@@ -366,8 +360,8 @@ public final class WinogradConv {
           int x = 2 * (t % tw);
           for (int lane = 0; lane < 8; lane++) {
             int at = (g * tiles + t) * 8 + lane;
-            untransform(low, at, stride, r, y0);
-            untransform(high, at, stride, r, y1);
+            untransform(low, at, mPlane, r, y0);
+            untransform(high, at, mPlane, r, y1);
             int dst = (image * outC + 8 * g + lane) * plane + y * ow + x;
             out[dst] += (y0[0] >> 2) + y1[0];
             out[dst + 1] += (y0[1] >> 2) + y1[1];
