@@ -93,6 +93,65 @@ class PeerLimitsTest {
   }
 
   @Test
+  void largeRingPayloadsDecodeExactlyAtEverySegmentBoundary() {
+    int seg = FrameDecoder.INITIAL_BYTES / 8;
+    for (int n :
+        new int[] {seg, seg + 1, 2 * seg - 1, 2 * seg, 2 * seg + 1, 3 * seg, 5 * seg + 7}) {
+      for (int piece : new int[] {4093, FrameDecoder.INITIAL_BYTES + 3, 1 << 22}) {
+        FrameDecoder decoder = new FrameDecoder(Frames.DEFAULT_MAX_PAYLOAD, () -> "the peer");
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        long[] data = new java.util.SplittableRandom(n + piece).longs(n).toArray();
+        ByteBuf whole = Frames.encode(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, 5, data);
+        while (whole.isReadable()) {
+          ch.writeInbound(whole.readRetainedSlice(Math.min(whole.readableBytes(), piece)));
+        }
+        whole.release();
+        Frame f = ch.readInbound();
+        assertArrayEquals(data, (long[]) f.payload(), n + " longs in pieces of " + piece + " B");
+        assertFalse(ch.finishAndReleaseAll());
+      }
+    }
+  }
+
+  @Test
+  void anEightMiBRingPayloadIsCopiedAtMostHalfAgain() {
+    // Doubling from 128 KiB allocates 128 KiB + 256 KiB + ... + 8 MiB, about twice the payload;
+    // segments until half has arrived, then the exact array, allocate one and a half times it.
+    long[] data = new java.util.SplittableRandom(3).longs(1 << 20).toArray();
+    decodeInPieces(pieces(data)); // the first decode also loads and links the classes on its path
+    ByteBuf[] pieces = pieces(data);
+    long before = allocatedByThisThread();
+    long[] decoded = decodeInPieces(pieces);
+    long allocated = allocatedByThisThread() - before;
+    assertArrayEquals(data, decoded);
+    assertTrue(
+        allocated < 1.7 * 8 * data.length,
+        allocated + " bytes allocated to decode " + 8 * data.length);
+  }
+
+  private static ByteBuf[] pieces(long[] data) {
+    ByteBuf whole = Frames.encode(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, 5, data);
+    // 1 MiB reads, so the channel's own allocation per read stays small beside the payload's
+    ByteBuf[] pieces = new ByteBuf[(whole.readableBytes() + (1 << 20) - 1) / (1 << 20)];
+    for (int i = 0; i < pieces.length; i++) {
+      pieces[i] = whole.readRetainedSlice(Math.min(whole.readableBytes(), 1 << 20));
+    }
+    whole.release();
+    return pieces;
+  }
+
+  private static long[] decodeInPieces(ByteBuf[] pieces) {
+    EmbeddedChannel ch =
+        new EmbeddedChannel(new FrameDecoder(Frames.DEFAULT_MAX_PAYLOAD, () -> "p"));
+    for (ByteBuf piece : pieces) {
+      ch.writeInbound(piece);
+    }
+    Frame f = ch.readInbound();
+    assertFalse(ch.finishAndReleaseAll());
+    return (long[]) f.payload();
+  }
+
+  @Test
   void aTrickledHugeFrameOverARealLinkHoldsOnlyWhatArrived() throws Exception {
     NettyLink[] l = NetFixtures.partyPair(net, OPT, "trickle", PLAN);
     try {
