@@ -56,7 +56,8 @@ class PeerLimitsTest {
         sent += 40;
       }
       long allocated = allocatedByThisThread() - before;
-      // the buffer starts at 64 KiB and at most doubles what has arrived; the old decoder allocated
+      // the buffer starts at 128 KiB and holds at most twice what has arrived; the old decoder
+      // allocated
       // the whole 256 MiB on the header
       assertEquals(FrameDecoder.INITIAL_BYTES, decoder.allocatedBytes(), "kind " + kind);
       assertTrue(
