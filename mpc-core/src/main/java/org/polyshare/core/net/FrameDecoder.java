@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -40,7 +41,7 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
   private int tag;
   private long[] longs; // the array being filled: the exact payload, or a segment of it
   private int base; // payload bytes before longs[0]: 0 once longs is the exact payload
-  private final java.util.ArrayList<long[]> segments = new java.util.ArrayList<>();
+  private final ArrayList<long[]> segments = new ArrayList<>();
   private byte[] bytes;
   private int filled; // bytes of the payload received so far
   private int total; // payload bytes of the current frame
